@@ -42,6 +42,8 @@ export interface MemoryProbe {
   firstMs: number[];
   /** Each later retrieval, for other mail. */
   laterMs: number[];
+  /** A later retrieval for a prompt of twenty messages: a ranking each, merged (memory-layer.ts, recallFor). */
+  twentyMs: number[];
   /** Estimated tokens of each agent's prompt with its memories, and of the same prompt without them. */
   withTokens: number[];
   withoutTokens: number[];
@@ -136,21 +138,25 @@ async function memoryJob(job: Job, root: string, agents = 20): Promise<MemoryPro
   if (!layer) throw new Error(`${root}: no agent keeps a memory stream`);
   const state = loadState(join(root, 'org', 'state', 'engine.json'));
   const turn = state.turn + 1;
-  const probe: MemoryProbe = { firstMs: [], laterMs: [], withTokens: [], withoutTokens: [], sectionTokens: [], held: [], shown: [], budgetTokens: 0 };
+  const probe: MemoryProbe = { firstMs: [], laterMs: [], twentyMs: [], withTokens: [], withoutTokens: [], sectionTokens: [], held: [], shown: [], budgetTokens: 0 };
   const questions = ['What do we know about the budget?', 'Where is the ferry timetable?', 'Who asked about the vault?', 'Plan the launch', 'Update the roadmap'];
   for (const name of Array.from({ length: Math.min(agents, job.agents) }, (_, index) => agentName(index))) {
     const agent = org.agents.get(name);
     if (!agent?.memory) continue;
     probe.budgetTokens = agent.memory.budgetTokens;
     const start = performance.now();
-    const recalled = layer.recallFor(root, name, agent.memory, turn, 'Your turn: take the task on.');
+    const recalled = layer.recallFor(root, name, agent.memory, turn, ['Your turn: take the task on.']);
     probe.firstMs.push(performance.now() - start);
     probe.held.push(recalled.total);
     for (const question of questions) {
       const later = performance.now();
-      layer.recallFor(root, name, agent.memory, turn, question);
+      layer.recallFor(root, name, agent.memory, turn, [question]);
       probe.laterMs.push(performance.now() - later);
     }
+    const twenty = Array.from({ length: 20 }, (_, index) => `${questions[index % questions.length]} (${index + 1})`);
+    const busy = performance.now();
+    layer.recallFor(root, name, agent.memory, turn, twenty);
+    probe.twentyMs.push(performance.now() - busy);
     const mail = state.pending.filter((item) => item.to === name);
     const withMemory = prepareCall(root, org, name, 'mail', mail, turn, { memory: layer }).prompt.request;
     const without = prepareCall(root, org, name, 'mail', mail, turn, { memory: null }).prompt.request;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -20,6 +20,8 @@ export interface LocomoSession {
   /** When it was held, as the data says it (`1:56 pm on 8 May, 2023`). */
   date: string;
   turns: Array<{ speaker: string; diaId: string; text: string }>;
+  /** The data's summary of the session (`session_<n>_summary`, made by the authors with a model), where it has one: a long report of what was said. */
+  summary?: string;
 }
 
 export interface LocomoQuestion {
@@ -49,7 +51,10 @@ export function parseConversation(id: string, sample: Record<string, unknown>): 
       const caption = typeof turn.blip_caption === 'string' ? ` [shares ${turn.blip_caption}]` : '';
       return [{ speaker: turn.speaker, diaId: turn.dia_id, text: `${turn.text}${caption}` }];
     });
-    sessions.push({ index, date: String(conversation[`session_${index}_date_time`] ?? ''), turns });
+    // The zip's files keep the summaries beside the conversation; locomo10.json under `session_summary`.
+    const summaries = (typeof sample.session_summary === 'object' && sample.session_summary !== null ? sample.session_summary : sample) as Record<string, unknown>;
+    const summary = summaries[`session_${index}_summary`];
+    sessions.push({ index, date: String(conversation[`session_${index}_date_time`] ?? ''), turns, ...(typeof summary === 'string' && summary.trim() !== '' ? { summary } : {}) });
   }
   sessions.sort((left, right) => left.index - right.index);
   const questions = (Array.isArray(sample.qa) ? (sample.qa as Array<Record<string, unknown>>) : []).flatMap((item) => {
@@ -58,6 +63,16 @@ export function parseConversation(id: string, sample: Record<string, unknown>): 
     return [{ question: item.question, evidence, category: Number(item.category) }];
   });
   return { id: String(sample.sample_id ?? id), sessions, questions };
+}
+
+/**
+ * Where the bench finds a fetched copy when LEMMING_LOCOMO does not say: `locomo10.json` (the
+ * repository's data file), or the `locomo10_v2/` folder that `data/locomo10.zip` unzips to, under
+ * bench/.work/locomo/ (bench/.work is not committed). The first that exists; undefined when neither does.
+ */
+export function locomoPath(given = process.env.LEMMING_LOCOMO): string | undefined {
+  const candidates = given ? [given] : ['bench/.work/locomo/locomo10.json', 'bench/.work/locomo/locomo10_v2'];
+  return candidates.find((candidate) => existsSync(candidate));
 }
 
 /** The conversations of a fetched copy: `locomo10.json` (a list), or a folder of one file per conversation (the zip's `locomo10_v2/`). */

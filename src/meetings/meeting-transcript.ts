@@ -22,6 +22,18 @@ export interface Speech {
   failed?: string;
 }
 
+/**
+ * What one attendee of a meeting took part in, for its memories (memory/turn-memories.ts): the
+ * meeting, its transcript (relative to the org root), and every speech of it in the order said, its
+ * own among them. Journaled with the attendee's answer, so a turn finished after a crash remembers the same.
+ */
+export interface MeetingHeard {
+  name: string;
+  agenda: string;
+  file: string;
+  speeches: Speech[];
+}
+
 /** The attendees who speak: those the plan did not leave out, in speaking order. Pure. */
 export function speakersOf(meeting: Pick<PlannedMeeting, 'attendees' | 'absent'>): string[] {
   const absent = new Set(meeting.absent.map((entry) => entry.agent));

@@ -3,58 +3,71 @@ import type { Embedder } from '../providers/embedding-gate.js';
 import { readVector, writeVector } from './memory-vectors.js';
 import { vectorProblem } from './vector-rule.js';
 
-/** What an agent's memories and a query were embedded into, and what it took. */
+/** What an agent's memories and the queries of its retrieval were embedded into, and what it took. */
 export interface EmbeddedRecall {
-  /** The query's vector; absent when the model's answer for it broke the vector's rule (the words alone rank this turn). */
-  query?: number[];
+  /** Each query's vector, in the order of the queries; undefined for one whose vector broke the vector's rule (its words alone rank this turn). */
+  queries: ReadonlyArray<number[] | undefined>;
   /** Each memory's vector, where it has one (by id: a memory read again after an edit in place has none until the next turn embeds it). */
   vectorOf(memory: Memory): readonly number[] | undefined;
   /** Memories sent to the server this time: new ones, and those whose text changed since their vector was made. */
   embedded: number;
-  /** Input tokens the server counted (as the embedding gate admitted them), the query's included: what the agent is charged at the embedding model's input price. */
+  /** Input tokens the server counted (as the embedding gate admitted them), the queries' included: what the agent is charged at the embedding model's input price. */
   inputTokens: number;
   /** The server gave no count, and lemming's estimate of the texts stands in. */
   estimated?: true;
   /** What the embedding gate did not take as it came, a sentence a change. */
   clamped?: string[];
-  /** Why the model's vectors were not kept, where some were not: the query's, and the memories' (each refused once, kept as refused). */
-  refused?: { query?: string; memories: number; problem?: string };
+  /** Why the model's vectors were not kept, where some were not: the queries' (how many, and the first reason), and the memories' (each refused once, kept as refused). */
+  refused?: { queries: number; query?: string; memories: number; problem?: string };
 }
 
 /**
- * Embed what an agent's retrieval needs: each memory that has no vector kept for `model` or whose text
- * changed since (memory-vectors.ts), in one batched request with the query, the new vectors kept beside
- * the stream; the rest read back from their files. A memory's vector is asked for once while its text
- * stays the same, so a turn pays for its new memories and its query, not for the stream.
+ * Embed what an agent's retrieval needs: its queries (one a thing its prompt asks it to answer) and
+ * each memory that has no vector kept for `model` or whose text changed since (memory-vectors.ts), in
+ * one batched request, the new vectors kept beside the stream; the rest read back from their files. A
+ * memory's vector is asked for once while its text stays the same, so a turn pays for its new memories
+ * and its queries, not for the stream; a query whose vector is kept for the turn (`kept`: planned again
+ * after a crash) is not asked again.
  * Each vector the server gives passes the vector's rule (vector-rule.ts) before it is written or ranked
- * with, its length held to the one the model gave before (a kept memory's, else the query's, else the
+ * with, its length held to the one the model gave before (a kept memory's, else a kept query's, else the
  * first the answer holds that keeps the rule): a memory whose vector is refused is kept as refused, ranked
  * by its words and not asked again while its text stays the same; a query refused ranks this turn by words.
  */
-export async function embedForRecall(root: string, agent: string, memories: readonly Memory[], query: string, model: string, embed: Embedder, keptQuery?: number[]): Promise<EmbeddedRecall> {
+export async function embedForRecall(root: string, agent: string, memories: readonly Memory[], queries: readonly string[], model: string, embed: Embedder, kept: ReadonlyArray<number[] | undefined> = []): Promise<EmbeddedRecall> {
   const vectors = new Map<string, readonly number[]>();
   const missing: Memory[] = [];
   let length: number | undefined;
   for (const memory of memories) {
-    const kept = readVector(root, agent, memory, model);
-    if (kept === undefined) missing.push(memory);
-    else if ('vector' in kept) {
-      vectors.set(memory.id, kept.vector);
-      length ??= kept.vector.length;
+    const held = readVector(root, agent, memory, model);
+    if (held === undefined) missing.push(memory);
+    else if ('vector' in held) {
+      vectors.set(memory.id, held.vector);
+      length ??= held.vector.length;
     }
   }
   const vectorOf = (memory: Memory): readonly number[] | undefined => vectors.get(memory.id);
-  // A query already embedded for this turn (planned again after a crash) is not asked again, nor, then, is a call made for nothing.
-  if (keptQuery && missing.length === 0) return { query: keptQuery, vectorOf, embedded: 0, inputTokens: 0 };
-  const answer = await embed([...(keptQuery ? [] : [query]), ...missing.map((memory) => memory.text)]);
-  const given = keptQuery ? [keptQuery, ...answer.vectors] : answer.vectors;
-  length ??= keptQuery?.length ?? given.map((vector) => (vectorProblem(vector) === undefined ? (vector as unknown[]).length : undefined)).find((each) => each !== undefined);
-  const [queryGiven, ...made] = given;
-  const queryProblem = keptQuery ? undefined : vectorProblem(queryGiven, length);
+  const asked = queries.flatMap((query, index) => (kept[index] === undefined ? [index] : []));
+  const keptQueries = queries.map((_, index) => kept[index]);
+  // Every query already embedded for this turn (planned again after a crash) and no memory new: no call is made for nothing.
+  if (asked.length === 0 && missing.length === 0) return { queries: keptQueries, vectorOf, embedded: 0, inputTokens: 0 };
+  const answer = await embed([...asked.map((index) => queries[index] ?? ''), ...missing.map((memory) => memory.text)]);
+  const given = answer.vectors;
+  length ??= keptQueries.find((vector) => vector !== undefined)?.length ?? given.map((vector) => (vectorProblem(vector) === undefined ? (vector as unknown[]).length : undefined)).find((each) => each !== undefined);
+  const made = [...keptQueries];
+  let refusedQueries = 0;
+  let queryProblem: string | undefined;
+  asked.forEach((index, place) => {
+    const problem = vectorProblem(given[place], length);
+    if (problem === undefined) made[index] = given[place] as number[];
+    else {
+      refusedQueries += 1;
+      queryProblem ??= problem;
+    }
+  });
   let refusedMemories = 0;
   let firstProblem: string | undefined;
   missing.forEach((memory, index) => {
-    const vector = made[index];
+    const vector = given[asked.length + index];
     const problem = vectorProblem(vector, length);
     if (problem === undefined) {
       writeVector(root, agent, memory, model, { vector: vector as number[] });
@@ -65,9 +78,9 @@ export async function embedForRecall(root: string, agent: string, memories: read
     refusedMemories += 1;
     firstProblem ??= problem;
   });
-  const refused = queryProblem !== undefined || refusedMemories > 0 ? { ...(queryProblem !== undefined ? { query: queryProblem } : {}), memories: refusedMemories, ...(firstProblem !== undefined ? { problem: firstProblem } : {}) } : undefined;
+  const refused = refusedQueries > 0 || refusedMemories > 0 ? { queries: refusedQueries, ...(queryProblem !== undefined ? { query: queryProblem } : {}), memories: refusedMemories, ...(firstProblem !== undefined ? { problem: firstProblem } : {}) } : undefined;
   return {
-    ...(queryProblem === undefined ? { query: queryGiven as number[] } : {}),
+    queries: made,
     vectorOf,
     embedded: missing.length,
     inputTokens: answer.inputTokens,

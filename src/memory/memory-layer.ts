@@ -4,11 +4,14 @@
  * keeps a memory stream (engine/turn/run-turn.ts), so an org without one loads none of it.
  */
 import type { AgentMemory } from '../org/org.js';
-import type { Memory } from './memory-file.js';
+import { MEMORY_TEXT_CHARS, type Memory } from './memory-file.js';
+import type { MeetingHeard, Speech } from '../meetings/meeting-transcript.js';
 import { StreamIndex } from './memory-index.js';
 import { streamLeftOutText } from './stream-walk.js';
 import { streamFolderName } from './memory-paths.js';
-import { rankMemories } from './rank-memories.js';
+import { rankForEach, rankMemories } from './rank-memories.js';
+import { mergeRankings } from './merge-rankings.js';
+import { focalPoints } from './focal-points.js';
 import { memoriesToReflectOn, reflectionDue } from './reflection.js';
 import { turnMemories, type TurnEvents } from './turn-memories.js';
 import { removeTurnMemories, writeMemories, writeRecalled } from './memory-stream.js';
@@ -16,7 +19,7 @@ import { combinedRelevance } from './cosine-relevance.js';
 import { keepWithinCeiling, type Ceiling } from './memory-ceiling.js';
 import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
 import type { Embedder } from '../providers/embedding-gate.js';
-import { readQueryVector, readVector, writeQueryVector } from './memory-vectors.js';
+import { readQueryVectors, readVector, writeQueryVectors } from './memory-vectors.js';
 import { focalGroups, type FocalGroup } from './focal-questions.js';
 
 export { parseInsights, reflectionPrompt } from './reflection.js';
@@ -45,16 +48,19 @@ const CANDIDATE_BUDGETS = 3;
 const ELEMENT_TOKENS = 20;
 
 /**
- * The memories an agent's call in `turn` is shown, retrieved for `query` (the mail it is shown) by
- * recency, importance and relevance (rank-memories.ts, weighed by its settings), from its stream as it
- * was before the turn, recency counted from what earlier turns recalled.
+ * The memories an agent's call in `turn` is shown, retrieved for each of `texts` (what it must answer:
+ * each item of mail it is shown, a meeting's agenda and speeches, a scheduled check-in's task;
+ * focal-points.ts) by recency, importance and relevance (rank-memories.ts, weighed by its settings),
+ * from its stream as it was before the turn, recency counted from what earlier turns recalled: one
+ * ranking for each, merged so each one's best comes before any one's second best (merge-rankings.ts).
  * Those about to be shown are checked against their files (one edited in place is read again, and
- * the ranking made again).
+ * the rankings made again).
  */
-export function recallFor(root: string, agent: string, settings: AgentMemory, turn: number, query: string, given?: EmbeddedRecall): Recall {
+export function recallFor(root: string, agent: string, settings: AgentMemory, turn: number, texts: readonly string[], given?: EmbeddedRecall): Recall {
   const index = StreamIndex.of(root, agent).refresh();
+  const queries = focalPoints(texts);
   // Vectors made while the turn was planned, or else those it kept (a call prepared again after a crash ranks as planned, asking no server).
-  const embedded = given ?? (settings.embeddings ? keptRecall(root, agent, turn, query, settings.embeddings.model) : undefined);
+  const embedded = given ?? (settings.embeddings ? keptRecall(root, agent, turn, queries, settings.embeddings.model) : undefined);
   /** The best first, enough to fill the budget this many times over. */
   const best = (ranked: readonly Memory[], budgets: number): Memory[] => {
     const chosen: Memory[] = [];
@@ -68,14 +74,18 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   };
   // Recency counts from each memory's last access before this turn (memory-access.ts): a turn finished after a crash ranks as planned.
   const lastAccess = index.accesses.lastAccessBefore(turn);
-  // With vectors (embedRecall), relevance is the words' and the meaning's, each scaled, averaged (cosine-relevance.ts); without, the words' alone.
-  const relevance = (): ((memory: Memory) => number) => {
+  // With a query's vector (embedRecall), its relevance is the words' and the meaning's, each scaled, averaged (cosine-relevance.ts); without, the words' alone.
+  const relevanceOf = (query: string, vector: readonly number[] | undefined): ((memory: Memory) => number) => {
     const words = index.relevance(query);
-    // No vectors, or no query vector (the model's answer for it was refused): the words alone.
-    if (!embedded?.query) return words;
-    return combinedRelevance(index.memories().filter((memory) => memory.turn < turn), words, embedded.query, embedded.vectorOf);
+    if (!embedded || vector === undefined) return words;
+    return combinedRelevance(index.memories().filter((memory) => memory.turn < turn), words, vector, embedded.vectorOf);
   };
-  const rank = (): Memory[] => best(rankMemories(index.memories(), { turn, query, weights: settings.weights, lastAccess }, relevance()).map((entry) => entry.memory), CANDIDATE_BUDGETS);
+  // Each ranking's best, as many as the merged list could take of it: a budget's worth for each item, and as many again that others took first.
+  const enough = 2 * (Math.ceil((settings.budgetTokens * CANDIDATE_BUDGETS) / ELEMENT_TOKENS) + 1);
+  const rank = (): Memory[] => {
+    const rankings = rankForEach(index.memories(), { turn, weights: settings.weights, lastAccess }, queries.map((query, place) => relevanceOf(query, embedded?.queries[place])), enough);
+    return best(mergeRankings(rankings.map((ranking) => ranking.map((entry) => entry.memory))), CANDIDATE_BUDGETS);
+  };
   let memories = rank();
   // Those likely to be shown (the first budget's worth) are checked against their files.
   if (index.recheck(best(memories, 1))) memories = rank();
@@ -109,20 +119,22 @@ export function keepIndexes(): void {
 /**
  * The vectors an agent's retrieval in `turn` ranks with, where its org names an embedding model: its
  * stream's memories from before the turn (those without a vector kept for `model`, or whose text
- * changed, sent to the server) and the query. The caller charges `inputTokens` at the model's price.
+ * changed, sent to the server) and a query for each of `texts` (focal-points.ts), kept for the turn.
+ * The caller charges `inputTokens` at the model's price.
  */
-export async function embedRecall(root: string, agent: string, turn: number, query: string, model: string, embed: Embedder): Promise<EmbeddedRecall> {
+export async function embedRecall(root: string, agent: string, turn: number, texts: readonly string[], model: string, embed: Embedder): Promise<EmbeddedRecall> {
   const memories = StreamIndex.of(root, agent).refresh().memories().filter((memory) => memory.turn < turn);
-  const kept = readQueryVector(root, agent, turn, query, model);
-  const embedded = await embedForRecall(root, agent, memories, query, model, embed, kept);
-  if (!kept && embedded.query) writeQueryVector(root, agent, turn, query, model, embedded.query);
+  const queries = focalPoints(texts);
+  const kept = readQueryVectors(root, agent, turn, queries, model);
+  const embedded = await embedForRecall(root, agent, memories, queries, model, embed, kept);
+  if (embedded.queries.some((vector, place) => vector !== undefined && kept[place] === undefined)) writeQueryVectors(root, agent, turn, queries, model, embedded.queries);
   return embedded;
 }
 
-/** The vectors a turn's retrieval was planned with, read back from their files; undefined when its query's was not kept (its embedding failed: the words alone rank). */
-function keptRecall(root: string, agent: string, turn: number, query: string, model: string): EmbeddedRecall | undefined {
-  const queryVector = readQueryVector(root, agent, turn, query, model);
-  if (!queryVector) return undefined;
+/** The vectors a turn's retrieval was planned with, read back from their files; undefined when none of its queries' was kept (their embedding failed: the words alone rank). */
+function keptRecall(root: string, agent: string, turn: number, queries: readonly string[], model: string): EmbeddedRecall | undefined {
+  const vectors = readQueryVectors(root, agent, turn, queries, model);
+  if (vectors.every((vector) => vector === undefined)) return undefined;
   const read = new Map<string, readonly number[] | undefined>();
   const vectorOf = (memory: Memory): readonly number[] | undefined => {
     if (!read.has(memory.id)) {
@@ -131,7 +143,17 @@ function keptRecall(root: string, agent: string, turn: number, query: string, mo
     }
     return read.get(memory.id);
   };
-  return { query: queryVector, vectorOf, embedded: 0, inputTokens: 0 };
+  return { queries: vectors, vectorOf, embedded: 0, inputTokens: 0 };
+}
+
+/**
+ * What an attendee keeps of a meeting for its memories (turn-memories.ts): the meeting, its transcript,
+ * and each speech cut to what a memory keeps of a text, so the journal holds no more of it with each
+ * attendee's answer. Pure.
+ */
+export function heardInMeeting(meeting: Pick<MeetingHeard, 'name' | 'agenda'>, file: string, speeches: readonly Speech[]): MeetingHeard {
+  const kept = speeches.map((speech) => (speech.text !== undefined && speech.text.length > MEMORY_TEXT_CHARS ? { ...speech, text: speech.text.slice(0, MEMORY_TEXT_CHARS) } : speech));
+  return { name: meeting.name, agenda: meeting.agenda, file, speeches: kept };
 }
 
 /**

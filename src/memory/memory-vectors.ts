@@ -4,6 +4,7 @@ import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { Memory } from './memory-file.js';
 import { vectorProblem } from './vector-rule.js';
+import { MAX_FOCAL_POINTS } from './focal-points.js';
 
 /**
  * A memory's vector as kept beside the stream, `agents/<name>/memory/vectors/<id>.json`: the model
@@ -48,41 +49,67 @@ export function readVector(root: string, agent: string, memory: Pick<Memory, 'id
 }
 
 /**
- * Where the vector of the query an agent's retrieval ranked with in its latest planned turn is kept:
- * one file an agent, made again each turn it is called, so a turn recovered after a crash (or its
- * call prepared again) ranks with the vector its plan had and asks no server (the plan's record,
- * engine/record/journal.ts, says it was made). The history keeps each turn's.
+ * Where the vectors of the queries an agent's retrieval ranked with in its latest planned turn are
+ * kept (one a thing its prompt asks it to answer: focal-points.ts): one file an agent, made again
+ * each turn it is called, so a turn recovered after a crash (or its call prepared again) ranks with
+ * the vectors its plan had and asks no server (the plan's record, engine/record/journal.ts, says they
+ * were made). The history keeps each turn's.
  */
 export function queryVectorFile(root: string, agent: string): string {
   return join(vectorFolder(root, agent), 'query', 'latest.json');
 }
 
-/** The query's vector kept for `turn`, when it was made by `model` from this very query; undefined otherwise (then the words alone rank). */
-export function readQueryVector(root: string, agent: string, turn: number, query: string, model: string): number[] | undefined {
-  const kept = readStored(queryVectorFile(root, agent), `${turn}\n${query}`, model);
-  return kept && 'vector' in kept ? kept.vector : undefined;
+/** The most bytes of the queries' file read: a vector the rule allows for each focal point. */
+const MAX_QUERY_FILE_BYTES = MAX_FOCAL_POINTS * MAX_VECTOR_BYTES;
+
+/**
+ * The vector kept for each of `queries` in `turn`, made by `model` from that very text (in order;
+ * undefined for one not kept: that query ranks by its words alone). Each is checked against the
+ * vector's rule as it is read back. A file of the older shape (one query: `hash` and `vector` at its top) is read too.
+ */
+export function readQueryVectors(root: string, agent: string, turn: number, queries: readonly string[], model: string): Array<number[] | undefined> {
+  const stored = readObject(queryVectorFile(root, agent), MAX_QUERY_FILE_BYTES);
+  if (stored?.model !== model) return queries.map(() => undefined);
+  const { vectors, hash, vector } = stored as { vectors?: unknown; hash?: unknown; vector?: unknown };
+  const entries = Array.isArray(vectors) ? (vectors as unknown[]) : [{ hash, vector }];
+  const byHash = new Map<string, number[]>();
+  for (const entry of entries.slice(0, MAX_FOCAL_POINTS)) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const kept = entry as { hash?: unknown; vector?: unknown };
+    if (typeof kept.hash === 'string' && vectorProblem(kept.vector) === undefined) byHash.set(kept.hash, kept.vector as number[]);
+  }
+  return queries.map((query) => byHash.get(textHash(`${turn}\n${query}`)));
 }
 
-/** Keep the query's vector for `turn`, through the one write layer. */
-export function writeQueryVector(root: string, agent: string, turn: number, query: string, model: string, vector: readonly number[]): void {
-  writeFileAtomic(queryVectorFile(root, agent), `${JSON.stringify({ model, hash: textHash(`${turn}\n${query}`), vector })}\n`);
+/** Keep the vectors of `queries` for `turn` (those made: a query whose vector was refused has none), through the one write layer. */
+export function writeQueryVectors(root: string, agent: string, turn: number, queries: readonly string[], model: string, vectors: ReadonlyArray<readonly number[] | undefined>): void {
+  const kept = queries.flatMap((query, index) => {
+    const vector = vectors[index];
+    return vector === undefined ? [] : [{ hash: textHash(`${turn}\n${query}`), vector }];
+  });
+  writeFileAtomic(queryVectorFile(root, agent), `${JSON.stringify({ model, vectors: kept })}\n`);
 }
 
 /** A kept vector (or refusal), when it was made by `model` from `text` and keeps the vector's rule as it is read back. */
 function readStored(path: string, text: string, model: string): KeptVector | undefined {
-  const read = readRegularFile(path, MAX_VECTOR_BYTES);
-  if ('error' in read || read.truncated) return undefined;
-  let stored: unknown;
-  try {
-    stored = JSON.parse(read.text);
-  } catch {
-    return undefined;
-  }
-  if (typeof stored !== 'object' || stored === null) return undefined;
+  const stored = readObject(path, MAX_VECTOR_BYTES);
+  if (!stored) return undefined;
   const { model: madeBy, hash, vector, refused } = stored as { model?: unknown; hash?: unknown; vector?: unknown; refused?: unknown };
   if (madeBy !== model || hash !== textHash(text)) return undefined;
   if (typeof refused === 'string') return { refused: refused.slice(0, MAX_REASON) };
   return vectorProblem(vector) === undefined ? { vector: vector as number[] } : undefined;
+}
+
+/** A kept file's JSON object, read within `maxBytes`; undefined for one missing, longer, not JSON or not an object (it is only made again). */
+function readObject(path: string, maxBytes: number): Record<string, unknown> | undefined {
+  const read = readRegularFile(path, maxBytes);
+  if ('error' in read || read.truncated) return undefined;
+  try {
+    const stored: unknown = JSON.parse(read.text);
+    return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keep a memory's vector (one that kept the vector's rule), or why its model's answer was refused, through the one write layer. */

@@ -49,16 +49,42 @@ export interface RetrievalQuery {
  */
 export function rankMemories(memories: readonly Memory[], query: RetrievalQuery, relevance?: (memory: Memory) => number): RankedMemory[] {
   const earlier = memories.filter((memory) => memory.turn < query.turn);
+  return rankForEach(earlier, query, [relevance ?? relevanceOf(earlier, query.query)])[0] ?? [];
+}
+
+/**
+ * Rank the same memories for several queries of one call at once (a ranking for each item its prompt
+ * shows: memory-layer.ts, recallFor), as rankMemories ranks for one: recency and importance are the
+ * same for each, computed once; each query brings its own relevance. One list a relevance, in order,
+ * each cut to its best `limit` (a call shows a budget's worth, not the stream). Scores are kept in typed
+ * arrays and only the memories returned are made entries: a prompt of twenty messages over 5,000
+ * memories ranks twenty times. Pure.
+ */
+export function rankForEach(memories: readonly Memory[], query: Omit<RetrievalQuery, 'query'>, relevances: ReadonlyArray<(memory: Memory) => number>, limit = Number.POSITIVE_INFINITY): RankedMemory[][] {
+  const earlier = memories.filter((memory) => memory.turn < query.turn);
   const weights = query.weights ?? DEFAULT_WEIGHTS;
-  const relevant = relevance ?? relevanceOf(earlier, query.query);
+  const count = earlier.length;
   const recency = scaled(recencyOf(earlier, query.lastAccess));
   const importance = scaled(earlier.map((memory) => memory.importance));
-  const match = scaled(earlier.map((memory) => relevant(memory)));
-  const ranked = earlier.map((memory, index): RankedMemory => {
-    const parts = { recency: recency[index] ?? 0, importance: importance[index] ?? 0, relevance: match[index] ?? 0 };
-    return { memory, score: weights.recency * parts.recency + weights.importance * parts.importance + weights.relevance * parts.relevance, ...parts };
+  const base = new Float64Array(count);
+  for (let index = 0; index < count; index += 1) base[index] = weights.recency * (recency[index] ?? 0) + weights.importance * (importance[index] ?? 0);
+  // Ties go to the newer, then to the lower id: one order for every query.
+  const tieOrder = Array.from({ length: count }, (_, index) => index).sort((left, right) => (earlier[right] as Memory).turn - (earlier[left] as Memory).turn || compareIds((earlier[left] as Memory).id, (earlier[right] as Memory).id));
+  const tie = new Uint32Array(count);
+  tieOrder.forEach((index, place) => {
+    tie[index] = place;
   });
-  return ranked.sort((left, right) => right.score - left.score || right.memory.turn - left.memory.turn || compareIds(left.memory.id, right.memory.id));
+  const kept = Math.min(count, limit);
+  return relevances.map((relevant) => {
+    const match = scaled(earlier.map((memory) => relevant(memory)));
+    const score = new Float64Array(count);
+    for (let index = 0; index < count; index += 1) score[index] = (base[index] ?? 0) + weights.relevance * (match[index] ?? 0);
+    const order = new Uint32Array(count).map((_, index) => index).sort((left, right) => (score[right] ?? 0) - (score[left] ?? 0) || (tie[left] ?? 0) - (tie[right] ?? 0));
+    return Array.from({ length: kept }, (_, place): RankedMemory => {
+      const index = order[place] as number;
+      return { memory: earlier[index] as Memory, score: score[index] ?? 0, recency: recency[index] ?? 0, importance: importance[index] ?? 0, relevance: match[index] ?? 0 };
+    });
+  });
 }
 
 /**

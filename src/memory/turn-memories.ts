@@ -1,6 +1,7 @@
 import { padTurn } from '../mailbox/message.js';
 import { importanceOf, reflectionImportance } from './importance.js';
 import { MEMORY_TEXT_CHARS, type Memory } from './memory-file.js';
+import type { MeetingHeard } from '../meetings/meeting-transcript.js';
 
 /** A message the agent read, or sent, as its turn's memories need it. */
 export interface TurnMessage {
@@ -30,6 +31,8 @@ export interface TurnEvents {
   reflectedOn?: readonly string[];
   /** The memories its prompt recalled (ids, in the order shown): written as the turn's accesses (memory-access.ts), not as memories. */
   recalled?: readonly string[];
+  /** The meeting it took part in this turn (its call was its part in it): what it heard and said there. */
+  meeting?: MeetingHeard;
 }
 
 /** Text cut to what a memory keeps, saying so. */
@@ -43,8 +46,8 @@ function subjectPart(subject: string | undefined): string {
 }
 
 /**
- * The memories of one agent's turn, in a fixed order (what it read, what it sent, its notes, its
- * tools, its insights) under ids fixed by the turn and that order: the same turn always makes the
+ * The memories of one agent's turn, in a fixed order (what it read, what it sent, the meeting it took
+ * part in, its notes, its tools, its insights) under ids fixed by the turn and that order: the same turn always makes the
  * same memories, so a turn applied again after a crash writes the same files. Nothing happened,
  * nothing is written: an idle turn costs nothing. Pure.
  */
@@ -61,6 +64,7 @@ export function turnMemories(events: TurnEvents): Memory[] {
     const text = clip(`I wrote to ${item.party}${subjectPart(item.subject)}: ${item.body}`);
     add({ kind: 'observation', importance: importanceOf({ event: 'sent', party: item.party, priority: item.priority, text: item.body }), sources: [item.id], text });
   }
+  if (events.meeting) for (const memory of meetingMemories(events.agent, events.meeting)) add(memory);
   for (const note of events.notes) {
     if (note.text.trim() === '') continue;
     add({ kind: 'plan', importance: importanceOf({ event: 'noted', text: note.text }), sources: [`agents/${events.agent}/memory/${note.key}.md`], text: clip(`I kept a note "${note.key}": ${note.text}`) });
@@ -77,6 +81,27 @@ export function turnMemories(events: TurnEvents): Memory[] {
   // (reflection.ts), and without it every turn would ask again, and pay again, for what the last one did not find.
   if (events.insights.length === 0 && events.reflectedOn && events.reflectedOn.length > 0) {
     add({ kind: 'reflection', importance: 1, sources: [...events.reflectedOn], text: `I reflected on ${events.reflectedOn.length} memories and drew no conclusion I could ground in them.` });
+  }
+  return memories;
+}
+
+/**
+ * What an attendee remembers of a meeting, each with the transcript as its source: that it attended
+ * and on what agenda, then each speech in the order said, its own as what it said, the others' as what
+ * it heard (a speech that was not made, skipped or failed, is not heard). Importance by the rule, as
+ * for mail read and sent: the speaker is the party.
+ */
+function meetingMemories(agent: string, meeting: MeetingHeard): Array<Omit<Memory, 'id' | 'turn'>> {
+  const sources = [meeting.file];
+  const memories: Array<Omit<Memory, 'id' | 'turn'>> = [
+    { kind: 'observation', importance: importanceOf({ event: 'received', text: meeting.agenda }), sources, text: clip(`I attended the meeting ${meeting.name}, on the agenda: ${meeting.agenda}`) },
+  ];
+  for (const speech of meeting.speeches) {
+    const text = speech.text?.trim() ?? '';
+    if (text === '' || speech.skipped !== undefined || speech.failed !== undefined) continue;
+    const own = speech.agent === agent;
+    const said = own ? `I said in the meeting ${meeting.name} (round ${speech.round})` : `${speech.agent} said in the meeting ${meeting.name} (round ${speech.round})`;
+    memories.push({ kind: 'observation', importance: importanceOf({ event: own ? 'sent' : 'received', party: speech.agent, text }), sources, text: clip(`${said}: ${text}`) });
   }
   return memories;
 }

@@ -45,11 +45,11 @@ function expectLinesInOrder(example: string, output: string): void {
 }
 
 describe('docs/memory.md, run as written', () => {
-  test('the settings: org.yaml `memory:` in both forms, and a resume with its own, are valid', () => {
+  test('the settings: org.yaml `memory:` in both forms, the weights for long conversations, and a resume with its own, are valid', () => {
     const folder = tempDir();
     sh(folder, 'lemming bootstrap --root org >/dev/null');
     const orgYaml = readFileSync(join(folder, 'org/org/org.yaml'), 'utf8');
-    for (const settings of [block('yaml', 'memory: { keep: true }'), block('yaml', 'memory:\n  keep: true')]) {
+    for (const settings of [block('yaml', 'memory: { keep: true }'), block('yaml', 'memory:\n  keep: true'), block('yaml', 'memory: { keep: true, weights:')]) {
       writeFileSync(join(folder, 'org/org/org.yaml'), `${orgYaml}\n${settings}`);
       sh(folder, 'lemming validate --root org >/dev/null');
     }

@@ -166,6 +166,7 @@ const NOT_RUN: Record<string, string> = {
   'variants:\n  - name: baseline\n  - name: panel': 'tests/integration/experiment-population.test.ts runs a variant with population: as written',
   'memory: { keep: true }        # in org/org.yaml': 'tests/docs/memory-example.test.ts appends it to a default org\'s org.yaml and validates',
   'memory:\n  keep: true': 'tests/docs/memory-example.test.ts appends it to a default org\'s org.yaml and validates',
+  'memory: { keep: true, weights: { recency: 0, relevance: 1, importance: 0 } }': 'tests/docs/memory-example.test.ts appends it to a default org\'s org.yaml and validates',
   '---\ntitle: Records keeper': 'tests/docs/memory-example.test.ts writes it as a resume and validates',
   '---\nid: 000001-001': 'tests/docs/memory-example.test.ts drops it into a stream and reads it back with `lemming memory`',
   '---\nid: 000004-003': 'tests/memory/focal-reflection.test.ts compares it with the second reflection its run writes',

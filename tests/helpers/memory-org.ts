@@ -7,7 +7,7 @@ import { parseMessage } from '../../src/mailbox/message-format.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
-import { runEngine, tempDir, write } from './temp-org.js';
+import { defaultOrg, runEngine, tempDir, write } from './temp-org.js';
 import type { Random } from './seeded-random.js';
 
 /** How the small org of the memory tests is made. */
@@ -203,4 +203,53 @@ export async function oneMessageATurn(root: string, messages: ReadonlyArray<{ su
 /** Run the org to idle in this process; the events. */
 export async function runToIdleHere(root: string, providerFactory?: () => OfflineProvider): Promise<EngineEvent[]> {
   return runEngine(root, { maxTurns: 200 }, providerFactory ? { providerFactory } : {});
+}
+
+/**
+ * The default org on the offline model as the memory tests that run it for some 60 turns make it: its
+ * history not kept, the model's `seed` and variability 0.5, `memory` as org.yaml's `memory:` line when
+ * given (none: no memory), `maxMessages` shown per call when given; every agent with 100 credits, and
+ * the coder without run_command (its sandboxed Python test of each report, two thirds of such a run's
+ * time, is not what these measure; its reports still come back).
+ */
+export function busyDefaultOrg(seed: number, options: { memory?: string; maxMessages?: number } = {}): string {
+  const root = defaultOrg();
+  const orgYaml = join(root, 'org/org.yaml');
+  let text = readFileSync(orgYaml, 'utf8').replace('history: { keep: true }', 'history: { keep: false }').replace('    model: offline-1\n', `    model: offline-1\n    seed: ${seed}\n    variability: 0.5\n`);
+  if (options.maxMessages !== undefined) text = text.replace('max_messages: 20 ', `max_messages: ${options.maxMessages}  `);
+  writeFileSync(orgYaml, `${text}${options.memory !== undefined ? `\nmemory: ${options.memory}\n` : ''}`);
+  for (const agent of ['manager', 'planner', 'janitor', 'coder_01', 'hr']) {
+    const resume = join(root, 'agents', agent, 'resume.md');
+    writeFileSync(resume, readFileSync(resume, 'utf8').replace(/^credits: .*$/m, 'credits: 100').replace(', run_command]', ']'));
+  }
+  return root;
+}
+
+/**
+ * Run an org turn by turn in one engine, the human sending the manager what `mailOf(turn)` gives before
+ * each turn, until the manager's prompt shows the last message sent at `questionTurn` (the question) or
+ * twenty turns after it. Every request the offline model was given, the question's id, and the request
+ * that showed it (undefined when none did).
+ */
+export async function untilManagerAsked(root: string, questionTurn: number, mailOf: (turn: number) => ReadonlyArray<{ subject: string; body: string }>): Promise<{ requests: ProviderRequest[]; questionId: string; asked?: ProviderRequest }> {
+  const { requests, providerFactory } = capturingFactory();
+  const engine = Engine.open({ root, providerFactory });
+  let questionId = '';
+  const showing = () => requests.find((request) => request.agent === 'manager' && questionId !== '' && String(request.messages[0]?.content ?? '').includes(`<message id="${questionId}"`));
+  try {
+    for (let turn = 1; turn <= questionTurn + 20 && !showing(); turn += 1) {
+      for (const message of mailOf(turn)) {
+        const sent = sendAsHuman(root, engine.currentOrg, { to: 'manager', ...message });
+        if (turn === questionTurn) questionId = sent.message.id;
+      }
+      for await (const event of engine.turn()) {
+        if (event.type === 'agent-error') throw new Error(event.message);
+        if (event.type === 'turn-started' && event.turn !== turn) throw new Error(`turn ${event.turn} began where ${turn} was expected`);
+      }
+    }
+  } finally {
+    engine.close();
+  }
+  const asked = showing();
+  return { requests, questionId, ...(asked ? { asked } : {}) };
 }

@@ -58,7 +58,7 @@ function plant(root: string, agent: string, text: string | ((file: string) => vo
 }
 
 const recalledIds = (root: string, agent: string): string[] =>
-  recallFor(root, agent, SETTINGS, 5, 'the vault')
+  recallFor(root, agent, SETTINGS, 5, ['the vault'])
     .memories.map((held) => held.id)
     .sort();
 

@@ -1,12 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { Engine } from '../../src/engine/engine.js';
-import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { parseRecalledMarkup } from '../../src/mailbox/prompt-markup.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { capturingFactory } from '../helpers/memory-org.js';
-import { defaultOrg } from '../helpers/temp-org.js';
+import { busyDefaultOrg, untilManagerAsked } from '../helpers/memory-org.js';
 
 const REPEATS = 5;
 const QUESTION_TURN = 60;
@@ -39,43 +36,10 @@ const TASKS = [
 async function questionPrompt(seed: number): Promise<{ recalled: string[]; value: string; turn: number }> {
   const random = seededRandom(seed);
   const fact = FACTS[(seed - 1) % FACTS.length] as (typeof FACTS)[number];
-  const root = defaultOrg();
-  const orgYaml = join(root, 'org/org.yaml');
-  writeFileSync(
-    orgYaml,
-    `${readFileSync(orgYaml, 'utf8')
-      .replace('max_messages: 20 ', 'max_messages: 1  ')
-      .replace('history: { keep: true }', 'history: { keep: false }')
-      .replace('    model: offline-1\n', `    model: offline-1\n    seed: ${seed}\n    variability: 0.5\n`)}\nmemory: { keep: true }\n`,
+  const root = busyDefaultOrg(seed, { memory: '{ keep: true }', maxMessages: 1 });
+  const { asked } = await untilManagerAsked(root, QUESTION_TURN, (turn) =>
+    turn === 1 ? [{ subject: 'A contact', body: fact.tell }] : turn === QUESTION_TURN ? [{ subject: 'Question', body: fact.ask }] : turn % 2 === 0 && turn < QUESTION_TURN ? [{ subject: `Task ${turn / 2}`, body: random.pick(TASKS) }] : [],
   );
-  for (const agent of ['manager', 'planner', 'janitor', 'coder_01', 'hr']) {
-    const resume = join(root, 'agents', agent, 'resume.md');
-    // The coder without run_command: its sandboxed Python test of each report (31 sandboxes in 60
-    // turns, two thirds of the run's time) is not what this measures; its reports still come back.
-    writeFileSync(resume, readFileSync(resume, 'utf8').replace(/^credits: .*$/m, 'credits: 100').replace(', run_command]', ']'));
-  }
-  const { requests, providerFactory } = capturingFactory();
-  const engine = Engine.open({ root, providerFactory });
-  let questionId = '';
-  /** The manager's prompt that shows the question: the question waits behind its team's reports when they came first. */
-  const showing = () => requests.find((request) => request.agent === 'manager' && questionId !== '' && String(request.messages[0]?.content ?? '').includes(`<message id="${questionId}"`));
-  try {
-    for (let turn = 1; turn <= QUESTION_TURN + 20 && !showing(); turn += 1) {
-      const message =
-        turn === 1 ? { subject: 'A contact', body: fact.tell } : turn === QUESTION_TURN ? { subject: 'Question', body: fact.ask } : turn % 2 === 0 && turn < QUESTION_TURN ? { subject: `Task ${turn / 2}`, body: random.pick(TASKS) } : undefined;
-      if (message) {
-        const sent = sendAsHuman(root, engine.currentOrg, { to: 'manager', ...message });
-        if (turn === QUESTION_TURN) questionId = sent.message.id;
-      }
-      for await (const event of engine.turn()) {
-        if (event.type === 'agent-error') throw new Error(event.message);
-        if (event.type === 'turn-started') expect(event.turn, 'each loop is a turn').toBe(turn);
-      }
-    }
-  } finally {
-    engine.close();
-  }
-  const asked = showing();
   expect(asked, `seed ${seed}: the manager is shown the question`).toBeDefined();
   const content = asked?.messages[0]?.content;
   // The access is part of the turn's record: the ids its prompt recalled, in order, as the engine wrote them.

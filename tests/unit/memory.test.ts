@@ -114,12 +114,12 @@ describe('the indexes a process keeps', () => {
     }
     StreamIndex.keepAtMost(40);
     try {
-      const first = recallFor(root, 'ann', settings, 5, 'the vault').memories.map((held) => held.id);
-      recallFor(root, 'bob', settings, 5, 'the vault');
-      recallFor(root, 'cy', settings, 5, 'the vault');
+      const first = recallFor(root, 'ann', settings, 5, ['the vault']).memories.map((held) => held.id);
+      recallFor(root, 'bob', settings, 5, ['the vault']);
+      recallFor(root, 'cy', settings, 5, ['the vault']);
       // ann's index was let go for bob's and cy's, and saved as it went.
       expect(existsSync(join(root, 'org/state/cache/memory/ann.json'))).toBe(true);
-      expect(recallFor(root, 'ann', settings, 5, 'the vault').memories.map((held) => held.id)).toEqual(first);
+      expect(recallFor(root, 'ann', settings, 5, ['the vault']).memories.map((held) => held.id)).toEqual(first);
       expect(first.length).toBeGreaterThan(0);
     } finally {
       StreamIndex.keepAtMost();

@@ -15,7 +15,7 @@ import type { LedgerEntry } from '../money/ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
 import type { OutboxHints } from './outbox-hints.js';
 import type { RoutingRules } from '../../org/routing/routing-rules.js';
-import type { PlannedMeeting } from '../../meetings/meeting-transcript.js';
+import type { MeetingHeard, PlannedMeeting } from '../../meetings/meeting-transcript.js';
 import type { RuleDraws } from '../turn/activation.js';
 import type { MeetingRecord } from '../turn/meeting-records.js';
 import { forgetAtNextCommand } from '../../invocation.js';
@@ -139,6 +139,8 @@ export type JournalRecord =
       rating?: RatingAnswer;
       /** The memories its prompt recalled (ids, in order): applied with the response as their access (memory/memory-access.ts). */
       recalled?: string[];
+      /** Its call was its part in a meeting: what it heard and said there, applied into its memories with the response. */
+      meeting?: MeetingHeard;
     }
   /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
   | LoopRecord

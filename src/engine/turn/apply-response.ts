@@ -30,6 +30,7 @@ import { countForms } from '../../format/mail-outcomes.js';
 import type { InboxEntry } from './build-prompt.js';
 import type { MemoryLayer } from './prepare-call.js';
 import type { ReflectionAnswer } from './reflect.js';
+import type { MeetingHeard } from '../../meetings/meeting-transcript.js';
 import type { RatingAnswer } from '../../memory/rate-stream.js';
 import type { TurnMessage } from '../../memory/turn-memories.js';
 
@@ -64,7 +65,7 @@ export interface ApplyInput {
   /** Why the loop ended before the model was done, when it did. */
   cutShort?: string;
   /** The agent keeps a memory stream: what it saw (the mail shown, with bodies) and did becomes memories, with what it concluded when it reflected. */
-  memory?: { layer: MemoryLayer; read(): InboxEntry[]; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: readonly string[] };
+  memory?: { layer: MemoryLayer; read(): InboxEntry[]; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: readonly string[]; meeting?: MeetingHeard };
 }
 
 /**
@@ -285,7 +286,7 @@ function rememberTurn(input: ApplyInput, memory: NonNullable<ApplyInput['memory'
   const reflection = memory.reflection;
   const weights = new Map((reflection?.offered ?? []).map((offered) => [offered.id, offered.importance]));
   const insights = reflection ? memory.layer.parseInsights(reflection.text, new Set(weights.keys())).map((insight) => ({ ...insight, cited: insight.sources.map((id) => weights.get(id) ?? 1) })) : [];
-  memory.layer.writeTurnMemories(root, { turn, agent, read, sent, notes, tools, insights, ...(reflection ? { reflectedOn: [...weights.keys()] } : {}), ...(memory.recalled ? { recalled: memory.recalled } : {}) }, ceilingOf(input.org.agents.get(agent)?.memory));
+  memory.layer.writeTurnMemories(root, { turn, agent, read, sent, notes, tools, insights, ...(reflection ? { reflectedOn: [...weights.keys()] } : {}), ...(memory.recalled ? { recalled: memory.recalled } : {}), ...(memory.meeting ? { meeting: memory.meeting } : {}) }, ceilingOf(input.org.agents.get(agent)?.memory));
   // The model's ratings of earlier memories, into their files (applied again after a crash: the same bytes).
   const rated = memory.rating ? memory.layer.applyRatings(root, agent, memory.rating) : 0;
   const ratedEvents: EngineEvent[] = memory.rating ? [{ type: 'agent-note', turn, agent, message: `rated the importance of ${rated} of ${memory.rating.asked.length} memories` }] : [];

@@ -223,7 +223,7 @@ function recalledLine(shown: number, total: number): string {
  * too large for what is left is passed over for smaller ones after it), each in a `<recalled>` element.
  * Nothing when the agent has none yet, or none fits.
  */
-function recalledSection(recalled: RecalledMemories, limit: number): { text: string; tokens: number; ids: string[] } | undefined {
+export function recalledSection(recalled: RecalledMemories, limit: number): { text: string; tokens: number; ids: string[] } | undefined {
   if (recalled.total === 0 || recalled.memories.length === 0) return undefined;
   // The line is counted at its longest (as many shown as there are), so the section as a whole keeps to the budget.
   const budget = Math.min(recalled.budgetTokens, limit) - estimateTokens(recalledLine(recalled.total, recalled.total)) - 1;

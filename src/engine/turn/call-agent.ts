@@ -19,10 +19,23 @@ import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from './rate-importance.js';
 import type { TurnContext } from './run-turn.js';
 import type { LoopRecord, StepSummary } from './step-loop.js';
+import type { MeetingHeard } from '../../meetings/meeting-transcript.js';
 
 /** How one agent's call of a turn ended: an answer to apply, a failure, or a stop. */
 export type CallResult =
-  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: string[] }
+  | {
+      agent: string;
+      response: ProviderResponse;
+      receivedAt: string;
+      shown: string[];
+      steps: StepSummary[];
+      cutShort?: string;
+      reflection?: ReflectionAnswer;
+      rating?: RatingAnswer;
+      recalled?: string[];
+      /** Its call of the turn was its part in a meeting (hold-meetings.ts): what it heard and said there, for its memories. */
+      meeting?: MeetingHeard;
+    }
   | {
       agent: string;
       modelKey: string;
@@ -56,6 +69,8 @@ export interface AgentCall {
   tell(event: EngineEvent): void;
   /** The memory layer, when some agent of the org keeps a memory stream (prompts show it; an agent may reflect after its answer). */
   memory?: MemoryLayer;
+  /** Whether its memory's calls after the answer are made (a reflection, the model's ratings): a meeting makes them after its attendee's last speech alone. */
+  afterAnswer?: boolean;
   /** What a meeting makes of the prompt (turn/hold-meetings.ts): kept when a prompt is built smaller to fit the context. */
   dress?: (prepared: PreparedCall) => PreparedCall;
 }
@@ -153,7 +168,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
     let reflection: ReflectionAnswer | undefined;
     let rating: RatingAnswer | undefined;
-    if (input.memory && agent.memory) {
+    if (input.memory && agent.memory && input.afterAnswer !== false) {
       // Its memories since it last reflected, when it is time: one more call, paid with the turn's (reflect.ts,
       // loaded with the memory layer's first turn: an org that keeps no memory loads neither).
       const { creditsOf, reflectAfterAnswer, withReflectionCharged } = await import('./reflect.js');

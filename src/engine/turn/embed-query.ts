@@ -8,7 +8,7 @@ import type { Embedder } from '../../providers/embedding-gate.js';
 import type { EmbeddedRecall } from '../../memory/embed-memories.js';
 import type { EngineEvent } from '../events.js';
 import type { PlannedEmbedding } from '../record/journal.js';
-import { recallQuery, type MemoryLayer, type ReadMail } from './prepare-call.js';
+import type { MemoryLayer } from './prepare-call.js';
 
 /** What embedding one agent's retrieval while its turn is planned gave: the vectors to rank with, what the plan records, and what the turn is told (why the words alone rank). */
 export interface PlanEmbedding {
@@ -19,21 +19,22 @@ export interface PlanEmbedding {
 
 /**
  * Where an agent's org names an embedding model (org.yaml `memory.embeddings`), embed what its
- * retrieval this turn needs while the turn is planned: the query (the mail its prompt shows) and its
- * memories that have no vector yet, in one request (memory/embed-memories.ts), the vectors kept beside
+ * retrieval this turn needs while the turn is planned: a query for each of `texts` (what its prompt
+ * asks it to answer: prepare-call.ts, recallTexts) and its memories that have no vector yet, in one
+ * request (memory/embed-memories.ts), the vectors kept beside
  * its stream so a recovered turn ranks alike and asks no server. A failed call is a warning of the
  * turn and its memories are ranked by their words alone; it never fails the turn. Vectors the memory
  * layer refused (memory/vector-rule.ts) are said in the turn they were refused: a refused memory is not
  * asked again, so it is said once.
  */
-export async function embedForPlan(root: string, org: Org, agentName: string, turn: number, read: ReadMail, memory: MemoryLayer, embedderFor: ((modelKey: string) => Embedder | undefined) | undefined): Promise<PlanEmbedding> {
+export async function embedForPlan(root: string, org: Org, agentName: string, turn: number, texts: readonly string[], memory: MemoryLayer, embedderFor: ((modelKey: string) => Embedder | undefined) | undefined): Promise<PlanEmbedding> {
   const settings = org.agents.get(agentName)?.memory?.embeddings;
   if (!settings) return {};
   const byWords = (why: string): EngineEvent => ({ type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn: ${why}` });
   try {
     const embed = embedderFor?.(settings.modelKey);
     if (!embed) return { warnings: [byWords(`org.yaml memory.embeddings names ${settings.modelKey}, and this run has no way to reach it`)] };
-    const recall = await memory.embedRecall(root, agentName, turn, recallQuery(org, read.inbox, undefined), settings.model, embed);
+    const recall = await memory.embedRecall(root, agentName, turn, texts, settings.model, embed);
     const record: PlannedEmbedding = {
       model: settings.modelKey,
       input_tokens: recall.inputTokens,
@@ -43,7 +44,12 @@ export async function embedForPlan(root: string, org: Org, agentName: string, tu
     };
     const warnings: EngineEvent[] = [];
     const refused = recall.refused;
-    if (refused?.query !== undefined) warnings.push(byWords(`the embedding model ${settings.modelKey}'s vector for the query was refused (${refused.query})`));
+    if (refused?.query !== undefined && recall.queries.length === 1) warnings.push(byWords(`the embedding model ${settings.modelKey}'s vector for the query was refused (${refused.query})`));
+    else if (refused?.query !== undefined) {
+      // Each thing its prompt asks it to answer has its own ranking (memory-layer.ts, recallFor): those refused rank by their words.
+      const count = `${refused.queries} of the ${recall.queries.length} things its prompt asks it to answer`;
+      warnings.push({ type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn for ${count}: the embedding model ${settings.modelKey}'s vectors for them were refused (${refused.query})` });
+    }
     if (refused && refused.memories > 0) {
       const folder = `agents/${agentName}/memory/vectors/`;
       const count = refused.memories === 1 ? 'vector for 1 memory was' : `vectors for ${refused.memories} memories were`;

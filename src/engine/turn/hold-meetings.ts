@@ -1,6 +1,6 @@
 import { transcriptFile } from '../../meetings/meeting-file.js';
 import { meetingPrompt } from '../../meetings/meeting-prompt.js';
-import { meetingDeliveries, renderTranscript, speakersOf, type PlannedMeeting, type Speech } from '../../meetings/meeting-transcript.js';
+import { meetingDeliveries, renderTranscript, speakersOf, spokenText, type MeetingHeard, type PlannedMeeting, type Speech } from '../../meetings/meeting-transcript.js';
 import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.js';
 import { chargedAnswers, chargedTogether } from '../../providers/usage.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
@@ -14,7 +14,10 @@ import type { TokenRatios } from '../record/token-ratios.js';
 import { callAgent, type AgentCall, type CallResult } from './call-agent.js';
 import { embeddingAnswers } from './embed-query.js';
 import type { MeetingRecord } from './meeting-records.js';
-import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { prepareCall, type MemoryLayer, type PreparedCall } from './prepare-call.js';
+import { recalledSection } from './build-prompt.js';
+import type { ReflectionAnswer } from './reflect.js';
+import type { RatingAnswer } from './rate-importance.js';
 import type { StepSummary } from './step-loop.js';
 
 type SpeechRecord = Extract<MeetingRecord, { type: 'meeting-speech' }>;
@@ -38,16 +41,21 @@ export interface MeetingTurn {
   creditsLeft(agent: string): number;
   /** The ledger's totals the turn was planned from: with the speeches made so far, what org.yaml `budget:` is checked against before each speech. */
   totals: Readonly<Record<string, AgentTotals>>;
+  /** The memory layer, when some agent of the org keeps a memory stream: an attendee that keeps one recalls for the agenda and what was said. */
+  memory?: MemoryLayer;
   tell(event: EngineEvent): void;
 }
 
-/** One attendee's part of a meeting so far: its answers, what failed, its steps. */
+/** One attendee's part of a meeting so far: its answers, what failed, its steps, the memories its speeches were shown, what it concluded after its last. */
 interface Part {
   responses: ProviderResponse[];
   unusable: AnsweredUsage[];
   steps: StepSummary[];
   receivedAt: string;
   failed?: string;
+  recalled: string[];
+  reflection?: ReflectionAnswer;
+  rating?: RatingAnswer;
 }
 
 /**
@@ -82,20 +90,23 @@ export class MeetingRun {
       // One none of whose attendees can come is not held, and writes no transcript.
       if (speakers.length === 0) continue;
       const held = await this.hold(meeting, speakers);
+      const file = transcriptFile(meeting.name, this.input.turn);
       for (const agent of speakers) {
         const call = this.input.calls.find((each) => each.agent === agent);
-        const said = `spoke in the meeting ${meeting.name} (${transcriptFile(meeting.name, this.input.turn)})`;
-        results.set(agent, held ? resultOf(agent, call?.modelKey ?? '', held.get(agent), said, embeddingAnswers(call?.embedded)) : { agent, aborted: true });
+        const said = `spoke in the meeting ${meeting.name} (${file})`;
+        // An attendee that keeps a memory stream remembers the meeting (memory-layer.ts, heardInMeeting: what a memory keeps of each speech, journaled with its answer).
+        const heard = held && this.input.memory && this.input.org.agents.get(agent)?.memory ? this.input.memory.heardInMeeting(meeting, file, held.speeches) : undefined;
+        results.set(agent, held ? resultOf(agent, call?.modelKey ?? '', held.parts.get(agent), said, embeddingAnswers(call?.embedded), heard) : { agent, aborted: true });
       }
     }
     return results;
   }
 
-  /** Every round of one meeting; undefined when the run was stopped before its end (the turn resumes it later). */
-  private async hold(meeting: PlannedMeeting, speakers: readonly string[]): Promise<Map<string, Part> | undefined> {
+  /** Every round of one meeting, and each attendee's part; undefined when the run was stopped before its end (the turn resumes it later). */
+  private async hold(meeting: PlannedMeeting, speakers: readonly string[]): Promise<{ parts: Map<string, Part>; speeches: Speech[] } | undefined> {
     const { turn, journalPath } = this.input;
     const speeches: Speech[] = [];
-    const parts = new Map<string, Part>(speakers.map((agent) => [agent, { responses: [], unusable: [], steps: [], receivedAt: '' }]));
+    const parts = new Map<string, Part>(speakers.map((agent) => [agent, { responses: [], unusable: [], steps: [], receivedAt: '', recalled: [] }]));
     for (let round = 1; round <= meeting.rounds; round += 1) {
       for (const agent of speakers) {
         const part = parts.get(agent) as Part;
@@ -115,6 +126,9 @@ export class MeetingRun {
           part.receivedAt = record.receivedAt ?? part.receivedAt;
         }
         if (record.unusable) part.unusable.push(...record.unusable);
+        for (const id of record.recalled ?? []) if (!part.recalled.includes(id)) part.recalled.push(id);
+        if (record.reflection) part.reflection = record.reflection;
+        if (record.rating) part.rating = record.rating;
         const cost = [...(record.response ? [record.response] : []), ...(record.unusable ?? [])].reduce((sum, answer) => sum + costOf(answer, this.input.org.models).credits, 0);
         this.spoken.set(agent, (this.spoken.get(agent) ?? 0) + cost);
         if (record.speech.failed !== undefined) part.failed = record.speech.failed;
@@ -123,7 +137,7 @@ export class MeetingRun {
     const file = transcriptFile(meeting.name, turn);
     writeFileAtomic(`${this.input.root}/${file}`, renderTranscript(meeting, turn, speeches));
     this.input.tell({ type: 'meeting-held', turn, meeting: meeting.name, speakers: speakers.length, rounds: meeting.rounds, absent: meeting.absent.length, heard: meetingDeliveries(meeting, speeches).length, file });
-    return parts;
+    return { parts, speeches };
   }
 
   private totalsSoFar(): Record<string, AgentTotals> {
@@ -135,9 +149,12 @@ export class MeetingRun {
     const { root, org, turn, ratios, context } = this.input;
     const call = this.input.calls.find((each) => each.agent === agent);
     if (!call) return undefined;
+    // An attendee that keeps a memory stream is shown what it remembers of the agenda and of each speech so far, a ranking each (memory-layer.ts, recallFor).
     const dress = (prepared: PreparedCall): PreparedCall => {
-      const request = prepared.prompt.request;
-      return { ...prepared, prompt: { ...prepared.prompt, request: { ...request, messages: [{ role: 'user', content: meetingPrompt(meeting, turn, round, agent, said) }] } } };
+      const { recalled: _planned, ...prompt } = prepared.prompt;
+      const remembered = this.remembered(agent, meeting, said, prepared.prompt.limit.tokens);
+      const content = [...(remembered ? [remembered.text, ''] : []), meetingPrompt(meeting, turn, round, agent, said)].join('\n');
+      return { ...prepared, prompt: { ...prompt, request: { ...prompt.request, messages: [{ role: 'user', content }] }, ...(remembered ? { recalled: remembered.ids } : {}) } };
     };
     const base = this.input.prepared.get(agent) ?? prepareCall(root, org, agent, call.reason, [], turn, { ratios, alsoWaiting: call.deferred });
     const prepared = dress(base);
@@ -168,6 +185,9 @@ export class MeetingRun {
       journal: (record) => appendJournal(this.input.journalPath, { type: 'meeting-loop', turn, meeting: meeting.name, round, agent, record }),
       tell: (event) => this.input.tell(event),
       dress,
+      ...(this.input.memory ? { memory: this.input.memory } : {}),
+      // A reflection, or the model's ratings, once an attendee and turn: after its last speech (its memories of the meeting count in the next).
+      afterAnswer: round === meeting.rounds,
     });
     if ('aborted' in called) return undefined;
     if ('error' in called) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, failed: called.error }, ...(called.unusable.length > 0 ? { unusable: called.unusable } : {}) };
@@ -180,7 +200,21 @@ export class MeetingRun {
       response: called.response,
       receivedAt: called.receivedAt,
       steps: called.steps,
+      ...(called.recalled ? { recalled: called.recalled } : {}),
+      ...(called.reflection ? { reflection: called.reflection } : {}),
+      ...(called.rating ? { rating: called.rating } : {}),
     };
+  }
+
+  /** What an attendee that keeps a memory stream remembers of the meeting so far, within its budget (and `limit` tokens): the section its speech's prompt opens with. */
+  private remembered(agent: string, meeting: PlannedMeeting, said: readonly Speech[], limit: number): { text: string; ids: string[] } | undefined {
+    const { root, org, turn, memory } = this.input;
+    const settings = org.agents.get(agent)?.memory;
+    if (!memory || !settings) return undefined;
+    // The agenda, and each speech so far (what was said, not why one was not): each its own ranking.
+    const texts = [meeting.agenda, ...said.flatMap((speech) => (speech.text?.trim() ? [spokenText(speech)] : []))];
+    const recall = memory.recallFor(root, agent, settings, turn, texts);
+    return recalledSection({ memories: recall.memories, total: recall.total, budgetTokens: recall.budgetTokens }, limit);
   }
 }
 
@@ -200,14 +234,14 @@ function withSpoken(totals: Readonly<Record<string, AgentTotals>>, spoken: Reado
  * at all: the last failure, as a failed call (its mail waits); only skipped: an answer of nothing, charged only
  * the retrieval's embeddings asked when the turn was planned.
  */
-function resultOf(agent: string, modelKey: string, part: Part | undefined, said: string, embedded: readonly AnsweredUsage[]): CallResult {
+function resultOf(agent: string, modelKey: string, part: Part | undefined, said: string, embedded: readonly AnsweredUsage[], meeting: MeetingHeard | undefined): CallResult {
   const responses = part?.responses ?? [];
   const unusable = part?.unusable ?? [];
   const last = responses.at(-1);
   if (!last) {
     if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable };
-    // Only skipped: its retrieval's embeddings, asked when the turn was planned, are all it is charged (the server counted them).
-    return { agent, response: chargedTogether({ text: '', toolCalls: [], modelKey }, embedded), receivedAt: '', shown: [], steps: [] };
+    // Only skipped: its retrieval's embeddings, asked when the turn was planned, are all it is charged (the server counted them). It still heard the others.
+    return { agent, response: chargedTogether({ text: '', toolCalls: [], modelKey }, embedded), receivedAt: '', shown: [], steps: [], ...(meeting ? { meeting } : {}) };
   }
   const notes = [said, ...responses.flatMap((response) => response.notes ?? [])];
   const folded = {
@@ -219,5 +253,6 @@ function resultOf(agent: string, modelKey: string, part: Part | undefined, said:
     ...(responses.some((response) => response.truncated) ? { truncated: true } : {}),
   };
   const response = chargedTogether(folded, [...responses.flatMap((each) => chargedAnswers(each)), ...unusable]);
-  return { agent, response, receivedAt: part?.receivedAt ?? '', shown: [], steps: part?.steps ?? [] };
+  const remembered = part && part.recalled.length > 0 ? { recalled: part.recalled } : {};
+  return { agent, response, receivedAt: part?.receivedAt ?? '', shown: [], steps: part?.steps ?? [], ...(meeting ? { meeting } : {}), ...remembered, ...(part?.reflection ? { reflection: part.reflection } : {}), ...(part?.rating ? { rating: part.rating } : {}) };
 }

@@ -16,7 +16,7 @@ import { returnDepartedMail } from './departed-mail.js';
 import { discoverMail } from './discover-mail.js';
 import type { FailingAgents } from './failing-agents.js';
 import { planTurn, tellManager } from './plan-turn.js';
-import { prepareCall, readMail, type MemoryLayer, type PreparedCall } from './prepare-call.js';
+import { prepareCall, readMail, recallTexts, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { embedForPlan } from './embed-query.js';
 import type { EmbeddedRecall } from '../../memory/embed-memories.js';
 import type { Embedder } from '../../providers/embedding-gate.js';
@@ -106,7 +106,10 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     const read = readMail(root, org, call.agent, call.mail, turn);
     const agent = org.agents.get(call.agent);
     const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
-    const prepare = (embedded?: EmbeddedRecall): PreparedCall => prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, read, ...(input.memory ? { memory: input.memory } : {}), ...(embedded ? { embedded } : {}) });
+    // What its memories are retrieved for: each message it is shown; in a meeting, its agenda (the speeches join it as they are made: hold-meetings.ts).
+    const agenda = call.reason === 'meeting' ? due?.meetings.find((meeting) => meeting.attendees.includes(call.agent))?.agenda : undefined;
+    const texts = agenda !== undefined ? [agenda] : recallTexts(org, call.agent, read.inbox, undefined);
+    const prepare = (embedded?: EmbeddedRecall): PreparedCall => prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, read, focus: texts, ...(input.memory ? { memory: input.memory } : {}), ...(embedded ? { embedded } : {}) });
     // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
     const neededFor = (preparedCall: PreparedCall): number => {
       const entry = org.models[preparedCall.modelKey];
@@ -128,7 +131,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
       skip(neededFor(byWords));
       continue;
     }
-    const embedding = embeds && input.memory ? await embedForPlan(root, org, call.agent, turn, read, input.memory, input.embedderFor) : {};
+    const embedding = embeds && input.memory ? await embedForPlan(root, org, call.agent, turn, texts, input.memory, input.embedderFor) : {};
     if (embedding.warnings) events.push(...embedding.warnings);
     const preparedCall = prepare(embedding.recall);
     events.push(...preparedCall.warnings);
@@ -144,7 +147,8 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
       modelKey: preparedCall.modelKey,
       reason: call.reason,
       shown: [...prompt.shown, ...preparedCall.lost],
-      deferred: prompt.deferred.length,
+      // What waits for it: what its prompt could not show, and all its mail when a meeting takes its turn (the run screen counts it as unread).
+      deferred: prompt.deferred.length + (call.waiting ?? 0),
       prompt: promptDigest(prompt),
       // Only where the limits show in the prompt (the count of mail left waiting, a message cut to fit): a recovered turn sizes with them.
       ...(prompt.deferred.length > 0 || prompt.cut ? { limit: prompt.limit } : {}),

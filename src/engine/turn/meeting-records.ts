@@ -1,6 +1,8 @@
 import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.js';
 import type { Speech } from '../../meetings/meeting-transcript.js';
 import type { LoopRecord, StepSummary } from './step-loop.js';
+import type { ReflectionAnswer } from './reflect.js';
+import type { RatingAnswer } from '../../memory/rate-stream.js';
 
 /**
  * What a meeting journals as it goes (turn/hold-meetings.ts), so a turn killed mid-meeting and
@@ -19,5 +21,10 @@ export type MeetingRecord =
       steps?: StepSummary[];
       /** Answers a failed call came back with: charged with the speaker's turn. */
       unusable?: AnsweredUsage[];
+      /** The memories its prompt showed (ids, in order): recorded as recalled with the attendee's turn. */
+      recalled?: string[];
+      /** After its last speech, the attendee reflected, or its model rated its memories: applied with its turn. */
+      reflection?: ReflectionAnswer;
+      rating?: RatingAnswer;
     }
   | { type: 'meeting-loop'; turn: number; meeting: string; round: number; agent: string; record: LoopRecord };

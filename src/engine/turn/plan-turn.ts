@@ -9,8 +9,8 @@ import { groupByRecipient, type MailByAgent } from '../record/pending-index.js';
 
 /** What `planTurn` decides: who is called, and what telling managers about agents out of credits adds. */
 export interface TurnPlan {
-  /** Agents to call, in name order, with their waiting mail. */
-  calls: Array<{ agent: string; reason: CallReason; mail: readonly PendingItem[] }>;
+  /** Agents to call, in name order, with their waiting mail (`waiting`: how much waits for an agent a meeting takes, which it is not shown). */
+  calls: Array<{ agent: string; reason: CallReason; mail: readonly PendingItem[]; waiting?: number }>;
   events: EngineEvent[];
   /** Agents at zero after this plan (whose manager has been told). */
   outOfCredits: string[];
@@ -69,7 +69,8 @@ export function planTurn(org: Org, state: EngineState, mail: MailByAgent, ledger
     }
     // An agent in a meeting spends its turn there (turn/hold-meetings.ts): its mail waits for its next turn.
     const agentMail = meeting.has(name) ? [] : (mail.get(name) ?? []);
-    plan.calls.push({ agent: name, reason: meeting.has(name) ? 'meeting' : agentMail.length > 0 ? 'mail' : 'schedule', mail: agentMail });
+    const waiting = meeting.has(name) ? (mail.get(name)?.length ?? 0) : 0;
+    plan.calls.push({ agent: name, reason: meeting.has(name) ? 'meeting' : agentMail.length > 0 ? 'mail' : 'schedule', mail: agentMail, ...(waiting > 0 ? { waiting } : {}) });
   }
   plan.outOfCredits = stillDry.sort();
   return plan;

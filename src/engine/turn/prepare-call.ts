@@ -68,16 +68,16 @@ export function prepareCall(
   reason: CallReason,
   mail: readonly PendingItem[],
   turn: number,
-  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale' | 'window'>; memory?: MemoryLayer | null; read?: ReadMail; embedded?: EmbeddedRecall } = {},
+  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale' | 'window'>; memory?: MemoryLayer | null; read?: ReadMail; embedded?: EmbeddedRecall; focus?: readonly string[] } = {},
 ): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
   const modelKey = agent.models[0] ?? '';
   const { inbox, lost, warnings } = sizing.read ?? readMail(root, org, agentName, mail, turn);
-  // Its memory stream, retrieved for the mail it is shown (as many messages as its context shows, first to last).
+  // Its memory stream, retrieved for each message it is shown (as many as its context shows, first to last), or for what `focus` says (a meeting's agenda).
   // `memory: null` builds the prompt without memories (what it would be without them: a benchmark's comparison).
   const layer = agent.memory && sizing.memory !== null ? (sizing.memory ?? loadedMemoryLayer) : undefined;
-  const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit), sizing.embedded) : undefined;
+  const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, sizing.focus ?? recallTexts(org, agentName, inbox, sizing.planned ?? sizing.limit), sizing.embedded) : undefined;
   const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey, org.models[modelKey]) ?? 1, ...serverWindow(sizing.ratios, modelKey), ...(recalled ? { recalled } : {}) });
   if (recalled?.leftOut) warnings.push({ type: 'warning', turn, message: recalled.leftOut });
   return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
@@ -131,11 +131,17 @@ function serverWindow(ratios: Pick<TokenRatios, 'window'> | undefined, modelKey:
   return window === undefined ? {} : { serverWindow: window };
 }
 
-/** What a call's memories are retrieved for: the mail its prompt shows at most, in the order shown (its subjects and bodies). */
-export function recallQuery(org: Org, inbox: readonly InboxEntry[], limit: { messages: number } | undefined): string {
+/**
+ * What a call's memories are retrieved for, one text a thing it must answer (memory/focal-points.ts):
+ * each message its prompt shows at most, in the order shown (its subject and body); with none (a
+ * scheduled check-in), its task as its resume gives it (the instructions). Pure.
+ */
+export function recallTexts(org: Org, agentName: string, inbox: readonly InboxEntry[], limit: { messages: number } | undefined): string[] {
   const shown = Math.min(org.settings.context.max_messages, limit?.messages ?? Number.POSITIVE_INFINITY);
-  return sortInbox(inbox)
+  const texts = sortInbox(inbox)
     .slice(0, shown)
-    .map((entry) => `${entry.subject ?? ''}\n${entry.body}`)
-    .join('\n');
+    .map((entry) => `${entry.subject ?? ''}\n${entry.body}`);
+  if (texts.length > 0) return texts;
+  const instructions = org.agents.get(agentName)?.instructions.trim() ?? '';
+  return instructions === '' ? [] : [instructions];
 }

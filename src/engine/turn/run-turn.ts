@@ -8,7 +8,7 @@ import { commitTurn, hintChangesOfTurn, takenInTurn } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import type { TurnTools } from './ask-with-tools.js';
 import { callAgent, type CallResult } from './call-agent.js';
-import type { LoopRecord, StepSummary } from './step-loop.js';
+import type { LoopRecord } from './step-loop.js';
 import { FailingAgents } from './failing-agents.js';
 import { DeadEnds } from './dead-ends.js';
 import { SideEvents, withSideEvents } from './side-events.js';
@@ -27,8 +27,6 @@ import { tellManager } from './plan-turn.js';
 import { pendingByAgent, withAddedMail } from '../record/pending-index.js';
 import { memoryLayerFor, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { ShownMail } from './shown-mail.js';
-import type { ReflectionAnswer } from './reflect.js';
-import type { RatingAnswer } from './rate-importance.js';
 import type { Embedder } from '../../providers/embedding-gate.js';
 import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
 import { loadOrgSnapshot, PLANNED_ORG_FILE } from '../record/planned-org.js';
@@ -164,7 +162,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     receivedAt: string,
     shown: string[],
     replaying: boolean,
-    loop: { steps?: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: string[] } = {},
+    loop: CallLoop = {},
   ): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
     const applied = applyResponse({
@@ -183,7 +181,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       balanceBefore,
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
-      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}), ...(loop.rating ? { rating: loop.rating } : {}), ...(loop.recalled ? { recalled: loop.recalled } : {}) } } : {}),
+      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}), ...(loop.rating ? { rating: loop.rating } : {}), ...(loop.recalled ? { recalled: loop.recalled } : {}), ...(loop.meeting ? { meeting: loop.meeting } : {}) } } : {}),
     });
     if (failing.streak(agent)) {
       failing.recordSuccess(agent);
@@ -234,8 +232,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}), ...(journaled.reflection ? { reflection: journaled.reflection } : {}), ...(journaled.rating ? { rating: journaled.rating } : {}), ...(journaled.recalled ? { recalled: journaled.recalled } : {}) };
-      for (const event of applyAndRecord(call.agent, call.reason, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loop)) {
+      for (const event of applyAndRecord(call.agent, call.reason, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loopOf(journaled))) {
         countEvent(stats, event);
         yield event;
       }
@@ -247,7 +244,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   }
 
   // The turn's meetings (org/meetings/): an attendee's call of the turn is its part in its meeting (hold-meetings.ts).
-  const meetings = plan.meetings ? new (await import('./hold-meetings.js')).MeetingRun({ root, org, turn, meetings: plan.meetings, calls: plan.calls, journaled: context.journal, journalPath: paths.journal, prepared, ratios, context, creditsLeft: (agent) => balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]), totals: ledger.totals, tell: (event) => duringCalls.push(event) }) : undefined;
+  const meetings = plan.meetings ? new (await import('./hold-meetings.js')).MeetingRun({ root, org, turn, meetings: plan.meetings, calls: plan.calls, journaled: context.journal, journalPath: paths.journal, prepared, ratios, context, creditsLeft: (agent) => balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]), totals: ledger.totals, ...(memory ? { memory } : {}), tell: (event) => duringCalls.push(event) }) : undefined;
   const callOne = async (call: PlannedCall): Promise<CallResult> => {
     const agentMail = shownMail.items(call.agent, call.shown);
     const called = (await meetings?.partOf(call.agent)) ?? await callAgent({
@@ -396,7 +393,17 @@ function countEvent(stats: TurnStats, event: EngineEvent): void {
   }
 }
 
-/** What an answer's journal record and its application carry of the call's tool loop: its steps, where it was cut short, its reflection. */
-function loopOf(called: Extract<CallResult, { response: ProviderResponse }>): { steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: string[] } {
-  return { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}), ...(called.rating ? { rating: called.rating } : {}), ...(called.recalled ? { recalled: called.recalled } : {}) };
+/** What an answer's journal record and its application carry besides the answer: its loop's steps, where it was cut short, its reflection and ratings, the memories it recalled, the meeting it took part in. */
+type CallLoop = Pick<Extract<JournalRecord, { type: 'response' }>, 'steps' | 'cutShort' | 'reflection' | 'rating' | 'recalled' | 'meeting'>;
+
+/** The CallLoop fields of a call's result, or of its journaled answer, that it has. */
+function loopOf(from: CallLoop): CallLoop {
+  return {
+    ...(from.steps ? { steps: from.steps } : {}),
+    ...(from.cutShort !== undefined ? { cutShort: from.cutShort } : {}),
+    ...(from.reflection ? { reflection: from.reflection } : {}),
+    ...(from.rating ? { rating: from.rating } : {}),
+    ...(from.recalled ? { recalled: from.recalled } : {}),
+    ...(from.meeting ? { meeting: from.meeting } : {}),
+  };
 }

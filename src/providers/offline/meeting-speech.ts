@@ -32,13 +32,15 @@ function opening(text: string, most: number): string {
 
 /**
  * The offline model's part in a meeting: one short line that quotes the agenda and the speaker before
- * it, in its own role. Same prompt, same line. Pure.
+ * it, in its own role, and then what its memories hold on the agenda (`remembered`: recall.ts's lines,
+ * none when its prompt shows no memory that bears on it). Same prompt, same line. Pure.
  */
-export function speakInMeeting(meeting: MeetingView, title: string): string {
+export function speakInMeeting(meeting: MeetingView, title: string, remembered: readonly string[] = []): string {
   const agenda = opening(meeting.agenda, 80);
   const role = `the ${(title.split(':')[0] ?? '').trim().toLowerCase() || 'team'}'s part`;
-  if (!meeting.last) return `On "${agenda}": I open round ${meeting.round}; I will take ${role} and report back.`;
-  // The quote is of the other speaker's own words: not the agenda, nor whom it quoted in turn.
-  const own = /Round \d+: (.*)$/s.exec(meeting.last.text)?.[1] ?? meeting.last.text.replace(/^On "[^"]*": /, '');
-  return `On "${agenda}": ${meeting.last.by} said "${opening(own, 100)}" Round ${meeting.round}: I agree, and I will take ${role}.`;
+  const memory = remembered.length > 1 ? ` From my memory: ${remembered.slice(1).map((line) => line.replace(/^- /, '')).join(' ')}` : '';
+  if (!meeting.last) return `On "${agenda}": I open round ${meeting.round}; I will take ${role} and report back.${memory}`;
+  // The quote is of the other speaker's own words: not the agenda, nor whom it quoted in turn, nor what it remembered.
+  const own = (/Round \d+: (.*)$/s.exec(meeting.last.text)?.[1] ?? meeting.last.text.replace(/^On "[^"]*": /, '')).replace(/ From my memory: .*$/s, '');
+  return `On "${agenda}": ${meeting.last.by} said "${opening(own, 100)}" Round ${meeting.round}: I agree, and I will take ${role}.${memory}`;
 }

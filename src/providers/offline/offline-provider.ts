@@ -68,7 +68,9 @@ export class OfflineProvider implements Provider {
       const { readMeetingPrompt, speakInMeeting } = await import('./meeting-speech.js');
       const meeting = readMeetingPrompt(content);
       if (meeting) {
-        const text = speakInMeeting(meeting, view.title);
+        // What its memories hold on the agenda, when the engine showed it some (an attendee that keeps a memory stream).
+        const remembered = view.recalled.length > 0 ? (await import('./recall.js')).recalledLines(view.recalled, meeting.agenda) : [];
+        const text = speakInMeeting(meeting, view.title, remembered);
         return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
       }
     }
