@@ -153,7 +153,6 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     script.first = (request) => answer(request);
     const before = script.server.requests.length;
     const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
-    console.log('PROBE', run.stdout, run.stderr, JSON.stringify(filesBelow(target)));
     expect(run.status).toBe(5);
     expect(run.stdout + run.stderr).toContain(`agents/coder/outbox is a symbolic link (or lies below one) to ${target}, outside the org`);
     expect(script.server.requests.slice(before).map((request) => JSON.stringify(request.body)).join('\n')).not.toContain('outbox-secret-6621');
