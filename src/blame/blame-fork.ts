@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyOrgFiles } from '../archive/org-files.js';
 import { Engine } from '../engine/engine.js';
-import { readLedgerFrom } from '../engine/money/ledger.js';
+import { ledgerEnd, readLedgerFrom } from '../engine/money/ledger.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
 import { forkOrg } from '../history/fork-org.js';
@@ -66,7 +66,7 @@ export async function forkBefore(original: string, turn: number, folder: string)
  */
 export function forkCharges(root: string, turn: number): { calls: number; credits: number } {
   const ledger = statePaths(root).ledger;
-  const own = existsSync(ledger) ? readLedgerFrom(ledger, 0).entries.filter((entry) => entry.type === 'charge' && entry.turn >= turn) : [];
+  const own = readLedgerFrom(ledger, 0).entries.filter((entry) => entry.type === 'charge' && entry.turn >= turn);
   let nano = 0;
   for (const charge of own) if (charge.type === 'charge') nano += Math.round(charge.credits * 1e9);
   return { calls: own.length, credits: nano / 1e9 };
@@ -92,7 +92,7 @@ export async function runBlameFork(original: string, folder: string, change: For
   if (template && existsSync(template)) copyOrgFiles(template, folder, workspaceLimitsOf(loadOrg(template).org));
   else await forkBefore(original, step.turn, folder);
   const ledger = statePaths(folder).ledger;
-  const copied = existsSync(ledger) ? statSync(ledger).size : 0;
+  const copied = ledgerEnd(ledger);
   const resume = `agents/${step.agent}/resume.md`;
   let ownModel: unknown;
   let key = change.model;
@@ -138,7 +138,7 @@ export async function runFromTurnFork(original: string, folder: string, turn: nu
   if (template && existsSync(template)) copyOrgFiles(template, folder, workspaceLimitsOf(loadOrg(template).org));
   else await forkBefore(original, turn, folder);
   const ledger = statePaths(folder).ledger;
-  const copied = existsSync(ledger) ? statSync(ledger).size : 0;
+  const copied = ledgerEnd(ledger);
   const org = loadOrg(folder).org;
   const seeded = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models.slice(0, 1)).filter((model) => org.models[model] !== undefined && takesSeed(org.models[model]!.provider)));
   editYamlFile(folder, 'org/org.yaml', (value) => {

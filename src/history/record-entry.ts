@@ -1,6 +1,5 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { crashPoint } from '../engine/record/crash-points.js';
 import { LEDGER_FILE, readLedgerLine } from '../org/ledger-line.js';
 import { errorMessage } from '../errors.js';
@@ -9,6 +8,7 @@ import type { WorkspaceLimitsOf } from '../org/walk-org.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import { passedText, type PassReason } from '../sandbox/beneath/walk-beneath.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { readRecordFrom, recordLines } from '../storage/record-pieces.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
@@ -273,7 +273,7 @@ async function summarise(root: string, facts: EntryFacts, changes: readonly Chan
     kind: facts.kind,
     turn: facts.turn,
     messages: newMessages(changes),
-    credits: facts.credits ?? (changes.some((change) => change.path === 'org/state/ledger.jsonl') ? await ledgerCredits(root, facts.turn) : 0),
+    credits: facts.credits ?? (changes.some((change) => change.path === LEDGER_FILE) ? ledgerCredits(root, facts.turn) : 0),
     changed: changes.length,
     edited: facts.kind === 'edits' ? changes.slice(0, EDITED_KEPT).map((change) => change.path) : [],
     proposals: decidedProposals(root, changes),
@@ -341,20 +341,19 @@ function decidedProposals(root: string, changes: readonly Change[]): string[] {
 
 /**
  * Credits of the ledger's charges for `turn` (a run stopped before its history was written): a turn's
- * charges are all on its own lines, read by the ledger's one rule (a line it cannot count is the
- * engine's to stop at; the entry's summary leaves it out).
+ * charges are all on its own lines, read across the ledger's pieces by the ledger's one rule (a line it
+ * cannot count is the engine's to stop at; the entry's summary leaves it out).
  */
-async function ledgerCredits(root: string, turn: number): Promise<number> {
+function ledgerCredits(root: string, turn: number): number {
   let credits = 0;
-  const lines = createInterface({ input: createReadStream(join(root, LEDGER_FILE), { encoding: 'utf8' }), crlfDelay: Infinity });
   try {
-    for await (const line of lines) {
-      const { entry, problem } = readLedgerLine(line);
+    for (const line of recordLines(readRecordFrom(join(root, LEDGER_FILE), 0).parts)) {
+      const { entry, problem } = readLedgerLine(line.text);
       const charge = entry as { type?: string; turn?: number; credits?: number } | undefined;
       if (problem === undefined && charge?.type === 'charge' && charge.turn === turn) credits += charge.credits ?? 0;
     }
   } catch {
-    // No ledger: nothing charged.
+    // A piece changed by hand: the engine's to stop at.
   }
   return credits;
 }

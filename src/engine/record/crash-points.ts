@@ -15,6 +15,8 @@ export type CrashPoint =
   | 'after-write'
   | 'after-apply'
   | 'mid-ledger'
+  /** A record's file (the ledger, `taken.jsonl`) is moved to its next piece, and the append it was moved for not made yet (storage/record-pieces.ts). */
+  | 'after-piece'
   | 'after-ledger'
   | 'after-taken'
   /** The routing rules' forwards and escalations are decided, nothing of them written yet. */
