@@ -127,7 +127,7 @@ async function runJob(job: Job, root: string): Promise<JobResult> {
 async function memoryJob(job: Job, root: string, agents = 20): Promise<MemoryProbe> {
   const { loadOrg } = await import('../src/org/load-org-once.js');
   const { memoryLayerFor, prepareCall } = await import('../src/engine/turn/prepare-call.js');
-  const { loadState } = await import('../src/engine/record/engine-state.js');
+  const { loadState } = await import('../src/engine/record/state-store.js');
   const { estimateInputTokens } = await import('../src/providers/request-tokens.js');
   const { estimateTokens } = await import('../src/providers/token-estimate.js');
   const org = loadOrg(root).org;

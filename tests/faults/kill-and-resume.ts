@@ -31,6 +31,9 @@ export const POINTS = [
   'after-ledger:5',
   'before-commit:2',
   'after-taken:2',
+  // The state's parts written, engine.json (which commits them) not yet.
+  'mid-state:1',
+  'mid-state:3',
   'after-commit:1',
   'after-commit:4',
   // Inside an agent's multi-step turn (the planner and the coder write files before they report):

@@ -9,7 +9,7 @@ import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from
 import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { refusedNames } from '../../org/lists/recipients.js';
-import { loadState } from '../record/engine-state.js';
+import { stateTurn } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
 
 /** A message the person sends with `sendAsHuman`. */
@@ -118,7 +118,7 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
       );
     }
   }
-  const turn = loadState(statePaths(root).state).turn;
+  const turn = stateTurn(statePaths(root).state);
   let seq = nextSeq(root, seat, turn);
   const cap = org.settings.max_messages_per_turn;
   if (rules.perTurnCap && sentIn(root, seat, turn) + inputs.length > cap) {

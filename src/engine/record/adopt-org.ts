@@ -7,7 +7,8 @@ import { parseMessageFileName } from '../../mailbox/message.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { loadOrg } from '../../org/load-org-once.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
-import { initialState, loadState, saveState, stateFromJson, type EngineState } from './engine-state.js';
+import { initialState, stateFromJson, type EngineState } from './engine-state.js';
+import { loadState, saveState } from './state-store.js';
 import { caughtUp, emptySnapshot, ledgerEnd } from '../money/ledger.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
@@ -94,8 +95,8 @@ function readPrevious(statePath: string, takenPath: string): Omit<EngineState, '
   } catch {
     return undefined; // A state no one can read holds nothing to keep.
   }
-  if (data.version === 2) {
-    const state = loadState(statePath);
+  if (data.version === 2 || data.version === 3) {
+    const state = loadState(statePath, true);
     if (repairTaken(takenPath, state.takenBytes) >= state.takenBytes) {
       throw new LemmingError(
         'nothing-to-adopt',

@@ -28,6 +28,8 @@ export type CrashPoint =
   /** A meeting's speech is journaled (each time one is); the meeting goes on (turn/hold-meetings.ts). */
   | 'after-speech'
   | 'before-commit'
+  /** The state's parts are written (record/state-store.ts), `engine.json`, which commits them, not yet. */
+  | 'mid-state'
   | 'after-commit'
   /** An approved proposal's effects are in place, and the file does not say `done` yet. */
   | 'after-carry-out'
