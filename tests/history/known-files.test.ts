@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { KnownFiles } from '../../src/history/known-files.js';
 import type { FileStamp } from '../../src/history/recorded-files.js';
@@ -19,7 +20,7 @@ function knownOrg(): KnownFiles {
     for (let message = 0; message < 5; message += 1) rows.push(JSON.stringify([`agents/a${agent}/outbox/${message}.md`, '100644', '0'.repeat(40), '1:old']));
     rows.push(JSON.stringify([`agents/a${agent}/logs/activity.jsonl`, '100644', '0'.repeat(40), '1:old']));
   }
-  const known = KnownFiles.fromText(`{"format":1,"head":"${'1'.repeat(40)}","files":[\n${rows.join(',\n')}\n]}\n`);
+  const known = KnownFiles.fromText(`{"format":2,"head":"${'1'.repeat(40)}","files":[\n${rows.join(',\n')}\n]}\n`);
   if (!known) throw new Error('the known files did not parse');
   return known;
 }
@@ -44,5 +45,25 @@ describe("an entry's comparison within a run", () => {
     ]);
     // The two files walked and the five gone from a2's outbox, of the 12,000 the entry holds.
     expect(looked).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('the known files of an entry of an earlier layout', () => {
+  test('a file named for a turn that the entry keeps where the org has it is moved to its folder of a hundred by the next entry, once, and is no change of the org', async () => {
+    const root = tempDir();
+    const files: Record<string, string> = { 'agents/a/outbox/000001-001-b.md': 'hello\n', 'agents/a/resume.md': 'resume\n' };
+    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const listed = Object.entries(files).map(([path, text]) => `100644 blob ${oid(text)}\t${path}`).join('\0');
+    for (const [path, text] of Object.entries(files)) write(root, path, text);
+    const known = KnownFiles.fromTree('1'.repeat(40), Buffer.from(`${listed}\0`));
+    const walked = new Map(Object.entries(files).map(([path, text]) => [path, stamp(Buffer.byteLength(text), 'now')]));
+    const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(first.changes).toEqual([]);
+    expect(first.writes).toEqual([
+      { path: 'agents/a/outbox/000001-001-b.md', removed: true },
+      { path: 'agents/a/outbox/0000xx/000001-001-b.md', mode: '100644', oid: oid('hello\n') },
+    ]);
+    const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(second.writes).toEqual([]);
   });
 });

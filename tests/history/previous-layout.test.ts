@@ -1,13 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadState } from '../../src/engine/record/state-store.js';
-import { recordEntry } from '../../src/history/record-entry.js';
+import { entryMessage } from '../../src/history/history-entry.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { busyOrg } from '../helpers/busy-org.js';
 import { setKeepHistory } from '../helpers/org-files.js';
 import { charges } from '../helpers/org-snapshot.js';
 import { scratchDir } from '../faults/scratch.js';
+import { gitOnHistory } from './history-org.js';
 
 /** Pieces larger than any record here: the ledger and taken.jsonl stay one file each, as the previous lemming wrote them. */
 const WHOLE = { LEMMING_RECORD_PIECE_BYTES: String(1e12) };
@@ -20,6 +22,23 @@ function asPreviousLayout(root: string): void {
   const state = loadState(join(root, 'org/state/engine.json'));
   rmSync(join(root, 'org/state/engine'), { recursive: true, force: true });
   writeFileSync(join(root, 'org/state/engine.json'), `${JSON.stringify(state)}\n`);
+}
+
+/**
+ * An entry as an earlier lemming wrote it: every file of the org at its own path (`git add` of the org's
+ * folders, the machine-local state left out by org/state/.gitignore), the entry's message as lemming writes it.
+ */
+function previousEntry(root: string, turn: number): void {
+  const gitDir = join(root, 'org/state/history.git');
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_DIR: gitDir, GIT_WORK_TREE: root, GIT_INDEX_FILE: join(scratchDir(), 'index') };
+  const git = (args: string[], input?: string): string => execFileSync('git', args, { env, encoding: 'utf8', ...(input === undefined ? {} : { input }) }).trim();
+  if (!existsSync(gitDir)) execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', gitDir]);
+  git(['add', '--all', '--force', '--', 'agents', 'org/org.yaml', 'org/chart.yaml', 'org/state/engine.json', 'org/state/ledger.jsonl', 'org/state/taken.jsonl']);
+  const tree = git(['write-tree']);
+  const parent = existsSync(join(gitDir, 'refs/heads/main'));
+  const message = entryMessage({ kind: 'turn', turn, messages: {}, credits: 0, changed: 0, edited: [], proposals: [] });
+  const commit = git(['-c', 'user.name=lemming', '-c', 'user.email=lemming@localhost', 'commit-tree', tree, ...(parent ? ['-p', 'refs/heads/main'] : []), '-F', '-'], message);
+  git(['update-ref', 'refs/heads/main', commit]);
 }
 
 async function run(root: string, turns: number, env: Record<string, string> = {}): Promise<void> {
@@ -39,11 +58,11 @@ describe('an org written by the previous layout', () => {
     // 40 agents charged every turn: the ledger passes a piece's size (64 KB) within the earlier turns.
     const root = busyOrg(40);
     setKeepHistory(root, false);
-    // Three runs of the previous lemming, each entry recorded as it recorded them: the org's files whole.
+    // Three runs of the previous lemming, each entry recorded as it recorded them: the org's files whole, each where the org has it.
     for (const turns of [6, 6, 6]) {
       await run(root, turns, WHOLE);
       asPreviousLayout(root);
-      await recordEntry(root, { kind: 'turn', turn: loadState(join(root, 'org/state/engine.json')).turn });
+      previousEntry(root, loadState(join(root, 'org/state/engine.json')).turn);
     }
     const before = { ledger: readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8'), taken: readFileSync(join(root, 'org/state/taken.jsonl'), 'utf8'), turn: loadState(join(root, 'org/state/engine.json')).turn, charges: charges(root) };
     expect(Buffer.byteLength(before.ledger)).toBeGreaterThan(64 * 1024);
@@ -72,6 +91,12 @@ describe('an org written by the previous layout', () => {
     const turns = historyTurns(root);
     expect(turns.slice(0, 3)).toEqual(earlier);
     expect(turns.slice(-3)).toEqual([before.turn + 1, before.turn + 2, before.turn + 3]);
+    // The first entry of this lemming moved the messages the earlier entries kept in each outbox into folders of a hundred turns, once.
+    const outbox = (commit: string): string[] => gitOnHistory(root, ['ls-tree', '--name-only', commit, 'agents/agent_0000/outbox/']).trim().split('\n');
+    expect(outbox('main')).toEqual(['agents/agent_0000/outbox/0000xx']);
+    const lastEarlier = gitOnHistory(root, ['rev-list', '--reverse', 'main']).trim().split('\n')[2] as string;
+    expect(outbox(lastEarlier)).toEqual(['agents/agent_0000/outbox/000002-001-agent_0001.md', 'agents/agent_0000/outbox/000003-001-agent_0039.md']);
+    expect(lemming(root, ['show', '--at', String(earlier[0]), 'agents/agent_0000/outbox/000002-001-agent_0001.md']).stdout).toContain('id: 000002-agent_0000-001');
     // An earlier turn shown as it was: the whole ledger and engine.json of the previous layout.
     const at = earlier[1] as number;
     const shown = lemming(root, ['show', '--at', String(at), 'org/state/engine.json']);

@@ -108,6 +108,18 @@ export function changeOf(before: AgentParts, after: AgentParts, known: WeakSet<P
   return Object.keys(change).length === 0 ? undefined : change;
 }
 
+/**
+ * Whether a change is of most of the parts (more entries changed than kept): then a whole copy is
+ * written at once, rather than a change as large that would soon call for one. Counts, not the
+ * change's text: at 10,000 agents all busy, making that text only to drop it cost a turn its time twice.
+ */
+export function changesMost(parts: AgentParts, change: PartsChange): boolean {
+  let changed = (change.joined?.length ?? 0) + (change.members?.length ?? 0) + (change.gone?.length ?? 0) + (change.added?.length ?? 0);
+  for (const field of RECORDS) changed += Object.keys(change[field] ?? {}).length;
+  // Each record holds about an entry a member: counted so, not key by key (100,000 of them, four times).
+  return changed * 2 > parts.pending.length + parts.members.length * (1 + RECORDS.length);
+}
+
 /** `parts` with `change` made (a new object; `parts` is not changed). Pure. */
 export function applyChange(parts: AgentParts, change: PartsChange): AgentParts {
   const next: AgentParts = { ...parts };

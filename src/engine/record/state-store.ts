@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { crashPoint } from './crash-points.js';
 import { initialState, stateFromJson, type EngineState, type PendingItem } from './engine-state.js';
 import { LEDGER_RULE } from '../../org/ledger-line.js';
-import { applyChange, baseText, changeHolds, changeOf, changeText, partsFromJson, partsOf, type AgentParts, type PartsChange } from './state-parts.js';
+import { applyChange, baseText, changeHolds, changeOf, changesMost, changeText, partsFromJson, partsOf, type AgentParts, type PartsChange } from './state-parts.js';
 
 /**
  * Where the state's parts are (state-parts.ts), as `engine.json` names them: the files `first` to
@@ -176,7 +176,8 @@ export function saveState(path: string, state: EngineState): void {
     if (change === undefined) {
       layout = onDisk.layout;
       whole = false;
-    } else {
+    } else if (changesMost(parts, change)) layout = writeBase(path, state.turn, parts, onDisk.layout.last + 1);
+    else {
       const text = changeText(state.turn, change);
       const bytes = Buffer.byteLength(text);
       if (onDisk.layout.changeBytes + bytes <= onDisk.layout.baseBytes && changeHolds(onDisk.parts, change, parts)) {
