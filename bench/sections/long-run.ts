@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { alternateTurns, buildJobOrg, diskMb, type BenchContext, type Storage } from '../context.js';
 import type { Row } from '../row.js';
 import { figure, type Figure } from '../stats.js';
-import type { Job } from '../worker.js';
+import type { CpuSpent, Job } from '../worker.js';
 
 /** Turns of each timed run: a turn is a run's time over its turns (its look for hand edits and its wait for git's last entry included). */
 const TURNS_PER_RUN = 4;
@@ -45,6 +45,20 @@ export function longRun(context: BenchContext, agents: number, turns: number): R
       rows.push({ what: `steady turn, ${label}, ${window[when]} of ${turns}, history kept`, storage: storage.name, figure: { ms: kept } });
       rows.push({ what: `history kept / no history, ${label}, ${window[when]} of ${turns}`, storage: storage.name, figure: { ratio, of: 'median turns' }, target: { text: `≤ ${KEPT_TARGET}×`, met: ratio <= KEPT_TARGET } });
       context.log(`  ${label}, ${window[when]}: no history ${none.median.toFixed(1)} ms, kept ${kept.median.toFixed(1)} ms, ${ratio.toFixed(2)}×`);
+    }
+    // The same in CPU, which other work on the machine does not move: this process's (the engine) and git's, a turn.
+    const cpu = (spent: CpuSpent[], from: number, to: number): { self: Figure; children: Figure; total: Figure } => {
+      const taken = spent.slice(from, to);
+      return { self: figure(taken.map((one) => one.self)), children: figure(taken.map((one) => one.children)), total: figure(taken.map((one) => one.self + one.children)) };
+    };
+    for (const when of ['early', 'late'] as const) {
+      const [from, to] = when === 'early' ? [runs, 2 * runs] : [result.firstCpu.length - runs, result.firstCpu.length];
+      const none = cpu(result.firstCpu, from, to);
+      const kept = cpu(result.secondCpu, from, to);
+      rows.push({ what: `CPU a turn, ${label}, ${window[when]} of ${turns}, no history: the engine's process`, storage: storage.name, figure: { ms: none.self } });
+      rows.push({ what: `CPU a turn, ${label}, ${window[when]} of ${turns}, history kept: the engine's process, and git (${kept.children.median.toFixed(1)} ms)`, storage: storage.name, figure: { ms: kept.self } });
+      rows.push({ what: `CPU a turn, history kept (both) / no history, ${label}, ${window[when]} of ${turns}`, storage: storage.name, figure: { ratio: kept.total.median / none.total.median, of: 'median CPU' } });
+      context.log(`  ${label}, ${window[when]}: CPU a turn ${none.total.median.toFixed(1)} ms without, ${kept.self.median.toFixed(1)} + git ${kept.children.median.toFixed(1)} ms kept`);
     }
     for (const [kind, of] of [['kept', 'history kept'], ['none', 'no history']] as const) {
       const ratio = figures[kind].late.median / figures[kind].early.median;

@@ -35,7 +35,9 @@ function readRecorded(root: string, path: string, walkedBytes: number): Buffer |
 }
 
 /** A file the history's last entry holds, with the stamp it had when it was last read. */
-interface KnownFile extends Omit<FileStamp, 'size'> {
+interface KnownFile extends Omit<FileStamp, 'size' | 'renamed'> {
+  /** What a rename keeps of its stamp when it was read (FileStamp.renamed); absent when not read this run. */
+  renamed?: string;
   /** Its blob's id in the history. */
   oid: string;
   /** Where the entry holds it, when not where storedPath puts it (an entry of an earlier layout): moved there by the next entry. */
@@ -112,12 +114,27 @@ export class KnownFiles {
     const gone: string[] = [];
     for (const path of scope ? this.under(scope.trees) : this.files.keys()) if (!walked.has(path)) gone.push(path);
     let looked = gone.length;
+    // Taken before any walked file replaces what is known of its path: a record's file moved to a piece is known by its stamp of then.
+    let movedFrom: Map<string, KnownFile> | undefined;
+    for (const path of walked.keys()) {
+      if (this.files.has(path) || !PIECE.test(path)) continue;
+      movedFrom = this.stampsOf(scope ? this.under(scope.trees) : this.files.keys());
+      break;
+    }
     for (const [path, seen] of walked) {
       looked += 1;
       const known = this.files.get(path);
       if (known && known.mode === seen.mode && known.stamp === seen.stamp && seen.stamp !== 'racy') continue;
       let change: FileChange;
       let oid: string;
+      // A record's file moved whole to its next piece (storage/record-pieces.ts, log-segments.ts) is the bytes the entry holds already: not read again.
+      const moved = known === undefined && PIECE.test(path) ? movedFrom?.get(seen.renamed) : undefined;
+      if (moved && moved.mode === seen.mode) {
+        this.set(path, { mode: seen.mode, stamp: seen.stamp, oid: moved.oid, renamed: seen.renamed });
+        changes.push({ status: 'A', path });
+        writes.push({ path: storedPath(path), mode: seen.mode, oid: moved.oid });
+        continue;
+      }
       if (seen.size >= LARGE_FILE_BYTES) {
         const opened = openWalkedFile(root, path, Number.MAX_SAFE_INTEGER);
         // Removed since the walk, or no longer a regular file: it is not in this entry.
@@ -153,7 +170,7 @@ export class KnownFiles {
         oid = createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
         change = { path, mode: seen.mode, data };
       }
-      this.set(path, { mode: seen.mode, stamp: seen.stamp, oid, ...(known?.stored === undefined ? {} : { stored: known.stored }) });
+      this.set(path, { mode: seen.mode, stamp: seen.stamp, oid, renamed: seen.renamed, ...(known?.stored === undefined ? {} : { stored: known.stored }) });
       if (known && known.oid === oid && known.mode === seen.mode) continue;
       changes.push({ status: known ? 'M' : 'A', path });
       writes.push({ ...change, path: storedPath(path) });
@@ -177,6 +194,16 @@ export class KnownFiles {
     // In git's order (by path), as a diff of the entry lists them.
     changes.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
     return { changes, writes, looked };
+  }
+
+  /** The known files at `paths` read in this run, by what a rename keeps of their stamps (FileStamp.renamed). */
+  private stampsOf(paths: Iterable<string>): Map<string, KnownFile> {
+    const byStamp = new Map<string, KnownFile>();
+    for (const path of paths) {
+      const file = this.files.get(path);
+      if (file?.renamed !== undefined) byStamp.set(file.renamed, file);
+    }
+    return byStamp;
   }
 
   /** The entry was written (or given to git, which will write it): the known files are its. */
@@ -255,6 +282,12 @@ export class KnownFiles {
     }
   }
 }
+
+/**
+ * A piece of a record the engine keeps in pieces, moved there whole from the record's own file: the
+ * ledger's, taken.jsonl's, an activity log's.
+ */
+const PIECE = /(^|\/)(ledger|taken|activity)\/\d{6,}\.jsonl$/;
 
 /** The shape of the file `text` writes: another is not read (1: files kept where the org has them, before stored-path.ts). */
 const KNOWN_FORMAT = 2;

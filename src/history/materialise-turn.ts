@@ -63,7 +63,8 @@ function placeAsInOrg(target: string, stored: readonly string[]): void {
     if (inOrg === path) continue;
     mkdirSync(dirname(join(target, inOrg)), { recursive: true });
     renameSync(join(target, path), join(target, inOrg));
-    emptied.add(dirname(path));
+    // Each folder the history's path has that the org's does not (the two a numbered file goes into).
+    for (let folder = dirname(path); folder !== '.' && !`${dirname(inOrg)}/`.startsWith(`${folder}/`); folder = dirname(folder)) emptied.add(folder);
   }
   // Deepest first: a folder's own folders of a hundred go before it.
   for (const folder of [...emptied].sort((left, right) => right.length - left.length)) rmdirQuietly(join(target, folder));

@@ -11,7 +11,7 @@ import { tempDir, write } from '../helpers/temp-org.js';
  */
 
 const AGENTS = 2_000;
-const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, size });
+const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, size, renamed: `${size}:${tag}` });
 
 /** The last entry's files: five messages in each of AGENTS outboxes, and a log each. */
 function knownOrg(): KnownFiles {
@@ -61,9 +61,38 @@ describe('the known files of an entry of an earlier layout', () => {
     expect(first.changes).toEqual([]);
     expect(first.writes).toEqual([
       { path: 'agents/a/outbox/000001-001-b.md', removed: true },
-      { path: 'agents/a/outbox/0000xx/000001-001-b.md', mode: '100644', oid: oid('hello\n') },
+      { path: 'agents/a/outbox/0000xx/00000x/000001-001-b.md', mode: '100644', oid: oid('hello\n') },
     ]);
     const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(second.writes).toEqual([]);
+  });
+});
+
+describe("a record's file moved whole to a piece", () => {
+  test('is known by what the rename kept of its stamp: the entry names the bytes it read before, read again from no file', async () => {
+    const root = tempDir();
+    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const known = new KnownFiles('1'.repeat(40), new Map());
+    // An entry reads the ledger's file: its stamp as a rename keeps it, size 6, written at 1, inode 9.
+    write(root, 'org/state/ledger.jsonl', 'first\n');
+    await known.compare(root, new Map([['org/state/ledger.jsonl', { ...stamp(6, 'v1'), renamed: '6:1:9' }]]), undefined, () => Promise.resolve(undefined));
+    // Then it is moved to its first piece, and a new file begun. The piece on disk holds other bytes here: were it read, its object would differ.
+    write(root, 'org/state/ledger/000000000000.jsonl', 'other\n');
+    write(root, 'org/state/ledger.jsonl', 'second\n');
+    write(root, 'workspace/copy.jsonl', 'other\n');
+    const walked = new Map([
+      ['org/state/ledger.jsonl', { ...stamp(7, 'v2'), renamed: '7:2:10' }],
+      ['org/state/ledger/000000000000.jsonl', { ...stamp(6, 'moved'), renamed: '6:1:9' }],
+      // The same stamp elsewhere than a record's piece is read as any file is.
+      ['workspace/copy.jsonl', { ...stamp(6, 'copied'), renamed: '6:1:9' }],
+    ]);
+    const { writes } = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(writes).toEqual(
+      expect.arrayContaining([
+        { path: 'org/state/ledger/000000000000.jsonl', mode: '100644', oid: oid('first\n') },
+        { path: 'org/state/ledger.jsonl', mode: '100644', data: Buffer.from('second\n') },
+        { path: 'workspace/copy.jsonl', mode: '100644', data: Buffer.from('other\n') },
+      ]),
+    );
   });
 });
