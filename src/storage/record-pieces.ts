@@ -195,13 +195,15 @@ function readWhole(path: string, from: number, check: (stat: Stats) => void): Bu
 }
 
 /** The lines of parts read (readRecordFrom), each with its file, where its part begins there, and its number in its part (from 0). */
-export function* recordLines(parts: readonly RecordPart[]): Generator<{ text: string; path: string; from: number; index: number }> {
+export function recordLines(parts: readonly RecordPart[]): Array<{ text: string; path: string; from: number; index: number }> {
+  const lines: Array<{ text: string; path: string; from: number; index: number }> = [];
   for (const part of parts) {
-    const lines = part.bytes.toString('utf8').split('\n');
+    const texts = part.bytes.toString('utf8').split('\n');
     // Whole lines: the last split is the empty text after the last newline.
-    if (lines.at(-1) === '') lines.pop();
-    for (let index = 0; index < lines.length; index += 1) yield { text: lines[index] as string, path: part.path, from: part.from, index };
+    if (texts.at(-1) === '') texts.pop();
+    for (let index = 0; index < texts.length; index += 1) lines.push({ text: texts[index] as string, path: part.path, from: part.from, index });
   }
+  return lines;
 }
 
 /** How many lines of `path` end before byte `offset`: read only to name a line. */

@@ -76,6 +76,17 @@ describe("the engine's state written by what changed", () => {
     expect(back.pending.filter((item) => item.to === name(3)).map((item) => item.id)).toEqual(['000001-agent_00004-001', '000002-agent_00007-001', '000002-agent_01500-001']);
   });
 
+  test('a turn in which most agents ran writes a whole copy at once (the old ones removed), not a change as large', () => {
+    let state = bigState(300);
+    saveState(path, state);
+    const outcomes: AgentOutcome[] = state.members.map((agent) => ({ agent, read: state.pending.filter((item) => item.to === agent).map((item) => item.id), newMail: [letter(`000002-${agent}-001`, agent, agent, 2)], humanNotices: [], activity: 'sent 1' }));
+    state = commitTurn(state, plan(2), outcomes, state.ledger);
+    saveState(path, state);
+    expect(parts()).toEqual(['000000002.json']);
+    expect(JSON.parse(readFileSync(join(folder, 'engine', '000000002.json'), 'utf8')).kind).toBe('base');
+    expect(readBack()).toEqual(JSON.parse(JSON.stringify(state)));
+  });
+
   test('changes pile up until they would outweigh the whole copy: then a new copy, and the older parts are removed once it is committed', () => {
     let state = bigState(30);
     saveState(path, state);
@@ -102,7 +113,7 @@ describe("the engine's state written by what changed", () => {
       const members = state.members;
       const outcomes: AgentOutcome[] = [];
       for (const agent of members) {
-        if (random() < 0.5) continue;
+        if (random() < 0.7) continue;
         const mine = state.pending.filter((item) => item.to === agent);
         const read = mine.filter(() => random() < 0.7).map((item) => item.id);
         // A letter to several: one item per recipient, the same id and turn.

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { crashPoint } from './crash-points.js';
 import { initialState, stateFromJson, type EngineState, type PendingItem } from './engine-state.js';
 import { LEDGER_RULE } from '../../org/ledger-line.js';
-import { applyChange, baseText, changeHolds, changeOf, changesMost, changeText, partsFromJson, partsOf, type AgentParts, type PartsChange } from './state-parts.js';
+import { applyChange, baseText, changedMost, changeHolds, changeOf, changeText, partsFromJson, partsOf, type AgentParts, type PartsChange } from './state-parts.js';
 
 /**
  * Where the state's parts are (state-parts.ts), as `engine.json` names them: the files `first` to
@@ -160,9 +160,10 @@ function changeFromJson(data: PartsChange): PartsChange {
  * Commit the state. The parts first, then `engine.json`, each written atomically (a temporary, then
  * rename): `engine.json` is the commit, so a kill before it leaves the state as it was (a part it does
  * not name is written again, or removed, by the next commit), and a kill after it the new one. The
- * parts are what changed since the state this process last read or wrote (a change), unless the
- * changes since the last whole copy would then outweigh it, or `engine.json` is not what this process
- * last saw of it: then a whole copy, and the older parts are removed once it is committed.
+ * parts are what changed since the state this process last read or wrote (a change), unless most
+ * agents' entries changed (a turn most of them ran in), the changes since the last whole copy would
+ * then outweigh it, or `engine.json` is not what this process last saw of it: then a whole copy, and
+ * the older parts are removed once it is committed.
  */
 export function saveState(path: string, state: EngineState): void {
   const parts = partsOf(state);
@@ -170,14 +171,14 @@ export function saveState(path: string, state: EngineState): void {
   const onDisk = last?.layout && readHead(path) === last.head ? last : undefined;
   let layout: PartsLayout;
   let whole = true;
-  if (onDisk?.layout) {
+  if (onDisk?.layout && changedMost(onDisk.parts, parts)) layout = writeBase(path, state.turn, parts, onDisk.layout.last + 1);
+  else if (onDisk?.layout) {
     const known = (onDisk.known ??= new WeakSet(onDisk.parts.pending));
     const change = changeOf(onDisk.parts, parts, known);
     if (change === undefined) {
       layout = onDisk.layout;
       whole = false;
-    } else if (changesMost(parts, change)) layout = writeBase(path, state.turn, parts, onDisk.layout.last + 1);
-    else {
+    } else {
       const text = changeText(state.turn, change);
       const bytes = Buffer.byteLength(text);
       if (onDisk.layout.changeBytes + bytes <= onDisk.layout.baseBytes && changeHolds(onDisk.parts, change, parts)) {
@@ -191,12 +192,10 @@ export function saveState(path: string, state: EngineState): void {
   crashPoint('mid-state');
   const head = headText(state, layout);
   writeFileAtomic(path, head);
-  const known = whole ? undefined : onDisk?.known;
-  kept.set(path, { head, layout, parts, ...(known ? { known } : {}), swept: onDisk?.swept === true && !whole });
-  // What no commit names any more: the parts before a new whole copy, and any a kill left.
+  // What no commit names any more: the parts before a new whole copy, and, at a process's first commit, any a kill left.
   if (whole || !onDisk?.swept) sweepParts(path, layout);
-  const entry = kept.get(path);
-  if (entry) entry.swept = true;
+  const known = whole ? undefined : onDisk?.known;
+  kept.set(path, { head, layout, parts, ...(known ? { known } : {}), swept: true });
 }
 
 function readHead(path: string): string | undefined {
