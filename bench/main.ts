@@ -103,7 +103,7 @@ const sections: Section[] = [
     about:
       "Issue 76. The same org built twice at 200 and at 1,000 agents, every agent with mail every turn (an instant model: each agent passes work to the next), once with no history and once keeping it (`history: { keep: true }`); 1,000 turns each, in runs of 4 turns whose two orgs are alternated in one process, so whatever else the machine does weighs on both alike; a turn is a run's time over its turns, so each holds its run's look for hand edits and its wait for git's last entry. A turn at turns 21 to 40 (the median of those 5 runs) against one at the last 20, with the history and without; then, after the run, the history's store (`du` of org/state/history.git) beside the org's own files (`du` of the rest). On the first storage.",
     quick: false,
-    run: (context) => [...longRun(context, 200, 1000), ...longRun(context, 1000, 1000)],
+    run: (context) => longRunSizes.flatMap((size) => longRun(context, size[0] as number, size[1] as number)),
   },
   {
     id: 'walked-workspaces',
@@ -289,6 +289,14 @@ const repetitionsAt = process.argv.indexOf('--repetitions');
 const repetitions = repetitionsAt >= 0 ? Number(process.argv[repetitionsAt + 1]) : undefined;
 if (repetitions !== undefined && !(Number.isInteger(repetitions) && repetitions >= 1)) {
   process.stderr.write('--repetitions takes a whole number from 1\n');
+  process.exit(2);
+}
+// `--long-run 200x1000,1000x200`: the long run's sizes (agents x turns), 200 and 1,000 agents for 1,000 turns unless said;
+// 1,000 turns at 1,000 agents take hours on a loaded machine.
+const longRunAt = process.argv.indexOf('--long-run');
+const longRunSizes = (longRunAt >= 0 ? (process.argv[longRunAt + 1] ?? '') : '200x1000,1000x1000').split(',').map((size) => size.split('x').map(Number));
+if (!longRunSizes.every((size) => size.length === 2 && size.every((value) => Number.isInteger(value) && value > 0) && (size[1] as number) % 4 === 0 && (size[1] as number) >= 60)) {
+  process.stderr.write('--long-run takes sizes as agents x turns, comma-separated, the turns a multiple of 4 from 60: 200x1000,1000x200\n');
   process.exit(2);
 }
 // `--only tool-step` (or a comma list): run just those sections, e.g. while working on one figure.

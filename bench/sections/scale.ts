@@ -132,7 +132,7 @@ export function scale(context: BenchContext): Row[] {
         const met = status.median <= 1000 || status.median <= 1.5 * floor.median;
         rows.push(
           {
-            what: `no lemming module: Node reading what a cold \`status\` must (org.yaml and the chart, every resume read many at once on libuv's threads, the engine's state and its parts, a stat of the ledger; a line per agent shown: cold-status-floor.js), ${label}`,
+            what: `no lemming module: Node reading what a cold \`status\` must (org.yaml and the chart, every resume read by plain synchronous reads, half on a second thread, the engine's state and its parts, a stat of the ledger; a line per agent shown: cold-status-floor.js), ${label}`,
             storage: storage.name,
             figure: { ms: floor },
           },
