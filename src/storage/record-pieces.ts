@@ -169,8 +169,8 @@ function tryRead(layout: RecordLayout, offset: number): { parts: RecordPart[]; e
   return { parts, end: layout.base + from + lastNewline + 1 };
 }
 
-/** A file's bytes from `from` to its end, `check`ed by its stat once open; undefined when it is gone. */
-function readWhole(path: string, from: number, check: (stat: Stats) => void): Buffer | undefined {
+/** `use` on the file opened for reading, closed after; undefined when it cannot be opened (gone). */
+function withFileOpen<T>(path: string, use: (descriptor: number) => T): T | undefined {
   let descriptor: number;
   try {
     descriptor = openSync(path, 'r');
@@ -178,6 +178,15 @@ function readWhole(path: string, from: number, check: (stat: Stats) => void): Bu
     return undefined;
   }
   try {
+    return use(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** A file's bytes from `from` to its end, `check`ed by its stat once open; undefined when it is gone. */
+function readWhole(path: string, from: number, check: (stat: Stats) => void): Buffer | undefined {
+  return withFileOpen(path, (descriptor) => {
     const stat = fstatSync(descriptor);
     check(stat);
     if (stat.size <= from) return Buffer.alloc(0);
@@ -189,9 +198,7 @@ function readWhole(path: string, from: number, check: (stat: Stats) => void): Bu
       read += count;
     }
     return buffer.subarray(0, read);
-  } finally {
-    closeSync(descriptor);
-  }
+  });
 }
 
 /** The lines of parts read (readRecordFrom), each with its file, where its part begins there, and its number in its part (from 0). */
@@ -237,20 +244,12 @@ export function moveWhenFull(file: string, bytes = RECORD_PIECE_BYTES, continues
 
 /** The file's last line when it ends on a whole one (without its newline; read from its last 64 KB at most), else undefined. */
 function lastLine(path: string, size: number): string | undefined {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
+  return withFileOpen(path, (descriptor) => {
     const tail = Buffer.alloc(Math.min(size, 64 * 1024));
     const read = readSync(descriptor, tail, 0, tail.length, size - tail.length);
     if (read !== tail.length || tail[tail.length - 1] !== 10) return undefined;
     return tail.subarray(tail.lastIndexOf(10, tail.length - 2) + 1, tail.length - 1).toString('utf8');
-  } finally {
-    closeSync(descriptor);
-  }
+  });
 }
 
 /**
