@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writ
 import { join } from 'node:path';
 import type { EngineState, PendingItem } from '../src/engine/record/engine-state.js';
 import { initialState } from '../src/engine/record/engine-state.js';
+import { saveState } from '../src/engine/record/state-store.js';
 import { emptyTotals, type LedgerSnapshot } from '../src/engine/money/ledger.js';
 import { LEDGER_RULE } from '../src/org/ledger-line.js';
 import type { OutboxHints } from '../src/engine/record/outbox-hints.js';
@@ -185,7 +186,8 @@ export function buildOrg(root: string, shape: OrgShape): void {
   const state: EngineState = { ...initialState(), turn: lastTurn, pending, members, takenBytes: Buffer.byteLength(takenText) };
   // Counted by today's rule for a ledger's lines, as a run would leave it: a snapshot without it is counted again from the start.
   state.ledger = { offset: ledgerBytes, totals, lastCharged: {}, rule: LEDGER_RULE };
-  writeFileSync(join(root, 'org', 'state', 'engine.json'), JSON.stringify(state));
+  // As the engine commits it: engine.json and the state's parts (engine/record/state-store.ts).
+  saveState(join(root, 'org', 'state', 'engine.json'), state);
   // An org that has run before has its parsed files cached in org/state/, as `lemming run` leaves them.
   new OrgLoader(root).loadOrThrow();
 }

@@ -56,6 +56,12 @@ export function makeContext(quick: boolean, log: (line: string) => void, repetit
   };
 }
 
+/** Disk use of a folder (`du -sk`: what the files take on the storage), in MB; `exclude` a folder inside it. */
+export function diskMb(folder: string, exclude?: string): number {
+  const args = ['-sk', ...(exclude ? [`--exclude=${exclude}`] : []), folder];
+  return Number(execFileSync('du', args, { encoding: 'utf8' }).split('\t')[0]) / 1024;
+}
+
 /** Remove the RAM disk's scratch folder (the disk's stays, gitignored, for a look after a run). */
 export function cleanUp(context: BenchContext): void {
   for (const storage of context.storages) if (storage.name === 'RAM disk') rmSync(storage.directory, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { mergeSection, renderMarkdown } from './report.js';
 import type { Row, SectionResult } from './row.js';
 import { historyFlatness, type KeptOrg } from './sections/history.js';
 import { keptHistory } from './sections/kept-history.js';
+import { longRun } from './sections/long-run.js';
 import { dashboard } from './sections/dashboard.js';
 import { busyDashboard } from './sections/busy-dashboard.js';
 import { idleCost } from './sections/idle-cost.js';
@@ -98,6 +99,14 @@ const sections: Section[] = [
       "A steady turn of an org that keeps its history (`history: { keep: true }`) against the same org that does not, every agent with mail and an instant model, compared by median. Each org runs `lemming run`s of 4 turns in one process, the two orgs' runs taken in alternation (1 warm-up run each, then 6 measured at 200 agents, 4 at 1,000); a steady turn is a run's time over its 4 turns. So each figure holds its run's look for hand edits before the first turn and the wait for its last entry after the last turn: no git work of one org runs in the other's time. The same over a long run at 200 agents (25 runs of 4 turns, alternated; the median of the last 5 runs, turns 81 to 100), where the files a turn appends to have grown. The same at 200 agents with a model that answers each call in 200 ms (concurrency 8; 1 warm-up run and 3 measured, of 2 turns each), as a served model at its quickest. Then the history's disk use after a run of 100 turns at 200 agents against the org's own files, also after `git gc`; and `lemming fork` of the 1,000-agent org at its last turn (the whole process, 3 runs).",
     quick: false,
     run: keptHistory,
+  },
+  {
+    id: 'long-run',
+    title: 'A long run: 1,000 turns, every agent busy, the history kept',
+    about:
+      "Issue 76. The same org built twice at 200 and at 1,000 agents, every agent with mail every turn (an instant model: each agent passes work to the next), once with no history and once keeping it (`history: { keep: true }`); 1,000 turns each (`--long-run 200x1000,1000x100` sets other sizes), in runs of 4 turns whose two orgs are alternated in one process, so whatever else the machine does weighs on both alike; a turn is a run's time over its turns, so each holds its run's look for hand edits and its wait for git's last entry. A turn at turns 21 to 40 (the median of those 5 runs) against one at the last 20, with the history and without; then, after the run, the history's store (`du` of org/state/history.git) beside the org's own files (`du` of the rest). On the first storage.",
+    quick: false,
+    run: (context) => longRunSizes.flatMap((size) => longRun(context, size[0] as number, size[1] as number)),
   },
   {
     id: 'walked-workspaces',
@@ -306,6 +315,14 @@ const repetitionsAt = process.argv.indexOf('--repetitions');
 const repetitions = repetitionsAt >= 0 ? Number(process.argv[repetitionsAt + 1]) : undefined;
 if (repetitions !== undefined && !(Number.isInteger(repetitions) && repetitions >= 1)) {
   process.stderr.write('--repetitions takes a whole number from 1\n');
+  process.exit(2);
+}
+// `--long-run 200x1000,1000x200`: the long run's sizes (agents x turns), 200 and 1,000 agents for 1,000 turns unless said;
+// 1,000 turns at 1,000 agents take hours on a loaded machine.
+const longRunAt = process.argv.indexOf('--long-run');
+const longRunSizes = (longRunAt >= 0 ? (process.argv[longRunAt + 1] ?? '') : '200x1000,1000x1000').split(',').map((size) => size.split('x').map(Number));
+if (!longRunSizes.every((size) => size.length === 2 && size.every((value) => Number.isInteger(value) && value > 0) && (size[1] as number) % 4 === 0 && (size[1] as number) >= 60)) {
+  process.stderr.write('--long-run takes sizes as agents x turns, comma-separated, the turns a multiple of 4 from 60: 200x1000,1000x200\n');
   process.exit(2);
 }
 // `--only tool-step` (or a comma list): run just those sections, e.g. while working on one figure.

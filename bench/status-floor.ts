@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readStateFloor } from './state-floor.js';
 
 /** Above this many agents status takes the kept org by its quick key (engine.changes.scan_per_turn's default), then compares each resume with the stamps kept beside it. */
 const QUICK_KEY_AGENTS = 5_000;
@@ -13,7 +14,7 @@ const TABLE_LIMIT = 1_000;
  * QUICK_KEY_AGENTS agents org.yaml, the chart and `agents/` too (status's quick key), reading the
  * stamps kept beside the org to compare each resume's with (lemming does the `stat`s on two cores, this on one); reads and
  * parses the kept org (`org/state/cache/settled-org.json`, agents by column) and the engine's
- * state (`org/state/engine.json`: the turn, unread mail, last activity and the ledger's totals);
+ * state (`org/state/engine.json` and its parts: the turn, unread mail, last activity: state-floor.ts);
  * and writes one line per agent, past TABLE_LIMIT agents one per agent with mail or called in
  * the last turn and a count of the rest. Run as `node status-floor.js ROOT`.
  */
@@ -30,11 +31,10 @@ function status(root: string): number {
   } else {
     for (const name of readdirSync(agents)) stamp += statSync(join(agents, name, 'resume.md'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   }
-  const state = JSON.parse(readFileSync(join(root, 'org', 'state', 'engine.json'), 'utf8')) as { turn: number; pending: Array<{ to: string }>; activity: Record<string, { turn: number }> };
-  const unread = new Map<string, number>();
-  for (const item of state.pending) unread.set(item.to, (unread.get(item.to) ?? 0) + 1);
+  const state = readStateFloor(root);
+  const unread = state.unread;
   const all = names.length <= TABLE_LIMIT;
-  const shown = all ? names : names.filter((name) => unread.has(name) || state.activity[name]?.turn === state.turn);
+  const shown = all ? names : names.filter((name) => (unread.get(name) ?? 0) > 0 || state.lastTurn.get(name) === state.turn);
   const lines = shown.map((name) => `${name}  ${unread.get(name) ?? 0}`);
   const rest = all ? '' : `and ${names.length - shown.length} more\n`;
   process.stdout.write(`turn ${state.turn} ${stamp > 0 ? '' : '(no resumes)'}\n${lines.join('\n')}\n${rest}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine as OpenEngine } from '../src/engine/engine.js';
@@ -59,6 +59,13 @@ export interface MemoryProbe {
 export interface AlternateResult {
   first: number[];
   second: number[];
+  /**
+   * The CPU of each timed span (a run, or a turn), per turn, in ms: this process's (`self`: the engine and
+   * its threads) and its child processes' (`children`: git), so a comparison holds on a machine whose
+   * other work moves the wall times.
+   */
+  firstCpu: CpuSpent[];
+  secondCpu: CpuSpent[];
   called: [number, number];
   peakRssMb: number;
 }
@@ -91,7 +98,43 @@ function openEngine(job: Job, root: string): OpenEngine {
   return Engine.open({ root, providerFactory: () => provider, command: 'bench' });
 }
 
-async function timeTurn(engine: OpenEngine, turnsPerRun?: number): Promise<{ ms: number; called: number }> {
+/** CPU spent, in ms: this process's, and its child processes' (those it has waited for, and those still running). */
+export interface CpuSpent {
+  self: number;
+  children: number;
+}
+
+/** Clock ticks a second, as /proc counts them (USER_HZ: 100 on Linux). */
+const TICK_MS = 10;
+
+/** The CPU this process and its children have spent so far (Linux: /proc; elsewhere its own only). */
+function cpuSoFar(): CpuSpent {
+  const usage = process.cpuUsage();
+  const self = (usage.user + usage.system) / 1000;
+  let children = 0;
+  try {
+    // After the command's name (in parentheses, which may hold spaces): fields 3 onwards; cutime and cstime are the 16th and 17th.
+    const fields = (text: string): string[] => text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const own = fields(readFileSync('/proc/self/stat', 'utf8'));
+    children += (Number(own[13]) + Number(own[14])) * TICK_MS;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string[];
+      try {
+        stat = fields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        continue;
+      }
+      if (Number(stat[1]) === process.pid) children += (Number(stat[11]) + Number(stat[12])) * TICK_MS;
+    }
+  } catch {
+    // No /proc: this process's CPU only.
+  }
+  return { self, children };
+}
+
+async function timeTurn(engine: OpenEngine, turnsPerRun?: number): Promise<{ ms: number; called: number; cpu: CpuSpent }> {
+  const cpuBefore = cpuSoFar();
   const result: { stats: TurnStats } = { stats: emptyStats() };
   const start = performance.now();
   if (turnsPerRun !== undefined) {
@@ -103,7 +146,10 @@ async function timeTurn(engine: OpenEngine, turnsPerRun?: number): Promise<{ ms:
   } else {
     for await (const event of engine.turn(result)) void event;
   }
-  return { ms: (performance.now() - start) / (turnsPerRun ?? 1), called: result.stats.called };
+  const ms = (performance.now() - start) / (turnsPerRun ?? 1);
+  const cpuAfter = cpuSoFar();
+  const cpu = { self: (cpuAfter.self - cpuBefore.self) / (turnsPerRun ?? 1), children: (cpuAfter.children - cpuBefore.children) / (turnsPerRun ?? 1) };
+  return { ms, called: result.stats.called, cpu };
 }
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
@@ -130,7 +176,7 @@ async function runJob(job: Job, root: string): Promise<JobResult> {
 async function memoryJob(job: Job, root: string, agents = 20): Promise<MemoryProbe> {
   const { loadOrg } = await import('../src/org/load-org-once.js');
   const { memoryLayerFor, prepareCall } = await import('../src/engine/turn/prepare-call.js');
-  const { loadState } = await import('../src/engine/record/engine-state.js');
+  const { loadState } = await import('../src/engine/record/state-store.js');
   const { estimateInputTokens } = await import('../src/providers/request-tokens.js');
   const { estimateTokens } = await import('../src/providers/token-estimate.js');
   const org = loadOrg(root).org;
@@ -174,19 +220,21 @@ async function memoryJob(job: Job, root: string, agents = 20): Promise<MemoryPro
 async function alternateJob(job: Job, roots: [string, string]): Promise<AlternateResult> {
   const engines = [openEngine(job, roots[0]), openEngine({ ...job, provider: job.secondProvider ?? job.provider }, roots[1])] as const;
   const times: [number[], number[]] = [[], []];
+  const cpus: [CpuSpent[], CpuSpent[]] = [[], []];
   const called: [number, number] = [0, 0];
   try {
     for (let index = 0; index < job.turns; index += 1) {
       for (const which of [0, 1] as const) {
         const turn = await timeTurn(engines[which], job.turnsPerRun);
         times[which].push(turn.ms);
+        cpus[which].push(turn.cpu);
         called[which] = turn.called;
       }
     }
   } finally {
     for (const engine of engines) engine.close();
   }
-  return { first: times[0], second: times[1], called, peakRssMb: peakRssMb() };
+  return { first: times[0], second: times[1], firstCpu: cpus[0], secondCpu: cpus[1], called, peakRssMb: peakRssMb() };
 }
 
 const [mode, jobText, ...roots] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { alternateTurns, buildJobOrg, cli, runTurns, type BenchContext, type Storage } from '../context.js';
+import { alternateTurns, buildJobOrg, cli, diskMb, runTurns, type BenchContext, type Storage } from '../context.js';
 import { entryFloor } from '../entry-floor.js';
 import type { Row } from '../row.js';
 import { figure, type Figure } from '../stats.js';
@@ -23,12 +23,6 @@ const FORK_RUNS = 3;
 /** A long run at 200 agents: runs of 4 turns alternated up to this many turns, the ratio taken over its last LATE_RUNS runs (what an entry costs once the files a turn appends to have grown). */
 const LONG_TURNS = 100;
 const LATE_RUNS = 5;
-
-/** Disk use of a folder (`du -sk`, what the files take on the storage), in MB; `exclude` a folder inside it. */
-function diskMb(folder: string, exclude?: string): number {
-  const args = ['-sk', ...(exclude ? [`--exclude=${exclude}`] : []), folder];
-  return Number(execFileSync('du', args, { encoding: 'utf8' }).split('\t')[0]) / 1024;
-}
 
 const shape = (agents: number, runs: number, turnsPerRun: number): Job => ({ agents, history: 0, withMail: agents, provider: 'instant', turns: runs, turnsPerRun });
 

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Parser } from 'tar';
 import { moveInto, stagingBeside } from '../storage/staged-folder.js';
 import { LemmingError } from '../errors.js';
-import { loadState } from '../engine/record/engine-state.js';
+import { loadState } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { entryProblem } from './archive-entries.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME, parseManifest, type ExportManifest } from './manifest.js';

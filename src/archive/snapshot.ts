@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
-import { loadState } from '../engine/record/engine-state.js';
+import { loadState } from '../engine/record/state-store.js';
 import { readJournal } from '../engine/record/journal.js';
 import { acquireLock, LockedError, lockHolder, type OrgLock } from '../engine/record/lock.js';
 import { statePaths } from '../engine/record/state-paths.js';

@@ -1,8 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
 import { Engine } from '../engine/engine.js';
-import { readLedgerFrom } from '../engine/money/ledger.js';
+import { ledgerEnd, readLedgerFrom } from '../engine/money/ledger.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
 import { carryOutInterventions } from '../engine/interventions/carry-out-interventions.js';
@@ -73,7 +73,7 @@ export async function forkBefore(original: string, turn: number, folder: string)
  */
 export function forkCharges(root: string, turn: number): { calls: number; credits: number } {
   const ledger = statePaths(root).ledger;
-  const own = existsSync(ledger) ? readLedgerFrom(ledger, 0).entries.filter((entry) => entry.type === 'charge' && entry.turn >= turn) : [];
+  const own = readLedgerFrom(ledger, 0).entries.filter((entry) => entry.type === 'charge' && entry.turn >= turn);
   let nano = 0;
   for (const charge of own) if (charge.type === 'charge') nano += Math.round(charge.credits * 1e9);
   return { calls: own.length, credits: nano / 1e9 };
@@ -99,7 +99,7 @@ export async function runBlameFork(original: string, folder: string, change: For
   if (template && existsSync(template)) copyOrgFiles(template, folder, workspaceLimitsOf(loadOrg(template).org));
   else await forkBefore(original, step.turn, folder);
   const ledger = statePaths(folder).ledger;
-  const copied = existsSync(ledger) ? statSync(ledger).size : 0;
+  const copied = ledgerEnd(ledger);
   // What joins the step's turn is carried out first, as the engine would before it (journaled, so the engine does not
   // carry it out again): an intervention that sets the agent's model would otherwise undo the change (lemming issue 74), and the
   // model put back after the turn is the one the run's agent had from then on.
@@ -152,7 +152,7 @@ export async function runFromTurnFork(original: string, folder: string, turn: nu
   if (template && existsSync(template)) copyOrgFiles(template, folder, workspaceLimitsOf(loadOrg(template).org));
   else await forkBefore(original, turn, folder);
   const ledger = statePaths(folder).ledger;
-  const copied = existsSync(ledger) ? statSync(ledger).size : 0;
+  const copied = ledgerEnd(ledger);
   const org = loadOrg(folder).org;
   const takes = (model: unknown): model is string => typeof model === 'string' && org.models[model] !== undefined && takesSeed(org.models[model]!.provider);
   const seeded = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models.slice(0, 1)).filter(takes));

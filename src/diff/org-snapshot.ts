@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
-import { loadState } from '../engine/record/engine-state.js';
+import { stateTurn } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { addEntries, emptySnapshot, readLedgerFrom, type AgentTotals } from '../engine/money/ledger.js';
 import { RESULT_FILE, type RunMetrics } from '../experiment/run-metrics.js';
@@ -201,7 +201,7 @@ export function readOrgSnapshot(root: string): OrgSnapshot {
   return {
     root,
     name: org.name,
-    turn: loadState(statePaths(root).state).turn,
+    turn: stateTurn(statePaths(root).state),
     ...readMessages(root, folders),
     agents,
     ...readLedger(root),

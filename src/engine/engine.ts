@@ -8,7 +8,8 @@ import { ensureStateGitignore } from '../org/state-gitignore.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { crashPoint } from './record/crash-points.js';
-import { loadState, saveState, type EngineState } from './record/engine-state.js';
+import { type EngineState } from './record/engine-state.js';
+import { loadState, saveState } from './record/state-store.js';
 import { OutboxHintStore } from './record/outbox-hints.js';
 import { checkRecord } from './record/record-check.js';
 import { repairTaken } from './record/taken-files.js';
@@ -120,7 +121,7 @@ export class Engine {
     repairLedger(paths.ledger);
     // Temporaries a killed writer left: here the few folders any command writes to; below, an unfinished turn's.
     sweepAtStart(this.root);
-    this.state = loadState(paths.state);
+    this.state = loadState(paths.state, true);
     // Read back through its gate: a figure an older lemming journaled as a server said it is counted as the gate counts it, and said (journaled-usage.ts).
     const admitted = admitJournal(repairJournal(paths.journal), org.models);
     this.journal = admitted.records;

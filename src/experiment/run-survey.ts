@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadState } from '../engine/record/engine-state.js';
+import { stateTurn } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import type { SurveyQuestion } from '../mailbox/survey-markup.js';
 import { loadOrg } from '../org/load-org-once.js';
@@ -38,7 +38,7 @@ export function surveyTurns(survey: readonly SurveySetting[]): number[] {
 
 /** The run's last finished turn. */
 export function lastTurn(root: string): number {
-  return loadState(statePaths(root).state).turn;
+  return stateTurn(statePaths(root).state);
 }
 
 /**

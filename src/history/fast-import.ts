@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crashPoint } from '../engine/record/crash-points.js';
 import { GitError, gitEnvironment, type GitPlace } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
+import { packsIn } from './pack-upkeep.js';
 
 /** A file of an entry: its new bytes (`data`), or an object git holds already (`oid`), with git's mode; or its removal. */
 export type FileChange = { path: string; mode: string; data: Buffer } | { path: string; mode: string; oid: string } | { path: string; removed: true };
@@ -43,10 +44,11 @@ export function importerAfterKill(place: GitPlace): FastImport {
 
 /**
  * One `git fast-import` kept running for an org's history: an entry is one commit written into a
- * pack with the files that changed since its parent (git builds the trees from the parent's), then
- * a checkpoint, which closes the pack and moves the branch, last. No process is started, no index
- * read or written and no unchanged file read for an entry. Killed at any moment, the branch still
- * points at a whole entry: objects of an unfinished pack are a temporary file git ignores.
+ * pack with the files that changed since its parent (git builds the trees from the parent's); a
+ * checkpoint, after one entry or several (given-entries.ts), closes the pack and moves the branch,
+ * last. No process is started, no index read or written and no unchanged file read for an entry.
+ * Killed at any moment, the branch still points at a whole entry: objects of an unfinished pack are
+ * a temporary file git ignores, and the entries in it are kept beside the store (entry-spool.ts).
  */
 export class FastImport {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -55,10 +57,17 @@ export class FastImport {
   private stderr = '';
   private failed: Error | undefined;
   private mark = 0;
+  private checkpoints = 0;
   /** Resolves once git has exited (or could not be started): what it was given is on disk. */
   private readonly ended: Promise<void>;
 
+  /** The packs of the store git looks each new object up in: those there as it started, then one a checkpoint (pack-upkeep.ts). */
+  readonly packsAtStart: number;
+  /** Checkpoints git has made. */
+  checkpointsDone = 0;
+
   constructor(place: GitPlace) {
+    this.packsAtStart = packsIn(place.gitDir);
     this.child = spawn('git', ARGS, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe'] });
     this.ended = new Promise((resolve) => {
       this.child.once('exit', () => resolve());
@@ -93,7 +102,7 @@ export class FastImport {
    * takes them in order, so the next may be given before the last is written). Returns the new
    * commit's mark at once, and its id once the branch points at it.
    */
-  commit(parent: string | undefined, message: string, changes: readonly Buffer[], when: Date): { mark: string; commit: Promise<string> } {
+  commit(parent: string | undefined, message: string, changes: readonly Buffer[], when: Date, options: { checkpoint?: boolean } = {}): { mark: string; commit: Promise<string> } {
     this.mark += 1;
     const mark = `:${this.mark}`;
     if (this.failed) return { mark, commit: Promise.reject(this.failed) };
@@ -102,7 +111,8 @@ export class FastImport {
     const text = Buffer.from(message, 'utf8');
     // No parent: the history's first entry (a branch fast-import has not seen yet starts empty).
     const parts: Buffer[] = [Buffer.from(`commit ${HISTORY_REF}\nmark :${this.mark}\nauthor ${who}\ncommitter ${who}\ndata ${text.length}\n`), text, Buffer.from(parent === undefined ? '\n' : `\nfrom ${parent}\n`), ...changes];
-    parts.push(Buffer.from(`\ncheckpoint\n\nget-mark :${this.mark}\n`));
+    // Without a checkpoint the commit is in the pack git is writing: on the branch, and on disk, at the next (`checkpoint`).
+    parts.push(Buffer.from(`${options.checkpoint ? '\ncheckpoint\n' : ''}\nget-mark :${this.mark}\n`));
     const answer = new Promise<string>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.holdOpen();
     // The parts as they are, not copied into one buffer (a turn's entry holds the ledger and every log it grew: megabytes); corked, so they go in few writes.
@@ -116,6 +126,25 @@ export class FastImport {
       return line;
     });
     return { mark, commit };
+  }
+
+  /**
+   * Close the pack git is writing and move the branch to the last commit given (one pack for every
+   * commit since the last checkpoint, not one each: git looks an object up in each pack of the store,
+   * so a pack a commit made each commit slower for as long as the history ran). Resolves once git has
+   * done it (its `progress` line, which it prints only after the commands before it).
+   */
+  checkpoint(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    this.checkpoints += 1;
+    const token = `progress lemming-checkpoint-${this.checkpoints}`;
+    const answer = new Promise<string>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.holdOpen();
+    this.send([Buffer.from(`checkpoint\n${token}\n`)]);
+    return answer.then((line) => {
+      if (line !== token) throw new GitError(ARGS, null, `fast-import answered "${line}" for a checkpoint`);
+      this.checkpointsDone += 1;
+    });
   }
 
   private send(parts: readonly Buffer[]): void {

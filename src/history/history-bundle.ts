@@ -8,6 +8,7 @@ import { TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
 import { unsafeHistoryContent } from './history-safety.js';
 import { listHistory } from './read-history.js';
+import { orgPath } from './stored-path.js';
 import { ensureStore } from './record-entry.js';
 
 /*
@@ -89,7 +90,7 @@ export async function* historyBlobs(root: string): AsyncGenerator<{ id: string; 
 /** The first path and entry that hold a blob: said when the export refuses it. */
 export function whereBlobIs(root: string, blob: string): string {
   const found = gitSync({ gitDir: historyPlace(root).gitDir }, ['log', '--reverse', '--format=%h', '--name-only', `--find-object=${blob}`, HISTORY_REF]).toString('utf8').trim().split('\n').filter((line) => line !== '');
-  return found.length >= 2 ? `${found[1]} (entry ${found[0]})` : `object ${blob.slice(0, 7)}`;
+  return found.length >= 2 ? `${orgPath(found[1] as string)} (entry ${found[0]})` : `object ${blob.slice(0, 7)}`;
 }
 
 /**

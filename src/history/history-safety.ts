@@ -1,5 +1,6 @@
 import { isMachineLocalState } from '../org/state-gitignore.js';
 import { gitSync } from './git.js';
+import { orgPath } from './stored-path.js';
 import { HISTORY_REF } from './history-paths.js';
 import { entryByteLimit, entryLimitText, HISTORY_LIMITS } from './history-limits.js';
 import { showSize } from '../format/format.js';
@@ -63,7 +64,7 @@ export function unsafeHistoryContent(gitDir: string, orgBytes: number, limit = 5
     if (size > 0) held.set(path, size);
     else held.delete(path);
     total += size;
-    const where = `${path} (entry ${commit.slice(0, 7)})`;
+    const where = `${orgPath(path)} (entry ${commit.slice(0, 7)})`;
     if (!SAFE_MODES.has(mode)) problems.push(`${where} is ${MODE_NAMES[mode] ?? `of mode ${mode}`}, not a plain file`);
     else if (!ORG_FOLDERS.has(path.split('/')[0] ?? '')) problems.push(`${where} is outside the org's folders (org/, agents/, workspace/)`);
     else if (machineLocal(path)) problems.push(`${where} is machine-local state, which no entry records (a fork would write it where the engine reads its own store)`);

@@ -118,7 +118,8 @@ export class HistoryWriter {
         this.session.known = undefined;
         this.session.watch?.close();
         this.session.watch = undefined;
-        await importer?.close();
+        // Packs being made fewer (pack-upkeep.ts) are the store's too: done before a caller may remove or copy it.
+        await Promise.all([importer?.close(), this.session.consolidating]);
       });
     return this.closed;
   }

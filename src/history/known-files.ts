@@ -3,6 +3,7 @@ import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
 import type { FileStamp, WalkScope } from './recorded-files.js';
+import { orgPath, storedPath } from './stored-path.js';
 
 /**
  * A file this large or larger is not held in memory for an entry: git takes it from the file itself,
@@ -34,9 +35,13 @@ function readRecorded(root: string, path: string, walkedBytes: number): Buffer |
 }
 
 /** A file the history's last entry holds, with the stamp it had when it was last read. */
-interface KnownFile extends Omit<FileStamp, 'size'> {
+interface KnownFile extends Omit<FileStamp, 'size' | 'renamed'> {
+  /** What a rename keeps of its stamp when it was read (FileStamp.renamed); absent when not read this run. */
+  renamed?: string;
   /** Its blob's id in the history. */
   oid: string;
+  /** Where the entry holds it, when not where storedPath puts it (an entry of an earlier layout): moved there by the next entry. */
+  stored?: string;
 }
 
 /** A file added (`A`), changed (`M`) or removed (`D`) since the last entry. */
@@ -56,23 +61,34 @@ export interface Change {
 export class KnownFiles {
   /** The names of the files and folders known in each folder (`` the root): what lies under a path, without a look at every file. */
   private readonly folders = new Map<string, Set<string>>();
+  /** How many known files the entry holds elsewhere than storedPath puts them (KnownFile.stored). */
+  private elsewhere = 0;
 
   constructor(
     /** The entry these files are of. */
     public head: string,
     private readonly files: Map<string, KnownFile>,
   ) {
-    for (const path of files.keys()) this.link(path);
+    for (const [path, file] of files) {
+      this.link(path);
+      if (file.stored !== undefined) this.elsewhere += 1;
+    }
   }
 
-  /** From the tree of an entry (`git ls-tree -r -z`), its files' stamps not known: each is read once, and recorded only if it changed. */
+  /**
+   * From the tree of an entry (`git ls-tree -r -z`), its files' stamps not known: each is read once, and
+   * recorded only if it changed. Named by their places in the org (stored-path.ts); a file the entry
+   * holds elsewhere than storedPath puts it (an entry of an earlier layout) is moved there by the next.
+   */
   static fromTree(head: string, listed: Buffer): KnownFiles {
     const files = new Map<string, KnownFile>();
     for (const record of listed.toString('utf8').split('\0')) {
       const tab = record.indexOf('\t');
       if (tab < 0) continue;
       const [mode, type, oid] = record.slice(0, tab).split(' ');
-      if (mode && oid && type === 'blob') files.set(record.slice(tab + 1), { mode, oid, stamp: 'unread' });
+      const stored = record.slice(tab + 1);
+      const path = orgPath(stored);
+      if (mode && oid && type === 'blob') files.set(path, { mode, oid, stamp: 'unread', ...(stored === storedPath(path) ? {} : { stored }) });
     }
     return new KnownFiles(head, files);
   }
@@ -98,12 +114,27 @@ export class KnownFiles {
     const gone: string[] = [];
     for (const path of scope ? this.under(scope.trees) : this.files.keys()) if (!walked.has(path)) gone.push(path);
     let looked = gone.length;
+    // Taken before any walked file replaces what is known of its path: a record's file moved to a piece is known by its stamp of then.
+    let movedFrom: Map<string, KnownFile> | undefined;
+    for (const path of walked.keys()) {
+      if (this.files.has(path) || !PIECE.test(path)) continue;
+      movedFrom = this.stampsOf(scope ? this.under(scope.trees) : this.files.keys());
+      break;
+    }
     for (const [path, seen] of walked) {
       looked += 1;
       const known = this.files.get(path);
       if (known && known.mode === seen.mode && known.stamp === seen.stamp && seen.stamp !== 'racy') continue;
       let change: FileChange;
       let oid: string;
+      // A record's file moved whole to its next piece (storage/record-pieces.ts, log-segments.ts) is the bytes the entry holds already: not read again.
+      const moved = known === undefined && PIECE.test(path) ? movedFrom?.get(seen.renamed) : undefined;
+      if (moved && moved.mode === seen.mode) {
+        this.set(path, { mode: seen.mode, stamp: seen.stamp, oid: moved.oid, renamed: seen.renamed });
+        changes.push({ status: 'A', path });
+        writes.push({ path: storedPath(path), mode: seen.mode, oid: moved.oid });
+        continue;
+      }
       if (seen.size >= LARGE_FILE_BYTES) {
         const opened = openWalkedFile(root, path, Number.MAX_SAFE_INTEGER);
         // Removed since the walk, or no longer a regular file: it is not in this entry.
@@ -139,20 +170,40 @@ export class KnownFiles {
         oid = createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
         change = { path, mode: seen.mode, data };
       }
-      this.set(path, { mode: seen.mode, stamp: seen.stamp, oid });
+      this.set(path, { mode: seen.mode, stamp: seen.stamp, oid, renamed: seen.renamed, ...(known?.stored === undefined ? {} : { stored: known.stored }) });
       if (known && known.oid === oid && known.mode === seen.mode) continue;
       changes.push({ status: known ? 'M' : 'A', path });
-      writes.push(change);
+      writes.push({ ...change, path: storedPath(path) });
     }
     for (const path of gone) {
-      if (!this.files.has(path)) continue;
+      const known = this.files.get(path);
+      if (!known) continue;
       this.remove(path);
       changes.push({ status: 'D', path });
-      writes.push({ path, removed: true });
+      writes.push({ path: known.stored ?? storedPath(path), removed: true });
+    }
+    // Files an entry of an earlier layout holds elsewhere: moved where storedPath puts them (once), no change of the org's.
+    if (this.elsewhere > 0) {
+      for (const [path, file] of this.files) {
+        if (file.stored === undefined) continue;
+        writes.push({ path: file.stored, removed: true }, { path: storedPath(path), mode: file.mode, oid: file.oid });
+        delete file.stored;
+      }
+      this.elsewhere = 0;
     }
     // In git's order (by path), as a diff of the entry lists them.
     changes.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
     return { changes, writes, looked };
+  }
+
+  /** The known files at `paths` read in this run, by what a rename keeps of their stamps (FileStamp.renamed). */
+  private stampsOf(paths: Iterable<string>): Map<string, KnownFile> {
+    const byStamp = new Map<string, KnownFile>();
+    for (const path of paths) {
+      const file = this.files.get(path);
+      if (file?.renamed !== undefined) byStamp.set(file.renamed, file);
+    }
+    return byStamp;
   }
 
   /** The entry was written (or given to git, which will write it): the known files are its. */
@@ -210,7 +261,7 @@ export class KnownFiles {
   /** As a file keeps them between runs (see readKnownFiles). */
   text(): string {
     const rows: string[] = [];
-    for (const [path, file] of this.files) rows.push(JSON.stringify([path, file.mode, file.oid, file.stamp]));
+    for (const [path, file] of this.files) rows.push(JSON.stringify([path, file.mode, file.oid, file.stamp, ...(file.stored === undefined ? [] : [file.stored])]));
     return `{"format":${KNOWN_FORMAT},"head":${JSON.stringify(this.head)},"files":[\n${rows.join(',\n')}\n]}\n`;
   }
 
@@ -221,9 +272,9 @@ export class KnownFiles {
       if (data.format !== KNOWN_FORMAT || typeof data.head !== 'string' || !Array.isArray(data.files)) return undefined;
       const files = new Map<string, KnownFile>();
       for (const row of data.files as unknown[]) {
-        if (!Array.isArray(row) || row.length !== 4 || !row.every((value) => typeof value === 'string')) return undefined;
-        const [path, mode, oid, stamp] = row as [string, string, string, string];
-        files.set(path, { mode, oid, stamp });
+        if (!Array.isArray(row) || (row.length !== 4 && row.length !== 5) || !row.every((value) => typeof value === 'string')) return undefined;
+        const [path, mode, oid, stamp, stored] = row as [string, string, string, string, string | undefined];
+        files.set(path, { mode, oid, stamp, ...(stored === undefined ? {} : { stored }) });
       }
       return new KnownFiles(data.head, files);
     } catch {
@@ -232,5 +283,11 @@ export class KnownFiles {
   }
 }
 
-/** The shape of the file `text` writes: another is not read. */
-const KNOWN_FORMAT = 1;
+/**
+ * A piece of a record the engine keeps in pieces, moved there whole from the record's own file: the
+ * ledger's, taken.jsonl's, an activity log's.
+ */
+const PIECE = /(^|\/)(ledger|taken|activity)\/\d{6,}\.jsonl$/;
+
+/** The shape of the file `text` writes: another is not read (1: files kept where the org has them, before stored-path.ts). */
+const KNOWN_FORMAT = 2;

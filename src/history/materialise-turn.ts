@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { orgPath } from './stored-path.js';
 import { LemmingError } from '../errors.js';
 import { gitSync } from './git.js';
 import { historyPlace } from './history-paths.js';
@@ -28,13 +29,12 @@ export function materialiseTurn(orgRoot: string, turn: number, destination: stri
     const place = { gitDir: historyPlace(orgRoot).gitDir, workTree: target, indexFile: join(scratch, 'index') };
     gitSync(place, ['read-tree', entry.commit]);
     // Entries of earlier versions may hold a symbolic link or a repository (a gitlink): only plain files are written out.
-    const unplain = gitSync(place, ['ls-files', '-s', '-z'])
-      .toString('utf8')
-      .split('\0')
-      .filter((record) => /^(120000|160000) /.test(record))
-      .map((record) => record.slice(record.indexOf('\t') + 1));
+    const records = gitSync(place, ['ls-files', '-s', '-z']).toString('utf8').split('\0');
+    const unplain = records.filter((record) => /^(120000|160000) /.test(record)).map((record) => record.slice(record.indexOf('\t') + 1));
     if (unplain.length > 0) gitSync(place, ['update-index', '--force-remove', '-z', '--stdin'], `${unplain.join('\0')}\0`);
     gitSync(place, ['checkout-index', '--all', '--force']);
+    // Each file where the org has it, out of the folder of a hundred the history keeps it in (stored-path.ts).
+    placeAsInOrg(target, records.filter((record) => /^100(644|755) /.test(record)).map((record) => record.slice(record.indexOf('\t') + 1)));
   } finally {
     removeTemporaryFolder(scratch);
   }
@@ -53,4 +53,27 @@ export function requireEmptyFolder(folder: string): void {
     throw error;
   }
   if (names.length > 0) throw new LemmingError('not-empty', `${folder}: is not empty (it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}); give a new folder for the org`, { exitCode: 2 });
+}
+
+/** Move each of the `stored` files written under `target` to its place in the org, and remove the folders of a hundred it leaves empty. */
+function placeAsInOrg(target: string, stored: readonly string[]): void {
+  const emptied = new Set<string>();
+  for (const path of stored) {
+    const inOrg = orgPath(path);
+    if (inOrg === path) continue;
+    mkdirSync(dirname(join(target, inOrg)), { recursive: true });
+    renameSync(join(target, path), join(target, inOrg));
+    // Each folder the history's path has that the org's does not (the two a numbered file goes into).
+    for (let folder = dirname(path); folder !== '.' && !`${dirname(inOrg)}/`.startsWith(`${folder}/`); folder = dirname(folder)) emptied.add(folder);
+  }
+  // Deepest first: a folder's own folders of a hundred go before it.
+  for (const folder of [...emptied].sort((left, right) => right.length - left.length)) rmdirQuietly(join(target, folder));
+}
+
+function rmdirQuietly(folder: string): void {
+  try {
+    rmdirSync(folder);
+  } catch {
+    // Not empty: it holds a file of the org's own (a folder named like one of a hundred, kept with a `~`, is not this one).
+  }
 }

@@ -4,6 +4,7 @@ import { LemmingError } from '../errors.js';
 import { gitAvailable, gitSync } from './git.js';
 import { parseEntryMessage, TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
+import { storedPath } from './stored-path.js';
 
 /** Stop with a plain reason when the org has no history to read, or git cannot be run. */
 function requireHistory(root: string): void {
@@ -80,10 +81,13 @@ export function fileAtTurn(root: string, turn: number, path: string): Buffer {
   const entry = entryOfTurn(root, turn);
   const inside = historyPath(root, path);
   const place = historyPlace(root);
-  const listed = gitSync(place, ['ls-tree', '-z', entry.commit, '--', inside]).toString('utf8');
-  if (!listed.includes(' blob ')) {
-    const what = listed.includes(' tree ') ? 'is a folder there, not a file' : 'was not in the org';
-    throw new LemmingError('not-in-history', `${inside} ${what} after turn ${turn} (history entry ${entry.commit.slice(0, 7)}); \`git --git-dir ${place.gitDir} show --stat ${entry.commit.slice(0, 7)}\` lists what it holds`);
+  // Where the history keeps it (stored-path.ts), or where an entry of an earlier layout kept it.
+  let listed = '';
+  for (const stored of new Set([storedPath(inside), inside])) {
+    listed = gitSync(place, ['ls-tree', '-z', entry.commit, '--', stored]).toString('utf8');
+    if (listed.includes(' blob ')) return gitSync(place, ['cat-file', 'blob', `${entry.commit}:${stored}`]);
+    if (listed.includes(' tree ')) break;
   }
-  return gitSync(place, ['cat-file', 'blob', `${entry.commit}:${inside}`]);
+  const what = listed.includes(' tree ') ? 'is a folder there, not a file' : 'was not in the org';
+  throw new LemmingError('not-in-history', `${inside} ${what} after turn ${turn} (history entry ${entry.commit.slice(0, 7)}); \`git --git-dir ${place.gitDir} show --stat ${entry.commit.slice(0, 7)}\` lists what it holds`);
 }

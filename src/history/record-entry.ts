@@ -1,19 +1,20 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { crashPoint } from '../engine/record/crash-points.js';
 import { LEDGER_FILE, readLedgerLine } from '../org/ledger-line.js';
-import { errorMessage } from '../errors.js';
 import { showSize } from '../format/format.js';
 import type { WorkspaceLimitsOf } from '../org/walk-org.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import { passedText, type PassReason } from '../sandbox/beneath/walk-beneath.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { readRecordFrom, recordLines } from '../storage/record-pieces.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
 import { changeLines, importerAfterKill, type FastImport } from './fast-import.js';
-import { hasSpooled, spoolEntry, unspool } from './entry-spool.js';
+import { hasSpooled, spoolEntry } from './entry-spool.js';
+import { checkpointGiven, giveEntry, type GivenSession } from './given-entries.js';
+import { keepPacksFew, retireWhenDue, type UpkeptSession } from './pack-upkeep.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
 import { KnownFiles, LARGE_FILE_BYTES, type Change } from './known-files.js';
 import { walkRecordedFiles, type RecordedWalk } from './recorded-files.js';
@@ -75,15 +76,15 @@ export async function lastEntry(root: string, session?: EntrySession): Promise<{
  * and the `git fast-import` that writes the next. Without it, or when the branch has moved since
  * (another process wrote an entry), an entry is staged by `git add` over the whole org.
  */
-export interface EntrySession {
+export interface EntrySession extends GivenSession, UpkeptSession {
   known?: KnownFiles;
   importer?: FastImport;
   /** The entry it wrote last: what the next turn asks of the history, with no git run for it. */
   last?: { commit: string; summary: EntrySummary };
   /**
-   * The last entry fast-import was given, read but perhaps not yet on the branch: the next turn
-   * goes on meanwhile, and so does the next entry, which git takes after it (`tip`); a look at
-   * the history, an entry staged by git add and a run's end wait for it.
+   * The entries given to git and not yet on the branch (given-entries.ts): the next turn goes on
+   * meanwhile, and so does the next entry, which git takes after them (`tip`); a look at the history,
+   * an entry staged by git add and a run's end checkpoint git and wait for it.
    */
   pending?: Promise<void>;
   /** fast-import's mark of the last entry it was given (`:N`), the parent of the next: undefined when the branch is the parent. */
@@ -101,9 +102,9 @@ export interface EntrySession {
   saidLeftOut?: Set<string>;
 }
 
-/** Wait for the session's entry under way (history-writer.ts says its problem, if any). */
+/** Wait until git has every entry the session gave it on the branch, checkpointing it now (history-writer.ts says its problem, if any). */
 export async function writtenSoFar(session: EntrySession): Promise<void> {
-  await session.pending;
+  await checkpointGiven(session);
 }
 
 /**
@@ -120,12 +121,12 @@ export async function writtenSoFar(session: EntrySession): Promise<void> {
  * writer that wrote the entry before (`session`) reads only the files that changed since (those the
  * watch saw, recorded-watch.ts, and among them those whose stamp moved); the first entry of a run
  * reads the files whose stamp moved since the last run knew them, or, without that, every file once.
- * A plain entry returns once its files are read: git writes it while the next turn runs
- * (`session.pending`), and the next plain entry is given to git behind it without waiting (its
- * parent is the mark of the one before). A kill meanwhile loses no entry: each is kept whole beside
- * the store until git has written it (entry-spool.ts), and the next run writes those left first
- * (recover-entries.ts). Without a session (a
- * fork's entry), it returns once the entry is written.
+ * A plain entry returns once its files are read: git writes it while the next turn runs, and the
+ * next plain entry is given to git behind it without waiting (its parent is the mark of the one
+ * before); git puts them on the branch at its next checkpoint (given-entries.ts). A kill meanwhile
+ * loses no entry: each is kept whole beside the store until it is on the branch (entry-spool.ts),
+ * and the next run writes those left first (recover-entries.ts). Without a session (a fork's
+ * entry), it returns once the entry is written.
  */
 export async function recordEntry(root: string, facts: EntryFacts, session?: EntrySession, limitsOf: WorkspaceLimitsOf = workspaceLimitsOf(undefined)): Promise<EntrySummary | undefined> {
   const own = session === undefined;
@@ -168,6 +169,7 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   const summary = await summarise(root, facts, changes);
   // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).
   crashPoint('mid-history');
+  await retireWhenDue(session);
   if (!session.importer?.usable) {
     session.importer = importerAfterKill(place);
     session.tip = undefined;
@@ -180,29 +182,11 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   // Kept whole before git is given it: killed before git has written it, the next run writes it from here (recover-entries.ts).
   const parent = session.tip !== undefined && session.givenMessage !== undefined ? { message: session.givenMessage } : known.head === '' ? undefined : { commit: known.head };
   const spooled = spoolEntry(place.gitDir, { message, when: when.getTime(), ...(parent ? { parent } : {}) }, lines);
-  const { mark, commit: written } = importer.commit(session.tip ?? (known.head === '' ? undefined : known.head), message, lines, when);
+  const { mark, commit } = importer.commit(session.tip ?? (known.head === '' ? undefined : known.head), message, lines, when);
   session.tip = mark;
   session.givenMessage = message;
-  session.pending = written.then(
-    (commit) => {
-      unspool(spooled);
-      // The last entry given: the branch is at it now, and the next entry may check it again.
-      if (session.tip === mark) {
-        known.advance(commit);
-        session.tip = undefined;
-      }
-      session.last = { commit, summary };
-    },
-    (error: unknown) => {
-      // The branch did not move: the next entry reads the files against the branch as git has it, and holds this one's changes too.
-      unspool(spooled);
-      void importer.close();
-      if (session.importer === importer) session.importer = undefined;
-      session.known = undefined;
-      session.tip = undefined;
-      session.problem = `the entry of ${facts.kind === 'turn' ? `turn ${facts.turn}` : facts.kind === 'fork' ? 'the fork' : `the edits before turn ${facts.turn + 1}`} was not written (${errorMessage(error)}); the next entry holds its changes`;
-    },
-  );
+  keepPacksFew(place, session);
+  giveEntry(session, { mark, commit, spooled, summary, what: `the entry of ${facts.kind === 'turn' ? `turn ${facts.turn}` : facts.kind === 'fork' ? 'the fork' : `the edits before turn ${facts.turn + 1}`}` });
   return summary;
 }
 
@@ -273,7 +257,7 @@ async function summarise(root: string, facts: EntryFacts, changes: readonly Chan
     kind: facts.kind,
     turn: facts.turn,
     messages: newMessages(changes),
-    credits: facts.credits ?? (changes.some((change) => change.path === 'org/state/ledger.jsonl') ? await ledgerCredits(root, facts.turn) : 0),
+    credits: facts.credits ?? (changes.some((change) => change.path === LEDGER_FILE) ? ledgerCredits(root, facts.turn) : 0),
     changed: changes.length,
     edited: facts.kind === 'edits' ? changes.slice(0, EDITED_KEPT).map((change) => change.path) : [],
     proposals: decidedProposals(root, changes),
@@ -341,20 +325,19 @@ function decidedProposals(root: string, changes: readonly Change[]): string[] {
 
 /**
  * Credits of the ledger's charges for `turn` (a run stopped before its history was written): a turn's
- * charges are all on its own lines, read by the ledger's one rule (a line it cannot count is the
- * engine's to stop at; the entry's summary leaves it out).
+ * charges are all on its own lines, read across the ledger's pieces by the ledger's one rule (a line it
+ * cannot count is the engine's to stop at; the entry's summary leaves it out).
  */
-async function ledgerCredits(root: string, turn: number): Promise<number> {
+function ledgerCredits(root: string, turn: number): number {
   let credits = 0;
-  const lines = createInterface({ input: createReadStream(join(root, LEDGER_FILE), { encoding: 'utf8' }), crlfDelay: Infinity });
   try {
-    for await (const line of lines) {
-      const { entry, problem } = readLedgerLine(line);
+    for (const line of recordLines(readRecordFrom(join(root, LEDGER_FILE), 0).parts)) {
+      const { entry, problem } = readLedgerLine(line.text);
       const charge = entry as { type?: string; turn?: number; credits?: number } | undefined;
       if (problem === undefined && charge?.type === 'charge' && charge.turn === turn) credits += charge.credits ?? 0;
     }
   } catch {
-    // No ledger: nothing charged.
+    // A piece changed by hand: the engine's to stop at.
   }
   return credits;
 }

@@ -8,6 +8,11 @@ export interface FileStamp {
   stamp: string;
   /** Its size in bytes when walked. */
   size: number;
+  /**
+   * What a rename keeps of it (size, time of writing, inode), racy or not: a record's file moved
+   * whole to a piece is known by it as the bytes an entry read before (known-files.ts).
+   */
+  renamed: string;
 }
 
 /**
@@ -55,7 +60,7 @@ export function walkRecordedFiles(
       // Written within the clock's grain of this walk: a second write of the same size could keep these
       // times, so the stamp is one that never matches, and the file is read again next time (git's "racy" files).
       const racy = stat.mtimeMs >= startedMs - RACY_MS || stat.ctimeMs >= startedMs - RACY_MS;
-      files.set(path, { mode: stat.mode & 0o100 ? '100755' : '100644', stamp: racy ? 'racy' : `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`, size: stat.size });
+      files.set(path, { mode: stat.mode & 0o100 ? '100755' : '100644', stamp: racy ? 'racy' : `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`, size: stat.size, renamed: `${stat.size}:${stat.mtimeMs}:${stat.ino}` });
     },
     { ...(trees ? { trees } : {}), ...(beforeFolder ? { beforeFolder } : {}) },
   );

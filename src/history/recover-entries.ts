@@ -33,7 +33,8 @@ export async function recoverSpooled(place: GitPlace): Promise<number> {
       if (!importer) {
         importer = importerAfterKill(place);
       }
-      await importer.commit(head?.commit, entry.header.message, [entry.changes], new Date(entry.header.when)).commit;
+      // Each on the branch before the next is looked for there.
+      await importer.commit(head?.commit, entry.header.message, [entry.changes], new Date(entry.header.when), { checkpoint: true }).commit;
       unspool(entry.path);
       written += 1;
     }

@@ -1,7 +1,16 @@
 import { LemmingError } from '../errors.js';
 
-/** Where the ledger is, as a person finds it from the org root. */
+/** Where the ledger is, as a person finds it from the org root: its latest lines; earlier ones in pieces beside it (LEDGER_PIECES). */
 export const LEDGER_FILE = 'org/state/ledger.jsonl';
+
+/** The folder of the ledger's earlier pieces (storage/record-pieces.ts), as from the org root. */
+export const LEDGER_PIECES = 'org/state/ledger';
+
+/** A file of the ledger (its own, or a piece's, as an absolute path) as a person finds it from the org root. Pure. */
+export function ledgerFileName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return path.endsWith('/ledger.jsonl') ? LEDGER_FILE : `${LEDGER_PIECES}/${path.slice(slash + 1)}`;
+}
 
 /**
  * The largest amount one ledger line may move: a trillion credits. No line lemming writes comes
@@ -105,13 +114,13 @@ export function readLedgerLine(text: string): { entry?: unknown; problem?: strin
  * engine, `status`, `top-up`, the dashboard. No balance is shown rather than a wrong one; the person
  * is told what a valid line looks like, and how to go on. Exit 4, as for the org's record cut short.
  */
-export function uncountableLine(lineNumber: number, problem: string, type: unknown): LemmingError {
+export function uncountableLine(lineNumber: number, problem: string, type: unknown, file = LEDGER_FILE): LemmingError {
   const kind = typeof type === 'string' && Object.hasOwn(EXAMPLES, type) ? type : 'charge';
   return new LemmingError(
     'ledger-line',
-    `${LEDGER_FILE} line ${lineNumber}: ${problem}. lemming cannot count this line, so it shows no balance and runs no turn until the line is mended. ` +
+    `${file} line ${lineNumber}: ${problem}. lemming cannot count this line, so it shows no balance and runs no turn until the line is mended. ` +
       `A ${kind} line looks like ${EXAMPLES[kind]}. Mend or remove the line by hand (an org that keeps its history has the ledger as turn N left it: ` +
-      `\`lemming show --at N ${LEDGER_FILE}\`), then \`lemming validate\` lists every such line that is left.`,
+      `\`lemming show --at N ${file}\`), then \`lemming validate\` lists every such line that is left.`,
     { exitCode: 4 },
   );
 }
@@ -125,5 +134,20 @@ export function unwritableLine(problem: string, text: string): LemmingError {
     'ledger-unwritable',
     `not written to ${LEDGER_FILE}, which could not count it back: ${problem} (${text.slice(0, 300)}). ` +
       'Check the prices of org/org.yaml models (a call may cost at most 1000000000000 credits); otherwise this is a fault of lemming, worth reporting.',
+  );
+}
+
+/**
+ * The error that stops whoever reads a ledger one of whose earlier pieces holds other bytes than the
+ * record says (its size against where the next piece starts): a piece is never written again once moved,
+ * so a person changed it, and no balance is summed from it. Exit 4, as for a line that cannot be counted.
+ */
+export function changedPiece(file: string, size: number, expected: number): LemmingError {
+  return new LemmingError(
+    'ledger-piece',
+    `${file} holds ${size} bytes, but the ledger's next piece starts after ${expected}: an earlier piece of the ledger is never written again once moved, ` +
+      `so this one was changed by hand, and lemming shows no balance and runs no turn from it. Put it back as it was (an org that keeps its history has it as turn N left it: ` +
+      `\`lemming show --at N ${file}\`).`,
+    { exitCode: 4 },
   );
 }

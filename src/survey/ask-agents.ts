@@ -2,7 +2,7 @@ import { LemmingError } from '../errors.js';
 import { researchChargeFor } from '../engine/money/charge.js';
 import { appendOutsideTurn, type ResearchLine } from '../engine/money/ledger.js';
 import { readMemory } from '../engine/record/agent-memory.js';
-import { loadState } from '../engine/record/engine-state.js';
+import { stateTurn } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { buildPrompt, type InboxEntry } from '../engine/turn/build-prompt.js';
 import { listMessageFiles, readMessageFile } from '../mailbox/message-file.js';
@@ -163,7 +163,7 @@ export async function askAgents(
   providerFor?: (modelKey: string, entry: ModelEntry) => Provider,
 ): Promise<SurveyAnswer[]> {
   const names = respondents(org, who);
-  const turn = loadState(statePaths(org.root).state).turn;
+  const turn = stateTurn(statePaths(org.root).state);
   const lookup = keyLookup(org.root);
   const answers: SurveyAnswer[] = [];
   const lines: ResearchLine[] = [];

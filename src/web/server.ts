@@ -26,7 +26,7 @@ import { OPENAPI_ROUTE, ORGS_ROUTE } from './openapi/route-specs.js';
 import { answer, type AnswerOf } from './routes/route-answer.js';
 import { BadQueryError } from './search/message-filter.js';
 import { servedOrgs, type ServedOrg } from './served-orgs.js';
-import { loadState } from '../engine/record/engine-state.js';
+import { stateTurn } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { collectMetrics } from './views/metrics-view.js';
 import { formatPrometheus } from './views/prometheus.js';
@@ -164,7 +164,7 @@ export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: 
   app.onError(onError);
   app.use('/api/orgs/*', cutSecretsFromAnswers());
   app.get('/api/orgs', (context) => {
-    const orgs: OrgListing[] = [...dashboards].map(([key, dashboard]) => ({ key, name: dashboard.org().name, root: dashboard.root, base: `/o/${key}/`, turn: loadState(statePaths(dashboard.root).state).turn }));
+    const orgs: OrgListing[] = [...dashboards].map(([key, dashboard]) => ({ key, name: dashboard.org().name, root: dashboard.root, base: `/o/${key}/`, turn: stateTurn(statePaths(dashboard.root).state) }));
     return answer(context, ORGS_ROUTE, orgs);
   });
   // Made from the route specs that validate the requests (openapi/route-specs.ts): one source of truth.

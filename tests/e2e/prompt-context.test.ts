@@ -1,4 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { loadState } from '../../src/engine/record/state-store.js';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
@@ -57,7 +58,8 @@ describe('a message shown with the start of the message it answers', () => {
     const [handOff] = shown(root, 'planner', 2);
     expect(handOff?.answers?.start).toHaveLength(240);
     expect(handOff?.answers?.start).toMatch(/^A very long request line\. A very .*…$/);
-    const state = readFileSync(join(root, 'org/state/engine.json'), 'utf8');
+    // Kept with the letter in the state's parts (org/state/engine/), as it was sent.
+    const state = JSON.stringify(loadState(join(root, 'org/state/engine.json')).pending);
     expect(state).toContain('"answers":{"id":"000001-manager-001"');
   });
 });

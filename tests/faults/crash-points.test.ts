@@ -2,12 +2,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { lemming, lemmingAsync, type CliResult } from '../helpers/cli.js';
-import { activityLogs, charges, messageFiles, workspaceFiles } from '../helpers/org-snapshot.js';
+import { lemmingAsync } from '../helpers/cli.js';
+import { messageFiles, workspaceFiles } from '../helpers/org-snapshot.js';
 import { scratchDir } from './scratch.js';
 import { twoTasksOrg } from './two-tasks-org.js';
 import { checkInvariants } from './invariants.js';
-
+import { expectSameAs, killAndResume, POINTS, referenceOf } from './kill-and-resume.js';
 
 /**
  * The same, with two files a person dropped into outboxes: one the chart allows, named
@@ -24,12 +24,6 @@ function withDroppedFiles(seed: string): string {
   return root;
 }
 
-function referenceOf(seed: string): { root: string; run: CliResult } {
-  const root = mkdtempSync(join(tmpdir(), 'lemming-reference-'));
-  cpSync(seed, root, { recursive: true });
-  return { root, run: lemming(root, ['run']) };
-}
-
 const seed = twoTasksOrg();
 const reference = referenceOf(seed);
 const droppedSeed = withDroppedFiles(seed);
@@ -37,62 +31,6 @@ const droppedReference = referenceOf(droppedSeed);
 afterAll(() => {
   for (const root of [seed, reference.root, droppedSeed, droppedReference.root]) rmSync(root, { recursive: true, force: true });
 });
-
-/**
- * Points inside a turn (crash-points.ts), each at a first and a later time it is
- * reached: before a call, after a call before any write, between two message
- * writes, after the writes before the journal, after the journal, part-way
- * through the ledger's batch, after the ledger, before and after the commit.
- */
-const POINTS = [
-  'before-call:1',
-  'before-call:4',
-  // After an answer came back, before it is journaled: the next run asks the same question again.
-  'after-answer:1',
-  'after-answer:3',
-  'after-response:1',
-  'after-response:3',
-  'mid-write:1',
-  'mid-write:4',
-  'after-write:1',
-  'after-write:3',
-  'after-apply:2',
-  'mid-ledger:1',
-  'mid-ledger:3',
-  'after-ledger:1',
-  'after-ledger:5',
-  'before-commit:2',
-  'after-taken:2',
-  'after-commit:1',
-  'after-commit:4',
-  // Inside an agent's multi-step turn (the planner and the coder write files before they report):
-  // after a step's answer is journaled, and after a tool's result is.
-  'after-step:1',
-  'after-step:2',
-  'after-tool:1',
-  'after-tool:3',
-  'before-call:2',
-];
-
-function expectSameAs(root: string, reference: string): void {
-  expect(messageFiles(root)).toEqual(messageFiles(reference));
-  expect(charges(root)).toEqual(charges(reference));
-  expect(activityLogs(root)).toEqual(activityLogs(reference));
-  expect(workspaceFiles(root)).toEqual(workspaceFiles(reference));
-}
-
-/** Kill a run of a copy of `seed` at `point`, run it again to idle, and return the copy. */
-async function killAndResume(seed: string, point: string): Promise<string> {
-  const root = scratchDir();
-  cpSync(seed, root, { recursive: true });
-  const killed = await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: point });
-  expect(killed.signal).toBe('SIGKILL');
-  const resumed = await lemmingAsync(root, ['run']);
-  expect(resumed.stderr).toBe('');
-  expect(resumed.status).toBe(0);
-  expect(resumed.stdout).toContain('the org is idle');
-  return root;
-}
 
 describe('a run killed with SIGKILL and started again', () => {
   test('the reference run reaches idle with several agents per turn, and keeps every promise', () => {

@@ -2,7 +2,7 @@ import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readHumanNotices } from '../../src/engine/human/human-inbox.js';
-import { loadState } from '../../src/engine/record/engine-state.js';
+import { loadState } from '../../src/engine/record/state-store.js';
 import { statePaths } from '../../src/engine/record/state-paths.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultFaultOrg, humanSends, inboxOf, requestsOf, runScripted } from './fault-org.js';

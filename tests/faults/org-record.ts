@@ -2,9 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { LogEntry } from '../../src/engine/record/agent-log.js';
 import { logSegments } from '../../src/engine/record/log-segments.js';
-import { loadState, type EngineState } from '../../src/engine/record/engine-state.js';
+import { type EngineState } from '../../src/engine/record/engine-state.js';
+import { loadState } from '../../src/engine/record/state-store.js';
 import type { LedgerEntry } from '../../src/engine/money/ledger.js';
 import { statePaths } from '../../src/engine/record/state-paths.js';
+import { recordLayout } from '../../src/storage/record-pieces.js';
 import { readMessageFile, type ReadMessageResult } from '../../src/mailbox/message-file.js';
 import { isMessageFileName } from '../../src/mailbox/outbox-scan.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
@@ -108,7 +110,8 @@ export function readOrgRecord(root: string): OrgRecord {
     }
   }
   const paths = statePaths(root);
-  const ledger = readJsonLines<LedgerEntry>(paths.ledger, 'org/state/ledger.jsonl', problems);
+  // The ledger's earlier pieces (storage/record-pieces.ts) first, then the file.
+  const ledger = [...recordLayout(paths.ledger).pieces.map((piece) => piece.path), paths.ledger].flatMap((file) => readJsonLines<LedgerEntry>(file, relative(root, file), problems));
   return { root, files, special, messages, logs, ledger, retiredBudgets, state: loadState(paths.state), problems };
 }
 

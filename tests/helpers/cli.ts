@@ -37,7 +37,7 @@ export interface CliResult {
  * Variables read when the process starts, whose faults kill or stop the process: a command given
  * one runs as the binary, whatever helper ran it.
  */
-const PROCESS_VARIABLES = ['LEMMING_CRASH_AT', 'LEMMING_STORAGE_FAULT'];
+const PROCESS_VARIABLES = ['LEMMING_CRASH_AT', 'LEMMING_STORAGE_FAULT', 'LEMMING_RECORD_PIECE_BYTES'];
 
 function needsProcess(env: Record<string, string>): boolean {
   return PROCESS_VARIABLES.some((name) => env[name] !== undefined);

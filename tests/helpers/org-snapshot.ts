@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { recordLayout } from '../../src/storage/record-pieces.js';
 
 function walk(directory: string, files: string[] = []): string[] {
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
@@ -26,15 +27,18 @@ export function messageFiles(root: string): Record<string, string> {
   return result;
 }
 
-/** The ledger's charges as `turn:agent:credits`, sorted. */
+/**
+ * A record of the org's kept in pieces (the ledger, taken.jsonl: storage/record-pieces.ts) as one text,
+ * read file by file as a person would: its pieces in order, then the file itself; empty when it has none.
+ */
+export function recordText(path: string): string {
+  const files = [...recordLayout(path).pieces.map((piece) => piece.path), path];
+  return files.map((file) => (existsSync(file) ? readFileSync(file, 'utf8') : '')).join('');
+}
+
+/** The ledger's charges as `turn:agent:credits`, sorted, across its pieces. */
 export function charges(root: string): string[] {
-  const path = join(root, 'org/state/ledger.jsonl');
-  try {
-    statSync(path);
-  } catch {
-    return [];
-  }
-  return readFileSync(path, 'utf8')
+  return recordText(join(root, 'org/state/ledger.jsonl'))
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as { type: string; turn: number; agent: string; credits: number })

@@ -7,6 +7,7 @@ import { NextAgentProvider } from '../../bench/bench-providers.js';
 import { agentName, buildOrg } from '../../bench/build-org.js';
 import { Engine } from '../../src/engine/engine.js';
 import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
+import { orgPath } from '../../src/history/stored-path.js';
 import { walkRecordedFiles } from '../../src/history/recorded-files.js';
 import { RecordedWatch } from '../../src/history/recorded-watch.js';
 import { callsTo, countFsWork } from '../helpers/fs-work.js';
@@ -74,7 +75,8 @@ test('within a run, each entry reads only what changed since the last (a watch),
   const walked = walkRecordedFiles(root, workspaceLimitsOf(undefined));
   const last = entries.at(-1)?.commit ?? '';
   const listed = execFileSync('git', ['--git-dir', join(root, 'org/state/history.git'), 'ls-tree', '-r', '--name-only', last], { encoding: 'utf8' }).trim().split('\n');
-  expect(listed.sort()).toEqual([...walked.files.keys()].sort());
+  // Where the org has them (a file named for a turn is kept in a folder of a hundred: history/stored-path.ts).
+  expect(listed.map(orgPath).sort()).toEqual([...walked.files.keys()].sort());
   // Only the run's first entry walks every file (about 5 per agent by now); the five after it, what changed: some 3 per busy agent.
   const files = walked.files.size;
   expect(files).toBeGreaterThan(5 * AGENTS);

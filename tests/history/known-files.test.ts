@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { KnownFiles } from '../../src/history/known-files.js';
 import type { FileStamp } from '../../src/history/recorded-files.js';
@@ -10,7 +11,7 @@ import { tempDir, write } from '../helpers/temp-org.js';
  */
 
 const AGENTS = 2_000;
-const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, size });
+const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, size, renamed: `${size}:${tag}` });
 
 /** The last entry's files: five messages in each of AGENTS outboxes, and a log each. */
 function knownOrg(): KnownFiles {
@@ -19,7 +20,7 @@ function knownOrg(): KnownFiles {
     for (let message = 0; message < 5; message += 1) rows.push(JSON.stringify([`agents/a${agent}/outbox/${message}.md`, '100644', '0'.repeat(40), '1:old']));
     rows.push(JSON.stringify([`agents/a${agent}/logs/activity.jsonl`, '100644', '0'.repeat(40), '1:old']));
   }
-  const known = KnownFiles.fromText(`{"format":1,"head":"${'1'.repeat(40)}","files":[\n${rows.join(',\n')}\n]}\n`);
+  const known = KnownFiles.fromText(`{"format":2,"head":"${'1'.repeat(40)}","files":[\n${rows.join(',\n')}\n]}\n`);
   if (!known) throw new Error('the known files did not parse');
   return known;
 }
@@ -44,5 +45,54 @@ describe("an entry's comparison within a run", () => {
     ]);
     // The two files walked and the five gone from a2's outbox, of the 12,000 the entry holds.
     expect(looked).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('the known files of an entry of an earlier layout', () => {
+  test('a file named for a turn that the entry keeps where the org has it is moved to its folder of a hundred by the next entry, once, and is no change of the org', async () => {
+    const root = tempDir();
+    const files: Record<string, string> = { 'agents/a/outbox/000001-001-b.md': 'hello\n', 'agents/a/resume.md': 'resume\n' };
+    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const listed = Object.entries(files).map(([path, text]) => `100644 blob ${oid(text)}\t${path}`).join('\0');
+    for (const [path, text] of Object.entries(files)) write(root, path, text);
+    const known = KnownFiles.fromTree('1'.repeat(40), Buffer.from(`${listed}\0`));
+    const walked = new Map(Object.entries(files).map(([path, text]) => [path, stamp(Buffer.byteLength(text), 'now')]));
+    const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(first.changes).toEqual([]);
+    expect(first.writes).toEqual([
+      { path: 'agents/a/outbox/000001-001-b.md', removed: true },
+      { path: 'agents/a/outbox/0000xx/00000x/000001-001-b.md', mode: '100644', oid: oid('hello\n') },
+    ]);
+    const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(second.writes).toEqual([]);
+  });
+});
+
+describe("a record's file moved whole to a piece", () => {
+  test('is known by what the rename kept of its stamp: the entry names the bytes it read before, read again from no file', async () => {
+    const root = tempDir();
+    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const known = new KnownFiles('1'.repeat(40), new Map());
+    // An entry reads the ledger's file: its stamp as a rename keeps it, size 6, written at 1, inode 9.
+    write(root, 'org/state/ledger.jsonl', 'first\n');
+    await known.compare(root, new Map([['org/state/ledger.jsonl', { ...stamp(6, 'v1'), renamed: '6:1:9' }]]), undefined, () => Promise.resolve(undefined));
+    // Then it is moved to its first piece, and a new file begun. The piece on disk holds other bytes here: were it read, its object would differ.
+    write(root, 'org/state/ledger/000000000000.jsonl', 'other\n');
+    write(root, 'org/state/ledger.jsonl', 'second\n');
+    write(root, 'workspace/copy.jsonl', 'other\n');
+    const walked = new Map([
+      ['org/state/ledger.jsonl', { ...stamp(7, 'v2'), renamed: '7:2:10' }],
+      ['org/state/ledger/000000000000.jsonl', { ...stamp(6, 'moved'), renamed: '6:1:9' }],
+      // The same stamp elsewhere than a record's piece is read as any file is.
+      ['workspace/copy.jsonl', { ...stamp(6, 'copied'), renamed: '6:1:9' }],
+    ]);
+    const { writes } = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(writes).toEqual(
+      expect.arrayContaining([
+        { path: 'org/state/ledger/000000000000.jsonl', mode: '100644', oid: oid('first\n') },
+        { path: 'org/state/ledger.jsonl', mode: '100644', data: Buffer.from('second\n') },
+        { path: 'workspace/copy.jsonl', mode: '100644', data: Buffer.from('other\n') },
+      ]),
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { loadState } from '../../src/engine/record/state-store.js';
 import { hostname } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
@@ -177,7 +179,7 @@ describe('scheduling and parallel calls', () => {
       const clock = () => new Date('2026-01-01T00:00:00.000Z');
       await runEngine(root, { maxTurns: 1 }, { ...withProvider(provider), clock });
       const files = ['manager', 'planner', 'hr', 'coder_01', 'janitor'].flatMap((agent) => listOutbox(root, agent).map((name) => `${agent}/${name}:${read(root, `agents/${agent}/outbox/${name}`)}`));
-      return { peak, files, state: JSON.parse(read(root, 'org/state/engine.json')).pending };
+      return { peak, files, state: loadState(join(root, 'org/state/engine.json')).pending };
     };
     const fastFirst = await run({ manager: 5, planner: 10, hr: 15, coder_01: 20, janitor: 25 });
     const slowFirst = await run({ manager: 25, planner: 20, hr: 15, coder_01: 10, janitor: 5 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { loadState } from '../../src/engine/record/engine-state.js';
+import { loadState } from '../../src/engine/record/state-store.js';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { initialState, stateText, type EngineState, type PendingItem } from '../../src/engine/record/engine-state.js';
+import { initialState, type EngineState, type PendingItem } from '../../src/engine/record/engine-state.js';
+import { baseText, partsOf } from '../../src/engine/record/state-parts.js';
 import type { AgentOutcome, JournalRecord } from '../../src/engine/record/journal.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +53,7 @@ test('a message to several waits for each reader until that reader reads it: one
   expect(next.pending.map((item) => item.to)).toEqual(['bo', 'cy']);
 });
 
-test('the waiting mail after a turn is the old rule\'s: read mail gone, new mail in (turn, id) order, one per id and recipient; engine.json the same text as JSON.stringify', () => {
+test('the waiting mail after a turn is the old rule\'s: read mail gone, new mail in (turn, id) order, one per id and recipient; the state\'s parts the same text as JSON.stringify', () => {
   const names = ['ana', 'bo', 'cy', 'dee', 'eve'];
   const pending = Array.from({ length: 40 }, (_, index) => letter(`${String(1 + (index % 4)).padStart(6, '0')}-boss-${String(index).padStart(3, '0')}`, names[index % 5] as string, 1 + (index % 4))).sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : 1));
   let state: EngineState = fromFile({ ...initialState(), turn: 4, pending });
@@ -74,7 +75,8 @@ test('the waiting mail after a turn is the old rule\'s: read mail gone, new mail
       .sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
     const next = commitTurn(state, turnPlan, outcomes, state.ledger);
     expect(next.pending).toEqual(expected);
-    expect(stateText(next)).toBe(JSON.stringify(next));
+    const { members, pending, activity, errors, ledger } = next;
+    expect(baseText(next.turn, partsOf(next))).toBe(`${JSON.stringify({ kind: 'base', turn: next.turn, members, pending, activity, errors, totals: ledger.totals, lastCharged: ledger.lastCharged })}\n`);
     state = next;
   }
 });

@@ -69,9 +69,9 @@ describe("the ledger's writer and reader share one rule", () => {
     const path = join(tempDir(), 'ledger.jsonl');
     writeFileSync(path, `${JSON.stringify(charge())}\n{"type":"top-up","agent":"ana","credits":0,"at":"${at}"}\n[1]\n{"type":"gift","agent":"ana","credits":1}\n{"type":"charge","agent":"ana"`);
     expect(uncountableLines(path)).toEqual([
-      { line: 2, problem: 'credits is 0; a top-up holds a number of credits above 0, at most 1000000000000' },
-      { line: 3, problem: 'is not a JSON object' },
-      { line: 4, problem: 'type is "gift"; a line is a "charge", "research", "top-up" or "transfer"' },
+      { file: 'org/state/ledger.jsonl', line: 2, problem: 'credits is 0; a top-up holds a number of credits above 0, at most 1000000000000' },
+      { file: 'org/state/ledger.jsonl', line: 3, problem: 'is not a JSON object' },
+      { file: 'org/state/ledger.jsonl', line: 4, problem: 'type is "gift"; a line is a "charge", "research", "top-up" or "transfer"' },
     ]);
     writeFileSync(path, `${JSON.stringify(charge())}\n{"type":"charge","agent":"ana"`);
     expect(readLedgerFrom(path, 0).entries).toHaveLength(1);

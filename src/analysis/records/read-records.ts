@@ -1,4 +1,4 @@
-import { loadState } from '../../engine/record/engine-state.js';
+import { loadState } from '../../engine/record/state-store.js';
 import { readLog } from '../../engine/record/agent-log.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { readLedgerFrom } from '../../engine/money/ledger.js';

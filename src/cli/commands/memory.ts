@@ -1,4 +1,4 @@
-import { loadState } from '../../engine/record/engine-state.js';
+import { stateTurn } from '../../engine/record/state-store.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { searchMemories, type FoundMemory } from '../../memory/search-memories.js';
 import { requireAgent } from '../../org/must-exist.js';
@@ -34,7 +34,7 @@ function memories(count: number): string {
 export function memoryCommand(root: string, agent: string, query: string | undefined, options: MemoryOptions, output: Output): number {
   const { org } = orgForReading(root, output);
   requireAgent(org, agent);
-  const turn = loadState(statePaths(root).state).turn + 1;
+  const turn = stateTurn(statePaths(root).state) + 1;
   const weights = org.agents.get(agent)?.memory?.weights;
   const found = searchMemories(root, agent, { turn, ...(query !== undefined ? { query } : {}), ...(weights ? { weights } : {}), limit: options.limit ?? 20 });
   if (options.json) {

@@ -71,8 +71,8 @@ function sideFileWarnings(root: string): Problem[] {
  * so all are listed here at once, for a person mending them.
  */
 function ledgerProblems(root: string): Problem[] {
-  return uncountableLines(statePaths(root).ledger).map(({ line, problem }) => ({
-    file: LEDGER_FILE,
+  return uncountableLines(statePaths(root).ledger).map(({ file, line, problem }) => ({
+    file,
     line,
     message: `${problem}; lemming cannot count this line, so no balance is shown and no turn runs until it is mended or removed`,
     severity: 'error',

@@ -8,7 +8,7 @@ import type { Org } from '../../org/org.js';
 import { listsWithMember } from '../../org/lists/mailing-list.js';
 import { recipientProblem, refusedNames } from '../../org/lists/recipients.js';
 import { checkEdge } from '../../org/permissions.js';
-import { loadState } from '../record/engine-state.js';
+import { loadState } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
 
 /** A message to the human, with where it lies and whether they have read it. */

@@ -10,7 +10,7 @@ import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { refusedNames } from '../../org/lists/recipients.js';
-import { loadState } from '../record/engine-state.js';
+import { stateTurn } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
 
 /** A message the person sends with `sendAsHuman`. */
@@ -143,7 +143,7 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
   }
   // The seat's outbox is where the message is written: one that leads out of the org is refused, naming it, before anything is.
   requireOwnFolders(root, seat);
-  const turn = loadState(statePaths(root).state).turn;
+  const turn = stateTurn(statePaths(root).state);
   let seq = nextSeq(root, seat, turn);
   const cap = org.settings.max_messages_per_turn;
   if (rules.perTurnCap && sentIn(root, seat, turn) + inputs.length > cap) {

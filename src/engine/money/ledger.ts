@@ -1,11 +1,12 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { nameRecord } from '../../org/names.js';
 import { appendText } from '../../storage/write-bytes.js';
-import { writeWithCrashPoint } from '../record/crash-points.js';
+import { crashPoint, writeWithCrashPoint } from '../record/crash-points.js';
 import { lockHolder } from '../record/lock.js';
 import { statePaths } from '../record/state-paths.js';
 import type { PricedTokens } from './charge.js';
-import { LEDGER_RULE, readLedgerLine, uncountableLine, unwritableLine } from '../../org/ledger-line.js';
+import { changedPiece, LEDGER_RULE, ledgerFileName, readLedgerLine, uncountableLine, unwritableLine } from '../../org/ledger-line.js';
+import { ChangedPieceError, linesBefore, moveWhenFull, readRecordFrom, RECORD_PIECE_BYTES, recordEnd, recordLines, type RecordPart } from '../../storage/record-pieces.js';
 
 /** One model's part of a charge: its tokens, as on a charge line, and what they cost at its prices. */
 export interface ModelShare {
@@ -197,80 +198,47 @@ export function caughtUp(path: string, snapshot: LedgerSnapshot): LedgerSnapshot
 }
 
 /**
- * Read complete lines appended after `offset`. A last line without its newline is
- * a write cut short by a crash: it is not counted (and `repairLedger` removes it); a line
- * lemming cannot count (org/ledger-line.ts) stops the reader with an error naming it, so no balance
- * is ever summed without it. Blank lines carry nothing.
+ * Read complete lines appended after `offset`, an offset across the ledger's pieces (storage/record-pieces.ts):
+ * the one reader of the ledger, which every balance, total and export is summed by. A last line without its
+ * newline is a write cut short by a crash: it is not counted (and `repairLedger` removes it); a line lemming
+ * cannot count (org/ledger-line.ts) stops the reader with an error naming its file and line, so no balance is
+ * ever summed without it. Blank lines carry nothing.
  */
 export function readLedgerFrom(path: string, offset: number): { entries: LedgerEntry[]; end: number } {
-  const read = readCompleteLines(path, offset);
-  if (!read) return { entries: [], end: offset };
+  const read = readLedgerParts(path, offset);
   const entries: LedgerEntry[] = [];
-  read.lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    const { entry, problem } = readLedgerLine(line);
-    if (problem !== undefined) throw uncountableLine(linesBefore(path, offset) + index + 1, problem, (entry as { type?: unknown } | undefined)?.type);
+  for (const line of recordLines(read.parts)) {
+    if (line.text.trim() === '') continue;
+    const { entry, problem } = readLedgerLine(line.text);
+    if (problem !== undefined) throw uncountableLine(linesBefore(line.path, line.from) + line.index + 1, problem, (entry as { type?: unknown } | undefined)?.type, ledgerFileName(line.path));
     entries.push(entry as LedgerEntry);
-  });
+  }
   return { entries, end: read.end };
 }
 
-/** Every line of the ledger at `path` that lemming cannot count, with its number (from 1): what `lemming validate` lists. */
-export function uncountableLines(path: string): Array<{ line: number; problem: string }> {
-  const found: Array<{ line: number; problem: string }> = [];
-  readCompleteLines(path, 0)?.lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    const { problem } = readLedgerLine(line);
-    if (problem !== undefined) found.push({ line: index + 1, problem });
-  });
+/** The ledger's size across its pieces: the offset a reader that has read it all is at. */
+export function ledgerEnd(path: string): number {
+  return recordEnd(path);
+}
+
+/** Every line of the ledger at `path` that lemming cannot count, with its file (as from the org root) and number there (from 1): what `lemming validate` lists. */
+export function uncountableLines(path: string): Array<{ file: string; line: number; problem: string }> {
+  const found: Array<{ file: string; line: number; problem: string }> = [];
+  for (const line of recordLines(readLedgerParts(path, 0).parts)) {
+    if (line.text.trim() === '') continue;
+    const { problem } = readLedgerLine(line.text);
+    if (problem !== undefined) found.push({ file: ledgerFileName(line.path), line: line.index + 1, problem });
+  }
   return found;
 }
 
-/**
- * The complete lines after `offset` (the text up to the last newline) and where they end: at `offset`
- * when none was added, at the file's end when it is shorter than `offset`; undefined with no file.
- */
-function readCompleteLines(path: string, offset: number): { lines: string[]; end: number } | undefined {
-  // Most reads find nothing new (a turn asks three times): one stat, not an open, a stat and a close.
-  const size = statSync(path, { throwIfNoEntry: false })?.size;
-  if (size === undefined) return undefined;
-  if (size === offset) return { lines: [], end: offset };
-  let descriptor: number;
+/** The ledger's whole lines from `offset`; a piece changed by hand stops the reader, as a line it cannot count does. */
+function readLedgerParts(path: string, offset: number): { parts: RecordPart[]; end: number } {
   try {
-    descriptor = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const size = fstatSync(descriptor).size;
-    if (size <= offset) return { lines: [], end: Math.min(offset, size) };
-    const buffer = Buffer.alloc(size - offset);
-    let read = 0;
-    while (read < buffer.length) {
-      const count = readSync(descriptor, buffer, read, buffer.length - read, offset + read);
-      if (count === 0) break;
-      read += count;
-    }
-    const lastNewline = buffer.lastIndexOf(10, read - 1);
-    if (lastNewline < 0) return { lines: [], end: offset };
-    return { lines: buffer.subarray(0, lastNewline).toString('utf8').split('\n'), end: offset + lastNewline + 1 };
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
-/** How many lines end before `offset`: read only to name a line that cannot be counted. */
-function linesBefore(path: string, offset: number): number {
-  if (offset === 0) return 0;
-  const descriptor = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(offset);
-    readSync(descriptor, buffer, 0, offset, 0);
-    let count = 0;
-    for (let index = buffer.indexOf(10); index >= 0; index = buffer.indexOf(10, index + 1)) count += 1;
-    return count;
-  } finally {
-    closeSync(descriptor);
+    return readRecordFrom(path, offset);
+  } catch (error) {
+    if (error instanceof ChangedPieceError) throw changedPiece(ledgerFileName(error.path), error.size, error.expected);
+    throw error;
   }
 }
 
@@ -302,7 +270,7 @@ export function repairLedger(path: string): void {
  */
 export function appendTurnCharges(path: string, snapshot: Pick<LedgerSnapshot, 'lastCharged'>, turn: number, charges: readonly Extract<LedgerEntry, { type: 'charge' }>[]): number {
   const due = charges.filter((charge) => (snapshot.lastCharged[charge.agent] ?? 0) < turn);
-  appendLedger(path, due);
+  appendLedger(path, due, turn);
   return due.length;
 }
 
@@ -324,12 +292,18 @@ export function appendOutsideTurn(root: string, holdsLock: boolean, due: () => L
   appendLedger(paths.ledger, due());
 }
 
+/** The turn of a charge line, or undefined for any other line. */
+function chargeTurn(line: string): number | undefined {
+  const { entry, problem } = readLedgerLine(line);
+  return problem === undefined && (entry as LedgerEntry).type === 'charge' ? (entry as ChargeLine).turn : undefined;
+}
+
 /**
  * Append entries as JSON lines; nothing is written for none, nor for a batch holding a line no reader could
  * count (org/ledger-line.ts: the error says which). A write the disk fails leaves the ledger as it was
  * (storage/write-bytes.ts); a `mid-ledger` crash point can cut the write short.
  */
-function appendLedger(path: string, entries: LedgerEntry[]): void {
+function appendLedger(path: string, entries: LedgerEntry[], turn?: number): void {
   if (entries.length === 0) return;
   const lines = entries.map((entry) => JSON.stringify(entry));
   // Each line as a reader will read it back, by the reader's own rule: none is written that would stop it.
@@ -338,5 +312,8 @@ function appendLedger(path: string, entries: LedgerEntry[]): void {
     if (problem !== undefined) throw unwritableLine(problem, line);
   }
   const text = lines.map((line) => `${line}\n`).join('');
+  // A ledger grown past a piece's size is moved to its next piece first (storage/record-pieces.ts), unless its last line is of
+  // this turn's charges (a kill let the first through): a turn's charges are never split between two pieces.
+  if (moveWhenFull(path, RECORD_PIECE_BYTES, (last) => turn !== undefined && chargeTurn(last) === turn)) crashPoint('after-piece');
   writeWithCrashPoint('mid-ledger', text, (part) => appendText(path, part));
 }

@@ -1,13 +1,15 @@
 import { nameRecord } from '../../org/names.js';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { removeRecord } from '../../storage/record-pieces.js';
 import { parseMessageFileName } from '../../mailbox/message.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { loadOrg } from '../../org/load-org-once.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
-import { initialState, loadState, saveState, stateFromJson, type EngineState } from './engine-state.js';
-import { caughtUp, emptySnapshot } from '../money/ledger.js';
+import { initialState, stateFromJson, type EngineState } from './engine-state.js';
+import { loadState, saveState } from './state-store.js';
+import { caughtUp, emptySnapshot, ledgerEnd } from '../money/ledger.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
 import { forgetTaken, repairTaken } from './taken-files.js';
@@ -55,9 +57,11 @@ export function adoptOrg(root: string): AdoptReport {
       for (const name of names) turn = Math.max(turn, parseMessageFileName(name)?.turn ?? 0);
     }
     const takenText = `${JSON.stringify({ turn, files })}\n`;
+    // Written again whole: its earlier pieces go first, so a kill leaves a record too short to run from, never one of two.
+    removeRecord(paths.taken);
     writeFileAtomic(paths.taken, takenText);
     forgetTaken(paths.taken);
-    const ledgerFound = existsSync(paths.ledger);
+    const ledgerFound = ledgerEnd(paths.ledger) > 0;
     const state: EngineState = {
       ...initialState(),
       ...(previous ?? {}),
@@ -91,8 +95,8 @@ function readPrevious(statePath: string, takenPath: string): Omit<EngineState, '
   } catch {
     return undefined; // A state no one can read holds nothing to keep.
   }
-  if (data.version === 2) {
-    const state = loadState(statePath);
+  if (data.version === 2 || data.version === 3) {
+    const state = loadState(statePath, true);
     if (repairTaken(takenPath, state.takenBytes) >= state.takenBytes) {
       throw new LemmingError(
         'nothing-to-adopt',

@@ -15,6 +15,8 @@ export type CrashPoint =
   | 'after-write'
   | 'after-apply'
   | 'mid-ledger'
+  /** A record's file (the ledger, `taken.jsonl`) is moved to its next piece, and the append it was moved for not made yet (storage/record-pieces.ts). */
+  | 'after-piece'
   | 'after-ledger'
   | 'after-taken'
   /** The routing rules' forwards and escalations are decided, nothing of them written yet. */
@@ -26,6 +28,8 @@ export type CrashPoint =
   /** A meeting's speech is journaled (each time one is); the meeting goes on (turn/hold-meetings.ts). */
   | 'after-speech'
   | 'before-commit'
+  /** The state's parts are written (record/state-store.ts), `engine.json`, which commits them, not yet. */
+  | 'mid-state'
   | 'after-commit'
   /** An approved proposal's effects are in place, and the file does not say `done` yet. */
   | 'after-carry-out'

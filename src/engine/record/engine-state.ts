@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { LemmingError } from '../../errors.js';
-import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { AnsweredStart } from '../../mailbox/prompt-markup.js';
 import type { Priority } from '../../mailbox/message.js';
 import type { AwaitingAnswer } from '../routing/escalation.js';
@@ -45,9 +42,13 @@ export interface Activity {
 }
 
 /**
- * Everything the engine must remember between turns, in `org/state/engine.json`: part of
- * the org's record, so a copy or a clone continues from it. Its size follows the unread
- * mail and the number of agents, never the history.
+ * Everything the engine must remember between turns: part of the org's record, so a copy or a
+ * clone continues from it. Its size follows the unread mail and the number of agents, never the
+ * history. Kept in two places (state-store.ts): `org/state/engine.json`, small and written whole at
+ * each commit (the turn, the counters, the offsets into the records, the human's notices), and the
+ * part that grows with the org (members, waiting mail, each agent's activity, errors and ledger
+ * totals: state-parts.ts) in `org/state/engine/`, written by what changed. `version` is the state's
+ * shape in memory (2: kept with the record of files taken in), not the files'.
  */
 export interface EngineState {
   version: 2;
@@ -89,41 +90,6 @@ export function initialState(): EngineState {
 }
 
 /**
- * Read `engine.json`; a file that cannot be read (usually: not there yet) gives the initial state.
- * Throws LemmingError `corrupt-state` when it is not valid JSON or has an unknown version, and
- * `old-state` for the state of a lemming that did not keep a record of files taken in.
- */
-export function loadState(path: string): EngineState {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return initialState();
-  }
-  let state: EngineState;
-  try {
-    state = JSON.parse(text) as EngineState;
-    if ((state.version as number) === 1) {
-      throw new LemmingError(
-        'old-state',
-        `${path} was written by an earlier lemming, which judged new mail by file times; ` +
-          'run `lemming adopt` once to take the mail now in the outboxes as history, then run again',
-        { exitCode: 4 },
-      );
-    }
-    if (state.version !== 2) throw new Error(`unknown version ${String(state.version)}`);
-    return stateFromJson(state);
-  } catch (error) {
-    if (error instanceof LemmingError) throw error;
-    throw new LemmingError(
-      'corrupt-state',
-      `${path} cannot be read (${error instanceof Error ? error.message : String(error)}); ` +
-        'it is written atomically, so this means it was edited by hand: restore it or run `lemming reset`',
-    );
-  }
-}
-
-/**
  * A state read from JSON, over the initial state's defaults. Records keyed by agent names come back
  * from JSON with a prototype: they are copied into ones without (see org/names.ts), so an agent
  * named `constructor` reads its own totals or none.
@@ -139,37 +105,4 @@ export function stateFromJson(state: Partial<EngineState>): EngineState {
     errors: nameRecord(state.errors),
     ledger: { offset: ledger.offset, totals: nameRecord(ledger.totals), lastCharged: nameRecord(ledger.lastCharged), ...(ledger.rule === undefined ? {} : { rule: ledger.rule }) },
   };
-}
-
-/** Write the state atomically (temporary file, then rename): a crash leaves the old file or the new one. */
-export function saveState(path: string, state: EngineState): void {
-  writeFileAtomic(path, `${stateText(state)}\n`);
-}
-
-/**
- * Each waiting letter's JSON, made once: a letter waits the same object from turn to turn (the
- * commit keeps it), so a turn at 100,000 waiting letters joins their text, and makes only the new ones'.
- */
-const itemText = new WeakMap<PendingItem, string>();
-
-/** `JSON.stringify(state)`, the same text, with each waiting letter's part made once (see itemText). */
-export function stateText(state: EngineState): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(state)) {
-    if (key !== 'pending') {
-      const text = JSON.stringify(value) as string | undefined;
-      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
-      continue;
-    }
-    const items = (value as PendingItem[]).map((item) => {
-      let text = itemText.get(item);
-      if (text === undefined) {
-        text = JSON.stringify(item);
-        itemText.set(item, text);
-      }
-      return text;
-    });
-    parts.push(`"pending":[${items.join(',')}]`);
-  }
-  return `{${parts.join(',')}}`;
 }

@@ -1,6 +1,6 @@
 import { errorMessage, type Problem } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import { loadState } from './engine-state.js';
+import { loadState } from './state-store.js';
 import { readJournal, type JournalRecord } from './journal.js';
 import { admitJournal, JOURNAL_FILE } from './journaled-usage.js';
 import { PLANNED_ORG_FILE, snapshotText } from './planned-org.js';

@@ -1,6 +1,8 @@
 import type { DeliveredMail } from '../../mailbox/readable-mail.js';
 import { nameRecord } from '../../org/names.js';
-import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { cutRecord, moveWhenFull, readRecordFrom, recordLayout, recordLines } from '../../storage/record-pieces.js';
+import { crashPoint } from './crash-points.js';
 import { classified } from '../../storage/storage-error.js';
 import { storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
@@ -39,10 +41,10 @@ export interface TakenLine {
 export type TakenStatus = 'not taken' | 'delivered' | 'undelivered';
 
 interface Index {
-  /** Bytes of the file read so far. */
+  /** Bytes of the record read so far, across its pieces. */
   offset: number;
-  /** The file's inode when it was read: a replaced file is read again from the start. */
-  inode: number;
+  /** The inode of the record's first file (its first piece, or the file itself before any): a record written again is read again from its start. */
+  firstIno: number | undefined;
   byOutbox: Map<string, Set<string>>;
   /** By outbox, the taken files whose latest line says they were not delivered. */
   undelivered: Map<string, Set<string>>;
@@ -93,53 +95,29 @@ export function deliveredMail(path: string, shown: readonly string[]): Delivered
 
 function refresh(path: string): Index {
   let index = indexes.get(path);
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'r');
-  } catch {
-    const empty: Index = { offset: 0, inode: -1, byOutbox: new Map(), undelivered: new Map() };
-    indexes.set(path, empty);
-    return empty;
+  const layout = recordLayout(path);
+  const firstIno = layout.pieces[0] === undefined ? layout.ino : statSync(layout.pieces[0].path, { throwIfNoEntry: false })?.ino;
+  // Another record than the one read (written again whole by `adopt`, or cut back by a person): read from its start.
+  if (!index || index.firstIno !== firstIno || layout.base + layout.size < index.offset) {
+    index = { offset: 0, firstIno, byOutbox: new Map(), undelivered: new Map() };
+    indexes.set(path, index);
   }
-  try {
-    const stat = fstatSync(descriptor);
-    if (!index || index.inode !== stat.ino || stat.size < index.offset) {
-      index = { offset: 0, inode: stat.ino, byOutbox: new Map(), undelivered: new Map() };
-      indexes.set(path, index);
-    }
-    if (stat.size === index.offset) return index;
-    const buffer = Buffer.alloc(stat.size - index.offset);
-    let read = 0;
-    while (read < buffer.length) {
-      const count = readSync(descriptor, buffer, read, buffer.length - read, index.offset + read);
-      if (count === 0) break;
-      read += count;
-    }
-    const lastNewline = buffer.lastIndexOf(10, read - 1);
-    if (lastNewline < 0) return index;
-    for (const text of buffer.subarray(0, lastNewline).toString('utf8').split('\n')) {
-      const line = parseLine(text);
-      if (line) addLine(index, line);
-    }
-    index.offset += lastNewline + 1;
-    return index;
-  } finally {
-    closeSync(descriptor);
+  if (layout.base + layout.size === index.offset) return index;
+  const read = readRecordFrom(path, index.offset);
+  for (const { text } of recordLines(read.parts)) {
+    const line = parseLine(text);
+    if (line) addLine(index, line);
   }
+  index.offset = read.end;
+  return index;
 }
 
 /**
  * Every line of the record, in order (a turn's line once: a line a crashed turn left is cut at the
- * next start): what `lemming analyze` reads of what each turn held back. Reads the whole file.
+ * next start): what `lemming analyze` reads of what each turn held back. Reads every piece.
  */
 export function readTakenLines(path: string): TakenLine[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return [];
-  }
-  return text.split('\n').flatMap((line) => parseLine(line) ?? []);
+  return recordLines(readRecordFrom(path, 0).parts).flatMap(({ text }) => parseLine(text) ?? []);
 }
 
 function parseLine(text: string): TakenLine | undefined {
@@ -175,9 +153,10 @@ function addLine(index: Index, line: TakenLine): void {
 }
 
 /**
- * Append a turn's line and return the record's size after it; nothing is written when no
- * file was taken in. The engine keeps the size in `engine.json` in the same commit, so a
- * line appended by a turn that then crashed before committing is cut off at the next start.
+ * Append a turn's line and return the record's size after it, across its pieces; nothing is written
+ * when no file was taken in. The engine keeps the size in `engine.json` in the same commit, so a
+ * line appended by a turn that then crashed before committing is cut off at the next start. A
+ * record grown past a piece's size is moved to its next piece first (storage/record-pieces.ts).
  */
 export function appendTaken(path: string, line: TakenLine, sizeBefore: number): number {
   const outboxes = Object.keys(line.files).filter((outbox) => (line.files[outbox]?.length ?? 0) > 0);
@@ -192,6 +171,7 @@ export function appendTaken(path: string, line: TakenLine, sizeBefore: number): 
     if (names.length > 0) undelivered[outbox] = names;
   }
   const written: TakenLine = { turn: line.turn, files, ...(Object.keys(undelivered).length > 0 ? { undelivered } : {}), ...(held ? { held } : {}), ...(draws ? { draws } : {}) };
+  if (moveWhenFull(path)) crashPoint('after-piece');
   const fault = storageFault(path);
   let descriptor: number;
   try {
@@ -201,7 +181,7 @@ export function appendTaken(path: string, line: TakenLine, sizeBefore: number): 
   }
   try {
     writeAll(descriptor, `${JSON.stringify(written)}\n`, path, fault);
-    return fstatSync(descriptor).size;
+    return recordLayout(path).base + fstatSync(descriptor).size;
   } finally {
     closeSync(descriptor);
   }
@@ -209,26 +189,14 @@ export function appendTaken(path: string, line: TakenLine, sizeBefore: number): 
 
 /**
  * Cut the record back to the size the last committed turn left (a turn that crashed after
- * appending its line, or a line cut short). Returns the size now. A record shorter than
- * expected is left as it is: that is a file a person restored or cut, not one the engine is
- * in the middle of writing.
+ * appending its line, or a line cut short), across its pieces. Returns the size now. A record
+ * shorter than expected is left as it is: that is a file a person restored or cut, not one the
+ * engine is in the middle of writing.
  */
 export function repairTaken(path: string, committedSize: number): number {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'r+');
-  } catch {
-    return 0;
-  }
-  try {
-    const size = fstatSync(descriptor).size;
-    if (size <= committedSize) return size;
-    ftruncateSync(descriptor, committedSize);
-    indexes.delete(path);
-    return committedSize;
-  } finally {
-    closeSync(descriptor);
-  }
+  const size = cutRecord(path, committedSize);
+  if (size === committedSize) indexes.delete(path);
+  return size;
 }
 
 /** Forget what this process read of a record (after `reset` or `adopt` rewrote it). */

@@ -2,7 +2,7 @@ import type { EngineState } from '../record/engine-state.js';
 import type { HintChanges } from '../record/outbox-hints.js';
 import type { TakenLine } from '../record/taken-files.js';
 import type { RoutedTurn } from './route-turn.js';
-import { byTurnThenId } from '../turn/next-pending.js';
+import { byTurnThenId } from '../record/pending-order.js';
 
 const HUMAN_NOTICES_KEPT = 100;
 

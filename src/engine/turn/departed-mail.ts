@@ -4,7 +4,7 @@ import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { makeNotice } from './notices.js';
 import type { MailByAgent } from '../record/pending-index.js';
-import { byTurnThenId } from './next-pending.js';
+import { byTurnThenId } from '../record/pending-order.js';
 
 /** What `returnDepartedMail` decided: the unread mail it takes back, and who is told. */
 export interface ReturnedMail {

@@ -3,7 +3,7 @@ import type { WaitingProposal } from '../../tools/proposals/proposal.js';
 import { withApprovalNotes } from '../../engine/human/check-proposal.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import type { Problem } from '../../errors.js';
-import { loadState } from '../../engine/record/engine-state.js';
+import { stateTurn } from '../../engine/record/state-store.js';
 import { markRead, readHumanInbox, readHumanNotices, readHumanSent, type InboxNotice } from '../../engine/human/human-inbox.js';
 import { orgStatus, type OrgStatus } from '../../engine/human/org-status.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
@@ -48,7 +48,7 @@ export function fileChatBackend(root: string): ChatBackend {
   const org = (): Org => loader.load().org;
   return {
     problems: () => loader.load().problems,
-    describe: () => ({ org: org().name, turn: loadState(statePaths(root).state).turn }),
+    describe: () => ({ org: org().name, turn: stateTurn(statePaths(root).state) }),
     recipients: () => writableFrom(org(), HUMAN),
     check: (to) => recipientVerdict(org(), HUMAN, to),
     messages: () => [...readHumanSent(root, org()), ...readHumanInbox(root, org()).messages],

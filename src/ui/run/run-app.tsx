@@ -3,7 +3,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { orgStatus } from '../../engine/human/org-status.js';
 import { mailNotYetTakenIn } from '../../engine/human/waiting-mail.js';
-import { loadState } from '../../engine/record/engine-state.js';
+import { loadState } from '../../engine/record/state-store.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import type { CommandHint } from '../../format/format.js';
 import type { Org } from '../../org/org.js';

@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { loadState } from '../../engine/record/engine-state.js';
+import { stateTurn } from '../../engine/record/state-store.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { LemmingError } from '../../errors.js';
 import type { Dashboard } from '../dashboard.js';
@@ -43,6 +43,6 @@ export function atTurn(dashboard: Dashboard, base: string, readApi: (past: Dashb
 /** `GET /api/turns`: the turns the turn selector offers, newest first, and the live turn; with none, why. */
 export function turnsRoute(dashboard: Dashboard): Hono {
   const api = new Hono();
-  api.get('/turns', async (context) => answer(context, TURNS_ROUTE, await dashboard.pastTurns.list(dashboard.org(), loadState(statePaths(dashboard.root).state).turn)));
+  api.get('/turns', async (context) => answer(context, TURNS_ROUTE, await dashboard.pastTurns.list(dashboard.org(), stateTurn(statePaths(dashboard.root).state))));
   return api;
 }

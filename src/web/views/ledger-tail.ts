@@ -1,13 +1,12 @@
-import { statSync } from 'node:fs';
-import { readLedgerFrom, type LedgerEntry } from '../../engine/money/ledger.js';
+import { ledgerEnd, readLedgerFrom, type LedgerEntry } from '../../engine/money/ledger.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import type { TurnSpend } from '../api-types.js';
 
 export type { TurnSpend };
 
 /**
- * The credit ledger as the dashboard reads it: every line, read once, then only what was
- * appended since (a ledger that shrank, after a reset, is read again from the start).
+ * The credit ledger as the dashboard reads it: every line across its pieces, read once, then only
+ * what was appended since (a ledger that shrank, after a reset, is read again from the start).
  */
 export class LedgerTail {
   private entries: LedgerEntry[] = [];
@@ -18,7 +17,7 @@ export class LedgerTail {
   /** Every entry, oldest first, including those appended since the last call. */
   all(): readonly LedgerEntry[] {
     const path = statePaths(this.root).ledger;
-    const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+    const size = ledgerEnd(path);
     if (size < this.offset) {
       this.entries = [];
       this.offset = 0;

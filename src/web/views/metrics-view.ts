@@ -1,4 +1,4 @@
-import { loadState } from '../../engine/record/engine-state.js';
+import { loadState } from '../../engine/record/state-store.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import type { Dashboard } from '../dashboard.js';
 import type { Metric, Sample } from './prometheus.js';

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadState } from '../../engine/record/engine-state.js';
+import { stateTurn } from '../../engine/record/state-store.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
 import { trustedMtime } from '../folder-stamp.js';
@@ -67,7 +67,7 @@ export class OrgLook {
     const mtime = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
     if (mtime === this.stateMtime) return;
     this.stateMtime = mtime;
-    const turn = loadState(path).turn;
+    const turn = stateTurn(path);
     if (turn !== this.turn) {
       const first = this.turn === -1;
       this.turn = turn;

@@ -1,0 +1,80 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { alternateTurns, buildJobOrg, diskMb, type BenchContext, type Storage } from '../context.js';
+import type { Row } from '../row.js';
+import { figure, type Figure } from '../stats.js';
+import type { CpuSpent, Job } from '../worker.js';
+
+/** Turns of each timed run: a turn is a run's time over its turns (its look for hand edits and its wait for git's last entry included). */
+const TURNS_PER_RUN = 4;
+/** The windows compared: turns 21 to 40, and the last 20 of the run. */
+const WINDOW = 20;
+/** The issue's targets (#76): a late turn against an early one, the history against none, the store against the org. */
+const LATE_TARGET = 1.15;
+const KEPT_TARGET = 1.3;
+const STORE_TARGET = 2;
+
+/**
+ * A long run (#76): `turns` turns of `agents` agents, every agent busy every turn (an instant model,
+ * each agent passing work to the next), once without a history and once keeping it, the two orgs'
+ * runs of 4 turns alternated in one process. A turn at turns 21 to 40 against the last 20, with the
+ * history and without; then the history's store against the org's own files after the run.
+ */
+export function longRun(context: BenchContext, agents: number, turns: number): Row[] {
+  const storage = context.storages[0] as Storage | undefined;
+  if (!storage) return [];
+  const job: Job = { agents, history: 0, withMail: agents, provider: 'instant', turns: turns / TURNS_PER_RUN, turnsPerRun: TURNS_PER_RUN };
+  const label = `N=${agents.toLocaleString('en-US')}`;
+  const roots: [string, string] = [buildJobOrg({ ...job, keepHistory: false }, storage), buildJobOrg({ ...job, keepHistory: true }, storage)];
+  try {
+    const started = performance.now();
+    const result = alternateTurns(job, roots, storage);
+    context.log(`  ${label}, ${turns} turns: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    // Run r (from 0) holds turns 4r+1 to 4r+4: the early window is runs 5 to 9, the late one the last 5.
+    const runs = WINDOW / TURNS_PER_RUN;
+    const early = (times: number[]): Figure => figure(times.slice(WINDOW / TURNS_PER_RUN, (2 * WINDOW) / TURNS_PER_RUN));
+    const late = (times: number[]): Figure => figure(times.slice(-runs));
+    const window = { early: `turns ${WINDOW + 1} to ${2 * WINDOW}`, late: `turns ${turns - WINDOW + 1} to ${turns}` };
+    const figures = { none: { early: early(result.first), late: late(result.first) }, kept: { early: early(result.second), late: late(result.second) } };
+    const rows: Row[] = [];
+    for (const when of ['early', 'late'] as const) {
+      const none = figures.none[when];
+      const kept = figures.kept[when];
+      const ratio = kept.median / none.median;
+      rows.push({ what: `steady turn, ${label}, ${window[when]} of ${turns}, no history`, storage: storage.name, figure: { ms: none } });
+      rows.push({ what: `steady turn, ${label}, ${window[when]} of ${turns}, history kept`, storage: storage.name, figure: { ms: kept } });
+      rows.push({ what: `history kept / no history, ${label}, ${window[when]} of ${turns}`, storage: storage.name, figure: { ratio, of: 'median turns' }, target: { text: `≤ ${KEPT_TARGET}×`, met: ratio <= KEPT_TARGET } });
+      context.log(`  ${label}, ${window[when]}: no history ${none.median.toFixed(1)} ms, kept ${kept.median.toFixed(1)} ms, ${ratio.toFixed(2)}×`);
+    }
+    // The same in CPU, which other work on the machine does not move: this process's (the engine) and git's, a turn.
+    const cpu = (spent: CpuSpent[], from: number, to: number): { self: Figure; children: Figure; total: Figure } => {
+      const taken = spent.slice(from, to);
+      return { self: figure(taken.map((one) => one.self)), children: figure(taken.map((one) => one.children)), total: figure(taken.map((one) => one.self + one.children)) };
+    };
+    for (const when of ['early', 'late'] as const) {
+      const [from, to] = when === 'early' ? [runs, 2 * runs] : [result.firstCpu.length - runs, result.firstCpu.length];
+      const none = cpu(result.firstCpu, from, to);
+      const kept = cpu(result.secondCpu, from, to);
+      rows.push({ what: `CPU a turn, ${label}, ${window[when]} of ${turns}, no history: the engine's process`, storage: storage.name, figure: { ms: none.self } });
+      rows.push({ what: `CPU a turn, ${label}, ${window[when]} of ${turns}, history kept: the engine's process, and git (${kept.children.median.toFixed(1)} ms)`, storage: storage.name, figure: { ms: kept.self } });
+      rows.push({ what: `CPU a turn, history kept (both) / no history, ${label}, ${window[when]} of ${turns}`, storage: storage.name, figure: { ratio: kept.total.median / none.total.median, of: 'median CPU' } });
+      context.log(`  ${label}, ${window[when]}: CPU a turn ${none.total.median.toFixed(1)} ms without, ${kept.self.median.toFixed(1)} + git ${kept.children.median.toFixed(1)} ms kept`);
+    }
+    for (const [kind, of] of [['kept', 'history kept'], ['none', 'no history']] as const) {
+      const ratio = figures[kind].late.median / figures[kind].early.median;
+      rows.push({ what: `a turn at ${window.late} / at ${window.early}, ${label}, ${of}`, storage: storage.name, figure: { ratio, of: 'median turns' }, ...(kind === 'kept' ? { target: { text: `≤ ${LATE_TARGET}×`, met: ratio <= LATE_TARGET } } : {}) });
+      context.log(`  ${label}, ${of}: late / early ${ratio.toFixed(2)}×`);
+    }
+    const store = join(roots[1], 'org', 'state', 'history.git');
+    const history = diskMb(store);
+    const org = diskMb(roots[1], store);
+    const after = `after ${turns.toLocaleString('en-US')} turns, ${label}`;
+    rows.push({ what: `the org's own files (du), ${after}`, storage: storage.name, figure: { mb: org } });
+    rows.push({ what: `its history (org/state/history.git, du), ${after}`, storage: storage.name, figure: { mb: history } });
+    rows.push({ what: `history / org, ${after}`, storage: storage.name, figure: { ratio: history / org, of: 'disk use' }, target: { text: `≤ ${STORE_TARGET}×`, met: history / org <= STORE_TARGET } });
+    context.log(`  ${after}: org ${org.toFixed(0)} MB, history ${history.toFixed(0)} MB (${(history / org).toFixed(2)}×)`);
+    return rows;
+  } finally {
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  }
+}
