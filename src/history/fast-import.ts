@@ -58,6 +58,8 @@ export class FastImport {
   private failed: Error | undefined;
   private mark = 0;
   private checkpoints = 0;
+  /** Set by close(): git is then held until it has exited. */
+  private closing = false;
   /** Resolves once git has exited (or could not be started): what it was given is on disk. */
   private readonly ended: Promise<void>;
 
@@ -160,16 +162,27 @@ export class FastImport {
    * exits) finds git done.
    */
   close(): Promise<void> {
+    this.closing = true;
     this.child.ref();
     this.child.stdin.end('done\n');
     return this.ended;
   }
 
-  /** While an answer is awaited, the process is kept alive for it; idle, it is not. */
+  /**
+   * While an answer is awaited, the process is kept alive for it, by git's output and by git itself:
+   * a git that dies (a full disk) closes its output first, and with only the output held Node could
+   * end before it heard git exit, the answer neither given nor refused (a run ended mid-turn with
+   * exit 0, saying nothing). Idle, neither is held, unless it is being closed.
+   */
   private holdOpen(): void {
     const stdout = this.child.stdout as unknown as { ref(): void; unref(): void };
-    if (this.waiting.length > 0) stdout.ref();
-    else stdout.unref();
+    if (this.waiting.length > 0) {
+      stdout.ref();
+      this.child.ref();
+    } else {
+      stdout.unref();
+      if (!this.closing) this.child.unref();
+    }
   }
 
   private fail(error: Error): void {
