@@ -1,4 +1,4 @@
-import { statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { NextAgentProvider } from '../../bench/bench-providers.js';
@@ -35,7 +35,7 @@ async function turnWork(engine: Engine, root: string): Promise<{ work: FsWork; c
 }
 
 /** The work of each of `turns` turns of an org of this shape (whom each turn called in calledIn), and the size of the outbox hints its first turn reads. */
-async function workOfTurns(shape: OrgShape, turns = 3): Promise<{ works: FsWork[]; hintsBytes: number }> {
+async function workOfTurns(shape: OrgShape, turns = 3): Promise<{ works: FsWork[]; hintsBytes: number; pieces: number }> {
   const { engine, root, hintsBytes } = openOrg(shape);
   try {
     const works: FsWork[] = [];
@@ -45,7 +45,9 @@ async function workOfTurns(shape: OrgShape, turns = 3): Promise<{ works: FsWork[
       calledIn.set(work, called);
       works.push(work);
     }
-    return { works, hintsBytes };
+    // The records' pieces made in these turns (storage/record-pieces.ts): a record moved whole to its piece once it reached 64 KB.
+    const pieces = ['ledger', 'taken'].reduce((count, record) => count + (existsSync(join(root, 'org/state', record)) ? readdirSync(join(root, 'org/state', record)).length : 0), 0);
+    return { works, hintsBytes, pieces };
   } finally {
     engine.close();
   }
@@ -62,13 +64,24 @@ const WRITES = ['writeFileSync', 'appendFileSync', 'writeSync', 'renameSync', 'l
 describe('scaling', () => {
   test('a turn does the same file work whatever the history: 4,000 old messages are neither listed nor read', { timeout: 120_000 }, async () => {
     const { works: fresh } = await workOfTurns({ agents: 40, history: 0, withMail: 40 });
-    const { works: old } = await workOfTurns({ agents: 40, history: 4_000, withMail: 40 });
+    const { works: old, pieces } = await workOfTurns({ agents: 40, history: 4_000, withMail: 40 });
     fresh.forEach((work, turn) => {
       const withHistory = old[turn] as FsWork;
-      for (const name of [...READS, ...WRITES, 'statSync', 'lstatSync', 'readdirSync']) expect({ turn, name, calls: callsTo(withHistory, name) }).toEqual({ turn, name, calls: callsTo(work, name) });
-      expect(withHistory.entriesListed).toBe(work.entriesListed);
-      // Ids and turn numbers are a few digits longer with history; the history itself is ~1 MB.
-      expect(withHistory.bytesRead).toBeLessThan(work.bytesRead * 1.1 + 1_000);
+      // A process's first turn also does the records' upkeep of once in 64 KB (storage/record-pieces.ts), which an org
+      // with a past meets there and a new one does not: a ledger and a taken.jsonl that reached a piece's size are looked
+      // at for their last line and moved whole to their piece (stats, an open, a read and a rename each). So the first
+      // turn's file operations are compared from the second on; what it lists and how much it reads, from the first.
+      // (Its records' folders, org/state/ledger/ and taken/, are listed then too.)
+      const notRecords = (listed: string[]): string[] => listed.filter((folder) => !folder.includes('/org/state/'));
+      if (turn === 0) expect({ turn, listed: notRecords(withHistory.listed) }).toEqual({ turn, listed: notRecords(work.listed) });
+      else {
+        for (const name of [...READS, ...WRITES, 'statSync', 'lstatSync', 'readdirSync']) expect({ turn, name, calls: callsTo(withHistory, name) }).toEqual({ turn, name, calls: callsTo(work, name) });
+        expect(withHistory.entriesListed).toBe(work.entriesListed);
+      }
+      // Ids and turn numbers are a few digits longer with history; the history itself is ~1 MB. A record moved to its
+      // piece in the first turn had its last line looked for in its last 64 KB at most.
+      const upkeep = turn === 0 ? pieces * 64 * 1024 : 0;
+      expect(withHistory.bytesRead).toBeLessThan(work.bytesRead * 1.1 + 1_000 + upkeep);
     });
   });
 
@@ -80,7 +93,9 @@ describe('scaling', () => {
       expect(callsTo(big, ...READS)).toBe(callsTo(work, ...READS));
       // Beside the outbox hints the first turn reads once (a line per agent), not a byte more.
       const hints = (of: { hintsBytes: number }): number => (turn === 0 ? of.hintsBytes : 0);
-      expect(big.bytesRead - hints(large)).toBe(work.bytesRead - hints(small));
+      // engine.json names the sizes of the state's parts (engine/<n>.json), a digit or two longer in the bigger org.
+      expect(big.bytesRead - hints(large)).toBeGreaterThanOrEqual(work.bytesRead - hints(small));
+      expect(big.bytesRead - hints(large)).toBeLessThanOrEqual(work.bytesRead - hints(small) + 4);
       expect(callsTo(big, ...WRITES)).toBe(callsTo(work, ...WRITES));
       // agents/ is not listed while its time says no agent folder was made or removed; folders outside
       // the agents are listed as in the small org; inside an agent's folder, only an agent called this
@@ -90,9 +105,13 @@ describe('scaling', () => {
         const agent = /\/agents\/([^/]+)\//.exec(folder)?.[1];
         if (agent !== undefined) expect({ folder, called: called.has(agent) }).toEqual({ folder, called: true });
       }
-      expect(big.listed.filter((folder) => !/\/agents\/[^/]+\//.test(folder))).toEqual(work.listed.filter((folder) => !/\/agents\/[^/]+\//.test(folder)));
+      // Outside the agents and the state's parts (a whole copy of them, which the small org writes, lists org/state/engine/ to remove the older files).
+      const outside = (listed: string[]): string[] => listed.filter((folder) => !/\/agents\/[^/]+\//.test(folder) && !folder.endsWith('/org/state/engine'));
+      expect(outside(big.listed)).toEqual(outside(work.listed));
       expect(big.listed).not.toContain('/agents');
-      expect(big.entriesListed).toBe(work.entriesListed);
+      // The state's parts (org/state/engine/): a copy and the changes since, which the two orgs write apart (below).
+      expect(big.entriesListed).toBeGreaterThanOrEqual(work.entriesListed - 2);
+      expect(big.entriesListed).toBeLessThanOrEqual(work.entriesListed + 2);
       // Each idle agent's resume and outbox is stat'ed once per turn (a hand edit, a file dropped in), nothing more. An
       // agent called for the first time in the process looks at its own folders once, before its call (org/own-folders.ts:
       // an lstat each of agents/<name>, its outbox, memory and logs, the last two not there yet, so nothing below them),
@@ -100,7 +119,12 @@ describe('scaling', () => {
       // the mail passed on reaches agents the small org does not have.
       const firstLook = 4 + 1;
       const firstCalled = (works: FsWork[]): number => (calledIn.get(works[turn] as FsWork) ?? []).filter((agent) => !works.slice(0, turn).some((earlier) => calledIn.get(earlier)?.includes(agent))).length;
-      expect(callsTo(big, 'statSync', 'lstatSync', 'fstatSync') - callsTo(work, 'statSync', 'lstatSync', 'fstatSync')).toBe(392 * 2 + firstLook * (firstCalled(large.works) - firstCalled(small.works)));
+      // The state is written as a whole copy in the small org, all of whose agents ran, and as a change in the large one
+      // (engine/record/state-store.ts): a stat or two apart.
+      const stats = callsTo(big, 'statSync', 'lstatSync', 'fstatSync') - callsTo(work, 'statSync', 'lstatSync', 'fstatSync');
+      const expected = 392 * 2 + firstLook * (firstCalled(large.works) - firstCalled(small.works));
+      expect(stats).toBeLessThanOrEqual(expected + 2);
+      expect(stats).toBeGreaterThanOrEqual(expected - 2);
     });
   });
 });

@@ -49,6 +49,13 @@ const RECORDS = ['activity', 'errors', 'totals', 'lastCharged'] as const;
  * keeps the others), the mail by a walk of both lists: what is kept keeps its order, so a letter of
  * `after` that `before` held (`known`) is where the walk catches up.
  */
+/**
+ * The letters a change made in memory (changeOf) says are gone, as the objects they are: applied to the
+ * parts it was made from (changeHolds), they are left out by identity, so a commit reads no field of the
+ * letters that stay (a turn that called 6 of 60 agents looked at every other letter's id and recipient).
+ */
+const goneLetters = new WeakMap<PartsChange, Set<PendingItem>>();
+
 export function changeOf(before: AgentParts, after: AgentParts, known: WeakSet<PendingItem>): PartsChange | undefined {
   const change: PartsChange = {};
   if (after.members !== before.members) {
@@ -59,6 +66,7 @@ export function changeOf(before: AgentParts, after: AgentParts, known: WeakSet<P
   }
   if (after.pending !== before.pending) {
     const gone: Array<[string, string]> = [];
+    const passedLetters = new Set<PendingItem>();
     const added: PendingItem[] = [];
     let left = 0;
     for (const item of after.pending) {
@@ -74,6 +82,7 @@ export function changeOf(before: AgentParts, after: AgentParts, known: WeakSet<P
       while (left < before.pending.length && before.pending[left] !== item) {
         const passed = before.pending[left] as PendingItem;
         gone.push([passed.id, passed.to]);
+        passedLetters.add(passed);
         left += 1;
       }
       left += 1;
@@ -81,9 +90,11 @@ export function changeOf(before: AgentParts, after: AgentParts, known: WeakSet<P
     for (; left < before.pending.length; left += 1) {
       const passed = before.pending[left] as PendingItem;
       gone.push([passed.id, passed.to]);
+      passedLetters.add(passed);
     }
     if (gone.length > 0) change.gone = gone;
     if (added.length > 0) change.added = added;
+    if (passedLetters.size > 0) goneLetters.set(change, passedLetters);
   }
   for (const field of RECORDS) {
     const was = before[field] as Record<string, unknown>;
@@ -137,8 +148,9 @@ export function applyChange(parts: AgentParts, change: PartsChange): AgentParts 
   if (change.members) next.members = change.members;
   else if (change.joined) next.members = [...new Set([...parts.members, ...change.joined])].sort();
   if (change.gone || change.added) {
+    const letters = goneLetters.get(change);
     const gone = new Set((change.gone ?? []).map(([id, to]) => `${id}\n${to}`));
-    const kept = gone.size === 0 ? parts.pending : parts.pending.filter((item) => !gone.has(`${item.id}\n${item.to}`));
+    const kept = gone.size === 0 ? parts.pending : letters ? parts.pending.filter((item) => !letters.has(item)) : parts.pending.filter((item) => !gone.has(`${item.id}\n${item.to}`));
     next.pending = mergeSorted(kept, change.added ?? []);
   }
   for (const field of RECORDS) {
