@@ -21,8 +21,8 @@ export const DOCS_COMMAND = 'npm run docs';
 function generatedPages(root: string): DocsPage[] {
   const all = schemas();
   const comments = schemaComments(readFileSync(join(root, 'src/org/schema.ts'), 'utf8'));
-  // Parts built in files of their own: org.yaml's budget and loop breakers, memory (org.yaml's and a resume's), a model entry, the sandbox and command tools.
-  for (const file of ['src/org/budget-schema.ts', 'src/org/memory-schema.ts', 'src/org/model-entry-schema.ts', 'src/org/sandbox-schema.ts']) {
+  // Parts built in files of their own: org.yaml's budget and loop breakers, memory (org.yaml's and a resume's), a model entry, the sandbox and command tools, what the org reaches outside it.
+  for (const file of ['src/org/budget-schema.ts', 'src/org/memory-schema.ts', 'src/org/model-entry-schema.ts', 'src/org/sandbox-schema.ts', 'src/org/outside-schema.ts']) {
     const part = schemaComments(readFileSync(join(root, file), 'utf8'), file);
     for (const [key, text] of part.comments) comments.comments.set(key, text);
     for (const [key, spread] of part.spreads) comments.spreads.set(key, spread);

@@ -4,21 +4,18 @@ import { OrgUptake } from './org-uptake.js';
 import { importRouting, routingWanted } from './routing/routing-entry.js';
 import { ProviderChains } from './provider-chains.js';
 import { requireOrgRoot } from '../org/must-exist.js';
-import { ensureStateGitignore } from '../org/state-gitignore.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { crashPoint } from './record/crash-points.js';
 import { type EngineState } from './record/engine-state.js';
-import { loadState, saveState } from './record/state-store.js';
+import { saveState } from './record/state-store.js';
+import { openRecord } from './record/open-record.js';
 import { OutboxHintStore } from './record/outbox-hints.js';
-import { checkRecord } from './record/record-check.js';
-import { repairTaken } from './record/taken-files.js';
 import type { EngineEvent, RunCap } from './events.js';
 import { addTurn, emptyStats, emptyTotals, runFinished } from './run-totals.js';
 
-import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
-import { admitJournal, JOURNAL_FILE } from './record/journaled-usage.js';
-import { repairLedger } from './money/ledger.js';
+import { closeJournal, removeJournal, type JournalRecord } from './record/journal.js';
+import { JOURNAL_FILE } from './record/journaled-usage.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { enterTurnGate, enterTurnGateSync } from './record/turn-gate.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
@@ -27,7 +24,6 @@ import { betweenUnitsOfWork } from './turn/let-others-run.js';
 import type { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { statePaths } from './record/state-paths.js';
-import { sweepAtStart, sweepUnfinishedTurn } from './record/leftover-temporaries.js';
 import { hasUntoldTrouble, turnWouldFindWork } from './human/waiting-mail.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
@@ -117,29 +113,11 @@ export class Engine {
     this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
     this.notices = options.notices;
     this.history = new EngineHistory(this.root, options.history !== false, () => this.org, (notice) => this.tellHuman(notice));
-    const paths = statePaths(this.root);
-    repairLedger(paths.ledger);
-    // Temporaries a killed writer left: here the few folders any command writes to; below, an unfinished turn's.
-    sweepAtStart(this.root);
-    this.state = loadState(paths.state, true);
-    // Read back through its gate: a figure an older lemming journaled as a server said it is counted as the gate counts it, and said (journaled-usage.ts).
-    const admitted = admitJournal(repairJournal(paths.journal), org.models);
-    this.journal = admitted.records;
-    this.journalSaid = admitted.said;
-    const unfinished = this.journal.find((record) => record.type === 'plan')?.turn;
-    // A line appended by a turn that crashed before it committed is cut: that turn appends it again.
-    checkRecord(this.root, org, this.state, repairTaken(paths.taken, this.state.takenBytes), unfinished);
-    ensureStateGitignore(this.root);
-    this.hints = OutboxHintStore.load(paths.outboxHints);
-    if (!this.journal.some((record) => record.type === 'plan' && record.turn === this.state.turn + 1)) {
-      // A journal from a turn that already committed (or one cut before its plan): nothing to finish.
-      removeJournal(paths.journal);
-      this.journal = [];
-      this.journalSaid = [];
-    } else {
-      const plan = this.journal.find((record) => record.type === 'plan');
-      sweepUnfinishedTurn(this.root, plan?.type === 'plan' ? plan.calls.map((call) => call.agent) : []);
-    }
+    const record = openRecord(this.root, org);
+    this.state = record.state;
+    this.journal = record.journal;
+    this.journalSaid = record.said;
+    this.hints = OutboxHintStore.load(statePaths(this.root).outboxHints);
     // An unfinished turn keeps the gate until it commits: a backup meanwhile would copy half of it.
     if (!this.hasUnfinishedTurn) this.leaveGate();
   }

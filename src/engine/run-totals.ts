@@ -2,6 +2,8 @@ import type { Org } from '../org/org.js';
 import { budgetHeld } from './budget/budget-entry.js';
 import type { EngineEvent, RunCap, RunTotals, TurnStats } from './events.js';
 import { addCounts, noForms, noRefusals, sendsRefused } from '../format/mail-outcomes.js';
+import { countRefusal } from './refusal-causes.js';
+import { countDelivered } from './turn/refusal-text.js';
 import type { RuleDraws } from './turn/activation.js';
 import { agentsWithMail } from './human/waiting-mail.js';
 import type { EngineState } from './record/engine-state.js';
@@ -15,6 +17,25 @@ import { FailingAgents } from './turn/failing-agents.js';
 /** A turn's figures before it has done anything. */
 export function emptyStats(): TurnStats {
   return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, deliveries: noForms(), refused: 0, refusals: noRefusals(), invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
+}
+
+/** Add what an event of a turn says to the turn's figures: what it delivered and refused, by form and cause, and what it spent. */
+export function countEvent(stats: TurnStats, event: EngineEvent): void {
+  if (event.type === 'message-delivered') {
+    Object.assign(stats, countDelivered(stats, event.message.from));
+    if (event.forms) addCounts(stats.deliveries, event.forms);
+  }
+  if (event.type === 'meeting-held') stats.deliveries.meeting += event.heard;
+  countRefusal(stats.refusals, event);
+  stats.refused = sendsRefused(stats.refusals);
+  if (event.type === 'agent-note' && event.invalidCall) stats.invalidCalls += 1;
+  // A tool server that failed the agent is the run's error, though the agent's turn went on.
+  if (event.type === 'agent-note' && event.error) stats.errors += 1;
+  if (event.type === 'credits-charged') {
+    stats.inputTokens += event.inputTokens;
+    stats.outputTokens += event.outputTokens;
+    stats.credits += event.credits;
+  }
 }
 
 /** A run's figures before its first turn. */

@@ -13,11 +13,9 @@ import { FailingAgents } from './failing-agents.js';
 import { DeadEnds } from './dead-ends.js';
 import { SideEvents, withSideEvents } from './side-events.js';
 import { TokenRatios } from '../record/token-ratios.js';
-import { countDelivered } from './refusal-text.js';
-import { countRefusal } from '../refusal-causes.js';
-import { addCounts, sendsRefused } from '../../format/mail-outcomes.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { CallReason, EngineEvent, TurnStats } from '../events.js';
+import { countEvent } from '../run-totals.js';
 import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { appendTurnCharges, balanceOf, caughtUp } from '../money/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
@@ -375,23 +373,6 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   stats.durationMs = performance.now() - started;
 }
 
-function countEvent(stats: TurnStats, event: EngineEvent): void {
-  if (event.type === 'message-delivered') {
-    Object.assign(stats, countDelivered(stats, event.message.from));
-    if (event.forms) addCounts(stats.deliveries, event.forms);
-  }
-  if (event.type === 'meeting-held') stats.deliveries.meeting += event.heard;
-  countRefusal(stats.refusals, event);
-  stats.refused = sendsRefused(stats.refusals);
-  if (event.type === 'agent-note' && event.invalidCall) stats.invalidCalls += 1;
-  // A tool server that failed the agent is the run's error, though the agent's turn went on.
-  if (event.type === 'agent-note' && event.error) stats.errors += 1;
-  if (event.type === 'credits-charged') {
-    stats.inputTokens += event.inputTokens;
-    stats.outputTokens += event.outputTokens;
-    stats.credits += event.credits;
-  }
-}
 
 /** What an answer's journal record and its application carry besides the answer: its loop's steps, where it was cut short, its reflection and ratings, the memories it recalled, the meeting it took part in. */
 type CallLoop = Pick<Extract<JournalRecord, { type: 'response' }>, 'steps' | 'cutShort' | 'reflection' | 'rating' | 'recalled' | 'meeting'>;
