@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { agentName, buildOrg } from '../../bench/build-org.js';
@@ -102,6 +103,21 @@ describe('a cold status prints what a status after a whole load prints', () => {
     expect(cold.stderr).toMatch(/\n {2}error: org\/chart\.yaml:\d+: is not valid YAML/);
     expect(cold.stderr).toContain('org/chart.yaml has had no valid version on this machine, so an empty one stands in');
     expect(cold.stdout).toMatch(/\nmanager\s+offline\s+0\.49\d\d \/ 0\.5000/);
+  });
+  test('a resume that is a link out of the org, in an org read on two cores: refused, and said first', () => {
+    const root = writtenOrg();
+    const outside = mkdtempSync(join(tmpdir(), 'lemming-outside-'));
+    try {
+      writeFileSync(join(outside, 'resume.md'), read(root, `agents/${agentName(4_100)}/resume.md`));
+      rmSync(join(root, 'agents', agentName(4_100), 'resume.md'));
+      symlinkSync(join(outside, 'resume.md'), join(root, 'agents', agentName(4_100), 'resume.md'));
+      const { cold } = coldAndWhole(root);
+      expect(cold.stderr).toMatch(/^lemming: the org's files have 1 error\(s\)/);
+      expect(cold.stderr).toContain(`agents/${agentName(4_100)}/resume.md: is a symbolic link (or lies below one) that leads out of the org`);
+      expect(cold.stdout).toContain('and 4,189 more agents with no unread mail');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
 
