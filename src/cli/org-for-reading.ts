@@ -11,7 +11,6 @@ import type { Output } from './cli-context.js';
 // file changed since the org was last settled (see src/cli/main.ts on require()).
 const load = createRequire(import.meta.url);
 const loadOrgFromFiles = (root: string) => (load('../org/load-org-once.js') as typeof import('../org/load-org-once.js')).loadOrgFromFiles(root);
-const readOrgAsWritten = (root: string) => (load('../org/org-as-written.js') as typeof import('../org/org-as-written.js')).readOrgAsWritten(root);
 const resumeParser = () => (load('../org/parse-files.js') as typeof import('../org/parse-files.js')).parseResume;
 
 const STAND_IN_MEANS: Record<string, string> = {
@@ -30,12 +29,9 @@ const MAX_SHOWN = 10;
 export function orgForReading(root: string, output: Output): { org: Org; problems: Problem[] } {
   // A folder with no org at all gets one line saying how to start one, not a list of missing files.
   if (!existsSync(join(root, 'org')) && !existsSync(join(root, 'agents'))) requireOrgRoot(root);
-  // As loadOrgForReading: the settled org when no file changed (or only a few resumes, parsed alone), else the files:
-  // on an org this machine keeps nothing of, read as they are and kept nowhere (a command that shows the org is done
-  // with it); otherwise, or when a file has an error, by the whole load, which falls back on each file's last valid version.
+  // As loadOrgForReading: the settled org when no file changed (or only a few resumes, parsed alone), else the files.
   const kept = readSettledOrg(root, resumeParser);
-  const asWritten = kept ? undefined : readOrgAsWritten(root);
-  const loaded = kept ? { org: kept.org, problems: kept.problems, standIns: [] } : asWritten ? { ...asWritten, standIns: [] } : loadOrgFromFiles(root);
+  const loaded = kept ? { org: kept.org, problems: kept.problems, standIns: [] } : loadOrgFromFiles(root);
   if (!existsSync(join(root, 'org', 'org.yaml'))) throw new InvalidOrgError(loaded.problems);
   for (const line of problemLines(loaded.problems)) output.err(line);
   for (const file of loaded.standIns) {
