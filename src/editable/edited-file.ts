@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { errorMessage, type Problem } from '../errors.js';
 import { LEADS_OUTSIDE, openedOutside } from '../storage/inside-root.js';
+import type { ReadAheadFile } from '../storage/look-ahead.js';
 
 /**
  * The most bytes of an org YAML file (`org/org.yaml`, `org/chart.yaml`, `org/routing.yaml`,
@@ -105,6 +106,17 @@ export function readEditedFileAndStat(path: string, file: string, maxBytes: numb
     closeSync(descriptor);
   }
   return answer(decodeEditedText(bytes, file));
+}
+
+/**
+ * A file the look-ahead thread read (storage/look-ahead.ts) in the form `readEditedFileAndStat` gives:
+ * the same decoding, the same problems. Undefined when the thread left the file to the caller, who
+ * then reads it with `readEditedFileAndStat`.
+ */
+export function editedReadAhead(got: ReadAheadFile | 'missing' | undefined, file: string): EditedRead | undefined {
+  if (got === undefined) return undefined;
+  if (got === 'missing') return { read: { missing: true } };
+  return { read: decodeEditedText(got.bytes, file), stat: got };
 }
 
 /** Bytes of an editable file as text, or the problem that keeps them from being text. Pure. */

@@ -1,4 +1,6 @@
 import { statSync, type Stats } from 'node:fs';
+import type { Problem } from '../errors.js';
+import { AGENT_NAME_HINT } from './names.js';
 import { agentFolders, settledFolderTime } from './settled-org-cache.js';
 
 /** The folders under `agents/`, as `agentFolders` gives them. */
@@ -37,4 +39,13 @@ export class AgentFolderListing {
   prime(mtimeMs: number, folders: AgentFolders): void {
     this.kept = { mtimeMs, folders };
   }
+}
+
+/**
+ * What a listing of `agents/` says of the org, in the listing's order: an error when there is no
+ * `agents/`, else a warning for each folder ignored for its name.
+ */
+export function folderProblems(folders: AgentFolders | undefined): Problem[] {
+  if (!folders) return [{ file: 'agents/', message: 'is missing; run `lemming bootstrap` to write the default org', severity: 'error' }];
+  return folders.ignored.map((name) => ({ file: `agents/${name}/`, message: `is not a valid agent name, so this folder is ignored; ${AGENT_NAME_HINT}`, severity: 'warning' }));
 }

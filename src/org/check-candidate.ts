@@ -1,10 +1,12 @@
 import { join } from 'node:path';
-import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from '../editable/edited-file.js';
+import { editedReadAhead, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFileAndStat, type EditedRead } from '../editable/edited-file.js';
+import { ReadAhead } from '../storage/look-ahead.js';
+import { folderProblems } from './agent-folder-listing.js';
 import type { Problem } from '../errors.js';
 import { assembleOrg } from './assemble-org.js';
 import { CHART_FILE, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
-import { ParsedFileCache } from './parsed-file-cache.js';
+import { PARSE_CACHE_FILE, ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type ChartFile, type Parsed, type ParsedResume } from './parse-files.js';
 import type { OrgFile } from './schema.js';
 import { agentFolders } from './settled-org-cache.js';
@@ -34,15 +36,29 @@ export function candidateProblems(root: string, changes: FileChanges): Problem[]
  * other files (lists, meetings, routing) are made against it.
  */
 export function candidateOrg(root: string, changes: FileChanges): { org?: Org; problems: Problem[] } {
-  const cache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
+  const { org, problems } = orgOfFiles(root, changes);
+  const errors = problems.filter((problem) => problem.severity === 'error');
+  return org ? { org, problems: errors } : { problems: errors };
+}
+
+/**
+ * The org its files make, with `changes` over them: each file through the one gate of editable files
+ * and its own parser (an unchanged file's value from the parse cache when its text is the same), the
+ * resumes read on two cores past a few thousand (storage/look-ahead.ts), then assembleOrg. Every
+ * problem, errors and warnings, in the order the whole load (load-org.ts) finds them: org.yaml, the
+ * chart, the listing of `agents/`, the resumes, then the checks across files. The org is absent when
+ * org.yaml or the chart does not parse, or the files disagree.
+ */
+export function orgOfFiles(root: string, changes: FileChanges): { org?: Org; problems: Problem[] } {
+  const cache = new ParsedFileCache(join(root, PARSE_CACHE_FILE));
   const problems: Problem[] = [];
-  const parse = <T>(file: string, parser: (text: string, file: string) => Parsed<T>): Parsed<T> => {
+  const parse = <T>(file: string, parser: (text: string, file: string) => Parsed<T>, readAhead?: EditedRead): Parsed<T> => {
     const changed = changes.get(file);
     let text: string;
     if (changed !== undefined && changed !== null) text = changed;
     else {
       // The one gate of editable files: too large, not text or not a file is this file's error, never a throw.
-      const read = readEditedFile(join(root, file), file, file.startsWith('agents/') ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES, root);
+      const { read } = readAhead ?? readEditedFileAndStat(join(root, file), file, file.startsWith('agents/') ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES, root);
       if (!('text' in read)) {
         problems.push('problem' in read ? read.problem : { file, message: 'is missing', severity: 'error' });
         return { problems: [] };
@@ -58,22 +74,45 @@ export function candidateOrg(root: string, changes: FileChanges): { org?: Org; p
     return parsed;
   };
 
-  const orgFile = parse<OrgFile>(ORG_FILE, parseOrgFile);
-  const chart = parse<ChartFile>(CHART_FILE, parseChartFile);
-  const names = new Set(agentFolders(root)?.names ?? []);
+  const folders = agentFolders(root);
+  const listed = folders?.names ?? [];
+  // The listing as it is (sorted) when no change adds or removes an agent: at 100,000 agents, no set of them made and sorted again.
+  const changedNames = [...changes.keys()].flatMap((file) => RESUME_PATH.exec(file)?.[1] ?? []);
+  const sorted = changedNames.length === 0 ? listed : candidateNames(listed, changes);
+  // The resumes no change gives, read by the thread while org.yaml and the chart are parsed here.
+  const unchanged = changedNames.length === 0 ? listed : sorted.filter((name) => !changes.has(`agents/${name}/resume.md`));
+  const ahead = ReadAhead.of({ prefix: `${root}/agents/`, names: unchanged, suffix: '/resume.md' }, MAX_EDITED_MARKDOWN_BYTES, root);
+  const resumes = new Map<string, ParsedResume>();
+  let orgFile: Parsed<OrgFile>;
+  let chart: Parsed<ChartFile>;
+  try {
+    orgFile = parse<OrgFile>(ORG_FILE, parseOrgFile);
+    chart = parse<ChartFile>(CHART_FILE, parseChartFile);
+    problems.push(...folderProblems(folders));
+    let next = 0;
+    for (const name of sorted) {
+      const file = `agents/${name}/resume.md`;
+      const readAhead = unchanged[next] === name ? editedReadAhead(ahead.get(next++), file) : undefined;
+      const parsed = parse<ParsedResume>(file, parseResume, readAhead);
+      if (parsed.value) resumes.set(name, parsed.value);
+    }
+  } finally {
+    ahead.done();
+  }
+  if (!orgFile.value || !chart.value) return { problems };
+  const assembled = assembleOrg({ root, orgFile: orgFile.value, orgLineOf: orgFile.lineOf ?? (() => undefined), chart: chart.value, chartLineOf: chart.lineOf ?? (() => undefined), resumes });
+  problems.push(...assembled.problems);
+  return assembled.org ? { org: assembled.org, problems } : { problems };
+}
+
+/** The agents the listing and `changes` leave: a resume given is an agent, one removed (null) is none. Sorted. */
+function candidateNames(listed: readonly string[], changes: FileChanges): string[] {
+  const names = new Set(listed);
   for (const [file, text] of changes) {
     const name = RESUME_PATH.exec(file)?.[1];
     if (name === undefined) continue;
     if (text === null) names.delete(name);
     else names.add(name);
   }
-  const resumes = new Map<string, ParsedResume>();
-  for (const name of [...names].sort()) {
-    const parsed = parse<ParsedResume>(`agents/${name}/resume.md`, parseResume);
-    if (parsed.value) resumes.set(name, parsed.value);
-  }
-  if (!orgFile.value || !chart.value) return { problems: problems.filter((problem) => problem.severity === 'error') };
-  const assembled = assembleOrg({ root, orgFile: orgFile.value, chart: chart.value, chartLineOf: chart.lineOf ?? (() => undefined), resumes });
-  const errors = [...problems, ...assembled.problems].filter((problem) => problem.severity === 'error');
-  return assembled.org ? { org: assembled.org, problems: errors } : { problems: errors };
+  return [...names].sort();
 }

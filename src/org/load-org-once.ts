@@ -1,6 +1,7 @@
 import type { Problem } from '../errors.js';
 import { readSettledOrg } from './kept-org-with-edits.js';
 import { OrgLoader } from './load-org.js';
+import { readOrgAsWritten } from './org-as-written.js';
 import type { Org } from './org.js';
 import { parseResume } from './parse-files.js';
 
@@ -25,8 +26,14 @@ export function loadOrgForReading(root: string): { org: Org; problems: Problem[]
   return kept ? { org: kept.org, problems: kept.problems, standIns: [] } : loadOrgFromFiles(root);
 }
 
-/** `loadOrgForReading` without the settled org: every file from the parse cache or parsed, checked and assembled. */
+/**
+ * `loadOrgForReading` without the settled org: every file from the parse cache or parsed, checked and
+ * assembled. An org this machine keeps no parse cache of, with no error, is read as written and kept
+ * nowhere (org-as-written.ts); otherwise the whole load reads it, keeping its versions and the caches.
+ */
 export function loadOrgFromFiles(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
+  const asWritten = readOrgAsWritten(root);
+  if (asWritten) return { ...asWritten, standIns: [] };
   const result = new OrgLoader(root, { takesKept: false }).load();
   return { org: result.org, problems: result.problems, standIns: result.standIns };
 }

@@ -1,14 +1,14 @@
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InvalidOrgError, type Problem } from '../errors.js';
-import { AGENT_NAME_HINT, CHART_FILE, ORG_FILE } from './names.js';
+import { CHART_FILE, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
-import { ParsedFileCache } from './parsed-file-cache.js';
+import { PARSE_CACHE_FILE, ParsedFileCache } from './parsed-file-cache.js';
 import { ParsedFiles } from './parsed-files.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
 import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
-import { AgentFolderListing, type AgentFolders } from './agent-folder-listing.js';
+import { AgentFolderListing, folderProblems, type AgentFolders } from './agent-folder-listing.js';
 import { currentStamps, fileStamp, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey, settledOrgKept } from './settled-org-cache.js';
 import type { OrgFile } from './schema.js';
 import { LOOK_AHEAD_FROM, StatAhead } from '../storage/look-ahead.js';
@@ -93,7 +93,7 @@ export class OrgLoader {
     this.root = root;
     this.filesRoot = options.filesFrom ?? root;
     this.takesKept = options.filesFrom === undefined && (options.takesKept ?? true);
-    this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
+    this.diskCache = new ParsedFileCache(join(root, PARSE_CACHE_FILE));
     this.files = new ParsedFiles(this.filesRoot, this.diskCache);
     this.listing = new AgentFolderListing(this.filesRoot);
   }
@@ -234,15 +234,15 @@ export class OrgLoader {
     const stamps = new Map<string, string>();
     // Reads ahead that a load which threw left behind are not this load's.
     this.files.doneReading();
-    const folderProblems: Problem[] = [];
-    const folders = this.agentFolders(folderProblems);
+    const listingProblems: Problem[] = [];
+    const folders = this.agentFolders(listingProblems);
     // A first load of an org this machine has no version of (written by a program, cloned) reads every resume: on two cores,
     // the thread starting while org.yaml and the chart are parsed here (at 100,000 agents the chart alone takes some 0.3 s).
     const files = this.resumeFilesOf(folders.names);
     if (!this.last && folders.names.length >= LOOK_AHEAD_FROM) this.files.readAhead(files, 'agent');
     const orgFile = this.files.read(ORG_FILE, parseOrgFile, problems, stamps, reading);
     const chart = this.files.read(CHART_FILE, parseChartFile, problems, stamps, reading);
-    problems.push(...folderProblems);
+    problems.push(...listingProblems);
     const resumes = new Map<string, FileVersions<ParsedResume>>();
     const brokenResumes = new Set<string>();
     const registry = modelKeys(orgFile);
@@ -377,14 +377,8 @@ export class OrgLoader {
       this.lastFolders = folders;
       this.lastFolderNames = folders ? new Set(folders.names) : undefined;
     }
-    if (!folders) {
-      problems.push({ file: 'agents/', message: 'is missing; run `lemming bootstrap` to write the default org', severity: 'error' });
-      return { names: [], ignored: [] };
-    }
-    for (const name of folders.ignored) {
-      problems.push({ file: `agents/${name}/`, message: `is not a valid agent name, so this folder is ignored; ${AGENT_NAME_HINT}`, severity: 'warning' });
-    }
-    return folders;
+    problems.push(...folderProblems(folders));
+    return folders ?? { names: [], ignored: [] };
   }
 }
 

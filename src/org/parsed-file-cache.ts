@@ -41,6 +41,9 @@ type Entries = Map<string, CacheEntry>;
 /** The entries of a cache that has none on disk: never changed (`load` copies it before a change). */
 const EMPTY: Entries = new Map();
 
+/** Where an org keeps its parse cache, relative to its root. */
+export const PARSE_CACHE_FILE = 'org/state/cache/parse-cache.json';
+
 /**
  * The parsed, validated content of the org's files, kept in `org/state/cache/parse-cache.json` (machine-local)
  * and keyed by each file's mtime and size, so a command does not parse hundreds of

@@ -1,5 +1,5 @@
 import { statSync, type Stats } from 'node:fs';
-import { decodeEditedText, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile, readEditedFileAndStat, type EditedRead, type EditedText } from '../editable/edited-file.js';
+import { editedReadAhead, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile, readEditedFileAndStat, type EditedRead, type EditedText } from '../editable/edited-file.js';
 import type { Problem } from '../errors.js';
 import { LOOK_AHEAD_FROM, ReadAhead } from '../storage/look-ahead.js';
 import type { ParsedFileCache } from './parsed-file-cache.js';
@@ -82,9 +82,7 @@ export class ParsedFiles {
     if (!ahead || ahead.files[ahead.next] !== file) return undefined;
     const got = ahead.reads.get(ahead.next);
     ahead.next += 1;
-    if (got === undefined) return undefined;
-    if (got === 'missing') return { read: { missing: true } };
-    return { read: decodeEditedText(got.bytes, file), stat: got };
+    return editedReadAhead(got, file);
   }
 
   /** True when the file's parsed value in memory came from the on-disk cache (so its problems have no line numbers). */
