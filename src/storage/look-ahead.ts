@@ -45,13 +45,8 @@ const FOLDER = 5;
 /** The thread could not answer as the loop would (an error other than ENOENT, a file it does not read): the loop does it itself, as it always did. */
 const FAILED = 7;
 
-/**
- * How long the loop waits on the path the thread is doing before it does the path itself (the thread's
- * answer, should it come, is then not read): a read takes some 8 µs, and a thread that is not
- * answering by then was put off the core (a busy machine) or has stopped. Waiting for it to come back
- * cost a cold `status` at 100,000 agents some 100 waits of a millisecond or more each.
- */
-const STALL_MS = 0.05;
+/** How long the loop waits on the path the thread is doing before it does the path itself. */
+const STALL_MS = 2_000;
 /** Numbers a path has in the shared numbers: mtime and size (a `stat`); and where its bytes are (a read). */
 const STAT_NUMBERS = 2;
 const READ_NUMBERS = 4;
@@ -81,8 +76,6 @@ function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: (
       kind = 7;
     }
     Atomics.store(kinds, index + 1, kind);
-    // The loop may be asleep on this very slot (SharedList.waitFor): woken now, not at its sleep's end.
-    Atomics.notify(kinds, index + 1);
   }
 }
 
@@ -147,8 +140,6 @@ function readFromTheStart(
       if (descriptor >= 0) fs.closeSync(descriptor);
     }
     Atomics.store(kinds, index + 1, kind);
-    // The loop may be asleep on this very slot (SharedList.waitFor): woken now, not at its sleep's end.
-    Atomics.notify(kinds, index + 1);
   }
 }
 
@@ -251,27 +242,26 @@ class SharedList {
     const slot = index + 1;
     let kind = Atomics.load(kinds, slot);
     if (kind === UNCLAIMED && Atomics.compareExchange(kinds, slot, UNCLAIMED, LOOPS) === UNCLAIMED) return LOOPS;
-    if (kind !== THREADS) return kind;
-    // The loop has caught the thread up: it takes the next path for itself before it waits on this one, so the
-    // two share what is left (each doing a path while the other does another) instead of the loop waiting on
-    // every path the thread does.
-    if (slot < kinds.length - 1) Atomics.compareExchange(kinds, slot + 1, UNCLAIMED, LOOPS);
-    return this.waitFor(slot);
+    return kind === THREADS ? this.waitFor(slot) : kind;
   }
 
   /**
    * What the thread finds for the path it is doing (some microseconds); LOOPS, for the loop to do it
-   * itself, when it has not answered within STALL_MS (a thread put off the core, one that died in the
-   * middle of a path, or a file system that hangs: its answer, should it come, is not read).
+   * itself, when it has not answered within STALL_MS (a thread that died in the middle of a path, or
+   * a file system that hangs: its answer, should it come, is not read).
    */
   private waitFor(slot: number): number {
     const kinds = this.kinds as Int32Array;
+    const deadline = Date.now() + STALL_MS;
     let kind = Atomics.load(kinds, slot);
-    for (let spins = 0; kind === THREADS && spins < 1_000; spins += 1) kind = Atomics.load(kinds, slot);
-    if (kind !== THREADS) return kind;
-    Atomics.wait(kinds, slot, THREADS, STALL_MS);
-    kind = Atomics.load(kinds, slot);
-    return kind === THREADS ? LOOPS : kind;
+    for (let spins = 0; kind === THREADS; spins += 1) {
+      if (spins >= 1_000) {
+        if (Date.now() > deadline) return LOOPS;
+        Atomics.wait(kinds, slot, THREADS, 1);
+      }
+      kind = Atomics.load(kinds, slot);
+    }
+    return kind;
   }
 
   /** The loop is over (whether or not it took every path): the thread stops at its next path. */
