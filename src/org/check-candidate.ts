@@ -53,7 +53,8 @@ export function orgOfFiles(root: string, changes: FileChanges): { org?: Org; pro
   const cache = new ParsedFileCache(join(root, PARSE_CACHE_FILE));
   const problems: Problem[] = [];
   const parse = <T>(file: string, parser: (text: string, file: string) => Parsed<T>, readAhead?: EditedRead): Parsed<T> => {
-    const changed = changes.get(file);
+    // No change asked (a command that reads): no look-up of each of 100,000 paths in an empty map.
+    const changed = changes.size === 0 ? undefined : changes.get(file);
     let text: string;
     if (changed !== undefined && changed !== null) text = changed;
     else {

@@ -41,11 +41,34 @@ describe('the plain form of a resume and a chart, read without the YAML parser',
     'agents:\n  a:\n    reports_to: b: c\n',
     'agents:\n  constructor:\n    send_to: [a]\n  a-b_1:\n    reports_to: constructor\n',
     'agents:\n  a: \n    send_to: [b]\n',
+    // A value that repeats the entry before it is compared where it lies; one that differs, or breaks a line, is read again.
+    'agents:\n  a:\n    send_to: [b]\n  b:\n    send_to: [b]\n    read_from: [b]\n  c:\n    send_to: [b, c]\n    read_from: [b]\n  d:\n    send_to: [b]\n',
+    'agents:\n  a:\n    send_to: [b]\n  b:\n    send_to: [b]\u2028\n',
+    'agents:\n  a:\n    send_to: [b]\n  b:\n    send_to: [b]\n    send_to: [b]\n',
+    'agents:\n  a:\n    reports_to: b\n  b:\n    reports_to: bb\n',
   ];
 
   test.each(CHARTS)('chart %j: read as YAML reads it, or left to YAML', (text) => {
     const plain = parsePlainChart(text);
     if (plain) expect(plain.value).toEqual(parse(text));
+  });
+
+  test('a chart whose entries repeat their values is read by the fast path, each entry its own', () => {
+    const plain = parsePlainChart(CHARTS[CHARTS.length - 4] as string);
+    expect(plain?.value).toEqual(parse(CHARTS[CHARTS.length - 4] as string));
+    expect(parsePlainChart(CHARTS[CHARTS.length - 1] as string)?.value).toEqual({ agents: { a: { reports_to: 'b' }, b: { reports_to: 'bb' } } });
+    // A line break JavaScript knows inside a value, and a field said twice, are left to YAML.
+    expect(parsePlainChart(CHARTS[CHARTS.length - 3] as string)).toBeUndefined();
+    expect(parsePlainChart(CHARTS[CHARTS.length - 2] as string)).toBeUndefined();
+  });
+
+  test('front matter with a line break JavaScript knows, a key run into its value, or a key with nothing under it is left to YAML', () => {
+    for (const text of ['title: x\u2028y\nmodel: m\n', 'title:x\nmodel: m\n', 'title: x\npersona:\nmodel: m\n', 'title: x\nschedule: {}\n', 'title: x\n   age: 3\n', 'title: x\npersona:\n  age:3\n']) {
+      expect({ text, plain: parsePlainFrontMatter(text) }).toEqual({ text, plain: undefined });
+    }
+    const nested = parsePlainFrontMatter('title: x\npersona:\n  age: 3\n  city: Oslo\nmodel: m\n');
+    expect(nested?.value).toEqual({ title: 'x', persona: { age: 3, city: 'Oslo' }, model: 'm' });
+    expect(nested?.lines.get('persona.city')).toBe(5);
   });
 
   test('a chart lemming writes is read by the fast path', () => {
