@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { forgetAtNextCommand } from '../invocation.js';
 import { whereOutside } from '../storage/inside-root.js';
@@ -20,15 +20,27 @@ import { leadsOutError, leadsOutReason } from '../storage/storage-error.js';
 /** An agent's folders below `agents/<name>`, each after the one it lies in (engine/record/state-paths.ts, memory/memory-paths.ts). */
 const OWN_FOLDERS = ['outbox', 'memory', 'memory/stream', 'memory/vectors', 'memory/recalled', 'logs', 'logs/traces'] as const;
 
+/** `agents/<name>` itself, then each of OWN_FOLDERS: its path after `agents/<name>`, and the index here of the folder it lies in (-1: none). */
+const LOOKED_AT = ['', ...OWN_FOLDERS.map((below) => `/${below}`)].map((suffix, _, all) => ({ suffix, parent: suffix === '' ? -1 : all.indexOf(suffix.slice(0, suffix.lastIndexOf('/'))) }));
+
 /** A folder of the org that leads out of it: the folder, relative to the root, and where it leads. */
 export interface FolderOutside {
   folder: string;
   leadsTo: string;
 }
 
-/** What the look at each agent's folders found this command, by root and name (undefined: none leads out). */
-const looked = new Map<string, FolderOutside | undefined>();
-forgetAtNextCommand(() => looked.clear());
+/**
+ * What the look at each agent's folders found this command, by root then name (undefined: none leads
+ * out). By root then name, not by one key made of both: a turn asks for every agent it touches, and
+ * a key made anew each time is a string hashed anew (a steady turn's 20,000 looks at 10,000 agents:
+ * 3.6 ms of CPU that way, 0.8 ms this way).
+ */
+const looked = new Map<string, Map<string, FolderOutside | undefined>>();
+let lookedCount = 0;
+forgetAtNextCommand(() => {
+  looked.clear();
+  lookedCount = 0;
+});
 
 /**
  * Stop, with the StorageError that names it, when a folder lemming keeps the agent's own files in
@@ -42,31 +54,44 @@ export function requireOwnFolders(root: string, agent: string): void {
 
 /** ownFolderOutside, once a command for each agent. */
 export function lookedAt(root: string, agent: string): FolderOutside | undefined {
-  const key = `${root}\u0000${agent}`;
-  if (looked.has(key)) return looked.get(key);
+  let agents = looked.get(root);
+  if (agents?.has(agent)) return agents.get(agent);
   const outside = ownFolderOutside(root, agent);
-  if (looked.size >= 200_000) looked.clear();
-  looked.set(key, outside);
+  if (lookedCount >= 200_000) {
+    looked.clear();
+    lookedCount = 0;
+    agents = undefined;
+  }
+  if (!agents) looked.set(root, (agents = new Map()));
+  agents.set(agent, outside);
+  lookedCount += 1;
   return outside;
 }
+
+/** `lstat` with no exception for a missing path: most agents have no memory or traces folder. */
+const NO_THROW = { throwIfNoEntry: false } as const;
 
 /**
  * The first of the agent's folders (`agents/<name>` itself, then each of OWN_FOLDERS after the one it
  * lies in) that is a symbolic link leading out of the org, or undefined: an `lstat` each, and a
  * look where a link leads only for a link. A missing folder hides nothing below it; a link that stays
- * inside the org is followed to the folders below it.
+ * inside the org is followed to the folders below it. The path of each is the agent's folder, resolved
+ * once, and its suffix: a fresh process's first turn looks at every agent's folders, and at 10,000
+ * agents a `resolve`, a `dirname` and a set for each folder took the look from 98 ms of CPU (the
+ * 50,000 `lstat`s alone, by plain Node: 88 to 98 ms) to 140.
  */
 export function ownFolderOutside(root: string, agent: string): FolderOutside | undefined {
   const directory = `agents/${agent}`;
-  const missing = new Set<string>();
-  for (const folder of [directory, ...OWN_FOLDERS.map((below) => `${directory}/${below}`)]) {
-    if (missing.has(dirname(folder))) {
-      missing.add(folder);
+  const base = resolve(root, directory);
+  const missing: boolean[] = [];
+  for (const [index, { suffix, parent }] of LOOKED_AT.entries()) {
+    if (parent >= 0 && missing[parent] === true) {
+      missing[index] = true;
       continue;
     }
-    const outside = folderOutside(root, folder);
-    if (outside === 'missing') missing.add(folder);
-    else if (outside !== undefined) return outside;
+    const outside = linkOutside(root, base + suffix);
+    if (outside === 'missing') missing[index] = true;
+    else if (outside !== undefined) return { folder: directory + suffix, leadsTo: outside };
   }
   return undefined;
 }
@@ -76,18 +101,22 @@ export function ownFolderOutside(root: string, agent: string): FolderOutside | u
  * `'missing'` when there is nothing there, undefined when it is the org's own.
  */
 function folderOutside(root: string, folder: string): FolderOutside | 'missing' | undefined {
-  const path = resolve(root, folder);
+  const outside = linkOutside(root, resolve(root, folder));
+  return outside === undefined || outside === 'missing' ? outside : { folder, leadsTo: outside };
+}
+
+/** Where the folder at the absolute `path` leads when it is a link out of the org at `root`; `'missing'` when nothing is there; undefined when it is the org's own. */
+function linkOutside(root: string, path: string): string | 'missing' | undefined {
   let stat;
   try {
-    stat = lstatSync(path, { throwIfNoEntry: false });
+    stat = lstatSync(path, NO_THROW);
   } catch {
     return undefined;
   }
   if (stat === undefined) return 'missing';
   if (!stat.isSymbolicLink()) return undefined;
   // A link that leads nowhere is left to the writer: mkdir makes no folder through it, and a write through it fails.
-  const leadsTo = whereOutside(root, path);
-  return leadsTo === undefined ? undefined : { folder, leadsTo };
+  return whereOutside(root, path);
 }
 
 /**
