@@ -15,12 +15,12 @@ const AGENTS = 2_000;
 const PER_TURN = 500;
 
 /**
- * An org of 2,000 agents, 20 of them busy (the bench's: each passes work to the next), looked at
+ * An org of 2,000 agents, 20 of them busy unless said (the bench's: each passes work to the next), looked at
  * 500 agents a turn (org.yaml engine.changes), so no turn visits every agent once the first is done.
  */
-function openOrg(watch: boolean): { engine: Engine; root: string } {
+function openOrg(watch: boolean, busy = 20): { engine: Engine; root: string } {
   const root = tempDir('lemming-hand-edits-');
-  buildOrg(root, { agents: AGENTS, history: 0, withMail: 20 });
+  buildOrg(root, { agents: AGENTS, history: 0, withMail: busy });
   const orgFile = join(root, 'org', 'org.yaml');
   writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('engine:\n', `engine:\n  changes:\n    scan_per_turn: ${PER_TURN}\n    watch: ${watch}\n`));
   // As in an org that has run a while: no agent folder was made or removed in the last hour.
@@ -68,6 +68,32 @@ describe('hand edits in an org bigger than a turn looks at (engine.changes)', ()
       const next = await turn(engine);
       expect(titleOf(engine, 'agent_1500')).toBe('Edited by hand');
       expect(delivered(next)).toEqual(['agent_1800 -> agent_1900: Dropped by hand']);
+      expect(called(next)).toContain('agent_1900');
+    } finally {
+      engine.close();
+    }
+  });
+
+  test("watching: the engine's own messages are no hand edits, so a busy agent's next turn does not look at its resume and outbox again; a file dropped beside them still arrives", { timeout: 180_000 }, async () => {
+    const busy = 200;
+    const { engine, root } = openOrg(true, busy);
+    try {
+      await turn(engine);
+      await turn(engine);
+      const work = await countFsWork(async () => {
+        expect(called(await turn(engine))).toHaveLength(busy);
+      });
+      // Each busy agent: its notes folder, and its outbox before and after it writes its message (outbox-scan.ts,
+      // hintAfterOwnWrites): three stats. Its resume and outbox again, as if a person had written there, would be five;
+      // the org's own files and the agent called for the first time (its own folders, its log) are a few dozen more.
+      expect(callsTo(work, 'statSync', 'lstatSync', 'fstatSync')).toBeLessThan(3 * busy + 60);
+      // A busy agent's resume edited, and a file dropped into its outbox, while its own messages land there each turn.
+      const resume = join(root, 'agents', 'agent_0150', 'resume.md');
+      writeFileSync(resume, readFileSync(resume, 'utf8').replace('title: Worker agent_0150', 'title: Edited by hand'));
+      writeFileSync(join(root, 'agents', 'agent_0160', 'outbox', 'by-hand.md'), '---\nto: agent_1900\nsubject: Dropped by hand\n---\nPlease take this on.\n');
+      const next = await turn(engine);
+      expect(titleOf(engine, 'agent_0150')).toBe('Edited by hand');
+      expect(next.flatMap((event) => (event.type === 'message-delivered' && event.message.subject === 'Dropped by hand' ? [`${event.message.from} -> ${event.message.to}`] : []))).toEqual(['agent_0160 -> agent_1900']);
       expect(called(next)).toContain('agent_1900');
     } finally {
       engine.close();
