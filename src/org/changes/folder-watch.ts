@@ -33,8 +33,11 @@ const NAMES_KEPT = 64;
  */
 export class FolderWatch {
   private readonly watchers = new Map<string, FSWatcher>();
-  /** By agent: the outbox entries its events named, or true for any other change (its folder, an event without a name, too many names). */
-  private readonly changed = new Map<string, Set<string> | true>();
+  /**
+   * By agent: the outbox entry its events named (one name, as a message written is; a set once
+   * there are more), or true for any other change (its folder, an event without a name, too many names).
+   */
+  private readonly changed = new Map<string, string | Set<string> | true>();
   private broken = false;
   private root?: FSWatcher;
 
@@ -69,9 +72,14 @@ export class FolderWatch {
     const taken = new Set<string>();
     for (const [agent, names] of this.changed) {
       if (names === true || !own) taken.add(agent);
-      else for (const name of names) if (!own(agent, name)) {
-        taken.add(agent);
-        break;
+      else if (typeof names === 'string') {
+        if (!own(agent, names)) taken.add(agent);
+      } else {
+        for (const name of names) {
+          if (own(agent, name)) continue;
+          taken.add(agent);
+          break;
+        }
       }
     }
     this.changed.clear();
@@ -95,10 +103,12 @@ export class FolderWatch {
     // A name a scan never takes (a temporary's, whose rename to a message's name is an event of that name too) changes no mail.
     if (file !== undefined && !isMessageFileName(file)) return;
     const names = this.changed.get(agent);
-    if (names === true) return;
-    if (file === undefined || (names?.size ?? 0) >= NAMES_KEPT) this.changed.set(agent, true);
-    else if (names) names.add(file);
-    else this.changed.set(agent, new Set([file]));
+    if (names === true || names === file) return;
+    if (file === undefined) this.changed.set(agent, true);
+    else if (names === undefined) this.changed.set(agent, file);
+    else if (typeof names === 'string') this.changed.set(agent, new Set([names, file]));
+    else if (names.size >= NAMES_KEPT) this.changed.set(agent, true);
+    else names.add(file);
   }
 
   /** Watch one agent's folder and outbox (again, when they were replaced). An agent folder that is gone is no failure. */
