@@ -80,7 +80,9 @@ export async function keepHeapSmall(agents?: number): Promise<void> {
   settings = { v8, youngBytes: big ? undefined : YOUNG_GENERATION_BYTES, oldGrowthPercent, growthFactor: undefined };
   v8.setFlagsFromString(`--heap-growing-percent=${settings.oldGrowthPercent}`);
   holdYoungGeneration();
-  watchCollections();
+  // A big org's young generation is V8's own: nothing to look at after a collection, and Node would make an entry of each (some 70 a turn at 10,000 agents).
+  if (settings.youngBytes === undefined) stopWatchingCollections();
+  else watchCollections();
 }
 
 interface HeapSettings {
@@ -110,7 +112,8 @@ function holdYoungGeneration(): void {
   settings.v8.setFlagsFromString(`--semi-space-growth-factor=${factor}`);
 }
 
-let watching = false;
+/** The observer of collections, while one is needed. */
+let watching: import('node:perf_hooks').PerformanceObserver | undefined;
 
 /**
  * After collections, look at the young generation again: after every one while it grows, after
@@ -118,12 +121,17 @@ let watching = false;
  */
 function watchCollections(): void {
   if (watching) return;
-  watching = true;
   const { PerformanceObserver, constants } = createRequire(import.meta.url)('node:perf_hooks') as typeof import('node:perf_hooks');
-  new PerformanceObserver((list) => {
+  watching = new PerformanceObserver((list) => {
     if (settings?.growthFactor === 1 && !list.getEntries().some((entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) return;
     holdYoungGeneration();
-  }).observe({ entryTypes: ['gc'] });
+  });
+  watching.observe({ entryTypes: ['gc'] });
+}
+
+function stopWatchingCollections(): void {
+  watching?.disconnect();
+  watching = undefined;
 }
 
 /**

@@ -346,6 +346,7 @@ export class Engine {
     this.hints.committed(result.hintChanges, this.uptake.looksEveryTurn);
     // An outbox the turn wrote into without keeping its hint is listed at the next turn, as one with no hint always was.
     for (const [owner, hint] of Object.entries(result.hintChanges ?? {})) if (hint === null) this.uptake.markUnhinted(owner);
+    for (const [owner, names] of result.written ?? []) this.uptake.wrote(owner, names);
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];

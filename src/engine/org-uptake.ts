@@ -39,6 +39,11 @@ export class OrgUptake {
     return this.feed === undefined || this.feed.mode === 'every-turn';
   }
 
+  /** The message files a committed turn wrote into an agent's outbox: not taken for a hand edit (change-feed.ts). */
+  wrote(owner: string, names: readonly string[]): void {
+    this.feed?.wrote(owner, names);
+  }
+
   /** An outbox written without keeping its hint: listed at the next turn. */
   markUnhinted(owner: string): void {
     this.feed?.mark(owner);

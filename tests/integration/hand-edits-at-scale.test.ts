@@ -1,4 +1,4 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { NextAgentProvider } from '../../bench/bench-providers.js';
@@ -15,19 +15,26 @@ const AGENTS = 2_000;
 const PER_TURN = 500;
 
 /**
- * An org of 2,000 agents, 20 of them busy (the bench's: each passes work to the next), looked at
+ * An org of 2,000 agents, 20 of them busy unless said (the bench's: each passes work to the next), looked at
  * 500 agents a turn (org.yaml engine.changes), so no turn visits every agent once the first is done.
  */
-function openOrg(watch: boolean): { engine: Engine; root: string } {
+function openOrg(watch: boolean, busy = 20): { engine: Engine; root: string; systems: Map<string, string> } {
   const root = tempDir('lemming-hand-edits-');
-  buildOrg(root, { agents: AGENTS, history: 0, withMail: 20 });
+  buildOrg(root, { agents: AGENTS, history: 0, withMail: busy });
   const orgFile = join(root, 'org', 'org.yaml');
   writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('engine:\n', `engine:\n  changes:\n    scan_per_turn: ${PER_TURN}\n    watch: ${watch}\n`));
   // As in an org that has run a while: no agent folder was made or removed in the last hour.
   const settled = new Date(Date.now() - 3_600_000 + 0.25);
   utimesSync(join(root, 'agents'), settled, settled);
   const provider = new NextAgentProvider(Array.from({ length: AGENTS }, (_, index) => agentName(index)));
-  return { engine: Engine.open({ root, providerFactory: () => provider }), root };
+  // Each agent's last system prompt: where its notes are shown.
+  const systems = new Map<string, string>();
+  const generate = provider.generate.bind(provider);
+  provider.generate = (request) => {
+    systems.set(request.agent, request.system);
+    return generate(request);
+  };
+  return { engine: Engine.open({ root, providerFactory: () => provider }), root, systems };
 }
 
 async function turn(engine: Engine): Promise<EngineEvent[]> {
@@ -69,6 +76,37 @@ describe('hand edits in an org bigger than a turn looks at (engine.changes)', ()
       expect(titleOf(engine, 'agent_1500')).toBe('Edited by hand');
       expect(delivered(next)).toEqual(['agent_1800 -> agent_1900: Dropped by hand']);
       expect(called(next)).toContain('agent_1900');
+    } finally {
+      engine.close();
+    }
+  });
+
+  test("watching: the engine's own messages are no hand edits, so a busy agent's next turn does not look at its resume and outbox again; a file dropped beside them still arrives", { timeout: 180_000 }, async () => {
+    const busy = 200;
+    const { engine, root, systems } = openOrg(true, busy);
+    try {
+      await turn(engine);
+      await turn(engine);
+      const work = await countFsWork(async () => {
+        expect(called(await turn(engine))).toHaveLength(busy);
+      });
+      // Each busy agent: its outbox before and after it writes its message (outbox-scan.ts, hintAfterOwnWrites), two stats.
+      // Its resume and outbox again, as if a person had written there, and its notes folder, missing at the last look, would
+      // be five; the org's own files and the agent called for the first time (its own folders, its log) are a few dozen more.
+      expect(callsTo(work, 'statSync', 'lstatSync', 'fstatSync')).toBeLessThan(2 * busy + 60);
+      // A note kept by hand for a busy agent that had none: its folder made in the agent's, so seen at its next call.
+      mkdirSync(join(root, 'agents', 'agent_0170', 'memory'));
+      writeFileSync(join(root, 'agents', 'agent_0170', 'memory', 'plan.md'), 'Kept by hand.\n');
+      // A busy agent's resume edited, and a file dropped into its outbox, while its own messages land there each turn.
+      const resume = join(root, 'agents', 'agent_0150', 'resume.md');
+      writeFileSync(resume, readFileSync(resume, 'utf8').replace('title: Worker agent_0150', 'title: Edited by hand'));
+      writeFileSync(join(root, 'agents', 'agent_0160', 'outbox', 'by-hand.md'), '---\nto: agent_1900\nsubject: Dropped by hand\n---\nPlease take this on.\n');
+      const next = await turn(engine);
+      expect(titleOf(engine, 'agent_0150')).toBe('Edited by hand');
+      expect(next.flatMap((event) => (event.type === 'message-delivered' && event.message.subject === 'Dropped by hand' ? [`${event.message.from} -> ${event.message.to}`] : []))).toEqual(['agent_0160 -> agent_1900']);
+      expect(called(next)).toContain('agent_1900');
+      expect(called(next)).toContain('agent_0170');
+      expect(systems.get('agent_0170')).toContain('Kept by hand.');
     } finally {
       engine.close();
     }

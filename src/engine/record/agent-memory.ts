@@ -11,17 +11,31 @@ import { leadsOutside } from '../../storage/inside-root.js';
 const MAX_NOTE_BYTES = 1024 * 1024;
 
 const cache = new Map<string, { mtimeMs: number; notes: Map<string, string> }>();
-forgetAtNextCommand(() => cache.clear());
+/** Notes folders found missing at their last look this command: most agents never keep a note. */
+const missing = new Set<string>();
+forgetAtNextCommand(() => {
+  cache.clear();
+  missing.clear();
+});
 
 /**
  * An agent's notes, `agents/<name>/memory/<key>.md`, in key order. Read again only
  * when the folder changed (every write and every removal renames or unlinks in it).
+ * `unchanged`: the change feed says nothing changed in the agent's folder since the last turn
+ * (org/changes/change-feed.ts: a notes folder made by hand or by lemming is a change there, and
+ * the engine's own notes are written here), so a folder missing at the last look is not looked for.
  */
-export function readMemory(root: string, agent: string): Map<string, string> {
+export function readMemory(root: string, agent: string, unchanged = false): Map<string, string> {
   const directory = agentPaths(root, agent).memory;
+  if (unchanged && missing.has(directory)) return new Map();
   // No exception for a missing folder: most agents never keep a note, and a throw costs more than the stat.
   const stat = statSync(directory, { throwIfNoEntry: false });
-  if (!stat) return new Map();
+  if (!stat) {
+    if (missing.size >= 200_000) missing.clear();
+    missing.add(directory);
+    return new Map();
+  }
+  missing.delete(directory);
   const mtimeMs = stat.mtimeMs;
   const cached = cache.get(directory);
   if (cached && cached.mtimeMs === mtimeMs) return new Map(cached.notes);
@@ -51,7 +65,9 @@ function readMemoryFiles(directory: string): Map<string, string> {
 
 /** Write a note, or forget it when the text is empty. Idempotent, so a replayed turn writes the same. */
 export function writeMemory(root: string, agent: string, key: string, text: string): void {
-  const path = join(agentPaths(root, agent).memory, `${key}.md`);
+  const directory = agentPaths(root, agent).memory;
+  missing.delete(directory);
+  const path = join(directory, `${key}.md`);
   if (text.trim() === '') {
     try {
       unlinkSync(path);

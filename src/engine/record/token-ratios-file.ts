@@ -84,9 +84,18 @@ export interface RatiosFile {
  * entry pointed at another server or model sizes from the prior again. Pure.
  */
 export function endpointOf(entry: Pick<ModelEntry, 'provider' | 'model' | 'base_url' | 'url'>): string {
-  const where = entry.base_url ?? entry.url;
-  return [entry.provider, where === undefined ? undefined : withoutSecrets(where), entry.model].filter((part) => part !== undefined).join(' ');
+  // Asked several times for every call of a turn (its scale, its sizing, its window, what it taught): made once per loaded entry.
+  let endpoint = endpoints.get(entry);
+  if (endpoint === undefined) {
+    const where = entry.base_url ?? entry.url;
+    endpoint = [entry.provider, where === undefined ? undefined : withoutSecrets(where), entry.model].filter((part) => part !== undefined).join(' ');
+    endpoints.set(entry, endpoint);
+  }
+  return endpoint;
 }
+
+/** Each registry entry's endpoint, by the entry as loaded (an org whose files did not change keeps its entries). */
+const endpoints = new WeakMap<object, string>();
 
 function withoutSecrets(url: string): string {
   try {

@@ -109,7 +109,9 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     // What its memories are retrieved for: each message it is shown; in a meeting, its agenda (the speeches join it as they are made: hold-meetings.ts).
     const agenda = call.reason === 'meeting' ? due?.meetings.find((meeting) => meeting.attendees.includes(call.agent))?.agenda : undefined;
     const texts = agenda !== undefined ? [agenda] : recallTexts(org, call.agent, read.inbox, undefined);
-    const prepare = (embedded?: EmbeddedRecall): PreparedCall => prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, read, focus: texts, ...(input.memory ? { memory: input.memory } : {}), ...(embedded ? { embedded } : {}) });
+    // An agent whose folder the change feed says is unchanged has no notes folder to look for when it had none (readMemory).
+    const unchanged = input.changed !== undefined && !input.changed.has(call.agent);
+    const prepare = (embedded?: EmbeddedRecall): PreparedCall => prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, read, focus: texts, unchanged, ...(input.memory ? { memory: input.memory } : {}), ...(embedded ? { embedded } : {}) });
     // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
     const neededFor = (preparedCall: PreparedCall): number => {
       const entry = org.models[preparedCall.modelKey];

@@ -63,6 +63,8 @@ export interface TurnResult {
   state?: EngineState;
   /** What the turn changes in the outbox hints, with `state`: the engine applies it once the state is saved. */
   hintChanges?: HintChanges;
+  /** The message files each agent wrote into its own outbox, with `state`: no hand edits, for the change feed once the state is saved. */
+  written?: ReadonlyMap<string, readonly string[]>;
   stats: TurnStats;
 }
 
@@ -370,6 +372,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const hintChanges = hintChangesOfTurn(plan, outcomes);
   result.state = { ...(routing && routed ? routing.withRouting(committed, routed) : committed), takenBytes };
   result.hintChanges = routing && routed ? routing.routedHintChanges(hintChanges, routed) : hintChanges;
+  result.written = new Map(outcomes.flatMap((outcome) => (outcome.wrote && outcome.wrote.length > 0 ? [[outcome.agent, outcome.wrote] as const] : [])));
   stats.durationMs = performance.now() - started;
 }
 

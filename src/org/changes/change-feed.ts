@@ -21,7 +21,8 @@ export type ChangeMode = 'every-turn' | 'watching' | 'spread-scan';
  * What changed in an org's agent folders since the last turn, learnt from the writers and the
  * operating system rather than by visiting every agent. Three sources, one answer:
  * - lemming's own writers outside a turn append the agent to a log (change-log.ts); the turn's own
- *   writes are the engine's (its outbox hints), and an outbox it must list again is `mark`ed;
+ *   writes are the engine's (its outbox hints), and an outbox it must list again is `mark`ed; the
+ *   notifications its own messages cause are told apart by their names (`wrote`);
  * - hand edits and dropped files: file-system notifications (folder-watch.ts) where they can serve;
  * - otherwise the spread scan (spread-scan.ts), so every agent is still looked at within
  *   `guaranteeTurns` turns.
@@ -35,6 +36,8 @@ export class ChangeFeed {
   private watchFailed = false;
   private first = true;
   private readonly marked = new Set<string>();
+  /** The message files lemming wrote into each outbox in the turn just committed: their notifications are no hand edits. */
+  private own = new Map<string, ReadonlySet<string>>();
   private current: ChangeMode = 'every-turn';
   /** The system's inotify watch limit, read once. */
   private readonly watchLimit = inotifyLimit('max_user_watches');
@@ -62,6 +65,14 @@ export class ChangeFeed {
     this.marked.add(agent);
   }
 
+  /**
+   * The files a committed turn wrote into an agent's outbox, under names the record of files taken in now holds: the
+   * notifications they cause mark no one at the next `take`, so a busy agent's turn costs the next no look at its folders.
+   */
+  wrote(agent: string, names: readonly string[]): void {
+    if (names.length > 0) this.own.set(agent, new Set(names));
+  }
+
   /** What changed since the last call, for an org whose agents are `names` (in name order). */
   take(names: readonly string[]): Changed {
     this.current = this.modeFor(names.length);
@@ -73,6 +84,9 @@ export class ChangeFeed {
     }
     const marked = [...this.marked];
     this.marked.clear();
+    // The last turn's own files, for this take only: a notification of one that comes later marks its agent, a look too many.
+    const own = this.own;
+    this.own = new Map();
     // An org looked at whole every turn does not read the log: what it names is looked at anyway.
     if (this.current === 'every-turn') return { all: true };
     const fromLog = this.log.take();
@@ -83,7 +97,7 @@ export class ChangeFeed {
     }
     const agents = new Set<string>([...fromLog, ...marked]);
     if (this.watch && this.current === 'watching') {
-      for (const name of this.watch.take()) agents.add(name);
+      for (const name of this.watch.take((agent, file) => own.get(agent)?.has(file) === true)) agents.add(name);
       if (this.watch.failed) {
         // The marks may be incomplete from here: every agent once, then the spread scan.
         this.stopWatching();

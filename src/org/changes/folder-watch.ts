@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 
 /**
  * The most agents watched by default: each costs two inotify watches (its folder, for its
@@ -17,17 +18,26 @@ export function canWatch(agents: number, limit: number | undefined): boolean {
   return process.platform === 'linux' && agents <= WATCH_AGENTS_MAX && limit !== undefined && 2 * agents + 1 <= limit / 2;
 }
 
+/** Names of outbox entries kept for one agent between two takes; past this, its outbox counts as changed whatever the names. */
+const NAMES_KEPT = 64;
+
 /**
  * File-system notifications for an org's agents: `agents/` (folders made, removed, renamed),
  * each `agents/<name>/` (its resume written) and each `agents/<name>/outbox/` (a file dropped
  * in). Each event marks its agent as changed; the engine takes the marks at its next turn.
- * Watches are unreferenced, so they never keep a process alive, and a watch that fails (the
- * inotify limit reached, a folder gone) makes the whole watch `failed`: the engine then goes
- * back to looking at every agent within the spread scan's turns.
+ * An outbox's events keep the names they came with, so the engine's own messages (which it
+ * names to `take`) mark nobody, and those of a name that is never mail (a temporary's dot
+ * name, a `.txt`) are not kept at all. Watches are unreferenced, so they never keep a process alive, and a
+ * watch that fails (the inotify limit reached, a folder gone) makes the whole watch `failed`:
+ * the engine then goes back to looking at every agent within the spread scan's turns.
  */
 export class FolderWatch {
   private readonly watchers = new Map<string, FSWatcher>();
-  private readonly changed = new Set<string>();
+  /**
+   * By agent: the outbox entry its events named (one name, as a message written is; a set once
+   * there are more), or true for any other change (its folder, an event without a name, too many names).
+   */
+  private readonly changed = new Map<string, string | Set<string> | true>();
   private broken = false;
   private root?: FSWatcher;
 
@@ -38,7 +48,7 @@ export class FolderWatch {
     const root = this.open(this.agentsDirectory, (file) => {
       // A folder made, removed or renamed: its agent is looked at, and watched afresh.
       if (file) {
-        this.changed.add(file);
+        this.changed.set(file, true);
         this.watchAgent(file);
       }
     });
@@ -53,9 +63,25 @@ export class FolderWatch {
     return this.broken;
   }
 
-  /** The agents marked since the last call. */
-  take(): Set<string> {
-    const taken = new Set(this.changed);
+  /**
+   * The agents marked since the last call. `own` says which outbox entries lemming wrote itself
+   * (its messages of the last turn, under names it records as taken): an agent whose events named
+   * only those is not marked, since no file it has not taken in was added.
+   */
+  take(own?: (agent: string, name: string) => boolean): Set<string> {
+    const taken = new Set<string>();
+    for (const [agent, names] of this.changed) {
+      if (names === true || !own) taken.add(agent);
+      else if (typeof names === 'string') {
+        if (!own(agent, names)) taken.add(agent);
+      } else {
+        for (const name of names) {
+          if (own(agent, name)) continue;
+          taken.add(agent);
+          break;
+        }
+      }
+    }
     this.changed.clear();
     return taken;
   }
@@ -72,6 +98,19 @@ export class FolderWatch {
     return false;
   }
 
+  /** An entry of an agent's outbox named by an event: kept by name, for `take` to tell lemming's own writes from the rest. */
+  private outboxEntry(agent: string, file: string | undefined): void {
+    // A name a scan never takes (a temporary's, whose rename to a message's name is an event of that name too) changes no mail.
+    if (file !== undefined && !isMessageFileName(file)) return;
+    const names = this.changed.get(agent);
+    if (names === true || names === file) return;
+    if (file === undefined) this.changed.set(agent, true);
+    else if (names === undefined) this.changed.set(agent, file);
+    else if (typeof names === 'string') this.changed.set(agent, new Set([names, file]));
+    else if (names.size >= NAMES_KEPT) this.changed.set(agent, true);
+    else names.add(file);
+  }
+
   /** Watch one agent's folder and outbox (again, when they were replaced). An agent folder that is gone is no failure. */
   private watchAgent(name: string): boolean {
     if (this.broken) return false;
@@ -79,11 +118,14 @@ export class FolderWatch {
     for (const path of [folder, `${folder}/outbox`]) {
       this.watchers.get(path)?.close();
       this.watchers.delete(path);
-      const watcher = this.open(path, (file) => {
-        this.changed.add(name);
-        // Its outbox made or replaced: watch the new folder.
-        if (path === folder && file === 'outbox') this.watchAgent(name);
-      });
+      const watcher =
+        path === folder
+          ? this.open(path, (file) => {
+              this.changed.set(name, true);
+              // Its outbox made or replaced: watch the new folder.
+              if (file === 'outbox') this.watchAgent(name);
+            })
+          : this.open(path, (file) => this.outboxEntry(name, file));
       if (watcher === 'missing') continue;
       if (!watcher) return false;
       this.watchers.set(path, watcher);
