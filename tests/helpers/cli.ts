@@ -47,7 +47,8 @@ function needsProcess(env: Record<string, string>): boolean {
  * Variables read once, as lemming's modules load, that harm nothing when set
  * (LEMMING_RECORD_PIECE_BYTES, storage/record-pieces.ts): a thread's modules are its own, so a
  * command given one runs in a thread started with it, not in one whose modules read another value.
- * The crash tests across the records' pieces run their resumed runs so (a run of the binary each).
+ * So the crash tests across the records' pieces resume each killed run in a thread, where each
+ * resumed run was a new Node process that loaded lemming again.
  */
 const LOAD_VARIABLES = ['LEMMING_RECORD_PIECE_BYTES'];
 
