@@ -37,10 +37,29 @@ export interface CliResult {
  * Variables read when the process starts, whose faults kill or stop the process: a command given
  * one runs as the binary, whatever helper ran it.
  */
-const PROCESS_VARIABLES = ['LEMMING_CRASH_AT', 'LEMMING_STORAGE_FAULT', 'LEMMING_RECORD_PIECE_BYTES'];
+const PROCESS_VARIABLES = ['LEMMING_CRASH_AT', 'LEMMING_STORAGE_FAULT'];
 
 function needsProcess(env: Record<string, string>): boolean {
   return PROCESS_VARIABLES.some((name) => env[name] !== undefined);
+}
+
+/**
+ * Variables read once, as lemming's modules load, that harm nothing when set
+ * (LEMMING_RECORD_PIECE_BYTES, storage/record-pieces.ts): a thread's modules are its own, so a
+ * command given one runs in a thread started with it, not in one whose modules read another value.
+ * So the crash tests across the records' pieces resume each killed run in a thread, where each
+ * resumed run was a new Node process that loaded lemming again.
+ */
+const LOAD_VARIABLES = ['LEMMING_RECORD_PIECE_BYTES'];
+
+/** The load variables a command runs with (the test's process's, then its own): which threads may run it. */
+function loadSettings(env: Record<string, string>): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const name of LOAD_VARIABLES) {
+    const value = env[name] ?? process.env[name];
+    if (value !== undefined) settings[name] = value;
+  }
+  return settings;
 }
 
 /** The environment a command gets: the test's, without colour, and the test's own variables. */
@@ -48,20 +67,31 @@ function commandEnv(env: Record<string, string>): Record<string, string | undefi
   return { ...process.env, NO_COLOR: '1', ...env };
 }
 
-/** Threads that run commands, each one at a time; a thread kept for the next command once its command ended. */
-const idle: Worker[] = [];
+/** A thread kept for the next command once its command ended, with the load variables its modules read (as JSON). */
+interface IdleThread {
+  thread: Worker;
+  settings: string;
+}
+
+/** Threads that run commands, each one at a time, kept waiting, oldest first. */
+const idle: IdleThread[] = [];
 /** Threads kept waiting: enough for a test's commands run at once, few enough for a worker process that runs many files. */
 const MAX_IDLE = 2;
+/** The load variables each thread was started with (as JSON). */
+const threadSettings = new WeakMap<Worker, string>();
 
-function commandThread(): Worker {
-  const kept = idle.pop();
-  if (kept) return kept;
-  const thread = new Worker(new URL('./cli-thread.mjs', import.meta.url), { workerData: { program: PROGRAM }, execArgv: [] });
+function commandThread(env: Record<string, string>): Worker {
+  const settings = loadSettings(env);
+  const key = JSON.stringify(settings);
+  const at = idle.findLastIndex((kept) => kept.settings === key);
+  if (at >= 0) return idle.splice(at, 1)[0]!.thread;
+  const thread = new Worker(new URL('./cli-thread.mjs', import.meta.url), { workerData: { program: PROGRAM }, execArgv: [], env: { ...process.env, ...settings } });
   // A thread waiting for its next command does not keep the test's process alive.
   thread.unref();
+  threadSettings.set(thread, key);
   thread.once('exit', () => {
-    const at = idle.indexOf(thread);
-    if (at >= 0) idle.splice(at, 1);
+    const index = idle.findIndex((kept) => kept.thread === thread);
+    if (index >= 0) idle.splice(index, 1);
   });
   return thread;
 }
@@ -81,7 +111,7 @@ function request(root: string, args: string[], env: Record<string, string>, inpu
 /** Run `lemming` to completion in this process, blocking it as spawnSync would (a model server the command calls must be elsewhere: use lemmingAsync). */
 export function lemming(root: string, args: string[], env: Record<string, string> = {}, input?: string): CliResult {
   if (needsProcess(env)) return lemmingProcess(root, args, env, input);
-  const thread = commandThread();
+  const thread = commandThread(env);
   const { port1, port2 } = new MessageChannel();
   const flag = new SharedArrayBuffer(4);
   thread.postMessage(request(root, args, env, input, port2, flag), [port2]);
@@ -99,7 +129,7 @@ export function lemming(root: string, args: string[], env: Record<string, string
 /** Run `lemming` in this process without blocking it, so a server in the test (a wire-format model) can answer it, and several runs can go at once. */
 export function lemmingAsync(root: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   if (needsProcess(env)) return lemmingProcessAsync(root, args, env, input);
-  const thread = commandThread();
+  const thread = commandThread(env);
   const { port1, port2 } = new MessageChannel();
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
@@ -130,8 +160,9 @@ export function lemmingAsync(root: string, args: string[], env: Record<string, s
 /** A thread whose command ended by itself waits for the next; one that ended with its command (process.exit) is gone. */
 function keepIfAlive(thread: Worker, answer: ThreadAnswer): void {
   if (answer.threadEnds || thread.threadId === -1) return;
-  if (idle.length < MAX_IDLE) idle.push(thread);
-  else void thread.terminate();
+  idle.push({ thread, settings: threadSettings.get(thread) ?? '{}' });
+  // The oldest goes: a file's commands given other load variables do not keep the next file's threads out.
+  if (idle.length > MAX_IDLE) void idle.shift()!.thread.terminate();
 }
 
 /** Run the built `lemming` binary to completion, as a process: for what only a process shows (its exit code, its start, its output as a process). */
