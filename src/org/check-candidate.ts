@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { editedReadAhead, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFileAndStat, type EditedRead } from '../editable/edited-file.js';
-import { FolderReads } from '../storage/look-ahead.js';
+import { FolderReads } from '../storage/folder-reads.js';
 import { folderProblems } from './agent-folder-listing.js';
 import type { Problem } from '../errors.js';
 import { assembleOrg } from './assemble-org.js';

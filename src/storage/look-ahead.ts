@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import { constants, statSync } from 'node:fs';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../heap-settings.js';
-import { liesAsWritten, realRootPrefix } from './inside-root.js';
+import { realRootPrefix } from './inside-root.js';
+import { listedFolders } from './listed-folders.js';
 
 /**
  * Lists shorter than this are done by the loop alone: the thread's start (some 25 ms, once a
@@ -48,7 +48,7 @@ const FAILED = 7;
 const TEXT = 8;
 
 /** How long the loop waits on the path the thread is doing before it does the path itself. */
-const STALL_MS = 2_000;
+export const STALL_MS = 2_000;
 /** Numbers a path has in the shared numbers: mtime and size (a `stat`); and where its bytes are (a read). */
 const STAT_NUMBERS = 2;
 const READ_NUMBERS = 4;
@@ -91,18 +91,6 @@ export function plainText(isUtf8: (bytes: Uint8Array) => boolean, bytes: Uint8Ar
   const first = bytes[0];
   if (first === 0xef || first === 0xfe || first === 0xff) return false;
   return bytes.indexOf(0) < 0 && isUtf8(bytes);
-}
-
-/**
- * The folders of `folder` a loop goes through, sorted: each entry that is a folder itself (a link to
- * one is not: its type is the link's) and not hidden (a name starting with a dot). The one rule of
- * it, for the loop (the org's `agents/`, settled-org-cache.ts) and for the thread that lists for it
- * (FolderReads). Throws as `readdirSync` does. Run in the thread from its source text: it uses only its arguments.
- */
-export function listedFolders(files: Pick<typeof import('node:fs'), 'readdirSync'>, folder: string): string[] {
-  const names: string[] = [];
-  for (const entry of files.readdirSync(folder, { withFileTypes: true })) if (entry.isDirectory() && !entry.name.startsWith('.')) names.push(entry.name);
-  return names.sort();
 }
 
 /**
@@ -234,7 +222,7 @@ let thread: Worker | undefined;
 let lost = false;
 
 /** The one thread of a process that looks ahead, started at its first long list and kept (it holds no process open). */
-function lookAheadThread(): Worker | undefined {
+export function lookAheadThread(): Worker | undefined {
   if (thread || lost) return thread;
   try {
     // A small heap of its own: a list is one string and the numbers it writes are shared, so all it makes is garbage at once
@@ -265,7 +253,7 @@ function lookAheadThread(): Worker | undefined {
  * beyond the one path it may be doing: a slot not yet claimed is the loop's own, so a thread that
  * starts late, stalls or stops costs nothing but its start.
  */
-class SharedList {
+export class SharedList {
   readonly kinds?: Int32Array;
   readonly numbers?: Float64Array;
 
@@ -424,112 +412,10 @@ export class ReadAhead {
 }
 
 /** How the thread opens a file: without waiting on a pipe. */
-const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+export const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /** Where the thread puts what it reads: grown as needed, up to READ_AHEAD_BYTES. */
-function growableBytes(): SharedArrayBuffer {
+export function growableBytes(): SharedArrayBuffer {
   const Growable = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => SharedArrayBuffer;
   return new Growable(1024 * 1024, { maxByteLength: READ_AHEAD_BYTES });
-}
-
-/**
- * The folders of a folder (listedFolders) and a file read from each (an org's `agents/` and each
- * agent's resume), on two cores from the start: past LOOK_AHEAD_FROM folders (as the folder's link
- * count tells, one `stat`) the thread lists the folder and reads each file in the listing's order,
- * while the loop does what it has to before it needs the names (a cold `status` at 100,000 agents:
- * loading the parsers, reading org.yaml and the chart). Otherwise the loop lists the folder itself,
- * and the reads are a ReadAhead of its own listing.
- *
- * The thread opens each file with O_NOFOLLOW, and asks nothing of where it lies, when the folder lies
- * where its path says below the org's real root (no link on the way): each name it reads in is one
- * its own listing found to be a folder, not a link, so a file it opens lies in the org unless it is
- * a link itself, which fails to open (ELOOP) and is left to the loop, whose gate follows and judges
- * it (storage/inside-root.ts). Past a link on the way, it asks each file's descriptor, as ReadAhead does.
- */
-export class FolderReads {
-  private listing?: { names: string[] | undefined; reads: ReadAhead };
-  private readonly asked?: { control: Int32Array; port: MessagePort; bytes: SharedArrayBuffer };
-
-  private constructor(
-    private readonly folder: string,
-    private readonly suffix: string,
-    private readonly maxBytes: number,
-    private readonly within: string | undefined,
-  ) {
-    const worker = folderCountAtLeast(folder, LOOK_AHEAD_FROM) ? lookAheadThread() : undefined;
-    if (!worker) return;
-    const prefix = within === undefined ? undefined : realRootPrefix(within);
-    const asWritten = within !== undefined && liesAsWritten(within, folder);
-    const control = new Int32Array(new SharedArrayBuffer(8));
-    const { port1, port2 } = new MessageChannel();
-    const bytes = growableBytes();
-    const flags = asWritten ? READ_FLAGS | constants.O_NOFOLLOW : READ_FLAGS;
-    const where = asWritten || prefix === undefined ? {} : { within: prefix };
-    worker.postMessage({ folder, prefix: `${folder}/`, suffix, control: control.buffer, reply: port2, bytes, maxBytes, flags, ...where }, [port2]);
-    this.asked = { control, port: port1, bytes };
-  }
-
-  /** `folder`'s folders and `suffix` read in each, of at most `maxBytes`; with `within` (an org's root), nothing outside it read. Call `done` when the loop is over. */
-  static of(folder: string, suffix: string, maxBytes: number, within?: string): FolderReads {
-    return new FolderReads(folder, suffix, maxBytes, within);
-  }
-
-  /** The folder's folders as listedFolders gives them (sorted), or undefined when it cannot be listed. Waits for the thread's listing, at most STALL_MS. */
-  names(): readonly string[] | undefined {
-    return this.listed().names;
-  }
-
-  /** The file of the folder at `index` of names(), as ReadAhead.get gives it. Indexes in order. */
-  get(index: number): ReadAheadFile | 'missing' | undefined {
-    return this.listed().reads.get(index);
-  }
-
-  done(): void {
-    if (this.listing) this.listing.reads.done();
-    // A listing not taken yet: the thread stops once it has made it.
-    else if (this.asked) Atomics.store(this.asked.control, 1, 1);
-  }
-
-  private listed(): { names: string[] | undefined; reads: ReadAhead } {
-    return (this.listing ??= this.fromThread() ?? this.ownListing());
-  }
-
-  /** The thread's listing, once it has made it; undefined when it has not within STALL_MS (it is told to stop). */
-  private fromThread(): { names: string[] | undefined; reads: ReadAhead } | undefined {
-    if (!this.asked) return undefined;
-    const { control, port, bytes } = this.asked;
-    const deadline = Date.now() + STALL_MS;
-    while (Atomics.load(control, 0) === 0 && Date.now() < deadline) Atomics.wait(control, 0, 0, 10);
-    const message = Atomics.load(control, 0) === 0 ? undefined : (receiveMessageOnPort(port)?.message as { failed: true } | { names: string; kinds: SharedArrayBuffer; numbers: SharedArrayBuffer } | undefined);
-    port.close();
-    if (!message) {
-      Atomics.store(control, 1, 1);
-      return undefined;
-    }
-    if ('failed' in message) return { names: undefined, reads: ReadAhead.of({ prefix: '', names: [], suffix: '' }, this.maxBytes) };
-    const names = message.names === '' ? [] : message.names.split('\0');
-    const paths = { prefix: `${this.folder}/`, names, suffix: this.suffix };
-    return { names, reads: ReadAhead.adopt(SharedList.adopt(paths, message), bytes) };
-  }
-
-  /** The loop's own listing, and a ReadAhead of it. */
-  private ownListing(): { names: string[] | undefined; reads: ReadAhead } {
-    let names: string[] | undefined;
-    try {
-      names = listedFolders(fs, this.folder);
-    } catch {
-      names = undefined;
-    }
-    return { names, reads: ReadAhead.of({ prefix: `${this.folder}/`, names: names ?? [], suffix: this.suffix }, this.maxBytes, this.within) };
-  }
-}
-
-/** Whether `folder` holds at least `count` folders, as its link count tells (two plus one a folder, on the file systems that keep it so); false when it cannot tell. */
-function folderCountAtLeast(folder: string, count: number): boolean {
-  try {
-    const stat = statSync(folder, { throwIfNoEntry: false });
-    return stat !== undefined && stat.isDirectory() && stat.nlink - 2 >= count;
-  } catch {
-    return false;
-  }
 }
