@@ -5,6 +5,13 @@ import { liesAsWritten, realRootPrefix } from './inside-root.js';
 import { listedFolders } from './listed-folders.js';
 import { growableBytes, LOOK_AHEAD_FROM, lookAheadThread, READ_FLAGS, ReadAhead, SharedList, STALL_MS, type ReadAheadFile } from './look-ahead.js';
 
+/** What the thread says of a listing (look-ahead.ts, its program): that the folder could not be listed, or its names joined by NULs and the slots it shares. */
+type Listing = { failed: true } | { names: string; kinds: SharedArrayBuffer; numbers: SharedArrayBuffer };
+
+/** The listing's state, `control[0]`: asked; made (the thread's message is there); given up by the loop. */
+const PENDING = 0;
+const GIVEN_UP = 2;
+
 /**
  * The folders of a folder (listedFolders) and a file read from each (an org's `agents/` and each
  * agent's resume), on two cores from the start: past LOOK_AHEAD_FROM folders (as the folder's link
@@ -18,6 +25,9 @@ import { growableBytes, LOOK_AHEAD_FROM, lookAheadThread, READ_FLAGS, ReadAhead,
  * its own listing found to be a folder, not a link, so a file it opens lies in the org unless it is
  * a link itself, which fails to open (ELOOP) and is left to the loop, whose gate follows and judges
  * it (storage/inside-root.ts). Past a link on the way, it asks each file's descriptor, as ReadAhead does.
+ * (`suffix` is one name, `/resume.md`: O_NOFOLLOW guards the last part of a path only. What the
+ * listing saw is what the thread trusts: a folder swapped for a link between its listing and its
+ * read, in the same second, is not seen by the thread as the descriptor's path would see it.)
  */
 export class FolderReads {
   private listing?: { names: string[] | undefined; reads: ReadAhead };
@@ -33,7 +43,7 @@ export class FolderReads {
     if (!worker) return;
     const prefix = within === undefined ? undefined : realRootPrefix(within);
     const asWritten = within !== undefined && liesAsWritten(within, folder);
-    const control = new Int32Array(new SharedArrayBuffer(8));
+    const control = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
     const bytes = growableBytes();
     const flags = asWritten ? READ_FLAGS | constants.O_NOFOLLOW : READ_FLAGS;
@@ -58,27 +68,32 @@ export class FolderReads {
   }
 
   done(): void {
-    if (this.listing) this.listing.reads.done();
-    // A listing not taken yet: the thread stops once it has made it.
-    else if (this.asked) Atomics.store(this.asked.control, 1, 1);
+    if (this.listing) return this.listing.reads.done();
+    if (!this.asked) return;
+    // A listing not taken: given up before the thread made it (it stops once it has), or taken now to stop its reads.
+    const { control, port } = this.asked;
+    if (Atomics.compareExchange(control, 0, PENDING, GIVEN_UP) !== PENDING) {
+      const message = receiveMessageOnPort(port)?.message as Listing | undefined;
+      if (message && 'kinds' in message) Atomics.store(new Int32Array(message.kinds), 0, 1);
+    }
+    port.close();
   }
 
   private listed(): { names: string[] | undefined; reads: ReadAhead } {
     return (this.listing ??= this.fromThread() ?? this.ownListing());
   }
 
-  /** The thread's listing, once it has made it; undefined when it has not within STALL_MS (it is told to stop). */
+  /** The thread's listing, once it has made it; undefined when it has not within STALL_MS (it is given up, and the thread stops once it has listed). */
   private fromThread(): { names: string[] | undefined; reads: ReadAhead } | undefined {
     if (!this.asked) return undefined;
     const { control, port, bytes } = this.asked;
     const deadline = Date.now() + STALL_MS;
-    while (Atomics.load(control, 0) === 0 && Date.now() < deadline) Atomics.wait(control, 0, 0, 10);
-    const message = Atomics.load(control, 0) === 0 ? undefined : (receiveMessageOnPort(port)?.message as { failed: true } | { names: string; kinds: SharedArrayBuffer; numbers: SharedArrayBuffer } | undefined);
+    while (Atomics.load(control, 0) === PENDING && Date.now() < deadline) Atomics.wait(control, 0, PENDING, 10);
+    // Given up or listed, whichever side says so first.
+    const listed = Atomics.compareExchange(control, 0, PENDING, GIVEN_UP) !== PENDING;
+    const message = listed ? (receiveMessageOnPort(port)?.message as Listing | undefined) : undefined;
     port.close();
-    if (!message) {
-      Atomics.store(control, 1, 1);
-      return undefined;
-    }
+    if (!message) return undefined;
     if ('failed' in message) return { names: undefined, reads: ReadAhead.of({ prefix: '', names: [], suffix: '' }, this.maxBytes) };
     const names = message.names === '' ? [] : message.names.split('\0');
     const paths = { prefix: `${this.folder}/`, names, suffix: this.suffix };

@@ -191,10 +191,10 @@ parentPort.on('message', (message) => {
     kinds = new SharedArrayBuffer(4 * (count + 1));
     numbers = new SharedArrayBuffer(8 * 4 * count);
     message.reply.postMessage(listed === undefined ? { failed: true } : { names, kinds, numbers });
-    message.reply.close();
-    Atomics.store(control, 0, 1);
+    // Made (1), unless the loop gave it up first (2): then no file is read for it.
+    if (Atomics.compareExchange(control, 0, 0, 1) !== 0) return;
     Atomics.notify(control, 0);
-    if (listed === undefined || Atomics.load(control, 1) !== 0) return;
+    if (listed === undefined) return;
   }
   if (bytes) {
     let start = 0;

@@ -275,6 +275,23 @@ describe('a folder listed and read on a second core from the start (FolderReads)
     expect(fromThread).toBeGreaterThan(0);
   });
 
+  test('given up before its listing is taken, the thread stops: the next list has its help', async () => {
+    const { root, folder } = agentsFolder();
+    FolderReads.of(folder, '/resume.md', 4_096, root).done();
+    const list = mixedPaths();
+    const fromThread = await untilTheThreadTakesPart(async (wait) => {
+      const ahead = ReadAhead.of(list, 4_096);
+      await sleep(wait);
+      let taken = 0;
+      list.paths.forEach((_, index) => {
+        if (ahead.get(index) !== undefined) taken += 1;
+      });
+      ahead.done();
+      return taken;
+    });
+    expect(fromThread).toBeGreaterThan(0);
+  });
+
   test('a folder that cannot be listed has no names, as listedFolders throws for it', () => {
     const root = tempDir('lemming-folder-reads-none-');
     const reads = FolderReads.of(join(root, 'agents'), '/resume.md', 4_096, root);
