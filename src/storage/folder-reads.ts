@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import { constants, statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { liesAsWritten, realRootPrefix } from './inside-root.js';
-import { listedFolders } from './listed-folders.js';
-import { growableBytes, LOOK_AHEAD_FROM, lookAheadThread, READ_FLAGS, ReadAhead, SharedList, STALL_MS, type ReadAheadFile } from './look-ahead.js';
+import { growableBytes, listedFolders, LOOK_AHEAD_FROM, lookAheadThread, READ_FLAGS, ReadAhead, SharedList, STALL_MS, type ReadAheadFile } from './look-ahead.js';
 
 /** What the thread says of a listing (look-ahead.ts, its program): that the folder could not be listed, or its names joined by NULs and the slots it shares. */
 type Listing = { failed: true } | { names: string; kinds: SharedArrayBuffer; numbers: SharedArrayBuffer };

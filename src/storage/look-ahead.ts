@@ -2,7 +2,6 @@ import { constants, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../heap-settings.js';
 import { realRootPrefix } from './inside-root.js';
-import { listedFolders } from './listed-folders.js';
 
 /**
  * Lists shorter than this are done by the loop alone: the thread's start (some 25 ms, once a
@@ -91,6 +90,18 @@ export function plainText(isUtf8: (bytes: Uint8Array) => boolean, bytes: Uint8Ar
   const first = bytes[0];
   if (first === 0xef || first === 0xfe || first === 0xff) return false;
   return bytes.indexOf(0) < 0 && isUtf8(bytes);
+}
+
+/**
+ * The folders of `folder` a loop goes through, sorted: each entry that is a folder itself (a link to
+ * one is not: its type is the link's) and not hidden (a name starting with a dot). The one rule of
+ * it, for the loop (the org's `agents/`, settled-org-cache.ts) and for the thread that lists for it
+ * (FolderReads). Throws as `readdirSync` does. Run in the thread from its source text: it uses only its arguments.
+ */
+export function listedFolders(files: Pick<typeof import('node:fs'), 'readdirSync'>, folder: string): string[] {
+  const names: string[] = [];
+  for (const entry of files.readdirSync(folder, { withFileTypes: true })) if (entry.isDirectory() && !entry.name.startsWith('.')) names.push(entry.name);
+  return names.sort();
 }
 
 /**
