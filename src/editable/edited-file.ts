@@ -116,7 +116,8 @@ export function readEditedFileAndStat(path: string, file: string, maxBytes: numb
 export function editedReadAhead(got: ReadAheadFile | 'missing' | undefined, file: string): EditedRead | undefined {
   if (got === undefined) return undefined;
   if (got === 'missing') return { read: { missing: true } };
-  return { read: decodeEditedText(got.bytes, file), stat: got };
+  // Bytes the thread found to be plain text are taken as decodeEditedText would take them: as they are.
+  return { read: 'text' in got ? { text: got.text } : decodeEditedText(got.bytes, file), stat: got };
 }
 
 /** Bytes of an editable file as text, or the problem that keeps them from being text. Pure. */

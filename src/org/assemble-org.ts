@@ -57,7 +57,11 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isList(other)));
   const missing = new Set<string>();
   const names = Object.keys(chart.agents);
-  for (const name of names) {
+  // Each entry looked up once, for both loops: at 100,000 names, a look-up in the record is much of each loop.
+  const entries: Array<ChartFile['agents'][string] | undefined> = new Array(names.length);
+  for (let at = 0; at < names.length; at += 1) {
+    const name = names[at] as string;
+    entries[at] = chart.agents[name];
     const invalid = nameProblem('agent', name);
     if (invalid !== undefined) chartProblem(['agents', name], invalid);
     else if (!exists(name)) {
@@ -66,9 +70,10 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   }
   // Plain loops, no closure or entry array per agent: at 10,000 agents this runs in code a fresh
   // process (`lemming status`) has not optimised yet.
-  for (const name of names) {
+  for (let at = 0; at < names.length; at += 1) {
+    const name = names[at] as string;
     if (!exists(name)) continue;
-    const entry = chart.agents[name];
+    const entry = entries[at];
     if (!entry) continue;
     if (entry.reports_to !== null && !(isValidAgentName(entry.reports_to) && exists(entry.reports_to))) {
       missing.add(entry.reports_to);
@@ -104,9 +109,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   const embeddingLine = orgEmbeddingProblem ? parts.orgLineOf?.(['memory', 'embeddings', 'model']) : undefined;
   if (orgEmbeddingProblem) problems.push({ file: 'org/org.yaml', field: 'memory.embeddings.model', ...(embeddingLine === undefined ? {} : { line: embeddingLine }), message: orgEmbeddingProblem, severity: 'error' });
   const context: AgentContext = { registry, models: orgFile.models, mcpServers, orgMemory: orgFile.memory, checkModels: parts.checkModels !== false, ...(commandChecks ? { commandTools } : {}) };
-  for (const name of [...resumes.keys()].sort()) {
-    const resume = resumes.get(name);
-    if (!resume) continue;
+  for (const [name, resume] of inNameOrder(resumes)) {
     const entry = chart.agents[name];
     const placement = { reportsTo: entry?.reports_to && !missing.has(entry.reports_to) ? entry.reports_to : null, sendTo: audience(entry?.send_to ?? []), readFrom: audience(entry?.read_from ?? []) };
     agents.set(name, assembleAgent(name, resume, placement, context, problems, !entry && parts.chartUsable !== false));
@@ -148,6 +151,16 @@ function needsCommandChecks(commandTools: Readonly<Record<string, CommandToolCon
   return false;
 }
 
+
+/** The resumes in name order: as they are when they are so already (a load reads them so), with no list of names sorted and looked up again. */
+function inNameOrder(resumes: ReadonlyMap<string, ParsedResume>): Iterable<[string, ParsedResume]> {
+  let last: string | undefined;
+  for (const name of resumes.keys()) {
+    if (last !== undefined && !(last < name)) return [...resumes.keys()].sort().map((sorted) => [sorted, resumes.get(sorted) as ParsedResume]);
+    last = name;
+  }
+  return resumes;
+}
 
 function audience(names: string[]): Audience {
   return names.includes('*') ? '*' : new Set(names);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { editedReadAhead, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFileAndStat, type EditedRead } from '../editable/edited-file.js';
-import { ReadAhead } from '../storage/look-ahead.js';
+import { FolderReads } from '../storage/folder-reads.js';
 import { folderProblems } from './agent-folder-listing.js';
 import type { Problem } from '../errors.js';
 import { assembleOrg } from './assemble-org.js';
@@ -9,7 +9,7 @@ import type { Org } from './org.js';
 import { PARSE_CACHE_FILE, ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type ChartFile, type Parsed, type ParsedResume } from './parse-files.js';
 import type { OrgFile } from './schema.js';
-import { agentFolders } from './settled-org-cache.js';
+import { agentFoldersOf } from './settled-org-cache.js';
 
 /**
  * The org's files as a change would leave them: by path relative to the root, the new text of a
@@ -44,7 +44,8 @@ export function candidateOrg(root: string, changes: FileChanges): { org?: Org; p
 /**
  * The org its files make, with `changes` over them: each file through the one gate of editable files
  * and its own parser (an unchanged file's value from the parse cache when its text is the same), the
- * resumes read on two cores past a few thousand (storage/look-ahead.ts), then assembleOrg. Every
+ * listing of `agents/` and the resumes read on two cores past a few thousand (storage/look-ahead.ts,
+ * FolderReads), then assembleOrg. Every
  * problem, errors and warnings, in the order the whole load (load-org.ts) finds them: org.yaml, the
  * chart, the listing of `agents/`, the resumes, then the checks across files. The org is absent when
  * org.yaml or the chart does not parse, or the files disagree.
@@ -75,30 +76,36 @@ export function orgOfFiles(root: string, changes: FileChanges): { org?: Org; pro
     return parsed;
   };
 
-  const folders = agentFolders(root);
-  const listed = folders?.names ?? [];
-  // The listing as it is (sorted) when no change adds or removes an agent: at 100,000 agents, no set of them made and sorted again.
+  // The changes' resumes: at 100,000 agents with none asked (a command that reads), no path looked up in an empty map.
   const changedNames = [...changes.keys()].flatMap((file) => RESUME_PATH.exec(file)?.[1] ?? []);
-  const sorted = changedNames.length === 0 ? listed : candidateNames(listed, changes);
-  // The resumes no change gives, read by the thread while org.yaml and the chart are parsed here.
-  const unchanged = changedNames.length === 0 ? listed : sorted.filter((name) => !changes.has(`agents/${name}/resume.md`));
-  const ahead = ReadAhead.of({ prefix: `${root}/agents/`, names: unchanged, suffix: '/resume.md' }, MAX_EDITED_MARKDOWN_BYTES, root);
+  // `agents/` listed and its resumes read by the thread past a few thousand folders, while org.yaml and the chart are parsed here.
+  const reads = FolderReads.of(`${root}/agents`, '/resume.md', MAX_EDITED_MARKDOWN_BYTES, root);
   const resumes = new Map<string, ParsedResume>();
   let orgFile: Parsed<OrgFile>;
   let chart: Parsed<ChartFile>;
   try {
     orgFile = parse<OrgFile>(ORG_FILE, parseOrgFile);
     chart = parse<ChartFile>(CHART_FILE, parseChartFile);
+    const listed = reads.names();
+    const folders = listed && agentFoldersOf(listed);
     problems.push(...folderProblems(folders));
-    let next = 0;
+    // The listing as it is (sorted) when no change adds or removes an agent: at 100,000 agents, no set of them made and sorted again.
+    const sorted = changedNames.length === 0 ? (folders?.names ?? []) : candidateNames(folders?.names ?? [], changes);
+    const all = listed ?? [];
+    // Where each name is in the thread's listing (every folder, the ignored ones too): both are sorted, so one walk.
+    let at = 0;
     for (const name of sorted) {
       const file = `agents/${name}/resume.md`;
-      const readAhead = unchanged[next] === name ? editedReadAhead(ahead.get(next++), file) : undefined;
+      let readAhead: EditedRead | undefined;
+      if (changedNames.length === 0 || !changes.has(file)) {
+        while (at < all.length && (all[at] as string) < name) at += 1;
+        if (all[at] === name) readAhead = editedReadAhead(reads.get(at++), file);
+      }
       const parsed = parse<ParsedResume>(file, parseResume, readAhead);
       if (parsed.value) resumes.set(name, parsed.value);
     }
   } finally {
-    ahead.done();
+    reads.done();
   }
   if (!orgFile.value || !chart.value) return { problems };
   const assembled = assembleOrg({ root, orgFile: orgFile.value, orgLineOf: orgFile.lineOf ?? (() => undefined), chart: chart.value, chartLineOf: chart.lineOf ?? (() => undefined), resumes });

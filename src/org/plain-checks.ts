@@ -104,19 +104,24 @@ export function checkPlainChart(value: Record<string, unknown>, owned = false): 
   const source = agents as Record<string, Record<string, unknown>>;
   // Its names taken once for both loops: at 100,000 names, each walk of the record collects them all again.
   const names = Object.keys(source);
-  for (const name of names) {
+  // Each entry looked up once, for both loops.
+  const entries: Array<Record<string, unknown>> = new Array(names.length);
+  for (let at = 0; at < names.length; at += 1) {
+    const name = names[at] as string;
     if (nameProblem('agent', name) !== undefined) return undefined;
     const fields = source[name];
     if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return undefined;
     for (const key in fields) if (!CHART_FIELDS.has(key)) return undefined;
     const reportsTo = fields.reports_to ?? null;
     if ((reportsTo !== null && typeof reportsTo !== 'string') || !isNameList(fields.send_to ?? []) || !isNameList(fields.read_from ?? [])) return undefined;
+    entries[at] = fields;
   }
   // The plain reader's record (no prototype, made for this check) is taken as it is, not copied (100,000
   // names); an entry with all three fields in the schema's order too, and any other made so in its place.
   const checked = owned && Object.getPrototypeOf(source) === null ? source : (Object.create(null) as Record<string, Record<string, unknown>>);
-  for (const name of names) {
-    const fields = source[name] as Record<string, unknown>;
+  for (let at = 0; at < names.length; at += 1) {
+    const name = names[at] as string;
+    const fields = entries[at] as Record<string, unknown>;
     checked[name] = inSchemaOrder(fields) ? fields : { reports_to: fields.reports_to ?? null, send_to: fields.send_to ?? [], read_from: fields.read_from ?? [] };
   }
   return { agents: checked as ChartFile['agents'] };

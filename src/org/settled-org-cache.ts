@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { listedFolders } from '../storage/look-ahead.js';
 import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import { CHART_FILE, isValidAgentName, ORG_FILE } from './names.js';
@@ -21,19 +22,21 @@ export function fileStamp(stat: { mtimeMs: number; size: number }): string {
 
 /** The folders under `agents/`: agents (valid names, sorted) and folders ignored for their names; undefined when there is no `agents/`. */
 export function agentFolders(root: string): { names: string[]; ignored: string[] } | undefined {
-  let entries;
+  let listed: string[];
   try {
-    entries = readdirSync(join(root, 'agents'), { withFileTypes: true });
+    listed = listedFolders({ readdirSync }, join(root, 'agents'));
   } catch {
     return undefined;
   }
+  return agentFoldersOf(listed);
+}
+
+/** The folders of a listing of `agents/` (listedFolders, sorted) as agentFolders gives them: agents and folders ignored for their names, each sorted. */
+export function agentFoldersOf(listed: readonly string[]): { names: string[]; ignored: string[] } {
   const names: string[] = [];
   const ignored: string[] = [];
-  for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-    (isValidAgentName(entry.name) ? names : ignored).push(entry.name);
-  }
-  return { names: names.sort(), ignored: ignored.sort() };
+  for (const name of listed) (isValidAgentName(name) ? names : ignored).push(name);
+  return { names, ignored };
 }
 
 /**

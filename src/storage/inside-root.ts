@@ -1,4 +1,5 @@
 import { readlinkSync, realpathSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { forgetAtNextCommand } from '../invocation.js';
 
 /*
@@ -71,6 +72,21 @@ export function whereOutside(root: string, path: string): string | undefined {
     return beneath(real, realRoot) ? undefined : real;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether `path`, a folder of the org, lies where its path says below the org's real root: every link
+ * on its way followed, it is the same place. A name listed in it as a folder (not a link), and a file
+ * in that which is not a link, then lie in the org with nothing more asked (storage/look-ahead.ts, FolderReads).
+ */
+export function liesAsWritten(root: string, path: string): boolean {
+  const realRoot = realRootOf(root);
+  if (realRoot === undefined) return false;
+  try {
+    return realpathSync(path) === join(realRoot, relative(root, path));
+  } catch {
+    return false;
   }
 }
 

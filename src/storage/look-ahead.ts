@@ -27,12 +27,11 @@ export interface PathList {
   suffix: string;
 }
 
-/** A file the thread read: what `fstat` said of it when opened, and its bytes (at most its size then). */
-export interface ReadAheadFile {
-  mtimeMs: number;
-  size: number;
-  bytes: Buffer;
-}
+/**
+ * A file the thread read: what `fstat` said of it when opened, and its bytes (at most its size then);
+ * or, when they are plain UTF-8 text (plainText), that text, decoded here with no copy of the bytes of its own.
+ */
+export type ReadAheadFile = { mtimeMs: number; size: number } & ({ bytes: Buffer } | { text: string });
 
 /** A path's slot: not claimed yet, being done by the thread, claimed by the loop, then what the thread found. */
 const UNCLAIMED = 0;
@@ -44,9 +43,11 @@ const FOLDER = 5;
 /** 6: anything else (a pipe, a device), neither a file nor a folder. */
 /** The thread could not answer as the loop would (an error other than ENOENT, a file it does not read): the loop does it itself, as it always did. */
 const FAILED = 7;
+/** A file read whole whose bytes are plain UTF-8 text (plainText). */
+const TEXT = 8;
 
 /** How long the loop waits on the path the thread is doing before it does the path itself. */
-const STALL_MS = 2_000;
+export const STALL_MS = 2_000;
 /** Numbers a path has in the shared numbers: mtime and size (a `stat`); and where its bytes are (a read). */
 const STAT_NUMBERS = 2;
 const READ_NUMBERS = 4;
@@ -80,6 +81,30 @@ function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: (
 }
 
 /**
+ * Whether a file's bytes are plain UTF-8 text: valid UTF-8 with no NUL and no byte order mark, bytes
+ * the one gate of editable files takes as they are (edited-file.ts, decodeEditedText: its text is
+ * the bytes decoded). Checked by the thread, so the loop that parses decodes them and nothing else.
+ * Run in the thread from its source text: it uses only its arguments.
+ */
+export function plainText(isUtf8: (bytes: Uint8Array) => boolean, bytes: Uint8Array): boolean {
+  const first = bytes[0];
+  if (first === 0xef || first === 0xfe || first === 0xff) return false;
+  return bytes.indexOf(0) < 0 && isUtf8(bytes);
+}
+
+/**
+ * The folders of `folder` a loop goes through, sorted: each entry that is a folder itself (a link to
+ * one is not: its type is the link's) and not hidden (a name starting with a dot). The one rule of
+ * it, for the loop (the org's `agents/`, settled-org-cache.ts) and for the thread that lists for it
+ * (FolderReads). Throws as `readdirSync` does. Run in the thread from its source text: it uses only its arguments.
+ */
+export function listedFolders(files: Pick<typeof import('node:fs'), 'readdirSync'>, folder: string): string[] {
+  const names: string[] = [];
+  for (const entry of files.readdirSync(folder, { withFileTypes: true })) if (entry.isDirectory() && !entry.name.startsWith('.')) names.push(entry.name);
+  return names.sort();
+}
+
+/**
  * Read regular files from the first one forward, ahead of the loop, which parses what it is given
  * and so falls behind: each slot claimed first, and one the loop claimed first skipped. Each file
  * is opened without following into a pipe's wait (O_NONBLOCK), `fstat`ed, and read whole into
@@ -87,7 +112,9 @@ function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: (
  * where its bytes are go into `numbers`. Nothing there is MISSING; anything else (a folder, a
  * pipe, too large, an error) is FAILED, for the loop to read itself and say why as it always did.
  * So is a file whose descriptor names a place outside `within` (the org's real root and a slash,
- * when given): a link on its way led out of the org, which the loop refuses (storage/inside-root.ts).
+ * when given): a link on its way led out of the org, which the loop refuses (storage/inside-root.ts);
+ * and, opened with O_NOFOLLOW in `flags`, a file that is a link itself (ELOOP), for the loop to follow
+ * and judge. A file whose bytes are plain text (plainText) is TEXT, any other FILE.
  * Stops, leaving the rest to the loop, when `bytes` can grow no further.
  */
 function readFromTheStart(
@@ -100,6 +127,7 @@ function readFromTheStart(
   maxBytes: number,
   flags: number,
   within: string | undefined,
+  isPlainText: (bytes: Uint8Array) => boolean,
 ): void {
   let used = 0;
   for (let index = 0; index < count && Atomics.load(kinds, 0) === 0; index += 1) {
@@ -131,7 +159,7 @@ function readFromTheStart(
         numbers[at + 2] = used;
         numbers[at + 3] = got;
         used += got;
-        kind = 4;
+        kind = isPlainText(into.subarray(0, got)) ? 8 : 4;
       }
     } catch (error) {
       const code = (error as { code?: string } | null)?.code;
@@ -151,10 +179,34 @@ function readFromTheStart(
  */
 const THREAD_PROGRAM = `
 const { parentPort } = require('node:worker_threads');
+const { isUtf8 } = require('node:buffer');
 const statFromTheEnd = ${statFromTheEnd.toString()};
 const readFromTheStart = ${readFromTheStart.toString()};
+const plainText = ${plainText.toString()};
+const listedFolders = ${listedFolders.toString()};
 const fs = require('node:fs');
-parentPort.on('message', ({ prefix, names, suffix, count, kinds, numbers, bytes, maxBytes, flags, within }) => {
+const isPlainText = (bytes) => plainText(isUtf8, bytes);
+parentPort.on('message', (message) => {
+  let { prefix, names, suffix, count, kinds, numbers, bytes, maxBytes, flags, within } = message;
+  if (message.folder !== undefined) {
+    // List the folder first, and hand the loop its names and the slots to share, as one piece.
+    const control = new Int32Array(message.control);
+    let listed;
+    try {
+      listed = listedFolders(fs, message.folder);
+    } catch {
+      listed = undefined;
+    }
+    count = listed === undefined ? 0 : listed.length;
+    names = listed === undefined ? '' : listed.join('\\0');
+    kinds = new SharedArrayBuffer(4 * (count + 1));
+    numbers = new SharedArrayBuffer(8 * 4 * count);
+    message.reply.postMessage(listed === undefined ? { failed: true } : { names, kinds, numbers });
+    // Made (1), unless the loop gave it up first (2): then no file is read for it.
+    if (Atomics.compareExchange(control, 0, 0, 1) !== 0) return;
+    Atomics.notify(control, 0);
+    if (listed === undefined) return;
+  }
   if (bytes) {
     let start = 0;
     const nextPath = () => {
@@ -163,7 +215,7 @@ parentPort.on('message', ({ prefix, names, suffix, count, kinds, numbers, bytes,
       start = end + 1;
       return path;
     };
-    readFromTheStart(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers), bytes, maxBytes, flags, within);
+    readFromTheStart(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers), bytes, maxBytes, flags, within, isPlainText);
   } else {
     let end = names.length;
     const nextPath = () => {
@@ -181,7 +233,7 @@ let thread: Worker | undefined;
 let lost = false;
 
 /** The one thread of a process that looks ahead, started at its first long list and kept (it holds no process open). */
-function lookAheadThread(): Worker | undefined {
+export function lookAheadThread(): Worker | undefined {
   if (thread || lost) return thread;
   try {
     // A small heap of its own: a list is one string and the numbers it writes are shared, so all it makes is garbage at once
@@ -212,22 +264,34 @@ function lookAheadThread(): Worker | undefined {
  * beyond the one path it may be doing: a slot not yet claimed is the loop's own, so a thread that
  * starts late, stalls or stops costs nothing but its start.
  */
-class SharedList {
+export class SharedList {
   readonly kinds?: Int32Array;
   readonly numbers?: Float64Array;
 
-  constructor(
+  /** A list the thread takes part in when `shared` (its slots) is given; else the loop's alone. */
+  private constructor(
     private readonly paths: PathList,
-    numbersEach: number,
-    extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number; within?: string } | undefined,
+    shared?: { kinds: SharedArrayBuffer; numbers: SharedArrayBuffer },
   ) {
+    if (!shared) return;
+    this.kinds = new Int32Array(shared.kinds);
+    this.numbers = new Float64Array(shared.numbers);
+  }
+
+  /** `paths`, handed to the thread when the list is long enough to gain by it. */
+  static start(paths: PathList, numbersEach: number, extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number; within?: string } | undefined): SharedList {
     const count = paths.names.length;
     const worker = count >= LOOK_AHEAD_FROM ? lookAheadThread() : undefined;
-    if (!worker) return;
-    this.kinds = new Int32Array(new SharedArrayBuffer(4 * (count + 1)));
-    this.numbers = new Float64Array(new SharedArrayBuffer(8 * numbersEach * count));
+    if (!worker) return new SharedList(paths);
+    const shared = { kinds: new SharedArrayBuffer(4 * (count + 1)), numbers: new SharedArrayBuffer(8 * numbersEach * count) };
     // One string, not a list of them: copied to the thread as one piece.
-    worker.postMessage({ prefix: paths.prefix, names: paths.names.join('\0'), suffix: paths.suffix, count, kinds: this.kinds.buffer, numbers: this.numbers.buffer, ...extra });
+    worker.postMessage({ prefix: paths.prefix, names: paths.names.join('\0'), suffix: paths.suffix, count, ...shared, ...extra });
+    return new SharedList(paths, shared);
+  }
+
+  /** A list the thread made itself (FolderReads): its names, and the slots it shares. */
+  static adopt(paths: PathList, shared: { kinds: SharedArrayBuffer; numbers: SharedArrayBuffer }): SharedList {
+    return new SharedList(paths, shared);
   }
 
   /** The path at `index`. */
@@ -284,7 +348,7 @@ export class StatAhead {
 
   /** `stat`s of `paths`, the thread taking part when the list is long enough to gain by it. Call `done` when the loop is over. */
   static of(paths: PathList): StatAhead {
-    return new StatAhead(new SharedList(paths, STAT_NUMBERS, undefined));
+    return new StatAhead(SharedList.start(paths, STAT_NUMBERS, undefined));
   }
 
   /** What `statSync(paths[index], { throwIfNoEntry: false })` says (undefined: nothing there), taken by the thread or here; throws as that would. Indexes in order. */
@@ -312,6 +376,9 @@ export class StatAhead {
  * loop reads the file itself, through the one gate of editable files, and says why as it always did.
  */
 export class ReadAhead {
+  /** The thread's bytes as one buffer, made again when they grew past it. */
+  private view?: Buffer;
+
   private constructor(
     private readonly list: SharedList,
     private readonly bytes: SharedArrayBuffer | undefined,
@@ -322,24 +389,44 @@ export class ReadAhead {
    * `within` (an org's root), a file that lies outside it is left to the loop. Call `done` when the loop is over.
    */
   static of(paths: PathList, maxBytes: number, within?: string): ReadAhead {
-    const Growable = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => SharedArrayBuffer;
-    const bytes = paths.names.length >= LOOK_AHEAD_FROM && lookAheadThread() ? new Growable(1024 * 1024, { maxByteLength: READ_AHEAD_BYTES }) : undefined;
+    const bytes = paths.names.length >= LOOK_AHEAD_FROM && lookAheadThread() ? growableBytes() : undefined;
     const prefix = within === undefined ? undefined : realRootPrefix(within);
-    const list = new SharedList(paths, READ_NUMBERS, bytes && { bytes, maxBytes, flags: constants.O_RDONLY | constants.O_NONBLOCK, ...(prefix === undefined ? {} : { within: prefix }) });
+    const list = SharedList.start(paths, READ_NUMBERS, bytes && { bytes, maxBytes, flags: READ_FLAGS, ...(prefix === undefined ? {} : { within: prefix }) });
     return new ReadAhead(list, list.kinds && bytes);
+  }
+
+  /** Reads of a list the thread made (FolderReads), into `bytes`. */
+  static adopt(list: SharedList, bytes: SharedArrayBuffer): ReadAhead {
+    return new ReadAhead(list, bytes);
   }
 
   /** The file at `index` as the thread read it, `missing` when nothing was there, or undefined: the loop reads it itself. Indexes in order. */
   get(index: number): ReadAheadFile | 'missing' | undefined {
     const kind = this.list.claim(index);
     if (kind === MISSING) return 'missing';
-    if (kind !== FILE || !this.bytes) return undefined;
+    if ((kind !== FILE && kind !== TEXT) || !this.bytes) return undefined;
     const at = index * READ_NUMBERS;
     const numbers = this.list.numbers as Float64Array;
-    return { mtimeMs: numbers[at] as number, size: numbers[at + 1] as number, bytes: Buffer.from(this.bytes, numbers[at + 2] as number, numbers[at + 3] as number) };
+    const mtimeMs = numbers[at] as number;
+    const size = numbers[at + 1] as number;
+    const start = numbers[at + 2] as number;
+    const end = start + (numbers[at + 3] as number);
+    if (kind === FILE) return { mtimeMs, size, bytes: Buffer.from(this.bytes, start, end - start) };
+    // Plain text: decoded from one view of all the bytes, with no buffer made for each file.
+    if (!this.view || this.view.length < end) this.view = Buffer.from(this.bytes);
+    return { mtimeMs, size, text: this.view.toString('utf8', start, end) };
   }
 
   done(): void {
     this.list.done();
   }
+}
+
+/** How the thread opens a file: without waiting on a pipe. */
+export const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** Where the thread puts what it reads: grown as needed, up to READ_AHEAD_BYTES. */
+export function growableBytes(): SharedArrayBuffer {
+  const Growable = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => SharedArrayBuffer;
+  return new Growable(1024 * 1024, { maxByteLength: READ_AHEAD_BYTES });
 }

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { decodeEditedText, readEditedFileAndStat } from '../../src/editable/edited-file.js';
+import { decodeEditedText, editedReadAhead, readEditedFileAndStat } from '../../src/editable/edited-file.js';
 import { LEADS_OUTSIDE } from '../../src/storage/inside-root.js';
-import { LOOK_AHEAD_FROM, ReadAhead, StatAhead, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
+import { FolderReads } from '../../src/storage/folder-reads.js';
+import { listedFolders, LOOK_AHEAD_FROM, ReadAhead, StatAhead, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
 import { tempDir } from '../helpers/org-files.js';
 
 /** What a loop needs of a stat, from `statSync` or from the thread alike. */
@@ -57,7 +59,9 @@ async function untilTheThreadTakesPart(look: (wait: number) => Promise<number>):
 function expectTheGatesRead(path: string, name: string, got: ReadAheadFile | 'missing', maxBytes: number): void {
   const own = readEditedFileAndStat(path, name, maxBytes);
   if (got === 'missing') expect({ path, read: own.read }).toEqual({ path, read: { missing: true } });
-  else expect({ path, stamp: [got.mtimeMs, got.size], read: decodeEditedText(got.bytes, name) }).toEqual({ path, stamp: [own.stat?.mtimeMs, own.stat?.size], read: own.read });
+  else expect({ path, stamp: [got.mtimeMs, got.size], read: editedReadAhead(got, name)?.read }).toEqual({ path, stamp: [own.stat?.mtimeMs, own.stat?.size], read: own.read });
+  // Handed over as text only when the gate takes the bytes as they are.
+  if (got !== 'missing' && 'text' in got) expect(decodeEditedText(Buffer.from(got.text), name)).toEqual({ text: got.text });
 }
 
 /** A regular file of at most `maxBytes`: one the thread reads when it claims it. */
@@ -159,7 +163,7 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
         taken += 1;
         // Only the file inside, or the link to it, is read ahead.
         expect(name === 'out.md' ? 'read' : 'ok', name).toBe('ok');
-        expect(got !== 'missing' && got.bytes.toString('utf8')).toBe('inside\n');
+        expect(got !== 'missing' && editedReadAhead(got, name)?.read).toEqual({ text: 'inside\n' });
       });
       ahead.done();
       return taken;
@@ -180,6 +184,117 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
       expect(stat === undefined || stat instanceof Object.getPrototypeOf(statSync(list.paths[0] as string)).constructor).toBe(true);
     });
     stats.done();
+    reads.done();
+  });
+});
+
+/**
+ * An org's `agents/` of more folders than the thread's threshold, each with a resume of its own kind
+ * (text, not UTF-8, a NUL, a byte order mark, too large, a pipe, none, a link in the org and one out
+ * of it), and entries listedFolders passes over (a hidden folder, a file, a link to a folder).
+ */
+function agentsFolder(): { root: string; folder: string; outside: string } {
+  const root = tempDir('lemming-folder-reads-');
+  const outside = tempDir('lemming-folder-reads-outside-');
+  writeFileSync(join(outside, 'resume.md'), 'the secret outside\n');
+  const folder = join(root, 'agents');
+  mkdirSync(folder);
+  const kinds = ['text', 'latin1', 'nul', 'bom', 'large', 'pipe', 'none', 'link-in', 'link-out'];
+  for (let index = 0; index < LOOK_AHEAD_FROM + 200; index += 1) {
+    const name = `agent_${String(index).padStart(5, '0')}`;
+    const at = join(folder, name);
+    mkdirSync(at);
+    const kind = kinds[index % kinds.length];
+    const file = join(at, 'resume.md');
+    if (kind === 'text') writeFileSync(file, `---\ntitle: ${'é'.repeat(index % 7)}\n---\n`);
+    else if (kind === 'latin1') writeFileSync(file, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    else if (kind === 'nul') writeFileSync(file, 'a\0b');
+    else if (kind === 'bom') writeFileSync(file, '\ufefftitle: x\n');
+    else if (kind === 'large') writeFileSync(file, 'y'.repeat(5_000));
+    else if (kind === 'pipe' && index < 50) execFileSync('mkfifo', [file]);
+    else if (kind === 'link-in') symlinkSync(join(folder, 'agent_00000', 'resume.md'), file);
+    else if (kind === 'link-out') symlinkSync(join(outside, 'resume.md'), file);
+  }
+  mkdirSync(join(folder, '.hidden'));
+  writeFileSync(join(folder, '.hidden', 'resume.md'), 'hidden\n');
+  writeFileSync(join(folder, 'a-file'), 'not a folder\n');
+  symlinkSync(join(folder, 'agent_00000'), join(folder, 'a-link'));
+  return { root, folder, outside };
+}
+
+describe('a folder listed and read on a second core from the start (FolderReads)', () => {
+  test('the thread lists what listedFolders lists (folders, not hidden, not links, sorted) and reads what the gate reads; a link, in the org or out of it, is left to the gate', async () => {
+    const { root, folder } = agentsFolder();
+    const expected = listedFolders(fs, folder);
+    expect(expected).not.toContain('.hidden');
+    expect(expected).not.toContain('a-file');
+    expect(expected).not.toContain('a-link');
+    const fromThread = await untilTheThreadTakesPart(async (wait) => {
+      const reads = FolderReads.of(folder, '/resume.md', 4_096, root);
+      await sleep(wait);
+      expect(reads.names()).toEqual(expected);
+      let taken = 0;
+      expected.forEach((name, index) => {
+        const got = reads.get(index);
+        if (got === undefined) return;
+        taken += 1;
+        const path = join(folder, name, 'resume.md');
+        // A link is never read by the thread: opened without following it, it is the gate's to follow and judge.
+        expect({ name, link: fs.lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false }).toEqual({ name, link: false });
+        expectTheGatesRead(path, name, got, 4_096);
+      });
+      reads.done();
+      return taken;
+    });
+    expect(fromThread).toBeGreaterThan(0);
+    expect(readEditedFileAndStat(join(folder, 'agent_00008', 'resume.md'), 'x', 4_096, root).read).toEqual({ problem: { file: 'x', message: LEADS_OUTSIDE, severity: 'error' } });
+    expect(readEditedFileAndStat(join(folder, 'agent_00007', 'resume.md'), 'x', 4_096, root).read).toEqual(readEditedFileAndStat(join(folder, 'agent_00000', 'resume.md'), 'x', 4_096, root).read);
+  });
+
+  test('a folder reached through a link: each file the thread reads is judged by its descriptor, and one out of the org is never read', async () => {
+    const { root, folder } = agentsFolder();
+    // The org's `agents/` is a link to a folder elsewhere in the org: the names stay the same, the real paths do not.
+    fs.renameSync(folder, join(root, 'people'));
+    symlinkSync(join(root, 'people'), folder);
+    const fromThread = await untilTheThreadTakesPart(async (wait) => {
+      const reads = FolderReads.of(folder, '/resume.md', 4_096, root);
+      await sleep(wait);
+      const names = reads.names() ?? [];
+      let taken = 0;
+      names.forEach((name, index) => {
+        const got = reads.get(index);
+        if (got === undefined) return;
+        taken += 1;
+        expect({ name, read: got !== 'missing' && editedReadAhead(got, name)?.read }).not.toEqual({ name, read: { text: 'the secret outside\n' } });
+        expectTheGatesRead(join(folder, name, 'resume.md'), name, got, 4_096);
+      });
+      reads.done();
+      return taken;
+    });
+    expect(fromThread).toBeGreaterThan(0);
+  });
+
+  test('given up before its listing is taken, the thread stops: the next list has its help', async () => {
+    const { root, folder } = agentsFolder();
+    FolderReads.of(folder, '/resume.md', 4_096, root).done();
+    const list = mixedPaths();
+    const fromThread = await untilTheThreadTakesPart(async (wait) => {
+      const ahead = ReadAhead.of(list, 4_096);
+      await sleep(wait);
+      let taken = 0;
+      list.paths.forEach((_, index) => {
+        if (ahead.get(index) !== undefined) taken += 1;
+      });
+      ahead.done();
+      return taken;
+    });
+    expect(fromThread).toBeGreaterThan(0);
+  });
+
+  test('a folder that cannot be listed has no names, as listedFolders throws for it', () => {
+    const root = tempDir('lemming-folder-reads-none-');
+    const reads = FolderReads.of(join(root, 'agents'), '/resume.md', 4_096, root);
+    expect(reads.names()).toBeUndefined();
     reads.done();
   });
 });
