@@ -48,9 +48,10 @@ export function candidateOrg(root: string, changes: FileChanges): { org?: Org; p
  * FolderReads), then assembleOrg. Every
  * problem, errors and warnings, in the order the whole load (load-org.ts) finds them: org.yaml, the
  * chart, the listing of `agents/`, the resumes, then the checks across files. The org is absent when
- * org.yaml or the chart does not parse, or the files disagree.
+ * org.yaml or the chart does not parse, or the files disagree. `trust: false` (a read again when the
+ * root or `agents/` moved while the thread trusted its listing) asks each resume's descriptor where it lies.
  */
-export function orgOfFiles(root: string, changes: FileChanges): { org?: Org; problems: Problem[] } {
+export function orgOfFiles(root: string, changes: FileChanges, trust = true): { org?: Org; problems: Problem[] } {
   const cache = new ParsedFileCache(join(root, PARSE_CACHE_FILE));
   const problems: Problem[] = [];
   const parse = <T>(file: string, parser: (text: string, file: string) => Parsed<T>, readAhead?: EditedRead): Parsed<T> => {
@@ -79,8 +80,9 @@ export function orgOfFiles(root: string, changes: FileChanges): { org?: Org; pro
   // The changes' resumes: at 100,000 agents with none asked (a command that reads), no path looked up in an empty map.
   const changedNames = [...changes.keys()].flatMap((file) => RESUME_PATH.exec(file)?.[1] ?? []);
   // `agents/` listed and its resumes read by the thread past a few thousand folders, while org.yaml and the chart are parsed here.
-  const reads = FolderReads.of(`${root}/agents`, '/resume.md', MAX_EDITED_MARKDOWN_BYTES, root);
+  const reads = FolderReads.of(`${root}/agents`, '/resume.md', MAX_EDITED_MARKDOWN_BYTES, root, trust);
   const resumes = new Map<string, ParsedResume>();
+  let held = true;
   let orgFile: Parsed<OrgFile>;
   let chart: Parsed<ChartFile>;
   try {
@@ -105,8 +107,10 @@ export function orgOfFiles(root: string, changes: FileChanges): { org?: Org; pro
       if (parsed.value) resumes.set(name, parsed.value);
     }
   } finally {
-    reads.done();
+    held = reads.done();
   }
+  // The root or agents/ moved while the thread trusted its listing: read again, each file asked where it lies.
+  if (!held) return orgOfFiles(root, changes, false);
   if (!orgFile.value || !chart.value) return { problems };
   const assembled = assembleOrg({ root, orgFile: orgFile.value, orgLineOf: orgFile.lineOf ?? (() => undefined), chart: chart.value, chartLineOf: chart.lineOf ?? (() => undefined), resumes });
   problems.push(...assembled.problems);

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { constants, statSync } from 'node:fs';
+import { constants, lstatSync, statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { liesAsWritten, realRootPrefix } from './inside-root.js';
 import { growableBytes, listedFolders, LOOK_AHEAD_FROM, lookAheadThread, READ_FLAGS, ReadAhead, SharedList, STALL_MS, type ReadAheadFile } from './look-ahead.js';
@@ -24,24 +24,33 @@ const GIVEN_UP = 2;
  * its own listing found to be a folder, not a link, so a file it opens lies in the org unless it is
  * a link itself, which fails to open (ELOOP) and is left to the loop, whose gate follows and judges
  * it (storage/inside-root.ts). Past a link on the way, it asks each file's descriptor, as ReadAhead does.
- * (`suffix` is one name, `/resume.md`: O_NOFOLLOW guards the last part of a path only. What the
- * listing saw is what the thread trusts: a folder swapped for a link between its listing and its
- * read, in the same second, is not seen by the thread as the descriptor's path would see it.)
+ * (`suffix` is one name, `/resume.md`: O_NOFOLLOW guards the last part of a path only.) What the
+ * listing saw is what the thread trusts, so the org's root and the folder are stamped before it is
+ * asked (their inode and change time: a name made, removed or swapped in a folder moves its change
+ * time, which no one can set back) and again by `done`, which says whether they held: a folder
+ * swapped for a link between the listing and a read, even and swapped back, makes `done` false,
+ * and the caller reads again with `trust: false`, asking each file's descriptor where it lies.
  */
 export class FolderReads {
   private listing?: { names: string[] | undefined; reads: ReadAhead };
   private readonly asked?: { control: Int32Array; port: MessagePort; bytes: SharedArrayBuffer };
+  /** The root's and the folder's stamps when the thread was asked to trust its listing; undefined when it was not. */
+  private readonly trusted?: string;
 
   private constructor(
     private readonly folder: string,
     private readonly suffix: string,
     private readonly maxBytes: number,
     private readonly within: string | undefined,
+    trust: boolean,
   ) {
     const worker = folderCountAtLeast(folder, LOOK_AHEAD_FROM) ? lookAheadThread() : undefined;
     if (!worker) return;
     const prefix = within === undefined ? undefined : realRootPrefix(within);
-    const asWritten = within !== undefined && liesAsWritten(within, folder);
+    // Stamped before the look at where the folder lies: a swap after it moves a stamp.
+    const stamps = trust && within !== undefined ? stampsOf([within, folder]) : undefined;
+    const asWritten = stamps !== undefined && within !== undefined && liesAsWritten(within, folder);
+    if (asWritten) this.trusted = stamps;
     const control = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
     const bytes = growableBytes();
@@ -51,9 +60,13 @@ export class FolderReads {
     this.asked = { control, port: port1, bytes };
   }
 
-  /** `folder`'s folders and `suffix` read in each, of at most `maxBytes`; with `within` (an org's root), nothing outside it read. Call `done` when the loop is over. */
-  static of(folder: string, suffix: string, maxBytes: number, within?: string): FolderReads {
-    return new FolderReads(folder, suffix, maxBytes, within);
+  /**
+   * `folder`'s folders and `suffix` read in each, of at most `maxBytes`; with `within` (an org's root),
+   * nothing outside it read. `trust: false`: no listing trusted, each file's descriptor asked (a read
+   * again after `done` said false). Call `done` when the loop is over.
+   */
+  static of(folder: string, suffix: string, maxBytes: number, within?: string, trust = true): FolderReads {
+    return new FolderReads(folder, suffix, maxBytes, within, trust);
   }
 
   /** The folder's folders as listedFolders gives them (sorted), or undefined when it cannot be listed. Waits for the thread's listing, at most STALL_MS. */
@@ -66,7 +79,13 @@ export class FolderReads {
     return this.listed().reads.get(index);
   }
 
-  done(): void {
+  /** The loop is over: false when the root or the folder moved while its listing was trusted (what was read may not lie in the org: read again with `trust: false`). */
+  done(): boolean {
+    this.stop();
+    return this.trusted === undefined || stampsOf([this.within as string, this.folder]) === this.trusted;
+  }
+
+  private stop(): void {
     if (this.listing) return this.listing.reads.done();
     if (!this.asked) return;
     // A listing not taken: given up before the thread made it (it stops once it has), or taken now to stop its reads.
@@ -108,6 +127,18 @@ export class FolderReads {
       names = undefined;
     }
     return { names, reads: ReadAhead.of({ prefix: `${this.folder}/`, names: names ?? [], suffix: this.suffix }, this.maxBytes, this.within) };
+  }
+}
+
+/** The inode and change time of each path, not following a link, as one string; undefined when one cannot be looked at. */
+function stampsOf(paths: readonly string[]): string | undefined {
+  try {
+    return paths.map((path) => {
+      const stat = lstatSync(path, { bigint: true });
+      return `${stat.dev}:${stat.ino}:${stat.ctimeNs}`;
+    }).join(' ');
+  } catch {
+    return undefined;
   }
 }
 

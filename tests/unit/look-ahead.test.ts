@@ -243,7 +243,8 @@ describe('a folder listed and read on a second core from the start (FolderReads)
         expect({ name, link: fs.lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false }).toEqual({ name, link: false });
         expectTheGatesRead(path, name, got, 4_096);
       });
-      reads.done();
+      // Nothing moved while the listing was trusted.
+      expect(reads.done()).toBe(true);
       return taken;
     });
     expect(fromThread).toBeGreaterThan(0);
@@ -272,6 +273,35 @@ describe('a folder listed and read on a second core from the start (FolderReads)
       return taken;
     });
     expect(fromThread).toBeGreaterThan(0);
+  });
+
+  test('a folder swapped for a link out of the org after the listing: done says the listing did not hold, and a read with trust off asks each descriptor', async () => {
+    const { root, folder, outside } = agentsFolder();
+    const reads = FolderReads.of(folder, '/resume.md', 4_096, root);
+    const names = reads.names() ?? [];
+    expect(names).toContain('agent_00009');
+    // An adversary swaps a listed agent's folder for a link to a folder outside the org, whose resume.md is a secret.
+    fs.renameSync(join(folder, 'agent_00009'), join(root, 'moved-away'));
+    symlinkSync(outside, join(folder, 'agent_00009'));
+    names.forEach((_, index) => reads.get(index));
+    expect(reads.done()).toBe(false);
+    // Swapped back as it was: the folder's change time still moved.
+    const again = FolderReads.of(folder, '/resume.md', 4_096, root);
+    fs.unlinkSync(join(folder, 'agent_00009'));
+    fs.renameSync(join(root, 'moved-away'), join(folder, 'agent_00009'));
+    (again.names() ?? []).forEach((_, index) => again.get(index));
+    expect(again.done()).toBe(false);
+    // With trust off, the thread asks each descriptor: the secret is never read, whatever is swapped when (the last listed, read last).
+    const checked = FolderReads.of(folder, '/resume.md', 4_096, root, false);
+    const listed = checked.names() ?? [];
+    const last = listed.at(-1) as string;
+    fs.renameSync(join(folder, last), join(root, 'moved-last'));
+    symlinkSync(outside, join(folder, last));
+    listed.forEach((name, index) => {
+      const got = checked.get(index);
+      expect({ name, read: got !== undefined && got !== 'missing' && editedReadAhead(got, name)?.read }).not.toEqual({ name, read: { text: 'the secret outside\n' } });
+    });
+    expect(checked.done()).toBe(true);
   });
 
   test('given up before its listing is taken, the thread stops: the next list has its help', async () => {
