@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { cutSecrets } from '../secrets/secrets.js';
 import { classified } from './storage-error.js';
+import { listenerOf } from './written-files.js';
 
 /**
  * Fault injection for the storage tests, like the crash points (engine/record/crash-points.ts):
@@ -72,9 +73,9 @@ export function actOut(fault: InjectedFault, target: string, writeHalf: () => vo
  * so a failed write takes back what it added (the file is as it was: no half line in a log, the
  * ledger or the journal) and throws what it met, a StorageError when it is the disk's fault
  * (storage-error.ts). `target` is the file as its writer names it; `fault` is what the tests
- * inject for it (storage-faults.ts).
+ * inject for it (storage-faults.ts). Returns what it wrote: the text as cut, or the bytes.
  */
-export function writeAll(descriptor: number, data: string | Uint8Array, target: string, fault: InjectedFault | undefined): void {
+export function writeAll(descriptor: number, data: string | Uint8Array, target: string, fault: InjectedFault | undefined): string | Uint8Array {
   const text = typeof data === 'string' ? cutSecrets(data) : undefined;
   let bytes = typeof data === 'string' ? undefined : data;
   let written = 0;
@@ -84,13 +85,14 @@ export function writeAll(descriptor: number, data: string | Uint8Array, target: 
       // short write, which a filling disk makes, needs its bytes to finish or take back.
       written = writeSync(descriptor, text);
       const total = Buffer.byteLength(text);
-      if (written === total) return;
+      if (written === total) return text;
       bytes = Buffer.from(text);
     }
     bytes ??= Buffer.from(text ?? '');
     const whole = bytes;
     if (fault) actOut(fault, target, () => (written += writeSync(descriptor, whole, 0, whole.length >> 1)));
     while (written < whole.length) written += writeSync(descriptor, whole, written, whole.length - written);
+    return text ?? whole;
   } catch (error) {
     if (written > 0) takeBack(descriptor, written);
     throw classified(error, target);
@@ -109,9 +111,19 @@ function takeBack(descriptor: number, written: number): void {
 /**
  * Append `text` to a file (made when missing, its folder not): the same system calls as
  * appendFileSync, and a failure leaves the file as it was. A missing folder throws the system's
- * ENOENT, for the caller to make it.
+ * ENOENT, for the caller to make it. A listener (written-files.ts) is told what was appended to
+ * what, by the file's stamp before and after.
  */
 export function appendText(path: string, text: string): void {
+  appendTo(path, text, false);
+}
+
+/** appendText, returning the file's size after the append (one `fstat` more). */
+export function appendTextSized(path: string, text: string): number {
+  return appendTo(path, text, true) as number;
+}
+
+function appendTo(path: string, text: string, sized: boolean): number | undefined {
   const fault = storageFault(path);
   let descriptor: number;
   try {
@@ -120,7 +132,22 @@ export function appendText(path: string, text: string): void {
     throw classified(error, path);
   }
   try {
-    writeAll(descriptor, text, path, fault);
+    const listener = listenerOf(path);
+    if (listener === undefined) {
+      writeAll(descriptor, text, path, fault);
+      return sized ? fstatSync(descriptor).size : undefined;
+    }
+    try {
+      const before = fstatSync(descriptor);
+      const written = writeAll(descriptor, text, path, fault);
+      const after = fstatSync(descriptor);
+      listener.appended(path, written, before, after);
+      return after.size;
+    } catch (error) {
+      // What the file holds now is for the entry to read.
+      listener.forget(path);
+      throw error;
+    }
   } finally {
     closeSync(descriptor);
   }
@@ -132,6 +159,7 @@ export function appendText(path: string, text: string): void {
  * fails removes the file rather than leave it cut.
  */
 export function writeFileInPlace(path: string, text: string): void {
+  listenerOf(path)?.forget(path);
   const fault = storageFault(path);
   let descriptor: number;
   try {
