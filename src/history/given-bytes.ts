@@ -40,7 +40,7 @@ export class GivenBytes {
   bytesOf(path: string, exact: string): Buffer | undefined {
     const written = this.taken.get(join(this.root, path));
     if (written === undefined || written.stamp !== exact) return undefined;
-    const parts = written.parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part));
+    const parts = written.parts;
     if (written.after === undefined) return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
     const before = this.grown.get(path);
     return before?.stamp === written.after ? Buffer.concat([before.data, ...parts]) : undefined;

@@ -2,14 +2,13 @@ import { closeSync, fstatSync, linkSync, mkdirSync, openSync, renameSync } from 
 import { dirname } from 'node:path';
 import { classified } from './storage-error.js';
 import { temporaryPathFor } from './temporary-files.js';
-import { closeQuietly, removeQuietly, storageFault, writeAll, type InjectedFault } from './write-bytes.js';
+import { closeQuietly, heldBytes, removeQuietly, storageFault, writeAll, type InjectedFault } from './write-bytes.js';
 import { listenerOf, type WrittenFiles } from './written-files.js';
 
-/** A temporary written whole: what was written (the text as cut), and its descriptor when kept open for a listener. */
+/** A temporary written whole, and, when kept open for a listener, its descriptor and the bytes written (heldBytes). */
 interface Written {
   temp: string;
-  descriptor: number | undefined;
-  written: string | Uint8Array;
+  held: { descriptor: number; bytes: Buffer } | undefined;
 }
 
 /**
@@ -20,9 +19,10 @@ interface Written {
 function writeNew(temp: string, content: string | Uint8Array, target: string, fault: InjectedFault | undefined, keepOpen: boolean): Written {
   const descriptor = openSync(temp, 'w');
   try {
-    const written = writeAll(descriptor, content, target, fault);
-    if (!keepOpen) closeSync(descriptor);
-    return { temp, descriptor: keepOpen ? descriptor : undefined, written };
+    const bytes = keepOpen ? heldBytes(content) : undefined;
+    writeAll(descriptor, bytes ?? content, target, fault);
+    if (!bytes) closeSync(descriptor);
+    return { temp, held: bytes ? { descriptor, bytes } : undefined };
   } catch (error) {
     closeQuietly(descriptor);
     removeQuietly(temp);
@@ -53,8 +53,8 @@ function writeTemp(path: string, content: string | Uint8Array, keepOpen: boolean
 }
 
 /** A temporary that did not become its file: closed, and removed. */
-function dropTemp({ temp, descriptor }: Written): void {
-  if (descriptor !== undefined) closeQuietly(descriptor);
+function dropTemp({ temp, held }: Written): void {
+  if (held) closeQuietly(held.descriptor);
   removeQuietly(temp);
 }
 
@@ -63,12 +63,12 @@ function dropTemp({ temp, descriptor }: Written): void {
  * bytes and the stamp the file has now, looked at through the descriptor kept open: the file
  * written, whatever has taken its name since.
  */
-function tell(listener: WrittenFiles | undefined, path: string, { descriptor, written }: Written): void {
-  if (descriptor === undefined) return;
+function tell(listener: WrittenFiles | undefined, path: string, { held }: Written): void {
+  if (!held) return;
   try {
-    listener?.whole(path, typeof written === 'string' ? written : Buffer.from(written), fstatSync(descriptor));
+    listener?.whole(path, held.bytes, fstatSync(held.descriptor));
   } finally {
-    closeSync(descriptor);
+    closeSync(held.descriptor);
   }
 }
 

@@ -73,9 +73,9 @@ export function actOut(fault: InjectedFault, target: string, writeHalf: () => vo
  * so a failed write takes back what it added (the file is as it was: no half line in a log, the
  * ledger or the journal) and throws what it met, a StorageError when it is the disk's fault
  * (storage-error.ts). `target` is the file as its writer names it; `fault` is what the tests
- * inject for it (storage-faults.ts). Returns what it wrote: the text as cut, or the bytes.
+ * inject for it (storage-faults.ts).
  */
-export function writeAll(descriptor: number, data: string | Uint8Array, target: string, fault: InjectedFault | undefined): string | Uint8Array {
+export function writeAll(descriptor: number, data: string | Uint8Array, target: string, fault: InjectedFault | undefined): void {
   const text = typeof data === 'string' ? cutSecrets(data) : undefined;
   let bytes = typeof data === 'string' ? undefined : data;
   let written = 0;
@@ -85,14 +85,13 @@ export function writeAll(descriptor: number, data: string | Uint8Array, target: 
       // short write, which a filling disk makes, needs its bytes to finish or take back.
       written = writeSync(descriptor, text);
       const total = Buffer.byteLength(text);
-      if (written === total) return text;
+      if (written === total) return;
       bytes = Buffer.from(text);
     }
     bytes ??= Buffer.from(text ?? '');
     const whole = bytes;
     if (fault) actOut(fault, target, () => (written += writeSync(descriptor, whole, 0, whole.length >> 1)));
     while (written < whole.length) written += writeSync(descriptor, whole, written, whole.length - written);
-    return text ?? whole;
   } catch (error) {
     if (written > 0) takeBack(descriptor, written);
     throw classified(error, target);
@@ -139,7 +138,8 @@ function appendTo(path: string, text: string, sized: boolean): number | undefine
     }
     try {
       const before = fstatSync(descriptor);
-      const written = writeAll(descriptor, text, path, fault);
+      const written = heldBytes(text);
+      writeAll(descriptor, written, path, fault);
       const after = fstatSync(descriptor);
       listener.appended(path, written, before, after);
       return after.size;
@@ -151,6 +151,15 @@ function appendTo(path: string, text: string, sized: boolean): number | undefine
   } finally {
     closeSync(descriptor);
   }
+}
+
+/**
+ * Bytes a listener holds until the history's next entry, as they go to the file: the text cut of
+ * secrets and encoded once, here. A string held across the turn would be copied by each of V8's
+ * young collections and then promoted; a buffer's bytes lie outside the heap.
+ */
+export function heldBytes(data: string | Uint8Array): Buffer {
+  return typeof data === 'string' ? Buffer.from(cutSecrets(data)) : Buffer.from(data);
 }
 
 /**

@@ -16,7 +16,7 @@ export function fileStamp(stat: Stats): string {
  */
 export interface WrittenFile {
   after: string | undefined;
-  parts: Array<string | Uint8Array>;
+  parts: Buffer[];
   /** The file's stamp once the last of `parts` was written. */
   stamp: string;
   /** Whether the last write appended: the file is a record that grows, whose bytes are worth keeping for its next append. */
@@ -56,19 +56,19 @@ export class WrittenFiles {
   }
 
   /** @internal the write layer's: `bytes` are now the whole file, found at `after` once written. */
-  whole(path: string, bytes: string | Uint8Array, after: Stats): void {
+  whole(path: string, bytes: Buffer, after: Stats): void {
     this.files.delete(path);
     // Someone else wrote since: the bytes written are not what the file holds.
-    if (after.size !== byteLength(bytes) || !this.hold(bytes)) return;
+    if (after.size !== bytes.length || !this.hold(bytes)) return;
     this.files.set(path, { after: undefined, parts: [bytes], stamp: fileStamp(after), appended: false });
   }
 
   /** @internal the write layer's: `bytes` were appended to the file, found at stamp `before` (and `size` bytes) and left at `stamp`. */
-  appended(path: string, bytes: string | Uint8Array, before: Stats, after: Stats): void {
+  appended(path: string, bytes: Buffer, before: Stats, after: Stats): void {
     const known = this.files.get(path);
     this.files.delete(path);
     // Someone else wrote between the two looks: the bytes appended are not all that changed.
-    if (after.size !== before.size + byteLength(bytes) || !this.hold(bytes)) return;
+    if (after.size !== before.size + bytes.length || !this.hold(bytes)) return;
     const stamp = fileStamp(after);
     if (before.size === 0) this.files.set(path, { after: undefined, parts: [bytes], stamp, appended: true });
     else if (known && known.stamp === fileStamp(before)) this.files.set(path, { after: known.after, parts: [...known.parts, bytes], stamp, appended: true });
@@ -80,9 +80,9 @@ export class WrittenFiles {
     this.files.delete(path);
   }
 
-  private hold(bytes: string | Uint8Array): boolean {
+  private hold(bytes: Buffer): boolean {
     if (this.full) return false;
-    this.bytes += byteLength(bytes);
+    this.bytes += bytes.length;
     if (this.bytes <= MAX_HELD_BYTES) return true;
     this.full = true;
     this.files.clear();
@@ -108,8 +108,4 @@ export function listenerOf(path: string): WrittenFiles | undefined {
   if (listeners.size === 0) return undefined;
   for (const listener of listeners) if (path.startsWith(listener.prefix)) return listener;
   return undefined;
-}
-
-function byteLength(bytes: string | Uint8Array): number {
-  return typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
 }

@@ -10,6 +10,7 @@ import { storedPath } from '../../src/history/stored-path.js';
 import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
 import { writeFileAtomic } from '../../src/storage/atomic-write.js';
 import { appendText } from '../../src/storage/write-bytes.js';
+import { registerSecret } from '../../src/secrets/secrets.js';
 import { callsTo, countFsWork } from '../helpers/fs-work.js';
 import { tempDir } from '../helpers/org-files.js';
 
@@ -18,6 +19,8 @@ import { tempDir } from '../helpers/org-files.js';
  * the history's writer, storage/written-files.ts) instead of opening and reading each file again;
  * a file changed by anyone else since has another stamp, and is read. Counted, not timed.
  */
+
+const SECRET = 'sk-written-bytes-0123456789abcdef';
 
 /** The history's newest commit, and a file as it holds it there. */
 function newest(root: string): { commit: string; file: (path: string) => string | undefined } {
@@ -86,6 +89,17 @@ test('an entry holds what lemming wrote without reading it again, and reads a fi
     expect(third.commit).not.toBe(entry.commit);
     for (const path of [log, ledger, message, part, state]) expect(third.file(path), path).toBe(readFileSync(at(path), 'utf8'));
     expect(callsTo(quiet, 'readSync')).toBe(0);
+    // What the history takes is what went to the file: the org's secrets cut from it, as from every byte lemming writes.
+    registerSecret('WRITTEN_BYTES_KEY', SECRET);
+    appendText(at(log), `{"said":"${SECRET}"}\n`);
+    writeFileAtomic(at(message), `the key is ${SECRET}\n`);
+    writer.afterCommit(4, 0);
+    await writer.settle();
+    const fourth = newest(root);
+    for (const path of [log, message]) {
+      expect(fourth.file(path), path).toBe(readFileSync(at(path), 'utf8'));
+      expect(fourth.file(path), path).not.toContain(SECRET);
+    }
   } finally {
     await writer.close();
   }
