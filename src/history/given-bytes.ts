@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { listenForWrites, type WrittenFile, type WrittenFiles } from '../storage/written-files.js';
 
 /**
@@ -13,11 +12,11 @@ import { listenForWrites, type WrittenFile, type WrittenFiles } from '../storage
  * as the lines appended to the file as it stood at a stamp: its bytes are the bytes the history
  * holds of it at that stamp (kept here from the last entry that read or took them) and the lines.
  *
- * What a stamp cannot show, here as for the walk's own comparison (recorded-files.ts): a write by
- * someone else, in place, of the same size, inside the same tick of the kernel's clock as lemming's
- * own write to the same file (files only lemming writes while a run goes on). The walk's rule for
- * such stamps still holds: the entry keeps the stamp as `racy`, so the file is read again the next
- * time something changes under it.
+ * What a stamp cannot show (git's "racy" files; the walk's own comparison marks such stamps,
+ * recorded-files.ts): a write by someone else, in place, of the same size, inside the same tick of
+ * the kernel's clock right after lemming's own write to the same file (a file only lemming writes
+ * while a run goes on). An entry would hold lemming's bytes then, and so would each later one that
+ * adds lemming's appends to them, until someone else writes the file again.
  */
 export class GivenBytes {
   private readonly listener: WrittenFiles;
@@ -27,7 +26,8 @@ export class GivenBytes {
   /** The writes taken for the entry under way. */
   private taken: ReadonlyMap<string, WrittenFile> = new Map();
 
-  constructor(private readonly root: string) {
+  /** Writes are named as their writers name them, the root joined with the file's place: that root is the listener's prefix. */
+  constructor(root: string) {
     this.listener = listenForWrites(root);
   }
 
@@ -38,7 +38,7 @@ export class GivenBytes {
 
   /** The file at `path` (in the org) as lemming wrote it, when it is still what the walk found (`exact`); undefined: read it. */
   bytesOf(path: string, exact: string): Buffer | undefined {
-    const written = this.taken.get(join(this.root, path));
+    const written = this.taken.get(this.listener.prefix + path);
     if (written === undefined || written.stamp !== exact) return undefined;
     const parts = written.parts;
     if (written.after === undefined) return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
@@ -48,7 +48,7 @@ export class GivenBytes {
 
   /** The entry holds `data` of the file at `path`, found at `exact`: kept when the file grows by appends, for its next. */
   recorded(path: string, exact: string, data: Buffer): void {
-    const written = this.taken.get(join(this.root, path));
+    const written = this.taken.get(this.listener.prefix + path);
     const before = this.grown.get(path);
     if (before) {
       this.grown.delete(path);

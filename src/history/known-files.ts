@@ -100,8 +100,8 @@ export class KnownFiles {
    * made of it). The known files become those the entry holds (its `head` is moved by `advance`,
    * once it has one; a caller whose entry is not written drops them). A walk of a `scope` (what a
    * watch saw change) says nothing of the files outside it: they stay as known, unlooked at.
-   * `looked`: the known files the comparison looked at (the walked and those under the scope); `read`:
-   * the files it opened and read (not those `given` had as lemming wrote them, given-bytes.ts).
+   * `looked`: the known files the comparison looked at (the walked and those under the scope). A file
+   * `given` has as lemming wrote it is not read again (given-bytes.ts).
    */
   async compare(
     root: string,
@@ -109,8 +109,7 @@ export class KnownFiles {
     scope: WalkScope | undefined,
     storeLarge: (fd: number) => Promise<string | undefined>,
     given?: GivenBytes,
-  ): Promise<{ changes: Change[]; writes: FileChange[]; looked: number; read: number }> {
-    let read = 0;
+  ): Promise<{ changes: Change[]; writes: FileChange[]; looked: number }> {
     const changes: Change[] = [];
     const writes: FileChange[] = [];
     const algorithm = this.head.length === 64 ? 'sha256' : 'sha1';
@@ -166,11 +165,7 @@ export class KnownFiles {
         oid = stored;
         change = { path, mode: seen.mode, oid };
       } else {
-        let data = given?.bytesOf(path, seen.exact);
-        if (data === undefined) {
-          data = readRecorded(root, path, seen.size);
-          read += 1;
-        }
+        const data = given?.bytesOf(path, seen.exact) ?? readRecorded(root, path, seen.size);
         if (data === undefined) {
           if (known) gone.push(path);
           continue;
@@ -202,7 +197,7 @@ export class KnownFiles {
     }
     // In git's order (by path), as a diff of the entry lists them.
     changes.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
-    return { changes, writes, looked, read };
+    return { changes, writes, looked };
   }
 
   /** The known files at `paths` read in this run, by what a rename keeps of their stamps (FileStamp.renamed). */

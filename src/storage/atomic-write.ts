@@ -67,8 +67,10 @@ function tell(listener: WrittenFiles | undefined, path: string, { held }: Writte
   if (!held) return;
   try {
     listener?.whole(path, held.bytes, fstatSync(held.descriptor));
+  } catch {
+    // The file is written: the entry reads it.
   } finally {
-    closeSync(held.descriptor);
+    closeQuietly(held.descriptor);
   }
 }
 

@@ -90,8 +90,11 @@ export class WrittenFiles {
   }
 }
 
-/** The most bytes held between two takes (a turn's writes at 200 agents are some 1.5 MB): past it, the entry reads the files. */
-const MAX_HELD_BYTES = 64 * 1024 * 1024;
+/**
+ * The most bytes held between two takes (a turn's writes are some 1.5 MB at 200 agents, 7 MB at
+ * 1,000): past it nothing more is held until the next take, and the entry reads those files.
+ */
+const MAX_HELD_BYTES = 32 * 1024 * 1024;
 
 /** Who listens: usually nobody (no history kept), or one history's writer. */
 const listeners = new Set<WrittenFiles>();
@@ -103,9 +106,13 @@ export function listenForWrites(root: string): WrittenFiles {
   return listener;
 }
 
-/** The listener of a path a writer is about to write, if any: one comparison when nobody listens. */
+/**
+ * The listener of a path a writer is about to write, if any: one comparison when nobody listens. The
+ * newest of two for one folder (a writer not closed, then another opened): the other's entries read.
+ */
 export function listenerOf(path: string): WrittenFiles | undefined {
   if (listeners.size === 0) return undefined;
-  for (const listener of listeners) if (path.startsWith(listener.prefix)) return listener;
-  return undefined;
+  let found: WrittenFiles | undefined;
+  for (const listener of listeners) if (path.startsWith(listener.prefix)) found = listener;
+  return found;
 }
