@@ -63,7 +63,7 @@ export class WrittenFiles {
     this.files.set(path, { after: undefined, parts: [bytes], stamp: fileStamp(after), appended: false });
   }
 
-  /** @internal the write layer's: `bytes` were appended to the file, found at stamp `before` (and `size` bytes) and left at `stamp`. */
+  /** @internal the write layer's: `bytes` were appended to the file, found as `before` just before and as `after` once written. */
   appended(path: string, bytes: Buffer, before: Stats, after: Stats): void {
     const known = this.files.get(path);
     this.files.delete(path);
@@ -71,8 +71,11 @@ export class WrittenFiles {
     if (after.size !== before.size + bytes.length || !this.hold(bytes)) return;
     const stamp = fileStamp(after);
     if (before.size === 0) this.files.set(path, { after: undefined, parts: [bytes], stamp, appended: true });
-    else if (known && known.stamp === fileStamp(before)) this.files.set(path, { after: known.after, parts: [...known.parts, bytes], stamp, appended: true });
-    else this.files.set(path, { after: fileStamp(before), parts: [bytes], stamp, appended: true });
+    else if (known && known.stamp === fileStamp(before)) {
+      // The file as this process left it: the bytes follow the ones held (a record appended to several times a turn).
+      known.parts.push(bytes);
+      this.files.set(path, { ...known, stamp, appended: true });
+    } else this.files.set(path, { after: fileStamp(before), parts: [bytes], stamp, appended: true });
   }
 
   /** @internal the write layer's: the file was written in a way it does not tell (its bytes are read by the entry). */
