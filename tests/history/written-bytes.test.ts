@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import fs, { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { NextAgentProvider } from '../../bench/bench-providers.js';
@@ -105,34 +106,48 @@ test('an entry holds what lemming wrote without reading it again, and reads a fi
   }
 });
 
-test("a steady turn's entry reads no file the engine wrote: the files a run's history reads are a few per agent, not a few per agent a turn", { timeout: 180_000 }, async () => {
+/** Runs `work` with `fs.readSync` counted while `counting()` says so: the calls counted. */
+async function readsWhile(counting: () => boolean, work: () => Promise<void>): Promise<number> {
+  let reads = 0;
+  const module = fs as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const original = module.readSync as (...args: unknown[]) => unknown;
+  module.readSync = function counted(this: unknown, ...args: unknown[]) {
+    if (counting()) reads += 1;
+    return original.apply(this, args);
+  };
+  syncBuiltinESMExports();
+  try {
+    await work();
+  } finally {
+    module.readSync = original;
+    syncBuiltinESMExports();
+  }
+  return reads;
+}
+
+test("a steady turn's entry reads no file the engine wrote", { timeout: 180_000 }, async () => {
   const AGENTS = 40;
-  const TURNS = 4;
-  /** The files read by a run of TURNS turns of an org built with or without a history (after a first run, which made the history). */
-  const readsOfRun = async (keepHistory: boolean): Promise<number> => {
-    const root = tempDir('lemming-written-opens-');
+  /** The files read from the second turn of a run of 4 on (its entries and the last's), of an org built with or without a history. */
+  const steadyReads = async (keepHistory: boolean): Promise<number> => {
+    const root = tempDir('lemming-written-reads-');
     buildOrg(root, { agents: AGENTS, history: 0, withMail: AGENTS, keepHistory });
     const provider = new NextAgentProvider(Array.from({ length: AGENTS }, (_, index) => agentName(index)));
-    const run = async (): Promise<void> => {
-      const engine = Engine.open({ root, providerFactory: () => provider });
-      try {
-        for await (const _event of engine.run({ maxTurns: TURNS, stopWhenIdle: false })) {
-          // Only the files matter here.
-        }
-      } finally {
-        await engine.close();
-      }
-    };
-    await run();
-    const work = await countFsWork(run);
-    return callsTo(work, 'readSync');
+    const engine = Engine.open({ root, providerFactory: () => provider });
+    let started = 0;
+    try {
+      return await readsWhile(
+        () => started >= 2,
+        async () => {
+          for await (const event of engine.run({ maxTurns: 4, stopWhenIdle: false })) if (event.type === 'turn-started') started += 1;
+        },
+      );
+    } finally {
+      await engine.close();
+    }
   };
-  const none = await readsOfRun(false);
-  const kept = await readsOfRun(true);
-  // Before the write layer told the history, each entry read every file the turn wrote: an activity log and a message an
-  // agent, 2 × AGENTS × TURNS = 320 here (344 seen). Now a run reads the files the last run's last entry could not prove
-  // unchanged by their stamps (written within RACY_MS of its walk: up to a log and a message an agent) and, in its first
-  // turn, each log it appends to (what the entries held of it is not kept between runs); its later entries read nothing
-  // the engine wrote (80 seen).
-  expect(kept - none).toBeLessThan(3.5 * AGENTS);
+  const none = await steadyReads(false);
+  const kept = await steadyReads(true);
+  // Before the write layer told the history, each of the three entries read every file its turn wrote, an activity log
+  // and a message an agent: 2 × AGENTS × 3 = 240 reads more than without a history (252 seen). Now none (0 seen).
+  expect(kept - none).toBeLessThan(AGENTS / 2);
 });
