@@ -26,9 +26,8 @@ test("a history kept over many runs stays in a few packs: git looks each new obj
   } finally {
     await engine.close();
   }
-  // Without the upkeep there would be a pack a run (40 seen with it off at MOST_PACKS 24); with it, never many more than
-  // MOST_PACKS. The repack runs beside the engine, so on a loaded machine a few runs' packs come before it has made them
-  // fewer (28 seen at 24).
+  // Without the upkeep there would be a pack a run (40 seen with it off); with it, never many more than MOST_PACKS. The
+  // repack runs beside the engine, so on a loaded machine a few runs' packs come before it has made them fewer (28 seen).
   expect(Math.max(...seen)).toBeLessThanOrEqual(MOST_PACKS + 8);
   expect(packs(root)).toBeLessThan(runs);
   // Every turn is there, and git finds the store whole.
