@@ -146,14 +146,22 @@ function fold(responses: ProviderResponse[], unusable: readonly AnsweredUsage[] 
  * is not asked for again and a journaled result is not run again.
  */
 export function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
+  const single = firstAnswerOutcome(input);
+  return single ? Promise.resolve(single) : loopSteps(input);
+}
+
+/**
+ * The usual turn: the first answer, given and calling no tool that returns results, ends the loop at its first step,
+ * as the loop below would with nothing journaled; its outcome, or undefined when the loop is to run. Taken without the
+ * loop's state (its frame, maps, and the closures a caller makes for later steps): some 2 KB a call, 20 MB a turn at
+ * 10,000 busy agents for the collector.
+ */
+export function firstAnswerOutcome(input: Pick<LoopInput, 'first' | 'journaled' | 'tools' | 'request' | 'answered' | 'now'>): LoopOutcome | undefined {
   const first = input.first;
-  // The usual turn: the first answer, given and calling no tool that returns results, ends the loop at its first step
-  // (below, with nothing journaled). Taken here, without the loop's state: its frame and maps were some 2 KB a call
-  // (10,000 busy agents: 20 MB a turn for the collector).
-  if (first === undefined || input.journaled.length > 0 || first.toolCalls.some((call) => input.tools.returnsResult(call.name))) return loopSteps(input);
+  if (first === undefined || input.journaled.length > 0 || first.toolCalls.some((call) => input.tools.returnsResult(call.name))) return undefined;
   const receivedAt = first.receivedAt ?? input.now();
   input.answered?.(input.request, first);
-  return Promise.resolve(loopOutcome([first], [], [], receivedAt, [{ step: 1, inputTokens: first.usage.inputTokens, outputTokens: first.usage.outputTokens, tools: [] }]));
+  return loopOutcome([first], [], [], receivedAt, [{ step: 1, inputTokens: first.usage.inputTokens, outputTokens: first.usage.outputTokens, tools: [] }]);
 }
 
 async function loopSteps(input: LoopInput): Promise<LoopOutcome> {
