@@ -133,7 +133,8 @@ function fold(responses: ProviderResponse[], unusable: readonly AnsweredUsage[] 
   };
   // The usual loop: every step answered by one model, nothing unusable; its usage is the steps' summed.
   if (unusable.length === 0 && responses.every((response) => response.charged === undefined && response.modelKey === last.modelKey)) {
-    return { ...folded, usage: responses.length === 1 ? last.usage : sumUsage(responses.map((response) => response.usage)) };
+    // Assigned after the other fields rather than spread with them: V8 makes a spread followed by a field a dictionary (some 600 bytes an answer).
+    return Object.assign(folded, { usage: responses.length === 1 ? last.usage : sumUsage(responses.map((response) => response.usage)) });
   }
   return chargedTogether(folded, [...responses.flatMap((response) => chargedAnswers(response)), ...unusable]);
 }
