@@ -139,7 +139,9 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     prepared = fitted.prepared;
     first = fitted.response;
   }
-  const outcome = firstAnswerOutcome({ request: prepared.prompt.request, ...(first ? { first } : {}), tools, journaled: input.journaled, now: input.now, ...(input.answered ? { answered: input.answered } : {}) }) ?? await runStepLoop({
+  // The usual answer, calling no tool that returns results, ends the turn here: the loop's input (its closures) is not made.
+  const single = firstAnswerOutcome({ request: prepared.prompt.request, ...(first ? { first } : {}), tools, journaled: input.journaled, now: input.now, ...(input.answered ? { answered: input.answered } : {}) });
+  const outcome = single ?? await runStepLoop({
     org,
     agent,
     turn: input.turn,

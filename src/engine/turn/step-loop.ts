@@ -140,20 +140,8 @@ function fold(responses: ProviderResponse[], unusable: readonly AnsweredUsage[] 
 }
 
 /**
- * An agent's turn as a bounded loop: ask the model; run the calls that return
- * results; give the results back; until it calls none, `maxSteps`, or it cannot pay
- * for another step. Each answer is journaled before its tools run, and each result
- * before the next, so a run killed anywhere resumes at that point: a journaled answer
- * is not asked for again and a journaled result is not run again.
- */
-export function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
-  const single = firstAnswerOutcome(input);
-  return single ? Promise.resolve(single) : loopSteps(input);
-}
-
-/**
  * The usual turn: the first answer, given and calling no tool that returns results, ends the loop at its first step,
- * as the loop below would with nothing journaled; its outcome, or undefined when the loop is to run. Taken without the
+ * as runStepLoop would with nothing journaled; its outcome, or undefined when the loop is to run. Taken without the
  * loop's state (its frame, maps, and the closures a caller makes for later steps): some 2 KB a call, 20 MB a turn at
  * 10,000 busy agents for the collector.
  */
@@ -165,7 +153,15 @@ export function firstAnswerOutcome(input: Pick<LoopInput, 'first' | 'journaled' 
   return loopOutcome([first], [], [], receivedAt, [{ step: 1, inputTokens: first.usage.inputTokens, outputTokens: first.usage.outputTokens, tools: [] }]);
 }
 
-async function loopSteps(input: LoopInput): Promise<LoopOutcome> {
+/**
+ * An agent's turn as a bounded loop: ask the model; run the calls that return
+ * results; give the results back; until it calls none, `maxSteps`, or it cannot pay
+ * for another step. Each answer is journaled before its tools run, and each result
+ * before the next, so a run killed anywhere resumes at that point: a journaled answer
+ * is not asked for again and a journaled result is not run again. (The usual turn, one answer
+ * calling no such tool, is taken by firstAnswerOutcome without it.)
+ */
+export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
   const { turn, agent } = input;
   const answers = new Map<number, Extract<LoopRecord, { type: 'step' }>>();
   const results = new Map<string, ToolRun>();
