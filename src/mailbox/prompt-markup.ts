@@ -82,18 +82,13 @@ export function messageMarkup(message: Message): InboxItemMarkup {
 
 /** A `<message>` element with the metadata as escaped attributes and the body as escaped content. */
 export function renderMessageMarkup(item: InboxItemMarkup): string {
-  const attributes: Array<[string, string]> = [
-    ['id', item.id],
-    ['from', item.from],
-    ['turn', String(item.turn)],
-    ['priority', item.priority],
-  ];
-  if (item.to !== undefined) attributes.push(['to', item.to]);
-  if (item.cc !== undefined) attributes.push(['cc', item.cc]);
-  if (item.teamOnList !== undefined) attributes.push(['team_on_list', item.teamOnList]);
-  if (item.subject !== undefined) attributes.push(['subject', item.subject]);
-  if (item.replyTo !== undefined) attributes.push(['reply_to', item.replyTo]);
-  const head = attributes.map(([name, value]) => `${name}="${escapeAttribute(value)}"`).join(' ');
+  // One string built in order, not from a list of pairs: every message of every prompt is rendered here (10,000 a turn at 10,000 busy agents).
+  let head = `id="${escapeAttribute(item.id)}" from="${escapeAttribute(item.from)}" turn="${escapeAttribute(String(item.turn))}" priority="${escapeAttribute(item.priority)}"`;
+  if (item.to !== undefined) head += ` to="${escapeAttribute(item.to)}"`;
+  if (item.cc !== undefined) head += ` cc="${escapeAttribute(item.cc)}"`;
+  if (item.teamOnList !== undefined) head += ` team_on_list="${escapeAttribute(item.teamOnList)}"`;
+  if (item.subject !== undefined) head += ` subject="${escapeAttribute(item.subject)}"`;
+  if (item.replyTo !== undefined) head += ` reply_to="${escapeAttribute(item.replyTo)}"`;
   return `<message ${head}>\n${item.answers ? `${renderAnsweredMarkup(item.answers)}\n` : ''}${escapeText(item.body)}\n</message>`;
 }
 

@@ -10,7 +10,7 @@ import { statePaths } from '../record/state-paths.js';
 import { deliveredMail } from '../record/taken-files.js';
 import { askFitting } from './context-retry.js';
 import type { PreparedCall } from './prepare-call.js';
-import { runStepLoop, type LoopRecord, type LoopTools, type StepSummary } from './step-loop.js';
+import { firstAnswerOutcome, runStepLoop, type LoopRecord, type LoopTools, type StepSummary } from './step-loop.js';
 
 /** The tools a turn's loops run: built-ins and MCP tools (see src/tools/tool-runner.ts). */
 export interface TurnTools extends LoopTools {
@@ -139,7 +139,9 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     prepared = fitted.prepared;
     first = fitted.response;
   }
-  const outcome = await runStepLoop({
+  // The usual answer, calling no tool that returns results, ends the turn here: the loop's input (its closures) is not made.
+  const single = firstAnswerOutcome({ request: prepared.prompt.request, ...(first ? { first } : {}), tools, journaled: input.journaled, now: input.now, ...(input.answered ? { answered: input.answered } : {}) });
+  const outcome = single ?? await runStepLoop({
     org,
     agent,
     turn: input.turn,

@@ -76,6 +76,15 @@ export interface AgentCall {
 }
 
 /**
+ * A prompt as asked: its fields, then those of the call (the credits left, the callbacks), in that order. Assigned
+ * rather than spread into a literal that adds fields after it, which V8 makes a dictionary of some 2 KB (a call a
+ * turn for each busy agent).
+ */
+function asked<Extra extends Partial<ProviderRequest>>(prompt: Omit<ProviderRequest, 'signal'>, extra: Extra): ProviderRequest & Extra {
+  return Object.assign({}, prompt, extra);
+}
+
+/**
  * A call planned before a crash, prepared again: from its plan (the mail it showed, the limits it
  * was sized with, the mail it left waiting) and the files, so it asks what it asked before. Its
  * digest says whether it does; when not (a note or a message edited meanwhile), the run says so.
@@ -115,7 +124,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     // How this turn estimates each of the agent's models' prompts where a server offers no tokenizer (frozen for the turn: a recovered turn asks as it did).
     const promptSizing = sizingOf(ratios, agent?.models ?? [prepared.modelKey]);
     const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
-      provider.generate({ ...prompt, creditsLeft: left, promptSizing, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
+      provider.generate(asked(prompt, { creditsLeft: left, promptSizing, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) })).then((answer) => {
         // Each step of a loop extends the turn's trace (record/call-trace.ts, stepsSoFar): the file keeps every step's answer.
         if (org.settings.traces.keep > 0) {
           context.traces?.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), built.systemPieces);
@@ -181,7 +190,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
         reflectOn: fitted.prepared.reflectOn,
         system: fitted.prepared.prompt.request.system,
         ask: (request, left) =>
-          provider.generate({ ...request, creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
+          provider.generate(asked(request, { creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) })).then((answer) => {
             crashPoint('after-answer');
             return answer;
           }),
@@ -199,7 +208,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       // Importance asked of the model (org.yaml memory.importance: model), paid with the turn's like the reflection.
       if (agent.memory.importance === 'model') {
         const { rateAfterAnswer } = await import('./rate-importance.js');
-        const ask = (request: ProviderRequest, left: number) => provider.generate({ ...request, creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => (crashPoint('after-answer'), answer));
+        const ask = (request: ProviderRequest, left: number) => provider.generate(asked(request, { creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) })).then((answer) => (crashPoint('after-answer'), answer));
         const rated = await rateAfterAnswer({ root, org, agent, turn, memory: input.memory, ask, creditsLeft: input.creditsLeft - creditsOf(response, org), ...(context.signal ? { signal: context.signal } : {}) });
         if (rated && 'answer' in rated) {
           response = withReflectionCharged(response, rated.response);
