@@ -1,6 +1,5 @@
 import { errorMessage } from '../errors.js';
 import type { WorkspaceLimitsOf } from '../org/walk-org.js';
-import { GivenBytes } from './given-bytes.js';
 import { gitAvailable, NO_GIT_WARNING } from './git.js';
 import { clearHistoryBehind, markHistoryBehind } from './history-behind.js';
 import { keepKnownFiles, lastEntry, recordEntry, writtenSoFar, type EntrySession } from './record-entry.js';
@@ -40,9 +39,7 @@ export class HistoryWriter {
   private constructor(
     private readonly root: string,
     private readonly limitsOf: () => WorkspaceLimitsOf,
-  ) {
-    this.session.written = new GivenBytes(root);
-  }
+  ) {}
 
   /**
    * The writer for an org that keeps a history, or the one warning to show when git cannot be run.
@@ -121,8 +118,6 @@ export class HistoryWriter {
         this.session.known = undefined;
         this.session.watch?.close();
         this.session.watch = undefined;
-        this.session.written?.close();
-        this.session.written = undefined;
         // Packs being made fewer (pack-upkeep.ts) are the store's too: done before a caller may remove or copy it.
         await Promise.all([importer?.close(), this.session.consolidating]);
       });

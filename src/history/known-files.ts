@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
-import type { GivenBytes } from './given-bytes.js';
 import type { FileStamp, WalkScope } from './recorded-files.js';
 import { orgPath, storedPath } from './stored-path.js';
 
@@ -36,7 +35,7 @@ function readRecorded(root: string, path: string, walkedBytes: number): Buffer |
 }
 
 /** A file the history's last entry holds, with the stamp it had when it was last read. */
-interface KnownFile extends Omit<FileStamp, 'size' | 'renamed' | 'exact'> {
+interface KnownFile extends Omit<FileStamp, 'size' | 'renamed'> {
   /** What a rename keeps of its stamp when it was read (FileStamp.renamed); absent when not read this run. */
   renamed?: string;
   /** Its blob's id in the history. */
@@ -100,15 +99,13 @@ export class KnownFiles {
    * made of it). The known files become those the entry holds (its `head` is moved by `advance`,
    * once it has one; a caller whose entry is not written drops them). A walk of a `scope` (what a
    * watch saw change) says nothing of the files outside it: they stay as known, unlooked at.
-   * `looked`: the known files the comparison looked at (the walked and those under the scope). A file
-   * `given` has as lemming wrote it is not read again (given-bytes.ts).
+   * `looked`: the known files the comparison looked at (the walked and those under the scope).
    */
   async compare(
     root: string,
     walked: ReadonlyMap<string, FileStamp>,
     scope: WalkScope | undefined,
     storeLarge: (fd: number) => Promise<string | undefined>,
-    given?: GivenBytes,
   ): Promise<{ changes: Change[]; writes: FileChange[]; looked: number }> {
     const changes: Change[] = [];
     const writes: FileChange[] = [];
@@ -165,12 +162,11 @@ export class KnownFiles {
         oid = stored;
         change = { path, mode: seen.mode, oid };
       } else {
-        const data = given?.bytesOf(path, seen.exact) ?? readRecorded(root, path, seen.size);
+        const data = readRecorded(root, path, seen.size);
         if (data === undefined) {
           if (known) gone.push(path);
           continue;
         }
-        given?.recorded(path, seen.exact, data);
         oid = createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
         change = { path, mode: seen.mode, data };
       }

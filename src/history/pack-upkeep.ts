@@ -9,10 +9,7 @@ import type { GivenEntry } from './given-entries.js';
  * fast-import` checks each object it stores against every pack of the store (is it there already?),
  * and each of its checkpoints leaves one more pack (given-entries.ts), as does every run: over a long
  * life an entry came to cost git more each time (from 23 to 55 ms of CPU an entry over 400 turns at
- * 200 agents, in runs of 4 turns). Fewer is not cheaper: at 8, git's CPU an entry at turns 281 to 300
- * grew less (30 to 32.5 ms against 27.5 to 45 ms at 24), but the merges came every 19 turns, each
- * taking the store's big packs again and a new fast-import after it, and a late turn took 416 ms
- * against 177 ms early (at 24: 123 against 132 ms; 200x300, 2026-11-27, load 7 to 10).
+ * 200 agents, in runs of 4 turns).
  */
 export const MOST_PACKS = 24;
 

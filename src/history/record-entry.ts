@@ -16,7 +16,6 @@ import { hasSpooled, spoolEntry } from './entry-spool.js';
 import { checkpointGiven, giveEntry, type GivenSession } from './given-entries.js';
 import { keepPacksFew, retireWhenDue, type UpkeptSession } from './pack-upkeep.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
-import type { GivenBytes } from './given-bytes.js';
 import { KnownFiles, LARGE_FILE_BYTES, type Change } from './known-files.js';
 import { walkRecordedFiles, type RecordedWalk } from './recorded-files.js';
 import { RecordedWatch } from './recorded-watch.js';
@@ -98,8 +97,6 @@ export interface EntrySession extends GivenSession, UpkeptSession {
   problem?: string;
   /** What changed since the last entry, seen by inotify (recorded-watch.ts): an entry walks only there. */
   watch?: RecordedWatch;
-  /** What lemming wrote since the last entry (given-bytes.ts): those files are not read again. */
-  written?: GivenBytes;
   /** What entries left out that a person should hear of, a line each, until the writer says so; and every path said so far. */
   leftOut?: string[];
   saidLeftOut?: Set<string>;
@@ -165,11 +162,9 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   session.watch ??= RecordedWatch.start(root);
   const marks = await session.watch?.take();
   const scope = fresh ? undefined : marks;
-  // What lemming wrote since the last entry, taken before the walk looks: a write after it is read, its stamp being another.
-  session.written?.take();
   const walked = walkRecordedFiles(root, limitsOf, Date.now(), { ...(scope ? { scope } : {}), ...(session.watch ? { beforeFolder: session.watch.beforeFolder } : {}) });
   noteLeftOut(session, walked);
-  const { changes, writes } = await known.compare(root, walked.files, scope, (fd) => storeLarge(place, fd), session.written).finally(() => session.written?.done());
+  const { changes, writes } = await known.compare(root, walked.files, scope, (fd) => storeLarge(place, fd));
   if (facts.kind === 'edits' && changes.length === 0) return undefined;
   const summary = await summarise(root, facts, changes);
   // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).

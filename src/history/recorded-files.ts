@@ -1,14 +1,11 @@
-import { fileStamp } from '../storage/written-files.js';
 import { leftOutByName, ORG_FOLDERS, walkOrg, type LeftOut, type WorkspaceLimitsOf } from '../org/walk-org.js';
 
 /** A recorded file as the walk saw it: enough to tell, without reading it, that it has not changed. */
 export interface FileStamp {
   /** `100644` or `100755`, as git records it. */
   mode: string;
-  /** Size, times, inode: changed by any write, an atomic replace (a new inode) or a chmod; `racy` when it proves nothing (RACY_MS). */
+  /** Size, times, inode: changed by any write, an atomic replace (a new inode) or a chmod. */
   stamp: string;
-  /** The stamp as it is, racy or not (storage/written-files.ts): what a write by this process left is known by it. */
-  exact: string;
   /** Its size in bytes when walked. */
   size: number;
   /**
@@ -63,8 +60,7 @@ export function walkRecordedFiles(
       // Written within the clock's grain of this walk: a second write of the same size could keep these
       // times, so the stamp is one that never matches, and the file is read again next time (git's "racy" files).
       const racy = stat.mtimeMs >= startedMs - RACY_MS || stat.ctimeMs >= startedMs - RACY_MS;
-      const exact = fileStamp(stat);
-      files.set(path, { mode: stat.mode & 0o100 ? '100755' : '100644', stamp: racy ? 'racy' : exact, exact, size: stat.size, renamed: `${stat.size}:${stat.mtimeMs}:${stat.ino}` });
+      files.set(path, { mode: stat.mode & 0o100 ? '100755' : '100644', stamp: racy ? 'racy' : `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`, size: stat.size, renamed: `${stat.size}:${stat.mtimeMs}:${stat.ino}` });
     },
     { ...(trees ? { trees } : {}), ...(beforeFolder ? { beforeFolder } : {}) },
   );

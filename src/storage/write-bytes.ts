@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { cutSecrets } from '../secrets/secrets.js';
 import { classified } from './storage-error.js';
-import { listenerOf } from './written-files.js';
 
 /**
  * Fault injection for the storage tests, like the crash points (engine/record/crash-points.ts):
@@ -110,19 +109,9 @@ function takeBack(descriptor: number, written: number): void {
 /**
  * Append `text` to a file (made when missing, its folder not): the same system calls as
  * appendFileSync, and a failure leaves the file as it was. A missing folder throws the system's
- * ENOENT, for the caller to make it. A listener (written-files.ts) is told what was appended to
- * what, by the file's stamp before and after.
+ * ENOENT, for the caller to make it.
  */
 export function appendText(path: string, text: string): void {
-  appendTo(path, text, false);
-}
-
-/** appendText, returning the file's size after the append (one `fstat` more). */
-export function appendTextSized(path: string, text: string): number {
-  return appendTo(path, text, true) as number;
-}
-
-function appendTo(path: string, text: string, sized: boolean): number | undefined {
   const fault = storageFault(path);
   let descriptor: number;
   try {
@@ -131,35 +120,10 @@ function appendTo(path: string, text: string, sized: boolean): number | undefine
     throw classified(error, path);
   }
   try {
-    const listener = listenerOf(path);
-    if (listener === undefined) {
-      writeAll(descriptor, text, path, fault);
-      return sized ? fstatSync(descriptor).size : undefined;
-    }
-    try {
-      const before = fstatSync(descriptor);
-      const written = heldBytes(text);
-      writeAll(descriptor, written, path, fault);
-      const after = fstatSync(descriptor);
-      listener.appended(path, written, before, after);
-      return after.size;
-    } catch (error) {
-      // What the file holds now is for the entry to read.
-      listener.forget(path);
-      throw error;
-    }
+    writeAll(descriptor, text, path, fault);
   } finally {
     closeSync(descriptor);
   }
-}
-
-/**
- * Bytes a listener holds until the history's next entry, as they go to the file: the text cut of
- * secrets and encoded once, here. A string held across the turn would be copied by each of V8's
- * young collections and then promoted; a buffer's bytes lie outside the heap.
- */
-export function heldBytes(data: string | Uint8Array): Buffer {
-  return typeof data === 'string' ? Buffer.from(cutSecrets(data)) : Buffer.from(data);
 }
 
 /**
@@ -168,7 +132,6 @@ export function heldBytes(data: string | Uint8Array): Buffer {
  * fails removes the file rather than leave it cut.
  */
 export function writeFileInPlace(path: string, text: string): void {
-  listenerOf(path)?.forget(path);
   const fault = storageFault(path);
   let descriptor: number;
   try {

@@ -11,7 +11,7 @@ import { tempDir, write } from '../helpers/temp-org.js';
  */
 
 const AGENTS = 2_000;
-const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, exact: `${size}:${tag}`, size, renamed: `${size}:${tag}` });
+const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, size, renamed: `${size}:${tag}` });
 
 /** The last entry's files: five messages in each of AGENTS outboxes, and a log each. */
 function knownOrg(): KnownFiles {

@@ -1,9 +1,11 @@
 import type { DeliveredMail } from '../../mailbox/readable-mail.js';
 import { nameRecord } from '../../org/names.js';
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { cutRecord, moveWhenFull, readRecordFrom, recordLayout, recordLines } from '../../storage/record-pieces.js';
 import { crashPoint } from './crash-points.js';
-import { appendTextSized } from '../../storage/write-bytes.js';
+import { classified } from '../../storage/storage-error.js';
+import { storageFault } from '../../storage/write-bytes.js';
+import { writeAll } from '../../storage/write-bytes.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import type { HoldCause } from '../../format/mail-outcomes.js';
 import type { RuleDraws } from '../turn/activation.js';
@@ -170,8 +172,19 @@ export function appendTaken(path: string, line: TakenLine, sizeBefore: number): 
   }
   const written: TakenLine = { turn: line.turn, files, ...(Object.keys(undelivered).length > 0 ? { undelivered } : {}), ...(held ? { held } : {}), ...(draws ? { draws } : {}) };
   if (moveWhenFull(path)) crashPoint('after-piece');
-  const size = appendTextSized(path, `${JSON.stringify(written)}\n`);
-  return recordLayout(path).base + size;
+  const fault = storageFault(path);
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'a');
+  } catch (error) {
+    throw classified(error, path);
+  }
+  try {
+    writeAll(descriptor, `${JSON.stringify(written)}\n`, path, fault);
+    return recordLayout(path).base + fstatSync(descriptor).size;
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 /**
