@@ -67,14 +67,8 @@ function commandEnv(env: Record<string, string>): Record<string, string | undefi
   return { ...process.env, NO_COLOR: '1', ...env };
 }
 
-/** A thread kept for the next command once its command ended, with the load variables its modules read (as JSON). */
-interface IdleThread {
-  thread: Worker;
-  settings: string;
-}
-
-/** Threads that run commands, each one at a time, kept waiting, oldest first. */
-const idle: IdleThread[] = [];
+/** Threads that run commands, each one at a time, kept waiting once their command ended, oldest first. */
+const idle: Worker[] = [];
 /** Threads kept waiting: enough for a test's commands run at once, few enough for a worker process that runs many files. */
 const MAX_IDLE = 2;
 /** The load variables each thread was started with (as JSON). */
@@ -83,14 +77,14 @@ const threadSettings = new WeakMap<Worker, string>();
 function commandThread(env: Record<string, string>): Worker {
   const settings = loadSettings(env);
   const key = JSON.stringify(settings);
-  const at = idle.findLastIndex((kept) => kept.settings === key);
-  if (at >= 0) return idle.splice(at, 1)[0]!.thread;
+  const at = idle.findLastIndex((kept) => threadSettings.get(kept) === key);
+  if (at >= 0) return idle.splice(at, 1)[0]!;
   const thread = new Worker(new URL('./cli-thread.mjs', import.meta.url), { workerData: { program: PROGRAM }, execArgv: [], env: { ...process.env, ...settings } });
   // A thread waiting for its next command does not keep the test's process alive.
   thread.unref();
   threadSettings.set(thread, key);
   thread.once('exit', () => {
-    const index = idle.findIndex((kept) => kept.thread === thread);
+    const index = idle.indexOf(thread);
     if (index >= 0) idle.splice(index, 1);
   });
   return thread;
@@ -160,9 +154,9 @@ export function lemmingAsync(root: string, args: string[], env: Record<string, s
 /** A thread whose command ended by itself waits for the next; one that ended with its command (process.exit) is gone. */
 function keepIfAlive(thread: Worker, answer: ThreadAnswer): void {
   if (answer.threadEnds || thread.threadId === -1) return;
-  idle.push({ thread, settings: threadSettings.get(thread) ?? '{}' });
+  idle.push(thread);
   // The oldest goes: a file's commands given other load variables do not keep the next file's threads out.
-  if (idle.length > MAX_IDLE) void idle.shift()!.thread.terminate();
+  if (idle.length > MAX_IDLE) void idle.shift()!.terminate();
 }
 
 /** Run the built `lemming` binary to completion, as a process: for what only a process shows (its exit code, its start, its output as a process). */
