@@ -20,9 +20,10 @@ export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan
     const had = readBy.get(outcome.agent);
     readBy.set(outcome.agent, had === undefined ? outcome.read : [...had, ...outcome.read]);
   }
+  const readSets = new Map<readonly string[], Set<string>>();
   const read = (item: PendingItem): boolean => {
     const ids = readBy.get(item.to);
-    return ids !== undefined && holds(ids, item.id);
+    return ids !== undefined && holds(ids, item.id, readSets);
   };
   const returned = new Set(plan.returned ?? []);
   const gone = (item: PendingItem): boolean => returned.has(item.id) || read(item);
@@ -92,13 +93,12 @@ export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan
 
 /** Past this many ids a list is looked up by a set, made once for it. */
 const SCANNED_IDS = 16;
-const idSets = new WeakMap<readonly string[], Set<string>>();
 
-/** Whether `ids` holds `id`: a scan of a short list (most readers read one letter), a set for a long one. */
-function holds(ids: readonly string[], id: string): boolean {
+/** Whether `ids` holds `id`: a scan of a short list (most readers read one letter), a set for a long one (kept in `sets` for the call). */
+function holds(ids: readonly string[], id: string, sets: Map<readonly string[], Set<string>>): boolean {
   if (ids.length <= SCANNED_IDS) return ids.includes(id);
-  let set = idSets.get(ids);
-  if (set === undefined) idSets.set(ids, (set = new Set(ids)));
+  let set = sets.get(ids);
+  if (set === undefined) sets.set(ids, (set = new Set(ids)));
   return set.has(id);
 }
 
