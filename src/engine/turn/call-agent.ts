@@ -152,7 +152,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       journaled: input.journaled,
       journal: input.journal,
       balance: input.creditsLeft,
-      now: () => context.clock().toISOString(),
+      now: () => isoText(context.clock()),
       ...(context.signal ? { signal: context.signal } : {}),
       // Each call teaches its own ratio: its own prompt against the tokens its server counted for it.
       answered: (request, answer) => {
@@ -240,6 +240,20 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
   }
 }
 
+/** The last time written as text by isoText, and its text. */
+let lastIso: { ms: number; text: string } = { ms: Number.NaN, text: '' };
+
+/**
+ * A time's ISO text (Date.toISOString), made once for each millisecond: an instant model's answers arrive
+ * by the dozen within one (10,000 a turn at 10,000 busy agents), and each was given its own. A time that is
+ * not one (NaN) is never the last, so it throws as toISOString does.
+ */
+function isoText(time: Date): string {
+  const ms = time.getTime();
+  if (ms !== lastIso.ms) lastIso = { ms, text: time.toISOString() };
+  return lastIso.text;
+}
+
 /** A prompt a server cut silently: it reported `reported` prompt tokens, the whole of its `window`. */
 interface SilentCut {
   modelKey: string;
@@ -249,12 +263,27 @@ interface SilentCut {
   first: boolean;
 }
 
-/** Each of an agent's models' prompt sizing as the turn's ratios hold it, by model key. */
-function sizingOf(ratios: Pick<TokenRatios, 'sizing'>, modelKeys: readonly string[]): Record<string, PromptSizing> {
+/**
+ * Each of an agent's models' prompt sizing as the turn's ratios hold it, by model key. The ratios are
+ * frozen for their turn, so the record is made once for each list of models and shared by the calls
+ * that ask with it (read only): at 10,000 busy agents, one record a turn instead of one a call, each a
+ * prototype-less object that lived from the call to its answer's application.
+ */
+function sizingOf(ratios: Pick<TokenRatios, 'sizing'>, modelKeys: readonly string[]): Readonly<Record<string, PromptSizing>> {
+  let made = sizings.get(ratios);
+  if (made === undefined) sizings.set(ratios, (made = new Map()));
+  // One model (the usual list) by its key; several by the list's JSON, which no one key spells.
+  const key = modelKeys.length === 1 ? (modelKeys[0] as string) : JSON.stringify(modelKeys);
+  const kept = made.get(key);
+  if (kept !== undefined) return kept;
   const sizing = nameRecord<PromptSizing>();
   for (const modelKey of modelKeys) sizing[modelKey] = ratios.sizing(modelKey);
+  made.set(key, sizing);
   return sizing;
 }
+
+/** The sizing records made from each turn's ratios, by the list of models. */
+const sizings = new WeakMap<Pick<TokenRatios, 'sizing'>, Map<string, Readonly<Record<string, PromptSizing>>>>();
 
 /**
  * The answer with what its server's silent cuts mean said: a note for each (the agent's log, the

@@ -59,9 +59,14 @@ export function takenInTurn(plan: Pick<Plan, 'discovered' | 'events' | 'notDrawn
   for (const [outbox, names] of Object.entries(plan.discovered.undelivered ?? {})) undelivered[outbox] = [...names];
   for (const outcome of outcomes) {
     if (!outcome.wrote || outcome.wrote.length === 0) continue;
-    files[outcome.agent] = [...(files[outcome.agent] ?? []), ...outcome.wrote];
-    const written = new Set(outcome.wrote);
-    if (undelivered[outcome.agent]) undelivered[outcome.agent] = (undelivered[outcome.agent] ?? []).filter((name) => !written.has(name));
+    const found = files[outcome.agent];
+    files[outcome.agent] = found === undefined ? [...outcome.wrote] : [...found, ...outcome.wrote];
+    // Only an outbox whose scan left files undelivered asks which of them the agent wrote again (most turns: none).
+    const left = undelivered[outcome.agent];
+    if (left) {
+      const written = new Set(outcome.wrote);
+      undelivered[outcome.agent] = left.filter((name) => !written.has(name));
+    }
   }
   return { files, undelivered, ...heldInTurn(plan) };
 }

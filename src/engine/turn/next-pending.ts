@@ -13,67 +13,99 @@ type Plan = Extract<JournalRecord, { type: 'plan' }>;
  * nor sorted (a copy of the list is all; its index by recipient, record/pending-index.ts, is handed on).
  */
 export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan, 'discovered' | 'notices' | 'returned'>, outcomes: readonly AgentOutcome[]): PendingItem[] {
-  const readBy = new Map<string, Set<string>>();
+  // What each agent read: its outcome's own list (an agent has one outcome a turn), joined when it has several.
+  const readBy = new Map<string, readonly string[]>();
   for (const outcome of outcomes) {
     if (outcome.read.length === 0) continue;
-    const ids = readBy.get(outcome.agent) ?? new Set<string>();
-    for (const id of outcome.read) ids.add(id);
-    readBy.set(outcome.agent, ids);
+    const had = readBy.get(outcome.agent);
+    readBy.set(outcome.agent, had === undefined ? outcome.read : [...had, ...outcome.read]);
   }
+  const readSets = new Map<readonly string[], Set<string>>();
+  const read = (item: PendingItem): boolean => {
+    const ids = readBy.get(item.to);
+    return ids !== undefined && holds(ids, item.id, readSets);
+  };
   const returned = new Set(plan.returned ?? []);
-  const gone = (item: PendingItem): boolean => returned.has(item.id) || readBy.get(item.to)?.has(item.id) === true;
+  const gone = (item: PendingItem): boolean => returned.has(item.id) || read(item);
   // What the turn's agents wrote waits whatever they read: it is mail of this turn, after their reading.
   const written = outcomes.flatMap((outcome) => outcome.newMail);
   // Mail taken back from agents that left goes by id wherever it waits: rare, so the whole list is gone through.
   if (returned.size > 0) return everyLetter([...state.pending, ...plan.discovered.pending, ...plan.notices].filter((item) => !gone(item)), written);
-  const added = [...plan.discovered.pending, ...plan.notices].filter((item) => !gone(item)).concat(written);
+  const found = [...plan.discovered.pending, ...plan.notices];
+  const added = found.length === 0 ? written : found.filter((item) => !gone(item)).concat(written);
 
-  // Changed in place into the next list's index, each agent's entry read before it is replaced.
+  // Changed in place into the next list's index, each agent's entry read before it is replaced. An item
+  // of the list is read exactly when it waits in its reader's entry (the index is the list's, by recipient).
   const before = takePendingIndex(state.pending);
-  const removed = new Set<PendingItem>();
-  const touched = new Set<string>();
-  for (const [agent, ids] of readBy) {
-    for (const item of before.get(agent) ?? []) {
-      if (!ids.has(item.id)) continue;
-      removed.add(item);
-      touched.add(agent);
+  /** The letters still waiting for an agent after its reading: its entry itself when it read none of them. */
+  const remaining = new Map<string, readonly PendingItem[]>();
+  const remainingFor = (agent: string): readonly PendingItem[] => {
+    let list = remaining.get(agent);
+    if (list === undefined) {
+      const entry = before.get(agent) ?? [];
+      list = readBy.has(agent) && entry.some(read) ? entry.filter((item) => !read(item)) : entry;
+      remaining.set(agent, list);
     }
-  }
-  const waitingIds = new Map<string, Set<string>>();
-  const idsWaitingFor = (agent: string): Set<string> => {
-    let ids = waitingIds.get(agent);
-    if (!ids) {
-      ids = new Set((before.get(agent) ?? []).flatMap((item) => (removed.has(item) ? [] : [item.id])));
-      waitingIds.set(agent, ids);
-    }
-    return ids;
+    return list;
   };
+  const touched = new Set<string>();
+  let removed = 0;
+  for (const agent of readBy.keys()) {
+    const left = remainingFor(agent);
+    const entry = before.get(agent);
+    if (entry === undefined || left === entry) continue;
+    removed += entry.length - left.length;
+    touched.add(agent);
+  }
+  // One item per id and reader: a letter already waiting for its reader, or added twice, is added once.
+  // Its reader's letters are looked through while few (most readers get one), by a set of their ids once many.
+  const freshFor = new Map<string, PendingItem[]>();
+  const idsOf = new Map<string, Set<string>>();
   const fresh: PendingItem[] = [];
   for (const item of added) {
-    const ids = idsWaitingFor(item.to);
-    if (ids.has(item.id)) continue;
-    ids.add(item.id);
+    const left = remainingFor(item.to);
+    const mine = freshFor.get(item.to);
+    let ids = idsOf.get(item.to);
+    if (ids === undefined && left.length + (mine?.length ?? 0) > SCANNED_IDS) idsOf.set(item.to, (ids = new Set([...left, ...(mine ?? [])].map((letter) => letter.id))));
+    if (ids !== undefined ? ids.has(item.id) : hasLetter(left, item.id) || (mine !== undefined && hasLetter(mine, item.id))) continue;
+    ids?.add(item.id);
+    if (mine === undefined) freshFor.set(item.to, [item]);
+    else mine.push(item);
     fresh.push(item);
     touched.add(item.to);
   }
   fresh.sort(byTurnThenId);
-  const kept = removed.size === 0 ? state.pending : state.pending.filter((item) => !removed.has(item));
+  const kept = removed === 0 ? state.pending : state.pending.filter((item) => !read(item));
   const next = mergeSorted(kept, fresh);
 
   const index = before;
-  const freshFor = new Map<string, PendingItem[]>();
-  for (const item of fresh) {
-    const list = freshFor.get(item.to);
-    if (list) list.push(item);
-    else freshFor.set(item.to, [item]);
-  }
   for (const agent of touched) {
-    const list = mergeSorted((before.get(agent) ?? []).filter((item) => !removed.has(item)), freshFor.get(agent) ?? []);
+    const left = remainingFor(agent);
+    // Sorted as the whole list is (a stable sort of an agent's letters keeps their order in `fresh`).
+    const mine = freshFor.get(agent)?.sort(byTurnThenId);
+    const list = mine === undefined ? left : left.length === 0 ? mine : mergeSorted(left, mine);
     if (list.length === 0) index.delete(agent);
     else index.set(agent, list);
   }
   keepPendingIndex(next, index);
   return next;
+}
+
+/** Past this many ids a list is looked up by a set, made once for it. */
+const SCANNED_IDS = 16;
+
+/** Whether `ids` holds `id`: a scan of a short list (most readers read one letter), a set for a long one (kept in `sets` for the call). */
+function holds(ids: readonly string[], id: string, sets: Map<readonly string[], Set<string>>): boolean {
+  if (ids.length <= SCANNED_IDS) return ids.includes(id);
+  let set = sets.get(ids);
+  if (set === undefined) sets.set(ids, (set = new Set(ids)));
+  return set.has(id);
+}
+
+/** Whether a letter of `id` is in `letters`. */
+function hasLetter(letters: readonly PendingItem[], id: string): boolean {
+  for (const letter of letters) if (letter.id === id) return true;
+  return false;
 }
 
 /** The waiting mail after a turn, from every letter: one per id and recipient, sorted. */

@@ -3,7 +3,10 @@ import type { MessageSummary } from '../events.js';
 
 /** The short form of a message that events carry. */
 export function summarise(message: Message, file: string): MessageSummary {
-  const firstLine = message.body.trim().split('\n')[0] ?? '';
+  const body = message.body.trim();
+  const end = body.indexOf('\n');
+  // Its first line, without the whole body cut into lines to find it.
+  const firstLine = end < 0 ? body : body.slice(0, end);
   const summary: MessageSummary = {
     id: message.id,
     from: message.from,
