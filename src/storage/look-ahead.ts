@@ -444,6 +444,8 @@ export class ReadAhead {
   private tail: number;
   private readonly fromTheEnd = new Map<number, ReadAheadFile | 'missing' | undefined>();
   private endBytes = 0;
+  /** How many files the loop read from the end (readFromTheEnd): what the two cores shared of the list's last files. */
+  readFromTheEndCount = 0;
   private readonly readMeanwhile = (): boolean => this.readFromTheEnd();
 
   private constructor(
@@ -511,6 +513,7 @@ export class ReadAhead {
       return false;
     }
     this.tail = index - 1;
+    this.readFromTheEndCount += 1;
     let into: Buffer | undefined;
     const out = new Float64Array(3);
     const kind = readOneFile(fs, this.list.pathAt(index), rule.flags, rule.within, rule.maxBytes, isPlainText, (size) => (into = Buffer.allocUnsafe(size)), out);
