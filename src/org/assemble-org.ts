@@ -59,12 +59,8 @@ export class OrgAssembly {
   /** A resume added names a tool that is neither a built-in nor an MCP grant, which the command checks (off) would have judged: the result is not that of assembleOrg. */
   missedCommandChecks = false;
   private readonly agents = new Map<string, Agent>();
-  private readonly chart: { agents: ChartFile['agents'] };
   private readonly missing = new Set<string>();
-  /** The chart's names and entries in its order, and the next to be added: agents are added in name order, which is the chart's most often. */
-  private readonly names: readonly string[];
-  private readonly entries: ReadonlyArray<ChartFile['agents'][string] | undefined>;
-  private next = 0;
+  private readonly chart: { agents: ChartFile['agents'] };
   private readonly context: AgentContext;
   private readonly models: Readonly<Record<string, ModelEntry>>;
   private readonly commandTools: Readonly<Record<string, CommandToolConfig>>;
@@ -100,10 +96,8 @@ export class OrgAssembly {
     const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isList(other)));
     const missing = this.missing;
     const names = Object.keys(chart.agents);
-    // Each entry looked up once, for both loops and the agents': at 100,000 names, a look-up in the record is much of each loop.
+    // Each entry looked up once, for both loops: at 100,000 names, a look-up in the record is much of each loop.
     const entries: Array<ChartFile['agents'][string] | undefined> = new Array(names.length);
-    this.names = names;
-    this.entries = entries;
     for (let at = 0; at < names.length; at += 1) {
       const name = names[at] as string;
       entries[at] = chart.agents[name];
@@ -158,10 +152,7 @@ export class OrgAssembly {
   /** The agent `name` made of its resume and its place in the chart, after every agent before it in name order. */
   add(name: string, resume: ParsedResume): void {
     if (!this.commandChecks && namesAPlainTool(resume)) this.missedCommandChecks = true;
-    // The chart's next entry when it is this agent's (the chart in name order), else a look-up.
-    let entry: ChartFile['agents'][string] | undefined;
-    if (this.names[this.next] === name) entry = this.entries[this.next++];
-    else entry = this.chart.agents[name];
+    const entry = this.chart.agents[name];
     const placement = { reportsTo: entry?.reports_to && !this.missing.has(entry.reports_to) ? entry.reports_to : null, sendTo: audience(entry?.send_to ?? []), readFrom: audience(entry?.read_from ?? []) };
     this.agents.set(name, assembleAgent(name, resume, placement, this.context, this.problems, !entry && this.parts.chartUsable !== false));
   }
