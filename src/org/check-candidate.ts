@@ -100,8 +100,7 @@ export function orgOfFiles(root: string, changes: FileChanges, trust = true): { 
     // last read), as if each listed folder had a valid resume; taken only when every one had (after the loop), else
     // assembled again from what was parsed. No change asked: a change adds or removes agents the listing does not show.
     if (orgFile.value && chart.value && changedNames.length === 0) {
-      const listedNames = new Set(sorted);
-      ahead = new OrgAssembly(frameOf(root, orgFile, chart), (name) => listedNames.has(name), orgNeedsCommandChecks(orgFile.value));
+      ahead = new OrgAssembly(frameOf(root, orgFile, chart), sorted, orgNeedsCommandChecks(orgFile.value));
     }
     // Where each name is in the thread's listing (every folder, the ignored ones too): both are sorted, so one walk.
     let at = 0;
