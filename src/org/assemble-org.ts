@@ -36,7 +36,10 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   const { orgFile, resumes } = parts;
   const exists = (name: string): boolean => resumes.has(name) || (parts.brokenResumes?.has(name) ?? false);
   let commandChecks = orgNeedsCommandChecks(orgFile);
-  for (const resume of resumes.values()) if (!commandChecks && namesAPlainTool(resume)) commandChecks = true;
+  for (const resume of resumes.values()) {
+    if (commandChecks) break;
+    commandChecks = namesAPlainTool(resume);
+  }
   const assembly = new OrgAssembly(parts, exists, commandChecks);
   for (const [name, resume] of inNameOrder(resumes)) assembly.add(name, resume);
   return assembly.finish();
