@@ -5,7 +5,7 @@ import type { Agent, Audience, Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
 import { schemaValidator } from '../lazy-modules.js';
 import { budgetProblems } from './budget-schema.js';
-import { isBuiltinTool, MCP_GRANT_PATTERN, type CommandToolConfig, type OrgFile } from './schema.js';
+import { isBuiltinTool, MCP_GRANT_PATTERN, type CommandToolConfig, type ModelEntry, type OrgFile } from './schema.js';
 import { embeddingModelProblem } from './embedding-model.js';
 import { assembleAgent, undeclaredTool, type AgentContext } from './assemble-agent.js';
 
@@ -33,124 +33,195 @@ const CHART_LISTS = ['send_to', 'read_from'] as const;
 
 /** Cross-check the org's files against each other and build the org. Pure. */
 export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] } {
-  const problems: Problem[] = [];
   const { orgFile, resumes } = parts;
-  // A parsed file kept in the cache comes back from JSON with a prototype: its names are copied into
-  // records without one, so `constructor` finds its own entry or none.
-  // One with no prototype already (the chart as its schema gives it) is taken as it is: 100,000 names are not copied again.
-  const chart = { agents: Object.getPrototypeOf(parts.chart.agents) === null ? parts.chart.agents : nameRecord(parts.chart.agents) };
-  const models = nameRecord(orgFile.models);
-  const mcpServers = nameRecord(orgFile.mcp_servers);
-  const commandTools = nameRecord(orgFile.command_tools);
   const exists = (name: string): boolean => resumes.has(name) || (parts.brokenResumes?.has(name) ?? false);
-  const chartProblem = (path: Array<string | number>, message: string, severity: Problem['severity'] = 'error'): void => {
-    const line = parts.chartLineOf(path);
-    problems.push({ file: CHART, field: path.join('.'), ...(line === undefined ? {} : { line }), message, severity });
-  };
-
-  // A name the chart gives that has no agent (a folder deleted, a typo) is ignored with a warning until the
-  // chart is edited: one stale line must not stop the rest of the org.
-  const ignoredUntilEdited = 'ignored until you edit the chart';
-  // A mailing list (org/lists/<name>.yaml) is a name of the chart too: asked only of a name no agent has, a stat once a name.
-  const lists = new Map<string, boolean>();
-  const isList = (other: string): boolean => lists.get(other) ?? (lists.set(other, isListName(parts.root, other)), lists.get(other) === true);
-  const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isList(other)));
-  const missing = new Set<string>();
-  const names = Object.keys(chart.agents);
-  // Each entry looked up once, for both loops: at 100,000 names, a look-up in the record is much of each loop.
-  const entries: Array<ChartFile['agents'][string] | undefined> = new Array(names.length);
-  for (let at = 0; at < names.length; at += 1) {
-    const name = names[at] as string;
-    entries[at] = chart.agents[name];
-    const invalid = nameProblem('agent', name);
-    if (invalid !== undefined) chartProblem(['agents', name], invalid);
-    else if (!exists(name)) {
-      chartProblem(['agents', name], `names an agent that does not exist (there is no agents/${name}/resume.md); ${ignoredUntilEdited}`, 'warning');
-    }
+  let commandChecks = orgNeedsCommandChecks(orgFile);
+  for (const resume of resumes.values()) {
+    if (commandChecks) break;
+    commandChecks = namesAPlainTool(resume);
   }
-  // Plain loops, no closure or entry array per agent: at 10,000 agents this runs in code a fresh
-  // process (`lemming status`) has not optimised yet.
-  for (let at = 0; at < names.length; at += 1) {
-    const name = names[at] as string;
-    if (!exists(name)) continue;
-    const entry = entries[at];
-    if (!entry) continue;
-    if (entry.reports_to !== null && !(isValidAgentName(entry.reports_to) && exists(entry.reports_to))) {
-      missing.add(entry.reports_to);
-      chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org; ${ignoredUntilEdited}`, 'warning');
+  const assembly = new OrgAssembly(parts, exists, commandChecks);
+  for (const [name, resume] of inNameOrder(resumes)) assembly.add(name, resume);
+  return assembly.finish();
+}
+
+/** The org's files but its resumes: what the checks across files are made against before any agent is added. */
+export type OrgFrame = Omit<OrgParts, 'resumes' | 'brokenResumes'>;
+
+/**
+ * The one assembly of an org (assembleOrg), in the order its problems are said: the chart checked
+ * against which agents exist and org.yaml's own checks when it is made, then each agent added in name
+ * order (assembleAgent), then the checks that need every agent (outside seats, the budget) at
+ * `finish`. Which agents exist and whether command tools are checked are given, so a load that
+ * reads 100,000 resumes can assemble each as it is parsed, on the listing's word that every folder
+ * has a valid resume (check-candidate.ts, orgOfFiles), and take its result only when that held.
+ * Pure.
+ */
+export class OrgAssembly {
+  readonly problems: Problem[] = [];
+  /** A resume added names a tool that is neither a built-in nor an MCP grant, which the command checks (off) would have judged: the result is not that of assembleOrg. */
+  missedCommandChecks = false;
+  private readonly agents = new Map<string, Agent>();
+  private readonly missing = new Set<string>();
+  private readonly chart: { agents: ChartFile['agents'] };
+  /** With the names agents will be added in: the chart's entry of each, by its place there, and how many were added. */
+  private readonly order?: { names: readonly string[]; entries: Array<ChartFile['agents'][string] | undefined>; added: number };
+  private readonly context: AgentContext;
+  private readonly models: Readonly<Record<string, ModelEntry>>;
+  private readonly commandTools: Readonly<Record<string, CommandToolConfig>>;
+
+  /**
+   * `agents`: whether an agent exists, or the names the agents will be added in (sorted), which exist: then each
+   * chart entry is put in its agent's place as the chart is checked, and no agent's entry is looked up among all
+   * the chart's names again (at 100,000, a look-up with a name the chart did not make cost 1 to 2 µs).
+   */
+  constructor(
+    private readonly parts: OrgFrame,
+    agents: ((name: string) => boolean) | readonly string[],
+    private readonly commandChecks: boolean,
+  ) {
+    let places: Map<string, number> | undefined;
+    if (typeof agents !== 'function') {
+      places = new Map();
+      for (let at = 0; at < agents.length; at += 1) places.set(agents[at] as string, at);
+      this.order = { names: agents, entries: new Array(agents.length), added: 0 };
     }
-    for (const field of CHART_LISTS) {
-      const others = entry[field];
-      for (let index = 0; index < others.length; index += 1) {
-        const other = others[index] ?? '';
-        if (known(other)) continue;
-        chartProblem(
-          ['agents', name, field, index],
-          `names ${JSON.stringify(other)}, which is not an agent of this org; ${ignoredUntilEdited} (use an agent's folder name or "*")`,
-          'warning',
-        );
+    const exists = typeof agents === 'function' ? agents : (name: string): boolean => (places as Map<string, number>).has(name);
+    const problems = this.problems;
+    const { orgFile } = parts;
+    // A parsed file kept in the cache comes back from JSON with a prototype: its names are copied into
+    // records without one, so `constructor` finds its own entry or none.
+    // One with no prototype already (the chart as its schema gives it) is taken as it is: 100,000 names are not copied again.
+    const chart = { agents: Object.getPrototypeOf(parts.chart.agents) === null ? parts.chart.agents : nameRecord(parts.chart.agents) };
+    this.chart = chart;
+    const models = nameRecord(orgFile.models);
+    const mcpServers = nameRecord(orgFile.mcp_servers);
+    const commandTools = nameRecord(orgFile.command_tools);
+    this.models = models;
+    this.commandTools = commandTools;
+    const chartProblem = (path: Array<string | number>, message: string, severity: Problem['severity'] = 'error'): void => {
+      const line = parts.chartLineOf(path);
+      problems.push({ file: CHART, field: path.join('.'), ...(line === undefined ? {} : { line }), message, severity });
+    };
+
+    // A name the chart gives that has no agent (a folder deleted, a typo) is ignored with a warning until the
+    // chart is edited: one stale line must not stop the rest of the org.
+    const ignoredUntilEdited = 'ignored until you edit the chart';
+    // A mailing list (org/lists/<name>.yaml) is a name of the chart too: asked only of a name no agent has, a stat once a name.
+    const lists = new Map<string, boolean>();
+    const isList = (other: string): boolean => lists.get(other) ?? (lists.set(other, isListName(parts.root, other)), lists.get(other) === true);
+    const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isList(other)));
+    const missing = this.missing;
+    const names = Object.keys(chart.agents);
+    // Each entry looked up once, for both loops: at 100,000 names, a look-up in the record is much of each loop.
+    const entries: Array<ChartFile['agents'][string] | undefined> = new Array(names.length);
+    for (let at = 0; at < names.length; at += 1) {
+      const name = names[at] as string;
+      entries[at] = chart.agents[name];
+      const invalid = nameProblem('agent', name);
+      const place = places?.get(name);
+      if (place !== undefined) (this.order as { entries: unknown[] }).entries[place] = entries[at];
+      if (invalid !== undefined) chartProblem(['agents', name], invalid);
+      else if (places ? place === undefined : !exists(name)) {
+        chartProblem(['agents', name], `names an agent that does not exist (there is no agents/${name}/resume.md); ${ignoredUntilEdited}`, 'warning');
       }
     }
+    // Plain loops, no closure or entry array per agent: at 10,000 agents this runs in code a fresh
+    // process (`lemming status`) has not optimised yet.
+    for (let at = 0; at < names.length; at += 1) {
+      const name = names[at] as string;
+      if (!exists(name)) continue;
+      const entry = entries[at];
+      if (!entry) continue;
+      if (entry.reports_to !== null && !(isValidAgentName(entry.reports_to) && exists(entry.reports_to))) {
+        missing.add(entry.reports_to);
+        chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org; ${ignoredUntilEdited}`, 'warning');
+      }
+      for (const field of CHART_LISTS) {
+        const others = entry[field];
+        for (let index = 0; index < others.length; index += 1) {
+          const other = others[index] ?? '';
+          if (known(other)) continue;
+          chartProblem(
+            ['agents', name, field, index],
+            `names ${JSON.stringify(other)}, which is not an agent of this org; ${ignoredUntilEdited} (use an agent's folder name or "*")`,
+            'warning',
+          );
+        }
+      }
+    }
+
+    const registry = Object.keys(models);
+    // The command tools' own checks (a JSON Schema each) load a validator: only orgs that declare some pay for it.
+    const checks = commandChecks ? { undeclaredTool, commandToolProblems } : undefined;
+    if (checks) problems.push(...checks.commandToolProblems(commandTools, (path) => parts.orgLineOf?.(path)));
+    for (let index = 0; index < orgFile.needs_approval.length; index += 1) {
+      const message = checks?.undeclaredTool(orgFile.needs_approval[index] ?? '', commandTools);
+      if (message === undefined) continue;
+      const line = parts.orgLineOf?.(['needs_approval', index]);
+      problems.push({ file: 'org/org.yaml', field: `needs_approval.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
+    }
+    const orgEmbeddings = orgFile.memory.embeddings?.model;
+    const orgEmbeddingProblem = orgEmbeddings === undefined || parts.checkModels === false ? undefined : embeddingModelProblem(orgEmbeddings, models);
+    const embeddingLine = orgEmbeddingProblem ? parts.orgLineOf?.(['memory', 'embeddings', 'model']) : undefined;
+    if (orgEmbeddingProblem) problems.push({ file: 'org/org.yaml', field: 'memory.embeddings.model', ...(embeddingLine === undefined ? {} : { line: embeddingLine }), message: orgEmbeddingProblem, severity: 'error' });
+    this.context = { registry, models: orgFile.models, mcpServers, orgMemory: orgFile.memory, checkModels: parts.checkModels !== false, ...(checks ? { commandTools } : {}) };
   }
 
-  const agents = new Map<string, Agent>();
-  const registry = Object.keys(models);
-  // The command tools' own checks (a JSON Schema each) load a validator: only orgs that declare some pay for it.
-  const commandChecks = needsCommandChecks(commandTools, orgFile.needs_approval, resumes) ? { undeclaredTool, commandToolProblems } : undefined;
-  if (commandChecks) problems.push(...commandChecks.commandToolProblems(commandTools, (path) => parts.orgLineOf?.(path)));
-  for (let index = 0; index < orgFile.needs_approval.length; index += 1) {
-    const message = commandChecks?.undeclaredTool(orgFile.needs_approval[index] ?? '', commandTools);
-    if (message === undefined) continue;
-    const line = parts.orgLineOf?.(['needs_approval', index]);
-    problems.push({ file: 'org/org.yaml', field: `needs_approval.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
+  /** The agent `name` made of its resume and its place in the chart, after every agent before it in name order. */
+  add(name: string, resume: ParsedResume): void {
+    if (!this.commandChecks && namesAPlainTool(resume)) this.missedCommandChecks = true;
+    const order = this.order;
+    const entry = order && order.names[order.added] === name ? order.entries[order.added++] : this.chart.agents[name];
+    const placement = { reportsTo: entry?.reports_to && !this.missing.has(entry.reports_to) ? entry.reports_to : null, sendTo: audience(entry?.send_to ?? []), readFrom: audience(entry?.read_from ?? []) };
+    this.agents.set(name, assembleAgent(name, resume, placement, this.context, this.problems, !entry && this.parts.chartUsable !== false));
   }
-  const orgEmbeddings = orgFile.memory.embeddings?.model;
-  const orgEmbeddingProblem = orgEmbeddings === undefined || parts.checkModels === false ? undefined : embeddingModelProblem(orgEmbeddings, models);
-  const embeddingLine = orgEmbeddingProblem ? parts.orgLineOf?.(['memory', 'embeddings', 'model']) : undefined;
-  if (orgEmbeddingProblem) problems.push({ file: 'org/org.yaml', field: 'memory.embeddings.model', ...(embeddingLine === undefined ? {} : { line: embeddingLine }), message: orgEmbeddingProblem, severity: 'error' });
-  const context: AgentContext = { registry, models: orgFile.models, mcpServers, orgMemory: orgFile.memory, checkModels: parts.checkModels !== false, ...(commandChecks ? { commandTools } : {}) };
-  for (const [name, resume] of inNameOrder(resumes)) {
-    const entry = chart.agents[name];
-    const placement = { reportsTo: entry?.reports_to && !missing.has(entry.reports_to) ? entry.reports_to : null, sendTo: audience(entry?.send_to ?? []), readFrom: audience(entry?.read_from ?? []) };
-    agents.set(name, assembleAgent(name, resume, placement, context, problems, !entry && parts.chartUsable !== false));
+
+  /** The checks that need every agent, then the org, absent when there is an error. */
+  finish(): { org?: Org; problems: Problem[] } {
+    const { problems, agents } = this;
+    const { orgFile } = this.parts;
+    orgFile.outside_seats.forEach((seat, index) => {
+      const agent = agents.get(seat);
+      if (agent?.isHuman) return;
+      const why = agent ? `${seat} is called by the engine (model ${agent.models.join(', ')}); a seat an outside program takes is a person's: give it \`model: human\`` : `names no agent of this org (there is no agents/${seat}/resume.md)`;
+      problems.push({ file: 'org/org.yaml', field: `outside_seats.${index}`, message: `${why}; for example \`outside_seats: [reviewer]\` with agents/reviewer/resume.md saying \`model: human\``, severity: 'error' });
+    });
+    if (orgFile.budget) problems.push(...budgetProblems(orgFile.budget, agents));
+    if (problems.some((problem) => problem.severity === 'error')) return { problems };
+    return {
+      problems,
+      org: {
+        root: this.parts.root,
+        name: orgFile.name,
+        settings: orgFile.engine,
+        models: this.models,
+        agents,
+        mcpServers: this.context.mcpServers,
+        needsApproval: orgFile.needs_approval,
+        commandTools: this.commandTools,
+        web: orgFile.web,
+        ...(orgFile.notify.length > 0 ? { notify: orgFile.notify } : {}),
+        ...(orgFile.outside_seats.length > 0 ? { outsideSeats: orgFile.outside_seats } : {}),
+        ...(orgFile.history.keep ? { history: orgFile.history } : {}),
+        ...(orgFile.telemetry ? { telemetry: orgFile.telemetry } : {}),
+        ...(orgFile.budget ? { budget: orgFile.budget } : {}),
+      },
+    };
   }
-  orgFile.outside_seats.forEach((seat, index) => {
-    const agent = agents.get(seat);
-    if (agent?.isHuman) return;
-    const why = agent ? `${seat} is called by the engine (model ${agent.models.join(', ')}); a seat an outside program takes is a person's: give it \`model: human\`` : `names no agent of this org (there is no agents/${seat}/resume.md)`;
-    problems.push({ file: 'org/org.yaml', field: `outside_seats.${index}`, message: `${why}; for example \`outside_seats: [reviewer]\` with agents/reviewer/resume.md saying \`model: human\``, severity: 'error' });
-  });
-  if (orgFile.budget) problems.push(...budgetProblems(orgFile.budget, agents));
-  if (problems.some((problem) => problem.severity === 'error')) return { problems };
-  return {
-    problems,
-    org: {
-      root: parts.root,
-      name: orgFile.name,
-      settings: orgFile.engine,
-      models,
-      agents,
-      mcpServers,
-      needsApproval: orgFile.needs_approval,
-      commandTools,
-      web: orgFile.web,
-      ...(orgFile.notify.length > 0 ? { notify: orgFile.notify } : {}),
-      ...(orgFile.outside_seats.length > 0 ? { outsideSeats: orgFile.outside_seats } : {}),
-      ...(orgFile.history.keep ? { history: orgFile.history } : {}),
-      ...(orgFile.telemetry ? { telemetry: orgFile.telemetry } : {}),
-      ...(orgFile.budget ? { budget: orgFile.budget } : {}),
-    },
-  };
 }
 
-/** A plain name that is not a built-in's (a command tool's, or a mistake) anywhere a tool is named, or command tools to check. */
-function needsCommandChecks(commandTools: Readonly<Record<string, CommandToolConfig>>, needsApproval: readonly string[], resumes: ReadonlyMap<string, ParsedResume>): boolean {
-  const plain = (name: string): boolean => !isBuiltinTool(name) && !MCP_GRANT_PATTERN.test(name);
-  if (Object.keys(commandTools).length > 0 || needsApproval.some(plain)) return true;
-  for (const resume of resumes.values()) if (resume.frontMatter.tools.some(plain)) return true;
-  return false;
+/** org.yaml declares command tools, or asks approval for a tool that is neither a built-in nor an MCP grant: the command checks are made whatever the resumes say. */
+export function orgNeedsCommandChecks(orgFile: Pick<OrgFile, 'command_tools' | 'needs_approval'>): boolean {
+  return Object.keys(orgFile.command_tools).length > 0 || orgFile.needs_approval.some(isPlainTool);
 }
 
+/** A resume names a tool that is neither a built-in nor an MCP grant (a command tool's, or a mistake). */
+function namesAPlainTool(resume: ParsedResume): boolean {
+  return resume.frontMatter.tools.some(isPlainTool);
+}
+
+const isPlainTool = (name: string): boolean => !isBuiltinTool(name) && !MCP_GRANT_PATTERN.test(name);
 
 /** The resumes in name order: as they are when they are so already (a load reads them so), with no list of names sorted and looked up again. */
 function inNameOrder(resumes: ReadonlyMap<string, ParsedResume>): Iterable<[string, ParsedResume]> {

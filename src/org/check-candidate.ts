@@ -3,7 +3,7 @@ import { editedReadAhead, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEd
 import { FolderReads } from '../storage/folder-reads.js';
 import { folderProblems } from './agent-folder-listing.js';
 import type { Problem } from '../errors.js';
-import { assembleOrg } from './assemble-org.js';
+import { assembleOrg, OrgAssembly, orgNeedsCommandChecks, type OrgFrame } from './assemble-org.js';
 import { CHART_FILE, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
 import { PARSE_CACHE_FILE, ParsedFileCache } from './parsed-file-cache.js';
@@ -82,6 +82,8 @@ export function orgOfFiles(root: string, changes: FileChanges, trust = true): { 
   // `agents/` listed and its resumes read by the thread past a few thousand folders, while org.yaml and the chart are parsed here.
   const reads = FolderReads.of(`${root}/agents`, '/resume.md', MAX_EDITED_MARKDOWN_BYTES, root, trust);
   const resumes = new Map<string, ParsedResume>();
+  // The org assembled as its resumes are parsed, on the listing's word that each folder has a valid resume (see below).
+  let ahead: OrgAssembly | undefined;
   let held = true;
   let orgFile: Parsed<OrgFile>;
   let chart: Parsed<ChartFile>;
@@ -94,6 +96,12 @@ export function orgOfFiles(root: string, changes: FileChanges, trust = true): { 
     // The listing as it is (sorted) when no change adds or removes an agent: at 100,000 agents, no set of them made and sorted again.
     const sorted = changedNames.length === 0 ? (folders?.names ?? []) : candidateNames(folders?.names ?? [], changes);
     const all = listed ?? [];
+    // The org assembled agent by agent while the thread still reads (100,000 agents: some 0.2 s that ran alone after the
+    // last read), as if each listed folder had a valid resume; taken only when every one had (after the loop), else
+    // assembled again from what was parsed. No change asked: a change adds or removes agents the listing does not show.
+    if (orgFile.value && chart.value && changedNames.length === 0) {
+      ahead = new OrgAssembly(frameOf(root, orgFile, chart), sorted, orgNeedsCommandChecks(orgFile.value));
+    }
     // Where each name is in the thread's listing (every folder, the ignored ones too): both are sorted, so one walk.
     let at = 0;
     for (const name of sorted) {
@@ -104,17 +112,27 @@ export function orgOfFiles(root: string, changes: FileChanges, trust = true): { 
         if (all[at] === name) readAhead = editedReadAhead(reads.get(at++), file);
       }
       const parsed = parse<ParsedResume>(file, parseResume, readAhead);
-      if (parsed.value) resumes.set(name, parsed.value);
+      if (parsed.value) {
+        resumes.set(name, parsed.value);
+        ahead?.add(name, parsed.value);
+      } else ahead = undefined;
     }
+    // A folder with no resume (or none the listing gave): the assembly's word on which agents exist was wrong.
+    if (resumes.size !== sorted.length || ahead?.missedCommandChecks) ahead = undefined;
   } finally {
     held = reads.done();
   }
   // The root or agents/ moved while the thread trusted its listing: read again, each file asked where it lies.
   if (!held) return orgOfFiles(root, changes, false);
   if (!orgFile.value || !chart.value) return { problems };
-  const assembled = assembleOrg({ root, orgFile: orgFile.value, orgLineOf: orgFile.lineOf ?? (() => undefined), chart: chart.value, chartLineOf: chart.lineOf ?? (() => undefined), resumes });
+  const assembled = ahead ? ahead.finish() : assembleOrg({ ...frameOf(root, orgFile, chart), resumes });
   problems.push(...assembled.problems);
   return assembled.org ? { org: assembled.org, problems } : { problems };
+}
+
+/** org.yaml and the chart as the assembly takes them (both parsed). */
+function frameOf(root: string, orgFile: Parsed<OrgFile>, chart: Parsed<ChartFile>): OrgFrame {
+  return { root, orgFile: orgFile.value as OrgFile, orgLineOf: orgFile.lineOf ?? (() => undefined), chart: chart.value as ChartFile, chartLineOf: chart.lineOf ?? (() => undefined) };
 }
 
 /** The agents the listing and `changes` leave: a resume given is an agent, one removed (null) is none. Sorted. */

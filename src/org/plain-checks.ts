@@ -122,7 +122,9 @@ export function checkPlainChart(value: Record<string, unknown>, owned = false): 
   for (let at = 0; at < names.length; at += 1) {
     const name = names[at] as string;
     const fields = entries[at] as Record<string, unknown>;
-    checked[name] = inSchemaOrder(fields) ? fields : { reports_to: fields.reports_to ?? null, send_to: fields.send_to ?? [], read_from: fields.read_from ?? [] };
+    // An entry in the schema's order is in place already when the record is the reader's own: no store of 100,000 names again.
+    if (!inSchemaOrder(fields)) checked[name] = { reports_to: fields.reports_to ?? null, send_to: fields.send_to ?? [], read_from: fields.read_from ?? [] };
+    else if (checked !== source) checked[name] = fields;
   }
   return { agents: checked as ChartFile['agents'] };
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { constants, lstatSync, statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { liesAsWritten, realRootPrefix } from './inside-root.js';
-import { growableBytes, listedFolders, LOOK_AHEAD_FROM, lookAheadThread, READ_FLAGS, ReadAhead, SharedList, STALL_MS, type ReadAheadFile } from './look-ahead.js';
+import { growableBytes, listedFolders, LOOK_AHEAD_FROM, lookAheadThread, READ_FLAGS, ReadAhead, SharedList, STALL_MS, type ReadAheadFile, type ReadRule } from './look-ahead.js';
 
 /** What the thread says of a listing (look-ahead.ts, its program): that the folder could not be listed, or its names joined by NULs and the slots it shares. */
 type Listing = { failed: true } | { names: string; kinds: SharedArrayBuffer; numbers: SharedArrayBuffer };
@@ -33,7 +33,7 @@ const GIVEN_UP = 2;
  */
 export class FolderReads {
   private listing?: { names: string[] | undefined; reads: ReadAhead };
-  private readonly asked?: { control: Int32Array; port: MessagePort; bytes: SharedArrayBuffer };
+  private readonly asked?: { control: Int32Array; port: MessagePort; bytes: SharedArrayBuffer; rule: ReadRule };
   /** The root's and the folder's stamps when the thread was asked to trust its listing; undefined when it was not. */
   private readonly trusted?: string;
 
@@ -55,9 +55,9 @@ export class FolderReads {
     const { port1, port2 } = new MessageChannel();
     const bytes = growableBytes();
     const flags = asWritten ? READ_FLAGS | constants.O_NOFOLLOW : READ_FLAGS;
-    const where = asWritten || prefix === undefined ? {} : { within: prefix };
-    worker.postMessage({ folder, prefix: `${folder}/`, suffix, control: control.buffer, reply: port2, bytes, maxBytes, flags, ...where }, [port2]);
-    this.asked = { control, port: port1, bytes };
+    const rule: ReadRule = { maxBytes, flags, ...(asWritten || prefix === undefined ? {} : { within: prefix }) };
+    worker.postMessage({ folder, prefix: `${folder}/`, suffix, control: control.buffer, reply: port2, bytes, ...rule }, [port2]);
+    this.asked = { control, port: port1, bytes, rule };
   }
 
   /**
@@ -104,7 +104,7 @@ export class FolderReads {
   /** The thread's listing, once it has made it; undefined when it has not within STALL_MS (it is given up, and the thread stops once it has listed). */
   private fromThread(): { names: string[] | undefined; reads: ReadAhead } | undefined {
     if (!this.asked) return undefined;
-    const { control, port, bytes } = this.asked;
+    const { control, port, bytes, rule } = this.asked;
     const deadline = Date.now() + STALL_MS;
     while (Atomics.load(control, 0) === PENDING && Date.now() < deadline) Atomics.wait(control, 0, PENDING, 10);
     // Given up or listed, whichever side says so first.
@@ -115,7 +115,7 @@ export class FolderReads {
     if ('failed' in message) return { names: undefined, reads: ReadAhead.of({ prefix: '', names: [], suffix: '' }, this.maxBytes) };
     const names = message.names === '' ? [] : message.names.split('\0');
     const paths = { prefix: `${this.folder}/`, names, suffix: this.suffix };
-    return { names, reads: ReadAhead.adopt(SharedList.adopt(paths, message), bytes) };
+    return { names, reads: ReadAhead.adopt(SharedList.adopt(paths, message), bytes, rule, names.length) };
   }
 
   /** The loop's own listing, and a ReadAhead of it. */

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import { constants, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../heap-settings.js';
 import { realRootPrefix } from './inside-root.js';
@@ -105,17 +107,59 @@ export function listedFolders(files: Pick<typeof import('node:fs'), 'readdirSync
 }
 
 /**
+ * Read one file as the thread reads each (readFromTheStart), and as the loop reads those it takes from
+ * the end while it would wait (ReadAhead): opened without following into a pipe's wait (O_NONBLOCK;
+ * with O_NOFOLLOW in `flags`, a link itself fails, ELOOP), `fstat`ed, and read whole into `room(size)`
+ * when it is a regular file of at most `maxBytes` whose descriptor names a place inside `within`
+ * (the org's real root and a slash, when given: a link on its way led out of the org, which the
+ * loop refuses, storage/inside-root.ts). Its mtime, size and the bytes read go into `out`. The kind:
+ * TEXT (plain UTF-8 text, plainText), FILE, MISSING (nothing there), FAILED (anything else, for the
+ * loop to read itself through the one gate and say why as it always did), or -1 when `room` has none
+ * left. Run in the thread from its source text: it uses only its arguments.
+ */
+function readOneFile(
+  fs: typeof import('node:fs'),
+  path: string,
+  flags: number,
+  within: string | undefined,
+  maxBytes: number,
+  isPlainText: (bytes: Uint8Array) => boolean,
+  room: (size: number) => Uint8Array | undefined,
+  out: Float64Array,
+): number {
+  let kind = 7;
+  let descriptor = -1;
+  try {
+    descriptor = fs.openSync(path, flags);
+    const stat = fs.fstatSync(descriptor);
+    if (stat.isFile() && stat.size <= maxBytes && (within === undefined || fs.readlinkSync('/proc/self/fd/' + descriptor).startsWith(within))) {
+      const into = room(stat.size);
+      if (into === undefined) return -1;
+      let got = 0;
+      while (got < into.length) {
+        const read = fs.readSync(descriptor, into, got, into.length - got, got);
+        if (read === 0) break;
+        got += read;
+      }
+      out[0] = stat.mtimeMs;
+      out[1] = stat.size;
+      out[2] = got;
+      kind = isPlainText(into.subarray(0, got)) ? 8 : 4;
+    }
+  } catch (error) {
+    const code = (error as { code?: string } | null)?.code;
+    kind = descriptor < 0 && (code === 'ENOENT' || code === 'ENOTDIR') ? 3 : 7;
+  } finally {
+    if (descriptor >= 0) fs.closeSync(descriptor);
+  }
+  return kind;
+}
+
+/**
  * Read regular files from the first one forward, ahead of the loop, which parses what it is given
- * and so falls behind: each slot claimed first, and one the loop claimed first skipped. Each file
- * is opened without following into a pipe's wait (O_NONBLOCK), `fstat`ed, and read whole into
- * `bytes` (grown as needed) when it is a regular file of at most `maxBytes`; its mtime, size, and
- * where its bytes are go into `numbers`. Nothing there is MISSING; anything else (a folder, a
- * pipe, too large, an error) is FAILED, for the loop to read itself and say why as it always did.
- * So is a file whose descriptor names a place outside `within` (the org's real root and a slash,
- * when given): a link on its way led out of the org, which the loop refuses (storage/inside-root.ts);
- * and, opened with O_NOFOLLOW in `flags`, a file that is a link itself (ELOOP), for the loop to follow
- * and judge. A file whose bytes are plain text (plainText) is TEXT, any other FILE.
- * Stops, leaving the rest to the loop, when `bytes` can grow no further.
+ * and so falls behind: each slot claimed first, and one the loop claimed first skipped. Each file is
+ * read by readOneFile into `bytes` (grown as needed); its mtime, size, and where its bytes are go
+ * into `numbers`. Stops, leaving the rest to the loop, when `bytes` can grow no further.
  */
 function readFromTheStart(
   fs: typeof import('node:fs'),
@@ -128,44 +172,32 @@ function readFromTheStart(
   flags: number,
   within: string | undefined,
   isPlainText: (bytes: Uint8Array) => boolean,
+  readOne: typeof readOneFile,
 ): void {
   let used = 0;
+  const out = new Float64Array(3);
+  const room = (size: number): Uint8Array | undefined => {
+    if (used + size > bytes.byteLength) {
+      if (used + size > bytes.maxByteLength) return undefined;
+      bytes.grow(Math.min(bytes.maxByteLength, Math.max(used + size, bytes.byteLength * 2)));
+    }
+    return new Uint8Array(bytes, used, size);
+  };
   for (let index = 0; index < count && Atomics.load(kinds, 0) === 0; index += 1) {
     const path = nextPath();
     if (Atomics.compareExchange(kinds, index + 1, 0, 1) !== 0) continue;
-    let kind = 7;
-    let descriptor = -1;
-    try {
-      descriptor = fs.openSync(path, flags);
-      const stat = fs.fstatSync(descriptor);
-      if (stat.isFile() && stat.size <= maxBytes && (within === undefined || fs.readlinkSync('/proc/self/fd/' + descriptor).startsWith(within))) {
-        if (used + stat.size > bytes.byteLength) {
-          if (used + stat.size > bytes.maxByteLength) {
-            Atomics.store(kinds, index + 1, 7);
-            return;
-          }
-          bytes.grow(Math.min(bytes.maxByteLength, Math.max(used + stat.size, bytes.byteLength * 2)));
-        }
-        const into = new Uint8Array(bytes, used, stat.size);
-        let got = 0;
-        while (got < into.length) {
-          const read = fs.readSync(descriptor, into, got, into.length - got, got);
-          if (read === 0) break;
-          got += read;
-        }
-        const at = index * 4;
-        numbers[at] = stat.mtimeMs;
-        numbers[at + 1] = stat.size;
-        numbers[at + 2] = used;
-        numbers[at + 3] = got;
-        used += got;
-        kind = isPlainText(into.subarray(0, got)) ? 8 : 4;
-      }
-    } catch (error) {
-      const code = (error as { code?: string } | null)?.code;
-      kind = descriptor < 0 && (code === 'ENOENT' || code === 'ENOTDIR') ? 3 : 7;
-    } finally {
-      if (descriptor >= 0) fs.closeSync(descriptor);
+    const kind = readOne(fs, path, flags, within, maxBytes, isPlainText, room, out);
+    if (kind === -1) {
+      Atomics.store(kinds, index + 1, 7);
+      return;
+    }
+    if (kind === 4 || kind === 8) {
+      const at = index * 4;
+      numbers[at] = out[0] as number;
+      numbers[at + 1] = out[1] as number;
+      numbers[at + 2] = used;
+      numbers[at + 3] = out[2] as number;
+      used += out[2] as number;
     }
     Atomics.store(kinds, index + 1, kind);
   }
@@ -182,6 +214,7 @@ const { parentPort } = require('node:worker_threads');
 const { isUtf8 } = require('node:buffer');
 const statFromTheEnd = ${statFromTheEnd.toString()};
 const readFromTheStart = ${readFromTheStart.toString()};
+const readOneFile = ${readOneFile.toString()};
 const plainText = ${plainText.toString()};
 const listedFolders = ${listedFolders.toString()};
 const fs = require('node:fs');
@@ -215,7 +248,7 @@ parentPort.on('message', (message) => {
       start = end + 1;
       return path;
     };
-    readFromTheStart(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers), bytes, maxBytes, flags, within, isPlainText);
+    readFromTheStart(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers), bytes, maxBytes, flags, within, isPlainText, readOneFile);
   } else {
     let end = names.length;
     const nextPath = () => {
@@ -299,25 +332,40 @@ export class SharedList {
     return `${this.paths.prefix}${this.paths.names[index] as string}${this.paths.suffix}`;
   }
 
-  /** What the thread found for `index` (MISSING, FILE, FOLDER, 6, FAILED), or LOOPS: the loop's to do. Indexes in order. */
-  claim(index: number): number {
+  /**
+   * What the thread found for `index` (MISSING, FILE, FOLDER, 6, FAILED), or LOOPS: the loop's to do
+   * (or done by the loop already, through `meanwhile`). While the thread is on that very path, the
+   * loop calls `meanwhile` (work of its own, true while it found some) rather than wait idle. Indexes in order.
+   */
+  claim(index: number, meanwhile?: () => boolean): number {
     const kinds = this.kinds;
     if (!kinds) return LOOPS;
     const slot = index + 1;
     let kind = Atomics.load(kinds, slot);
     if (kind === UNCLAIMED && Atomics.compareExchange(kinds, slot, UNCLAIMED, LOOPS) === UNCLAIMED) return LOOPS;
-    return kind === THREADS ? this.waitFor(slot) : kind;
+    return kind === THREADS ? this.waitFor(slot, meanwhile) : kind;
+  }
+
+  /** Claim the slot of `index` for the loop if no one has (true), going from the end back while it would wait. */
+  claimFromTheEnd(index: number): boolean {
+    return this.kinds !== undefined && Atomics.compareExchange(this.kinds, index + 1, UNCLAIMED, LOOPS) === UNCLAIMED;
   }
 
   /**
-   * What the thread finds for the path it is doing (some microseconds); LOOPS, for the loop to do it
-   * itself, when it has not answered within STALL_MS (a thread that died in the middle of a path, or
-   * a file system that hangs: its answer, should it come, is not read).
+   * What the thread finds for the path it is doing (some microseconds), `meanwhile` done until it has
+   * no more to do; LOOPS, for the loop to do it itself, when it has not answered within STALL_MS (a
+   * thread that died in the middle of a path, or a file system that hangs: its answer, should it
+   * come, is not read).
    */
-  private waitFor(slot: number): number {
+  private waitFor(slot: number, meanwhile?: () => boolean): number {
     const kinds = this.kinds as Int32Array;
-    const deadline = Date.now() + STALL_MS;
+    let busy = meanwhile !== undefined;
     let kind = Atomics.load(kinds, slot);
+    while (busy && kind === THREADS) {
+      busy = (meanwhile as () => boolean)();
+      kind = Atomics.load(kinds, slot);
+    }
+    const deadline = Date.now() + STALL_MS;
     for (let spins = 0; kind === THREADS; spins += 1) {
       if (spins >= 1_000) {
         if (Date.now() > deadline) return LOOPS;
@@ -367,22 +415,47 @@ export class StatAhead {
   }
 }
 
+/** How a list's files are read, by the thread and by the loop from the end alike (readOneFile). */
+export interface ReadRule {
+  maxBytes: number;
+  flags: number;
+  /** The org's real root and a slash: a file whose descriptor names a place outside it is not read. */
+  within?: string;
+}
+
+/** The most bytes the loop holds of files it read from the end while it would wait. */
+const FROM_THE_END_BYTES = 16 * 1024 * 1024;
+
 /**
  * Whole reads of a long list of files on two cores (SharedList), as an org's first load reads
  * 100,000 resumes it has no version of (some 1.2 s of opening and reading), the thread reading
  * ahead of the loop while the loop parses (a cold `status` at 100,000 agents: 3.1 s when the
- * thread read from the end, where the loop read its first half itself; 2.6 s). The thread answers only
- * for a regular file it read whole, of at most `maxBytes`, or nothing there; for anything else the
- * loop reads the file itself, through the one gate of editable files, and says why as it always did.
+ * thread read from the end, where the loop read its first half itself; 2.6 s). Once the loop has
+ * caught the thread up, it would wait on each file the thread is reading: it reads files from the
+ * end of the list instead, by the thread's own rule (readOneFile), until the two meet, so the last
+ * files are read on both cores. The thread answers only for a regular file it read whole, of at most
+ * `maxBytes`, or nothing there; for anything else the loop reads the file itself, through the one
+ * gate of editable files, and says why as it always did.
  */
 export class ReadAhead {
   /** The thread's bytes as one buffer, made again when they grew past it. */
   private view?: Buffer;
+  /** The next index the loop may read from the end (-1: none left, the two have met), and what it read, by index. */
+  private tail: number;
+  private readonly fromTheEnd = new Map<number, ReadAheadFile | 'missing' | undefined>();
+  private endBytes = 0;
+  /** How many files the loop read from the end (readFromTheEnd): what the two cores shared of the list's last files. */
+  readFromTheEndCount = 0;
+  private readonly readMeanwhile = (): boolean => this.readFromTheEnd();
 
   private constructor(
     private readonly list: SharedList,
     private readonly bytes: SharedArrayBuffer | undefined,
-  ) {}
+    private readonly rule: ReadRule | undefined,
+    count: number,
+  ) {
+    this.tail = rule ? count - 1 : -1;
+  }
 
   /**
    * Reads of `paths`, the thread taking part when the list is long enough to gain by it; with
@@ -391,18 +464,20 @@ export class ReadAhead {
   static of(paths: PathList, maxBytes: number, within?: string): ReadAhead {
     const bytes = paths.names.length >= LOOK_AHEAD_FROM && lookAheadThread() ? growableBytes() : undefined;
     const prefix = within === undefined ? undefined : realRootPrefix(within);
-    const list = SharedList.start(paths, READ_NUMBERS, bytes && { bytes, maxBytes, flags: READ_FLAGS, ...(prefix === undefined ? {} : { within: prefix }) });
-    return new ReadAhead(list, list.kinds && bytes);
+    const rule = { maxBytes, flags: READ_FLAGS, ...(prefix === undefined ? {} : { within: prefix }) };
+    const list = SharedList.start(paths, READ_NUMBERS, bytes && { bytes, ...rule });
+    return list.kinds && bytes ? new ReadAhead(list, bytes, rule, paths.names.length) : new ReadAhead(list, undefined, undefined, 0);
   }
 
-  /** Reads of a list the thread made (FolderReads), into `bytes`. */
-  static adopt(list: SharedList, bytes: SharedArrayBuffer): ReadAhead {
-    return new ReadAhead(list, bytes);
+  /** Reads of a list the thread made (FolderReads), into `bytes`, by `rule`. */
+  static adopt(list: SharedList, bytes: SharedArrayBuffer, rule: ReadRule, count: number): ReadAhead {
+    return new ReadAhead(list, bytes, rule, count);
   }
 
-  /** The file at `index` as the thread read it, `missing` when nothing was there, or undefined: the loop reads it itself. Indexes in order. */
+  /** The file at `index` as the thread (or the loop from the end) read it, `missing` when nothing was there, or undefined: the loop reads it itself. Indexes in order. */
   get(index: number): ReadAheadFile | 'missing' | undefined {
-    const kind = this.list.claim(index);
+    const kind = this.list.claim(index, this.tail > index ? this.readMeanwhile : undefined);
+    if (kind === LOOPS) return this.takenFromTheEnd(index);
     if (kind === MISSING) return 'missing';
     if ((kind !== FILE && kind !== TEXT) || !this.bytes) return undefined;
     const at = index * READ_NUMBERS;
@@ -420,7 +495,41 @@ export class ReadAhead {
   done(): void {
     this.list.done();
   }
+
+  /** What the loop read of `index` from the end, or undefined: it is the loop's to read now, through the gate. */
+  private takenFromTheEnd(index: number): ReadAheadFile | 'missing' | undefined {
+    if (index <= this.tail || !this.fromTheEnd.has(index)) return undefined;
+    const got = this.fromTheEnd.get(index);
+    this.fromTheEnd.delete(index);
+    return got;
+  }
+
+  /** One file read from the end by the loop, by the thread's rule, while the thread reads the one it waits on; false when none is left to it. */
+  private readFromTheEnd(): boolean {
+    const rule = this.rule as ReadRule;
+    const index = this.tail;
+    if (index < 0 || this.endBytes >= FROM_THE_END_BYTES || !this.list.claimFromTheEnd(index)) {
+      this.tail = -1;
+      return false;
+    }
+    this.tail = index - 1;
+    this.readFromTheEndCount += 1;
+    let into: Buffer | undefined;
+    const out = new Float64Array(3);
+    const kind = readOneFile(fs, this.list.pathAt(index), rule.flags, rule.within, rule.maxBytes, isPlainText, (size) => (into = Buffer.allocUnsafe(size)), out);
+    const got = out[2] as number;
+    this.endBytes += got;
+    const read = into?.subarray(0, got);
+    this.fromTheEnd.set(
+      index,
+      kind === MISSING ? 'missing' : kind === TEXT && read ? { mtimeMs: out[0] as number, size: out[1] as number, text: read.toString('utf8') } : kind === FILE && read ? { mtimeMs: out[0] as number, size: out[1] as number, bytes: read } : undefined,
+    );
+    return true;
+  }
 }
+
+/** plainText by the loop's own `isUtf8`. */
+const isPlainText = (bytes: Uint8Array): boolean => plainText(isUtf8, bytes);
 
 /** How the thread opens a file: without waiting on a pipe. */
 export const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;

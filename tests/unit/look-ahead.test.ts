@@ -173,6 +173,33 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
     expect(readEditedFileAndStat(join(root, 'in.md'), 'in.md', 4_096, root).read).toEqual({ text: 'inside\n' });
   });
 
+  test('files the loop reads from the end while the thread reads the one it waits on: each the gate\'s answer, a link out of the org never read, and its answers checked after', async () => {
+    const list = mixedPaths(LOOK_AHEAD_FROM * 4);
+    const root = list.prefix.slice(0, -1);
+    const outside = tempDir('lemming-look-ahead-outside-');
+    writeFileSync(join(outside, 'secret.md'), 'the secret outside\n');
+    symlinkSync(join(outside, 'secret.md'), join(root, 'out.md'));
+    symlinkSync(join(root, 'file-3.md'), join(root, 'in.md'));
+    const names = list.names.map((name, index) => (index % 7 === 0 ? 'out.md' : index % 11 === 0 ? 'in.md' : name));
+    const maxBytes = 4_096;
+    let fromTheEnd = 0;
+    for (let attempt = 1; attempt <= 20 && fromTheEnd === 0; attempt += 1) {
+      const ahead = ReadAhead.of({ prefix: list.prefix, names, suffix: '' }, maxBytes, root);
+      await sleep(attempt - 1);
+      // Answers taken as fast as they come (a loop that parses nothing catches the thread up, and would wait on it), then checked.
+      const answers = names.map((_, index) => ahead.get(index));
+      ahead.done();
+      fromTheEnd = ahead.readFromTheEndCount;
+      answers.forEach((got, index) => {
+        const name = names[index] as string;
+        if (got === undefined) return;
+        expect(name === 'out.md' ? 'read' : 'ok', name).toBe('ok');
+        expectTheGatesRead(`${list.prefix}${name}`, name, got, maxBytes);
+      });
+    }
+    expect(fromTheEnd).toBeGreaterThan(0);
+  });
+
   test('a short list is done by the loop, with no thread and nothing shared', () => {
     const list = mixedPaths(60);
     const stats = StatAhead.of(list);

@@ -1,0 +1,48 @@
+import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { orgOfFiles } from '../../src/org/check-candidate.js';
+import { DEFAULT_ORG, resume, tempDir, write } from '../helpers/org-files.js';
+
+/**
+ * A load that reads (no change asked) assembles each agent as its resume is parsed, on the listing's
+ * word that every folder has a valid resume (src/org/check-candidate.ts, OrgAssembly), and takes that
+ * only when the word held. A change to a resume turns it off, so the same files read with their own
+ * text given as a change go through the one assembly after every resume: both must make the same org
+ * and say the same problems in the same order, whether the word held or not.
+ */
+const CASES: Record<string, (root: string) => void> = {
+  'the default org': () => {},
+  'a chart naming nobody, a manager who is not there, an unknown name to send to': (root) =>
+    appendFileSync(join(root, 'org', 'chart.yaml'), '  ghost:\n    reports_to: nobody\n    send_to: ["*"]\n    read_from: [manager]\n'),
+  'a resume with no place in the chart, a chart out of name order': (root) => {
+    write(root, 'agents/aaa_first/resume.md', resume({ title: 'First', model: 'offline', credits: '1' }));
+    appendFileSync(join(root, 'org', 'chart.yaml'), '  zz_last:\n    send_to: [manager, someone_else]\n    read_from: ["*"]\n');
+  },
+  'a folder with no resume, named by the chart': (root) => {
+    mkdirSync(join(root, 'agents', 'empty_folder'));
+    appendFileSync(join(root, 'org', 'chart.yaml'), '  empty_folder:\n    reports_to: manager\n    send_to: ["*"]\n    read_from: ["*"]\n  late:\n    send_to: [empty_folder]\n    read_from: [empty_folder]\n');
+    write(root, 'agents/late/resume.md', resume({ title: 'Late', model: 'offline', credits: '1' }));
+  },
+  'a resume that does not parse': (root) => write(root, 'agents/planner/resume.md', '---\ntitle: [unclosed\nmodel: offline\n---\n'),
+  'a resume naming a tool that is neither built in nor an MCP grant (the command checks)': (root) =>
+    write(root, 'agents/janitor/resume.md', resume({ title: 'Janitor', model: 'offline', credits: '1', tools: '[send_message, my_command]' })),
+  'a model org.yaml does not list': (root) => write(root, 'agents/hr/resume.md', resume({ title: 'HR', model: 'no-such-model', credits: '1' })),
+  'an outside seat that is not a person': (root) => appendFileSync(join(root, 'org', 'org.yaml'), '\noutside_seats: [human, planner]\n'),
+};
+
+describe('an org assembled as its resumes are parsed is the one assembled after them', () => {
+  for (const [name, make] of Object.entries(CASES)) {
+    test(name, () => {
+      const root = tempDir('lemming-assembled-as-parsed-');
+      rmSync(root, { recursive: true, force: true });
+      cpSync(DEFAULT_ORG, root, { recursive: true });
+      make(root);
+      const asParsed = orgOfFiles(root, new Map());
+      const resumeFile = 'agents/manager/resume.md';
+      const after = orgOfFiles(root, new Map([[resumeFile, readFileSync(join(root, resumeFile), 'utf8')]]));
+      expect(asParsed.problems).toEqual(after.problems);
+      expect(asParsed.org).toEqual(after.org);
+    });
+  }
+});
