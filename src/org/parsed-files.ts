@@ -1,7 +1,8 @@
 import { statSync, type Stats } from 'node:fs';
 import { editedReadAhead, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile, readEditedFileAndStat, type EditedRead, type EditedText } from '../editable/edited-file.js';
 import type { Problem } from '../errors.js';
-import { LOOK_AHEAD_FROM, ReadAhead } from '../storage/look-ahead.js';
+import { LOOK_AHEAD_FROM } from '../storage/look-ahead.js';
+import { ReadAhead } from '../storage/read-ahead.js';
 import type { ParsedFileCache } from './parsed-file-cache.js';
 import type { Parsed } from './parse-files.js';
 import { fileStamp } from './settled-org-cache.js';
