@@ -289,5 +289,10 @@ export class KnownFiles {
  */
 const PIECE = /(^|\/)(ledger|taken|activity)\/\d{6,}\.jsonl$/;
 
-/** The shape of the file `text` writes: another is not read (1: files kept where the org has them, before stored-path.ts). */
-const KNOWN_FORMAT = 2;
+/**
+ * The shape of the file `text` writes: another is not read, and the files are taken from the entry's
+ * tree instead, each where that entry holds it. It names the layout (stored-path.ts) the files not
+ * `stored` elsewhere are held in: 1, files kept where the org has them; 2, two folders down for every
+ * number; 3, from 001000 in a folder of the thousand as well.
+ */
+const KNOWN_FORMAT = 3;
