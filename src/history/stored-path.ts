@@ -42,7 +42,12 @@ export function storedPath(path: string): string {
  * kept it (two folders down for every number; where the org has it), each once.
  */
 export function storedPaths(path: string): string[] {
-  return [...new Set([storedPath(path), layoutPath(path, HUNDREDS_BUCKET, false), path])];
+  return [...new Set([storedPath(path), hundredsPath(path), path])];
+}
+
+/** Where the layout before the folder of a thousand kept an org's file: two folders down for every number. */
+export function hundredsPath(path: string): string {
+  return layoutPath(path, HUNDREDS_BUCKET, false);
 }
 
 /** A path in a layout: the org's folders named like `bucket` with a `~` more, a numbered name in the folders of its number (from 001000 in its thousand's too, with `thousands`). */
