@@ -63,7 +63,7 @@ function placeAsInOrg(target: string, stored: readonly string[]): void {
     if (inOrg === path) continue;
     mkdirSync(dirname(join(target, inOrg)), { recursive: true });
     renameSync(join(target, path), join(target, inOrg));
-    // Each folder the history's path has that the org's does not (the two a numbered file goes into).
+    // Each folder the history's path has that the org's does not (those a numbered file goes into).
     for (let folder = dirname(path); folder !== '.' && !`${dirname(inOrg)}/`.startsWith(`${folder}/`); folder = dirname(folder)) emptied.add(folder);
   }
   // Deepest first: a folder's own folders of numbers go before it.

@@ -12,22 +12,9 @@ import { busyOrg } from '../helpers/busy-org.js';
 import { setKeepHistory } from '../helpers/org-files.js';
 import { scratchDir } from '../faults/scratch.js';
 import { gitOnHistory } from './history-org.js';
+import { hundredsLayout } from '../helpers/hundreds-layout.js';
 
 const AGENTS = 3;
-
-/**
- * Where lemming kept a file before the folder of a thousand (its storedPath then, word for word): two
- * folders down for every number, the org's folders named like those with a `~` more.
- */
-function hundredsLayout(path: string): string {
-  const parts = path.split('/');
-  const name = parts.pop() as string;
-  const folders = parts.map((part) => (/^(\d{4}xx|\d{5}x)(~*)$/.test(part) ? `${part}~` : part));
-  const numbered = /^((\d{4})\d)\d(?:[-.]|$)/.exec(name);
-  if (numbered) folders.push(`${numbered[2] as string}xx`, `${numbered[1] as string}x`);
-  folders.push(name);
-  return folders.join('/');
-}
 
 /**
  * An entry as the lemming before the folder of a thousand wrote it: every recorded file of the org

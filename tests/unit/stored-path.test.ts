@@ -1,19 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { orgPath, storedPath, storedPaths } from '../../src/history/stored-path.js';
-
-/**
- * The layout before the folder of a thousand, as lemming wrote it then (its storedPath, word for word):
- * two folders down for every number, the org's folders named like those with a `~` more.
- */
-function hundredsLayout(path: string): string {
-  const parts = path.split('/');
-  const name = parts.pop() as string;
-  const folders = parts.map((part) => (/^(\d{4}xx|\d{5}x)(~*)$/.test(part) ? `${part}~` : part));
-  const numbered = /^((\d{4})\d)\d(?:[-.]|$)/.exec(name);
-  if (numbered) folders.push(`${numbered[2] as string}xx`, `${numbered[1] as string}x`);
-  folders.push(name);
-  return folders.join('/');
-}
+import { hundredsLayout } from '../helpers/hundreds-layout.js';
 
 /** Every path of up to `depth` folders from `folders`, then one of `names`. */
 function pathsOf(folders: readonly string[], names: readonly string[], depth: number): string[] {
@@ -29,7 +16,7 @@ function pathsOf(folders: readonly string[], names: readonly string[], depth: nu
 const number = (value: number): string => String(value).padStart(6, '0');
 
 describe('where the history keeps a file of the org', () => {
-  test('a file named for a turn goes into a folder of a hundred beside it; anything else stays where the org has it; each comes back to its place', () => {
+  test('a file named for a turn goes into the folders of its hundred and its ten beside it (from 001000 of its thousand too); anything else stays where the org has it; each comes back to its place', () => {
     const cases: Array<[string, string]> = [
       ['agents/manager/outbox/000123-001-planner.md', 'agents/manager/outbox/0001xx/00012x/000123-001-planner.md'],
       ['agents/manager/outbox/000099-002-hr.md', 'agents/manager/outbox/0000xx/00009x/000099-002-hr.md'],
