@@ -3,7 +3,7 @@ import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
 import type { FileStamp, WalkScope } from './recorded-files.js';
-import { orgPath, storedPath } from './stored-path.js';
+import { hundredsPath, orgPath, storedPath } from './stored-path.js';
 
 /**
  * A file this large or larger is not held in memory for an entry: git takes it from the file itself,
@@ -265,16 +265,22 @@ export class KnownFiles {
     return `{"format":${KNOWN_FORMAT},"head":${JSON.stringify(this.head)},"files":[\n${rows.join(',\n')}\n]}\n`;
   }
 
-  /** What `text` wrote, or undefined for anything else (another format, a file cut short). */
+  /**
+   * What `text` wrote, or undefined for anything else (another format, a file cut short). What the
+   * lemming before the folder of a thousand wrote (shape 2) is read as that layout held the files: each
+   * not `stored` elsewhere two folders down for every number, so the next entry moves them by their
+   * ids, reading none (the stamps hold), where the entry's tree would have every file read again.
+   */
   static fromText(text: string): KnownFiles | undefined {
     try {
       const data = JSON.parse(text) as { format?: unknown; head?: unknown; files?: unknown };
-      if (data.format !== KNOWN_FORMAT || typeof data.head !== 'string' || !Array.isArray(data.files)) return undefined;
+      if ((data.format !== KNOWN_FORMAT && data.format !== HUNDREDS_FORMAT) || typeof data.head !== 'string' || !Array.isArray(data.files)) return undefined;
       const files = new Map<string, KnownFile>();
       for (const row of data.files as unknown[]) {
         if (!Array.isArray(row) || (row.length !== 4 && row.length !== 5) || !row.every((value) => typeof value === 'string')) return undefined;
-        const [path, mode, oid, stamp, stored] = row as [string, string, string, string, string | undefined];
-        files.set(path, { mode, oid, stamp, ...(stored === undefined ? {} : { stored }) });
+        const [path, mode, oid, stamp, elsewhere] = row as [string, string, string, string, string | undefined];
+        const stored = elsewhere ?? (data.format === HUNDREDS_FORMAT ? hundredsPath(path) : undefined);
+        files.set(path, { mode, oid, stamp, ...(stored === undefined || stored === storedPath(path) ? {} : { stored }) });
       }
       return new KnownFiles(data.head, files);
     } catch {
@@ -289,5 +295,11 @@ export class KnownFiles {
  */
 const PIECE = /(^|\/)(ledger|taken|activity)\/\d{6,}\.jsonl$/;
 
-/** The shape of the file `text` writes: another is not read (1: files kept where the org has them, before stored-path.ts). */
-const KNOWN_FORMAT = 2;
+/**
+ * The shape of the file `text` writes, which names the layout (stored-path.ts) the files not `stored`
+ * elsewhere are held in: 1, where the org has them (not read: the files are taken from the entry's
+ * tree, each where that entry holds it); 2, two folders down for every number (HUNDREDS_FORMAT, read
+ * as that layout); 3, from 001000 in a folder of the thousand as well.
+ */
+const KNOWN_FORMAT = 3;
+const HUNDREDS_FORMAT = 2;

@@ -33,7 +33,7 @@ export function materialiseTurn(orgRoot: string, turn: number, destination: stri
     const unplain = records.filter((record) => /^(120000|160000) /.test(record)).map((record) => record.slice(record.indexOf('\t') + 1));
     if (unplain.length > 0) gitSync(place, ['update-index', '--force-remove', '-z', '--stdin'], `${unplain.join('\0')}\0`);
     gitSync(place, ['checkout-index', '--all', '--force']);
-    // Each file where the org has it, out of the folder of a hundred the history keeps it in (stored-path.ts).
+    // Each file where the org has it, out of the folders of its number the history keeps it in (stored-path.ts).
     placeAsInOrg(target, records.filter((record) => /^100(644|755) /.test(record)).map((record) => record.slice(record.indexOf('\t') + 1)));
   } finally {
     removeTemporaryFolder(scratch);
@@ -55,7 +55,7 @@ export function requireEmptyFolder(folder: string): void {
   if (names.length > 0) throw new LemmingError('not-empty', `${folder}: is not empty (it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}); give a new folder for the org`, { exitCode: 2 });
 }
 
-/** Move each of the `stored` files written under `target` to its place in the org, and remove the folders of a hundred it leaves empty. */
+/** Move each of the `stored` files written under `target` to its place in the org, and remove the folders of numbers it leaves empty. */
 function placeAsInOrg(target: string, stored: readonly string[]): void {
   const emptied = new Set<string>();
   for (const path of stored) {
@@ -63,10 +63,10 @@ function placeAsInOrg(target: string, stored: readonly string[]): void {
     if (inOrg === path) continue;
     mkdirSync(dirname(join(target, inOrg)), { recursive: true });
     renameSync(join(target, path), join(target, inOrg));
-    // Each folder the history's path has that the org's does not (the two a numbered file goes into).
+    // Each folder the history's path has that the org's does not (those a numbered file goes into).
     for (let folder = dirname(path); folder !== '.' && !`${dirname(inOrg)}/`.startsWith(`${folder}/`); folder = dirname(folder)) emptied.add(folder);
   }
-  // Deepest first: a folder's own folders of a hundred go before it.
+  // Deepest first: a folder's own folders of numbers go before it.
   for (const folder of [...emptied].sort((left, right) => right.length - left.length)) rmdirQuietly(join(target, folder));
 }
 
@@ -74,6 +74,6 @@ function rmdirQuietly(folder: string): void {
   try {
     rmdirSync(folder);
   } catch {
-    // Not empty: it holds a file of the org's own (a folder named like one of a hundred, kept with a `~`, is not this one).
+    // Not empty: it holds a file of the org's own (a folder named like one of numbers, kept with a `~`, is not this one).
   }
 }

@@ -4,7 +4,7 @@ import { LemmingError } from '../errors.js';
 import { gitAvailable, gitSync } from './git.js';
 import { parseEntryMessage, TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
-import { storedPath } from './stored-path.js';
+import { storedPaths } from './stored-path.js';
 
 /** Stop with a plain reason when the org has no history to read, or git cannot be run. */
 function requireHistory(root: string): void {
@@ -83,7 +83,7 @@ export function fileAtTurn(root: string, turn: number, path: string): Buffer {
   const place = historyPlace(root);
   // Where the history keeps it (stored-path.ts), or where an entry of an earlier layout kept it.
   let listed = '';
-  for (const stored of new Set([storedPath(inside), inside])) {
+  for (const stored of storedPaths(inside)) {
     listed = gitSync(place, ['ls-tree', '-z', entry.commit, '--', stored]).toString('utf8');
     if (listed.includes(' blob ')) return gitSync(place, ['cat-file', 'blob', `${entry.commit}:${stored}`]);
     if (listed.includes(' tree ')) break;

@@ -6,41 +6,79 @@
  * outbox trees of a thousand names each (10 MB, hashed and deflated by git for every entry, and kept
  * whole in the store each time). So the history keeps each file whose name begins with a turn's six
  * digits (`000123-001-planner.md`, `000123.jsonl`) two folders down, one of a hundred such numbers
- * and in it one of ten, named for them: `outbox/0001xx/00012x/000123-001-planner.md`. An entry then
- * rewrites a folder of at most ten turns' files, one of at most ten such folders, and the outbox's
- * own (a folder for each hundred turns), however long the run: a turn of the thousandth costs git
- * what one of the twentieth does (with one level of a hundred, the last turns of each hundred cost
- * three times the first).
+ * and in it one of ten, named for them: `outbox/0001xx/00012x/000123-001-planner.md`; from 001000 on,
+ * under a folder of its thousand as well: `outbox/001xxx/0010xx/00101x/001012-001-planner.md`. An
+ * entry then rewrites a folder of at most ten turns' files, one of at most ten such folders, one of
+ * at most ten of those, and the outbox's own: the ten folders of a hundred below 001000 and a folder
+ * for each thousand since (with a folder for each hundred only, the outbox's tree grew a name every
+ * hundred turns, and git's cost with its bytes: +0.38 ms an entry for each hundred turns at 200 busy
+ * agents). The numbers below 001000 keep their two folders, so an org's first thousand turns are kept
+ * as they were before the folder of a thousand came.
  *
  * Every reader of the history (show, fork, diff, the dashboard's past turns, an export's bundle) reads
- * a file by its place in the org (`orgPath`), and an entry written before this layout (every file
- * where the org has it) reads the same. A folder of the org's own named like such a folder
- * (`0001xx`, `00012x`) is kept with a `~` added to its name, so the two never meet. Pure.
+ * a file by its place in the org (`orgPath`), and entries of the two earlier layouts read the same:
+ * every file where the org has it (before this file), and two folders down for every number (before
+ * the folder of a thousand). A folder of the org's own named like such a folder (`001xxx`, `0001xx`,
+ * `00012x`) is kept with a `~` added to its name, so the two never meet. Only an earlier entry's own
+ * folder named so meets them (its layout escaped fewer names): `outbox/0001xx/00012x/000123-x.md` of
+ * the first layout, or `outbox/001xxx/001012-x.md` or a folder `001xxx~` of the second, reads as the
+ * layout of today would have kept it. Pure.
  */
 
-/** A name that goes into the folders of a hundred and of ten: six digits (a turn's, or a piece's number), then `-`, `.` or nothing. */
-const NUMBERED = /^((\d{4})\d)\d(?:[-.]|$)/;
-/** A folder of them (`0001xx`, `00012x`), or an org's own folder named so, with the `~`s that tell it apart (`0001xx~`). */
-const BUCKET = /^(\d{4}xx|\d{5}x)(~*)$/;
+/** A name that goes into the folders of a thousand, a hundred and ten: six digits (a turn's, or a piece's number), then `-`, `.` or nothing. */
+const NUMBERED = /^(((\d{3})\d)\d)\d(?:[-.]|$)/;
+/** A folder of them (`001xxx`, `0001xx`, `00012x`), or an org's own folder named so, with the `~`s that tell it apart (`0001xx~`). */
+const BUCKET = /^(\d{3}xxx|\d{4}xx|\d{5}x)~*$/;
+/** The folders the layout before the folder of a thousand made, and escaped: a hundred's and ten's. */
+const HUNDREDS_BUCKET = /^(\d{4}xx|\d{5}x)~*$/;
 
 /** The path the history keeps an org's file at (relative, with `/`). */
 export function storedPath(path: string): string {
+  return layoutPath(path, BUCKET, true);
+}
+
+/**
+ * Where an entry may hold an org's file: where storedPath puts it, then where each earlier layout
+ * kept it (two folders down for every number; where the org has it), each once.
+ */
+export function storedPaths(path: string): string[] {
+  return [...new Set([storedPath(path), hundredsPath(path), path])];
+}
+
+/** Where the layout before the folder of a thousand kept an org's file: two folders down for every number. */
+export function hundredsPath(path: string): string {
+  return layoutPath(path, HUNDREDS_BUCKET, false);
+}
+
+/** A path in a layout: the org's folders named like `bucket` with a `~` more, a numbered name in the folders of its number (from 001000 in its thousand's too, with `thousands`). */
+function layoutPath(path: string, bucket: RegExp, thousands: boolean): string {
   const parts = path.split('/');
   const name = parts.pop() as string;
-  const folders = parts.map((part) => (BUCKET.test(part) ? `${part}~` : part));
-  const numbered = NUMBERED.exec(name);
-  if (numbered) folders.push(`${numbered[2] as string}xx`, `${numbered[1] as string}x`);
+  const folders = parts.map((part) => (bucket.test(part) ? `${part}~` : part));
+  folders.push(...numberFolders(name, thousands));
   folders.push(name);
   return folders.join('/');
 }
 
-/** The org's path of a file the history keeps at `stored`: storedPath's inverse, and a path of an earlier layout as it is. */
+/** The folders a name goes into: none unless it is numbered; a thousand's (with `thousands`, from 001000), a hundred's, ten's. */
+function numberFolders(name: string, thousands: boolean): string[] {
+  const numbered = NUMBERED.exec(name);
+  if (!numbered) return [];
+  const [, tens, hundreds, thousand] = numbered as unknown as [string, string, string, string];
+  return [...(thousands && thousand !== '000' ? [`${thousand}xxx`] : []), `${hundreds}xx`, `${tens}x`];
+}
+
+/** The org's path of a file the history keeps at `stored`: storedPath's inverse, and a path of an earlier layout read as that layout wrote it. */
 export function orgPath(stored: string): string {
   const parts = stored.split('/');
   const name = parts.pop() as string;
-  const numbered = NUMBERED.exec(name);
-  // The folders storedPath made for this name: their digits are the name's own.
-  if (numbered && parts.at(-1) === `${numbered[1] as string}x` && parts.at(-2) === `${numbered[2] as string}xx`) parts.splice(-2);
+  // The folders storedPath made for this name (their digits are the name's own), or the two the layout before the thousands made.
+  for (const made of [numberFolders(name, true), numberFolders(name, false)]) {
+    if (made.length > 0 && made.every((folder, index) => parts[parts.length - made.length + index] === folder)) {
+      parts.splice(-made.length);
+      break;
+    }
+  }
   const folders = parts.map((part) => (BUCKET.test(part) && part.endsWith('~') ? part.slice(0, -1) : part));
   folders.push(name);
   return folders.join('/');

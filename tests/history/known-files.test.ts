@@ -20,7 +20,7 @@ function knownOrg(): KnownFiles {
     for (let message = 0; message < 5; message += 1) rows.push(JSON.stringify([`agents/a${agent}/outbox/${message}.md`, '100644', '0'.repeat(40), '1:old']));
     rows.push(JSON.stringify([`agents/a${agent}/logs/activity.jsonl`, '100644', '0'.repeat(40), '1:old']));
   }
-  const known = KnownFiles.fromText(`{"format":2,"head":"${'1'.repeat(40)}","files":[\n${rows.join(',\n')}\n]}\n`);
+  const known = KnownFiles.fromText(`{"format":3,"head":"${'1'.repeat(40)}","files":[\n${rows.join(',\n')}\n]}\n`);
   if (!known) throw new Error('the known files did not parse');
   return known;
 }
@@ -65,6 +65,45 @@ describe('the known files of an entry of an earlier layout', () => {
     ]);
     const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(second.writes).toEqual([]);
+  });
+});
+
+describe('the files the lemming before the folder of a thousand knew (shape 2)', () => {
+  test('are read as that layout held them: each moved where it is kept now by the next entry, by its id, none of them read, once', async () => {
+    // No file of the org here: one that was read would be gone from the entry.
+    const root = tempDir();
+    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const rows: Array<[string, string, ...string[]]> = [
+      ['agents/a/outbox/001000-001-b.md', oid('late\n')],
+      ['agents/a/outbox/000999-001-b.md', oid('early\n')],
+      ['agents/a/resume.md', oid('resume\n')],
+      ['workspace/001xxx/plan.md', oid('plan\n')],
+      // Kept where the org has it by an entry of the first layout, not yet moved.
+      ['agents/a/outbox/000001-001-b.md', oid('first\n'), 'agents/a/outbox/000001-001-b.md'],
+    ];
+    const text = `{"format":2,"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id, ...stored]) => JSON.stringify([path, '100644', id, '1:old', ...stored])).join(',\n')}\n]}\n`;
+    const known = KnownFiles.fromText(text);
+    if (!known) throw new Error('the known files of shape 2 did not parse');
+    const walked = new Map(rows.map(([path]) => [path, stamp(1, 'old')]));
+    const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(first.changes).toEqual([]);
+    expect(first.writes).toEqual(
+      expect.arrayContaining([
+        { path: 'agents/a/outbox/0010xx/00100x/001000-001-b.md', removed: true },
+        { path: 'agents/a/outbox/001xxx/0010xx/00100x/001000-001-b.md', mode: '100644', oid: oid('late\n') },
+        { path: 'workspace/001xxx/plan.md', removed: true },
+        { path: 'workspace/001xxx~/plan.md', mode: '100644', oid: oid('plan\n') },
+        { path: 'agents/a/outbox/000001-001-b.md', removed: true },
+        { path: 'agents/a/outbox/0000xx/00000x/000001-001-b.md', mode: '100644', oid: oid('first\n') },
+      ]),
+    );
+    // Below 001000 and outside the folders of numbers, each is where it was kept: no write.
+    expect(first.writes).toHaveLength(6);
+    const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(second.writes).toEqual([]);
+    // Kept again in the shape of now, each where storedPath puts it.
+    expect(known.text()).toMatch(/^\{"format":3,/);
+    expect(known.text()).not.toContain('0010xx');
   });
 });
 

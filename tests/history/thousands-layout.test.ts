@@ -1,0 +1,140 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadState } from '../../src/engine/record/state-store.js';
+import { entryMessage } from '../../src/history/history-entry.js';
+import { walkRecordedFiles } from '../../src/history/recorded-files.js';
+import { orgPath, storedPath } from '../../src/history/stored-path.js';
+import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
+import { lemming, lemmingAsync } from '../helpers/cli.js';
+import { busyOrg } from '../helpers/busy-org.js';
+import { setKeepHistory } from '../helpers/org-files.js';
+import { scratchDir } from '../faults/scratch.js';
+import { gitOnHistory } from './history-org.js';
+import { hundredsLayout } from '../helpers/hundreds-layout.js';
+
+const AGENTS = 3;
+
+/**
+ * An entry as the lemming before the folder of a thousand wrote it: every recorded file of the org
+ * (its one walk) two folders down for every number, the entry's message as lemming writes it; and
+ * beside the store the files it knew, as that lemming kept them for its next run (shape 2).
+ */
+function hundredsEntry(root: string, turn: number): void {
+  const gitDir = join(root, 'org/state/history.git');
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_DIR: gitDir, GIT_INDEX_FILE: join(scratchDir(), 'index') };
+  const git = (args: string[], input?: string): string => execFileSync('git', args, { cwd: root, env, encoding: 'utf8', ...(input === undefined ? {} : { input }) }).trim();
+  if (!existsSync(gitDir)) execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', gitDir]);
+  const walked = [...walkRecordedFiles(root, workspaceLimitsOf(undefined), 0).files];
+  const oids = git(['hash-object', '-w', '--stdin-paths'], walked.map(([path]) => path).join('\n')).split('\n');
+  git(['update-index', '--index-info'], walked.map(([path, file], index) => `${file.mode} ${oids[index] as string}\t${hundredsLayout(path)}`).join('\n'));
+  const tree = git(['write-tree']);
+  const parent = existsSync(join(gitDir, 'refs/heads/main'));
+  const message = entryMessage({ kind: 'turn', turn, messages: {}, credits: 0, changed: 0, edited: [], proposals: [] });
+  const commit = git(['-c', 'user.name=lemming', '-c', 'user.email=lemming@localhost', 'commit-tree', tree, ...(parent ? ['-p', 'refs/heads/main'] : []), '-F', '-'], message);
+  git(['update-ref', 'refs/heads/main', commit]);
+  const rows = walked.map(([path, file], index) => JSON.stringify([path, file.mode, oids[index], file.stamp]));
+  writeFileSync(join(gitDir, 'lemming-known-files.json'), `{"format":2,"head":${JSON.stringify(commit)},"files":[\n${rows.join(',\n')}\n]}\n`);
+}
+
+async function run(root: string, turns: number): Promise<void> {
+  const result = await lemmingAsync(root, ['run', '--keep-going', '--turns', String(turns)]);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+}
+
+/** The org's recorded files and their bytes. */
+function recordedFiles(root: string): Map<string, string> {
+  return new Map([...walkRecordedFiles(root, workspaceLimitsOf(undefined), 0).files.keys()].map((path) => [path, readFileSync(join(root, path), 'latin1')]));
+}
+
+/** The paths an entry holds, as git names them. */
+function storedIn(root: string, commit: string): string[] {
+  return gitOnHistory(root, ['ls-tree', '-r', '-z', '--name-only', commit]).split('\0').filter((path) => path !== '');
+}
+
+describe('a history written before the folder of a thousand', () => {
+  test('is carried over by the next entry, once: each file held once where it is kept now, and every earlier turn shows, forks and diffs as it was', async () => {
+    // Each agent has sent a message in every turn to 1,001: the outboxes hold numbers from 001000 on.
+    const root = busyOrg(AGENTS, AGENTS * 1001);
+    setKeepHistory(root, false);
+    // A person's files named like messages, past 001000: one appended to and one removed after the change.
+    mkdirSync(join(root, 'workspace'), { recursive: true });
+    writeFileSync(join(root, 'workspace/001001-notes.md'), 'first notes\n');
+    writeFileSync(join(root, 'workspace/001002-old.md'), 'to go\n');
+    const snapshots = new Map<number, string>();
+    for (const turns of [2, 2]) {
+      await run(root, turns);
+      const turn = loadState(join(root, 'org/state/engine.json')).turn;
+      hundredsEntry(root, turn);
+      const copy = scratchDir('lemming-thousands-at-');
+      cpSync(root, copy, { recursive: true });
+      snapshots.set(turn, copy);
+    }
+    const [first, last] = [...snapshots.keys()] as [number, number];
+    expect(first).toBeGreaterThan(1000);
+    const before = gitOnHistory(root, ['rev-parse', 'main']).trim();
+    expect(storedIn(root, before)).toContain('agents/agent_0000/outbox/0010xx/00100x/001000-001-agent_0001.md');
+
+    // This lemming, with the history kept.
+    appendFileSync(join(root, 'workspace/001001-notes.md'), 'more notes\n');
+    rmSync(join(root, 'workspace/001002-old.md'));
+    setKeepHistory(root, true);
+    await run(root, 2);
+
+    // Its last entry holds each file of the org once, where storedPath puts it, and nothing else.
+    const stored = storedIn(root, 'main');
+    const inOrg = stored.map(orgPath);
+    expect(new Set(inOrg).size).toBe(inOrg.length);
+    expect(stored.filter((path) => path !== storedPath(orgPath(path)))).toEqual([]);
+    expect(new Set(inOrg)).toEqual(new Set(recordedFiles(root).keys()));
+    // An outbox's tree: the ten folders of a hundred below 001000, and the thousand's.
+    const outbox = gitOnHistory(root, ['ls-tree', '--name-only', 'main', 'agents/agent_0000/outbox/']).trim().split('\n');
+    expect(outbox).toEqual([...Array.from({ length: 10 }, (_, hundred) => `agents/agent_0000/outbox/000${hundred}xx`), 'agents/agent_0000/outbox/001xxx']);
+    expect(lemming(root, ['show', '--at', String(last + 2), 'workspace/001001-notes.md']).stdout).toBe('first notes\nmore notes\n');
+
+    // Moved once: by the first entry of this lemming (blobs by id), and no later entry moves anything.
+    const entries = gitOnHistory(root, ['rev-list', '--reverse', `${before}..main`]).trim().split('\n');
+    expect(entries.length).toBeGreaterThanOrEqual(2);
+    const removed = (commit: string): string[] =>
+      gitOnHistory(root, ['diff-tree', '-r', '--no-commit-id', '--name-status', '--no-renames', commit]).trim().split('\n').filter((row) => row.startsWith('D\t')).map((row) => row.slice(2));
+    expect(removed(entries[0] as string)).toContain('agents/agent_0000/outbox/0010xx/00100x/001000-001-agent_0001.md');
+    for (const commit of entries.slice(1)) expect(removed(commit).filter((path) => !path.startsWith('org/state/')), commit).toEqual([]);
+
+    // Every earlier turn's files read back as they were: shown, forked, compared.
+    for (const [turn, copy] of snapshots) {
+      const files = recordedFiles(copy);
+      for (const path of ['agents/agent_0000/outbox/001000-001-agent_0001.md', 'agents/agent_0002/outbox/001001-001-agent_0000.md', 'workspace/001001-notes.md', 'workspace/001002-old.md']) {
+        expect(lemming(root, ['show', '--at', String(turn), path]).stdout, `${path} at ${turn}`).toBe(files.get(path));
+      }
+      const fork = join(scratchDir(), `fork-${turn}`);
+      const forked = lemming(fork, ['fork', '--from', root, '--at', String(turn)]);
+      expect(forked.stderr).toBe('');
+      expect(forked.status).toBe(0);
+      const forkFiles = recordedFiles(fork);
+      // A fork keeps its history (fork-org.ts): org.yaml says so; the rest as the turn left it.
+      const keeping = (text: string | undefined): string | undefined => text?.replace(/^history: \{ keep: \w+ \}$/m, 'history: { keep: true }');
+      // A fork goes on from the org as the next turn found it: with the hand edits made before it (read-history.ts, entryOfTurn).
+      const expected = new Map(files);
+      if (turn === last) {
+        expected.set('workspace/001001-notes.md', 'first notes\nmore notes\n');
+        expected.delete('workspace/001002-old.md');
+        expect(forkFiles.has('workspace/001002-old.md')).toBe(false);
+      }
+      for (const [path, bytes] of expected) expect(keeping(forkFiles.get(path)), path).toBe(keeping(bytes));
+      // No folder of the history's left in the fork.
+      expect(readdirSync(join(fork, 'agents/agent_0000/outbox')).filter((name) => !name.endsWith('.md'))).toEqual([]);
+    }
+    const [one, two] = [...snapshots.values()] as [string, string];
+    // The two turns compared from the history are the two orgs as they were: but for where each side is, the same differences.
+    // (The offline agents here are charged each turn and write no message: the messages past 001000 are those of turns 1,000 to 1,002.)
+    const compared = (args: string[]): Record<string, unknown> => {
+      const { a, b, ...rest } = JSON.parse(lemming(root, ['diff', ...args, '--json']).stdout) as { a: unknown; b: unknown; ledger: { difference: { calls: number } } };
+      // Each agent charged in each turn between: the ledger of each side read back whole.
+      expect(rest.ledger.difference.calls).toBe(AGENTS * (last - first));
+      return rest;
+    };
+    expect(compared(['--turns', `${first}..${last}`])).toEqual(compared([one, two]));
+  });
+});
