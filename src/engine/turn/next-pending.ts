@@ -49,12 +49,14 @@ export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan
     return list;
   };
   const touched = new Set<string>();
-  let removed = 0;
+  // The letters read, by identity: the whole list is then filtered without a field of any other letter read (a turn drawn at
+  // 10 % looks at the letters of the agents it draws, tests/perf/activation-work.test.ts).
+  const removed = new Set<PendingItem>();
   for (const agent of readBy.keys()) {
     const left = remainingFor(agent);
     const entry = before.get(agent);
     if (entry === undefined || left === entry) continue;
-    removed += entry.length - left.length;
+    for (const item of entry) if (read(item)) removed.add(item);
     touched.add(agent);
   }
   // One item per id and reader: a letter already waiting for its reader, or added twice, is added once.
@@ -75,7 +77,7 @@ export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan
     touched.add(item.to);
   }
   fresh.sort(byTurnThenId);
-  const kept = removed === 0 ? state.pending : state.pending.filter((item) => !read(item));
+  const kept = removed.size === 0 ? state.pending : state.pending.filter((item) => !removed.has(item));
   const next = mergeSorted(kept, fresh);
 
   const index = before;
