@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { MAX_EDITED_MARKDOWN_BYTES, parseEdited, readEditedFileAndStat } from '../editable/edited-file.js';
 import type { Problem } from '../errors.js';
-import { StatAhead } from '../storage/look-ahead.js';
+import { StatAhead } from '../storage/stat-ahead.js';
 import { assembleAgent, type AgentContext } from './assemble-agent.js';
 import { CHART_FILE, ORG_FILE } from './names.js';
 import type { Agent, Org } from './org.js';

@@ -11,7 +11,8 @@ import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { AgentFolderListing, folderProblems, type AgentFolders } from './agent-folder-listing.js';
 import { currentStamps, fileStamp, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey, settledOrgKept } from './settled-org-cache.js';
 import type { OrgFile } from './schema.js';
-import { LOOK_AHEAD_FROM, StatAhead } from '../storage/look-ahead.js';
+import { LOOK_AHEAD_FROM } from '../storage/look-ahead.js';
+import { StatAhead } from '../storage/stat-ahead.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 export { CHART_FILE, ORG_FILE } from './names.js';

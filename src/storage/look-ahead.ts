@@ -1,4 +1,4 @@
-import { constants, statSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../heap-settings.js';
 
@@ -38,17 +38,17 @@ const THREADS = 1;
 export const LOOPS = 2;
 export const MISSING = 3;
 export const FILE = 4;
-const FOLDER = 5;
+export const FOLDER = 5;
 /** 6: anything else (a pipe, a device), neither a file nor a folder. */
 /** The thread could not answer as the loop would (an error other than ENOENT, a file it does not read): the loop does it itself, as it always did. */
-const FAILED = 7;
+export const FAILED = 7;
 /** A file read whole whose bytes are plain UTF-8 text (plainText). */
 export const TEXT = 8;
 
 /** How long the loop waits on the path the thread is doing before it does the path itself. */
 export const STALL_MS = 2_000;
 /** Numbers a path has in the shared numbers: mtime and size (a `stat`); and where its bytes are (a read). */
-const STAT_NUMBERS = 2;
+export const STAT_NUMBERS = 2;
 export const READ_NUMBERS = 4;
 /** The most bytes a list's reads hold at once (address space reserved, used only as files are read); past it the loop reads the rest. */
 const READ_AHEAD_BYTES = 256 * 1024 * 1024;
@@ -381,36 +381,6 @@ export class SharedList {
   }
 }
 
-/**
- * `stat`s of a long list of paths on two cores (SharedList): at 100,000 agents, the look at every
- * resume and every outbox that a process's first turn makes (some 0.3 s each, mostly system calls)
- * takes about half that. A `stat` is taken once the loop has started, never before it, so what it
- * says is as fresh as the loop's own would be. A path the thread could not `stat` (an error other
- * than ENOENT) is `stat`ed again by the loop, so it throws as it always did.
- */
-export class StatAhead {
-  private constructor(private readonly list: SharedList) {}
-
-  /** `stat`s of `paths`, the thread taking part when the list is long enough to gain by it. Call `done` when the loop is over. */
-  static of(paths: PathList): StatAhead {
-    return new StatAhead(SharedList.start(paths, STAT_NUMBERS, undefined));
-  }
-
-  /** What `statSync(paths[index], { throwIfNoEntry: false })` says (undefined: nothing there), taken by the thread or here; throws as that would. Indexes in order. */
-  get(index: number): LookedStat | undefined {
-    const kind = this.list.claim(index);
-    if (kind === MISSING) return undefined;
-    if (kind === LOOPS || kind === FAILED) return statSync(this.list.pathAt(index), { throwIfNoEntry: false });
-    const numbers = this.list.numbers as Float64Array;
-    const mtimeMs = numbers[index * STAT_NUMBERS] as number;
-    const size = numbers[index * STAT_NUMBERS + 1] as number;
-    return { mtimeMs, size, isFile: () => kind === FILE, isDirectory: () => kind === FOLDER };
-  }
-
-  done(): void {
-    this.list.done();
-  }
-}
 
 /** How the thread opens a file: without waiting on a pipe. */
 export const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;

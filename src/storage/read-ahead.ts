@@ -32,6 +32,8 @@ export class ReadAhead {
   private tail: number;
   private readonly fromTheEnd = new Map<number, ReadAheadFile | 'missing' | undefined>();
   private endBytes = 0;
+  /** What readOneFile found of the file the loop read last (mtime, size, bytes read): one array for all of them. */
+  private readonly found = new Float64Array(3);
   /** How many files the loop read from the end (readFromTheEnd): what the two cores shared of the list's last files. */
   readFromTheEndCount = 0;
   private readonly readMeanwhile = (): boolean => this.readFromTheEnd();
@@ -103,7 +105,7 @@ export class ReadAhead {
     this.tail = index - 1;
     this.readFromTheEndCount += 1;
     let into: Buffer | undefined;
-    const out = new Float64Array(3);
+    const out = this.found;
     const kind = readOneFile(fs, this.list.pathAt(index), rule.flags, rule.within, rule.maxBytes, isPlainText, (size) => (into = Buffer.allocUnsafe(size)), out);
     const got = out[2] as number;
     this.endBytes += got;

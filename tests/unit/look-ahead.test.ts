@@ -6,7 +6,8 @@ import { describe, expect, test } from 'vitest';
 import { decodeEditedText, editedReadAhead, readEditedFileAndStat } from '../../src/editable/edited-file.js';
 import { LEADS_OUTSIDE } from '../../src/storage/inside-root.js';
 import { FolderReads } from '../../src/storage/folder-reads.js';
-import { listedFolders, LOOK_AHEAD_FROM, StatAhead, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
+import { listedFolders, LOOK_AHEAD_FROM, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
+import { StatAhead } from '../../src/storage/stat-ahead.js';
 import { ReadAhead } from '../../src/storage/read-ahead.js';
 import { tempDir } from '../helpers/org-files.js';
 

@@ -14,7 +14,7 @@ import { agentPaths, statePaths } from '../record/state-paths.js';
 import { summarise } from './summarise.js';
 import { deliveriesOf, refusedNames } from '../../org/lists/recipients.js';
 import { countForms } from '../../format/mail-outcomes.js';
-import { StatAhead } from '../../storage/look-ahead.js';
+import { StatAhead } from '../../storage/stat-ahead.js';
 
 const SCAN_NOTICE_TAG = 'scan';
 
