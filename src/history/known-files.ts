@@ -3,7 +3,7 @@ import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
 import type { FileStamp, WalkScope } from './recorded-files.js';
-import { hundredsPath, orgPath, storedPath } from './stored-path.js';
+import { hundredsPath, orgPath, storedPath, thousandsPath } from './stored-path.js';
 
 /**
  * A file this large or larger is not held in memory for an entry: git takes it from the file itself,
@@ -266,20 +266,22 @@ export class KnownFiles {
   }
 
   /**
-   * What `text` wrote, or undefined for anything else (another format, a file cut short). What the
-   * lemming before the folder of a thousand wrote (shape 2) is read as that layout held the files: each
-   * not `stored` elsewhere two folders down for every number, so the next entry moves them by their
-   * ids, reading none (the stamps hold), where the entry's tree would have every file read again.
+   * What `text` wrote, or undefined for anything else (another format, a file cut short). What an
+   * earlier lemming wrote is read as its layout held the files not `stored` elsewhere: before the
+   * folders of a record's pieces (shape 3) each piece where the org has it, before the folder of a
+   * thousand (shape 2) two folders down for every number; so the next entry moves them by their ids,
+   * reading none (the stamps hold), where the entry's tree would have every file read again.
    */
   static fromText(text: string): KnownFiles | undefined {
     try {
       const data = JSON.parse(text) as { format?: unknown; head?: unknown; files?: unknown };
-      if ((data.format !== KNOWN_FORMAT && data.format !== HUNDREDS_FORMAT) || typeof data.head !== 'string' || !Array.isArray(data.files)) return undefined;
+      const layout = data.format === KNOWN_FORMAT ? storedPath : data.format === THOUSANDS_FORMAT ? thousandsPath : data.format === HUNDREDS_FORMAT ? hundredsPath : undefined;
+      if (layout === undefined || typeof data.head !== 'string' || !Array.isArray(data.files)) return undefined;
       const files = new Map<string, KnownFile>();
       for (const row of data.files as unknown[]) {
         if (!Array.isArray(row) || (row.length !== 4 && row.length !== 5) || !row.every((value) => typeof value === 'string')) return undefined;
         const [path, mode, oid, stamp, elsewhere] = row as [string, string, string, string, string | undefined];
-        const stored = elsewhere ?? (data.format === HUNDREDS_FORMAT ? hundredsPath(path) : undefined);
+        const stored = elsewhere ?? layout(path);
         files.set(path, { mode, oid, stamp, ...(stored === undefined || stored === storedPath(path) ? {} : { stored }) });
       }
       return new KnownFiles(data.head, files);
@@ -299,7 +301,9 @@ const PIECE = /(^|\/)(ledger|taken|activity)\/\d{6,}\.jsonl$/;
  * The shape of the file `text` writes, which names the layout (stored-path.ts) the files not `stored`
  * elsewhere are held in: 1, where the org has them (not read: the files are taken from the entry's
  * tree, each where that entry holds it); 2, two folders down for every number (HUNDREDS_FORMAT, read
- * as that layout); 3, from 001000 in a folder of the thousand as well.
+ * as that layout); 3, from 001000 in a folder of the thousand as well (THOUSANDS_FORMAT); 4, a record's
+ * piece in the folders of its offset.
  */
-const KNOWN_FORMAT = 3;
+const KNOWN_FORMAT = 4;
+const THOUSANDS_FORMAT = 3;
 const HUNDREDS_FORMAT = 2;

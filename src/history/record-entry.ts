@@ -165,7 +165,12 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   const walked = walkRecordedFiles(root, limitsOf, Date.now(), { ...(scope ? { scope } : {}), ...(session.watch ? { beforeFolder: session.watch.beforeFolder } : {}) });
   noteLeftOut(session, walked);
   const { changes, writes } = await known.compare(root, walked.files, scope, (fd) => storeLarge(place, fd));
-  if (facts.kind === 'edits' && changes.length === 0) return undefined;
+  if (facts.kind === 'edits' && changes.length === 0) {
+    // Writes with no change are the files an entry of an earlier layout holds elsewhere, moved (known-files.ts): no entry
+    // is written for them alone, so the known files, which count them moved, are dropped and the next entry moves them.
+    if (writes.length > 0) session.known = undefined;
+    return undefined;
+  }
   const summary = await summarise(root, facts, changes);
   // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).
   crashPoint('mid-history');

@@ -22,42 +22,89 @@
  * `00012x`) is kept with a `~` added to its name, so the two never meet. Only an earlier entry's own
  * folder named so meets them (its layout escaped fewer names): `outbox/0001xx/00012x/000123-x.md` of
  * the first layout, or `outbox/001xxx/001012-x.md` or a folder `001xxx~` of the second, reads as the
- * layout of today would have kept it. Pure.
+ * layout of today would have kept it.
+ *
+ * A record kept in pieces (storage/record-pieces.ts: the ledger, `taken.jsonl`) gains a piece, named
+ * for the offset it starts at in twelve digits or more (`000000065536.jsonl`), every two turns at 200
+ * busy agents, for as long as the org runs: 5,000 names in one folder by turn 10,000, and that tree
+ * written again whole by each entry that adds one (+3.5 ms of git's an entry, and growing). So the
+ * history keeps such a name in a folder of each two more of its leading digits, down to one of a
+ * hundred offsets: `ledger/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000006xxxx/0000000655xx/
+ * 000000065536.jsonl` (a name of thirteen digits, past a terabyte, from a folder of its first digit:
+ * `1xxxxxxxxxxxx/123xxxxxxxxxx/…`). However small the pieces (a byte each, in a test) and however
+ * large the record, no folder then holds more than a hundred names (the record's own a hundred of
+ * each length of name), and an entry that adds a piece writes five small trees. The rule is the
+ * name's, wherever it lies, as for a turn's six digits: a person's file named so goes into the same
+ * folders, and comes back from them the same. Every earlier layout kept a piece where the org has it.
+ * A folder of the org's own named like one of these (`00xxxxxxxxxx`: digits then at least two `x`,
+ * twelve characters or more) is kept with a `~` more, as are those named like the folders of numbers;
+ * only an entry of an earlier layout holding such a folder, or the whole chain of a piece's folders
+ * of its own, meets them. Pure.
  */
 
 /** A name that goes into the folders of a thousand, a hundred and ten: six digits (a turn's, or a piece's number), then `-`, `.` or nothing. */
 const NUMBERED = /^(((\d{3})\d)\d)\d(?:[-.]|$)/;
 /** A folder of them (`001xxx`, `0001xx`, `00012x`), or an org's own folder named so, with the `~`s that tell it apart (`0001xx~`). */
 const BUCKET = /^(\d{3}xxx|\d{4}xx|\d{5}x)~*$/;
+/** A record's piece (storage/record-pieces.ts): an offset of twelve digits or more, then `.jsonl`. */
+const PIECE = /^(\d{12,})\.jsonl$/;
+/** A folder of a piece's (`0000000655xx`, `1xxxxxxxxxxxx`), or an org's own folder named so, with its `~`s: digits, two `x` or more, twelve characters or more. */
+const PIECE_BUCKET = /^(?=[\dx]{12})\d+x{2,}~*$/;
 /** The folders the layout before the folder of a thousand made, and escaped: a hundred's and ten's. */
 const HUNDREDS_BUCKET = /^(\d{4}xx|\d{5}x)~*$/;
 
 /** The path the history keeps an org's file at (relative, with `/`). */
 export function storedPath(path: string): string {
-  return layoutPath(path, BUCKET, true);
+  return layoutPath(path, isBucket, true, true);
 }
 
 /**
  * Where an entry may hold an org's file: where storedPath puts it, then where each earlier layout
- * kept it (two folders down for every number; where the org has it), each once.
+ * kept it (a piece where the org has it; two folders down for every number; where the org has it), each once.
  */
 export function storedPaths(path: string): string[] {
-  return [...new Set([storedPath(path), hundredsPath(path), path])];
+  return [...new Set([storedPath(path), thousandsPath(path), hundredsPath(path), path])];
+}
+
+/** Where the layout before the folders of a record's pieces kept an org's file: a piece where the org has it. */
+export function thousandsPath(path: string): string {
+  return layoutPath(path, (part) => BUCKET.test(part), true, false);
 }
 
 /** Where the layout before the folder of a thousand kept an org's file: two folders down for every number. */
 export function hundredsPath(path: string): string {
-  return layoutPath(path, HUNDREDS_BUCKET, false);
+  return layoutPath(path, (part) => HUNDREDS_BUCKET.test(part), false, false);
 }
 
-/** A path in a layout: the org's folders named like `bucket` with a `~` more, a numbered name in the folders of its number (from 001000 in its thousand's too, with `thousands`). */
-function layoutPath(path: string, bucket: RegExp, thousands: boolean): string {
+/** A folder named like one storedPath makes (or so named and escaped): of numbers, or of a piece's. */
+function isBucket(part: string): boolean {
+  return BUCKET.test(part) || PIECE_BUCKET.test(part);
+}
+
+/**
+ * A path in a layout: the org's folders named like the layout's own (`bucket`) with a `~` more, a numbered
+ * name in the folders of its number (from 001000 in its thousand's too, with `thousands`), a piece's in its
+ * offset's (with `pieces`).
+ */
+function layoutPath(path: string, bucket: (part: string) => boolean, thousands: boolean, pieces: boolean): string {
   const parts = path.split('/');
   const name = parts.pop() as string;
-  const folders = parts.map((part) => (bucket.test(part) ? `${part}~` : part));
-  folders.push(...numberFolders(name, thousands));
+  const folders = parts.map((part) => (bucket(part) ? `${part}~` : part));
+  folders.push(...(pieces ? pieceFolders(name) : []), ...numberFolders(name, thousands));
   folders.push(name);
   return folders.join('/');
+}
+
+/**
+ * The folders a piece's name goes into: none unless it is one; from the record's folder, its offset's
+ * first two digits (the first, for an odd count), then two more a folder, to all but the last two.
+ */
+function pieceFolders(name: string): string[] {
+  const digits = PIECE.exec(name)?.[1];
+  if (digits === undefined) return [];
+  const folders: string[] = [];
+  for (let kept = 2 - (digits.length % 2); kept <= digits.length - 2; kept += 2) folders.push(digits.slice(0, kept).padEnd(digits.length, 'x'));
+  return folders;
 }
 
 /** The folders a name goes into: none unless it is numbered; a thousand's (with `thousands`, from 001000), a hundred's, ten's. */
@@ -73,13 +120,13 @@ export function orgPath(stored: string): string {
   const parts = stored.split('/');
   const name = parts.pop() as string;
   // The folders storedPath made for this name (their digits are the name's own), or the two the layout before the thousands made.
-  for (const made of [numberFolders(name, true), numberFolders(name, false)]) {
+  for (const made of [pieceFolders(name), numberFolders(name, true), numberFolders(name, false)]) {
     if (made.length > 0 && made.every((folder, index) => parts[parts.length - made.length + index] === folder)) {
       parts.splice(-made.length);
       break;
     }
   }
-  const folders = parts.map((part) => (BUCKET.test(part) && part.endsWith('~') ? part.slice(0, -1) : part));
+  const folders = parts.map((part) => (isBucket(part) && part.endsWith('~') ? part.slice(0, -1) : part));
   folders.push(name);
   return folders.join('/');
 }

@@ -102,7 +102,7 @@ describe('the files the lemming before the folder of a thousand knew (shape 2)',
     const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(second.writes).toEqual([]);
     // Kept again in the shape of now, each where storedPath puts it.
-    expect(known.text()).toMatch(/^\{"format":3,/);
+    expect(known.text()).toMatch(/^\{"format":4,/);
     expect(known.text()).not.toContain('0010xx');
   });
 });
@@ -128,10 +128,46 @@ describe("a record's file moved whole to a piece", () => {
     const { writes } = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(writes).toEqual(
       expect.arrayContaining([
-        { path: 'org/state/ledger/000000000000.jsonl', mode: '100644', oid: oid('first\n') },
+        // Kept in the folders of its offset (stored-path.ts).
+        { path: 'org/state/ledger/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000000xxxx/0000000000xx/000000000000.jsonl', mode: '100644', oid: oid('first\n') },
         { path: 'org/state/ledger.jsonl', mode: '100644', data: Buffer.from('second\n') },
         { path: 'workspace/copy.jsonl', mode: '100644', data: Buffer.from('other\n') },
       ]),
     );
+  });
+});
+
+describe('the files the lemming before the folders of a record\'s pieces knew (shape 3)', () => {
+  test("are read as that layout held them: each piece moved into its offset's folders by the next entry, by its id, none read, once", async () => {
+    // No file of the org here: one that was read would be gone from the entry.
+    const root = tempDir();
+    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const rows: Array<[string, string]> = [
+      ['org/state/ledger/000000000000.jsonl', oid('first\n')],
+      ['org/state/taken/000000065536.jsonl', oid('taken\n')],
+      ['org/state/ledger.jsonl', oid('latest\n')],
+      ['agents/a/outbox/001000-001-b.md', oid('late\n')],
+      ['workspace/00xxxxxxxxxx/plan.md', oid('plan\n')],
+    ];
+    const text = `{"format":3,"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id]) => JSON.stringify([path, '100644', id, '1:old'])).join(',\n')}\n]}\n`;
+    const known = KnownFiles.fromText(text);
+    if (!known) throw new Error('the known files of shape 3 did not parse');
+    const walked = new Map(rows.map(([path]) => [path, stamp(1, 'old')]));
+    const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(first.changes).toEqual([]);
+    expect(first.writes).toEqual([
+      { path: 'org/state/ledger/000000000000.jsonl', removed: true },
+      { path: 'org/state/ledger/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000000xxxx/0000000000xx/000000000000.jsonl', mode: '100644', oid: oid('first\n') },
+      { path: 'org/state/taken/000000065536.jsonl', removed: true },
+      { path: 'org/state/taken/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000006xxxx/0000000655xx/000000065536.jsonl', mode: '100644', oid: oid('taken\n') },
+      { path: 'workspace/00xxxxxxxxxx/plan.md', removed: true },
+      { path: 'workspace/00xxxxxxxxxx~/plan.md', mode: '100644', oid: oid('plan\n') },
+    ]);
+    const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(second.writes).toEqual([]);
+    expect(known.text()).toMatch(/^\{"format":4,/);
+    // Kept again and read back: nothing left to move.
+    const again = KnownFiles.fromText(known.text());
+    expect((await again?.compare(root, walked, undefined, () => Promise.resolve(undefined)))?.writes).toEqual([]);
   });
 });

@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadState } from '../../src/engine/record/state-store.js';
-import { entryMessage } from '../../src/history/history-entry.js';
 import { walkRecordedFiles } from '../../src/history/recorded-files.js';
 import { orgPath, storedPath } from '../../src/history/stored-path.js';
 import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
@@ -13,29 +11,13 @@ import { setKeepHistory } from '../helpers/org-files.js';
 import { scratchDir } from '../faults/scratch.js';
 import { gitOnHistory } from './history-org.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
+import { earlierEntry } from '../helpers/earlier-entry.js';
 
 const AGENTS = 3;
 
-/**
- * An entry as the lemming before the folder of a thousand wrote it: every recorded file of the org
- * (its one walk) two folders down for every number, the entry's message as lemming writes it; and
- * beside the store the files it knew, as that lemming kept them for its next run (shape 2).
- */
+/** An entry as the lemming before the folder of a thousand wrote it: two folders down for every number, and its known files of shape 2. */
 function hundredsEntry(root: string, turn: number): void {
-  const gitDir = join(root, 'org/state/history.git');
-  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_DIR: gitDir, GIT_INDEX_FILE: join(scratchDir(), 'index') };
-  const git = (args: string[], input?: string): string => execFileSync('git', args, { cwd: root, env, encoding: 'utf8', ...(input === undefined ? {} : { input }) }).trim();
-  if (!existsSync(gitDir)) execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', gitDir]);
-  const walked = [...walkRecordedFiles(root, workspaceLimitsOf(undefined), 0).files];
-  const oids = git(['hash-object', '-w', '--stdin-paths'], walked.map(([path]) => path).join('\n')).split('\n');
-  git(['update-index', '--index-info'], walked.map(([path, file], index) => `${file.mode} ${oids[index] as string}\t${hundredsLayout(path)}`).join('\n'));
-  const tree = git(['write-tree']);
-  const parent = existsSync(join(gitDir, 'refs/heads/main'));
-  const message = entryMessage({ kind: 'turn', turn, messages: {}, credits: 0, changed: 0, edited: [], proposals: [] });
-  const commit = git(['-c', 'user.name=lemming', '-c', 'user.email=lemming@localhost', 'commit-tree', tree, ...(parent ? ['-p', 'refs/heads/main'] : []), '-F', '-'], message);
-  git(['update-ref', 'refs/heads/main', commit]);
-  const rows = walked.map(([path, file], index) => JSON.stringify([path, file.mode, oids[index], file.stamp]));
-  writeFileSync(join(gitDir, 'lemming-known-files.json'), `{"format":2,"head":${JSON.stringify(commit)},"files":[\n${rows.join(',\n')}\n]}\n`);
+  earlierEntry(root, turn, hundredsLayout, 2);
 }
 
 async function run(root: string, turns: number): Promise<void> {

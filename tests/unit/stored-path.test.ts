@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { orgPath, storedPath, storedPaths } from '../../src/history/stored-path.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
+import { thousandsLayout } from '../helpers/thousands-layout.js';
 
 /** Every path of up to `depth` folders from `folders`, then one of `names`. */
 function pathsOf(folders: readonly string[], names: readonly string[], depth: number): string[] {
@@ -36,7 +37,6 @@ describe('where the history keeps a file of the org', () => {
       ['agents/manager/resume.md', 'agents/manager/resume.md'],
       ['agents/manager/outbox/note.md', 'agents/manager/outbox/note.md'],
       ['org/state/engine/000000012.json', 'org/state/engine/000000012.json'],
-      ['org/state/ledger/000000065536.jsonl', 'org/state/ledger/000000065536.jsonl'],
       ['workspace/12345-notes.md', 'workspace/12345-notes.md'],
       ['workspace/1234567.md', 'workspace/1234567.md'],
       // A folder of the org's own named like a folder of a hundred keeps a `~` more in the history.
@@ -129,5 +129,103 @@ describe('where the history keeps a file of the org', () => {
     expect(orgPath(hundredsLayout('outbox/001xxx~/plan.md'))).toBe('outbox/001xxx/plan.md');
     expect(orgPath(hundredsLayout('outbox/001xxx/plan.md'))).toBe('outbox/001xxx/plan.md');
     expect(orgPath(hundredsLayout('outbox/000xxx/000123-x.md'))).toBe('outbox/000xxx/000123-x.md');
+  });
+});
+
+/** A piece of a record named for where it starts (storage/record-pieces.ts): twelve digits or more. */
+const piece = (start: number): string => `${String(start).padStart(12, '0')}.jsonl`;
+
+describe("where the history keeps a record's pieces", () => {
+  test('a piece goes into the folders of its offset\'s leading digits, two more a folder, down to a folder of a hundred; anything else as before; each comes back to its place', () => {
+    const cases: Array<[string, string]> = [
+      ['org/state/ledger/000000065536.jsonl', 'org/state/ledger/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000006xxxx/0000000655xx/000000065536.jsonl'],
+      ['org/state/taken/000000000000.jsonl', 'org/state/taken/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000000xxxx/0000000000xx/000000000000.jsonl'],
+      ['org/state/ledger/999999999999.jsonl', 'org/state/ledger/99xxxxxxxxxx/9999xxxxxxxx/999999xxxxxx/99999999xxxx/9999999999xx/999999999999.jsonl'],
+      // A terabyte on: thirteen digits, the first alone in the record's folder.
+      ['org/state/ledger/1234567890123.jsonl', 'org/state/ledger/1xxxxxxxxxxxx/123xxxxxxxxxx/12345xxxxxxxx/1234567xxxxxx/123456789xxxx/12345678901xx/1234567890123.jsonl'],
+      // A person's file named like a piece goes with them: the way back is the same.
+      ['workspace/202611271330.jsonl', 'workspace/20xxxxxxxxxx/2026xxxxxxxx/202611xxxxxx/20261127xxxx/2026112713xx/202611271330.jsonl'],
+      // Not twelve digits and `.jsonl`: as before.
+      ['org/state/ledger/00000006553.jsonl', 'org/state/ledger/00000006553.jsonl'],
+      ['org/state/ledger/000000065536.json', 'org/state/ledger/000000065536.json'],
+      ['org/state/ledger/000000065536-a.jsonl', 'org/state/ledger/000000065536-a.jsonl'],
+      ['org/state/ledger.jsonl', 'org/state/ledger.jsonl'],
+      // A folder of the org's own named like a piece's keeps a `~` more in the history.
+      ['workspace/00xxxxxxxxxx/plan.md', 'workspace/00xxxxxxxxxx~/plan.md'],
+      ['workspace/0000000655xx~/plan.md', 'workspace/0000000655xx~~/plan.md'],
+      ['workspace/1xxxxxxxxxxxx/plan.md', 'workspace/1xxxxxxxxxxxx~/plan.md'],
+      ['workspace/00xxxxxxxxxx/000000000001.jsonl', 'workspace/00xxxxxxxxxx~/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000000xxxx/0000000000xx/000000000001.jsonl'],
+      ['workspace/0xxxxxxxxxx/plan.md', 'workspace/0xxxxxxxxxx/plan.md'],
+      ['workspace/00xxxxxxxxx/plan.md', 'workspace/00xxxxxxxxx/plan.md'],
+    ];
+    for (const [path, stored] of cases) {
+      expect(storedPath(path), path).toBe(stored);
+      expect(orgPath(stored), stored).toBe(path);
+    }
+  });
+
+  test('over records of any size, in pieces of any size, no folder the history makes holds more than a hundred names (the record\'s own a hundred of each length)', () => {
+    const starts: number[] = [];
+    // Pieces of a byte (the smallest LEMMING_RECORD_PIECE_BYTES), at the start and where the digits turn over.
+    for (const from of [0, 999_997_500, 1e12 - 2_500, 4_503_599_627_370_000]) for (let start = from; start < from + 5_000; start += 1) starts.push(start);
+    // Pieces of 4 KB and of 64 KB: 3 GB of a record, and 1 GB of one past 5 TB.
+    for (let start = 0; start < 1.2e8; start += 4096) starts.push(start);
+    for (let start = 0; start < 3e9; start += 65_536) starts.push(start);
+    for (let start = 5e12; start < 5e12 + 1e9; start += 65_537) starts.push(start);
+    expect(starts.length).toBeGreaterThan(100_000);
+    const names = new Map<string, Set<string>>();
+    const wrong: string[] = [];
+    for (const start of starts) {
+      const path = `org/state/ledger/${piece(start)}`;
+      const stored = storedPath(path);
+      if (orgPath(stored) !== path) wrong.push(`${stored} read as ${orgPath(stored)}`);
+      // Each name on the stored path below the record's folder, in the folder above it.
+      for (let end = stored.length, slash = stored.lastIndexOf('/'); end > 'org/state/ledger'.length; end = slash, slash = stored.lastIndexOf('/', slash - 1)) {
+        const folder = stored.slice(0, slash);
+        let held = names.get(folder);
+        if (held === undefined) names.set(folder, (held = new Set()));
+        held.add(stored.slice(slash + 1, end));
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    const full = [...names].filter(([folder, held]) => folder !== 'org/state/ledger' && held.size > 100).map(([folder, held]) => `${folder}: ${held.size}`);
+    expect(full).toEqual([]);
+    // The record's own folder: at most a hundred names of each length (twelve digits to a terabyte, thirteen to ten).
+    const top = [...(names.get('org/state/ledger') ?? [])];
+    for (const length of new Set(top.map((name) => name.length))) expect(top.filter((name) => name.length === length).length).toBeLessThanOrEqual(100);
+    // Every name in the folder of a piece's last folder's hundred is a piece: a hundred of a byte each.
+    expect(names.get('org/state/ledger/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000000xxxx/0000000000xx')?.size).toBe(100);
+    expect(names.get('org/state/ledger')).toEqual(new Set(['00xxxxxxxxxx', '99xxxxxxxxxx', '1xxxxxxxxxxxx', '5xxxxxxxxxxxx', '45xxxxxxxxxxxxxx']));
+  });
+
+  test("a piece is looked for where it is kept now, then where the org has it (every earlier layout kept it there), and each reads back as its place", () => {
+    for (const start of [0, 65_536, 123_456_789_012, 1e13 + 7]) {
+      const path = `org/state/taken/${piece(start)}`;
+      expect(storedPaths(path)).toEqual([storedPath(path), path]);
+      expect(thousandsLayout(path)).toBe(path);
+      expect(orgPath(path)).toBe(path);
+    }
+    // A message's file as before: where it is kept now, then in the folders of a hundred.
+    const message = 'agents/a/outbox/001012-001-b.md';
+    expect(storedPaths(message)).toEqual([thousandsLayout(message), hundredsLayout(message), message]);
+  });
+
+  test("the org's own folders named like a piece's are kept apart from them, exactly; an entry of the layout before reads back exactly where no folder was named so", () => {
+    const folders = ['a', 'ledger', '00xxxxxxxxxx', '00xxxxxxxxxx~', '0000000655xx', '1xxxxxxxxxxxx~~', '0xxxxxxxxxx', '0001xx', '001xxx~'];
+    const names = ['000000065536.jsonl', '000000000001.jsonl', '1234567890123.jsonl', '00000006553.jsonl', '000123-x.md', '001012.jsonl', 'plan.md'];
+    const paths = pathsOf(folders, names, 3);
+    expect(paths.length).toBeGreaterThan(5_000);
+    const pieceLike = /(^|\/)\d+x{2,}~*\//;
+    const stored = new Map<string, string>();
+    const wrong: string[] = [];
+    for (const path of paths) {
+      const kept = storedPath(path);
+      if (orgPath(kept) !== path) wrong.push(`${kept} read as ${orgPath(kept)}`);
+      if (stored.has(kept)) wrong.push(`${path} and ${stored.get(kept) as string} both kept at ${kept}`);
+      stored.set(kept, path);
+      const before = thousandsLayout(path);
+      if (!(pieceLike.test(path) && path.split('/').some((part) => /^\d+x{2,}~*$/.test(part) && part.replace(/~+$/, '').length >= 12)) && orgPath(before) !== path) wrong.push(`${before} read as ${orgPath(before)}`);
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
   });
 });
