@@ -29,7 +29,23 @@ const CASES: Record<string, (root: string) => void> = {
     write(root, 'agents/janitor/resume.md', resume({ title: 'Janitor', model: 'offline', credits: '1', tools: '[send_message, my_command]' })),
   'a model org.yaml does not list': (root) => write(root, 'agents/hr/resume.md', resume({ title: 'HR', model: 'no-such-model', credits: '1' })),
   'an outside seat that is not a person': (root) => appendFileSync(join(root, 'org', 'org.yaml'), '\noutside_seats: [human, planner]\n'),
+  // The chart's names are placed among the agents' by walking both in name order, again from where a name falls back (assemble-org.ts, placesOf).
+  'agents numbered past a power of ten, the chart in number order (w_9 before w_10, which sorts first), one name in it no agent has': (root) =>
+    chartOfNumbered(root, 'w_', [...Array(120).keys()], (index) => (index === 57 ? ['  w_ghost:\n    send_to: [w_3]\n    read_from: ["*"]\n'] : [])),
+  'a chart in the reverse of name order, falling back more often than the walk takes': (root) => chartOfNumbered(root, 'r_', [...Array(90).keys()].reverse().map((index) => String(index).padStart(3, '0'))),
 };
+
+/** An agent for each number, written to the chart in the order given, each reporting to the one before; `between` adds lines after an entry. */
+function chartOfNumbered(root: string, prefix: string, numbers: Array<number | string>, between: (index: number) => string[] = () => []): void {
+  const lines: string[] = [];
+  numbers.forEach((number, index) => {
+    const name = `${prefix}${number}`;
+    write(root, `agents/${name}/resume.md`, resume({ title: name, model: 'offline', credits: '1' }));
+    const boss = index === 0 ? 'manager' : `${prefix}${numbers[index - 1]}`;
+    lines.push(`  ${name}:\n    reports_to: ${boss}\n    send_to: [${boss}]\n    read_from: ["*"]\n`, ...between(index));
+  });
+  appendFileSync(join(root, 'org', 'chart.yaml'), lines.join(''));
+}
 
 describe('an org assembled as its resumes are parsed is the one assembled after them', () => {
   for (const [name, make] of Object.entries(CASES)) {
