@@ -5,6 +5,7 @@ import type { Agent, Audience, Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
 import { schemaValidator } from '../lazy-modules.js';
 import { budgetProblems } from './budget-schema.js';
+import { checkedChartOf } from './plain-checks.js';
 import { isBuiltinTool, MCP_GRANT_PATTERN, type CommandToolConfig, type ModelEntry, type OrgFile } from './schema.js';
 import { embeddingModelProblem } from './embedding-model.js';
 import { assembleAgent, undeclaredTool, type AgentContext } from './assemble-agent.js';
@@ -116,15 +117,17 @@ export class OrgAssembly {
     const isList = (other: string): boolean => lists.get(other) ?? (lists.set(other, isListName(parts.root, other)), lists.get(other) === true);
     const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isList(other)));
     const missing = this.missing;
-    const names = Object.keys(chart.agents);
+    // The names and entries as the plain chart's check found them, or the record's own.
+    const checkedChart = checkedChartOf(chart.agents);
+    const names = checkedChart?.names ?? Object.keys(chart.agents);
     // Where each of the chart's names is among the agents (-1: no agent has it), when they are given in order.
     const placed = typeof agents === 'function' ? undefined : placesOf(names, agents, placeOf);
     // Each entry looked up once, for both loops: at 100,000 names, a look-up in the record is much of each loop.
     const entries: Array<ChartFile['agents'][string] | undefined> = new Array(names.length);
     for (let at = 0; at < names.length; at += 1) {
       const name = names[at] as string;
-      entries[at] = chart.agents[name];
-      const invalid = nameProblem('agent', name);
+      entries[at] = checkedChart ? checkedChart.entries[at] : chart.agents[name];
+      const invalid = checkedChart ? undefined : nameProblem('agent', name);
       const place = placed ? (placed[at] as number) : -1;
       if (place >= 0) (this.order as { entries: unknown[] }).entries[place] = entries[at];
       if (invalid !== undefined) chartProblem(['agents', name], invalid);
