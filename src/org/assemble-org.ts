@@ -81,7 +81,7 @@ export class OrgAssembly {
     agents: ((name: string) => boolean) | readonly string[],
     private readonly commandChecks: boolean,
   ) {
-    // The names' places, looked up only for a name the walk of the chart below does not place (see placesOf).
+    // The agents' places by name, made only when a name is looked up: one the walk of the chart does not place (placesOf), one a chart entry names.
     let places: Map<string, number> | undefined;
     const placeOf = (name: string): number | undefined => {
       if (!places) {
@@ -120,7 +120,7 @@ export class OrgAssembly {
     // The names and entries as the plain chart's check found them, or the record's own.
     const checkedChart = checkedChartOf(chart.agents);
     const names = checkedChart?.names ?? Object.keys(chart.agents);
-    // Where each of the chart's names is among the agents (-1: no agent has it), when they are given in order.
+    // Where each of the chart's names is among the agents (-1: no agent has it), when the agents are given as their sorted names.
     const placed = typeof agents === 'function' ? undefined : placesOf(names, agents, placeOf);
     // Each entry looked up once, for both loops: at 100,000 names, a look-up in the record is much of each loop.
     const entries: Array<ChartFile['agents'][string] | undefined> = new Array(names.length);
@@ -225,8 +225,8 @@ const MOST_WALKS_BACK = 64;
 
 /**
  * Where each of the chart's `names` is among the agents' `sorted` names (-1: none has it), by walking
- * the sorted names forward while the chart's ascend, as they do in runs (a chart `lemming populate`
- * wrote lists agent_9999 before agent_10000, which sorts before it: two runs); where a name comes
+ * the sorted names forward while the chart's ascend, as they do in runs (the bench's chart of 100,000
+ * agents lists agent_9999 before agent_10000, which sorts before it: two runs); where a name comes
  * before the last, the walk starts again where it falls (a binary search). Past MOST_WALKS_BACK such
  * names, or sorted names that are not in order, each name is looked up by `placeOf`. At 100,000
  * agents a map of every name, made and then looked up, was some 5% of a cold `status`.
