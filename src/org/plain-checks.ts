@@ -123,8 +123,23 @@ export function checkPlainChart(value: Record<string, unknown>, owned = false): 
     const name = names[at] as string;
     const fields = entries[at] as Record<string, unknown>;
     // An entry in the schema's order is in place already when the record is the reader's own: no store of 100,000 names again.
-    if (!inSchemaOrder(fields)) checked[name] = { reports_to: fields.reports_to ?? null, send_to: fields.send_to ?? [], read_from: fields.read_from ?? [] };
+    if (!inSchemaOrder(fields)) entries[at] = checked[name] = { reports_to: fields.reports_to ?? null, send_to: fields.send_to ?? [], read_from: fields.read_from ?? [] };
     else if (checked !== source) checked[name] = fields;
   }
-  return { agents: checked as ChartFile['agents'] };
+  const record = checked as ChartFile['agents'];
+  checkedCharts.set(record, { names, entries: entries as Array<ChartFile['agents'][string]> });
+  return { agents: record };
+}
+
+/**
+ * The names of each record of agents checkPlainChart gave, in its order (each a valid agent name), and
+ * their entries: the assembly takes them as they are (assemble-org.ts), where at 100,000 agents listing
+ * the record's names again (V8 sorts a large record's names each time) and looking each up was some 4%
+ * of a cold `status`. Nothing changes a chart's record once it is parsed, so they stay its own.
+ */
+const checkedCharts = new WeakMap<ChartFile['agents'], { names: readonly string[]; entries: ReadonlyArray<ChartFile['agents'][string]> }>();
+
+/** The names and entries of a chart's record of agents, when checkPlainChart gave it: each name valid. */
+export function checkedChartOf(agents: ChartFile['agents']): { names: readonly string[]; entries: ReadonlyArray<ChartFile['agents'][string]> } | undefined {
+  return checkedCharts.get(agents);
 }

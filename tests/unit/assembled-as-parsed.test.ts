@@ -1,7 +1,11 @@
 import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { assembleOrg } from '../../src/org/assemble-org.js';
 import { orgOfFiles } from '../../src/org/check-candidate.js';
+import { parseChartFile, parseOrgFile, parseResume, type ChartFile, type ParsedResume } from '../../src/org/parse-files.js';
+import { checkedChartOf } from '../../src/org/plain-checks.js';
+import type { OrgFile } from '../../src/org/schema.js';
 import { DEFAULT_ORG, resume, tempDir, write } from '../helpers/org-files.js';
 
 /**
@@ -29,7 +33,23 @@ const CASES: Record<string, (root: string) => void> = {
     write(root, 'agents/janitor/resume.md', resume({ title: 'Janitor', model: 'offline', credits: '1', tools: '[send_message, my_command]' })),
   'a model org.yaml does not list': (root) => write(root, 'agents/hr/resume.md', resume({ title: 'HR', model: 'no-such-model', credits: '1' })),
   'an outside seat that is not a person': (root) => appendFileSync(join(root, 'org', 'org.yaml'), '\noutside_seats: [human, planner]\n'),
+  // The chart's names are placed among the agents' by walking both in name order, again from where a name falls back (assemble-org.ts, placesOf).
+  'agents numbered past a power of ten, the chart in number order (w_9 before w_10, which sorts first), one name in it no agent has': (root) =>
+    chartOfNumbered(root, 'w_', [...Array(120).keys()], (index) => (index === 57 ? ['  w_ghost:\n    send_to: [w_3]\n    read_from: ["*"]\n'] : [])),
+  'a chart in the reverse of name order, falling back more often than the walk takes': (root) => chartOfNumbered(root, 'r_', [...Array(90).keys()].reverse().map((index) => String(index).padStart(3, '0'))),
 };
+
+/** An agent for each number, written to the chart in the order given, each reporting to the one before; `between` adds lines after an entry. */
+function chartOfNumbered(root: string, prefix: string, numbers: Array<number | string>, between: (index: number) => string[] = () => []): void {
+  const lines: string[] = [];
+  numbers.forEach((number, index) => {
+    const name = `${prefix}${number}`;
+    write(root, `agents/${name}/resume.md`, resume({ title: name, model: 'offline', credits: '1' }));
+    const boss = index === 0 ? 'manager' : `${prefix}${numbers[index - 1]}`;
+    lines.push(`  ${name}:\n    reports_to: ${boss}\n    send_to: [${boss}]\n    read_from: ["*"]\n`, ...between(index));
+  });
+  appendFileSync(join(root, 'org', 'chart.yaml'), lines.join(''));
+}
 
 describe('an org assembled as its resumes are parsed is the one assembled after them', () => {
   for (const [name, make] of Object.entries(CASES)) {
@@ -45,4 +65,22 @@ describe('an org assembled as its resumes are parsed is the one assembled after 
       expect(asParsed.org).toEqual(after.org);
     });
   }
+});
+
+describe("a chart the plain check gave is assembled from the names and entries it kept (plain-checks.ts, checkedChartOf)", () => {
+  test('as the same chart read back from JSON (the parse cache), listed and looked up again, is', () => {
+    const root = tempDir('lemming-checked-chart-');
+    // Fields out of the schema's order (an entry made again by the check), one with no reports_to, a name no agent has.
+    const text = 'agents:\n  zed:\n    read_from: ["*"]\n    send_to: [amy]\n  amy:\n    send_to: ["*"]\n    reports_to: zed\n    read_from: [zed, ghost]\n  ghost:\n    reports_to: amy\n    send_to: ["*"]\n    read_from: ["*"]\n';
+    const chart = parseChartFile(text).value as ChartFile;
+    expect(checkedChartOf(chart.agents)?.names).toEqual(['zed', 'amy', 'ghost']);
+    const orgFile = parseOrgFile(readFileSync(join(DEFAULT_ORG, 'org', 'org.yaml'), 'utf8')).value as OrgFile;
+    const resumes = new Map(['amy', 'zed'].map((name) => [name, parseResume(resume({ title: name, model: 'offline', credits: '1' }), `agents/${name}/resume.md`).value as ParsedResume]));
+    const frame = { root, orgFile, chartLineOf: () => undefined, resumes };
+    const kept = assembleOrg({ ...frame, chart });
+    const readBack = assembleOrg({ ...frame, chart: JSON.parse(JSON.stringify(chart)) as ChartFile });
+    expect(kept.problems.map((problem) => problem.field)).toEqual(['agents.ghost', 'agents.amy.read_from.1']);
+    expect(kept.problems).toEqual(readBack.problems);
+    expect(kept.org).toEqual(readBack.org);
+  });
 });
