@@ -7,10 +7,10 @@ import { tempDir } from './org-files.js';
  * An org of `agents` agents on the offline model, each with a letter waiting and a schedule that
  * calls it every turn: `run --keep-going` stays busy for as many turns as it is given. With
  * `history`, that many messages already sent, one from each agent a turn (bench/build-org.ts): the
- * org starts at a later turn.
+ * org starts at a later turn. In `parent` (the system's temporary folder by default).
  */
-export function busyOrg(agents: number, history = 0): string {
-  const root = tempDir('lemming-busy-');
+export function busyOrg(agents: number, history = 0, parent?: string): string {
+  const root = tempDir('lemming-busy-', parent);
   buildOrg(root, { agents, history, withMail: agents });
   for (const name of readdirSync(join(root, 'agents'))) {
     const resume = join(root, 'agents', name, 'resume.md');
