@@ -58,8 +58,8 @@ function storedIn(root: string, commit: string): string[] {
 describe('a history written before the folder of a thousand', () => {
   test('is carried over by the next entry, once: each file held once where it is kept now, and every earlier turn shows, forks and diffs as it was', async () => {
     // Each agent has sent a message in every turn to 1,001: the outboxes hold numbers from 001000 on.
-    // In memory, with its copies and forks: some 3,000 files each, and a history of as many loose objects.
-    const root = busyOrg(AGENTS, AGENTS * 1001, RAM_DISK);
+    // In memory (busyOrg's), with its copies and forks: some 3,000 files each, and a history of as many loose objects.
+    const root = busyOrg(AGENTS, AGENTS * 1001);
     setKeepHistory(root, false);
     // A person's files named like messages, past 001000: one appended to and one removed after the change.
     mkdirSync(join(root, 'workspace'), { recursive: true });
