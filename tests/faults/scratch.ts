@@ -10,10 +10,11 @@ afterEveryFile(() => {
 
 /**
  * A temporary folder kept until the file's tests are done (not after each test, as
- * temp-org's is), so tests that run concurrently keep their folders.
+ * temp-org's is), so tests that run concurrently keep their folders. In `parent` (the system's
+ * temporary folder by default).
  */
-export function scratchDir(prefix = 'lemming-fault-'): string {
-  const directory = mkdtempSync(join(tmpdir(), prefix));
+export function scratchDir(prefix = 'lemming-fault-', parent = tmpdir()): string {
+  const directory = mkdtempSync(join(parent, prefix));
   made.push(directory);
   return directory;
 }

@@ -12,6 +12,7 @@ import { scratchDir } from '../faults/scratch.js';
 import { gitOnHistory } from './history-org.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { earlierEntry } from '../helpers/earlier-entry.js';
+import { RAM_DISK } from '../helpers/temp-dirs.js';
 
 const AGENTS = 3;
 
@@ -39,6 +40,7 @@ function storedIn(root: string, commit: string): string[] {
 describe('a history written before the folder of a thousand', () => {
   test('is carried over by the next entry, once: each file held once where it is kept now, and every earlier turn shows, forks and diffs as it was', async () => {
     // Each agent has sent a message in every turn to 1,001: the outboxes hold numbers from 001000 on.
+    // In memory (busyOrg's), with its copies and forks: some 3,000 files each, and a history of as many loose objects.
     const root = busyOrg(AGENTS, AGENTS * 1001);
     setKeepHistory(root, false);
     // A person's files named like messages, past 001000: one appended to and one removed after the change.
@@ -50,7 +52,7 @@ describe('a history written before the folder of a thousand', () => {
       await run(root, turns);
       const turn = loadState(join(root, 'org/state/engine.json')).turn;
       hundredsEntry(root, turn);
-      const copy = scratchDir('lemming-thousands-at-');
+      const copy = scratchDir('lemming-thousands-at-', RAM_DISK);
       cpSync(root, copy, { recursive: true });
       snapshots.set(turn, copy);
     }
@@ -90,7 +92,7 @@ describe('a history written before the folder of a thousand', () => {
       for (const path of ['agents/agent_0000/outbox/001000-001-agent_0001.md', 'agents/agent_0002/outbox/001001-001-agent_0000.md', 'workspace/001001-notes.md', 'workspace/001002-old.md']) {
         expect(lemming(root, ['show', '--at', String(turn), path]).stdout, `${path} at ${turn}`).toBe(files.get(path));
       }
-      const fork = join(scratchDir(), `fork-${turn}`);
+      const fork = join(scratchDir('lemming-thousands-fork-', RAM_DISK), `fork-${turn}`);
       const forked = lemming(fork, ['fork', '--from', root, '--at', String(turn)]);
       expect(forked.stderr).toBe('');
       expect(forked.status).toBe(0);

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { orgPath, storedPath, storedPaths } from '../../src/history/stored-path.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { thousandsLayout } from '../helpers/thousands-layout.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /** Every path of up to `depth` folders from `folders`, then one of `names`. */
 function pathsOf(folders: readonly string[], names: readonly string[], depth: number): string[] {
@@ -65,25 +66,44 @@ describe('where the history keeps a file of the org', () => {
     expect(orgPath('agents/manager/outbox/0002xx/00012x/000123-001-hr.md')).toBe('agents/manager/outbox/0002xx/00012x/000123-001-hr.md');
   });
 
-  test('over every number 000000-999999, each folder the history makes for an org folder holds at most ten names, and the org folder ten and one a thousand', () => {
+  test('over every number below 002000, the first and last of each thousand, those either side of each power of ten and a seeded sample of the rest, each folder the history makes for an org folder holds at most ten names, each one digit more of its own, and the org folder ten and one a thousand', () => {
+    // Sampled, not all 1,000,000 (7 s of CPU in every run of the suite): every name a folder can hold
+    // is its own digits and one more, which each sampled path shows, and its full count is seen below
+    // 002000 and in the thousands taken whole.
+    const random = seededRandom(82);
+    const values = new Set<number>();
+    for (let value = 0; value < 2000; value += 1) values.add(value);
+    for (let thousand = 0; thousand < 1000; thousand += 1) for (const value of [thousand * 1000, thousand * 1000 + 999]) values.add(value);
+    for (let power = 10; power <= 1_000_000; power *= 10) for (const value of [power - 1, power, power + 1]) if (value <= 999_999) values.add(value);
+    for (const thousand of [123, 999]) for (let value = thousand * 1000; value < thousand * 1000 + 1000; value += 1) values.add(value);
+    for (let draw = 0; draw < 20_000; draw += 1) values.add(random.int(0, 999_999));
     const names = new Map<string, Set<string>>();
     const over: string[] = [];
-    for (let value = 0; value <= 999_999; value += 1) {
+    const stray: string[] = [];
+    for (const value of [...values].sort((a, b) => a - b)) {
       // Each name on the stored path, in the folder above it.
       const path = storedPath(`outbox/${number(value)}-001-a.md`);
       for (let end = path.length, slash = path.lastIndexOf('/'); slash > 0; end = slash, slash = path.lastIndexOf('/', slash - 1)) {
         const folder = path.slice(0, slash);
+        const name = path.slice(slash + 1, end);
         let held = names.get(folder);
         if (held === undefined) names.set(folder, (held = new Set()));
-        held.add(path.slice(slash + 1, end));
+        held.add(name);
+        // A folder of a thousand, a hundred or ten holds names of its digits and one more: ten at most, whatever the number.
+        const digits = /(?:^|\/)(\d+)x+$/.exec(folder)?.[1];
+        if (digits !== undefined && !new RegExp(`^${digits}\\d`).test(name)) stray.push(`${folder}/${name}`);
       }
       // The outbox's own names as the org reaches this number: the ten hundreds below 001000, then a thousand's folder each.
       const top = names.get('outbox')?.size ?? 0;
       if (top > 10 + Math.floor(value / 1000)) over.push(`${value}: ${top}`);
     }
+    expect(values.size).toBeGreaterThan(20_000);
     expect(over.slice(0, 5)).toEqual([]);
+    expect(stray.slice(0, 5)).toEqual([]);
     expect(names.get('outbox')).toEqual(new Set([...Array.from({ length: 10 }, (_, hundred) => `000${hundred}xx`), ...Array.from({ length: 999 }, (_, thousand) => `${String(thousand + 1).padStart(3, '0')}xxx`)]));
     expect([...names].filter(([folder, held]) => folder !== 'outbox' && held.size > 10).map(([folder, held]) => `${folder}: ${held.size}`)).toEqual([]);
+    // The thousands taken whole fill their folders: ten of a hundred, each with ten of ten, each with ten names.
+    expect([...names].filter(([folder]) => folder.startsWith('outbox/123xxx') || folder.startsWith('outbox/999xxx')).map(([, held]) => held.size)).toEqual(Array.from({ length: 2 * 111 }, () => 10));
   });
 
   test('below 001000 every path is where the layout before the folder of a thousand kept it; each path of the three layouts reads back as its place in the org', () => {
