@@ -35,15 +35,15 @@ function writeNew(temp: string, content: string | Uint8Array, target: string, fa
  * would cost every write of a turn a `mkdir` for the few that need one. Whatever fails, no
  * temporary is left, and a failure of the disk is a StorageError.
  */
-function writeTemp(path: string, content: string | Uint8Array): string {
-  const temp = temporaryPathFor(path);
+function writeTemp(path: string, content: string | Uint8Array, folder?: string): string {
+  const temp = temporaryPathFor(path, folder);
   const fault = storageFault(path);
   try {
     writeNew(temp, content, path, fault);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw classified(error, path);
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      mkdirSync(folder ?? dirname(path), { recursive: true });
       writeNew(temp, content, path, fault);
     } catch (again) {
       throw classified(again, path);
@@ -55,13 +55,21 @@ function writeTemp(path: string, content: string | Uint8Array): string {
 /**
  * Write a file so that a reader, or a process killed at any moment, sees either the
  * old content or the new, never half of it: write a temporary file, then rename.
+ *
+ * The temporary is beside the file, or in `temporaryIn`, a folder of lemming's own on the same
+ * disk that start-up sweeps (engine/record/leftover-temporaries.ts) and nothing watches: a file
+ * made in a watched folder is four notifications to every watch of it (made, written, renamed
+ * from, renamed to), one when only the rename lands there. When that rename fails (the folder
+ * is missing or refused, or on another disk), the file is written beside instead, as it would
+ * have been, failing as that fails.
  */
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const temp = writeTemp(path, content);
+export function writeFileAtomic(path: string, content: string | Uint8Array, temporaryIn?: string): void {
+  const temp = writeTemp(path, content, temporaryIn);
   try {
     renameSync(temp, path);
   } catch (error) {
     removeQuietly(temp);
+    if (temporaryIn !== undefined) return writeFileAtomic(path, content);
     throw classified(error, path);
   }
 }

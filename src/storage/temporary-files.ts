@@ -22,11 +22,11 @@ export const TEMPORARY_NAME_SHAPE = '.<name>.lemming-<pid>-<thread>-<n>.tmp';
 const marker = `.lemming-${process.pid}-${threadId}-`;
 let counter = 0;
 
-/** A new temporary for `path` (a whole path, so no join is needed). */
-export function temporaryPathFor(path: string): string {
+/** A new temporary for `path` (a whole path, so no join is needed): beside it, or in `folder` when given. */
+export function temporaryPathFor(path: string, folder?: string): string {
   counter += 1;
   const slash = path.lastIndexOf(sep);
-  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}${marker}${counter}.tmp`;
+  return `${folder === undefined ? path.slice(0, slash + 1) : `${folder}${sep}`}.${path.slice(slash + 1)}${marker}${counter}.tmp`;
 }
 
 /** Whether a file name is one of lemming's temporaries. */

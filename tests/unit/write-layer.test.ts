@@ -110,3 +110,25 @@ test('after a failure of storage that something swallowed, the journal takes no 
   expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(2);
   expect(existsSync(journal)).toBe(true);
 });
+
+test('an atomic write through a temporary in another folder: the file lands whole, its folder made when missing; a folder that refuses the rename fails as a write beside would, and no temporary is left in either', () => {
+  const root = tempDir('lemming-write-elsewhere-');
+  const temporaries = join(root, 'state-cache');
+  const target = join(root, 'outbox', '000002-001-bob.md');
+  // Neither folder there yet: the temporaries' folder is made by the write, the outbox when the rename finds it missing.
+  writeFileAtomic(target, 'hello\n', temporaries);
+  expect(readFileSync(target, 'utf8')).toBe('hello\n');
+  expect(readdirSync(join(root, 'outbox'))).toEqual(['000002-001-bob.md']);
+  expect(readdirSync(temporaries)).toEqual([]);
+  // An outbox that is a file: the error is a write's beside it (ENOTDIR naming a path in that "folder"), as before.
+  writeFileSync(join(root, 'blocked'), 'not a folder\n');
+  let failed: NodeJS.ErrnoException | undefined;
+  try {
+    writeFileAtomic(join(root, 'blocked', 'x.md'), 'hi\n', temporaries);
+  } catch (error) {
+    failed = error as NodeJS.ErrnoException;
+  }
+  expect({ code: failed?.code, beside: failed?.path?.startsWith(join(root, 'blocked') + '/') }).toEqual({ code: 'ENOTDIR', beside: true });
+  expect(readdirSync(temporaries)).toEqual([]);
+  expect(readFileSync(join(root, 'blocked'), 'utf8')).toBe('not a folder\n');
+});

@@ -7,7 +7,8 @@ import { agentPaths, statePaths } from './state-paths.js';
 
 /*
  * Where a killed lemming can leave a temporary (storage/temporary-files.ts), and which start
- * removes it. Every atomic write puts its temporary beside the file it becomes, and a write that
+ * removes it. Every atomic write puts its temporary beside the file it becomes (but for the messages
+ * of a turn's agents, whose temporaries are in `org/state/cache/`, apply-response.ts), and a write that
  * fails removes its own: only a kill (or a power cut) leaves one. So a place needs sweeping only
  * after a process that writes there may have been killed, and the sweep is sized to that:
  *

@@ -13,7 +13,7 @@ import type { Org } from '../../org/org.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import { appendLog, cutLogFromTurn, type LogEntry } from '../record/agent-log.js';
 import { crashPoint } from '../record/crash-points.js';
-import { agentPaths } from '../record/state-paths.js';
+import { agentPaths, statePaths } from '../record/state-paths.js';
 import { writeMemory } from '../record/agent-memory.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { CallReason, EngineEvent } from '../events.js';
@@ -103,6 +103,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     cutLogFromTurn(root, name, turn);
   }
   const interpretation = interpretResponse(response, agent, org, input.shown.filter((id) => !isNoticeId(id)));
+  const temporaries = statePaths(root).cache;
   const events: EngineEvent[] = [];
   const log: LogEntry[] = [];
   const at = input.receivedAt;
@@ -160,7 +161,8 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     if (outgoing.subject !== undefined) message.subject = outgoing.subject;
     if (outgoing.replyTo !== undefined) message.replyTo = outgoing.replyTo;
     if (outgoing.replyTo !== undefined) replies.push(outgoing.replyTo);
-    writeFileAtomic(`${outbox}/${fileName}`, formatMessage(message));
+    // Its temporary in the state's cache, which no watch looks at: only the rename lands in the outbox (atomic-write.ts).
+    writeFileAtomic(`${outbox}/${fileName}`, formatMessage(message), temporaries);
     crashPoint('mid-write');
     sentMessages.push({ id: message.id, party: outgoing.to, priority: outgoing.priority, body: outgoing.body, ...(outgoing.subject !== undefined ? { subject: outgoing.subject } : {}) });
     if (everyone.some((reader) => reader !== HUMAN)) rememberWritten(root, file, message);
