@@ -4,6 +4,14 @@ import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { thousandsLayout } from '../helpers/thousands-layout.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
+/** Each org path is kept at its stored path, and read back from it exactly. */
+function expectStoredAt(cases: ReadonlyArray<readonly [string, string]>): void {
+  for (const [path, stored] of cases) {
+    expect(storedPath(path), path).toBe(stored);
+    expect(orgPath(stored), stored).toBe(path);
+  }
+}
+
 /** Every path of up to `depth` folders from `folders`, then one of `names`. */
 function pathsOf(folders: readonly string[], names: readonly string[], depth: number): string[] {
   let prefixes = [''];
@@ -53,10 +61,7 @@ describe('where the history keeps a file of the org', () => {
       ['workspace/000xxx/000123-plan.md', 'workspace/000xxx~/0001xx/00012x/000123-plan.md'],
       ['workspace/0001xxxx/plan.md', 'workspace/0001xxxx/plan.md'],
     ];
-    for (const [path, stored] of cases) {
-      expect(storedPath(path), path).toBe(stored);
-      expect(orgPath(stored), stored).toBe(path);
-    }
+    expectStoredAt(cases);
   });
 
   test('a path an entry of an earlier layout kept where the org has it reads as that place', () => {
@@ -178,10 +183,7 @@ describe("where the history keeps a record's pieces", () => {
       ['workspace/0xxxxxxxxxx/plan.md', 'workspace/0xxxxxxxxxx/plan.md'],
       ['workspace/00xxxxxxxxx/plan.md', 'workspace/00xxxxxxxxx/plan.md'],
     ];
-    for (const [path, stored] of cases) {
-      expect(storedPath(path), path).toBe(stored);
-      expect(orgPath(stored), stored).toBe(path);
-    }
+    expectStoredAt(cases);
   });
 
   test('over records of any size, in pieces of any size, no folder the history makes holds more than a hundred names (the record\'s own a hundred of each length)', () => {
