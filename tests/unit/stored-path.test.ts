@@ -4,6 +4,24 @@ import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { thousandsLayout } from '../helpers/thousands-layout.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
+/**
+ * What is wrong with keeping `paths` in the history: an org path not read back as itself, two kept at
+ * one stored path; then what `earlier` finds of each in an earlier layout.
+ */
+function keptApart(paths: readonly string[], earlier: (path: string, wrong: string[]) => void): string[] {
+  const stored = new Map<string, string>();
+  const wrong: string[] = [];
+  for (const path of paths) {
+    const kept = storedPath(path);
+    // Each org path at a stored path of its own, read back as itself.
+    if (orgPath(kept) !== path) wrong.push(`${kept} read as ${orgPath(kept)}`);
+    if (stored.has(kept)) wrong.push(`${path} and ${stored.get(kept) as string} both kept at ${kept}`);
+    stored.set(kept, path);
+    earlier(path, wrong);
+  }
+  return wrong;
+}
+
 /** Each org path is kept at its stored path, and read back from it exactly. */
 function expectStoredAt(cases: ReadonlyArray<readonly [string, string]>): void {
   for (const [path, stored] of cases) {
@@ -135,19 +153,12 @@ describe('where the history keeps a file of the org', () => {
     expect(paths.length).toBeGreaterThan(15_000);
     const thousandLike = /(^|\/)\d{3}xxx~*\//;
     const bucketLike = /(^|\/)(\d{3}xxx|\d{4}xx|\d{5}x)~*\//;
-    const stored = new Map<string, string>();
-    const wrong: string[] = [];
-    for (const path of paths) {
-      const kept = storedPath(path);
-      // Each org path at a stored path of its own, read back as itself.
-      if (orgPath(kept) !== path) wrong.push(`${kept} read as ${orgPath(kept)}`);
-      if (stored.has(kept)) wrong.push(`${path} and ${stored.get(kept) as string} both kept at ${kept}`);
-      stored.set(kept, path);
+    const wrong = keptApart(paths, (path, wrong) => {
       // The layout before the folder of a thousand escaped no folder named like one: exact for the rest.
       if (!thousandLike.test(path) && orgPath(hundredsLayout(path)) !== path) wrong.push(`${hundredsLayout(path)} read as ${orgPath(hundredsLayout(path))}`);
       // The first layout escaped none: exact where no folder is named like the history's.
       if (!bucketLike.test(path) && orgPath(path) !== path) wrong.push(`${path} read as ${orgPath(path)}`);
-    }
+    });
     expect(wrong.slice(0, 5)).toEqual([]);
     // What an earlier layout left alike reads as the layout of today would have kept it (stored-path.ts says which).
     expect(orgPath(hundredsLayout('outbox/001xxx/001012-x.md'))).toBe('outbox/001012-x.md');
@@ -238,16 +249,10 @@ describe("where the history keeps a record's pieces", () => {
     const paths = pathsOf(folders, names, 3);
     expect(paths.length).toBeGreaterThan(5_000);
     const pieceLike = /(^|\/)\d+x{2,}~*\//;
-    const stored = new Map<string, string>();
-    const wrong: string[] = [];
-    for (const path of paths) {
-      const kept = storedPath(path);
-      if (orgPath(kept) !== path) wrong.push(`${kept} read as ${orgPath(kept)}`);
-      if (stored.has(kept)) wrong.push(`${path} and ${stored.get(kept) as string} both kept at ${kept}`);
-      stored.set(kept, path);
+    const wrong = keptApart(paths, (path, wrong) => {
       const before = thousandsLayout(path);
       if (!(pieceLike.test(path) && path.split('/').some((part) => /^\d+x{2,}~*$/.test(part) && part.replace(/~+$/, '').length >= 12)) && orgPath(before) !== path) wrong.push(`${before} read as ${orgPath(before)}`);
-    }
+    });
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 });
