@@ -36,6 +36,8 @@ export class ReadAhead {
   private readonly found = new Float64Array(3);
   /** How many files the loop read from the end (readFromTheEnd): what the two cores shared of the list's last files. */
   readFromTheEndCount = 0;
+  /** How many files the loop came to before the thread did, and read by its rule (readByRule). */
+  readBeforeTheThreadCount = 0;
   private readonly readMeanwhile = (): boolean => this.readFromTheEnd();
 
   private constructor(
@@ -67,7 +69,7 @@ export class ReadAhead {
   /** The file at `index` as the thread (or the loop from the end) read it, `missing` when nothing was there, or undefined: the loop reads it itself. Indexes in order. */
   get(index: number): ReadAheadFile | 'missing' | undefined {
     const kind = this.list.claim(index, this.tail > index ? this.readMeanwhile : undefined);
-    if (kind === LOOPS) return this.takenFromTheEnd(index);
+    if (kind === LOOPS) return this.fromTheEnd.has(index) ? this.takenFromTheEnd(index) : this.rule ? this.readBeforeTheThread(index) : undefined;
     if (kind === MISSING) return 'missing';
     if ((kind !== FILE && kind !== TEXT) || !this.bytes) return undefined;
     const at = index * READ_NUMBERS;
@@ -86,9 +88,8 @@ export class ReadAhead {
     this.list.done();
   }
 
-  /** What the loop read of `index` from the end, or undefined: it is the loop's to read now, through the gate. */
+  /** What the loop read of `index` from the end (undefined: it is the loop's to read now, through the gate). */
   private takenFromTheEnd(index: number): ReadAheadFile | 'missing' | undefined {
-    if (index <= this.tail || !this.fromTheEnd.has(index)) return undefined;
     const got = this.fromTheEnd.get(index);
     this.fromTheEnd.delete(index);
     return got;
@@ -96,7 +97,6 @@ export class ReadAhead {
 
   /** One file read from the end by the loop, by the thread's rule, while the thread reads the one it waits on; false when none is left to it. */
   private readFromTheEnd(): boolean {
-    const rule = this.rule as ReadRule;
     const index = this.tail;
     if (index < 0 || this.endBytes >= FROM_THE_END_BYTES || !this.list.claimFromTheEnd(index)) {
       this.tail = -1;
@@ -104,17 +104,30 @@ export class ReadAhead {
     }
     this.tail = index - 1;
     this.readFromTheEndCount += 1;
+    this.fromTheEnd.set(index, this.readByRule(index));
+    this.endBytes += this.found[2] as number;
+    return true;
+  }
+
+  /** A file the loop came to before the thread did (a thread the machine did not run for a while), read as the thread would have. */
+  private readBeforeTheThread(index: number): ReadAheadFile | 'missing' | undefined {
+    this.readBeforeTheThreadCount += 1;
+    return this.readByRule(index);
+  }
+
+  /**
+   * The file at `index` read by the loop by the thread's rule (readOneFile): from the end, or one the
+   * loop came to before the thread did (a thread the machine did not run for a while), so neither is
+   * read otherwise than the thread would have. Undefined: the loop reads it through the gate.
+   */
+  private readByRule(index: number): ReadAheadFile | 'missing' | undefined {
+    const rule = this.rule as ReadRule;
     let into: Buffer | undefined;
     const out = this.found;
+    out[2] = 0;
     const kind = readOneFile(fs, this.list.pathAt(index), rule.flags, rule.within, rule.maxBytes, isPlainText, (size) => (into = Buffer.allocUnsafe(size)), out);
-    const got = out[2] as number;
-    this.endBytes += got;
-    const read = into?.subarray(0, got);
-    this.fromTheEnd.set(
-      index,
-      kind === MISSING ? 'missing' : kind === TEXT && read ? { mtimeMs: out[0] as number, size: out[1] as number, text: read.toString('utf8') } : kind === FILE && read ? { mtimeMs: out[0] as number, size: out[1] as number, bytes: read } : undefined,
-    );
-    return true;
+    const read = into?.subarray(0, out[2] as number);
+    return kind === MISSING ? 'missing' : kind === TEXT && read ? { mtimeMs: out[0] as number, size: out[1] as number, text: read.toString('utf8') } : kind === FILE && read ? { mtimeMs: out[0] as number, size: out[1] as number, bytes: read } : undefined;
   }
 }
 

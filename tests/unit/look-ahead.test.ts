@@ -6,7 +6,8 @@ import { describe, expect, test } from 'vitest';
 import { decodeEditedText, editedReadAhead, readEditedFileAndStat } from '../../src/editable/edited-file.js';
 import { LEADS_OUTSIDE } from '../../src/storage/inside-root.js';
 import { FolderReads } from '../../src/storage/folder-reads.js';
-import { listedFolders, LOOK_AHEAD_FROM, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
+import { growableBytes, listedFolders, LOOK_AHEAD_FROM, READ_FLAGS, READ_NUMBERS, SharedList, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
+import { realRootPrefix } from '../../src/storage/inside-root.js';
 import { StatAhead } from '../../src/storage/stat-ahead.js';
 import { ReadAhead } from '../../src/storage/read-ahead.js';
 import { tempDir } from '../helpers/org-files.js';
@@ -128,19 +129,17 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
     // No wait: the loop claims the first paths before the thread has the list, and the thread, going the same way, passes over them.
     for (let attempt = 1; attempt <= 20 && !mixed; attempt += 1) {
       const ahead = ReadAhead.of(list, maxBytes);
-      let fromThread = 0;
-      let fromLoop = 0;
+      let answered = 0;
       list.paths.forEach((path, index) => {
         const got = ahead.get(index);
-        if (got === undefined) {
-          // A file the thread would have read, had the loop not claimed it first.
-          if (smallFile(path, maxBytes)) fromLoop += 1;
-          return;
-        }
-        fromThread += 1;
+        if (got === undefined) return;
+        answered += 1;
         expectTheGatesRead(path, list.names[index] as string, got, maxBytes);
       });
       ahead.done();
+      // The files the loop claimed first, read by the thread's rule (each checked above as the thread's are); the rest the thread's.
+      const fromLoop = ahead.readBeforeTheThreadCount;
+      const fromThread = answered - fromLoop - ahead.readFromTheEndCount;
       mixed = fromThread > 0 && fromLoop > 0;
       await sleep(10);
     }
@@ -355,5 +354,37 @@ describe('a folder listed and read on a second core from the start (FolderReads)
     const reads = FolderReads.of(join(root, 'agents'), '/resume.md', 4_096, root);
     expect(reads.names()).toBeUndefined();
     reads.done();
+  });
+});
+
+describe('files the loop comes to before the thread does', () => {
+  // The thread not yet at them (a machine that did not run it for a while): the loop claims each slot itself.
+  test("are read by the thread's rule, as the gate reads them, with no look at where each lies when none is asked; a link out of the org is left to the gate", () => {
+    const { root, folder } = agentsFolder();
+    const names = listedFolders(fs, folder);
+    const paths: PathList = { prefix: `${folder}/`, names, suffix: '/resume.md' };
+    const readsOf = (within: string | undefined): ReadAhead => {
+      const list = SharedList.adopt(paths, { kinds: new SharedArrayBuffer(4 * (names.length + 1)), numbers: new SharedArrayBuffer(8 * READ_NUMBERS * names.length) });
+      return ReadAhead.adopt(list, growableBytes(), { maxBytes: 4_096, flags: READ_FLAGS, ...(within === undefined ? {} : { within }) }, names.length);
+    };
+    const within = realRootPrefix(root);
+    expect(within).toBeDefined();
+    const reads = readsOf(within);
+    let taken = 0;
+    names.forEach((name, index) => {
+      const got = reads.get(index);
+      const path = join(folder, name, 'resume.md');
+      if (got === undefined) {
+        // Left to the gate: not a small regular file, or one whose descriptor lies out of the org.
+        expect({ name, small: smallFile(path, 4_096) && !('problem' in readEditedFileAndStat(path, name, 4_096, root).read) }).toEqual({ name, small: false });
+        return;
+      }
+      taken += 1;
+      expect({ name, read: got !== 'missing' && editedReadAhead(got, name)?.read }).not.toEqual({ name, read: { text: 'the secret outside\n' } });
+      expectTheGatesRead(path, name, got, 4_096);
+    });
+    reads.done();
+    // Every small file in the org, and every missing one: before, none (each read again through the gate).
+    expect(taken).toBeGreaterThan(names.length / 2);
   });
 });
