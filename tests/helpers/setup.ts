@@ -4,9 +4,14 @@ import { fileEnded, testEnded } from './file-hooks.js';
 import { removeTempDirs } from './temp-dirs.js';
 
 // Every test file's setup (vitest.config.ts setupFiles): kept tiny, since it runs before each file.
+// What a test started (servers, engines) is closed before its folders are removed: a server's close
+// saves its message index into its org, which would make the removed folders again.
 afterEach(async () => {
-  removeTempDirs();
-  await testEnded();
+  try {
+    await testEnded();
+  } finally {
+    removeTempDirs();
+  }
 });
 afterAll(fileEnded);
 

@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { countFsWork } from '../helpers/fs-work.js';
 import { defaultOrg, write } from '../helpers/temp-org.js';
@@ -30,5 +31,18 @@ describe("the dashboard's watch thread", () => {
     expect(work.listed.filter((folder) => folder.includes('outbox'))).toEqual([]);
     expect(work.calls.readFileSync ?? 0).toBe(0);
     expect(work.bytesRead).toBe(0);
+  });
+});
+
+describe('an org removed while its dashboard serves', () => {
+  test('closing the dashboard saves no index into it: the removed folder is not made again', async () => {
+    const root = defaultOrg();
+    const server = await serveOrg(root);
+    // A message since the index was saved: the index has something to save at the close.
+    write(root, 'agents/manager/outbox/000001-001-human.md', '---\nto: human\nsubject: Before the removal\n---\nSaid once.\n');
+    await getJson(server, '/api/messages?from=manager');
+    rmSync(root, { recursive: true, force: true });
+    await server.close();
+    expect(existsSync(root)).toBe(false);
   });
 });

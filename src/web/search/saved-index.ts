@@ -1,5 +1,5 @@
 import { nameRecord } from '../../org/names.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
@@ -56,6 +56,12 @@ export function readSaved(root: string): SavedIndex | undefined {
   }
 }
 
+/**
+ * Save the index into the org's cache. An org whose `org/state/` is gone (removed or moved while
+ * its dashboard served) gets none: the write would make the removed folders again, to hold
+ * only this cache.
+ */
 export function writeSaved(root: string, saved: SavedIndex): void {
+  if (!existsSync(statePaths(root).directory)) return;
   writeFileAtomic(searchIndexPath(root), JSON.stringify(saved));
 }
