@@ -219,8 +219,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     }
     // The memories its answered prompt recalled: their access is recorded when the turn is applied (memory/memory-access.ts).
     const recalled = fitted.prepared.prompt.recalled;
-    // Field by field, in the order the spreads gave, rather than a literal of spreads: V8 builds one of those in
-    // its runtime, a few microseconds an answer (one for each busy agent of a turn).
+    // Field by field, in the order the spreads gave: no object made for each optional part only to be spread (an answer a busy agent a turn).
     const answered: Extract<CallResult, { response: ProviderResponse }> = { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], steps: fitted.steps };
     if (fitted.cutShort !== undefined) answered.cutShort = fitted.cutShort;
     if (reflection) answered.reflection = reflection;
