@@ -3,7 +3,7 @@ import { budgetHeld } from './budget/budget-entry.js';
 import type { EngineEvent, RunCap, RunTotals, TurnStats } from './events.js';
 import { addCounts, noForms, noRefusals, sendsRefused } from '../format/mail-outcomes.js';
 import { countRefusal } from './refusal-causes.js';
-import { countDelivered } from './turn/refusal-text.js';
+import { addDelivered } from './turn/refusal-text.js';
 import type { RuleDraws } from './turn/activation.js';
 import { agentsWithMail } from './human/waiting-mail.js';
 import type { EngineState } from './record/engine-state.js';
@@ -22,7 +22,7 @@ export function emptyStats(): TurnStats {
 /** Add what an event of a turn says to the turn's figures: what it delivered and refused, by form and cause, and what it spent. */
 export function countEvent(stats: TurnStats, event: EngineEvent): void {
   if (event.type === 'message-delivered') {
-    Object.assign(stats, countDelivered(stats, event.message.from));
+    addDelivered(stats, event.message.from);
     if (event.forms) addCounts(stats.deliveries, event.forms);
   }
   if (event.type === 'meeting-held') stats.deliveries.meeting += event.heard;

@@ -102,7 +102,9 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     input.memory?.layer.removeTurnMemories(root, name, turn);
     cutLogFromTurn(root, name, turn);
   }
-  const interpretation = interpretResponse(response, agent, org, input.shown.filter((id) => !isNoticeId(id)));
+  // The mail shown less the engine's notices; most agents were shown none, so the list itself, not a copy.
+  const shownMessages = input.shown.some(isNoticeId) ? input.shown.filter((id) => !isNoticeId(id)) : input.shown;
+  const interpretation = interpretResponse(response, agent, org, shownMessages);
   const temporaries = statePaths(root).cache;
   const events: EngineEvent[] = [];
   const log: LogEntry[] = [];

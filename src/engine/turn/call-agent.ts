@@ -174,7 +174,6 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       return { agent: call.agent, modelKey: response.modelKey, error: nothing, unusable: chargedAnswers(response), empty: true, shown: [...fitted.prepared.prompt.shown] };
     }
     const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
-    const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
     let reflection: ReflectionAnswer | undefined;
     let rating: RatingAnswer | undefined;
     if (input.memory && agent.memory && input.afterAnswer !== false) {
@@ -220,7 +219,13 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     }
     // The memories its answered prompt recalled: their access is recorded when the turn is applied (memory/memory-access.ts).
     const recalled = fitted.prepared.prompt.recalled;
-    return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop, ...(reflection ? { reflection } : {}), ...(rating ? { rating } : {}), ...(recalled ? { recalled: [...recalled] } : {}) };
+    // Field by field, in the order the spreads gave: no object made for each optional part only to be spread (an answer a busy agent a turn).
+    const answered: Extract<CallResult, { response: ProviderResponse }> = { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], steps: fitted.steps };
+    if (fitted.cutShort !== undefined) answered.cutShort = fitted.cutShort;
+    if (reflection) answered.reflection = reflection;
+    if (rating) answered.rating = rating;
+    if (recalled) answered.recalled = [...recalled];
+    return answered;
   } catch (error) {
     if (context.signal?.aborted) return { agent: call.agent, aborted: true };
     // A full or read-only disk (a tool's write, the journal) stops the run: it is not this agent's error.

@@ -24,7 +24,9 @@ export interface ReturnedMail {
 export function returnDepartedMail(org: Org, mail: MailByAgent, turn: number): ReturnedMail {
   const returned: ReturnedMail = { ids: [], notices: [], humanNotices: [], events: [] };
   const unread = new Map<string, Map<string, PendingItem[]>>();
-  const departed = [...mail.keys()].filter((to) => to !== HUMAN && !org.agents.has(to));
+  // Looked at key by key, with no list of every recipient made first: asked each turn of every agent with mail.
+  const departed: string[] = [];
+  for (const to of mail.keys()) if (to !== HUMAN && !org.agents.has(to)) departed.push(to);
   // In the order of the waiting list (turn, then id), as the ids were taken when this went through every letter.
   const items = departed.flatMap((to) => mail.get(to) ?? []).sort(byTurnThenId);
   for (const item of items) {

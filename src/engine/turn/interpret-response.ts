@@ -105,8 +105,9 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       continue;
     }
     const { body, subject, priority, reply_to: replyTo } = parsed.value;
-    const toList = [...new Set(typeof parsed.value.to === 'string' ? [parsed.value.to] : parsed.value.to)];
-    const ccList = [...new Set(parsed.value.cc ?? [])].filter((name) => !toList.includes(name));
+    // The usual send names one recipient and no copies: no sets made to take out repeats it cannot have.
+    const toList = typeof parsed.value.to === 'string' ? [parsed.value.to] : [...new Set(parsed.value.to)];
+    const ccList = parsed.value.cc === undefined ? [] : [...new Set(parsed.value.cc)].filter((name) => !toList.includes(name));
     const to = toList[0] as string;
     const everyone = [...toList, ...ccList];
     if (everyone.length > MAX_RECIPIENTS) {

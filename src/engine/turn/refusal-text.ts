@@ -15,5 +15,15 @@ export function describeRefusal(event: Refused): string {
 
 /** Counts with one more delivered message: the human's mail counted apart from the org's work. Pure. */
 export function countDelivered<Counts extends { delivered: number; fromHuman: number }>(counts: Counts, from: string): Counts {
-  return from === HUMAN ? { ...counts, fromHuman: counts.fromHuman + 1 } : { ...counts, delivered: counts.delivered + 1 };
+  return addDelivered({ ...counts }, from);
+}
+
+/**
+ * countDelivered in place, for a turn's own figures: one delivery a busy agent, where a copy of the
+ * figures (a literal that starts with a spread, built in V8's runtime) cost some microseconds each.
+ */
+export function addDelivered<Counts extends { delivered: number; fromHuman: number }>(counts: Counts, from: string): Counts {
+  if (from === HUMAN) counts.fromHuman += 1;
+  else counts.delivered += 1;
+  return counts;
 }

@@ -122,10 +122,11 @@ function summarise(call: ToolCall, run: ToolRun): StepToolSummary {
  */
 function fold(responses: ProviderResponse[], unusable: readonly AnsweredUsage[] = []): ProviderResponse {
   const last = responses[responses.length - 1] as ProviderResponse;
-  const notes = responses.flatMap((response) => response.notes ?? []);
+  // One answer, the usual turn: its own lists, not copies of them (fold's result is read, never changed).
+  const notes = responses.length === 1 ? (last.notes ?? []) : responses.flatMap((response) => response.notes ?? []);
   const folded = {
     text: last.text,
-    toolCalls: responses.flatMap((response) => response.toolCalls),
+    toolCalls: responses.length === 1 ? last.toolCalls : responses.flatMap((response) => response.toolCalls),
     modelKey: last.modelKey,
     ...(notes.length > 0 ? { notes } : {}),
     // A step cut at the output cap: the turn's note says so (interpret-response.ts, outputCapNote), naming the calls marked cut.

@@ -33,10 +33,13 @@ export function recipientProblem(org: Org, sender: string, name: string): string
  * the message went to no one. One rule for a model's send, a file found in an outbox and the human's inbox.
  */
 export function refusedNames(org: Org, sender: string, names: readonly string[]): Array<{ name: string; reason: string }> {
-  return names.flatMap((name) => {
+  // A loop rather than a flatMap of a list for each name: asked of every message of a turn, nearly all refused nothing.
+  const refused: Array<{ name: string; reason: string }> = [];
+  for (const name of names) {
     const reason = recipientProblem(org, sender, name);
-    return reason === undefined ? [] : [{ name, reason: names.length > 1 ? `${reason}; the message went to no one (it reaches all its names or none)` : reason }];
-  });
+    if (reason !== undefined) refused.push({ name, reason: names.length > 1 ? `${reason}; the message went to no one (it reaches all its names or none)` : reason });
+  }
+  return refused;
 }
 
 /** A reader of a message and the form it was reached by (src/format/mail-outcomes.ts). */
