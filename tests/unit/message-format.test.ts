@@ -18,6 +18,44 @@ const message: Message = {
   body: 'Please split the plan.\n\n---\nA line that looks like a fence.',
 };
 
+/** The fences as their patterns find them (an opening `---` line, then the first `---` line after it): what splitOwnFrontMatter's quick look must agree with. */
+function splitByFencePatterns(text: string): { yaml: string; body: string } | undefined {
+  const opening = /^---[ \t]*\r?\n/.exec(text);
+  if (!opening) return undefined;
+  const rest = text.slice(opening[0].length);
+  const closing = /^---[ \t]*(\r?\n|$)/m.exec(rest);
+  if (!closing) return undefined;
+  return { yaml: rest.slice(0, closing.index), body: rest.slice(closing.index + closing[0].length) };
+}
+
+describe('splitOwnFrontMatter', () => {
+  test('splits as the fences\' patterns do: the form lemming writes, and fences with blanks, other line breaks or none after them', () => {
+    const texts = [
+      '---\ntitle: Worker agent_0005\nmodel: bench\ncredits: 1000000\n---\nPass work on to the next agent.\n',
+      '---\n---\nbody',
+      '---\n---',
+      '---\n--- \nbody',
+      '---\n----\na: 1\n---\nbody',
+      '---\na: 1\n--- \nb: 2\n---\nbody',
+      '---\na: 1\n----\n---\nbody',
+      '---\na: 1\n---\t\nbody\n---\nmore',
+      '---\na: 1\n---\r\nbody',
+      '---\na: 1\r---\nb: 2\n---\nbody',
+      '---\na: 1\u2028---\nb: 2\n---\nbody',
+      '---\na: 1\n---\u2029b\n---\nbody',
+      '---\na: 1\n---',
+      '---\na: 1\n',
+      '--- \na: 1\n---\nbody',
+      '---\r\na: 1\r\n---\r\nbody',
+      'a: 1\n---\nbody',
+      '',
+      '---\n',
+      '---\na: 1\n\n---\n\n---\nbody',
+    ];
+    for (const text of texts) expect({ text, split: splitOwnFrontMatter(text) }).toEqual({ text, split: splitByFencePatterns(text) });
+  });
+});
+
 describe('message files', () => {
   test('format then parse gives the same message back', () => {
     const parsed = parseMessage(formatMessage(message));
