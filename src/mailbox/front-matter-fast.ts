@@ -98,7 +98,7 @@ const OTHER_LINE_BREAK = /[\r\u2028\u2029]/;
  *
  * The form lemming writes (`---\n`, lines, `\n---\n`) is found by where its fences lie, when no
  * other line of the front matter could be a fence and none ends with another line break; the
- * rest by the fences' patterns (splitByPatterns), which give the same split for that form. At
+ * rest by the fences' patterns (splitByFencePatterns), which give the same split for that form. At
  * 100,000 resumes the two patterns' matches were some 26 MB of garbage a cold `status`.
  */
 export function splitOwnFrontMatter(text: string): { yaml: string; body: string } | undefined {
@@ -110,11 +110,11 @@ export function splitOwnFrontMatter(text: string): { yaml: string; body: string 
       if (!OTHER_LINE_BREAK.test(yaml)) return { yaml, body: text.slice(close + 5) };
     }
   }
-  return splitByPatterns(text);
+  return splitByFencePatterns(text);
 }
 
-/** splitOwnFrontMatter by the fences' patterns: an opening `---` line, then the first `---` line after it, each with trailing blanks. */
-function splitByPatterns(text: string): { yaml: string; body: string } | undefined {
+/** splitOwnFrontMatter by the fences' patterns: an opening `---` line, then the first `---` line after it, each with trailing blanks (exported: the rule its quick look is tested against). */
+export function splitByFencePatterns(text: string): { yaml: string; body: string } | undefined {
   const opening = /^---[ \t]*\r?\n/.exec(text);
   if (!opening) return undefined;
   const rest = text.slice(opening[0].length);

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { parseSimpleFrontMatter, splitOwnFrontMatter } from '../../src/mailbox/front-matter-fast.js';
+import { parseSimpleFrontMatter, splitByFencePatterns, splitOwnFrontMatter } from '../../src/mailbox/front-matter-fast.js';
 import { formatMessage, parseMessage } from '../../src/mailbox/message-format.js';
 import { messageFileName, parseMessageFileName, type Message } from '../../src/mailbox/message.js';
 
@@ -17,16 +17,6 @@ const message: Message = {
   usage: { inputTokens: 812, outputTokens: 144, credits: 0.00021 },
   body: 'Please split the plan.\n\n---\nA line that looks like a fence.',
 };
-
-/** The fences as their patterns find them (an opening `---` line, then the first `---` line after it): what splitOwnFrontMatter's quick look must agree with. */
-function splitByFencePatterns(text: string): { yaml: string; body: string } | undefined {
-  const opening = /^---[ \t]*\r?\n/.exec(text);
-  if (!opening) return undefined;
-  const rest = text.slice(opening[0].length);
-  const closing = /^---[ \t]*(\r?\n|$)/m.exec(rest);
-  if (!closing) return undefined;
-  return { yaml: rest.slice(0, closing.index), body: rest.slice(closing.index + closing[0].length) };
-}
 
 describe('splitOwnFrontMatter', () => {
   test('splits as the fences\' patterns do: the form lemming writes, and fences with blanks, other line breaks or none after them', () => {
