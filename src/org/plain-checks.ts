@@ -75,35 +75,9 @@ export function checkPlainResume(value: Readonly<Record<string, unknown>>): Resu
   return checked as ResumeFrontMatter;
 }
 
-const CHART_FIELDS = new Set(['reports_to', 'send_to', 'read_from']);
-
 const isNameList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
 type ChartEntry = ChartFile['agents'][string];
-
-/**
- * org/chart.yaml's value as the chart schema would give it (its agents in a record with no
- * prototype), or undefined: the schema decides. The value is taken apart into its columns and
- * checked by checkChartColumns; it is never changed.
- */
-export function checkPlainChart(value: Record<string, unknown>): ChartFile | undefined {
-  const keys = Object.keys(value);
-  if (keys.length !== 1 || keys[0] !== 'agents') return undefined;
-  const agents = value.agents;
-  if (agents === null || typeof agents !== 'object' || Array.isArray(agents)) return undefined;
-  const source = agents as Record<string, Record<string, unknown>>;
-  const names = Object.keys(source);
-  const columns = { names, reportsTo: new Array<unknown>(names.length), sendTo: new Array<unknown>(names.length), readFrom: new Array<unknown>(names.length) };
-  for (let at = 0; at < names.length; at += 1) {
-    const fields = source[names[at] as string];
-    if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return undefined;
-    for (const key in fields) if (!CHART_FIELDS.has(key)) return undefined;
-    columns.reportsTo[at] = fields.reports_to;
-    columns.sendTo[at] = fields.send_to;
-    columns.readFrom[at] = fields.read_from;
-  }
-  return checkChartColumns(columns);
-}
 
 /**
  * The chart read by column (plain-org-files.ts, ChartColumns) as the chart schema would give it, or
