@@ -88,12 +88,33 @@ export function parseSimpleFrontMatter(yaml: string): Record<string, unknown> | 
   return result;
 }
 
+/** A line break other than `\n` that starts or ends a line for the fences' patterns (`^` and `$` with the `m` flag). */
+const OTHER_LINE_BREAK = /[\r\u2028\u2029]/;
+
 /**
  * Split a message file lemming wrote into its front matter and body, without loading
  * gray-matter: the fast path for the engine's own files. Undefined when the text does not
  * open with a `---` fence that is closed.
+ *
+ * The form lemming writes (`---\n`, lines, `\n---\n`) is found by where its fences lie, when no
+ * other line of the front matter could be a fence and none ends with another line break; the
+ * rest by the fences' patterns (splitByFencePatterns), which give the same split for that form. At
+ * 100,000 resumes the two patterns' matches were some 26 MB of garbage a cold `status`.
  */
 export function splitOwnFrontMatter(text: string): { yaml: string; body: string } | undefined {
+  if (text.startsWith('---\n')) {
+    // The first line that opens with `---` after the opening fence: the closing fence when it is `---` alone.
+    const close = text.startsWith('---', 4) ? 3 : text.indexOf('\n---', 3);
+    if (close >= 0 && text.startsWith('\n---\n', close)) {
+      const yaml = text.slice(4, close + 1);
+      if (!OTHER_LINE_BREAK.test(yaml)) return { yaml, body: text.slice(close + 5) };
+    }
+  }
+  return splitByFencePatterns(text);
+}
+
+/** splitOwnFrontMatter by the fences' patterns: an opening `---` line, then the first `---` line after it, each with trailing blanks (exported: the rule its quick look is tested against). */
+export function splitByFencePatterns(text: string): { yaml: string; body: string } | undefined {
   const opening = /^---[ \t]*\r?\n/.exec(text);
   if (!opening) return undefined;
   const rest = text.slice(opening[0].length);

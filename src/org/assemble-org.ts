@@ -64,7 +64,8 @@ export class OrgAssembly {
   missedCommandChecks = false;
   private readonly agents = new Map<string, Agent>();
   private readonly missing = new Set<string>();
-  private readonly chart: { agents: ChartFile['agents'] };
+  /** The chart's record of agents, made when first asked (chartAgents). */
+  private chartRecord?: ChartFile['agents'];
   /** With the names agents will be added in: the chart's entry of each, by its place there, and how many were added. */
   private readonly order?: { names: readonly string[]; entries: Array<ChartFile['agents'][string] | undefined>; added: number };
   private readonly context: AgentContext;
@@ -94,11 +95,8 @@ export class OrgAssembly {
     const exists = typeof agents === 'function' ? agents : (name: string): boolean => placeOf(name) !== undefined;
     const problems = this.problems;
     const { orgFile } = parts;
-    // A parsed file kept in the cache comes back from JSON with a prototype: its names are copied into
-    // records without one, so `constructor` finds its own entry or none.
-    // One with no prototype already (the chart as its schema gives it) is taken as it is: 100,000 names are not copied again.
-    const chart = { agents: Object.getPrototypeOf(parts.chart.agents) === null ? parts.chart.agents : nameRecord(parts.chart.agents) };
-    this.chart = chart;
+    // The names and entries as the plain chart's check found them (no record of the chart's names made), or the record's own.
+    const checkedChart = checkedChartOf(parts.chart);
     const models = nameRecord(orgFile.models);
     const mcpServers = nameRecord(orgFile.mcp_servers);
     const commandTools = nameRecord(orgFile.command_tools);
@@ -117,16 +115,14 @@ export class OrgAssembly {
     const isList = (other: string): boolean => lists.get(other) ?? (lists.set(other, isListName(parts.root, other)), lists.get(other) === true);
     const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isList(other)));
     const missing = this.missing;
-    // The names and entries as the plain chart's check found them, or the record's own.
-    const checkedChart = checkedChartOf(chart.agents);
-    const names = checkedChart?.names ?? Object.keys(chart.agents);
+    const names = checkedChart?.names ?? Object.keys(this.chartAgents());
     // Where each of the chart's names is among the agents (-1: no agent has it), when the agents are given as their sorted names.
     const placed = typeof agents === 'function' ? undefined : placesOf(names, agents, placeOf);
     // Each entry looked up once, for both loops: at 100,000 names, a look-up in the record is much of each loop.
     const entries: Array<ChartFile['agents'][string] | undefined> = new Array(names.length);
     for (let at = 0; at < names.length; at += 1) {
       const name = names[at] as string;
-      entries[at] = checkedChart ? checkedChart.entries[at] : chart.agents[name];
+      entries[at] = checkedChart ? checkedChart.entries[at] : this.chartAgents()[name];
       const invalid = checkedChart ? undefined : nameProblem('agent', name);
       const place = placed ? (placed[at] as number) : -1;
       if (place >= 0) (this.order as { entries: unknown[] }).entries[place] = entries[at];
@@ -177,11 +173,24 @@ export class OrgAssembly {
     this.context = { registry, models: orgFile.models, mcpServers, orgMemory: orgFile.memory, checkModels: parts.checkModels !== false, ...(checks ? { commandTools } : {}) };
   }
 
+  /**
+   * The chart's agents by name. A parsed file kept in the cache comes back from JSON with a prototype: its
+   * names are copied into a record without one, so `constructor` finds its own entry or none. One with no
+   * prototype already (the chart as its schema gives it) is taken as it is: 100,000 names are not copied again.
+   */
+  private chartAgents(): ChartFile['agents'] {
+    if (!this.chartRecord) {
+      const agents = this.parts.chart.agents;
+      this.chartRecord = Object.getPrototypeOf(agents) === null ? agents : nameRecord(agents);
+    }
+    return this.chartRecord;
+  }
+
   /** The agent `name` made of its resume and its place in the chart, after every agent before it in name order. */
   add(name: string, resume: ParsedResume): void {
     if (!this.commandChecks && namesAPlainTool(resume)) this.missedCommandChecks = true;
     const order = this.order;
-    const entry = order && order.names[order.added] === name ? order.entries[order.added++] : this.chart.agents[name];
+    const entry = order && order.names[order.added] === name ? order.entries[order.added++] : this.chartAgents()[name];
     const placement = { reportsTo: entry?.reports_to && !this.missing.has(entry.reports_to) ? entry.reports_to : null, sendTo: audience(entry?.send_to ?? []), readFrom: audience(entry?.read_from ?? []) };
     this.agents.set(name, assembleAgent(name, resume, placement, this.context, this.problems, !entry && this.parts.chartUsable !== false));
   }

@@ -3,7 +3,7 @@ import type { Problem } from '../errors.js';
 import { splitFrontMatter } from '../mailbox/front-matter.js';
 import { splitOwnFrontMatter } from '../mailbox/front-matter-fast.js';
 import { parsePlainChart, parsePlainFrontMatter, type PlainFile } from './plain-org-files.js';
-import { checkPlainChart, checkPlainResume } from './plain-checks.js';
+import { checkChartColumns, checkPlainResume } from './plain-checks.js';
 import { schemas, type OrgFile, type ResumeFrontMatter } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
@@ -49,9 +49,9 @@ export function parseOrgFile(text: string, file = 'org/org.yaml'): Parsed<OrgFil
  * A file in the plain form (plain-org-files.ts) checked by its schema: undefined when it is not in
  * that form, or does not pass, so the YAML parser reads it and says what is wrong, with its lines.
  */
-function parsePlainWith<T>(plain: PlainFile | undefined, check: (value: Record<string, unknown>) => T | undefined, schema: () => z.ZodType<T>): Parsed<T> | undefined {
+function parsePlainWith<T, P extends PlainFile>(plain: P | undefined, check: (plain: P) => T | undefined, schema: () => z.ZodType<T>): Parsed<T> | undefined {
   if (!plain) return undefined;
-  const value = check(plain.value) ?? bySchema(plain.value, schema);
+  const value = check(plain) ?? bySchema(plain.value, schema);
   return value === undefined ? undefined : { value, problems: [], lineOf: plain.lineOf, plain: true };
 }
 
@@ -63,8 +63,8 @@ function bySchema<T>(value: Record<string, unknown>, schema: () => z.ZodType<T>)
 
 /** Parse `org/chart.yaml`. Pure. */
 export function parseChartFile(text: string, file = 'org/chart.yaml'): Parsed<ChartFile> {
-  // The plain reader's value is made for this check alone: the check may complete it in place.
-  return parsePlainWith(parsePlainChart(text), (value) => checkPlainChart(value, true), () => schemas().chartFileSchema) ?? parseYamlWith(text, file, schemas().chartFileSchema);
+  // The plain reader's columns checked as they are: its value, a record of every name, is made only for the schema.
+  return parsePlainWith(parsePlainChart(text), (plain) => checkChartColumns(plain.columns), () => schemas().chartFileSchema) ?? parseYamlWith(text, file, schemas().chartFileSchema);
 }
 
 /** Parse an agent's `resume.md`: YAML front matter, then the instructions. Pure. */

@@ -1,5 +1,6 @@
 import { nameProblem } from './names.js';
 import type { ChartFile } from './parse-files.js';
+import type { ChartColumns } from './plain-org-files.js';
 import { DEFAULT_TOOLS, isToolGrant, PERSONA_ATTRIBUTE, ROLE_WORD, type ResumeFrontMatter } from './schema.js';
 
 /**
@@ -74,72 +75,57 @@ export function checkPlainResume(value: Readonly<Record<string, unknown>>): Resu
   return checked as ResumeFrontMatter;
 }
 
-const CHART_FIELDS = new Set(['reports_to', 'send_to', 'read_from']);
-
-/** Whether an entry's own keys are the schema's three, in its order. */
-function inSchemaOrder(fields: Record<string, unknown>): boolean {
-  let index = 0;
-  for (const key in fields) {
-    if (key !== SCHEMA_ORDER[index]) return false;
-    index += 1;
-  }
-  return index === SCHEMA_ORDER.length;
-}
-
-const SCHEMA_ORDER = ['reports_to', 'send_to', 'read_from'];
-
 const isNameList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
+type ChartEntry = ChartFile['agents'][string];
+
 /**
- * org/chart.yaml as the chart schema would give it (its agents in a record with no prototype), or
- * undefined: the schema decides. `owned`: the caller made `value` for this check alone (the plain
- * reader, through parseChartFile), so its record of agents, when it has no prototype, is completed
- * in place once every entry passed, not copied; any other value is left as it is.
+ * The chart read by column (plain-org-files.ts, ChartColumns) as the chart schema would give it, or
+ * undefined: the schema decides. Each entry is made once, with its fields in the schema's order and
+ * its defaults; the record of agents by name is made only when something asks for it (the chart's
+ * `agents`): a command that reads takes the names and entries as they are (checkedChartOf), where at
+ * 100,000 agents the record (each name made a property key, listed and looked up again) was most of
+ * the chart's read.
  */
-export function checkPlainChart(value: Record<string, unknown>, owned = false): ChartFile | undefined {
-  const keys = Object.keys(value);
-  if (keys.length !== 1 || keys[0] !== 'agents') return undefined;
-  const agents = value.agents;
-  if (agents === null || typeof agents !== 'object' || Array.isArray(agents)) return undefined;
-  const source = agents as Record<string, Record<string, unknown>>;
-  // Its names taken once for both loops: at 100,000 names, each walk of the record collects them all again.
-  const names = Object.keys(source);
-  // Each entry looked up once, for both loops.
-  const entries: Array<Record<string, unknown>> = new Array(names.length);
+export function checkChartColumns(columns: ChartColumns): ChartFile | undefined {
+  const { names, reportsTo, sendTo, readFrom } = columns;
+  const entries: ChartEntry[] = new Array(names.length);
   for (let at = 0; at < names.length; at += 1) {
-    const name = names[at] as string;
-    if (nameProblem('agent', name) !== undefined) return undefined;
-    const fields = source[name];
-    if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return undefined;
-    for (const key in fields) if (!CHART_FIELDS.has(key)) return undefined;
-    const reportsTo = fields.reports_to ?? null;
-    if ((reportsTo !== null && typeof reportsTo !== 'string') || !isNameList(fields.send_to ?? []) || !isNameList(fields.read_from ?? [])) return undefined;
-    entries[at] = fields;
+    if (nameProblem('agent', names[at]) !== undefined) return undefined;
+    const reports = reportsTo[at] ?? null;
+    const send = sendTo[at] ?? [];
+    const read = readFrom[at] ?? [];
+    if ((reports !== null && typeof reports !== 'string') || !isNameList(send) || !isNameList(read)) return undefined;
+    entries[at] = { reports_to: reports, send_to: send, read_from: read };
   }
-  // The plain reader's record (no prototype, made for this check) is taken as it is, not copied (100,000
-  // names); an entry with all three fields in the schema's order too, and any other made so in its place.
-  const checked = owned && Object.getPrototypeOf(source) === null ? source : (Object.create(null) as Record<string, Record<string, unknown>>);
-  for (let at = 0; at < names.length; at += 1) {
-    const name = names[at] as string;
-    const fields = entries[at] as Record<string, unknown>;
-    // An entry in the schema's order is in place already when the record is the reader's own: no store of 100,000 names again.
-    if (!inSchemaOrder(fields)) entries[at] = checked[name] = { reports_to: fields.reports_to ?? null, send_to: fields.send_to ?? [], read_from: fields.read_from ?? [] };
-    else if (checked !== source) checked[name] = fields;
-  }
-  const record = checked as ChartFile['agents'];
-  checkedCharts.set(record, { names, entries: entries as Array<ChartFile['agents'][string]> });
-  return { agents: record };
+  return chartOfEntries(names, entries);
+}
+
+/** A chart whose record of agents is made from `names` and `entries` when first asked, and kept. */
+function chartOfEntries(names: readonly string[], entries: readonly ChartEntry[]): ChartFile {
+  let record: ChartFile['agents'] | undefined;
+  const chart: ChartFile = {
+    get agents() {
+      if (!record) {
+        record = Object.create(null) as ChartFile['agents'];
+        for (let at = 0; at < names.length; at += 1) record[names[at] as string] = entries[at] as ChartEntry;
+      }
+      return record;
+    },
+  };
+  checkedCharts.set(chart, { names, entries });
+  return chart;
 }
 
 /**
- * The names of each record of agents checkPlainChart gave, in its order (each a valid agent name), and
- * their entries: the assembly takes them as they are (assemble-org.ts), where at 100,000 agents listing
- * the record's names again (V8 sorts a large record's names each time) and looking each up was some 4%
- * of a cold `status`. Nothing changes a chart's record once it is parsed, so they stay its own.
+ * The names of each chart checkChartColumns gave, in its order (each a valid agent name), and their
+ * entries: the assembly takes them as they are (assemble-org.ts), with no record of 100,000 names
+ * made, listed (V8 sorts a large record's names each time) and looked up. Nothing changes a chart
+ * once it is parsed.
  */
-const checkedCharts = new WeakMap<ChartFile['agents'], { names: readonly string[]; entries: ReadonlyArray<ChartFile['agents'][string]> }>();
+const checkedCharts = new WeakMap<ChartFile, { names: readonly string[]; entries: readonly ChartEntry[] }>();
 
-/** The names and entries of a chart's record of agents, when checkPlainChart gave it: each name valid. */
-export function checkedChartOf(agents: ChartFile['agents']): { names: readonly string[]; entries: ReadonlyArray<ChartFile['agents'][string]> } | undefined {
-  return checkedCharts.get(agents);
+/** The names and entries of a chart, when checkChartColumns gave it: each name valid. */
+export function checkedChartOf(chart: ChartFile): { names: readonly string[]; entries: readonly ChartEntry[] } | undefined {
+  return checkedCharts.get(chart);
 }

@@ -181,14 +181,32 @@ const NO_FIELD = { name: '', prefix: '', bit: 0 } as const;
 const KEPT_VALUES = 4_096;
 
 /**
+ * A chart read in the plain form, by column: its agents' names in the file's order, and each field's
+ * value as written by agent (undefined where the entry does not write it). The checks take it as it
+ * is (plain-checks.ts, checkChartColumns): at 100,000 agents, a record of every name (each name made
+ * a property key, then listed and looked up again by the checks) was most of the chart's read.
+ */
+export interface ChartColumns {
+  readonly names: readonly string[];
+  readonly reportsTo: readonly unknown[];
+  readonly sendTo: readonly unknown[];
+  readonly readFrom: readonly unknown[];
+}
+
+/** A chart in the plain form: its columns, and its value as YAML gives it, made from them when asked (the schema's to read when the checks leave it). */
+export interface PlainChart extends PlainFile {
+  readonly columns: ChartColumns;
+}
+
+/**
  * org/chart.yaml in the plain form: comment lines, `agents:`, then for each agent `  name:` and its
  * fields, each `    field: value` on one line. The lines of the fields are found when first asked
  * (a problem to point at), by reading the text again: at 100,000 agents, a map of 400,000 paths
  * made for every load cost more than the rest of the read.
  */
-export function parsePlainChart(text: string): PlainFile | undefined {
-  const value = readPlainChart(text);
-  if (!value) return undefined;
+export function parsePlainChart(text: string): PlainChart | undefined {
+  const columns = readPlainChart(text);
+  if (!columns) return undefined;
   let lines: LineMap | undefined;
   const linesOf = (): LineMap => {
     if (!lines) {
@@ -197,13 +215,33 @@ export function parsePlainChart(text: string): PlainFile | undefined {
     }
     return lines;
   };
+  let value: Record<string, unknown> | undefined;
   return {
-    value,
+    columns,
+    get value() {
+      value ??= chartValueOf(columns);
+      return value;
+    },
     get lines() {
       return linesOf();
     },
     lineOf: (path) => plainLineOf(linesOf())(path),
   };
+}
+
+/** The chart's value as YAML reads it from its columns: each entry with the fields it writes. */
+function chartValueOf(columns: ChartColumns): Record<string, unknown> {
+  // No prototype: a name like `constructor` is only a name.
+  const agents = Object.create(null) as Record<string, Record<string, unknown>>;
+  const { names, reportsTo, sendTo, readFrom } = columns;
+  for (let at = 0; at < names.length; at += 1) {
+    const entry: Record<string, unknown> = {};
+    if (reportsTo[at] !== undefined) entry.reports_to = reportsTo[at];
+    if (sendTo[at] !== undefined) entry.send_to = sendTo[at];
+    if (readFrom[at] !== undefined) entry.read_from = readFrom[at];
+    agents[names[at] as string] = entry;
+  }
+  return { agents };
 }
 
 /** Whether the line of `text` from `start` to `end` is an entry, `  name:`, its name a letter or digit then letters, digits, `_` or `-`. */
@@ -218,22 +256,23 @@ function isChartEntry(text: string, start: number, end: number): boolean {
 }
 
 /**
- * The chart's value in the plain form, each field's line put in `lines` when given; undefined when
- * the text is not in that form. Read in place, by the positions of each line in the text, with no
- * line cut out or matched by a pattern; a field's value that says what the entry before said is
- * known by comparing it in place, so most lines make nothing at all (100,000 entries: some 115 ms
- * against 133, alone; most of the rest is the record of 100,000 names itself).
+ * The chart's columns in the plain form, each field's line put in `lines` when given; undefined when
+ * the text is not in that form (a name said twice included). Read in place, by the positions of each
+ * line in the text, with no line cut out or matched by a pattern; a field's value that says what the
+ * entry before said is known by comparing it in place, so most lines make nothing at all. A name said
+ * twice is found by a set of the names, not by a record of them: no name is made a property key.
  */
-function readPlainChart(text: string, lines?: LineMap): Record<string, unknown> | undefined {
-  // No prototype: the chart's checks take it as it is (plain-checks.ts), and a name like `constructor` is only a name.
-  const agents = Object.create(null) as Record<string, Record<string, unknown>>;
+function readPlainChart(text: string, lines?: LineMap): ChartColumns | undefined {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  // Each field's column, in CHART_FIELDS' order.
+  const values: [unknown[], unknown[], unknown[]] = [[], [], []];
   // Each distinct value text read once, and shared by the entries that say it (nothing changes a value in place:
-  // checkPlainChart replaces entries, never the lists).
+  // the checks make each entry anew, never the lists).
   const known = new Map<string, unknown>();
   // The last value text of each field, and what it read as.
   const lastRaw: Array<string | undefined> = [undefined, undefined, undefined];
   const lastItem: unknown[] = [undefined, undefined, undefined];
-  let current: Record<string, unknown> | undefined;
   let currentName = '';
   let currentFields = 0;
   let seenAgents = false;
@@ -253,16 +292,19 @@ function readPlainChart(text: string, lines?: LineMap): Record<string, unknown> 
     if (!seenAgents) return undefined;
     if (isChartEntry(text, lineStart, end)) {
       // An agent with no field is null in YAML: the long way reads it.
-      if (current && currentFields === 0) return undefined;
+      if (names.length > 0 && currentFields === 0) return undefined;
       currentName = text.slice(lineStart + 2, end - 1);
-      if (Object.hasOwn(agents, currentName)) return undefined;
-      current = {};
+      if (seen.has(currentName)) return undefined;
+      seen.add(currentName);
+      names.push(currentName);
+      values[0].push(undefined);
+      values[1].push(undefined);
+      values[2].push(undefined);
       currentFields = 0;
-      agents[currentName] = current;
       lines?.set(`agents.${currentName}`, line);
       continue;
     }
-    if (!current) return undefined;
+    if (names.length === 0) return undefined;
     let field = 0;
     while (field < CHART_FIELDS.length && !text.startsWith((CHART_FIELDS[field] as ChartField).prefix, lineStart)) field += 1;
     const { name, prefix, bit } = CHART_FIELDS[field] ?? NO_FIELD;
@@ -284,12 +326,12 @@ function readPlainChart(text: string, lines?: LineMap): Record<string, unknown> 
       lastRaw[field] = raw;
       lastItem[field] = item;
     }
-    current[name] = item;
+    (values[field] as unknown[])[names.length - 1] = item;
     currentFields |= bit;
     lines?.set(`agents.${currentName}.${name}`, line);
   }
-  if (!seenAgents || (current && currentFields === 0)) return undefined;
-  return { agents };
+  if (!seenAgents || (names.length > 0 && currentFields === 0)) return undefined;
+  return { names, reportsTo: values[0], sendTo: values[1], readFrom: values[2] };
 }
 
 /** The line of a path in a plain file: the field's own, else its closest parent's (a list's items are on its line). */

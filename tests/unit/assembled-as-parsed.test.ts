@@ -1,11 +1,12 @@
 import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { assembleOrg } from '../../src/org/assemble-org.js';
+import { parse } from 'yaml';
+import { assembleOrg, OrgAssembly } from '../../src/org/assemble-org.js';
 import { orgOfFiles } from '../../src/org/check-candidate.js';
 import { parseChartFile, parseOrgFile, parseResume, type ChartFile, type ParsedResume } from '../../src/org/parse-files.js';
 import { checkedChartOf } from '../../src/org/plain-checks.js';
-import type { OrgFile } from '../../src/org/schema.js';
+import { schemas, type OrgFile } from '../../src/org/schema.js';
 import { DEFAULT_ORG, resume, tempDir, write } from '../helpers/org-files.js';
 
 /**
@@ -73,7 +74,7 @@ describe("a chart the plain check gave is assembled from the names and entries i
     // Fields out of the schema's order (an entry made again by the check), one with no reports_to, a name no agent has.
     const text = 'agents:\n  zed:\n    read_from: ["*"]\n    send_to: [amy]\n  amy:\n    send_to: ["*"]\n    reports_to: zed\n    read_from: [zed, ghost]\n  ghost:\n    reports_to: amy\n    send_to: ["*"]\n    read_from: ["*"]\n';
     const chart = parseChartFile(text).value as ChartFile;
-    expect(checkedChartOf(chart.agents)?.names).toEqual(['zed', 'amy', 'ghost']);
+    expect(checkedChartOf(chart)?.names).toEqual(['zed', 'amy', 'ghost']);
     const orgFile = parseOrgFile(readFileSync(join(DEFAULT_ORG, 'org', 'org.yaml'), 'utf8')).value as OrgFile;
     const resumes = new Map(['amy', 'zed'].map((name) => [name, parseResume(resume({ title: name, model: 'offline', credits: '1' }), `agents/${name}/resume.md`).value as ParsedResume]));
     const frame = { root, orgFile, chartLineOf: () => undefined, resumes };
@@ -82,5 +83,27 @@ describe("a chart the plain check gave is assembled from the names and entries i
     expect(kept.problems.map((problem) => problem.field)).toEqual(['agents.ghost', 'agents.amy.read_from.1']);
     expect(kept.problems).toEqual(readBack.problems);
     expect(kept.org).toEqual(readBack.org);
+  });
+
+  test('a load that reads assembles it without making its record of agents by name; the record, asked for, is the schema\'s', () => {
+    const root = tempDir('lemming-checked-chart-');
+    const text = 'agents:\n  zed:\n    read_from: ["*"]\n    send_to: [amy]\n  amy:\n    send_to: ["*"]\n    reports_to: zed\n  ghost:\n    reports_to: amy\n';
+    const chart = parseChartFile(text).value as ChartFile;
+    // At 100,000 agents the record (each name made a property key, listed and looked up again) was most of the chart's read:
+    // the assembly takes the names and entries the check kept, and the record is made only for one who asks.
+    const made = Object.getOwnPropertyDescriptor(chart, 'agents')?.get;
+    expect(made).toBeTypeOf('function');
+    let asked = 0;
+    Object.defineProperty(chart, 'agents', { enumerable: true, get: () => ((asked += 1), made?.call(chart)) });
+    const orgFile = parseOrgFile(readFileSync(join(DEFAULT_ORG, 'org', 'org.yaml'), 'utf8')).value as OrgFile;
+    const names = ['amy', 'zed'];
+    const assembly = new OrgAssembly({ root, orgFile, chartLineOf: () => undefined, chart }, names, false);
+    for (const name of names) assembly.add(name, parseResume(resume({ title: name, model: 'offline', credits: '1' }), `agents/${name}/resume.md`).value as ParsedResume);
+    const { org, problems } = assembly.finish();
+    expect(problems.map((problem) => problem.field)).toEqual(['agents.ghost']);
+    expect(org?.agents.get('amy')?.reportsTo).toBe('zed');
+    expect(asked).toBe(0);
+    expect(JSON.stringify(chart)).toBe(JSON.stringify(schemas().chartFileSchema.parse(parse(text))));
+    expect(asked).toBe(1);
   });
 });

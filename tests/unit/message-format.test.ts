@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { parseSimpleFrontMatter, splitOwnFrontMatter } from '../../src/mailbox/front-matter-fast.js';
+import { parseSimpleFrontMatter, splitByFencePatterns, splitOwnFrontMatter } from '../../src/mailbox/front-matter-fast.js';
 import { formatMessage, parseMessage } from '../../src/mailbox/message-format.js';
 import { messageFileName, parseMessageFileName, type Message } from '../../src/mailbox/message.js';
 
@@ -17,6 +17,34 @@ const message: Message = {
   usage: { inputTokens: 812, outputTokens: 144, credits: 0.00021 },
   body: 'Please split the plan.\n\n---\nA line that looks like a fence.',
 };
+
+describe('splitOwnFrontMatter', () => {
+  test('splits as the fences\' patterns do: the form lemming writes, and fences with blanks, other line breaks or none after them', () => {
+    const texts = [
+      '---\ntitle: Worker agent_0005\nmodel: bench\ncredits: 1000000\n---\nPass work on to the next agent.\n',
+      '---\n---\nbody',
+      '---\n---',
+      '---\n--- \nbody',
+      '---\n----\na: 1\n---\nbody',
+      '---\na: 1\n--- \nb: 2\n---\nbody',
+      '---\na: 1\n----\n---\nbody',
+      '---\na: 1\n---\t\nbody\n---\nmore',
+      '---\na: 1\n---\r\nbody',
+      '---\na: 1\r---\nb: 2\n---\nbody',
+      '---\na: 1\u2028---\nb: 2\n---\nbody',
+      '---\na: 1\n---\u2029b\n---\nbody',
+      '---\na: 1\n---',
+      '---\na: 1\n',
+      '--- \na: 1\n---\nbody',
+      '---\r\na: 1\r\n---\r\nbody',
+      'a: 1\n---\nbody',
+      '',
+      '---\n',
+      '---\na: 1\n\n---\n\n---\nbody',
+    ];
+    for (const text of texts) expect({ text, split: splitOwnFrontMatter(text) }).toEqual({ text, split: splitByFencePatterns(text) });
+  });
+});
 
 describe('message files', () => {
   test('format then parse gives the same message back', () => {
