@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
@@ -31,6 +31,8 @@ export default function setup(project: TestProject): () => void {
   const folder = project.config.env.TMPDIR;
   if (folder === undefined) throw new Error(`tests/helpers/suite-tmpdir.ts: the project ${project.name} has no TMPDIR in its env (vitest.config.ts)`);
   mkdirSync(folder, { recursive: true });
+  // As /tmp is: a test may run a process as another user (nobody) that makes its temporary files here too.
+  chmodSync(folder, 0o1777);
   return () => {
     // What a test left behind is said before it goes, so a leak is seen rather than swept away with the folder.
     let left: string[] = [];

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, statfsSync } from 'node:fs';
+import { statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { expect, test } from 'vitest';
@@ -16,7 +16,8 @@ const TMPFS_MAGIC = 0x01021994;
 test.skipIf(ramDiskTmpdir() === undefined)('a test, its tempDir and a process it starts all make their temporary files in the run\'s folder on the RAM disk', () => {
   const folder = tmpdir();
   expect(folder).toMatch(/^\/dev\/shm\/lemming-suite-\d+$/);
-  expect(existsSync(folder)).toBe(true);
+  // There, and as /tmp is: anyone may make files in it, and remove only their own.
+  expect(statSync(folder).mode & 0o7777).toBe(0o1777);
   expect(statfsSync(folder).type).toBe(TMPFS_MAGIC);
   expect(dirname(tempDir())).toBe(folder);
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("node:os").tmpdir())'], { encoding: 'utf8' });
