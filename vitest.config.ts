@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { ramDiskTmpdir } from './tests/helpers/suite-tmpdir.js';
 
 /*
  * Which test files share a worker process. Most files call lemming's modules in their own process,
@@ -56,6 +57,21 @@ const OWN_PROCESS = [
   /chromiumForSuite|launchChromium|queueTestKit|lostJobKit|redisServer/,
 ];
 
+/*
+ * Where the tests' temporary folders are. Every file's TMPDIR is a folder of the RAM disk
+ * (tests/helpers/suite-tmpdir.ts: where /dev/shm has room, else the system's temporary folder), but for
+ * the files below, whose subject is the file system a workspace lies on: they keep the system's
+ * temporary folder, on the disk where users keep their orgs, in the `disk` project (a process each).
+ */
+const ON_DISK = [
+  // The quota's glances are statfs counts of the workspace's whole file system: on the RAM disk every other
+  // file's orgs share those counts, and the 200,000-file blinding ended past its bound there (stop 82).
+  'tests/sandbox/adversary-quota-blind.test.ts',
+  // /proc/self/mountinfo gives a mount's source relative to the root of its file system: the org's full
+  // path only where that is `/`, as on the disk; under /dev/shm the test finds no line naming the org.
+  'tests/sandbox/adversary-host-paths.test.ts',
+];
+
 const root = fileURLToPath(new URL('.', import.meta.url));
 const ALL = readdirSync(new URL('tests', import.meta.url), { recursive: true, encoding: 'utf8' })
   .filter((name) => TEST_FILE.test(name))
@@ -66,7 +82,10 @@ const ISOLATED = ALL.filter(
     ISOLATED_FILES.includes(file) ||
     OWN_PROCESS.some((pattern) => pattern.test(readFileSync(`${root}${file}`, 'utf8'))),
 );
-const SHARED = ALL.filter((file) => !ISOLATED.includes(file));
+const SHARED = ALL.filter((file) => !ISOLATED.includes(file) && !ON_DISK.includes(file));
+const RAM_TMPDIR = ramDiskTmpdir();
+/** A project's settings that put its files' TMPDIR on the RAM disk, made and removed by the global setup. */
+const onRamDisk = RAM_TMPDIR === undefined ? {} : { env: { TMPDIR: RAM_TMPDIR }, globalSetup: ['tests/helpers/suite-tmpdir.ts'] };
 
 export default defineConfig({
   test: {
@@ -88,11 +107,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'shared', include: SHARED, isolate: false },
+        test: { name: 'shared', include: SHARED, isolate: false, ...onRamDisk },
       },
       {
         extends: true,
-        test: { name: 'isolated', include: ISOLATED },
+        test: { name: 'isolated', include: ISOLATED.filter((file) => !ON_DISK.includes(file)), ...onRamDisk },
+      },
+      {
+        extends: true,
+        test: { name: 'disk', include: ON_DISK },
       },
     ],
   },

@@ -7,7 +7,6 @@ import type { ProviderRequest } from '../../src/providers/provider.js';
 import { streamSeed } from '../../src/random/seeded-random.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { runEngine, tempDir } from '../helpers/temp-org.js';
-import { RAM_DISK } from '../helpers/temp-dirs.js';
 
 /**
  * A scripted org whose failure is made by one known step. Four agents pass a note round a ring
@@ -80,8 +79,7 @@ function write(root: string, path: string, text: string): void {
 
 /** The org with `seed` on its model, keeping its history, run to idle by the scripted model. */
 export async function failedRun(seed: number, calls: ProviderRequest[] = []): Promise<string> {
-  // On the RAM disk: blame makes its forks in it, 20 steps times (k + controls) of them, each an org with its history.
-  const root = tempDir('lemming-blame-', RAM_DISK);
+  const root = tempDir('lemming-blame-');
   write(
     root,
     'org/org.yaml',

@@ -9,7 +9,6 @@ import { OfflineProvider } from '../../src/providers/offline/offline-provider.js
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { defaultOrg, runEngine, tempDir, write } from './temp-org.js';
 import type { Random } from './seeded-random.js';
-import { RAM_DISK } from './temp-dirs.js';
 
 /** How the small org of the memory tests is made. */
 export interface MemoryOrgOptions {
@@ -31,8 +30,7 @@ export interface MemoryOrgOptions {
  * human's mail and answers it. What the memory tests tell it, and later ask it.
  */
 export function memoryOrg(options: MemoryOrgOptions = {}): string {
-  // In memory where the machine has a RAM disk: the recall test runs some 2,500 turns, each a few renames.
-  const root = tempDir('lemming-memory-', RAM_DISK);
+  const root = tempDir('lemming-memory-');
   const offline = ['provider: offline', 'model: offline-1', 'input_price: 2.5', 'output_price: 10', 'context_window: 32000'];
   if (options.seed !== undefined) offline.push(`seed: ${options.seed}`);
   if (options.variability !== undefined) offline.push(`variability: ${options.variability}`);

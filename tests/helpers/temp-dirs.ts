@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,25 +11,9 @@ import { join } from 'node:path';
 const made: string[] = [];
 
 /**
- * The machine's RAM disk where it has one (/dev/shm), else the system's temporary folder: for a
- * test whose org holds thousands of files, where what is tested is not the disk. On this machine's
- * disk (ext4, mounted with `discard`) writing, copying and removing such an org cost a test
- * several times the system CPU it costs in memory, and far more time while other files write.
+ * A fresh temporary folder (in `parent`, the temporary folder by default: on the RAM disk in the
+ * suite, vitest.config.ts), removed after the test.
  */
-export const RAM_DISK = roomyRamDisk() ?? tmpdir();
-
-/** /dev/shm when it is there, writable and has room for these orgs (a container's is often 64 MB): 2 GiB free. */
-function roomyRamDisk(): string | undefined {
-  try {
-    accessSync('/dev/shm', constants.W_OK);
-    const { bavail, bsize } = statfsSync('/dev/shm');
-    return bavail * bsize >= 2 * 1024 ** 3 ? '/dev/shm' : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A fresh temporary folder (in `parent`, the system's temporary folder by default), removed after the test. */
 export function tempDir(prefix = 'lemming-test-', parent = tmpdir()): string {
   const directory = mkdtempSync(join(parent, prefix));
   made.push(directory);

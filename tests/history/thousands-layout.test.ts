@@ -12,7 +12,6 @@ import { scratchDir } from '../faults/scratch.js';
 import { gitOnHistory } from './history-org.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { earlierEntry } from '../helpers/earlier-entry.js';
-import { RAM_DISK } from '../helpers/temp-dirs.js';
 
 const AGENTS = 3;
 
@@ -52,7 +51,7 @@ describe('a history written before the folder of a thousand', () => {
       await run(root, turns);
       const turn = loadState(join(root, 'org/state/engine.json')).turn;
       hundredsEntry(root, turn);
-      const copy = scratchDir('lemming-thousands-at-', RAM_DISK);
+      const copy = scratchDir('lemming-thousands-at-');
       cpSync(root, copy, { recursive: true });
       snapshots.set(turn, copy);
     }
@@ -92,7 +91,7 @@ describe('a history written before the folder of a thousand', () => {
       for (const path of ['agents/agent_0000/outbox/001000-001-agent_0001.md', 'agents/agent_0002/outbox/001001-001-agent_0000.md', 'workspace/001001-notes.md', 'workspace/001002-old.md']) {
         expect(lemming(root, ['show', '--at', String(turn), path]).stdout, `${path} at ${turn}`).toBe(files.get(path));
       }
-      const fork = join(scratchDir('lemming-thousands-fork-', RAM_DISK), `fork-${turn}`);
+      const fork = join(scratchDir('lemming-thousands-fork-'), `fork-${turn}`);
       const forked = lemming(fork, ['fork', '--from', root, '--at', String(turn)]);
       expect(forked.stderr).toBe('');
       expect(forked.status).toBe(0);

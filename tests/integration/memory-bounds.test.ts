@@ -39,7 +39,7 @@ function counted<T>(work: () => T): { result: T; bytes: number; calls: number } 
 
 /** A stream of `count` memories about the vault and the ferry, its index saved (as a first look of a large stream saves it). */
 function streamOf(count: number): { root: string; agent: string } {
-  const root = tempDir('lemming-memory-bounds-', '/dev/shm');
+  const root = tempDir('lemming-memory-bounds-');
   const agent = `keeper_${Math.random().toString(36).slice(2, 8)}`;
   writeMemories(root, agent, Array.from({ length: count }, (_, index) => memory(`000001-${String(index + 1).padStart(3, '0')}`, 1, `Filed note ${index} about the ${index % 2 ? 'ferry' : 'vault'}.`)));
   return { root, agent };

@@ -9,7 +9,6 @@ import { makePopulation } from '../../src/population/populate-org.js';
 import { chartText } from '../../src/population/population-files.js';
 import { readPopulationSpec } from '../../src/population/population-spec.js';
 import { DEFAULT_ORG, humanSends, ofType, REPO_ROOT, runEngine, tempDir } from '../helpers/temp-org.js';
-import { RAM_DISK } from '../helpers/temp-dirs.js';
 import { populateLines } from '../../src/cli/commands/populate.js';
 
 /** Three attributes, one of them a conditional table, in teams of 8: the population. */
@@ -62,8 +61,7 @@ const TABLE: Record<string, Record<string, number>> = {
 
 describe('a population of 10,000 from a spec', () => {
   test('marginals within 1 point and the conditional table within 2, teams of 8 under a lead, byte-identical for the same seed and not for another; it validates and runs a turn', { timeout: 300_000 }, async () => {
-    // Tens of thousands of files and folders: on the RAM disk where there is one (this machine's disk takes minutes to remove them).
-    const root = tempDir('lemming-population-', RAM_DISK);
+    const root = tempDir('lemming-population-');
     const file = specFile(specText(7));
     const report = await populate(file, root, { template: DEFAULT_ORG });
     expect(report.agents).toBe(10_000);

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -58,6 +58,8 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: extended attributes t
     const probe = mkdtempSync(join(tmpdir(), 'lemming-xattr-probe-'));
     chmodSync(probe, 0o777);
     const outside = spawnAs(identity, [PYTHON, '-c', ATTRIBUTE_OUTSIDE, probe]).stdout.trim();
+    // Made as the file is collected, before any test whose end would remove a tempDir: removed here, or it stays.
+    rmSync(probe, { recursive: true, force: true });
     const reachable = outside === '4000' && distReachable(identity);
     if (!reachable) console.warn(`extended-attribute test as ${identity.name} skipped: setting one outside the sandbox gave ${JSON.stringify(outside)}, or the built modules cannot be read`);
     test.skipIf(!reachable)(`lemming run by ${identity.name}: ${FILES.toLocaleString('en-US')} files given a 4 KB attribute each, by every door, get none (EOPNOTSUPP), and the workspace stays within its 16 MiB`, async () => {
