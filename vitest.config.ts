@@ -97,7 +97,7 @@ export default defineConfig({
     // Vitest's default is one file fewer than the cores: one at a time on 2 cores. Many files spend
     // much of their time waiting (on processes they started: bwrap, git, redis-server, Chromium, the
     // CLI in crash tests; on a worker's lease or a notice's timer), and the isolated ones, which run
-    // first, mostly wait: with one file per core a third of the machine sat idle then. Two files per
+    // first (with the `disk` project's two), mostly wait: with one file per core a third of the machine sat idle then. Two files per
     // core keep it busy (on this 2-core machine, from a fresh clone: 7 min 58 s with two at once,
     // 7 min 31 s with three, 7 min 17 s with four; starting the isolated files among the shared ones
     // instead of first was no better: 7 min 37 s with three).
