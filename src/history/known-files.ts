@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
@@ -15,23 +15,46 @@ export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
 /**
  * A file's bytes, read whole from where the walk found it, by the walk's rule (org/walk-org.ts: in a
  * workspace from its folder one part at a time, following no link), and no more of them than the walk
- * found; undefined when it is gone or no longer a regular file.
+ * found, with git's id of them as a blob (`algorithm`: that of the history's ids); undefined when it is
+ * gone or no longer a regular file. The bytes are read behind room for git's header of them (`blob
+ * <length>\0`), so header and bytes are hashed in one call with no copy: a Hash object and two updates
+ * a file took 1.3 to 2 times as long (400 files of 350 B and 5.6 KB, what a turn of 200 busy agents
+ * writes, at load 15).
  */
-function readRecorded(root: string, path: string, walkedBytes: number): Buffer | undefined {
+function readRecorded(root: string, path: string, walkedBytes: number, algorithm: string): { data: Buffer; oid: string } | undefined {
   const opened = openWalkedFile(root, path, walkedBytes);
   if ('code' in opened) return undefined;
   try {
-    const data = Buffer.allocUnsafe(opened.bytes);
-    let offset = 0;
-    while (offset < data.length) {
-      const read = readSync(opened.fd, data, offset, data.length - offset, offset);
+    const room = blobHeader(opened.bytes).length;
+    const buffer = Buffer.allocUnsafe(room + opened.bytes);
+    let offset = room;
+    while (offset < buffer.length) {
+      const read = readSync(opened.fd, buffer, offset, buffer.length - offset, offset - room);
       if (read === 0) break;
       offset += read;
     }
-    return data.subarray(0, offset);
+    return { data: buffer.subarray(room, offset), oid: blobIdInPlace(buffer, room, offset, algorithm) };
   } finally {
     closeSync(opened.fd);
   }
+}
+
+/** git's header of a blob of `bytes` bytes, which its id hashes before them. Pure. */
+function blobHeader(bytes: number): string {
+  return `blob ${bytes}\0`;
+}
+
+/**
+ * git's id of the blob `buffer[room, end)`, its header written into the `room` before it (room for the
+ * header of the length the read was sized for: a file cut short since is read shorter, and a shorter
+ * length's header is no longer, so it is written to end where the bytes begin).
+ */
+export function blobIdInPlace(buffer: Buffer, room: number, end: number, algorithm: string): string {
+  const header = blobHeader(end - room);
+  const start = room - header.length;
+  if (start < 0) throw new RangeError(`no room for ${JSON.stringify(header)} before the blob's bytes`);
+  buffer.write(header, start, 'latin1');
+  return hash(algorithm, buffer.subarray(start, end), 'hex');
 }
 
 /** A file the history's last entry holds, with the stamp it had when it was last read. */
@@ -162,13 +185,13 @@ export class KnownFiles {
         oid = stored;
         change = { path, mode: seen.mode, oid };
       } else {
-        const data = readRecorded(root, path, seen.size);
-        if (data === undefined) {
+        const read = readRecorded(root, path, seen.size, algorithm);
+        if (read === undefined) {
           if (known) gone.push(path);
           continue;
         }
-        oid = createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
-        change = { path, mode: seen.mode, data };
+        oid = read.oid;
+        change = { path, mode: seen.mode, data: read.data };
       }
       this.set(path, { mode: seen.mode, stamp: seen.stamp, oid, renamed: seen.renamed, ...(known?.stored === undefined ? {} : { stored: known.stored }) });
       if (known && known.oid === oid && known.mode === seen.mode) continue;
