@@ -71,6 +71,25 @@ export function assembleAgent(name: string, resume: ParsedResume, placement: Pla
   const ownEmbeddings = typeof front.memory === 'object' && front.memory.embeddings !== undefined && front.memory.embeddings !== 'off' ? front.memory.embeddings.model : undefined;
   const ownEmbeddingProblem = ownEmbeddings === undefined || !context.checkModels ? undefined : embeddingModelProblem(ownEmbeddings, context.models);
   if (ownEmbeddingProblem) resumeProblem('memory.embeddings.model', ownEmbeddingProblem);
+  // An agent with none of the optional fields (most of a big org) is one object literal, its fields in the order below:
+  // adding five after the literal changed the object's shape five times an agent (at 100,000 agents, a cold `status`).
+  if (front.role === undefined && !front.sandbox && front.web_allow.length === 0 && !front.persona && !memory) {
+    return {
+      name,
+      title: front.title,
+      models,
+      isHuman,
+      credits: front.credits ?? 0,
+      schedule: front.schedule,
+      tools: front.tools,
+      sharedWorkspace: front.shared_workspace,
+      instructions: resume.instructions,
+      reportsTo: placement.reportsTo,
+      sendTo: placement.sendTo,
+      readFrom: placement.readFrom,
+      resumeFile: file,
+    };
+  }
   // Field by field in the order every agent has them (an object literal of conditional spreads was a
   // tenth of assembling 100,000 agents).
   const agent: Partial<Agent> = { name, title: front.title, models, isHuman, credits: front.credits ?? 0, schedule: front.schedule, tools: front.tools, sharedWorkspace: front.shared_workspace };

@@ -76,8 +76,7 @@ export function parseResume(text: string, file: string): Parsed<ParsedResume> {
   // A valid resume keeps the lines the checks across files name (`lines`), not a way to find any other:
   // at 100,000 resumes, a map of lines each was much of what a load held.
   if (own && form && frontMatter) {
-    const lines = form.lines;
-    return { problems: [], plain: true, value: { frontMatter, instructions: own.body.trim(), lines: { model: lines.get('model'), credits: lines.get('credits'), tools: lines.get('tools') } } };
+    return { problems: [], plain: true, value: { frontMatter, instructions: own.body.trim(), lines: { model: form.modelLine, credits: form.creditsLine, tools: form.toolsLine } } };
   }
   const parts = splitFrontMatter(text);
   if (!parts) {

@@ -119,13 +119,22 @@ function hasEmptyObject(value: Record<string, unknown>): boolean {
  * top-level `key: value` lines, and one level of `  key: value` under a key with nothing after its
  * colon (`persona:`). Read in place, by each line's position in the text, as the chart is
  * (readPlainChart), with no line cut out or matched by a pattern: 100,000 resumes parsed in some
- * 255 ms against 280 (alone, 2026-11-27).
+ * 255 ms against 280 (alone, 2026-11-27). The line of every field is found when first asked, by
+ * reading the text again (PlainFrontMatter).
  */
-export function parsePlainFrontMatter(yaml: string): PlainFile | undefined {
+export function parsePlainFrontMatter(yaml: string): PlainFrontMatter | undefined {
+  const read = readPlainFrontMatter(yaml);
+  return read && new PlainFrontMatter(read.value, yaml, read.modelLine, read.creditsLine, read.toolsLine);
+}
+
+/** The front matter's value and the lines of the three fields a valid resume keeps (parse-files.ts, parseResume); every path's line put in `lines` when given. */
+function readPlainFrontMatter(yaml: string, lines?: LineMap): { value: Record<string, unknown>; modelLine?: number; creditsLine?: number; toolsLine?: number } | undefined {
   // A value may hold no line break JavaScript knows but the newline (as `.` of a pattern matches none): in one, the long way.
   if (LINE_BREAK.test(yaml)) return undefined;
   const value: Record<string, unknown> = {};
-  const lines: LineMap = new Map();
+  let modelLine: number | undefined;
+  let creditsLine: number | undefined;
+  let toolsLine: number | undefined;
   let nested: Record<string, unknown> | undefined;
   let nestedKey = '';
   for (let start = 0, line = 2; start <= yaml.length; line += 1) {
@@ -142,7 +151,7 @@ export function parsePlainFrontMatter(yaml: string): PlainFile | undefined {
         const item = scalar(yaml.slice(colon + 2, end));
         if (item === undefined || Object.hasOwn(nested, key)) return undefined;
         nested[key] = item;
-        lines.set(`${nestedKey}.${key}`, line);
+        lines?.set(`${nestedKey}.${key}`, line);
         continue;
       }
     }
@@ -151,7 +160,10 @@ export function parsePlainFrontMatter(yaml: string): PlainFile | undefined {
     if (colon === lineStart || yaml.charCodeAt(colon) !== 58 || (colon + 1 < end && yaml.charCodeAt(colon + 1) !== 32)) return undefined;
     const key = keyOf(yaml, lineStart, colon);
     if (Object.hasOwn(value, key)) return undefined;
-    lines.set(key, line);
+    lines?.set(key, line);
+    if (key === 'model') modelLine = line;
+    else if (key === 'credits') creditsLine = line;
+    else if (key === 'tools') toolsLine = line;
     if (colon + 1 === end) {
       nested = {};
       nestedKey = key;
@@ -165,7 +177,38 @@ export function parsePlainFrontMatter(yaml: string): PlainFile | undefined {
   }
   // A key with nothing under it is null in YAML: the long way says so with its line.
   if (hasEmptyObject(value)) return undefined;
-  return { value, lines, lineOf: plainLineOf(lines) };
+  return { value, modelLine, creditsLine, toolsLine };
+}
+
+/**
+ * A front matter read in the plain form: its value, the lines of `model`, `credits` and `tools` (what a
+ * valid resume keeps), and the line of any field found when first asked, by reading the text again. At
+ * 100,000 resumes, a map of each one's lines and a function to look in it, made for every resume and
+ * never asked, were a tenth of what a cold `status` allocated.
+ */
+export class PlainFrontMatter implements PlainFile {
+  private map?: LineMap;
+
+  constructor(
+    readonly value: Record<string, unknown>,
+    private readonly yaml: string,
+    readonly modelLine: number | undefined,
+    readonly creditsLine: number | undefined,
+    readonly toolsLine: number | undefined,
+  ) {}
+
+  get lines(): LineMap {
+    if (!this.map) {
+      const map: LineMap = new Map();
+      readPlainFrontMatter(this.yaml, map);
+      this.map = map;
+    }
+    return this.map;
+  }
+
+  get lineOf(): (path: ReadonlyArray<string | number>) => number | undefined {
+    return plainLineOf(this.lines);
+  }
 }
 
 /** A chart field's line, `    field: ` and its value, by field; each field's bit, so an entry's repeat of one is seen without a look-up. */
@@ -294,8 +337,9 @@ function readPlainChart(text: string, lines?: LineMap): ChartColumns | undefined
       // An agent with no field is null in YAML: the long way reads it.
       if (names.length > 0 && currentFields === 0) return undefined;
       currentName = text.slice(lineStart + 2, end - 1);
-      if (seen.has(currentName)) return undefined;
-      seen.add(currentName);
+      // One look-up a name, not two (has, then add): at 100,000 names, a look-up in the set is most of an entry's line.
+      const before = seen.size;
+      if (seen.add(currentName).size === before) return undefined;
       names.push(currentName);
       values[0].push(undefined);
       values[1].push(undefined);
