@@ -1,5 +1,6 @@
 import { orgStatus } from '../../engine/human/org-status.js';
 import { orgForReading } from '../org-for-reading.js';
+import { whileReadingOnce } from '../../heap-settings.js';
 import type { Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
 import { budgetStatusLine, formatCount, showCredits } from '../../format/format.js';
@@ -17,7 +18,8 @@ export const STATUS_TABLE_LIMIT = 1_000;
 
 /** `lemming status`: the turn, and each agent's credits, unread mail, last activity and last error. */
 export function statusCommand(root: string, options: { json?: boolean; all?: boolean }, output: Output): number {
-  const { org, problems } = orgForReading(root, output);
+  // Read, shown and done: the old generation grows freely while the org is read (heap-settings.ts).
+  const { org, problems } = whileReadingOnce(() => orgForReading(root, output));
   const status = orgStatus(org, { leaveOutQuiet: !options.all && !options.json && org.agents.size > STATUS_TABLE_LIMIT });
   const proposals = listProposals(root).proposals.filter((proposal) => proposal.status === 'pending');
   const meetings = upcomingMeetings(root, org, status.turn);
