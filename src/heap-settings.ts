@@ -175,9 +175,8 @@ function stopWatchingCollections(): void {
  * the engine allocates any further.
  */
 export function keepHeapAsSet(): void {
-  if (readingOnce) setOldGrowth();
+  if (readingOnce || settings !== undefined) setOldGrowth();
   if (settings === undefined) return;
-  setOldGrowth();
   settings.growthFactor = undefined;
   holdYoungGeneration();
 }

@@ -122,3 +122,42 @@ test('a worker thread started during the run (as the trace writer starts one) do
   expect(heap.peakYoungMb).toBeLessThanOrEqual(4);
   expect(heap.youngMb).toBe(4);
 });
+
+/**
+ * Full collections while a process keeps alive everything it makes (as a cold `status` does, reading
+ * 100,000 resumes into an org), with a worker thread started first (as the read's look-ahead starts one),
+ * in a fresh process: inside whileReadingOnce when `once`, else with V8's own growth.
+ */
+function fullCollectionsOfAKeepingRead(once: boolean): number {
+  const script = `
+    import { Worker } from 'node:worker_threads';
+    import { PerformanceObserver, constants } from 'node:perf_hooks';
+    const { whileReadingOnce, keepHeapAsSet } = await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'heap-settings.js'))});
+    let full = 0;
+    new PerformanceObserver((list) => { for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full += 1; }).observe({ entryTypes: ['gc'] });
+    const read = () => {
+      const thread = new Worker('setTimeout(() => {}, 60000)', { eval: true });
+      thread.unref();
+      thread.once('online', keepHeapAsSet);
+      const kept = [];
+      for (let at = 0; at < 1500000; at += 1) kept.push({ name: 'agent_' + at, credits: at, tools: [at] });
+      keepHeapAsSet();
+      return kept.length;
+    };
+    const made = ${once} ? whileReadingOnce(read) : read();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.stdout.write(JSON.stringify({ made, full }));
+    process.exit(0);
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: REPO_ROOT });
+  if (result.status !== 0) throw new Error(result.stderr);
+  const { made, full } = JSON.parse(result.stdout) as { made: number; full: number };
+  expect(made).toBe(1_500_000);
+  return full;
+}
+
+test('a read that keeps all it makes (a cold status) lets the old generation grow: fewer full collections than V8\'s own growth, with a worker thread started during it', () => {
+  const own = fullCollectionsOfAKeepingRead(false);
+  const once = fullCollectionsOfAKeepingRead(true);
+  expect(once).toBeLessThan(own);
+});
