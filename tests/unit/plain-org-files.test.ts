@@ -15,6 +15,11 @@ describe('the plain form of a resume and a chart, read without the YAML parser',
     // The front matter starts on the file's second line, after `---`.
     expect(plain?.lines.get('credits')).toBe(4);
     expect(plain?.lines.get('persona.age')).toBe(6);
+    // The three lines a valid resume keeps are the ones its lines say (found again from the text when asked).
+    expect([plain?.modelLine, plain?.creditsLine, plain?.toolsLine]).toEqual([3, 4, undefined]);
+    const tools = parsePlainFrontMatter('tools: [send_message]\ntitle: x\ncredits: 1\nmodel: m\n');
+    expect([tools?.modelLine, tools?.creditsLine, tools?.toolsLine]).toEqual([tools?.lines.get('model'), tools?.lines.get('credits'), tools?.lines.get('tools')]);
+    expect(tools?.toolsLine).toBe(2);
   });
 
   const CHARTS = [
