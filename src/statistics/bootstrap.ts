@@ -7,6 +7,7 @@
 import { seededRandom } from '../random/seeded-random.js';
 import { normalCdf } from './distributions.js';
 import { slope } from './regression.js';
+import { sortNumbers } from './sort-numbers.js';
 import { standardDeviation } from './summary.js';
 
 /** How many resamples a bootstrap interval draws. */
@@ -14,7 +15,7 @@ export const BOOTSTRAP_RESAMPLES = 2000;
 
 /** The 2.5th and 97.5th percentiles of the statistics (sorted in place): entries floor(0.025·B) and ceil(0.975·B) − 1. */
 export function percentileInterval(statistics: number[]): [number, number] {
-  statistics.sort((left, right) => left - right);
+  sortNumbers(statistics);
   const count = statistics.length;
   return [statistics[Math.floor(0.025 * count)] ?? NaN, statistics[Math.ceil(0.975 * count) - 1] ?? NaN];
 }

@@ -44,7 +44,24 @@ export function logGamma(x: number): number {
   return gammaln(x);
 }
 
+/**
+ * ln(n!) already computed, by n: a calibration's bootstrap makes millions of binomial draws, each
+ * asking for three of these over the same few hundred n (gammaln was a fifth of its CPU). Each entry
+ * is gammaln's own value, so every draw, interval and p-value is what it was without the table.
+ */
+let logFactorials = new Float64Array(0);
+/** Past this n the table would hold more than it saves: gammaln is asked directly. */
+const LOG_FACTORIALS_KEPT = 1 << 20;
+
 /** ln(n!) for a whole n ≥ 0. */
 export function logFactorial(n: number): number {
-  return gammaln(n + 1);
+  if (!(Number.isInteger(n) && n >= 0 && n < LOG_FACTORIALS_KEPT)) return gammaln(n + 1);
+  if (n >= logFactorials.length) {
+    const grown = new Float64Array(Math.min(LOG_FACTORIALS_KEPT, Math.max(1024, 2 * (n + 1)))).fill(NaN);
+    grown.set(logFactorials);
+    logFactorials = grown;
+  }
+  const kept = logFactorials[n]!;
+  if (!Number.isNaN(kept)) return kept;
+  return (logFactorials[n] = gammaln(n + 1));
 }

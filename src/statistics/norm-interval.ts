@@ -8,6 +8,7 @@
  * not. So ‖δ̂‖ ± the 95th percentile of ‖δ̂* − δ̂‖ holds ‖δ‖ at least as often as that percentile holds
  * the error: 95 %, and more where the error's parts point different ways. Pure.
  */
+import { sortNumbers } from './sort-numbers.js';
 
 /** The smallest of the sorted values with at least `level` of them at or below it. */
 function upperQuantile(sorted: readonly number[], level: number): number {
@@ -22,11 +23,17 @@ function upperQuantile(sorted: readonly number[], level: number): number {
  * quantity's error to its own quantile, so that all hold together. One quantity: its own quantile.
  */
 export function jointErrorBounds(errors: ReadonlyArray<readonly number[]>, level = 0.95): number[] {
-  const own = errors.map((rounds) => upperQuantile([...rounds].sort((a, b) => a - b), level));
+  const own = errors.map((rounds) => upperQuantile(sortNumbers([...rounds]), level));
   if (errors.length <= 1) return own;
   const rounds = Math.min(...errors.map((values) => values.length));
-  const ratios = Array.from({ length: rounds }, (_, round) => Math.max(...errors.map((values, quantity) => (own[quantity]! > 0 ? values[round]! / own[quantity]! : 0))));
-  const scale = Math.max(1, upperQuantile(ratios.sort((a, b) => a - b), level));
+  // A loop, not a spread of a mapped list a round: the same maximum (Math.max pairwise is Math.max of all), without two arrays in each of a calibration's thousand rounds.
+  const ratios = new Array<number>(rounds);
+  for (let round = 0; round < rounds; round += 1) {
+    let largest = -Infinity;
+    for (let quantity = 0; quantity < errors.length; quantity += 1) largest = Math.max(largest, own[quantity]! > 0 ? errors[quantity]![round]! / own[quantity]! : 0);
+    ratios[round] = largest;
+  }
+  const scale = Math.max(1, upperQuantile(sortNumbers(ratios), level));
   return own.map((bound) => bound * scale);
 }
 

@@ -31,7 +31,14 @@ console.log(\`\${answer?.from}: \${answer?.subject}\`);
 /** docs/api.md's complete study (populate, an experiment with a survey, calibration, the CSV tables), as the page includes it. */
 const STUDY_PROGRAM = readFileSync(join(REPO_ROOT, 'tests/library/study-example.ts'), 'utf8');
 
-test('a TypeScript program outside the repository installs the packed tarball, runs the default org to idle and prints the human’s answer; the study of docs/api.md runs from it', { timeout: 600_000 }, () => {
+/**
+ * docs/api.md's TypeScript examples, in order: compiled in the same project as the programs above, so
+ * tsc checks lemming's declarations (and the zod types they carry, most of its eight seconds) once for
+ * all of them, against the package a user installs.
+ */
+const API_EXAMPLES = [...readFileSync(join(REPO_ROOT, 'docs/api.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+
+test('a TypeScript program outside the repository installs the packed tarball, runs the default org to idle and prints the human’s answer; the study and every example of docs/api.md typecheck against it and do what the page says', { timeout: 600_000 }, () => {
   const folder = tempDir();
   // The tarball as it would be published (dist/ is built before the tests run).
   const packed = JSON.parse(npm(REPO_ROOT, ['pack', '--json', '--ignore-scripts', '--pack-destination', folder])) as Array<{ filename: string; files: Array<{ path: string }> }>;
@@ -48,7 +55,9 @@ test('a TypeScript program outside the repository installs the packed tarball, r
   npm(user, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(folder, packed[0]!.filename)]);
   expect(readdirSync(join(user, 'node_modules', 'lemming', 'dist', 'library'))).toContain('index.js');
 
-  compileAsUser(user, { 'main.ts': USER_PROGRAM, 'study.ts': STUDY_PROGRAM });
+  expect(API_EXAMPLES).toHaveLength(4);
+  const examples = Object.fromEntries(API_EXAMPLES.map((text, index) => [`example-${index + 1}.ts`, text]));
+  compileAsUser(user, { 'main.ts': USER_PROGRAM, 'study.ts': STUDY_PROGRAM, ...examples });
   const output = runAsUser(user, 'main.ts');
   expect(output).toContain('idle after 5 turns');
   expect(output).toContain('manager: Re: Plan the first release');
@@ -64,4 +73,22 @@ test('a TypeScript program outside the repository installs the packed tarball, r
   expect(tables.runs?.map((row) => row.variant)).toEqual(['baseline', 'urgent']);
   expect(tables.survey_answers?.length).toBe(24);
   expect(Object.keys(readTablesFolder(join(ran, 'tables', 'calibration'))).sort()).toEqual(['comparisons', 'shares']);
+
+  // docs/api.md's examples, each run as the page shows it.
+  const run = runAsUser(user, 'example-1.ts');
+  expect(run).toContain('turn 1: manager -> planner');
+  expect(run).toMatch(/idle after 5 turns, 0\.\d{4} credits/);
+  expect(run).toContain('manager: Re: Plan the first release');
+
+  const hiring = runAsUser(user, 'example-2.ts');
+  expect(hiring).toMatch(/approved/i);
+  expect(hiring).toMatch(/carried out: .*backend/i);
+
+  const forked = runAsUser(user, 'example-3.ts');
+  expect(forked).toContain('forked after turn 2');
+  expect(forked).not.toContain('equal\n');
+
+  const experiment = runAsUser(user, 'example-4.ts');
+  expect(experiment).toContain('baseline 1');
+  expect(experiment).toContain('no-planner 1');
 });
