@@ -20,9 +20,9 @@ const TEST_FILE = /\.test\.tsx?$/;
 const ISOLATED_FOLDERS = [
   // A Chromium per file, and pages measured for what they load.
   'tests/web/browser/',
-  // A redis-server per file, and workers and engines that must stop with it.
+  // A redis-server per file, and workers and engines that must stop with it. (tests/service/ shares: its
+  // files serve, signal and stop processes of their own, and the one with a Redis says so in its text.)
   'tests/queue/',
-  'tests/service/',
   // Measures of the process itself (heap, young generation, file operations): another file's work would be counted.
   'tests/perf/',
 ];
@@ -54,7 +54,7 @@ const OWN_PROCESS = [
   // The process's one set of secrets, pinned.
   /registerSecret\(/,
   // A browser or a Redis of its own.
-  /chromiumForSuite|launchChromium|queueTestKit|lostJobKit|redisServer/,
+  /chromiumForSuite|launchChromium|queueTestKit|lostJobKit|redisServer|startRedis\(/,
 ];
 
 /*
