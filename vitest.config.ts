@@ -20,11 +20,9 @@ const TEST_FILE = /\.test\.tsx?$/;
 const ISOLATED_FOLDERS = [
   // A Chromium per file, and pages measured for what they load.
   'tests/web/browser/',
-  // A redis-server per file, and workers and engines that must stop with it.
+  // A redis-server per file, and workers and engines that must stop with it. (tests/service/ shares: its
+  // files serve, signal and stop processes of their own, and the one with a Redis says so in its text.)
   'tests/queue/',
-  'tests/service/',
-  // Measures of the process itself (heap, young generation, file operations): another file's work would be counted.
-  'tests/perf/',
 ];
 
 /** Files that need a process of their own, and why (beyond what OWN_PROCESS finds in their text). */
@@ -39,6 +37,10 @@ const ISOLATED_FILES = [
   'tests/unit/secrets.test.ts',
   // Makes the process's first sandbox cgroup, when the sweep of leftovers runs (once per process).
   'tests/sandbox/stale-cgroups.test.ts',
+  // Counts every node:fs call the process makes during a turn (tests/helpers/fs-work.ts), with bounds of a few
+  // calls: an earlier file's work still finishing in the process would be counted. (The rest of tests/perf/
+  // count their own objects, a child's system calls or a child's heap, and share a process.)
+  'tests/perf/scaling.test.ts',
 ];
 
 /** What a file does to its process that a later file in it would see. */
@@ -54,7 +56,7 @@ const OWN_PROCESS = [
   // The process's one set of secrets, pinned.
   /registerSecret\(/,
   // A browser or a Redis of its own.
-  /chromiumForSuite|launchChromium|queueTestKit|lostJobKit|redisServer/,
+  /chromiumForSuite|launchChromium|queueTestKit|lostJobKit|redisServer|startRedis\(/,
 ];
 
 /*

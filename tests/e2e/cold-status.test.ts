@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { agentName, buildOrg } from '../../bench/build-org.js';
 import { builtOrg, step } from '../helpers/built-org.js';
 import { lemming } from '../helpers/cli.js';
 import { read, write } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 /**
  * A cold `status` (an org this machine keeps nothing of: a fresh clone, one a program wrote) prints
@@ -106,7 +106,7 @@ describe('a cold status prints what a status after a whole load prints', () => {
   });
   test('a resume that is a link out of the org, in an org read on two cores: refused, and said first', () => {
     const root = writtenOrg();
-    const outside = mkdtempSync(join(tmpdir(), 'lemming-outside-'));
+    const outside = tempDir('lemming-outside-');
     try {
       writeFileSync(join(outside, 'resume.md'), read(root, `agents/${agentName(4_100)}/resume.md`));
       rmSync(join(root, 'agents', agentName(4_100), 'resume.md'));

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CLI } from '../helpers/cli.js';
+import { CLI, lemming } from '../helpers/cli.js';
 import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 
 const UNITS = ['lemming-run.service', 'lemming-worker.service'];
@@ -31,18 +31,21 @@ describe('the systemd units in docs/systemd', () => {
   });
 
   test('their command lines are ones lemming accepts, restart on failure, and read keys from an environment file', () => {
+    // The unit's own --root comes after the helper's and is the one taken; --help reads no org.
+    const root = tempDir('lemming-units-');
     for (const name of UNITS) {
       const unit = readFileSync(join(REPO_ROOT, 'docs', 'systemd', name), 'utf8');
       expect(unit).toMatch(/^Restart=on-failure$/m);
       expect(unit).toMatch(/^EnvironmentFile=-\/etc\/lemming\/keys\.env$/m);
       expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
-      // The flags parse: the command's own help is printed for them, not a usage error (exit 2).
+      // The flags parse: the command's own help is printed for them, not a usage error (exit 2). In-process
+      // (tests/helpers/cli.ts): the same program the binary runs, without a Node process of its own each.
       const args = execArguments(unit);
-      const checked = spawnSync(process.execPath, [CLI, ...args, '--help'], { encoding: 'utf8' });
+      const checked = lemming(root, [...args, '--help']);
       expect(checked.stderr).toBe('');
       expect(checked.status).toBe(0);
       // And each is an option of the command (commander prints help past an unknown one).
-      const global = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout;
+      const global = lemming(root, ['--help']).stdout;
       for (const flag of args.filter((arg) => arg.startsWith('--'))) expect(`${checked.stdout}${global}`).toContain(`${flag} `);
     }
   });

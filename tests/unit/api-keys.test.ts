@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Agent, Org } from '../../src/org/org.js';
@@ -8,6 +7,7 @@ import { findMissingKeys, MissingApiKeyError } from '../../src/providers/api-key
 import { parseDotEnv } from '../../src/secrets/dot-env.js';
 import { keyLookup } from '../../src/secrets/key-lookup.js';
 import { modelEntry } from '../helpers/provider-requests.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 function agent(name: string, models: string[]): Agent {
   return {
@@ -76,7 +76,7 @@ describe('API keys', () => {
   });
 
   test('keys come from the environment first, then the root .env', () => {
-    const root = mkdtempSync(join(tmpdir(), 'lemming-keys-'));
+    const root = tempDir('lemming-keys-');
     writeFileSync(join(root, '.env'), 'OPENAI_API_KEY=from-file\nCLAUDE_KEY="from file too"\n');
     const lookup = keyLookup(root, { OPENAI_API_KEY: 'from-env', EMPTY: '' });
     expect(lookup('OPENAI_API_KEY')).toBe('from-env');

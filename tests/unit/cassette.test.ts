@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CassetteWriter, readCassette } from '../../src/providers/cassette/cassette-file.js';
@@ -9,9 +8,10 @@ import type { Provider, ProviderResponse } from '../../src/providers/provider.js
 import { RecordingProvider } from '../../src/providers/recording-provider.js';
 import { CassetteAnswers, ReplayingProvider } from '../../src/providers/replaying-provider.js';
 import { engineRequest } from '../helpers/provider-requests.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 function cassettePath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'lemming-cassette-')), 'run.jsonl');
+  return join(tempDir('lemming-cassette-'), 'run.jsonl');
 }
 
 const live: Provider = {

@@ -2,11 +2,11 @@ import { expect, test } from 'vitest';
 import { initialState, type EngineState, type PendingItem } from '../../src/engine/record/engine-state.js';
 import { baseText, partsOf } from '../../src/engine/record/state-parts.js';
 import type { AgentOutcome, JournalRecord } from '../../src/engine/record/journal.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutboxHintStore, type OutboxHints } from '../../src/engine/record/outbox-hints.js';
 import { commitTurn, hintChangesOfTurn } from '../../src/engine/turn/commit-turn.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -36,7 +36,7 @@ test("a turn's activity and errors are the last turn's with this turn's outcomes
 });
 
 test("the outbox hints after a turn: the scan's, then each agent's own writes, a folder to list again dropped, the others as the file had them", () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'lemming-hints-')), 'outbox-hints.json');
+  const file = join(tempDir('lemming-hints-'), 'outbox-hints.json');
   writeFileSync(file, JSON.stringify({ version: 1, outboxes: { ana: { mtimeMs: 1.5 }, bo: { mtimeMs: 2.5 }, cy: { mtimeMs: 3.5 }, eve: { mtimeMs: 4.5 } } }));
   const hints = OutboxHintStore.load(file);
   hints.apply(hintChangesOfTurn(plan(4, { bo: { mtimeMs: 20.5 } }), [outcome('ana', { hint: { mtimeMs: 10.5 } }), outcome('cy', { hint: null }), outcome('dee')]));

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { agentName, buildOrg } from '../../bench/build-org.js';
@@ -8,6 +7,7 @@ import { loadOrg } from '../../src/org/load-org-once.js';
 import { reachableFrom } from '../../src/org/permissions.js';
 import { readPrompt } from '../../src/providers/offline/read-prompt.js';
 import { defaultOrg } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 function promptOf(org: ReturnType<typeof loadOrg>['org'], name: string) {
   const agent = org.agents.get(name);
@@ -16,7 +16,7 @@ function promptOf(org: ReturnType<typeof loadOrg>['org'], name: string) {
 }
 
 test('in an org where everyone may write to everyone, the list of all N names is read once, not once per prompt', () => {
-  const root = mkdtempSync(join(tmpdir(), 'lemming-read-prompt-'));
+  const root = tempDir('lemming-read-prompt-');
   buildOrg(root, { agents: 300, history: 0, withMail: 0 });
   const { org } = loadOrg(root);
   const first = readPrompt(promptOf(org, agentName(0)));
@@ -56,7 +56,7 @@ function understood(request: Parameters<typeof readPrompt>[0]) {
 }
 
 test('the model reads the same prompt from its parts as from the joined text: every agent of the default org and of an org of everyone', () => {
-  const everyone = mkdtempSync(join(tmpdir(), 'lemming-read-prompt-'));
+  const everyone = tempDir('lemming-read-prompt-');
   buildOrg(everyone, { agents: 40, history: 0, withMail: 0 });
   for (const root of [defaultOrg(), everyone]) {
     const { org } = loadOrg(root);
@@ -80,7 +80,7 @@ test('instructions that look like the prompt\'s own lines read the same from the
 });
 
 test('with the parts at hand the joined prompt is not read: only its length, to know the parts make it', () => {
-  const root = mkdtempSync(join(tmpdir(), 'lemming-read-prompt-'));
+  const root = tempDir('lemming-read-prompt-');
   buildOrg(root, { agents: 300, history: 0, withMail: 0 });
   const request = promptOf(loadOrg(root).org, agentName(5));
   const expected = understood(joined(request));
