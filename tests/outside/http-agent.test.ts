@@ -85,10 +85,10 @@ describe('an agent behind a webhook (provider: http)', () => {
 
   test('no answer within timeout_ms is retried; an answer that is not the JSON of the form is not, and is charged its price per call', async () => {
     const agent = await agentServer([{ hang: true }, answer({ text: 'Late but here.', tool_calls: [send('human', 'Here.')] })]);
-    const org = outsideOrg({ provider: 'http', url: agent.url, timeout_ms: 500, max_retries: 1 });
+    const org = outsideOrg({ provider: 'http', url: agent.url, timeout_ms: 1000, max_retries: 1 }); // long enough for the server in this loaded process to read the first request before the client gives up
     humanSends(org.root, 'manager', 'Ping.');
     const slow = runWith(org.root);
-    expect(ofType(await slow.events, 'agent-retrying')).toMatchObject([{ cause: `agent: no answer from ${agent.url} within 500 ms (org.yaml models.agent.timeout_ms)` }]);
+    expect(ofType(await slow.events, 'agent-retrying')).toMatchObject([{ cause: `agent: no answer from ${agent.url} within 1000 ms (org.yaml models.agent.timeout_ms)` }]);
     expect(inbox(org.root)).toMatchObject([{ body: 'Here.' }]);
 
     const garbled = await agentServer([{ body: '<html>Gateway</html>' }, answer({ text: 'Nothing more.' })]);
