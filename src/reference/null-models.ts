@@ -19,14 +19,8 @@
 import { positionPairs, seededShuffle, shuffledSubset, subsetDraws } from '../statistics/sampling.js';
 import type { DirectedNetwork } from './directed-network.js';
 
-/** A network's edges by its people's positions, as last numbered, with what they were numbered from. */
-interface Numbered {
-  people: readonly string[];
-  edges: ReadonlyArray<readonly [string, string]>;
-  count: number;
-  numbered: ReadonlyArray<readonly [number, number]>;
-}
-const NUMBERED = new WeakMap<DirectedNetwork, Numbered>();
+/** Each network's edges by its people's positions, numbered when first drawn from (a network is not changed once read). */
+const NUMBERED = new WeakMap<DirectedNetwork, ReadonlyArray<readonly [number, number]>>();
 
 /**
  * The network's edges by its people's positions, a new list the caller may change. Numbered once a
@@ -34,14 +28,14 @@ const NUMBERED = new WeakMap<DirectedNetwork, Numbered>();
  * each draw (a map of its people, a pair an edge) was two fifths of `analyze --reference`'s CPU.
  */
 function numbered(network: DirectedNetwork): { edges: Array<[number, number]> } {
-  let kept = NUMBERED.get(network);
-  if (kept === undefined || kept.people !== network.people || kept.edges !== network.edges || kept.count !== network.edges.length) {
+  let pairs = NUMBERED.get(network);
+  if (pairs === undefined) {
     const index = new Map(network.people.map((person, position) => [person, position]));
-    kept = { people: network.people, edges: network.edges, count: network.edges.length, numbered: network.edges.map(([from, to]) => [index.get(from) as number, index.get(to) as number] as const) };
-    NUMBERED.set(network, kept);
+    pairs = network.edges.map(([from, to]) => [index.get(from) as number, index.get(to) as number] as const);
+    NUMBERED.set(network, pairs);
   }
   // The pairs are shared and never changed (a rewiring puts new pairs in its list): the list is the caller's.
-  return { edges: [...kept.numbered] as Array<[number, number]> };
+  return { edges: [...pairs] as Array<[number, number]> };
 }
 
 function named(network: DirectedNetwork, edges: ReadonlyArray<readonly [number, number]>, people: readonly string[] = network.people): DirectedNetwork {
