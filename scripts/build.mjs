@@ -18,7 +18,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { stripComments } from './strip-comments.mjs';
 
 const SOURCE_DIR = 'src';
 const OUT_DIR = 'dist';
@@ -145,9 +144,6 @@ function main() {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', BUILD_INFO], { stdio: 'inherit' });
   if (compiled.status !== 0) return compiled.status ?? 1;
-  // What tsc wrote now, without its comments: each command's process reads and compiles less (strip-comments.mjs).
-  const emitted = walk(OUT_DIR).filter((output) => output.endsWith('.js') && !output.startsWith('web/app/') && statSync(join(OUT_DIR, output)).mtimeMs >= startedAt);
-  stripComments(emitted.map((output) => join(OUT_DIR, output)), (path) => readFileSync(path, 'utf8'), (path, text) => writeFileSync(path, text));
   // The dashboard's browser app (src/web/app/) has its own config: DOM types, browser modules, dist/web/app/.
   // Incremental like the rest; a package without the app (a fork, the build's own test) has no such config.
   if (existsSync(APP_CONFIG)) {
