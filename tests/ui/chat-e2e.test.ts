@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { lemming } from '../helpers/cli.js';
 import { HAS_SCRIPT, TerminalSession } from './helpers/pty.js';
 import { REPO, tempOrg } from './helpers/temp-org.js';
 
@@ -45,9 +46,9 @@ describe.skipIf(!HAS_SCRIPT)('lemming chat --drive in a terminal', () => {
     screen.press('\r');
     expect(await screen.exited).toBe(0);
     // The reply was on screen whole, so its file was marked read, as /read would have.
-    expect(spawnSync('node', [CLI, 'inbox', '--root', root], { encoding: 'utf8' }).stdout).toContain('no unread mail');
+    expect(lemming(root, ['inbox']).stdout).toContain('no unread mail');
     // The drive let go of the org's lock: a run can take it now.
-    expect(spawnSync('node', [CLI, 'run', '--root', root], { encoding: 'utf8' }).status).toBe(0);
+    expect(lemming(root, ['run']).status).toBe(0);
   });
 });
 
@@ -64,12 +65,12 @@ describe('lemming chat without a terminal', () => {
     expect(result.stdout).toContain('cannot write to coder_01: human may not send to coder_01 (chart.yaml: agents.human.send_to). You can write to: manager.');
     expect(result.stdout).toMatch(/lemming-default at turn \d+/);
     // Printed in full, so marked read, as `lemming inbox` does.
-    expect(spawnSync('node', [CLI, 'inbox', '--root', root], { encoding: 'utf8' }).stdout).toContain('no unread mail');
+    expect(lemming(root, ['inbox']).stdout).toContain('no unread mail');
   });
 
   test('works while the org files have errors: the problems first, then the chat; /reply threads, plain text does not', () => {
     const root = freshOrg();
-    expect(spawnSync('node', [CLI, 'validate', '--root', root], { encoding: 'utf8' }).status).toBe(0);
+    expect(lemming(root, ['validate']).status).toBe(0);
     const chart = readFileSync(join(root, 'org', 'chart.yaml'), 'utf8');
     writeFileSync(join(root, 'org', 'chart.yaml'), chart.replace('send_to: [manager, coder_01]', 'send_to: [manager, coder_01'));
     writeFileSync(
@@ -122,7 +123,7 @@ describe('lemming chat without a terminal', () => {
     await until('writing to manager');
     chat.stdin.write('Please write the release notes\n');
     await until('sent to manager');
-    expect(spawnSync('node', [CLI, 'run', '--root', root], { encoding: 'utf8' }).status).toBe(0);
+    expect(lemming(root, ['run']).status).toBe(0);
     await until('manager → you');
     chat.stdin.end();
     const code = await new Promise((resolve) => chat.on('exit', resolve));

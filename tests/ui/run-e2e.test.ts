@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
+import { lemming as lemmingInThread } from '../helpers/cli.js';
 import { HAS_SCRIPT, TerminalSession } from './helpers/pty.js';
 import { editFile, REPO, tempOrg } from './helpers/temp-org.js';
 
@@ -13,6 +14,11 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
+/**
+ * The binary as a process, for what only a process shows: colour chosen from its own stdout (a pipe)
+ * and the environment without NO_COLOR, and --paused's look for a terminal. A command that is only
+ * read for what it did runs in a thread (lemmingInThread, tests/helpers/cli.ts), without a Node start.
+ */
 function lemming(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -134,7 +140,7 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
     screen.press('\u0003');
     await screen.waitFor('Finished at turn 0: stopped');
     expect(await screen.exited).toBe(130);
-    const rest = lemming(['run', '--root', root]);
+    const rest = lemmingInThread(root, ['run']);
     expect(rest.status).toBe(0);
     expect(rest.stdout).toContain('[turn 1] human -> manager: Please plan the first release');
   });
@@ -159,7 +165,7 @@ describe('lemming run without a terminal', () => {
     expect(plain.stdout).toContain('[turn 1] human -> manager: Please write the release notes');
     expect(plain.stdout).not.toContain('\u001B[');
 
-    const json = lemming(['run', '--json', '--root', root]);
+    const json = lemmingInThread(root, ['run', '--json']);
     const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
     expect(events[0]?.type).toBe('run-started');
     expect(events.at(-1)?.type).toBe('run-finished');
