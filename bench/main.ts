@@ -325,9 +325,9 @@ const longRunSizes = (longRunAt >= 0 ? (process.argv[longRunAt + 1] ?? '') : '20
   return [...shape.split('x'), runLength].map(Number);
 });
 const longRunValid = (size: number[]): boolean => {
-  const [agents = 0, turns = 0, runLength = 0] = size;
+  const [, turns = 0, runLength = 0] = size;
   // Whole runs, and at least one after the early window and the first run.
-  return size.length === 3 && size.every((value) => Number.isInteger(value) && value > 0) && turns % runLength === 0 && turns >= 60 && turns >= 3 * runLength && agents > 0;
+  return size.length === 3 && size.every((value) => Number.isInteger(value) && value > 0) && turns % runLength === 0 && turns >= 60 && turns >= 3 * runLength;
 };
 if (!longRunSizes.every(longRunValid)) {
   process.stderr.write('--long-run takes sizes as agents x turns, comma-separated, each with its runs\' length after a slash (4 unless said), the turns a multiple of it, from 60 and at least 3 runs: 200x1000,1000x200,200x400/40\n');
