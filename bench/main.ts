@@ -6,7 +6,7 @@ import { mergeSection, renderMarkdown } from './report.js';
 import type { Row, SectionResult } from './row.js';
 import { historyFlatness, type KeptOrg } from './sections/history.js';
 import { keptHistory } from './sections/kept-history.js';
-import { longRun } from './sections/long-run.js';
+import { longRun, TURNS_PER_RUN } from './sections/long-run.js';
 import { dashboard } from './sections/dashboard.js';
 import { busyDashboard } from './sections/busy-dashboard.js';
 import { idleCost } from './sections/idle-cost.js';
@@ -104,9 +104,9 @@ const sections: Section[] = [
     id: 'long-run',
     title: 'A long run: 1,000 turns, every agent busy, the history kept',
     about:
-      "Issue 76. The same org built twice at 200 and at 1,000 agents, every agent with mail every turn (an instant model: each agent passes work to the next), once with no history and once keeping it (`history: { keep: true }`); 1,000 turns each (`--long-run 200x1000,1000x100` sets other sizes), in runs of 4 turns whose two orgs are alternated in one process, so whatever else the machine does weighs on both alike; a turn is a run's time over its turns, so each holds its run's look for hand edits and its wait for git's last entry. A turn at turns 21 to 40 (the median of those 5 runs) against one at the last 20, with the history and without; then, after the run, the history's store (`du` of org/state/history.git) beside the org's own files (`du` of the rest). On the first storage.",
+      "Issue 76. The same org built twice at 200 and at 1,000 agents, every agent with mail every turn (an instant model: each agent passes work to the next), once with no history and once keeping it (`history: { keep: true }`); 1,000 turns each (`--long-run 200x1000,1000x100` sets other sizes), in runs of 4 turns (`200x400/40`: of 40, a row of its own) whose two orgs are alternated in one process, so whatever else the machine does weighs on both alike; a turn is a run's time over its turns, so each holds its run's look for hand edits and its wait for git's last entry. A turn at turns 21 to 40 (the median of those 5 runs) against one at the last 20, with the history and without; then, after the run, the history's store (`du` of org/state/history.git) beside the org's own files (`du` of the rest). On the first storage.",
     quick: false,
-    run: (context) => longRunSizes.flatMap((size) => longRun(context, size[0] as number, size[1] as number)),
+    run: (context) => longRunSizes.flatMap((size) => longRun(context, size[0] as number, size[1] as number, size[2] as number)),
   },
   {
     id: 'walked-workspaces',
@@ -318,11 +318,19 @@ if (repetitions !== undefined && !(Number.isInteger(repetitions) && repetitions 
   process.exit(2);
 }
 // `--long-run 200x1000,1000x200`: the long run's sizes (agents x turns), 200 and 1,000 agents for 1,000 turns unless said;
-// 1,000 turns at 1,000 agents take hours on a loaded machine.
+// 1,000 turns at 1,000 agents take hours on a loaded machine. `200x400/40`: in runs of 40 turns, not 4 (a user's long run).
 const longRunAt = process.argv.indexOf('--long-run');
-const longRunSizes = (longRunAt >= 0 ? (process.argv[longRunAt + 1] ?? '') : '200x1000,1000x1000').split(',').map((size) => size.split('x').map(Number));
-if (!longRunSizes.every((size) => size.length === 2 && size.every((value) => Number.isInteger(value) && value > 0) && (size[1] as number) % 4 === 0 && (size[1] as number) >= 60)) {
-  process.stderr.write('--long-run takes sizes as agents x turns, comma-separated, the turns a multiple of 4 from 60: 200x1000,1000x200\n');
+const longRunSizes = (longRunAt >= 0 ? (process.argv[longRunAt + 1] ?? '') : '200x1000,1000x1000').split(',').map((size) => {
+  const [shape = '', runLength = String(TURNS_PER_RUN)] = size.split('/');
+  return [...shape.split('x'), runLength].map(Number);
+});
+const longRunValid = (size: number[]): boolean => {
+  const [, turns = 0, runLength = 0] = size;
+  // Whole runs, and at least one after the early window and the first run.
+  return size.length === 3 && size.every((value) => Number.isInteger(value) && value > 0) && turns % runLength === 0 && turns >= 60 && turns >= 3 * runLength;
+};
+if (!longRunSizes.every(longRunValid)) {
+  process.stderr.write('--long-run takes sizes as agents x turns, comma-separated, each with its runs\' length after a slash (4 unless said), the turns a multiple of it, from 60 and at least 3 runs: 200x1000,1000x200,200x400/40\n');
   process.exit(2);
 }
 // `--only tool-step` (or a comma list): run just those sections, e.g. while working on one figure.

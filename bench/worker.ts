@@ -66,6 +66,9 @@ export interface AlternateResult {
    */
   firstCpu: CpuSpent[];
   secondCpu: CpuSpent[];
+  /** In runs (`turnsPerRun`): each run's time from its last turn's end to its own, in ms (its wait for the history's last entries). */
+  firstEndMs: number[];
+  secondEndMs: number[];
   called: [number, number];
   peakRssMb: number;
 }
@@ -133,23 +136,28 @@ function cpuSoFar(): CpuSpent {
   return { self, children };
 }
 
-async function timeTurn(engine: OpenEngine, turnsPerRun?: number): Promise<{ ms: number; called: number; cpu: CpuSpent }> {
+async function timeTurn(engine: OpenEngine, turnsPerRun?: number): Promise<{ ms: number; called: number; cpu: CpuSpent; endMs: number }> {
   const cpuBefore = cpuSoFar();
   const result: { stats: TurnStats } = { stats: emptyStats() };
   const start = performance.now();
+  let lastTurnEnd = start;
   if (turnsPerRun !== undefined) {
     for await (const event of engine.run({ maxTurns: turnsPerRun, stopWhenIdle: false })) {
-      if (event.type === 'turn-finished') result.stats = event.stats;
+      if (event.type === 'turn-finished') {
+        result.stats = event.stats;
+        lastTurnEnd = performance.now();
+      }
       // A history not written would make the kept org's turns look cheap: the bench stops instead.
       if (event.type === 'warning' && event.file?.startsWith('org/state/history')) throw new Error(`${event.file}: ${event.message}`);
     }
   } else {
     for await (const event of engine.turn(result)) void event;
   }
-  const ms = (performance.now() - start) / (turnsPerRun ?? 1);
+  const end = performance.now();
+  const ms = (end - start) / (turnsPerRun ?? 1);
   const cpuAfter = cpuSoFar();
   const cpu = { self: (cpuAfter.self - cpuBefore.self) / (turnsPerRun ?? 1), children: (cpuAfter.children - cpuBefore.children) / (turnsPerRun ?? 1) };
-  return { ms, called: result.stats.called, cpu };
+  return { ms, called: result.stats.called, cpu, endMs: turnsPerRun === undefined ? 0 : end - lastTurnEnd };
 }
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
@@ -221,6 +229,7 @@ async function alternateJob(job: Job, roots: [string, string]): Promise<Alternat
   const engines = [openEngine(job, roots[0]), openEngine({ ...job, provider: job.secondProvider ?? job.provider }, roots[1])] as const;
   const times: [number[], number[]] = [[], []];
   const cpus: [CpuSpent[], CpuSpent[]] = [[], []];
+  const ends: [number[], number[]] = [[], []];
   const called: [number, number] = [0, 0];
   try {
     for (let index = 0; index < job.turns; index += 1) {
@@ -228,13 +237,14 @@ async function alternateJob(job: Job, roots: [string, string]): Promise<Alternat
         const turn = await timeTurn(engines[which], job.turnsPerRun);
         times[which].push(turn.ms);
         cpus[which].push(turn.cpu);
+        ends[which].push(turn.endMs);
         called[which] = turn.called;
       }
     }
   } finally {
     for (const engine of engines) engine.close();
   }
-  return { first: times[0], second: times[1], firstCpu: cpus[0], secondCpu: cpus[1], called, peakRssMb: peakRssMb() };
+  return { first: times[0], second: times[1], firstCpu: cpus[0], secondCpu: cpus[1], firstEndMs: ends[0], secondEndMs: ends[1], called, peakRssMb: peakRssMb() };
 }
 
 const [mode, jobText, ...roots] = process.argv.slice(2);

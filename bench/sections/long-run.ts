@@ -5,9 +5,13 @@ import type { Row } from '../row.js';
 import { figure, type Figure } from '../stats.js';
 import type { CpuSpent, Job } from '../worker.js';
 
-/** Turns of each timed run: a turn is a run's time over its turns (its look for hand edits and its wait for git's last entry included). */
-const TURNS_PER_RUN = 4;
-/** The windows compared: turns 21 to 40, and the last 20 of the run. */
+/**
+ * Turns of each timed run unless said (`--long-run 200x200/40`): a turn is a run's time over its turns (its look for hand
+ * edits and its wait for git's last entries included), so a longer run spreads that wait over more turns, as a user's
+ * long `lemming run` does.
+ */
+export const TURNS_PER_RUN = 4;
+/** The windows compared: turns 21 to 40, and the last 20 of the run (whole runs: at least one, after the first). */
 const WINDOW = 20;
 /** The issue's targets (#76): a late turn against an early one, the history against none, the store against the org. */
 const LATE_TARGET = 1.15;
@@ -17,24 +21,27 @@ const STORE_TARGET = 2;
 /**
  * A long run (#76): `turns` turns of `agents` agents, every agent busy every turn (an instant model,
  * each agent passing work to the next), once without a history and once keeping it, the two orgs'
- * runs of 4 turns alternated in one process. A turn at turns 21 to 40 against the last 20, with the
+ * runs of `turnsPerRun` turns alternated in one process. A turn at turns 21 to 40 against the last 20, with the
  * history and without; then the history's store against the org's own files after the run.
  */
-export function longRun(context: BenchContext, agents: number, turns: number): Row[] {
+export function longRun(context: BenchContext, agents: number, turns: number, turnsPerRun = TURNS_PER_RUN): Row[] {
   const storage = context.storages[0] as Storage | undefined;
   if (!storage) return [];
-  const job: Job = { agents, history: 0, withMail: agents, provider: 'instant', turns: turns / TURNS_PER_RUN, turnsPerRun: TURNS_PER_RUN };
-  const label = `N=${agents.toLocaleString('en-US')}`;
+  const job: Job = { agents, history: 0, withMail: agents, provider: 'instant', turns: turns / turnsPerRun, turnsPerRun };
+  // Rows of runs of another length than 4 say it, beside the runs of 4 (whose rows keep their names).
+  const label = `N=${agents.toLocaleString('en-US')}${turnsPerRun === TURNS_PER_RUN ? '' : `, runs of ${turnsPerRun} turns`}`;
   const roots: [string, string] = [buildJobOrg({ ...job, keepHistory: false }, storage), buildJobOrg({ ...job, keepHistory: true }, storage)];
   try {
     const started = performance.now();
     const result = alternateTurns(job, roots, storage);
     context.log(`  ${label}, ${turns} turns: ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    // Run r (from 0) holds turns 4r+1 to 4r+4: the early window is runs 5 to 9, the late one the last 5.
-    const runs = WINDOW / TURNS_PER_RUN;
-    const early = (times: number[]): Figure => figure(times.slice(WINDOW / TURNS_PER_RUN, (2 * WINDOW) / TURNS_PER_RUN));
+    // Run r (from 0) holds turns L·r+1 to L·r+L: in runs of 4, the early window is runs 5 to 9 (turns 21 to 40) and the late one
+    // the last 5; in runs of 20, one run each (21 to 40); in runs of 40, the second run (41 to 80, the first holding the process's first turn) and the last.
+    const runs = Math.max(1, Math.floor(WINDOW / turnsPerRun));
+    const firstRun = Math.ceil(WINDOW / turnsPerRun);
+    const early = (times: number[]): Figure => figure(times.slice(firstRun, firstRun + runs));
     const late = (times: number[]): Figure => figure(times.slice(-runs));
-    const window = { early: `turns ${WINDOW + 1} to ${2 * WINDOW}`, late: `turns ${turns - WINDOW + 1} to ${turns}` };
+    const window = { early: `turns ${firstRun * turnsPerRun + 1} to ${(firstRun + runs) * turnsPerRun}`, late: `turns ${turns - runs * turnsPerRun + 1} to ${turns}` };
     const figures = { none: { early: early(result.first), late: late(result.first) }, kept: { early: early(result.second), late: late(result.second) } };
     const rows: Row[] = [];
     for (const when of ['early', 'late'] as const) {
@@ -52,13 +59,22 @@ export function longRun(context: BenchContext, agents: number, turns: number): R
       return { self: figure(taken.map((one) => one.self)), children: figure(taken.map((one) => one.children)), total: figure(taken.map((one) => one.self + one.children)) };
     };
     for (const when of ['early', 'late'] as const) {
-      const [from, to] = when === 'early' ? [runs, 2 * runs] : [result.firstCpu.length - runs, result.firstCpu.length];
+      const [from, to] = when === 'early' ? [firstRun, firstRun + runs] : [result.firstCpu.length - runs, result.firstCpu.length];
       const none = cpu(result.firstCpu, from, to);
       const kept = cpu(result.secondCpu, from, to);
       rows.push({ what: `CPU a turn, ${label}, ${window[when]} of ${turns}, no history: the engine's process`, storage: storage.name, figure: { ms: none.self } });
       rows.push({ what: `CPU a turn, ${label}, ${window[when]} of ${turns}, history kept: the engine's process, and git (${kept.children.median.toFixed(1)} ms)`, storage: storage.name, figure: { ms: kept.self } });
       rows.push({ what: `CPU a turn, history kept (both) / no history, ${label}, ${window[when]} of ${turns}`, storage: storage.name, figure: { ratio: kept.total.median / none.total.median, of: 'median CPU' } });
       context.log(`  ${label}, ${window[when]}: CPU a turn ${none.total.median.toFixed(1)} ms without, ${kept.self.median.toFixed(1)} + git ${kept.children.median.toFixed(1)} ms kept`);
+    }
+    // What a run waits for after its last turn (the history's last entries and its checkpoint): shared by the run's turns.
+    for (const when of ['early', 'late'] as const) {
+      const [from, to] = when === 'early' ? [firstRun, firstRun + runs] : [result.firstEndMs.length - runs, result.firstEndMs.length];
+      const none = figure(result.firstEndMs.slice(from, to));
+      const kept = figure(result.secondEndMs.slice(from, to));
+      rows.push({ what: `a run's end (its last turn's end to its own), ${label}, ${window[when]} of ${turns}, no history`, storage: storage.name, figure: { ms: none } });
+      rows.push({ what: `a run's end (its last turn's end to its own), ${label}, ${window[when]} of ${turns}, history kept`, storage: storage.name, figure: { ms: kept } });
+      context.log(`  ${label}, ${window[when]}: a run's end ${none.median.toFixed(1)} ms without, ${kept.median.toFixed(1)} ms kept (${(kept.median / turnsPerRun).toFixed(1)} ms a turn)`);
     }
     for (const [kind, of] of [['kept', 'history kept'], ['none', 'no history']] as const) {
       const ratio = figures[kind].late.median / figures[kind].early.median;
