@@ -53,27 +53,44 @@ const PIECE_BUCKET = /^(?=[\dx]{12})\d+x{2,}~*$/;
 /** The folders the layout before the folder of a thousand made, and escaped: a hundred's and ten's. */
 const HUNDREDS_BUCKET = /^(\d{4}xx|\d{5}x)~*$/;
 
+/** The folder at the history's root that keeps every numbered name, in the folders of its number and then at its place in the org. */
+const NUMBERS = '~n';
+/** The org's own file or folder at its root named like it, with the `~`s that tell it apart (`~n~`). */
+const NUMBERS_NAMED = /^~n~*$/;
+
 /** The path the history keeps an org's file at (relative, with `/`). */
 export function storedPath(path: string): string {
-  return layoutPath(path, isBucket, true, true);
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const parts = path.split('/');
+  // The org's own `~n` at its root: kept apart from the folder of numbers.
+  if (NUMBERS_NAMED.test(parts[0] as string)) parts[0] = `${parts[0] as string}~`;
+  const numbers = numberFolders(name, true);
+  const placed = layoutPath(parts.join('/'), isBucket, numbers.length > 0 ? 'none' : 'beside', true);
+  return numbers.length > 0 ? [NUMBERS, ...numbers, placed].join('/') : placed;
 }
 
 /**
  * Where an entry may hold an org's file: where storedPath puts it, then where each earlier layout
- * kept it (a piece where the org has it; two folders down for every number; where the org has it), each once.
+ * kept it (a number's folders beside it; a piece where the org has it; two folders down for every
+ * number; where the org has it), each once.
  */
 export function storedPaths(path: string): string[] {
-  return [...new Set([storedPath(path), thousandsPath(path), hundredsPath(path), path])];
+  return [...new Set([storedPath(path), besidePath(path), thousandsPath(path), hundredsPath(path), path])];
+}
+
+/** Where the layout before the folder of numbers kept an org's file: a number's folders beside it (from 001000 its thousand's too), a piece's in its offset's. */
+export function besidePath(path: string): string {
+  return layoutPath(path, isBucket, 'beside', true);
 }
 
 /** Where the layout before the folders of a record's pieces kept an org's file: a piece where the org has it. */
 export function thousandsPath(path: string): string {
-  return layoutPath(path, (part) => BUCKET.test(part), true, false);
+  return layoutPath(path, (part) => BUCKET.test(part), 'beside', false);
 }
 
 /** Where the layout before the folder of a thousand kept an org's file: two folders down for every number. */
 export function hundredsPath(path: string): string {
-  return layoutPath(path, (part) => HUNDREDS_BUCKET.test(part), false, false);
+  return layoutPath(path, (part) => HUNDREDS_BUCKET.test(part), 'hundreds', false);
 }
 
 /** A folder named like one storedPath makes (or so named and escaped): of numbers, or of a piece's. */
@@ -83,14 +100,14 @@ function isBucket(part: string): boolean {
 
 /**
  * A path in a layout: the org's folders named like the layout's own (`bucket`) with a `~` more, a numbered
- * name in the folders of its number (from 001000 in its thousand's too, with `thousands`), a piece's in its
- * offset's (with `pieces`).
+ * name in the folders of its number beside it (`beside`: from 001000 in its thousand's too; `hundreds`: a
+ * hundred's and ten's only; `none`: not beside it), a piece's in its offset's (with `pieces`).
  */
-function layoutPath(path: string, bucket: (part: string) => boolean, thousands: boolean, pieces: boolean): string {
+function layoutPath(path: string, bucket: (part: string) => boolean, numbers: 'beside' | 'hundreds' | 'none', pieces: boolean): string {
   const parts = path.split('/');
   const name = parts.pop() as string;
   const folders = parts.map((part) => (bucket(part) ? `${part}~` : part));
-  folders.push(...(pieces ? pieceFolders(name) : []), ...numberFolders(name, thousands));
+  folders.push(...(pieces ? pieceFolders(name) : []), ...(numbers === 'none' ? [] : numberFolders(name, numbers === 'beside')));
   folders.push(name);
   return folders.join('/');
 }
@@ -119,14 +136,21 @@ function numberFolders(name: string, thousands: boolean): string[] {
 export function orgPath(stored: string): string {
   const parts = stored.split('/');
   const name = parts.pop() as string;
-  // The folders storedPath made for this name (their digits are the name's own), or the two the layout before the thousands made.
-  for (const made of [pieceFolders(name), numberFolders(name, true), numberFolders(name, false)]) {
-    if (made.length > 0 && made.every((folder, index) => parts[parts.length - made.length + index] === folder)) {
-      parts.splice(-made.length);
-      break;
+  // Under the folder of numbers, in the folders of this name's number: the rest is where the org has it.
+  const numbers = numberFolders(name, true);
+  const hoisted = numbers.length > 0 && parts[0] === NUMBERS && numbers.every((folder, index) => parts[index + 1] === folder);
+  if (hoisted) parts.splice(0, numbers.length + 1);
+  else {
+    // The folders an earlier layout made beside this name (their digits are the name's own): a piece's, a number's, or the two the layout before the thousands made.
+    for (const made of [pieceFolders(name), numbers, numberFolders(name, false)]) {
+      if (made.length > 0 && made.every((folder, index) => parts[parts.length - made.length + index] === folder)) {
+        parts.splice(-made.length);
+        break;
+      }
     }
   }
   const folders = parts.map((part) => (isBucket(part) && part.endsWith('~') ? part.slice(0, -1) : part));
   folders.push(name);
+  if (NUMBERS_NAMED.test(folders[0] as string) && folders[0] !== NUMBERS) folders[0] = (folders[0] as string).slice(0, -1);
   return folders.join('/');
 }
