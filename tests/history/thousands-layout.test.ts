@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadState } from '../../src/engine/record/state-store.js';
@@ -72,9 +72,10 @@ describe('a history written before the folder of a thousand', () => {
     expect(new Set(inOrg).size).toBe(inOrg.length);
     expect(stored.filter((path) => path !== storedPath(orgPath(path)))).toEqual([]);
     expect(new Set(inOrg)).toEqual(new Set(recordedFiles(root).keys()));
-    // An outbox's tree: the ten folders of a hundred below 001000, and the thousand's.
-    const outbox = gitOnHistory(root, ['ls-tree', '--name-only', 'main', 'agents/agent_0000/outbox/']).trim().split('\n');
-    expect(outbox).toEqual([...Array.from({ length: 10 }, (_, hundred) => `agents/agent_0000/outbox/000${hundred}xx`), 'agents/agent_0000/outbox/001xxx']);
+    // The folder of numbers' tree: the ten folders of a hundred below 001000, and the thousand's; no outbox holds a tree of its own.
+    const numbers = gitOnHistory(root, ['ls-tree', '--name-only', 'main', '~n/']).trim().split('\n');
+    expect(numbers).toEqual([...Array.from({ length: 10 }, (_, hundred) => `~n/000${hundred}xx`), '~n/001xxx']);
+    expect(gitOnHistory(root, ['ls-tree', '--name-only', 'main', 'agents/agent_0000/outbox/']).trim()).toBe('');
     expect(lemming(root, ['show', '--at', String(last + 2), 'workspace/001001-notes.md']).stdout).toBe('first notes\nmore notes\n');
 
     // Moved once: by the first entry of this lemming (blobs by id), and no later entry moves anything.
@@ -108,6 +109,7 @@ describe('a history written before the folder of a thousand', () => {
       for (const [path, bytes] of expected) expect(keeping(forkFiles.get(path)), path).toBe(keeping(bytes));
       // No folder of the history's left in the fork.
       expect(readdirSync(join(fork, 'agents/agent_0000/outbox')).filter((name) => !name.endsWith('.md'))).toEqual([]);
+      expect(existsSync(join(fork, '~n'))).toBe(false);
     }
     const [one, two] = [...snapshots.values()] as [string, string];
     // The two turns compared from the history are the two orgs as they were: but for where each side is, the same differences.
