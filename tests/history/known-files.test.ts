@@ -13,6 +13,17 @@ import { tempDir, write } from '../helpers/temp-org.js';
 const AGENTS = 2_000;
 const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, size, renamed: `${size}:${tag}` });
 
+/** git's id of `text` as a blob. */
+const blobId = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+
+/** The known files an earlier lemming kept in the shape `format` (each file with the stamp `1:old`), and a walk that finds each unchanged. */
+function knownOfShape(format: number, rows: ReadonlyArray<readonly [string, string]>): { known: KnownFiles; walked: Map<string, FileStamp> } {
+  const text = `{"format":${format},"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id]) => JSON.stringify([path, '100644', id, '1:old'])).join(',\n')}\n]}\n`;
+  const known = KnownFiles.fromText(text);
+  if (!known) throw new Error(`the known files of shape ${format} did not parse`);
+  return { known, walked: new Map(rows.map(([path]) => [path, stamp(1, 'old')])) };
+}
+
 /** The last entry's files: five messages in each of AGENTS outboxes, and a log each. */
 function knownOrg(): KnownFiles {
   const rows: string[] = [];
@@ -143,7 +154,7 @@ describe('the files the lemming before the folders of a record\'s pieces knew (s
   test("are read as that layout held them: each piece moved into its offset's folders by the next entry, by its id, none read, once", async () => {
     // No file of the org here: one that was read would be gone from the entry.
     const root = tempDir();
-    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const oid = blobId;
     const rows: Array<[string, string]> = [
       ['org/state/ledger/000000000000.jsonl', oid('first\n')],
       ['org/state/taken/000000065536.jsonl', oid('taken\n')],
@@ -151,10 +162,7 @@ describe('the files the lemming before the folders of a record\'s pieces knew (s
       ['agents/a/outbox/001000-001-b.md', oid('late\n')],
       ['workspace/00xxxxxxxxxx/plan.md', oid('plan\n')],
     ];
-    const text = `{"format":3,"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id]) => JSON.stringify([path, '100644', id, '1:old'])).join(',\n')}\n]}\n`;
-    const known = KnownFiles.fromText(text);
-    if (!known) throw new Error('the known files of shape 3 did not parse');
-    const walked = new Map(rows.map(([path]) => [path, stamp(1, 'old')]));
+    const { known, walked } = knownOfShape(3, rows);
     const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(first.changes).toEqual([]);
     expect(first.writes).toEqual([
@@ -180,7 +188,7 @@ describe('the files the lemming before the folder of numbers knew (shape 4)', ()
   test('are read as that layout held them: each numbered file moved from the folders beside it to the folder of numbers by the next entry, by its id, none read, once; the rest stays', async () => {
     // No file of the org here: one that was read would be gone from the entry.
     const root = tempDir();
-    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const oid = blobId;
     const rows: Array<[string, string]> = [
       ['agents/a/outbox/000981-001-b.md', oid('early\n')],
       ['agents/a/outbox/001000-001-b.md', oid('late\n')],
@@ -188,10 +196,7 @@ describe('the files the lemming before the folder of numbers knew (shape 4)', ()
       ['org/state/ledger/000000065536.jsonl', oid('taken\n')],
       ['workspace/0009xx/plan.md', oid('plan\n')],
     ];
-    const text = `{"format":4,"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id]) => JSON.stringify([path, '100644', id, '1:old'])).join(',\n')}\n]}\n`;
-    const known = KnownFiles.fromText(text);
-    if (!known) throw new Error('the known files of shape 4 did not parse');
-    const walked = new Map(rows.map(([path]) => [path, stamp(1, 'old')]));
+    const { known, walked } = knownOfShape(4, rows);
     const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(first.changes).toEqual([]);
     expect(first.writes).toEqual([
