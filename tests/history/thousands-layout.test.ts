@@ -1,17 +1,16 @@
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadState } from '../../src/engine/record/state-store.js';
-import { walkRecordedFiles } from '../../src/history/recorded-files.js';
 import { orgPath, storedPath } from '../../src/history/stored-path.js';
-import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
-import { lemming, lemmingAsync } from '../helpers/cli.js';
+import { lemming } from '../helpers/cli.js';
 import { busyOrg } from '../helpers/busy-org.js';
 import { setKeepHistory } from '../helpers/org-files.js';
 import { scratchDir } from '../faults/scratch.js';
 import { gitOnHistory } from './history-org.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { earlierEntry } from '../helpers/earlier-entry.js';
+import { recordedFiles, runQuietly, storedIn } from './layout-org.js';
 
 const AGENTS = 3;
 
@@ -20,21 +19,7 @@ function hundredsEntry(root: string, turn: number): void {
   earlierEntry(root, turn, hundredsLayout, 2);
 }
 
-async function run(root: string, turns: number): Promise<void> {
-  const result = await lemmingAsync(root, ['run', '--keep-going', '--turns', String(turns)]);
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-}
-
-/** The org's recorded files and their bytes. */
-function recordedFiles(root: string): Map<string, string> {
-  return new Map([...walkRecordedFiles(root, workspaceLimitsOf(undefined), 0).files.keys()].map((path) => [path, readFileSync(join(root, path), 'latin1')]));
-}
-
-/** The paths an entry holds, as git names them. */
-function storedIn(root: string, commit: string): string[] {
-  return gitOnHistory(root, ['ls-tree', '-r', '-z', '--name-only', commit]).split('\0').filter((path) => path !== '');
-}
+const run = runQuietly;
 
 describe('a history written before the folder of a thousand', () => {
   test('is carried over by the next entry, once: each file held once where it is kept now, and every earlier turn shows, forks and diffs as it was', async () => {
