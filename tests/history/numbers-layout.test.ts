@@ -2,7 +2,7 @@ import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadState } from '../../src/engine/record/state-store.js';
-import { besidePath, orgPath, storedPath } from '../../src/history/stored-path.js';
+import { besidePath } from '../../src/history/stored-path.js';
 import { lemming } from '../helpers/cli.js';
 import { besideLayout } from '../helpers/beside-layout.js';
 import { busyOrg } from '../helpers/busy-org.js';
@@ -10,7 +10,7 @@ import { earlierEntry } from '../helpers/earlier-entry.js';
 import { setKeepHistory } from '../helpers/org-files.js';
 import { scratchDir } from '../faults/scratch.js';
 import { gitOnHistory } from './history-org.js';
-import { recordedFiles, runQuietly, storedIn } from './layout-org.js';
+import { expectHeldOnce, expectMovedOnce, forkedAt, recordedFiles, runQuietly, storedIn } from './layout-org.js';
 
 /*
  * The folder of numbers (src/history/stored-path.ts): a history written by the lemming before it,
@@ -44,30 +44,17 @@ describe('a history written before the folder of numbers', () => {
     await run(root, 2);
 
     // Its last entry holds each file of the org once, where storedPath puts it, and nothing else.
-    const stored = storedIn(root, 'main');
-    const inOrg = stored.map(orgPath);
-    expect(new Set(inOrg).size).toBe(inOrg.length);
-    expect(stored.filter((path) => path !== storedPath(orgPath(path)))).toEqual([]);
-    expect(new Set(inOrg)).toEqual(new Set(recordedFiles(root).keys()));
+    const stored = expectHeldOnce(root);
     expect(stored).toContain(`~n/0000xx/00001x/${message}`);
 
     // Moved once: by the first entry of this lemming (blobs by id), and no later entry moves anything.
-    const entries = gitOnHistory(root, ['rev-list', '--reverse', `${before}..main`]).trim().split('\n');
-    expect(entries.length).toBeGreaterThanOrEqual(2);
-    const removed = (commit: string): string[] =>
-      gitOnHistory(root, ['diff-tree', '-r', '--no-commit-id', '--name-status', '--no-renames', commit]).trim().split('\n').filter((row) => row.startsWith('D\t')).map((row) => row.slice(2));
-    expect(removed(entries[0] as string)).toContain(besidePath(message));
-    for (const commit of entries.slice(1)) expect(removed(commit).filter((path) => !path.startsWith('org/state/')), commit).toEqual([]);
+    expectMovedOnce(root, before, besidePath(message));
 
     // Every earlier turn's files read back as they were: shown and forked.
     for (const [turn, copy] of snapshots) {
       const files = recordedFiles(copy);
       expect(lemming(root, ['show', '--at', String(turn), message]).stdout, `${message} at ${turn}`).toBe(files.get(message));
-      const fork = join(scratchDir('lemming-numbers-fork-'), `fork-${turn}`);
-      const forked = lemming(fork, ['fork', '--from', root, '--at', String(turn)]);
-      expect(forked.stderr).toBe('');
-      expect(forked.status).toBe(0);
-      const forkFiles = recordedFiles(fork);
+      const { fork, files: forkFiles } = forkedAt(root, turn);
       const keeping = (text: string | undefined): string | undefined => text?.replace(/^history: \{ keep: \w+ \}$/m, 'history: { keep: true }');
       for (const [path, bytes] of files) expect(keeping(forkFiles.get(path)), path).toBe(keeping(bytes));
       expect(existsSync(join(fork, '~n'))).toBe(false);
