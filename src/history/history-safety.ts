@@ -64,10 +64,12 @@ export function unsafeHistoryContent(gitDir: string, orgBytes: number, limit = 5
     if (size > 0) held.set(path, size);
     else held.delete(path);
     total += size;
-    const where = `${orgPath(path)} (entry ${commit.slice(0, 7)})`;
+    // Judged where a fork would write it, in the org (a numbered file is kept under the folder of numbers: stored-path.ts).
+    const inOrg = orgPath(path);
+    const where = `${inOrg} (entry ${commit.slice(0, 7)})`;
     if (!SAFE_MODES.has(mode)) problems.push(`${where} is ${MODE_NAMES[mode] ?? `of mode ${mode}`}, not a plain file`);
-    else if (!ORG_FOLDERS.has(path.split('/')[0] ?? '')) problems.push(`${where} is outside the org's folders (org/, agents/, workspace/)`);
-    else if (machineLocal(path)) problems.push(`${where} is machine-local state, which no entry records (a fork would write it where the engine reads its own store)`);
+    else if (!ORG_FOLDERS.has(inOrg.split('/')[0] ?? '')) problems.push(`${where} is outside the org's folders (org/, agents/, workspace/)`);
+    else if (machineLocal(inOrg)) problems.push(`${where} is machine-local state, which no entry records (a fork would write it where the engine reads its own store)`);
   }
   checkSize();
   return problems;

@@ -3,7 +3,7 @@ import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
 import type { FileStamp, WalkScope } from './recorded-files.js';
-import { hundredsPath, orgPath, storedPath, thousandsPath } from './stored-path.js';
+import { besidePath, hundredsPath, orgPath, storedPath, thousandsPath } from './stored-path.js';
 
 /**
  * A file this large or larger is not held in memory for an entry: git takes it from the file itself,
@@ -291,6 +291,7 @@ export class KnownFiles {
   /**
    * What `text` wrote, or undefined for anything else (another format, a file cut short). What an
    * earlier lemming wrote is read as its layout held the files not `stored` elsewhere: before the
+   * folder of numbers (shape 4) each numbered file in its number's folders beside it, before the
    * folders of a record's pieces (shape 3) each piece where the org has it, before the folder of a
    * thousand (shape 2) two folders down for every number; so the next entry moves them by their ids,
    * reading none (the stamps hold), where the entry's tree would have every file read again.
@@ -298,7 +299,8 @@ export class KnownFiles {
   static fromText(text: string): KnownFiles | undefined {
     try {
       const data = JSON.parse(text) as { format?: unknown; head?: unknown; files?: unknown };
-      const layout = data.format === KNOWN_FORMAT ? storedPath : data.format === THOUSANDS_FORMAT ? thousandsPath : data.format === HUNDREDS_FORMAT ? hundredsPath : undefined;
+      const layouts: Record<number, (path: string) => string> = { [KNOWN_FORMAT]: storedPath, [BESIDE_FORMAT]: besidePath, [THOUSANDS_FORMAT]: thousandsPath, [HUNDREDS_FORMAT]: hundredsPath };
+      const layout = typeof data.format === 'number' ? layouts[data.format] : undefined;
       if (layout === undefined || typeof data.head !== 'string' || !Array.isArray(data.files)) return undefined;
       const files = new Map<string, KnownFile>();
       for (const row of data.files as unknown[]) {
@@ -325,8 +327,9 @@ const PIECE = /(^|\/)(ledger|taken|activity)\/\d{6,}\.jsonl$/;
  * elsewhere are held in: 1, where the org has them (not read: the files are taken from the entry's
  * tree, each where that entry holds it); 2, two folders down for every number (HUNDREDS_FORMAT, read
  * as that layout); 3, from 001000 in a folder of the thousand as well (THOUSANDS_FORMAT); 4, a record's
- * piece in the folders of its offset.
+ * piece in the folders of its offset (BESIDE_FORMAT); 5, every numbered file under the folder of numbers.
  */
-const KNOWN_FORMAT = 4;
+const KNOWN_FORMAT = 5;
+const BESIDE_FORMAT = 4;
 const THOUSANDS_FORMAT = 3;
 const HUNDREDS_FORMAT = 2;

@@ -5,24 +5,26 @@
  * memory stream. Named as they are in the org, an entry of turn 1,000 at 200 agents would rewrite 200
  * outbox trees of a thousand names each (10 MB, hashed and deflated by git for every entry, and kept
  * whole in the store each time). So the history keeps each file whose name begins with a turn's six
- * digits (`000123-001-planner.md`, `000123.jsonl`) two folders down, one of a hundred such numbers
- * and in it one of ten, named for them: `outbox/0001xx/00012x/000123-001-planner.md`; from 001000 on,
- * under a folder of its thousand as well: `outbox/001xxx/0010xx/00101x/001012-001-planner.md`. An
- * entry then rewrites a folder of at most ten turns' files, one of at most ten such folders, one of
- * at most ten of those, and the outbox's own: the ten folders of a hundred below 001000 and a folder
- * for each thousand since (with a folder for each hundred only, the outbox's tree grew a name every
- * hundred turns, and git's cost with its bytes: +0.38 ms an entry for each hundred turns at 200 busy
- * agents). The numbers below 001000 keep their two folders, so an org's first thousand turns are kept
- * as they were before the folder of a thousand came.
+ * digits (`000123-001-planner.md`, `000123.jsonl`) under one folder at its root, `~n`, in a folder of
+ * a hundred such numbers and in it one of ten, named for them, then at its place in the org:
+ * `~n/0001xx/00012x/agents/a/outbox/000123-001-planner.md`; from 001000 on, under a folder of its
+ * thousand as well: `~n/001xxx/0010xx/00101x/agents/a/outbox/001012-001-planner.md`. An entry then
+ * rewrites the trees of its turn's hundred and ten once for the whole org, and each agent's tree of
+ * that ten turns' messages (at most ten names a sender). Kept in such folders beside them, in each
+ * outbox (the layout before), an entry rewrote every outbox's trees of its hundreds and its tens, and
+ * those fill as a run ages (one name a hundred turns, one a ten): at 200 busy agents the trees an
+ * entry wrote held some 3,000 names more at turn 990 than at turn 30, and git's CPU an entry grew with
+ * them (a replay of 1,000 entries: 34 to 47.5 ms; under the folder of numbers 29.5 to 35 ms).
  *
  * Every reader of the history (show, fork, diff, the dashboard's past turns, an export's bundle) reads
- * a file by its place in the org (`orgPath`), and entries of the two earlier layouts read the same:
- * every file where the org has it (before this file), and two folders down for every number (before
- * the folder of a thousand). A folder of the org's own named like such a folder (`001xxx`, `0001xx`,
- * `00012x`) is kept with a `~` added to its name, so the two never meet. Only an earlier entry's own
- * folder named so meets them (its layout escaped fewer names): `outbox/0001xx/00012x/000123-x.md` of
- * the first layout, or `outbox/001xxx/001012-x.md` or a folder `001xxx~` of the second, reads as the
- * layout of today would have kept it.
+ * a file by its place in the org (`orgPath`), and entries of the earlier layouts read the same: every
+ * file where the org has it (the first), two folders down for every number beside it (before the
+ * folder of a thousand), and with the folder of a thousand beside it too (before the folder of
+ * numbers). A folder of the org's own named like such a folder (`001xxx`, `0001xx`, `00012x`) is kept
+ * with a `~` added to its name, and so is anything at the org's root named `~n` (`~n~`), so the two
+ * never meet. Only an earlier entry's own folder named so meets them (its layout escaped fewer
+ * names): `outbox/0001xx/00012x/000123-x.md` of the first layout, or `outbox/001xxx/001012-x.md` or a
+ * folder `001xxx~` of the second, reads as the layout beside would have kept it.
  *
  * A record kept in pieces (storage/record-pieces.ts: the ledger, `taken.jsonl`) gains a piece, named
  * for the offset it starts at in twelve digits or more (`000000065536.jsonl`), every two turns at 200
@@ -53,27 +55,44 @@ const PIECE_BUCKET = /^(?=[\dx]{12})\d+x{2,}~*$/;
 /** The folders the layout before the folder of a thousand made, and escaped: a hundred's and ten's. */
 const HUNDREDS_BUCKET = /^(\d{4}xx|\d{5}x)~*$/;
 
+/** The folder at the history's root that keeps every numbered name, in the folders of its number and then at its place in the org. */
+const NUMBERS = '~n';
+/** The org's own file or folder at its root named like it, with the `~`s that tell it apart (`~n~`). */
+const NUMBERS_NAMED = /^~n~*$/;
+
 /** The path the history keeps an org's file at (relative, with `/`). */
 export function storedPath(path: string): string {
-  return layoutPath(path, isBucket, true, true);
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const parts = path.split('/');
+  // The org's own `~n` at its root: kept apart from the folder of numbers.
+  if (NUMBERS_NAMED.test(parts[0] as string)) parts[0] = `${parts[0] as string}~`;
+  const numbers = numberFolders(name, true);
+  const placed = layoutPath(parts.join('/'), isBucket, numbers.length > 0 ? 'none' : 'beside', true);
+  return numbers.length > 0 ? [NUMBERS, ...numbers, placed].join('/') : placed;
 }
 
 /**
  * Where an entry may hold an org's file: where storedPath puts it, then where each earlier layout
- * kept it (a piece where the org has it; two folders down for every number; where the org has it), each once.
+ * kept it (a number's folders beside it; a piece where the org has it; two folders down for every
+ * number; where the org has it), each once.
  */
 export function storedPaths(path: string): string[] {
-  return [...new Set([storedPath(path), thousandsPath(path), hundredsPath(path), path])];
+  return [...new Set([storedPath(path), besidePath(path), thousandsPath(path), hundredsPath(path), path])];
+}
+
+/** Where the layout before the folder of numbers kept an org's file: a number's folders beside it (from 001000 its thousand's too), a piece's in its offset's. */
+export function besidePath(path: string): string {
+  return layoutPath(path, isBucket, 'beside', true);
 }
 
 /** Where the layout before the folders of a record's pieces kept an org's file: a piece where the org has it. */
 export function thousandsPath(path: string): string {
-  return layoutPath(path, (part) => BUCKET.test(part), true, false);
+  return layoutPath(path, (part) => BUCKET.test(part), 'beside', false);
 }
 
 /** Where the layout before the folder of a thousand kept an org's file: two folders down for every number. */
 export function hundredsPath(path: string): string {
-  return layoutPath(path, (part) => HUNDREDS_BUCKET.test(part), false, false);
+  return layoutPath(path, (part) => HUNDREDS_BUCKET.test(part), 'hundreds', false);
 }
 
 /** A folder named like one storedPath makes (or so named and escaped): of numbers, or of a piece's. */
@@ -83,14 +102,14 @@ function isBucket(part: string): boolean {
 
 /**
  * A path in a layout: the org's folders named like the layout's own (`bucket`) with a `~` more, a numbered
- * name in the folders of its number (from 001000 in its thousand's too, with `thousands`), a piece's in its
- * offset's (with `pieces`).
+ * name in the folders of its number beside it (`beside`: from 001000 in its thousand's too; `hundreds`: a
+ * hundred's and ten's only; `none`: not beside it), a piece's in its offset's (with `pieces`).
  */
-function layoutPath(path: string, bucket: (part: string) => boolean, thousands: boolean, pieces: boolean): string {
+function layoutPath(path: string, bucket: (part: string) => boolean, numbers: 'beside' | 'hundreds' | 'none', pieces: boolean): string {
   const parts = path.split('/');
   const name = parts.pop() as string;
   const folders = parts.map((part) => (bucket(part) ? `${part}~` : part));
-  folders.push(...(pieces ? pieceFolders(name) : []), ...numberFolders(name, thousands));
+  folders.push(...(pieces ? pieceFolders(name) : []), ...(numbers === 'none' ? [] : numberFolders(name, numbers === 'beside')));
   folders.push(name);
   return folders.join('/');
 }
@@ -119,14 +138,21 @@ function numberFolders(name: string, thousands: boolean): string[] {
 export function orgPath(stored: string): string {
   const parts = stored.split('/');
   const name = parts.pop() as string;
-  // The folders storedPath made for this name (their digits are the name's own), or the two the layout before the thousands made.
-  for (const made of [pieceFolders(name), numberFolders(name, true), numberFolders(name, false)]) {
-    if (made.length > 0 && made.every((folder, index) => parts[parts.length - made.length + index] === folder)) {
-      parts.splice(-made.length);
-      break;
+  // Under the folder of numbers, in the folders of this name's number: the rest is where the org has it.
+  const numbers = numberFolders(name, true);
+  const hoisted = numbers.length > 0 && parts[0] === NUMBERS && numbers.every((folder, index) => parts[index + 1] === folder);
+  if (hoisted) parts.splice(0, numbers.length + 1);
+  else {
+    // The folders an earlier layout made beside this name (their digits are the name's own): a piece's, a number's, or the two the layout before the thousands made.
+    for (const made of [pieceFolders(name), numbers, numberFolders(name, false)]) {
+      if (made.length > 0 && made.every((folder, index) => parts[parts.length - made.length + index] === folder)) {
+        parts.splice(-made.length);
+        break;
+      }
     }
   }
   const folders = parts.map((part) => (isBucket(part) && part.endsWith('~') ? part.slice(0, -1) : part));
   folders.push(name);
+  if (NUMBERS_NAMED.test(folders[0] as string) && folders[0] !== NUMBERS) folders[0] = (folders[0] as string).slice(0, -1);
   return folders.join('/');
 }

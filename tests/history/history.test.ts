@@ -49,8 +49,8 @@ describe('every committed turn is kept', () => {
     const [turnTwo] = historyEntries(original).filter((entry) => entry.kind === 'turn' && entry.turn === 2);
     const changed = gitOnHistory(original, ['diff', '--name-only', `${turnTwo?.commit}~1`, turnTwo?.commit ?? '']);
     expect(changed).toContain('org/state/engine.json');
-    // A message is kept in its outbox's folder of a hundred turns (history/stored-path.ts): git's own tools name it there.
-    expect(changed).toMatch(/agents\/[a-z_0-9]+\/outbox\/0000xx\/00000x\/000002-/);
+    // A message is kept under the folder of numbers, in those of its turn's hundred and ten (history/stored-path.ts): git's own tools name it there.
+    expect(changed).toMatch(/~n\/0000xx\/00000x\/agents\/[a-z_0-9]+\/outbox\/000002-/);
     expect(gitOnHistory(original, ['show', `${turnTwo?.commit}:org/state/engine.json`])).toMatch(/"turn": ?2/);
     // Nothing machine-local or secret is recorded.
     const files = gitOnHistory(original, ['ls-tree', '-r', '--name-only', 'main']).split('\n');

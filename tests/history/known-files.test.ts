@@ -13,6 +13,17 @@ import { tempDir, write } from '../helpers/temp-org.js';
 const AGENTS = 2_000;
 const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, size, renamed: `${size}:${tag}` });
 
+/** git's id of `text` as a blob. */
+const blobId = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+
+/** The known files an earlier lemming kept in the shape `format` (each file with the stamp `1:old`), and a walk that finds each unchanged. */
+function knownOfShape(format: number, rows: ReadonlyArray<readonly [string, string]>): { known: KnownFiles; walked: Map<string, FileStamp> } {
+  const text = `{"format":${format},"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id]) => JSON.stringify([path, '100644', id, '1:old'])).join(',\n')}\n]}\n`;
+  const known = KnownFiles.fromText(text);
+  if (!known) throw new Error(`the known files of shape ${format} did not parse`);
+  return { known, walked: new Map(rows.map(([path]) => [path, stamp(1, 'old')])) };
+}
+
 /** The last entry's files: five messages in each of AGENTS outboxes, and a log each. */
 function knownOrg(): KnownFiles {
   const rows: string[] = [];
@@ -61,7 +72,7 @@ describe('the known files of an entry of an earlier layout', () => {
     expect(first.changes).toEqual([]);
     expect(first.writes).toEqual([
       { path: 'agents/a/outbox/000001-001-b.md', removed: true },
-      { path: 'agents/a/outbox/0000xx/00000x/000001-001-b.md', mode: '100644', oid: oid('hello\n') },
+      { path: '~n/0000xx/00000x/agents/a/outbox/000001-001-b.md', mode: '100644', oid: oid('hello\n') },
     ]);
     const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(second.writes).toEqual([]);
@@ -90,19 +101,21 @@ describe('the files the lemming before the folder of a thousand knew (shape 2)',
     expect(first.writes).toEqual(
       expect.arrayContaining([
         { path: 'agents/a/outbox/0010xx/00100x/001000-001-b.md', removed: true },
-        { path: 'agents/a/outbox/001xxx/0010xx/00100x/001000-001-b.md', mode: '100644', oid: oid('late\n') },
+        { path: '~n/001xxx/0010xx/00100x/agents/a/outbox/001000-001-b.md', mode: '100644', oid: oid('late\n') },
+        { path: 'agents/a/outbox/0009xx/00099x/000999-001-b.md', removed: true },
+        { path: '~n/0009xx/00099x/agents/a/outbox/000999-001-b.md', mode: '100644', oid: oid('early\n') },
         { path: 'workspace/001xxx/plan.md', removed: true },
         { path: 'workspace/001xxx~/plan.md', mode: '100644', oid: oid('plan\n') },
         { path: 'agents/a/outbox/000001-001-b.md', removed: true },
-        { path: 'agents/a/outbox/0000xx/00000x/000001-001-b.md', mode: '100644', oid: oid('first\n') },
+        { path: '~n/0000xx/00000x/agents/a/outbox/000001-001-b.md', mode: '100644', oid: oid('first\n') },
       ]),
     );
-    // Below 001000 and outside the folders of numbers, each is where it was kept: no write.
-    expect(first.writes).toHaveLength(6);
+    // Outside the folders of numbers, each is where it was kept: no write.
+    expect(first.writes).toHaveLength(8);
     const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(second.writes).toEqual([]);
     // Kept again in the shape of now, each where storedPath puts it.
-    expect(known.text()).toMatch(/^\{"format":4,/);
+    expect(known.text()).toMatch(/^\{"format":5,/);
     expect(known.text()).not.toContain('0010xx');
   });
 });
@@ -141,7 +154,7 @@ describe('the files the lemming before the folders of a record\'s pieces knew (s
   test("are read as that layout held them: each piece moved into its offset's folders by the next entry, by its id, none read, once", async () => {
     // No file of the org here: one that was read would be gone from the entry.
     const root = tempDir();
-    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const oid = blobId;
     const rows: Array<[string, string]> = [
       ['org/state/ledger/000000000000.jsonl', oid('first\n')],
       ['org/state/taken/000000065536.jsonl', oid('taken\n')],
@@ -149,10 +162,7 @@ describe('the files the lemming before the folders of a record\'s pieces knew (s
       ['agents/a/outbox/001000-001-b.md', oid('late\n')],
       ['workspace/00xxxxxxxxxx/plan.md', oid('plan\n')],
     ];
-    const text = `{"format":3,"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id]) => JSON.stringify([path, '100644', id, '1:old'])).join(',\n')}\n]}\n`;
-    const known = KnownFiles.fromText(text);
-    if (!known) throw new Error('the known files of shape 3 did not parse');
-    const walked = new Map(rows.map(([path]) => [path, stamp(1, 'old')]));
+    const { known, walked } = knownOfShape(3, rows);
     const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(first.changes).toEqual([]);
     expect(first.writes).toEqual([
@@ -160,14 +170,44 @@ describe('the files the lemming before the folders of a record\'s pieces knew (s
       { path: 'org/state/ledger/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000000xxxx/0000000000xx/000000000000.jsonl', mode: '100644', oid: oid('first\n') },
       { path: 'org/state/taken/000000065536.jsonl', removed: true },
       { path: 'org/state/taken/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000006xxxx/0000000655xx/000000065536.jsonl', mode: '100644', oid: oid('taken\n') },
+      { path: 'agents/a/outbox/001xxx/0010xx/00100x/001000-001-b.md', removed: true },
+      { path: '~n/001xxx/0010xx/00100x/agents/a/outbox/001000-001-b.md', mode: '100644', oid: oid('late\n') },
       { path: 'workspace/00xxxxxxxxxx/plan.md', removed: true },
       { path: 'workspace/00xxxxxxxxxx~/plan.md', mode: '100644', oid: oid('plan\n') },
     ]);
     const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(second.writes).toEqual([]);
-    expect(known.text()).toMatch(/^\{"format":4,/);
+    expect(known.text()).toMatch(/^\{"format":5,/);
     // Kept again and read back: nothing left to move.
     const again = KnownFiles.fromText(known.text());
     expect((await again?.compare(root, walked, undefined, () => Promise.resolve(undefined)))?.writes).toEqual([]);
+  });
+});
+
+describe('the files the lemming before the folder of numbers knew (shape 4)', () => {
+  test('are read as that layout held them: each numbered file moved from the folders beside it to the folder of numbers by the next entry, by its id, none read, once; the rest stays', async () => {
+    // No file of the org here: one that was read would be gone from the entry.
+    const root = tempDir();
+    const oid = blobId;
+    const rows: Array<[string, string]> = [
+      ['agents/a/outbox/000981-001-b.md', oid('early\n')],
+      ['agents/a/outbox/001000-001-b.md', oid('late\n')],
+      ['agents/a/logs/activity/000012.jsonl', oid('piece\n')],
+      ['org/state/ledger/000000065536.jsonl', oid('taken\n')],
+      ['workspace/0009xx/plan.md', oid('plan\n')],
+    ];
+    const { known, walked } = knownOfShape(4, rows);
+    const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    expect(first.changes).toEqual([]);
+    expect(first.writes).toEqual([
+      { path: 'agents/a/outbox/0009xx/00098x/000981-001-b.md', removed: true },
+      { path: '~n/0009xx/00098x/agents/a/outbox/000981-001-b.md', mode: '100644', oid: oid('early\n') },
+      { path: 'agents/a/outbox/001xxx/0010xx/00100x/001000-001-b.md', removed: true },
+      { path: '~n/001xxx/0010xx/00100x/agents/a/outbox/001000-001-b.md', mode: '100644', oid: oid('late\n') },
+      { path: 'agents/a/logs/activity/0000xx/00001x/000012.jsonl', removed: true },
+      { path: '~n/0000xx/00001x/agents/a/logs/activity/000012.jsonl', mode: '100644', oid: oid('piece\n') },
+    ]);
+    expect((await known.compare(root, walked, undefined, () => Promise.resolve(undefined))).writes).toEqual([]);
+    expect(known.text()).toMatch(/^\{"format":5,/);
   });
 });

@@ -41,8 +41,9 @@ describe('a long run keeps its ledger in pieces', () => {
     // lemming counts every charge across the pieces.
     const status = JSON.parse((await lemmingAsync(root, ['status', '--json'], ENV)).stdout) as { agents: Array<{ spent: number }> };
     expect(status.agents.filter((agent) => agent.spent > 0)).toHaveLength(20);
-    // An outbox's messages are kept in folders of a hundred turns (history/stored-path.ts): its tree stays a few names long.
-    expect(gitOnHistory(root, ['ls-tree', '--name-only', 'main', 'agents/agent_0000/outbox/']).trim().split('\n')).toEqual(['agents/agent_0000/outbox/0000xx']);
+    // An outbox's messages are kept under the folder of numbers, in folders of their turns' hundred and ten (history/stored-path.ts): no outbox tree of its own.
+    expect(gitOnHistory(root, ['ls-tree', '--name-only', 'main', 'agents/agent_0000/outbox/']).trim()).toBe('');
+    expect(gitOnHistory(root, ['ls-tree', '--name-only', 'main', '~n/']).trim().split('\n')).toEqual(['~n/0000xx']);
     const entries = stateChangesByEntry(root);
     expect(entries.length).toBeGreaterThanOrEqual(30);
     for (const [index, changed] of entries.entries()) {

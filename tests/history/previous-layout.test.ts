@@ -91,9 +91,10 @@ describe('an org written by the previous layout', () => {
     const turns = historyTurns(root);
     expect(turns.slice(0, 3)).toEqual(earlier);
     expect(turns.slice(-3)).toEqual([before.turn + 1, before.turn + 2, before.turn + 3]);
-    // The first entry of this lemming moved the messages the earlier entries kept in each outbox into folders of a hundred turns, once.
+    // The first entry of this lemming moved the messages the earlier entries kept in each outbox under the folder of numbers, once.
     const outbox = (commit: string): string[] => gitOnHistory(root, ['ls-tree', '--name-only', commit, 'agents/agent_0000/outbox/']).trim().split('\n');
-    expect(outbox('main')).toEqual(['agents/agent_0000/outbox/0000xx']);
+    expect(outbox('main')).toEqual(['']);
+    expect(gitOnHistory(root, ['ls-tree', '--name-only', 'main', '~n/0000xx/00000x/agents/agent_0000/outbox/']).trim().split('\n')).toContain('~n/0000xx/00000x/agents/agent_0000/outbox/000002-001-agent_0001.md');
     const lastEarlier = gitOnHistory(root, ['rev-list', '--reverse', 'main']).trim().split('\n')[2] as string;
     expect(outbox(lastEarlier)).toEqual(['agents/agent_0000/outbox/000002-001-agent_0001.md', 'agents/agent_0000/outbox/000003-001-agent_0039.md']);
     expect(lemming(root, ['show', '--at', String(earlier[0]), 'agents/agent_0000/outbox/000002-001-agent_0001.md']).stdout).toContain('id: 000002-agent_0000-001');

@@ -59,7 +59,7 @@ describe('lemming history --prune-before N', () => {
     expect(roots).toEqual([after[0]?.commit]);
     expect(gitOnHistory(root, ['rev-parse', `${after[0]?.commit}^{tree}`]).trim()).toBe(turnTwoTree);
     expect(gitOnHistory(root, ['diff', '--name-only', `${after[1]?.commit}~1`, after[1]?.commit ?? '']).split('\n')).toEqual(
-      expect.arrayContaining(['org/state/engine.json', expect.stringMatching(/^agents\/[a-z_0-9]+\/outbox\/0000xx\/00000x\/000003-/)]),
+      expect.arrayContaining(['org/state/engine.json', expect.stringMatching(/^~n\/0000xx\/00000x\/agents\/[a-z_0-9]+\/outbox\/000003-/)]),
     );
 
     // Turns from 3 on are read as before; the earlier ones refused, saying why and what is held.

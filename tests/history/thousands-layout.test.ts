@@ -1,17 +1,15 @@
-import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadState } from '../../src/engine/record/state-store.js';
-import { walkRecordedFiles } from '../../src/history/recorded-files.js';
-import { orgPath, storedPath } from '../../src/history/stored-path.js';
-import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
-import { lemming, lemmingAsync } from '../helpers/cli.js';
+import { lemming } from '../helpers/cli.js';
 import { busyOrg } from '../helpers/busy-org.js';
 import { setKeepHistory } from '../helpers/org-files.js';
 import { scratchDir } from '../faults/scratch.js';
 import { gitOnHistory } from './history-org.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { earlierEntry } from '../helpers/earlier-entry.js';
+import { expectHeldOnce, expectMovedOnce, forkedAt, recordedFiles, runQuietly, storedIn } from './layout-org.js';
 
 const AGENTS = 3;
 
@@ -20,21 +18,7 @@ function hundredsEntry(root: string, turn: number): void {
   earlierEntry(root, turn, hundredsLayout, 2);
 }
 
-async function run(root: string, turns: number): Promise<void> {
-  const result = await lemmingAsync(root, ['run', '--keep-going', '--turns', String(turns)]);
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-}
-
-/** The org's recorded files and their bytes. */
-function recordedFiles(root: string): Map<string, string> {
-  return new Map([...walkRecordedFiles(root, workspaceLimitsOf(undefined), 0).files.keys()].map((path) => [path, readFileSync(join(root, path), 'latin1')]));
-}
-
-/** The paths an entry holds, as git names them. */
-function storedIn(root: string, commit: string): string[] {
-  return gitOnHistory(root, ['ls-tree', '-r', '-z', '--name-only', commit]).split('\0').filter((path) => path !== '');
-}
+const run = runQuietly;
 
 describe('a history written before the folder of a thousand', () => {
   test('is carried over by the next entry, once: each file held once where it is kept now, and every earlier turn shows, forks and diffs as it was', async () => {
@@ -67,23 +51,15 @@ describe('a history written before the folder of a thousand', () => {
     await run(root, 2);
 
     // Its last entry holds each file of the org once, where storedPath puts it, and nothing else.
-    const stored = storedIn(root, 'main');
-    const inOrg = stored.map(orgPath);
-    expect(new Set(inOrg).size).toBe(inOrg.length);
-    expect(stored.filter((path) => path !== storedPath(orgPath(path)))).toEqual([]);
-    expect(new Set(inOrg)).toEqual(new Set(recordedFiles(root).keys()));
-    // An outbox's tree: the ten folders of a hundred below 001000, and the thousand's.
-    const outbox = gitOnHistory(root, ['ls-tree', '--name-only', 'main', 'agents/agent_0000/outbox/']).trim().split('\n');
-    expect(outbox).toEqual([...Array.from({ length: 10 }, (_, hundred) => `agents/agent_0000/outbox/000${hundred}xx`), 'agents/agent_0000/outbox/001xxx']);
+    expectHeldOnce(root);
+    // The folder of numbers' tree: the ten folders of a hundred below 001000, and the thousand's; no outbox holds a tree of its own.
+    const numbers = gitOnHistory(root, ['ls-tree', '--name-only', 'main', '~n/']).trim().split('\n');
+    expect(numbers).toEqual([...Array.from({ length: 10 }, (_, hundred) => `~n/000${hundred}xx`), '~n/001xxx']);
+    expect(gitOnHistory(root, ['ls-tree', '--name-only', 'main', 'agents/agent_0000/outbox/']).trim()).toBe('');
     expect(lemming(root, ['show', '--at', String(last + 2), 'workspace/001001-notes.md']).stdout).toBe('first notes\nmore notes\n');
 
     // Moved once: by the first entry of this lemming (blobs by id), and no later entry moves anything.
-    const entries = gitOnHistory(root, ['rev-list', '--reverse', `${before}..main`]).trim().split('\n');
-    expect(entries.length).toBeGreaterThanOrEqual(2);
-    const removed = (commit: string): string[] =>
-      gitOnHistory(root, ['diff-tree', '-r', '--no-commit-id', '--name-status', '--no-renames', commit]).trim().split('\n').filter((row) => row.startsWith('D\t')).map((row) => row.slice(2));
-    expect(removed(entries[0] as string)).toContain('agents/agent_0000/outbox/0010xx/00100x/001000-001-agent_0001.md');
-    for (const commit of entries.slice(1)) expect(removed(commit).filter((path) => !path.startsWith('org/state/')), commit).toEqual([]);
+    expectMovedOnce(root, before, 'agents/agent_0000/outbox/0010xx/00100x/001000-001-agent_0001.md');
 
     // Every earlier turn's files read back as they were: shown, forked, compared.
     for (const [turn, copy] of snapshots) {
@@ -91,11 +67,7 @@ describe('a history written before the folder of a thousand', () => {
       for (const path of ['agents/agent_0000/outbox/001000-001-agent_0001.md', 'agents/agent_0002/outbox/001001-001-agent_0000.md', 'workspace/001001-notes.md', 'workspace/001002-old.md']) {
         expect(lemming(root, ['show', '--at', String(turn), path]).stdout, `${path} at ${turn}`).toBe(files.get(path));
       }
-      const fork = join(scratchDir('lemming-thousands-fork-'), `fork-${turn}`);
-      const forked = lemming(fork, ['fork', '--from', root, '--at', String(turn)]);
-      expect(forked.stderr).toBe('');
-      expect(forked.status).toBe(0);
-      const forkFiles = recordedFiles(fork);
+      const { fork, files: forkFiles } = forkedAt(root, turn);
       // A fork keeps its history (fork-org.ts): org.yaml says so; the rest as the turn left it.
       const keeping = (text: string | undefined): string | undefined => text?.replace(/^history: \{ keep: \w+ \}$/m, 'history: { keep: true }');
       // A fork goes on from the org as the next turn found it: with the hand edits made before it (read-history.ts, entryOfTurn).
@@ -108,6 +80,7 @@ describe('a history written before the folder of a thousand', () => {
       for (const [path, bytes] of expected) expect(keeping(forkFiles.get(path)), path).toBe(keeping(bytes));
       // No folder of the history's left in the fork.
       expect(readdirSync(join(fork, 'agents/agent_0000/outbox')).filter((name) => !name.endsWith('.md'))).toEqual([]);
+      expect(existsSync(join(fork, '~n'))).toBe(false);
     }
     const [one, two] = [...snapshots.values()] as [string, string];
     // The two turns compared from the history are the two orgs as they were: but for where each side is, the same differences.

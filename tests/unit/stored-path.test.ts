@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { orgPath, storedPath, storedPaths } from '../../src/history/stored-path.js';
+import { besidePath, orgPath, storedPath, storedPaths } from '../../src/history/stored-path.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { thousandsLayout } from '../helpers/thousands-layout.js';
 import { seededRandom } from '../helpers/seeded-random.js';
@@ -44,22 +44,22 @@ function pathsOf(folders: readonly string[], names: readonly string[], depth: nu
 const number = (value: number): string => String(value).padStart(6, '0');
 
 describe('where the history keeps a file of the org', () => {
-  test('a file named for a turn goes into the folders of its hundred and its ten beside it (from 001000 of its thousand too); anything else stays where the org has it; each comes back to its place', () => {
+  test('a file named for a turn goes under the folder of numbers, into the folders of its hundred and its ten (from 001000 of its thousand too), then at its place in the org; anything else stays where the org has it; each comes back to its place', () => {
     const cases: Array<[string, string]> = [
-      ['agents/manager/outbox/000123-001-planner.md', 'agents/manager/outbox/0001xx/00012x/000123-001-planner.md'],
-      ['agents/manager/outbox/000099-002-hr.md', 'agents/manager/outbox/0000xx/00009x/000099-002-hr.md'],
-      ['agents/manager/outbox/000999-001-hr.md', 'agents/manager/outbox/0009xx/00099x/000999-001-hr.md'],
+      ['agents/manager/outbox/000123-001-planner.md', '~n/0001xx/00012x/agents/manager/outbox/000123-001-planner.md'],
+      ['agents/manager/outbox/000099-002-hr.md', '~n/0000xx/00009x/agents/manager/outbox/000099-002-hr.md'],
+      ['agents/manager/outbox/000999-001-hr.md', '~n/0009xx/00099x/agents/manager/outbox/000999-001-hr.md'],
       // From 001000 on, in a folder of its thousand as well.
-      ['agents/manager/outbox/001000-001-hr.md', 'agents/manager/outbox/001xxx/0010xx/00100x/001000-001-hr.md'],
-      ['agents/manager/outbox/001012-001-planner.md', 'agents/manager/outbox/001xxx/0010xx/00101x/001012-001-planner.md'],
-      ['agents/manager/logs/traces/123456.json', 'agents/manager/logs/traces/123xxx/1234xx/12345x/123456.json'],
-      ['agents/manager/outbox/999999', 'agents/manager/outbox/999xxx/9999xx/99999x/999999'],
-      ['agents/manager/logs/activity/000012.jsonl', 'agents/manager/logs/activity/0000xx/00001x/000012.jsonl'],
-      ['agents/manager/logs/traces/000002.json', 'agents/manager/logs/traces/0000xx/00000x/000002.json'],
-      ['agents/.retired/hr-000004-1/outbox/000003-001-manager.md', 'agents/.retired/hr-000004-1/outbox/0000xx/00000x/000003-001-manager.md'],
+      ['agents/manager/outbox/001000-001-hr.md', '~n/001xxx/0010xx/00100x/agents/manager/outbox/001000-001-hr.md'],
+      ['agents/manager/outbox/001012-001-planner.md', '~n/001xxx/0010xx/00101x/agents/manager/outbox/001012-001-planner.md'],
+      ['agents/manager/logs/traces/123456.json', '~n/123xxx/1234xx/12345x/agents/manager/logs/traces/123456.json'],
+      ['agents/manager/outbox/999999', '~n/999xxx/9999xx/99999x/agents/manager/outbox/999999'],
+      ['agents/manager/logs/activity/000012.jsonl', '~n/0000xx/00001x/agents/manager/logs/activity/000012.jsonl'],
+      ['agents/manager/logs/traces/000002.json', '~n/0000xx/00000x/agents/manager/logs/traces/000002.json'],
+      ['agents/.retired/hr-000004-1/outbox/000003-001-manager.md', '~n/0000xx/00000x/agents/.retired/hr-000004-1/outbox/000003-001-manager.md'],
       // A person's file named like a message goes with them: the way back is the same.
-      ['agents/manager/outbox/000001-note.md', 'agents/manager/outbox/0000xx/00000x/000001-note.md'],
-      ['agents/manager/outbox/000007', 'agents/manager/outbox/0000xx/00000x/000007'],
+      ['agents/manager/outbox/000001-note.md', '~n/0000xx/00000x/agents/manager/outbox/000001-note.md'],
+      ['agents/manager/outbox/000007', '~n/0000xx/00000x/agents/manager/outbox/000007'],
       // Not six digits then `-` or `.`: where the org has it.
       ['agents/manager/resume.md', 'agents/manager/resume.md'],
       ['agents/manager/outbox/note.md', 'agents/manager/outbox/note.md'],
@@ -68,16 +68,23 @@ describe('where the history keeps a file of the org', () => {
       ['workspace/1234567.md', 'workspace/1234567.md'],
       // A folder of the org's own named like a folder of a hundred keeps a `~` more in the history.
       ['workspace/0001xx/plan.md', 'workspace/0001xx~/plan.md'],
-      ['workspace/0001xx/000123-plan.md', 'workspace/0001xx~/0001xx/00012x/000123-plan.md'],
+      ['workspace/0001xx/000123-plan.md', '~n/0001xx/00012x/workspace/0001xx~/000123-plan.md'],
       ['workspace/0001xx~/plan.md', 'workspace/0001xx~~/plan.md'],
       ['workspace/0001xxx/plan.md', 'workspace/0001xxx/plan.md'],
       ['workspace/00012x/plan.md', 'workspace/00012x~/plan.md'],
       // And like a folder of a thousand.
       ['workspace/001xxx/plan.md', 'workspace/001xxx~/plan.md'],
-      ['workspace/001xxx/001012-plan.md', 'workspace/001xxx~/001xxx/0010xx/00101x/001012-plan.md'],
+      ['workspace/001xxx/001012-plan.md', '~n/001xxx/0010xx/00101x/workspace/001xxx~/001012-plan.md'],
       ['workspace/001xxx~/plan.md', 'workspace/001xxx~~/plan.md'],
-      ['workspace/000xxx/000123-plan.md', 'workspace/000xxx~/0001xx/00012x/000123-plan.md'],
+      ['workspace/000xxx/000123-plan.md', '~n/0001xx/00012x/workspace/000xxx~/000123-plan.md'],
       ['workspace/0001xxxx/plan.md', 'workspace/0001xxxx/plan.md'],
+      // The org's own `~n` at its root keeps a `~` more; anywhere else it is an ordinary name.
+      ['~n/plan.md', '~n~/plan.md'],
+      ['~n/000123-plan.md', '~n/0001xx/00012x/~n~/000123-plan.md'],
+      ['~n~/plan.md', '~n~~/plan.md'],
+      ['~n', '~n~'],
+      ['workspace/~n/plan.md', 'workspace/~n/plan.md'],
+      ['000123-plan.md', '~n/0001xx/00012x/000123-plan.md'],
     ];
     expectStoredAt(cases);
   });
@@ -89,7 +96,7 @@ describe('where the history keeps a file of the org', () => {
     expect(orgPath('agents/manager/outbox/0002xx/00012x/000123-001-hr.md')).toBe('agents/manager/outbox/0002xx/00012x/000123-001-hr.md');
   });
 
-  test('over every number below 002000, the first and last of each thousand, those either side of each power of ten and a seeded sample of the rest, each folder the history makes for an org folder holds at most ten names, each one digit more of its own, and the org folder ten and one a thousand', () => {
+  test('over every number below 002000, the first and last of each thousand, those either side of each power of ten and a seeded sample of the rest, each folder the history makes for numbers holds at most ten names, each one digit more of its own (the last the org\'s folder), the org folder ten, and the folder of numbers ten and one a thousand', () => {
     // Sampled, not all 1,000,000 (7 s of CPU in every run of the suite): every name a folder can hold
     // is its own digits and one more, which each sampled path shows, and its full count is seen below
     // 002000 and in the thousands taken whole.
@@ -114,22 +121,52 @@ describe('where the history keeps a file of the org', () => {
         held.add(name);
         // A folder of a thousand, a hundred or ten holds names of its digits and one more: ten at most, whatever the number.
         const digits = /(?:^|\/)(\d+)x+$/.exec(folder)?.[1];
-        if (digits !== undefined && !new RegExp(`^${digits}\\d`).test(name)) stray.push(`${folder}/${name}`);
+        if (digits !== undefined && !new RegExp(`^${digits}\\d`).test(name) && !(/\dx$/.test(folder) && name === 'outbox')) stray.push(`${folder}/${name}`);
       }
-      // The outbox's own names as the org reaches this number: the ten hundreds below 001000, then a thousand's folder each.
-      const top = names.get('outbox')?.size ?? 0;
+      // The folder of numbers' own names as the org reaches this number: the ten hundreds below 001000, then a thousand's folder each.
+      const top = names.get('~n')?.size ?? 0;
       if (top > 10 + Math.floor(value / 1000)) over.push(`${value}: ${top}`);
     }
     expect(values.size).toBeGreaterThan(20_000);
     expect(over.slice(0, 5)).toEqual([]);
     expect(stray.slice(0, 5)).toEqual([]);
-    expect(names.get('outbox')).toEqual(new Set([...Array.from({ length: 10 }, (_, hundred) => `000${hundred}xx`), ...Array.from({ length: 999 }, (_, thousand) => `${String(thousand + 1).padStart(3, '0')}xxx`)]));
-    expect([...names].filter(([folder, held]) => folder !== 'outbox' && held.size > 10).map(([folder, held]) => `${folder}: ${held.size}`)).toEqual([]);
-    // The thousands taken whole fill their folders: ten of a hundred, each with ten of ten, each with ten names.
-    expect([...names].filter(([folder]) => folder.startsWith('outbox/123xxx') || folder.startsWith('outbox/999xxx')).map(([, held]) => held.size)).toEqual(Array.from({ length: 2 * 111 }, () => 10));
+    expect(names.get('~n')).toEqual(new Set([...Array.from({ length: 10 }, (_, hundred) => `000${hundred}xx`), ...Array.from({ length: 999 }, (_, thousand) => `${String(thousand + 1).padStart(3, '0')}xxx`)]));
+    expect([...names].filter(([folder, held]) => folder !== '~n' && held.size > 10).map(([folder, held]) => `${folder}: ${held.size}`)).toEqual([]);
+    // The thousands taken whole fill their folders: ten of a hundred, each with ten of ten, each with the outbox, holding ten names.
+    const whole = [...names].filter(([folder]) => folder.startsWith('~n/123xxx') || folder.startsWith('~n/999xxx'));
+    const sizes = (kind: RegExp): number[] => whole.filter(([folder]) => kind.test(folder)).map(([, held]) => held.size);
+    expect(sizes(/\dxx+$/)).toEqual(Array.from({ length: 2 * 11 }, () => 10));
+    expect(sizes(/\d{5}x$/)).toEqual(Array.from({ length: 2 * 100 }, () => 1));
+    expect(sizes(/\/outbox$/)).toEqual(Array.from({ length: 2 * 100 }, () => 10));
+    expect(whole.length).toBe(2 * 211);
   });
 
-  test('below 001000 every path is where the layout before the folder of a thousand kept it; each path of the three layouts reads back as its place in the org', () => {
+  test("an entry's trees hold no more names late in a long run than early: at 20 and at 200 busy agents, what the entry of turn 990 rewrites holds at most twenty names more than that of turn 30, however many agents", () => {
+    // Every agent sends a message a turn; an entry writes again each folder on the stored path of each new file, whole: the names they hold are what git hashes and deflates.
+    const rewritten = (agents: number, turn: number, layout: (path: string) => string): number => {
+      const held = new Map<string, Set<string>>();
+      const touched = new Set<string>();
+      for (let sent = 1; sent <= turn; sent += 1) {
+        for (let agent = 0; agent < agents; agent += 1) {
+          const stored = layout(`agents/a${agent}/outbox/${number(sent)}-001-a${(agent + 1) % agents}.md`);
+          for (let slash = stored.lastIndexOf('/'), end = stored.length; slash > 0; end = slash, slash = stored.lastIndexOf('/', slash - 1)) {
+            const folder = stored.slice(0, slash);
+            if (!held.has(folder)) held.set(folder, new Set());
+            held.get(folder)?.add(stored.slice(slash + 1, end));
+            if (sent === turn) touched.add(folder);
+          }
+        }
+      }
+      return [...touched].reduce((names, folder) => names + (held.get(folder)?.size ?? 0), 0);
+    };
+    for (const agents of [20, 200]) {
+      const early = rewritten(agents, 30, storedPath);
+      const late = rewritten(agents, 990, storedPath);
+      expect(late - early, `${agents} agents: ${early} names at turn 30, ${late} at turn 990`).toBeLessThanOrEqual(20);
+    }
+  });
+
+  test('every numbered path is where the layout before the folder of numbers kept it, under that folder; each path of the four layouts reads back as its place in the org', () => {
     const wrong: string[] = [];
     // Every number to 002000, then one in 997 (a prime: each digit in each place) to 999999.
     for (let value = 0; value <= 999_999; value += value < 2000 ? 1 : 997) {
@@ -137,11 +174,13 @@ describe('where the history keeps a file of the org', () => {
       const path = `agents/a/outbox/${digits}-001-b.md`;
       const stored = storedPath(path);
       const before = hundredsLayout(path);
-      const expected = value < 1000 ? before : `agents/a/outbox/${digits.slice(0, 3)}xxx/${before.slice('agents/a/outbox/'.length)}`;
+      const beside = value < 1000 ? before : `agents/a/outbox/${digits.slice(0, 3)}xxx/${before.slice('agents/a/outbox/'.length)}`;
+      const expected = `~n/${beside.slice('agents/a/outbox/'.length, -path.slice('agents/a/outbox/'.length).length)}${path}`;
       const where = storedPaths(path).join(' ');
       if (stored !== expected) wrong.push(`${path} kept at ${stored}`);
-      if (where !== (value < 1000 ? [stored, path] : [stored, before, path]).join(' ')) wrong.push(`${path} looked for at ${where}`);
-      for (const kept of [stored, before, path]) if (orgPath(kept) !== path) wrong.push(`${kept} read as ${orgPath(kept)}`);
+      if (besidePath(path) !== beside) wrong.push(`${path} kept beside at ${besidePath(path)}`);
+      if (where !== (value < 1000 ? [stored, beside, path] : [stored, beside, before, path]).join(' ')) wrong.push(`${path} looked for at ${where}`);
+      for (const kept of [stored, beside, before, path]) if (orgPath(kept) !== path) wrong.push(`${kept} read as ${orgPath(kept)}`);
     }
     expect(wrong.slice(0, 5)).toEqual([]);
   });
@@ -238,9 +277,9 @@ describe("where the history keeps a record's pieces", () => {
       expect(thousandsLayout(path)).toBe(path);
       expect(orgPath(path)).toBe(path);
     }
-    // A message's file as before: where it is kept now, then in the folders of a hundred.
+    // A message's file as before: where it is kept now, then beside in the folders of its thousand, then of a hundred.
     const message = 'agents/a/outbox/001012-001-b.md';
-    expect(storedPaths(message)).toEqual([thousandsLayout(message), hundredsLayout(message), message]);
+    expect(storedPaths(message)).toEqual([storedPath(message), thousandsLayout(message), hundredsLayout(message), message]);
   });
 
   test("the org's own folders named like a piece's are kept apart from them, exactly; an entry of the layout before reads back exactly where no folder was named so", () => {
