@@ -24,6 +24,19 @@ function knownOfShape(format: number, rows: ReadonlyArray<readonly [string, stri
   return { known, walked: new Map(rows.map(([path]) => [path, stamp(1, 'old')])) };
 }
 
+/**
+ * The next entry's writes for known files of an earlier shape, checked as every carry-over must be: no file
+ * read (no changes), and nothing left to move for the entry after it, in today's shape.
+ */
+async function movedOnce(known: KnownFiles, walked: Map<string, FileStamp>): Promise<unknown[]> {
+  const root = tempDir();
+  const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+  expect(first.changes).toEqual([]);
+  expect((await known.compare(root, walked, undefined, () => Promise.resolve(undefined))).writes).toEqual([]);
+  expect(known.text()).toMatch(/^\{"format":5,/);
+  return first.writes;
+}
+
 /** The last entry's files: five messages in each of AGENTS outboxes, and a log each. */
 function knownOrg(): KnownFiles {
   const rows: string[] = [];
@@ -153,7 +166,6 @@ describe("a record's file moved whole to a piece", () => {
 describe('the files the lemming before the folders of a record\'s pieces knew (shape 3)', () => {
   test("are read as that layout held them: each piece moved into its offset's folders by the next entry, by its id, none read, once", async () => {
     // No file of the org here: one that was read would be gone from the entry.
-    const root = tempDir();
     const oid = blobId;
     const rows: Array<[string, string]> = [
       ['org/state/ledger/000000000000.jsonl', oid('first\n')],
@@ -163,9 +175,7 @@ describe('the files the lemming before the folders of a record\'s pieces knew (s
       ['workspace/00xxxxxxxxxx/plan.md', oid('plan\n')],
     ];
     const { known, walked } = knownOfShape(3, rows);
-    const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
-    expect(first.changes).toEqual([]);
-    expect(first.writes).toEqual([
+    expect(await movedOnce(known, walked)).toEqual([
       { path: 'org/state/ledger/000000000000.jsonl', removed: true },
       { path: 'org/state/ledger/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000000xxxx/0000000000xx/000000000000.jsonl', mode: '100644', oid: oid('first\n') },
       { path: 'org/state/taken/000000065536.jsonl', removed: true },
@@ -175,19 +185,15 @@ describe('the files the lemming before the folders of a record\'s pieces knew (s
       { path: 'workspace/00xxxxxxxxxx/plan.md', removed: true },
       { path: 'workspace/00xxxxxxxxxx~/plan.md', mode: '100644', oid: oid('plan\n') },
     ]);
-    const second = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
-    expect(second.writes).toEqual([]);
-    expect(known.text()).toMatch(/^\{"format":5,/);
     // Kept again and read back: nothing left to move.
     const again = KnownFiles.fromText(known.text());
-    expect((await again?.compare(root, walked, undefined, () => Promise.resolve(undefined)))?.writes).toEqual([]);
+    expect((await again?.compare(tempDir(), walked, undefined, () => Promise.resolve(undefined)))?.writes).toEqual([]);
   });
 });
 
 describe('the files the lemming before the folder of numbers knew (shape 4)', () => {
   test('are read as that layout held them: each numbered file moved from the folders beside it to the folder of numbers by the next entry, by its id, none read, once; the rest stays', async () => {
     // No file of the org here: one that was read would be gone from the entry.
-    const root = tempDir();
     const oid = blobId;
     const rows: Array<[string, string]> = [
       ['agents/a/outbox/000981-001-b.md', oid('early\n')],
@@ -197,9 +203,7 @@ describe('the files the lemming before the folder of numbers knew (shape 4)', ()
       ['workspace/0009xx/plan.md', oid('plan\n')],
     ];
     const { known, walked } = knownOfShape(4, rows);
-    const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
-    expect(first.changes).toEqual([]);
-    expect(first.writes).toEqual([
+    expect(await movedOnce(known, walked)).toEqual([
       { path: 'agents/a/outbox/0009xx/00098x/000981-001-b.md', removed: true },
       { path: '~n/0009xx/00098x/agents/a/outbox/000981-001-b.md', mode: '100644', oid: oid('early\n') },
       { path: 'agents/a/outbox/001xxx/0010xx/00100x/001000-001-b.md', removed: true },
@@ -207,7 +211,5 @@ describe('the files the lemming before the folder of numbers knew (shape 4)', ()
       { path: 'agents/a/logs/activity/0000xx/00001x/000012.jsonl', removed: true },
       { path: '~n/0000xx/00001x/agents/a/logs/activity/000012.jsonl', mode: '100644', oid: oid('piece\n') },
     ]);
-    expect((await known.compare(root, walked, undefined, () => Promise.resolve(undefined))).writes).toEqual([]);
-    expect(known.text()).toMatch(/^\{"format":5,/);
   });
 });
