@@ -7,6 +7,7 @@
 import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
 import { seedOf } from './seeds.js';
 import { logFactorial } from './distributions.js';
+import { sortNumbers } from './sort-numbers.js';
 
 /** `most` of the items, drawn without replacement from `seed`, kept in their order; all of them when they are few enough. */
 export function sampleInOrder<T>(items: readonly T[], most: number, seed: number): T[] {
@@ -30,10 +31,8 @@ export function shuffledSubset<T>(items: readonly T[], size: number, seed: numbe
   const positions = shuffleInPlace(
     items.map((_, position) => position),
     seededRandom(seed),
-  )
-    .slice(0, size)
-    .sort((left, right) => left - right);
-  return positions.map((position) => items[position] as T);
+  ).slice(0, size);
+  return sortNumbers(positions).map((position) => items[position] as T);
 }
 
 /**
