@@ -1,5 +1,5 @@
 import { mkdirSync, realpathSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ownFolderOutside, ownFolderProblems } from '../../src/org/own-folders.js';
 import { tempDir } from '../helpers/org-files.js';
@@ -52,5 +52,15 @@ describe("an agent's own folders (org/own-folders.ts)", () => {
     ]);
     expect(problems[0]?.message).toContain(`to ${join(outside, 'logs')}, outside the org`);
     expect(problems[1]?.message).toContain(`to ${join(outside, 'workspace')}, outside the org`);
+  });
+
+  test('a root written with a trailing slash or dot segments, or relative, finds the same link out as the root itself', () => {
+    const { root, outside } = scene();
+    symlinkSync(outside, join(root, 'agents/coder/logs'));
+    const found = { folder: 'agents/coder/logs', leadsTo: outside };
+    expect(ownFolderOutside(root, 'coder')).toEqual(found);
+    expect(ownFolderOutside(`${root}/`, 'coder')).toEqual(found);
+    expect(ownFolderOutside(`${root}/./agents/..`, 'coder')).toEqual(found);
+    expect(ownFolderOutside(relative(process.cwd(), root), 'coder')).toEqual(found);
   });
 });

@@ -84,3 +84,27 @@ describe('an agent that may write to everyone', () => {
     expect(reply.toolCalls[0]?.arguments).toMatchObject({ to: 'hr', reply_to: 'a' });
   });
 });
+
+describe('the closing part of the system prompt', () => {
+  test('is one text and one piece for every agent with no team, and its own for an agent with one', () => {
+    const org = orgWith();
+    const built = [...org.agents.values()]
+      .filter((agent) => agent.name !== 'human')
+      .map((agent) => ({ agent, built: buildPrompt({ org, agent, modelKey: 'offline', turn: 1, inbox: [], memory: new Map(), reason: 'schedule' }) }));
+    const closing = (pieces: ReadonlyArray<string | { shared: string }>): string | { shared: string } | undefined => pieces[2];
+    const withoutTeam = built.filter(({ built: { request } }) => request.system.includes('(nobody reports to you)'));
+    const withTeam = built.filter(({ built: { request } }) => !request.system.includes('(nobody reports to you)'));
+    expect(withoutTeam.length).toBeGreaterThanOrEqual(2);
+    expect(withTeam.length).toBeGreaterThanOrEqual(1);
+    // The same object: a big org's static parts hold it once, not once per agent.
+    const shared = closing(withoutTeam[0]?.built.systemPieces.pieces ?? []);
+    for (const { built: one } of withoutTeam) expect(closing(one.systemPieces.pieces)).toBe(shared);
+    for (const { built: one } of withTeam) {
+      const own = closing(one.systemPieces.pieces);
+      expect(own).not.toBe(shared);
+      expect(typeof own === 'object' ? own.shared : own).toContain('Your team:\n- ');
+    }
+    // And the prompt is the pieces joined, as the call traces store it.
+    for (const { built: one } of built) expect(one.systemPieces.system.startsWith(one.systemPieces.pieces.map((piece) => (typeof piece === 'string' ? piece : piece.shared)).slice(0, 3).join(''))).toBe(true);
+  });
+});

@@ -143,11 +143,39 @@ function staticPart(org: Org, agent: Agent): StaticPart {
     `${PROMPT_LABELS.manager} ${agent.reportsTo ?? '(nobody)'}`,
     '',
   ].join('\n');
-  const after = [
+  const after = closingPiece(team);
+  // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
+  // so N such prompts hold one list of N names rather than N lists, and none of them walks the org.
+  const lists = listsLine(postableLists(org, agent.name));
+  const sendTo = reachesEveryone(org, agent.name) ? (lists === '' ? { shared: everyoneLine(org) } : everyoneLine(org) + lists) : sendToLine(reachableFrom(org, agent.name)) + lists;
+  const part: StaticPart = {
+    text: before + (typeof sendTo === 'string' ? sendTo : sendTo.shared) + after.shared,
+    pieces: [before, sendTo, after],
+  };
+  parts.set(agent.name, part);
+  return part;
+}
+
+/**
+ * The closing part of a static part: the agent's team, then how to act. Every agent with no team
+ * (most of a big org) has the same one, so it is one text and one piece for the process: built for each
+ * agent, 1,000 agents' static parts held 1,000 copies of its 536 characters (half a megabyte that a fresh
+ * process's first turn made and the young generation copied before keeping it for the run).
+ */
+function closingPiece(team: readonly string[]): { shared: string } {
+  if (team.length > 0) return { shared: closingText(team) };
+  noTeamClosing ??= { shared: closingText(['(nobody reports to you)']) };
+  return noTeamClosing;
+}
+
+let noTeamClosing: { shared: string } | undefined;
+
+function closingText(teamLines: readonly string[]): string {
+  return [
     '',
     '',
     PROMPT_LABELS.team,
-    ...(team.length > 0 ? team : ['(nobody reports to you)']),
+    ...teamLines,
     '',
     '## How to act',
     'You act only through your tools. Call send_message once for each message you want to send, and remember to keep a note for later turns.',
@@ -157,17 +185,6 @@ function staticPart(org: Org, agent: Agent): StaticPart {
     '',
     '## Your notes',
   ].join('\n');
-  // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
-  // so N such prompts hold one list of N names rather than N lists, and none of them walks the org.
-  // Many agents' closing instructions are alike (all who have no team), so they are kept once too.
-  const lists = listsLine(postableLists(org, agent.name));
-  const sendTo = reachesEveryone(org, agent.name) ? (lists === '' ? { shared: everyoneLine(org) } : everyoneLine(org) + lists) : sendToLine(reachableFrom(org, agent.name)) + lists;
-  const part: StaticPart = {
-    text: before + (typeof sendTo === 'string' ? sendTo : sendTo.shared) + after,
-    pieces: [before, sendTo, { shared: after }],
-  };
-  parts.set(agent.name, part);
-  return part;
 }
 
 /** The mailing lists the agent may post to, on a line of their own after whom it may write to; nothing when there are none. */
