@@ -34,8 +34,15 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 /** The modules main.js loads, bundled under their own names. */
 const ENTRIES = { program: 'cli/program.js', 'cli-context': 'cli/cli-context.js' };
 
-/** The command most processes run (every run of the suite's experiments, kills and faults): its modules are a chunk of their own. */
-const RUN_COMMAND = 'cli/commands/run.js';
+/**
+ * The commands most processes run (`run`: every run of an experiment, and the suite's kills and
+ * faults) and the everyday ones beside it: what they can reach is one chunk, so they never parse
+ * the code of the studies, the history's tools and the rest.
+ */
+const EVERYDAY_COMMANDS = ['run', 'status', 'inbox', 'send'].map((name) => `cli/commands/${name}.js`);
+
+/** The chunks of lemming's own code, whose names scripts/bundle-cli.mjs gives (below). */
+const GROUPS = ['start', 'everyday', 'lemming'];
 
 const SYNC_LOAD = /\brequireModule\((['"])(\.\.?\/[^'"]+)\1\)/g;
 
@@ -61,8 +68,8 @@ export async function bundleCli(outDir, bundleFolder) {
   const inDist = (/** @type {string} */ id) => id.startsWith(dist + sep) && !id.startsWith(bundleDir + sep);
   /** Modules whose static imports, followed, reach a package: kept out of the one chunk. */
   const reachesPackage = new Set();
-  /** The modules of the one chunk a run loads (below). */
-  const runReach = new Set();
+  /** The modules of the one chunk a run and the everyday commands load (below). */
+  const everydayReach = new Set();
   /** @type {import('rolldown').Plugin} */
   const plugin = {
     name: 'lemming-cli',
@@ -75,28 +82,35 @@ export async function bundleCli(outDir, bundleFolder) {
       return rewritten === code ? null : { code: rewritten, map: null };
     },
     buildEnd() {
-      /** @type {Map<string, boolean>} */
-      const known = new Map();
-      const reaches = (/** @type {string} */ id, /** @type {Set<string>} */ seen) => {
-        const kept = known.get(id);
-        if (kept !== undefined) return kept;
-        if (seen.has(id)) return false;
-        seen.add(id);
-        // An id that is not a path is external (see `external` below): a package, or one of Node's own.
-        const result = isAbsolute(id) ? (this.getModuleInfo(id)?.importedIds ?? []).some((imported) => reaches(imported, seen)) : !isBuiltin(id);
-        known.set(id, result);
-        return result;
-      };
-      for (const id of this.getModuleIds()) if (inDist(id) && reaches(id, new Set())) reachesPackage.add(id);
-      // What a run can load, through its imports and import()s, short of another command's module.
+      // A module reaches a package when it imports one (an id that is not a path is external: see
+      // `external` below; Node's own modules do not count), or imports a module that reaches one.
+      /** @type {Map<string, string[]>} */
+      const importers = new Map();
+      const reaching = [];
+      for (const id of this.getModuleIds()) {
+        if (!inDist(id)) continue;
+        for (const imported of this.getModuleInfo(id)?.importedIds ?? []) {
+          if (!isAbsolute(imported)) {
+            if (!isBuiltin(imported)) reaching.push(id);
+          } else importers.set(imported, [...(importers.get(imported) ?? []), id]);
+        }
+      }
+      while (reaching.length > 0) {
+        const id = /** @type {string} */ (reaching.pop());
+        if (reachesPackage.has(id)) continue;
+        reachesPackage.add(id);
+        reaching.push(...(importers.get(id) ?? []));
+      }
+      // What those commands can load, through their imports and import()s, short of another command's module.
       const commands = join(dist, 'cli', 'commands') + sep;
-      const pending = [join(dist, RUN_COMMAND)];
+      const everyday = new Set(EVERYDAY_COMMANDS.map((path) => join(dist, path)));
+      const pending = [...everyday];
       while (pending.length > 0) {
         const id = /** @type {string} */ (pending.pop());
-        if (runReach.has(id) || !inDist(id) || reachesPackage.has(id)) continue;
-        runReach.add(id);
+        if (everydayReach.has(id) || !inDist(id) || reachesPackage.has(id)) continue;
+        everydayReach.add(id);
         const info = this.getModuleInfo(id);
-        for (const next of [...(info?.importedIds ?? []), ...(info?.dynamicallyImportedIds ?? [])]) if (!next.startsWith(commands) || next === join(dist, RUN_COMMAND)) pending.push(next);
+        for (const next of [...(info?.importedIds ?? []), ...(info?.dynamicallyImportedIds ?? [])]) if (!next.startsWith(commands) || everyday.has(next)) pending.push(next);
       }
     },
   };
@@ -117,15 +131,20 @@ export async function bundleCli(outDir, bundleFolder) {
     codeSplitting: {
       groups: [
         { name: 'start', priority: 3, tags: ['$initial'], test: (id) => inDist(id) && !reachesPackage.has(id) },
-        { name: 'run', priority: 2, test: (id) => runReach.has(id) },
+        { name: 'everyday', priority: 2, test: (id) => everydayReach.has(id) },
         { name: 'lemming', priority: 1, test: (id) => inDist(id) && !reachesPackage.has(id) },
       ],
     },
   });
   await build.close();
   for (const file of readdirSync(bundleDir)) {
-    const left = readFileSync(join(bundleDir, file), 'utf8').match(SYNC_LOAD);
+    const code = readFileSync(join(bundleDir, file), 'utf8');
+    const left = code.match(SYNC_LOAD);
     if (left) return `${join(bundleDir, file)} still loads ${left[0]} from dist/ (a second copy of that module)`;
+    // The chunks of lemming's own code are loaded by every command: a package imported at their top would be too.
+    const shared = GROUPS.some((group) => file.startsWith(`${group}-`));
+    const imported = shared ? [...code.matchAll(/^import\b[^;]*?from "([^"]+)";$/gm)].map((match) => match[1] ?? '').find((name) => !name.startsWith('.') && !isBuiltin(name)) : undefined;
+    if (imported !== undefined) return `${join(bundleDir, file)} imports the package ${imported}, which every command would load`;
   }
   return undefined;
 }

@@ -100,7 +100,7 @@ test('the binary runs from its bundle: a run-once loads a few files under dist/c
   const ours = loaded.filter((url) => url.startsWith(dist)).map((url) => url.slice(dist.length));
   // A module of dist/ loaded beside the bundle would be a second copy of it, with state of its own.
   expect(ours.filter((path) => path !== 'cli/main.js' && !path.startsWith('cli/bundle/'))).toEqual([]);
-  // The entry points, the bundler's helpers, and the chunks of start-up and of a run (scripts/bundle-cli.mjs):
+  // The entry points, the bundler's helpers, and the chunks of start-up and of the everyday commands (scripts/bundle-cli.mjs):
   // 251 modules one by one (the next test), each a file read, resolved, compiled and linked.
   expect(ours.length).toBeLessThanOrEqual(7);
   // Packages stay where they were: imported by the chunk of the code that uses them, none of which a run-once loads.
