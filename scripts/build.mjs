@@ -31,6 +31,13 @@ const APP_BUILD_INFO = join(OUT_DIR, '.tsbuildinfo-app');
  * Only with the app (APP_CONFIG).
  */
 const VENDORED = [{ from: 'markdown-it/dist/browser/markdown-it.esm.min.mjs', to: 'web/app/markdown-it.js' }];
+/**
+ * The CLI's program, which is also bundled into dist/cli/bundle/ for the binary to load
+ * (scripts/bundle-cli.mjs); a package without it (the build's own test) has no bundle.
+ */
+const CLI_PROGRAM = join(SOURCE_DIR, 'cli', 'program.ts');
+/** The bundle's folder under dist/, which src/cli/main.ts loads from: made anew by every build, never a stale output. */
+const BUNDLE_DIR = 'cli/bundle';
 /** Files besides the sources whose change can change the output. */
 const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'tsconfig.app.json', 'package.json', 'package-lock.json'];
 
@@ -83,6 +90,7 @@ function reasonToBuild(sources) {
   const vendored = existsSync(APP_CONFIG) ? VENDORED.map((file) => file.to) : [];
   const missing = [...sources.map(outputOf), ...vendored].find((output) => !existsSync(join(OUT_DIR, output)));
   if (missing !== undefined) return `${OUT_DIR}/${missing} is missing`;
+  if (existsSync(CLI_PROGRAM) && stamp.bundled === true && !existsSync(join(OUT_DIR, BUNDLE_DIR, 'program.js'))) return `${OUT_DIR}/${BUNDLE_DIR}/program.js is missing`;
   return undefined;
 }
 
@@ -92,7 +100,7 @@ function removeStaleOutputs(sources) {
   const vendored = new Set(existsSync(APP_CONFIG) ? VENDORED.map((file) => file.to) : []);
   const removed = [];
   for (const output of walk(OUT_DIR)) {
-    if (vendored.has(output)) continue;
+    if (vendored.has(output) || output.startsWith(`${BUNDLE_DIR}/`)) continue;
     const stem = sourceStemOf(output);
     if (stem === undefined || stems.has(stem)) continue;
     rmSync(join(OUT_DIR, output));
@@ -123,7 +131,7 @@ function copyVendored() {
   }
 }
 
-function main() {
+async function main() {
   const force = process.argv.includes('--force');
   const sources = walk(SOURCE_DIR).filter(isSource);
   const reason = force ? 'asked to (--force)' : reasonToBuild(sources);
@@ -153,8 +161,20 @@ function main() {
   }
   const removed = removeStaleOutputs(sources);
   if (removed.length > 0) console.log(`removed ${removed.length} stale file(s) from ${OUT_DIR}/: ${removed.join(', ')}`);
-  writeFileSync(STAMP, `${JSON.stringify({ startedAt, sources }, null, 1)}\n`);
+  // After every compile, so the bundle is never older than the modules it was made from.
+  let bundled = false;
+  if (existsSync(CLI_PROGRAM)) {
+    const { bundleCli } = await import('./bundle-cli.mjs');
+    const problem = await bundleCli(OUT_DIR, BUNDLE_DIR);
+    if (problem !== undefined && problem !== 'rolldown is not installed') {
+      console.error(`the CLI's bundle failed: ${problem}`);
+      return 1;
+    }
+    bundled = problem === undefined;
+    if (!bundled) console.log(`dist/cli/main.js loads the modules one by one: ${problem}`);
+  }
+  writeFileSync(STAMP, `${JSON.stringify({ startedAt, sources, bundled }, null, 1)}\n`);
   return 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();

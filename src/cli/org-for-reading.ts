@@ -8,10 +8,11 @@ import { readSettledOrg } from '../org/kept-org-with-edits.js';
 import type { Output } from './cli-context.js';
 
 // The loader, with the parsers, schemas and settling code behind it, is loaded only when some org
-// file changed since the org was last settled (see src/cli/main.ts on require()).
-const load = createRequire(import.meta.url);
-const loadOrgFromFiles = (root: string) => (load('../org/load-org-once.js') as typeof import('../org/load-org-once.js')).loadOrgFromFiles(root);
-const resumeParser = () => (load('../org/parse-files.js') as typeof import('../org/parse-files.js')).parseResume;
+// file changed since the org was last settled (see src/cli/main.ts on require(), and
+// scripts/bundle-cli.mjs on the name `requireModule`).
+const requireModule = createRequire(import.meta.url);
+const loadOrgFromFiles = (root: string) => (requireModule('../org/load-org-once.js') as typeof import('../org/load-org-once.js')).loadOrgFromFiles(root);
+const resumeParser = () => (requireModule('../org/parse-files.js') as typeof import('../org/parse-files.js')).parseResume;
 
 const STAND_IN_MEANS: Record<string, string> = {
   'org/chart.yaml': 'nobody may write to anyone, and mail is not shown, until it is mended',

@@ -80,12 +80,31 @@ test('run-once on the offline model loads none of the live models\' machinery, a
     expect(modules).not.toContain(live);
   }
   expect(modules).toContain('providers/offline/offline-provider.js');
-  expect([...staticPackages(join(dist, 'cli', 'main.js'))]).not.toContain('commander');
+  // The program main.js loads (bundled or not) requires commander's CommonJS build.
+  expect([...staticPackages(join(dist, 'cli', 'program.js'))]).not.toContain('commander');
   const root = defaultOrg();
   humanSends(root, 'manager', 'Plan the release');
   const run = lemming(root, ['run-once']);
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);
+});
+
+test('the binary runs from its bundle: a run-once loads a few files under dist/cli/bundle/, none of dist/\'s modules a second time, and no package as an ES module', () => {
+  const root = defaultOrg();
+  humanSends(root, 'manager', 'Plan the release');
+  const result = spawnSync(process.execPath, [CLI, '--root', root, 'run-once'], { encoding: 'utf8', env: { ...process.env, NODE_DEBUG: 'esm', NO_COLOR: '1' } });
+  expect(result.status, result.stderr).toBe(0);
+  expect(result.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);
+  const loaded = [...new Set([...result.stderr.matchAll(/Storing (file:\/\/\S+) /g)].map((match) => match[1] ?? ''))];
+  const dist = `${pathToFileURL(join(REPO_ROOT, 'dist')).href}/`;
+  const ours = loaded.filter((url) => url.startsWith(dist)).map((url) => url.slice(dist.length));
+  // A module of dist/ loaded beside the bundle would be a second copy of it, with state of its own.
+  expect(ours.filter((path) => path !== 'cli/main.js' && !path.startsWith('cli/bundle/'))).toEqual([]);
+  // The entry points, the bundler's helpers, and the chunks of start-up and of the everyday commands (scripts/bundle-cli.mjs):
+  // 251 modules one by one (the next test), each a file read, resolved, compiled and linked.
+  expect(ours.length).toBeLessThanOrEqual(7);
+  // Packages stay where they were: imported by the chunk of the code that uses them, none of which a run-once loads.
+  expect(loaded.filter((url) => url.includes('/node_modules/'))).toEqual([]);
 });
 
 test('a long run keeps V8\'s young generation small, so its peak memory follows the live heap', () => {
@@ -109,7 +128,7 @@ test('a long run keeps V8\'s young generation small, so its peak memory follows 
 test('run-once loads only what its turn uses: no other command, and no tool, approval or MCP code when nobody calls a tool', () => {
   const root = defaultOrg();
   humanSends(root, 'manager', 'Plan the release');
-  const run = modulesLoadedBy(CLI, ['--root', root, 'run-once']);
+  const run = modulesLoadedBy(['--root', root, 'run-once']);
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);
   expect(run.modules).toContain('cli/program.js');
@@ -202,7 +221,7 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   // The manager passes the task on; in the next turn the coder writes a file, loading the tools then.
   humanSends(root, 'manager', 'Please ask the coder to write the release notes file');
   expect(lemming(root, ['run-once']).status).toBe(0);
-  const withTools = modulesLoadedBy(CLI, ['--root', root, 'run-once']);
+  const withTools = modulesLoadedBy(['--root', root, 'run-once']);
   expect(withTools.status).toBe(0);
   expect(withTools.modules).toContain('tools/builtin-tools.js');
   // Its report, and the folder of the test it wrote of it and ran (run_command).
@@ -214,7 +233,7 @@ test('run-once of an org that keeps no call traces loads none of the trace modul
   const orgFile = join(root, 'org', 'org.yaml');
   writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('traces: { keep: 50 }', 'traces: { keep: 0 }'));
   humanSends(root, 'manager', 'Plan the release');
-  const run = modulesLoadedBy(CLI, ['--root', root, 'run-once']);
+  const run = modulesLoadedBy(['--root', root, 'run-once']);
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);
   // Loaded with the first turn of an org that keeps traces (engine.ts, callTraces); the default org does.

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Every module of the project and every package a built module loads when it is imported: its static imports, followed through the built code. */
 function staticGraph(entry: string): { modules: Set<string>; packages: Set<string> } {
@@ -39,13 +39,20 @@ export function staticModules(entry: string): Set<string> {
   return staticGraph(entry).modules;
 }
 
+/** The built CLI as the binary runs it without its bundle: lemming's modules one file each (see the script). */
+const UNBUNDLED_CLI = join(dirname(fileURLToPath(import.meta.url)), 'unbundled-cli.mjs');
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+
 /**
- * The project's built modules (relative to dist/, like `cli/program.js`) that one run of the built
- * CLI loaded, whether imported or required: Node's own record of them (`NODE_DEBUG=esm`).
+ * The project's built modules (relative to dist/, like `cli/program.js`) that one command of the
+ * built CLI loaded, whether imported or required: Node's own record of them (`NODE_DEBUG=esm`). The
+ * command runs on the modules one file each, as the binary does without its bundle: the bundle holds
+ * the same modules in a few files, and runs only those this names (tests/e2e/startup.test.ts).
  */
-export function modulesLoadedBy(cli: string, args: string[]): { modules: string[]; status: number | null; stdout: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, NODE_DEBUG: 'esm', NO_COLOR: '1' } });
-  const dist = pathToFileURL(dirname(dirname(cli))).href;
+export function modulesLoadedBy(args: string[]): { modules: string[]; status: number | null; stdout: string } {
+  // Node's record runs to megabytes (a command's modules loaded by import() are each described at length).
+  const result = spawnSync(process.execPath, [UNBUNDLED_CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NODE_DEBUG: 'esm', NO_COLOR: '1' } });
+  const dist = pathToFileURL(DIST).href;
   const modules = new Set<string>();
   for (const match of result.stderr.matchAll(/Storing (file:\/\/\S+) /g)) {
     const url = match[1] ?? '';

@@ -9,7 +9,7 @@ const DIST = join(REPO, 'dist');
 
 describe('the terminal UI is loaded only when a screen is shown', () => {
   test.skipIf(!existsSync(join(DIST, 'cli', 'main.js')))('status, inbox, send, run and chat load neither ink nor React until they draw a screen', () => {
-    for (const entry of ['cli/main.js', 'cli/commands/status.js', 'cli/commands/inbox.js', 'cli/commands/send.js', 'cli/commands/run.js', 'cli/commands/chat.js']) {
+    for (const entry of ['cli/program.js', 'cli/commands/status.js', 'cli/commands/inbox.js', 'cli/commands/send.js', 'cli/commands/run.js', 'cli/commands/chat.js']) {
       const packages = staticPackages(join(DIST, entry));
       expect([...packages].filter((name) => name === 'ink' || name === 'react' || name.startsWith('react/')), entry).toEqual([]);
     }

@@ -8,7 +8,7 @@ const SDKS = ['openai', '@anthropic-ai/sdk'];
 
 describe('vendor SDKs load only when a model is called', () => {
   test.runIf(existsSync(join(DIST, 'cli', 'main.js')))('status, and run up to its first call, import no SDK', () => {
-    for (const command of ['main.js', 'commands/status.js', 'commands/run.js', 'commands/validate.js']) {
+    for (const command of ['program.js', 'commands/status.js', 'commands/run.js', 'commands/validate.js']) {
       const loaded = [...staticPackages(join(DIST, 'cli', command))];
       const sdks = loaded.filter((name) => SDKS.some((sdk) => name === sdk || name.startsWith(`${sdk}/`)));
       expect(sdks, command).toEqual([]);

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { OrgLoader } from '../../src/org/load-org.js';
 import { loadOrgForReading } from '../../src/org/load-org-once.js';
 import { SETTLED_ORG_FILE, SETTLED_STAMPS_FILE } from '../../src/org/settled-org-cache.js';
-import { CLI, lemming } from '../helpers/cli.js';
+import { lemming } from '../helpers/cli.js';
 import { modulesLoadedBy } from '../helpers/import-graph.js';
 import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
 
@@ -91,12 +91,12 @@ describe('a command that reads takes the org as the last error-free load settled
     // A whole load keeps the org settled (a first status on an org with no parse cache keeps nothing: tests/e2e/cold-status.test.ts).
     expect(lemming(root, ['validate']).status).toBe(0);
     const loader = ['org/load-org.js', 'org/load-org-once.js', 'org/parse-files.js', 'org/settle-org.js', 'org/assemble-org.js', 'org/parsed-file-cache.js', 'org/parsed-files.js'];
-    const unchanged = modulesLoadedBy(CLI, ['--root', root, 'status']);
+    const unchanged = modulesLoadedBy(['--root', root, 'status']);
     expect(unchanged.status).toBe(0);
     expect(unchanged.stdout).toMatch(/coder_01 +offline +0\.5000/);
     expect(unchanged.modules.filter((module) => loader.includes(module))).toEqual([]);
     write(root, RESUME, read(root, RESUME).replace('credits: 0.5', 'credits: 0.25'));
-    const edited = modulesLoadedBy(CLI, ['--root', root, 'status']);
+    const edited = modulesLoadedBy(['--root', root, 'status']);
     expect(edited.stdout).toMatch(/coder_01 +offline +0\.2500/);
     expect(edited.modules).toEqual(expect.arrayContaining(['org/load-org.js', 'org/settle-org.js']));
   });

@@ -7,7 +7,7 @@ import { OrgLoader } from '../../src/org/load-org.js';
 import { loadOrgForReading, loadOrgFromFiles } from '../../src/org/load-org-once.js';
 import { readSettledOrg } from '../../src/org/kept-org-with-edits.js';
 import { parseResume } from '../../src/org/parse-files.js';
-import { CLI, lemming } from '../helpers/cli.js';
+import { lemming } from '../helpers/cli.js';
 import { modulesLoadedBy } from '../helpers/import-graph.js';
 import { DEFAULT_ORG, defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
 
@@ -134,7 +134,7 @@ describe('lemming status on the built CLI in a big org', () => {
     const root = bigOrg();
     expect(lemming(root, ['status']).stdout).toMatch(/coder_01 +offline +0\.5000 \/ 0\.5000/);
     write(root, RESUME, read(root, RESUME).replace('credits: 0.5', 'credits: 0.7'));
-    const edited = modulesLoadedBy(CLI, ['--root', root, 'status']);
+    const edited = modulesLoadedBy(['--root', root, 'status']);
     expect(edited.status).toBe(0);
     expect(edited.stdout).toMatch(/coder_01 +offline +0\.7000 \/ 0\.7000/);
     // The one resume is parsed; nothing reads, settles or assembles the other files.

@@ -11,13 +11,13 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .command('bootstrap')
     .description('write the default org (or a template) into the root; never overwrites a file you edited, repairs missing folders')
     .option('--template <name-or-folder>', 'start from this org template (see `lemming templates`) or a folder of your own, like ./my-template')
-    .action((options: { template?: string }) => execute(async () => command('bootstrap').bootstrapCommand(newRoot(), output, options)));
+    .action((options: { template?: string }) => execute(async () => (await command('bootstrap')).bootstrapCommand(newRoot(), output, options)));
 
   program
     .command('templates')
     .description('the org templates bootstrap and demo start from, and the agent templates hires start from, a line each')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => execute(async () => command('templates').templatesCommand(newRoot(), options, output)));
+    .action((options: { json?: boolean }) => execute(async () => (await command('templates')).templatesCommand(newRoot(), options, output)));
 
   program
     .command('demo')
@@ -28,7 +28,7 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .option('--template <name-or-folder>', 'start from this org template and send its seed task (see `lemming templates`)')
     .action((options: { turns?: number; json?: boolean; queue?: string; template?: string }) =>
       execute(async () =>
-        command('demo').demoCommand(
+        (await command('demo')).demoCommand(
           newRoot(),
           {
             mode: outputMode(options),
@@ -44,7 +44,7 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
   program
     .command('adopt')
     .description('take the mail now in the outboxes as history, for an org copied or cloned without org/state')
-    .action(() => execute(async () => command('adopt').adoptCommand(root(), output)));
+    .action(() => execute(async () => (await command('adopt')).adoptCommand(root(), output)));
 
   program
     .command('add-agent')
@@ -58,7 +58,7 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .option('--instructions <text>', 'the body of its resume')
     .option('--tools <list>', 'comma-separated tools, like send_message,remember,read_file,write_file')
     .action((name: string, options: { title?: string; reportsTo: string; model?: string; credits?: number; instructions?: string; tools?: string; template?: string }) =>
-      execute(async () => command('add-agent').addAgentCommand(root(), name, options, output)),
+      execute(async () => (await command('add-agent')).addAgentCommand(root(), name, options, output)),
     );
 
   program
@@ -76,7 +76,7 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
         if ((options.record !== undefined || options.replay !== undefined) && options.enrich === undefined) {
           throw new LemmingError('usage', '--record and --replay go with --enrich MODEL: they keep or answer its calls', { exitCode: 2 });
         }
-        return command('populate').populateCommand(newRoot(), spec, options, output);
+        return (await command('populate')).populateCommand(newRoot(), spec, options, output);
       }),
     );
 
@@ -96,7 +96,7 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .option('--dry-run', 'write nothing: say what would be made, and the files and bytes it would write')
     .option('--json', 'print JSON')
     .action((edges: string, options: { labels?: string; chart?: 'structure' | 'department' | 'edges'; lists?: 'none' | 'departments'; people?: number; seed?: number; template?: string; model?: string; credits?: number; name?: string; dryRun?: boolean; json?: boolean }) =>
-      execute(async () => command('import-network').importNetworkCommand(newRoot(), edges, options, output)),
+      execute(async () => (await command('import-network')).importNetworkCommand(newRoot(), edges, options, output)),
     );
 
   program
@@ -106,6 +106,6 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .option('--row <line>', 'the row on this line of the file (default: the file\'s only row)', positiveInteger)
     .option('--all', 'every row, each an org in a folder of --root named marble-<scenario>-<task_id>')
     .action((file: string, options: { row?: number; all?: boolean }) =>
-      execute(async () => command('import-marble').importMarbleCommand(newRoot(), file, { ...(options.row === undefined ? {} : { row: options.row }), ...(options.all ? { all: true } : {}) }, output)),
+      execute(async () => (await command('import-marble')).importMarbleCommand(newRoot(), file, { ...(options.row === undefined ? {} : { row: options.row }), ...(options.all ? { all: true } : {}) }, output)),
     );
 }

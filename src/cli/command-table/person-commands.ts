@@ -21,7 +21,7 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
     .option('--file <path>', 'send the message written in this markdown file: front matter to, cc, subject, priority, reply_to, then the text; a folder sends each of its .md files, "-" reads one from standard input (repeat for more: all checked, then all sent, in one load of the org)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--where <field=value>', 'send to everyone whose persona has this value (repeat for more: all must hold), for example --where department=sales; each recipient gets its own message, and the chart must let the sender reach every one', (value: string, previous: string[] = []) => [...previous, value])
     .action((agent: string | undefined, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string; from?: string; where?: string[]; to?: string; cc?: string; file?: string[] }) =>
-      execute(async () => command('send').sendCommand(root(), agent, text, options, output)),
+      execute(async () => (await command('send')).sendCommand(root(), agent, text, options, output)),
     );
 
   program
@@ -33,7 +33,7 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
     .option('--plain', 'read lines from standard input and print lines (the default when either is not a terminal)')
     .option('--queue <redis-url>', `with --drive: ${QUEUE_HELP}`)
     .action((options: { drive?: boolean; turns?: number; to?: string; plain?: boolean; queue?: string }) =>
-      execute(async () => command('chat').chatCommand(root(), options, output)),
+      execute(async () => (await command('chat')).chatCommand(root(), options, output)),
     );
 
   program
@@ -42,7 +42,7 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
     .option('--all', 'show all mail, read or not')
     .option('--json', 'print JSON')
     .action((options: { all?: boolean; json?: boolean }) =>
-      execute(async () => command('inbox').inboxCommand(root(), options, output)),
+      execute(async () => (await command('inbox')).inboxCommand(root(), options, output)),
     );
 
   program
@@ -56,7 +56,7 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
     .option('--json', 'print JSON')
     .option(...CSV_OPTION)
     .action((words: string[], options: { all?: boolean; role?: string; choices?: string[]; number?: boolean; json?: boolean; csv?: string }) =>
-      execute(async () => command('ask').askCommand(root(), words, options, output)),
+      execute(async () => (await command('ask')).askCommand(root(), words, options, output)),
     );
 
   program
@@ -65,14 +65,14 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
     .option('--all', 'include decided proposals')
     .option('--json', 'print JSON')
     .action((options: { all?: boolean; json?: boolean }) =>
-      execute(async () => command('approvals').approvalsCommand(root(), options, output)),
+      execute(async () => (await command('approvals')).approvalsCommand(root(), options, output)),
     );
 
   program
     .command('approve')
     .description('approve a proposal; a hire is carried out at once and the new agent joins at the next turn')
     .argument('<id>', 'the proposal id, as `lemming approvals` shows it')
-    .action((id: string) => execute(async () => command('approvals').decideCommand(root(), id, 'approve', undefined, output)));
+    .action((id: string) => execute(async () => (await command('approvals')).decideCommand(root(), id, 'approve', undefined, output)));
 
   program
     .command('reject')
@@ -80,7 +80,7 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
     .argument('<id>', 'the proposal id')
     .option('--reason <text>', 'why, for the proposer')
     .action((id: string, options: { reason?: string }) =>
-      execute(async () => command('approvals').decideCommand(root(), id, 'reject', options.reason, output)),
+      execute(async () => (await command('approvals')).decideCommand(root(), id, 'reject', options.reason, output)),
     );
 
   program
@@ -88,11 +88,11 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
     .description("add credits to an agent's budget (a ledger entry)")
     .argument('<agent>')
     .argument('<credits>', 'how many credits, for example 0.5', credits)
-    .action((agent: string, credits: number) => execute(async () => command('top-up').topUpCommand(root(), agent, credits, output)));
+    .action((agent: string, credits: number) => execute(async () => (await command('top-up')).topUpCommand(root(), agent, credits, output)));
 
   program
     .command('retry')
     .description('call an agent held because its models kept failing again, from the next turn')
     .argument('<agent>')
-    .action((agent: string) => execute(async () => command('retry').retryCommand(root(), agent, output)));
+    .action((agent: string) => execute(async () => (await command('retry')).retryCommand(root(), agent, output)));
 }

@@ -15,7 +15,7 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .description("the turn, and each agent's credits left, unread mail, last activity and last error")
     .option('--all', 'list every agent: past 1,000 agents the table lists only those with mail, an error, a hold, no credits or a call in the last turn')
     .option('--json', 'print JSON (every agent)')
-    .action((options: { json?: boolean; all?: boolean }) => execute(async () => command('status').statusCommand(root(), options, output)));
+    .action((options: { json?: boolean; all?: boolean }) => execute(async () => (await command('status')).statusCommand(root(), options, output)));
 
   program
     .command('inspect')
@@ -24,7 +24,7 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .option('-n, --count <n>', 'how many recent messages each way', positiveInteger)
     .option('--json', 'print JSON')
     .action((agent: string, options: { count?: number; json?: boolean }) =>
-      execute(async () => command('inspect').inspectCommand(root(), agent, options, output)),
+      execute(async () => (await command('inspect')).inspectCommand(root(), agent, options, output)),
     );
 
   program
@@ -34,7 +34,7 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .option('-n, --lines <n>', 'how many entries', positiveInteger, 20)
     .option('--json', 'print each entry as JSON')
     .action((agent: string, options: { lines?: number; json?: boolean }) =>
-      execute(async () => command('logs').logsCommand(root(), agent, options, output)),
+      execute(async () => (await command('logs')).logsCommand(root(), agent, options, output)),
     );
 
   program
@@ -45,7 +45,7 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .option('-n, --limit <n>', 'how many memories (default 20)', positiveInteger)
     .option('--json', 'print JSON')
     .action((agent: string, query: string | undefined, options: { limit?: number; json?: boolean }) =>
-      execute(async () => command('memory').memoryCommand(root(), agent, query, options, output)),
+      execute(async () => (await command('memory')).memoryCommand(root(), agent, query, options, output)),
     );
 
   program
@@ -61,7 +61,7 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .option('-n, --limit <n>', 'at most this many (default 20)')
     .option('--json', 'print JSON')
     .action((query: string, options: SearchOptions) =>
-      execute(async () => command('search').searchCommand(root(), query, options, output)),
+      execute(async () => (await command('search')).searchCommand(root(), query, options, output)),
     );
 
   program
@@ -69,13 +69,13 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .description('the conversation a message belongs to, built from reply_to')
     .argument('<message-id>', 'for example 000012-manager-001')
     .option('--json', 'print JSON')
-    .action((id: string, options: { json?: boolean }) => execute(async () => command('thread').threadCommand(root(), id, options, output)));
+    .action((id: string, options: { json?: boolean }) => execute(async () => (await command('thread')).threadCommand(root(), id, options, output)));
 
   program
     .command('requests')
     .description("every request the human made and where it stands: answered, or waiting on whom since which turn, and what it cost")
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => execute(async () => command('requests').requestsCommand(root(), options, output)));
+    .action((options: { json?: boolean }) => execute(async () => (await command('requests')).requestsCommand(root(), options, output)));
 
   program
     .command('trace')
@@ -86,9 +86,9 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .addOption(new Option('--otlp <url>', "send every finished turn (from the agents' activity logs) as a trace to this OTLP/HTTP endpoint, for example http://localhost:4318").argParser(otlpUrl).conflicts('json'))
     .action((agent: string | undefined, options: { turn?: number; json?: boolean; otlp?: string }) =>
       execute(async () => {
-        if (options.otlp !== undefined) return command('trace').sendTracesCommand(root(), options.otlp, { ...(agent === undefined ? {} : { agent }), ...(options.turn === undefined ? {} : { turn: options.turn }) }, output);
+        if (options.otlp !== undefined) return (await command('trace')).sendTracesCommand(root(), options.otlp, { ...(agent === undefined ? {} : { agent }), ...(options.turn === undefined ? {} : { turn: options.turn }) }, output);
         if (agent === undefined) throw new LemmingError('usage', 'lemming trace takes an agent, like `lemming trace coder_01`, or --otlp URL to send the run\'s turns', { exitCode: 2 });
-        return command('trace').traceCommand(root(), agent, options, output);
+        return (await command('trace')).traceCommand(root(), agent, options, output);
       }),
     );
 
@@ -96,18 +96,18 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .command('validate')
     .description('check every file of the org, its folders, and the state the next run reads back (the journal of an unfinished turn, the org it was planned with, what servers taught), changing nothing; each problem with file, field and a valid example; exit 1 on any error')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => execute(async () => command('validate').validateCommand(root(), options, output)));
+    .action((options: { json?: boolean }) => execute(async () => (await command('validate')).validateCommand(root(), options, output)));
 
   program
     .command('tools')
     .description('every tool an agent can be given: built-ins, the org\'s command tools, MCP servers; who has each; whether commands can run here')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => execute(async () => command('tools').toolsCommand(root(), options, output)));
+    .action((options: { json?: boolean }) => execute(async () => (await command('tools')).toolsCommand(root(), options, output)));
 
   program
     .command('example-tools')
     .description("lemming's example MCP server over stdio (word_count, checklist), for an org's mcp_servers: `command: lemming, args: [example-tools]`")
-    .action(() => execute(async () => command('example-tools').exampleToolsCommand(packageVersion())));
+    .action(() => execute(async () => (await command('example-tools')).exampleToolsCommand(packageVersion())));
 
   program
     .command('doctor')
@@ -115,5 +115,5 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .option('--call', 'also ask each one a short question (paid APIs and programs bill it; no agent is charged); each line comes as its answer does')
     .option('--timeout <seconds>', 'with --call, the most seconds each call may take before it is stopped (default 30)', positiveInteger)
     .option('--json', 'print JSON')
-    .action((options: { call?: boolean; json?: boolean; timeout?: number }) => execute(async () => command('doctor').doctorCommand(root(), options, output)));
+    .action((options: { call?: boolean; json?: boolean; timeout?: number }) => execute(async () => (await command('doctor')).doctorCommand(root(), options, output)));
 }

@@ -30,14 +30,14 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .action((options: { turns?: number; until?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServiceFlags & ServeFlags & CassetteOptions) =>
       execute(async () => {
         if (options.dryRun && options.until) throw new LemmingError('usage', '--dry-run takes --turns N, not --until', { exitCode: 2 });
-        if (options.dryRun) return command('dry-run').dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
+        if (options.dryRun) return (await command('dry-run')).dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
         const mode = options.logFormat === 'json' ? 'log' : screenMode(options);
         if (options.paused && (mode !== 'ui' || !commandIo().stdin.isTTY)) {
           throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
         }
         // Before the run's modules load: compiling them grows V8's young generation past what keepHeapSmall keeps, and it never shrinks.
         if (commandIo().ownsProcess) await (await import('../../heap-settings.js')).keepHeapSmall();
-        const { runCommand } = command('run');
+        const { runCommand } = await command('run');
         return runCommand(
           root(),
           {
@@ -64,7 +64,7 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .option('--queue <redis-url>', QUEUE_HELP)
     .option('--otlp <url>', OTLP_HELP, otlpUrl)
     .action((options: { json?: boolean } & CassetteOptions) =>
-      execute(async () => command('run').runCommand(root(), { mode: outputMode(options), once: true, ...cassette(options) }, output)),
+      execute(async () => (await command('run')).runCommand(root(), { mode: outputMode(options), once: true, ...cassette(options) }, output)),
     );
 
   program
@@ -80,7 +80,7 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .option('--shutdown-timeout <seconds>', 'after SIGTERM or SIGINT, the most seconds to finish the calls in progress before handing them back to the queue (default 8)', shutdownSeconds)
     .option('--log-format <format>', LOG_FORMAT_HELP, logFormat)
     .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number; healthPort?: number; healthHost?: string } & ServiceFlags) =>
-      execute(async () => command('worker').workerCommand(folderWithoutOrg(), options, serviceOutput(options, folderWithoutOrg)), serviceOutput(options, folderWithoutOrg)),
+      execute(async () => (await command('worker')).workerCommand(folderWithoutOrg(), options, serviceOutput(options, folderWithoutOrg)), serviceOutput(options, folderWithoutOrg)),
     );
 
   program
@@ -93,7 +93,7 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .action((options: ServeFlags & ServiceFlags) =>
       execute(
         async () =>
-          command('serve').serveCommand(
+          (await command('serve')).serveCommand(
             givenRoots().length > 1 ? givenRoots().map((given) => requireRootFolder(resolveRoot({ root: given }))) : [root()],
             { ...serveFlags(options), ...(options.shutdownTimeout === undefined ? {} : { shutdownSeconds: options.shutdownTimeout }) },
             serviceOutput(options),
@@ -106,5 +106,5 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .command('mcp')
     .description('the org as an MCP server on stdio, for a coding agent in an editor: inbox, send, search, threads, status, approvals; it runs no turns')
     .option('--as <seat>', 'take this seat instead of the human\'s: one org.yaml `outside_seats` grants (an agent with model: human)')
-    .action((options: { as?: string }) => execute(async () => command('mcp').mcpCommand(root(), options, output)));
+    .action((options: { as?: string }) => execute(async () => (await command('mcp')).mcpCommand(root(), options, output)));
 }

@@ -17,7 +17,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option(...CSV_OPTION)
     .option('--plain', "no live line of the running runs on a terminal: a line per run and finished turn, as when standard error is not a terminal or in CI")
     .action((file: string, options: { parallel?: number; queue?: string; json?: boolean; csv?: string; plain?: boolean }) =>
-      execute(async () => command('experiment').experimentCommand(root(), file, options, output)),
+      execute(async () => (await command('experiment')).experimentCommand(root(), file, options, output)),
     );
 
   program
@@ -43,7 +43,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--json', 'print the report as JSON')
     .option(...CSV_OPTION)
     .action((run: string | undefined, options: import('../commands/blame.js').BlameCommandOptions) =>
-      execute(async () => command('blame').blameCommand(run ?? root(), options, output)),
+      execute(async () => (await command('blame')).blameCommand(run ?? root(), options, output)),
     );
 
   program
@@ -59,7 +59,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--json', 'print the report as JSON')
     .option(...CSV_OPTION)
     .action((reference: string, options: import('../commands/calibrate.js').CalibrateCommandOptions) =>
-      execute(async () => command('calibrate').calibrateCommand(root(), reference, options, output)),
+      execute(async () => (await command('calibrate')).calibrateCommand(root(), reference, options, output)),
     );
 
   program
@@ -71,7 +71,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--created', "compare messages' created: times too (left out by default: they are wall-clock)")
     .option('--json', 'print the comparison as JSON')
     .action((a: string | undefined, b: string | undefined, options: { turns?: string; created?: boolean; json?: boolean }) =>
-      execute(async () => command('diff').diffCommand([a, b].filter((folder): folder is string => folder !== undefined), root, options, output)),
+      execute(async () => (await command('diff')).diffCommand([a, b].filter((folder): folder is string => folder !== undefined), root, options, output)),
     );
 
   program
@@ -94,7 +94,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
           throw new LemmingError('usage', '--windows FILE and --window-days N go together: the email, and how many days of it a run stands for (for example --window-days 14)', { exitCode: 2 });
         }
         if (options.variant !== undefined && options.runs === undefined) throw new LemmingError('usage', '--variant goes with --runs FOLDER: it picks that variant\'s runs', { exitCode: 2 });
-        return command('analyze').analyzeCommand(options.runs === undefined ? root() : newRoot(false), options, output);
+        return (await command('analyze')).analyzeCommand(options.runs === undefined ? root() : newRoot(false), options, output);
       }),
     );
 }

@@ -13,6 +13,8 @@ import { guardShutdown, type Shutdown } from '../shutdown.js';
 import type { ServeOptions } from './serve.js';
 import type { ServedRun } from '../stay-serving.js';
 
+const requireModule = createRequire(import.meta.url);
+
 /** The flags of `lemming run` and `lemming run-once`. */
 export interface RunCommandOptions {
   /** The most turns to run (default: org.yaml engine.max_turns). */
@@ -64,7 +66,7 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
 
 /** Required when the screen is wanted, so that run-once, plain and JSON runs load one module fewer. */
 function startingLineCode(): typeof import('../starting-line.js') {
-  return createRequire(import.meta.url)('../starting-line.js') as typeof import('../starting-line.js');
+  return requireModule('../starting-line.js') as typeof import('../starting-line.js');
 }
 
 type RunScreenCode = typeof import('../../ui/run/run-app.js');
