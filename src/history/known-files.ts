@@ -59,7 +59,10 @@ export function blobIdInPlace(buffer: Buffer, room: number, end: number, algorit
 
 /** A file the history's last entry holds, with the stamp it had when it was last read. */
 interface KnownFile extends Omit<FileStamp, 'size' | 'renamed'> {
-  /** What a rename keeps of its stamp when it was read (FileStamp.renamed); absent when not read this run. */
+  /**
+   * What a rename keeps of its stamp when it was read (FileStamp.renamed), for a record's own file (RECORD_FILE),
+   * the one kind lemming moves whole to a piece; absent for the rest, and when not read this run.
+   */
   renamed?: string;
   /** Its blob's id in the history. */
   oid: string;
@@ -193,7 +196,7 @@ export class KnownFiles {
         oid = read.oid;
         change = { path, mode: seen.mode, data: read.data };
       }
-      this.set(path, { mode: seen.mode, stamp: seen.stamp, oid, renamed: seen.renamed, ...(known?.stored === undefined ? {} : { stored: known.stored }) });
+      this.set(path, { mode: seen.mode, stamp: seen.stamp, oid, ...(RECORD_FILE.test(path) ? { renamed: seen.renamed } : {}), ...(known?.stored === undefined ? {} : { stored: known.stored }) });
       if (known && known.oid === oid && known.mode === seen.mode) continue;
       changes.push({ status: known ? 'M' : 'A', path });
       writes.push({ ...change, path: storedPath(path) });
@@ -321,6 +324,13 @@ export class KnownFiles {
  * ledger's, taken.jsonl's, an activity log's.
  */
 const PIECE = /(^|\/)(ledger|taken|activity)\/\d{6,}\.jsonl$/;
+
+/**
+ * A record's own file, which is moved whole to a PIECE when full: only its rename stamp is kept. Every
+ * known file is held for the whole run, messages by the hundred thousand; a rename stamp each was some
+ * 100 bytes a message for nothing (a file moved from elsewhere is read, as any new file is).
+ */
+const RECORD_FILE = /(^|\/)(ledger|taken|activity)\.jsonl$/;
 
 /**
  * The shape of the file `text` writes, which names the layout (stored-path.ts) the files not `stored`

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { KnownFiles } from '../../src/history/known-files.js';
-import type { FileStamp } from '../../src/history/recorded-files.js';
+import { walkRecordedFiles, type FileStamp } from '../../src/history/recorded-files.js';
+import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
 import { tempDir, write } from '../helpers/temp-org.js';
 
 /*
@@ -211,5 +214,38 @@ describe('the files the lemming before the folder of numbers knew (shape 4)', ()
       { path: 'agents/a/logs/activity/0000xx/00001x/000012.jsonl', removed: true },
       { path: '~n/0000xx/00001x/agents/a/logs/activity/000012.jsonl', mode: '100644', oid: oid('piece\n') },
     ]);
+  });
+});
+
+describe('what the known files keep in memory', () => {
+  /*
+   * The history's writer keeps every file of its last entry for the whole run (a message is never
+   * forgotten, so this grows by each turn's messages: 200,000 after 1,000 turns of 200 busy agents),
+   * and V8 marks all of it at each full collection: what each file holds is counted in bytes.
+   */
+  test("a message file costs under 450 bytes of heap: its stamp held as one string, and no rename's stamp kept", async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const root = tempDir();
+    const FILES = 4_000;
+    for (let index = 0; index < FILES; index += 1) {
+      write(root, `agents/agent_${String(index % 200).padStart(4, '0')}/outbox/${String(Math.floor(index / 200) + 1).padStart(6, '0')}-001-agent_0001.md`, `message ${index}\n`);
+    }
+    write(root, 'org/state/ledger.jsonl', '{"charged":1}\n');
+    const known = new KnownFiles('1'.repeat(40), new Map());
+    const limits = workspaceLimitsOf(undefined);
+    // Walked well after the files were written (none is racy: each has its whole stamp) and compared, in a
+    // function of its own: what is left of the walk and the entry's writes when it returns is garbage.
+    const takeIn = async (): Promise<number> => (await known.compare(root, walkRecordedFiles(root, limits, Date.now() + 60_000).files, undefined, () => Promise.resolve(undefined))).changes.length;
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    expect(await takeIn()).toBe(FILES + 1);
+    collect();
+    const perFile = (process.memoryUsage().heapUsed - before) / FILES;
+    // Its path, its id, its stamp as one string of some 50 characters, the object and the two maps' slots: some
+    // 370 bytes. Held as the walk built them (a stamp and a rename's stamp, each a chain of 4 to 6 joined strings), 700.
+    expect(perFile).toBeLessThan(450);
+    // The ledger's file keeps what a rename keeps of its stamp: moved to a piece, it is known by it (above).
+    expect(known.text()).toContain('org/state/ledger.jsonl');
   });
 });
