@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FAST_IMPORT_ARGS } from '../src/history/fast-import.js';
 import { gitEnvironment } from '../src/history/git.js';
 import { figure, type Figure } from './stats.js';
 
@@ -22,9 +23,10 @@ import { figure, type Figure } from './stats.js';
  *   node dist-bench/bench/fast-import-replay.js <org root> [--entries 20] [--every 4] [--rounds 4] [--appended-only 'logs/activity\.jsonl$'] [variant ...]
  */
 
-/** fast-import as lemming runs it (src/history/fast-import.ts), the variant's settings after its own. */
-const IMPORT = ['-c', 'gc.auto=0', '-c', 'pack.compression=1'];
-const IMPORT_COMMAND = ['fast-import', '--quiet', '--force', '--depth=0', '--done'];
+/** fast-import as lemming runs it (src/history/fast-import.ts): its settings, then the command, the variant's settings between them. */
+const COMMAND_AT = FAST_IMPORT_ARGS.indexOf('fast-import');
+const IMPORT = FAST_IMPORT_ARGS.slice(0, COMMAND_AT);
+const IMPORT_COMMAND = FAST_IMPORT_ARGS.slice(COMMAND_AT);
 
 interface Variant {
   name: string;

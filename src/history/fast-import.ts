@@ -30,8 +30,9 @@ export function changeLines(changes: readonly FileChange[]): Buffer[] {
  * `pack.compression=1`: zlib's fastest level. Deflating is most of fast-import's time (six tenths of
  * it at the default level, by `perf`); at level 1 git took 755 ms of CPU for 28 entries of 200 agents
  * against 930 ms, for a store 4% larger (9.3 against 8.9 MB), which `git gc` packs again.
+ * bench/fast-import-replay.ts replays entries with these, its variants' settings put before `fast-import`.
  */
-const ARGS = ['-c', 'gc.auto=0', '-c', 'pack.compression=1', 'fast-import', '--quiet', '--force', '--depth=0', '--done'];
+export const FAST_IMPORT_ARGS: readonly string[] = ['-c', 'gc.auto=0', '-c', 'pack.compression=1', 'fast-import', '--quiet', '--force', '--depth=0', '--done'];
 
 /**
  * A fast-import on a history no other writer holds (the org's lock says so): the lock a git killed
@@ -70,7 +71,7 @@ export class FastImport {
 
   constructor(place: GitPlace) {
     this.packsAtStart = packsIn(place.gitDir);
-    this.child = spawn('git', ARGS, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('git', FAST_IMPORT_ARGS, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe'] });
     this.ended = new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.once('error', () => resolve());
@@ -90,7 +91,7 @@ export class FastImport {
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.child.stdin.on('error', () => undefined);
     this.child.on('error', (error) => this.fail(error));
-    this.child.on('close', (status) => this.fail(new GitError(ARGS, status, this.stderr || 'fast-import stopped')));
+    this.child.on('close', (status) => this.fail(new GitError(FAST_IMPORT_ARGS, status, this.stderr || 'fast-import stopped')));
   }
 
   /** Whether it can still take an entry. */
@@ -124,7 +125,7 @@ export class FastImport {
     crashPoint('mid-import');
     this.send(parts.slice(half));
     const commit = answer.then((line) => {
-      if (!/^[0-9a-f]{40,64}$/.test(line)) throw new GitError(ARGS, null, `fast-import answered "${line}" for an entry`);
+      if (!/^[0-9a-f]{40,64}$/.test(line)) throw new GitError(FAST_IMPORT_ARGS, null, `fast-import answered "${line}" for an entry`);
       return line;
     });
     return { mark, commit };
@@ -144,7 +145,7 @@ export class FastImport {
     this.holdOpen();
     this.send([Buffer.from(`checkpoint\n${token}\n`)]);
     return answer.then((line) => {
-      if (line !== token) throw new GitError(ARGS, null, `fast-import answered "${line}" for a checkpoint`);
+      if (line !== token) throw new GitError(FAST_IMPORT_ARGS, null, `fast-import answered "${line}" for a checkpoint`);
       this.checkpointsDone += 1;
     });
   }
