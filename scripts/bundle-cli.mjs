@@ -92,7 +92,11 @@ export async function bundleCli(outDir, bundleFolder) {
         for (const imported of this.getModuleInfo(id)?.importedIds ?? []) {
           if (!isAbsolute(imported)) {
             if (!isBuiltin(imported)) reaching.push(id);
-          } else importers.set(imported, [...(importers.get(imported) ?? []), id]);
+          } else {
+            const of = importers.get(imported);
+            if (of) of.push(id);
+            else importers.set(imported, [id]);
+          }
         }
       }
       while (reaching.length > 0) {

@@ -319,18 +319,21 @@ export class KnownFiles {
   }
 }
 
+/** The records the engine keeps in pieces (the ledger, taken.jsonl, an activity log), by their file's name. */
+const RECORD_NAMES = '(ledger|taken|activity)';
+
 /**
  * A piece of a record the engine keeps in pieces, moved there whole from the record's own file: the
  * ledger's, taken.jsonl's, an activity log's.
  */
-const PIECE = /(^|\/)(ledger|taken|activity)\/\d{6,}\.jsonl$/;
+const PIECE = new RegExp(`(^|/)${RECORD_NAMES}/\\d{6,}\\.jsonl$`);
 
 /**
  * A record's own file, which is moved whole to a PIECE when full: only its rename stamp is kept. Every
  * known file is held for the whole run, messages by the hundred thousand; a rename stamp each was some
  * 100 bytes a message for nothing (a file moved from elsewhere is read, as any new file is).
  */
-const RECORD_FILE = /(^|\/)(ledger|taken|activity)\.jsonl$/;
+const RECORD_FILE = new RegExp(`(^|/)${RECORD_NAMES}\\.jsonl$`);
 
 /**
  * The shape of the file `text` writes, which names the layout (stored-path.ts) the files not `stored`

@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { forgetAtNextCommand } from '../invocation.js';
 import { whereOutside } from '../storage/inside-root.js';
@@ -37,13 +37,9 @@ export interface FolderOutside {
  */
 const looked = new Map<string, Map<string, FolderOutside | undefined>>();
 let lookedCount = 0;
-/** Absolute roots as `resolve` gives them, so an agent's folder is its root's and its name, joined. */
-const resolvedRoots = new Map<string, string>();
-
 forgetAtNextCommand(() => {
   looked.clear();
   lookedCount = 0;
-  resolvedRoots.clear();
 });
 
 /**
@@ -86,7 +82,7 @@ const NO_THROW = { throwIfNoEntry: false } as const;
  */
 export function ownFolderOutside(root: string, agent: string): FolderOutside | undefined {
   const directory = `agents/${agent}`;
-  const base = agentFolder(root, agent);
+  const base = resolve(root, directory);
   const missing: boolean[] = [];
   for (const [index, { suffix, parent }] of LOOKED_AT.entries()) {
     if (parent >= 0 && missing[parent] === true) {
@@ -98,24 +94,6 @@ export function ownFolderOutside(root: string, agent: string): FolderOutside | u
     else if (outside !== undefined) return { folder: directory + suffix, leadsTo: outside };
   }
   return undefined;
-}
-
-/**
- * `resolve(root, 'agents/<agent>')`, with the root resolved once: `resolve` walks the whole path a
- * character at a time, and a fresh process's first turn asks for every called agent (1,000 agents: some
- * 56,000 calls of path's separator test, in code not yet compiled). A name that is one plain segment
- * (an agent's always is) needs no normalising; anything else, or a relative root (which the working
- * folder decides), is resolved as before.
- */
-function agentFolder(root: string, agent: string): string {
-  if (agent === '' || agent === '.' || agent === '..' || agent.includes('/') || !isAbsolute(root)) return resolve(root, `agents/${agent}`);
-  let base = resolvedRoots.get(root);
-  if (base === undefined) {
-    base = resolve(root);
-    if (resolvedRoots.size >= 100) resolvedRoots.clear();
-    resolvedRoots.set(root, base);
-  }
-  return base === '/' ? `/agents/${agent}` : `${base}/agents/${agent}`;
 }
 
 /**

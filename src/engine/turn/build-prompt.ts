@@ -163,12 +163,8 @@ function staticPart(org: Org, agent: Agent): StaticPart {
  * process's first turn made and the young generation copied before keeping it for the run).
  */
 function closingPiece(team: readonly string[]): { shared: string } {
-  if (team.length > 0) return { shared: closingText(team) };
-  noTeamClosing ??= { shared: closingText(['(nobody reports to you)']) };
-  return noTeamClosing;
+  return team.length > 0 ? { shared: closingText(team) } : NO_TEAM_CLOSING;
 }
-
-let noTeamClosing: { shared: string } | undefined;
 
 function closingText(teamLines: readonly string[]): string {
   return [
@@ -186,6 +182,8 @@ function closingText(teamLines: readonly string[]): string {
     '## Your notes',
   ].join('\n');
 }
+
+const NO_TEAM_CLOSING = { shared: closingText(['(nobody reports to you)']) };
 
 /** The mailing lists the agent may post to, on a line of their own after whom it may write to; nothing when there are none. */
 function listsLine(lists: readonly string[]): string {
