@@ -47,8 +47,8 @@ export class KnownFileTable {
   private readonly free: number[] = [];
   /** Per slot: its mode's index in MODES, or 255 (odd). */
   private modes = new Uint8Array(0);
-  /** Per slot: its id's bytes (OID_ROOM of room), and how many of them (0: the id is odd). */
-  private oids = new Uint8Array(0);
+  /** Per slot: its id's bytes (OID_ROOM of room), and how many of them (0: the id is odd). A Buffer, for its hex. */
+  private oids = Buffer.alloc(0);
   private oidBytes = new Uint8Array(0);
   /** Per slot: its stamp's numbers (STAMP_PARTS), meaningful when the slot's stamp is not odd. */
   private stamps = new Float64Array(0);
@@ -102,19 +102,19 @@ export class KnownFileTable {
       slot = this.free.pop() ?? this.grow();
       this.slots.set(path, slot);
     }
-    const odd: Odd = {};
+    // Every known file is set once a run at least (the last run's, from its text): no object made for the usual file.
+    let odd: Odd | undefined;
     const mode = MODES.indexOf(file.mode);
     this.modes[slot] = mode < 0 ? 255 : mode;
-    if (mode < 0) odd.mode = file.mode;
-    const bytes = hexBytes(file.oid);
-    if (bytes === undefined) odd.oid = file.oid;
-    else this.oids.set(bytes, slot * OID_ROOM);
-    this.oidBytes[slot] = bytes?.length ?? 0;
-    if (!stampNumbers(file.stamp, this.stamps, slot * STAMP_PARTS)) odd.stamp = file.stamp;
-    if (file.renamed !== undefined) odd.renamed = file.renamed;
-    if (file.stored !== undefined) odd.stored = file.stored;
-    if (Object.keys(odd).length > 0) this.odd.set(slot, odd);
-    else this.odd.delete(slot);
+    if (mode < 0) (odd ??= {}).mode = file.mode;
+    const bytes = HEX_ID.test(file.oid) ? this.oids.write(file.oid, slot * OID_ROOM, OID_ROOM, 'hex') : 0;
+    if (bytes === 0) (odd ??= {}).oid = file.oid;
+    this.oidBytes[slot] = bytes;
+    if (!stampNumbers(file.stamp, this.stamps, slot * STAMP_PARTS)) (odd ??= {}).stamp = file.stamp;
+    if (file.renamed !== undefined) (odd ??= {}).renamed = file.renamed;
+    if (file.stored !== undefined) (odd ??= {}).stored = file.stored;
+    if (odd) this.odd.set(slot, odd);
+    else if (this.odd.size > 0) this.odd.delete(slot);
   }
 
   /** Forget the file at `path`: its slot is free for the next. */
@@ -127,16 +127,15 @@ export class KnownFileTable {
   }
 
   private read(slot: number): KnownFile {
-    const odd = this.odd.get(slot);
-    const bytes = this.oidBytes[slot] ?? 0;
-    const at = slot * STAMP_PARTS;
-    return {
+    const odd = this.odd.size > 0 ? this.odd.get(slot) : undefined;
+    const file: KnownFile = {
       mode: odd?.mode ?? (MODES[this.modes[slot] ?? 0] as string),
-      stamp: odd?.stamp ?? stampText(this.stamps.subarray(at, at + STAMP_PARTS)),
-      oid: odd?.oid ?? Buffer.from(this.oids.buffer, this.oids.byteOffset + slot * OID_ROOM, bytes).toString('hex'),
-      ...(odd?.renamed === undefined ? {} : { renamed: odd.renamed }),
-      ...(odd?.stored === undefined ? {} : { stored: odd.stored }),
+      stamp: odd?.stamp ?? stampText(this.stamps, slot * STAMP_PARTS),
+      oid: odd?.oid ?? this.oids.toString('hex', slot * OID_ROOM, slot * OID_ROOM + (this.oidBytes[slot] ?? 0)),
     };
+    if (odd?.renamed !== undefined) file.renamed = odd.renamed;
+    if (odd?.stored !== undefined) file.stored = odd.stored;
+    return file;
   }
 
   /** A new slot, at the end: the arrays doubled when full. */
@@ -146,7 +145,7 @@ export class KnownFileTable {
       const room = Math.max(1024, this.modes.length * 2);
       this.modes = grown(this.modes, new Uint8Array(room));
       this.oidBytes = grown(this.oidBytes, new Uint8Array(room));
-      this.oids = grown(this.oids, new Uint8Array(room * OID_ROOM));
+      this.oids = grown(this.oids, Buffer.alloc(room * OID_ROOM));
       this.stamps = grown(this.stamps, new Float64Array(room * STAMP_PARTS));
     }
     return slot;
@@ -159,12 +158,8 @@ function grown<T extends Uint8Array | Float64Array>(from: T, to: T): T {
   return to;
 }
 
-/** An id's bytes, when it is lowercase hex of 40 or 64 digits (sha1's, sha256's): else undefined. */
-function hexBytes(oid: string): Buffer | undefined {
-  if (oid.length !== 40 && oid.length !== 64) return undefined;
-  const bytes = Buffer.from(oid, 'hex');
-  return bytes.length * 2 === oid.length && bytes.toString('hex') === oid ? bytes : undefined;
-}
+/** An id a slot holds as bytes: lowercase hex of 40 or 64 digits (sha1's, sha256's), which its bytes give back as hex. */
+const HEX_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /**
  * Writes a stamp's numbers into `into` at `at` when it is STAMP_PARTS numbers that join to the very same
@@ -178,14 +173,18 @@ function stampNumbers(stamp: string, into: Float64Array, at: number): boolean {
   }
   const parts = stamp.split(':');
   if (parts.length !== STAMP_PARTS) return false;
-  const numbers = parts.map(Number);
-  if (numbers[0] === undefined || numbers[0] < 0 || numbers.join(':') !== stamp) return false;
-  into.set(numbers, at);
+  const [size, mtime, ctime, ino] = parts.map(Number) as [number, number, number, number];
+  if (!(size >= 0) || `${size}:${mtime}:${ctime}:${ino}` !== stamp) return false;
+  into[at] = size;
+  into[at + 1] = mtime;
+  into[at + 2] = ctime;
+  into[at + 3] = ino;
   return true;
 }
 
-/** The stamp a slot's numbers hold (stampNumbers wrote them). */
-function stampText(numbers: Float64Array): string {
-  for (const [word, size] of WORDS) if (numbers[0] === size) return word;
-  return Array.from(numbers).join(':');
+/** The stamp whose numbers stampNumbers wrote into `from` at `at`. */
+function stampText(from: Float64Array, at: number): string {
+  const size = from[at] as number;
+  if (size < 0) for (const [word, number] of WORDS) if (size === number) return word;
+  return `${size}:${from[at + 1]}:${from[at + 2]}:${from[at + 3]}`;
 }
