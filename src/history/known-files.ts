@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
+import { KnownFileTable, type KnownFile } from './known-file-table.js';
 import type { FileStamp, WalkScope } from './recorded-files.js';
 import { besidePath, hundredsPath, orgPath, storedPath, thousandsPath } from './stored-path.js';
 
@@ -57,19 +58,6 @@ export function blobIdInPlace(buffer: Buffer, room: number, end: number, algorit
   return hash(algorithm, buffer.subarray(start, end), 'hex');
 }
 
-/** A file the history's last entry holds, with the stamp it had when it was last read. */
-interface KnownFile extends Omit<FileStamp, 'size' | 'renamed'> {
-  /**
-   * What a rename keeps of its stamp when it was read (FileStamp.renamed), for a record's own file (RECORD_FILE),
-   * the one kind lemming moves whole to a piece; absent for the rest, and when not read this run.
-   */
-  renamed?: string;
-  /** Its blob's id in the history. */
-  oid: string;
-  /** Where the entry holds it, when not where storedPath puts it (an entry of an earlier layout): moved there by the next entry. */
-  stored?: string;
-}
-
 /** A file added (`A`), changed (`M`) or removed (`D`) since the last entry. */
 export interface Change {
   status: string;
@@ -85,18 +73,25 @@ export interface Change {
  * each file the org holds (messages pile up: tens of thousands, of which a turn adds a few hundred).
  */
 export class KnownFiles {
-  /** The names of the files and folders known in each folder (`` the root): what lies under a path, without a look at every file. */
+  /**
+   * The files and folders known in each folder (`` the root), by their paths: what lies under a path, without
+   * a look at every file. A file's path is the string its table keys it by, so naming it here costs a set's slot,
+   * not a second string (its name alone was one more, of 32 bytes, a message).
+   */
   private readonly folders = new Map<string, Set<string>>();
   /** How many known files the entry holds elsewhere than storedPath puts them (KnownFile.stored). */
   private elsewhere = 0;
 
+  /** The known files, each held compactly (known-file-table.ts). */
+  private readonly files = new KnownFileTable();
+
   constructor(
     /** The entry these files are of. */
     public head: string,
-    private readonly files: Map<string, KnownFile>,
+    files: Map<string, KnownFile>,
   ) {
     for (const [path, file] of files) {
-      this.link(path);
+      this.set(path, file);
       if (file.stored !== undefined) this.elsewhere += 1;
     }
   }
@@ -210,10 +205,11 @@ export class KnownFiles {
     }
     // Files an entry of an earlier layout holds elsewhere: moved where storedPath puts them (once), no change of the org's.
     if (this.elsewhere > 0) {
-      for (const [path, file] of this.files) {
+      for (const [path, file] of [...this.files.storedElsewhere()]) {
         if (file.stored === undefined) continue;
         writes.push({ path: file.stored, removed: true }, { path: storedPath(path), mode: file.mode, oid: file.oid });
         delete file.stored;
+        this.files.set(path, file);
       }
       this.elsewhere = 0;
     }
@@ -226,8 +222,9 @@ export class KnownFiles {
   private stampsOf(paths: Iterable<string>): Map<string, KnownFile> {
     const byStamp = new Map<string, KnownFile>();
     for (const path of paths) {
-      const file = this.files.get(path);
-      if (file?.renamed !== undefined) byStamp.set(file.renamed, file);
+      const renamed = this.files.renamed(path);
+      const file = renamed === undefined ? undefined : this.files.get(path);
+      if (renamed !== undefined && file) byStamp.set(renamed, file);
     }
     return byStamp;
   }
@@ -245,7 +242,7 @@ export class KnownFiles {
       if (met.has(path)) continue;
       met.add(path);
       if (this.files.has(path)) yield path;
-      for (const name of this.folders.get(path) ?? []) stack.push(`${path}/${name}`);
+      for (const child of this.folders.get(path) ?? []) stack.push(child);
     }
   }
 
@@ -254,17 +251,17 @@ export class KnownFiles {
     this.files.set(path, file);
   }
 
-  /** Name `path` in its folder, and each folder on its way in the one above, as far as one is named already. */
+  /** Name `path` in its folder, and each folder on its way in the one above, as far as one is named already (each by its path). */
   private link(path: string): void {
     for (let child = path; child !== ''; ) {
       const slash = child.lastIndexOf('/');
       const folder = slash < 0 ? '' : child.slice(0, slash);
       const names = this.folders.get(folder);
       if (names) {
-        names.add(child.slice(slash + 1));
+        names.add(child);
         return;
       }
-      this.folders.set(folder, new Set([child.slice(slash + 1)]));
+      this.folders.set(folder, new Set([child]));
       child = folder;
     }
   }
@@ -277,7 +274,7 @@ export class KnownFiles {
       const slash = child.lastIndexOf('/');
       const folder = slash < 0 ? '' : child.slice(0, slash);
       const names = this.folders.get(folder);
-      names?.delete(child.slice(slash + 1));
+      names?.delete(child);
       if (names === undefined || names.size > 0) return;
       this.folders.delete(folder);
       child = folder;
@@ -287,7 +284,7 @@ export class KnownFiles {
   /** As a file keeps them between runs (see readKnownFiles). */
   text(): string {
     const rows: string[] = [];
-    for (const [path, file] of this.files) rows.push(JSON.stringify([path, file.mode, file.oid, file.stamp, ...(file.stored === undefined ? [] : [file.stored])]));
+    for (const [path, file] of this.files.entries()) rows.push(JSON.stringify([path, file.mode, file.oid, file.stamp, ...(file.stored === undefined ? [] : [file.stored])]));
     return `{"format":${KNOWN_FORMAT},"head":${JSON.stringify(this.head)},"files":[\n${rows.join(',\n')}\n]}\n`;
   }
 

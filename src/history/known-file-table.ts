@@ -1,0 +1,190 @@
+/** A file the history's last entry holds, with the stamp it had when it was last read. */
+export interface KnownFile {
+  /** `100644` or `100755`, as git records it. */
+  mode: string;
+  /** FileStamp.stamp when it was read; `unread` when it has not been read, `racy` when it must be read again. */
+  stamp: string;
+  /**
+   * What a rename keeps of its stamp when it was read (FileStamp.renamed), for a record's own file (RECORD_FILE),
+   * the one kind lemming moves whole to a piece; absent for the rest, and when not read this run.
+   */
+  renamed?: string;
+  /** Its blob's id in the history. */
+  oid: string;
+  /** Where the entry holds it, when not where storedPath puts it (an entry of an earlier layout): moved there by the next entry. */
+  stored?: string;
+}
+
+/** What a slot holds that its compact form cannot: a stamp or an id of another shape, a rename's stamp, a place elsewhere. */
+type Odd = Partial<KnownFile>;
+
+/** The modes a slot holds as a number; any other is odd. */
+const MODES = ['100644', '100755'];
+/** The bytes of an id a slot has room for (sha256's; sha1's are 20 of them). */
+const OID_ROOM = 32;
+/** The numbers of a stamp (recorded-files.ts: size, mtime, ctime, inode). */
+const STAMP_PARTS = 4;
+/** The stamps that are words, by the number a slot holds for them in its size's place (a size is never below 0). */
+const WORDS = new Map([
+  ['unread', -1],
+  ['racy', -2],
+]);
+
+/**
+ * The known files by path, each held as numbers in typed arrays rather than as an object and three strings.
+ * The history's writer keeps every file of its last entry for the whole run (200,000 messages after 1,000
+ * turns of 200 busy agents), and V8 marks every object of its heap at each full collection: an object and
+ * its id's and stamp's strings were some 190 of a message's 370 bytes and three of its five objects, and a
+ * late turn's collections grew with them, for the engine's work as well (issue 76). A typed array's bytes
+ * lie outside the heap and are not marked; what is left a file is its path, its slot in the map, and its
+ * path's slot in its folder's set (known-files.ts). A stamp or an id is held as numbers only when they give back the
+ * very same text (known.text() writes it), else as it is.
+ */
+export class KnownFileTable {
+  /** Each path's slot. */
+  private readonly slots = new Map<string, number>();
+  /** Slots free for the next file (a removed file's). */
+  private readonly free: number[] = [];
+  /** Per slot: its mode's index in MODES, or 255 (odd). */
+  private modes = new Uint8Array(0);
+  /** Per slot: its id's bytes (OID_ROOM of room), and how many of them (0: the id is odd). A Buffer, for its hex. */
+  private oids = Buffer.alloc(0);
+  private oidBytes = new Uint8Array(0);
+  /** Per slot: its stamp's numbers (STAMP_PARTS), meaningful when the slot's stamp is not odd. */
+  private stamps = new Float64Array(0);
+  /** What the slots hold that their compact form cannot, by slot (a few: records' files, files of an earlier layout, unread ones). */
+  private readonly odd = new Map<number, Odd>();
+
+  /** How many files are known. */
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** Whether a file is known at `path`. */
+  has(path: string): boolean {
+    return this.slots.has(path);
+  }
+
+  /** The known files' paths, in the order they were first set. */
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+
+  /** The file at `path`, as a new object (changing it changes nothing held: `set` it). */
+  get(path: string): KnownFile | undefined {
+    const slot = this.slots.get(path);
+    return slot === undefined ? undefined : this.read(slot);
+  }
+
+  /** What a rename keeps of the stamp of the file at `path` (KnownFile.renamed), without the rest of it. */
+  renamed(path: string): string | undefined {
+    const slot = this.slots.get(path);
+    return slot === undefined ? undefined : this.odd.get(slot)?.renamed;
+  }
+
+  /** Each known file with its path, as new objects, in the order they were first set. */
+  *entries(): Generator<[string, KnownFile]> {
+    for (const [path, slot] of this.slots) yield [path, this.read(slot)];
+  }
+
+  /** The files held elsewhere than storedPath puts them (KnownFile.stored), without a look at the rest. */
+  *storedElsewhere(): Generator<[string, KnownFile]> {
+    const paths = new Map<number, string>();
+    for (const [slot, odd] of this.odd) if (odd.stored !== undefined) paths.set(slot, '');
+    if (paths.size === 0) return;
+    for (const [path, slot] of this.slots) if (paths.has(slot)) yield [path, this.read(slot)];
+  }
+
+  /** Hold `file` at `path`: a slot of its own (a freed one, or a new one at the end), in compact form where it fits. */
+  set(path: string, file: KnownFile): void {
+    let slot = this.slots.get(path);
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.grow();
+      this.slots.set(path, slot);
+    }
+    // Every known file is set once a run at least (the last run's, from its text): no object made for the usual file.
+    let odd: Odd | undefined;
+    const mode = MODES.indexOf(file.mode);
+    this.modes[slot] = mode < 0 ? 255 : mode;
+    if (mode < 0) (odd ??= {}).mode = file.mode;
+    const bytes = HEX_ID.test(file.oid) ? this.oids.write(file.oid, slot * OID_ROOM, OID_ROOM, 'hex') : 0;
+    if (bytes === 0) (odd ??= {}).oid = file.oid;
+    this.oidBytes[slot] = bytes;
+    if (!stampNumbers(file.stamp, this.stamps, slot * STAMP_PARTS)) (odd ??= {}).stamp = file.stamp;
+    if (file.renamed !== undefined) (odd ??= {}).renamed = file.renamed;
+    if (file.stored !== undefined) (odd ??= {}).stored = file.stored;
+    if (odd) this.odd.set(slot, odd);
+    else if (this.odd.size > 0) this.odd.delete(slot);
+  }
+
+  /** Forget the file at `path`: its slot is free for the next. */
+  delete(path: string): void {
+    const slot = this.slots.get(path);
+    if (slot === undefined) return;
+    this.slots.delete(path);
+    this.odd.delete(slot);
+    this.free.push(slot);
+  }
+
+  private read(slot: number): KnownFile {
+    const odd = this.odd.size > 0 ? this.odd.get(slot) : undefined;
+    const file: KnownFile = {
+      mode: odd?.mode ?? (MODES[this.modes[slot] ?? 0] as string),
+      stamp: odd?.stamp ?? stampText(this.stamps, slot * STAMP_PARTS),
+      oid: odd?.oid ?? this.oids.toString('hex', slot * OID_ROOM, slot * OID_ROOM + (this.oidBytes[slot] ?? 0)),
+    };
+    if (odd?.renamed !== undefined) file.renamed = odd.renamed;
+    if (odd?.stored !== undefined) file.stored = odd.stored;
+    return file;
+  }
+
+  /** A new slot, at the end: the arrays doubled when full. */
+  private grow(): number {
+    const slot = this.slots.size + this.free.length;
+    if (slot >= this.modes.length) {
+      const room = Math.max(1024, this.modes.length * 2);
+      this.modes = grown(this.modes, new Uint8Array(room));
+      this.oidBytes = grown(this.oidBytes, new Uint8Array(room));
+      this.oids = grown(this.oids, Buffer.alloc(room * OID_ROOM));
+      this.stamps = grown(this.stamps, new Float64Array(room * STAMP_PARTS));
+    }
+    return slot;
+  }
+}
+
+/** `to` with `from` copied to its start. */
+function grown<T extends Uint8Array | Float64Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
+}
+
+/** An id a slot holds as bytes: lowercase hex of 40 or 64 digits (sha1's, sha256's), which its bytes give back as hex. */
+const HEX_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * Writes a stamp's numbers into `into` at `at` when it is STAMP_PARTS numbers that join to the very same
+ * text (as the walk writes them: `${size}:${mtimeMs}:${ctimeMs}:${ino}`); false, writing nothing, for any other.
+ */
+function stampNumbers(stamp: string, into: Float64Array, at: number): boolean {
+  const word = WORDS.get(stamp);
+  if (word !== undefined) {
+    into[at] = word;
+    return true;
+  }
+  const parts = stamp.split(':');
+  if (parts.length !== STAMP_PARTS) return false;
+  const [size, mtime, ctime, ino] = parts.map(Number) as [number, number, number, number];
+  if (!(size >= 0) || `${size}:${mtime}:${ctime}:${ino}` !== stamp) return false;
+  into[at] = size;
+  into[at + 1] = mtime;
+  into[at + 2] = ctime;
+  into[at + 3] = ino;
+  return true;
+}
+
+/** The stamp whose numbers stampNumbers wrote into `from` at `at`. */
+function stampText(from: Float64Array, at: number): string {
+  const size = from[at] as number;
+  if (size < 0) for (const [word, number] of WORDS) if (size === number) return word;
+  return `${size}:${from[at + 1]}:${from[at + 2]}:${from[at + 3]}`;
+}
