@@ -89,10 +89,10 @@ export class KnownFileTable {
 
   /** The files held elsewhere than storedPath puts them (KnownFile.stored), without a look at the rest. */
   *storedElsewhere(): Generator<[string, KnownFile]> {
-    const paths = new Map<number, string>();
-    for (const [slot, odd] of this.odd) if (odd.stored !== undefined) paths.set(slot, '');
-    if (paths.size === 0) return;
-    for (const [path, slot] of this.slots) if (paths.has(slot)) yield [path, this.read(slot)];
+    const slots = new Set<number>();
+    for (const [slot, odd] of this.odd) if (odd.stored !== undefined) slots.add(slot);
+    if (slots.size === 0) return;
+    for (const [path, slot] of this.slots) if (slots.has(slot)) yield [path, this.read(slot)];
   }
 
   /** Hold `file` at `path`: a slot of its own (a freed one, or a new one at the end), in compact form where it fits. */
