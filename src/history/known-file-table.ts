@@ -16,16 +16,30 @@ export interface KnownFile {
 }
 
 /** What a slot holds that its compact form cannot: a stamp or an id of another shape, a rename's stamp, a place elsewhere. */
-type Odd = Partial<KnownFile>;
+export type Odd = Partial<KnownFile>;
+
+/**
+ * The known files as numbers, file `i` at index `i` of each array (KnownFileTable.packed): a mode's index
+ * in MODES (255: odd), an id's bytes (OID_ROOM each, `oidBytes` of them used; 0: odd), a stamp's
+ * STAMP_PARTS numbers (a size of -1 or -2: a word of STAMP_WORDS), and what a file holds that these cannot.
+ */
+export interface PackedTable {
+  paths: string[];
+  modes: Uint8Array<ArrayBuffer>;
+  oidBytes: Uint8Array<ArrayBuffer>;
+  oids: Buffer<ArrayBuffer>;
+  stamps: Float64Array<ArrayBuffer>;
+  odd: Map<number, Odd>;
+}
 
 /** The modes a slot holds as a number; any other is odd. */
-const MODES = ['100644', '100755'];
+export const MODES = ['100644', '100755'];
 /** The bytes of an id a slot has room for (sha256's; sha1's are 20 of them). */
-const OID_ROOM = 32;
+export const OID_ROOM = 32;
 /** The numbers of a stamp (recorded-files.ts: size, mtime, ctime, inode). */
-const STAMP_PARTS = 4;
+export const STAMP_PARTS = 4;
 /** The stamps that are words, by the number a slot holds for them in its size's place (a size is never below 0). */
-const WORDS = new Map([
+export const STAMP_WORDS = new Map([
   ['unread', -1],
   ['racy', -2],
 ]);
@@ -93,6 +107,53 @@ export class KnownFileTable {
     for (const [slot, odd] of this.odd) if (odd.stored !== undefined) slots.add(slot);
     if (slots.size === 0) return;
     for (const [path, slot] of this.slots) if (slots.has(slot)) yield [path, this.read(slot)];
+  }
+
+  /**
+   * The table as a file keeps it (known-files-file.ts): its files in the order they were first set, with
+   * no free slot between them, so file `i` is at index `i` of each array.
+   */
+  packed(): PackedTable {
+    const count = this.slots.size;
+    const packed: PackedTable = {
+      paths: [],
+      modes: new Uint8Array(count),
+      oidBytes: new Uint8Array(count),
+      oids: Buffer.alloc(count * OID_ROOM),
+      stamps: new Float64Array(count * STAMP_PARTS),
+      odd: new Map(),
+    };
+    let index = 0;
+    for (const [path, slot] of this.slots) {
+      packed.paths.push(path);
+      packed.modes[index] = this.modes[slot] as number;
+      packed.oidBytes[index] = this.oidBytes[slot] as number;
+      this.oids.copy(packed.oids, index * OID_ROOM, slot * OID_ROOM, (slot + 1) * OID_ROOM);
+      for (let part = 0; part < STAMP_PARTS; part += 1) packed.stamps[index * STAMP_PARTS + part] = this.stamps[slot * STAMP_PARTS + part] as number;
+      const odd = this.odd.size > 0 ? this.odd.get(slot) : undefined;
+      if (odd) packed.odd.set(index, odd);
+      index += 1;
+    }
+    return packed;
+  }
+
+  /** A table holding what `packed` gave (its arrays taken as they are, not copied); the caller has checked it (known-files-file.ts). */
+  static unpacked(packed: PackedTable): KnownFileTable {
+    const table = new KnownFileTable();
+    packed.paths.forEach((path, index) => table.slots.set(path, index));
+    table.modes = packed.modes;
+    table.oidBytes = packed.oidBytes;
+    table.oids = packed.oids;
+    table.stamps = packed.stamps;
+    for (const [index, odd] of packed.odd) table.odd.set(index, odd);
+    return table;
+  }
+
+  /** How many files are held elsewhere than storedPath puts them (KnownFile.stored). */
+  get elsewhere(): number {
+    let count = 0;
+    for (const odd of this.odd.values()) if (odd.stored !== undefined) count += 1;
+    return count;
   }
 
   /** Hold `file` at `path`: a slot of its own (a freed one, or a new one at the end), in compact form where it fits. */
@@ -166,7 +227,7 @@ const HEX_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * text (as the walk writes them: `${size}:${mtimeMs}:${ctimeMs}:${ino}`); false, writing nothing, for any other.
  */
 function stampNumbers(stamp: string, into: Float64Array, at: number): boolean {
-  const word = WORDS.get(stamp);
+  const word = STAMP_WORDS.get(stamp);
   if (word !== undefined) {
     into[at] = word;
     return true;
@@ -185,6 +246,6 @@ function stampNumbers(stamp: string, into: Float64Array, at: number): boolean {
 /** The stamp whose numbers stampNumbers wrote into `from` at `at`. */
 function stampText(from: Float64Array, at: number): string {
   const size = from[at] as number;
-  if (size < 0) for (const [word, number] of WORDS) if (size === number) return word;
+  if (size < 0) for (const [word, number] of STAMP_WORDS) if (size === number) return word;
   return `${size}:${from[at + 1]}:${from[at + 2]}:${from[at + 3]}`;
 }

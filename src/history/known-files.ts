@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
-import { KnownFileTable, type KnownFile } from './known-file-table.js';
+import { KnownFileTable, type KnownFile, type PackedTable } from './known-file-table.js';
 import type { FileStamp, WalkScope } from './recorded-files.js';
 import { besidePath, hundredsPath, orgPath, storedPath, thousandsPath } from './stored-path.js';
 
@@ -83,17 +83,29 @@ export class KnownFiles {
   private elsewhere = 0;
 
   /** The known files, each held compactly (known-file-table.ts). */
-  private readonly files = new KnownFileTable();
+  private readonly files: KnownFileTable;
 
   constructor(
     /** The entry these files are of. */
     public head: string,
-    files: Map<string, KnownFile>,
+    files: Map<string, KnownFile> | KnownFileTable,
   ) {
+    if (files instanceof KnownFileTable) {
+      this.files = files;
+      for (const path of files.keys()) this.link(path);
+      this.elsewhere = files.elsewhere;
+      return;
+    }
+    this.files = new KnownFileTable();
     for (const [path, file] of files) {
       this.set(path, file);
       if (file.stored !== undefined) this.elsewhere += 1;
     }
+  }
+
+  /** The files as numbers, for the file that keeps them between runs (known-files-file.ts). */
+  packed(): PackedTable {
+    return this.files.packed();
   }
 
   /**
@@ -279,13 +291,6 @@ export class KnownFiles {
       this.folders.delete(folder);
       child = folder;
     }
-  }
-
-  /** As a file keeps them between runs (see readKnownFiles). */
-  text(): string {
-    const rows: string[] = [];
-    for (const [path, file] of this.files.entries()) rows.push(JSON.stringify([path, file.mode, file.oid, file.stamp, ...(file.stored === undefined ? [] : [file.stored])]));
-    return `{"format":${KNOWN_FORMAT},"head":${JSON.stringify(this.head)},"files":[\n${rows.join(',\n')}\n]}\n`;
   }
 
   /**

@@ -6,7 +6,6 @@ import { showSize } from '../format/format.js';
 import type { WorkspaceLimitsOf } from '../org/walk-org.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import { passedText, type PassReason } from '../sandbox/beneath/walk-beneath.js';
-import { writeFileAtomic } from '../storage/atomic-write.js';
 import { readRecordFrom, recordLines } from '../storage/record-pieces.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
@@ -17,13 +16,11 @@ import { checkpointGiven, giveEntry, type GivenSession } from './given-entries.j
 import { keepPacksFew, retireWhenDue, type UpkeptSession } from './pack-upkeep.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
 import { KnownFiles, LARGE_FILE_BYTES, type Change } from './known-files.js';
+import { readKnownFiles, writeKnownFiles } from './known-files-file.js';
 import { walkRecordedFiles, type RecordedWalk } from './recorded-files.js';
 import { RecordedWatch } from './recorded-watch.js';
 
 const EDITED_KEPT = 50;
-
-/** Beside the store: the files its last entry holds, as the last run that wrote one knew them (KnownFiles.text). */
-const KNOWN_FILES = 'lemming-known-files.json';
 
 /**
  * Keep what the session knows of the last entry's files for the next run, once git has written
@@ -33,18 +30,9 @@ const KNOWN_FILES = 'lemming-known-files.json';
 export function keepKnownFiles(root: string, session: EntrySession): void {
   if (!session.known || session.tip !== undefined) return;
   try {
-    writeFileAtomic(join(historyPlace(root).gitDir, KNOWN_FILES), session.known.text());
+    writeKnownFiles(historyPlace(root).gitDir, session.known);
   } catch {
     // Only the next run's first entry is slower without it.
-  }
-}
-
-/** The files the last run knew, or undefined; whether they are of the branch's last entry is checked when they are used (recordChanges). */
-function readKnownFiles(place: GitPlace): KnownFiles | undefined {
-  try {
-    return KnownFiles.fromText(readFileSync(join(place.gitDir, KNOWN_FILES), 'utf8'));
-  } catch {
-    return undefined;
   }
 }
 
@@ -217,8 +205,8 @@ async function knownFiles(place: GitPlace, session: EntrySession, facts: EntryFa
   if (session.known && session.tip !== undefined) return false;
   const head = (await headCommit(place)) ?? '';
   if (session.known?.head === head) return false;
-  const kept = facts.note === undefined ? readKnownFiles(place) : undefined;
-  if (kept?.head === head) session.known = kept;
+  const kept = facts.note === undefined && head !== '' ? readKnownFiles(place.gitDir, head) : undefined;
+  if (kept) session.known = kept;
   else if (head === '') session.known = new KnownFiles('', new Map());
   else session.known = KnownFiles.fromTree(head, await git(place, ['ls-tree', '-r', '-z', '--full-tree', head]));
   return true;

@@ -7,6 +7,7 @@ import { historyPlace } from '../../src/history/history-paths.js';
 import { listHistory } from '../../src/history/read-history.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { defaultOrg } from '../helpers/temp-org.js';
+import { KNOWN_FILES_FILE } from '../../src/history/known-files-file.js';
 
 /** The pids of this process's children that run git on `gitDir` (by the GIT_DIR lemming gives them): the history's fast-import. */
 function gitsWritingInto(gitDir: string): number[] {
@@ -37,7 +38,7 @@ describe('Engine.close() of a turn-by-turn driver', () => {
     await engine.close();
     // Nothing awaited but close: git has written the entry and stopped, and the next run's known files are kept.
     expect(gitsWritingInto(gitDir)).toEqual([]);
-    expect(existsSync(join(gitDir, 'lemming-known-files.json'))).toBe(true);
+    expect(existsSync(join(gitDir, KNOWN_FILES_FILE))).toBe(true);
     expect(listHistory(root).map((entry) => [entry.kind, entry.turn])).toEqual([
       ['turn', 0],
       ['turn', 1],

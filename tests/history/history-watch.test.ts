@@ -13,6 +13,7 @@ import { RecordedWatch } from '../../src/history/recorded-watch.js';
 import { callsTo, countFsWork } from '../helpers/fs-work.js';
 import { tempDir } from '../helpers/org-files.js';
 import { historyEntries } from './history-org.js';
+import { KNOWN_FILES_FILE } from '../../src/history/known-files-file.js';
 
 const AGENTS = 60;
 
@@ -121,7 +122,7 @@ test("a run's first entry takes the files the last run knew: git add is not run 
   expect(first).toContain('fast-import');
   expect(first).not.toContain('add');
   // The engine's close keeps the files once git has written the last entry.
-  await expect.poll(() => readFileSync(join(root, 'org/state/history.git/lemming-known-files.json'), 'utf8').length, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect.poll(() => readFileSync(join(root, 'org/state/history.git', KNOWN_FILES_FILE)).length, { timeout: 30_000 }).toBeGreaterThan(0);
   writeFileSync(join(root, 'agents/agent_0010/by-hand.md'), 'written between the runs\n');
   const second = await gitCommands(run);
   expect(second).not.toContain('add');

@@ -2,6 +2,7 @@ import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadState } from '../../src/engine/record/state-store.js';
+import { readKnownFiles } from '../../src/history/known-files-file.js';
 import { besidePath } from '../../src/history/stored-path.js';
 import { lemming } from '../helpers/cli.js';
 import { besideLayout } from '../helpers/beside-layout.js';
@@ -42,6 +43,10 @@ describe('a history written before the folder of numbers', () => {
 
     // This lemming, with the history kept.
     await run(root, 2);
+    // What it knew of its last entry's files is kept for the next run in today's form, in place of the earlier lemming's JSON.
+    const gitDir = join(root, 'org/state/history.git');
+    expect(existsSync(join(gitDir, 'lemming-known-files.json'))).toBe(false);
+    expect(readKnownFiles(gitDir, gitOnHistory(root, ['rev-parse', 'main']).trim())?.packed().paths).toContain(message);
 
     // Its last entry holds each file of the org once, where storedPath puts it, and nothing else.
     const stored = expectHeldOnce(root);
