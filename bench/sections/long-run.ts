@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { alternateTurns, buildJobOrg, diskMb, type BenchContext, type Storage } from '../context.js';
+import { alternateTurns, buildJobOrg, diskMb, runTurns, type BenchContext, type Storage } from '../context.js';
 import type { Row } from '../row.js';
 import { figure, type Figure } from '../stats.js';
 import type { CpuSpent, Job } from '../worker.js';
@@ -89,8 +90,50 @@ export function longRun(context: BenchContext, agents: number, turns: number, tu
     rows.push({ what: `its history (org/state/history.git, du), ${after}`, storage: storage.name, figure: { mb: history } });
     rows.push({ what: `history / org, ${after}`, storage: storage.name, figure: { ratio: history / org, of: 'disk use' }, target: { text: `≤ ${STORE_TARGET}×`, met: history / org <= STORE_TARGET } });
     context.log(`  ${after}: org ${org.toFixed(0)} MB, history ${history.toFixed(0)} MB (${(history / org).toFixed(2)}×)`);
+    rows.push(...freshProcessRows(context, job, roots, storage, after));
     return rows;
   } finally {
     for (const root of roots) rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** Fresh processes on each org after the long run, alternated: each a `lemming run` of one turn would be. */
+const FRESH_PROCESSES = 3;
+
+/**
+ * What a fresh process pays on an org a long run has aged, as each `lemming run`, each turn `chat` takes
+ * in a process of its own and each fork does: one turn, with the history and without, the orgs taken in
+ * alternation, and the whole process (loading the code, opening the org, the turn, its entry and closing).
+ * With the history the first turn looks at every file for hand edits (a `stat` each, against the files
+ * the last run kept): its floor is that look at every file by the quickest means, `find` (no lemming).
+ */
+function freshProcessRows(context: BenchContext, job: Job, roots: [string, string], storage: Storage, after: string): Row[] {
+  const one: Job = { ...job, turns: 1, turnsPerRun: undefined };
+  const first: [number[], number[]] = [[], []];
+  const whole: [number[], number[]] = [[], []];
+  for (let round = 0; round < FRESH_PROCESSES; round += 1) {
+    for (const side of [0, 1] as const) {
+      const started = performance.now();
+      const result = runTurns(one, roots[side], storage);
+      whole[side].push(performance.now() - started);
+      first[side].push(result.turnMs[0] as number);
+    }
+  }
+  const floor: number[] = [];
+  for (let round = 0; round < FRESH_PROCESSES; round += 1) {
+    const started = performance.now();
+    execFileSync('find', [roots[1], '-path', `${roots[1]}/org/state/history.git`, '-prune', '-o', '-printf', '%s %T@ %C@ %i\n'], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+    floor.push(performance.now() - started);
+  }
+  const [noneFirst, keptFirst, noneWhole, keptWhole, findAll] = [first[0], first[1], whole[0], whole[1], floor].map((times) => figure(times)) as [Figure, Figure, Figure, Figure, Figure];
+  const on = storage.name;
+  context.log(`  ${after}, a fresh process: first turn ${noneFirst.median.toFixed(0)} ms without, ${keptFirst.median.toFixed(0)} ms kept; the process ${noneWhole.median.toFixed(0)} / ${keptWhole.median.toFixed(0)} ms; find ${findAll.median.toFixed(0)} ms`);
+  return [
+    { what: `a fresh process's first turn, ${after}, no history (median of ${FRESH_PROCESSES}, alternated)`, storage: on, figure: { ms: noneFirst } },
+    { what: `a fresh process's first turn, ${after}, history kept (it looks at every file for hand edits)`, storage: on, figure: { ms: keptFirst }, floor: findAll },
+    { what: `the same, history kept / no history`, storage: on, figure: { ratio: keptFirst.median / noneFirst.median, of: 'median turns' } },
+    { what: `that whole process (code loaded, org opened, 1 turn, its entry, closed), ${after}, no history`, storage: on, figure: { ms: noneWhole } },
+    { what: `that whole process, ${after}, history kept`, storage: on, figure: { ms: keptWhole } },
+    { what: `the floor: a stat of every file of the org with the history kept, by \`find -printf\` (no lemming), ${after}`, storage: on, figure: { ms: findAll } },
+  ];
 }
