@@ -20,7 +20,7 @@ import { figure, type Figure } from './stats.js';
  * that stores a growing record as the parts each turn appended would give it: the entry is then not
  * readable, it is a measure only).
  *
- *   node dist-bench/bench/fast-import-replay.js <org root> [--entries 20] [--every 4] [--rounds 4] [--appended-only 'logs/activity\.jsonl$'] [variant ...]
+ *   node dist-bench/bench/fast-import-replay.js <org root> [--entries 20] [--skip 0] [--every 4] [--rounds 4] [--appended-only 'logs/activity\.jsonl$'] [variant ...]
  */
 
 /** fast-import as lemming runs it (src/history/fast-import.ts): its settings, then the command, the variant's settings between them. */
@@ -39,6 +39,8 @@ interface Options {
   every: number;
   rounds: number;
   appendedOnly: RegExp | undefined;
+  /** Entries left out at the end: the replay's are the `entries` before them (an early window of a long history). */
+  skip: number;
   variants: Variant[];
 }
 
@@ -55,12 +57,17 @@ const ZERO = /^0+$/;
 
 function parseOptions(args: string[]): Options {
   const root = args[0];
-  if (root === undefined || root.startsWith('--')) throw new Error('usage: fast-import-replay <org root> [--entries N] [--every N] [--rounds N] [--appended-only regex] [variant ...]');
-  const options: Options = { root, entries: 20, every: 4, rounds: 4, appendedOnly: undefined, variants: [] };
+  if (root === undefined || root.startsWith('--')) throw new Error('usage: fast-import-replay <org root> [--entries N] [--skip N] [--every N] [--rounds N] [--appended-only regex] [variant ...]');
+  const options: Options = { root, entries: 20, every: 4, rounds: 4, skip: 0, appendedOnly: undefined, variants: [] };
   for (let index = 1; index < args.length; index += 1) {
     const arg = args[index] as string;
     const value = args[index + 1];
-    if (arg === '--entries' || arg === '--every' || arg === '--rounds') {
+    if (arg === '--skip') {
+      const number = Number(value);
+      if (!Number.isInteger(number) || number < 0) throw new Error('--skip takes a whole number from 0');
+      options.skip = number;
+      index += 1;
+    } else if (arg === '--entries' || arg === '--every' || arg === '--rounds') {
       const number = Number(value);
       if (!Number.isInteger(number) || number < 1) throw new Error(`${arg} takes a whole number from 1`);
       options[arg.slice(2) as 'entries' | 'every' | 'rounds'] = number;
@@ -178,9 +185,10 @@ function main(): void {
   const options = parseOptions(process.argv.slice(2));
   const gitDir = join(options.root, 'org', 'state', 'history.git');
   const history = git(gitDir, ['rev-list', '--first-parent', '--reverse', 'main']).toString('utf8').trim().split('\n');
-  if (history.length < options.entries + 1) throw new Error(`${gitDir}: ${history.length} entries, fewer than --entries ${options.entries} and the one before them`);
-  const commits = history.slice(-options.entries);
-  const base = history[history.length - options.entries - 1] as string;
+  if (history.length < options.skip + options.entries + 1) throw new Error(`${gitDir}: ${history.length} entries, fewer than --skip ${options.skip}, --entries ${options.entries} and the one before them`);
+  const end = history.length - options.skip;
+  const commits = history.slice(end - options.entries, end);
+  const base = history[end - options.entries - 1] as string;
   const { stream, bytes, files } = replayStream(gitDir, base, commits, options.every, options.appendedOnly);
   const scratch = mkdtempSync(join(process.env.LEMMING_BENCH_DIR ?? tmpdir(), 'lemming-replay-'));
   try {
