@@ -16,7 +16,7 @@
  * - that typecheck (tsconfig.check.json) checks tests/ and bench/ only, against the declarations
  *   the build just wrote for src/ (a project reference to tsconfig.build.json): the build compiled
  *   src/ with the same options a moment before, and a type error there fails the build, so
- *   checking src/ again cost some 9.5 s of CPU for nothing (33 → 23 s by median of 4 alternated pairs, stop 88);
+ *   checking src/ again cost some 9.5 s of CPU for nothing (33 → 23 s by median of 4 alternated pairs, 2026-11-28);
  * - the dashboard app's own typecheck (tsconfig.app.json, `npm run typecheck`'s second half)
  *   is not repeated: the build just compiled the app with the same config, and a type error
  *   there fails the build.

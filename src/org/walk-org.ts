@@ -276,7 +276,11 @@ function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, 
       if (!isFolder) taker.visit({ path: prefix + entry.path, name: entry.name, stat: entry.stat, open: () => asWalked(openBeneath(entry.folder, [entry.name], { kind: 'file' }), entry.stat.size) });
       return undefined;
     },
-    taker.beforeFolder ? { beforeFolder: (inside) => taker.beforeFolder?.(inside.length === 0 ? parts.join('/') : prefix + inside.join('/')) } : {},
+    {
+      ...(taker.beforeFolder ? { beforeFolder: (inside: readonly string[]) => taker.beforeFolder?.(inside.length === 0 ? parts.join('/') : prefix + inside.join('/')) } : {}),
+      // No command writes in lemming's own folders (a workspace met in one is walked on its own, from its folder): looked at by path, as a start there is.
+      ...(inWorkspace ? {} : { byPath: ownPath(root, parts.join('/')) }),
+    },
   );
   try {
     walk.run();

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { openWalkedFile, walkOrg, type OpenedFile, type WorkspaceLimitsOf } from '../../src/org/walk-org.js';
@@ -86,5 +87,47 @@ describe('the walk of the org', () => {
     expect(said(openWalkedFile(root, 'workspace/d-moved/shadow', 7))).toBe('7 bytes');
     expect(said(openWalkedFile(root, 'workspace/b-grows', 6))).toBe('6 bytes');
     expect(said(openWalkedFile(root, 'workspace/a-pipe', 6))).toBe('ENOTREG');
+  });
+});
+
+describe("the walk's look at each entry", () => {
+  /*
+   * Each entry a walk meets is `lstat`ed once. In lemming's own folders, where no command writes, by its path; in a
+   * workspace, through the folder the walk holds (`/proc/self/fd/N/name`), so a folder a command swapped for a link
+   * is never looked through. The look through procfs costs twice the one by path, and the history's first entry of a
+   * run looks at every file of the org. Counted by wrapping node:fs's lstatSync (syncBuiltinESMExports).
+   */
+  test('is by path in lemming\'s own folders and through the held folder in a workspace', () => {
+    const root = tempDir();
+    for (let agent = 0; agent < 3; agent += 1) {
+      mkdirSync(join(root, `agents/a${agent}/outbox/0000xx`), { recursive: true });
+      for (let message = 0; message < 4; message += 1) writeFileSync(join(root, `agents/a${agent}/outbox/0000xx/00000${message}-001-b.md`), 'hi\n');
+      mkdirSync(join(root, `agents/a${agent}/workspace/src`), { recursive: true });
+      writeFileSync(join(root, `agents/a${agent}/workspace/src/main.py`), 'print(1)\n');
+    }
+    mkdirSync(join(root, 'org/state'), { recursive: true });
+    writeFileSync(join(root, 'org/state/engine.json'), '{}\n');
+    const fs = createRequire(import.meta.url)('node:fs') as { lstatSync: typeof import('node:fs').lstatSync };
+    const original = fs.lstatSync;
+    const looked: string[] = [];
+    fs.lstatSync = ((path: string, options?: object) => {
+      looked.push(String(path));
+      return original(path, options as never);
+    }) as typeof fs.lstatSync;
+    syncBuiltinESMExports();
+    let files: Set<string>;
+    try {
+      files = taken(root);
+    } finally {
+      fs.lstatSync = original;
+      syncBuiltinESMExports();
+    }
+    expect(files).toEqual(new Set([...allFiles(root, 'agents'), ...allFiles(root, 'org')]));
+    const throughHeld = looked.filter((path) => path.startsWith('/proc/self/fd/'));
+    const byPath = looked.filter((path) => path.startsWith(root));
+    // Every message, outbox and agent folder, and the state, by path; each workspace (the shared one, not there, too), its folder and file through the held folder.
+    expect(byPath.filter((path) => path.endsWith('-001-b.md'))).toHaveLength(12);
+    expect(byPath.some((path) => path.includes('/workspace/'))).toBe(false);
+    expect(throughHeld.map((path) => path.replace(/^\/proc\/self\/fd\/\d+\//, '')).sort()).toEqual(['main.py', 'main.py', 'main.py', 'src', 'src', 'src', 'workspace', 'workspace', 'workspace', 'workspace']);
   });
 });

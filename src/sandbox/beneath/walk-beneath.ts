@@ -118,6 +118,14 @@ export interface WalkOptions {
   beforeFolder?: (parts: readonly string[]) => void;
   /** Each folder's entries in reverse name order, so a walk cut at its bounds keeps the last names (a memory stream's newest). */
   lastFirst?: boolean;
+  /**
+   * The start's own path, for a start below which no command writes (lemming's own folders: org/walk-org.ts):
+   * each entry is looked at by its path from there, not through the folder held (`/proc/self/fd/N/name`),
+   * whose look the kernel takes through procfs at twice the cost (5 against 2.5 µs an `lstat` on the RAM
+   * disk): the history's first entry of a run looks at every file of the org, 215,000 of them after 1,000
+   * turns of 200 busy agents. Folders are still opened and listed from the ones held.
+   */
+  byPath?: string;
 }
 
 /** What an entry is, as a walk takes it: a file, a folder, or the reason it is passed over whatever the bounds. Pure. */
@@ -229,7 +237,8 @@ export class WalkBeneath {
   }
 
   private meet(folder: NonNullable<WalkBeneath['current']>, name: string): void {
-    const stat = lstatSync(entryPath(folder.fd, name), { throwIfNoEntry: false });
+    const byPath = this.options.byPath;
+    const stat = lstatSync(byPath === undefined ? entryPath(folder.fd, name) : `${byPath}/${folder.prefix}${name}`, { throwIfNoEntry: false });
     // Removed since the folder was listed: it is not there.
     if (stat === undefined) return;
     const bounds = this.bounds;
