@@ -15,10 +15,13 @@ export function changeLines(changes: readonly FileChange[]): Buffer[] {
   for (const change of changes) {
     if ('removed' in change) parts.push(Buffer.from(`D ${change.path}\n`, 'utf8'));
     else if ('oid' in change) parts.push(Buffer.from(`M ${change.mode} ${change.oid} ${change.path}\n`, 'utf8'));
-    else parts.push(Buffer.from(`M ${change.mode} inline ${change.path}\ndata ${change.data.length}\n`, 'utf8'), change.data, Buffer.from('\n'));
+    else parts.push(Buffer.from(`M ${change.mode} inline ${change.path}\ndata ${change.data.length}\n`, 'utf8'), change.data, NEWLINE);
   }
   return parts;
 }
+
+/** The line's end after a file's bytes: one buffer for all of them (only read, by the pipe and the spool). */
+const NEWLINE = Buffer.from('\n');
 
 /**
  * `--done`: a stream that ends without `done` (lemming killed while it wrote an entry) is an error,
