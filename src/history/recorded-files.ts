@@ -80,7 +80,7 @@ export function walkRecordedFiles(
 ): RecordedWalk {
   const files = new Map<string, FileStamp>();
   const { scope, beforeFolder, take } = options;
-  const trees = scope ? [...scope.trees].filter((tree) => !coveredByTree(parentOf(tree), scope.trees) && recorded(tree)).map((tree) => tree.split('/')) : undefined;
+  const trees = scope ? startsOf(scope.trees) : undefined;
   const racyFrom = startedMs - RACY_MS;
   const walked = walkOrg(
     root,
@@ -105,15 +105,20 @@ export function walkRecordedFiles(
   return { files, leftOut: walked.leftOut, leftOutCount: walked.leftOutCount };
 }
 
-/** `a/b` of `a/b/c`; `` of `a`. Pure. */
-function parentOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
+/** Where a walk of `trees` starts: each tree not under another (walked with it) and in the history at all, as its parts. Pure. */
+function startsOf(trees: ReadonlySet<string>): string[][] {
+  const starts: string[][] = [];
+  for (const tree of trees) {
+    if (underAnother(tree, trees)) continue;
+    const parts = tree.split('/');
+    if (recordedParts(parts)) starts.push(parts);
+  }
+  return starts;
 }
 
-/** Whether `path` or a folder above it is one of `trees`. Pure. */
-function coveredByTree(path: string, trees: ReadonlySet<string>): boolean {
-  for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
+/** Whether a folder above `path` is one of `trees`. Pure. */
+function underAnother(path: string, trees: ReadonlySet<string>): boolean {
+  for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
     if (trees.has(path.slice(0, end))) return true;
   }
   return false;
@@ -124,7 +129,11 @@ function coveredByTree(path: string, trees: ReadonlySet<string>): boolean {
  * its way left out by name (org/state/history.git, the cache, `.env`). Pure.
  */
 export function recorded(path: string): boolean {
-  const parts = path.split('/');
+  return recordedParts(path.split('/'));
+}
+
+/** recorded, of a path's parts. Pure. */
+function recordedParts(parts: readonly string[]): boolean {
   if (!(ORG_FOLDERS as readonly string[]).includes(parts[0] ?? '')) return false;
   // Each folder on its way, as one array grown a part at a time (a copy of the parts for each was garbage for each name a watch gave).
   const folder = parts.slice(0, 1);

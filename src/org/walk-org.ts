@@ -125,12 +125,15 @@ export function walkOrg(root: string, limitsOf: WorkspaceLimitsOf, visit: (file:
     if (result.leftOut.length < LEFT_OUT_KEPT) result.leftOut.push(left);
   };
   const trees = options.trees ?? ORG_FOLDERS.map((folder) => [folder]);
+  // One taker for every start (a watch names some 400 after a turn of 200 busy agents), its workspaces emptied after each.
+  const taker: Taker = { leave, visit, workspaces: [], ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) };
+  const inWorkspace: Taker = { ...taker, workspaces: [] };
   for (const parts of trees) {
     if (!(ORG_FOLDERS as readonly string[]).includes(parts[0] ?? '')) continue;
     // An agent's workspace met outside one is walked on its own, within its bounds.
-    const workspaces: Array<readonly string[]> = [];
-    walkFrom(root, parts, boundsAt(parts, limitsOf), { leave, visit, workspaces, ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) });
-    for (const workspace of workspaces) walkFrom(root, workspace, boundsAt(workspace, limitsOf), { leave, visit, workspaces: [], ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) });
+    walkFrom(root, parts, boundsAt(parts, limitsOf), taker);
+    const workspaces = taker.workspaces.splice(0);
+    for (const workspace of workspaces) walkFrom(root, workspace, boundsAt(workspace, limitsOf), inWorkspace);
   }
   return result;
 }
@@ -161,7 +164,7 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
   // (boundsAt took the start's own path and depth off the bounds: a folder that deep is passed over, and what is in it).
   if (bounds.pathBytes < -1) return taker.leave({ path, reason: 'path' });
   if (bounds.depth < -1) return taker.leave({ path, reason: 'depth' });
-  if (workspaceOf(parts) === undefined) return walkOwnStart(root, parts, bounds, taker);
+  if (workspaceOf(parts) === undefined) return walkOwnStart(root, parts, path, bounds, taker);
   const parent = openBase(parts.length === 1 ? root : join(root, ...parts.slice(0, -1)));
   if ('code' in parent) return;
   try {
@@ -169,7 +172,7 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
     const stat = lstatSync(entryPath(parent.fd, name), { throwIfNoEntry: false });
     if (stat === undefined) return;
     const kind = kindOf(stat);
-    if (kind === 'file') return takeFile(taker, parts, stat, () => asWalked(openBeneath(parent.fd, [name], { kind: 'file' }), stat.size), bounds);
+    if (kind === 'file') return takeFile(taker, parts, path, stat, () => asWalked(openBeneath(parent.fd, [name], { kind: 'file' }), stat.size), bounds);
     if (kind !== 'folder') return taker.leave({ path, reason: kind });
     if (bounds.depth < 0) return taker.leave({ path, reason: 'depth' });
     walkFolder(root, parts, bounds, taker);
@@ -189,8 +192,7 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
  * would a device node be, which only root can make and no command reaches in these folders (the
  * workspaces, where commands write, are walked from their folders, never opened by name).
  */
-function walkOwnStart(root: string, parts: readonly string[], bounds: WalkBounds, taker: Taker): void {
-  const path = parts.join('/');
+function walkOwnStart(root: string, parts: readonly string[], path: string, bounds: WalkBounds, taker: Taker): void {
   const full = ownPath(root, path);
   // A name left out if it is a file (a temporary; the lock or the journal, machine-local) is not opened to be left out.
   const opened = leftOutByName(parts, false) === undefined ? openByPath(full) : undefined;
@@ -218,7 +220,7 @@ function walkOwnStart(root: string, parts: readonly string[], bounds: WalkBounds
         held = undefined;
         return { fd, bytes: walked.size };
       };
-      return takeFile(taker, parts, stat, open, bounds);
+      return takeFile(taker, parts, path, stat, open, bounds);
     }
     if (kind !== 'folder') return taker.leave({ path, reason: kind });
     const folder = held;
@@ -288,8 +290,7 @@ export function openWalkedFile(root: string, path: string, walkedBytes: number):
 }
 
 /** A file named as a start of its own: taken as a walk would take it. */
-function takeFile(taker: Taker, parts: readonly string[], stat: Stats, open: () => OpenedFile, bounds: WalkBounds): void {
-  const path = parts.join('/');
+function takeFile(taker: Taker, parts: readonly string[], path: string, stat: Stats, open: () => OpenedFile, bounds: WalkBounds): void {
   const byName = leftOutByName(parts, false);
   if (byName !== undefined) return taker.leave({ path, reason: byName });
   if (stat.size > bounds.fileBytes) return taker.leave({ path, reason: 'file-bytes', size: stat.size });
