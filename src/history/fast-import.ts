@@ -9,16 +9,52 @@ import { packsIn } from './pack-upkeep.js';
 /** A file of an entry: its new bytes (`data`), or an object git holds already (`oid`), with git's mode; or its removal. */
 export type FileChange = { path: string; mode: string; data: Buffer } | { path: string; mode: string; oid: string } | { path: string; removed: true };
 
-/** An entry's changes as fast-import's lines: a file's new bytes inline, an object git holds by its id, a removal. */
+/**
+ * An entry's changes as fast-import's lines: a file's new bytes inline, an object git holds by its id, a
+ * removal. Copied into blocks of some BLOCK_BYTES, a file of LARGE_PART_BYTES or more given as it is:
+ * the pipe to git and the spool beside the store each took the lines as three parts a file (a file's line,
+ * its bytes, the newline), 1,200 writes to a stream for 400 files, where a copy of the 1.2 MB costs some
+ * 0.1 ms.
+ */
 export function changeLines(changes: readonly FileChange[]): Buffer[] {
   const parts: Buffer[] = [];
+  let block: Buffer[] = [];
+  let blockBytes = 0;
+  const close = (): void => {
+    if (block.length > 0) parts.push(block.length === 1 ? (block[0] as Buffer) : Buffer.concat(block, blockBytes));
+    block = [];
+    blockBytes = 0;
+  };
+  const add = (part: Buffer): void => {
+    if (part.length >= LARGE_PART_BYTES) {
+      close();
+      parts.push(part);
+      return;
+    }
+    block.push(part);
+    blockBytes += part.length;
+    if (blockBytes >= BLOCK_BYTES) close();
+  };
   for (const change of changes) {
-    if ('removed' in change) parts.push(Buffer.from(`D ${change.path}\n`, 'utf8'));
-    else if ('oid' in change) parts.push(Buffer.from(`M ${change.mode} ${change.oid} ${change.path}\n`, 'utf8'));
-    else parts.push(Buffer.from(`M ${change.mode} inline ${change.path}\ndata ${change.data.length}\n`, 'utf8'), change.data, Buffer.from('\n'));
+    if ('removed' in change) add(Buffer.from(`D ${change.path}\n`, 'utf8'));
+    else if ('oid' in change) add(Buffer.from(`M ${change.mode} ${change.oid} ${change.path}\n`, 'utf8'));
+    else {
+      add(Buffer.from(`M ${change.mode} inline ${change.path}\ndata ${change.data.length}\n`, 'utf8'));
+      add(change.data);
+      add(NEWLINE);
+    }
   }
+  close();
   return parts;
 }
+
+/** What changeLines copies into one block, at most about. */
+const BLOCK_BYTES = 256 * 1024;
+/** A part this large or larger is not copied (changeLines). */
+const LARGE_PART_BYTES = 64 * 1024;
+
+/** The line's end after a file's bytes: one buffer for all of them (only read). */
+const NEWLINE = Buffer.from('\n');
 
 /**
  * `--done`: a stream that ends without `done` (lemming killed while it wrote an entry) is an error,
@@ -118,7 +154,7 @@ export class FastImport {
     parts.push(Buffer.from(`${options.checkpoint ? '\ncheckpoint\n' : ''}\nget-mark :${this.mark}\n`));
     const answer = new Promise<string>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.holdOpen();
-    // The parts as they are, not copied into one buffer (a turn's entry holds the ledger and every log it grew: megabytes); corked, so they go in few writes.
+    // The parts as they are (changeLines made them few blocks, a large file its own part), not copied again; corked, so they go in few writes.
     const half = Math.ceil(parts.length / 2);
     this.send(parts.slice(0, half));
     // Killed here, git has half an entry: it stops at the cut, and the branch stays at the entry before.

@@ -1,3 +1,5 @@
+import { stampText, type FileStamp } from './recorded-files.js';
+
 /** A file the history's last entry holds, with the stamp it had when it was last read. */
 export interface KnownFile {
   /** `100644` or `100755`, as git records it. */
@@ -178,6 +180,72 @@ export class KnownFileTable {
     else if (this.odd.size > 0) this.odd.delete(slot);
   }
 
+  /** The slot of the file at `path`, for the comparisons below that read it in place; undefined when none is known there. */
+  slotOf(path: string): number | undefined {
+    return this.slots.get(path);
+  }
+
+  /**
+   * Whether the file in `slot` was read with the very stamp and mode the walk saw now (never for a racy one):
+   * compared in place, number by number, with no object or text made (a stamp held as text, an odd one, is
+   * compared as text).
+   */
+  unchanged(slot: number, seen: FileStamp): boolean {
+    if (seen.racy || !this.hasMode(slot, seen.mode)) return false;
+    const odd = this.odd.size > 0 ? this.odd.get(slot) : undefined;
+    if (odd?.stamp !== undefined) return odd.stamp === stampText(seen);
+    const at = slot * STAMP_PARTS;
+    const stamps = this.stamps;
+    // A word's number (unread, racy) is below 0 in the size's place: no walked size matches it.
+    return stamps[at] === seen.size && stamps[at + 1] === seen.mtimeMs && stamps[at + 2] === seen.ctimeMs && stamps[at + 3] === seen.ino;
+  }
+
+  /** Whether the file in `slot` has `mode` and the blob whose id is `oid`, compared in place (its bytes with the slot's, no text made). */
+  holds(slot: number, mode: string, oid: string): boolean {
+    if (!this.hasMode(slot, mode)) return false;
+    const odd = this.odd.size > 0 ? this.odd.get(slot) : undefined;
+    if (odd?.oid !== undefined) return odd.oid === oid;
+    const bytes = this.oidBytes[slot] ?? 0;
+    if (bytes === 0 || oid.length !== bytes * 2) return false;
+    ID_BYTES.write(oid, 0, OID_ROOM, 'hex');
+    return this.oids.compare(ID_BYTES, 0, bytes, slot * OID_ROOM, slot * OID_ROOM + bytes) === 0;
+  }
+
+  /**
+   * Hold the file at `path` as just read: the walk's mode and stamp (its numbers, or `racy`) and its blob's id as
+   * bytes, with no object or text made for the usual file; `renamed` kept when given, and where the entry holds
+   * it elsewhere (KnownFile.stored) kept as it was. Returns whether the path is new.
+   */
+  setRead(path: string, seen: FileStamp, oid: string, renamed: string | undefined): boolean {
+    let slot = this.slots.get(path);
+    const added = slot === undefined;
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.grow();
+      this.slots.set(path, slot);
+    }
+    const was = this.odd.size > 0 ? this.odd.get(slot) : undefined;
+    let odd: Odd | undefined;
+    const mode = MODES.indexOf(seen.mode);
+    this.modes[slot] = mode < 0 ? 255 : mode;
+    if (mode < 0) (odd ??= {}).mode = seen.mode;
+    const at = slot * STAMP_PARTS;
+    if (seen.racy) this.stamps[at] = STAMP_WORDS.get('racy') as number;
+    else {
+      this.stamps[at] = seen.size;
+      this.stamps[at + 1] = seen.mtimeMs;
+      this.stamps[at + 2] = seen.ctimeMs;
+      this.stamps[at + 3] = seen.ino;
+    }
+    const bytes = HEX_ID.test(oid) ? this.oids.write(oid, slot * OID_ROOM, OID_ROOM, 'hex') : 0;
+    if (bytes === 0) (odd ??= {}).oid = oid;
+    this.oidBytes[slot] = bytes;
+    if (renamed !== undefined) (odd ??= {}).renamed = renamed;
+    if (was?.stored !== undefined) (odd ??= {}).stored = was.stored;
+    if (odd) this.odd.set(slot, odd);
+    else if (was) this.odd.delete(slot);
+    return added;
+  }
+
   /** Forget the file at `path`: its slot is free for the next. */
   delete(path: string): void {
     const slot = this.slots.get(path);
@@ -187,11 +255,18 @@ export class KnownFileTable {
     this.free.push(slot);
   }
 
+  /** Whether the file in `slot` has `mode`. */
+  private hasMode(slot: number, mode: string): boolean {
+    const held = this.modes[slot];
+    if (held === 255) return this.odd.get(slot)?.mode === mode;
+    return MODES[held ?? 0] === mode;
+  }
+
   private read(slot: number): KnownFile {
     const odd = this.odd.size > 0 ? this.odd.get(slot) : undefined;
     const file: KnownFile = {
       mode: odd?.mode ?? (MODES[this.modes[slot] ?? 0] as string),
-      stamp: odd?.stamp ?? stampText(this.stamps, slot * STAMP_PARTS),
+      stamp: odd?.stamp ?? heldStampText(this.stamps, slot * STAMP_PARTS),
       oid: odd?.oid ?? this.oids.toString('hex', slot * OID_ROOM, slot * OID_ROOM + (this.oidBytes[slot] ?? 0)),
     };
     if (odd?.renamed !== undefined) file.renamed = odd.renamed;
@@ -219,6 +294,9 @@ function grown<T extends Uint8Array | Float64Array>(from: T, to: T): T {
   return to;
 }
 
+/** An id's bytes, written from its hex to be compared with a slot's (holds): one buffer for every comparison. */
+const ID_BYTES = Buffer.alloc(OID_ROOM);
+
 /** An id a slot holds as bytes: lowercase hex of 40 or 64 digits (sha1's, sha256's), which its bytes give back as hex. */
 const HEX_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
@@ -244,7 +322,7 @@ function stampNumbers(stamp: string, into: Float64Array, at: number): boolean {
 }
 
 /** The stamp whose numbers stampNumbers wrote into `from` at `at`. */
-function stampText(from: Float64Array, at: number): string {
+function heldStampText(from: Float64Array, at: number): string {
   const size = from[at] as number;
   if (size < 0) for (const [word, number] of STAMP_WORDS) if (size === number) return word;
   return `${size}:${from[at + 1]}:${from[at + 2]}:${from[at + 3]}`;

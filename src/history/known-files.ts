@@ -1,9 +1,9 @@
 import { hash } from 'node:crypto';
 import { closeSync, readSync } from 'node:fs';
-import { openWalkedFile } from '../org/walk-org.js';
+import { openWalkedFile, type OpenedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
 import { KnownFileTable, type KnownFile, type PackedTable } from './known-file-table.js';
-import type { FileStamp, WalkScope } from './recorded-files.js';
+import { renamedText, stampText, type FileStamp, type ReadBytes, type WalkScope } from './recorded-files.js';
 import { besidePath, hundredsPath, orgPath, storedPath, thousandsPath } from './stored-path.js';
 
 /**
@@ -17,14 +17,21 @@ export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
  * A file's bytes, read whole from where the walk found it, by the walk's rule (org/walk-org.ts: in a
  * workspace from its folder one part at a time, following no link), and no more of them than the walk
  * found, with git's id of them as a blob (`algorithm`: that of the history's ids); undefined when it is
- * gone or no longer a regular file. The bytes are read behind room for git's header of them (`blob
- * <length>\0`), so header and bytes are hashed in one call with no copy: a Hash object and two updates
- * a file took 1.3 to 2 times as long (400 files of 350 B and 5.6 KB, what a turn of 200 busy agents
- * writes, at load 15).
+ * gone or no longer a regular file. For a file the walk did not read as it met it (walkRecordedFiles `take`).
  */
-function readRecorded(root: string, path: string, walkedBytes: number, algorithm: string): { data: Buffer; oid: string } | undefined {
+function readRecorded(root: string, path: string, walkedBytes: number, algorithm: string): ReadBytes | undefined {
   const opened = openWalkedFile(root, path, walkedBytes);
   if ('code' in opened) return undefined;
+  return readOpened(opened, algorithm);
+}
+
+/**
+ * The bytes of a file opened by the walk's rule (OpenedFile: no more than `bytes` of them), with their blob's
+ * id; the descriptor is closed. The bytes are read behind room for git's header of them (`blob <length>\0`),
+ * so header and bytes are hashed in one call with no copy: a Hash object and two updates a file took 1.3 to 2
+ * times as long (400 files of 350 B and 5.6 KB, what a turn of 200 busy agents writes, at load 15).
+ */
+function readOpened(opened: { fd: number; bytes: number }, algorithm: string): ReadBytes {
   try {
     const room = blobHeader(opened.bytes).length;
     const buffer = Buffer.allocUnsafe(room + opened.bytes);
@@ -55,6 +62,7 @@ export function blobIdInPlace(buffer: Buffer, room: number, end: number, algorit
   const start = room - header.length;
   if (start < 0) throw new RangeError(`no room for ${JSON.stringify(header)} before the blob's bytes`);
   buffer.write(header, start, 'latin1');
+  // As text: a digest as a Buffer took half as long again to make (400 ids of a turn's files: 1.3 to 1.8 ms against 0.9 to 1.1).
   return hash(algorithm, buffer.subarray(start, end), 'hex');
 }
 
@@ -141,8 +149,8 @@ export class KnownFiles {
     storeLarge: (fd: number) => Promise<string | undefined>,
   ): Promise<{ changes: Change[]; writes: FileChange[]; looked: number }> {
     const changes: Change[] = [];
-    const writes: FileChange[] = [];
-    const algorithm = this.head.length === 64 ? 'sha256' : 'sha1';
+    let writes: FileChange[] = [];
+    const algorithm = this.algorithm();
     // The files known where the walk looked and not found there are gone: looked for before the walked files are taken in.
     const gone: string[] = [];
     for (const path of scope ? this.under(scope.trees) : this.files.keys()) if (!walked.has(path)) gone.push(path);
@@ -156,19 +164,19 @@ export class KnownFiles {
     }
     for (const [path, seen] of walked) {
       looked += 1;
-      const known = this.files.get(path);
-      if (known && known.mode === seen.mode && known.stamp === seen.stamp && seen.stamp !== 'racy') continue;
-      let change: FileChange;
-      let oid: string;
+      // In place: no object made for a known file, nor text for its stamp (known-file-table.ts).
+      const slot = this.files.slotOf(path);
+      if (slot !== undefined && this.files.unchanged(slot, seen)) continue;
       // A record's file moved whole to its next piece (storage/record-pieces.ts, log-segments.ts) is the bytes the entry holds already: not read again.
-      const moved = known === undefined && PIECE.test(path) ? movedFrom?.get(seen.renamed) : undefined;
+      const moved = slot === undefined && PIECE.test(path) ? movedFrom?.get(renamedText(seen)) : undefined;
       if (moved && moved.mode === seen.mode) {
-        this.set(path, { mode: seen.mode, stamp: seen.stamp, oid: moved.oid, renamed: seen.renamed });
+        this.set(path, { mode: seen.mode, stamp: stampText(seen), oid: moved.oid, renamed: renamedText(seen) });
         changes.push({ status: 'A', path });
         writes.push({ path: storedPath(path), mode: seen.mode, oid: moved.oid });
         continue;
       }
       if (seen.size >= LARGE_FILE_BYTES) {
+        const known = slot === undefined ? undefined : this.files.get(path);
         const opened = openWalkedFile(root, path, Number.MAX_SAFE_INTEGER);
         // Removed since the walk, or no longer a regular file: it is not in this entry.
         if ('code' in opened) {
@@ -192,29 +200,35 @@ export class KnownFiles {
           if (known) gone.push(path);
           continue;
         }
-        oid = stored;
-        change = { path, mode: seen.mode, oid };
-      } else {
-        const read = readRecorded(root, path, seen.size, algorithm);
-        if (read === undefined) {
-          if (known) gone.push(path);
-          continue;
-        }
-        oid = read.oid;
-        change = { path, mode: seen.mode, data: read.data };
+        this.set(path, { mode: seen.mode, stamp: stampText(seen), oid: stored, ...(RECORD_FILE.test(path) ? { renamed: renamedText(seen) } : {}), ...(known?.stored === undefined ? {} : { stored: known.stored }) });
+        if (known && known.oid === stored && known.mode === seen.mode) continue;
+        changes.push({ status: known ? 'M' : 'A', path });
+        writes.push({ path: storedPath(path), mode: seen.mode, oid: stored });
+        continue;
       }
-      this.set(path, { mode: seen.mode, stamp: seen.stamp, oid, ...(RECORD_FILE.test(path) ? { renamed: seen.renamed } : {}), ...(known?.stored === undefined ? {} : { stored: known.stored }) });
-      if (known && known.oid === oid && known.mode === seen.mode) continue;
-      changes.push({ status: known ? 'M' : 'A', path });
-      writes.push({ ...change, path: storedPath(path) });
+      const read = seen.read ?? readRecorded(root, path, seen.size, algorithm);
+      if (read === undefined) {
+        if (slot !== undefined) gone.push(path);
+        continue;
+      }
+      // Compared before the slot holds the new bytes' id.
+      const same = slot !== undefined && this.files.holds(slot, seen.mode, read.oid);
+      if (this.files.setRead(path, seen, read.oid, RECORD_FILE.test(path) ? renamedText(seen) : undefined)) this.link(path);
+      if (same) continue;
+      changes.push({ status: slot === undefined ? 'A' : 'M', path });
+      writes.push({ path: storedPath(path), mode: seen.mode, data: read.data });
     }
+    // Removals first: git takes an entry's lines in order, and a removal takes all under its path. A file replaced by a
+    // folder (`plan.md` gone, `plan.md/a.md` made) removed after the folder's files were written removed them too.
+    const removals: FileChange[] = [];
     for (const path of gone) {
       const known = this.files.get(path);
       if (!known) continue;
       this.remove(path);
       changes.push({ status: 'D', path });
-      writes.push({ path: known.stored ?? storedPath(path), removed: true });
+      removals.push({ path: known.stored ?? storedPath(path), removed: true });
     }
+    if (removals.length > 0) writes = removals.concat(writes);
     // Files an entry of an earlier layout holds elsewhere: moved where storedPath puts them (once), no change of the org's.
     if (this.elsewhere > 0) {
       for (const [path, file] of [...this.files.storedElsewhere()]) {
@@ -228,6 +242,29 @@ export class KnownFiles {
     // In git's order (by path), as a diff of the entry lists them.
     changes.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
     return { changes, writes, looked };
+  }
+
+  /**
+   * What a walk reads of each file as it meets it (walkRecordedFiles `take`): a file whose stamp moved since it
+   * was known, or one not known, read whole through the descriptor the walk met it by and hashed as git hashes
+   * it, so `compare` takes its bytes and opens no file again. Not a large file (git reads it, compare) nor a
+   * record's piece not known (the bytes an entry holds already, when a rename moved it whole: compare looks
+   * for that first, and reads it only if not).
+   */
+  readAsWalked(): (path: string, seen: FileStamp, open: () => OpenedFile) => ReadBytes | undefined {
+    const algorithm = this.algorithm();
+    return (path, seen, open) => {
+      if (seen.size >= LARGE_FILE_BYTES) return undefined;
+      const slot = this.files.slotOf(path);
+      if (slot === undefined ? PIECE.test(path) : this.files.unchanged(slot, seen)) return undefined;
+      const opened = open();
+      return 'code' in opened ? undefined : readOpened(opened, algorithm);
+    };
+  }
+
+  /** The hash of the history's ids: that of its last entry's (sha256's are 64 digits). */
+  private algorithm(): string {
+    return this.head.length === 64 ? 'sha256' : 'sha1';
   }
 
   /** The known files at `paths` read in this run, by what a rename keeps of their stamps (FileStamp.renamed). */

@@ -150,7 +150,8 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   session.watch ??= RecordedWatch.start(root);
   const marks = await session.watch?.take();
   const scope = fresh ? undefined : marks;
-  const walked = walkRecordedFiles(root, limitsOf, Date.now(), { ...(scope ? { scope } : {}), ...(session.watch ? { beforeFolder: session.watch.beforeFolder } : {}) });
+  // Each file whose stamp moved is read as the walk meets it, through the descriptor it was met by (no second open).
+  const walked = walkRecordedFiles(root, limitsOf, Date.now(), { ...(scope ? { scope } : {}), ...(session.watch ? { beforeFolder: session.watch.beforeFolder } : {}), take: known.readAsWalked() });
   noteLeftOut(session, walked);
   const { changes, writes } = await known.compare(root, walked.files, scope, (fd) => storeLarge(place, fd));
   if (facts.kind === 'edits' && changes.length === 0) {

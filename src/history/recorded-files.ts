@@ -1,18 +1,44 @@
-import { leftOutByName, ORG_FOLDERS, walkOrg, type LeftOut, type WorkspaceLimitsOf } from '../org/walk-org.js';
+import { leftOutByName, ORG_FOLDERS, walkOrg, type LeftOut, type OpenedFile, type WorkspaceLimitsOf } from '../org/walk-org.js';
 
-/** A recorded file as the walk saw it: enough to tell, without reading it, that it has not changed. */
+/**
+ * A recorded file as the walk saw it: enough to tell, without reading it, that it has not changed.
+ * Its stamp is kept as the numbers the walk found (size, times, inode), not as text: an entry compares
+ * some 400 of them with the known files' after each turn of 200 busy agents, held as numbers there too
+ * (known-file-table.ts), and two texts built and one parsed a file were a third of the comparison's own
+ * time and most of its garbage. `stampText` and `renamedText` give the text where one is kept.
+ */
 export interface FileStamp {
   /** `100644` or `100755`, as git records it. */
   mode: string;
-  /** Size, times, inode: changed by any write, an atomic replace (a new inode) or a chmod. */
-  stamp: string;
   /** Its size in bytes when walked. */
   size: number;
-  /**
-   * What a rename keeps of it (size, time of writing, inode), racy or not: a record's file moved
-   * whole to a piece is known by it as the bytes an entry read before (known-files.ts).
-   */
-  renamed: string;
+  /** Its times of writing and of change (ms) and its inode: with its size and mode, changed by any write, an atomic replace (a new inode) or a chmod. */
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  /** Written within the clock's grain of the walk (RACY_MS): its stamp proves nothing, and it is read again next time (git's "racy" files). */
+  racy: boolean;
+  /** Its bytes and their id, when the walk read them through the descriptor it met the file by (`take`). */
+  read?: ReadBytes;
+}
+
+/** A file's bytes, read whole as the walk found it, and git's id of them as a blob. */
+export interface ReadBytes {
+  data: Buffer;
+  oid: string;
+}
+
+/** A stamp as text: `racy` (one that never matches), or size, times and inode joined by `:` (KnownFile.stamp). Pure. */
+export function stampText(seen: FileStamp): string {
+  return seen.racy ? 'racy' : `${seen.size}:${seen.mtimeMs}:${seen.ctimeMs}:${seen.ino}`;
+}
+
+/**
+ * What a rename keeps of a stamp (size, time of writing, inode), racy or not: a record's file moved
+ * whole to a piece is known by it as the bytes an entry read before (known-files.ts). Pure.
+ */
+export function renamedText(seen: FileStamp): string {
+  return `${seen.size}:${seen.mtimeMs}:${seen.ino}`;
 }
 
 /**
@@ -42,44 +68,57 @@ export interface RecordedWalk {
  *
  * With `scope`, only there (an entry within a run, from what a watch saw). `beforeFolder` is
  * called with each folder the walk lists, before it lists it: a watch set then misses no change
- * made after the listing.
+ * made after the listing. `take` is called with each file as the walk meets it, with the file's
+ * `open` (walk-org.ts: the descriptor the walk met it by, by the walk's rule): what it reads is kept
+ * with the file's stamp (`read`), so an entry opens a file it reads once, not again after the walk.
  */
 export function walkRecordedFiles(
   root: string,
   limitsOf: WorkspaceLimitsOf,
   startedMs = Date.now(),
-  options: { scope?: WalkScope; beforeFolder?: (relative: string) => void } = {},
+  options: { scope?: WalkScope; beforeFolder?: (relative: string) => void; take?: (path: string, seen: FileStamp, open: () => OpenedFile) => ReadBytes | undefined } = {},
 ): RecordedWalk {
   const files = new Map<string, FileStamp>();
-  const { scope, beforeFolder } = options;
-  const trees = scope ? [...scope.trees].filter((tree) => !coveredByTree(parentOf(tree), scope.trees) && recorded(tree)).map((tree) => tree.split('/')) : undefined;
+  const { scope, beforeFolder, take } = options;
+  const trees = scope ? startsOf(scope.trees) : undefined;
+  const racyFrom = startedMs - RACY_MS;
   const walked = walkOrg(
     root,
     limitsOf,
-    ({ path, stat }) => {
-      // Written within the clock's grain of this walk: a second write of the same size could keep these
-      // times, so the stamp is one that never matches, and the file is read again next time (git's "racy" files).
-      const racy = stat.mtimeMs >= startedMs - RACY_MS || stat.ctimeMs >= startedMs - RACY_MS;
-      // Joined, not concatenated: one flat string each. The history's writer keeps a stamp of every file of
-      // its last entry for the whole run (known-files.ts); `${a}:${b}:...` is a chain of 4 to 6 joined
-      // strings in V8, some 250 bytes more a file than the text itself (200,000 messages after 1,000 turns
-      // of 200 busy agents), marked by each full collection.
-      files.set(path, { mode: stat.mode & 0o100 ? '100755' : '100644', stamp: racy ? 'racy' : [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino].join(':'), size: stat.size, renamed: [stat.size, stat.mtimeMs, stat.ino].join(':') });
+    ({ path, stat, open }) => {
+      const seen: FileStamp = {
+        mode: stat.mode & 0o100 ? '100755' : '100644',
+        size: stat.size,
+        mtimeMs: stat.mtimeMs,
+        ctimeMs: stat.ctimeMs,
+        ino: stat.ino,
+        // Written within the clock's grain of this walk: a second write of the same size could keep these
+        // times, so the stamp is one that never matches, and the file is read again next time (git's "racy" files).
+        racy: stat.mtimeMs >= racyFrom || stat.ctimeMs >= racyFrom,
+      };
+      const read = take?.(path, seen, open);
+      if (read) seen.read = read;
+      files.set(path, seen);
     },
     { ...(trees ? { trees } : {}), ...(beforeFolder ? { beforeFolder } : {}) },
   );
   return { files, leftOut: walked.leftOut, leftOutCount: walked.leftOutCount };
 }
 
-/** `a/b` of `a/b/c`; `` of `a`. Pure. */
-function parentOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
+/** Where a walk of `trees` starts: each tree not under another (walked with it) and in the history at all, as its parts. Pure. */
+function startsOf(trees: ReadonlySet<string>): string[][] {
+  const starts: string[][] = [];
+  for (const tree of trees) {
+    if (underAnother(tree, trees)) continue;
+    const parts = tree.split('/');
+    if (recordedParts(parts)) starts.push(parts);
+  }
+  return starts;
 }
 
-/** Whether `path` or a folder above it is one of `trees`. Pure. */
-function coveredByTree(path: string, trees: ReadonlySet<string>): boolean {
-  for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
+/** Whether a folder above `path` is one of `trees`. Pure. */
+function underAnother(path: string, trees: ReadonlySet<string>): boolean {
+  for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
     if (trees.has(path.slice(0, end))) return true;
   }
   return false;
@@ -90,10 +129,17 @@ function coveredByTree(path: string, trees: ReadonlySet<string>): boolean {
  * its way left out by name (org/state/history.git, the cache, `.env`). Pure.
  */
 export function recorded(path: string): boolean {
-  const parts = path.split('/');
+  return recordedParts(path.split('/'));
+}
+
+/** recorded, of a path's parts. Pure. */
+function recordedParts(parts: readonly string[]): boolean {
   if (!(ORG_FOLDERS as readonly string[]).includes(parts[0] ?? '')) return false;
-  for (let index = 2; index < parts.length; index += 1) {
-    if (leftOutByName(parts.slice(0, index), true) !== undefined) return false;
+  // Each folder on its way, as one array grown a part at a time (a copy of the parts for each was garbage for each name a watch gave).
+  const folder = parts.slice(0, 1);
+  for (let index = 1; index < parts.length - 1; index += 1) {
+    folder.push(parts[index] as string);
+    if (leftOutByName(folder, true) !== undefined) return false;
   }
   return true;
 }

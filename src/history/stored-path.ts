@@ -62,12 +62,41 @@ const NUMBERS_NAMED = /^~n~*$/;
 
 /** The path the history keeps an org's file at (relative, with `/`). */
 export function storedPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  // The usual file (an entry names some 400 after a turn of 200 busy agents): no folder on its way named like one
+  // of the layout's, so none is escaped, and no piece's name. Placed as below, with none of its arrays made.
+  if (plainFolders(path, slash)) {
+    const numbered = NUMBERED.exec(path.slice(slash + 1));
+    if (numbered) {
+      const [, tens, hundreds, thousand] = numbered as unknown as [string, string, string, string];
+      return `${NUMBERS}/${thousand === '000' ? '' : `${thousand}xxx/`}${hundreds}xx/${tens}x/${path}`;
+    }
+    if (!PIECE.test(path.slice(slash + 1))) return path;
+  }
+  return layoutStoredPath(path);
+}
+
+/** Whether no folder of `path` (those before `slash`, its last) could be named like the layout's: none begins with a digit, and the first not with `~`. Pure. */
+function plainFolders(path: string, slash: number): boolean {
+  if (path.charCodeAt(0) === TILDE) return false;
+  for (let start = 0; start < slash; start = path.indexOf('/', start) + 1) {
+    const first = path.charCodeAt(start);
+    if (first >= DIGIT_0 && first <= DIGIT_9) return false;
+  }
+  return true;
+}
+
+const TILDE = 126;
+
+/** storedPath by the layout's whole rule. */
+function layoutStoredPath(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
-  const parts = path.split('/');
+  const slash = path.indexOf('/');
+  const first = slash < 0 ? path : path.slice(0, slash);
   // The org's own `~n` at its root: kept apart from the folder of numbers.
-  if (NUMBERS_NAMED.test(parts[0] as string)) parts[0] = `${parts[0] as string}~`;
+  const own = NUMBERS_NAMED.test(first) ? `${first}~${path.slice(first.length)}` : path;
   const numbers = numberFolders(name, true);
-  const placed = layoutPath(parts.join('/'), isBucket, numbers.length > 0 ? 'none' : 'beside', true);
+  const placed = layoutPath(own, isBucket, numbers.length > 0 ? 'none' : 'beside', true);
   return numbers.length > 0 ? [NUMBERS, ...numbers, placed].join('/') : placed;
 }
 
@@ -95,10 +124,19 @@ export function hundredsPath(path: string): string {
   return layoutPath(path, (part) => HUNDREDS_BUCKET.test(part), 'hundreds', false);
 }
 
-/** A folder named like one storedPath makes (or so named and escaped): of numbers, or of a piece's. */
+/**
+ * A folder named like one storedPath makes (or so named and escaped): of numbers, or of a piece's. Each
+ * begins with a digit: any other name (an agent's, `outbox`, `logs`) is told at its first character,
+ * with no expression run (the history names some 400 files after each turn of 200 busy agents).
+ */
 function isBucket(part: string): boolean {
+  const first = part.charCodeAt(0);
+  if (!(first >= DIGIT_0 && first <= DIGIT_9)) return false;
   return BUCKET.test(part) || PIECE_BUCKET.test(part);
 }
+
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
 
 /**
  * A path in a layout: the org's folders named like the layout's own (`bucket`) with a `~` more, a numbered

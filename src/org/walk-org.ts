@@ -125,12 +125,15 @@ export function walkOrg(root: string, limitsOf: WorkspaceLimitsOf, visit: (file:
     if (result.leftOut.length < LEFT_OUT_KEPT) result.leftOut.push(left);
   };
   const trees = options.trees ?? ORG_FOLDERS.map((folder) => [folder]);
+  // One taker for every start (a watch names some 400 after a turn of 200 busy agents), its workspaces emptied after each.
+  const taker: Taker = { leave, visit, workspaces: [], ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) };
+  const inWorkspace: Taker = { ...taker, workspaces: [] };
   for (const parts of trees) {
     if (!(ORG_FOLDERS as readonly string[]).includes(parts[0] ?? '')) continue;
     // An agent's workspace met outside one is walked on its own, within its bounds.
-    const workspaces: Array<readonly string[]> = [];
-    walkFrom(root, parts, boundsAt(parts, limitsOf), { leave, visit, workspaces, ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) });
-    for (const workspace of workspaces) walkFrom(root, workspace, boundsAt(workspace, limitsOf), { leave, visit, workspaces: [], ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) });
+    walkFrom(root, parts, boundsAt(parts, limitsOf), taker);
+    const workspaces = taker.workspaces.splice(0);
+    for (const workspace of workspaces) walkFrom(root, workspace, boundsAt(workspace, limitsOf), inWorkspace);
   }
   return result;
 }
@@ -161,15 +164,7 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
   // (boundsAt took the start's own path and depth off the bounds: a folder that deep is passed over, and what is in it).
   if (bounds.pathBytes < -1) return taker.leave({ path, reason: 'path' });
   if (bounds.depth < -1) return taker.leave({ path, reason: 'depth' });
-  if (workspaceOf(parts) === undefined) {
-    const full = ownPath(root, path);
-    const stat = lstatSync(full, { throwIfNoEntry: false });
-    if (stat === undefined) return;
-    const kind = kindOf(stat);
-    if (kind === 'file') return takeFile(taker, parts, stat, () => asWalked(openByPath(full), stat.size), bounds);
-    if (kind !== 'folder') return taker.leave({ path, reason: kind });
-    return walkFolder(root, parts, bounds, taker);
-  }
+  if (workspaceOf(parts) === undefined) return walkOwnStart(root, parts, path, bounds, taker);
   const parent = openBase(parts.length === 1 ? root : join(root, ...parts.slice(0, -1)));
   if ('code' in parent) return;
   try {
@@ -177,7 +172,7 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
     const stat = lstatSync(entryPath(parent.fd, name), { throwIfNoEntry: false });
     if (stat === undefined) return;
     const kind = kindOf(stat);
-    if (kind === 'file') return takeFile(taker, parts, stat, () => asWalked(openBeneath(parent.fd, [name], { kind: 'file' }), stat.size), bounds);
+    if (kind === 'file') return takeFile(taker, parts, path, stat, () => asWalked(openBeneath(parent.fd, [name], { kind: 'file' }), stat.size), bounds);
     if (kind !== 'folder') return taker.leave({ path, reason: kind });
     if (bounds.depth < 0) return taker.leave({ path, reason: 'depth' });
     walkFolder(root, parts, bounds, taker);
@@ -185,6 +180,59 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
     closeQuietly(parent.fd);
   }
 }
+
+/**
+ * A start in lemming's own folders (walkFrom), looked at by opening it by its path, following no link
+ * at its end and never waiting on a pipe, then `fstat` of the descriptor: the walk's lstat and the
+ * reader's open in one, the file's bytes then read through the descriptor the walk met it by (its
+ * `open`, while the visit lasts). A watch names some 400 such files after each turn of 200 busy agents,
+ * nearly all changed: an lstat each before they were opened took a fifth of an entry's time on the
+ * engine's thread. A name that cannot be opened is looked at as before, by lstat: a link (`ELOOP`), a
+ * socket (`ENXIO`), a file it may not read. A pipe is opened without waiting and closed unread; so
+ * would a device node be, which only root can make and no command reaches in these folders (the
+ * workspaces, where commands write, are walked from their folders, never opened by name).
+ */
+function walkOwnStart(root: string, parts: readonly string[], path: string, bounds: WalkBounds, taker: Taker): void {
+  const full = ownPath(root, path);
+  // A name left out if it is a file (a temporary; the lock or the journal, machine-local) is not opened to be left out.
+  const opened = leftOutByName(parts, false) === undefined ? openByPath(full) : undefined;
+  if (opened !== undefined && 'code' in opened && GONE.has(opened.code)) return;
+  let held = opened !== undefined && 'fd' in opened ? opened.fd : undefined;
+  let stat: Stats | undefined;
+  if (held !== undefined) {
+    try {
+      stat = fstatSync(held);
+    } catch {
+      closeQuietly(held);
+      held = undefined;
+    }
+  }
+  try {
+    stat ??= lstatSync(full, { throwIfNoEntry: false });
+    if (stat === undefined) return;
+    const kind = kindOf(stat);
+    if (kind === 'file') {
+      const walked = stat;
+      // The descriptor the walk met it by, once; a second open is by the path again, as a reader after the walk opens it.
+      const open = (): OpenedFile => {
+        if (held === undefined) return asWalked(openByPath(full), walked.size);
+        const fd = held;
+        held = undefined;
+        return { fd, bytes: walked.size };
+      };
+      return takeFile(taker, parts, path, stat, open, bounds);
+    }
+    if (kind !== 'folder') return taker.leave({ path, reason: kind });
+    const folder = held;
+    held = undefined;
+    return walkFolder(root, parts, bounds, taker, folder);
+  } finally {
+    if (held !== undefined) closeQuietly(held);
+  }
+}
+
+/** What an open of a name says when nothing is there to look at: gone, or a folder on its way is no longer one. */
+const GONE: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR']);
 
 /**
  * The path of `relative` (parts from the org's root, with `/`: a walk's or a watch's names, never
@@ -242,16 +290,16 @@ export function openWalkedFile(root: string, path: string, walkedBytes: number):
 }
 
 /** A file named as a start of its own: taken as a walk would take it. */
-function takeFile(taker: Taker, parts: readonly string[], stat: Stats, open: () => OpenedFile, bounds: WalkBounds): void {
-  const path = parts.join('/');
+function takeFile(taker: Taker, parts: readonly string[], path: string, stat: Stats, open: () => OpenedFile, bounds: WalkBounds): void {
   const byName = leftOutByName(parts, false);
   if (byName !== undefined) return taker.leave({ path, reason: byName });
   if (stat.size > bounds.fileBytes) return taker.leave({ path, reason: 'file-bytes', size: stat.size });
   taker.visit({ path, name: parts.at(-1) as string, stat, open });
 }
 
-function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, taker: Taker): void {
-  const opened = openBase(join(root, ...parts));
+/** Walk a folder whole: `held`, its descriptor when the caller opened it already (walkOwnStart), is the walk's to close. */
+function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, taker: Taker, held?: number): void {
+  const opened = held === undefined ? openBase(join(root, ...parts)) : { fd: held };
   // Found, then gone or swapped for a link since: nothing to take.
   if ('code' in opened) return;
   const prefix = `${parts.join('/')}/`;

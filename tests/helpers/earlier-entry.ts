@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryMessage } from '../../src/history/history-entry.js';
-import { walkRecordedFiles } from '../../src/history/recorded-files.js';
+import { stampText, walkRecordedFiles } from '../../src/history/recorded-files.js';
 import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
 import { scratchDir } from '../faults/scratch.js';
 
@@ -25,6 +25,6 @@ export function earlierEntry(root: string, turn: number, layout: (path: string) 
   const message = entryMessage({ kind: 'turn', turn, messages: {}, credits: 0, changed: 0, edited: [], proposals: [] });
   const commit = git(['-c', 'user.name=lemming', '-c', 'user.email=lemming@localhost', 'commit-tree', tree, ...(parent ? ['-p', 'refs/heads/main'] : []), '-F', '-'], message);
   git(['update-ref', 'refs/heads/main', commit]);
-  const rows = walked.map(([path, file], index) => JSON.stringify([path, file.mode, oids[index], file.stamp]));
+  const rows = walked.map(([path, file], index) => JSON.stringify([path, file.mode, oids[index], stampText(file)]));
   writeFileSync(join(gitDir, 'lemming-known-files.json'), `{"format":${format},"head":${JSON.stringify(commit)},"files":[\n${rows.join(',\n')}\n]}\n`);
 }

@@ -15,17 +15,25 @@ import { tempDir, write } from '../helpers/temp-org.js';
  */
 
 const AGENTS = 2_000;
-const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, size, renamed: `${size}:${tag}` });
+/** A walk's stamp of a file of `size` bytes whose times and inode are all `tag`. */
+const stamp = (size: number, tag: number): FileStamp => ({ mode: '100644', size, mtimeMs: tag, ctimeMs: tag, ino: tag, racy: false });
+/** A walk's stamp of a file with each of its numbers given (what a rename keeps of it: `${size}:${mtimeMs}:${ino}`). */
+const stampOf = (size: number, mtimeMs: number, ctimeMs: number, ino: number): FileStamp => ({ mode: '100644', size, mtimeMs, ctimeMs, ino, racy: false });
+/** Known files' stamp as an earlier entry read them (`stamp(1, OLD)`), and the tags of later ones. */
+const OLD = 1;
+const OLD_TEXT = '1:1:1:1';
+const NEW = 2;
+const NOW = 3;
 
 /** git's id of `text` as a blob. */
 const blobId = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
 
-/** The known files an earlier lemming kept in the shape `format` (each file with the stamp `1:old`), and a walk that finds each unchanged. */
+/** The known files an earlier lemming kept in the shape `format` (each file with the stamp OLD_TEXT), and a walk that finds each unchanged. */
 function knownOfShape(format: number, rows: ReadonlyArray<readonly [string, string]>): { known: KnownFiles; walked: Map<string, FileStamp> } {
-  const text = `{"format":${format},"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id]) => JSON.stringify([path, '100644', id, '1:old'])).join(',\n')}\n]}\n`;
+  const text = `{"format":${format},"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id]) => JSON.stringify([path, '100644', id, OLD_TEXT])).join(',\n')}\n]}\n`;
   const known = KnownFiles.fromText(text);
   if (!known) throw new Error(`the known files of shape ${format} did not parse`);
-  return { known, walked: new Map(rows.map(([path]) => [path, stamp(1, 'old')])) };
+  return { known, walked: new Map(rows.map(([path]) => [path, stamp(1, OLD)])) };
 }
 
 /**
@@ -47,8 +55,8 @@ async function movedOnce(known: KnownFiles, walked: Map<string, FileStamp>): Pro
 function knownOrg(): KnownFiles {
   const rows: string[] = [];
   for (let agent = 0; agent < AGENTS; agent += 1) {
-    for (let message = 0; message < 5; message += 1) rows.push(JSON.stringify([`agents/a${agent}/outbox/${message}.md`, '100644', '0'.repeat(40), '1:old']));
-    rows.push(JSON.stringify([`agents/a${agent}/logs/activity.jsonl`, '100644', '0'.repeat(40), '1:old']));
+    for (let message = 0; message < 5; message += 1) rows.push(JSON.stringify([`agents/a${agent}/outbox/${message}.md`, '100644', '0'.repeat(40), OLD_TEXT]));
+    rows.push(JSON.stringify([`agents/a${agent}/logs/activity.jsonl`, '100644', '0'.repeat(40), OLD_TEXT]));
   }
   const known = KnownFiles.fromText(`{"format":3,"head":"${'1'.repeat(40)}","files":[\n${rows.join(',\n')}\n]}\n`);
   if (!known) throw new Error('the known files did not parse');
@@ -64,8 +72,8 @@ describe("an entry's comparison within a run", () => {
     // The watch saw a new message and a log grow in a1's folders, and a2's outbox (emptied by hand).
     const scope = { trees: new Set(['agents/a1/outbox/5.md', 'agents/a1/logs/activity.jsonl', 'agents/a2/outbox']) };
     const walked = new Map([
-      ['agents/a1/outbox/5.md', stamp(14, 'new')],
-      ['agents/a1/logs/activity.jsonl', stamp(15, 'new')],
+      ['agents/a1/outbox/5.md', stamp(14, NEW)],
+      ['agents/a1/logs/activity.jsonl', stamp(15, NEW)],
     ]);
     const { changes, looked } = await known.compare(root, walked, scope, () => Promise.resolve(undefined));
     expect(changes).toEqual([
@@ -86,7 +94,7 @@ describe('the known files of an entry of an earlier layout', () => {
     const listed = Object.entries(files).map(([path, text]) => `100644 blob ${oid(text)}\t${path}`).join('\0');
     for (const [path, text] of Object.entries(files)) write(root, path, text);
     const known = KnownFiles.fromTree('1'.repeat(40), Buffer.from(`${listed}\0`));
-    const walked = new Map(Object.entries(files).map(([path, text]) => [path, stamp(Buffer.byteLength(text), 'now')]));
+    const walked = new Map(Object.entries(files).map(([path, text]) => [path, stamp(Buffer.byteLength(text), NOW)]));
     const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(first.changes).toEqual([]);
     expect(first.writes).toEqual([
@@ -111,10 +119,10 @@ describe('the files the lemming before the folder of a thousand knew (shape 2)',
       // Kept where the org has it by an entry of the first layout, not yet moved.
       ['agents/a/outbox/000001-001-b.md', oid('first\n'), 'agents/a/outbox/000001-001-b.md'],
     ];
-    const text = `{"format":2,"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id, ...stored]) => JSON.stringify([path, '100644', id, '1:old', ...stored])).join(',\n')}\n]}\n`;
+    const text = `{"format":2,"head":"${'1'.repeat(40)}","files":[\n${rows.map(([path, id, ...stored]) => JSON.stringify([path, '100644', id, OLD_TEXT, ...stored])).join(',\n')}\n]}\n`;
     const known = KnownFiles.fromText(text);
     if (!known) throw new Error('the known files of shape 2 did not parse');
-    const walked = new Map(rows.map(([path]) => [path, stamp(1, 'old')]));
+    const walked = new Map(rows.map(([path]) => [path, stamp(1, OLD)]));
     const first = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(first.changes).toEqual([]);
     expect(first.writes).toEqual(
@@ -146,16 +154,16 @@ describe("a record's file moved whole to a piece", () => {
     const known = new KnownFiles('1'.repeat(40), new Map());
     // An entry reads the ledger's file: its stamp as a rename keeps it, size 6, written at 1, inode 9.
     write(root, 'org/state/ledger.jsonl', 'first\n');
-    await known.compare(root, new Map([['org/state/ledger.jsonl', { ...stamp(6, 'v1'), renamed: '6:1:9' }]]), undefined, () => Promise.resolve(undefined));
+    await known.compare(root, new Map([['org/state/ledger.jsonl', stampOf(6, 1, 1, 9)]]), undefined, () => Promise.resolve(undefined));
     // Then it is moved to its first piece, and a new file begun. The piece on disk holds other bytes here: were it read, its object would differ.
     write(root, 'org/state/ledger/000000000000.jsonl', 'other\n');
     write(root, 'org/state/ledger.jsonl', 'second\n');
     write(root, 'workspace/copy.jsonl', 'other\n');
     const walked = new Map([
-      ['org/state/ledger.jsonl', { ...stamp(7, 'v2'), renamed: '7:2:10' }],
-      ['org/state/ledger/000000000000.jsonl', { ...stamp(6, 'moved'), renamed: '6:1:9' }],
+      ['org/state/ledger.jsonl', stampOf(7, 2, 2, 10)],
+      ['org/state/ledger/000000000000.jsonl', stampOf(6, 1, 12, 9)],
       // The same stamp elsewhere than a record's piece is read as any file is.
-      ['workspace/copy.jsonl', { ...stamp(6, 'copied'), renamed: '6:1:9' }],
+      ['workspace/copy.jsonl', stampOf(6, 1, 13, 9)],
     ]);
     const { writes } = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
     expect(writes).toEqual(
