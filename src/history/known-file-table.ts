@@ -4,10 +4,10 @@ import { stampText, type FileStamp } from './recorded-files.js';
 export interface KnownFile {
   /** `100644` or `100755`, as git records it. */
   mode: string;
-  /** FileStamp.stamp when it was read; `unread` when it has not been read, `racy` when it must be read again. */
+  /** Its stamp when it was read (recorded-files.ts stampText); `unread` when it has not been read, `racy` when it must be read again. */
   stamp: string;
   /**
-   * What a rename keeps of its stamp when it was read (FileStamp.renamed), for a record's own file (RECORD_FILE),
+   * What a rename keeps of its stamp when it was read (recorded-files.ts renamedText), for a record's own file (RECORD_FILE),
    * the one kind lemming moves whole to a piece; absent for the rest, and when not read this run.
    */
   renamed?: string;
@@ -54,7 +54,7 @@ export const STAMP_WORDS = new Map([
  * late turn's collections grew with them, for the engine's work as well (issue 76). A typed array's bytes
  * lie outside the heap and are not marked; what is left a file is its path, its slot in the map, and its
  * path's slot in its folder's set (known-files.ts). A stamp or an id is held as numbers only when they give back the
- * very same text (known.text() writes it), else as it is.
+ * very same text (what an earlier lemming's JSON held: known-files-file.ts), else as it is.
  */
 export class KnownFileTable {
   /** Each path's slot. */
@@ -160,19 +160,9 @@ export class KnownFileTable {
 
   /** Hold `file` at `path`: a slot of its own (a freed one, or a new one at the end), in compact form where it fits. */
   set(path: string, file: KnownFile): void {
-    let slot = this.slots.get(path);
-    if (slot === undefined) {
-      slot = this.free.pop() ?? this.grow();
-      this.slots.set(path, slot);
-    }
+    const { slot } = this.slotFor(path);
     // Every known file is set once a run at least (the last run's, from its text): no object made for the usual file.
-    let odd: Odd | undefined;
-    const mode = MODES.indexOf(file.mode);
-    this.modes[slot] = mode < 0 ? 255 : mode;
-    if (mode < 0) (odd ??= {}).mode = file.mode;
-    const bytes = HEX_ID.test(file.oid) ? this.oids.write(file.oid, slot * OID_ROOM, OID_ROOM, 'hex') : 0;
-    if (bytes === 0) (odd ??= {}).oid = file.oid;
-    this.oidBytes[slot] = bytes;
+    let odd = this.holdModeAndId(slot, file.mode, file.oid);
     if (!stampNumbers(file.stamp, this.stamps, slot * STAMP_PARTS)) (odd ??= {}).stamp = file.stamp;
     if (file.renamed !== undefined) (odd ??= {}).renamed = file.renamed;
     if (file.stored !== undefined) (odd ??= {}).stored = file.stored;
@@ -217,17 +207,9 @@ export class KnownFileTable {
    * it elsewhere (KnownFile.stored) kept as it was. Returns whether the path is new.
    */
   setRead(path: string, seen: FileStamp, oid: string, renamed: string | undefined): boolean {
-    let slot = this.slots.get(path);
-    const added = slot === undefined;
-    if (slot === undefined) {
-      slot = this.free.pop() ?? this.grow();
-      this.slots.set(path, slot);
-    }
+    const { slot, added } = this.slotFor(path);
     const was = this.odd.size > 0 ? this.odd.get(slot) : undefined;
-    let odd: Odd | undefined;
-    const mode = MODES.indexOf(seen.mode);
-    this.modes[slot] = mode < 0 ? 255 : mode;
-    if (mode < 0) (odd ??= {}).mode = seen.mode;
+    let odd = this.holdModeAndId(slot, seen.mode, oid);
     const at = slot * STAMP_PARTS;
     if (seen.racy) this.stamps[at] = STAMP_WORDS.get('racy') as number;
     else {
@@ -236,14 +218,32 @@ export class KnownFileTable {
       this.stamps[at + 2] = seen.ctimeMs;
       this.stamps[at + 3] = seen.ino;
     }
-    const bytes = HEX_ID.test(oid) ? this.oids.write(oid, slot * OID_ROOM, OID_ROOM, 'hex') : 0;
-    if (bytes === 0) (odd ??= {}).oid = oid;
-    this.oidBytes[slot] = bytes;
     if (renamed !== undefined) (odd ??= {}).renamed = renamed;
     if (was?.stored !== undefined) (odd ??= {}).stored = was.stored;
     if (odd) this.odd.set(slot, odd);
     else if (was) this.odd.delete(slot);
     return added;
+  }
+
+  /** The slot of `path`: its own, or a new one (a freed one, or one at the end), and whether it is new. */
+  private slotFor(path: string): { slot: number; added: boolean } {
+    const slot = this.slots.get(path);
+    if (slot !== undefined) return { slot, added: false };
+    const made = this.free.pop() ?? this.grow();
+    this.slots.set(path, made);
+    return { slot: made, added: true };
+  }
+
+  /** Hold `mode` and `oid` in `slot`, each as a number where it fits; what does not fit, as an odd part to keep. */
+  private holdModeAndId(slot: number, mode: string, oid: string): Odd | undefined {
+    let odd: Odd | undefined;
+    const index = MODES.indexOf(mode);
+    this.modes[slot] = index < 0 ? 255 : index;
+    if (index < 0) (odd ??= {}).mode = mode;
+    const bytes = HEX_ID.test(oid) ? this.oids.write(oid, slot * OID_ROOM, OID_ROOM, 'hex') : 0;
+    if (bytes === 0) (odd ??= {}).oid = oid;
+    this.oidBytes[slot] = bytes;
+    return odd;
   }
 
   /** Forget the file at `path`: its slot is free for the next. */

@@ -267,7 +267,7 @@ export class KnownFiles {
     return this.head.length === 64 ? 'sha256' : 'sha1';
   }
 
-  /** The known files at `paths` read in this run, by what a rename keeps of their stamps (FileStamp.renamed). */
+  /** The known files at `paths` read in this run, by what a rename keeps of their stamps (recorded-files.ts renamedText). */
   private stampsOf(paths: Iterable<string>): Map<string, KnownFile> {
     const byStamp = new Map<string, KnownFile>();
     for (const path of paths) {
@@ -331,8 +331,8 @@ export class KnownFiles {
   }
 
   /**
-   * What `text` wrote, or undefined for anything else (another format, a file cut short). What an
-   * earlier lemming wrote is read as its layout held the files not `stored` elsewhere: before the
+   * What lemming kept as JSON before known-files-file.ts (shapes 2 to 5), or undefined for anything else (another
+   * format, a file cut short). What an earlier lemming wrote is read as its layout held the files not `stored` elsewhere: before the
    * folder of numbers (shape 4) each numbered file in its number's folders beside it, before the
    * folders of a record's pieces (shape 3) each piece where the org has it, before the folder of a
    * thousand (shape 2) two folders down for every number; so the next entry moves them by their ids,
@@ -375,7 +375,7 @@ const PIECE = new RegExp(`(^|/)${RECORD_NAMES}/\\d{6,}\\.jsonl$`);
 const RECORD_FILE = new RegExp(`(^|/)${RECORD_NAMES}\\.jsonl$`);
 
 /**
- * The shape of the file `text` writes, which names the layout (stored-path.ts) the files not `stored`
+ * The shape of the JSON lemming kept before known-files-file.ts (whose form 6 holds the layout of 5), which names the layout (stored-path.ts) the files not `stored`
  * elsewhere are held in: 1, where the org has them (not read: the files are taken from the entry's
  * tree, each where that entry holds it); 2, two folders down for every number (HUNDREDS_FORMAT, read
  * as that layout); 3, from 001000 in a folder of the thousand as well (THOUSANDS_FORMAT); 4, a record's
