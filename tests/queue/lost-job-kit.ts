@@ -48,6 +48,13 @@ export interface LostJobKit {
   mcpLocalAndQueued(tool: McpTool): Promise<{ local: string; queued: string }>;
   /** Run commands against the test's Redis on a client of their own. */
   onRedis<T>(command: (client: Redis) => Promise<T>): Promise<T>;
+  /**
+   * Wait until a job whose key matches `pattern` (a KEYS pattern) is in Redis. The run says no worker
+   * serves a queue one interval after its first call starts waiting, which on a loaded machine can come
+   * before the job's add has reached Redis: a Redis emptied then would lose nothing, and the job added
+   * after it would never be said to be queued again.
+   */
+  jobInRedis(pattern: string): Promise<void>;
 }
 
 /** Start Redis for the file (queueTestKit), and close the model servers each test starts after it. */
@@ -86,6 +93,14 @@ export function lostJobKit(): LostJobKit {
   afterAll(async () => {
     await (await wire?.catch(() => undefined))?.held.server.close();
   });
+  const onRedis = async <T>(command: (client: Redis) => Promise<T>): Promise<T> => {
+    const client = new Redis(redis.url);
+    try {
+      return await command(client);
+    } finally {
+      client.disconnect();
+    }
+  };
   return {
     redis,
     worker: (args = []) =>
@@ -110,13 +125,14 @@ export function lostJobKit(): LostJobKit {
       expect(read(local, 'agents/manager/logs/activity.jsonl')).toContain(`everything__${tool.name}`);
       return { local, queued };
     },
-    onRedis: async (command) => {
-      const client = new Redis(redis.url);
-      try {
-        return await command(client);
-      } finally {
-        client.disconnect();
-      }
-    },
+    onRedis,
+    jobInRedis: (pattern) =>
+      onRedis(async (client) => {
+        const until = Date.now() + 60_000;
+        while ((await client.keys(pattern)).length === 0) {
+          if (Date.now() > until) throw new Error(`no key matching ${pattern} in Redis after 60 s: the run never added its job`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }),
   };
 }

@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { expectSameAsLocal, lostJobKit, RAW_BULLMQ, requeued } from './lost-job-kit.js';
 
 const kit = lostJobKit();
+/** The keys of the manager's call in turn 1 (its job's id is fixed: faults.t1.manager.s0.<hash>). */
+const MANAGER_JOB = 'lemming:model-flaky-openai-*:faults.t1.manager.s0.*';
 
 /** The org run locally and a copy run through the queue, with a worker making the coder's call and that call held open. */
 async function coderCallInFlight() {
@@ -19,6 +21,7 @@ describe('jobs lost from Redis are asked again under the same id', () => {
     const { local, queued } = await kit.localAndQueued();
     const run = kit.queuedRun(queued);
     await run.waitFor(/queue: no worker serves model "flaky-openai"/);
+    await kit.jobInRedis(MANAGER_JOB);
     await kit.redis.server.flush();
     await run.waitFor(requeued('manager', 'flaky-openai'));
     kit.worker();
@@ -33,6 +36,7 @@ describe('jobs lost from Redis are asked again under the same id', () => {
     const { local, queued } = await kit.localAndQueued();
     const run = kit.queuedRun(queued);
     await run.waitFor(/queue: no worker serves model "flaky-openai"/);
+    await kit.jobInRedis(MANAGER_JOB);
     await kit.redis.server.restart();
     await run.waitFor(requeued('manager', 'flaky-openai'));
     kit.worker();
@@ -84,8 +88,9 @@ describe('jobs lost from Redis are asked again under the same id', () => {
     const { local, queued } = await kit.localAndQueued();
     const run = kit.queuedRun(queued);
     await run.waitFor(/queue: no worker serves model "flaky-openai"/);
+    await kit.jobInRedis(MANAGER_JOB);
     const evicted = await kit.onRedis(async (client) => {
-      const keys = await client.keys('lemming:model-flaky-openai-*:faults.t1.manager.s0.*');
+      const keys = await client.keys(MANAGER_JOB);
       if (keys.length > 0) await client.del(...keys);
       return keys.length;
     });

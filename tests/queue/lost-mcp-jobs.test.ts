@@ -10,6 +10,8 @@ describe('MCP jobs lost from Redis are asked again too', () => {
     await kit.worker(['--mcp-servers', 'some-other-server']).waitFor(/runs MCP servers some-other-server/);
     const run = kit.queuedRun(queued);
     await run.waitFor(/queue: no worker serves MCP server "everything"/);
+    // The offer of the server's tools, numbered by BullMQ.
+    await kit.jobInRedis('lemming:mcp-everything-*:[0-9]*');
     await kit.redis.server.flush();
     // The offer of the server's tools is a job too (numbered by BullMQ): it is asked again, under a new number.
     await run.waitFor(/queue: the job \d+ \(MCP server "everything"\) is gone from Redis \(.*\); it is queued again\n/);
