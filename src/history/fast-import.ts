@@ -6,8 +6,11 @@ import { GitError, gitEnvironment, type GitPlace } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
 import { packsIn } from './pack-upkeep.js';
 
-/** A file of an entry: its new bytes (`data`), or an object git holds already (`oid`), with git's mode; or its removal. */
-export type FileChange = { path: string; mode: string; data: Buffer } | { path: string; mode: string; oid: string } | { path: string; removed: true };
+/**
+ * A file of an entry: its new bytes (`data`), or an object git holds already (`oid`), with git's mode; or its removal;
+ * or a copy of what the entry's tree holds at `from` so far (a file or a folder: a record's parts, stored-path.ts).
+ */
+export type FileChange = { path: string; mode: string; data: Buffer } | { path: string; mode: string; oid: string } | { path: string; removed: true } | { path: string; from: string };
 
 /**
  * An entry's changes as fast-import's lines: a file's new bytes inline, an object git holds by its id, a
@@ -36,7 +39,8 @@ export function changeLines(changes: readonly FileChange[]): Buffer[] {
     if (blockBytes >= BLOCK_BYTES) close();
   };
   for (const change of changes) {
-    if ('removed' in change) add(Buffer.from(`D ${change.path}\n`, 'utf8'));
+    if ('from' in change) add(Buffer.from(`C ${quoted(change.from)} ${quoted(change.path)}\n`, 'utf8'));
+    else if ('removed' in change) add(Buffer.from(`D ${change.path}\n`, 'utf8'));
     else if ('oid' in change) add(Buffer.from(`M ${change.mode} ${change.oid} ${change.path}\n`, 'utf8'));
     else {
       add(Buffer.from(`M ${change.mode} inline ${change.path}\ndata ${change.data.length}\n`, 'utf8'));
@@ -46,6 +50,11 @@ export function changeLines(changes: readonly FileChange[]): Buffer[] {
   }
   close();
   return parts;
+}
+
+/** A path as fast-import reads it quoted (C's style): a copy's source ends at a space unless quoted. Pure. */
+function quoted(path: string): string {
+  return `"${path.replace(/[\\"\x00-\x1f\x7f]/g, (char) => (char === '\\' || char === '"' ? `\\${char}` : `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`))}"`;
 }
 
 /** What changeLines copies into one block, at most about. */
