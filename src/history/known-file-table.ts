@@ -21,6 +21,8 @@ export interface KnownFile {
    * there are, and the inode of the file they were read from (`-1` for a count not known: an entry's tree read).
    */
   parts?: string;
+  /** Of a file kept as parts and not yet read (an entry's tree read, KnownFiles.fromTree): each part's offset and blob id, `offset=id` by offset, `,` between. */
+  partIds?: string;
   /** Where the entry holds it, when not where storedPath puts it (an entry of an earlier layout): moved there by the next entry. */
   stored?: string;
 }
@@ -181,7 +183,7 @@ export class KnownFileTable {
     if (file.stored !== undefined) (odd ??= {}).stored = file.stored;
     if (file.parts !== undefined) {
       // Its hash is no id of the history's (of another length in a sha256 history): held as text, beside the parts.
-      odd = { ...odd, parts: file.parts, oid: file.oid };
+      odd = { ...odd, parts: file.parts, oid: file.oid, ...(file.partIds === undefined ? {} : { partIds: file.partIds }) };
       this.oidBytes[slot] = 0;
     }
     if (odd) this.odd.set(slot, odd);
@@ -290,6 +292,7 @@ export class KnownFileTable {
     if (odd?.renamed !== undefined) file.renamed = odd.renamed;
     if (odd?.stored !== undefined) file.stored = odd.stored;
     if (odd?.parts !== undefined) file.parts = odd.parts;
+    if (odd?.partIds !== undefined) file.partIds = odd.partIds;
     return file;
   }
 

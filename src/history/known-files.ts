@@ -129,8 +129,8 @@ export class KnownFiles {
    */
   static fromTree(head: string, listed: Buffer): KnownFiles {
     const files = new Map<string, KnownFile>();
-    // A file kept as parts: how many, and the first's id (a file of one part is that blob, and is compared with it when read).
-    const parts = new Map<string, { mode: string; count: number; oid: string }>();
+    // A file kept as parts: each part's offset and blob id, by which the file is compared when read (KnownFile.partIds).
+    const parts = new Map<string, { mode: string; ids: Array<{ offset: number; oid: string }> }>();
     for (const record of listed.toString('utf8').split('\0')) {
       const tab = record.indexOf('\t');
       if (tab < 0) continue;
@@ -138,15 +138,19 @@ export class KnownFiles {
       const stored = record.slice(tab + 1);
       const path = orgPath(stored);
       if (!mode || !oid || type !== 'blob') continue;
-      if (partOf(stored)) {
+      const part = partOf(stored);
+      if (part) {
         const held = parts.get(path);
-        if (held) held.count += 1;
-        else parts.set(path, { mode, count: 1, oid });
+        if (held) held.ids.push({ offset: part.offset, oid });
+        else parts.set(path, { mode, ids: [{ offset: part.offset, oid }] });
         continue;
       }
       files.set(path, { mode, oid, stamp: 'unread', ...(stored === storedPath(path) ? {} : { stored }) });
     }
-    for (const [path, held] of parts) files.set(path, { mode: held.mode, oid: held.count === 1 ? held.oid : '', stamp: 'unread', parts: `-1:${held.count}:-1` });
+    for (const [path, held] of parts) {
+      const ids = held.ids.sort((left, right) => left.offset - right.offset).map((id) => `${id.offset}=${id.oid}`);
+      files.set(path, { mode: held.mode, oid: '', stamp: 'unread', parts: `-1:${held.ids.length}:-1`, partIds: ids.join(',') });
+    }
     return new KnownFiles(head, files);
   }
 
@@ -337,9 +341,9 @@ export class KnownFiles {
     let whole = createHash('sha1');
     if (known && held && known.mode === seen.mode) {
       if (held.bytes < 0) {
-        // Parts of an entry's tree (fromTree), their hash not known: one part is a blob whose id tells whether it is these bytes.
-        if (held.count === 1 && known.oid !== '' && blobId(data, algorithm) === known.oid) {
-          keep({ oid: whole.update(data).digest('hex'), parts: `${data.length}:1:${seen.ino}` });
+        // Parts of an entry's tree (fromTree), their hash not known: the same bytes when each part's blob id is that of the bytes at its place.
+        if (known.partIds !== undefined && partsHold(known.partIds, data, algorithm)) {
+          keep({ oid: whole.update(data).digest('hex'), parts: `${data.length}:${held.count}:${seen.ino}` });
           return undefined;
         }
       } else if (known.oid !== '' && held.bytes <= data.length) {
@@ -462,6 +466,16 @@ export class KnownFiles {
  * that only grows would otherwise add a name a turn to one folder, whose tree git writes whole each time.
  */
 const MOST_PARTS = 64;
+
+/** Whether `data` is what parts of these ids hold (KnownFile.partIds: `offset=id`, by offset), each at its place, the last to the end. */
+function partsHold(partIds: string, data: Buffer, algorithm: string): boolean {
+  const ids = partIds.split(',').map((id) => id.split('='));
+  return ids.every(([offset, oid], index) => {
+    const start = Number(offset);
+    const end = index + 1 < ids.length ? Number(ids[index + 1]?.[0]) : data.length;
+    return (index > 0 || start === 0) && start < end && end <= data.length && blobId(data.subarray(start, end), algorithm) === oid;
+  });
+}
 
 /** A file's parts (KnownFile.parts) as numbers, or undefined when it is not kept as parts. */
 function heldParts(parts: string | undefined): { bytes: number; count: number; inode: number } | undefined {

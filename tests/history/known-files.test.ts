@@ -150,7 +150,6 @@ describe('the files the lemming before the folder of a thousand knew (shape 2)',
 describe("a record's file moved whole to a piece", () => {
   test('is known by what the rename kept of its stamp: the entry names the bytes it read before, read again from no file', async () => {
     const root = tempDir();
-    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
     const known = new KnownFiles('1'.repeat(40), new Map());
     // An entry reads the ledger's file: its stamp as a rename keeps it, size 6, written at 1, inode 9.
     write(root, 'org/state/ledger.jsonl', 'first\n');
@@ -180,7 +179,6 @@ describe("a record's file moved whole to a piece", () => {
       ]),
     );
     expect(writes).toHaveLength(4);
-    void oid;
   });
 });
 

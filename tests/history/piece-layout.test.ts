@@ -2,7 +2,6 @@ import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadState } from '../../src/engine/record/state-store.js';
-import { orgPath, partOf, partsFolder, storedParts, storedPath } from '../../src/history/stored-path.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { busyOrg } from '../helpers/busy-org.js';
 import { earlierEntry } from '../helpers/earlier-entry.js';
@@ -11,6 +10,7 @@ import { charges } from '../helpers/org-snapshot.js';
 import { thousandsLayout } from '../helpers/thousands-layout.js';
 import { scratchDir } from '../faults/scratch.js';
 import { gitOnHistory } from './history-org.js';
+import { eachHeldOnce, keptAsNow } from './layout-org.js';
 
 /*
  * A record's pieces in the history (src/history/stored-path.ts): pieces of 64 bytes, so each turn of
@@ -39,17 +39,6 @@ function recordFiles(root: string, record: string): Map<string, string> {
   const files = new Map([[`${record}.jsonl`, readFileSync(join(root, `${record}.jsonl`), 'latin1')]]);
   for (const name of readdirSync(join(root, record))) files.set(`${record}/${name}`, readFileSync(join(root, record, name), 'latin1'));
   return files;
-}
-
-/** Whether a path an entry holds is where the history keeps it now: storedPath's, or a part in partsFolder's (a record's own file, and a piece moved from it). */
-function keptAsNow(path: string): boolean {
-  const part = partOf(path);
-  return part ? part.folder === partsFolder(orgPath(path)) : path === storedPath(orgPath(path));
-}
-
-/** Whether each file of the org an entry holds is held once: whole, or as parts (storedParts), never both. */
-function eachHeldOnce(stored: readonly string[]): boolean {
-  return [...storedParts(stored).values()].every((parts) => parts.length === 1 || parts.every((part) => partOf(part.stored) !== undefined));
 }
 
 /** The paths an entry holds, as git names them. */
