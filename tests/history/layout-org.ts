@@ -10,9 +10,9 @@ import { gitOnHistory } from './history-org.js';
 
 /** What the tests of the history's layouts (stored-path.ts) share: a run, the org's recorded files, an entry's stored paths. */
 
-/** `lemming run --keep-going` for `turns` turns, which says nothing and succeeds. */
-export async function runQuietly(root: string, turns: number): Promise<void> {
-  const result = await lemmingAsync(root, ['run', '--keep-going', '--turns', String(turns)]);
+/** `lemming run --keep-going` for `turns` turns (with `env`), which says nothing and succeeds. */
+export async function runQuietly(root: string, turns: number, env: Record<string, string> = {}): Promise<void> {
+  const result = await lemmingAsync(root, ['run', '--keep-going', '--turns', String(turns)], env);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
 }

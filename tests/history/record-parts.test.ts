@@ -15,7 +15,8 @@ import { expectHeldOnce, forkedAt, recordedFiles, runQuietly } from './layout-or
 
 /*
  * A record's own file kept as the parts each entry appended (src/history/stored-path.ts, known-files.ts):
- * pieces of 2 KB, so the activity logs and the ledger of four busy agents move to a piece every few turns.
+ * the ledger's pieces of 2 KB, so four busy agents move it to a piece every few turns; an activity log
+ * moves at 8 KB (log-segments.ts), some twenty turns of the offline model.
  */
 const AGENTS = 4;
 const ENV = { LEMMING_RECORD_PIECE_BYTES: '2048' };
@@ -59,8 +60,9 @@ describe("a record's own file in the history", () => {
     const root = busyOrg(AGENTS);
     setKeepHistory(root, true);
     const snapshots = new Map<number, Map<string, string>>();
-    // A turn a process: each run's first entry goes on from the known files the last kept.
-    for (let run = 0; run < 10; run += 1) {
+    await runQuietly(root, 14, ENV);
+    // Then a turn a process, across the activity logs' first move: each run's first entry goes on from the known files the last kept.
+    for (let run = 0; run < 8; run += 1) {
       const result = lemming(root, ['run', '--keep-going', '--turns', '1'], ENV);
       expect(result.stderr).toBe('');
       snapshots.set(turnOf(root), recordedFiles(root));
@@ -69,6 +71,9 @@ describe("a record's own file in the history", () => {
     expectHeldOnce(root);
     const stored = gitOnHistory(root, ['ls-tree', '-r', '--name-only', 'main']).trim().split('\n');
     expect(stored.filter((path) => orgPath(path) === LOG).length).toBeGreaterThan(1);
+    // The pieces an activity log and the ledger were moved to keep the parts their files had (copied in the tree, not read again).
+    expect(stored.filter((path) => /activity\/\d+\.jsonl~parts\/\d{12}$/.test(path)).length).toBeGreaterThan(AGENTS);
+    expect(stored.filter((path) => /ledger\/.*\.jsonl~parts\/\d{12}$/.test(path)).length).toBeGreaterThan(1);
 
     for (const [turn, files] of snapshots) {
       expectForkIs(root, turn, files);
@@ -103,6 +108,7 @@ describe("a record's own file in the history", () => {
     await runQuietly(root, 3);
     const turn = turnOf(root);
     const ledger = join(root, LEDGER);
+    const original = readFileSync(ledger);
     const session: EntrySession = {};
     const edits: Array<[string, () => void]> = [
       [
@@ -123,6 +129,8 @@ describe("a record's own file in the history", () => {
         },
       ],
       ['appended to', () => appendFileSync(ledger, '{"more":"by hand"}\n')],
+      // Mended, for the engine's next turn: its lines as the run left them.
+      ['rewritten as it was', () => writeFileSync(ledger, original)],
     ];
     try {
       for (const [what, edit] of edits) {
