@@ -6,8 +6,11 @@ import { GitError, gitEnvironment, type GitPlace } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
 import { packsIn } from './pack-upkeep.js';
 
-/** A file of an entry: its new bytes (`data`), or an object git holds already (`oid`), with git's mode; or its removal. */
-export type FileChange = { path: string; mode: string; data: Buffer } | { path: string; mode: string; oid: string } | { path: string; removed: true };
+/**
+ * A file of an entry: its new bytes (`data`), or an object git holds already (`oid`), with git's mode; or its removal;
+ * or a copy of what the entry's tree holds at `from` so far (a file or a folder: a record's parts, stored-path.ts).
+ */
+export type FileChange = { path: string; mode: string; data: Buffer } | { path: string; mode: string; oid: string } | { path: string; removed: true } | { path: string; from: string };
 
 /**
  * An entry's changes as fast-import's lines: a file's new bytes inline, an object git holds by its id, a
@@ -36,7 +39,8 @@ export function changeLines(changes: readonly FileChange[]): Buffer[] {
     if (blockBytes >= BLOCK_BYTES) close();
   };
   for (const change of changes) {
-    if ('removed' in change) add(Buffer.from(`D ${change.path}\n`, 'utf8'));
+    if ('from' in change) add(Buffer.from(`C ${quoted(change.from)} ${quoted(change.path)}\n`, 'utf8'));
+    else if ('removed' in change) add(Buffer.from(`D ${change.path}\n`, 'utf8'));
     else if ('oid' in change) add(Buffer.from(`M ${change.mode} ${change.oid} ${change.path}\n`, 'utf8'));
     else {
       add(Buffer.from(`M ${change.mode} inline ${change.path}\ndata ${change.data.length}\n`, 'utf8'));
@@ -46,6 +50,11 @@ export function changeLines(changes: readonly FileChange[]): Buffer[] {
   }
   close();
   return parts;
+}
+
+/** A path as fast-import reads it quoted (C's style): a copy's source ends at a space unless quoted. Pure. */
+function quoted(path: string): string {
+  return `"${path.replace(/[\\"\x00-\x1f\x7f]/g, (char) => (char === '\\' || char === '"' ? `\\${char}` : `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`))}"`;
 }
 
 /** What changeLines copies into one block, at most about. */
@@ -63,12 +72,18 @@ const NEWLINE = Buffer.from('\n');
  * `--depth=0`: no deltas. fast-import deltas a blob only against the blob given just before it, in
  * an entry another agent's file, so the deltas saved nothing (the same 2 MB for 4 entries of 200
  * agents) and cost a third of git's time; `git gc` deltas each file against its own versions.
- * `pack.compression=1`: zlib's fastest level. Deflating is most of fast-import's time (six tenths of
- * it at the default level, by `perf`); at level 1 git took 755 ms of CPU for 28 entries of 200 agents
- * against 930 ms, for a store 4% larger (9.3 against 8.9 MB), which `git gc` packs again.
+ * `pack.compression=0`: no deflating. Deflating is most of fast-import's time (six tenths of it at
+ * the default level, by `perf`), and zlib's fastest level (1: 755 ms of CPU for 28 entries of 200 agents
+ * against 930 ms) was kept while each entry held every record's file whole again: without deflating, the
+ * store was then 1.29× the org's files. With a record's own file kept as the parts each entry appended
+ * (stored-path.ts), an entry of 200 busy agents gives git 0.48 MB where it gave 1.49, and at level 1 git
+ * spent as long on them (20 against 18.5 ms an entry, replayed: bench/fast-import-replay.ts), its many
+ * small objects each deflated; at level 0, 10 ms. The long-run section (200 × 200, 4 pairs alternated
+ * with level 1 and whole records): git 10 against 20 ms a turn early, 13.8 against 22.5 late, the store
+ * 0.56× the org's files against 0.30× (`git gc` packs it again).
  * bench/fast-import-replay.ts replays entries with these, its variants' settings put before `fast-import`.
  */
-export const FAST_IMPORT_ARGS: readonly string[] = ['-c', 'gc.auto=0', '-c', 'pack.compression=1', 'fast-import', '--quiet', '--force', '--depth=0', '--done'];
+export const FAST_IMPORT_ARGS: readonly string[] = ['-c', 'gc.auto=0', '-c', 'pack.compression=0', 'fast-import', '--quiet', '--force', '--depth=0', '--done'];
 
 /**
  * A fast-import on a history no other writer holds (the org's lock says so): the lock a git killed

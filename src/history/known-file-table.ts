@@ -11,8 +11,18 @@ export interface KnownFile {
    * the one kind lemming moves whole to a piece; absent for the rest, and when not read this run.
    */
   renamed?: string;
-  /** Its blob's id in the history. */
+  /**
+   * Its blob's id in the history; for a file kept as parts (`parts`), the SHA-1 of its whole bytes as the
+   * history holds them (not git's id of anything: no object has them whole), or `` when not known.
+   */
   oid: string;
+  /**
+   * Kept as parts (stored-path.ts partsFolder): `<bytes>:<parts>:<inode>`, what the parts hold joined, how many
+   * there are, and the inode of the file they were read from (`-1` for a count not known: an entry's tree read).
+   */
+  parts?: string;
+  /** Of a file kept as parts and not yet read (an entry's tree read, KnownFiles.fromTree): each part's offset and blob id, `offset=id` by offset, `,` between. */
+  partIds?: string;
   /** Where the entry holds it, when not where storedPath puts it (an entry of an earlier layout): moved there by the next entry. */
   stored?: string;
 }
@@ -98,6 +108,11 @@ export class KnownFileTable {
     return slot === undefined ? undefined : this.odd.get(slot)?.renamed;
   }
 
+  /** Whether the file in `slot` is kept as parts (KnownFile.parts), without the rest of it. */
+  hasParts(slot: number): boolean {
+    return this.odd.size > 0 && this.odd.get(slot)?.parts !== undefined;
+  }
+
   /** Each known file with its path, as new objects, in the order they were first set. */
   *entries(): Generator<[string, KnownFile]> {
     for (const [path, slot] of this.slots) yield [path, this.read(slot)];
@@ -166,6 +181,11 @@ export class KnownFileTable {
     if (!stampNumbers(file.stamp, this.stamps, slot * STAMP_PARTS)) (odd ??= {}).stamp = file.stamp;
     if (file.renamed !== undefined) (odd ??= {}).renamed = file.renamed;
     if (file.stored !== undefined) (odd ??= {}).stored = file.stored;
+    if (file.parts !== undefined) {
+      // Its hash is no id of the history's (of another length in a sha256 history): held as text, beside the parts.
+      odd = { ...odd, parts: file.parts, oid: file.oid, ...(file.partIds === undefined ? {} : { partIds: file.partIds }) };
+      this.oidBytes[slot] = 0;
+    }
     if (odd) this.odd.set(slot, odd);
     else if (this.odd.size > 0) this.odd.delete(slot);
   }
@@ -204,7 +224,7 @@ export class KnownFileTable {
   /**
    * Hold the file at `path` as just read: the walk's mode and stamp (its numbers, or `racy`) and its blob's id as
    * bytes, with no object or text made for the usual file; `renamed` kept when given, and where the entry holds
-   * it elsewhere (KnownFile.stored) kept as it was. Returns whether the path is new.
+   * it elsewhere (KnownFile.stored) kept as it was; a file read so is held whole (no `parts`). Returns whether the path is new.
    */
   setRead(path: string, seen: FileStamp, oid: string, renamed: string | undefined): boolean {
     const { slot, added } = this.slotFor(path);
@@ -271,6 +291,8 @@ export class KnownFileTable {
     };
     if (odd?.renamed !== undefined) file.renamed = odd.renamed;
     if (odd?.stored !== undefined) file.stored = odd.stored;
+    if (odd?.parts !== undefined) file.parts = odd.parts;
+    if (odd?.partIds !== undefined) file.partIds = odd.partIds;
     return file;
   }
 

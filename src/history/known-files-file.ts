@@ -32,7 +32,10 @@ const FORMAT = 6;
 const BAD_PATH = /^\/|(?:^|\/)\.{0,2}(?:\/|$)/;
 
 /** The fields a file's odd part may have, each a string. */
-const ODD_FIELDS = new Set(['mode', 'stamp', 'renamed', 'oid', 'stored']);
+const ODD_FIELDS = new Set(['mode', 'stamp', 'renamed', 'oid', 'stored', 'parts', 'partIds']);
+
+/** A file's parts (KnownFile.parts): bytes, count of parts (1 or more), inode; -1 where not known. */
+const PARTS_TEXT = /^(?:-1|0|[1-9]\d{0,15}):(?:-1|[1-9]\d{0,8}):(?:-1|0|[1-9]\d{0,19})$/;
 
 interface Header {
   format: number;
@@ -143,6 +146,10 @@ function parseHeader(text: string): Header | undefined {
     if (!Number.isSafeInteger(index) || (index as number) < 0 || (index as number) >= (files as number)) return undefined;
     if (typeof part !== 'object' || part === null) return undefined;
     for (const [key, value] of Object.entries(part)) if (!ODD_FIELDS.has(key) || typeof value !== 'string') return undefined;
+    // A file kept as parts: its oid is the hash of its bytes (40 digits) or `` (not known), never held as an id's bytes.
+    const { parts, oid, partIds } = part as Odd;
+    if (parts !== undefined && (!PARTS_TEXT.test(parts) || oid === undefined || !/^(?:[0-9a-f]{40})?$/.test(oid))) return undefined;
+    if (partIds !== undefined && (parts === undefined || !/^\d{1,16}=[0-9a-f]{40,64}(?:,\d{1,16}=[0-9a-f]{40,64})*$/.test(partIds))) return undefined;
   }
   return { format, head, files: files as number, pathBytes: pathBytes as number, endian: endian as string, odd: odd as Array<[number, Odd]> };
 }

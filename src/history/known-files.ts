@@ -1,10 +1,10 @@
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile, type OpenedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
 import { KnownFileTable, type KnownFile, type PackedTable } from './known-file-table.js';
 import { renamedText, stampText, type FileStamp, type ReadBytes, type WalkScope } from './recorded-files.js';
-import { besidePath, hundredsPath, orgPath, storedPath, thousandsPath } from './stored-path.js';
+import { besidePath, hundredsPath, orgPath, partOf, partPath, partsFolder, storedPath, thousandsPath } from './stored-path.js';
 
 /**
  * A file this large or larger is not held in memory for an entry: git takes it from the file itself,
@@ -19,7 +19,7 @@ export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
  * found, with git's id of them as a blob (`algorithm`: that of the history's ids); undefined when it is
  * gone or no longer a regular file. For a file the walk did not read as it met it (walkRecordedFiles `take`).
  */
-function readRecorded(root: string, path: string, walkedBytes: number, algorithm: string): ReadBytes | undefined {
+function readRecorded(root: string, path: string, walkedBytes: number, algorithm: string | undefined): ReadBytes | undefined {
   const opened = openWalkedFile(root, path, walkedBytes);
   if ('code' in opened) return undefined;
   return readOpened(opened, algorithm);
@@ -27,11 +27,11 @@ function readRecorded(root: string, path: string, walkedBytes: number, algorithm
 
 /**
  * The bytes of a file opened by the walk's rule (OpenedFile: no more than `bytes` of them), with their blob's
- * id; the descriptor is closed. The bytes are read behind room for git's header of them (`blob <length>\0`),
+ * id (none, ``, without `algorithm`: a record's own file, compared by its parts); the descriptor is closed. The bytes are read behind room for git's header of them (`blob <length>\0`),
  * so header and bytes are hashed in one call with no copy: a Hash object and two updates a file took 1.3 to 2
  * times as long (400 files of 350 B and 5.6 KB, what a turn of 200 busy agents writes, at load 15).
  */
-function readOpened(opened: { fd: number; bytes: number }, algorithm: string): ReadBytes {
+function readOpened(opened: { fd: number; bytes: number }, algorithm: string | undefined): ReadBytes {
   try {
     const room = blobHeader(opened.bytes).length;
     const buffer = Buffer.allocUnsafe(room + opened.bytes);
@@ -41,10 +41,16 @@ function readOpened(opened: { fd: number; bytes: number }, algorithm: string): R
       if (read === 0) break;
       offset += read;
     }
-    return { data: buffer.subarray(room, offset), oid: blobIdInPlace(buffer, room, offset, algorithm) };
+    return { data: buffer.subarray(room, offset), oid: algorithm === undefined ? '' : blobIdInPlace(buffer, room, offset, algorithm) };
   } finally {
     closeSync(opened.fd);
   }
+}
+
+/** git's id of `data` as a blob (a copy: for the few files read without it, readOpened). */
+function blobId(data: Buffer, algorithm: string): string {
+  const header = Buffer.from(blobHeader(data.length), 'latin1');
+  return hash(algorithm, Buffer.concat([header, data]), 'hex');
 }
 
 /** git's header of a blob of `bytes` bytes, which its id hashes before them. Pure. */
@@ -123,13 +129,27 @@ export class KnownFiles {
    */
   static fromTree(head: string, listed: Buffer): KnownFiles {
     const files = new Map<string, KnownFile>();
+    // A file kept as parts: each part's offset and blob id, by which the file is compared when read (KnownFile.partIds).
+    const parts = new Map<string, { mode: string; ids: Array<{ offset: number; oid: string }> }>();
     for (const record of listed.toString('utf8').split('\0')) {
       const tab = record.indexOf('\t');
       if (tab < 0) continue;
       const [mode, type, oid] = record.slice(0, tab).split(' ');
       const stored = record.slice(tab + 1);
       const path = orgPath(stored);
-      if (mode && oid && type === 'blob') files.set(path, { mode, oid, stamp: 'unread', ...(stored === storedPath(path) ? {} : { stored }) });
+      if (!mode || !oid || type !== 'blob') continue;
+      const part = partOf(stored);
+      if (part) {
+        const held = parts.get(path);
+        if (held) held.ids.push({ offset: part.offset, oid });
+        else parts.set(path, { mode, ids: [{ offset: part.offset, oid }] });
+        continue;
+      }
+      files.set(path, { mode, oid, stamp: 'unread', ...(stored === storedPath(path) ? {} : { stored }) });
+    }
+    for (const [path, held] of parts) {
+      const ids = held.ids.sort((left, right) => left.offset - right.offset).map((id) => `${id.offset}=${id.oid}`);
+      files.set(path, { mode: held.mode, oid: '', stamp: 'unread', parts: `-1:${held.ids.length}:-1`, partIds: ids.join(',') });
     }
     return new KnownFiles(head, files);
   }
@@ -150,13 +170,16 @@ export class KnownFiles {
   ): Promise<{ changes: Change[]; writes: FileChange[]; looked: number }> {
     const changes: Change[] = [];
     let writes: FileChange[] = [];
+    // Copies of a record's parts to the piece it was moved to, first (from the tree as the last entry left it); then removals.
+    const copies: FileChange[] = [];
+    const removals: FileChange[] = [];
     const algorithm = this.algorithm();
     // The files known where the walk looked and not found there are gone: looked for before the walked files are taken in.
     const gone: string[] = [];
     for (const path of scope ? this.under(scope.trees) : this.files.keys()) if (!walked.has(path)) gone.push(path);
     let looked = gone.length;
     // Taken before any walked file replaces what is known of its path: a record's file moved to a piece is known by its stamp of then.
-    let movedFrom: Map<string, KnownFile> | undefined;
+    let movedFrom: Map<string, { path: string; file: KnownFile }> | undefined;
     for (const path of walked.keys()) {
       if (this.files.has(path) || !PIECE.test(path)) continue;
       movedFrom = this.stampsOf(scope ? this.under(scope.trees) : this.files.keys());
@@ -169,10 +192,17 @@ export class KnownFiles {
       if (slot !== undefined && this.files.unchanged(slot, seen)) continue;
       // A record's file moved whole to its next piece (storage/record-pieces.ts, log-segments.ts) is the bytes the entry holds already: not read again.
       const moved = slot === undefined && PIECE.test(path) ? movedFrom?.get(renamedText(seen)) : undefined;
-      if (moved && moved.mode === seen.mode) {
-        this.set(path, { mode: seen.mode, stamp: stampText(seen), oid: moved.oid, renamed: renamedText(seen) });
+      if (moved && moved.file.mode === seen.mode && moved.file.parts === undefined) {
+        this.set(path, { mode: seen.mode, stamp: stampText(seen), oid: moved.file.oid, renamed: renamedText(seen) });
         changes.push({ status: 'A', path });
-        writes.push({ path: storedPath(path), mode: seen.mode, oid: moved.oid });
+        writes.push({ path: storedPath(path), mode: seen.mode, oid: moved.file.oid });
+        continue;
+      }
+      // Kept as parts: the piece keeps them, copied in the entry's tree (git copies the folder's tree, reading no byte).
+      if (moved && moved.file.mode === seen.mode && moved.file.oid !== '' && heldParts(moved.file.parts)?.bytes === seen.size) {
+        this.set(path, { mode: seen.mode, stamp: stampText(seen), oid: moved.file.oid, renamed: renamedText(seen), parts: moved.file.parts as string });
+        changes.push({ status: 'A', path });
+        copies.push({ path: partsFolder(path), from: partsFolder(moved.path) });
         continue;
       }
       if (seen.size >= LARGE_FILE_BYTES) {
@@ -201,14 +231,22 @@ export class KnownFiles {
           continue;
         }
         this.set(path, { mode: seen.mode, stamp: stampText(seen), oid: stored, ...(RECORD_FILE.test(path) ? { renamed: renamedText(seen) } : {}), ...(known?.stored === undefined ? {} : { stored: known.stored }) });
-        if (known && known.oid === stored && known.mode === seen.mode) continue;
+        // Kept as parts until now: kept whole from here (a file this large is git's to read).
+        if (known?.parts !== undefined) removals.push({ path: partsFolder(path), removed: true });
+        if (known && known.parts === undefined && known.oid === stored && known.mode === seen.mode) continue;
         changes.push({ status: known ? 'M' : 'A', path });
         writes.push({ path: storedPath(path), mode: seen.mode, oid: stored });
         continue;
       }
-      const read = seen.read ?? readRecorded(root, path, seen.size, algorithm);
+      const record = RECORD_FILE.test(path);
+      const read = seen.read ?? readRecorded(root, path, seen.size, record ? undefined : algorithm);
       if (read === undefined) {
         if (slot !== undefined) gone.push(path);
+        continue;
+      }
+      if (record || (slot !== undefined && this.files.hasParts(slot))) {
+        const status = this.compareParts(path, slot, seen, read, record, algorithm, removals, writes);
+        if (status !== undefined) changes.push({ status, path });
         continue;
       }
       // Compared before the slot holds the new bytes' id.
@@ -220,15 +258,15 @@ export class KnownFiles {
     }
     // Removals first: git takes an entry's lines in order, and a removal takes all under its path. A file replaced by a
     // folder (`plan.md` gone, `plan.md/a.md` made) removed after the folder's files were written removed them too.
-    const removals: FileChange[] = [];
+    // Copies before them: a record's parts copied to its piece are read from the tree before its folder goes.
     for (const path of gone) {
       const known = this.files.get(path);
       if (!known) continue;
       this.remove(path);
       changes.push({ status: 'D', path });
-      removals.push({ path: known.stored ?? storedPath(path), removed: true });
+      removals.push({ path: known.parts !== undefined ? partsFolder(path) : (known.stored ?? storedPath(path)), removed: true });
     }
-    if (removals.length > 0) writes = removals.concat(writes);
+    if (removals.length > 0 || copies.length > 0) writes = copies.concat(removals, writes);
     // Files an entry of an earlier layout holds elsewhere: moved where storedPath puts them (once), no change of the org's.
     if (this.elsewhere > 0) {
       for (const [path, file] of [...this.files.storedElsewhere()]) {
@@ -258,7 +296,7 @@ export class KnownFiles {
       const slot = this.files.slotOf(path);
       if (slot === undefined ? PIECE.test(path) : this.files.unchanged(slot, seen)) return undefined;
       const opened = open();
-      return 'code' in opened ? undefined : readOpened(opened, algorithm);
+      return 'code' in opened ? undefined : readOpened(opened, RECORD_FILE.test(path) ? undefined : algorithm);
     };
   }
 
@@ -267,15 +305,79 @@ export class KnownFiles {
     return this.head.length === 64 ? 'sha256' : 'sha1';
   }
 
-  /** The known files at `paths` read in this run, by what a rename keeps of their stamps (recorded-files.ts renamedText). */
-  private stampsOf(paths: Iterable<string>): Map<string, KnownFile> {
-    const byStamp = new Map<string, KnownFile>();
+  /** The known files at `paths` read in this run, with their paths, by what a rename keeps of their stamps (recorded-files.ts renamedText). */
+  private stampsOf(paths: Iterable<string>): Map<string, { path: string; file: KnownFile }> {
+    const byStamp = new Map<string, { path: string; file: KnownFile }>();
     for (const path of paths) {
       const renamed = this.files.renamed(path);
       const file = renamed === undefined ? undefined : this.files.get(path);
-      if (renamed !== undefined && file) byStamp.set(renamed, file);
+      if (renamed !== undefined && file) byStamp.set(renamed, { path, file });
     }
     return byStamp;
+  }
+
+  /**
+   * A file read whose history may be parts (stored-path.ts partsFolder): a record's own file (`record`), or one kept as
+   * parts until now (a piece they were copied to). A record found grown by appending, as proved here, gains one part, of
+   * the bytes appended since the last entry; one found changed any other way is stored whole again, a record's as one
+   * part (its folder removed first), any other file as a blob where storedPath puts it. Returns the change to record,
+   * or undefined for none.
+   *
+   * The proof of an append, in one pass over the bytes read: the file is the one the parts were read from (its inode),
+   * mode unchanged, larger than they hold, and its first bytes, as many as they hold, have the SHA-1 kept of them
+   * (KnownFile.oid: the hash of the whole as of the last entry; the hash is taken over that many bytes, copied, and
+   * taken on over the rest for the next). Anything unproven is stored whole: a hand edit of an earlier byte, a
+   * truncation, a file replaced (a new inode), a mode changed, parts of an entry's tree whose hash is not known, or
+   * MOST_PARTS parts already.
+   */
+  private compareParts(path: string, slot: number | undefined, seen: FileStamp, read: ReadBytes, record: boolean, algorithm: string, removals: FileChange[], writes: FileChange[]): string | undefined {
+    const known = slot === undefined ? undefined : this.files.get(path);
+    const data = read.data;
+    const held = heldParts(known?.parts);
+    const folder = partsFolder(path);
+    const keep = (file: Omit<KnownFile, 'mode' | 'stamp' | 'renamed'>): void => {
+      this.set(path, { mode: seen.mode, stamp: stampText(seen), ...(record ? { renamed: renamedText(seen) } : {}), ...file });
+    };
+    let whole = createHash('sha1');
+    if (known && held && known.mode === seen.mode) {
+      if (held.bytes < 0) {
+        // Parts of an entry's tree (fromTree), their hash not known: the same bytes when each part's blob id is that of the bytes at its place.
+        if (known.partIds !== undefined && partsHold(known.partIds, data, algorithm)) {
+          keep({ oid: whole.update(data).digest('hex'), parts: `${data.length}:${held.count}:${seen.ino}` });
+          return undefined;
+        }
+      } else if (known.oid !== '' && held.bytes <= data.length) {
+        whole.update(data.subarray(0, held.bytes));
+        if (held.bytes === data.length) {
+          if (whole.digest('hex') === known.oid) {
+            keep({ oid: known.oid, parts: `${held.bytes}:${held.count}:${seen.ino}` });
+            return undefined;
+          }
+        } else if (record && held.bytes > 0 && held.inode === seen.ino && held.count < MOST_PARTS && whole.copy().digest('hex') === known.oid) {
+          writes.push({ path: partPath(folder, held.bytes), mode: seen.mode, data: data.subarray(held.bytes) });
+          keep({ oid: whole.update(data.subarray(held.bytes)).digest('hex'), parts: `${data.length}:${held.count + 1}:${seen.ino}` });
+          return 'M';
+        }
+        whole = createHash('sha1');
+      }
+    } else if (known && !held) {
+      // Kept whole (every record of an entry before parts): unchanged while its blob is these bytes; else made parts now.
+      const oid = blobId(data, algorithm);
+      if (this.files.holds(slot as number, seen.mode, oid)) {
+        if (this.files.setRead(path, seen, oid, record ? renamedText(seen) : undefined)) this.link(path);
+        return undefined;
+      }
+    }
+    if (known) removals.push({ path: held ? folder : (known.stored ?? storedPath(path)), removed: true });
+    if (record) {
+      writes.push({ path: partPath(folder, 0), mode: seen.mode, data });
+      keep({ oid: whole.update(data).digest('hex'), parts: `${data.length}:1:${seen.ino}` });
+    } else {
+      const oid = blobId(data, algorithm);
+      keep({ oid });
+      writes.push({ path: storedPath(path), mode: seen.mode, data });
+    }
+    return known ? 'M' : 'A';
   }
 
   /** The entry was written (or given to git, which will write it): the known files are its. */
@@ -356,6 +458,30 @@ export class KnownFiles {
       return undefined;
     }
   }
+}
+
+/**
+ * The parts a record's own file is kept in at most: past them it is stored whole again, as one. A record is moved
+ * to a piece when full (some 8 to 64 KB), so its parts are a few; a file of the same name elsewhere (in a workspace)
+ * that only grows would otherwise add a name a turn to one folder, whose tree git writes whole each time.
+ */
+const MOST_PARTS = 64;
+
+/** Whether `data` is what parts of these ids hold (KnownFile.partIds: `offset=id`, by offset), each at its place, the last to the end. */
+function partsHold(partIds: string, data: Buffer, algorithm: string): boolean {
+  const ids = partIds.split(',').map((id) => id.split('='));
+  return ids.every(([offset, oid], index) => {
+    const start = Number(offset);
+    const end = index + 1 < ids.length ? Number(ids[index + 1]?.[0]) : data.length;
+    return (index > 0 || start === 0) && start < end && end <= data.length && blobId(data.subarray(start, end), algorithm) === oid;
+  });
+}
+
+/** A file's parts (KnownFile.parts) as numbers, or undefined when it is not kept as parts. */
+function heldParts(parts: string | undefined): { bytes: number; count: number; inode: number } | undefined {
+  if (parts === undefined) return undefined;
+  const [bytes, count, inode] = parts.split(':').map(Number) as [number, number, number];
+  return { bytes, count, inode };
 }
 
 /** The records the engine keeps in pieces (the ledger, taken.jsonl, an activity log), by their file's name. */

@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, renameSync, rmdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { orgPath } from './stored-path.js';
+import { partOf, storedParts } from './stored-path.js';
 import { LemmingError } from '../errors.js';
 import { gitSync } from './git.js';
 import { historyPlace } from './history-paths.js';
@@ -55,19 +55,47 @@ export function requireEmptyFolder(folder: string): void {
   if (names.length > 0) throw new LemmingError('not-empty', `${folder}: is not empty (it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}); give a new folder for the org`, { exitCode: 2 });
 }
 
-/** Move each of the `stored` files written under `target` to its place in the org, and remove the folders of numbers it leaves empty. */
+/**
+ * Move each of the `stored` files written under `target` to its place in the org, a file kept as parts joined
+ * there (stored-path.ts storedParts), and remove the folders of numbers and of parts it leaves empty.
+ */
 function placeAsInOrg(target: string, stored: readonly string[]): void {
   const emptied = new Set<string>();
-  for (const path of stored) {
-    const inOrg = orgPath(path);
-    if (inOrg === path) continue;
+  for (const [inOrg, parts] of storedParts(stored)) {
+    const first = parts[0] as { stored: string; offset: number };
+    if (parts.length === 1 && first.offset === 0 && inOrg === first.stored) continue;
     mkdirSync(dirname(join(target, inOrg)), { recursive: true });
-    renameSync(join(target, path), join(target, inOrg));
-    // Each folder the history's path has that the org's does not (those a numbered file goes into).
-    for (let folder = dirname(path); folder !== '.' && !`${dirname(inOrg)}/`.startsWith(`${folder}/`); folder = dirname(folder)) emptied.add(folder);
+    if (parts.length === 1 && partOf(first.stored) === undefined) renameSync(join(target, first.stored), join(target, inOrg));
+    else joinParts(target, inOrg, parts);
+    // Each folder the history's path has that the org's does not (those a numbered file goes into, a parts folder).
+    for (const { stored: path } of parts) {
+      for (let folder = dirname(path); folder !== '.' && !`${dirname(inOrg)}/`.startsWith(`${folder}/`); folder = dirname(folder)) emptied.add(folder);
+    }
   }
   // Deepest first: a folder's own folders of numbers go before it.
   for (const folder of [...emptied].sort((left, right) => right.length - left.length)) rmdirQuietly(join(target, folder));
+}
+
+/**
+ * A file kept as parts, written at `inOrg` from them: the first part renamed there (its mode is the file's), each
+ * next appended to it and removed. Each part must start where the bytes before it end: an entry whose parts leave
+ * a gap or overlap is not the file lemming kept, and is refused rather than written wrong.
+ */
+function joinParts(target: string, inOrg: string, parts: ReadonlyArray<{ stored: string; offset: number }>): void {
+  const destination = join(target, inOrg);
+  let bytes = 0;
+  for (const [index, part] of parts.entries()) {
+    if (part.offset !== bytes || (index > 0 && partOf(part.stored) === undefined)) {
+      throw new LemmingError('broken-history', `${inOrg}: the history's parts of it do not join (${part.stored} starts at ${part.offset}, after ${bytes} bytes); it was not written by lemming as it is`);
+    }
+    const from = join(target, part.stored);
+    if (index === 0) renameSync(from, destination);
+    else {
+      appendFileSync(destination, readFileSync(from));
+      rmSync(from);
+    }
+    bytes = statSync(destination).size;
+  }
 }
 
 function rmdirQuietly(folder: string): void {

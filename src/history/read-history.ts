@@ -4,7 +4,7 @@ import { LemmingError } from '../errors.js';
 import { gitAvailable, gitSync } from './git.js';
 import { parseEntryMessage, TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
-import { storedPaths } from './stored-path.js';
+import { partsFolder, storedParts, storedPaths } from './stored-path.js';
 
 /** Stop with a plain reason when the org has no history to read, or git cannot be run. */
 function requireHistory(root: string): void {
@@ -81,6 +81,20 @@ export function fileAtTurn(root: string, turn: number, path: string): Buffer {
   const entry = entryOfTurn(root, turn);
   const inside = historyPath(root, path);
   const place = historyPlace(root);
+  // Kept as parts (stored-path.ts): joined, by the one rule every reader joins them by.
+  const parts = gitSync(place, ['ls-tree', '-z', entry.commit, '--', `${partsFolder(inside)}/`]).toString('utf8');
+  const partPaths = parts.split('\0').filter((record) => record.includes(' blob ')).map((record) => record.slice(record.indexOf('\t') + 1));
+  if (partPaths.length > 0) {
+    const joined: Buffer[] = [];
+    let bytes = 0;
+    for (const { stored, offset } of storedParts(partPaths).get(inside) ?? []) {
+      if (offset !== bytes) throw new LemmingError('broken-history', `${inside}: the history's parts of it do not join (${stored} starts at ${offset}, after ${bytes} bytes); it was not written by lemming as it is`);
+      const part = gitSync(place, ['cat-file', 'blob', `${entry.commit}:${stored}`]);
+      joined.push(part);
+      bytes += part.length;
+    }
+    return Buffer.concat(joined);
+  }
   // Where the history keeps it (stored-path.ts), or where an entry of an earlier layout kept it.
   let listed = '';
   for (const stored of storedPaths(inside)) {

@@ -41,7 +41,17 @@
  * A folder of the org's own named like one of these (`00xxxxxxxxxx`: digits then at least two `x`,
  * twelve characters or more) is kept with a `~` more, as are those named like the folders of numbers;
  * only an entry of an earlier layout holding such a folder, or the whole chain of a piece's folders
- * of its own, meets them. Pure.
+ * of its own, meets them.
+ *
+ * A record's own file (the ledger's, `taken.jsonl`, an activity log's current one) grows by a few lines a
+ * turn and is moved whole to a piece when full; stored whole each entry, the 200 activity logs of 200 busy
+ * agents were 77% of an entry's bytes for the some 600 a turn appends to each. So the history may keep such a
+ * file as a folder of parts (known-files.ts decides which, and proves each append): the file's stored name
+ * with `~parts` added, holding one blob a part named by the offset it starts at in twelve digits or more
+ * (`org/state/ledger.jsonl~parts/000000061440`); the file is its parts joined in the order of their offsets
+ * (storedParts). A piece moved whole from such a file keeps its parts (a folder of its own name). A name
+ * of the org's own that ends so (`ledger.jsonl~parts`, as a file or a folder) is kept with a `~` more, so
+ * the two never meet; only an entry of an earlier layout holding such a name meets them. Pure.
  */
 
 /** A name that goes into the folders of a thousand, a hundred and ten: six digits (a turn's, or a piece's number), then `-`, `.` or nothing. */
@@ -60,12 +70,58 @@ const NUMBERS = '~n';
 /** The org's own file or folder at its root named like it, with the `~`s that tell it apart (`~n~`). */
 const NUMBERS_NAMED = /^~n~*$/;
 
+/** What a parts folder's name adds to the file's (stored-path.ts's header). */
+const PARTS = '~parts';
+/** A name a parts folder may have (a record's own file's, a piece's), or an org's own name so made, with the `~`s that tell it apart. */
+const PARTS_NAMED = /^(?:ledger|taken|activity|\d{6,})\.jsonl~parts~*$/;
+/** A part's name in its folder: the offset it starts at, twelve digits or more. */
+const PART = /^\d{12,}$/;
+
+/** The folder the history keeps the file at `path` in as parts (stored-path.ts's header): its stored path with `~parts` added. */
+export function partsFolder(path: string): string {
+  return `${storedPath(path)}${PARTS}`;
+}
+
+/** A part's path in `folder` (partsFolder), for the part that starts at byte `offset` of the file. */
+export function partPath(folder: string, offset: number): string {
+  return `${folder}/${String(offset).padStart(12, '0')}`;
+}
+
+/** The parts folder and offset of a stored path that is a part (partPath), or undefined for any other (a file's own, an org's name escaped). */
+export function partOf(stored: string): { folder: string; offset: number } | undefined {
+  const slash = stored.lastIndexOf('/');
+  if (slash < 0 || !PART.test(stored.slice(slash + 1))) return undefined;
+  const folder = stored.slice(0, slash);
+  if (!folder.endsWith(PARTS) || !PARTS_NAMED.test(folder.slice(folder.lastIndexOf('/') + 1))) return undefined;
+  return { folder, offset: Number(stored.slice(slash + 1)) };
+}
+
+/**
+ * The one rule for reading a file kept as parts: the stored paths of an entry's blobs grouped by the org's
+ * path of the file they make, each file's in the order of their offsets (a file kept whole: its one path,
+ * at offset 0). A reader joins each group's bytes in that order, each part starting where the bytes before
+ * it end (`offset`: checked by the reader, which has the bytes). Pure.
+ */
+export function storedParts(stored: Iterable<string>): Map<string, Array<{ stored: string; offset: number }>> {
+  const files = new Map<string, Array<{ stored: string; offset: number }>>();
+  for (const path of stored) {
+    const part = partOf(path);
+    const inOrg = orgPath(path);
+    const list = files.get(inOrg);
+    const entry = { stored: path, offset: part?.offset ?? 0 };
+    if (list) list.push(entry);
+    else files.set(inOrg, [entry]);
+  }
+  for (const list of files.values()) if (list.length > 1) list.sort((left, right) => left.offset - right.offset);
+  return files;
+}
+
 /** The path the history keeps an org's file at (relative, with `/`). */
 export function storedPath(path: string): string {
   const slash = path.lastIndexOf('/');
   // The usual file (an entry names some 400 after a turn of 200 busy agents): no folder on its way named like one
   // of the layout's, so none is escaped, and no piece's name. Placed as below, with none of its arrays made.
-  if (plainFolders(path, slash)) {
+  if (plainFolders(path, slash) && !path.includes(PARTS)) {
     const numbered = NUMBERED.exec(path.slice(slash + 1));
     if (numbered) {
       const [, tens, hundreds, thousand] = numbered as unknown as [string, string, string, string];
@@ -146,9 +202,9 @@ const DIGIT_9 = 57;
 function layoutPath(path: string, bucket: (part: string) => boolean, numbers: 'beside' | 'hundreds' | 'none', pieces: boolean): string {
   const parts = path.split('/');
   const name = parts.pop() as string;
-  const folders = parts.map((part) => (bucket(part) ? `${part}~` : part));
+  const folders = parts.map((part) => (bucket(part) || PARTS_NAMED.test(part) ? `${part}~` : part));
   folders.push(...(pieces ? pieceFolders(name) : []), ...(numbers === 'none' ? [] : numberFolders(name, numbers === 'beside')));
-  folders.push(name);
+  folders.push(PARTS_NAMED.test(name) ? `${name}~` : name);
   return folders.join('/');
 }
 
@@ -174,8 +230,12 @@ function numberFolders(name: string, thousands: boolean): string[] {
 
 /** The org's path of a file the history keeps at `stored`: storedPath's inverse, and a path of an earlier layout read as that layout wrote it. */
 export function orgPath(stored: string): string {
+  // A part: the file is the one its folder is named for.
+  const part = partOf(stored);
+  if (part) return orgPath(part.folder.slice(0, -PARTS.length));
   const parts = stored.split('/');
-  const name = parts.pop() as string;
+  const escaped = parts.pop() as string;
+  const name = PARTS_NAMED.test(escaped) && escaped.endsWith('~') ? escaped.slice(0, -1) : escaped;
   // Under the folder of numbers, in the folders of this name's number: the rest is where the org has it.
   const numbers = numberFolders(name, true);
   const hoisted = numbers.length > 0 && parts[0] === NUMBERS && numbers.every((folder, index) => parts[index + 1] === folder);
@@ -189,7 +249,7 @@ export function orgPath(stored: string): string {
       }
     }
   }
-  const folders = parts.map((part) => (isBucket(part) && part.endsWith('~') ? part.slice(0, -1) : part));
+  const folders = parts.map((part) => ((isBucket(part) || PARTS_NAMED.test(part)) && part.endsWith('~') ? part.slice(0, -1) : part));
   folders.push(name);
   if (NUMBERS_NAMED.test(folders[0] as string) && folders[0] !== NUMBERS) folders[0] = (folders[0] as string).slice(0, -1);
   return folders.join('/');

@@ -30,6 +30,10 @@ function mixedFiles(): Map<string, KnownFile> {
   files.set('org/state/ledger.jsonl', { mode: '100644', oid: blobId('ledger'), stamp: '7:1:1:5', renamed: '7:1:5' });
   files.set('agents/a2/outbox/000001-001-b.md', { mode: '100644', oid: blobId('early'), stamp: '5:1:1:6', stored: 'agents/a2/outbox/0000xx/00000x/000001-001-b.md' });
   files.set('workspace/über/naïve notes.md', { mode: '100644', oid: blobId('utf'), stamp: '3:1:1:7' });
+  // Kept as parts (stored-path.ts): the hash of its bytes, not an id; and one of an entry's tree, its parts' ids not yet compared.
+  const hashOf = (text: string): string => createHash('sha1').update(text).digest('hex');
+  files.set('agents/a3/logs/activity.jsonl', { mode: '100644', oid: hashOf('log'), stamp: '4608:1:1:8', renamed: '4608:1:8', parts: '4608:7:8' });
+  files.set('agents/a4/logs/activity.jsonl', { mode: '100644', oid: '', stamp: 'unread', parts: '-1:2:-1', partIds: `0=${blobId('a')},1=${blobId('b')}` });
   return files;
 }
 
@@ -47,9 +51,16 @@ describe('the known files kept between runs', () => {
     expect(again).toBeDefined();
     expect(described(again as KnownFiles)).toEqual(described(known));
     expect(knownFilesBytes(again as KnownFiles).equals(bytes)).toBe(true);
-    // The odd parts are the files whose numbers cannot hold them: seven of them, each kept as it was.
+    // The odd parts are the files whose numbers cannot hold them: nine of them, each kept as it was.
     expect([...known.packed().odd.values()]).toEqual(
-      expect.arrayContaining([{ mode: '120000' }, { oid: 'not-an-id', stamp: 'a stamp of another shape' }, { renamed: '7:1:5' }, { stored: 'agents/a2/outbox/0000xx/00000x/000001-001-b.md' }]),
+      expect.arrayContaining([
+        { mode: '120000' },
+        { oid: 'not-an-id', stamp: 'a stamp of another shape' },
+        { renamed: '7:1:5' },
+        { stored: 'agents/a2/outbox/0000xx/00000x/000001-001-b.md' },
+        { renamed: '4608:1:8', parts: '4608:7:8', oid: createHash('sha1').update('log').digest('hex') },
+        { parts: '-1:2:-1', oid: '', partIds: `0=${blobId('a')},1=${blobId('b')}` },
+      ]),
     );
   });
 
@@ -100,6 +111,12 @@ describe('the known files kept between runs', () => {
       ['an odd part with a field of no file', withHeader({ odd: [...odd, [0, { command: 'rm -rf /' }]] })],
       ['an odd part that is not text', withHeader({ odd: [...odd, [0, { stamp: 5 }]] })],
       ['two odd parts of one file', withHeader({ odd: [...odd, [0, { stamp: 'racy' }], [0, { stamp: 'unread' }]] })],
+      ["parts that are not a count's", withHeader({ odd: [...odd, [0, { parts: '10:0:3', oid: '' }]] })],
+      ['parts of no size', withHeader({ odd: [...odd, [0, { parts: 'many', oid: '' }]] })],
+      ['parts with no hash of their bytes', withHeader({ odd: [...odd, [0, { parts: '10:1:3' }]] })],
+      ['parts with a hash that is no hash', withHeader({ odd: [...odd, [0, { parts: '10:1:3', oid: 'rm -rf /' }]] })],
+      ["parts' ids of a file not kept as parts", withHeader({ odd: [...odd, [0, { partIds: `0=${blobId('a')}` }]] })],
+      ["parts' ids that are not ids", withHeader({ odd: [...odd, [0, { parts: '-1:1:-1', oid: '', partIds: '0=../x' }]] })],
       ['a mode past the known ones', patched(bodyAt + pathBytes, 7)],
       ['an odd mode with none given', patched(bodyAt + pathBytes, 255)],
       ["an id's length of neither sha1 nor none", patched(bodyAt + pathBytes + count, 19)],
@@ -115,6 +132,7 @@ describe('the known files kept between runs', () => {
     // Each change alone is what makes the file unused: a time patched to another number is still a file's stamp.
     expect(knownFilesFromBytes(bytes)).toBeDefined();
     expect(knownFilesFromBytes(stampPatched(1, 12.5))).toBeDefined();
+    expect(knownFilesFromBytes(withHeader({ odd: [...odd, [0, { parts: '10:1:3', oid: '' }]] }))).toBeDefined();
     for (const [what, data] of bad) expect(knownFilesFromBytes(data), what).toBeUndefined();
   });
 });

@@ -150,7 +150,6 @@ describe('the files the lemming before the folder of a thousand knew (shape 2)',
 describe("a record's file moved whole to a piece", () => {
   test('is known by what the rename kept of its stamp: the entry names the bytes it read before, read again from no file', async () => {
     const root = tempDir();
-    const oid = (text: string): string => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
     const known = new KnownFiles('1'.repeat(40), new Map());
     // An entry reads the ledger's file: its stamp as a rename keeps it, size 6, written at 1, inode 9.
     write(root, 'org/state/ledger.jsonl', 'first\n');
@@ -166,14 +165,20 @@ describe("a record's file moved whole to a piece", () => {
       ['workspace/copy.jsonl', stampOf(6, 1, 13, 9)],
     ]);
     const { writes } = await known.compare(root, walked, undefined, () => Promise.resolve(undefined));
+    // The record's file is kept as parts (stored-path.ts): the piece keeps them, copied in the entry's tree before the
+    // file's folder is removed and its new bytes written as its one part.
+    expect(writes.slice(0, 2)).toEqual([
+      // Kept in the folders of its offset (stored-path.ts).
+      { path: 'org/state/ledger/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000000xxxx/0000000000xx/000000000000.jsonl~parts', from: 'org/state/ledger.jsonl~parts' },
+      { path: 'org/state/ledger.jsonl~parts', removed: true },
+    ]);
     expect(writes).toEqual(
       expect.arrayContaining([
-        // Kept in the folders of its offset (stored-path.ts).
-        { path: 'org/state/ledger/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000000xxxx/0000000000xx/000000000000.jsonl', mode: '100644', oid: oid('first\n') },
-        { path: 'org/state/ledger.jsonl', mode: '100644', data: Buffer.from('second\n') },
+        { path: 'org/state/ledger.jsonl~parts/000000000000', mode: '100644', data: Buffer.from('second\n') },
         { path: 'workspace/copy.jsonl', mode: '100644', data: Buffer.from('other\n') },
       ]),
     );
+    expect(writes).toHaveLength(4);
   });
 });
 

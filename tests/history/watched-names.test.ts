@@ -35,7 +35,7 @@ function fileAt(root: string, commit: string, path: string): string | undefined 
 /** Every file the entry of `commit` holds, by its place in the org. */
 function filesAt(root: string, commit: string): string[] {
   const listed = execFileSync('git', ['--git-dir', join(root, 'org/state/history.git'), 'ls-tree', '-r', '--name-only', '--full-tree', commit], { encoding: 'utf8' });
-  return listed.trim().split('\n').map(orgPath).sort();
+  return [...new Set(listed.trim().split('\n').map(orgPath))].sort();
 }
 
 test("each kind of name the watch gives is taken as the org's walk takes it: a file replaced by a folder, a folder by a file, a link, a pipe, a socket, a name gone", { timeout: 120_000 }, async () => {

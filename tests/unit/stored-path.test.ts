@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { besidePath, orgPath, storedPath, storedPaths } from '../../src/history/stored-path.js';
+import { besidePath, orgPath, partOf, partPath, partsFolder, storedParts, storedPath, storedPaths } from '../../src/history/stored-path.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { thousandsLayout } from '../helpers/thousands-layout.js';
 import { seededRandom } from '../helpers/seeded-random.js';
@@ -293,5 +293,42 @@ describe("where the history keeps a record's pieces", () => {
       if (!(pieceLike.test(path) && path.split('/').some((part) => /^\d+x{2,}~*$/.test(part) && part.replace(/~+$/, '').length >= 12)) && orgPath(before) !== path) wrong.push(`${before} read as ${orgPath(before)}`);
     });
     expect(wrong.slice(0, 5)).toEqual([]);
+  });
+});
+
+describe("where the history keeps a record's own file as parts", () => {
+  test("its parts go into a folder of its stored name with `~parts`, each named by its offset; each reads back as the file, in the order of its offsets; the org's own names like a parts folder are kept apart", () => {
+    const cases: Array<[string, string]> = [
+      ['org/state/ledger.jsonl', 'org/state/ledger.jsonl~parts'],
+      ['agents/a/logs/activity.jsonl', 'agents/a/logs/activity.jsonl~parts'],
+      // A piece moved from it keeps its parts, where the piece is kept (the folder of numbers, its offset's folders).
+      ['agents/a/logs/activity/000012.jsonl', '~n/0000xx/00001x/agents/a/logs/activity/000012.jsonl~parts'],
+      ['org/state/taken/000000065536.jsonl', 'org/state/taken/00xxxxxxxxxx/0000xxxxxxxx/000000xxxxxx/00000006xxxx/0000000655xx/000000065536.jsonl~parts'],
+    ];
+    for (const [path, folder] of cases) {
+      expect(partsFolder(path)).toBe(folder);
+      for (const offset of [0, 4096, 10 ** 12]) {
+        const part = partPath(folder, offset);
+        expect(partOf(part)).toEqual({ folder, offset });
+        expect(orgPath(part)).toBe(path);
+      }
+    }
+    expect(partPath('org/state/ledger.jsonl~parts', 61440)).toBe('org/state/ledger.jsonl~parts/000000061440');
+    // Joined in the order of their offsets, not of their names (a thirteenth digit sorts before).
+    const joined = storedParts(['org/state/ledger.jsonl~parts/1000000000000', 'org/state/ledger.jsonl~parts/000000000000', 'org/state/ledger.jsonl~parts/999999999999', 'org/state/engine.json']);
+    expect(joined.get('org/state/ledger.jsonl')?.map((part) => part.offset)).toEqual([0, 999999999999, 10 ** 12]);
+    expect(joined.get('org/state/engine.json')).toEqual([{ stored: 'org/state/engine.json', offset: 0 }]);
+    // The org's own file or folder named like a parts folder: a `~` more, read back as itself, never a part.
+    for (const path of ['org/state/ledger.jsonl~parts', 'org/state/ledger.jsonl~parts/000000000000', 'workspace/activity.jsonl~parts~/x.md', 'workspace/000123.jsonl~parts']) {
+      const kept = storedPath(path);
+      expect(kept, path).not.toBe(path);
+      expect(orgPath(kept), path).toBe(path);
+      expect(partOf(kept), path).toBeUndefined();
+    }
+    // Names that are no parts folder's are as before.
+    for (const path of ['workspace/notes.jsonl~parts/000000000000', 'workspace/ledger.jsonl~partsx/000000000000']) {
+      expect(storedPath(path)).toBe(path);
+      expect(partOf(path)).toBeUndefined();
+    }
   });
 });
