@@ -4,7 +4,7 @@ import { partOf, storedParts } from './stored-path.js';
 import { LemmingError } from '../errors.js';
 import { gitSync } from './git.js';
 import { historyPlace } from './history-paths.js';
-import { entryOfTurn } from './read-history.js';
+import { entryOfTurn, requirePartJoins } from './read-history.js';
 import { removeTemporaryFolder, sweepTemporaryFoldersOnce, temporaryFolder } from '../storage/temporary-files.js';
 import type { HistoryEntry } from './history-entry.js';
 
@@ -85,9 +85,8 @@ function joinParts(target: string, inOrg: string, parts: ReadonlyArray<{ stored:
   const destination = join(target, inOrg);
   let bytes = 0;
   for (const [index, part] of parts.entries()) {
-    if (part.offset !== bytes || (index > 0 && partOf(part.stored) === undefined)) {
-      throw new LemmingError('broken-history', `${inOrg}: the history's parts of it do not join (${part.stored} starts at ${part.offset}, after ${bytes} bytes); it was not written by lemming as it is`);
-    }
+    // A second file of the same place not kept as a part (an org's own name beside the parts): offset 0, refused as a gap.
+    requirePartJoins(inOrg, part.stored, index > 0 && partOf(part.stored) === undefined ? -1 : part.offset, bytes);
     const from = join(target, part.stored);
     if (index === 0) renameSync(from, destination);
     else {

@@ -76,6 +76,15 @@ export function historyPath(root: string, path: string): string {
   return inside;
 }
 
+/**
+ * A file kept as parts (stored-path.ts storedParts) is its parts joined, each starting where the bytes before it
+ * end: an entry whose parts leave a gap or overlap is not the file lemming kept, and is refused rather than read
+ * wrong. Every reader that joins parts checks each here (`fileAtTurn`, materialise-turn.ts).
+ */
+export function requirePartJoins(inOrg: string, stored: string, offset: number, bytesBefore: number): void {
+  if (offset !== bytesBefore) throw new LemmingError('broken-history', `${inOrg}: the history's parts of it do not join (${stored} starts at ${offset}, after ${bytesBefore} bytes); it was not written by lemming as it is`);
+}
+
 /** The bytes of a file as it was after turn `turn`; an error naming the path and the turn when it was not there. */
 export function fileAtTurn(root: string, turn: number, path: string): Buffer {
   const entry = entryOfTurn(root, turn);
@@ -88,7 +97,7 @@ export function fileAtTurn(root: string, turn: number, path: string): Buffer {
     const joined: Buffer[] = [];
     let bytes = 0;
     for (const { stored, offset } of storedParts(partPaths).get(inside) ?? []) {
-      if (offset !== bytes) throw new LemmingError('broken-history', `${inside}: the history's parts of it do not join (${stored} starts at ${offset}, after ${bytes} bytes); it was not written by lemming as it is`);
+      requirePartJoins(inside, stored, offset, bytes);
       const part = gitSync(place, ['cat-file', 'blob', `${entry.commit}:${stored}`]);
       joined.push(part);
       bytes += part.length;
