@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { LemmingError } from '../errors.js';
 import { environment as processEnvironment } from '../invocation.js';
 
@@ -49,22 +48,13 @@ export class GitError extends LemmingError {
   }
 }
 
-/** How a git command runs: `background`, at the lowest CPU priority (work nothing waits for, as the packs' upkeep). */
-export interface GitOptions {
-  background?: boolean;
-}
-
-/** The nice value of a background git: the lowest, so it takes only the CPU the engine and the history's own git leave. */
-export const BACKGROUND_NICENESS = 19;
-
 /**
  * Run git and return what it printed; throws GitError when it fails. `input` goes to its standard
  * input; `descriptors` are given to it as 3, 4, … (a file lemming opened, for git to read as /dev/fd/3).
  */
-export function git(place: GitPlace, args: readonly string[], input?: string | Buffer, descriptors: readonly number[] = [], options: GitOptions = {}): Promise<Buffer> {
+export function git(place: GitPlace, args: readonly string[], input?: string | Buffer, descriptors: readonly number[] = []): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe', ...descriptors] }) as ChildProcessWithoutNullStreams;
-    if (options.background) yieldCpu(child.pid);
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -74,19 +64,6 @@ export function git(place: GitPlace, args: readonly string[], input?: string | B
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
-}
-
-/**
- * Lower a git's CPU priority before it starts the processes it runs (`repack` starts `pack-objects`, which
- * inherits it: set as soon as spawn returns, when git has only just begun).
- */
-function yieldCpu(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    setPriority(pid, BACKGROUND_NICENESS);
-  } catch {
-    // Gone already: nothing runs to yield.
-  }
 }
 
 /** The same, synchronously, for the commands that read the history (`history`, `show --at`, `fork`). */

@@ -44,10 +44,7 @@ export function keepPacksFew(place: GitPlace, session: UpkeptSession): void {
   if (!importer || session.consolidating || session.retire === importer) return;
   if (importer.packsAtStart + importer.checkpointsDone <= MOST_PACKS) return;
   const args = ['-c', 'gc.auto=0', '-c', 'pack.window=0', '-c', 'pack.compression=1', '-c', 'repack.writeBitmaps=false', 'repack', '-d', '-q', '--geometric=2', '--no-write-bitmap-index'];
-  // At the lowest CPU priority: on two cores a repack beside the turns took a core from the engine and fast-import,
-  // and a run it overlapped cost 1.65× one it did not (200 agents, turns 500 to 1,000); late in a long run, with
-  // the store large, a repack ran beside a quarter of the runs. Nothing waits for it, so it takes the CPU they leave.
-  session.consolidating = git({ gitDir: place.gitDir }, args, undefined, [], { background: true }).then(
+  session.consolidating = git({ gitDir: place.gitDir }, args).then(
     () => {
       session.retire = importer;
     },
