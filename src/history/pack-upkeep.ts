@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, type GitPlace } from './git.js';
+import type { GitPlace } from './git.js';
+import { mergePacks } from './pack-merge.js';
 import type { FastImport } from './fast-import.js';
 import type { GivenEntry } from './given-entries.js';
 
@@ -35,16 +36,17 @@ export interface UpkeptSession {
 
 /**
  * After an entry is given: when git looks in more than MOST_PACKS packs, merge the smaller ones in
- * the background, as `git repack --geometric=2` does (each pack at least twice the size of the ones
- * merged into it, so an object is copied a few times over the store's life; copied as stored, no
- * delta searched: `pack.window=0`), while git goes on taking entries; a failure changes nothing.
+ * the background, as `git repack --geometric=2` chooses them (each pack at least twice the size of the
+ * ones merged into it, so an object is copied a few times over the store's life; copied as stored, no
+ * delta searched) but by their objects' list (pack-merge.ts), while git goes on taking entries; a
+ * failure changes nothing. Late in a long run `git repack` itself cost more CPU than the entries (13 s
+ * over 1,000 turns of 200 agents against fast-import's 25), and a run it overlapped 1.65× one it did not.
  */
 export function keepPacksFew(place: GitPlace, session: UpkeptSession): void {
   const importer = session.importer;
   if (!importer || session.consolidating || session.retire === importer) return;
   if (importer.packsAtStart + importer.checkpointsDone <= MOST_PACKS) return;
-  const args = ['-c', 'gc.auto=0', '-c', 'pack.window=0', '-c', 'pack.compression=1', '-c', 'repack.writeBitmaps=false', 'repack', '-d', '-q', '--geometric=2', '--no-write-bitmap-index'];
-  session.consolidating = git({ gitDir: place.gitDir }, args).then(
+  session.consolidating = mergePacks(place).then(
     () => {
       session.retire = importer;
     },
