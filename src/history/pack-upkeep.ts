@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GitPlace } from './git.js';
-import { mergePacks } from './pack-merge.js';
 import type { FastImport } from './fast-import.js';
 import type { GivenEntry } from './given-entries.js';
 
@@ -46,7 +45,8 @@ export function keepPacksFew(place: GitPlace, session: UpkeptSession): void {
   const importer = session.importer;
   if (!importer || session.consolidating || session.retire === importer) return;
   if (importer.packsAtStart + importer.checkpointsDone <= MOST_PACKS) return;
-  session.consolidating = mergePacks(place).then(
+  // Loaded when first needed: a run of a few turns never merges, and `run-once` loads only what its turn uses.
+  session.consolidating = import('./pack-merge.js').then(({ mergePacks }) => mergePacks(place)).then(
     () => {
       session.retire = importer;
     },

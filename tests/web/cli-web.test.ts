@@ -151,8 +151,13 @@ describe('lemming serve', () => {
       const headers = { authorization: `Bearer ${decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length))}` };
       const stream = await fetch(`${base}/api/events`, { headers });
       const mail = (events: Array<{ event: string; data: unknown }>) => events.filter((event) => event.event === 'mail').map((event) => (event.data as { message: { from: string; to: string; subject?: string } }).message);
-      const reading = readEvents(stream, (events) => mail(events).some((message) => message.from === 'manager' && message.to === 'human' && message.subject === 'Re: Changelog'));
       const before = messageFiles(root);
+      // Until the reply, and an event for every message file written by then: a message of the reply's own turn may come
+      // down after it (the order within a turn is the watch's), and stopping at the reply left it out.
+      const reading = readEvents(
+        stream,
+        (events) => mail(events).some((message) => message.from === 'manager' && message.to === 'human' && message.subject === 'Re: Changelog') && mail(events).length >= messageFiles(root) - before,
+      );
       const sent = await fetch(`${base}/api/send`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ to: 'manager', subject: 'Changelog', body: 'Please also write the changelog for 1.2.' }) });
       expect(sent.status).toBe(201);
       const run = await lemmingAsync(root, ['run', '--plain']);
