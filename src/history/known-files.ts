@@ -1,8 +1,9 @@
-import { createHash, hash } from 'node:crypto';
 import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile, type OpenedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
+import { blobHeader, blobId, blobIdInPlace } from './blob-id.js';
 import { KnownFileTable, type KnownFile, type PackedTable } from './known-file-table.js';
+import { heldParts, partsFound, partsText, wholeHash } from './record-parts.js';
 import { renamedText, stampText, type FileStamp, type ReadBytes, type WalkScope } from './recorded-files.js';
 import { besidePath, hundredsPath, orgPath, partOf, partPath, partsFolder, storedPath, thousandsPath } from './stored-path.js';
 
@@ -45,31 +46,6 @@ function readOpened(opened: { fd: number; bytes: number }, algorithm: string | u
   } finally {
     closeSync(opened.fd);
   }
-}
-
-/** git's id of `data` as a blob (a copy: for the few files read without it, readOpened). */
-function blobId(data: Buffer, algorithm: string): string {
-  const header = Buffer.from(blobHeader(data.length), 'latin1');
-  return hash(algorithm, Buffer.concat([header, data]), 'hex');
-}
-
-/** git's header of a blob of `bytes` bytes, which its id hashes before them. Pure. */
-function blobHeader(bytes: number): string {
-  return `blob ${bytes}\0`;
-}
-
-/**
- * git's id of the blob `buffer[room, end)`, its header written into the `room` before it (room for the
- * header of the length the read was sized for: a file cut short since is read shorter, and a shorter
- * length's header is no longer, so it is written to end where the bytes begin).
- */
-export function blobIdInPlace(buffer: Buffer, room: number, end: number, algorithm: string): string {
-  const header = blobHeader(end - room);
-  const start = room - header.length;
-  if (start < 0) throw new RangeError(`no room for ${JSON.stringify(header)} before the blob's bytes`);
-  buffer.write(header, start, 'latin1');
-  // As text: a digest as a Buffer took half as long again to make (400 ids of a turn's files: 1.3 to 1.8 ms against 0.9 to 1.1).
-  return hash(algorithm, buffer.subarray(start, end), 'hex');
 }
 
 /** A file added (`A`), changed (`M`) or removed (`D`) since the last entry. */
@@ -321,14 +297,8 @@ export class KnownFiles {
    * parts until now (a piece they were copied to). A record found grown by appending, as proved here, gains one part, of
    * the bytes appended since the last entry; one found changed any other way is stored whole again, a record's as one
    * part (its folder removed first), any other file as a blob where storedPath puts it. Returns the change to record,
-   * or undefined for none.
-   *
-   * The proof of an append, in one pass over the bytes read: the file is the one the parts were read from (its inode),
-   * mode unchanged, larger than they hold, and its first bytes, as many as they hold, have the SHA-1 kept of them
-   * (KnownFile.oid: the hash of the whole as of the last entry; the hash is taken over that many bytes, copied, and
-   * taken on over the rest for the next). Anything unproven is stored whole: a hand edit of an earlier byte, a
-   * truncation, a file replaced (a new inode), a mode changed, parts of an entry's tree whose hash is not known, or
-   * MOST_PARTS parts already.
+   * or undefined for none. The proof of an append is record-parts.ts's (partsFound); anything unproven is stored
+   * whole: a hand edit of an earlier byte, a truncation, a file replaced (a new inode), a mode changed.
    */
   private compareParts(path: string, slot: number | undefined, seen: FileStamp, read: ReadBytes, record: boolean, algorithm: string, removals: FileChange[], writes: FileChange[]): string | undefined {
     const known = slot === undefined ? undefined : this.files.get(path);
@@ -338,29 +308,17 @@ export class KnownFiles {
     const keep = (file: Omit<KnownFile, 'mode' | 'stamp' | 'renamed'>): void => {
       this.set(path, { mode: seen.mode, stamp: stampText(seen), ...(record ? { renamed: renamedText(seen) } : {}), ...file });
     };
-    let whole = createHash('sha1');
-    if (known && held && known.mode === seen.mode) {
-      if (held.bytes < 0) {
-        // Parts of an entry's tree (fromTree), their hash not known: the same bytes when each part's blob id is that of the bytes at its place.
-        if (known.partIds !== undefined && partsHold(known.partIds, data, algorithm)) {
-          keep({ oid: whole.update(data).digest('hex'), parts: `${data.length}:${held.count}:${seen.ino}` });
-          return undefined;
-        }
-      } else if (known.oid !== '' && held.bytes <= data.length) {
-        whole.update(data.subarray(0, held.bytes));
-        if (held.bytes === data.length) {
-          if (whole.digest('hex') === known.oid) {
-            keep({ oid: known.oid, parts: `${held.bytes}:${held.count}:${seen.ino}` });
-            return undefined;
-          }
-        } else if (record && held.bytes > 0 && held.inode === seen.ino && held.count < MOST_PARTS && whole.copy().digest('hex') === known.oid) {
-          writes.push({ path: partPath(folder, held.bytes), mode: seen.mode, data: data.subarray(held.bytes) });
-          keep({ oid: whole.update(data.subarray(held.bytes)).digest('hex'), parts: `${data.length}:${held.count + 1}:${seen.ino}` });
-          return 'M';
-        }
-        whole = createHash('sha1');
-      }
-    } else if (known && !held) {
+    const found = known && held ? partsFound(known, data, seen.mode, seen.ino, record, algorithm) : undefined;
+    if (found?.kind === 'same') {
+      keep({ oid: found.oid, parts: found.parts });
+      return undefined;
+    }
+    if (found?.kind === 'appended') {
+      writes.push({ path: partPath(folder, found.from), mode: seen.mode, data: data.subarray(found.from) });
+      keep({ oid: found.oid, parts: found.parts });
+      return 'M';
+    }
+    if (known && !held) {
       // Kept whole (every record of an entry before parts): unchanged while its blob is these bytes; else made parts now.
       const oid = blobId(data, algorithm);
       if (this.files.holds(slot as number, seen.mode, oid)) {
@@ -371,7 +329,7 @@ export class KnownFiles {
     if (known) removals.push({ path: held ? folder : (known.stored ?? storedPath(path)), removed: true });
     if (record) {
       writes.push({ path: partPath(folder, 0), mode: seen.mode, data });
-      keep({ oid: whole.update(data).digest('hex'), parts: `${data.length}:1:${seen.ino}` });
+      keep({ oid: wholeHash(data), parts: partsText(data.length, 1, seen.ino) });
     } else {
       const oid = blobId(data, algorithm);
       keep({ oid });
@@ -458,30 +416,6 @@ export class KnownFiles {
       return undefined;
     }
   }
-}
-
-/**
- * The parts a record's own file is kept in at most: past them it is stored whole again, as one. A record is moved
- * to a piece when full (some 8 to 64 KB), so its parts are a few; a file of the same name elsewhere (in a workspace)
- * that only grows would otherwise add a name a turn to one folder, whose tree git writes whole each time.
- */
-const MOST_PARTS = 64;
-
-/** Whether `data` is what parts of these ids hold (KnownFile.partIds: `offset=id`, by offset), each at its place, the last to the end. */
-function partsHold(partIds: string, data: Buffer, algorithm: string): boolean {
-  const ids = partIds.split(',').map((id) => id.split('='));
-  return ids.every(([offset, oid], index) => {
-    const start = Number(offset);
-    const end = index + 1 < ids.length ? Number(ids[index + 1]?.[0]) : data.length;
-    return (index > 0 || start === 0) && start < end && end <= data.length && blobId(data.subarray(start, end), algorithm) === oid;
-  });
-}
-
-/** A file's parts (KnownFile.parts) as numbers, or undefined when it is not kept as parts. */
-function heldParts(parts: string | undefined): { bytes: number; count: number; inode: number } | undefined {
-  if (parts === undefined) return undefined;
-  const [bytes, count, inode] = parts.split(':').map(Number) as [number, number, number];
-  return { bytes, count, inode };
 }
 
 /** The records the engine keeps in pieces (the ledger, taken.jsonl, an activity log), by their file's name. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { blobIdInPlace } from '../../src/history/known-files.js';
+import { blobIdInPlace } from '../../src/history/blob-id.js';
 
 /** git's own id of `bytes` as a blob (`git hash-object --stdin`), outside any repository. */
 function gitBlobId(bytes: Buffer): string {
