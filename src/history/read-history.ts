@@ -4,7 +4,7 @@ import { LemmingError } from '../errors.js';
 import { gitAvailable, gitSync } from './git.js';
 import { parseEntryMessage, TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
-import { partsFolder, storedParts, storedPaths } from './stored-path.js';
+import { mayBeParts, partsFolder, storedParts, storedPaths } from './stored-path.js';
 
 /** Stop with a plain reason when the org has no history to read, or git cannot be run. */
 function requireHistory(root: string): void {
@@ -90,8 +90,8 @@ export function fileAtTurn(root: string, turn: number, path: string): Buffer {
   const entry = entryOfTurn(root, turn);
   const inside = historyPath(root, path);
   const place = historyPlace(root);
-  // Kept as parts (stored-path.ts): joined, by the one rule every reader joins them by.
-  const parts = gitSync(place, ['ls-tree', '-z', entry.commit, '--', `${partsFolder(inside)}/`]).toString('utf8');
+  // Kept as parts (stored-path.ts): joined, by the one rule every reader joins them by. Looked for only where a name may be (no second git for a message).
+  const parts = mayBeParts(inside) ? gitSync(place, ['ls-tree', '-z', entry.commit, '--', `${partsFolder(inside)}/`]).toString('utf8') : '';
   const partPaths = parts.split('\0').filter((record) => record.includes(' blob ')).map((record) => record.slice(record.indexOf('\t') + 1));
   if (partPaths.length > 0) {
     const joined: Buffer[] = [];

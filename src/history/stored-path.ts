@@ -77,6 +77,11 @@ const PARTS_NAMED = /^(?:ledger|taken|activity|\d{6,})\.jsonl~parts~*$/;
 /** A part's name in its folder: the offset it starts at, twelve digits or more. */
 const PART = /^\d{12,}$/;
 
+/** Whether the history may keep the file at `path` as parts: its name is one a parts folder is made for (PARTS_NAMED). Pure. */
+export function mayBeParts(path: string): boolean {
+  return PARTS_NAMED.test(`${path.slice(path.lastIndexOf('/') + 1)}${PARTS}`);
+}
+
 /** The folder the history keeps the file at `path` in as parts (stored-path.ts's header): its stored path with `~parts` added. */
 export function partsFolder(path: string): string {
   return `${storedPath(path)}${PARTS}`;

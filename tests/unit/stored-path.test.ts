@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { besidePath, orgPath, partOf, partPath, partsFolder, storedParts, storedPath, storedPaths } from '../../src/history/stored-path.js';
+import { besidePath, mayBeParts, orgPath, partOf, partPath, partsFolder, storedParts, storedPath, storedPaths } from '../../src/history/stored-path.js';
 import { hundredsLayout } from '../helpers/hundreds-layout.js';
 import { thousandsLayout } from '../helpers/thousands-layout.js';
 import { seededRandom } from '../helpers/seeded-random.js';
@@ -330,5 +330,10 @@ describe("where the history keeps a record's own file as parts", () => {
       expect(storedPath(path)).toBe(path);
       expect(partOf(path)).toBeUndefined();
     }
+  });
+
+  test('a file is looked for as parts only where its name may be kept so: a record\'s own file or a piece, never a message', () => {
+    for (const path of ['org/state/ledger.jsonl', 'org/state/taken.jsonl', 'agents/a/logs/activity.jsonl', 'org/state/ledger/000000065536.jsonl', 'agents/a/logs/activity/000123.jsonl']) expect(mayBeParts(path), path).toBe(true);
+    for (const path of ['agents/a/outbox/000123-001-b.md', 'agents/a/resume.md', 'org/state/engine.json', 'agents/a/workspace/notes.jsonl']) expect(mayBeParts(path), path).toBe(false);
   });
 });
