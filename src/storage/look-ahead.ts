@@ -80,6 +80,43 @@ function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: (
 }
 
 /**
+ * `lstat` paths from the last one back, as statFromTheEnd does, following no link: LSTAT_NUMBERS
+ * numbers each (what a walk of the org reads of a Stats, LSTAT_FIELDS, in that order) and FILE for
+ * an entry found, whatever it is (its mode says). Run in the thread from its source text: it uses only its arguments.
+ */
+function lstatFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: () => string, kinds: Int32Array, numbers: Float64Array): void {
+  for (let index = count - 1; index >= 0 && Atomics.load(kinds, 0) === 0; index -= 1) {
+    if (Atomics.compareExchange(kinds, index + 1, 0, 1) !== 0) return;
+    let kind = 7;
+    try {
+      const stat = fs.lstatSync(nextPath(), { throwIfNoEntry: false });
+      if (!stat) kind = 3;
+      else {
+        const at = index * 10;
+        numbers[at] = stat.dev;
+        numbers[at + 1] = stat.ino;
+        numbers[at + 2] = stat.mode;
+        numbers[at + 3] = stat.nlink;
+        numbers[at + 4] = stat.uid;
+        numbers[at + 5] = stat.gid;
+        numbers[at + 6] = stat.size;
+        numbers[at + 7] = stat.blocks;
+        numbers[at + 8] = stat.mtimeMs;
+        numbers[at + 9] = stat.ctimeMs;
+        kind = 4;
+      }
+    } catch {
+      kind = 7;
+    }
+    Atomics.store(kinds, index + 1, kind);
+  }
+}
+
+/** The numbers lstatFromTheEnd keeps of each path, in its order. */
+export const LSTAT_FIELDS = ['dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'size', 'blocks', 'mtimeMs', 'ctimeMs'] as const;
+export const LSTAT_NUMBERS = LSTAT_FIELDS.length;
+
+/**
  * Whether a file's bytes are plain UTF-8 text: valid UTF-8 with no NUL and no byte order mark, bytes
  * the one gate of editable files takes as they are (edited-file.ts, decodeEditedText: its text is
  * the bytes decoded). Checked by the thread, so the loop that parses decodes them and nothing else.
@@ -210,6 +247,7 @@ const THREAD_PROGRAM = `
 const { parentPort } = require('node:worker_threads');
 const { isUtf8 } = require('node:buffer');
 const statFromTheEnd = ${statFromTheEnd.toString()};
+const lstatFromTheEnd = ${lstatFromTheEnd.toString()};
 const readFromTheStart = ${readFromTheStart.toString()};
 const readOneFile = ${readOneFile.toString()};
 const plainText = ${plainText.toString()};
@@ -237,7 +275,16 @@ parentPort.on('message', (message) => {
     Atomics.notify(control, 0);
     if (listed === undefined) return;
   }
-  if (bytes) {
+  if (message.lstat) {
+    let end = names.length;
+    const nextPath = () => {
+      const start = names.lastIndexOf('\\0', end - 1) + 1;
+      const path = prefix + names.slice(start, end) + suffix;
+      end = start - 1;
+      return path;
+    };
+    lstatFromTheEnd(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers));
+  } else if (bytes) {
     let start = 0;
     const nextPath = () => {
       const end = names.indexOf('\\0', start);
@@ -308,10 +355,18 @@ export class SharedList {
     this.numbers = new Float64Array(shared.numbers);
   }
 
-  /** `paths`, handed to the thread when the list is long enough to gain by it. */
-  static start(paths: PathList, numbersEach: number, extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number; within?: string } | undefined): SharedList {
+  /**
+   * `paths`, handed to the thread when the list is long enough to gain by it (`from` names or more):
+   * `stat`s, `lstat`s (`{ lstat: true }`, LSTAT_NUMBERS each) or reads (`bytes` and the rest).
+   */
+  static start(
+    paths: PathList,
+    numbersEach: number,
+    extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number; within?: string } | { lstat: true } | undefined,
+    from = LOOK_AHEAD_FROM,
+  ): SharedList {
     const count = paths.names.length;
-    const worker = count >= LOOK_AHEAD_FROM ? lookAheadThread() : undefined;
+    const worker = count >= from ? lookAheadThread() : undefined;
     if (!worker) return new SharedList(paths);
     const shared = { kinds: new SharedArrayBuffer(4 * (count + 1)), numbers: new SharedArrayBuffer(8 * numbersEach * count) };
     // One string, not a list of them: copied to the thread as one piece.
