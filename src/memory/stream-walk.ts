@@ -1,4 +1,4 @@
-import type { EntryStat } from '../storage/lstat-ahead.js';
+import type { EntryStat } from '../storage/stat-ahead.js';
 import { closeQuietly, entryPath, openBase } from '../sandbox/beneath/open-beneath.js';
 import { UNBOUNDED, walkBeneath } from '../sandbox/beneath/walk-beneath.js';
 import { isStreamName, type LeftOut } from './saved-index.js';

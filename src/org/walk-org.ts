@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { closeQuietly, entryPath, openBase, openBeneath, type BeneathFailure, type Opened } from '../sandbox/beneath/open-beneath.js';
 import { kindOf, UNBOUNDED, WalkBeneath, type PassedOver, type WalkBounds } from '../sandbox/beneath/walk-beneath.js';
 import { workspaceBounds, type WorkspaceLimits } from '../sandbox/workspace-bounds.js';
-import { LstatAhead, type EntryStat } from '../storage/lstat-ahead.js';
+import { LstatAhead, type EntryStat } from '../storage/stat-ahead.js';
 import { isTemporaryName } from '../storage/temporary-files.js';
 import { isMachineLocalState } from './state-gitignore.js';
 

@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/org-files.js';
 /*
  * The history's walk of the whole org (a process's first entry) looks at each entry of a large folder of
  * lemming's own (an outbox) on two cores: the look-ahead thread `lstat`s from the folder's last entry back
- * while the walk goes from the first (storage/lstat-ahead.ts). Whoever looked, the walk finds the same files
+ * while the walk goes from the first (storage/stat-ahead.ts, LstatAhead). Whoever looked, the walk finds the same files
  * with the same stamps, and leaves out the same paths, as the walk on the engine's thread alone; and with no
  * thread (worker threads missing, or one that fails to start) the walk is that plain walk.
  */

@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync } from 'node:fs';
-import type { EntryStat, LstatAhead } from '../../storage/lstat-ahead.js';
+import type { EntryStat, LstatAhead } from '../../storage/stat-ahead.js';
 import { closeQuietly, entryPath, heldPath, openBeneath } from './open-beneath.js';
 
 /**
@@ -130,7 +130,7 @@ export interface WalkOptions {
    */
   byPath?: string;
   /**
-   * With `byPath`: each folder's entries `lstat`ed on two cores (storage/lstat-ahead.ts, LstatAhead.of),
+   * With `byPath`: each folder's entries `lstat`ed on two cores (storage/stat-ahead.ts, LstatAhead.of),
    * given the folder's path and its names as listed. The walk takes each entry's in order, as it would
    * have looked itself; a folder too small to share, or no thread, is looked at by the walk alone.
    */
