@@ -81,7 +81,7 @@ function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: (
 
 /**
  * `lstat` paths from the last one back, as statFromTheEnd does, following no link: LSTAT_NUMBERS
- * numbers each (what a walk of the org reads of a Stats, LSTAT_FIELDS, in that order) and FILE for
+ * numbers each (what a walk of the org reads of a Stats, in LSTAT_NUMBERS's order) and FILE for
  * an entry found, whatever it is (its mode says). Run in the thread from its source text: it uses only its arguments.
  */
 function lstatFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: () => string, kinds: Int32Array, numbers: Float64Array): void {
@@ -112,9 +112,8 @@ function lstatFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: 
   }
 }
 
-/** The numbers lstatFromTheEnd keeps of each path, in its order. */
-export const LSTAT_FIELDS = ['dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'size', 'blocks', 'mtimeMs', 'ctimeMs'] as const;
-export const LSTAT_NUMBERS = LSTAT_FIELDS.length;
+/** The numbers lstatFromTheEnd keeps of each path: dev, ino, mode, nlink, uid, gid, size, blocks, mtimeMs, ctimeMs, in that order (read back by stat-ahead.ts, LookedLstat). */
+export const LSTAT_NUMBERS = 10;
 
 /**
  * Whether a file's bytes are plain UTF-8 text: valid UTF-8 with no NUL and no byte order mark, bytes
