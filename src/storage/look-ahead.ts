@@ -34,7 +34,7 @@ export type ReadAheadFile = { mtimeMs: number; size: number } & ({ bytes: Buffer
 
 /** A path's slot: not claimed yet, being done by the thread, claimed by the loop, then what the thread found. */
 const UNCLAIMED = 0;
-const THREADS = 1;
+export const THREADS = 1;
 export const LOOPS = 2;
 export const MISSING = 3;
 export const FILE = 4;
@@ -389,12 +389,24 @@ export class SharedList {
    * loop calls `meanwhile` (work of its own, true while it found some) rather than wait idle. Indexes in order.
    */
   claim(index: number, meanwhile?: () => boolean): number {
+    const kind = this.claimOrSee(index);
+    return kind === THREADS ? this.waitFor(index + 1, meanwhile) : kind;
+  }
+
+  /**
+   * As claim, but never waiting: THREADS while the thread is on that very path, for the loop to do it itself
+   * (the thread's answer, when it comes, is not read). A loop whose look costs a few µs (an `lstat`) does it
+   * rather than wait on a thread the kernel may not be running.
+   */
+  claimOrSee(index: number): number {
     const kinds = this.kinds;
     if (!kinds) return LOOPS;
     const slot = index + 1;
-    let kind = Atomics.load(kinds, slot);
-    if (kind === UNCLAIMED && Atomics.compareExchange(kinds, slot, UNCLAIMED, LOOPS) === UNCLAIMED) return LOOPS;
-    return kind === THREADS ? this.waitFor(slot, meanwhile) : kind;
+    const kind = Atomics.load(kinds, slot);
+    if (kind !== UNCLAIMED) return kind;
+    // Claimed by the thread since the load: what it holds now (the thread's claim, or its answer), never the load's UNCLAIMED.
+    const was = Atomics.compareExchange(kinds, slot, UNCLAIMED, LOOPS);
+    return was === UNCLAIMED ? LOOPS : was;
   }
 
   /** Claim the slot of `index` for the loop if no one has (true), going from the end back while it would wait. */

@@ -1,5 +1,5 @@
 import { constants, lstatSync, statSync } from 'node:fs';
-import { FAILED, FILE, FOLDER, LOOPS, LSTAT_NUMBERS, MISSING, SharedList, STAT_NUMBERS, type LookedStat, type PathList } from './look-ahead.js';
+import { FAILED, FILE, FOLDER, LOOPS, LSTAT_NUMBERS, MISSING, SharedList, STAT_NUMBERS, THREADS, type LookedStat, type PathList } from './look-ahead.js';
 
 /**
  * `stat`s of a long list of paths on two cores (SharedList): at 100,000 agents, the look at every
@@ -133,12 +133,13 @@ export class LstatAhead {
 
   /** What `lstatSync(path of names[index], { throwIfNoEntry: false })` says (undefined: nothing there), taken by the thread or here; throws as that would. Indexes in order. */
   get(index: number): EntryStat | undefined {
-    const kind = this.list.claim(index);
+    // Where the walk and the thread meet, the walk looks itself rather than wait on the one path the thread is doing.
+    const kind = this.list.claimOrSee(index);
     if (kind === MISSING) {
       this.ahead += 1;
       return undefined;
     }
-    if (kind === LOOPS || kind === FAILED) return lstatSync(this.list.pathAt(index), { throwIfNoEntry: false });
+    if (kind === LOOPS || kind === FAILED || kind === THREADS) return lstatSync(this.list.pathAt(index), { throwIfNoEntry: false });
     this.ahead += 1;
     return new LookedLstat(this.list.numbers as Float64Array, index * LSTAT_NUMBERS);
   }

@@ -115,7 +115,8 @@ function expectTheSameWalk(plain: Walk, shared: Walk): void {
   expect(shared.leftOutCount).toBe(plain.leftOutCount);
   expect(plain.lookedAhead).toBe(0);
   expect(shared.lookedAhead).toBeGreaterThan(0);
-  // Every look the thread took is one the engine's thread did not: no path is looked at twice.
+  // Every look whose answer the walk took from the thread is one the engine's thread did not take (where they meet, the
+  // engine's thread looks at the path the thread is on rather than wait: that one answer of the thread's is not taken).
   expect(shared.lstats + shared.lookedAhead).toBe(plain.lstats);
 }
 

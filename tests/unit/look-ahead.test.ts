@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { decodeEditedText, editedReadAhead, readEditedFileAndStat } from '../../src/editable/edited-file.js';
 import { LEADS_OUTSIDE } from '../../src/storage/inside-root.js';
 import { FolderReads } from '../../src/storage/folder-reads.js';
-import { growableBytes, listedFolders, LOOK_AHEAD_FROM, READ_FLAGS, READ_NUMBERS, SharedList, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
+import { FOLDER, growableBytes, listedFolders, LOOK_AHEAD_FROM, READ_FLAGS, READ_NUMBERS, SharedList, STAT_NUMBERS, THREADS, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
 import { realRootPrefix } from '../../src/storage/inside-root.js';
 import { LstatAhead, StatAhead, type EntryStat } from '../../src/storage/stat-ahead.js';
 import { ReadAhead } from '../../src/storage/read-ahead.js';
@@ -126,6 +126,30 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
       return ahead.ahead;
     });
     expect(fromThread).toBeGreaterThan(0);
+  });
+
+  test('a slot the thread claims between the loop\'s look at it and its claim is the thread\'s: its answer is taken, never the slot as empty', () => {
+    const kinds = new SharedArrayBuffer(4 * 2);
+    const list = SharedList.adopt({ prefix: '/', names: ['x'], suffix: '' }, { kinds, numbers: new SharedArrayBuffer(8 * STAT_NUMBERS) });
+    const view = new Int32Array(kinds);
+    const original = Atomics.compareExchange;
+    // The thread, just between the loop's load of the slot and its compareExchange: it claims the slot, then answers (a folder).
+    const threadMeanwhile = (answer: number) =>
+      ((array: Int32Array, index: number, expected: number, value: number) => {
+        Atomics.compareExchange = original;
+        Atomics.store(view, 1, answer);
+        return original(array, index, expected, value);
+      }) as typeof Atomics.compareExchange;
+    try {
+      Atomics.compareExchange = threadMeanwhile(FOLDER);
+      expect(list.claim(0)).toBe(FOLDER);
+      Atomics.store(view, 1, 0);
+      Atomics.compareExchange = threadMeanwhile(THREADS);
+      // Still on it: the loop that does not wait is told so, to look itself.
+      expect(list.claimOrSee(0)).toBe(THREADS);
+    } finally {
+      Atomics.compareExchange = original;
+    }
   });
 
   test('reads: the thread answers only for a whole file it read (the same bytes and stamp) or nothing there; the rest is left to the one gate of editable files', async () => {
