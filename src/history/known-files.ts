@@ -156,13 +156,15 @@ export class KnownFiles {
     let looked = gone.length;
     // Taken before any walked file replaces what is known of its path: a record's file moved to a piece is known by its stamp of then.
     let movedFrom: Map<string, { path: string; file: KnownFile }> | undefined;
-    for (const path of walked.keys()) {
-      if (this.files.has(path) || !PIECE.test(path)) continue;
+    for (const [path, seen] of walked) {
+      if (seen.unchanged || this.files.has(path) || !PIECE.test(path)) continue;
       movedFrom = this.stampsOf(scope ? this.under(scope.trees) : this.files.keys());
       break;
     }
     for (const [path, seen] of walked) {
       looked += 1;
+      // Found unchanged as the walk met it (readAsWalked): the table has not changed since for its path.
+      if (seen.unchanged) continue;
       // In place: no object made for a known file, nor text for its stamp (known-file-table.ts).
       const slot = this.files.slotOf(path);
       if (slot !== undefined && this.files.unchanged(slot, seen)) continue;
@@ -263,14 +265,15 @@ export class KnownFiles {
    * was known, or one not known, read whole through the descriptor the walk met it by and hashed as git hashes
    * it, so `compare` takes its bytes and opens no file again. Not a large file (git reads it, compare) nor a
    * record's piece not known (the bytes an entry holds already, when a rename moved it whole: compare looks
-   * for that first, and reads it only if not).
+   * for that first, and reads it only if not). A known file whose stamp did not move is said so (`null`: the walk
+   * marks it `unchanged`, and `compare` takes it so with no second look for its slot).
    */
-  readAsWalked(): (path: string, seen: FileStamp, open: () => OpenedFile) => ReadBytes | undefined {
+  readAsWalked(): (path: string, seen: FileStamp, open: () => OpenedFile) => ReadBytes | null | undefined {
     const algorithm = this.algorithm();
     return (path, seen, open) => {
       if (seen.size >= LARGE_FILE_BYTES) return undefined;
       const slot = this.files.slotOf(path);
-      if (slot === undefined ? PIECE.test(path) : this.files.unchanged(slot, seen)) return undefined;
+      if (slot === undefined ? PIECE.test(path) : this.files.unchanged(slot, seen)) return slot === undefined ? undefined : null;
       const opened = open();
       return 'code' in opened ? undefined : readOpened(opened, RECORD_FILE.test(path) ? undefined : algorithm);
     };

@@ -20,6 +20,11 @@ export interface FileStamp {
   racy: boolean;
   /** Its bytes and their id, when the walk read them through the descriptor it met the file by (`take`). */
   read?: ReadBytes;
+  /**
+   * Set by `take` when the file is known with this very stamp (known-files.ts readAsWalked): the comparison after
+   * the walk takes it as unchanged without finding its slot again (once a file of 215,000 at a process's first entry).
+   */
+  unchanged?: true;
 }
 
 /** A file's bytes, read whole as the walk found it, and git's id of them as a blob. */
@@ -55,6 +60,8 @@ export interface RecordedWalk {
   files: Map<string, FileStamp>;
   leftOut: LeftOut[];
   leftOutCount: number;
+  /** The files and folders whose `lstat` the look-ahead thread took (org/walk-org.ts). */
+  lookedAhead: number;
 }
 
 /**
@@ -70,13 +77,14 @@ export interface RecordedWalk {
  * called with each folder the walk lists, before it lists it: a watch set then misses no change
  * made after the listing. `take` is called with each file as the walk meets it, with the file's
  * `open` (walk-org.ts: the descriptor the walk met it by, by the walk's rule): what it reads is kept
- * with the file's stamp (`read`), so an entry opens a file it reads once, not again after the walk.
+ * with the file's stamp (`read`), so an entry opens a file it reads once, not again after the walk; `null`, that it is
+ * known unchanged (`unchanged`); undefined, neither (the comparison after the walk looks).
  */
 export function walkRecordedFiles(
   root: string,
   limitsOf: WorkspaceLimitsOf,
   startedMs = Date.now(),
-  options: { scope?: WalkScope; beforeFolder?: (relative: string) => void; take?: (path: string, seen: FileStamp, open: () => OpenedFile) => ReadBytes | undefined } = {},
+  options: { scope?: WalkScope; beforeFolder?: (relative: string) => void; take?: (path: string, seen: FileStamp, open: () => OpenedFile) => ReadBytes | null | undefined } = {},
 ): RecordedWalk {
   const files = new Map<string, FileStamp>();
   const { scope, beforeFolder, take } = options;
@@ -98,11 +106,12 @@ export function walkRecordedFiles(
       };
       const read = take?.(path, seen, open);
       if (read) seen.read = read;
+      else if (read === null) seen.unchanged = true;
       files.set(path, seen);
     },
     { ...(trees ? { trees } : {}), ...(beforeFolder ? { beforeFolder } : {}) },
   );
-  return { files, leftOut: walked.leftOut, leftOutCount: walked.leftOutCount };
+  return { files, leftOut: walked.leftOut, leftOutCount: walked.leftOutCount, lookedAhead: walked.lookedAhead };
 }
 
 /** Where a walk of `trees` starts: each tree not under another (walked with it) and in the history at all, as its parts. Pure. */

@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import type { EntryStat } from '../storage/stat-ahead.js';
 import { closeQuietly, entryPath, openBase } from '../sandbox/beneath/open-beneath.js';
 import { UNBOUNDED, walkBeneath } from '../sandbox/beneath/walk-beneath.js';
 import { isStreamName, type LeftOut } from './saved-index.js';
@@ -17,7 +17,7 @@ export const MAX_STREAM_BYTES = 16 * 1024 * 1024;
 /** One file of the stream a walk takes. */
 export interface StreamFile {
   name: string;
-  stat: Stats;
+  stat: EntryStat;
   /** The kernel's name for it, in the folder the walk holds open: read it by this, while the visit lasts. */
   path: string;
   /** Set when it is no memory file to read (a link, a folder), and why. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { closeQuietly, entryPath, openBase, openBeneath, type BeneathFailure, type Opened } from '../sandbox/beneath/open-beneath.js';
 import { kindOf, UNBOUNDED, WalkBeneath, type PassedOver, type WalkBounds } from '../sandbox/beneath/walk-beneath.js';
 import { workspaceBounds, type WorkspaceLimits } from '../sandbox/workspace-bounds.js';
+import { LstatAhead, type EntryStat } from '../storage/stat-ahead.js';
 import { isTemporaryName } from '../storage/temporary-files.js';
 import { isMachineLocalState } from './state-gitignore.js';
 
@@ -52,8 +53,8 @@ export interface OrgFile {
   /** From the org's root, with `/`. */
   path: string;
   name: string;
-  /** What lstat said of it. */
-  stat: Stats;
+  /** What lstat said of it (on the look-ahead thread, for a file of lemming's own folders: walkFolder). */
+  stat: EntryStat;
   /**
    * Open it to read, while the visit lasts, as the walk met it: from its folder held open (in a
    * workspace, where a command may swap a folder for a link), or by its path following no link at
@@ -66,6 +67,8 @@ export interface OrgFile {
 export interface OrgWalk {
   leftOut: LeftOut[];
   leftOutCount: number;
+  /** The files and folders whose `lstat` the look-ahead thread took (walkFolder); the rest the walk took on its own thread. */
+  lookedAhead: number;
 }
 
 /** The bounds of a workspace: an agent's (its name), or the shared one (undefined). */
@@ -119,14 +122,14 @@ export function boundsAt(parts: readonly string[], limitsOf: WorkspaceLimitsOf):
  * folder (from the root, with `/`) before it is listed.
  */
 export function walkOrg(root: string, limitsOf: WorkspaceLimitsOf, visit: (file: OrgFile) => void, options: { trees?: Iterable<readonly string[]>; beforeFolder?: (relative: string) => void } = {}): OrgWalk {
-  const result: OrgWalk = { leftOut: [], leftOutCount: 0 };
+  const result: OrgWalk = { leftOut: [], leftOutCount: 0, lookedAhead: 0 };
   const leave = (left: LeftOut): void => {
     result.leftOutCount += 1;
     if (result.leftOut.length < LEFT_OUT_KEPT) result.leftOut.push(left);
   };
   const trees = options.trees ?? ORG_FOLDERS.map((folder) => [folder]);
   // One taker for every start (a watch names some 400 after a turn of 200 busy agents), its workspaces emptied after each.
-  const taker: Taker = { leave, visit, workspaces: [], ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) };
+  const taker: Taker = { leave, visit, workspaces: [], walked: result, ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) };
   const inWorkspace: Taker = { ...taker, workspaces: [] };
   for (const parts of trees) {
     if (!(ORG_FOLDERS as readonly string[]).includes(parts[0] ?? '')) continue;
@@ -145,6 +148,8 @@ interface Taker {
   /** The agents' workspaces met, for walks of their own. */
   workspaces: Array<readonly string[]>;
   beforeFolder?: (relative: string) => void;
+  /** The walk's result, counting the looks the thread took. */
+  walked: OrgWalk;
 }
 
 /** Opening a file of lemming's own folders by its path: never through a link at its end, never waiting on a pipe. */
@@ -326,8 +331,9 @@ function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, 
     },
     {
       ...(taker.beforeFolder ? { beforeFolder: (inside: readonly string[]) => taker.beforeFolder?.(inside.length === 0 ? parts.join('/') : prefix + inside.join('/')) } : {}),
-      // No command writes in lemming's own folders (a workspace met in one is walked on its own, from its folder): looked at by path, as a start there is.
-      ...(inWorkspace ? {} : { byPath: ownPath(root, parts.join('/')) }),
+      // No command writes in lemming's own folders (a workspace met in one is walked on its own, from its folder): looked at by path, as a start there is,
+      // and a folder of many entries (an outbox) looked at on two cores, the thread's lstats from its last entry back.
+      ...(inWorkspace ? {} : { byPath: ownPath(root, parts.join('/')), lstatsAhead: LstatAhead.of }),
     },
   );
   try {
@@ -337,6 +343,7 @@ function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, 
   } finally {
     closeQuietly(opened.fd);
   }
+  taker.walked.lookedAhead += walk.report.lookedAhead;
   for (const passed of walk.report.passed) taker.leave({ ...passed, path: prefix + passed.path });
   // Past the first the walker names, only counted.
   for (let more = walk.report.passedCount - walk.report.passed.length; more > 0; more -= 1) taker.leave({ path: prefix, reason: 'entries' });

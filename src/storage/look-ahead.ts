@@ -34,7 +34,7 @@ export type ReadAheadFile = { mtimeMs: number; size: number } & ({ bytes: Buffer
 
 /** A path's slot: not claimed yet, being done by the thread, claimed by the loop, then what the thread found. */
 const UNCLAIMED = 0;
-const THREADS = 1;
+export const THREADS = 1;
 export const LOOPS = 2;
 export const MISSING = 3;
 export const FILE = 4;
@@ -78,6 +78,42 @@ function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: (
     Atomics.store(kinds, index + 1, kind);
   }
 }
+
+/**
+ * `lstat` paths from the last one back, as statFromTheEnd does, following no link: LSTAT_NUMBERS
+ * numbers each (what a walk of the org reads of a Stats, in LSTAT_NUMBERS's order) and FILE for
+ * an entry found, whatever it is (its mode says). Run in the thread from its source text: it uses only its arguments.
+ */
+function lstatFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: () => string, kinds: Int32Array, numbers: Float64Array): void {
+  for (let index = count - 1; index >= 0 && Atomics.load(kinds, 0) === 0; index -= 1) {
+    if (Atomics.compareExchange(kinds, index + 1, 0, 1) !== 0) return;
+    let kind = 7;
+    try {
+      const stat = fs.lstatSync(nextPath(), { throwIfNoEntry: false });
+      if (!stat) kind = 3;
+      else {
+        const at = index * 10;
+        numbers[at] = stat.dev;
+        numbers[at + 1] = stat.ino;
+        numbers[at + 2] = stat.mode;
+        numbers[at + 3] = stat.nlink;
+        numbers[at + 4] = stat.uid;
+        numbers[at + 5] = stat.gid;
+        numbers[at + 6] = stat.size;
+        numbers[at + 7] = stat.blocks;
+        numbers[at + 8] = stat.mtimeMs;
+        numbers[at + 9] = stat.ctimeMs;
+        kind = 4;
+      }
+    } catch {
+      kind = 7;
+    }
+    Atomics.store(kinds, index + 1, kind);
+  }
+}
+
+/** The numbers lstatFromTheEnd keeps of each path: dev, ino, mode, nlink, uid, gid, size, blocks, mtimeMs, ctimeMs, in that order (read back by stat-ahead.ts, LookedLstat). */
+export const LSTAT_NUMBERS = 10;
 
 /**
  * Whether a file's bytes are plain UTF-8 text: valid UTF-8 with no NUL and no byte order mark, bytes
@@ -210,6 +246,7 @@ const THREAD_PROGRAM = `
 const { parentPort } = require('node:worker_threads');
 const { isUtf8 } = require('node:buffer');
 const statFromTheEnd = ${statFromTheEnd.toString()};
+const lstatFromTheEnd = ${lstatFromTheEnd.toString()};
 const readFromTheStart = ${readFromTheStart.toString()};
 const readOneFile = ${readOneFile.toString()};
 const plainText = ${plainText.toString()};
@@ -237,7 +274,16 @@ parentPort.on('message', (message) => {
     Atomics.notify(control, 0);
     if (listed === undefined) return;
   }
-  if (bytes) {
+  if (message.lstat) {
+    let end = names.length;
+    const nextPath = () => {
+      const start = names.lastIndexOf('\\0', end - 1) + 1;
+      const path = prefix + names.slice(start, end) + suffix;
+      end = start - 1;
+      return path;
+    };
+    lstatFromTheEnd(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers));
+  } else if (bytes) {
     let start = 0;
     const nextPath = () => {
       const end = names.indexOf('\\0', start);
@@ -308,10 +354,18 @@ export class SharedList {
     this.numbers = new Float64Array(shared.numbers);
   }
 
-  /** `paths`, handed to the thread when the list is long enough to gain by it. */
-  static start(paths: PathList, numbersEach: number, extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number; within?: string } | undefined): SharedList {
+  /**
+   * `paths`, handed to the thread when the list is long enough to gain by it (`from` names or more):
+   * `stat`s, `lstat`s (`{ lstat: true }`, LSTAT_NUMBERS each) or reads (`bytes` and the rest).
+   */
+  static start(
+    paths: PathList,
+    numbersEach: number,
+    extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number; within?: string } | { lstat: true } | undefined,
+    from = LOOK_AHEAD_FROM,
+  ): SharedList {
     const count = paths.names.length;
-    const worker = count >= LOOK_AHEAD_FROM ? lookAheadThread() : undefined;
+    const worker = count >= from ? lookAheadThread() : undefined;
     if (!worker) return new SharedList(paths);
     const shared = { kinds: new SharedArrayBuffer(4 * (count + 1)), numbers: new SharedArrayBuffer(8 * numbersEach * count) };
     // One string, not a list of them: copied to the thread as one piece.
@@ -335,12 +389,24 @@ export class SharedList {
    * loop calls `meanwhile` (work of its own, true while it found some) rather than wait idle. Indexes in order.
    */
   claim(index: number, meanwhile?: () => boolean): number {
+    const kind = this.claimOrSee(index);
+    return kind === THREADS ? this.waitFor(index + 1, meanwhile) : kind;
+  }
+
+  /**
+   * As claim, but never waiting: THREADS while the thread is on that very path, for the loop to do it itself
+   * (the thread's answer, when it comes, is not read). A loop whose look costs a few µs (an `lstat`) does it
+   * rather than wait on a thread the kernel may not be running.
+   */
+  claimOrSee(index: number): number {
     const kinds = this.kinds;
     if (!kinds) return LOOPS;
     const slot = index + 1;
-    let kind = Atomics.load(kinds, slot);
-    if (kind === UNCLAIMED && Atomics.compareExchange(kinds, slot, UNCLAIMED, LOOPS) === UNCLAIMED) return LOOPS;
-    return kind === THREADS ? this.waitFor(slot, meanwhile) : kind;
+    const kind = Atomics.load(kinds, slot);
+    if (kind !== UNCLAIMED) return kind;
+    // Claimed by the thread since the load: what it holds now (the thread's claim, or its answer), never the load's UNCLAIMED.
+    const was = Atomics.compareExchange(kinds, slot, UNCLAIMED, LOOPS);
+    return was === UNCLAIMED ? LOOPS : was;
   }
 
   /** Claim the slot of `index` for the loop if no one has (true), going from the end back while it would wait. */

@@ -6,9 +6,9 @@ import { describe, expect, test } from 'vitest';
 import { decodeEditedText, editedReadAhead, readEditedFileAndStat } from '../../src/editable/edited-file.js';
 import { LEADS_OUTSIDE } from '../../src/storage/inside-root.js';
 import { FolderReads } from '../../src/storage/folder-reads.js';
-import { growableBytes, listedFolders, LOOK_AHEAD_FROM, READ_FLAGS, READ_NUMBERS, SharedList, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
+import { FOLDER, growableBytes, listedFolders, LOOK_AHEAD_FROM, READ_FLAGS, READ_NUMBERS, SharedList, STAT_NUMBERS, THREADS, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
 import { realRootPrefix } from '../../src/storage/inside-root.js';
-import { StatAhead } from '../../src/storage/stat-ahead.js';
+import { LstatAhead, StatAhead, type EntryStat } from '../../src/storage/stat-ahead.js';
 import { ReadAhead } from '../../src/storage/read-ahead.js';
 import { tempDir } from '../helpers/org-files.js';
 
@@ -101,6 +101,55 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
     });
     // The thread answered for some of them, not the loop alone.
     expect(fromThread).toBeGreaterThan(0);
+  });
+
+  test('lstats of a folder\'s entries (a walk of the org): the thread\'s say of each what lstatSync says, following no link; an error is the loop\'s to throw', async () => {
+    const list = mixedPaths();
+    const folder = list.prefix.slice(0, -1);
+    symlinkSync(join(folder, 'file-1.md'), join(folder, 'link.md'));
+    const names = list.names.map((name, index) => (index % 97 === 5 ? 'link.md' : name));
+    const fields = (stat: EntryStat | undefined): unknown =>
+      stat && {
+        numbers: [stat.dev, stat.ino, stat.mode, stat.nlink, stat.uid, stat.gid, stat.size, stat.blocks, stat.mtimeMs, stat.ctimeMs],
+        kinds: [stat.isFile(), stat.isDirectory(), stat.isSymbolicLink(), stat.isFIFO(), stat.isSocket()],
+      };
+    const fromThread = await untilTheThreadTakesPart(async (wait) => {
+      const ahead = LstatAhead.of(folder, names);
+      await sleep(wait);
+      names.forEach((name, index) => {
+        const path = `${folder}/${name}`;
+        const own = errorOf(() => fs.lstatSync(path, { throwIfNoEntry: false }));
+        if (own !== undefined) expect({ path, code: errorOf(() => ahead.get(index)) }).toEqual({ path, code: own });
+        else expect({ path, stat: fields(ahead.get(index)) }).toEqual({ path, stat: fields(fs.lstatSync(path, { throwIfNoEntry: false })) });
+      });
+      ahead.done();
+      return ahead.ahead;
+    });
+    expect(fromThread).toBeGreaterThan(0);
+  });
+
+  test('a slot the thread claims between the loop\'s look at it and its claim is the thread\'s: its answer is taken, never the slot as empty', () => {
+    const kinds = new SharedArrayBuffer(4 * 2);
+    const list = SharedList.adopt({ prefix: '/', names: ['x'], suffix: '' }, { kinds, numbers: new SharedArrayBuffer(8 * STAT_NUMBERS) });
+    const view = new Int32Array(kinds);
+    const original = Atomics.compareExchange;
+    // The thread, just between the loop's load of the slot and its compareExchange: it claims the slot, then answers (a folder).
+    const threadMeanwhile = (answer: number) =>
+      ((array: Int32Array, index: number, expected: number, value: number) => {
+        Atomics.compareExchange = original;
+        Atomics.store(view, 1, answer);
+        return original(array, index, expected, value);
+      }) as typeof Atomics.compareExchange;
+    try {
+      Atomics.compareExchange = threadMeanwhile(FOLDER);
+      expect(list.claim(0)).toBe(FOLDER);
+      Atomics.store(view, 1, 0);
+      Atomics.compareExchange = threadMeanwhile(THREADS);
+      // Still on it: the loop that does not wait is told so, to look itself.
+      expect(list.claimOrSee(0)).toBe(THREADS);
+    } finally {
+      Atomics.compareExchange = original;
+    }
   });
 
   test('reads: the thread answers only for a whole file it read (the same bytes and stamp) or nothing there; the rest is left to the one gate of editable files', async () => {

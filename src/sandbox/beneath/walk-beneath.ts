@@ -1,4 +1,5 @@
-import { lstatSync, readdirSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
+import type { EntryStat, LstatAhead } from '../../storage/stat-ahead.js';
 import { closeQuietly, entryPath, heldPath, openBeneath } from './open-beneath.js';
 
 /**
@@ -80,8 +81,8 @@ export interface WalkedEntry {
   /** `parts` joined with `/`. */
   path: string;
   name: string;
-  /** What lstat said of it. */
-  stat: Stats;
+  /** What lstat said of it (on the look-ahead thread, for a walk given `lstatsAhead`). */
+  stat: EntryStat;
   /** The folder holding it, open: read the entry with openBeneath(folder, [name], …) or entryPath(folder, name). */
   folder: number;
   /** Set when the walk passes over it (a file not to read, a folder not to enter); absent for a file or folder taken. */
@@ -98,6 +99,8 @@ export interface WalkReport {
   passed: PassedOver[];
   /** How many were passed over in all. */
   passedCount: number;
+  /** Entries whose `lstat` the look-ahead thread took (`lstatsAhead`); the rest the walk took itself. */
+  lookedAhead: number;
   /** Why the walk ended before it had met everything: the entries bound, or the visitor said so. */
   stopped?: 'entries' | 'visitor';
 }
@@ -126,10 +129,16 @@ export interface WalkOptions {
    * turns of 200 busy agents. Folders are still opened and listed from the ones held.
    */
   byPath?: string;
+  /**
+   * With `byPath`: each folder's entries `lstat`ed on two cores (storage/stat-ahead.ts, LstatAhead.of),
+   * given the folder's path and its names as listed. The walk takes each entry's in order, as it would
+   * have looked itself; a folder too small to share, or no thread, is looked at by the walk alone.
+   */
+  lstatsAhead?: (folder: string, names: readonly string[]) => LstatAhead;
 }
 
 /** What an entry is, as a walk takes it: a file, a folder, or the reason it is passed over whatever the bounds. Pure. */
-export function kindOf(stat: Stats): PassReason | 'file' | 'folder' {
+export function kindOf(stat: EntryStat): PassReason | 'file' | 'folder' {
   if (stat.isFile()) return 'file';
   if (stat.isDirectory()) return 'folder';
   if (stat.isSymbolicLink()) return 'link';
@@ -140,10 +149,10 @@ export function kindOf(stat: Stats): PassReason | 'file' | 'folder' {
 
 /** A walk under way: `step` walks on; `report` says what it met so far. */
 export class WalkBeneath {
-  readonly report: WalkReport = { entries: 0, fileBytes: 0, passed: [], passedCount: 0 };
+  readonly report: WalkReport = { entries: 0, fileBytes: 0, passed: [], passedCount: 0, lookedAhead: 0 };
   private readonly queue: Array<readonly string[]> = [[]];
   /** The folder being listed: its descriptor, parts, names and how far through them. */
-  private current: { fd: number; parts: readonly string[]; prefix: string; names: string[]; index: number } | undefined;
+  private current: { fd: number; parts: readonly string[]; prefix: string; names: string[]; index: number; ahead?: LstatAhead } | undefined;
   private done = false;
 
   constructor(
@@ -203,6 +212,11 @@ export class WalkBeneath {
   }
 
   private closeCurrent(): void {
+    const ahead = this.current?.ahead;
+    if (ahead) {
+      ahead.done();
+      this.report.lookedAhead += ahead.ahead;
+    }
     if (this.current && this.current.fd !== this.start) closeQuietly(this.current.fd);
     this.current = undefined;
   }
@@ -232,13 +246,18 @@ export class WalkBeneath {
       return false;
     }
     const leaveOut = this.options.leaveOut;
-    this.current = { fd: opened.fd, parts, prefix: path === '' ? '' : `${path}/`, names: leaveOut ? names.filter((name) => !leaveOut(name, parts)) : names, index: 0 };
+    const prefix = path === '' ? '' : `${path}/`;
+    const taken = leaveOut ? names.filter((name) => !leaveOut(name, parts)) : names;
+    const { byPath, lstatsAhead } = this.options;
+    // Shared once listed, not before: each lstat is as fresh as the walk's own would be.
+    const ahead = byPath !== undefined && lstatsAhead ? lstatsAhead(path === '' ? byPath : `${byPath}/${path}`, taken) : undefined;
+    this.current = { fd: opened.fd, parts, prefix, names: taken, index: 0, ...(ahead ? { ahead } : {}) };
     return true;
   }
 
   private meet(folder: NonNullable<WalkBeneath['current']>, name: string): void {
     const byPath = this.options.byPath;
-    const stat = lstatSync(byPath === undefined ? entryPath(folder.fd, name) : `${byPath}/${folder.prefix}${name}`, { throwIfNoEntry: false });
+    const stat = folder.ahead ? folder.ahead.get(folder.index - 1) : lstatSync(byPath === undefined ? entryPath(folder.fd, name) : `${byPath}/${folder.prefix}${name}`, { throwIfNoEntry: false });
     // Removed since the folder was listed: it is not there.
     if (stat === undefined) return;
     const bounds = this.bounds;
