@@ -54,24 +54,18 @@ export const READ_NUMBERS = 4;
 const READ_AHEAD_BYTES = 256 * 1024 * 1024;
 
 /**
- * Stat paths from the last one back, claiming each slot first (`kinds[index + 1]` from UNCLAIMED to
+ * Look at paths from the last one back, claiming each slot first (`kinds[index + 1]` from UNCLAIMED to
  * THREADS), until the slot of the loop that goes from the first one forward is reached, or the loop
- * is done with the list (`kinds[0]` set); mtime and size go into `numbers` before the kind is
- * stored, so they are there when the loop sees it. The thread runs this very function from its
- * source text, so it uses nothing but its arguments (the constants above are written as numbers).
+ * is done with the list (`kinds[0]` set); `look` puts its numbers in before the kind it returns is
+ * stored, so they are there when the loop sees it (a throw: 7). The thread runs this very function from
+ * its source text, so it uses nothing but its arguments (the constants above are written as numbers).
  */
-function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: () => string, kinds: Int32Array, numbers: Float64Array): void {
+function fromTheEnd(count: number, nextPath: () => string, kinds: Int32Array, look: (path: string, index: number) => number): void {
   for (let index = count - 1; index >= 0 && Atomics.load(kinds, 0) === 0; index -= 1) {
     if (Atomics.compareExchange(kinds, index + 1, 0, 1) !== 0) return;
     let kind = 7;
     try {
-      const stat = fs.statSync(nextPath(), { throwIfNoEntry: false });
-      if (!stat) kind = 3;
-      else {
-        numbers[index * 2] = stat.mtimeMs;
-        numbers[index * 2 + 1] = stat.size;
-        kind = stat.isFile() ? 4 : stat.isDirectory() ? 5 : 6;
-      }
+      kind = look(nextPath(), index);
     } catch {
       kind = 7;
     }
@@ -79,37 +73,39 @@ function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: (
   }
 }
 
+/** `stat` paths from the last one back (fromTheEnd): mtime and size each, and whether a file, a folder or else. From its source text, as fromTheEnd. */
+function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: () => string, kinds: Int32Array, numbers: Float64Array): void {
+  fromTheEnd(count, nextPath, kinds, (path, index) => {
+    const stat = fs.statSync(path, { throwIfNoEntry: false });
+    if (!stat) return 3;
+    numbers[index * 2] = stat.mtimeMs;
+    numbers[index * 2 + 1] = stat.size;
+    return stat.isFile() ? 4 : stat.isDirectory() ? 5 : 6;
+  });
+}
+
 /**
- * `lstat` paths from the last one back, as statFromTheEnd does, following no link: LSTAT_NUMBERS
- * numbers each (what a walk of the org reads of a Stats, in LSTAT_NUMBERS's order) and FILE for
- * an entry found, whatever it is (its mode says). Run in the thread from its source text: it uses only its arguments.
+ * `lstat` paths from the last one back (fromTheEnd), following no link: LSTAT_NUMBERS numbers each (what a
+ * walk of the org reads of a Stats, in LSTAT_NUMBERS's order) and FILE for an entry found, whatever it is
+ * (its mode says). From its source text, as fromTheEnd.
  */
 function lstatFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: () => string, kinds: Int32Array, numbers: Float64Array): void {
-  for (let index = count - 1; index >= 0 && Atomics.load(kinds, 0) === 0; index -= 1) {
-    if (Atomics.compareExchange(kinds, index + 1, 0, 1) !== 0) return;
-    let kind = 7;
-    try {
-      const stat = fs.lstatSync(nextPath(), { throwIfNoEntry: false });
-      if (!stat) kind = 3;
-      else {
-        const at = index * 10;
-        numbers[at] = stat.dev;
-        numbers[at + 1] = stat.ino;
-        numbers[at + 2] = stat.mode;
-        numbers[at + 3] = stat.nlink;
-        numbers[at + 4] = stat.uid;
-        numbers[at + 5] = stat.gid;
-        numbers[at + 6] = stat.size;
-        numbers[at + 7] = stat.blocks;
-        numbers[at + 8] = stat.mtimeMs;
-        numbers[at + 9] = stat.ctimeMs;
-        kind = 4;
-      }
-    } catch {
-      kind = 7;
-    }
-    Atomics.store(kinds, index + 1, kind);
-  }
+  fromTheEnd(count, nextPath, kinds, (path, index) => {
+    const stat = fs.lstatSync(path, { throwIfNoEntry: false });
+    if (!stat) return 3;
+    const at = index * 10;
+    numbers[at] = stat.dev;
+    numbers[at + 1] = stat.ino;
+    numbers[at + 2] = stat.mode;
+    numbers[at + 3] = stat.nlink;
+    numbers[at + 4] = stat.uid;
+    numbers[at + 5] = stat.gid;
+    numbers[at + 6] = stat.size;
+    numbers[at + 7] = stat.blocks;
+    numbers[at + 8] = stat.mtimeMs;
+    numbers[at + 9] = stat.ctimeMs;
+    return 4;
+  });
 }
 
 /** The numbers lstatFromTheEnd keeps of each path: dev, ino, mode, nlink, uid, gid, size, blocks, mtimeMs, ctimeMs, in that order (read back by stat-ahead.ts, LookedLstat). */
@@ -245,6 +241,7 @@ function readFromTheStart(
 const THREAD_PROGRAM = `
 const { parentPort } = require('node:worker_threads');
 const { isUtf8 } = require('node:buffer');
+const fromTheEnd = ${fromTheEnd.toString()};
 const statFromTheEnd = ${statFromTheEnd.toString()};
 const lstatFromTheEnd = ${lstatFromTheEnd.toString()};
 const readFromTheStart = ${readFromTheStart.toString()};
@@ -274,16 +271,7 @@ parentPort.on('message', (message) => {
     Atomics.notify(control, 0);
     if (listed === undefined) return;
   }
-  if (message.lstat) {
-    let end = names.length;
-    const nextPath = () => {
-      const start = names.lastIndexOf('\\0', end - 1) + 1;
-      const path = prefix + names.slice(start, end) + suffix;
-      end = start - 1;
-      return path;
-    };
-    lstatFromTheEnd(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers));
-  } else if (bytes) {
+  if (bytes) {
     let start = 0;
     const nextPath = () => {
       const end = names.indexOf('\\0', start);
@@ -300,7 +288,7 @@ parentPort.on('message', (message) => {
       end = start - 1;
       return path;
     };
-    statFromTheEnd(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers));
+    (message.lstat ? lstatFromTheEnd : statFromTheEnd)(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers));
   }
 });
 `;
