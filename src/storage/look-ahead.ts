@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import { keepHeapAsSet } from '../heap-settings.js';
+import type { Worker } from 'node:worker_threads';
+import { keepHeapAsSet, startThread } from '../heap-settings.js';
 
 /**
  * Lists shorter than this are done by the loop alone: the thread's start (some 25 ms, once a
@@ -302,14 +302,13 @@ export function lookAheadThread(): Worker | undefined {
   try {
     // A small heap of its own: a list is one string and the numbers it writes are shared, so all it makes is garbage at once
     // (with V8's default young generation the thread held some 50 MB more at 100,000 agents). Past its limit it stops, and the loops do the rest.
-    thread = new Worker(THREAD_PROGRAM, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 } });
+    thread = startThread({ code: THREAD_PROGRAM }, { resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 } });
   } catch {
     lost = true;
     return undefined;
   }
   thread.unref();
-  // Its start undoes our V8 flags (heap-settings.ts): set again when it is seen running, and at each list's end.
-  thread.once('online', keepHeapAsSet);
+  // Its start undoes our V8 flags (heap-settings.ts): set again by it, when it is seen running, and at each list's end.
   const gone = (): void => {
     lost = true;
     thread = undefined;

@@ -195,3 +195,49 @@ test('a read that keeps all it makes (a cold status) lets the old generation gro
   const once = fullCollectionsOfAKeepingRead(true);
   expect(once).toBeLessThan(own);
 });
+
+/**
+ * A fresh process holding a small org's young generation (keepHeapSmall(200)) starts a thread by `start`
+ * ('lemming': heap-settings.ts startThread; 'plain': a Worker whose owner sets the flags again when it
+ * hears it run) and allocates without yielding while it starts, as a turn does: the young generation's size
+ * (both semi-spaces, MB) when the thread's first line of its own ran, and after as much again as a turn allocates.
+ */
+function youngAroundAThreadStart(start: 'lemming' | 'plain'): { atStart: number; after: number } {
+  const script = `
+    import { getHeapSpaceStatistics } from 'node:v8';
+    import { Worker } from 'node:worker_threads';
+    const { keepHeapSmall, keepHeapAsSet, startThread } = await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'heap-settings.js'))});
+    await keepHeapSmall(200);
+    const young = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size / 1048576;
+    let kept = [];
+    const churn = (count) => { for (let at = 0; at < count; at += 1) { kept.push({ at, name: 'agent_' + at }); if (kept.length > 20000) kept = []; } };
+    // Grown to its size and held there, the process yielding between pieces as turns do.
+    for (let piece = 0; piece < 1000; piece += 1) { churn(5000); await new Promise((resolve) => setImmediate(resolve)); }
+    const ran = new Int32Array(new SharedArrayBuffer(4));
+    const code = "Atomics.store(new Int32Array(require('node:worker_threads').workerData), 0, 1); setTimeout(() => {}, 300);";
+    const thread = ${JSON.stringify(start)} === 'lemming' ? startThread({ code }, { workerData: ran.buffer }) : new Worker(code, { eval: true, execArgv: [], workerData: ran.buffer });
+    if (${JSON.stringify(start)} === 'plain') thread.once('online', keepHeapAsSet);
+    // Busy, never yielding (so 'online' is not heard), allocating slowly until the thread runs its own code, then a turn's worth.
+    let failed;
+    thread.once('error', (error) => (failed = error));
+    const until = Date.now() + 30000;
+    while (Atomics.load(ran, 0) === 0 && Date.now() < until) { churn(200); Atomics.wait(ran, 0, 0, 1); }
+    if (Atomics.load(ran, 0) === 0) { await new Promise((resolve) => setTimeout(resolve, 100)); throw new Error('the thread never ran: ' + failed); }
+    const atStart = young();
+    churn(3000000);
+    process.stdout.write(JSON.stringify({ atStart, after: young() }));
+    process.exit(0);
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: REPO_ROOT });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout) as { atStart: number; after: number };
+}
+
+test("a thread lemming starts sets the engine's V8 flags again itself: the young generation does not grow while the engine is too busy to hear it run", () => {
+  // Started as a plain Worker, V8's flags stay as the command line had them until the busy owner yields: 4 MB grew to 32.
+  const plain = youngAroundAThreadStart('plain');
+  expect(plain.after).toBeGreaterThan(plain.atStart);
+  const lemming = youngAroundAThreadStart('lemming');
+  expect(lemming.after).toBe(lemming.atStart);
+  expect(lemming.after).toBeLessThan(plain.after);
+});

@@ -1,6 +1,6 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import { keepHeapAsSet } from '../../heap-settings.js';
+import type { Worker } from 'node:worker_threads';
+import { keepHeapAsSet, startThread } from '../../heap-settings.js';
 import { writeFileInPlace } from '../../storage/write-bytes.js';
 
 /** The file functions a batch is done with (passed in: see doBatch). */
@@ -232,13 +232,12 @@ export class TraceWriter {
   }
 
   private start(): Worker {
-    const thread = new Worker(THREAD_PROGRAM, { eval: true, workerData: this.done.buffer });
+    const thread = startThread({ code: THREAD_PROGRAM }, { workerData: this.done.buffer });
     // Its start undoes our V8 flags; waiting for it (some 25 ms, once a run) and setting them again
     // at once keeps the engine's heap small (heap-settings.ts), where a busy turn would have grown it meanwhile.
     Atomics.wait(this.done, 1, 0, 2_000);
     keepHeapAsSet();
-    // And once more when it is seen running: on a loaded machine its start can outlast the wait.
-    thread.once('online', keepHeapAsSet);
+    // The thread sets them again too, and startThread once more when it is seen running: on a loaded machine its start can outlast the wait.
     thread.on('message', ({ failed, bytes }: { failed: TraceFailure[]; bytes: ArrayBuffer }) => {
       if (bytes.byteLength === BUFFER_BYTES && this.spare.length < 4) this.spare.push(bytes);
       this.sent.shift();

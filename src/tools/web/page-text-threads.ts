@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { keepHeapAsSet } from '../../heap-settings.js';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../../heap-settings.js';
 import { MAX_HTML_CHARS } from './html-bounds.js';
 import type { PageTextAnswer, PageTextRequest } from './page-text-thread.js';
 
@@ -87,9 +87,8 @@ export class PageTextThreads {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
-    // A thread's start puts V8's flags back as the command line had them; set the engine's again (heap-settings.ts).
-    worker.once('online', keepHeapAsSet);
+    // Started so that the engine's V8 flags stay as set (heap-settings.ts).
+    const worker = startThread({ file: this.script }, { resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
     // One that dies while idle is dropped; listened to, its error never reaches the process.
     const forget = (): void => {
       const at = this.idle.indexOf(worker);

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { keepHeapAsSet } from '../../heap-settings.js';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../../heap-settings.js';
 import { knownSecrets } from '../../secrets/secrets.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { AgentStatus, IndexState } from '../api-types.js';
@@ -161,7 +161,7 @@ export class OrgWatch {
     if (this.worker) return this.worker;
     // Listed here, before the server listens: mail written once the address is out comes as events, however long the index takes.
     const data: WatchThreadData = { root: this.root, intervalMs: LOOK_EVERY_MS, saveEveryMs: SAVE_EVERY_MS, startingFiles: outboxFiles(this.root), secrets: knownSecrets() };
-    const worker = new Worker(threadScript(), { workerData: data });
+    const worker = startThread({ file: threadScript() }, { workerData: data });
     this.state = { state: 'loading', messages: 0 };
     this.messages = 0;
     this.started = new Promise<void>((resolve, reject) => (this.onReady = { resolve, reject }));
@@ -169,9 +169,6 @@ export class OrgWatch {
     this.started.catch(() => undefined);
     // The server keeps the process alive while it serves; the thread alone must not.
     worker.unref();
-    // A thread's start puts V8's flags back as the command line had them: `lemming run --serve` sets
-    // its heap small again (see heap-settings.ts).
-    worker.once('online', keepHeapAsSet);
     worker.on('message', (message: WatchMessage) => this.received(message));
     worker.on('error', (error) => this.failed(worker, error.message));
     worker.on('exit', (code) => this.failed(worker, `it ended (exit code ${code})`));
