@@ -1,4 +1,4 @@
-import { constants, lstatSync, statSync } from 'node:fs';
+import { constants, lstatSync, statSync, type Stats } from 'node:fs';
 import { FAILED, FILE, FOLDER, LOOPS, LSTAT_NUMBERS, MISSING, SharedList, STAT_NUMBERS, THREADS, type LookedStat, type PathList } from './look-ahead.js';
 
 /**
@@ -33,23 +33,10 @@ export class StatAhead {
 }
 
 /** What a walk reads of an entry's `lstat`: a Stats has it all; one the thread looked up (LookedLstat) has only these. */
-export interface EntryStat {
-  dev: number;
-  ino: number;
-  mode: number;
-  nlink: number;
-  uid: number;
-  gid: number;
-  size: number;
-  blocks: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  isFile(): boolean;
-  isDirectory(): boolean;
-  isSymbolicLink(): boolean;
-  isFIFO(): boolean;
-  isSocket(): boolean;
-}
+export type EntryStat = Pick<
+  Stats,
+  'dev' | 'ino' | 'mode' | 'nlink' | 'uid' | 'gid' | 'size' | 'blocks' | 'mtimeMs' | 'ctimeMs' | 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket'
+>;
 
 /** A folder's entries this many or more are shared with the thread: below it, its start and the handing over cost more than they save. */
 export const LSTAT_AHEAD_FROM = 256;
