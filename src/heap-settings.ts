@@ -128,7 +128,11 @@ export function whileReadingOnce<T>(read: () => T): T {
 
 /** The old generation's growth V8 is to use now (0: its own factor). */
 function setOldGrowth(): void {
-  (settings?.v8 ?? (createRequire(import.meta.url)('node:v8') as typeof import('node:v8'))).setFlagsFromString(`--heap-growing-percent=${oldGrowthPercent()}`);
+  setFlags(`--heap-growing-percent=${oldGrowthPercent()}`);
+}
+
+function setFlags(flags: string): void {
+  (settings?.v8 ?? (createRequire(import.meta.url)('node:v8') as typeof import('node:v8'))).setFlagsFromString(flags);
 }
 
 /** How far the old generation may grow past what a full collection left alive, as now set (0: V8's own factor). */
@@ -213,12 +217,22 @@ export function heapFlagsAsSet(): string {
  * refuse to start (ERR_WORKER_INVALID_EXEC_ARGV), and every thread of lemming was lost. A process
  * started as an ES module (`node --input-type=module -e`) runs the thread's code as one too, with no
  * `require` of its own: the code is given one.
+ *
+ * V8 takes a code cache only under the flags it was made with, so a flag of ours set while the thread
+ * is made (the old generation's growth of a cold `status`'s read, of a big org's run) had it compile
+ * every one of Node's modules its start loads: the thread reached its own code after some 51 ms of
+ * its CPU against 23 ms with the growth put back to V8's own while it is made (fresh processes, the
+ * thread started inside whileReadingOnce, medians of 8 each, load 12). The growth factor of a small
+ * org's young generation is left held (V8's own would let it grow meanwhile): such a thread's start
+ * still compiles them.
  */
 export function startThread(program: { code: string } | { file: URL }, options: WorkerOptions = {}): Worker {
   const flags = heapFlagsAsSet();
   const first = flags === '' ? '' : `require('node:v8').setFlagsFromString(${JSON.stringify(flags)});\n`;
   const body = 'code' in program ? `${first}${program.code}` : `${first}import(${JSON.stringify(program.file.href)});`;
   const code = `(function (require) {\n${body}\n})(typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(${JSON.stringify(import.meta.url)}));`;
+  // Made with V8's flags as they were when Node's code cache was made (the growth factor held at 1 would spoil that anyway); its first line sets ours again.
+  if (settings?.growthFactor !== 1 && (readingOnce || settings !== undefined)) setFlags('--heap-growing-percent=0');
   const thread = new Worker(code, { ...options, eval: true });
   thread.once('online', keepHeapAsSet);
   return thread;
