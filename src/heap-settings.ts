@@ -128,7 +128,11 @@ export function whileReadingOnce<T>(read: () => T): T {
 
 /** The old generation's growth V8 is to use now (0: its own factor). */
 function setOldGrowth(): void {
-  (settings?.v8 ?? (createRequire(import.meta.url)('node:v8') as typeof import('node:v8'))).setFlagsFromString(`--heap-growing-percent=${oldGrowthPercent()}`);
+  setFlags(`--heap-growing-percent=${oldGrowthPercent()}`);
+}
+
+function setFlags(flags: string): void {
+  (settings?.v8 ?? (createRequire(import.meta.url)('node:v8') as typeof import('node:v8'))).setFlagsFromString(flags);
 }
 
 /** How far the old generation may grow past what a full collection left alive, as now set (0: V8's own factor). */
@@ -205,16 +209,31 @@ export function heapFlagsAsSet(): string {
  * allocation left 2 MB of new space in a process that started no thread and 32 MB in one that did.
  * The owner hearing the thread run (`online`) came late when its own thread was busy with a turn, so
  * the thread sets the flags again as its first line (they are the process's, whichever thread sets
- * them), and the owner once more when it hears it. `program`: the thread's code, run as CommonJS
- * (whatever `--input-type` the process had), or its module's file.
+ * them), and the owner once more when it hears it. `program`: the thread's code, given a `require`
+ * whatever `--input-type` the process had, or its module's file.
+ *
+ * The thread takes the process's Node options as Node passes them on by itself: given as `execArgv`,
+ * a V8 flag of the command line (`node --max-old-space-size=4096 lemming status`) makes the Worker
+ * refuse to start (ERR_WORKER_INVALID_EXEC_ARGV), and every thread of lemming was lost. A process
+ * started as an ES module (`node --input-type=module -e`) runs the thread's code as one too, with no
+ * `require` of its own: the code is given one.
+ *
+ * V8 takes a code cache only under the flags it was made with, so a flag of ours set while the thread
+ * is made (the old generation's growth of a cold `status`'s read, of a big org's run) had it compile
+ * every one of Node's modules its start loads: the thread reached its own code after some 51 ms of
+ * its CPU against 23 ms with the growth put back to V8's own while it is made (fresh processes, the
+ * thread started inside whileReadingOnce, medians of 8 each, load 12). The growth factor of a small
+ * org's young generation is left held (V8's own would let it grow meanwhile): such a thread's start
+ * still compiles them.
  */
 export function startThread(program: { code: string } | { file: URL }, options: WorkerOptions = {}): Worker {
   const flags = heapFlagsAsSet();
   const first = flags === '' ? '' : `require('node:v8').setFlagsFromString(${JSON.stringify(flags)});\n`;
-  const code = 'code' in program ? `${first}${program.code}` : `${first}import(${JSON.stringify(program.file.href)});`;
-  // Run as CommonJS whatever the process was started with (`node --input-type=module -e` would make it a module, with no `require`).
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  const thread = new Worker(code, { execArgv, ...options, eval: true });
+  const body = 'code' in program ? `${first}${program.code}` : `${first}import(${JSON.stringify(program.file.href)});`;
+  const code = `(function (require) {\n${body}\n})(typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(${JSON.stringify(import.meta.url)}));`;
+  // Made with V8's flags as they were when Node's code cache was made (the growth factor held at 1 would spoil that anyway); its first line sets ours again.
+  if (settings?.growthFactor !== 1 && (readingOnce || settings !== undefined)) setFlags('--heap-growing-percent=0');
+  const thread = new Worker(code, { ...options, eval: true });
   thread.once('online', keepHeapAsSet);
   return thread;
 }
