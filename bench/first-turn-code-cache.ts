@@ -161,9 +161,10 @@ async function child(kind: 'plain' | 'cached' | 'make', root: string, agents: nu
     engine.close();
   }
   if (kind === 'make') {
-    // V8 stamps the cache with a hash of the flags that differ from their defaults and rejects it under
-    // others: the young generation's growth factor, held at 1 once it is full (heap-settings.ts), is put
-    // back to the default it had when the bundle was compiled.
+    // V8 stamps the cache with a hash of the flags that differ from their defaults, taken the first time
+    // the process makes or takes cached data (here, now), and rejects it under others: the young
+    // generation's growth factor, held at 1 once it is full (heap-settings.ts), is put back to the default
+    // it has when a child compiles the bundle.
     v8.setFlagsFromString('--semi-space-growth-factor=2');
     writeFileSync(cacheFile, script.createCachedData());
   }
