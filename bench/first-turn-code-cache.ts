@@ -38,6 +38,9 @@ interface TurnCost {
   wallMs: number;
   mainMs: number;
   processMs: number;
+  /** Collections during the turn (scavenges and full ones), and their pauses' time. */
+  collections: number;
+  collectionMs: number;
 }
 
 /** What a child reports. */
@@ -46,8 +49,11 @@ interface ChildResult {
   cacheBytes: number;
   rejected: boolean | undefined;
   turns: TurnCost[];
-  /** The heap in use (V8's) as the first turn starts, in MB. */
+  /** The heap in use (V8's) as the first turn starts, and its young generation's size (both semi-spaces), in MB. */
   heapBeforeMb: number;
+  youngMb: number;
+  /** The process's CPU from its start to the first turn's end, in ms: compiling, opening the engine and the turn. */
+  cpuToFirstTurnEndMs: number;
 }
 
 /** The engine's thread's CPU so far, in ms (0 where /proc has none). */
@@ -121,11 +127,15 @@ function markTurnEnd(): number {
 
 /**
  * In a child: compile the bundle (with the cache, for `cached`), open the org, run `turns` turns; `make`
- * writes the cache after them. Compiled as the bench's worker loads its modules: after keepHeapSmall
- * (the bundle's own is called again once it runs, as the worker's is).
+ * writes the cache after them. Compiled as the bench's worker loads its modules: after keepHeapSmall.
  */
 async function child(kind: 'plain' | 'cached' | 'make', root: string, agents: number, turns: number, bundle: string, cacheFile: string): Promise<ChildResult> {
   const v8 = await import('node:v8');
+  // The heap held small before the bundle compiles, as the worker holds it before its modules load
+  // (compiling would grow the young generation past its size for good); the bundle's own copy of
+  // heap-settings is set alike once it runs, for the engine's threads.
+  const { keepHeapSmall } = await import('../src/heap-settings.js');
+  await keepHeapSmall(agents);
   const source = readFileSync(bundle, 'utf8');
   const cachedData = kind === 'cached' && existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
   const compileStart = threadCpu();
@@ -135,16 +145,28 @@ async function child(kind: 'plain' | 'cached' | 'make', root: string, agents: nu
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   const api = module.exports;
   await api.keepHeapSmall(agents);
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  const collected = { count: 0, ms: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      collected.count += 1;
+      collected.ms += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
   const names = Array.from({ length: agents }, (_, index) => api.agentName(index));
   const engine = api.Engine.open({ root, providerFactory: () => new api.NextAgentProvider(names, 0), command: 'bench' });
   const costs: TurnCost[] = [];
   let heapBeforeMb = 0;
+  let youngMb = 0;
+  let cpuToFirstTurnEndMs = 0;
   try {
     for (let index = 0; index < turns; index += 1) {
       if (index === 0) {
         heapBeforeMb = v8.getHeapStatistics().used_heap_size / 1024 / 1024;
+        youngMb = (v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0) / 1024 / 1024;
         markTurnStart();
       }
+      const before = { ...collected };
       const cpu = process.cpuUsage();
       const main = threadCpu();
       const start = performance.now();
@@ -153,9 +175,15 @@ async function child(kind: 'plain' | 'cached' | 'make', root: string, agents: nu
       const wallMs = performance.now() - start;
       const mainMs = threadCpu() - main;
       const used = process.cpuUsage(cpu);
-      if (index === 0) markTurnEnd();
+      if (index === 0) {
+        markTurnEnd();
+        const sinceStart = process.cpuUsage();
+        cpuToFirstTurnEndMs = (sinceStart.user + sinceStart.system) / 1000;
+      }
+      // The observer hears of a turn's last collections after the turn.
+      await new Promise((resolve) => setImmediate(resolve));
       if (result.stats.called !== agents) throw new Error(`${root}: a turn called ${result.stats.called} agents, not ${agents}`);
-      costs.push({ wallMs, mainMs, processMs: (used.user + used.system) / 1000 });
+      costs.push({ wallMs, mainMs, processMs: (used.user + used.system) / 1000, collections: collected.count - before.count, collectionMs: collected.ms - before.ms });
     }
   } finally {
     engine.close();
@@ -168,7 +196,7 @@ async function child(kind: 'plain' | 'cached' | 'make', root: string, agents: nu
     v8.setFlagsFromString('--semi-space-growth-factor=2');
     writeFileSync(cacheFile, script.createCachedData());
   }
-  return { compileMs, cacheBytes: cachedData?.length ?? 0, rejected: cachedData ? script.cachedDataRejected : undefined, heapBeforeMb, turns: costs };
+  return { compileMs, cacheBytes: cachedData?.length ?? 0, rejected: cachedData ? script.cachedDataRejected : undefined, heapBeforeMb, youngMb, cpuToFirstTurnEndMs, turns: costs };
 }
 
 /** The bundle's functions V8 compiled lazily between markTurnStart and markTurnEnd, from a `--log-function-events` log. */
@@ -180,8 +208,16 @@ function compiledInFirstTurn(log: string, bundle: string): number {
   return lines.filter((fields) => fields[0] === 'function' && fields[1] === 'interpreter' && bundleScripts.has(fields[2] ?? '') && Number(fields.at(-2)) >= start && Number(fields.at(-2)) <= end).length;
 }
 
+/**
+ * The young generation capped at the 4 MB the worker's keepHeapSmall holds (two semi-spaces of 2 MB). It
+ * holds it by watching collections, which its observer hears only between tasks: the bundle runs its
+ * modules' top level in one go (the packages they import with them), and without the cap a child's young
+ * generation had grown to 16 MB before the first turn, with half the worker's collections in that turn.
+ */
+const CHILD_FLAGS = ['--max-semi-space-size=2'];
+
 function runChild(args: string[], flags: string[] = []): ChildResult {
-  return JSON.parse(execFileSync(process.execPath, [...flags, here, '--child', ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })) as ChildResult;
+  return JSON.parse(execFileSync(process.execPath, [...CHILD_FLAGS, ...flags, here, '--child', ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })) as ChildResult;
 }
 
 /** An org of `agents` agents, each with a letter waiting, that has run its first turn ever (as section 1 makes it). */
@@ -250,6 +286,8 @@ async function main(): Promise<void> {
     };
     row('compiling the bundle, engine thread CPU', (one) => one.compileMs);
     row("V8's heap in use as the first turn starts, MB", (one) => one.heapBeforeMb);
+    row('its young generation then, MB', (one) => one.youngMb);
+    row("the process's CPU from its start to the first turn's end", (one) => one.cpuToFirstTurnEndMs);
     for (const [turn, name] of [
       [0, 'first turn'],
       [CHILD_TURNS - 1, `turn ${CHILD_TURNS}`],
@@ -257,12 +295,14 @@ async function main(): Promise<void> {
       row(`${name}, wall`, (one) => one.turns[turn]?.wallMs ?? 0);
       row(`${name}, engine thread CPU`, (one) => one.turns[turn]?.mainMs ?? 0);
       row(`${name}, process CPU`, (one) => one.turns[turn]?.processMs ?? 0);
+      row(`${name}, collections`, (one) => one.turns[turn]?.collections ?? 0);
+      row(`${name}, collections' pauses`, (one) => one.turns[turn]?.collectionMs ?? 0);
     }
     if (args.includes('--count')) {
       const log = join(bundleFolder, 'functions.log');
       const flags = ['--log-function-events', `--logfile=${log}`, '--no-logfile-per-isolate'];
       const countCache = join(bundleFolder, 'engine-logged.cache');
-      execFileSync(process.execPath, [...flags, here, '--child', 'make', ...common, String(MAKER_TURNS), bundle, countCache]);
+      runChild(['make', ...common, String(MAKER_TURNS), bundle, countCache], flags);
       for (const kind of ['plain', 'cached'] as const) {
         const one = runChild([kind, ...common, '1', bundle, countCache], flags);
         console.log(`${kind}: the bundle's functions compiled lazily in the first turn: ${compiledInFirstTurn(log, bundle)}${one.rejected === undefined ? '' : `, cache rejected: ${one.rejected}`}`);
