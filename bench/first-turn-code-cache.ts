@@ -17,7 +17,8 @@ import { figure, type Figure } from './stats.js';
  * cached data ("plain"), or with the data `createCachedData()` gave after a process had run warm turns
  * ("cached": the bytecode of every function compiled by then, the first turn's included). The two kinds
  * of child are alternated on one org that has run, each a fresh process; each reports its turns' wall
- * time, the engine's thread's CPU (/proc/thread-self/schedstat) and the process's CPU.
+ * time, the engine's thread's CPU (/proc/thread-self/schedstat) and the process's CPU. Unlike the
+ * worker's modules, the bundle requires the packages they import at its top level, before the engine opens.
  *
  * `--count`: one child of each kind more under `--log-function-events`, counting the bundle's functions
  * V8 compiled lazily during the first turn (the cache is made again under that flag: V8 rejects cached data
