@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { orgThatHasRun } from './org-that-has-run.js';
 import { figure, type Figure } from './stats.js';
 
 /**
@@ -28,7 +29,6 @@ import { figure, type Figure } from './stats.js';
  */
 
 const here = fileURLToPath(import.meta.url);
-const worker = join(here, '..', 'worker.js');
 const distBench = join(here, '..', '..');
 /** Turns the cache's maker runs before it writes the cache; turns each measured child runs. */
 const MAKER_TURNS = 3;
@@ -221,14 +221,6 @@ function runChild(args: string[], flags: string[] = []): ChildResult {
   return JSON.parse(execFileSync(process.execPath, [...CHILD_FLAGS, ...flags, here, '--child', ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })) as ChildResult;
 }
 
-/** An org of `agents` agents, each with a letter waiting, that has run its first turn ever (as section 1 makes it). */
-function orgThatHasRun(folder: string, agents: number): string {
-  const job = JSON.stringify({ agents, history: 0, withMail: agents, provider: 'instant', turns: 1 });
-  const env = { ...process.env, LEMMING_BENCH_DIR: folder };
-  const { root } = JSON.parse(execFileSync(process.execPath, [worker, 'build', job], { encoding: 'utf8', env })) as { root: string };
-  execFileSync(process.execPath, [worker, 'run', job, root], { encoding: 'utf8', env });
-  return root;
-}
 
 /** What V8 checks of cached data (Node 20.20, V8 11.3): the text's length, not the text itself. */
 function checkWhatV8Checks(): void {

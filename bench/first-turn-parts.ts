@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { orgThatHasRun } from './org-that-has-run.js';
 import { figure, type Figure } from './stats.js';
 
 /**
@@ -43,7 +44,6 @@ interface TurnCost {
 }
 
 const here = fileURLToPath(import.meta.url);
-const worker = join(here, '..', 'worker.js');
 
 /** The engine's thread's CPU and its wait for a core so far, in ms (0 where /proc has neither). */
 function schedule(): { cpu: number; wait: number } {
@@ -133,14 +133,6 @@ function child<T>(folder: string, args: string[]): T {
   return JSON.parse(execFileSync(process.execPath, [here, '--child', ...args], { encoding: 'utf8', env: { ...process.env, LEMMING_BENCH_DIR: folder }, maxBuffer: 16 * 1024 * 1024 })) as T;
 }
 
-/** An org of `agents` agents, each with a letter waiting, that has run its first turn ever (as section 1 makes it). */
-function orgThatHasRun(folder: string, agents: number): string {
-  const job = JSON.stringify({ agents, history: 0, withMail: agents, provider: 'instant', turns: 1 });
-  const env = { ...process.env, LEMMING_BENCH_DIR: folder };
-  const { root } = JSON.parse(execFileSync(process.execPath, [worker, 'build', job], { encoding: 'utf8', env })) as { root: string };
-  execFileSync(process.execPath, [worker, 'run', job, root], { encoding: 'utf8', env });
-  return root;
-}
 
 const show = (value: Figure): string => `${value.median.toFixed(0)} (${value.min.toFixed(0)}–${value.max.toFixed(0)})`;
 
