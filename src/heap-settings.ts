@@ -219,20 +219,22 @@ export function heapFlagsAsSet(): string {
  * `require` of its own: the code is given one.
  *
  * V8 takes a code cache only under the flags it was made with, so a flag of ours set while the thread
- * is made (the old generation's growth of a cold `status`'s read, of a big org's run) had it compile
- * every one of Node's modules its start loads: the thread reached its own code after some 51 ms of
- * its CPU against 23 ms with the growth put back to V8's own while it is made (fresh processes, the
- * thread started inside whileReadingOnce, medians of 8 each, load 12). The growth factor of a small
- * org's young generation is left held (V8's own would let it grow meanwhile): such a thread's start
- * still compiles them.
+ * is made (the old generation's growth of a cold `status`'s read) had it compile every one of Node's
+ * modules its start loads: the thread reached its own code after some 51 ms of its CPU against 23 ms
+ * with the growth put back to V8's own while it is made (fresh processes, the thread started inside
+ * whileReadingOnce, medians of 8 each, load 12). A run's threads (the trace writer's, a big org's
+ * look-ahead) are made under its flags as they stand, and compile them: putting the growth back there
+ * let the young generation grow as they started.
  */
 export function startThread(program: { code: string } | { file: URL }, options: WorkerOptions = {}): Worker {
   const flags = heapFlagsAsSet();
   const first = flags === '' ? '' : `require('node:v8').setFlagsFromString(${JSON.stringify(flags)});\n`;
   const body = 'code' in program ? `${first}${program.code}` : `${first}import(${JSON.stringify(program.file.href)});`;
   const code = `(function (require) {\n${body}\n})(typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(${JSON.stringify(import.meta.url)}));`;
-  // Made with V8's flags as they were when Node's code cache was made (the growth factor held at 1 would spoil that anyway); its first line sets ours again.
-  if (settings?.growthFactor !== 1 && (readingOnce || settings !== undefined)) setFlags('--heap-growing-percent=0');
+  // Made inside a read (a cold `status`) with V8's flags as they were when Node's code cache was made; its first line sets
+  // ours again. Not during a run: a flag set there while the engine's thread allocates let its young generation grow past
+  // its size as the thread started (8 MB against 4 in 2 of 3 runs of tests/perf/heap-settings.test.ts at load 3).
+  if (readingOnce && settings?.growthFactor !== 1) setFlags('--heap-growing-percent=0');
   const thread = new Worker(code, { ...options, eval: true });
   thread.once('online', keepHeapAsSet);
   return thread;
