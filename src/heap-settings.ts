@@ -131,6 +131,7 @@ function setOldGrowth(): void {
   setFlags(`--heap-growing-percent=${oldGrowthPercent()}`);
 }
 
+/** Set V8 flags (the process's, for every thread), through the `node:v8` keepHeapSmall loaded or loaded here. */
 function setFlags(flags: string): void {
   (settings?.v8 ?? (createRequire(import.meta.url)('node:v8') as typeof import('node:v8'))).setFlagsFromString(flags);
 }
