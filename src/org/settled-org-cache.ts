@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
-import { listedFolders } from '../storage/look-ahead.js';
+import { listedFolders } from '../storage/look-ahead-thread.js';
 import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import { CHART_FILE, isValidAgentName, ORG_FILE } from './names.js';

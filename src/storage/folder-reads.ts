@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import { constants, lstatSync, statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { liesAsWritten, realRootPrefix } from './inside-root.js';
-import { growableBytes, listedFolders, LOOK_AHEAD_FROM, lookAheadThread, READ_FLAGS, SharedList, STALL_MS, type ReadAheadFile } from './look-ahead.js';
+import { growableBytes, LOOK_AHEAD_FROM, READ_FLAGS, SharedList, STALL_MS, type ReadAheadFile } from './look-ahead.js';
+import { listedFolders, lookAheadThread } from './look-ahead-thread.js';
 import { ReadAhead, type ReadRule } from './read-ahead.js';
 
 /** What the thread says of a listing (look-ahead.ts, its program): that the folder could not be listed, or its names joined by NULs and the slots it shares. */

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { realRootPrefix } from './inside-root.js';
-import { FILE, growableBytes, LOOK_AHEAD_FROM, lookAheadThread, LOOPS, MISSING, plainText, READ_FLAGS, READ_NUMBERS, readOneFile, SharedList, TEXT, type PathList, type ReadAheadFile } from './look-ahead.js';
+import { FILE, growableBytes, LOOK_AHEAD_FROM, LOOPS, MISSING, READ_FLAGS, READ_NUMBERS, SharedList, TEXT, type PathList, type ReadAheadFile } from './look-ahead.js';
+import { lookAheadThread, plainText, readOneFile } from './look-ahead-thread.js';
 
 /** How a list's files are read, by the thread and by the loop from the end alike (readOneFile). */
 export interface ReadRule {

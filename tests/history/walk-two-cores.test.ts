@@ -41,7 +41,7 @@ async function walk(root: string, startedMs: number): Promise<Walk> {
 
 /** The walk with the thread started and running (it starts at the first large folder; a walk that finds it not yet running looks at each entry itself). */
 async function walkWithTheThread(root: string, startedMs: number): Promise<Walk> {
-  const { lookAheadThread } = await import('../../src/storage/look-ahead.js');
+  const { lookAheadThread } = await import('../../src/storage/look-ahead-thread.js');
   const thread = lookAheadThread();
   expect(thread).toBeDefined();
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -63,7 +63,7 @@ async function walkWithoutThreads(root: string, startedMs: number): Promise<Walk
   }));
   try {
     const walked = await walk(root, startedMs);
-    const { lookAheadThread } = await import('../../src/storage/look-ahead.js');
+    const { lookAheadThread } = await import('../../src/storage/look-ahead-thread.js');
     expect(lookAheadThread()).toBeUndefined();
     return walked;
   } finally {
