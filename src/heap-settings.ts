@@ -128,12 +128,7 @@ export function whileReadingOnce<T>(read: () => T): T {
 
 /** The old generation's growth V8 is to use now (0: its own factor). */
 function setOldGrowth(): void {
-  setFlags(`--heap-growing-percent=${oldGrowthPercent()}`);
-}
-
-/** Set V8 flags (the process's, for every thread), through the `node:v8` keepHeapSmall loaded or loaded here. */
-function setFlags(flags: string): void {
-  (settings?.v8 ?? (createRequire(import.meta.url)('node:v8') as typeof import('node:v8'))).setFlagsFromString(flags);
+  (settings?.v8 ?? (createRequire(import.meta.url)('node:v8') as typeof import('node:v8'))).setFlagsFromString(`--heap-growing-percent=${oldGrowthPercent()}`);
 }
 
 /** How far the old generation may grow past what a full collection left alive, as now set (0: V8's own factor). */
@@ -210,33 +205,16 @@ export function heapFlagsAsSet(): string {
  * allocation left 2 MB of new space in a process that started no thread and 32 MB in one that did.
  * The owner hearing the thread run (`online`) came late when its own thread was busy with a turn, so
  * the thread sets the flags again as its first line (they are the process's, whichever thread sets
- * them), and the owner once more when it hears it. `program`: the thread's code, given a `require`
- * whatever `--input-type` the process had, or its module's file.
- *
- * The thread takes the process's Node options as Node passes them on by itself: given as `execArgv`,
- * a V8 flag of the command line (`node --max-old-space-size=4096 lemming status`) makes the Worker
- * refuse to start (ERR_WORKER_INVALID_EXEC_ARGV), and every thread of lemming was lost. A process
- * started as an ES module (`node --input-type=module -e`) runs the thread's code as one too, with no
- * `require` of its own: the code is given one.
- *
- * V8 takes a code cache only under the flags it was made with, so a flag of ours set while the thread
- * is made (the old generation's growth of a cold `status`'s read) had it compile every one of Node's
- * modules its start loads: the thread reached its own code after some 51 ms of its CPU against 23 ms
- * with the growth put back to V8's own while it is made (fresh processes, the thread started inside
- * whileReadingOnce, medians of 8 each, load 12). A run's threads (the trace writer's, a big org's
- * look-ahead) are made under its flags as they stand, and compile them: putting the growth back there
- * let the young generation grow as they started.
+ * them), and the owner once more when it hears it. `program`: the thread's code, run as CommonJS
+ * (whatever `--input-type` the process had), or its module's file.
  */
 export function startThread(program: { code: string } | { file: URL }, options: WorkerOptions = {}): Worker {
   const flags = heapFlagsAsSet();
   const first = flags === '' ? '' : `require('node:v8').setFlagsFromString(${JSON.stringify(flags)});\n`;
-  const body = 'code' in program ? `${first}${program.code}` : `${first}import(${JSON.stringify(program.file.href)});`;
-  const code = `(function (require) {\n${body}\n})(typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(${JSON.stringify(import.meta.url)}));`;
-  // Made inside a read (a cold `status`) with V8's flags as they were when Node's code cache was made; its first line sets
-  // ours again. Not during a run: a flag set there while the engine's thread allocates let its young generation grow past
-  // its size as the thread started (8 MB against 4 in 2 of 3 runs of tests/perf/heap-settings.test.ts at load 3).
-  if (readingOnce && settings?.growthFactor !== 1) setFlags('--heap-growing-percent=0');
-  const thread = new Worker(code, { ...options, eval: true });
+  const code = 'code' in program ? `${first}${program.code}` : `${first}import(${JSON.stringify(program.file.href)});`;
+  // Run as CommonJS whatever the process was started with (`node --input-type=module -e` would make it a module, with no `require`).
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  const thread = new Worker(code, { execArgv, ...options, eval: true });
   thread.once('online', keepHeapAsSet);
   return thread;
 }
