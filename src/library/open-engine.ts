@@ -51,7 +51,9 @@ export function openEngine(root: string, options: OpenEngineOptions): OpenedEngi
   // Off unless set: with no endpoint, nothing of OpenTelemetry (nor of telemetry/) is loaded.
   const endpoint = options.otlp ?? engine.currentOrg.telemetry?.otlp;
   const queued = options.queue !== undefined || engine.currentOrg.settings.queue !== undefined;
-  const telemetry = endpoint === undefined ? undefined : telemetryLoader(endpoint, engine, queued, notices);
+  // A warning with other words for when it is told only after the run's last event (a telemetry failure's).
+  const lateWords = new Map<EngineEvent, string>();
+  const telemetry = endpoint === undefined ? undefined : telemetryLoader(endpoint, engine, queued, notices, lateWords);
   const told = withReaders(engine, [notificationReader(engine, root), ...(telemetry ? [telemetry] : [])]);
   return {
     engine: told.engine,
@@ -61,7 +63,8 @@ export function openEngine(root: string, options: OpenEngineOptions): OpenedEngi
       await providers.close();
       // Deliveries still being tried after the run: waited for a while, never for ever.
       await told.settle();
-      return notices.take().flatMap((event) => (event.type === 'warning' ? [event.message] : []));
+      // Told after the run's events ended, so in the words true then.
+      return notices.take().flatMap((event) => (event.type === 'warning' ? [lateWords.get(event) ?? event.message] : []));
     },
   };
 }
@@ -125,12 +128,14 @@ function notificationReader(engine: Engine, root: string): EventReader {
  * Telemetry to `endpoint` (docs/telemetry.md): OpenTelemetry's SDK is loaded by the run's first event,
  * only when an endpoint is set. An export that fails is a warning in the event stream, once.
  */
-function telemetryLoader(endpoint: string, engine: Engine, queued: boolean, notices: SideEvents<EngineEvent>): EventReader {
+function telemetryLoader(endpoint: string, engine: Engine, queued: boolean, notices: SideEvents<EngineEvent>, lateWords: Map<EngineEvent, string>): EventReader {
   let loaded: Promise<import('../telemetry/telemetry-reader.js').TelemetryReader> | undefined;
-  const reader = () =>
-    (loaded ??= import('../telemetry/telemetry-reader.js').then(({ startTelemetryReader }) =>
-      startTelemetryReader(endpoint, () => engine.currentOrg, { queued, warn: (message) => notices.push({ type: 'warning', turn: engine.lastTurn, message }) }),
-    ));
+  const warn = (message: string, late: string): void => {
+    const event: EngineEvent = { type: 'warning', turn: engine.lastTurn, message };
+    lateWords.set(event, late);
+    notices.push(event);
+  };
+  const reader = () => (loaded ??= import('../telemetry/telemetry-reader.js').then(({ startTelemetryReader }) => startTelemetryReader(endpoint, () => engine.currentOrg, { queued, warn })));
   return {
     observe: async (event) => (await reader()).observe(event),
     failed: async (error) => (await reader()).failed(error),

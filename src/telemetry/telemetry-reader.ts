@@ -14,11 +14,13 @@ export interface TelemetryReader {
 
 /**
  * Telemetry for a live run: the engine's events, as they come, through a TurnTracer to `endpoint`.
- * `warn` hears the first thing that went wrong, once, as it happened (runWarning). `org` is read at
- * each call for the model registry.
+ * `warn` hears the first thing that went wrong, once, as it happened (runWarning): `message` in words
+ * true while the run goes on, `late` in words true if it is only told once the run has ended. `org`
+ * is read at each call for the model registry.
  */
-export function startTelemetryReader(endpoint: string, org: () => Org, options: { queued: boolean; warn(message: string): void }): TelemetryReader {
-  const telemetry = startOtlpTelemetry(endpoint, (failure) => options.warn(runWarning(tracesUrl(endpoint), failure)));
+export function startTelemetryReader(endpoint: string, org: () => Org, options: { queued: boolean; warn(message: string, late: string): void }): TelemetryReader {
+  const url = tracesUrl(endpoint);
+  const telemetry = startOtlpTelemetry(endpoint, (failure) => options.warn(runWarning(url, failure), runWarning(url, failure, 'told after the run')));
   const tracer = new TurnTracer(telemetry.tracer, {
     org: org().name,
     queued: options.queued,
@@ -37,11 +39,16 @@ export function startTelemetryReader(endpoint: string, org: () => Org, options: 
   };
 }
 
-/** A run's telemetry failure in words true when it is said: while the run goes on, or once it has ended. Pure. */
-export function runWarning(url: string, failure: TelemetryFailure): string {
+/**
+ * A run's telemetry failure in words true when it is said: while the run goes on, or once it has
+ * ended. A failure that came during the run may be told only after it (it came after the run's last
+ * event): then the run no longer goes on, and its spans are dropped. Pure.
+ */
+export function runWarning(url: string, failure: TelemetryFailure, told: 'as it came' | 'told after the run' = 'as it came'): string {
   if (failure.kind === 'stopped-waiting') {
     return `telemetry: stopped waiting for ${url} ${failure.seconds} s after the run ended: it had not finished answering for the run's last spans, which may be lost`;
   }
   if (failure.ended) return `telemetry: the run's last spans could not be sent to ${url} (${failure.cause}); they are dropped`;
+  if (told === 'told after the run') return `telemetry: spans could not be sent to ${url} during the run (${failure.cause}); they are dropped`;
   return `telemetry: spans could not be sent to ${url} (${failure.cause}); the run goes on without them`;
 }

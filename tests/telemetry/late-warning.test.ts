@@ -1,0 +1,56 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test } from 'vitest';
+import { openEngine } from '../../src/library/open-engine.js';
+import { defaultOrg, humanSends } from '../helpers/temp-org.js';
+
+/** A collector that refuses every export at once with 400 (which the exporter never tries again), counting its answers. */
+async function startRefusingCollector(): Promise<{ url: string; answered(): number; close(): Promise<void> }> {
+  let answered = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.on('finish', () => (answered += 1));
+      response.writeHead(400, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    answered: () => answered,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const until = async (done: () => boolean, what: string): Promise<void> => {
+  for (let waited = 0; !done(); waited += 50) {
+    if (waited > 20_000) throw new Error(`waited 20 s for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+// CI saw it: a batch sent during the run failed after the run's last event, so its warning was told only
+// as the run closed, still saying "the run goes on without them".
+test('a telemetry failure that comes during the run but is told only after it is told in words true then', async () => {
+  const collector = await startRefusingCollector();
+  try {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Plan the first release');
+    const opened = openEngine(root, { command: 'run', otlp: collector.url });
+    const warnedDuring: string[] = [];
+    for await (const event of opened.engine.run({ maxTurns: 2 })) if (event.type === 'warning') warnedDuring.push(event.message);
+    // The batch of the run's spans goes out a second after they end: the run's events are over by then.
+    await until(() => collector.answered() > 0, 'the collector to refuse a batch');
+    // The refusal's answer is in this process's socket: a few turns of the event loop hand it to the exporter.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const late = await opened.close();
+    expect(warnedDuring).toEqual([]);
+    expect(late).toHaveLength(1);
+    expect(late[0]).toMatch(new RegExp(`^telemetry: spans could not be sent to ${collector.url}/v1/traces during the run \\(.+\\); they are dropped$`));
+  } finally {
+    await collector.close();
+  }
+}, 60_000);
