@@ -205,16 +205,21 @@ export function heapFlagsAsSet(): string {
  * allocation left 2 MB of new space in a process that started no thread and 32 MB in one that did.
  * The owner hearing the thread run (`online`) came late when its own thread was busy with a turn, so
  * the thread sets the flags again as its first line (they are the process's, whichever thread sets
- * them), and the owner once more when it hears it. `program`: the thread's code, run as CommonJS
- * (whatever `--input-type` the process had), or its module's file.
+ * them), and the owner once more when it hears it. `program`: the thread's code, given a `require`
+ * whatever `--input-type` the process had, or its module's file.
+ *
+ * The thread takes the process's Node options as Node passes them on by itself: given as `execArgv`,
+ * a V8 flag of the command line (`node --max-old-space-size=4096 lemming status`) makes the Worker
+ * refuse to start (ERR_WORKER_INVALID_EXEC_ARGV), and every thread of lemming was lost. A process
+ * started as an ES module (`node --input-type=module -e`) runs the thread's code as one too, with no
+ * `require` of its own: the code is given one.
  */
 export function startThread(program: { code: string } | { file: URL }, options: WorkerOptions = {}): Worker {
   const flags = heapFlagsAsSet();
   const first = flags === '' ? '' : `require('node:v8').setFlagsFromString(${JSON.stringify(flags)});\n`;
-  const code = 'code' in program ? `${first}${program.code}` : `${first}import(${JSON.stringify(program.file.href)});`;
-  // Run as CommonJS whatever the process was started with (`node --input-type=module -e` would make it a module, with no `require`).
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  const thread = new Worker(code, { execArgv, ...options, eval: true });
+  const body = 'code' in program ? `${first}${program.code}` : `${first}import(${JSON.stringify(program.file.href)});`;
+  const code = `(function (require) {\n${body}\n})(typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(${JSON.stringify(import.meta.url)}));`;
+  const thread = new Worker(code, { ...options, eval: true });
   thread.once('online', keepHeapAsSet);
   return thread;
 }
