@@ -103,6 +103,10 @@ export default defineConfig({
     // core keep it busy (on this 2-core machine, from a fresh clone: 7 min 58 s with two at once,
     // 7 min 31 s with three, 7 min 17 s with four; starting the isolated files among the shared ones
     // instead of first was no better: 7 min 37 s with three).
+    // The projects below inherit this number (`extends: true`), and a project's own number wins over the
+    // command line's: `vitest run --maxWorkers=1 <files>` still runs four files at once (seen: four worker
+    // processes for tests/history/). To time files one at a time, `VITEST_MAX_WORKERS=1 npx vitest run <files>`:
+    // vitest reads that for every project (one worker process seen).
     maxWorkers: Math.max(2, 2 * availableParallelism()),
     // Every file: removes the temporary folders a test made (tests/helpers/temp-dirs.ts).
     setupFiles: ['tests/helpers/setup.ts'],
