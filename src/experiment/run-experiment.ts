@@ -99,17 +99,45 @@ function judgingEstimates(pending: readonly PlannedRun[]): string[] {
 /** How often a run still held by an earlier engine is looked at again. */
 const HOLDER_POLL_MS = 100;
 
+/** The exit code of `lemming run` refused by a lock a live engine holds (lock.ts, LockedError). */
+const LOCKED_EXIT = 3;
+
+/** How many refused starts in a row, each with no holder left to wait for, before the run is called failed. */
+const REFUSALS_WITHOUT_HOLDER = 3;
+
 /**
  * A killed experiment can leave a run's engine at work (a kill of the experiment's process
  * does not reach the processes it started): starting another on the same copy would be
- * refused, so wait, saying for what, until that engine has stopped. A lock held from
- * another host cannot be watched; the run then fails with the lock's own message.
+ * refused, so wait, saying for what, until that engine has stopped. Returns whether there was one.
+ * A lock held from another host cannot be watched; the run then fails with the lock's own message.
  */
-async function waitForEarlierEngine(run: PlannedRun, log: (line: string) => void): Promise<void> {
-  const holder = lockHolder(run.root);
-  if (!holder?.onThisHost) return;
-  log(`${run.run}: waiting for process ${holder.pid} (\`lemming ${holder.command}\`, since ${holder.started}), still at work on it from an earlier start, to stop`);
-  while (lockHolder(run.root)) await sleep(HOLDER_POLL_MS);
+async function waitForEarlierEngine(name: string, root: string, log: (line: string) => void): Promise<boolean> {
+  const holder = lockHolder(root);
+  if (!holder?.onThisHost) return false;
+  log(`${name}: waiting for process ${holder.pid} (\`lemming ${holder.command}\`, since ${holder.started}), still at work on it from an earlier start, to stop`);
+  while (lockHolder(root)) await sleep(HOLDER_POLL_MS);
+  return true;
+}
+
+/**
+ * One `lemming run` of a run's copy, once no other engine holds it. An engine started by a
+ * killed experiment can take the lock after this experiment looked and found it free (that
+ * engine was still starting): the start it refuses did nothing, so it is not an attempt; wait for
+ * that engine as for any earlier one, and start again.
+ */
+async function runWhenFree(cli: string, name: string, root: string, options: Parameters<typeof runProcess>[2], log: (line: string) => void): Promise<RunAttempt> {
+  let refusedAlone = 0;
+  for (;;) {
+    const attempt = await runProcess(cli, root, options);
+    if (attempt.exitCode !== LOCKED_EXIT) return attempt;
+    const holder = lockHolder(root);
+    if (holder && !holder.onThisHost) return attempt;
+    if (!(await waitForEarlierEngine(name, root, log))) {
+      // Its holder stopped before it could be seen: start again, a few times.
+      refusedAlone += 1;
+      if (refusedAlone >= REFUSALS_WITHOUT_HOLDER) return attempt;
+    }
+  }
 }
 
 /**
@@ -120,11 +148,13 @@ async function waitForEarlierEngine(run: PlannedRun, log: (line: string) => void
 async function runSurveyed(
   experiment: Experiment,
   cli: string,
-  root: string,
+  run: PlannedRun,
   queue: string | undefined,
   record: (attempt: RunAttempt) => void,
+  log: (line: string) => void,
   onEvent?: (event: EngineEvent) => void,
 ): Promise<RunAttempt> {
+  const root = run.root;
   const processOptions = { ...(queue ? { queue } : {}), ...(onEvent ? { onEvent } : {}) };
   const turns = surveyTurns(experiment.survey);
   const start = lastTurn(root);
@@ -134,7 +164,7 @@ async function runSurveyed(
     if (experiment.turns !== undefined && due > start + experiment.turns) break;
     const now = lastTurn(root);
     if (now < due) {
-      attempt = await runProcess(cli, root, { turns: due - now, ...processOptions });
+      attempt = await runWhenFree(cli, run.run, root, { turns: due - now, ...processOptions }, log);
       record(attempt);
       // Idle (or stopped, or failed) before the turn: the run is over; what is still due is asked after it.
       if (attempt.finished?.reason !== 'turn-cap') return attempt;
@@ -143,7 +173,7 @@ async function runSurveyed(
   }
   const left = experiment.turns === undefined ? undefined : experiment.turns - (lastTurn(root) - start);
   if (!(attempt && left !== undefined && left <= 0)) {
-    attempt = await runProcess(cli, root, { ...(left !== undefined ? { turns: left } : {}), ...processOptions });
+    attempt = await runWhenFree(cli, run.run, root, { ...(left !== undefined ? { turns: left } : {}), ...processOptions }, log);
     record(attempt);
   }
   return attempt;
@@ -178,7 +208,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const queue = options.queue ?? experiment.queue;
   const failed: string[] = [];
   await inPool(pending, parallel, async (run) => {
-    await waitForEarlierEngine(run, options.log);
+    await waitForEarlierEngine(run.run, run.root, options.log);
     const attemptsPath = join(run.root, ATTEMPTS_FILE);
     const attempts = readSavedJson<RunAttempt[]>(attemptsPath) ?? [];
     options.log(`${run.run}: running${attempts.length > 0 ? ' again, from where it was stopped' : ''}`);
@@ -188,12 +218,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       attempt = await runSurveyed(
         experiment,
         options.cli,
-        run.root,
+        run,
         queue,
         (made) => {
           attempts.push(made);
           writeFileSync(attemptsPath, `${JSON.stringify(attempts, null, 2)}\n`);
         },
+        options.log,
         onEvent,
       );
     } finally {
