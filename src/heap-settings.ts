@@ -198,15 +198,26 @@ export function heapFlagsAsSet(): string {
 }
 
 /**
+ * How long startThread waits at most for a thread's first line: one that never runs (a machine out of
+ * memory) must not stop the engine, which then takes the young generation's growth as it comes.
+ */
+const FIRST_LINE_WAIT_MS = 2_000;
+
+/**
  * A worker thread that leaves the process's V8 flags as keepHeapAsSet has them: every thread of
- * lemming starts here. Starting a thread puts V8's flags back as the command line had them (as its
- * isolate is made, then as its Node environment starts, 30 to 150 ms later under load), and the
+ * lemming starts here. Starting a thread puts V8's flags back as the command line had them, and the
  * process's young generation then grows as by default: with the growth factor held at 1, the same
  * allocation left 2 MB of new space in a process that started no thread and 32 MB in one that did.
- * The owner hearing the thread run (`online`) came late when its own thread was busy with a turn, so
- * the thread sets the flags again as its first line (they are the process's, whichever thread sets
- * them), and the owner once more when it hears it. `program`: the thread's code, given a `require`
- * whatever `--input-type` the process had, or its module's file.
+ * The factor's part is V8's own: making an isolate (Heap::ConfigureHeap, on the thread as it starts)
+ * raises the process-wide semi-space growth factor to at least 2, and a scavenge of ours that grows
+ * the young generation meanwhile doubles it, for good while turns allocate (V8 shrinks it only when
+ * little is allocated; no forced collection shrinks it). So the thread sets the flags again as its
+ * first line (they are the process's, whichever thread sets them), and while the young generation is
+ * held at its size the owner waits for that line before it allocates again: some 25 ms once a thread
+ * (the thread's start runs on another core), where going on at once let a turn of 200 agents grow it
+ * from 4 to 8 MB (tests/perf/heap-settings.test.ts, four runs in four at load 10 to 17). The owner
+ * sets them once more when it hears it run. `program`: the thread's code, given a `require` whatever
+ * `--input-type` the process had, or its module's file; `options.workerData` reaches it as given.
  *
  * The thread takes the process's Node options as Node passes them on by itself: given as `execArgv`,
  * a V8 flag of the command line (`node --max-old-space-size=4096 lemming status`) makes the Worker
@@ -217,9 +228,17 @@ export function heapFlagsAsSet(): string {
 export function startThread(program: { code: string } | { file: URL }, options: WorkerOptions = {}): Worker {
   const flags = heapFlagsAsSet();
   const first = flags === '' ? '' : `require('node:v8').setFlagsFromString(${JSON.stringify(flags)});\n`;
-  const body = 'code' in program ? `${first}${program.code}` : `${first}import(${JSON.stringify(program.file.href)});`;
+  // Once the young generation is at its size (factor 1), a growth in the thread's start would double it: wait for the first line.
+  const ran = settings?.growthFactor === 1 ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  // The thread says its first line ran in a word of workerData, and gives its code the workerData it was given (ES modules' view of it too).
+  const said = ran === undefined ? '' : "{ const threads = require('node:worker_threads'); const { ran, data } = threads.workerData; threads.workerData = data; require('node:module').syncBuiltinESMExports(); const word = new Int32Array(ran); Atomics.store(word, 0, 1); Atomics.notify(word, 0); }\n";
+  const body = 'code' in program ? `${first}${said}${program.code}` : `${first}${said}import(${JSON.stringify(program.file.href)});`;
   const code = `(function (require) {\n${body}\n})(typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(${JSON.stringify(import.meta.url)}));`;
-  const thread = new Worker(code, { ...options, eval: true });
+  const thread = new Worker(code, ran === undefined ? { ...options, eval: true } : { ...options, eval: true, workerData: { ran: ran.buffer, data: options.workerData } });
+  if (ran !== undefined) {
+    Atomics.wait(ran, 0, 0, FIRST_LINE_WAIT_MS);
+    keepHeapAsSet();
+  }
   thread.once('online', keepHeapAsSet);
   return thread;
 }
