@@ -28,9 +28,11 @@ export function copyFilePieces(from: number, to: string, options: { length: numb
       if (read === 0) break;
       position += read;
       const piece = buffer.subarray(0, read);
-      writer.put(options.cutter ? options.cutter.push(piece) : piece);
+      // The cutter's pieces may be views of `buffer`: each is written before the next read.
+      if (options.cutter) for (const bytes of options.cutter.push(piece)) writer.put(bytes);
+      else writer.put(piece);
     }
-    if (options.cutter) writer.put(options.cutter.end());
+    if (options.cutter) for (const bytes of options.cutter.end()) writer.put(bytes);
     bytes = writer.end();
     fchmodSync(writer.fd, options.mode);
   } catch (error) {

@@ -1,7 +1,7 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { secretCutter } from '../../src/secrets/secret-stream.js';
 import { cutSecrets, registerSecret } from '../../src/secrets/secrets.js';
 import { copyFilePieces } from '../../src/storage/copy-file.js';
@@ -19,15 +19,17 @@ function cutInPieces(text: string, splits: number[]): string {
   const out: Buffer[] = [];
   let at = 0;
   for (const split of [...splits, bytes.length]) {
-    out.push(cutter.push(bytes.subarray(at, split)));
+    out.push(...cutter.push(bytes.subarray(at, split)));
     at = split;
   }
-  out.push(cutter.end());
+  out.push(...cutter.end());
   return Buffer.concat(out).toString('latin1');
 }
 
 // This file registers secrets for the process: it runs in a process of its own (tests/archive is not a shared folder).
 describe('a file leaves the process a piece at a time, cut and sparse', () => {
+  afterEach(() => vi.restoreAllMocks());
+
   test('a secret split across pieces anywhere, as written, JSON-escaped or in base64, is cut exactly as the whole text is', () => {
     registerSecret('PIECES_TOKEN', 'sk-piece/"token"+0123456789');
     const value = 'sk-piece/"token"+0123456789';
@@ -74,6 +76,51 @@ describe('a file leaves the process a piece at a time, cut and sparse', () => {
       closeSync(fd);
     }
     expect(readFileSync(`${sparse}.short`, 'utf8')).toBe('hea');
+  });
+
+  test('a file of zeros with a secret in it, a secret known, is copied without a string or a buffer for each piece: what the copy makes does not grow with the file', () => {
+    registerSecret('ZEROS_TOKEN', 'sk-zeros-0123456789abcdef');
+    const folder = tempDir();
+    const from = join(folder, 'disk.img');
+    writeFileSync(from, 'head');
+    truncateSync(from, 64 * MIB);
+    const marked = openSync(from, 'r+');
+    writeSync(marked, 'key: sk-zeros-0123456789abcdef\n', 40 * MIB - 7);
+    closeSync(marked);
+    // Bytes made into latin1 strings, and bytes of buffers made, while the copy runs (counts, not timings).
+    let stringBytes = 0;
+    let bufferBytes = 0;
+    const toString = Buffer.prototype.toString;
+    vi.spyOn(Buffer.prototype, 'toString').mockImplementation(function (this: Buffer, encoding?: BufferEncoding, start?: number, end?: number) {
+      if (encoding === 'latin1') stringBytes += (end ?? this.length) - (start ?? 0);
+      return toString.call(this, encoding, start, end);
+    } as never);
+    for (const name of ['alloc', 'allocUnsafe', 'allocUnsafeSlow'] as const) {
+      const allocate = Buffer[name] as (size: number, ...rest: unknown[]) => Buffer;
+      vi.spyOn(Buffer, name).mockImplementation(((size: number, ...rest: unknown[]) => {
+        bufferBytes += size;
+        return allocate.call(Buffer, size, ...rest);
+      }) as never);
+    }
+    // Written: the file with the value's 25 characters cut to its marker's 20.
+    const written = 64 * MIB - 'sk-zeros-0123456789abcdef'.length + '[secret ZEROS_TOKEN]'.length;
+    const fd = openSync(from, 'r');
+    try {
+      expect(copyFilePieces(fd, `${from}.copy`, { length: 64 * MIB, mode: 0o600, cutter: secretCutter() })).toEqual({ bytes: written, cut: true });
+    } finally {
+      closeSync(fd);
+    }
+    vi.restoreAllMocks();
+    // Its one read buffer (a MiB), and the piece holding the secret made into text and back (a MiB and
+    // `longest` bytes each way): 64 MiB of strings and 64 MiB of buffers before, one of each for each MiB read.
+    expect(stringBytes).toBeLessThanOrEqual(2 * MIB);
+    expect(bufferBytes).toBeLessThanOrEqual(4 * MIB);
+    const copy = readFileSync(`${from}.copy`);
+    expect(copy.length).toBe(written);
+    expect(copy.subarray(0, 4).toString()).toBe('head');
+    const line = 'key: [secret ZEROS_TOKEN]\n';
+    expect(copy.subarray(40 * MIB - 7, 40 * MIB - 7 + line.length).toString()).toBe(line);
+    expect(statSync(`${from}.copy`).blocks * 512).toBeLessThan(64 * 1024);
   });
 
   test("a sweep of temporary folders removes those of processes gone, and leaves this process's own", () => {
