@@ -3,8 +3,8 @@ import type { SecretCutter } from '../secrets/secret-stream.js';
 import { openSparseWriter } from './sparse-writer.js';
 import { classified } from './storage-error.js';
 
-/** How much of a file is read at a time. */
-const PIECE = 1024 * 1024;
+/** How much of a file is read at a time: here, and by the archive's writer (archive/export-org.ts). */
+export const PIECE = 1024 * 1024;
 
 /**
  * Copy at most `length` bytes of the regular file held open as `from` (what a walk found and bounded:

@@ -27,13 +27,21 @@ describe('an archive of zeros restores, and is made in bounded memory', () => {
     const workspace = join(root, 'agents/coder_01/workspace');
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'zeros.img'), '');
-    truncateSync(join(workspace, 'zeros.img'), 300 * MIB);
     // A secret split across the copy's pieces is cut all the same.
     writeFileSync(join(workspace, 'notes.md'), `${'x'.repeat(MIB - 10)}key: sk-live-0123456789abcdef\n`);
+    // The same org with 30 MiB of zeros first: what the export holds beyond it must not grow with the file.
+    truncateSync(join(workspace, 'zeros.img'), 30 * MIB);
+    const smaller = lemmingPeakMemory(root, ['export', join(tempDir(), 'smaller.tar.gz')]);
+    expect(smaller.status, smaller.output).toBe('0');
+    truncateSync(join(workspace, 'zeros.img'), 300 * MIB);
     const archive = join(tempDir(), 'org.tar.gz');
     const exported = lemmingPeakMemory(root, ['export', archive]);
     expect(exported.status, exported.output).toBe('0');
     expect(exported.maxRssKb).toBeLessThan(200 * 1024);
+    // Ten times the file, less than one of node-tar's default 16 MiB read buffers more: 114 and 122 MB
+    // (the pieces copied and archived a MiB at a time, none kept); 150 and 192 MB when each MiB the
+    // secrets were cut from became a string, its copy and a buffer, and node-tar read 16 MiB at a time.
+    expect(exported.maxRssKb - smaller.maxRssKb).toBeLessThan(16 * 1024);
     expect(exported.output).toContain('secret values cut from: agents/coder_01/workspace/notes.md');
     // zeros compress a thousand to one: the archive is small.
     expect(statSync(archive).size).toBeLessThan(2 * MIB);
