@@ -41,7 +41,12 @@ export function secretCutter(): SecretCutter | undefined {
   // A byte is the latin1 character of its value: whether a form may hold it, by the byte.
   const holds = new Uint8Array(256);
   for (let byte = 0; byte < 256; byte += 1) holds[byte] = mayHold(String.fromCharCode(byte)) ? 1 : 0;
-  let held: Buffer = Buffer.alloc(0);
+  // What is held between pieces: copies, in order, made one buffer only when they go out (a file with no place to split,
+  // base64 with no line end, is held up to MOST_HELD: made one each piece, its copies grew with the square of its length).
+  let parts: Buffer[] = [];
+  let heldLength = 0;
+  // No place to split stands below this, in what is held: each piece's look for one starts where the last one's ended.
+  let noBreakBelow = 0;
   let cut = false;
   /** `before` then `after` as they go out: cut as one text where a form may stand in them, as they are where none can. */
   const out = (before: Buffer, after: Buffer): Buffer[] => {
@@ -53,31 +58,52 @@ export function secretCutter(): SecretCutter | undefined {
     if (clean !== text) cut = true;
     return [Buffer.from(clean, 'latin1')];
   };
+  /** What is held, as one buffer. */
+  const heldBytes = (): Buffer => (parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, heldLength));
+  /** Hold `bytes` (a copy, or a buffer of the cutter's own) and nothing else, with no place to split looked at yet. */
+  const holdOnly = (bytes: Buffer): void => {
+    parts = bytes.length > 0 ? [bytes] : [];
+    heldLength = bytes.length;
+    noBreakBelow = 0;
+  };
+  /**
+   * Where what is held and `chunk` may be split: after a byte no form holds, far enough from the end that a
+   * value cannot reach past it, at most `total - longest`; 0 where there is none above noBreakBelow.
+   */
+  const lastBreak = (chunk: Buffer, total: number): number => {
+    let split = total - longest;
+    let end = total;
+    for (let index = parts.length; index >= 0 && split > noBreakBelow; index -= 1) {
+      const source = index === parts.length ? chunk : (parts[index] as Buffer);
+      const start = end - source.length;
+      for (; split > noBreakBelow && split - 1 >= start; split -= 1) if (holds[source[split - 1 - start] as number] === 0) return split;
+      end = start;
+    }
+    return 0;
+  };
   return {
     push(chunk) {
-      const total = held.length + chunk.length;
-      const at = (index: number): number => (index < held.length ? (held[index] as number) : (chunk[index - held.length] as number));
-      // Where the held bytes and the chunk may be split: a byte no form holds, far enough from the end that a value cannot reach past it.
-      let split = total - longest;
-      while (split > 0 && holds[at(split - 1)] === 1) split -= 1;
+      const total = heldLength + chunk.length;
+      let split = lastBreak(chunk, total);
       if (split <= 0 && total < MOST_HELD) {
-        held = Buffer.concat([held, chunk]);
+        // A copy: the caller reads its next piece into `chunk`.
+        parts.push(Buffer.from(chunk));
+        heldLength = total;
+        noBreakBelow = Math.max(0, total - longest);
         return NOTHING;
       }
       if (split <= 0) split = total;
+      const held = heldBytes();
       if (split <= held.length) {
-        const ready = held.subarray(0, split);
-        held = Buffer.concat([held.subarray(split), chunk]);
-        return out(ready, Buffer.alloc(0));
+        holdOnly(Buffer.concat([held.subarray(split), chunk]));
+        return out(held.subarray(0, split), Buffer.alloc(0));
       }
-      const before = held;
-      // A copy: the caller reads its next piece into `chunk`.
-      held = Buffer.from(chunk.subarray(split - before.length));
-      return out(before, chunk.subarray(0, split - before.length));
+      holdOnly(Buffer.from(chunk.subarray(split - held.length)));
+      return out(held, chunk.subarray(0, split - held.length));
     },
     end() {
-      const rest = held;
-      held = Buffer.alloc(0);
+      const rest = heldBytes();
+      holdOnly(Buffer.alloc(0));
       return out(rest, Buffer.alloc(0));
     },
     get cut() {

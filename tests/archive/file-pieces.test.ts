@@ -123,6 +123,38 @@ describe('a file leaves the process a piece at a time, cut and sparse', () => {
     expect(statSync(`${from}.copy`).blocks * 512).toBeLessThan(64 * 1024);
   });
 
+  test('a file with no place to split (hex with no line end, every byte one a form may hold) is held as its pieces came, copied a bounded number of times, not once again for each piece', () => {
+    registerSecret('HEX_TOKEN', 'sk-hex-0123456789abcdef');
+    const cutter = secretCutter();
+    if (!cutter) throw new Error('no cutter with a secret known');
+    // 16 pieces of a MiB of hex digits, each a character the value holds: nowhere to split until the end.
+    const piece = Buffer.alloc(MIB, '0123456789abcdef');
+    let copied = 0;
+    const concat = Buffer.concat;
+    vi.spyOn(Buffer, 'concat').mockImplementation(((list: readonly Uint8Array[], length?: number) => {
+      const made = concat(list, length);
+      copied += made.length;
+      return made;
+    }) as never);
+    const from = Buffer.from as (value: unknown, ...rest: unknown[]) => Buffer;
+    vi.spyOn(Buffer, 'from').mockImplementation(((value: unknown, ...rest: unknown[]) => {
+      const made = from.call(Buffer, value, ...rest);
+      copied += made.length;
+      return made;
+    }) as never);
+    const out: Buffer[] = [];
+    for (let index = 0; index < 16; index += 1) {
+      const held = cutter.push(piece);
+      expect(held).toEqual([]);
+    }
+    out.push(...cutter.end());
+    vi.restoreAllMocks();
+    expect(Buffer.concat(out).equals(Buffer.alloc(16 * MIB, '0123456789abcdef'))).toBe(true);
+    // Each piece copied once as it is held, once as they are joined, and the joined text once cut: some 3 × 16 MiB.
+    // Made one again at each piece, what was held was copied 1 + 2 + … + 16 = 136 MiB.
+    expect(copied).toBeLessThanOrEqual(3 * 16 * MIB + MIB);
+  });
+
   test("a sweep of temporary folders removes those of processes gone, and leaves this process's own", () => {
     const mine = temporaryFolder('pieces-test');
     // A folder named for a process that no longer runs (pid 2^22 - 1 is past any default pid_max but the largest).
