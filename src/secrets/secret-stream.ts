@@ -22,7 +22,11 @@ export interface SecretCutter {
   readonly cut: boolean;
 }
 
-/** Past this many characters with no place to split (a file of base64 with no line end), the rest is cut as one piece. */
+/**
+ * Past this many characters with no place to split (a file of base64 with no line end), what is held is
+ * cut as one piece, but for its last `longest - 1` characters, held on to see the next (a value crossing
+ * the cut starts among them).
+ */
 const MOST_HELD = 64 * 1024 * 1024;
 
 const NOTHING: Buffer[] = [];
@@ -35,7 +39,7 @@ const NOTHING: Buffer[] = [];
  * file's copy makes no garbage that grows with the file: a string, its copy and a buffer for each MiB
  * of a 300 MiB file of zeros had its export peak at 160-190 MB, before the collector let them go.
  */
-export function secretCutter(): SecretCutter | undefined {
+export function secretCutter(mostHeld = MOST_HELD): SecretCutter | undefined {
   if (!hasSecrets()) return undefined;
   const { longest, mayHold, mayCut } = secretsReach();
   // A byte is the latin1 character of its value: whether a form may hold it, by the byte.
@@ -67,6 +71,27 @@ export function secretCutter(): SecretCutter | undefined {
     noBreakBelow = 0;
   };
   /**
+   * All of `bytes` cut as one text, with no place to split in them: what goes out is the cut text but for
+   * the last characters no cut touched, at most `longest - 1`, held to be cut again with what comes next.
+   * A value that crosses the end starts among them (one that started sooner would be longer than any
+   * form); one that overlaps a cut is cut no differently than in the whole text, where the cut comes first.
+   */
+  const cutHeld = (bytes: Buffer): Buffer[] => {
+    if (!mayCut(bytes)) {
+      // Nothing to cut in them: they go out as they are (the cutter's own buffer), but for the last.
+      const kept = Math.min(longest - 1, bytes.length);
+      holdOnly(Buffer.from(bytes.subarray(bytes.length - kept)));
+      return [bytes.subarray(0, bytes.length - kept)];
+    }
+    const text = bytes.toString('latin1');
+    const clean = cutSecrets(text);
+    if (clean !== text) cut = true;
+    let kept = 0;
+    while (kept < longest - 1 && kept < text.length && kept < clean.length && clean.charCodeAt(clean.length - 1 - kept) === text.charCodeAt(text.length - 1 - kept)) kept += 1;
+    holdOnly(Buffer.from(bytes.subarray(bytes.length - kept)));
+    return [Buffer.from(clean.slice(0, clean.length - kept), 'latin1')];
+  };
+  /**
    * Where what is held and `chunk` may be split: after a byte no form holds, far enough from the end that a
    * value cannot reach past it, at most `total - longest`; 0 where there is none above noBreakBelow.
    */
@@ -85,14 +110,19 @@ export function secretCutter(): SecretCutter | undefined {
     push(chunk) {
       const total = heldLength + chunk.length;
       let split = lastBreak(chunk, total);
-      if (split <= 0 && total < MOST_HELD) {
+      if (split <= 0 && total < mostHeld) {
         // A copy: the caller reads its next piece into `chunk`.
         parts.push(Buffer.from(chunk));
         heldLength = total;
         noBreakBelow = Math.max(0, total - longest);
         return NOTHING;
       }
-      if (split <= 0) split = total;
+      if (split <= 0) {
+        const all = Buffer.concat([...parts, chunk], total);
+        // What was held is in `all` now: its pieces are let go before the text is made.
+        holdOnly(Buffer.alloc(0));
+        return cutHeld(all);
+      }
       const held = heldBytes();
       if (split <= held.length) {
         holdOnly(Buffer.concat([held.subarray(split), chunk]));

@@ -155,6 +155,26 @@ describe('a file leaves the process a piece at a time, cut and sparse', () => {
     expect(copied).toBeLessThanOrEqual(3 * 16 * MIB + MIB);
   });
 
+  test('a value across the cut of a file with no place to split, held to its most, is cut all the same: as the whole text is', () => {
+    const value = 'sk-bound-0123456789abcdef';
+    registerSecret('BOUND_TOKEN', value);
+    // Held to its most at 64 KiB (64 MiB as exports run): hex digits and the value's own characters, nowhere to split.
+    const most = 64 * 1024;
+    for (const offset of [0, most - value.length - 1, most - value.length, most - 12, most - 1, most, most + 3, 2 * most - 5]) {
+      const bytes = Buffer.alloc(4 * most, '0123456789abcdef');
+      bytes.write(value, offset, 'latin1');
+      const cutter = secretCutter(most);
+      if (!cutter) throw new Error('no cutter with a secret known');
+      const out: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += 16 * 1024) out.push(...cutter.push(bytes.subarray(at, at + 16 * 1024)));
+      out.push(...cutter.end());
+      const text = Buffer.concat(out).toString('latin1');
+      expect(text, `the value at ${offset}`).not.toContain(value);
+      expect(text, `the value at ${offset}`).toBe(cutSecrets(bytes.toString('latin1')));
+      expect(cutter.cut).toBe(true);
+    }
+  });
+
   test("a sweep of temporary folders removes those of processes gone, and leaves this process's own", () => {
     const mine = temporaryFolder('pieces-test');
     // A folder named for a process that no longer runs (pid 2^22 - 1 is past any default pid_max but the largest).
