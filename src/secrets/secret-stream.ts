@@ -109,7 +109,7 @@ export function secretCutter(mostHeld = MOST_HELD): SecretCutter | undefined {
   return {
     push(chunk) {
       const total = heldLength + chunk.length;
-      let split = lastBreak(chunk, total);
+      const split = lastBreak(chunk, total);
       if (split <= 0 && total < mostHeld) {
         // A copy: the caller reads its next piece into `chunk`.
         parts.push(Buffer.from(chunk));
