@@ -52,15 +52,18 @@ export function secretCutter(mostHeld = MOST_HELD): SecretCutter | undefined {
   // No place to split stands below this, in what is held: each piece's look for one starts where the last one's ended.
   let noBreakBelow = 0;
   let cut = false;
+  /** `text` with the secrets cut, saying so in `cut`. */
+  const cutText = (text: string): string => {
+    const clean = cutSecrets(text);
+    if (clean !== text) cut = true;
+    return clean;
+  };
   /** `before` then `after` as they go out: cut as one text where a form may stand in them, as they are where none can. */
   const out = (before: Buffer, after: Buffer): Buffer[] => {
     // A form spanning the two lies within `longest` bytes of their join.
     const join = Buffer.concat([before.subarray(Math.max(0, before.length - longest)), after.subarray(0, longest)]);
     if (!mayCut(before) && !mayCut(after) && !mayCut(join)) return [before, after].filter((bytes) => bytes.length > 0);
-    const text = before.toString('latin1') + after.toString('latin1');
-    const clean = cutSecrets(text);
-    if (clean !== text) cut = true;
-    return [Buffer.from(clean, 'latin1')];
+    return [Buffer.from(cutText(before.toString('latin1') + after.toString('latin1')), 'latin1')];
   };
   /** What is held, as one buffer. */
   const heldBytes = (): Buffer => (parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, heldLength));
@@ -84,8 +87,7 @@ export function secretCutter(mostHeld = MOST_HELD): SecretCutter | undefined {
       return [bytes.subarray(0, bytes.length - kept)];
     }
     const text = bytes.toString('latin1');
-    const clean = cutSecrets(text);
-    if (clean !== text) cut = true;
+    const clean = cutText(text);
     let kept = 0;
     while (kept < longest - 1 && kept < text.length && kept < clean.length && clean.charCodeAt(clean.length - 1 - kept) === text.charCodeAt(text.length - 1 - kept)) kept += 1;
     holdOnly(Buffer.from(bytes.subarray(bytes.length - kept)));
