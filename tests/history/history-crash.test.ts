@@ -42,6 +42,23 @@ describe('a run killed while the history is written', () => {
     gitOnHistory(root, ['fsck', '--no-dangling']);
   }, 300_000);
 
+  // A turn killed after some of its charges are on the ledger (mid-ledger, after-ledger, before-commit), after one agent's
+  // or inside a multi-step turn (after-step), is finished by the next run: its entry must say what the
+  // turn charged, as the ledger does. Before, it said what the finishing run charged: 0.0000 credits, or a part.
+  test.concurrent.each(['mid-ledger:1', 'after-ledger:1', 'before-commit:2', 'after-step:2'])(
+    'killed inside a turn at %s: the finished turn\'s entry lists the credits and messages the turn had in the run never killed',
+    async (point) => {
+      const root = copyOf(seed);
+      const killed = await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: point });
+      expect(killed.signal).toBe('SIGKILL');
+      await runToIdle(root);
+      expect(runOutcome(root)).toEqual(runOutcome(reference));
+      const listed = (entries: ReturnType<typeof historyEntries>) => entries.map(({ kind, turn, messages, credits }) => ({ kind, turn, messages, credits }));
+      expect(listed(historyEntries(root))).toEqual(listed(historyEntries(reference)));
+    },
+    300_000,
+  );
+
   test('killed while git has taken in entries it has not written: the next run writes them as they were read, and no turn is missing', async () => {
     // The interleaving forced: this git's fast-import reads every entry given and writes none (a git on a machine too busy to
     // keep up), so turn 0's and turn 1's entries are under way when the run is killed in turn 2's. Before, they were lost: the
