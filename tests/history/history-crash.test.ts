@@ -75,6 +75,32 @@ describe('a run killed while the history is written', () => {
     gitOnHistory(root, ['fsck', '--no-dangling']);
   }, 300_000);
 
+  test('killed with entries git has not written: history, show and fork say which turns wait and that the next run writes them, not that nothing is kept', async () => {
+    // The same git that writes nothing, so every entry of the killed run waits beside the store (turns 0 to 2 at after-commit:3).
+    const shim = scratchDir('lemming-git-shim-');
+    writeFileSync(join(shim, 'git'), `#!/bin/sh\nfor word in "$@"; do [ "$word" = fast-import ] && exec cat >/dev/null; done\nexec ${gitPath()} "$@"\n`);
+    chmodSync(join(shim, 'git'), 0o755);
+    const root = copyOf(seed);
+    const killed = await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: 'after-commit:3', PATH: `${shim}:${process.env.PATH ?? ''}` });
+    expect(killed.signal).toBe('SIGKILL');
+    // Before: "this org has no history yet; ... each turn from the next run on is kept", as if turns 0 to 2 were lost.
+    for (const args of [['history'], ['show', '--at', '1', 'org/chart.yaml']]) {
+      const read = lemming(root, args);
+      expect(read.status).toBe(1);
+      expect(read.stderr).toContain('the entries of turns 0 to 2 wait beside it');
+      expect(read.stderr).toContain('the next `lemming run` writes them first');
+      expect(read.stderr).not.toContain('from the next run on');
+    }
+    const fork = lemming(scratchDir('lemming-fork-'), ['fork', '--from', root, '--at', '1']);
+    expect(fork.status).toBe(1);
+    expect(fork.stderr).toContain('the entries of turns 0 to 2 wait beside it');
+    // Nothing was written by the commands that read: the next run writes them, and then the fork is made.
+    await runToIdle(root);
+    expect(keptTurns(root)).toEqual(keptTurns(reference));
+    expect(lemming(root, ['history']).stdout).not.toContain('Not in it yet');
+    expect(lemming(scratchDir('lemming-fork-'), ['fork', '--from', root, '--at', '1']).status).toBe(0);
+  }, 300_000);
+
   test("a git killed mid-write leaves its index lock: the next entry is written all the same", async () => {
     const root = copyOf(reference);
     writeFileSync(join(root, 'org/state/history.git/lemming-index.lock'), '');
