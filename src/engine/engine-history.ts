@@ -49,8 +49,8 @@ export class EngineHistory {
     return this.said(news, lastTurn, lastTurn + 1);
   }
 
-  /** A turn committed: its entry is written off the turn's path. */
-  afterCommit(turn: number, credits: number): void {
+  /** A turn committed: its entry is written off the turn's path; `credits` undefined (a turn finished after a stop) is read from the ledger. */
+  afterCommit(turn: number, credits: number | undefined): void {
     this.writer?.afterCommit(turn, credits);
   }
 

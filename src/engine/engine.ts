@@ -306,6 +306,8 @@ export class Engine {
         for (const event of await this.takeUpOrg()) yield event;
       }
       for (const message of this.journalSaid.splice(0)) yield { type: 'warning', turn: this.state.turn + 1, file: JOURNAL_FILE, message };
+      // A turn begun by an earlier run (or attempt) charged some of its calls there: its stats do not hold them, the ledger does.
+      const finishing = this.hasUnfinishedTurn;
       const traces = await this.callTraces();
       // Stopped by the caller's signal, or by a full disk: then the calls still on their way are dropped
       // (the turn is journaled; the next run asks what was not) rather than kept waiting for.
@@ -357,7 +359,7 @@ export class Engine {
       removeJournal(paths.journal);
       this.state = result.state;
       this.journal = [];
-      this.history.afterCommit(result.state.turn, result.stats.credits);
+      this.history.afterCommit(result.state.turn, finishing ? undefined : result.stats.credits);
       yield { type: 'turn-finished', turn: result.state.turn, stats: result.stats };
     } finally {
       if (alone) this.leaveGate();

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -83,6 +83,42 @@ export function spooledEntries(gitDir: string): SpooledEntry[] {
     }
   }
   return entries;
+}
+
+/** The most of an entry's first line (its header) read to say what it holds. */
+const HEADER_READ = 256 * 1024;
+
+/**
+ * The messages of the entries kept, oldest first, for a command that only reads: each header alone
+ * is read and nothing is removed (a run may be writing them). One that cannot be read is left out.
+ */
+export function spooledMessages(gitDir: string): string[] {
+  const folder = join(gitDir, SPOOL);
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((name) => name.endsWith('.entry')).sort();
+  } catch {
+    return [];
+  }
+  const messages: string[] = [];
+  for (const name of names) {
+    try {
+      const fd = openSync(join(folder, name), 'r');
+      const bytes = Buffer.alloc(HEADER_READ);
+      let length: number;
+      try {
+        length = readSync(fd, bytes, 0, HEADER_READ, 0);
+      } finally {
+        closeSync(fd);
+      }
+      const end = bytes.subarray(0, length).indexOf(10);
+      const header = JSON.parse(bytes.subarray(0, end < 0 ? 0 : end).toString('utf8')) as Partial<SpooledHeader>;
+      if (typeof header.message === 'string') messages.push(header.message);
+    } catch {
+      // Written by git meanwhile and removed, or not an entry: the run that writes them judges it.
+    }
+  }
+  return messages;
 }
 
 /** Whether any entry is kept (a look at one folder). */

@@ -75,12 +75,15 @@ export class HistoryWriter {
     return this.read();
   }
 
-  /** Turn `turn` has committed: record it without holding the caller up (`settle` waits for it). */
-  afterCommit(turn: number, credits: number): void {
+  /**
+   * Turn `turn` has committed: record it without holding the caller up (`settle` waits for it). `credits` are the turn's
+   * charges when this run made them all; undefined for a turn an earlier run began, whose charges the ledger holds.
+   */
+  afterCommit(turn: number, credits: number | undefined): void {
     // Said at once: the next turn may begin before the entry is read, and must not look for edits meanwhile (it waits for the read).
     this.recorded = turn;
     this.enqueue(async () => {
-      await recordEntry(this.root, { kind: 'turn', turn, credits }, this.session, this.limitsOf());
+      await recordEntry(this.root, { kind: 'turn', turn, ...(credits === undefined ? {} : { credits }) }, this.session, this.limitsOf());
     });
   }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
+import { spooledMessages } from './entry-spool.js';
 import { gitAvailable, gitSync } from './git.js';
 import { parseEntryMessage, TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
@@ -11,11 +12,30 @@ function requireHistory(root: string): void {
   if (!gitAvailable()) throw new LemmingError('no-git', 'the `git` program was not found on PATH: the history (org/state/history.git) is read with it; install git');
   const place = historyPlace(root);
   if (!existsSync(place.gitDir) || gitSync({ gitDir: place.gitDir }, ['for-each-ref', '--count=1', HISTORY_REF]).length === 0) {
+    const waiting = waitingEntries(root);
+    if (waiting) throw new LemmingError('no-history', `${place.gitDir}: no entry of this org's history is written yet: ${waiting}`);
     throw new LemmingError(
       'no-history',
       `${place.gitDir}: this org has no history yet; with \`history: { keep: true }\` in org/org.yaml (new orgs have it) each turn from the next run on is kept`,
     );
   }
+}
+
+/**
+ * The entries a run gave git and git has not written yet (entry-spool.ts), in words, or '' when there are none: a run
+ * killed (or one under way) leaves them beside the store, and the next run writes them first. A command that only
+ * reads says so rather than that they are not kept.
+ */
+export function waitingEntries(root: string): string {
+  const gitDir = historyPlace(root).gitDir;
+  const turns = spooledMessages(gitDir)
+    .map((message) => parseEntryMessage(message)?.turn)
+    .filter((turn): turn is number => turn !== undefined);
+  if (turns.length === 0) return '';
+  const first = Math.min(...turns);
+  const last = Math.max(...turns);
+  const [which, them] = first === last ? [`turn ${first}'s entry waits`, 'it'] : [`the entries of turns ${first} to ${last} wait`, 'them'];
+  return `${which} beside it (${join(gitDir, 'lemming-pending')}), given to git by a run that stopped (or is still going) before git wrote ${them}; the next \`lemming run\` writes ${them} first`;
 }
 
 /** Every entry of the org's history, oldest first (a commit git's own tools can read: `git --git-dir org/state/history.git log`). */
@@ -63,7 +83,11 @@ export function entryOfTurn(root: string, turn: number, options: { editsBefore?:
   const gaps = turns.length === last - first + 1 ? '' : ` (not every turn between: ${turns.join(', ')})`;
   const pruned = entries.find((entry) => entry.kind === 'pruned');
   const gone = pruned !== undefined && turn <= pruned.turn ? ` (the entries before turn ${pruned.turn + 1} were pruned)` : '';
-  throw new LemmingError('unknown-turn', `turn ${turn} is not in the history of ${root}${gone}: it holds turns ${first} to ${last}${gaps}; \`lemming history\` lists them`);
+  const waiting = waitingEntries(root);
+  throw new LemmingError(
+    'unknown-turn',
+    `turn ${turn} is not in the history of ${root}${gone}: it holds turns ${first} to ${last}${gaps}; \`lemming history\` lists them${waiting ? `; ${waiting}` : ''}`,
+  );
 }
 
 /** A path of the org as the history names it: relative to the root, with `/`. */

@@ -42,6 +42,23 @@ describe('a run killed while the history is written', () => {
     gitOnHistory(root, ['fsck', '--no-dangling']);
   }, 300_000);
 
+  // A turn killed after some of its charges are on the ledger (mid-ledger, after-ledger, before-commit), after one agent's
+  // or inside a multi-step turn (after-step), is finished by the next run: its entry must say what the
+  // turn charged, as the ledger does. Before, it said what the finishing run charged: 0.0000 credits, or a part.
+  test.concurrent.each(['mid-ledger:1', 'after-ledger:1', 'before-commit:2', 'after-step:2'])(
+    'killed inside a turn at %s: the finished turn\'s entry lists the credits and messages the turn had in the run never killed',
+    async (point) => {
+      const root = copyOf(seed);
+      const killed = await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: point });
+      expect(killed.signal).toBe('SIGKILL');
+      await runToIdle(root);
+      expect(runOutcome(root)).toEqual(runOutcome(reference));
+      const listed = (entries: ReturnType<typeof historyEntries>) => entries.map(({ kind, turn, messages, credits }) => ({ kind, turn, messages, credits }));
+      expect(listed(historyEntries(root))).toEqual(listed(historyEntries(reference)));
+    },
+    300_000,
+  );
+
   test('killed while git has taken in entries it has not written: the next run writes them as they were read, and no turn is missing', async () => {
     // The interleaving forced: this git's fast-import reads every entry given and writes none (a git on a machine too busy to
     // keep up), so turn 0's and turn 1's entries are under way when the run is killed in turn 2's. Before, they were lost: the
@@ -56,6 +73,32 @@ describe('a run killed while the history is written', () => {
     expect(runOutcome(root)).toEqual(runOutcome(reference));
     expect(keptTurns(root)).toEqual(keptTurns(reference));
     gitOnHistory(root, ['fsck', '--no-dangling']);
+  }, 300_000);
+
+  test('killed with entries git has not written: history, show and fork say which turns wait and that the next run writes them, not that nothing is kept', async () => {
+    // The same git that writes nothing, so every entry of the killed run waits beside the store (turns 0 to 2 at after-commit:3).
+    const shim = scratchDir('lemming-git-shim-');
+    writeFileSync(join(shim, 'git'), `#!/bin/sh\nfor word in "$@"; do [ "$word" = fast-import ] && exec cat >/dev/null; done\nexec ${gitPath()} "$@"\n`);
+    chmodSync(join(shim, 'git'), 0o755);
+    const root = copyOf(seed);
+    const killed = await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: 'after-commit:3', PATH: `${shim}:${process.env.PATH ?? ''}` });
+    expect(killed.signal).toBe('SIGKILL');
+    // Before: "this org has no history yet; ... each turn from the next run on is kept", as if turns 0 to 2 were lost.
+    for (const args of [['history'], ['show', '--at', '1', 'org/chart.yaml']]) {
+      const read = lemming(root, args);
+      expect(read.status).toBe(1);
+      expect(read.stderr).toContain('the entries of turns 0 to 2 wait beside it');
+      expect(read.stderr).toContain('the next `lemming run` writes them first');
+      expect(read.stderr).not.toContain('from the next run on');
+    }
+    const fork = lemming(scratchDir('lemming-fork-'), ['fork', '--from', root, '--at', '1']);
+    expect(fork.status).toBe(1);
+    expect(fork.stderr).toContain('the entries of turns 0 to 2 wait beside it');
+    // Nothing was written by the commands that read: the next run writes them, and then the fork is made.
+    await runToIdle(root);
+    expect(keptTurns(root)).toEqual(keptTurns(reference));
+    expect(lemming(root, ['history']).stdout).not.toContain('Not in it yet');
+    expect(lemming(scratchDir('lemming-fork-'), ['fork', '--from', root, '--at', '1']).status).toBe(0);
   }, 300_000);
 
   test("a git killed mid-write leaves its index lock: the next entry is written all the same", async () => {

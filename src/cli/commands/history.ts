@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { LemmingError } from '../../errors.js';
 import { acquireLock } from '../../engine/record/lock.js';
-import { historyListing, listHistory } from '../../history/read-history.js';
+import { historyListing, listHistory, waitingEntries } from '../../history/read-history.js';
 import { entrySubject, type HistoryEntry } from '../../history/history-entry.js';
 import { historyPlace } from '../../history/history-paths.js';
 import { planPrune, pruneHistory, type PrunePlan } from '../../history/prune-history.js';
@@ -25,6 +25,8 @@ export async function historyCommand(root: string, options: { json?: boolean; pr
   const entries = listHistory(root);
   for (const entry of entries) output.out(historyLine(entry));
   output.out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${historyPlace(root).gitDir}: \`lemming show --at N PATH\` prints a file as it was after turn N, \`lemming fork --at N\` makes the org of then again`);
+  const waiting = waitingEntries(root);
+  if (waiting) output.out(`Not in it yet: ${waiting}.`);
   return 0;
 }
 
