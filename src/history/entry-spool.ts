@@ -10,6 +10,11 @@ import { join } from 'node:path';
  */
 const SPOOL = 'lemming-pending';
 
+/** The folder the entries are kept in, beside the store. */
+export function spoolFolder(gitDir: string): string {
+  return join(gitDir, SPOOL);
+}
+
 /** What an entry kept here needs besides its changes (fast-import's `M` and `D` lines, kept as given). */
 export interface SpooledHeader {
   /** The commit message. */
@@ -34,7 +39,7 @@ let given = 0;
  * kill leaves it or not, never half. Returns its path, for `unspool` once git has written it.
  */
 export function spoolEntry(gitDir: string, header: SpooledHeader, changes: readonly Buffer[]): string {
-  const folder = join(gitDir, SPOOL);
+  const folder = spoolFolder(gitDir);
   mkdirSync(folder, { recursive: true });
   given += 1;
   // By time, then by the order within this process: a later run's entries sort after a dead one's.
@@ -58,7 +63,7 @@ export function unspool(path: string): void {
 
 /** The entries kept, oldest first (a temporary a kill left is removed); one that cannot be read is dropped. */
 export function spooledEntries(gitDir: string): SpooledEntry[] {
-  const folder = join(gitDir, SPOOL);
+  const folder = spoolFolder(gitDir);
   let names: string[];
   try {
     names = readdirSync(folder).sort();
@@ -74,13 +79,9 @@ export function spooledEntries(gitDir: string): SpooledEntry[] {
     }
     const bytes = readFileSync(path);
     const end = bytes.indexOf(10);
-    try {
-      const header = JSON.parse(bytes.subarray(0, end).toString('utf8')) as SpooledHeader;
-      if (typeof header.message !== 'string' || typeof header.when !== 'number') throw new Error('not an entry');
-      entries.push({ path, header, changes: bytes.subarray(end + 1) });
-    } catch {
-      rmSync(path, { force: true });
-    }
+    const header = headerOf(bytes.subarray(0, end < 0 ? 0 : end));
+    if (header) entries.push({ path, header, changes: bytes.subarray(end + 1) });
+    else rmSync(path, { force: true });
   }
   return entries;
 }
@@ -93,7 +94,7 @@ const HEADER_READ = 256 * 1024;
  * is read and nothing is removed (a run may be writing them). One that cannot be read is left out.
  */
 export function spooledMessages(gitDir: string): string[] {
-  const folder = join(gitDir, SPOOL);
+  const folder = spoolFolder(gitDir);
   let names: string[];
   try {
     names = readdirSync(folder).filter((name) => name.endsWith('.entry')).sort();
@@ -112,19 +113,29 @@ export function spooledMessages(gitDir: string): string[] {
         closeSync(fd);
       }
       const end = bytes.subarray(0, length).indexOf(10);
-      const header = JSON.parse(bytes.subarray(0, end < 0 ? 0 : end).toString('utf8')) as Partial<SpooledHeader>;
-      if (typeof header.message === 'string') messages.push(header.message);
+      const header = headerOf(bytes.subarray(0, end < 0 ? 0 : end));
+      if (header) messages.push(header.message);
     } catch {
-      // Written by git meanwhile and removed, or not an entry: the run that writes them judges it.
+      // Written by git meanwhile and removed: the run that writes them judges what is left.
     }
   }
   return messages;
 }
 
+/** An entry's first line as its header, or undefined when it is not one. */
+function headerOf(line: Buffer): SpooledHeader | undefined {
+  try {
+    const header = JSON.parse(line.toString('utf8')) as Partial<SpooledHeader> | null;
+    return typeof header?.message === 'string' && typeof header.when === 'number' ? (header as SpooledHeader) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether any entry is kept (a look at one folder). */
 export function hasSpooled(gitDir: string): boolean {
   try {
-    return readdirSync(join(gitDir, SPOOL)).length > 0;
+    return readdirSync(spoolFolder(gitDir)).length > 0;
   } catch {
     return false;
   }
@@ -132,7 +143,7 @@ export function hasSpooled(gitDir: string): boolean {
 
 /** Forget every entry kept (the history went another way since they were given). */
 export function dropSpooled(gitDir: string): void {
-  rmSync(join(gitDir, SPOOL), { recursive: true, force: true });
+  rmSync(spoolFolder(gitDir), { recursive: true, force: true });
 }
 
 /** Write every byte of `parts` at the file's end (a write may take fewer than given). */

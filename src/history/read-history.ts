@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
-import { spooledMessages } from './entry-spool.js';
+import { spooledMessages, spoolFolder } from './entry-spool.js';
 import { gitAvailable, gitSync } from './git.js';
 import { parseEntryMessage, TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
@@ -35,7 +35,7 @@ export function waitingEntries(root: string): string {
   const first = Math.min(...turns);
   const last = Math.max(...turns);
   const [which, them] = first === last ? [`turn ${first}'s entry waits`, 'it'] : [`the entries of turns ${first} to ${last} wait`, 'them'];
-  return `${which} beside it (${join(gitDir, 'lemming-pending')}), given to git by a run that stopped (or is still going) before git wrote ${them}; the next \`lemming run\` writes ${them} first`;
+  return `${which} beside it (${spoolFolder(gitDir)}), given to git by a run that stopped (or is still going) before git wrote ${them}; the next \`lemming run\` writes ${them} first`;
 }
 
 /** Every entry of the org's history, oldest first (a commit git's own tools can read: `git --git-dir org/state/history.git log`). */
