@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { enterCommand } from '../../src/invocation.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultFaultOrg, eventsOf, humanSends, inboxOf, readText, requestsOf, runScripted, writeFile } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
@@ -165,8 +166,34 @@ describe('files broken while a run is going', () => {
       `${pipe}: is not a regular file now; it cannot be shown to manager`,
       `${link}: is a symbolic link; lemming does not follow links in an agent folder now; it cannot be shown to manager`,
     ]);
-    expect(inboxOf(requestsOf(provider, 'manager')[1])).toEqual([]);
+    // Its only mail unreadable, the manager is not called again: one call, the one that failed.
+    expect(requestsOf(provider, 'manager')).toHaveLength(1);
     expect(everything(provider)).not.toContain('OUTSIDE-THE-ORG');
     expect(checkInvariants(root, { requests: provider.requests, broken: [pipe, link] })).toEqual([]);
+  });
+
+  test('mail whose file was deleted before its reader was called wakes no one: no call, no charge, and it stops waiting', async () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('planner', 'Plan it.')] } : {}));
+    await runScripted(root, provider, { maxTurns: 1 });
+    const sent = readdirSync(join(root, 'agents/manager/outbox'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('-planner.md'));
+    expect(sent).toHaveLength(1);
+    const file = `agents/manager/outbox/${sent[0] as string}`;
+    // The person takes the message back by hand before the planner has read it; the next run is a command of its
+    // own, as a new process is (it reads the files, not what the last run wrote: src/invocation.ts).
+    rmSync(join(root, file));
+    enterCommand({ env: process.env, cwd: process.cwd() })();
+    const events = await runScripted(root, provider);
+
+    expect(eventsOf(events, 'warning').map((event) => `${event.file}: ${event.message}`)).toContain(`${file}: cannot be read (ENOENT) now; it cannot be shown to planner`);
+    expect(requestsOf(provider, 'planner')).toEqual([]);
+    expect(eventsOf(events, 'agent-called').filter((event) => event.agent === 'planner')).toEqual([]);
+    expect(readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8')).not.toMatch(/"agent":"planner"/);
+    // It waits no more: a later run calls no one for it.
+    const again = await runScripted(root, provider);
+    expect(eventsOf(again, 'agent-called')).toEqual([]);
+    expect(requestsOf(provider, 'planner')).toEqual([]);
+    expect(checkInvariants(root, { requests: provider.requests, broken: [file] })).toEqual([]);
   });
 });

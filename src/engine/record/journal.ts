@@ -110,6 +110,11 @@ export type JournalRecord =
       notices: PendingItem[];
       /** Ids of waiting mail taken back from agents that left the org: dropped at commit. */
       returned?: string[];
+      /**
+       * By agent, the ids of its waiting mail whose files could not be read as the turn was planned (removed by hand, or
+       * no longer a plain file), when none of its mail could be: it is not called, and they are dropped at commit as if read.
+       */
+      unreadable?: Record<string, string[]>;
       /** org/routing.yaml as the turn was planned: the turn is routed with it at its end, recovered or not. */
       routing?: RoutingRules;
       /** org/routing.yaml was broken as the turn was planned: mail awaiting an answer keeps waiting, whatever `routing` says. */

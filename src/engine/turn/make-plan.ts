@@ -95,6 +95,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   const routing = input.routing ?? { held: false, events: [] };
   events.push(...routing.events);
   const outOfCredits = new Set(decided.outOfCredits);
+  const unreadable: Record<string, string[]> = {};
   for (const call of decided.calls) {
     // Each prompt is a unit of work (let-others-run.ts): building 1,000 in one go kept a server in the
     // process waiting 100 ms and more.
@@ -104,6 +105,12 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     requireOwnFolders(root, call.agent);
     // Its retrieval's vectors, where the org names an embedding model: asked now (planning may wait), kept beside its stream (embed-query.ts).
     const read = readMail(root, org, call.agent, call.mail, turn);
+    // Woken by mail none of which can be read now (removed by hand since it was sent): nothing to show, so no call; it stops waiting.
+    if (call.reason === 'mail' && read.inbox.length === 0 && read.lost.length > 0) {
+      events.push(...read.warnings);
+      unreadable[call.agent] = read.lost;
+      continue;
+    }
     const agent = org.agents.get(call.agent);
     const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
     // What its memories are retrieved for: each message it is shown; in a meeting, its agenda (the speeches join it as they are made: hold-meetings.ts).
@@ -175,6 +182,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     outOfCredits: [...outOfCredits].sort(),
     notices: decided.notices,
     ...(departed.ids.length > 0 ? { returned: departed.ids } : {}),
+    ...(Object.keys(unreadable).length > 0 ? { unreadable } : {}),
     ...(routing.rules && (routing.rules.forward.length > 0 || routing.rules.escalate) ? { routing: routing.rules } : {}),
     ...(routing.held ? { routingHeld: true as const } : {}),
     ...(decided.notDrawn > 0 ? { notDrawn: decided.notDrawn } : {}),

@@ -12,14 +12,17 @@ type Plan = Extract<JournalRecord, { type: 'plan' }>;
  * Pure. The work follows the agents the turn touched: the letters of the others are neither looked at
  * nor sorted (a copy of the list is all; its index by recipient, record/pending-index.ts, is handed on).
  */
-export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan, 'discovered' | 'notices' | 'returned'>, outcomes: readonly AgentOutcome[]): PendingItem[] {
-  // What each agent read: its outcome's own list (an agent has one outcome a turn), joined when it has several.
+export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan, 'discovered' | 'notices' | 'returned' | 'unreadable'>, outcomes: readonly AgentOutcome[]): PendingItem[] {
+  // What each agent read: its outcome's own list (an agent has one outcome a turn), joined when it has several; and the mail
+  // of an agent not called because none of it could be read, gone from its list as if read.
   const readBy = new Map<string, readonly string[]>();
-  for (const outcome of outcomes) {
-    if (outcome.read.length === 0) continue;
-    const had = readBy.get(outcome.agent);
-    readBy.set(outcome.agent, had === undefined ? outcome.read : [...had, ...outcome.read]);
-  }
+  const markRead = (agent: string, ids: readonly string[]): void => {
+    if (ids.length === 0) return;
+    const had = readBy.get(agent);
+    readBy.set(agent, had === undefined ? ids : [...had, ...ids]);
+  };
+  for (const outcome of outcomes) markRead(outcome.agent, outcome.read);
+  for (const [agent, ids] of Object.entries(plan.unreadable ?? {})) markRead(agent, ids);
   const readSets = new Map<readonly string[], Set<string>>();
   const read = (item: PendingItem): boolean => {
     const ids = readBy.get(item.to);
