@@ -2,6 +2,7 @@ import { OTLP_URL, OTLP_URL_HINT } from '../org/otlp-url.js';
 import { createRequire } from 'node:module';
 import { commandIo } from './cli-context.js';
 import { MAX_SEED } from '../experiment/seed-bound.js';
+import { MAX_PAGE } from '../web/search/message-filter.js';
 
 const requireModule = createRequire(import.meta.url);
 
@@ -24,6 +25,13 @@ export function positiveInteger(value: string): number {
 export function wholeNumber(value: string): number {
   const parsed = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError('expected a whole number, 0 or more, for example 3');
+  return parsed;
+}
+
+/** How many messages a search prints: 1 to MAX_PAGE, the bound the dashboard's search has too. */
+export function pageLimit(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > MAX_PAGE) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_PAGE}, for example 20`);
   return parsed;
 }
 

@@ -98,6 +98,26 @@ describe('mistakes a new user makes', () => {
     expect(lemming(missing, ['bootstrap']).status).toBe(0);
     expect(existsSync(join(missing, 'org', 'org.yaml'))).toBe(true);
   });
+
+  test('search with a bad --turn-from, --turn-to or --limit is a usage error naming the option and a valid value', () => {
+    const root = bootstrapped();
+    lemming(root, ['send', 'manager', 'Plan the release']);
+    const cases: Array<[string, string, string]> = [
+      ['--turn-from', 'abc', 'expected a turn number, 0 or more, for example 7'],
+      ['--turn-to', '-2', 'expected a turn number, 0 or more, for example 7'],
+      ['--limit', '0', 'expected a whole number from 1 to 500, for example 20'],
+      ['--limit', '501', 'expected a whole number from 1 to 500, for example 20'],
+    ];
+    for (const [option, value, expected] of cases) {
+      const result = lemming(root, ['search', 'release', option, value]);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`option '${option === '--limit' ? '-n, --limit' : option} <n>' argument '${value}' is invalid. ${expected}`);
+      expect(result.stderr).not.toContain('unexpected error');
+    }
+    // Good values still narrow the search.
+    expect(lemming(root, ['search', 'release', '--turn-from', '0', '--turn-to', '0', '--limit', '500']).stdout).toContain('000000-human-001');
+  });
 });
 
 describe('--json output for programs', () => {
