@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { bootstrappedOrg } from '../helpers/built-org.js';
@@ -117,6 +117,22 @@ describe('mistakes a new user makes', () => {
     }
     // Good values still narrow the search.
     expect(lemming(root, ['search', 'release', '--turn-from', '0', '--turn-to', '0', '--limit', '500']).stdout).toContain('000000-human-001');
+  });
+
+  test('bootstrap, demo and import into a --root beneath a file say so, exit 2 and write nothing', () => {
+    const folder = tempDir();
+    const file = join(folder, 'notes.txt');
+    writeFileSync(file, 'my notes\n');
+    const root = join(file, 'org');
+    const archive = join(folder, 'org.tar.gz');
+    expect(lemming(bootstrapped(), ['export', archive]).status).toBe(0);
+    for (const command of [['bootstrap'], ['demo'], ['import', archive]]) {
+      const result = lemming(root, command);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`lemming: ${root}: cannot be made, since ${file} is a file, not a folder; --root takes the folder the org is made in\n`);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('my notes\n');
+    expect(readdirSync(folder).sort()).toEqual(['notes.txt', 'org.tar.gz']);
   });
 });
 
