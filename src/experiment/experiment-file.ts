@@ -120,7 +120,7 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
   if (!source) throw new InvalidOrgError(loaded.problems);
   schema ??= buildSchema(zod().z);
   const parsed = schema.safeParse(source.value ?? {});
-  if (!parsed.success) throw new InvalidOrgError(namingVariants(schemaProblems(parsed.error, file, source), source.value));
+  if (!parsed.success) throw new InvalidOrgError(namingVariants(schemaProblems(parsed.error, file, source, schema), source.value));
   const value = parsed.data;
   const found: Problem[] = [];
   const baseLine = source.lineOf(['base']);

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import type { YamlSource } from '../editable/yaml-source.js';
+import { knownFields } from './known-fields.js';
+import { closestName } from './suggest-name.js';
 
 /** A valid example of each field, shown next to an error about it. */
 const FIELD_EXAMPLES: Record<string, string> = {
@@ -116,16 +118,19 @@ const FIELD_EXAMPLES: Record<string, string> = {
   retire: 'retire: planner   # an agent of the org with a manager',
 };
 
-/** Turn zod's issues into problems that name the file, the field, the line and a valid example. */
-export function schemaProblems(error: z.ZodError, file: string, source: YamlSource): Problem[] {
-  return error.issues.map((issue) => {
+/**
+ * Turn zod's issues into problems that name the file, the field, the line and a valid example.
+ * An unknown field is a problem of its own, at its own line, naming the fields its place has in
+ * `schema` (the one the file was checked by) and the one it was likely meant as.
+ */
+export function schemaProblems(error: z.ZodError, file: string, source: YamlSource, schema: z.ZodType): Problem[] {
+  return error.issues.flatMap((issue) => {
     const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownField(file, source, path, key, knownFields(schema, path)));
     const field = path.length > 0 ? path.join('.') : undefined;
     const lastName = [...path].reverse().find((part): part is string => typeof part === 'string');
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      message = `unknown field(s) ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}; remove or rename them`;
-    } else if (issue.code === 'invalid_type' && valueAt(source.value, path) === undefined) {
+    if (issue.code === 'invalid_type' && valueAt(source.value, path) === undefined) {
       message = 'is required but missing';
     }
     // A field named alike in two places (`command` of an MCP server and of a command tool) has an example per place.
@@ -133,14 +138,25 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
     const example = placed ?? (lastName === undefined ? undefined : exampleOf(lastName));
     const problem: Problem = {
       file,
-      message: example && issue.code !== 'unrecognized_keys' ? `${message}; a valid value looks like \`${example}\`` : message,
+      message: example ? `${message}; a valid value looks like \`${example}\`` : message,
       severity: 'error',
     };
     if (field !== undefined) problem.field = field;
     const line = source.lineOf(path);
     if (line !== undefined) problem.line = line;
-    return problem;
+    return [problem];
   });
+}
+
+/** `unknown field "concurency"; did you mean concurrency? The fields here are …`, at the line of the field itself. */
+function unknownField(file: string, source: YamlSource, path: ReadonlyArray<string | number>, key: string, known: readonly string[]): Problem {
+  const meant = closestName(key, known);
+  const guess = meant === undefined ? '' : `; did you mean ${meant}?`;
+  const fields = known.length === 0 ? '; remove or rename it' : `${meant === undefined ? '; the' : ' The'} fields here are ${known.join(', ')}`;
+  const problem: Problem = { file, field: [...path, key].join('.'), message: `unknown field ${JSON.stringify(key)}${guess}${fields}`, severity: 'error' };
+  const line = source.lineOf([...path, key]);
+  if (line !== undefined) problem.line = line;
+  return problem;
 }
 
 /** The example of a field; a name someone wrote (a model key `constructor`) is never taken for one of Object's. */
