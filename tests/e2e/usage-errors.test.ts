@@ -119,6 +119,20 @@ describe('mistakes a new user makes', () => {
     expect(lemming(root, ['search', 'release', '--turn-from', '0', '--turn-to', '0', '--limit', '500']).stdout).toContain('000000-human-001');
   });
 
+  test('run --port or --host without --serve is a usage error (exit 2) that runs nothing, as is worker --health-host without --health-port', () => {
+    const root = bootstrapped();
+    lemming(root, ['send', 'manager', 'Plan the release']);
+    for (const flags of [['--port', '4790'], ['--host', '0.0.0.0'], ['--port', '0', '--host', '127.0.0.1']]) {
+      const run = lemming(root, ['run', ...flags]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe('lemming: --port and --host go with --serve: they say where the dashboard listens; add --serve, or leave them out\n');
+      expect(listOutbox(root, 'manager')).toEqual([]);
+    }
+    const worker = lemming(root, ['worker', '--queue', 'redis://127.0.0.1:1', '--health-host', '0.0.0.0']);
+    expect(worker.status).toBe(2);
+    expect(worker.stderr).toBe('lemming: --health-host goes with --health-port: it says where /healthz listens; add --health-port N, or leave it out\n');
+  });
+
   test('bootstrap, demo and import into a --root beneath a file say so, exit 2 and write nothing', () => {
     const folder = tempDir();
     const file = join(folder, 'notes.txt');
