@@ -130,7 +130,8 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
     const field = path.length > 0 ? path.join('.') : undefined;
     const lastName = [...path].reverse().find((part): part is string => typeof part === 'string');
     let message = issue.message;
-    if (issue.code === 'invalid_type' && valueAt(source.value, path) === undefined) {
+    // A field that may be one of several forms (a model: a name or a list) is missing as much as one of a single type.
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && valueAt(source.value, path) === undefined) {
       message = 'is required but missing';
     }
     // A field named alike in two places (`command` of an MCP server and of a command tool) has an example per place.

@@ -282,6 +282,13 @@ describe('schema messages', () => {
     expect(title).toMatchObject({ field: 'title', message: expect.stringMatching(/^is required but missing; a valid value looks like `title: /) });
   });
 
+  test('a missing model (a name or a list of names) says it is missing, as a missing title does', () => {
+    const root = defaultOrg();
+    write(root, 'agents/hr/resume.md', resume({ title: 'HR', credits: '1' }));
+    const model = problemsOf(root).find((problem) => problem.file === 'agents/hr/resume.md');
+    expect(model).toMatchObject({ field: 'model', message: 'is required but missing; a valid value looks like `model: gpt-4o-mini`' });
+  });
+
   test('a negative or non-number cached price names the field, its line and a valid value', () => {
     const root = defaultOrg();
     const orgYaml = read(root, 'org/org.yaml');
