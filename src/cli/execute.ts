@@ -1,6 +1,6 @@
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { environment } from '../invocation.js';
-import { deniedAccessLine } from '../storage/denied-access.js';
+import { deniedAccessLine } from '../storage/storage-error.js';
 import { processOutput, type Output } from './cli-context.js';
 
 const output = processOutput;

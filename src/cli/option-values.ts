@@ -2,7 +2,6 @@ import { OTLP_URL, OTLP_URL_HINT } from '../org/otlp-url.js';
 import { createRequire } from 'node:module';
 import { commandIo } from './cli-context.js';
 import { MAX_SEED } from '../experiment/seed-bound.js';
-import { MAX_PAGE } from '../web/search/message-filter.js';
 
 const requireModule = createRequire(import.meta.url);
 
@@ -30,6 +29,8 @@ export function wholeNumber(value: string): number {
 
 /** How many messages a search prints: 1 to MAX_PAGE, the bound the dashboard's search has too. */
 export function pageLimit(value: string): number {
+  // Loaded when a limit is parsed, as top-up's rule is for credits: every other command starts without it.
+  const { MAX_PAGE } = requireModule('../web/search/message-filter.js') as typeof import('../web/search/message-filter.js');
   const parsed = Number(value);
   if (!/^\d+$/.test(value) || parsed < 1 || parsed > MAX_PAGE) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_PAGE}, for example 20`);
   return parsed;
