@@ -1,5 +1,6 @@
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { environment } from '../invocation.js';
+import { deniedAccessLine } from '../storage/storage-error.js';
 import { processOutput, type Output } from './cli-context.js';
 
 const output = processOutput;
@@ -33,6 +34,11 @@ export function report(error: unknown, output: Output = processOutput): number {
   if (error instanceof LemmingError) {
     output.err(`lemming: ${error.message}`);
     return error.exitCode;
+  }
+  const denied = deniedAccessLine(error);
+  if (denied !== undefined) {
+    output.err(`lemming: ${denied}`);
+    return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
   output.err(`lemming: unexpected error: ${message}`);

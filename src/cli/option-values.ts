@@ -27,6 +27,15 @@ export function wholeNumber(value: string): number {
   return parsed;
 }
 
+/** How many messages a search prints: 1 to MAX_PAGE, the bound the dashboard's search has too. */
+export function pageLimit(value: string): number {
+  // Loaded when a limit is parsed, as top-up's rule is for credits: every other command starts without it.
+  const { MAX_PAGE } = requireModule('../web/search/message-filter.js') as typeof import('../web/search/message-filter.js');
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > MAX_PAGE) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_PAGE}, for example 20`);
+  return parsed;
+}
+
 /** A confidence level: a plain decimal above 0.5 and below 1. */
 export function confidenceLevel(value: string): number {
   const parsed = Number(value);

@@ -1,5 +1,5 @@
 import type { z as Zod } from 'zod';
-import { InvalidOrgError, LemmingError, type Problem } from '../errors.js';
+import { formatProblem, LemmingError, type Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
 import { STUDY_NAME_PATTERN } from '../org/names.js';
@@ -117,10 +117,10 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
     throw new LemmingError('experiment-missing', `${file}: there is no such file; an experiment file is YAML, see docs/experiments.md`, { exitCode: 2 });
   }
   const source = 'source' in loaded ? loaded.source : undefined;
-  if (!source) throw new InvalidOrgError(loaded.problems);
+  if (!source) throw refused(loaded.problems);
   schema ??= buildSchema(zod().z);
   const parsed = schema.safeParse(source.value ?? {});
-  if (!parsed.success) throw new InvalidOrgError(namingVariants(schemaProblems(parsed.error, file, source), source.value));
+  if (!parsed.success) throw refused(namingVariants(schemaProblems(parsed.error, file, source, schema), source.value));
   const value = parsed.data;
   const found: Problem[] = [];
   const baseLine = source.lineOf(['base']);
@@ -155,7 +155,7 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
     const line = source.lineOf(['blame', 'check']);
     if (!checks.has(value.blame.check)) found.push({ file, field: 'blame.check', message: `${JSON.stringify(value.blame.check)} is not a check of the experiment; ${checks.size > 0 ? `use one of ${[...checks].join(', ')}` : 'add it to `checks:`, for example `checks: [{ name: tested, run: grep -q "test(s) pass" "$SHARED/answer.md" }]`'}`, severity: 'error', ...(line ? { line } : {}) });
   }
-  if (found.length > 0) throw new InvalidOrgError(found);
+  if (found.length > 0) throw refused(found);
   return {
     file,
     name: value.name,
@@ -201,6 +201,15 @@ function populationProblem(written: string, path: string, fromFork: boolean): st
 }
 
 /** A problem inside a variant says which variant by its name as well as its place: `variant "flat": …`. */
+/**
+ * The experiment file's problems, every one a line (exit 1, as an invalid org's): they are not the
+ * org's, so neither cut to the first ten nor sent to `lemming validate`, which reads the org and not
+ * this file.
+ */
+function refused(problems: Problem[]): LemmingError {
+  return new LemmingError('experiment-invalid', problems.map(formatProblem).join('\n'));
+}
+
 function namingVariants(problems: Problem[], value: unknown): Problem[] {
   const variants = (value as { variants?: unknown } | null)?.variants;
   return problems.map((problem) => {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LemmingError } from '../errors.js';
 
 /**
@@ -39,7 +39,10 @@ const NAMED = 4;
  * and what to do: a command run in a project's folder by mistake must leave it as it was.
  */
 export function requireOrgFolder(root: string, command: string, options: { evenWithAnOrg?: boolean; advice?: string } = {}): void {
-  if (!existsSync(root)) return;
+  if (!existsSync(root)) {
+    requireMakeable(root);
+    return;
+  }
   if (!statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder the org is made in`, { exitCode: 2 });
   if (!options.evenWithAnOrg && existsSync(join(root, 'org', 'org.yaml'))) return;
   const others = entriesNotAnOrgs(root);
@@ -51,4 +54,13 @@ export function requireOrgFolder(root: string, command: string, options: { evenW
       `(${ORG_ENTRIES.map((name) => (name.startsWith('.') ? name : `${name}/`)).join(', ')}): ${options.advice ?? `pass --root DIR with a new or empty folder, e.g. --root ${join(root, 'lemming-org')}`}`,
     { exitCode: 2 },
   );
+}
+
+/** A missing root is made with the folders above it: refused, before anything is written, when one of those is a file. */
+function requireMakeable(root: string): void {
+  let above = dirname(root);
+  while (!existsSync(above) && dirname(above) !== above) above = dirname(above);
+  if (existsSync(above) && !statSync(above).isDirectory()) {
+    throw new LemmingError('no-root', `${root}: cannot be made, since ${above} is a file, not a folder; --root takes the folder the org is made in`, { exitCode: 2 });
+  }
 }

@@ -36,7 +36,7 @@ function parseYamlWith<T>(text: string, file: string, schema: z.ZodType<T>, line
   const { source, problems } = parseYamlSource(text, file, lineOffset);
   if (!source) return { problems };
   const result = schema.safeParse(source.value ?? {});
-  if (!result.success) return { problems: schemaProblems(result.error, file, source), lineOf: source.lineOf, raw: source.value };
+  if (!result.success) return { problems: schemaProblems(result.error, file, source, schema), lineOf: source.lineOf, raw: source.value };
   return { value: result.data, problems: [], lineOf: source.lineOf };
 }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import type { YamlSource } from '../editable/yaml-source.js';
+import { closestName } from './suggest-name.js';
 
 /** A valid example of each field, shown next to an error about it. */
 const FIELD_EXAMPLES: Record<string, string> = {
@@ -116,16 +117,20 @@ const FIELD_EXAMPLES: Record<string, string> = {
   retire: 'retire: planner   # an agent of the org with a manager',
 };
 
-/** Turn zod's issues into problems that name the file, the field, the line and a valid example. */
-export function schemaProblems(error: z.ZodError, file: string, source: YamlSource): Problem[] {
-  return error.issues.map((issue) => {
+/**
+ * Turn zod's issues into problems that name the file, the field, the line and a valid example.
+ * An unknown field is a problem of its own, at its own line, naming the fields its place has in
+ * `schema` (the one the file was checked by) and the one it was likely meant as.
+ */
+export function schemaProblems(error: z.ZodError, file: string, source: YamlSource, schema: z.ZodType): Problem[] {
+  return error.issues.flatMap((issue) => {
     const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownField(file, source, path, key, knownFields(schema, path)));
     const field = path.length > 0 ? path.join('.') : undefined;
     const lastName = [...path].reverse().find((part): part is string => typeof part === 'string');
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      message = `unknown field(s) ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}; remove or rename them`;
-    } else if (issue.code === 'invalid_type' && valueAt(source.value, path) === undefined) {
+    // A field that may be one of several forms (a model: a name or a list) is missing as much as one of a single type.
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && valueAt(source.value, path) === undefined) {
       message = 'is required but missing';
     }
     // A field named alike in two places (`command` of an MCP server and of a command tool) has an example per place.
@@ -133,14 +138,25 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
     const example = placed ?? (lastName === undefined ? undefined : exampleOf(lastName));
     const problem: Problem = {
       file,
-      message: example && issue.code !== 'unrecognized_keys' ? `${message}; a valid value looks like \`${example}\`` : message,
+      message: example ? `${message}; a valid value looks like \`${example}\`` : message,
       severity: 'error',
     };
     if (field !== undefined) problem.field = field;
     const line = source.lineOf(path);
     if (line !== undefined) problem.line = line;
-    return problem;
+    return [problem];
   });
+}
+
+/** `unknown field "concurency"; did you mean concurrency? The fields here are …`, at the line of the field itself. */
+function unknownField(file: string, source: YamlSource, path: ReadonlyArray<string | number>, key: string, known: readonly string[]): Problem {
+  const meant = closestName(key, known);
+  const guess = meant === undefined ? '' : `; did you mean ${meant}?`;
+  const fields = known.length === 0 ? '; remove or rename it' : `${meant === undefined ? '; the' : ' The'} fields here are ${known.join(', ')}`;
+  const problem: Problem = { file, field: [...path, key].join('.'), message: `unknown field ${JSON.stringify(key)}${guess}${fields}`, severity: 'error' };
+  const line = source.lineOf([...path, key]);
+  if (line !== undefined) problem.line = line;
+  return problem;
 }
 
 /** The example of a field; a name someone wrote (a model key `constructor`) is never taken for one of Object's. */
@@ -155,4 +171,71 @@ function valueAt(value: unknown, path: ReadonlyArray<string | number>): unknown 
     current = (current as Record<string | number, unknown>)[part];
   }
   return current;
+}
+
+/** The parts of a zod 4 schema's definition this walk reads; the rest of it is left alone. */
+interface Definition {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  out?: z.ZodType;
+  options?: readonly z.ZodType[];
+  valueType?: z.ZodType;
+  element?: z.ZodType;
+  left?: z.ZodType;
+  right?: z.ZodType;
+  getter?: () => z.ZodType;
+}
+
+/** Wrappers and pipes are looked through at most this deep at each step: a schema that refers to itself ends here. */
+const MAX_UNWRAP = 32;
+
+function definitionOf(schema: z.ZodType): Definition {
+  return (schema as unknown as { _zod: { def: Definition } })._zod.def;
+}
+
+/** The schemas a value may be checked by, seen through defaults, optionals, pipes, unions and lazies. */
+function unwrapped(schema: z.ZodType, depth = 0): z.ZodType[] {
+  if (depth > MAX_UNWRAP) return [];
+  const definition = definitionOf(schema);
+  const inner = [definition.innerType, definition.in, definition.out, definition.left, definition.right, ...(definition.options ?? [])].filter(
+    (part): part is z.ZodType => part !== undefined,
+  );
+  if (definition.type === 'lazy' && definition.getter) inner.push(definition.getter());
+  if (definition.type === 'object' || definition.type === 'record' || definition.type === 'array') return [schema];
+  return inner.flatMap((part) => unwrapped(part, depth + 1));
+}
+
+/** The schemas of the value at `path` under `schema`. */
+function schemasAt(schema: z.ZodType, path: ReadonlyArray<string | number>): z.ZodType[] {
+  let current = unwrapped(schema);
+  for (const part of path) {
+    current = current.flatMap((each) => {
+      const definition = definitionOf(each);
+      const next =
+        definition.type === 'object' && typeof part === 'string' && definition.shape && Object.hasOwn(definition.shape, part)
+          ? definition.shape[part]
+          : definition.type === 'record'
+            ? definition.valueType
+            : definition.type === 'array' && typeof part === 'number'
+              ? definition.element
+              : undefined;
+      return next === undefined ? [] : unwrapped(next);
+    });
+  }
+  return current;
+}
+
+/**
+ * The fields an object at `path` of a file checked by `schema` may have, in the schema's order:
+ * what an unknown field there could have been meant as. Empty when the schema has no object there.
+ */
+function knownFields(schema: z.ZodType, path: ReadonlyArray<string | number>): string[] {
+  const fields = new Set<string>();
+  for (const each of schemasAt(schema, path)) {
+    const { type, shape } = definitionOf(each);
+    if (type === 'object' && shape) for (const field of Object.keys(shape)) fields.add(field);
+  }
+  return [...fields];
 }

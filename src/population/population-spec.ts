@@ -23,8 +23,9 @@ import { specSchema, withExample } from './spec-schema.js';
 export function parsePopulationSpec(text: string, file: string): { spec?: PopulationSpec; problems: Problem[] } {
   const { source, problems } = parseYamlSource(text, file);
   if (!source) return { problems };
-  const parsed = specSchema().safeParse(source.value ?? {});
-  if (!parsed.success) return { problems: schemaProblems(parsed.error, file, source).map(withExample) };
+  const schema = specSchema();
+  const parsed = schema.safeParse(source.value ?? {});
+  if (!parsed.success) return { problems: schemaProblems(parsed.error, file, source, schema).map(withExample) };
   const found: Problem[] = [];
   const problem = (path: Array<string | number>, message: string): void => {
     const line = source.lineOf(path);

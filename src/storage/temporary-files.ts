@@ -29,6 +29,13 @@ export function temporaryPathFor(path: string, folder?: string): string {
   return `${folder === undefined ? path.slice(0, slash + 1) : `${folder}${sep}`}.${path.slice(slash + 1)}${marker}${counter}.tmp`;
 }
 
+/** The file a temporary was to become (its path with `.<name>.lemming-….tmp` made `<name>`); any other path as it is. */
+export function fileMeant(path: string): string {
+  const slash = path.lastIndexOf(sep);
+  const name = path.slice(slash + 1);
+  return isTemporaryName(name) ? `${path.slice(0, slash + 1)}${name.slice(1).replace(/\.lemming-\d+-\d+(?:-\d+)?\.tmp$/, '')}` : path;
+}
+
 /** Whether a file name is one of lemming's temporaries. */
 export function isTemporaryName(name: string): boolean {
   return name.endsWith('.tmp') && TEMPORARY_NAME.test(name);

@@ -90,7 +90,7 @@ describe('commands that read work while the org files have errors', () => {
     expect(result.stdout).toMatch(/error: org\/org\.yaml:\d+: engine\.max_turns: /);
     expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:3: model: names the model "gpt-4o-minni", which is not in org\/org\.yaml models/);
     expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:4: credits: /);
-    expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:\d+: unknown field\(s\) "budget"/);
+    expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:\d+: budget: unknown field "budget"/);
     expect(result.stderr).toContain('4 error(s)');
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { bootstrappedOrg } from '../helpers/built-org.js';
@@ -97,6 +97,56 @@ describe('mistakes a new user makes', () => {
     // bootstrap makes the folder it is asked to fill.
     expect(lemming(missing, ['bootstrap']).status).toBe(0);
     expect(existsSync(join(missing, 'org', 'org.yaml'))).toBe(true);
+  });
+
+  test('search with a bad --turn-from, --turn-to or --limit is a usage error naming the option and a valid value', () => {
+    const root = bootstrapped();
+    lemming(root, ['send', 'manager', 'Plan the release']);
+    const cases: Array<[string, string, string]> = [
+      ['--turn-from', 'abc', 'expected a turn number, 0 or more, for example 7'],
+      ['--turn-to', '-2', 'expected a turn number, 0 or more, for example 7'],
+      ['--limit', '0', 'expected a whole number from 1 to 500, for example 20'],
+      ['--limit', '501', 'expected a whole number from 1 to 500, for example 20'],
+    ];
+    for (const [option, value, expected] of cases) {
+      const result = lemming(root, ['search', 'release', option, value]);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`option '${option === '--limit' ? '-n, --limit' : option} <n>' argument '${value}' is invalid. ${expected}`);
+      expect(result.stderr).not.toContain('unexpected error');
+    }
+    // Good values still narrow the search.
+    expect(lemming(root, ['search', 'release', '--turn-from', '0', '--turn-to', '0', '--limit', '500']).stdout).toContain('000000-human-001');
+  });
+
+  test('run --port or --host without --serve is a usage error (exit 2) that runs nothing, as is worker --health-host without --health-port', () => {
+    const root = bootstrapped();
+    lemming(root, ['send', 'manager', 'Plan the release']);
+    for (const flags of [['--port', '4790'], ['--host', '0.0.0.0'], ['--port', '0', '--host', '127.0.0.1']]) {
+      const run = lemming(root, ['run', ...flags]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe('lemming: --port and --host go with --serve: they say where the dashboard listens; add --serve, or leave them out\n');
+      expect(listOutbox(root, 'manager')).toEqual([]);
+    }
+    const worker = lemming(root, ['worker', '--queue', 'redis://127.0.0.1:1', '--health-host', '0.0.0.0']);
+    expect(worker.status).toBe(2);
+    expect(worker.stderr).toBe('lemming: --health-host goes with --health-port: it says where /healthz listens; add --health-port N, or leave it out\n');
+  });
+
+  test('bootstrap, demo and import into a --root beneath a file say so, exit 2 and write nothing', () => {
+    const folder = tempDir();
+    const file = join(folder, 'notes.txt');
+    writeFileSync(file, 'my notes\n');
+    const root = join(file, 'org');
+    const archive = join(folder, 'org.tar.gz');
+    expect(lemming(bootstrapped(), ['export', archive]).status).toBe(0);
+    for (const command of [['bootstrap'], ['demo'], ['import', archive]]) {
+      const result = lemming(root, command);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`lemming: ${root}: cannot be made, since ${file} is a file, not a folder; --root takes the folder the org is made in\n`);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('my notes\n');
+    expect(readdirSync(folder).sort()).toEqual(['notes.txt', 'org.tar.gz']);
   });
 });
 

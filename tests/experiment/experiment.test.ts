@@ -130,9 +130,16 @@ describe('lemming experiment', () => {
     const root = defaultOrg();
     writeFileSync(join(root, 'bad.yaml'), 'name: Bad Name\nvariants:\n  - name: a\n    repeats: 0\n');
     const result = lemming(root, ['experiment', join(root, 'bad.yaml')]);
+    // Every problem of the file said, and no advice to run `lemming validate`, which reads the org and not this file.
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/bad\.yaml:1: name: an experiment name is lowercase letters, digits, "_" or "-"/);
     expect(result.stderr).toMatch(/bad\.yaml:4: variants\.0\.repeats: /);
+    expect(result.stderr).not.toContain('lemming validate');
+    const problems = Array.from({ length: 12 }, (_, index) => `  - name: v${index}\n    repeats: 0\n`).join('');
+    writeFileSync(join(root, 'many.yaml'), `name: many\nmessages: [{ to: manager, body: hi }]\nvariants:\n${problems}`);
+    const many = lemming(root, ['experiment', join(root, 'many.yaml')]);
+    expect(many.status).toBe(1);
+    expect(many.stderr.match(/variants\.\d+\.repeats: /g)).toHaveLength(12);
     writeFileSync(join(root, 'wrong.yaml'), 'name: wrong\nmessages: [{ to: nobody, body: hi }]\nvariants:\n  - name: a\n');
     const wrong = lemming(root, ['experiment', join(root, 'wrong.yaml')]);
     expect(wrong.status).toBe(2);

@@ -29,7 +29,7 @@ describe('validating outside agents, seats and notifications', () => {
     expect(problemsOf(['notify:', '  - { url_env: HOOK, on: [everything] }'])[0]).toMatch(/notify\.0\.on\.0: .*human-message/);
     // A URL in the file is refused: it comes from the environment, where a secret belongs.
     expect(problemsOf(['notify:', '  - { url: "https://hooks.slack.com/x" }'])).toEqual(
-      expect.arrayContaining([expect.stringMatching(/notify\.0: unknown field\(s\) "url"/), expect.stringMatching(/notify\.0\.url_env: is required but missing; a valid value looks like `url_env: SLACK_WEBHOOK_URL/)]),
+      expect.arrayContaining([expect.stringMatching(/notify\.0\.url: unknown field "url"; the fields here are url_env, /), expect.stringMatching(/notify\.0\.url_env: is required but missing; a valid value looks like `url_env: SLACK_WEBHOOK_URL/)]),
     );
 
     const root = defaultOrg();

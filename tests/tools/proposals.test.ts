@@ -125,6 +125,19 @@ describe('hiring with the human\'s approval, through the built CLI', () => {
     expect(again.stderr).toContain('there is already an agent named tester');
     expect(lemming(root, ['add-agent', 'x', '--title', 'X', '--reports-to', 'nobody']).stderr).toContain('reports_to names "nobody"');
   });
+
+  test('add-agent with a misspelt manager or tool says each once, with the name meant and the valid ones, and writes nothing', () => {
+    const root = defaultOrg();
+    const chart = read(root, 'org/chart.yaml');
+    const manager = lemming(root, ['add-agent', 'tester', '--title', 'Tester', '--reports-to', 'planer']);
+    expect(manager.status).toBe(2);
+    expect(manager.stderr).toBe('lemming: cannot add tester: reports_to names "planer", which is not an agent of this org; did you mean planner? The agents: coder_01, hr, human, janitor, manager, planner\n');
+    const tool = lemming(root, ['add-agent', 'tester', '--title', 'Tester', '--reports-to', 'planner', '--tools', 'send_mesage,remember']);
+    expect(tool.status).toBe(2);
+    expect(tool.stderr).toMatch(/^lemming: cannot add tester: tools: names the tool "send_mesage", which is not a tool: it must be one of send_message, remember, read_file, .*\n$/);
+    expect(existsSync(join(root, 'agents/tester'))).toBe(false);
+    expect(read(root, 'org/chart.yaml')).toBe(chart);
+  });
 });
 
 describe('retirements and tool calls that wait for approval', () => {

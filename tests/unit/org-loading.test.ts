@@ -87,6 +87,24 @@ describe('loading an org', () => {
     expect(problemsOf(root).some((problem) => /unknown field.*budgte/.test(problem.message))).toBe(true);
   });
 
+  test('an unknown field is named at its own line, with the field it was likely meant as and the fields its place has', () => {
+    const root = defaultOrg();
+    const orgYaml = read(root, 'org/org.yaml').replace('  concurrency: 8', '  concurency: 8');
+    write(root, 'org/org.yaml', `${orgYaml}colour: blue\n`);
+    write(root, 'org/chart.yaml', read(root, 'org/chart.yaml').replace('  hr:\n    reports_to: manager\n', '  hr:\n    reports_to: manager\n    sendto: [manager]\n'));
+    write(root, 'agents/hr/resume.md', resume({ title: 'HR', model: 'offline', credits: '1', tols: '[send_message]' }));
+    const lineOf = (file: string, text: string) => read(root, file).split('\n').findIndex((line) => line.includes(text)) + 1;
+    const problems = problemsOf(root).map(formatProblem);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^org/org\\.yaml:${lineOf('org/org.yaml', 'concurency')}: engine\\.concurency: unknown field "concurency"; did you mean concurrency\\? The fields here are max_turns, concurrency, `)),
+        expect.stringMatching(new RegExp(`^org/org\\.yaml:${lineOf('org/org.yaml', 'colour: blue')}: colour: unknown field "colour"; the fields here are name, engine, `)),
+        expect.stringMatching(new RegExp(`^org/chart\\.yaml:${lineOf('org/chart.yaml', 'sendto')}: agents\\.hr\\.sendto: unknown field "sendto"; did you mean send_to\\? The fields here are reports_to, send_to, read_from`)),
+        expect.stringMatching(new RegExp(`^agents/hr/resume\\.md:${lineOf('agents/hr/resume.md', 'tols')}: tols: unknown field "tols"; did you mean tools\\? The fields here are title, role, model, credits, schedule, memory, tools, `)),
+      ]),
+    );
+  });
+
   test('a broken edit keeps the last valid org in force and says so', () => {
     const root = defaultOrg();
     const loader = new OrgLoader(root);
@@ -189,7 +207,7 @@ describe('validate finds every problem in one pass', () => {
         expect.stringMatching(/^org\/org\.yaml:\d+: engine\.max_turns: /),
         expect.stringMatching(/^agents\/hr\/resume\.md:3: model: names the model "ofline", which is not in org\/org\.yaml models \(known: offline, /),
         expect.stringMatching(/^agents\/hr\/resume\.md:4: credits: /),
-        expect.stringMatching(/^agents\/hr\/resume\.md:\d+: unknown field\(s\) "tols"/),
+        expect.stringMatching(/^agents\/hr\/resume\.md:\d+: tols: unknown field "tols"/),
       ]),
     );
   });
@@ -262,6 +280,13 @@ describe('schema messages', () => {
     expect(credits?.message).toMatch(/expected number, received string; a valid value looks like `credits: 1\.5/);
     const title = problems.find((problem) => problem.file === 'agents/janitor/resume.md');
     expect(title).toMatchObject({ field: 'title', message: expect.stringMatching(/^is required but missing; a valid value looks like `title: /) });
+  });
+
+  test('a missing model (a name or a list of names) says it is missing, as a missing title does', () => {
+    const root = defaultOrg();
+    write(root, 'agents/hr/resume.md', resume({ title: 'HR', credits: '1' }));
+    const model = problemsOf(root).find((problem) => problem.file === 'agents/hr/resume.md');
+    expect(model).toMatchObject({ field: 'model', message: 'is required but missing; a valid value looks like `model: gpt-4o-mini`' });
   });
 
   test('a negative or non-number cached price names the field, its line and a valid value', () => {

@@ -59,7 +59,8 @@ describe('lemming search, thread and trace', () => {
     expect(none.status).toBe(1);
     expect(none.stdout).toContain('no message matches "hippopotamus"');
     const bad = lemming(root, ['search', 'giraffe', '--turn-from', 'x']);
-    expect(bad.stderr).toMatch(/turn_from must be a whole number/);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("option '--turn-from <n>' argument 'x' is invalid. expected a turn number, 0 or more, for example 7");
   });
 
   test('thread prints the conversation indented by reply depth and marks the message asked for', async () => {

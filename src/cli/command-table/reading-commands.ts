@@ -4,7 +4,7 @@ import { PRIORITIES } from '../../mailbox/message.js';
 import { packageVersion } from '../../package-root.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { positiveInteger, otlpUrl } from '../option-values.js';
+import { pageLimit, positiveInteger, otlpUrl, turnNumber } from '../option-values.js';
 import type { SearchOptions } from '../commands/search.js';
 import type { CommandTable } from './command-table.js';
 
@@ -54,11 +54,11 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .argument('<query>', 'the words to find')
     .option('--from <agent>', 'sent by this agent')
     .option('--to <agent>', 'sent to this agent')
-    .option('--turn-from <n>', 'written in this turn or later')
-    .option('--turn-to <n>', 'written in this turn or earlier')
+    .option('--turn-from <n>', 'written in this turn or later', turnNumber)
+    .option('--turn-to <n>', 'written in this turn or earlier', turnNumber)
     .addOption(new Option('--priority <priority>', 'of this priority').choices(PRIORITIES))
     .option('--subject <text>', 'whose subject holds this text')
-    .option('-n, --limit <n>', 'at most this many (default 20)')
+    .option('-n, --limit <n>', 'at most this many (default 20)', pageLimit)
     .option('--json', 'print JSON')
     .action((query: string, options: SearchOptions) =>
       execute(async () => (await command('search')).searchCommand(root(), query, options, output)),

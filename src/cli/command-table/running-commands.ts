@@ -30,6 +30,9 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .action((options: { turns?: number; until?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServiceFlags & ServeFlags & CassetteOptions) =>
       execute(async () => {
         if (options.dryRun && options.until) throw new LemmingError('usage', '--dry-run takes --turns N, not --until', { exitCode: 2 });
+        if (!options.serve && (options.port !== undefined || options.host !== undefined)) {
+          throw new LemmingError('usage', '--port and --host go with --serve: they say where the dashboard listens; add --serve, or leave them out', { exitCode: 2 });
+        }
         if (options.dryRun) return (await command('dry-run')).dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
         const mode = options.logFormat === 'json' ? 'log' : screenMode(options);
         if (options.paused && (mode !== 'ui' || !commandIo().stdin.isTTY)) {
@@ -80,7 +83,12 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .option('--shutdown-timeout <seconds>', 'after SIGTERM or SIGINT, the most seconds to finish the calls in progress before handing them back to the queue (default 8)', shutdownSeconds)
     .option('--log-format <format>', LOG_FORMAT_HELP, logFormat)
     .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number; healthPort?: number; healthHost?: string } & ServiceFlags) =>
-      execute(async () => (await command('worker')).workerCommand(folderWithoutOrg(), options, serviceOutput(options, folderWithoutOrg)), serviceOutput(options, folderWithoutOrg)),
+      execute(async () => {
+        if (options.healthHost !== undefined && options.healthPort === undefined) {
+          throw new LemmingError('usage', '--health-host goes with --health-port: it says where /healthz listens; add --health-port N, or leave it out', { exitCode: 2 });
+        }
+        return (await command('worker')).workerCommand(folderWithoutOrg(), options, serviceOutput(options, folderWithoutOrg));
+      }, serviceOutput(options, folderWithoutOrg)),
     );
 
   program

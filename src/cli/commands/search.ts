@@ -9,11 +9,11 @@ import { formatCount, showCredits } from '../../format/format.js';
 export interface SearchOptions {
   from?: string;
   to?: string;
-  turnFrom?: string;
-  turnTo?: string;
+  turnFrom?: number;
+  turnTo?: number;
   priority?: string;
   subject?: string;
-  limit?: string;
+  limit?: number;
   json?: boolean;
 }
 
@@ -38,11 +38,11 @@ export function searchCommand(root: string, query: string, options: SearchOption
   const { filter, page } = parseFilterQuery({
     from: options.from,
     to: options.to,
-    turn_from: options.turnFrom,
-    turn_to: options.turnTo,
+    turn_from: options.turnFrom?.toString(),
+    turn_to: options.turnTo?.toString(),
     priority: options.priority,
     subject: options.subject,
-    limit: options.limit ?? '20',
+    limit: String(options.limit ?? 20),
   });
   const found = MessageIndex.open(root).findPage(query, filter, page.limit);
   const hits = found.hits;

@@ -42,7 +42,7 @@ export function readInterventions(root: string): { interventions: Intervention[]
   if (!source) return { interventions: [], problems: loaded.problems };
   schema ??= buildSchema();
   const parsed = schema.safeParse(source.value ?? { interventions: [] });
-  if (!parsed.success) return { interventions: [], problems: schemaProblems(parsed.error, INTERVENTIONS_FILE, source) };
+  if (!parsed.success) return { interventions: [], problems: schemaProblems(parsed.error, INTERVENTIONS_FILE, source, schema) };
   return { interventions: parsed.data.interventions.map(normaliseIntervention), problems: [] };
 }
 

@@ -5,11 +5,12 @@ import { requireOwnFolders } from '../../org/own-folders.js';
 import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
 import { sweepTemporaries } from '../../storage/temporary-files.js';
 import { yaml } from '../../lazy-modules.js';
-import { undeclaredServer } from '../../org/assemble-agent.js';
+import { undeclaredServer, undeclaredTool } from '../../org/assemble-agent.js';
 import { quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, nameHint, nameProblem } from '../../org/names.js';
 import { HUMAN_MODEL, type Audience, type Org } from '../../org/org.js';
 import { isBuiltinTool, isToolGrant } from '../../org/schema.js';
+import { didYouMean } from '../../org/suggest-name.js';
 import { isListName, listFile } from '../../org/lists/mailing-list.js';
 import { addAgentToChart } from './chart-edit.js';
 import type { HireDetails } from './proposal.js';
@@ -24,7 +25,11 @@ export function checkNewAgent(org: Org, details: HireDetails): string[] {
   // Lists and agents share one set of names: a hire named like a list would take its posts.
   else if (isListName(org.root, details.name)) problems.push(`${details.name} is the name of the mailing list ${listFile(details.name)}, and lists and agents share one set of names: choose another name`);
   if (text(details.title).trim() === '') problems.push('title is empty; give a job title, for example "Software engineer"');
-  if (!org.agents.has(text(details.reports_to))) problems.push(`reports_to names ${quoteName(details.reports_to)}, which is not an agent of this org`);
+  const noManager = !org.agents.has(text(details.reports_to));
+  if (noManager) {
+    const guess = didYouMean(text(details.reports_to), org.agents.keys());
+    problems.push(`reports_to names ${quoteName(details.reports_to)}, which is not an agent of this org${guess}${guess === '' ? '; the' : ' The'} agents: ${agentsNamed(org)}`);
+  }
   if (typeof details.model !== 'string' || details.model === HUMAN_MODEL || !Object.hasOwn(org.models, details.model)) {
     problems.push(`model ${quoteName(details.model)} is not in org/org.yaml models (known: ${Object.keys(org.models).join(', ')})`);
   }
@@ -35,17 +40,29 @@ export function checkNewAgent(org: Org, details: HireDetails): string[] {
       continue;
     }
     for (const other of details[field]) {
+      // A manager not in the org is said once, under reports_to, not again for the lists made from it.
+      if (noManager && other === details.reports_to) continue;
       if (other !== '*' && other !== details.name && !org.agents.has(other)) problems.push(`${field} names ${quoteName(other)}, which is not an agent of this org`);
     }
   }
   for (const tool of Array.isArray(details.tools) ? details.tools : []) {
     if (typeof tool !== 'string' || !isToolGrant(tool)) problems.push(`tools: ${quoteName(tool)} is not a tool`);
     else {
-      const undeclared = undeclaredServer(tool, org.mcpServers) ?? (tool.includes('/') || isBuiltinTool(tool) || Object.hasOwn(org.commandTools, tool) ? undefined : `${quoteName(tool)} is neither a built-in tool nor one of org/org.yaml command_tools`);
+      const undeclared = undeclaredServer(tool, org.mcpServers) ?? undeclaredTool(tool, org.commandTools);
       if (undeclared !== undefined) problems.push(`tools: ${undeclared}`);
     }
   }
   return problems;
+}
+
+/** How many agents a problem names, so that one about a name at 100,000 agents stays a line. */
+const AGENTS_NAMED = 20;
+
+/** `a, b, c`: the first AGENTS_NAMED agents, and how many more. */
+function agentsNamed(org: Org): string {
+  const names = [...org.agents.keys()].sort();
+  const more = names.length - AGENTS_NAMED;
+  return `${names.slice(0, AGENTS_NAMED).join(', ')}${more > 0 ? ` and ${more} more (\`lemming status --all\` lists them)` : ''}`;
 }
 
 /**
