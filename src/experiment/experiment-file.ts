@@ -200,7 +200,6 @@ function populationProblem(written: string, path: string, fromFork: boolean): st
   }
 }
 
-/** A problem inside a variant says which variant by its name as well as its place: `variant "flat": …`. */
 /**
  * The experiment file's problems, every one a line (exit 1, as an invalid org's): they are not the
  * org's, so neither cut to the first ten nor sent to `lemming validate`, which reads the org and not
@@ -210,6 +209,7 @@ function refused(problems: Problem[]): LemmingError {
   return new LemmingError('experiment-invalid', problems.map(formatProblem).join('\n'));
 }
 
+/** A problem inside a variant says which variant by its name as well as its place: `variant "flat": …`. */
 function namingVariants(problems: Problem[], value: unknown): Problem[] {
   const variants = (value as { variants?: unknown } | null)?.variants;
   return problems.map((problem) => {

@@ -14,7 +14,7 @@ import { isRunning } from '../process-liveness.js';
  * writer, engines racing for a lock in a test, commands a test runs in its own process) from writing
  * one temporary: each counts on its own, and a sweep leaves another thread's to it.
  */
-const TEMPORARY_NAME = /^\..+\.lemming-(\d+)-(\d+)(?:-(\d+))?\.tmp$/;
+const TEMPORARY_NAME = /^\.(.+)\.lemming-(\d+)-(\d+)(?:-(\d+))?\.tmp$/;
 
 /** Shown to a model that tries to write such a name. */
 export const TEMPORARY_NAME_SHAPE = '.<name>.lemming-<pid>-<thread>-<n>.tmp';
@@ -33,7 +33,8 @@ export function temporaryPathFor(path: string, folder?: string): string {
 export function fileMeant(path: string): string {
   const slash = path.lastIndexOf(sep);
   const name = path.slice(slash + 1);
-  return isTemporaryName(name) ? `${path.slice(0, slash + 1)}${name.slice(1).replace(/\.lemming-\d+-\d+(?:-\d+)?\.tmp$/, '')}` : path;
+  const meant = name.endsWith('.tmp') ? TEMPORARY_NAME.exec(name)?.[1] : undefined;
+  return meant === undefined ? path : `${path.slice(0, slash + 1)}${meant}`;
 }
 
 /** Whether a file name is one of lemming's temporaries. */
@@ -57,7 +58,7 @@ export function ownerRunning(pid: number, thread?: number): boolean {
 export function isLeftoverTemporary(name: string): boolean {
   const match = name.endsWith('.tmp') ? TEMPORARY_NAME.exec(name) : null;
   // `.lemming-<pid>-<thread>-<n>.tmp`; names of older lemmings, `.lemming-<pid>-<n>.tmp`, say no thread.
-  return match !== null && !ownerRunning(Number(match[1]), match[3] === undefined ? undefined : Number(match[2]));
+  return match !== null && !ownerRunning(Number(match[2]), match[4] === undefined ? undefined : Number(match[3]));
 }
 
 /**
