@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { csvText } from '../../src/tables/csv-text.js';
+import { csvRecords, csvText } from '../../src/tables/csv-text.js';
 import { column, type ReportTable } from '../../src/tables/report-table.js';
 import { writeTables } from '../../src/tables/write-tables.js';
 import { readCsvFolder, readTablesFolder } from '../helpers/read-csv.js';
@@ -21,6 +21,12 @@ const ANSWERS: ReportTable = {
 describe('CSV as RFC 4180 writes it', () => {
   test('a field with a comma, a quote, a CR or a LF is quoted, quotes doubled; records end in CRLF; no value is an empty field', () => {
     expect(csvText([['a', 'b,c', 'say "hi"', 'two\nlines', null, undefined, Number.POSITIVE_INFINITY, 3, false]])).toBe('a,"b,c","say ""hi""","two\nlines",,,,3,false\r\n');
+  });
+
+  test('csvRecords reads back what csvText wrote, field for field', () => {
+    const records = [['a', 'b,c', 'say "hi"', 'two\nlines', '', 'CR\r\nLF'], ['x', '', '', '', '', '']];
+    expect(csvRecords(csvText(records))).toEqual(records);
+    expect(csvRecords('h1,h2\nv1,v2')).toEqual([['h1', 'h2'], ['v1', 'v2']]);
   });
 
   test("what writeTables writes, Python's csv module reads back cell for cell, and dictionary.csv describes every column", () => {
