@@ -70,7 +70,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('score', 'number', "the judge's scale", "the judge's score (else the mean of the checks' scores); empty without either"),
         column('pass_rate', 'number', 'proportion (0 to 1)', 'the share of its checks that passed; empty without checks'),
         column('wall_ms', 'integer', 'milliseconds', 'wall time of its attempts together'),
-        column('attempts', 'integer', 'attempts', 'processes it took (a run resumed after a failure takes more than one)'),
+        column('attempts', 'integer', 'attempts', 'times it was started: 1, and 1 more for each resume after a failure or a kill (a survey question due after a turn pauses the run there; that is not counted)'),
       ],
       rows: report.runs.map((run) => ({
         run: run.run,
