@@ -1,5 +1,5 @@
 import { column, type ReportTable, type TableColumn } from '../tables/report-table.js';
-import type { RunMetrics } from './run-metrics.js';
+import { RUN_ENDINGS, type RunMetrics } from './run-metrics.js';
 import type { StudyStatistics } from './study-statistics.js';
 import type { SurveyTable } from './survey-report.js';
 import type { VariantSummary } from './variant-summary.js';
@@ -54,8 +54,8 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
       columns: [
         column('run', 'string', '', "the run's folder under the experiment's, <variant>-r<repeat>"),
         column('variant', 'string', '', 'its variant'),
-        column('seed', 'integer', '', 'its seed (checks and judge)'),
-        column('ended', 'string', '', 'how it ended: idle, max-turns, … or failed (the process exited with an error)'),
+        column('seed', 'integer', '', "its seed: the experiment's seed (or its variant's) plus its repeat's number less 1, given to its models that take one, its checks and its judge"),
+        column('ended', 'string', '', `how it ended: ${Object.entries(RUN_ENDINGS).map(([ending, meaning]) => `${ending} (${meaning})`).join(', ')}`),
         column('turns', 'integer', 'turns', 'its last finished turn'),
         column('turns_to_idle', 'integer', 'turns', 'the turn it fell idle in; empty when it did not'),
         column('messages', 'integer', 'messages', 'messages the agents sent'),

@@ -70,6 +70,15 @@ export interface RunMetrics {
   outcome?: RunOutcome;
 }
 
+/** Each way a run can end (RunMetrics.ended), as the report's tables explain it: every one, so a reader filtering by it finds what it holds. */
+export const RUN_ENDINGS: Record<RunMetrics['ended'], string> = {
+  idle: 'no agent had mail or work left',
+  'turn-cap': "stopped at its turns (the experiment's turns:, else engine.max_turns)",
+  stopped: 'stopped by a signal (a kill, Ctrl-C) and not resumed',
+  'models-failing': 'only agents held for failing models had mail',
+  failed: 'the process exited with an error',
+};
+
 /** Credits are sums of small prices: rounded so that 0.1 + 0.2 reads as 0.3 in a report. */
 function round(credits: number): number {
   return Math.round(credits * 1e9) / 1e9;
