@@ -58,7 +58,8 @@ function scoredIn(folder: string, runs: readonly RunMetrics[]): AnsweredIn[] {
 
 /** The experiment report's provenance: who answered in each run and who scored it, on what, and the settings; the variants with fewer than two runs said. */
 export function experimentProvenance(experiment: Experiment, folder: string, runs: readonly RunMetrics[]): Provenance {
-  const sources = [...runs.flatMap((run) => answeredInOrg(join(folder, run.run)) ?? []), ...scoredIn(folder, runs)];
+  // A survey's answers are the report's figures too: the agents who gave them answered.
+  const sources = [...runs.flatMap((run) => answeredInOrg(join(folder, run.run), ['survey']) ?? []), ...scoredIn(folder, runs)];
   const few = experiment.variants.filter((variant) => runs.filter((run) => run.variant === variant.name).length < 2).map((variant) => variant.name);
   const caveats = few.length === 0 ? [] : [`${few.join(', ')}: fewer than two complete runs, so no interval and no test against the baseline.`];
   return reportProvenance(sources, { caveats, settings: experimentSettings(experiment, folder, runs) });

@@ -39,7 +39,16 @@ interface Report {
   provenance: { models: Array<{ entry: string; provider: string; model: string; agents: string[] }> };
 }
 
-describe("an experiment's judge in what made its report", () => {
+const SURVEY_ONLY = `name: asked
+repeats: 2
+survey:
+  - question: How busy are you, from 1 to 5?
+    number: true
+variants:
+  - name: baseline
+`;
+
+describe("every model that made an experiment's figures is named in what made its report", () => {
   test('the judge model is named beside the agents\' model, with what it made', { timeout: 300_000 }, async () => {
     const root = defaultOrg();
     const orgYaml = join(root, 'org/org.yaml');
@@ -58,5 +67,20 @@ describe("an experiment's judge in what made its report", () => {
       ['offline', 'offline', 'offline-1', 'agents'],
     ]);
     expect(readFileSync(join(folder, 'report.md'), 'utf8')).toMatch(/^\| grader \| offline \| offline-grader \| none: rules \| .* \| the judge \(score\) \|$/m);
+  });
+
+  test("a survey's answers are figures too: a study that only asks names the agents' model, not 'no model made these figures'", { timeout: 300_000 }, async () => {
+    const root = defaultOrg();
+    writeFileSync(join(root, 'asked.yaml'), SURVEY_ONLY);
+    const result = await lemmingAsync(root, ['experiment', join(root, 'asked.yaml')]);
+    expect(result.status, result.stderr).toBe(0);
+    const folder = join(root, 'experiments/asked');
+    const markdown = readFileSync(join(folder, 'report.md'), 'utf8');
+    // Five agents answered in each run, and no agent was called for a turn.
+    expect(markdown).toMatch(/^\| baseline \| 10 \| [0-9.]+ \| [0-9.]+ \| \[.*\] \| 2 runs \(t\) \|$/m);
+    expect(markdown).toMatch(/^\| baseline-r1 \| idle \| 0 \| 0 \| 0 \| 0 \| 0 \| 0 \| none \|/m);
+    expect(markdown).not.toContain('no model made these figures');
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as Report;
+    expect(report.provenance.models.map((row) => [row.entry, row.model, row.agents])).toEqual([['offline', 'offline-1', ['coder_01', 'hr', 'janitor', 'manager', 'planner']]]);
   });
 });
