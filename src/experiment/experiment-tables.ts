@@ -90,7 +90,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         human_answer_from: run.humanAnswer?.from,
         score: values.get(run.run)?.score,
         pass_rate: values.get(run.run)?.pass_rate,
-        wall_ms: run.wallMs,
+        wall_ms: Math.round(run.wallMs),
         attempts: run.attempts,
       })),
     },

@@ -16,7 +16,7 @@ const DICTIONARY_COLUMNS = [
   column('meaning', 'string', '', 'what its values are'),
 ];
 
-/** A table's records, the header first: each row's cells in the columns' order. A row naming a column the table does not describe is a bug in its builder. */
+/** A table's records, the header first: each row's cells in the columns' order. A row naming a column the table does not describe, or a fraction in an integer column, is a bug in its builder. */
 function records(table: ReportTable): Cell[][] {
   const names = new Set(table.columns.map((each) => each.name));
   return [
@@ -24,6 +24,9 @@ function records(table: ReportTable): Cell[][] {
     ...table.rows.map((row) => {
       const stray = Object.keys(row).find((key) => !names.has(key));
       if (stray !== undefined) throw new Error(`table ${table.name}: a row has column ${JSON.stringify(stray)}, which its dictionary does not describe`);
+      // The dictionary's type is a promise to the reader (pandas' dtype, R's colClasses): an integer column holds integers.
+      const fraction = table.columns.find((each) => each.type === 'integer' && typeof row[each.name] === 'number' && Number.isFinite(row[each.name]) && !Number.isInteger(row[each.name]));
+      if (fraction !== undefined) throw new Error(`table ${table.name}: column ${fraction.name} is typed integer, and a row holds ${String(row[fraction.name])}`);
       return table.columns.map((each) => row[each.name]);
     }),
   ];

@@ -26,7 +26,7 @@ variants:
 `;
 
 describe("runs.csv's dictionary", () => {
-  test('names every value runs.ended holds, and says what the seed is', { timeout: 300_000 }, async () => {
+  test('names every value runs.ended holds, says what the seed is, and wall_ms is the integer it says', { timeout: 300_000 }, async () => {
     const root = defaultOrg();
     writeFileSync(join(root, 'capped.yaml'), STUDY);
     const tables = join(root, 'tables');
@@ -40,5 +40,9 @@ describe("runs.csv's dictionary", () => {
     for (const value of ['idle', 'turn-cap', 'stopped', 'models-failing', 'failed']) expect(named, meaning('ended')).toContain(value);
     expect(meaning('ended')).not.toContain('max-turns');
     expect(meaning('seed')).toContain("the experiment's seed");
+    // wall_ms is an integer, as the dictionary types it: a reader that takes it at its word can parse it.
+    const typeOf = (column: string): string => readCsvFolder(tables)['dictionary.csv']?.find((row) => row[0] === 'runs' && row[1] === column)?.[2] ?? '';
+    expect(typeOf('wall_ms')).toBe('integer');
+    for (const row of runs) expect(row.wall_ms).toMatch(/^[0-9]+$/);
   });
 });

@@ -52,6 +52,11 @@ describe('CSV as RFC 4180 writes it', () => {
     expect(readFileSync(join(folder, 'tally.csv'), 'utf8')).toBe('choice,count\r\nyes,2\r\n');
   });
 
+  test('a value that is not of its column\'s type is refused, naming the table, the column and the value', () => {
+    const fraction: ReportTable = { name: 'runs', columns: [column('wall_ms', 'integer', 'milliseconds', 'wall time')], rows: [{ wall_ms: 654.82 }] };
+    expect(() => writeTables(tempDir(), [fraction])).toThrow('table runs: column wall_ms is typed integer, and a row holds 654.82');
+  });
+
   test('a row with a column its table does not describe is refused, naming the table and the column', () => {
     const stray: ReportTable = { name: 'runs', columns: [column('run', 'string', '', 'the run')], rows: [{ run: 'a', credits: 1 }] };
     expect(() => writeTables(tempDir(), [stray])).toThrow('table runs: a row has column "credits", which its dictionary does not describe');
