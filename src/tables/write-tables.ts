@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
@@ -51,6 +51,7 @@ function earlierTables(folder: string, tables: readonly ReportTable[]): string[]
   const refuse = (path: string, why: string): never => {
     throw new LemmingError('csv-folder', `${path}: ${why}; the tables would write over it: pass --csv a new or empty folder, or move the file`, { exitCode: 2 });
   };
+  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new LemmingError('csv-folder', `${folder}: is a file, not a folder; --csv writes a folder of tables: pass --csv a new or empty folder`, { exitCode: 2 });
   let listed: string[] = [];
   if (existsSync(dictionaryPath)) {
     const [header, ...rows] = csvRecords(readFileSync(dictionaryPath, 'utf8'));

@@ -69,4 +69,14 @@ describe('a --csv folder that is not empty', () => {
     // The runs and the report are done; only the tables wait for a folder.
     expect(existsSync(join(root, 'experiments/plain/report.md'))).toBe(true);
   });
+
+  test('a --csv that names a file is refused in one line naming it, and the file is kept', { timeout: 300_000 }, async () => {
+    const root = defaultOrg();
+    const file = join(root, 'tables.csv');
+    writeFileSync(file, 'mine\r\n');
+    const result = await lemmingAsync(root, ['analyze', '--csv', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(`lemming: ${file}: is a file, not a folder; --csv writes a folder of tables: pass --csv a new or empty folder`);
+    expect(readFileSync(file, 'utf8')).toBe('mine\r\n');
+  });
 });
