@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerEntry } from '../engine/money/ledger.js';
 import { appendText } from '../storage/write-bytes.js';
@@ -15,4 +16,25 @@ export const EXPERIMENT_LEDGER = 'ledger.jsonl';
 export function recordCharges(folder: string, run: string, purpose: string, charges: ReadonlyArray<Extract<LedgerEntry, { type: 'charge' }>>): void {
   if (charges.length === 0) return;
   appendText(join(folder, EXPERIMENT_LEDGER), charges.map((charge) => `${JSON.stringify({ ...charge, run, purpose })}\n`).join(''));
+}
+
+/** One call the experiment paid for: which run it scored, what for, and the registry entry that answered. */
+export interface ExperimentCharge {
+  run: string;
+  purpose: string;
+  model: string;
+}
+
+/** The calls on the experiment's own ledger (recordCharges' lines); a line that does not read as one is left out. */
+export function readExperimentCharges(folder: string): ExperimentCharge[] {
+  const path = join(folder, EXPERIMENT_LEDGER);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').flatMap((line) => {
+    try {
+      const { type, run, purpose, model } = JSON.parse(line) as Record<string, unknown>;
+      return type === 'charge' && typeof run === 'string' && typeof purpose === 'string' && typeof model === 'string' ? [{ run, purpose, model }] : [];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -1,5 +1,5 @@
 import { column, type ReportTable, type TableColumn } from '../tables/report-table.js';
-import type { RunMetrics } from './run-metrics.js';
+import { RUN_ENDINGS, type RunMetrics } from './run-metrics.js';
 import type { StudyStatistics } from './study-statistics.js';
 import type { SurveyTable } from './survey-report.js';
 import type { VariantSummary } from './variant-summary.js';
@@ -54,8 +54,8 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
       columns: [
         column('run', 'string', '', "the run's folder under the experiment's, <variant>-r<repeat>"),
         column('variant', 'string', '', 'its variant'),
-        column('seed', 'integer', '', 'its seed (checks and judge)'),
-        column('ended', 'string', '', 'how it ended: idle, max-turns, … or failed (the process exited with an error)'),
+        column('seed', 'integer', '', "its seed: the experiment's seed (or its variant's) plus its repeat's number less 1, given to its models that take one, its checks and its judge"),
+        column('ended', 'string', '', `how it ended: ${Object.entries(RUN_ENDINGS).map(([ending, meaning]) => `${ending} (${meaning})`).join(', ')}`),
         column('turns', 'integer', 'turns', 'its last finished turn'),
         column('turns_to_idle', 'integer', 'turns', 'the turn it fell idle in; empty when it did not'),
         column('messages', 'integer', 'messages', 'messages the agents sent'),
@@ -70,7 +70,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('score', 'number', "the judge's scale", "the judge's score (else the mean of the checks' scores); empty without either"),
         column('pass_rate', 'number', 'proportion (0 to 1)', 'the share of its checks that passed; empty without checks'),
         column('wall_ms', 'integer', 'milliseconds', 'wall time of its attempts together'),
-        column('attempts', 'integer', 'attempts', 'processes it took (a run resumed after a failure takes more than one)'),
+        column('attempts', 'integer', 'attempts', 'times it was started: 1, and 1 more for each resume after a failure or a kill (a survey question due after a turn pauses the run there; that is not counted)'),
       ],
       rows: report.runs.map((run) => ({
         run: run.run,
@@ -90,7 +90,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         human_answer_from: run.humanAnswer?.from,
         score: values.get(run.run)?.score,
         pass_rate: values.get(run.run)?.pass_rate,
-        wall_ms: run.wallMs,
+        wall_ms: Math.round(run.wallMs),
         attempts: run.attempts,
       })),
     },

@@ -8,7 +8,7 @@ export function figure(value: number | null | undefined): string {
 
 /** An interval as the report prints it, `[low, high]`, or `–` when there is none. */
 export function interval(pair: readonly [number, number] | null | undefined): string {
-  return pair ? `[${figure(pair[0])}, ${figure(pair[1])}]` : '–';
+  return pair && pair.every(Number.isFinite) ? `[${figure(pair[0])}, ${figure(pair[1])}]` : '–';
 }
 
 /** A markdown table: the header, its rule, a line a row. */

@@ -60,6 +60,7 @@ export interface RunMetrics {
   humanAnswer: { turn: number; from: string; afterMs: number } | null;
   /** Wall time of every attempt together. */
   wallMs: number;
+  /** Times it was started: once, and once more for each resume after a failure or a kill (startsOf). */
   attempts: number;
   /** Its survey's answers (run-survey.ts), when the experiment has a survey. */
   survey?: SurveyRound[];
@@ -69,9 +70,31 @@ export interface RunMetrics {
   outcome?: RunOutcome;
 }
 
+/** Each way a run can end (RunMetrics.ended), as the report's tables explain it: every one, so a reader filtering by it finds what it holds. */
+export const RUN_ENDINGS: Record<RunMetrics['ended'], string> = {
+  idle: 'no agent had mail or work left',
+  'turn-cap': "stopped at its turns (the experiment's turns:, else engine.max_turns)",
+  stopped: 'stopped by a signal (a kill, Ctrl-C) and not resumed',
+  'models-failing': 'only agents held for failing models had mail',
+  failed: 'the process exited with an error',
+};
+
 /** Credits are sums of small prices: rounded so that 0.1 + 0.2 reads as 0.3 in a report. */
 function round(credits: number): number {
   return Math.round(credits * 1e9) / 1e9;
+}
+
+/**
+ * How many times a run was started, from its processes: the first, and each that followed one
+ * which did not end cleanly at a turn cap (a failure, a kill, a stop). A process that ended at its
+ * turn cap was a pause the experiment planned (a survey question due after that turn): the next
+ * process goes on with the same attempt. Pure.
+ */
+export function startsOf(attempts: readonly RunAttempt[]): number {
+  return attempts.filter((_, index) => {
+    const before = attempts[index - 1];
+    return before === undefined || !(before.exitCode === 0 && before.finished?.reason === 'turn-cap');
+  }).length;
 }
 
 /**
@@ -101,7 +124,7 @@ export function measureRun(root: string, run: string, variant: string, attempts:
     creditsByModel: nameRecord(),
     humanAnswer: null,
     wallMs: attempts.reduce((sum, attempt) => sum + attempt.wallMs, 0),
-    attempts: attempts.length,
+    attempts: startsOf(attempts),
   };
   const startedAt = Date.parse(attempts[0]?.startedAt ?? '');
   for (const agent of readdirSync(join(root, 'agents')).sort()) {

@@ -1,7 +1,8 @@
 import { basename, join } from 'node:path';
 import { orgSettings } from '../provenance/org-settings.js';
-import { answeredInOrg, reportProvenance, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
+import { answeredInOrg, reportProvenance, type AnsweredIn, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
 import type { Experiment } from './experiment-file.js';
+import { readExperimentCharges } from './experiment-ledger.js';
 import type { RunMetrics } from './run-metrics.js';
 
 /**
@@ -42,9 +43,23 @@ export function experimentSettings(experiment: Experiment, folder: string, runs:
   return rows;
 }
 
-/** The experiment report's provenance: who answered in each run, on what, and the settings; the variants with fewer than two runs said. */
+/** Who the experiment's own calls were, by their purpose on its ledger: not agents (the names hold a space, which no agent's may), and what each made. */
+const SCORERS: Readonly<Record<string, string>> = { judge: 'the judge (score)', adherence: 'the persona judge (adherence)' };
+
+/** The models that scored each run (its judge, its persona judge), from the experiment's own ledger, at the registry of the run's org, where they were looked up. */
+function scoredIn(folder: string, runs: readonly RunMetrics[]): AnsweredIn[] {
+  const charges = readExperimentCharges(folder);
+  return runs.flatMap((run) => {
+    const answered = charges.filter((charge) => charge.run === run.run).map((charge) => ({ agent: SCORERS[charge.purpose] ?? `the experiment (${charge.purpose})`, entry: charge.model }));
+    const inOrg = answered.length === 0 ? undefined : answeredInOrg(join(folder, run.run));
+    return inOrg ? [{ registry: inOrg.registry, answered }] : [];
+  });
+}
+
+/** The experiment report's provenance: who answered in each run and who scored it, on what, and the settings; the variants with fewer than two runs said. */
 export function experimentProvenance(experiment: Experiment, folder: string, runs: readonly RunMetrics[]): Provenance {
-  const sources = runs.flatMap((run) => answeredInOrg(join(folder, run.run)) ?? []);
+  // A survey's answers are the report's figures too: the agents who gave them answered.
+  const sources = [...runs.flatMap((run) => answeredInOrg(join(folder, run.run), ['survey']) ?? []), ...scoredIn(folder, runs)];
   const few = experiment.variants.filter((variant) => runs.filter((run) => run.variant === variant.name).length < 2).map((variant) => variant.name);
   const caveats = few.length === 0 ? [] : [`${few.join(', ')}: fewer than two complete runs, so no interval and no test against the baseline.`];
   return reportProvenance(sources, { caveats, settings: experimentSettings(experiment, folder, runs) });

@@ -1,4 +1,5 @@
 import type { RunMetrics } from './run-metrics.js';
+import type { CheckResult } from './run-checks.js';
 import { METRICS, type Better, type StudyStatistics } from './study-statistics.js';
 import { figure, interval, table } from './report-markdown.js';
 import { choose } from '../statistics/proportions.js';
@@ -106,13 +107,35 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
         ['run', 'seed', 'checks', 'judge', 'why'],
         judged.map((run) => {
           const outcome = run.outcome;
-          const checks = (outcome?.checks ?? []).map((check) => `${check.name} ${check.passed ? 'passed' : 'failed'}${check.score === null ? '' : ` (${figure(check.score)})`}`).join(', ');
+          const checks = (outcome?.checks ?? []).map(checkCell).join(', ');
           const judge = outcome?.judge;
-          return [run.run, String(outcome?.seed ?? '–'), checks || '–', judge ? `${figure(judge.score)}/${figure(judge.scale)}` : '–', judge ? judge.reason.replace(/\|/g, '\\|').replace(/\n/g, ' ') : '–'];
+          return [run.run, String(outcome?.seed ?? '–'), checks || '–', judge ? `${figure(judge.score)}/${figure(judge.scale)}` : '–', judge ? inCell(judge.reason) : '–'];
         }),
       ),
       '',
     );
   }
   return lines;
+}
+
+/** Text in a table cell: on one line, its pipes escaped. */
+function inCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/** How much of a failed check's last line its cell shows. */
+const WHY_CHARS = 160;
+
+/**
+ * One check of a run as the report's cell says it: passed (with its score), or failed with why: the
+ * limit that stopped it, or its exit code and the last line it printed. A misspelt command fails in
+ * every run alike (exit 127), which a bare "failed" reads as the runs' doing.
+ */
+function checkCell(check: CheckResult): string {
+  const score = check.score === null ? '' : ` (${figure(check.score)})`;
+  if (check.passed) return `${check.name} passed${score}`;
+  const last = check.output.trim().split('\n').at(-1)?.trim() ?? '';
+  const said = last.length > WHY_CHARS ? `${last.slice(0, WHY_CHARS)}…` : last;
+  const why = check.stoppedBy ? `stopped by ${check.stoppedBy}` : `exit ${check.exitCode ?? 'none'}${said ? `: ${said}` : ''}`;
+  return `${check.name} failed${score} (${inCell(why)})`;
 }

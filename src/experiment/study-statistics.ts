@@ -5,7 +5,7 @@ import { permutationTest } from '../statistics/permutation-test.js';
 import { tInterval, welchInterval } from '../statistics/student-t.js';
 import { passAtK, passHatK } from '../statistics/proportions.js';
 import { seedOf } from '../statistics/seeds.js';
-import { mean, standardDeviation, tidy, tidyPair } from '../statistics/summary.js';
+import { mean, spreadOrNone, tidy, tidyPair } from '../statistics/summary.js';
 
 /** Which way a metric is better, or null for a count that is neither (more messages are more information flowing, or more noise: the study says which). */
 export type Better = 'higher' | 'lower' | null;
@@ -100,6 +100,12 @@ function interval(pair: [number, number]): [number, number] | null {
   return pair.every(Number.isFinite) ? tidyPair(pair, PLACES) : null;
 }
 
+/** The runs' standard deviation to the report's places; none with fewer than 2 runs (one run shows no spread). */
+function spreadOf(values: readonly number[]): number | null {
+  const spread = spreadOrNone(values);
+  return spread === null ? null : tidy(spread, PLACES);
+}
+
 /** The pass@k and pass^k of one variant's runs, averaged over its checks (each check a task, each run a trial). */
 function passK(runs: readonly RunMetrics[]): PassK[] {
   const trials = new Map<string, { n: number; c: number }>();
@@ -138,7 +144,7 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
     const base = sample(baseline, metric.key);
     for (const variant of experiment.variants) {
       const own = sample(variant.name, metric.key);
-      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: tidy(standardDeviation(own), PLACES), ci: interval(tInterval(own)) };
+      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: spreadOf(own), ci: interval(tInterval(own)) };
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared

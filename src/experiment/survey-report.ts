@@ -1,7 +1,7 @@
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
 import { seedOf } from '../statistics/seeds.js';
-import { mean, standardDeviation } from '../statistics/summary.js';
+import { mean, spreadOrNone } from '../statistics/summary.js';
 import { estimateOverUnits, type RepetitionUnit } from '../statistics/unit-estimate.js';
 import { figure, oneLine, table } from './report-markdown.js';
 
@@ -42,13 +42,14 @@ function numbersOverRuns(perRun: ReadonlyArray<readonly number[]>, seed: number)
   if (values.length === 0) return { n: 0, mean: null, sd: null, ci: null };
   const estimate = estimateOverUnits(runs, (agents) => (agents.length === 0 ? NaN : mean(agents)), seed);
   const ci = estimate.interval.every(Number.isFinite) ? estimate.interval : null;
-  return { n: values.length, mean: estimate.value, sd: standardDeviation(values), ci, unit: estimate.unit, units: estimate.units };
+  return { n: values.length, mean: estimate.value, sd: spreadOrNone(values), ci, unit: estimate.unit, units: estimate.units };
 }
 
 /** What a numeric figure's interval rests on, as a report's cell says it: `5 runs (t)`, `12 agents of 1 run (bootstrap)`. */
 export function unitText(numbers: Pick<SurveyNumbers, 'unit' | 'units'> | undefined): string {
   if (numbers?.unit === undefined || numbers.units === undefined) return '–';
-  return numbers.unit === 'run' ? `${numbers.units} runs (t)` : `${numbers.units} agents of 1 run (bootstrap)`;
+  if (numbers.unit === 'run') return `${numbers.units} runs (t)`;
+  return numbers.units === 1 ? '1 agent of 1 run (bootstrap)' : `${numbers.units} agents of 1 run (bootstrap)`;
 }
 
 /** One question of the survey, tabulated per variant. */

@@ -35,12 +35,16 @@ export interface AnsweredIn {
   answered: Iterable<Answered>;
 }
 
-/** Every agent the ledger charged for a call, with the entry it was charged at: who answered in an org's run. */
-export function answeredInLedger(root: string): Answered[] {
+/**
+ * Every agent the ledger charged for a call, with the entry it was charged at: who answered in an
+ * org's run. `research` names the purposes of research lines whose answers the report's figures are
+ * made of too (an experiment's `survey`): those agents answered as well, on the research account.
+ */
+export function answeredInLedger(root: string, research: readonly string[] = []): Answered[] {
   const seen = new Set<string>();
   const answered: Answered[] = [];
   for (const entry of readLedgerFrom(statePaths(root).ledger, 0).entries) {
-    if (entry.type !== 'charge') continue;
+    if (entry.type !== 'charge' && !(entry.type === 'research' && research.includes(entry.purpose))) continue;
     const key = `${entry.agent} ${entry.model}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -50,17 +54,18 @@ export function answeredInLedger(root: string): Answered[] {
 }
 
 /**
- * Who answered in the org at `root` (a run's, a fork's folder) and on what: its ledger's charges, at
- * the registry its own org.yaml gives. Undefined when its org.yaml cannot be read.
+ * Who answered in the org at `root` (a run's, a fork's folder) and on what: its ledger's charges (and
+ * its research lines of the `research` purposes), at the registry its own org.yaml gives. Undefined
+ * when its org.yaml cannot be read.
  */
-export function answeredInOrg(root: string): AnsweredIn | undefined {
+export function answeredInOrg(root: string, research: readonly string[] = []): AnsweredIn | undefined {
   let registry: Readonly<Record<string, ModelEntry>> | undefined;
   try {
     registry = parseOrgFile(readFileSync(join(root, 'org', 'org.yaml'), 'utf8')).value?.models;
   } catch {
     return undefined;
   }
-  return registry ? { registry, answered: answeredInLedger(root) } : undefined;
+  return registry ? { registry, answered: answeredInLedger(root, research) } : undefined;
 }
 
 /** The seed as a call of this entry is sent: its value, or why there is none (pure). */

@@ -75,10 +75,11 @@ export function bootstrapDifference(a: readonly number[], b: readonly number[], 
  * are) and the statistic taken of them; a draw whose statistic is not finite (a slope of clusters
  * whose x does not vary) is drawn again, at most 10·B times in all. The cluster is the unit of
  * repetition (a run; an agent within a run), so values that move together inside one are not
- * counted as independent evidence.
+ * counted as independent evidence. NaN ends for fewer than two clusters.
  */
 export function clusteredBootstrap<T>(clusters: readonly T[], statistic: (drawn: readonly T[]) => number, seed: number): [number, number] {
-  if (clusters.length === 0) return [NaN, NaN];
+  // One cluster is drawn in every resample: its interval would be the figure itself, certainty it does not have.
+  if (clusters.length < 2) return [NaN, NaN];
   const next = seededRandom(seed);
   const statistics: number[] = [];
   for (let attempt = 0; statistics.length < BOOTSTRAP_RESAMPLES && attempt < 10 * BOOTSTRAP_RESAMPLES; attempt += 1) {

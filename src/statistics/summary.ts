@@ -16,9 +16,14 @@ export function mean(values: readonly number[]): number {
   return values.length === 0 ? NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-/** The sample standard deviation (divided by n − 1); 0 for one value. */
+/** The sample standard deviation (divided by n − 1); NaN for fewer than two values: one value shows no spread, not a spread of 0. */
 export function standardDeviation(values: readonly number[]): number {
-  if (values.length < 2) return 0;
+  if (values.length < 2) return NaN;
   const centre = mean(values);
   return Math.sqrt(values.reduce((sum, value) => sum + (value - centre) ** 2, 0) / (values.length - 1));
+}
+
+/** The sample standard deviation as a report gives it: none (null) for fewer than two values, where there is no spread to give. */
+export function spreadOrNone(values: readonly number[]): number | null {
+  return values.length < 2 ? null : standardDeviation(values);
 }

@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { LemmingError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
-import { csvText } from './csv-text.js';
+import { csvRecords, csvText } from './csv-text.js';
 import { column, type Cell, type ReportTable } from './report-table.js';
 
 /** The data dictionary's own file, beside the tables. */
@@ -15,7 +16,7 @@ const DICTIONARY_COLUMNS = [
   column('meaning', 'string', '', 'what its values are'),
 ];
 
-/** A table's records, the header first: each row's cells in the columns' order. A row naming a column the table does not describe is a bug in its builder. */
+/** A table's records, the header first: each row's cells in the columns' order. A row naming a column the table does not describe, or a fraction in an integer column, is a bug in its builder. */
 function records(table: ReportTable): Cell[][] {
   const names = new Set(table.columns.map((each) => each.name));
   return [
@@ -23,6 +24,9 @@ function records(table: ReportTable): Cell[][] {
     ...table.rows.map((row) => {
       const stray = Object.keys(row).find((key) => !names.has(key));
       if (stray !== undefined) throw new Error(`table ${table.name}: a row has column ${JSON.stringify(stray)}, which its dictionary does not describe`);
+      // The dictionary's type is a promise to the reader (pandas' dtype, R's colClasses): an integer column holds integers.
+      const fraction = table.columns.find((each) => each.type === 'integer' && typeof row[each.name] === 'number' && Number.isFinite(row[each.name]) && !Number.isInteger(row[each.name]));
+      if (fraction !== undefined) throw new Error(`table ${table.name}: column ${fraction.name} is typed integer, and a row holds ${String(row[fraction.name])}`);
       return table.columns.map((each) => row[each.name]);
     }),
   ];
@@ -38,12 +42,41 @@ export function dictionaryTable(tables: readonly ReportTable[]): ReportTable {
 }
 
 /**
+ * The tables an earlier write left in `folder`, as its dictionary.csv lists them. A file in the place
+ * of one of `tables` (or of the dictionary) that no dictionary of lemming's lists is the person's:
+ * refused, before anything is written, so it is never written over.
+ */
+function earlierTables(folder: string, tables: readonly ReportTable[]): string[] {
+  const dictionaryPath = join(folder, `${DICTIONARY}.csv`);
+  const refuse = (path: string, why: string): never => {
+    throw new LemmingError('csv-folder', `${path}: ${why}; the tables would write over it: pass --csv a new or empty folder, or move the file`, { exitCode: 2 });
+  };
+  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new LemmingError('csv-folder', `${folder}: is a file, not a folder; --csv writes a folder of tables: pass --csv a new or empty folder`, { exitCode: 2 });
+  let listed: string[] = [];
+  if (existsSync(dictionaryPath)) {
+    const [header, ...rows] = csvRecords(readFileSync(dictionaryPath, 'utf8'));
+    if (header?.join(',') !== DICTIONARY_COLUMNS.map((each) => each.name).join(',')) refuse(dictionaryPath, `not a dictionary lemming wrote (its header is not ${DICTIONARY_COLUMNS.map((each) => each.name).join(',')})`);
+    listed = [...new Set(rows.map((row) => row[0] ?? ''))].filter((name) => /^[a-z0-9_]+$/.test(name));
+  }
+  for (const table of tables) {
+    const path = join(folder, `${table.name}.csv`);
+    if (existsSync(path) && !listed.includes(table.name)) refuse(path, "not a table lemming wrote (no dictionary.csv of lemming's beside it lists it)");
+  }
+  return listed;
+}
+
+/**
  * Write each table as `<folder>/<name>.csv` (RFC 4180, a header row, UTF-8) and `dictionary.csv`
  * describing every column of every table: what `--csv DIR` and the library's `csv` option write.
- * Returns the files written, the dictionary last.
+ * The tables an earlier write left there and this one has not are removed; the folder's other files
+ * are left alone. Returns the files written, the dictionary last.
  */
 export function writeTables(folder: string, tables: readonly ReportTable[]): string[] {
+  const earlier = earlierTables(folder, tables);
   mkdirSync(folder, { recursive: true });
+  // The folder holds one report's tables: an earlier report's that this one has not would be read as this one's.
+  const names = new Set(tables.map((table) => table.name));
+  for (const name of earlier) if (!names.has(name)) rmSync(join(folder, `${name}.csv`), { force: true });
   const written: string[] = [];
   for (const table of [...tables, dictionaryTable(tables)]) {
     const path = join(folder, `${table.name}.csv`);

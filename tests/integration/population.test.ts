@@ -128,6 +128,11 @@ describe('a population of 10,000 from a spec', () => {
     const console = block('$ lemming populate people.yaml --root panel', 'wrote').split('\n');
     expect(said[0]?.replace('would write', 'wrote')).toBe(console[1]);
     expect(said.slice(1, 5)).toEqual(console.slice(2, 6));
+    // Then what it wrote, and the per-turn cap it raised: the run's own lines, as a run without --enrich says them.
+    const plain = await populate(file, join(folder, 'panel'), { template: DEFAULT_ORG, dryRun: true });
+    const plainSaid = populateLines({ ...plain, root: join(process.cwd(), 'panel'), spec: 'people.yaml' });
+    expect([plainSaid[5]?.replace('would write', 'wrote'), plainSaid[6]]).toEqual(console.slice(6, 8));
+    expect(console[8]).toMatch(/^Next: /);
     expect(block('$ lemming populate people.yaml --root panel --dry-run').split('\n')[2]).toBe(said[5]);
     // What would be written, beside the loader's limits: the files and bytes the run then writes.
     expect(block('$ lemming populate people.yaml --root panel --dry-run').split('\n')[3]).toBe(said[6]);

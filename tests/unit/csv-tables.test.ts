@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { csvText } from '../../src/tables/csv-text.js';
+import { csvRecords, csvText } from '../../src/tables/csv-text.js';
 import { column, type ReportTable } from '../../src/tables/report-table.js';
 import { writeTables } from '../../src/tables/write-tables.js';
 import { readCsvFolder, readTablesFolder } from '../helpers/read-csv.js';
@@ -21,6 +21,12 @@ const ANSWERS: ReportTable = {
 describe('CSV as RFC 4180 writes it', () => {
   test('a field with a comma, a quote, a CR or a LF is quoted, quotes doubled; records end in CRLF; no value is an empty field', () => {
     expect(csvText([['a', 'b,c', 'say "hi"', 'two\nlines', null, undefined, Number.POSITIVE_INFINITY, 3, false]])).toBe('a,"b,c","say ""hi""","two\nlines",,,,3,false\r\n');
+  });
+
+  test('csvRecords reads back what csvText wrote, field for field', () => {
+    const records = [['a', 'b,c', 'say "hi"', 'two\nlines', '', 'CR\r\nLF'], ['x', '', '', '', '', '']];
+    expect(csvRecords(csvText(records))).toEqual(records);
+    expect(csvRecords('h1,h2\nv1,v2')).toEqual([['h1', 'h2'], ['v1', 'v2']]);
   });
 
   test("what writeTables writes, Python's csv module reads back cell for cell, and dictionary.csv describes every column", () => {
@@ -44,6 +50,11 @@ describe('CSV as RFC 4180 writes it', () => {
       ['tally', 'count', 'integer', 'agents', 'who chose it'],
     ]);
     expect(readFileSync(join(folder, 'tally.csv'), 'utf8')).toBe('choice,count\r\nyes,2\r\n');
+  });
+
+  test('a value that is not of its column\'s type is refused, naming the table, the column and the value', () => {
+    const fraction: ReportTable = { name: 'runs', columns: [column('wall_ms', 'integer', 'milliseconds', 'wall time')], rows: [{ wall_ms: 654.82 }] };
+    expect(() => writeTables(tempDir(), [fraction])).toThrow('table runs: column wall_ms is typed integer, and a row holds 654.82');
   });
 
   test('a row with a column its table does not describe is refused, naming the table and the column', () => {

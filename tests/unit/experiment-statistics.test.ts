@@ -26,7 +26,7 @@ describe('an experiment report\'s statistics', () => {
   test('mean and sample standard deviation', () => {
     expect(mean([2, 4, 4, 4, 5, 5, 7, 9])).toBe(5);
     expect(standardDeviation([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(Math.sqrt(32 / 7), 12);
-    expect(standardDeviation([3])).toBe(0);
+    expect(standardDeviation([3])).toBeNaN();
   });
 
   test('the bootstrap interval is seeded: the same seed, the same interval; it lies within the sample', () => {
