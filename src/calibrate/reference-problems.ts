@@ -1,5 +1,6 @@
 /** How a reference and its CSV files are read and refused: their cells, and errors that name the file and quote only a short escaped excerpt. */
 import { LemmingError } from '../errors.js';
+import { csvRecords } from '../tables/csv-text.js';
 import { quoteName } from '../mailbox/message-text.js';
 import { terminalText } from '../terminal-text/terminal-text.js';
 
@@ -17,25 +18,7 @@ export function invalid(file: string, where: string, message: string): LemmingEr
   return new LemmingError('reference-invalid', `${file}: ${where}: ${message}`, { exitCode: 2 });
 }
 
-/** Split one CSV line into cells: commas, double quotes around a cell, `""` for a quote inside one. Pure. */
+/** Split one CSV line into cells (the one reading of CSV text: csvRecords), each trimmed. Pure. */
 export function csvCells(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < line.length; index += 1) {
-    const char = line[index]!;
-    if (quoted) {
-      if (char === '"' && line[index + 1] === '"') {
-        cell += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += char;
-  }
-  cells.push(cell);
-  return cells.map((value) => value.trim());
+  return (csvRecords(line)[0] ?? ['']).map((value) => value.trim());
 }
