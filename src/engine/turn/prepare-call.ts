@@ -118,11 +118,12 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
       continue;
     }
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
-    // Who reads a message was settled when it was sent, as its sender is by the outbox that holds it.
     const readdressed = readdressedText(root, org, agentName, read.message, item.turn);
-    if (readdressed) warnings.push({ type: 'warning', turn, file: item.file, message: readdressed });
-    // Shown for a message to several people, and for a post to a list (its `to:` is the list, not this reader).
-    else if (read.message.alsoTo !== undefined || read.message.cc !== undefined || read.message.to !== agentName) {
+    if (readdressed) {
+      // Who reads a message was settled when it was sent, as its sender is by the outbox that holds it: shown as sent to this reader.
+      warnings.push({ type: 'warning', turn, file: item.file, message: readdressed });
+    } else if (read.message.alsoTo !== undefined || read.message.cc !== undefined || read.message.to !== agentName) {
+      // Shown for a message to several people, and for a post to a list (its `to:` is the list, not this reader).
       const to = [read.message.to, ...(read.message.alsoTo ?? [])];
       entry.to = to.join(', ');
       if (read.message.cc !== undefined) entry.cc = read.message.cc.join(', ');
