@@ -31,7 +31,8 @@ export class EngineHistory {
    * Before a turn writes anything: wait for the last turn's entry, then record what the history
    * lacks (a turn a stopped run did not record; hand edits since, when `lookForEdits`: at a run's
    * first turn and at each turn asked for alone, as chat and the dashboard do). A turn a crash left
-   * `unfinished` is not recorded half-done: its entry follows its commit.
+   * `unfinished` is not recorded half-done: its entry follows its commit (the entries a killed run left to git are written
+   * before it all the same).
    */
   async beforeTurn(lastTurn: number, unfinished: boolean, lookForEdits: boolean): Promise<EngineEvent[]> {
     if (this.writer === null) {
@@ -45,7 +46,7 @@ export class EngineHistory {
       }
     }
     if (!this.writer) return [];
-    const news = unfinished ? await this.writer.settle() : await this.writer.beforeTurn(lastTurn, lookForEdits);
+    const news = unfinished ? await this.writer.beforeUnfinishedTurn() : await this.writer.beforeTurn(lastTurn, lookForEdits);
     return this.said(news, lastTurn, lastTurn + 1);
   }
 

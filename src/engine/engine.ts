@@ -235,14 +235,15 @@ export class Engine {
         reason = 'stopped';
         break;
       }
-      if (options.untilTurn !== undefined && this.state.turn >= options.untilTurn) {
-        cap = { by: 'until', turn: options.untilTurn };
-        break;
-      }
       await this.enterGate();
       const result: TurnResult = { stats: emptyStats() };
       try {
         for (const event of await this.history.beforeTurn(this.state.turn, this.hasUnfinishedTurn, totals.turns === 0)) yield event;
+        // After the history's look: a run that reaches no new turn still writes the entries a killed run left (as an idle one does).
+        if (options.untilTurn !== undefined && this.state.turn >= options.untilTurn) {
+          cap = { by: 'until', turn: options.untilTurn };
+          break;
+        }
         for (const event of await this.takeUpOrg()) yield event;
         if (stopWhenIdle && !this.hasWork()) {
           reason = 'idle';

@@ -2,7 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { WorkspaceLimitsOf } from '../org/walk-org.js';
 import { gitAvailable, NO_GIT_WARNING } from './git.js';
 import { clearHistoryBehind, markHistoryBehind } from './history-behind.js';
-import { keepKnownFiles, lastEntry, recordEntry, writtenSoFar, type EntrySession } from './record-entry.js';
+import { keepKnownFiles, lastEntry, recordEntry, writeLeftEntries, writtenSoFar, type EntrySession } from './record-entry.js';
 
 /** Entries being written, by org root: one writer at a time per org, even across engines of one process. */
 const writing = new Map<string, Promise<void>>();
@@ -85,6 +85,15 @@ export class HistoryWriter {
     this.enqueue(async () => {
       await recordEntry(this.root, { kind: 'turn', turn, ...(credits === undefined ? {} : { credits }) }, this.session, this.limitsOf());
     });
+  }
+
+  /**
+   * Before a turn a crash left unfinished: its entry follows its commit, and the entries a killed run left to git are
+   * written now, not then (a run told to stop at a turn already reached, `run --until`, never commits it).
+   */
+  beforeUnfinishedTurn(): Promise<HistoryNews> {
+    this.enqueue(() => writeLeftEntries(this.root, this.session));
+    return this.settle();
   }
 
   /** Wait for the entries under way, until git has written them; returns what went wrong since the last call, a line each. */

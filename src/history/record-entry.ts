@@ -96,6 +96,15 @@ export async function writtenSoFar(session: EntrySession): Promise<void> {
 }
 
 /**
+ * The entries a killed run left to git, written now (once a session, as before its first entry): for a run whose first
+ * turn is one a crash left unfinished, which records no entry until that turn commits, and may stop before it does.
+ */
+export async function writeLeftEntries(root: string, session: EntrySession): Promise<void> {
+  await writtenSoFar(session);
+  await recoverOnce(historyPlace(root), session);
+}
+
+/**
  * Record the org's files as they stand as one entry. Safe to be killed at any moment: git writes
  * its objects whole, and the branch moves last, in one step; what a kill leaves (a ref's lock,
  * objects nothing points to, a pack not finished) is cleared or ignored by the next entry. Called

@@ -163,8 +163,8 @@ describe('files broken while a run is going', () => {
     expect(warnings).toEqual([
       // New orgs keep a history, which records neither the pipe nor the links.
       `org/state/history.git: the history leaves out 3 path(s) that are not plain files or are past a workspace's bounds: ${pipe} (a named pipe), ${link} (a symbolic link), agents/manager/memory/plan.md (a symbolic link) (docs/history.md#what-an-entry-holds)`,
-      `${pipe}: is not a regular file now; it cannot be shown to manager`,
-      `${link}: is a symbolic link; lemming does not follow links in an agent folder now; it cannot be shown to manager`,
+      `${pipe}: is not a regular file now; it cannot be shown to manager and stops waiting (mend it and save it under a new name to send it again)`,
+      `${link}: is a symbolic link; lemming does not follow links in an agent folder now; it cannot be shown to manager and stops waiting (mend it and save it under a new name to send it again)`,
     ]);
     // Its only mail unreadable, the manager is not called again: one call, the one that failed.
     expect(requestsOf(provider, 'manager')).toHaveLength(1);

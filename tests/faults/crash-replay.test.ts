@@ -79,6 +79,27 @@ describe('a recorded run replayed into a fresh copy, killed part-way and finishe
     },
   );
 
+  // A recording is not continued: `--record` on the run after a kill starts its file afresh. What that run recorded
+  // replays into a copy of the org as the kill left it (its unfinished turn finished from the copy's journal).
+  test.concurrent.each(['after-answer:2', 'after-commit:2'])('a recording killed at %s and continued with --record: its cassette replays into a copy of the org the kill left, byte for byte', async (point) => {
+    const root = scratchDir();
+    cpSync(pristine, root, { recursive: true });
+    const first = join(scratchDir('lemming-cassette-'), 'first.jsonl');
+    const killed = await lemmingAsync(root, ['run', '--record', first], { ...KEYS, LEMMING_CRASH_AT: point });
+    expect(killed.signal).toBe('SIGKILL');
+    const left = scratchDir();
+    cpSync(root, left, { recursive: true });
+    const rest = join(scratchDir('lemming-cassette-'), 'rest.jsonl');
+    const continued = await lemmingAsync(root, ['run', '--record', rest], KEYS);
+    expect(continued.status).toBe(0);
+    const replayed = await lemmingAsync(left, ['run', '--replay', rest]);
+    expect(replayed.stderr).toBe('');
+    expect(replayed.status).toBe(0);
+    expect(outboxBytes(left)).toEqual(outboxBytes(root));
+    expect(charges(left)).toEqual(charges(root));
+    expect(activityLogs(left)).toEqual(activityLogs(root));
+  });
+
   test('replayed one turn per process (run-once), the files are the same too', async () => {
     const root = scratchDir();
     cpSync(pristine, root, { recursive: true });

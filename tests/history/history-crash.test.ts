@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
@@ -99,6 +99,35 @@ describe('a run killed while the history is written', () => {
     expect(keptTurns(root)).toEqual(keptTurns(reference));
     expect(lemming(root, ['history']).stdout).not.toContain('Not in it yet');
     expect(lemming(scratchDir('lemming-fork-'), ['fork', '--from', root, '--at', '1']).status).toBe(0);
+  }, 300_000);
+
+  // after-commit:3: the git that writes nothing leaves turns 0 to 2 waiting, turn 3 committed and its entry not begun;
+  // before-commit:4: turns 0 to 3 wait, and turn 4 is left unfinished (`--until 3` does not finish it).
+  test.each(['after-commit:3', 'before-commit:4'])('killed at %s with entries git has not written, then `run --until 3`, a turn already reached: the entries are written, as any run\'s start writes them', async (point) => {
+    const shim = scratchDir('lemming-git-shim-');
+    writeFileSync(join(shim, 'git'), `#!/bin/sh\nfor word in "$@"; do [ "$word" = fast-import ] && exec cat >/dev/null; done\nexec ${gitPath()} "$@"\n`);
+    chmodSync(join(shim, 'git'), 0o755);
+    const root = copyOf(seed);
+    const killed = await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: point, PATH: `${shim}:${process.env.PATH ?? ''}` });
+    expect(killed.signal).toBe('SIGKILL');
+    const before = runOutcome(root);
+    // Before: the run reached no new turn and wrote nothing; `lemming history` still said the entries waited for the next run.
+    const until = await lemmingAsync(root, ['run', '--until', '3', '--plain']);
+    expect(until.stderr).toBe('');
+    expect(until.status).toBe(0);
+    expect(until.stdout).not.toContain('[turn 4]');
+    const history = lemming(root, ['history']);
+    expect(history.stderr).not.toContain('wait beside it');
+    expect(history.status).toBe(0);
+    expect(keptTurns(root)).toEqual(['turn 0', 'turn 1', 'turn 2', 'turn 3']);
+    expect(readdirSync(join(root, 'org/state/history.git/lemming-pending')).filter((name) => name.endsWith('.entry'))).toEqual([]);
+    // No turn ran: the messages, charges and balances are the killed run's.
+    expect(runOutcome(root)).toEqual(before);
+    gitOnHistory(root, ['fsck', '--no-dangling']);
+    // The run to idle goes on from there as a run never stopped.
+    await runToIdle(root);
+    expect(runOutcome(root)).toEqual(runOutcome(reference));
+    expect(keptTurns(root)).toEqual(keptTurns(reference));
   }, 300_000);
 
   test("a git killed mid-write leaves its index lock: the next entry is written all the same", async () => {

@@ -2,6 +2,8 @@ import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
 import { teamOnLists } from '../../org/lists/recipients.js';
+import { loadMailingList } from '../../org/lists/mailing-list.js';
+import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { readMemory } from '../record/agent-memory.js';
 import { buildPrompt, sortInbox, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
 import type { PendingItem } from '../record/engine-state.js';
@@ -112,12 +114,16 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
     const read = cached ? { message: cached, notes: [] } : readMessageFile(root, item.from, basename(item.file), item.turn, org.settings.max_body_chars);
     if ('error' in read) {
       lost.push(item.id);
-      warnings.push({ type: 'warning', turn, file: item.file, message: `${read.error} now; it cannot be shown to ${agentName}` });
+      warnings.push({ type: 'warning', turn, file: item.file, message: unreadableText(read.error, agentName) });
       continue;
     }
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
-    // Shown for a message to several people, and for a post to a list (its `to:` is the list, not this reader).
-    if (read.message.alsoTo !== undefined || read.message.cc !== undefined || read.message.to !== agentName) {
+    const readdressed = readdressedText(root, org, agentName, read.message, item.turn);
+    if (readdressed) {
+      // Who reads a message was settled when it was sent, as its sender is by the outbox that holds it: shown as sent to this reader.
+      warnings.push({ type: 'warning', turn, file: item.file, message: readdressed });
+    } else if (read.message.alsoTo !== undefined || read.message.cc !== undefined || read.message.to !== agentName) {
+      // Shown for a message to several people, and for a post to a list (its `to:` is the list, not this reader).
       const to = [read.message.to, ...(read.message.alsoTo ?? [])];
       entry.to = to.join(', ');
       if (read.message.cc !== undefined) entry.cc = read.message.cc.join(', ');
@@ -131,6 +137,26 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
     inbox.push(entry);
   }
   return { inbox, lost, warnings };
+}
+
+/**
+ * Why a waiting message cannot be shown: its file removed (it is taken back), or changed by hand into one that cannot
+ * be read, which mending in place does not send again (the file was taken in when it was sent). Pure.
+ */
+function unreadableText(error: string, reader: string): string {
+  const removed = error.startsWith('cannot be read (ENOENT)');
+  return `${error} now; it cannot be shown to ${reader}${removed ? '' : ' and stops waiting (mend it and save it under a new name to send it again)'}`;
+}
+
+/**
+ * What to say of a message whose `to:` and `cc:` were edited by hand after it was sent so that they no longer name
+ * its reader nor a list: it is read by whom it was sent to, as sent to them; undefined when they still do.
+ */
+function readdressedText(root: string, org: Org, reader: string, message: Message, sentIn: number): string | undefined {
+  const named = recipientsOf(message);
+  if (named.includes(reader) || named.some((name) => !org.agents.has(name) && loadMailingList(root, org, name)?.list !== undefined)) return undefined;
+  const now = named.join(', ');
+  return `to: and cc: name ${now} now, not ${reader}: it was sent to ${reader} in turn ${sentIn} and is read by ${reader} as sent (an edit of to: or cc: after a message is sent sends it to no one new; to send it to ${now}, save a copy under a new name)`;
 }
 
 /** The context an entry's server said it holds, where it said one (record/token-ratios.ts). */
