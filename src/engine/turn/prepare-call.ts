@@ -118,7 +118,9 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
       continue;
     }
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
-    const readdressed = readdressedText(root, org, agentName, read.message, item.turn);
+    // A message this process wrote and kept (takeWritten) is as it was sent: only a file read from disk can have been readdressed by hand,
+    // so a steady turn's posts to lists look up no list for it.
+    const readdressed = cached ? undefined : readdressedText(root, org, agentName, read.message, item.turn);
     if (readdressed) {
       // Who reads a message was settled when it was sent, as its sender is by the outbox that holds it: shown as sent to this reader.
       warnings.push({ type: 'warning', turn, file: item.file, message: readdressed });
