@@ -90,6 +90,21 @@ describe('mistakes a new user makes', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  test('add-agent --credits takes a budget from 0 (as a resume may say), refused past its bound in its own words', () => {
+    const root = bootstrapped();
+    const none = lemming(root, ['add-agent', 'scout', '--title', 'Scout', '--reports-to', 'manager', '--credits', '0']);
+    expect({ status: none.status, stderr: none.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(read(root, 'agents/scout/resume.md')).toMatch(/^credits: 0$/m);
+    expect(lemming(root, ['status']).stdout).toMatch(/^scout\s+offline\s+0\.0000 \/ 0\.0000/m);
+    for (const given of ['2000000', '0.0000000001', '-1', '1e3']) {
+      const refused = lemming(root, ['add-agent', 'scout_2', '--title', 'Scout', '--reports-to', 'manager', '--credits', given]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain(`option '--credits <n>' argument '${given}' is invalid. a new agent's budget is a plain number of credits from 0 to 1000000, in at most 9 decimals, for example 0.5`);
+      expect(refused.stderr).not.toContain('top-up');
+      expect(existsSync(join(root, 'agents', 'scout_2'))).toBe(false);
+    }
+  });
+
   test('top-up says the amount as credits are shown everywhere: a billionth is 0.000000001, never 1e-9', () => {
     const root = bootstrapped();
     const tiny = lemming(root, ['top-up', 'manager', '0.000000001']);
