@@ -105,6 +105,21 @@ describe('loading an org', () => {
     );
   });
 
+  test("an unknown field of a model entry lists the fields of the entry's provider, not of every provider", () => {
+    const root = defaultOrg();
+    const orgYaml = read(root, 'org/org.yaml')
+      .replace('    output_price: 0.6\n', '    output_price: 0.6\n    temprature: 0.2\n')
+      .replace('    provider: offline         # built in, deterministic, no network or key\n', '    provider: offline\n    sed: 7\n');
+    write(root, 'org/org.yaml', orgYaml);
+    const messages = Object.fromEntries(problemsOf(root).map((problem) => [problem.field, problem.message]));
+    expect(messages['models.gpt-4o-mini.temprature']).toBe(
+      'unknown field "temprature"; the fields here are provider, model, input_price, output_price, cached_input_price, cache_write_price, price_per_call, context_window, max_output_tokens, base_url, api_key_env, timeout_ms, max_retries, tool_calling, prompt_cache, limits, seed',
+    );
+    expect(messages['models.offline.sed']).toBe(
+      'unknown field "sed"; did you mean seed? The fields here are provider, model, input_price, output_price, cached_input_price, cache_write_price, price_per_call, context_window, max_output_tokens, timeout_ms, max_retries, limits, seed, variability',
+    );
+  });
+
   test('a broken edit keeps the last valid org in force and says so', () => {
     const root = defaultOrg();
     const loader = new OrgLoader(root);
