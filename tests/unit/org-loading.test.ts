@@ -105,6 +105,16 @@ describe('loading an org', () => {
     );
   });
 
+  test('a name in the chart that names no agent is warned of with the agent it was likely meant as', () => {
+    const root = defaultOrg();
+    write(root, 'org/chart.yaml', read(root, 'org/chart.yaml').replace('    send_to: [manager, coder_01]\n', '    send_to: [manager, coder_1]\n').replace('  hr:\n    reports_to: manager\n', '  hr:\n    reports_to: mangaer\n'));
+    const warnings = Object.fromEntries(problemsOf(root).filter((problem) => problem.severity === 'warning').map((problem) => [problem.field, problem.message]));
+    expect(warnings).toEqual({
+      'agents.planner.send_to.1': 'names "coder_1", which is not an agent of this org; did you mean coder_01?; ignored until you edit the chart (use an agent\'s folder name or "*")',
+      'agents.hr.reports_to': 'names "mangaer", which is not an agent of this org; did you mean manager?; ignored until you edit the chart',
+    });
+  });
+
   test("an unknown field of a model entry lists the fields of the entry's provider, not of every provider", () => {
     const root = defaultOrg();
     const orgYaml = read(root, 'org/org.yaml')
