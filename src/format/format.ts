@@ -5,10 +5,16 @@
  * below the UI, so the tools that tell an agent a count use it too.
  */
 
-/** Credits for people: four decimals below 10, two above; never exponent notation. */
+/**
+ * Credits for people: four decimals below 10, two above; never exponent notation. An amount those
+ * four decimals would show as nothing (a top-up of a billionth, a balance nearly spent) is shown
+ * to its billionths, the ledger's unit: `0.000000001`, not `0.0000`.
+ */
 export function showCredits(credits: number): string {
   const rounded = Math.abs(credits) < 10 ? credits.toFixed(4) : credits.toFixed(2);
-  return rounded === '-0.0000' ? '0.0000' : rounded;
+  if (Number(rounded) !== 0) return rounded;
+  const billionths = credits.toFixed(9).replace(/0+$/, '');
+  return Number(billionths) === 0 ? '0.0000' : billionths;
 }
 
 /**

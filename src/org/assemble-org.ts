@@ -1,6 +1,7 @@
 import { isListName } from './lists/mailing-list.js';
 import type { Problem } from '../errors.js';
 import { isValidAgentName, nameProblem, nameRecord } from './names.js';
+import { didYouMean } from './suggest-name.js';
 import type { Agent, Audience, Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
 import { schemaValidator } from '../lazy-modules.js';
@@ -31,6 +32,8 @@ export interface OrgParts {
 
 const CHART = 'org/chart.yaml';
 const CHART_LISTS = ['send_to', 'read_from'] as const;
+/** How many of the chart's names that name no agent get the name likely meant: each costs a scan of the agents' names. */
+export const SUGGESTED_NAMES = 5;
 
 /** Cross-check the org's files against each other and build the org. Pure. */
 export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] } {
@@ -116,6 +119,17 @@ export class OrgAssembly {
     const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isList(other)));
     const missing = this.missing;
     const names = checkedChart?.names ?? Object.keys(this.chartAgents());
+    // The agent a name the chart gives was likely meant as (`coder_1` → `coder_01`): a scan of the chart's agents,
+    // so only the first SUGGESTED_NAMES such names get one, and a chart of 100,000 stale names costs five scans, not 100,000.
+    let suggested = 0;
+    let agentNames: readonly string[] | undefined;
+    const meant = (other: string): string => {
+      if (suggested === SUGGESTED_NAMES) return '';
+      suggested += 1;
+      // The chart's names that are agents, in the chart's order, whichever way the agents were given: one answer for both.
+      agentNames ??= names.filter((each, at) => (placed ? (placed[at] as number) >= 0 : exists(each)));
+      return didYouMean(other, agentNames);
+    };
     // Where each of the chart's names is among the agents (-1: no agent has it), when the agents are given as their sorted names.
     const placed = typeof agents === 'function' ? undefined : placesOf(names, agents, placeOf);
     // Each entry looked up once, for both loops: at 100,000 names, a look-up in the record is much of each loop.
@@ -128,7 +142,7 @@ export class OrgAssembly {
       if (place >= 0) (this.order as { entries: unknown[] }).entries[place] = entries[at];
       if (invalid !== undefined) chartProblem(['agents', name], invalid);
       else if (placed ? place < 0 : !exists(name)) {
-        chartProblem(['agents', name], `names an agent that does not exist (there is no agents/${name}/resume.md); ${ignoredUntilEdited}`, 'warning');
+        chartProblem(['agents', name], `names an agent that does not exist (there is no agents/${name}/resume.md)${meant(name)}; ${ignoredUntilEdited}`, 'warning');
       }
     }
     // Plain loops, no closure or entry array per agent: at 10,000 agents this runs in code a fresh
@@ -140,7 +154,7 @@ export class OrgAssembly {
       if (!entry) continue;
       if (entry.reports_to !== null && !(isValidAgentName(entry.reports_to) && exists(entry.reports_to))) {
         missing.add(entry.reports_to);
-        chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org; ${ignoredUntilEdited}`, 'warning');
+        chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org${meant(entry.reports_to)}; ${ignoredUntilEdited}`, 'warning');
       }
       for (const field of CHART_LISTS) {
         const others = entry[field];
@@ -149,7 +163,7 @@ export class OrgAssembly {
           if (known(other)) continue;
           chartProblem(
             ['agents', name, field, index],
-            `names ${JSON.stringify(other)}, which is not an agent of this org; ${ignoredUntilEdited} (use an agent's folder name or "*")`,
+            `names ${JSON.stringify(other)}, which is not an agent of this org${meant(other)}; ${ignoredUntilEdited} (use an agent's folder name or "*")`,
             'warning',
           );
         }

@@ -36,6 +36,16 @@ export function takesSeed(provider: string): boolean {
 }
 
 /**
+ * Of `fields` (a registry entry's), those an entry of `provider` takes: a field of one kind of
+ * provider only is left out for another. All of them when `provider` is none of MODEL_PROVIDERS,
+ * as nothing says then which fields the entry meant to have. Pure.
+ */
+export function fieldsOfProvider(provider: unknown, fields: readonly string[]): string[] {
+  if (!(MODEL_PROVIDERS as readonly unknown[]).includes(provider)) return [...fields];
+  return fields.filter((field) => !Object.hasOwn(FIELDS_OF, field) || (FIELDS_OF[field] as readonly string[]).includes(provider as string));
+}
+
+/**
  * What is wrong with a registry entry beyond each field's own type: the field its provider needs
  * and is missing, and fields that belong to another kind of provider. Pure.
  */

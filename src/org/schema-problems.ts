@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import type { YamlSource } from '../editable/yaml-source.js';
+import { fieldsOfProvider } from './model-entry-schema.js';
 import { closestName } from './suggest-name.js';
 
 /** A valid example of each field, shown next to an error about it. */
@@ -125,7 +126,7 @@ const FIELD_EXAMPLES: Record<string, string> = {
 export function schemaProblems(error: z.ZodError, file: string, source: YamlSource, schema: z.ZodType): Problem[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownField(file, source, path, key, knownFields(schema, path)));
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownField(file, source, path, key, knownFields(schema, path, valueAt(source.value, path))));
     const field = path.length > 0 ? path.join('.') : undefined;
     const lastName = [...path].reverse().find((part): part is string => typeof part === 'string');
     let message = issue.message;
@@ -230,12 +231,14 @@ function schemasAt(schema: z.ZodType, path: ReadonlyArray<string | number>): z.Z
 /**
  * The fields an object at `path` of a file checked by `schema` may have, in the schema's order:
  * what an unknown field there could have been meant as. Empty when the schema has no object there.
+ * A model entry (an object with a `provider:`, `value`) has those its provider takes, not every provider's.
  */
-function knownFields(schema: z.ZodType, path: ReadonlyArray<string | number>): string[] {
+function knownFields(schema: z.ZodType, path: ReadonlyArray<string | number>, value: unknown): string[] {
   const fields = new Set<string>();
   for (const each of schemasAt(schema, path)) {
     const { type, shape } = definitionOf(each);
     if (type === 'object' && shape) for (const field of Object.keys(shape)) fields.add(field);
   }
-  return [...fields];
+  const provider = value !== null && typeof value === 'object' && fields.has('provider') ? (value as Record<string, unknown>).provider : undefined;
+  return provider === undefined ? [...fields] : fieldsOfProvider(provider, [...fields]);
 }

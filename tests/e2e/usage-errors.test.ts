@@ -35,16 +35,81 @@ describe('mistakes a new user makes', () => {
     }
   });
 
-  test('a misspelt recipient is refused with the name it probably meant', () => {
+  test('a misspelt recipient is refused with the name it probably meant and the agents there are (exit 2)', () => {
     const root = bootstrapped();
+    const agents = 'agents: coder_01, hr, human, janitor, manager, planner';
     const send = lemming(root, ['send', 'mangaer', 'hi']);
-    expect(send.status).toBe(1);
-    expect(send.stderr).toBe('lemming: not sent: there is no agent named mangaer; did you mean manager?\n');
+    expect(send.status).toBe(2);
+    expect(send.stderr).toBe(`lemming: not sent: there is no agent named mangaer; did you mean manager?; ${agents}\n`);
     expect(listOutbox(root, 'human')).toEqual([]);
     // A name nothing resembles gets no guess.
-    expect(lemming(root, ['send', 'zz', 'hi']).stderr).toBe('lemming: not sent: there is no agent named zz\n');
-    expect(lemming(root, ['logs', 'planer']).stderr).toContain('there is no agent named "planer"; did you mean planner?');
+    const nothingLike = lemming(root, ['send', 'zz', 'hi']);
+    expect({ status: nothingLike.status, stderr: nothingLike.stderr }).toEqual({ status: 2, stderr: `lemming: not sent: there is no agent named zz; ${agents}\n` });
+    // One unknown name among several sends none of them.
+    const several = lemming(root, ['send', 'manager,zz', 'hi']);
+    expect(several.status).toBe(2);
+    expect(listOutbox(root, 'human')).toEqual([]);
+    // The chart's refusal is not a usage error: the name is right, the edge is missing.
+    const forbidden = lemming(root, ['send', 'janitor', 'hi']);
+    expect(forbidden.stderr).toMatch(/^lemming: not sent: (human may not send to janitor|janitor does not read from human)/);
+    expect(forbidden.status).toBe(1);
+  });
+
+  test('every command that takes an agent name refuses an unknown one with exit 2, the name meant and the agents there are', () => {
+    const root = bootstrapped();
+    const ledgerFile = join(root, 'org/state/ledger.jsonl');
+    const ledger = (): string => (existsSync(ledgerFile) ? readFileSync(ledgerFile, 'utf8') : 'no ledger');
+    const before = ledger();
+    const agents = 'agents: coder_01, hr, human, janitor, manager, planner';
+    for (const command of [['top-up', 'planer', '1'], ['inspect', 'planer'], ['logs', 'planer'], ['memory', 'planer'], ['trace', 'planer'], ['retry', 'planer']]) {
+      const result = lemming(root, command);
+      expect({ command, status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        command,
+        status: 2,
+        stdout: '',
+        stderr: `lemming: there is no agent named "planer"; did you mean planner?; ${agents}\n`,
+      });
+    }
     expect(lemming(root, ['inspect', 'coder_1']).stderr).toContain('did you mean coder_01?');
+    expect(ledger()).toBe(before);
+  });
+
+  test('fork --from a folder that holds no org names --from, not --root, and exits 2', () => {
+    const root = tempDir();
+    const target = join(tempDir(), 'fork');
+    const missing = lemming(target, ['fork', '--from', join(root, 'nowhere'), '--at', '1']);
+    expect({ status: missing.status, stderr: missing.stderr }).toEqual({
+      status: 2,
+      stderr: `lemming: --from ${join(root, 'nowhere')}: there is no such folder; --from takes the folder of an org (the one holding its org/ and agents/)\n`,
+    });
+    const empty = lemming(target, ['fork', '--from', root, '--at', '1']);
+    expect({ status: empty.status, stderr: empty.stderr }).toEqual({
+      status: 2,
+      stderr: `lemming: --from ${root}: holds no org (org/org.yaml is missing); --from takes the folder of an org (the one holding its org/ and agents/)\n`,
+    });
+    expect(existsSync(target)).toBe(false);
+  });
+
+  test('add-agent --credits takes a budget from 0 (as a resume may say), refused past its bound in its own words', () => {
+    const root = bootstrapped();
+    const none = lemming(root, ['add-agent', 'scout', '--title', 'Scout', '--reports-to', 'manager', '--credits', '0']);
+    expect({ status: none.status, stderr: none.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(read(root, 'agents/scout/resume.md')).toMatch(/^credits: 0$/m);
+    expect(lemming(root, ['status']).stdout).toMatch(/^scout\s+offline\s+0\.0000 \/ 0\.0000/m);
+    for (const given of ['2000000', '0.0000000001', '-1', '1e3']) {
+      const refused = lemming(root, ['add-agent', 'scout_2', '--title', 'Scout', '--reports-to', 'manager', '--credits', given]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain(`option '--credits <n>' argument '${given}' is invalid. a new agent's budget is a plain number of credits from 0 to 1000000, in at most 9 decimals, for example 0.5`);
+      expect(refused.stderr).not.toContain('top-up');
+      expect(existsSync(join(root, 'agents', 'scout_2'))).toBe(false);
+    }
+  });
+
+  test('top-up says the amount as credits are shown everywhere: a billionth is 0.000000001, never 1e-9', () => {
+    const root = bootstrapped();
+    const tiny = lemming(root, ['top-up', 'manager', '0.000000001']);
+    expect({ status: tiny.status, stdout: tiny.stdout }).toEqual({ status: 0, stdout: 'topped up manager by 0.000000001 credits; 0.5000 left\n' });
+    expect(lemming(root, ['top-up', 'hr', '2']).stdout).toBe('topped up hr by 2.0000 credits; 2.2500 left\n');
   });
 
   test('--reply-to an id no message has is refused (exit 2); the id of a real message is kept', () => {

@@ -102,7 +102,7 @@ describe('agents named like a prototype property', () => {
       const left = 0.25 - sums.spent;
       expect(status.stdout).toMatch(new RegExp(`^${name} +offline +${left.toFixed(4)} / 0\\.2500 `, 'm'));
       const toppedUp = lemming(root, ['top-up', name, '1']);
-      expect(toppedUp.stdout.trim()).toBe(`topped up ${name} by 1 credits; ${(left + 1).toFixed(4)} left`);
+      expect(toppedUp.stdout.trim()).toBe(`topped up ${name} by 1.0000 credits; ${(left + 1).toFixed(4)} left`);
       const inspect = lemming(root, ['inspect', name]);
       expect(inspect.stdout).toContain(`credits     ${(left + 1).toFixed(4)} left of 0.0000 budget + 1.2500 top-ups (${sums.spent.toFixed(4)} spent)`);
     }

@@ -105,6 +105,31 @@ describe('loading an org', () => {
     );
   });
 
+  test('a name in the chart that names no agent is warned of with the agent it was likely meant as', () => {
+    const root = defaultOrg();
+    write(root, 'org/chart.yaml', read(root, 'org/chart.yaml').replace('    send_to: [manager, coder_01]\n', '    send_to: [manager, coder_1]\n').replace('  hr:\n    reports_to: manager\n', '  hr:\n    reports_to: mangaer\n'));
+    const warnings = Object.fromEntries(problemsOf(root).filter((problem) => problem.severity === 'warning').map((problem) => [problem.field, problem.message]));
+    expect(warnings).toEqual({
+      'agents.planner.send_to.1': 'names "coder_1", which is not an agent of this org; did you mean coder_01?; ignored until you edit the chart (use an agent\'s folder name or "*")',
+      'agents.hr.reports_to': 'names "mangaer", which is not an agent of this org; did you mean manager?; ignored until you edit the chart',
+    });
+  });
+
+  test("an unknown field of a model entry lists the fields of the entry's provider, not of every provider", () => {
+    const root = defaultOrg();
+    const orgYaml = read(root, 'org/org.yaml')
+      .replace('    output_price: 0.6\n', '    output_price: 0.6\n    temprature: 0.2\n')
+      .replace('    provider: offline         # built in, deterministic, no network or key\n', '    provider: offline\n    sed: 7\n');
+    write(root, 'org/org.yaml', orgYaml);
+    const messages = Object.fromEntries(problemsOf(root).map((problem) => [problem.field, problem.message]));
+    expect(messages['models.gpt-4o-mini.temprature']).toBe(
+      'unknown field "temprature"; the fields here are provider, model, input_price, output_price, cached_input_price, cache_write_price, price_per_call, context_window, max_output_tokens, base_url, api_key_env, timeout_ms, max_retries, tool_calling, prompt_cache, limits, seed',
+    );
+    expect(messages['models.offline.sed']).toBe(
+      'unknown field "sed"; did you mean seed? The fields here are provider, model, input_price, output_price, cached_input_price, cache_write_price, price_per_call, context_window, max_output_tokens, timeout_ms, max_retries, limits, seed, variability',
+    );
+  });
+
   test('a broken edit keeps the last valid org in force and says so', () => {
     const root = defaultOrg();
     const loader = new OrgLoader(root);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, outputMode, positiveInteger, QUEUE_HELP, seed } from '../option-values.js';
+import { budget, credits, outputMode, positiveInteger, QUEUE_HELP, seed } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands that make an org or add to it: from the default or a template, from a population, from a real network, an agent at a time. */
@@ -54,7 +54,7 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .requiredOption('--reports-to <agent>', 'its manager')
     .option('--template <name>', 'start from an agent template of org/templates/ (see `lemming templates`); the other options override it')
     .option('--model <key>', "a model key from org.yaml (default: the manager's)")
-    .option('--credits <n>', 'its budget (default 0.5)', credits)
+    .option('--credits <n>', 'its budget, from 0 (default 0.5)', budget)
     .option('--instructions <text>', 'the body of its resume')
     .option('--tools <list>', 'comma-separated tools, like send_message,remember,read_file,write_file')
     .action((name: string, options: { title?: string; reportsTo: string; model?: string; credits?: number; instructions?: string; tools?: string; template?: string }) =>

@@ -7,7 +7,7 @@ import type { Output } from '../cli-context.js';
  * turn N (record, ledger, read marks, proposals, workspaces); its next run is turn N+1.
  */
 export async function forkCommand(root: string, from: string, options: { at: number }, output: Output): Promise<number> {
-  requireOrgRoot(from);
+  requireOrgRoot(from, '--from');
   const { origin } = await forkOrg(from, options.at, root);
   output.out(`forked ${origin.from} as it was after turn ${origin.turn} to ${root} (history entry ${origin.commit.slice(0, 7)}); its next run is turn ${origin.turn + 1}`);
   output.out(`where it came from: ${root}/org/state/forked-from.json`);

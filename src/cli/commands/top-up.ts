@@ -12,6 +12,6 @@ export function topUpCommand(root: string, agent: string, amount: number, output
   const { org } = loadOrg(root);
   topUp(org, agent, amount);
   const balance = orgStatus(org).agents.find((status) => status.name === agent)?.balance ?? 0;
-  output.out(`topped up ${agent} by ${amount} credits; ${showCredits(balance)} left`);
+  output.out(`topped up ${agent} by ${showCredits(amount)} credits; ${showCredits(balance)} left`);
   return 0;
 }

@@ -10,6 +10,7 @@ import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { refusedNames } from '../../org/lists/recipients.js';
+import { agentsNamed } from '../../org/must-exist.js';
 import { stateTurn } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
 
@@ -111,6 +112,8 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
   }
   if (!sender.isHuman && !rules.anyAgent) throw new LemmingError('not-a-person', `${seat} is called by the engine (model ${sender.models.join(', ')}): only a person's seat (\`model: human\`) sends this way`);
   const refused: string[] = [];
+  // A name that is no agent and no list is a mistake of the command's (exit 2, with the agents there are); the chart's refusals exit 1.
+  let unknown = false;
   for (const input of inputs) {
     const everyone = recipientsOf(input);
     if (everyone.length > MAX_RECIPIENTS) {
@@ -119,17 +122,22 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
     const where = input.source === undefined ? '' : `${input.source}: `;
     for (const name of everyone) {
       if (!isValidAgentName(name)) {
-        throw new LemmingError('bad-recipient', `${where}${quoteName(name)} is not an agent name; names are like "manager" or "coder_01"`);
+        throw new LemmingError('bad-recipient', `${where}${quoteName(name)} is not an agent name; names are like "manager" or "coder_01"`, { exitCode: 2 });
       }
     }
     // The one rule of a send: an agent at both ends of the chart, or a mailing list the seat may post to;
     // a message to several reaches all its names or none, as an agent's send_message does.
-    refused.push(...refusedNames(org, seat, everyone).map((each) => `${where}${each.reason}`));
+    for (const each of refusedNames(org, seat, everyone)) {
+      refused.push(`${where}${each.reason}`);
+      unknown ||= each.unknown;
+    }
   }
-  if (refused.length === 1) throw new LemmingError('refused', `not sent: ${refused[0]}`);
+  const usage = unknown ? { exitCode: 2 } : {};
+  const agents = unknown ? `; agents: ${agentsNamed(org)}` : '';
+  if (refused.length === 1) throw new LemmingError('refused', `not sent: ${refused[0]}${agents}`, usage);
   if (refused.length > 1) {
     const shown = refused.slice(0, 3).join('; ');
-    throw new LemmingError('refused', `not sent to anyone: ${refused.length} of the ${inputs.reduce((sum, input) => sum + recipientsOf(input).length, 0)} recipients cannot be reached: ${shown}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`);
+    throw new LemmingError('refused', `not sent to anyone: ${refused.length} of the ${inputs.reduce((sum, input) => sum + recipientsOf(input).length, 0)} recipients cannot be reached: ${shown}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}${agents}`, usage);
   }
   for (const input of inputs) {
     if (asMessageBody(input.body).trim() === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);

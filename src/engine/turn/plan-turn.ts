@@ -1,3 +1,4 @@
+import { showCredits } from '../../format/format.js';
 import { HUMAN } from '../../org/names.js';
 import type { Agent, Org } from '../../org/org.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
@@ -85,18 +86,13 @@ export function tellManager(plan: Pick<TurnPlan, 'notices' | 'humanNotices'>, or
   const reportsTo = org.agents.get(agent)?.reportsTo;
   const manager = reportsTo && org.agents.has(reportsTo) ? reportsTo : HUMAN;
   const subject = `${agent} is out of credits`;
-  const cost = needed === undefined ? '' : `, and its next call would cost about ${creditsText(needed)}`;
+  const cost = needed === undefined ? '' : `, and its next call would cost about ${showCredits(needed)}`;
   const nobody = manager === reportsTo ? '' : ` ${agent} reports to nobody in org/chart.yaml, so you are told.`;
   const body =
-    `${agent} has ${creditsText(balance)} credits left${cost}; it will not be called until it has more. ` +
+    `${agent} has ${showCredits(balance)} credits left${cost}; it will not be called until it has more. ` +
     `Its mail waits for it. A person can top it up with \`lemming top-up ${agent} <credits>\`.${nobody}`;
   const notice = makeNotice(turn, manager, `credits-${agent}`, 1, subject, body);
   if (manager === HUMAN) plan.humanNotices.push({ id: notice.id, turn, subject, body });
   else plan.notices.push(notice);
   return manager;
-}
-
-/** Credits in a notice: four decimals, or as many as a tiny balance needs to not read as 0. */
-function creditsText(credits: number): string {
-  return credits === 0 || Math.abs(credits) >= 0.0001 ? credits.toFixed(4) : credits.toFixed(10).replace(/0+$/, '');
 }

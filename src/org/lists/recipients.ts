@@ -1,7 +1,7 @@
 import type { DeliveryForm } from '../../format/mail-outcomes.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { quoteName } from '../../mailbox/message-text.js';
-import { inAudience, loadMailingList } from './mailing-list.js';
+import { inAudience, isListName, loadMailingList } from './mailing-list.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
 import { checkEdge, directReports, reachableFrom, type Verdict } from '../permissions.js';
@@ -32,14 +32,23 @@ export function recipientProblem(org: Org, sender: string, name: string): string
  * copy the chart refuses must not be readable by id from it), so with several names each reason says
  * the message went to no one. One rule for a model's send, a file found in an outbox and the human's inbox.
  */
-export function refusedNames(org: Org, sender: string, names: readonly string[]): Array<{ name: string; reason: string }> {
+export function refusedNames(org: Org, sender: string, names: readonly string[]): RefusedName[] {
   // A loop rather than a flatMap of a list for each name: asked of every message of a turn, nearly all refused nothing.
-  const refused: Array<{ name: string; reason: string }> = [];
+  const refused: RefusedName[] = [];
   for (const name of names) {
     const reason = recipientProblem(org, sender, name);
-    if (reason !== undefined) refused.push({ name, reason: names.length > 1 ? `${reason}; the message went to no one (it reaches all its names or none)` : reason });
+    if (reason === undefined) continue;
+    const unknown = !org.agents.has(name) && !isListName(org.root, name);
+    refused.push({ name, reason: names.length > 1 ? `${reason}; the message went to no one (it reaches all its names or none)` : reason, unknown });
   }
   return refused;
+}
+
+/** A name refusedNames refuses: why, and whether it names nothing at all (no agent, no list), a mistake of the writer's rather than the chart's. */
+export interface RefusedName {
+  name: string;
+  reason: string;
+  unknown: boolean;
 }
 
 /** A reader of a message and the form it was reached by (src/format/mail-outcomes.ts). */

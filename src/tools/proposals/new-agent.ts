@@ -11,6 +11,7 @@ import { HUMAN, nameHint, nameProblem } from '../../org/names.js';
 import { HUMAN_MODEL, type Audience, type Org } from '../../org/org.js';
 import { isBuiltinTool, isToolGrant } from '../../org/schema.js';
 import { didYouMean } from '../../org/suggest-name.js';
+import { agentsNamed } from '../../org/must-exist.js';
 import { isListName, listFile } from '../../org/lists/mailing-list.js';
 import { addAgentToChart } from './chart-edit.js';
 import type { HireDetails } from './proposal.js';
@@ -53,16 +54,6 @@ export function checkNewAgent(org: Org, details: HireDetails): string[] {
     }
   }
   return problems;
-}
-
-/** How many agents a problem names, so that one about a name at 100,000 agents stays a line. */
-const AGENTS_NAMED = 20;
-
-/** `a, b, c`: the first AGENTS_NAMED agents, and how many more. */
-function agentsNamed(org: Org): string {
-  const names = [...org.agents.keys()].sort();
-  const more = names.length - AGENTS_NAMED;
-  return `${names.slice(0, AGENTS_NAMED).join(', ')}${more > 0 ? ` and ${more} more (\`lemming status --all\` lists them)` : ''}`;
 }
 
 /**
