@@ -98,8 +98,14 @@ export function setCommandIo(next: CommandIo | undefined): void {
   io = next;
 }
 
-/** All of the running command's standard input, as text (`lemming send agent -`). */
-export async function readStandardInput(): Promise<string> {
+/**
+ * All of the running command's standard input, as text (`lemming send agent -`). From a terminal a
+ * person is told first what ends it (`what`: what they type), so no one waits in silence on a command
+ * that waits on them; from a pipe nothing is said.
+ */
+export async function readStandardInput(what: string): Promise<string> {
+  const { stdin, stderr } = commandIo();
+  if ((stdin as { isTTY?: boolean }).isTTY) stderr.write(`lemming: type ${what}, then press Ctrl-D on a line of its own to send it (Ctrl-C: send nothing)\n`);
   const chunks: Buffer[] = [];
   for await (const chunk of commandIo().stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks).toString('utf8');

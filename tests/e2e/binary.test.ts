@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { bootstrappedOrg } from '../helpers/built-org.js';
-import { lemming, lemmingProcess, lemmingProcessAsync } from '../helpers/cli.js';
-import { tempDir, write } from '../helpers/org-files.js';
+import { CLI, lemming, lemmingProcess, lemmingProcessAsync } from '../helpers/cli.js';
+import { listOutbox, read, tempDir, write } from '../helpers/org-files.js';
 
 /*
  * Most tests run commands through `main(argv, io)` in a thread of their own process
@@ -60,5 +61,23 @@ describe('the binary and main(argv, io) answer alike', () => {
     const run = await lemmingProcessAsync(root, ['run', '--turns', '2']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('2 turn(s) run, now at turn 2; ran the 2 turns asked for; mail waits for');
+  });
+});
+
+describe('a message typed at a terminal', () => {
+  test('send reading "-" from a terminal says how to end the message before it waits for it, and sends what was typed', () => {
+    const root = bootstrapped();
+    // A real pseudo-terminal: util-linux's script(1) runs the binary on one and passes it what is typed (its Ctrl-D ends the message).
+    const typed = spawnSync('script', ['-qec', `${process.execPath} ${CLI} --root ${root} send manager -`, '/dev/null'], { input: 'Plan the release\n\u0004', encoding: 'utf8', timeout: 60_000 });
+    expect(typed.status).toBe(0);
+    expect(typed.stdout).toContain('type the message, then press Ctrl-D on a line of its own to send it (Ctrl-C: send nothing)');
+    const sent = listOutbox(root, 'human');
+    expect(sent).toHaveLength(1);
+    expect(read(root, `agents/human/outbox/${sent[0] as string}`)).toMatch(/\nPlan the release\n?$/);
+  });
+
+  test('from a pipe it says nothing: a script reading its output sees only what send prints', () => {
+    const root = bootstrapped();
+    expect(lemmingProcess(root, ['send', 'manager', '-'], {}, 'Plan the release\n').stderr).toBe('');
   });
 });

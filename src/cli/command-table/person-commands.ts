@@ -9,7 +9,7 @@ import type { CommandTable } from './command-table.js';
 export function addPersonCommands(program: Command, { root, output, Option }: CommandTable): void {
   program
     .command('send')
-    .description('send a message as the human (or, with --from, as an agent, to seed a study\'s mail); "-" as the text reads it from standard input; --file sends messages written in files, many in one process')
+    .description('send a message as the human (or, with --from, as an agent, to seed a study\'s mail); "-" as the text reads it from standard input (at a terminal, Ctrl-D on a line of its own ends it); --file sends messages written in files, many in one process')
     .argument('[agent]', 'the recipient (an agent or a mailing list), or a list: agent_00001,agent_00002, each sent its own message (left out with --where, --to and --file)')
     .argument('[text...]', 'the message')
     .option('--subject <subject>', 'a subject line')

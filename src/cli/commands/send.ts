@@ -50,7 +50,7 @@ export async function sendCommand(root: string, to: string | undefined, words: s
   }
   // With --where or --to the recipients are given apart: what came first is text, not a name.
   const text = (where.length > 0 || options.to !== undefined) && to !== undefined ? [to, ...words] : words;
-  const body = text.length === 1 && text[0] === '-' ? await readStandardInput() : text.join(' ');
+  const body = text.length === 1 && text[0] === '-' ? await readStandardInput('the message') : text.join(' ');
   const fields = {
     body,
     ...(options.subject !== undefined ? { subject: options.subject } : {}),
@@ -85,7 +85,7 @@ async function sendFiles(root: string, to: string | undefined, words: string[], 
   const paths = options.file ?? [];
   const files: OutgoingFile[] = [];
   for (const path of paths) {
-    if (path === '-') files.push({ file: 'standard input', text: await readStandardInput() });
+    if (path === '-') files.push({ file: 'standard input', text: await readStandardInput('the message file (its front matter, then its body)') });
     else files.push(...listOutgoingFiles([path]));
   }
   const { sent, maxBodyChars } = sendAll(root, readOutgoingFiles(files), from);
