@@ -57,6 +57,7 @@ export interface RunMetrics {
   creditsByAgent: Record<string, number>;
   creditsByModel: Record<string, number>;
   /** The first message an agent wrote to the human: in which turn, by whom, and how long after the run started. */
+  /** The first message an agent wrote to the human: its turn, its writer, and the run's own time before it (runTimeBefore). */
   humanAnswer: { turn: number; from: string; afterMs: number } | null;
   /** Wall time of every attempt together. */
   wallMs: number;
@@ -82,6 +83,20 @@ export const RUN_ENDINGS: Record<RunMetrics['ended'], string> = {
 /** Credits are sums of small prices: rounded so that 0.1 + 0.2 reads as 0.3 in a report. */
 function round(credits: number): number {
   return Math.round(credits * 1e9) / 1e9;
+}
+
+/**
+ * How long a run had run by `at` (ms since the epoch), in its own time, as its wall time counts it:
+ * each attempt's time before `at`, not the time between attempts (a survey asked at a pause, a kill
+ * and the start that resumed it hours later). Pure.
+ */
+export function runTimeBefore(attempts: readonly RunAttempt[], at: number): number {
+  let spent = 0;
+  for (const attempt of attempts) {
+    const start = Date.parse(attempt.startedAt);
+    if (Number.isFinite(start) && at > start) spent += Math.min(attempt.wallMs, at - start);
+  }
+  return spent;
 }
 
 /**
@@ -126,7 +141,6 @@ export function measureRun(root: string, run: string, variant: string, attempts:
     wallMs: attempts.reduce((sum, attempt) => sum + attempt.wallMs, 0),
     attempts: startsOf(attempts),
   };
-  const startedAt = Date.parse(attempts[0]?.startedAt ?? '');
   for (const agent of readdirSync(join(root, 'agents')).sort()) {
     // Every piece of its activity log, in order (engine/record/agent-log.ts: the one reader of a log).
     for (const line of readLog(root, agent)) {
@@ -134,7 +148,7 @@ export function measureRun(root: string, run: string, variant: string, attempts:
       if (line.event === 'sent') metrics.messages += 1;
       if (line.event === 'error') metrics.errors += 1;
       if (line.event === 'sent' && line.to === HUMAN && (metrics.humanAnswer === null || line.turn < metrics.humanAnswer.turn)) {
-        metrics.humanAnswer = { turn: line.turn, from: agent, afterMs: Math.max(0, Date.parse(line.at) - startedAt) };
+        metrics.humanAnswer = { turn: line.turn, from: agent, afterMs: runTimeBefore(attempts, Date.parse(line.at)) };
       }
     }
   }

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { startsOf } from '../../src/experiment/run-metrics.js';
+import { runTimeBefore, startsOf } from '../../src/experiment/run-metrics.js';
 import type { RunAttempt } from '../../src/experiment/run-process.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { readTablesFolder } from '../helpers/read-csv.js';
@@ -60,5 +60,16 @@ describe("a run's attempts", () => {
     expect(startsOf([attempt(1), attempt(0, 'idle')])).toBe(2);
     expect(startsOf([attempt(null), attempt(0, 'turn-cap'), attempt(1), attempt(0, 'idle')])).toBe(3);
     expect(startsOf([])).toBe(0);
+  });
+
+  test("the human's answer is timed in the run's own time, as its wall time is: the attempts' time before it, not the pauses and kills between them", () => {
+    const at = (iso: string, wallMs: number): RunAttempt => ({ startedAt: `2026-11-29T00:${iso}.000Z`, wallMs, exitCode: 0, stderr: '' });
+    // Started at 00:00, paused for a survey after 2 s, started again at 00:30 (28 s asking), the answer 3 s into that attempt.
+    expect(runTimeBefore([at('00:00', 2_000), at('00:30', 5_000)], Date.parse('2026-11-29T00:00:33.000Z'))).toBe(5_000);
+    // A kill, and the run started again an hour later: the hour is no time of the run's.
+    expect(runTimeBefore([at('00:00', 4_000), at('00:00', 1_000)].map((each, index) => (index === 1 ? { ...each, startedAt: '2026-11-29T01:00:00.000Z' } : each)), Date.parse('2026-11-29T01:00:00.500Z'))).toBe(4_500);
+    // Within the first attempt, and before any.
+    expect(runTimeBefore([at('00:00', 2_000)], Date.parse('2026-11-29T00:00:01.250Z'))).toBe(1_250);
+    expect(runTimeBefore([at('00:10', 2_000)], Date.parse('2026-11-29T00:00:05.000Z'))).toBe(0);
   });
 });
