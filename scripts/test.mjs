@@ -58,6 +58,8 @@ const PROGRAMS = [
   { name: 'python3', found: () => isExecutable('/usr/bin/python3'), package: 'python3', quick: false },
   // Every org keeps its history in a git repository written by the git program.
   { name: 'git', found: () => onPath('git'), package: 'git', quick: true },
+  // A message typed at a terminal is tested on a real pseudo-terminal, through util-linux's script(1) (Debian: always there).
+  { name: 'script', found: () => onPath('script'), package: 'bsdutils', quick: false },
 ];
 
 /** @param {string | undefined} path */
