@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { csvRecords, csvText } from './csv-text.js';
-import { column, type Cell, type ReportTable } from './report-table.js';
+import { column, CREDITS_UNIT, type Cell, type ReportTable, type TableColumn } from './report-table.js';
 
 /** The data dictionary's own file, beside the tables. */
 export const DICTIONARY = 'dictionary';
@@ -16,7 +16,16 @@ const DICTIONARY_COLUMNS = [
   column('meaning', 'string', '', 'what its values are'),
 ];
 
-/** A table's records, the header first: each row's cells in the columns' order. A row naming a column the table does not describe, or a fraction in an integer column, is a bug in its builder. */
+/**
+ * A cell as it is written. Credits are written to their billionths, the ledger's unit: a sum or a
+ * mean of charges carries float noise below that (0.050422499999999995) which no charge had.
+ */
+function written(each: TableColumn, cell: Cell): Cell {
+  if (each.unit === CREDITS_UNIT && typeof cell === 'number' && Number.isFinite(cell)) return Math.round(cell * 1e9) / 1e9;
+  return cell;
+}
+
+/** A table's records, the header first: each row's cells in the columns' order, credits to the billionth. A row naming a column the table does not describe, or a fraction in an integer column, is a bug in its builder. */
 function records(table: ReportTable): Cell[][] {
   const names = new Set(table.columns.map((each) => each.name));
   return [
@@ -27,7 +36,7 @@ function records(table: ReportTable): Cell[][] {
       // The dictionary's type is a promise to the reader (pandas' dtype, R's colClasses): an integer column holds integers.
       const fraction = table.columns.find((each) => each.type === 'integer' && typeof row[each.name] === 'number' && Number.isFinite(row[each.name]) && !Number.isInteger(row[each.name]));
       if (fraction !== undefined) throw new Error(`table ${table.name}: column ${fraction.name} is typed integer, and a row holds ${String(row[fraction.name])}`);
-      return table.columns.map((each) => row[each.name]);
+      return table.columns.map((each) => written(each, row[each.name]));
     }),
   ];
 }
