@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
+import { workingFolder } from '../invocation.js';
 import { LemmingError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { csvRecords, csvText } from './csv-text.js';
@@ -78,9 +79,10 @@ function earlierTables(folder: string, tables: readonly ReportTable[]): string[]
  * Write each table as `<folder>/<name>.csv` (RFC 4180, a header row, UTF-8) and `dictionary.csv`
  * describing every column of every table: what `--csv DIR` and the library's `csv` option write.
  * The tables an earlier write left there and this one has not are removed; the folder's other files
- * are left alone. Returns the files written, the dictionary last.
+ * are left alone. Returns the files written, the dictionary last, and tells `log` (each command's
+ * standard error) in one line where they went: the same line for every command with `--csv`.
  */
-export function writeTables(folder: string, tables: readonly ReportTable[]): string[] {
+export function writeTables(folder: string, tables: readonly ReportTable[], log?: (line: string) => void): string[] {
   const earlier = earlierTables(folder, tables);
   mkdirSync(folder, { recursive: true });
   // The folder holds one report's tables: an earlier report's that this one has not would be read as this one's.
@@ -92,5 +94,13 @@ export function writeTables(folder: string, tables: readonly ReportTable[]): str
     writeFileAtomic(path, csvText(records(table)));
     written.push(path);
   }
+  log?.(writtenLine(folder, written));
   return written;
+}
+
+/** `wrote 3 table file(s) to tables/: answers.csv, tally.csv, dictionary.csv`: the folder as given from the working folder, else in full. */
+function writtenLine(folder: string, written: readonly string[]): string {
+  const fromHere = relative(workingFolder(), folder);
+  const shown = fromHere === '' ? '.' : fromHere.startsWith('..') || isAbsolute(fromHere) ? folder : fromHere;
+  return `wrote ${written.length} table file(s) to ${shown}/: ${written.map((path) => basename(path)).join(', ')}`;
 }
