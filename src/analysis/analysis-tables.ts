@@ -1,4 +1,4 @@
-import { column, type ReportTable } from '../tables/report-table.js';
+import { column, CREDITS_UNIT, type ReportTable } from '../tables/report-table.js';
 import type { OrgAnalysis } from './org-analysis.js';
 import { CAUSE_WORDS, DELIVERY_FORMS, REFUSAL_CAUSES, type DeliveryForm } from '../format/mail-outcomes.js';
 
@@ -27,7 +27,7 @@ export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
         column('messages_in', 'integer', 'deliveries', 'deliveries it received, every form: a message, a copy, a list post, a speech heard in a meeting'),
         column('messages_out', 'integer', 'messages', 'messages it wrote (whatever became of them)'),
         column('turns_active', 'integer', 'turns', 'turns its model was called in'),
-        column('credits', 'number', 'credits', 'what its calls were charged'),
+        column('credits', 'number', CREDITS_UNIT, 'what its calls were charged'),
       ],
       rows: analysis.agents.map((agent) => ({ agent: agent.agent, reports: agent.reports.length, messages_in: agent.messagesIn, messages_out: agent.messagesOut, turns_active: agent.turnsActive, credits: agent.credits })),
     },
@@ -82,7 +82,7 @@ export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
         column('answered_by', 'string', '', 'who wrote the answer; empty when unanswered'),
         column('hops', 'integer', 'messages', 'messages along its path to the answer, the request and the answer included'),
         column('turns', 'integer', 'turns', 'turns from the request to its answer'),
-        column('credits', 'number', 'credits', "what the calls that wrote its thread's messages up to the answer cost"),
+        column('credits', 'number', CREDITS_UNIT, "what the calls that wrote its thread's messages up to the answer cost"),
         column('path', 'string', '', 'the agents it went through, in order, separated by " > "'),
       ],
       rows: analysis.requests.map((request) => ({

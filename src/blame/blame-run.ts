@@ -340,6 +340,6 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   report.provenance = reportProvenance([{ registry: org.models, answered: answeredInLedger(run) }, ...all.flatMap((fork) => answeredInOrg(join(folder, fork.fork)) ?? [])], { settings: orgSettings(run) });
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(folder, 'report.md'), renderBlame(report));
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), blameTables(report));
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), blameTables(report), log);
   return report;
 }

@@ -1,4 +1,4 @@
-import { column, type ReportTable, type TableColumn } from '../tables/report-table.js';
+import { column, CREDITS_UNIT, type ReportTable, type TableColumn } from '../tables/report-table.js';
 import type { FlipRate } from './blame-ranking.js';
 import type { BlameReport } from './blame-run.js';
 
@@ -38,7 +38,7 @@ export function blameTables(report: BlameReport): ReportTable[] {
         column('p', 'number', 'probability', "Fisher's exact two-sided p of the changed forks against the controls"),
         column('p_adjusted', 'number', 'probability', "p adjusted for every step tested against a control (Holm's step-down with each step's attainable p-values); the verdict reads it"),
         column('verdict', 'string', '', 'effect, unclear, noise, none, no-control or not-run (docs/validation.md)'),
-        column('credits', 'number', 'credits', "what the step's changed forks spent"),
+        column('credits', 'number', CREDITS_UNIT, "what the step's changed forks spent"),
       ],
       rows: report.steps.map((step, index) => ({ rank: index + 1, turn: step.turn, agent: step.agent, ...rateCells('', step), ...rateCells('control_', step.control), effect: step.effect, p: step.p, p_adjusted: step.adjustedP, verdict: step.verdict, credits: step.credits })),
     },

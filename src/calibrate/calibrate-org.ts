@@ -248,6 +248,6 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
   calibration.folder = folder;
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(calibration, null, 2)}\n`);
   writeFileSync(join(folder, 'report.md'), renderCalibration(calibration));
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), calibrationTables(calibration));
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), calibrationTables(calibration), options.log);
   return calibration;
 }

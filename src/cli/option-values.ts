@@ -58,18 +58,21 @@ export function seed(value: string): number {
 }
 
 /**
- * A plain decimal above zero and at most MAX_TOP_UP_CREDITS (the rule of top-up.ts, for a
- * top-up and for a new agent's budget alike): no hex, no exponents, nothing a typo could turn
- * into a fortune.
+ * The parser of an amount of credits: a plain decimal above zero and at most MAX_TOP_UP_CREDITS
+ * (the rule of top-up.ts, for a top-up, import-network's budgets and blame's ceiling alike): no
+ * hex, no exponents, nothing a typo could turn into a fortune. `amount` is what the amount is, in a
+ * refusal's words (`one top-up`, `each agent's budget`), so each option is refused as itself.
  */
-export function credits(value: string): number {
-  // Loaded when an amount is parsed, as a command module is (command-modules.ts): every other command starts without it.
-  const { topUpProblem, MAX_TOP_UP_CREDITS } = requireModule('../engine/money/top-up.js') as typeof import('../engine/money/top-up.js');
-  const parsed = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`expected a plain number of credits above 0 and at most ${MAX_TOP_UP_CREDITS}, for example 0.5`);
-  const problem = topUpProblem(parsed);
-  if (problem !== undefined) throw new InvalidArgumentError(`${problem}, for example 0.5`);
-  return parsed;
+export function credits(amount: string): (value: string) => number {
+  return (value) => {
+    // Loaded when an amount is parsed, as a command module is (command-modules.ts): every other command starts without it.
+    const { topUpProblem, MAX_TOP_UP_CREDITS } = requireModule('../engine/money/top-up.js') as typeof import('../engine/money/top-up.js');
+    const parsed = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`expected a plain number of credits above 0 and at most ${MAX_TOP_UP_CREDITS} for ${amount}, for example 0.5`);
+    const problem = topUpProblem(parsed, amount);
+    if (problem !== undefined) throw new InvalidArgumentError(`${problem}, for example 0.5`);
+    return parsed;
+  };
 }
 
 /**

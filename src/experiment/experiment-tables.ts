@@ -1,4 +1,4 @@
-import { column, type ReportTable, type TableColumn } from '../tables/report-table.js';
+import { column, CREDITS_UNIT, type ReportTable, type TableColumn } from '../tables/report-table.js';
 import { RUN_ENDINGS, type RunMetrics } from './run-metrics.js';
 import type { StudyStatistics } from './study-statistics.js';
 import type { SurveyTable } from './survey-report.js';
@@ -13,7 +13,7 @@ export interface ExperimentReportTables {
   survey?: readonly SurveyTable[];
 }
 
-const CREDITS = column('credits', 'number', 'credits', 'what the agents spent');
+const CREDITS = column('credits', 'number', CREDITS_UNIT, 'what the agents spent');
 
 function ends(name: string, unit: string, of: string): TableColumn[] {
   return [column(`${name}_low`, 'number', unit, `${of}, lower end`), column(`${name}_high`, 'number', unit, `${of}, upper end`)];
@@ -106,7 +106,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('refusals', 'number', 'sends', 'mean sends refused per run, by the chart and the per-turn cap'),
         ...causeColumns('number', 'mean per run: '),
         column('errors', 'number', 'errors', 'mean failed calls per run'),
-        column('credits', 'number', 'credits', 'mean credits spent per run'),
+        column('credits', 'number', CREDITS_UNIT, 'mean credits spent per run'),
         column('human_answered', 'integer', 'runs', 'runs in which the human got an answer'),
         column('human_answer_turn', 'number', 'turn', 'the mean turn of that answer'),
         column('wall_ms', 'integer', 'milliseconds', 'mean wall time per run'),

@@ -53,7 +53,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     ...(options.onRunEnded === undefined ? {} : { onRunEnded: options.onRunEnded }),
   });
   await holdAgainstOutside(outcome, log);
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), experimentTables(readExperimentReport(outcome.folder)));
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), experimentTables(readExperimentReport(outcome.folder)), log);
   return outcome;
 }
 

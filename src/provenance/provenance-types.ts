@@ -19,7 +19,7 @@ export interface ModelProvenance {
   seed: string;
   /** `offline: rules, not people` for the offline model: its answers say what its rules do. */
   note?: string;
-  /** The agents whose answers the report holds from this entry, in name order. */
+  /** Who the report holds answers of from this entry, in name order: agents, and in an experiment its judges (`the judge (score)`, `the persona judge (adherence)`). */
   agents: string[];
 }
 

@@ -140,9 +140,10 @@ export function renderProvenance(provenance: Provenance, heading = '##'): string
   if (provenance.models.length === 0) lines.push('No agent answered: no model made these figures.', '');
   else {
     lines.push(
-      'The model of each agent that answered (org/org.yaml `models`), with the temperature and seed its calls were sent:',
+      // An experiment's rows name its judges too (`the judge (score)`, experiment/run-settings.ts): the heading says so.
+      'The model of each agent that answered and, in an experiment, of each judge that scored its runs (org/org.yaml `models`), with the temperature and seed its calls were sent:',
       '',
-      '| entry | provider | model | temperature | seed | agents |',
+      '| entry | provider | model | temperature | seed | who answered |',
       '| --- | --- | --- | --- | --- | --- |',
       ...provenance.models.map((row) => `| ${cell(row.entry)} | ${row.provider} | ${cell(row.model)} | ${row.temperature} | ${cell(row.seed)} | ${cell(agentsShown(row.agents))} |`),
       '',

@@ -1,4 +1,4 @@
-import { column, type ReportTable } from '../tables/report-table.js';
+import { column, CREDITS_UNIT, type ReportTable } from '../tables/report-table.js';
 import type { Survey } from './survey-org.js';
 
 /** A tally's 95% interval's ends, for a CSV: no value where there is none. */
@@ -20,7 +20,7 @@ export function askTables(survey: Survey): ReportTable[] {
       column('choice', 'string', '', 'the choice its answer named (choice questions); empty when none could be read'),
       column('number', 'number', '', 'the number its answer gave (numeric questions); empty when none could be read'),
       column('answer', 'string', '', 'the answer as the model wrote it'),
-      column('credits', 'number', 'credits', "what the call cost the ledger's research account (no agent's balance)"),
+      column('credits', 'number', CREDITS_UNIT, "what the call cost the ledger's research account (no agent's balance)"),
       column('error', 'string', '', 'why there is no answer: the call failed; empty when it answered'),
     ],
     rows: answers.map((answer) => ({ agent: answer.agent, model: answer.model, choice: answer.choice, number: answer.number, answer: answer.raw, credits: answer.credits, error: answer.error })),

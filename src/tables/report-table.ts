@@ -25,6 +25,12 @@ export interface ReportTable {
   rows: ReadonlyArray<Readonly<Record<string, Cell>>>;
 }
 
+/**
+ * The unit of a column of credits. Its cells are written to billionths of a credit, the ledger's
+ * unit (write-tables.ts), so a sum of charges reads 0.0504225, not 0.050422499999999995.
+ */
+export const CREDITS_UNIT = 'credits';
+
 /** A column, written compactly by the tables' builders: `column('credits', 'number', 'credits', 'what the run spent')`. */
 export function column(name: string, type: ColumnType, unit: string, meaning: string): TableColumn {
   return { name, type, unit, meaning };

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
+import { workingFolder } from '../invocation.js';
 import { LemmingError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { csvRecords, csvText } from './csv-text.js';
-import { column, type Cell, type ReportTable } from './report-table.js';
+import { column, CREDITS_UNIT, type Cell, type ReportTable, type TableColumn } from './report-table.js';
 
 /** The data dictionary's own file, beside the tables. */
 export const DICTIONARY = 'dictionary';
@@ -16,7 +17,16 @@ const DICTIONARY_COLUMNS = [
   column('meaning', 'string', '', 'what its values are'),
 ];
 
-/** A table's records, the header first: each row's cells in the columns' order. A row naming a column the table does not describe, or a fraction in an integer column, is a bug in its builder. */
+/**
+ * A cell as it is written. Credits are written to their billionths, the ledger's unit: a sum or a
+ * mean of charges carries float noise below that (0.050422499999999995) which no charge had.
+ */
+function written(each: TableColumn, cell: Cell): Cell {
+  if (each.unit === CREDITS_UNIT && typeof cell === 'number' && Number.isFinite(cell)) return Math.round(cell * 1e9) / 1e9;
+  return cell;
+}
+
+/** A table's records, the header first: each row's cells in the columns' order, credits to the billionth. A row naming a column the table does not describe, or a fraction in an integer column, is a bug in its builder. */
 function records(table: ReportTable): Cell[][] {
   const names = new Set(table.columns.map((each) => each.name));
   return [
@@ -27,7 +37,7 @@ function records(table: ReportTable): Cell[][] {
       // The dictionary's type is a promise to the reader (pandas' dtype, R's colClasses): an integer column holds integers.
       const fraction = table.columns.find((each) => each.type === 'integer' && typeof row[each.name] === 'number' && Number.isFinite(row[each.name]) && !Number.isInteger(row[each.name]));
       if (fraction !== undefined) throw new Error(`table ${table.name}: column ${fraction.name} is typed integer, and a row holds ${String(row[fraction.name])}`);
-      return table.columns.map((each) => row[each.name]);
+      return table.columns.map((each) => written(each, row[each.name]));
     }),
   ];
 }
@@ -69,9 +79,10 @@ function earlierTables(folder: string, tables: readonly ReportTable[]): string[]
  * Write each table as `<folder>/<name>.csv` (RFC 4180, a header row, UTF-8) and `dictionary.csv`
  * describing every column of every table: what `--csv DIR` and the library's `csv` option write.
  * The tables an earlier write left there and this one has not are removed; the folder's other files
- * are left alone. Returns the files written, the dictionary last.
+ * are left alone. Returns the files written, the dictionary last, and tells `log` (each command's
+ * standard error) in one line where they went: the same line for every command with `--csv`.
  */
-export function writeTables(folder: string, tables: readonly ReportTable[]): string[] {
+export function writeTables(folder: string, tables: readonly ReportTable[], log?: (line: string) => void): string[] {
   const earlier = earlierTables(folder, tables);
   mkdirSync(folder, { recursive: true });
   // The folder holds one report's tables: an earlier report's that this one has not would be read as this one's.
@@ -83,5 +94,13 @@ export function writeTables(folder: string, tables: readonly ReportTable[]): str
     writeFileAtomic(path, csvText(records(table)));
     written.push(path);
   }
+  log?.(writtenLine(folder, written));
   return written;
+}
+
+/** `wrote 3 table file(s) to tables/: answers.csv, tally.csv, dictionary.csv`: the folder as given from the working folder, else in full. */
+function writtenLine(folder: string, written: readonly string[]): string {
+  const fromHere = relative(workingFolder(), folder);
+  const shown = fromHere === '' ? '.' : fromHere.startsWith('..') || isAbsolute(fromHere) ? folder : fromHere;
+  return `wrote ${written.length} table file(s) to ${shown}/: ${written.map((path) => basename(path)).join(', ')}`;
 }

@@ -98,7 +98,7 @@ describe('the lemming binary', () => {
     const root = bootstrapped();
     expect(lemming(root, ['top-up', 'hr', '2']).stdout).toContain('topped up hr by 2.0000 credits; 2.2500 left');
     expect(lemming(root, ['status']).stdout).toMatch(/hr\s+offline\s+2\.2500 \/ 2\.2500/);
-    const plain = /expected a plain number of credits above 0 and at most 1000000, for example 0\.5/;
+    const plain = /expected a plain number of credits above 0 and at most 1000000 for one top-up, for example 0\.5/;
     for (const [junk, reason] of [
       ['-1', plain],
       ['0x10', plain],

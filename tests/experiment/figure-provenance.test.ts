@@ -66,7 +66,12 @@ describe("every model that made an experiment's figures is named in what made it
       ['grader', 'offline', 'offline-grader', 'the judge (score)'],
       ['offline', 'offline', 'offline-1', 'agents'],
     ]);
-    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toMatch(/^\| grader \| offline \| offline-grader \| none: rules \| .* \| the judge \(score\) \|$/m);
+    const markdown = readFileSync(join(folder, 'report.md'), 'utf8');
+    expect(markdown).toMatch(/^\| grader \| offline \| offline-grader \| none: rules \| .* \| the judge \(score\) \|$/m);
+    // The table's heading says what its rows are: the judge is no agent that answered.
+    const heading = markdown.split('\n').filter((line) => line.startsWith('The model'));
+    expect(heading).toEqual(["The model of each agent that answered and, in an experiment, of each judge that scored its runs (org/org.yaml `models`), with the temperature and seed its calls were sent:"]);
+    expect(markdown).toContain('| entry | provider | model | temperature | seed | who answered |');
   });
 
   test("a survey's answers are figures too: a study that only asks names the agents' model, not 'no model made these figures'", { timeout: 300_000 }, async () => {

@@ -57,6 +57,22 @@ describe('CSV as RFC 4180 writes it', () => {
     expect(() => writeTables(tempDir(), [fraction])).toThrow('table runs: column wall_ms is typed integer, and a row holds 654.82');
   });
 
+  test("a credits cell is written to its billionths, the ledger's unit, whatever the sum that made it: 0.0504225, not 0.050422499999999995", () => {
+    const folder = tempDir();
+    const spent: ReportTable = {
+      name: 'spent',
+      columns: [column('agent', 'string', '', 'the agent'), column('credits', 'number', 'credits', 'what it spent'), column('share', 'number', 'proportion (0 to 1)', 'its share')],
+      rows: [
+        { agent: 'ana', credits: 0.0168075 + 0.0168075 + 0.0168075, share: 0.1 + 0.2 },
+        { agent: 'bo', credits: 1 / 3, share: null },
+        { agent: 'cy', credits: null },
+      ],
+    };
+    writeTables(folder, [spent]);
+    // Only a credits column is rounded: another number keeps every digit it has.
+    expect(readFileSync(join(folder, 'spent.csv'), 'utf8')).toBe('agent,credits,share\r\nana,0.0504225,0.30000000000000004\r\nbo,0.333333333,\r\ncy,,\r\n');
+  });
+
   test('a row with a column its table does not describe is refused, naming the table and the column', () => {
     const stray: ReportTable = { name: 'runs', columns: [column('run', 'string', '', 'the run')], rows: [{ run: 'a', credits: 1 }] };
     expect(() => writeTables(tempDir(), [stray])).toThrow('table runs: a row has column "credits", which its dictionary does not describe');

@@ -27,6 +27,14 @@ describe("reports' tables, as a pandas or R user reads them", () => {
     expect(tables.blame_agents?.[0]).toMatchObject({ agent: 'planner', best_rank: '1', best_verdict: 'unclear' });
   });
 
+  test("blame's step credits, summed over its forks, are written to the billionth: 0.0504225, not 0.050422499999999995", () => {
+    const spent = 0.0168075 + 0.0168075 + 0.0168075;
+    const report = { steps: [{ turn: 2, agent: 'planner', ...rate(3, 1), credits: spent, verdict: 'no-control' }], agents: [] } as unknown as BlameReport;
+    const folder = tempDir();
+    writeTables(folder, blameTables(report));
+    expect(readTablesFolder(folder).steps?.[0]?.credits).toBe('0.0504225');
+  });
+
   test("an experiment's survey is one row per question, variant and choice, and one per answer of each run", () => {
     const run = (name: string, variant: string, choices: string[]) => ({
       run: name,

@@ -91,7 +91,7 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .addOption(new Option('--lists <lists>', 'departments: a mailing list a department (org/lists/dept_<label>.yaml), every member on it and able to post, and leads told to post split work there').choices(['none', 'departments']).default('none'))
     .option('--template <name-or-folder>', "take org.yaml's settings and model registry from this org template or a folder of your own (default: the default org's)")
     .option('--model <model>', 'the registry model every agent runs on (default offline)')
-    .option('--credits <n>', "each agent's budget (default 5)", credits)
+    .option('--credits <n>', "each agent's budget (default 5)", credits("each agent's budget"))
     .option('--name <name>', "the org's name (default: from the file's name)")
     .option('--dry-run', 'write nothing: say what would be made, and the files and bytes it would write')
     .option('--json', 'print JSON')

@@ -87,7 +87,7 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
     .command('top-up')
     .description("add credits to an agent's budget (a ledger entry)")
     .argument('<agent>')
-    .argument('<credits>', 'how many credits, for example 0.5', credits)
+    .argument('<credits>', 'how many credits, for example 0.5', credits('one top-up'))
     .action((agent: string, credits: number) => execute(async () => (await command('top-up')).topUpCommand(root(), agent, credits, output)));
 
   program

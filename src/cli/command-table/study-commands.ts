@@ -32,7 +32,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--seed <n>', 'the seed the tries\' seeds are drawn from (default 1)', seed)
     .option('--model <key>', 're-run each call on this registry model (a repair model) instead of other seeds')
     .option('--turns <n>', "the most turns a fork runs after its step's turn, within the run's own bounds (default: to the run's last allowed turn: its experiment's turns:, else engine.max_turns)", positiveInteger)
-    .option('--max-credits <n>', "the most credits the forks may spend together: a fork whose worst case could pass it is not started (default: the plan's worst case, said by --dry-run)", credits)
+    .option('--max-credits <n>', "the most credits the forks may spend together: a fork whose worst case could pass it is not started (default: the plan's worst case, said by --dry-run)", credits("the forks' spending together"))
     .option('--strategy <name>', "how forks are spent: per-step (every step k forks and its controls), adaptive (a first pass, then forks to the steps whose interval overlaps the leader's until it is separated or --budget is spent; controls for the 3 steps ranked first) or bisect (forks from a turn with every later call changed, halving the turns, about k·log2 T forks; falls back to per-step where changing more calls makes passing less likely) (default per-step)")
     .option('--confidence <level>', "adaptive: the confidence at which the leader must be separated, each step's interval on its own (default 0.95)", confidenceLevel)
     .option('--budget <n>', 'adaptive: the most changed forks in all (default: steps × k, what per-step spends on them)', positiveInteger)

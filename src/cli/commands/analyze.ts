@@ -39,7 +39,7 @@ export function analyzeCommand(root: string, options: AnalyzeFlags, output: Outp
   if (options.reference !== undefined) return referenceCommand(root, { ...options, reference: options.reference }, output);
   const { org } = orgForReading(root, output);
   const analysis = analyzeOrg(root, org);
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), analysisTables(analysis));
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), analysisTables(analysis), (line) => output.err(line));
   if (options.json) {
     output.out(JSON.stringify(analysis, null, 2));
     return 0;
@@ -59,7 +59,7 @@ function referenceCommand(root: string, options: AnalyzeFlags & { reference: str
     ...(windows === undefined ? {} : { windows }),
     ...(windowDays === undefined ? {} : { windowDays }),
   });
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), referenceTables(comparison));
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), referenceTables(comparison), (line) => output.err(line));
   output.out(options.json ? JSON.stringify(comparison, null, 2) : terminalText(renderReference(comparison).trimEnd()));
   return 0;
 }

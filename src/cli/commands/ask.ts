@@ -48,7 +48,7 @@ export async function askCommand(root: string, words: string[], options: AskOpti
   const { org } = orgForReading(root, output);
   const survey = await surveyOrg(org, who, question);
   const { answers, tally } = survey;
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), askTables(survey));
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), askTables(survey), (line) => output.err(line));
   if (options.json) {
     output.out(JSON.stringify(survey, null, 2));
   } else {

@@ -15,10 +15,12 @@ export const MAX_TOP_UP_CREDITS = 1_000_000;
  * Why an amount cannot be a top-up, or nothing: credits enter only as finite amounts above 0, at
  * most MAX_TOP_UP_CREDITS at a time, in whole billionths (what charges are rounded to), so every
  * sum of the ledger is exact. Every route in (the CLI, the dashboard's API, chat) comes here.
+ * `amount` is what the amount is, as the refusal says it: a top-up, or another amount held to
+ * the same rule (`each agent's budget`).
  */
-export function topUpProblem(credits: unknown): string | undefined {
+export function topUpProblem(credits: unknown, amount = 'one top-up'): string | undefined {
   if (typeof credits !== 'number' || !Number.isFinite(credits) || credits <= 0) return 'credits must be a number above 0';
-  if (credits > MAX_TOP_UP_CREDITS) return `credits must be at most ${MAX_TOP_UP_CREDITS} for one top-up`;
+  if (credits > MAX_TOP_UP_CREDITS) return `credits must be at most ${MAX_TOP_UP_CREDITS} for ${amount}`;
   if (Math.abs(credits * 1e9 - Math.round(credits * 1e9)) > 1e-3) return 'credits have at most 9 decimals';
   return undefined;
 }
