@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { orgSettings } from '../provenance/org-settings.js';
-import { answeredInOrg, reportProvenance, type AnsweredIn, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
+import { answeredInOrg, reportProvenance, type Answered, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
 import type { Experiment } from './experiment-file.js';
 import { readExperimentCharges } from './experiment-ledger.js';
 import type { RunMetrics } from './run-metrics.js';
@@ -46,20 +46,25 @@ export function experimentSettings(experiment: Experiment, folder: string, runs:
 /** Who the experiment's own calls were, by their purpose on its ledger: not agents (the names hold a space, which no agent's may), and what each made. */
 const SCORERS: Readonly<Record<string, string>> = { judge: 'the judge (score)', adherence: 'the persona judge (adherence)' };
 
-/** The models that scored each run (its judge, its persona judge), from the experiment's own ledger, at the registry of the run's org, where they were looked up. */
-function scoredIn(folder: string, runs: readonly RunMetrics[]): AnsweredIn[] {
-  const charges = readExperimentCharges(folder);
-  return runs.flatMap((run) => {
-    const answered = charges.filter((charge) => charge.run === run.run).map((charge) => ({ agent: SCORERS[charge.purpose] ?? `the experiment (${charge.purpose})`, entry: charge.model }));
-    const inOrg = answered.length === 0 ? undefined : answeredInOrg(join(folder, run.run));
-    return inOrg ? [{ registry: inOrg.registry, answered }] : [];
-  });
+/** Who scored each run (its judge, its persona judge), by run, from the experiment's own ledger: looked up in the run's own registry. */
+function scorersByRun(folder: string): Map<string, Answered[]> {
+  const byRun = new Map<string, Answered[]>();
+  for (const charge of readExperimentCharges(folder)) {
+    const answered = byRun.get(charge.run) ?? [];
+    answered.push({ agent: SCORERS[charge.purpose] ?? `the experiment (${charge.purpose})`, entry: charge.model });
+    byRun.set(charge.run, answered);
+  }
+  return byRun;
 }
 
 /** The experiment report's provenance: who answered in each run and who scored it, on what, and the settings; the variants with fewer than two runs said. */
 export function experimentProvenance(experiment: Experiment, folder: string, runs: readonly RunMetrics[]): Provenance {
-  // A survey's answers are the report's figures too: the agents who gave them answered.
-  const sources = [...runs.flatMap((run) => answeredInOrg(join(folder, run.run), ['survey']) ?? []), ...scoredIn(folder, runs)];
+  // A survey's answers are the report's figures too: the agents who gave them answered; and the judges scored. One read of each run's org.
+  const scorers = scorersByRun(folder);
+  const sources = runs.flatMap((run) => {
+    const inOrg = answeredInOrg(join(folder, run.run), ['survey']);
+    return inOrg ? [{ registry: inOrg.registry, answered: [...inOrg.answered, ...(scorers.get(run.run) ?? [])] }] : [];
+  });
   const few = experiment.variants.filter((variant) => runs.filter((run) => run.variant === variant.name).length < 2).map((variant) => variant.name);
   const caveats = few.length === 0 ? [] : [`${few.join(', ')}: fewer than two complete runs, so no interval and no test against the baseline.`];
   return reportProvenance(sources, { caveats, settings: experimentSettings(experiment, folder, runs) });

@@ -102,10 +102,11 @@ export function spooledMessages(gitDir: string): string[] {
     return [];
   }
   const messages: string[] = [];
+  // One buffer for every header: a long run killed leaves many entries.
+  const bytes = Buffer.alloc(HEADER_READ);
   for (const name of names) {
     try {
       const fd = openSync(join(folder, name), 'r');
-      const bytes = Buffer.alloc(HEADER_READ);
       let length: number;
       try {
         length = readSync(fd, bytes, 0, HEADER_READ, 0);

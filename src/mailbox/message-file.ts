@@ -89,7 +89,8 @@ export function retiredMessagePath(root: string, sender: string, name: string): 
 export const MAX_MESSAGE_FILE_BYTES = 4 * 1024 * 1024;
 
 /** A message with notes on what in the file was overruled (sender, recipient) or cut, or why the file cannot be used. */
-export type ReadMessageResult = { message: Message; notes: string[] } | { error: string };
+/** A message read, or why not (`removed`: no file there now, taken back by hand). */
+export type ReadMessageResult = { message: Message; notes: string[] } | { error: string; removed?: true };
 
 /**
  * Read one message file from `sender`'s outbox. The sender is the outbox's owner,
@@ -108,7 +109,7 @@ export function readMessageFile(root: string, sender: string, name: string, fall
     const retired = retiredMessagePath(root, sender, name);
     if (retired !== undefined) read = readRegularFile(retired, MAX_MESSAGE_FILE_BYTES);
   }
-  if ('error' in read) return { error: read.error };
+  if ('error' in read) return read.code === 'ENOENT' ? { error: read.error, removed: true } : { error: read.error };
   const { text, truncated, size } = read;
   if (text.trim() === '') return { error: 'is empty' };
   let parsed: ReturnType<typeof parseMessage>;

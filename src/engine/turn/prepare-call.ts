@@ -114,7 +114,7 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
     const read = cached ? { message: cached, notes: [] } : readMessageFile(root, item.from, basename(item.file), item.turn, org.settings.max_body_chars);
     if ('error' in read) {
       lost.push(item.id);
-      warnings.push({ type: 'warning', turn, file: item.file, message: unreadableText(read.error, agentName) });
+      warnings.push({ type: 'warning', turn, file: item.file, message: unreadableText(read, agentName) });
       continue;
     }
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
@@ -145,9 +145,8 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
  * Why a waiting message cannot be shown: its file removed (it is taken back), or changed by hand into one that cannot
  * be read, which mending in place does not send again (the file was taken in when it was sent). Pure.
  */
-function unreadableText(error: string, reader: string): string {
-  const removed = error.startsWith('cannot be read (ENOENT)');
-  return `${error} now; it cannot be shown to ${reader}${removed ? '' : ' and stops waiting (mend it and save it under a new name to send it again)'}`;
+function unreadableText(read: { error: string; removed?: true }, reader: string): string {
+  return `${read.error} now; it cannot be shown to ${reader}${read.removed ? '' : ' and stops waiting (mend it and save it under a new name to send it again)'}`;
 }
 
 /**
