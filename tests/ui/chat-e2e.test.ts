@@ -68,6 +68,16 @@ describe('lemming chat without a terminal', () => {
     expect(lemming(root, ['inbox']).stdout).toContain('no unread mail');
   });
 
+  test('--to naming no agent, or one the chart keeps from the human, says whom the human may write to (exit 2)', () => {
+    const root = freshOrg();
+    const nobody = spawnSync('node', [CLI, 'chat', '--drive', '--root', root, '--to', 'zzz'], { input: '', encoding: 'utf8' });
+    expect(nobody.status).toBe(2);
+    expect(nobody.stderr).toContain('cannot write to zzz: there is no agent named zzz. You can write to: manager.');
+    const barred = spawnSync('node', [CLI, 'chat', '--drive', '--root', root, '--to', 'coder_01'], { input: '', encoding: 'utf8' });
+    expect(barred.status).toBe(2);
+    expect(barred.stderr).toContain('cannot write to coder_01: human may not send to coder_01 (chart.yaml: agents.human.send_to). You can write to: manager.');
+  });
+
   test('works while the org files have errors: the problems first, then the chat; /reply threads, plain text does not', () => {
     const root = freshOrg();
     expect(lemming(root, ['validate']).status).toBe(0);

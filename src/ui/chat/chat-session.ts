@@ -35,7 +35,7 @@ export class ChatSession {
   ) {
     if (options.to !== undefined) {
       const verdict = backend.check(options.to);
-      if (!verdict.allowed) throw new LemmingError('refused', `cannot write to ${options.to}: ${verdict.reason}`, { exitCode: 2 });
+      if (!verdict.allowed) throw new LemmingError('refused', `cannot write to ${options.to}: ${verdict.reason}. ${this.reachable()}`, { exitCode: 2 });
       this.current = options.to;
     } else {
       this.current = defaultCorrespondent(backend);
