@@ -161,11 +161,21 @@ export class StreamIndex {
     return this.files.get(memory);
   }
 
-  /** Relevance of each memory to `query`, 0 to 1 (see memory-search.ts). */
+  /**
+   * The words of `query` a ranking goes by, and those it leaves out: words more than half the
+   * memories hold rank nothing, and each costs a score of every memory holding it.
+   */
+  queryTerms(query: string): { kept: string[]; common: string[] } {
+    const most = Math.max(1, this.files.size / 2);
+    const kept: string[] = [];
+    const common: string[] = [];
+    for (const term of termsOf(query.slice(0, QUERY_CHARS))) (memoriesHolding(this.search, term) <= most ? kept : common).push(term);
+    return { kept, common };
+  }
+
+  /** Relevance of each memory to `query`, 0 to 1 (see memory-search.ts), by the words queryTerms keeps. */
   relevance(query: string): (memory: Memory) => number {
-    // Words more than half the memories hold are left out: they rank nothing, and each costs a score of every memory holding it.
-    const common = Math.max(1, this.files.size / 2);
-    const terms = termsOf(query.slice(0, QUERY_CHARS)).filter((term) => memoriesHolding(this.search, term) <= common);
+    const terms = this.queryTerms(query).kept;
     if (terms.length === 0) return () => 0;
     const scores = relevanceScores(this.search, terms);
     const byMemory = new Map<Memory, number>();

@@ -27,6 +27,8 @@ export interface MemorySearch {
   memories: FoundMemory[];
   /** Files of the stream that cannot be read, and why. */
   problems: Array<{ file: string; error: string }>;
+  /** With a query: its words more than half the memories hold, which a prompt's ranking leaves out (memory-index.ts, queryTerms). */
+  common_words?: string[];
   /** The stream is larger than a turn reads (stream-walk.ts, MAX_STREAM_FILES and MAX_STREAM_BYTES): which older files are left out. */
   left_out?: string;
 }
@@ -58,9 +60,11 @@ export function searchMemories(root: string, agent: string, options: { turn: num
   const relevance = index.relevance(query);
   // Those that share a word with the query (their relevance scaled is a half when none does).
   const ranked = rankMemories(all, { turn, query, lastAccess: index.accesses.lastAccessBefore(turn), ...(options.weights ? { weights: options.weights } : {}) }, relevance).filter((entry) => relevance(entry.memory) > 0);
+  const common = index.queryTerms(query).common;
   return {
     ...base,
     query,
+    ...(common.length > 0 ? { common_words: common } : {}),
     memories: ranked.slice(0, options.limit).map((entry) => ({ ...located(entry.memory), score: round(entry.score), recency: round(entry.recency), importance_part: round(entry.importance), relevance: round(entry.relevance) })),
   };
 }

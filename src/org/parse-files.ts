@@ -109,6 +109,8 @@ export function parseResume(text: string, file: string): Parsed<ParsedResume> {
 export interface ParsedAgentTemplate {
   frontMatter: Omit<ResumeFrontMatter, 'model'> & { model?: ResumeFrontMatter['model'] };
   instructions: string;
+  /** The lines of the fields checked against the org (`lemming validate`). */
+  lines: { model?: number; tools?: number };
 }
 
 /** Parse an agent template (`org/templates/tester.md`): a resume's front matter, `model` optional, then the instructions. Pure. */
@@ -120,7 +122,9 @@ export function parseAgentTemplate(text: string, file: string): Parsed<ParsedAge
   }
   const parsed = parseYamlWith(parts.yaml, file, schemas().resumeSchema.partial({ model: true }), 1);
   if (!parsed.value) return { problems: parsed.problems };
-  return { problems: [], value: { frontMatter: parsed.value, instructions: parts.body.trim() } };
+  const lineOf = parsed.lineOf ?? (() => undefined);
+  const lines = { model: lineOf(['model']), tools: lineOf(['tools']) };
+  return { problems: [], value: { frontMatter: parsed.value, instructions: parts.body.trim(), lines } };
 }
 
 /** The parser of an org file by its path relative to the root: org.yaml, the chart, or an agent's resume. */

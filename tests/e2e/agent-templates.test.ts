@@ -73,4 +73,20 @@ describe('hiring from agent templates, through the built CLI', () => {
     expect(lemming(root, ['add-agent', 'x_03', '--reports-to', 'manager']).stderr).toContain('give --title');
     expect(readFileSync(join(root, 'org/chart.yaml'), 'utf8')).not.toMatch(/x_0\d/);
   });
+
+  test('validate checks a template\'s model and tools against the org, as a hire from it would be: named with the field and the valid values', () => {
+    const root = bootstrapped();
+    write(root, 'org/templates/pilot.md', '---\ntitle: Pilot\nmodel: gpt-9\ncredits: 0.1\ntools: [send_message, fly, search/query]\n---\nYou fly.\n');
+    const validated = lemming(root, ['validate']);
+    expect(validated.status).toBe(0);
+    const lines = validated.stdout.split('\n').filter((line) => line.includes('org/templates/pilot.md'));
+    expect(lines).toEqual([
+      'warning: org/templates/pilot.md:3: model: names the model "gpt-9", which is not in org/org.yaml models (known: offline, gpt-4o-mini, claude-haiku, llama-local); a hire from this template must give its own model',
+      expect.stringMatching(/^warning: org\/templates\/pilot\.md:5: tools\.1: names the tool "fly", which is not a tool: it must be one of send_message, .*; a hire cannot start from this template$/),
+      'warning: org/templates/pilot.md:5: tools.2: grants "search/query", but org/org.yaml mcp_servers has no server "search" (known: none declared); a hire cannot start from this template',
+    ]);
+    // The hire from it is refused for the same reasons, and the templates validate did not warn of are used.
+    expect(lemming(root, ['add-agent', 'pilot_01', '--template', 'pilot', '--reports-to', 'manager']).status).toBe(2);
+    expect(validated.stdout).not.toMatch(/org\/templates\/(tester|qa|reviewer|analyst|technical-writer)\.md/);
+  });
 });

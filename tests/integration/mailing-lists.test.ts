@@ -8,6 +8,7 @@ import type { ProviderRequest } from '../../src/providers/provider.js';
 import { readMessageTool } from '../../src/tools/messages/message-tools.js';
 import { MessageIndex } from '../../src/web/search/message-index.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
+import { lemming } from '../helpers/cli.js';
 import { defaultOrg, humanSends, inboxOf, listOutbox, ofType, read, runEngine, write } from '../helpers/temp-org.js';
 
 const withProvider = (provider: ScriptedProvider) => ({ providerFactory: () => provider });
@@ -105,5 +106,23 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
       expect.stringMatching(/^org\/lists\/planner\.yaml error: is a list named planner, but planner is an agent/),
       expect.stringMatching(/^org\/lists\/team\.yaml warning: names "nobody", which is not an agent/),
     ]);
+  });
+
+  test('a list among the members of a list, even in a loop, is said to read nothing (lists do not nest), and a post reaches the agents alone, once', async () => {
+    const root = orgWithList();
+    write(root, 'org/lists/team.yaml', 'members: [planner, ops]\nmay_post: [manager]\n');
+    write(root, 'org/lists/ops.yaml', 'members: [team, hr]\nmay_post: "*"\n');
+    const validated = lemming(root, ['validate']);
+    expect(validated.stderr + validated.stdout).toContain(
+      'warning: org/lists/team.yaml: members.1: names "ops", which is the mailing list org/lists/ops.yaml, not an agent: lists do not nest, so it reads nothing; name its members instead, like `members: [planner, coder_01, hr]`',
+    );
+    expect(validated.stderr + validated.stdout).toContain('warning: org/lists/ops.yaml: members.0: names "team", which is the mailing list org/lists/team.yaml, not an agent');
+    expect(validated.stderr + validated.stdout).not.toContain('reads nothing until it joins');
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('team', 'release on Friday', { subject: 'Release' })] } : {}));
+    await runEngine(root, { maxTurns: 3 }, withProvider(provider));
+    expect(inboxOf(firstCall(provider, 'planner')).map((item) => item.subject)).toEqual(['Release']);
+    expect(provider.requests.filter((request) => request.agent === 'planner')).toHaveLength(1);
+    expect(firstCall(provider, 'hr')).toBeUndefined();
   });
 });

@@ -200,4 +200,22 @@ describe('lemming memory AGENT [QUERY]', () => {
     const nothing = outputOf();
     expect(memoryCommand(root, 'keeper', 'zeppelin', {}, nothing.output)).toBe(1);
   });
+
+  test('words most of its memories hold are said to rank nothing, not said to be in none of them', () => {
+    const root = memoryOrg({ memory: '{ keep: true }' });
+    const bodies = ['human wrote to me: the vault code is cobalt-417.', 'I wrote to human: the vault code is kept.', 'I kept a note on the vault code.', 'The ferry leaves at noon.'];
+    bodies.forEach((body, index) => {
+      const id = `000001-00${index + 1}`;
+      write(root, `agents/keeper/memory/stream/${id}-observation.md`, `---\nid: ${id}\nturn: 1\nkind: observation\nimportance: 5\nsources: note-${index}\n---\n${body}\n`);
+    });
+    const common = lemming(root, ['memory', 'keeper', 'vault code']);
+    expect(common.status).toBe(1);
+    expect(common.stdout).not.toContain('none shares a word');
+    expect(common.stdout).toContain('keeper has 4 memories; "vault code" tells none of them apart: vault and code are each in more than half of them, so a prompt leaves them out of its ranking');
+    const json = lemming(root, ['memory', 'keeper', 'vault code', '--json']);
+    expect((JSON.parse(json.stdout) as { common_words?: string[] }).common_words).toEqual(['vault', 'code']);
+    // A rarer word still finds its memory; a word no memory holds is said to be in none.
+    expect(lemming(root, ['memory', 'keeper', 'cobalt']).stdout).toContain('cobalt-417');
+    expect(lemming(root, ['memory', 'keeper', 'zeppelin']).stdout).toContain('none shares a word with "zeppelin"');
+  });
 });

@@ -100,6 +100,17 @@ describe('MCP servers over stdio', () => {
     expect(offer.problems[1]).toContain('the MCP server missing did not start');
     expect((await servers.call(['broken/*'], 'broken', 'x', {})).content).toContain('did not start');
   });
+  test('a server that writes what is not MCP to its standard output: the failure says what it wrote, at start and in a call', async () => {
+    const logsToStdout = 'process.stdin.on("data", () => process.stdout.write("Listening on port 3000\\n"))';
+    const servers = serversFor({ chatty: stdio(['-e', logsToStdout], { timeout_ms: 1_500 }), test: stdio([TEST_SERVER], { timeout_ms: 6_000 }) });
+    const offer = await servers.offer(['chatty/*']);
+    expect(offer.problems).toHaveLength(1);
+    expect(offer.problems[0]).toContain('the MCP server chatty did not start: starting the MCP server chatty took longer than 1500 ms');
+    expect(offer.problems[0]).toContain('; it wrote to its standard output what is not MCP (Unexpected token \'L\', "Listening "... is not valid JSON): a stdio server writes only MCP messages there, and its logs to stderr');
+    const babbled = await servers.call(['test/*'], 'test', 'babble', {});
+    expect(babbled.isError).toBe(true);
+    expect(babbled.content).toMatch(/^test\/babble failed: .*timed out.*; it wrote to its standard output what is not MCP \(Unexpected token 'L', "Listening "\.\.\. is not valid JSON\)/i);
+  });
 });
 
 describe('MCP servers over streamable HTTP', () => {

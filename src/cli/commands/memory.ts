@@ -26,6 +26,12 @@ function memories(count: number): string {
   return plural(count, 'memory', 'memories');
 }
 
+/** `vault is`, `vault and code are each`, `a, b and c are each`. */
+function commonWords(words: readonly string[]): string {
+  if (words.length === 1) return `${words[0]} is`;
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]} are each`;
+}
+
 /**
  * `lemming memory <agent> [query]`: the agent's memory stream, newest first; with a query, the
  * memories that bear on it, ranked as its next prompt would rank them. Exit 1 when a query matches
@@ -48,6 +54,7 @@ export function memoryCommand(root: string, agent: string, query: string | undef
   const where = `agents/${agent}/memory/stream`;
   if (found.total === 0) output.out(`${agent} has no memories (${where}${org.agents.get(agent)?.memory ? '' : "; it keeps none: org.yaml `memory: { keep: true }` or its resume's `memory: on` starts a stream"})`);
   else if (found.query === undefined) output.out(`${agent} has ${memories(found.total)} (${kinds}) in ${where}; newest first:`);
+  else if (found.memories.length === 0 && found.common_words !== undefined) output.out(`${agent} has ${memories(found.total)}; ${JSON.stringify(found.query)} tells none of them apart: ${commonWords(found.common_words)} in more than half of them, so a prompt leaves ${found.common_words.length === 1 ? 'it' : 'them'} out of its ranking; a rarer word finds what you look for`);
   else if (found.memories.length === 0) output.out(`${agent} has ${memories(found.total)}; none shares a word with ${JSON.stringify(found.query)}`);
   else output.out(`${agent} has ${memories(found.total)}; those that bear on ${JSON.stringify(found.query)}, best first, as its prompt in turn ${turn} would rank them:`);
   for (const memory of found.memories) output.out(memoryLine(memory));

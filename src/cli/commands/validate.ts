@@ -8,7 +8,7 @@ import { findProgram } from '../../providers/command/find-program.js';
 import type { Output } from '../cli-context.js';
 import { ORG_FILE } from '../../org/names.js';
 import { checkedFile, orgFileProblems } from '../../engine/org-file-problems.js';
-import { readAgentTemplates } from '../../org/templates/agent-templates.js';
+import { readAgentTemplates, templateGrantProblems } from '../../org/templates/agent-templates.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
 import { uncountableLines } from '../../engine/money/ledger.js';
 import { LEDGER_FILE } from '../../org/ledger-line.js';
@@ -55,9 +55,11 @@ function programProblems(org: Org): Problem[] {
   return problems;
 }
 
-/** Agent templates (`org/templates/`) and proposals that cannot be read: warnings, since the org runs without them. */
-function sideFileWarnings(root: string): Problem[] {
-  const templates = readAgentTemplates(root).problems.map((problem) => ({ ...problem, severity: 'warning' as const, message: `${problem.message}; a hire cannot start from this template` }));
+/** Agent templates (`org/templates/`) that cannot be read or would be refused as hires, and proposals that cannot be read: warnings, since the org runs without them. */
+function sideFileWarnings(root: string, org: Org): Problem[] {
+  const read = readAgentTemplates(root);
+  const unreadable = read.problems.map((problem) => ({ ...problem, severity: 'warning' as const, message: `${problem.message}; a hire cannot start from this template` }));
+  const templates = [...unreadable, ...templateGrantProblems(read.templates, org)];
   const proposals = listProposals(root).problems.map((text): Problem => {
     const match = /^(org\/proposals\/[^\s:]+)(?::(\d+))?:?\s([\s\S]*)$/.exec(text);
     const line = match?.[2] === undefined ? undefined : Number(match[2]);
@@ -98,7 +100,7 @@ export async function validateCommand(root: string, options: { json?: boolean },
     problems.push(...checkedFile('agents/', () => linkedOutProblems(root, [...org.agents.keys()])));
     // Not an outbox that leads out of the org: its files are no messages of the org's (said above).
     problems.push(...checkedFile('agents/', () => messageProblems(root, [...org.agents.keys()].filter((agent) => lookedAt(root, agent) === undefined), org.settings.max_body_chars)));
-    problems.push(...checkedFile('org/', () => sideFileWarnings(root)));
+    problems.push(...checkedFile('org/', () => sideFileWarnings(root, org)));
     // Commands that cannot run here, isolation switched off, a fetch with nothing to reach: said once each, as warnings.
     const { outsideToolWarnings } = await import('../../tools/outside-warnings.js');
     problems.push(...(await checkedFile(ORG_FILE, () => outsideToolWarnings(org))));

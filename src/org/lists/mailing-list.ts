@@ -159,7 +159,7 @@ export function mayReadList(root: string, org: Pick<Org, 'agents'>, list: string
 
 /**
  * Every problem of the org's lists, for `lemming validate`: each file's own, and a member that is no
- * agent of the org (a warning: that name reads nothing until it joins). `changed` gives the text a
+ * agent of the org (a warning: that name reads nothing until it joins; a list, nothing ever). `changed` gives the text a
  * change would leave a list file with (null: removed): a proposal is checked on the lists it would make.
  */
 export function mailingListProblems(root: string, org: Pick<Org, 'agents'>, changed?: FileChanges): Problem[] {
@@ -171,7 +171,12 @@ export function mailingListProblems(root: string, org: Pick<Org, 'agents'>, chan
     if (!loaded) continue;
     problems.push(...loaded.problems);
     loaded.list?.members.forEach((member, index) => {
-      if (!org.agents.has(member)) problems.push({ file: listFile(name), field: `members.${index}`, message: `names ${quoteName(member)}, which is not an agent of this org; that name reads nothing until it joins`, severity: 'warning' });
+      if (org.agents.has(member)) return;
+      // A list and an agent never share a name, so a list among the members will never read: say so, not "until it joins".
+      const message = isListName(root, member)
+        ? `names ${quoteName(member)}, which is the mailing list ${listFile(member)}, not an agent: lists do not nest, so it reads nothing; name its members instead, like \`members: [planner, coder_01, hr]\``
+        : `names ${quoteName(member)}, which is not an agent of this org; that name reads nothing until it joins`;
+      problems.push({ file: listFile(name), field: `members.${index}`, message, severity: 'warning' });
     });
   }
   return problems;

@@ -75,6 +75,22 @@ function contentText(content: unknown): string {
     .join('\n');
 }
 
+/**
+ * What a transport error says of a line on a stdio server's standard output that is not MCP (a log
+ * line, a banner), or undefined for any other error. The SDK drops such a line and tells only
+ * `onerror`; a start that then times out would say nothing of why.
+ */
+function notMcpLine(error: unknown): string | undefined {
+  if (error instanceof SyntaxError) return error.message.slice(0, 200);
+  if (error instanceof Error && error.name === 'ZodError') return 'a JSON line that is not a JSON-RPC message';
+  return undefined;
+}
+
+/** The clause a failure ends with once the server wrote what is not MCP to its standard output. */
+function wroteNotMcp(line: string | undefined): string {
+  return line === undefined ? '' : `; it wrote to its standard output what is not MCP (${line}): a stdio server writes only MCP messages there, and its logs to stderr`;
+}
+
 /** lemming's own entry point, `dist/cli/main.js` (from the built module beside it, or, under the tests, from the build). */
 function lemmingMain(): string {
   const main = new URL('../../cli/main.js', import.meta.url);
@@ -101,6 +117,7 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   const client: Client = new Client({ name: 'lemming', version: '1' });
   let closed = false;
   let stderrTail = '';
+  let notMcp: string | undefined;
   let transport;
   if ('command' in config) {
     const { StdioClientTransport, getDefaultEnvironment } = await import('@modelcontextprotocol/sdk/client/stdio.js');
@@ -119,12 +136,17 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   client.onclose = () => {
     closed = true;
   };
+  if ('command' in config) {
+    client.onerror = (error) => {
+      notMcp = notMcpLine(error) ?? notMcp;
+    };
+  }
   try {
     await withTimeout(client.connect(transport), config.timeout_ms, `starting the MCP server ${name}`);
   } catch (error) {
     await client.close().catch(() => undefined);
     const said = stderrTail.trim() === '' ? '' : `; it said: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`;
-    throw new Error(`the MCP server ${name} did not start: ${(error as Error).message}${said}`);
+    throw new Error(`the MCP server ${name} did not start: ${(error as Error).message}${wroteNotMcp(notMcp)}${said}`);
   }
   let listed: Promise<McpTool[]> | undefined;
   return {
@@ -138,7 +160,10 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
       return listed;
     },
     async call(tool, args) {
-      const answer = await client.callTool({ name: tool, arguments: args }, undefined, { timeout: config.timeout_ms });
+      const answer = await client.callTool({ name: tool, arguments: args }, undefined, { timeout: config.timeout_ms }).catch((error: unknown) => {
+        if (notMcp === undefined) throw error;
+        throw new Error(`${error instanceof Error ? error.message : String(error)}${wroteNotMcp(notMcp)}`);
+      });
       const text = contentText(answer.content) || (answer.structuredContent === undefined ? '' : JSON.stringify(answer.structuredContent));
       return { text, isError: answer.isError === true };
     },
