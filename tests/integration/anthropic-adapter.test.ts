@@ -1,6 +1,8 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { createAnthropicClient, anthropicProvider } from '../../src/providers/anthropic/anthropic-provider.js';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
+import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import { engineRequest, modelEntry, providerFromFactory } from '../helpers/provider-requests.js';
@@ -81,6 +83,33 @@ describe('anthropic adapter (real SDK against a local server)', () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.retryable).toBe(true);
     expect(error.message).toBe('claude: no answer within 120 ms (org.yaml models.claude.timeout_ms)');
+  });
+
+  test('an answer that stops after its headers is cut at timeout_ms, its body included', async () => {
+    const wire = await serve(() => ({ body: anthropicMessage({ text: 'never finished' }), stallMidBody: true }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url, timeout_ms: 300, max_retries: 0 }));
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('claude: no answer within 300 ms (org.yaml models.claude.timeout_ms)');
+  }, 20_000);
+
+  test('an answer past 16 MiB, plain or gzipped, is not read further: one clear error, and not retried', async () => {
+    const huge = JSON.stringify(anthropicMessage({ text: 'x'.repeat(ANSWER_MAX_BYTES + 1024) }));
+    const wire = await serve((_request, index) => (index === 0 ? { body: huge } : { body: gzipSync(huge), headers: { 'content-encoding': 'gzip' } }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    for (const _form of ['plain', 'gzip']) {
+      const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+      expect(error.retryable).toBe(false);
+      expect(error.message).toBe("claude: the server's answer was longer than 16 MiB, so lemming read no further");
+    }
+    expect(wire.requests).toHaveLength(2);
+  });
+
+  test('an answer that begins with a byte order mark is read, as fetch reads JSON', async () => {
+    const wire = await serve(() => ({ body: `\uFEFF${JSON.stringify(anthropicMessage({ text: 'marked' }))}` }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    expect((await provider.generate(engineRequest())).text).toBe('marked');
   });
 
   test('a malformed body is a clear, non-retryable error', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
-import { CHAT_ANSWER_MAX_BYTES } from '../../src/providers/openai/openai-client.js';
+import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
 import { createOpenAIClient, openAIProvider } from '../../src/providers/openai/openai-provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
@@ -175,13 +175,19 @@ describe('openai adapter (the real SDK against a local server that speaks the Ch
   });
 
   test('an answer past 16 MiB is not read further: one clear error, and not retried', async () => {
-    const huge = chatCompletion({ content: 'x'.repeat(CHAT_ANSWER_MAX_BYTES + 1024) });
+    const huge = chatCompletion({ content: 'x'.repeat(ANSWER_MAX_BYTES + 1024) });
     const wire = await serve(() => ({ body: huge }));
     const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
     const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
     expect(error.retryable).toBe(false);
     expect(error.message).toBe("main: the server's answer was longer than 16 MiB, so lemming read no further");
     expect(wire.requests).toHaveLength(1);
+  });
+
+  test('an answer that begins with a byte order mark is read, as fetch reads JSON', async () => {
+    const wire = await serve(() => ({ body: `\uFEFF${JSON.stringify(chatCompletion({ content: 'marked' }))}` }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    expect((await provider.generate(engineRequest())).text).toBe('marked');
   });
 
   test('a refused key is one clear, non-retryable error naming the variable and never the key', async () => {
