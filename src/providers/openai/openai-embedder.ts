@@ -1,5 +1,9 @@
+import OpenAI from 'openai';
 import { createOpenAIClient } from './openai-client.js';
-import type { ClientSettings } from '../client-settings.js';
+import { errorContext, type ClientSettings } from '../client-settings.js';
+import { MODEL_DEFAULTS } from '../model-defaults.js';
+import { callWithin } from '../sdk-call.js';
+import { toProviderError } from '../sdk-error.js';
 import type { RawEmbedder } from '../embedding-gate.js';
 import { isReportedCount } from '../usage-gate.js';
 
@@ -8,7 +12,8 @@ export const EMBED_BATCH = 64;
 
 /**
  * An embedder for one registry entry that serves `/v1/embeddings` (OpenAI, vLLM, llama.cpp, Ollama):
- * the same SDK client the chat calls use (its key, base_url, timeout, capped reads), vectors asked
+ * the same SDK client the chat calls use (its key, base_url, capped reads, and one deadline for each
+ * request, its body included: sdk-call.ts), failures worded as a chat call's (sdk-error.ts), vectors asked
  * as floats (base64, the SDK's default, is not served by every local server). Texts go in batches of
  * EMBED_BATCH; each answer's vectors are put in the order of its texts by their `index` (inInputOrder),
  * never a vector matched to the wrong memory. What it answers is as it came: the
@@ -17,13 +22,20 @@ export const EMBED_BATCH = 64;
 export function openAIEmbedder(settings: ClientSettings): RawEmbedder {
   const client = createOpenAIClient(settings);
   const model = settings.entry.model ?? settings.modelKey;
+  const timeoutMs = settings.entry.timeout_ms ?? MODEL_DEFAULTS.timeoutMs;
+  const context = errorContext(settings, 'https://api.openai.com/v1');
   return async (texts) => {
     const vectors: unknown[] = [];
     // The batches' counts summed while each is a count (usage-gate.ts, isReportedCount); one that is none makes the request's none, and the gate estimates it.
     let inputTokens: number | undefined = 0;
     for (let start = 0; start < texts.length; start += EMBED_BATCH) {
       const batch = texts.slice(start, start + EMBED_BATCH);
-      const answer = await client.embeddings.create({ model, input: [...batch], encoding_format: 'float' });
+      let answer: Awaited<ReturnType<typeof client.embeddings.create>>;
+      try {
+        answer = await callWithin(undefined, timeoutMs, () => new OpenAI.APIConnectionTimeoutError(), (signal) => client.embeddings.create({ model, input: [...batch], encoding_format: 'float' }, { signal }));
+      } catch (error) {
+        throw toProviderError(error, OpenAI, context);
+      }
       vectors.push(...inInputOrder(answer.data as unknown, batch.length, settings.modelKey));
       const reported: unknown = (answer.usage as { prompt_tokens?: unknown } | undefined)?.prompt_tokens;
       inputTokens = inputTokens !== undefined && isReportedCount(reported) ? inputTokens + reported : undefined;
