@@ -15,18 +15,35 @@ export const ANSWER_MAX_BYTES = 16 * 1024 * 1024;
  * hold the run). The SDK's own timer (armed after this one, for the same time) never ends a call first.
  * What fails is thrown for sdk-error.ts to word: a stop of the run as a stop (CallStoppedError), the
  * deadline as the SDK's timeout (`timedOut()`), an answer that could not be read as what stopped its
- * reading.
+ * reading. An answer the SDK read as text because its content-type was not JSON's is given as JSON
+ * when it is a JSON object (jsonSentAsText): the wire's reader (openai-wire.ts, anthropic-wire.ts)
+ * then reads it, and charges its usage, as any answer.
  */
 export async function callWithin<T>(signal: AbortSignal | undefined, timeoutMs: number, timedOut: () => Error, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const deadline = callDeadline(signal, timeoutMs);
   try {
-    return await call(deadline.signal);
+    return jsonSentAsText(await call(deadline.signal)) as T;
   } catch (error) {
     if (signal?.aborted) throw new CallStoppedError('Request was aborted.', { cause: error });
     if (deadline.timedOut) throw timedOut();
     throw unreadAnswer(error) ?? error;
   } finally {
     deadline.end();
+  }
+}
+
+/**
+ * An SDK's answer as the server meant it: a JSON object the SDK left as text, because the server
+ * labelled it `text/plain` (or anything but JSON), parsed; any other answer (an object already, HTML,
+ * text that is not a JSON object) as it came, for the wire's reader to refuse with what it was. Pure.
+ */
+function jsonSentAsText(answer: unknown): unknown {
+  if (typeof answer !== 'string' || !answer.trimStart().startsWith('{')) return answer;
+  try {
+    const parsed: unknown = JSON.parse(answer);
+    return typeof parsed === 'object' && parsed !== null ? parsed : answer;
+  } catch {
+    return answer;
   }
 }
 

@@ -112,6 +112,14 @@ describe('anthropic adapter (real SDK against a local server)', () => {
     expect((await provider.generate(engineRequest())).text).toBe('marked');
   });
 
+  test('a message sent as text/plain (a content-type that lies) is read and its usage charged', async () => {
+    const wire = await serve(() => ({ body: anthropicMessage({ text: 'plain', usage: { input_tokens: 700, output_tokens: 70 } }), headers: { 'content-type': 'text/plain' } }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    const answer = await provider.generate(engineRequest());
+    expect(answer.text).toBe('plain');
+    expect(answer.usage).toEqual({ inputTokens: 700, outputTokens: 70, estimated: false });
+  });
+
   test('a malformed body is a clear, non-retryable error', async () => {
     const wire = await serve((_request, index) => (index === 0 ? { body: 'not json at all' } : { body: { id: 'msg', type: 'message' } }));
     const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));

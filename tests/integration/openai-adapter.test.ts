@@ -190,6 +190,20 @@ describe('openai adapter (the real SDK against a local server that speaks the Ch
     expect((await provider.generate(engineRequest())).text).toBe('marked');
   });
 
+  test('a chat completion sent as text/plain (a content-type that lies) is read and its usage charged; HTML stays refused', async () => {
+    const wire = await serve((_request, index) =>
+      index === 0
+        ? { body: chatCompletion({ content: 'plain', usage: { prompt_tokens: 700, completion_tokens: 70 } }), headers: { 'content-type': 'text/plain; charset=utf-8' } }
+        : { body: '<html>gateway</html>', headers: { 'content-type': 'text/html' } },
+    );
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    const answer = await provider.generate(engineRequest());
+    expect(answer.text).toBe('plain');
+    expect(answer.usage).toEqual({ inputTokens: 700, outputTokens: 70, estimated: false });
+    const html = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(html.message).toBe('main: the server\'s answer is not a chat completion: it sent text ("<html>gateway</html>")');
+  });
+
   test('a refused key is one clear, non-retryable error naming the variable and never the key', async () => {
     const wire = await serve(() => ({ status: 401, body: errorBody(`Incorrect API key provided: ${KEY}.`, 'invalid_request_error') }));
     const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
