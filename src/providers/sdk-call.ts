@@ -53,9 +53,9 @@ export class CallStoppedError extends Error {
 }
 
 /**
- * What stopped an answer's body being read, inside the SDK: the SDK would call anything its `fetch`
- * threw a connection error ("could not reach"), where the server was reached and its answer was
- * too long. callWithin throws `reason` instead.
+ * What stopped an answer being read, inside the SDK: the SDK would call anything its `fetch` threw a
+ * connection error ("could not reach"), where the server was reached and its answer was too long, or
+ * a redirect. callWithin throws `reason` instead.
  */
 class AnswerUnread extends Error {
   constructor(readonly reason: Error) {
@@ -71,10 +71,26 @@ class AnswerUnread extends Error {
  * bytes are decoded as fetch decodes them (UTF-8, a leading byte order mark dropped). A body that
  * broke off is thrown as it broke (sdk-error.ts says the connection broke while the answer arrived),
  * past the cap as the cap; the run's signal and the deadline stop the read as they stop the request.
+ * A redirect is refused, naming where it pointed: the prompt goes to the entry's `base_url` or nowhere.
  */
-export function answerCappedFetch(send: typeof fetch): typeof fetch {
-  return async (input, init) => cappedAnswer(await send(input, init));
+export function answerCappedFetch(send: typeof fetch, modelKey: string): typeof fetch {
+  return async (input, init) => {
+    // A redirect is not followed: fetch would send the prompt again, to wherever the server points.
+    const response = await send(input, { ...init, redirect: 'manual' });
+    const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+    if (location !== null) {
+      await response.body?.cancel().catch(() => undefined);
+      const target = new URL(location, typeof input === 'string' || input instanceof URL ? input : input.url).href;
+      throw new AnswerUnread(
+        new Error(`the server redirected the call (${response.status}) to ${target}; lemming sends a prompt only where org.yaml says, so it did not follow: set models.${modelKey}.base_url to where the server points`),
+      );
+    }
+    return cappedAnswer(response);
+  };
 }
+
+/** The statuses fetch follows to their `location`. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function cappedAnswer(response: Response): Response {
   const text = async (): Promise<string> => {

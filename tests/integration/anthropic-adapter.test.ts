@@ -7,7 +7,7 @@ import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import { engineRequest, modelEntry, providerFromFactory } from '../helpers/provider-requests.js';
 import { anthropicMessage, errorBody } from '../helpers/vendor-bodies.js';
-import { wireServerPerTest } from '../helpers/wire-server.js';
+import { startWireServer, wireServerPerTest } from '../helpers/wire-server.js';
 
 const KEY = 'sk-ant-test-abcdef0123456789';
 const serve = wireServerPerTest();
@@ -118,6 +118,19 @@ describe('anthropic adapter (real SDK against a local server)', () => {
     const answer = await provider.generate(engineRequest());
     expect(answer.text).toBe('plain');
     expect(answer.usage).toEqual({ inputTokens: 700, outputTokens: 70, estimated: false });
+  });
+
+  test('a redirect is not followed: the prompt goes only to base_url', async () => {
+    const elsewhere = await startWireServer(() => ({ body: anthropicMessage({ text: 'from elsewhere' }) }));
+    try {
+      const wire = await serve((request) => ({ status: 308, headers: { location: `${elsewhere.url}${request.path}` } }));
+      const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+      const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+      expect(error.message).toBe(`claude: the server redirected the call (308) to ${elsewhere.url}/v1/messages; lemming sends a prompt only where org.yaml says, so it did not follow: set models.claude.base_url to where the server points`);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   test('a malformed body is a clear, non-retryable error', async () => {

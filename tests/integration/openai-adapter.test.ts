@@ -204,6 +204,21 @@ describe('openai adapter (the real SDK against a local server that speaks the Ch
     expect(html.message).toBe('main: the server\'s answer is not a chat completion: it sent text ("<html>gateway</html>")');
   });
 
+  test('a redirect is not followed: the prompt goes only to base_url, and the error says where the server pointed and what to set', async () => {
+    const elsewhere = await startWireServer(() => ({ body: chatCompletion({ content: 'from elsewhere' }) }));
+    try {
+      const wire = await serve((request) => ({ status: 307, headers: { location: `${elsewhere.url.replace('127.0.0.1', 'localhost')}${request.path}` } }));
+      const { provider } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1` }));
+      const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+      expect(error.retryable).toBe(false);
+      expect(error.message).toBe(`main: the server redirected the call (307) to ${elsewhere.url.replace('127.0.0.1', 'localhost')}/v1/chat/completions; lemming sends a prompt only where org.yaml says, so it did not follow: set models.main.base_url to where the server points`);
+      expect(wire.requests).toHaveLength(1);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   test('a refused key is one clear, non-retryable error naming the variable and never the key', async () => {
     const wire = await serve(() => ({ status: 401, body: errorBody(`Incorrect API key provided: ${KEY}.`, 'invalid_request_error') }));
     const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));

@@ -12,7 +12,7 @@ import { fromMessage, toMessageParams } from './anthropic-wire.js';
  * the global one) whose answers are read through the one capped read (sdk-call.ts, answerCappedFetch).
  */
 export function createAnthropicClient(settings: ClientSettings): Anthropic {
-  return new Anthropic({ ...sdkOptions(settings), fetch: answerCappedFetch(settings.fetch ?? fetch) });
+  return new Anthropic({ ...sdkOptions(settings), fetch: answerCappedFetch(settings.fetch ?? fetch, settings.modelKey) });
 }
 
 /** A model behind Anthropic's Messages API. The client is built by the caller and handed in. */

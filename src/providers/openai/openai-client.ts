@@ -19,7 +19,7 @@ export function createOpenAIClient(settings: ClientSettings): OpenAI {
     ...sdkOptions(settings),
     // Named, not left to the SDK's OPENAI_BASE_URL, so the URL an error names is the one called.
     baseURL: settings.entry.base_url ?? 'https://api.openai.com/v1',
-    fetch: answerCappedFetch(settings.fetch ?? fetch),
+    fetch: answerCappedFetch(settings.fetch ?? fetch, settings.modelKey),
     ...(forOpenAI ? (project ? { project } : {}) : { organization: null, project: null }),
   });
 }
