@@ -5,7 +5,7 @@ import { requestsCommand } from '../../src/cli/commands/requests.js';
 import { formatEvent } from '../../src/cli/format-event.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
-import { wireServerPerTest, type ReceivedRequest, type WireReply } from '../helpers/wire-server.js';
+import { startWireServer, wireServerPerTest, type ReceivedRequest, type WireReply } from '../helpers/wire-server.js';
 import { humanSends, ofType, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
 
 /**
@@ -171,6 +171,29 @@ describe('a real small model costs what it should', () => {
     const finished = ofType(events, 'turn-finished')[0];
     expect(finished?.stats).toMatchObject({ delivered: 1, invalidCalls: 2 });
     expect(formatEvent(finished!)).toMatch(/1 delivered \(\+1 from the human\), 0 refused, 2 tool call\(s\) not carried out, 0 error\(s\)/);
+  });
+});
+
+describe('a tokenizer that redirects', () => {
+  test('is not followed: the prompt goes to no other host, and the call goes on by the bound', async () => {
+    const elsewhere = await startWireServer(llamaServer(() => chatCompletion({ content: 'from elsewhere' })));
+    try {
+      const server = await serve((request) =>
+        request.path === '/v1/chat/completions'
+          ? { body: chatCompletion({ content: 'The plan is ready.', usage: { prompt_tokens: 500, completion_tokens: 5 } }) }
+          : { status: 307, headers: { location: `${elsewhere.url}${request.path}` } },
+      );
+      const root = smallModelOrg(server.url);
+      write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('context_window: 8192', 'context_window: 3072'));
+      for (let index = 1; index <= 6; index += 1) humanSends(root, 'manager', `Request ${index}: ${'please look at the figures of the quarter and say what changed. '.repeat(12)}`, `Request ${index}`);
+      const events = await run(root);
+      expect(server.requests.map((request) => request.path)).toContain('/apply-template');
+      expect(elsewhere.requests).toEqual([]);
+      expect(chatRequests(server.requests).length).toBeGreaterThan(0);
+      expect(ofType(events, 'agent-error')).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });
 
