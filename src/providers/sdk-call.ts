@@ -1,5 +1,5 @@
 import { callDeadline } from './call-deadline.js';
-import { readBodyBytesCapped } from './response-body.js';
+import { readBodyBytesCapped, redirectTarget } from './response-body.js';
 
 /**
  * The most bytes of a model's answer lemming reads (Chat Completions, Messages, embeddings): some 4
@@ -75,12 +75,11 @@ class AnswerUnread extends Error {
  */
 export function answerCappedFetch(send: typeof fetch, modelKey: string): typeof fetch {
   return async (input, init) => {
-    // A redirect is not followed: fetch would send the prompt again, to wherever the server points.
+    // A redirect is not followed (response-body.ts, redirectTarget).
     const response = await send(input, { ...init, redirect: 'manual' });
-    const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
-    if (location !== null) {
+    const target = redirectTarget(response, typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (target !== undefined) {
       await response.body?.cancel().catch(() => undefined);
-      const target = new URL(location, typeof input === 'string' || input instanceof URL ? input : input.url).href;
       throw new AnswerUnread(
         new Error(`the server redirected the call (${response.status}) to ${target}; lemming sends a prompt only where org.yaml says, so it did not follow: set models.${modelKey}.base_url to where the server points`),
       );
@@ -89,8 +88,6 @@ export function answerCappedFetch(send: typeof fetch, modelKey: string): typeof 
   };
 }
 
-/** The statuses fetch follows to their `location`. */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function cappedAnswer(response: Response): Response {
   const text = async (): Promise<string> => {
