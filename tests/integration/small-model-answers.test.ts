@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { requestsCommand } from '../../src/cli/commands/requests.js';
 import { formatEvent } from '../../src/cli/format-event.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
+import { charges } from '../helpers/org-snapshot.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, wireServerPerTest, type ReceivedRequest, type WireReply } from '../helpers/wire-server.js';
 import { humanSends, ofType, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
@@ -152,6 +153,25 @@ describe('a real small model costs what it should', () => {
     expect(notes).toContainEqual(expect.stringMatching(/read 0 action\(s\) from the reply; 1 more was cut short by the output cap and not read/));
     expect(notes).toContainEqual(expect.stringMatching(/the send_message call it cut short was not carried out/));
     expect(ofType(events, 'message-delivered').filter((event) => event.message.from !== 'human')).toEqual([]);
+  });
+
+  test('arguments nested a million lists deep are a malformed call, not a crash: the answer is charged, the turn counts it, the next turn runs', async () => {
+    const deep = `{"to": "human", "body": "hi", "x": ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
+    const server = await serve((_request, index) =>
+      index === 0
+        ? { body: chatCompletion({ toolCalls: [{ name: 'send_message', arguments: deep }, { name: 'send_message', arguments: { to: 'human', body: 'The plan is ready.' } }], usage: { prompt_tokens: 900, completion_tokens: 80 } }) }
+        : { body: chatCompletion({ toolCalls: [{ name: 'send_message', arguments: { to: 'human', body: 'And the next.' } }], usage: { prompt_tokens: 900, completion_tokens: 80 } }) },
+    );
+    const root = smallModelOrg(server.url);
+    humanSends(root, 'manager', 'Plan the release', 'Release');
+    const events = await run(root);
+    expect(ofType(events, 'turn-finished')[0]?.stats).toMatchObject({ delivered: 1, invalidCalls: 1 });
+    expect(ofType(events, 'agent-note').map((event) => event.message)).toContain('invalid tool call: send_message: the arguments are not valid JSON (they nest lists and maps more than 64 levels deep; lemming reads no deeper)');
+    // 900 tokens at 100 and 80 at 200 a million.
+    expect(charges(root)).toEqual(['1:manager:0.106']);
+    humanSends(root, 'manager', 'And the next?', 'Next');
+    const next = await run(root);
+    expect(ofType(next, 'turn-finished')[0]?.stats).toMatchObject({ delivered: 1, invalidCalls: 0 });
   });
 
   test("a turn's summary counts unknown tools and malformed calls", async () => {
