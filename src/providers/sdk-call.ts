@@ -88,7 +88,6 @@ export function answerCappedFetch(send: typeof fetch, modelKey: string): typeof 
   };
 }
 
-
 function cappedAnswer(response: Response): Response {
   const text = async (): Promise<string> => {
     const bytes = await readBodyBytesCapped(response, ANSWER_MAX_BYTES);
