@@ -46,20 +46,3 @@ export function onAbort(signal: AbortSignal, handler: () => void): () => void {
     signal.removeEventListener('abort', listener);
   };
 }
-
-/**
- * Run `work` with a signal of its own that aborts, with the same reason, when `parent`
- * does: for code that listens on the signal it is given and does not always stop (a
- * vendor SDK). Whatever it leaves on its own signal goes with it; the link to `parent`
- * is undone when `work` settles.
- */
-export async function withOwnSignal<T>(parent: AbortSignal | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-  if (!parent) return work(undefined);
-  const own = new AbortController();
-  const stop = onAbort(parent, () => own.abort(parent.reason));
-  try {
-    return await work(own.signal);
-  } finally {
-    stop();
-  }
-}

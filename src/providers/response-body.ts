@@ -25,3 +25,23 @@ export async function readBodyBytesCapped(response: Response, maxBytes: number):
   }
   return Buffer.concat(chunks);
 }
+
+/** The statuses fetch would follow to their `location`. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Where a server's answer sends the call (`location`, made absolute against the URL asked), or
+ * undefined for an answer that is no redirect. A model server, a tokenizer and an HTTP agent are
+ * asked with `redirect: 'manual'` and none is followed: fetch would send the prompt again, and an
+ * HTTP agent's headers with it (fetch drops only `authorization` and cookies across hosts), to
+ * wherever the server points. Pure.
+ */
+export function redirectTarget(response: Response, requested: string): string | undefined {
+  const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+  if (location === null) return undefined;
+  try {
+    return new URL(location, requested).href;
+  } catch {
+    return location.slice(0, 200);
+  }
+}

@@ -153,14 +153,42 @@ export class UsageGate implements Provider {
   }
 }
 
-/** An answer with its usage admitted: counts missing from it are lemming's estimate of the request and of what it says. Pure. */
+/**
+ * An answer with its usage admitted: counts missing from it are lemming's estimate of the request and of
+ * what it says. Its tool calls' arguments are admitted too (admitToolCall): every later reader (the
+ * journal, the trace, the tools) walks them. Pure.
+ */
 export function admitResponse(response: ProviderResponse, request: ProviderRequest, limits: UsageLimits): ProviderResponse {
   const { charged: _split, ...answer } = response;
-  const estimate = () => {
-    const toolCalls: ToolCall[] = Array.isArray(response.toolCalls) ? response.toolCalls : [];
-    return { inputTokens: estimateInputTokens(request), outputTokens: estimateOutputTokens(typeof response.text === 'string' ? response.text : '', toolCalls), estimated: true };
-  };
-  return { ...answer, modelKey: limits.modelKey, usage: admitUsage(response.usage as UntrustedUsage | undefined, limits, estimate) };
+  const toolCalls: ToolCall[] | undefined = Array.isArray(response.toolCalls) ? response.toolCalls.map(admitToolCall) : undefined;
+  const estimate = () => ({ inputTokens: estimateInputTokens(request), outputTokens: estimateOutputTokens(typeof response.text === 'string' ? response.text : '', toolCalls ?? []), estimated: true });
+  return { ...answer, ...(toolCalls ? { toolCalls } : {}), modelKey: limits.modelKey, usage: admitUsage(response.usage as UntrustedUsage | undefined, limits, estimate) };
+}
+
+/** How deep lists and maps may sit inside each other in a tool call's arguments: a tool's schema needs a few levels (an org file may have as many: editable/yaml-source.ts). */
+export const MAX_ARGUMENT_NESTING = 64;
+
+/**
+ * A tool call as lemming keeps it: arguments that nest lists and maps deeper than MAX_ARGUMENT_NESTING
+ * are not kept, and the call is a malformed one (`argumentsError`) the model is told of.
+ * JSON.parse reads any depth, but writing the journal (JSON.stringify), validating and copying recurse
+ * once a level: a server's arguments a million lists deep stopped the run with "Maximum call stack
+ * size exceeded" before its answer was journaled or charged. Pure.
+ */
+export function admitToolCall(call: ToolCall): ToolCall {
+  if (!nestsDeeperThan(call?.arguments, MAX_ARGUMENT_NESTING)) return call;
+  return { ...call, arguments: {}, argumentsError: `they nest lists and maps more than ${MAX_ARGUMENT_NESTING} levels deep; lemming reads no deeper` };
+}
+
+/** Whether lists and maps in `value` sit more than `limit` levels inside each other, found without recursion. Pure. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const waiting: Array<{ value: unknown; level: number }> = [{ value, level: 1 }];
+  for (let next = waiting.pop(); next !== undefined; next = waiting.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.level > limit) return true;
+    for (const inner of Object.values(next.value)) if (typeof inner === 'object' && inner !== null) waiting.push({ value: inner, level: next.level + 1 });
+  }
+  return false;
 }
 
 /** A failure with the unusable answers it carries admitted, each counting none where it reported none; any other error as it is. */

@@ -10,7 +10,7 @@ export interface ReceivedRequest {
   body: any;
 }
 
-/** What the server answers: a status, headers and a body (objects are sent as JSON, strings as they are), or no answer at all. */
+/** What the server answers: a status, headers and a body (objects are sent as JSON, strings and bytes as they are), or no answer at all. */
 export interface WireReply {
   status?: number;
   headers?: Record<string, string>;
@@ -19,6 +19,8 @@ export interface WireReply {
   hang?: boolean;
   /** Send the status, headers and the first part of the body, then drop the connection. */
   resetMidBody?: boolean;
+  /** Send the status, headers and the first part of the body, then nothing more (the connection is dropped when the server closes). */
+  stallMidBody?: boolean;
 }
 
 export type WireHandler = (request: ReceivedRequest, index: number) => WireReply | Promise<WireReply>;
@@ -58,7 +60,13 @@ export async function startWireServer(handler: WireHandler): Promise<WireServer>
           hanging.push(outgoing);
           return;
         }
-        const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
+        const payload = Buffer.isBuffer(reply.body) || typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
+        if (reply.stallMidBody) {
+          hanging.push(outgoing);
+          outgoing.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...reply.headers });
+          outgoing.write(payload.slice(0, Math.floor(payload.length / 2)));
+          return;
+        }
         if (reply.resetMidBody) {
           outgoing.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...reply.headers });
           outgoing.write(payload.slice(0, Math.floor(payload.length / 2)), () => outgoing.socket?.destroy());

@@ -1,11 +1,13 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { createAnthropicClient, anthropicProvider } from '../../src/providers/anthropic/anthropic-provider.js';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
+import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import { engineRequest, modelEntry, providerFromFactory } from '../helpers/provider-requests.js';
 import { anthropicMessage, errorBody } from '../helpers/vendor-bodies.js';
-import { wireServerPerTest } from '../helpers/wire-server.js';
+import { startWireServer, wireServerPerTest } from '../helpers/wire-server.js';
 
 const KEY = 'sk-ant-test-abcdef0123456789';
 const serve = wireServerPerTest();
@@ -81,6 +83,54 @@ describe('anthropic adapter (real SDK against a local server)', () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.retryable).toBe(true);
     expect(error.message).toBe('claude: no answer within 120 ms (org.yaml models.claude.timeout_ms)');
+  });
+
+  test('an answer that stops after its headers is cut at timeout_ms, its body included', async () => {
+    const wire = await serve(() => ({ body: anthropicMessage({ text: 'never finished' }), stallMidBody: true }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url, timeout_ms: 300, max_retries: 0 }));
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('claude: no answer within 300 ms (org.yaml models.claude.timeout_ms)');
+  }, 20_000);
+
+  test('an answer past 16 MiB, plain or gzipped, is not read further: one clear error, and not retried', async () => {
+    const huge = JSON.stringify(anthropicMessage({ text: 'x'.repeat(ANSWER_MAX_BYTES + 1024) }));
+    const wire = await serve((_request, index) => (index === 0 ? { body: huge } : { body: gzipSync(huge), headers: { 'content-encoding': 'gzip' } }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    for (const _form of ['plain', 'gzip']) {
+      const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+      expect(error.retryable).toBe(false);
+      expect(error.message).toBe("claude: the server's answer was longer than 16 MiB, so lemming read no further");
+    }
+    expect(wire.requests).toHaveLength(2);
+  });
+
+  test('an answer that begins with a byte order mark is read, as fetch reads JSON', async () => {
+    const wire = await serve(() => ({ body: `\uFEFF${JSON.stringify(anthropicMessage({ text: 'marked' }))}` }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    expect((await provider.generate(engineRequest())).text).toBe('marked');
+  });
+
+  test('a message sent as text/plain (a content-type that lies) is read and its usage charged', async () => {
+    const wire = await serve(() => ({ body: anthropicMessage({ text: 'plain', usage: { input_tokens: 700, output_tokens: 70 } }), headers: { 'content-type': 'text/plain' } }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    const answer = await provider.generate(engineRequest());
+    expect(answer.text).toBe('plain');
+    expect(answer.usage).toEqual({ inputTokens: 700, outputTokens: 70, estimated: false });
+  });
+
+  test('a redirect is not followed: the prompt goes only to base_url', async () => {
+    const elsewhere = await startWireServer(() => ({ body: anthropicMessage({ text: 'from elsewhere' }) }));
+    try {
+      const wire = await serve((request) => ({ status: 308, headers: { location: `${elsewhere.url}${request.path}` } }));
+      const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+      const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+      expect(error.message).toBe(`claude: the server redirected the call (308) to ${elsewhere.url}/v1/messages; lemming sends a prompt only where org.yaml says, so it did not follow: set models.claude.base_url to where the server points`);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   test('a malformed body is a clear, non-retryable error', async () => {

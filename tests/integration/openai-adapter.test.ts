@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
-import { CHAT_ANSWER_MAX_BYTES } from '../../src/providers/openai/openai-client.js';
+import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
 import { createOpenAIClient, openAIProvider } from '../../src/providers/openai/openai-provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
@@ -175,13 +175,48 @@ describe('openai adapter (the real SDK against a local server that speaks the Ch
   });
 
   test('an answer past 16 MiB is not read further: one clear error, and not retried', async () => {
-    const huge = chatCompletion({ content: 'x'.repeat(CHAT_ANSWER_MAX_BYTES + 1024) });
+    const huge = chatCompletion({ content: 'x'.repeat(ANSWER_MAX_BYTES + 1024) });
     const wire = await serve(() => ({ body: huge }));
     const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
     const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
     expect(error.retryable).toBe(false);
     expect(error.message).toBe("main: the server's answer was longer than 16 MiB, so lemming read no further");
     expect(wire.requests).toHaveLength(1);
+  });
+
+  test('an answer that begins with a byte order mark is read, as fetch reads JSON', async () => {
+    const wire = await serve(() => ({ body: `\uFEFF${JSON.stringify(chatCompletion({ content: 'marked' }))}` }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    expect((await provider.generate(engineRequest())).text).toBe('marked');
+  });
+
+  test('a chat completion sent as text/plain (a content-type that lies) is read and its usage charged; HTML stays refused', async () => {
+    const wire = await serve((_request, index) =>
+      index === 0
+        ? { body: chatCompletion({ content: 'plain', usage: { prompt_tokens: 700, completion_tokens: 70 } }), headers: { 'content-type': 'text/plain; charset=utf-8' } }
+        : { body: '<html>gateway</html>', headers: { 'content-type': 'text/html' } },
+    );
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    const answer = await provider.generate(engineRequest());
+    expect(answer.text).toBe('plain');
+    expect(answer.usage).toEqual({ inputTokens: 700, outputTokens: 70, estimated: false });
+    const html = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(html.message).toBe('main: the server\'s answer is not a chat completion: it sent text ("<html>gateway</html>")');
+  });
+
+  test('a redirect is not followed: the prompt goes only to base_url, and the error says where the server pointed and what to set', async () => {
+    const elsewhere = await startWireServer(() => ({ body: chatCompletion({ content: 'from elsewhere' }) }));
+    try {
+      const wire = await serve((request) => ({ status: 307, headers: { location: `${elsewhere.url.replace('127.0.0.1', 'localhost')}${request.path}` } }));
+      const { provider } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1` }));
+      const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+      expect(error.retryable).toBe(false);
+      expect(error.message).toBe(`main: the server redirected the call (307) to ${elsewhere.url.replace('127.0.0.1', 'localhost')}/v1/chat/completions; lemming sends a prompt only where org.yaml says, so it did not follow: set models.main.base_url to where the server points`);
+      expect(wire.requests).toHaveLength(1);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   test('a refused key is one clear, non-retryable error naming the variable and never the key', async () => {

@@ -4,8 +4,9 @@ import { describe, expect, test } from 'vitest';
 import { requestsCommand } from '../../src/cli/commands/requests.js';
 import { formatEvent } from '../../src/cli/format-event.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
+import { charges } from '../helpers/org-snapshot.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
-import { wireServerPerTest, type ReceivedRequest, type WireReply } from '../helpers/wire-server.js';
+import { startWireServer, wireServerPerTest, type ReceivedRequest, type WireReply } from '../helpers/wire-server.js';
 import { humanSends, ofType, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
 
 /**
@@ -154,6 +155,25 @@ describe('a real small model costs what it should', () => {
     expect(ofType(events, 'message-delivered').filter((event) => event.message.from !== 'human')).toEqual([]);
   });
 
+  test('arguments nested a million lists deep are a malformed call, not a crash: the answer is charged, the turn counts it, the next turn runs', async () => {
+    const deep = `{"to": "human", "body": "hi", "x": ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
+    const server = await serve((_request, index) =>
+      index === 0
+        ? { body: chatCompletion({ toolCalls: [{ name: 'send_message', arguments: deep }, { name: 'send_message', arguments: { to: 'human', body: 'The plan is ready.' } }], usage: { prompt_tokens: 900, completion_tokens: 80 } }) }
+        : { body: chatCompletion({ toolCalls: [{ name: 'send_message', arguments: { to: 'human', body: 'And the next.' } }], usage: { prompt_tokens: 900, completion_tokens: 80 } }) },
+    );
+    const root = smallModelOrg(server.url);
+    humanSends(root, 'manager', 'Plan the release', 'Release');
+    const events = await run(root);
+    expect(ofType(events, 'turn-finished')[0]?.stats).toMatchObject({ delivered: 1, invalidCalls: 1 });
+    expect(ofType(events, 'agent-note').map((event) => event.message)).toContain('invalid tool call: send_message: the arguments are not valid JSON (they nest lists and maps more than 64 levels deep; lemming reads no deeper)');
+    // 900 tokens at 100 and 80 at 200 a million.
+    expect(charges(root)).toEqual(['1:manager:0.106']);
+    humanSends(root, 'manager', 'And the next?', 'Next');
+    const next = await run(root);
+    expect(ofType(next, 'turn-finished')[0]?.stats).toMatchObject({ delivered: 1, invalidCalls: 0 });
+  });
+
   test("a turn's summary counts unknown tools and malformed calls", async () => {
     const server = await serve(() => ({
       body: chatCompletion({
@@ -171,6 +191,29 @@ describe('a real small model costs what it should', () => {
     const finished = ofType(events, 'turn-finished')[0];
     expect(finished?.stats).toMatchObject({ delivered: 1, invalidCalls: 2 });
     expect(formatEvent(finished!)).toMatch(/1 delivered \(\+1 from the human\), 0 refused, 2 tool call\(s\) not carried out, 0 error\(s\)/);
+  });
+});
+
+describe('a tokenizer that redirects', () => {
+  test('is not followed: the prompt goes to no other host, and the call goes on by the bound', async () => {
+    const elsewhere = await startWireServer(llamaServer(() => chatCompletion({ content: 'from elsewhere' })));
+    try {
+      const server = await serve((request) =>
+        request.path === '/v1/chat/completions'
+          ? { body: chatCompletion({ content: 'The plan is ready.', usage: { prompt_tokens: 500, completion_tokens: 5 } }) }
+          : { status: 307, headers: { location: `${elsewhere.url}${request.path}` } },
+      );
+      const root = smallModelOrg(server.url);
+      write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('context_window: 8192', 'context_window: 3072'));
+      for (let index = 1; index <= 6; index += 1) humanSends(root, 'manager', `Request ${index}: ${'please look at the figures of the quarter and say what changed. '.repeat(12)}`, `Request ${index}`);
+      const events = await run(root);
+      expect(server.requests.map((request) => request.path)).toContain('/apply-template');
+      expect(elsewhere.requests).toEqual([]);
+      expect(chatRequests(server.requests).length).toBeGreaterThan(0);
+      expect(ofType(events, 'agent-error')).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });
 

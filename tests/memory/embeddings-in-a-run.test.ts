@@ -144,6 +144,22 @@ describe('relevance by embeddings in a run (org.yaml memory.embeddings)', () => 
     }
   });
 
+  test('a server that stalls after its headers: no answer within timeout_ms, the words alone rank that turn, the run goes on', async () => {
+    const root = org(server.url);
+    const path = join(root, 'org/org.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('context_window: 8192 }', 'context_window: 8192, timeout_ms: 300 }'));
+    server.handle((request) => ({ ...embeddingsServer(request), stallMidBody: true }));
+    try {
+      const events = await runEngine(root, { maxTurns: 20 });
+      const warnings = ofType(events, 'warning').map((event) => event.message);
+      expect(warnings.filter((message) => message === "keeper's memories are ranked by their words alone this turn: the embedding model embedder failed (embedder: no answer within 300 ms (org.yaml models.embedder.timeout_ms))")).toHaveLength(MAIL.length);
+      expect(ofType(events, 'agent-error')).toEqual([]);
+      expect(chargeLines(root).every((line) => line.models?.embedder === undefined)).toBe(true);
+    } finally {
+      server.handle(embeddingsServer);
+    }
+  }, 60_000);
+
   test('a server that fails: the words alone rank that turn, the run says so and goes on', async () => {
     const root = org(server.url);
     server.handle(() => ({ status: 500, body: { error: { message: 'out of memory' } } }));

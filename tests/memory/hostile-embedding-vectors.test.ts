@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
 import { embeddingsServer, hostileEmbeddings, toyTokens, toyVector, whileServing } from '../helpers/embeddings-server.js';
 import { embeddingOrg, humanSendsAll, keeperCharges } from '../helpers/memory-org.js';
-import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
+import { startWireServer, type ReceivedRequest, type WireHandler, type WireServer } from '../helpers/wire-server.js';
 import { checkInvariants } from '../faults/invariants.js';
 
 /*
@@ -94,6 +95,38 @@ describe('an embedding server answering hostile vectors (issue 72, item 2)', () 
     const refused = [...vectorFiles(root).keys()].filter((name) => !kept.has(name));
     expect(refused).toHaveLength(2);
     for (const name of refused) expect(JSON.parse(readFileSync(join(folder, name), 'utf8')).refused).toContain('where the model gave 64 before');
+  });
+
+  test('an answer whose indices do not name each text once (every index 0, the vectors in another order) keeps no vector: the turn ranks by words and says why, and the memories are embedded once the server is well', async () => {
+    const root = embeddingOrg(server.url);
+    humanSendsAll(root, MAIL.slice(0, 3));
+    const before = server.requests.length;
+    const shuffled: WireHandler = (request) => {
+      const answer = embeddingsServer(request);
+      const body = answer.body as { data: Array<{ index: number }> };
+      return { ...answer, body: { ...body, data: [...body.data].reverse().map((item) => ({ ...item, index: 0 })) } };
+    };
+    const run = await whileServing(server, shuffled, () => lemmingAsync(root, ['run']));
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("[turn 2] warning: keeper's memories are ranked by their words alone this turn: the embedding model embedder failed (models.embedder: /v1/embeddings answered the indices [0, 0, 0] for 3 texts; a vector for each text, by its index from 0 to 2, is needed)");
+    // Every vector kept is the one its memory's text makes: none was matched to another text.
+    const byHash = new Map(server.requests.slice(before).flatMap((request) => texts(request)).map((text) => [createHash('sha256').update(text).digest('hex'), text]));
+    const folder = join(root, 'agents/keeper/memory/vectors');
+    const matched = (): number => {
+      let count = 0;
+      for (const name of vectorFiles(root).keys()) {
+        const stored = JSON.parse(readFileSync(join(folder, name), 'utf8')) as { hash: string; vector?: number[] };
+        if (stored.vector === undefined) continue;
+        expect(stored.vector).toEqual(toyVector(byHash.get(stored.hash) ?? ''));
+        count += 1;
+      }
+      return count;
+    };
+    expect(matched()).toBe(0);
+    humanSendsAll(root, MAIL.slice(3, 4));
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    for (const request of server.requests.slice(before)) for (const text of texts(request)) byHash.set(createHash('sha256').update(text).digest('hex'), text);
+    expect(matched()).toBe(6);
   });
 
   test('a vector file an older lemming wrote past what is read back is made again once, small, and then read back', async () => {

@@ -58,6 +58,23 @@ describe('an agent behind a webhook (provider: http)', () => {
     expect(checkInvariants(org.root, { secrets: [TOKEN] })).toEqual([]);
   });
 
+  test('a redirect is not followed: neither the call nor its headers reach the host it names, the error says what to set, nothing is charged', async () => {
+    const elsewhere = await startWireServer(() => answer({ text: 'Sure.', tool_calls: [send('human', 'From elsewhere.')] }));
+    try {
+      await agentServer([{ status: 307, headers: { location: `${elsewhere.url.replace('127.0.0.1', 'localhost')}/agent` } }]);
+      const org = outsideOrg({ provider: 'http', url: `${server!.url}/agent`, headers: { 'X-Agent-Token': 'AGENT_TOKEN' } });
+      humanSends(org.root, 'manager', 'Say hello.');
+      const { events } = runWith(org.root);
+      const errors = ofType(await events, 'agent-error').map((event) => event.message);
+      expect(errors[0]).toBe(`agent: ${server!.url}/agent redirected the call (307) to ${elsewhere.url.replace('127.0.0.1', 'localhost')}/agent; lemming sends a call only where org.yaml says, so it did not follow: set models.agent.url to where the server points`);
+      expect(elsewhere.requests).toEqual([]);
+      expect(inbox(org.root)).toEqual([]);
+      expect(chargeLines(org.root)).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   test('503 with Retry-After is waited for and tried again; a refusal (401) is not, and the server\'s echo of the header is cut', async () => {
     const agent = await agentServer([
       { status: 503, headers: { 'retry-after': '2' }, body: { error: 'busy' } },

@@ -8,7 +8,7 @@ import { MODEL_DEFAULTS } from '../model-defaults.js';
 import { isRetryableStatus, ProviderError } from '../provider-error.js';
 import type { Provider, ProviderRequest } from '../provider.js';
 import { parseRetryAfter } from '../retry-after.js';
-import { readBodyCapped } from '../response-body.js';
+import { readBodyCapped, redirectTarget } from '../response-body.js';
 import { scrub } from '../sdk-error.js';
 import { WireAdapter, type WireAnswer } from '../wire-adapter.js';
 
@@ -54,15 +54,23 @@ export function httpAgentProvider(settings: HttpAgentSettings): Provider {
         ? ranAndFailed(modelKey, entry, message, options, body === undefined ? undefined : reportedUsageIn(body, 'json'))
         : new ProviderError(message, options);
     let body: string | undefined;
+    let redirected: string | undefined;
     try {
-      response = await send(url, { method: 'POST', headers, body: JSON.stringify(agentCall(request)), signal: deadline.signal });
-      body = await readBodyCapped(response, maxBytes);
+      // A redirect is not followed (response-body.ts, redirectTarget): the call and its headers go to `url` or nowhere.
+      response = await send(url, { method: 'POST', headers, body: JSON.stringify(agentCall(request)), signal: deadline.signal, redirect: 'manual' });
+      redirected = redirectTarget(response, url);
+      if (redirected !== undefined) await response.body?.cancel().catch(() => undefined);
+      else body = await readBodyCapped(response, maxBytes);
     } catch (error) {
       if (signal?.aborted) throw error;
       if (deadline.timedOut) throw failure(`${modelKey}: no answer from ${url} within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms)`, { retryable: true });
       throw failure(`${modelKey}: could not reach ${url}: ${scrub(innermost(error))}`, { retryable: true });
     } finally {
       deadline.end();
+    }
+    if (redirected !== undefined) {
+      // Not a run of the agent, as a refusal is not: nothing is charged.
+      throw new ProviderError(`${modelKey}: ${url} redirected the call (${response.status}) to ${scrub(redirected)}; lemming sends a call only where org.yaml says, so it did not follow: set models.${modelKey}.url to where the server points`, { retryable: false });
     }
     if (body === undefined) throw failure(`${modelKey}: the answer was longer than ${maxBytes} bytes (org.yaml models.${modelKey}.max_output_bytes)`, { retryable: false });
     if (!response.ok) {

@@ -32,7 +32,8 @@ export function serverTokenizer(baseUrl: string, params: (request: ProviderReque
     const deadline = callDeadline(signal, COUNT_TIMEOUT_MS);
     try {
       const sent = JSON.stringify(body);
-      const response = await fetchImpl(`${root}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sent, signal: deadline.signal });
+      // A redirect is not followed (as a chat call's is not: sdk-call.ts): the prompt goes to base_url's server or nowhere; it counts nothing.
+      const response = await fetchImpl(`${root}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sent, signal: deadline.signal, redirect: 'manual' });
       if (!response.ok) {
         await response.body?.cancel().catch(() => undefined);
         return undefined;
