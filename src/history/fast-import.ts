@@ -122,7 +122,10 @@ export class FastImport {
 
   constructor(place: GitPlace) {
     this.packsAtStart = packsIn(place.gitDir);
-    this.child = spawn('git', FAST_IMPORT_ARGS, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe'] });
+    // A process group of its own: a Ctrl-C at a terminal signals every process of the foreground group, and a git killed by
+    // it was a git that failed, the entries it had not written dropped (a run stopped at its second turn kept no history).
+    // Stopping is lemming's to do (close: git writes what it was given); lemming killed, git reads the end of its input and stops.
+    this.child = spawn('git', FAST_IMPORT_ARGS, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.ended = new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.once('error', () => resolve());

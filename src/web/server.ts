@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { LemmingError } from '../errors.js';
+import { StorageError } from '../storage/storage-error.js';
 import { checkToken } from './access/access-token.js';
 import { requireOwnHost } from './access/allowed-hosts.js';
 import { capRequestBodies } from './access/body-cap.js';
@@ -72,9 +73,14 @@ export interface WebServer {
 /** Browsers load nothing but the dashboard's own files, and run no inline script: a body that smuggles HTML in runs nothing. */
 const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** The HTTP status for an error a route threw: the person's mistake (4xx) or ours (500). */
-function statusOf(error: unknown): 400 | 403 | 404 | 409 | 500 {
+/**
+ * The HTTP status for an error a route threw: the person's mistake (4xx), the org's disk that would
+ * not take the write (507: full, read-only or failing, the same StorageError `lemming send` exits 5
+ * with), or ours (500).
+ */
+function statusOf(error: unknown): 400 | 403 | 404 | 409 | 500 | 507 {
   if (error instanceof BadQueryError) return 400;
+  if (error instanceof StorageError) return 507;
   if (!(error instanceof LemmingError)) return 500;
   if (error.code === 'not-found' || error.code === 'unknown-agent' || error.code === 'unknown-proposal' || error.code === 'unknown-turn' || error.code === 'no-history') return 404;
   if (error.code === 'refused') return 403;

@@ -49,6 +49,7 @@ const REFUSALS: Record<string, string> = {
   '403': 'refused: a change that does not come from the dashboard itself (a cookie without its origin), or a send the chart does not allow',
   '404': 'there is no such agent, message, proposal, trace or turn (a `turn` the history does not hold, or an org that keeps none)',
   '409': 'the proposal was already decided the other way, the org on disk is not valid, or a change was asked of the org at a past turn (`?turn=`), which is read-only',
+  '507': "the org's disk would not take the change: full (`storage-full`), read-only (`storage-read-only`) or failing (`storage-failed`), or a folder of the org leads out of it (`storage-outside`), as `message` says, naming the file; nothing of it was written: ask again once the disk is mended",
   '503': 'the message index is still loading, or failed and is being built again (`index`, `messages`); ask again after Retry-After',
 };
 
@@ -61,7 +62,11 @@ function refusals(route: RouteSpec): string[] {
   if (route.params || route.atTurn) statuses.add(404);
   if (route.atTurn) statuses.add(400);
   // A change carries no `turn`; one that does is refused (web/turns/at-turn.ts): a past turn is read-only.
-  if (!route.public && route.method === 'post') statuses.add(409);
+  if (!route.public && route.method === 'post') {
+    statuses.add(409);
+    // A change is written to the org's files: a disk that refuses the write refuses the change (server.ts, statusOf).
+    statuses.add(507);
+  }
   if (route.needsIndex) statuses.add(503);
   return [...statuses].sort().map(String);
 }
