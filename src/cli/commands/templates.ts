@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatProblem } from '../../errors.js';
 import { ORG_FILE } from '../../org/names.js';
 import { describeAgentTemplates, readAgentTemplates } from '../../org/templates/agent-templates.js';
 import { builtinTemplates, defaultTemplateFolder } from '../../org/templates/org-templates.js';
@@ -36,6 +37,6 @@ export function templatesCommand(root: string, options: { json?: boolean }, outp
   output.out(`Agent templates for hiring (hire_agent's template, lemming add-agent --template), in ${join(agentsFrom, 'org', 'templates')}:`);
   for (const line of describeAgentTemplates(agents)) output.out(`  ${line.replace(/^- template /, '')}`);
   if (agents.length === 0) output.out('  (none)');
-  for (const problem of problems) output.out(`${problem.severity}: ${problem.file}: ${problem.message}`);
+  for (const problem of problems) output.out(`${problem.severity}: ${formatProblem(problem)}`);
   return 0;
 }
