@@ -98,6 +98,13 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     expect(parseMailingList('members: planner\n', 'team').problems[0]?.message).toMatch(/must be a list of agent names/);
     expect(parseMailingList('members: [planner]\nmay_post: someone\n', 'team').problems[0]).toMatchObject({ field: 'may_post' });
     expect(parseMailingList('members: [planner]\nwho: x\n', 'team').problems[0]?.message).toMatch(/unknown field "who"/);
+    // Every name that is none, at once, each at its place and line.
+    const bad = parseMailingList('members:\n  - planner\n  - Bad One\n  - hr\n  - x y\nmay_post: [manager, "no way"]\n', 'team').problems;
+    expect(bad.map((problem) => [problem.field, problem.line, problem.message.split(';')[0]])).toEqual([
+      ['members.1', 3, 'names "Bad One", which is not an agent name (like "planner" or "coder_01")'],
+      ['members.3', 5, 'names "x y", which is not an agent name (like "planner" or "coder_01")'],
+      ['may_post.1', 6, 'names "no way", which is not an agent name (like "planner" or "coder_01"), or `members`, or "*"'],
+    ]);
     const root = defaultOrg();
     write(root, 'org/lists/planner.yaml', 'members: [hr]\n');
     write(root, 'org/lists/team.yaml', 'members: [hr, nobody]\n');

@@ -112,12 +112,14 @@ function names(value: unknown, field: string, problem: (field: string, message: 
     problem(field, `must be a list of agent names${value === undefined ? ' (it is missing)' : ''}, for example \`${field}: [planner, hr]\``);
     return undefined;
   }
-  const bad = value.find((item) => !isValidAgentName(item));
-  if (bad !== undefined) {
-    problem(field, `names ${quoteName(bad)}, which is not an agent name (like "planner" or "coder_01")`);
-    return undefined;
-  }
-  return [...new Set(value as string[])];
+  // Every name that is none, each at its place in the list (with its line): mended in one edit.
+  let valid = true;
+  value.forEach((item: unknown, index) => {
+    if (isValidAgentName(item)) return;
+    problem(`${field}.${index}`, `names ${quoteName(item)}, which is not an agent name (like "planner" or "coder_01")`);
+    valid = false;
+  });
+  return valid ? [...new Set(value as string[])] : undefined;
 }
 
 function audience(value: unknown, field: string, problem: (field: string, message: string) => void): ListAudience | undefined {
