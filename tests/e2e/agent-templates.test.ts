@@ -85,6 +85,8 @@ describe('hiring from agent templates, through the built CLI', () => {
       expect.stringMatching(/^warning: org\/templates\/pilot\.md:5: tools\.1: names the tool "fly", which is not a tool: it must be one of send_message, .*; a hire cannot start from this template$/),
       'warning: org/templates/pilot.md:5: tools.2: grants "search/query", but org/org.yaml mcp_servers has no server "search" (known: none declared); a hire cannot start from this template',
     ]);
+    // `lemming templates` in the org says the same of it.
+    expect(lemming(root, ['templates']).stdout.split('\n').filter((line) => line.includes('org/templates/pilot.md'))).toEqual(lines);
     // The hire from it is refused for the same reasons, and the templates validate did not warn of are used.
     expect(lemming(root, ['add-agent', 'pilot_01', '--template', 'pilot', '--reports-to', 'manager']).status).toBe(2);
     expect(validated.stdout).not.toMatch(/org\/templates\/(tester|qa|reviewer|analyst|technical-writer)\.md/);
