@@ -80,39 +80,38 @@ export function parseMeeting(text: string, name: string, org: Pick<Org, 'agents'
   return { meeting: { name, file, attendees, rounds: rounds as number, agenda, when }, problems: [] };
 }
 
+/**
+ * The attendees, or undefined with every name that cannot come said at once, each at its place in the
+ * list (`attendees.2`, with its line): a person mends them in one edit.
+ */
 function attendeesOf(value: unknown, org: Pick<Org, 'agents'>, problem: (field: string, message: string) => void): string[] | undefined {
   if (!Array.isArray(value) || value.length < 2) {
     problem('attendees', `must be a list of at least two agent names${value === undefined ? ' (it is missing)' : ''}, for example \`attendees: [manager, planner]\``);
     return undefined;
   }
-  const bad = value.find((item) => !isValidAgentName(item));
-  if (bad !== undefined) {
-    problem('attendees', `names ${quoteName(bad)}, which is not an agent name (like "planner" or "coder_01")`);
+  if (value.length > MAX_ATTENDEES) {
+    problem('attendees', `has ${value.length} names; a meeting has at most ${MAX_ATTENDEES}`);
     return undefined;
   }
-  const names = [...new Set(value as string[])];
-  if (names.length !== value.length) {
-    problem('attendees', 'names an agent twice; each attendee speaks once a round');
-    return undefined;
-  }
-  if (names.length > MAX_ATTENDEES) {
-    problem('attendees', `has ${names.length} names; a meeting has at most ${MAX_ATTENDEES}`);
-    return undefined;
-  }
-  const missing = names.find((item) => item === HUMAN || !org.agents.has(item));
-  if (missing !== undefined) {
-    problem('attendees', missing === HUMAN ? 'names human, whom the engine never calls; attendees are agents of the org' : `names ${missing}, which is not an agent of this org (agents/${missing}/resume.md)`);
-    return undefined;
-  }
-  const chair = names[0] as string;
-  for (const other of names.slice(1)) {
-    const verdict = checkEdge(org as Org, chair, other);
-    if (!verdict.allowed) {
-      problem('attendees', `cannot gather ${other}: the chair (${chair}, the first attendee) must be able to write to every other attendee, and ${verdict.reason}`);
-      return undefined;
-    }
-  }
-  return names;
+  const chair = value[0] as unknown;
+  const chairCanGather = typeof chair === 'string' && chair !== HUMAN && org.agents.has(chair);
+  const seen = new Set<string>();
+  let usable = true;
+  value.forEach((item: unknown, index) => {
+    const refuse = (message: string) => {
+      problem(`attendees.${index}`, message);
+      usable = false;
+    };
+    if (!isValidAgentName(item)) return refuse(`names ${quoteName(item)}, which is not an agent name (like "planner" or "coder_01")`);
+    if (seen.has(item)) return refuse(`names ${item} a second time; each attendee speaks once a round`);
+    seen.add(item);
+    if (item === HUMAN) return refuse('names human, whom the engine never calls; attendees are agents of the org');
+    if (!org.agents.has(item)) return refuse(`names ${item}, which is not an agent of this org (agents/${item}/resume.md)`);
+    if (index === 0 || !chairCanGather) return;
+    const verdict = checkEdge(org as Org, chair, item);
+    if (!verdict.allowed) refuse(`cannot gather ${item}: the chair (${chair}, the first attendee) must be able to write to every other attendee, and ${verdict.reason}`);
+  });
+  return usable ? (value as string[]) : undefined;
 }
 
 function whenOf(record: Record<string, unknown>, problem: (field: string | undefined, message: string) => void): MeetingWhen | undefined {

@@ -69,7 +69,7 @@ describe('hiring from agent templates, through the built CLI', () => {
     write(root, 'org/templates/broken.md', '---\ntitle: Broken\ncredits: -1\n---\nNo.\n');
     const broken = lemming(root, ['add-agent', 'x_02', '--template', 'broken', '--reports-to', 'manager']);
     expect(broken.status).toBe(2);
-    expect(broken.stderr).toMatch(/org\/templates\/broken\.md: .*credits/);
+    expect(broken.stderr).toMatch(/org\/templates\/broken\.md:3: credits: /);
     expect(lemming(root, ['add-agent', 'x_03', '--reports-to', 'manager']).stderr).toContain('give --title');
     expect(readFileSync(join(root, 'org/chart.yaml'), 'utf8')).not.toMatch(/x_0\d/);
   });
@@ -85,8 +85,28 @@ describe('hiring from agent templates, through the built CLI', () => {
       expect.stringMatching(/^warning: org\/templates\/pilot\.md:5: tools\.1: names the tool "fly", which is not a tool: it must be one of send_message, .*; a hire cannot start from this template$/),
       'warning: org/templates/pilot.md:5: tools.2: grants "search/query", but org/org.yaml mcp_servers has no server "search" (known: none declared); a hire cannot start from this template',
     ]);
+    // `lemming templates` in the org says the same of it.
+    expect(lemming(root, ['templates']).stdout.split('\n').filter((line) => line.includes('org/templates/pilot.md'))).toEqual(lines);
     // The hire from it is refused for the same reasons, and the templates validate did not warn of are used.
     expect(lemming(root, ['add-agent', 'pilot_01', '--template', 'pilot', '--reports-to', 'manager']).status).toBe(2);
     expect(validated.stdout).not.toMatch(/org\/templates\/(tester|qa|reviewer|analyst|technical-writer)\.md/);
+  });
+  test('a broken template: `lemming templates` says each problem with its line and field, as validate does, and add-agent --template says every one', () => {
+    const root = bootstrapped();
+    write(root, 'org/templates/broken.md', '---\ntitle: 5\ncredits: -1\ntools: nope\n---\nNo.\n');
+    const validated = lemming(root, ['validate']).stdout.split('\n').filter((line) => line.includes('org/templates/broken.md'));
+    expect(validated.map((line) => /^warning: org\/templates\/broken\.md:(\d+): (\w+):/.exec(line)?.slice(1))).toEqual([
+      ['2', 'title'],
+      ['3', 'credits'],
+      ['4', 'tools'],
+    ]);
+    const listed = lemming(root, ['templates']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout.split('\n').filter((line) => line.includes('org/templates/broken.md'))).toEqual(validated);
+
+    const refused = lemming(root, ['add-agent', 'x_01', '--template', 'broken', '--reports-to', 'manager']);
+    expect(refused.status).toBe(2);
+    for (const line of validated) expect(refused.stderr).toContain(line.replace(/^warning: /, ''));
+    expect(readFileSync(join(root, 'org/chart.yaml'), 'utf8')).not.toContain('x_01');
   });
 });

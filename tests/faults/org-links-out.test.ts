@@ -146,7 +146,7 @@ describe('a name of a megabyte in a list file', () => {
 
     const validated = await lemmingAs(identity, root, ['validate']);
     expect(validated.status).toBe(1);
-    expect(validated.stdout + validated.stderr).toContain(`org/lists/team.yaml:1: members: names "${'a'.repeat(57)}...", which is not an agent name`);
+    expect(validated.stdout + validated.stderr).toContain(`org/lists/team.yaml:1: members.1: names "${'a'.repeat(57)}...", which is not an agent name`);
     expect(validated.stdout.length + validated.stderr.length).toBeLessThan(20_000);
   });
 });

@@ -98,6 +98,13 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     expect(parseMailingList('members: planner\n', 'team').problems[0]?.message).toMatch(/must be a list of agent names/);
     expect(parseMailingList('members: [planner]\nmay_post: someone\n', 'team').problems[0]).toMatchObject({ field: 'may_post' });
     expect(parseMailingList('members: [planner]\nwho: x\n', 'team').problems[0]?.message).toMatch(/unknown field "who"/);
+    // Every name that is none, at once, each at its place and line.
+    const bad = parseMailingList('members:\n  - planner\n  - Bad One\n  - hr\n  - x y\nmay_post: [manager, "no way"]\n', 'team').problems;
+    expect(bad.map((problem) => [problem.field, problem.line, problem.message.split(';')[0]])).toEqual([
+      ['members.1', 3, 'names "Bad One", which is not an agent name (like "planner" or "coder_01")'],
+      ['members.3', 5, 'names "x y", which is not an agent name (like "planner" or "coder_01")'],
+      ['may_post.1', 6, 'names "no way", which is not an agent name (like "planner" or "coder_01"), or `members`, or "*"'],
+    ]);
     const root = defaultOrg();
     write(root, 'org/lists/planner.yaml', 'members: [hr]\n');
     write(root, 'org/lists/team.yaml', 'members: [hr, nobody]\n');
@@ -114,9 +121,9 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     write(root, 'org/lists/ops.yaml', 'members: [team, hr]\nmay_post: "*"\n');
     const validated = lemming(root, ['validate']);
     expect(validated.stderr + validated.stdout).toContain(
-      'warning: org/lists/team.yaml: members.1: names "ops", which is the mailing list org/lists/ops.yaml, not an agent: lists do not nest, so it reads nothing; name its members instead, like `members: [planner, coder_01, hr]`',
+      'warning: org/lists/team.yaml:1: members.1: names "ops", which is the mailing list org/lists/ops.yaml, not an agent: lists do not nest, so it reads nothing; name its members instead, like `members: [planner, coder_01, hr]`',
     );
-    expect(validated.stderr + validated.stdout).toContain('warning: org/lists/ops.yaml: members.0: names "team", which is the mailing list org/lists/team.yaml, not an agent');
+    expect(validated.stderr + validated.stdout).toContain('warning: org/lists/ops.yaml:1: members.0: names "team", which is the mailing list org/lists/team.yaml, not an agent');
     expect(validated.stderr + validated.stdout).not.toContain('reads nothing until it joins');
     humanSends(root, 'manager', 'go');
     const provider = new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('team', 'release on Friday', { subject: 'Release' })] } : {}));
@@ -124,5 +131,29 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     expect(inboxOf(firstCall(provider, 'planner')).map((item) => item.subject)).toEqual(['Release']);
     expect(provider.requests.filter((request) => request.agent === 'planner')).toHaveLength(1);
     expect(firstCall(provider, 'hr')).toBeUndefined();
+  });
+
+  test('may_post and archive naming someone who is no agent, or a list, are warned of like members: each with its line and place, and such a name posts nothing', async () => {
+    const root = orgWithList();
+    write(root, 'org/lists/release.yaml', ['members:', '  - planner', '  - hr', 'may_post: [manager, phantom, team]', 'archive:', '  - spook', '  - team', ''].join('\n'));
+    const chart = read(root, 'org/chart.yaml');
+    write(root, 'org/chart.yaml', chart.replace('[manager, team]', '[manager, team, release]'));
+    const validated = lemming(root, ['validate']);
+    expect(validated.status).toBe(0);
+    expect(validated.stdout.split('\n').filter((line) => line.includes('release.yaml'))).toEqual([
+      'warning: org/lists/release.yaml:4: may_post.1: names "phantom", which is not an agent of this org; that name may post only once it joins',
+      'warning: org/lists/release.yaml:4: may_post.2: names "team", which is the mailing list org/lists/team.yaml, not an agent: a list never posts, so it lets no one post; name who may instead, like `may_post: [manager, planner]`',
+      'warning: org/lists/release.yaml:6: archive.0: names "spook", which is not an agent of this org; that name opens no post until it joins',
+      'warning: org/lists/release.yaml:7: archive.1: names "team", which is the mailing list org/lists/team.yaml, not an agent: lists do not nest, so it lets no one in; name who may instead, like `archive: [planner, coder_01]`',
+    ]);
+    // What the warning says: the list's members may not post to it, team's members included.
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent === 'manager' && request.turn === 1) return { toolCalls: [sendCall('hr', 'post to release')] };
+      if (request.agent === 'hr' && request.turn === 2) return { toolCalls: [sendCall('release', 'from hr', { subject: 'Hi' })] };
+      return {};
+    });
+    const events = await runEngine(root, { maxTurns: 3 }, withProvider(provider));
+    expect(ofType(events, 'message-refused').map((event) => event.reason)).toEqual([expect.stringContaining('hr may not post to the list release (org/lists/release.yaml: may_post)')]);
   });
 });

@@ -22,7 +22,7 @@ describe('org/meetings/<name>.yaml', () => {
 
   test('the chair must be able to write to every other attendee along the chart: the refusal names the file, the field and the chart edge', () => {
     const [first, ...rest] = problemsOf('attendees: [planner, hr]\nagenda: x\nturn: 3\n');
-    expect(first).toBe('attendees: org/meetings/sync.yaml:1: attendees: cannot gather hr: the chair (planner, the first attendee) must be able to write to every other attendee, and planner may not send to hr (chart.yaml: agents.planner.send_to); a valid meeting looks like');
+    expect(first).toBe('attendees.1: org/meetings/sync.yaml:1: attendees.1: cannot gather hr: the chair (planner, the first attendee) must be able to write to every other attendee, and planner may not send to hr (chart.yaml: agents.planner.send_to); a valid meeting looks like');
     expect(rest).toEqual([]);
     expect(problemsOf('attendees: [manager, coder_01]\nagenda: x\nturn: 3\n')[0]).toContain('manager may not send to coder_01 (chart.yaml: agents.manager.send_to)');
   });
@@ -30,13 +30,28 @@ describe('org/meetings/<name>.yaml', () => {
   test('each mistake is named with its field and a valid value', () => {
     expect(problemsOf('attendees: [manager, ghost]\nrounds: 9\nagenda: ""\nturn: 0\nat: { every: 2 }\ncolour: red\n')).toEqual([
       expect.stringMatching(/^colour: .*unknown field "colour"; a meeting has attendees, rounds, agenda, turn, at; a valid meeting looks like$/),
-      expect.stringMatching(/^attendees: .*names ghost, which is not an agent of this org \(agents\/ghost\/resume.md\)$/),
+      expect.stringMatching(/^attendees\.1: .*names ghost, which is not an agent of this org \(agents\/ghost\/resume.md\)$/),
       expect.stringMatching(/^rounds: .*must be a whole number from 1 to 5, for example `rounds: 2`$/),
       expect.stringMatching(/^agenda: .*must be the text of what the meeting is about/),
       expect.stringMatching(/^at: .*must say when it is held with one of `turn: 3` \(once\) or `at: \{ every: 5, offset: 1 \}`/),
     ]);
     expect(problemsOf('attendees: [manager, human]\nagenda: x\nturn: 2\n')[0]).toContain('names human, whom the engine never calls');
     expect(problemsOf('attendees: [manager]\nagenda: x\nturn: 2\n')[0]).toContain('must be a list of at least two agent names');
+  });
+});
+
+describe('every attendee that cannot come is said at once', () => {
+  test('an unknown agent, the human, a name that is none, a name given twice and one the chair cannot write to: each with its line and its place in the list', () => {
+    const text = ['attendees:', '  - manager', '  - ghost', '  - human', '  - Bad Name', '  - planner', '  - planner', '  - coder_01', 'agenda: Plan the release', 'turn: 3', ''].join('\n');
+    const { meeting, problems } = parseMeeting(text, 'sync', org);
+    expect(meeting).toBeUndefined();
+    expect(problems.map((problem) => formatProblem(problem).split('\n')[0])).toEqual([
+      'org/meetings/sync.yaml:3: attendees.1: names ghost, which is not an agent of this org (agents/ghost/resume.md); a valid meeting looks like',
+      'org/meetings/sync.yaml:4: attendees.2: names human, whom the engine never calls; attendees are agents of the org',
+      'org/meetings/sync.yaml:5: attendees.3: names "Bad Name", which is not an agent name (like "planner" or "coder_01")',
+      'org/meetings/sync.yaml:7: attendees.5: names planner a second time; each attendee speaks once a round',
+      'org/meetings/sync.yaml:8: attendees.6: cannot gather coder_01: the chair (manager, the first attendee) must be able to write to every other attendee, and manager may not send to coder_01 (chart.yaml: agents.manager.send_to)',
+    ]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { McpServerConfig } from '../../src/org/schema.js';
@@ -100,6 +101,19 @@ describe('MCP servers over stdio', () => {
     expect(offer.problems[1]).toContain('the MCP server missing did not start');
     expect((await servers.call(['broken/*'], 'broken', 'x', {})).content).toContain('did not start');
   });
+  test('a server that never answers is stopped at timeout_ms: the turn does not wait for it to end its stdin or its SIGTERM (2 s each)', async () => {
+    const log = join(tempDir(), 'server.log');
+    // The shell says its pid (the Node it becomes keeps it), then Node notes each way of being asked to stop, and answers nothing.
+    const silent = 'const note = (line) => require("node:fs").appendFileSync(process.argv[1], line + "\\n"); process.stdin.on("end", () => note("stdin ended")); process.stdin.resume(); process.on("SIGTERM", () => note("SIGTERM")); setInterval(() => undefined, 1000);';
+    const servers = serversFor({ silent: stdio(['-c', `echo $$ > "$0"; exec "${process.execPath}" -e '${silent}' "$0"`, log], { command: '/bin/sh', timeout_ms: 3_000 }) });
+    const offer = await servers.offer(['silent/*']);
+    expect(offer.problems).toEqual([expect.stringContaining('the MCP server silent did not start: starting the MCP server silent took longer than 3000 ms')]);
+    const [pid, ...asked] = readFileSync(log, 'utf8').trim().split('\n');
+    // Killed when its time was up and reaped before the offer came back; never asked to stop, so never waited for.
+    expect(alive(Number(pid))).toBe(false);
+    expect(asked).toEqual([]);
+  });
+
   test('a server that writes what is not MCP to its standard output: the failure says what it wrote, at start and in a call', async () => {
     const logsToStdout = 'process.stdin.on("data", () => process.stdout.write("Listening on port 3000\\n"))';
     const servers = serversFor({ chatty: stdio(['-e', logsToStdout], { timeout_ms: 1_500 }), test: stdio([TEST_SERVER], { timeout_ms: 6_000 }) });

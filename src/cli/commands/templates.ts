@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatProblem } from '../../errors.js';
+import { loadOrgForReading } from '../../org/load-org-once.js';
 import { ORG_FILE } from '../../org/names.js';
-import { describeAgentTemplates, readAgentTemplates } from '../../org/templates/agent-templates.js';
+import { describeAgentTemplates, readAgentTemplates, templateGrantProblems } from '../../org/templates/agent-templates.js';
 import { builtinTemplates, defaultTemplateFolder } from '../../org/templates/org-templates.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../../package-root.js';
@@ -9,12 +11,16 @@ import { packageRoot } from '../../package-root.js';
 /**
  * `lemming templates`: the org templates `bootstrap --template` and `demo --template` start from,
  * a line each, and the agent templates hires start from (the org's own `org/templates/` when the
- * root is an org, else the default org's).
+ * root is an org, else the default org's), with what validate says of each that a hire cannot start from.
  */
 export function templatesCommand(root: string, options: { json?: boolean }, output: Output): number {
   const orgs = builtinTemplates(packageRoot());
-  const agentsFrom = existsSync(join(root, ORG_FILE)) ? root : defaultTemplateFolder(packageRoot());
-  const { templates: agents, problems } = readAgentTemplates(agentsFrom);
+  const inOrg = existsSync(join(root, ORG_FILE));
+  const agentsFrom = inOrg ? root : defaultTemplateFolder(packageRoot());
+  const read = readAgentTemplates(agentsFrom);
+  const agents = read.templates;
+  // In an org, what validate says of its templates: a model or tool the org lacks refuses a hire from it.
+  const problems = inOrg ? [...read.problems, ...templateGrantProblems(agents, loadOrgForReading(root).org)] : read.problems;
   if (options.json) {
     output.out(
       JSON.stringify(
@@ -36,6 +42,6 @@ export function templatesCommand(root: string, options: { json?: boolean }, outp
   output.out(`Agent templates for hiring (hire_agent's template, lemming add-agent --template), in ${join(agentsFrom, 'org', 'templates')}:`);
   for (const line of describeAgentTemplates(agents)) output.out(`  ${line.replace(/^- template /, '')}`);
   if (agents.length === 0) output.out('  (none)');
-  for (const problem of problems) output.out(`${problem.severity}: ${problem.file}: ${problem.message}`);
+  for (const problem of problems) output.out(`${problem.severity}: ${formatProblem(problem)}`);
   return 0;
 }

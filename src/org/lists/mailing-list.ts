@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { loadEditedFile, MAX_ORG_YAML_BYTES, parseEdited } from '../../editable/edited-file.js';
+import { loadEditedFile, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from '../../editable/edited-file.js';
+import { parseYamlSource } from '../../editable/yaml-source.js';
 import type { Problem } from '../../errors.js';
 import { keptByStamp } from '../../editable/kept-by-stamp.js';
 import { readFieldsOf, yamlNamesIn } from '../../editable/named-yaml-files.js';
@@ -111,12 +112,14 @@ function names(value: unknown, field: string, problem: (field: string, message: 
     problem(field, `must be a list of agent names${value === undefined ? ' (it is missing)' : ''}, for example \`${field}: [planner, hr]\``);
     return undefined;
   }
-  const bad = value.find((item) => !isValidAgentName(item));
-  if (bad !== undefined) {
-    problem(field, `names ${quoteName(bad)}, which is not an agent name (like "planner" or "coder_01")`);
-    return undefined;
-  }
-  return [...new Set(value as string[])];
+  // Every name that is none, each at its place in the list (with its line): mended in one edit.
+  let valid = true;
+  value.forEach((item: unknown, index) => {
+    if (isValidAgentName(item)) return;
+    problem(`${field}.${index}`, `names ${quoteName(item)}, which is not an agent name (like "planner" or "coder_01")`);
+    valid = false;
+  });
+  return valid ? [...new Set(value as string[])] : undefined;
 }
 
 function audience(value: unknown, field: string, problem: (field: string, message: string) => void): ListAudience | undefined {
@@ -157,27 +160,55 @@ export function mayReadList(root: string, org: Pick<Org, 'agents'>, list: string
   return found !== undefined && (isMember(found, reader) || inAudience(found, found.archive, reader));
 }
 
+/** What a name that is no agent means in each field of a list: as a stranger (it may join), and as a list (lists do not nest). */
+const NOT_AN_AGENT: Record<'members' | 'may_post' | 'archive', { stranger: string; list: string }> = {
+  members: { stranger: 'that name reads nothing until it joins', list: 'lists do not nest, so it reads nothing; name its members instead, like `members: [planner, coder_01, hr]`' },
+  may_post: { stranger: 'that name may post only once it joins', list: 'a list never posts, so it lets no one post; name who may instead, like `may_post: [manager, planner]`' },
+  archive: { stranger: 'that name opens no post until it joins', list: 'lists do not nest, so it lets no one in; name who may instead, like `archive: [planner, coder_01]`' },
+};
+
+/** The names of each field of `list` that are no agent of the org, with their place in the field. */
+function namesNotAgents(list: MailingList, org: Pick<Org, 'agents'>): { field: keyof typeof NOT_AN_AGENT; index: number; name: string }[] {
+  const given = (audience: ListAudience) => (typeof audience === 'string' ? [] : [...audience]);
+  const fields = { members: [...list.members], may_post: given(list.mayPost), archive: given(list.archive) };
+  return (Object.keys(fields) as (keyof typeof fields)[]).flatMap((field) => fields[field].flatMap((name, index) => (org.agents.has(name) ? [] : [{ field, index, name }])));
+}
+
 /**
- * Every problem of the org's lists, for `lemming validate`: each file's own, and a member that is no
- * agent of the org (a warning: that name reads nothing until it joins; a list, nothing ever). `changed` gives the text a
- * change would leave a list file with (null: removed): a proposal is checked on the lists it would make.
+ * Every problem of the org's lists, for `lemming validate`: each file's own, and a name in `members`,
+ * `may_post` or `archive` that is no agent of the org (a warning with its line: that name reads, posts
+ * or opens nothing until it joins; a list, nothing ever). `changed` gives the text a change would leave
+ * a list file with (null: removed): a proposal is checked on the lists it would make.
  */
 export function mailingListProblems(root: string, org: Pick<Org, 'agents'>, changed?: FileChanges): Problem[] {
   const problems: Problem[] = [];
   for (const name of listNames(root)) {
-    const text = changed?.get(listFile(name));
+    const file = listFile(name);
+    const text = changed?.get(file);
     if (text === null) continue;
-    const loaded = text === undefined ? loadMailingList(root, org, name) : namedApart(parseEdited(listFile(name), () => parseMailingList(text, name)), name, org.agents.has(name));
+    const loaded = text === undefined ? loadMailingList(root, org, name) : namedApart(parseEdited(file, () => parseMailingList(text, name)), name, org.agents.has(name));
     if (!loaded) continue;
     problems.push(...loaded.problems);
-    loaded.list?.members.forEach((member, index) => {
-      if (org.agents.has(member)) return;
-      // A list and an agent never share a name, so a list among the members will never read: say so, not "until it joins".
+    const strangers = loaded.list ? namesNotAgents(loaded.list, org) : [];
+    if (strangers.length === 0) continue;
+    // Lines only for a file that has a warning: the list kept in memory holds names, not its source.
+    const source = textOf(root, file, text);
+    const lineOf = source === undefined ? undefined : parseYamlSource(source, file).source?.lineOf;
+    for (const { field, index, name: member } of strangers) {
+      const line = lineOf?.([field, index]);
+      // A list and an agent never share a name, so a list named here will never read or post: say so, not "until it joins".
       const message = isListName(root, member)
-        ? `names ${quoteName(member)}, which is the mailing list ${listFile(member)}, not an agent: lists do not nest, so it reads nothing; name its members instead, like \`members: [planner, coder_01, hr]\``
-        : `names ${quoteName(member)}, which is not an agent of this org; that name reads nothing until it joins`;
-      problems.push({ file: listFile(name), field: `members.${index}`, message, severity: 'warning' });
-    });
+        ? `names ${quoteName(member)}, which is the mailing list ${listFile(member)}, not an agent: ${NOT_AN_AGENT[field].list}`
+        : `names ${quoteName(member)}, which is not an agent of this org; ${NOT_AN_AGENT[field].stranger}`;
+      problems.push({ file, ...(line === undefined ? {} : { line }), field: `${field}.${index}`, message, severity: 'warning' });
+    }
   }
   return problems;
+}
+
+/** The text of a list's file: the one a change would leave, else the file's own, through the one read of edited files. */
+function textOf(root: string, file: string, changed: string | undefined): string | undefined {
+  if (changed !== undefined) return changed;
+  const read = readEditedFile(`${root}/${file}`, file, MAX_ORG_YAML_BYTES, root);
+  return 'text' in read ? read.text : undefined;
 }

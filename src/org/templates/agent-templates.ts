@@ -18,7 +18,7 @@ export interface AgentTemplate extends ParsedAgentTemplate {
   file: string;
 }
 
-/** The org's agent templates in name order, and what is wrong with any that cannot be used. */
+/** The org's agent templates in name order, and what is wrong with any that cannot be used (as warnings, with each problem's line and field). */
 export function readAgentTemplates(root: string): { templates: AgentTemplate[]; problems: Problem[] } {
   const folder = join(root, AGENT_TEMPLATES_FOLDER);
   const templates: AgentTemplate[] = [];
@@ -34,7 +34,8 @@ export function readAgentTemplates(root: string): { templates: AgentTemplate[]; 
       continue;
     }
     const parsed = loadEditedFile(join(folder, entry), file, MAX_EDITED_MARKDOWN_BYTES, parseAgentTemplate, root);
-    problems.push(...parsed.problems);
+    // A warning: the org runs without its templates; only a hire from this one is refused.
+    problems.push(...parsed.problems.map((problem): Problem => ({ ...problem, severity: 'warning', message: `${problem.message}; a hire cannot start from this template` })));
     if ('value' in parsed && parsed.value) templates.push({ name, file, ...parsed.value });
   }
   return { templates, problems };

@@ -58,6 +58,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** SIGKILL to a server's process while the transport still holds it (null once it has exited and been reaped). */
+function killNow(pid: number | null): void {
+  if (pid === null) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already: nothing to stop.
+  }
+}
+
 /** The text of an MCP result's content blocks; images and binary resources are named, not inlined. */
 function contentText(content: unknown): string {
   if (!Array.isArray(content)) return '';
@@ -109,7 +119,8 @@ function serverCommand(command: string, args: readonly string[] | undefined): { 
 /**
  * Start a server declared in org.yaml and connect to it with the official MCP client, with the
  * values of the variables it names found by `lookup` (the environment, then the root's `.env`;
- * each one registered as a secret). Start-up is bounded by `timeout_ms`; so is every call. The
+ * each one registered as a secret). Start-up is bounded by `timeout_ms` (a stdio server not started by
+ * then is killed, not waited for); so is every call. The
  * SDK is loaded here, on first use, so commands that use no MCP server never load it.
  */
 export async function connectMcpServer(name: string, config: McpServerConfig, root: string, lookup: KeyLookup): Promise<McpConnection> {
@@ -119,6 +130,7 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   let stderrTail = '';
   let notMcp: string | undefined;
   let transport;
+  let stdioPid: (() => number | null) | undefined;
   if ('command' in config) {
     const { StdioClientTransport, getDefaultEnvironment } = await import('@modelcontextprotocol/sdk/client/stdio.js');
     const cwd = config.cwd === undefined ? root : isAbsolute(config.cwd) ? config.cwd : join(root, config.cwd);
@@ -129,6 +141,7 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-1_000);
     });
     transport = stdio;
+    stdioPid = () => stdio.pid;
   } else {
     const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
     transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, lookup, name) } });
@@ -144,6 +157,9 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   try {
     await withTimeout(client.connect(transport), config.timeout_ms, `starting the MCP server ${name}`);
   } catch (error) {
+    // Stopped at once, so a turn waits timeout_ms and no more: the client's polite close would end the
+    // server's stdin and wait 2 s, send SIGTERM and wait 2 s more, for a server that has shown it does not answer.
+    if (stdioPid !== undefined) killNow(stdioPid());
     await client.close().catch(() => undefined);
     const said = stderrTail.trim() === '' ? '' : `; it said: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`;
     throw new Error(`the MCP server ${name} did not start: ${(error as Error).message}${wroteNotMcp(notMcp)}${said}`);

@@ -1,5 +1,6 @@
 import { quoteName } from '../../mailbox/message-text.js';
-import { readAgentTemplates, type AgentTemplate } from '../../org/templates/agent-templates.js';
+import { formatProblem } from '../../errors.js';
+import { AGENT_TEMPLATES_FOLDER, readAgentTemplates, type AgentTemplate } from '../../org/templates/agent-templates.js';
 import type { HireDetails } from './proposal.js';
 
 /** A hire's fields as given (hire_agent's arguments, `lemming add-agent`'s options); each left out is undefined. */
@@ -28,8 +29,9 @@ export function findAgentTemplate(root: string, name: string): AgentTemplate | {
   const { templates, problems } = readAgentTemplates(root);
   const found = templates.find((template) => template.name === name);
   if (found) return found;
-  const broken = problems.find((problem) => problem.file === `org/templates/${name}.md`);
-  if (broken) return { problem: `template ${quoteName(name)} cannot be used: ${broken.file}: ${broken.message}` };
+  // Every problem of its file at once, as validate says them: a person mends them in one edit.
+  const broken = problems.filter((problem) => problem.file === `${AGENT_TEMPLATES_FOLDER}/${name}.md`);
+  if (broken.length > 0) return { problem: `template ${quoteName(name)} cannot be used:\n${broken.map((problem) => `  ${formatProblem(problem)}`).join('\n')}` };
   const names = templates.map((template) => template.name).join(', ') || 'none: add resumes to org/templates/, like org/templates/tester.md';
   return { problem: `template ${quoteName(name)} is not in org/templates/ (there are: ${names})` };
 }
