@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { NotifyTarget } from '../org/schema.js';
 import { isRetryableStatus } from '../providers/provider-error.js';
+import { redirectTarget } from '../providers/response-body.js';
 import { parseRetryAfter } from '../providers/retry-after.js';
 import type { Sleep } from '../providers/sleep.js';
 import type { KeyLookup } from '../secrets/key-lookup.js';
@@ -43,7 +44,9 @@ export function notifyBackoff(attempt: number): number {
  * POST one notification to one target, trying again (1 s, 2 s, 4 s ... or what Retry-After asks)
  * after a refused connection, a timeout, 408, 429 or 5xx, up to the target's `retries`. Every
  * attempt is logged. The URL and headers come from the environment (each one a secret); a variable
- * that is not set skips the target, logged. Never throws.
+ * that is not set skips the target, logged. A redirect is not followed (fetch would post the
+ * notification, and every header but `authorization`, to wherever it points): it fails, naming
+ * where it pointed. Never throws.
  */
 export async function deliver(target: NotifyTarget, index: number, body: Record<string, unknown>, about: Pick<DeliveryRecord, 'event' | 'turn' | 'title'>, context: DeliveryContext): Promise<boolean> {
   const attempts = target.retries + 1;
@@ -66,14 +69,22 @@ export async function deliver(target: NotifyTarget, index: number, body: Record<
     let failure: Pick<DeliveryRecord, 'status' | 'error'>;
     let retryable: boolean;
     try {
-      const response = await context.fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.any([context.signal, AbortSignal.timeout(target.timeout_ms)]) });
-      await response.arrayBuffer().catch(() => undefined);
+      // A redirect is not followed (response-body.ts, redirectTarget): the notification and its headers go to the URL or nowhere.
+      const response = await context.fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.any([context.signal, AbortSignal.timeout(target.timeout_ms)]), redirect: 'manual' });
+      const redirected = redirectTarget(response, url);
+      if (redirected === undefined) await response.arrayBuffer().catch(() => undefined);
+      else await response.body?.cancel().catch(() => undefined);
       if (response.ok) {
         record(attempt, 'delivered', { status: response.status });
         return true;
       }
       retryAfterMs = parseRetryAfter(response.headers);
-      failure = { status: response.status };
+      failure = {
+        status: response.status,
+        ...(redirected === undefined
+          ? {}
+          : { error: `the webhook redirected the notification to ${redirected}; lemming posts only to the URL ${target.url_env} holds, so it did not follow: set ${target.url_env} to where the webhook points` }),
+      };
       retryable = isRetryableStatus(response.status);
     } catch (error) {
       failure = { error: innermost(error) };

@@ -31,10 +31,11 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Where a server's answer sends the call (`location`, made absolute against the URL asked), or
- * undefined for an answer that is no redirect. A model server, a tokenizer and an HTTP agent are
- * asked with `redirect: 'manual'` and none is followed: fetch would send the prompt again, and an
- * HTTP agent's headers with it (fetch drops only `authorization` and cookies across hosts), to
- * wherever the server points. Pure.
+ * undefined for an answer that is no redirect. A model server, a tokenizer, an HTTP agent, an MCP
+ * server over HTTP and a notification webhook are asked with `redirect: 'manual'` and none is
+ * followed: fetch would send the prompt or the notification again, and the headers org.yaml names
+ * with it (fetch drops only `authorization` and cookies across hosts), to wherever the server
+ * points. Pure.
  */
 export function redirectTarget(response: Response, requested: string): string | undefined {
   const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;

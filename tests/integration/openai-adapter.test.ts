@@ -204,6 +204,29 @@ describe('openai adapter (the real SDK against a local server that speaks the Ch
     expect(html.message).toBe('main: the server\'s answer is not a chat completion: it sent text ("<html>gateway</html>")');
   });
 
+  test('content sent as a list of parts (as some OpenAI-compatible servers send it) is read as its text parts; content of no readable form says which field and what it may be', async () => {
+    const parts = (content: unknown): Record<string, unknown> => {
+      const body = chatCompletion({ content: '', usage: { prompt_tokens: 300, completion_tokens: 30 } });
+      const [choice] = body.choices as Array<{ message: Record<string, unknown> }>;
+      if (choice) choice.message.content = content;
+      return body;
+    };
+    const wire = await serve((_request, index) =>
+      index === 0
+        ? { body: parts([{ type: 'thinking', thinking: [{ type: 'text', text: 'Let me see.' }] }, { type: 'text', text: 'Part one, ' }, { type: 'text', text: 'part two.' }]) }
+        : { body: parts({ text: 'an object' }) },
+    );
+    const { provider } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1` }));
+    const answer = await provider.generate(engineRequest());
+    expect(answer.text).toBe('Part one, part two.');
+    expect(answer.usage).toEqual({ inputTokens: 300, outputTokens: 30, estimated: false });
+    const unreadable = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(unreadable.retryable).toBe(false);
+    expect(unreadable.message).toBe(
+      'main: the server\'s answer is not a chat completion: it sent JSON whose choices[0].message.content is not text or a list of parts like [{"type": "text", "text": "..."}]',
+    );
+  });
+
   test('a redirect is not followed: the prompt goes only to base_url, and the error says where the server pointed and what to set', async () => {
     const elsewhere = await startWireServer(() => ({ body: chatCompletion({ content: 'from elsewhere' }) }));
     try {

@@ -75,6 +75,23 @@ describe('an agent behind a webhook (provider: http)', () => {
     }
   });
 
+  test('a 3xx without a location, or one fetch does not follow (300, 304), is no run of the agent: not retried, nothing charged, the error says what came', async () => {
+    const agent = await agentServer([{ status: 302, body: 'moved, somewhere' }, { status: 300, headers: { location: '/choose' }, body: '' }]);
+    const org = outsideOrg({ provider: 'http', url: `${agent.url}/agent`, max_retries: 3 });
+    humanSends(org.root, 'manager', 'Say hello.');
+    const { events, sleeps } = runWith(org.root);
+    const errors = ofType(await events, 'agent-error').map((event) => event.message);
+    // The agent's mail waits, and each later turn asks it again: the 300 from then on.
+    expect(errors.slice(0, 2)).toEqual([
+      `agent: ${agent.url}/agent answered 302 Found without a location to follow: moved, somewhere`,
+      `agent: ${agent.url}/agent answered 300 Multiple Choices, a redirect lemming does not follow`,
+    ]);
+    expect(sleeps.waits).toEqual([]);
+    expect(agent.requests).toHaveLength(errors.length);
+    expect(inbox(org.root)).toEqual([]);
+    expect(chargeLines(org.root)).toEqual([]);
+  });
+
   test('503 with Retry-After is waited for and tried again; a refusal (401) is not, and the server\'s echo of the header is cut', async () => {
     const agent = await agentServer([
       { status: 503, headers: { 'retry-after': '2' }, body: { error: 'busy' } },

@@ -128,6 +128,33 @@ describe('notifications to people (org.yaml notify:)', () => {
     ]);
   });
 
+  test('a webhook that redirects is not followed: neither the notification nor its headers reach the host it names, and the log says what to set', async () => {
+    const elsewhere = await hook(() => ({ status: 200, body: { ok: true } }));
+    const moved = `${elsewhere.url.replace('127.0.0.1', 'localhost')}/collect`;
+    const redirecting = await hook(() => ({ status: 307, headers: { location: moved } }));
+    const root = defaultOrg();
+    notify(root, ['{ url_env: MOVED_HOOK, on: [human-message], headers: { X-Hook-Token: HOOK_TOKEN } }']);
+    const env = { MOVED_HOOK: `${redirecting.url}/hooks/lemming`, HOOK_TOKEN: 'hook-token-5c1e09aa' };
+    humanSends(root, 'manager', 'Write the release notes for 1.2', 'Release notes');
+    const run = await lemmingAsync(root, ['run', '--plain'], env);
+    expect(run.status).toBe(0);
+
+    expect(redirecting.requests.length).toBeGreaterThan(0);
+    expect(elsewhere.requests).toEqual([]);
+    // A redirect is no answer worth trying again: one attempt each, failed, naming where it pointed and the variable to set.
+    const attempts = deliveries(root);
+    expect(attempts.length).toBe(redirecting.requests.length);
+    for (const attempt of attempts) {
+      expect(attempt).toMatchObject({
+        attempt: 1,
+        outcome: 'failed',
+        status: 307,
+        error: `the webhook redirected the notification to ${moved}; lemming posts only to the URL MOVED_HOOK holds, so it did not follow: set MOVED_HOOK to where the webhook points`,
+      });
+    }
+    expect(checkInvariants(root, { secrets: [env.MOVED_HOOK, env.HOOK_TOKEN] })).toEqual([]);
+  });
+
   test('a webhook that takes its time never holds a turn: the run finishes its turns while the delivery waits, and the process waits for it after', async () => {
     let release: () => void = () => undefined;
     const answered = new Promise<WireReply>((resolve) => {

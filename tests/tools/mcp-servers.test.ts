@@ -6,6 +6,7 @@ import { keyLookup } from '../../src/secrets/key-lookup.js';
 import { McpServers } from '../../src/tools/mcp/mcp-servers.js';
 import { MAX_RESULT_CHARS } from '../../src/tools/tool-result.js';
 import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
+import { startWireServer } from '../helpers/wire-server.js';
 // @ts-expect-error a plain ES module fixture without types
 import { startHttpServer } from '../fixtures/mcp/test-server.mjs';
 
@@ -144,6 +145,24 @@ describe('MCP servers over streamable HTTP', () => {
       expect((await wrong.call(['remote/shout'], 'remote', 'shout', { text: 'x' })).isError).toBe(true);
     } finally {
       await http.close();
+    }
+  });
+  test('a server that redirects is not followed, to another host or within its own: neither the calls nor the headers go where it points, and the failure says what to set', async () => {
+    const elsewhere = await startWireServer(() => ({ status: 200, body: {} }));
+    const moved = `${elsewhere.url.replace('127.0.0.1', 'localhost')}/mcp`;
+    const redirecting = await startWireServer((request) => (request.path === '/other-host' ? { status: 307, headers: { location: moved } } : { status: 308, headers: { location: '/mcp/v2' } }));
+    const failure = (status: number, target: string): string =>
+      `remote/shout failed: the MCP server remote did not start: it redirected the request (${status}) to ${target}; lemming sends a call and its headers only where org.yaml says, so it did not follow: set mcp_servers.remote.url to where the server points`;
+    try {
+      for (const [path, status, target] of [['/other-host', 307, moved], ['/mcp', 308, `${redirecting.url}/mcp/v2`]] as const) {
+        const config = { url: `${redirecting.url}${path}`, headers: { 'x-api-key': 'TEST_MCP_KEY' }, timeout_ms: 10_000, idempotent: true } as McpServerConfig;
+        const servers = serversFor({ remote: config }, { TEST_MCP_KEY: 'mcp-key-7d02c4e1' });
+        expect(await servers.call(['remote/shout'], 'remote', 'shout', { text: 'x' })).toEqual({ isError: true, content: failure(status, target) });
+      }
+      expect(redirecting.requests.map((request) => request.path)).toEqual(['/other-host', '/mcp']);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await Promise.all([redirecting.close(), elsewhere.close()]);
     }
   });
 });

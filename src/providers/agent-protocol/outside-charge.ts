@@ -6,7 +6,7 @@ import { isReportedCount } from '../usage-gate.js';
 
 /**
  * The one rule of what an outside agent's call costs (docs/outside-agents.md, "What a call costs, however it ends"):
- * a call that ran (the program was started; the endpoint answered with a status that is not 4xx)
+ * a call that ran (the program was started; the endpoint answered a 2xx or a 5xx)
  * is charged whatever its ending, because its work happened: its `price_per_call`, plus the tokens
  * it reported, if it did. A call that never ran (the program could not be started, a refusal before
  * work, no answer at all) is charged nothing. This says *that* a run is charged; money/charge.ts
@@ -36,7 +36,10 @@ export function ranAndFailed(
   return new ProviderError(message, { ...options, unusable: ranCharge(modelKey, entry, reported) });
 }
 
-/** Whether an HTTP agent that answered `status` did work: anything but a 4xx, by which it refused the request before doing any. */
+/**
+ * Whether an HTTP agent that answered `status` did work: a 2xx or a 5xx. By a 4xx it refused the
+ * request before doing any; by a 3xx it sent the call elsewhere, where lemming does not follow.
+ */
 export function statusRan(status: number): boolean {
-  return status < 400 || status >= 500;
+  return status < 300 || status >= 500;
 }

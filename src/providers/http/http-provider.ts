@@ -30,7 +30,8 @@ export const HTTP_MAX_OUTPUT_BYTES = 1_000_000;
  * system, messages, tools) to the entry's `url` with its headers, and the answer is read as JSON
  * (`text`, `tool_calls`, `usage`). 408, 409, 429, 5xx, a connection that fails and a timeout may be
  * retried (honouring Retry-After); another status, or an answer lemming cannot use, is not. Every
- * answer with a status that is not 4xx is charged as a run (outside-charge.ts), however it ends.
+ * answer with a 2xx or 5xx status is charged as a run (outside-charge.ts), however it ends; a 3xx (never
+ * followed) is no run.
  */
 export function httpAgentProvider(settings: HttpAgentSettings): Provider {
   const { modelKey, entry } = settings;
@@ -48,7 +49,7 @@ export function httpAgentProvider(settings: HttpAgentSettings): Provider {
     }
     const deadline = callDeadline(signal, timeoutMs);
     let response: Response | undefined;
-    // A failure once the endpoint has answered a status that is not a refusal is charged as a run (outside-charge.ts).
+    // A failure once the endpoint has answered a status by which it ran (2xx, 5xx) is charged as a run (outside-charge.ts).
     const failure = (message: string, options: { retryable: boolean; status?: number; retryAfterMs?: number }, body?: string): ProviderError =>
       response !== undefined && statusRan(response.status)
         ? ranAndFailed(modelKey, entry, message, options, body === undefined ? undefined : reportedUsageIn(body, 'json'))
@@ -75,9 +76,8 @@ export function httpAgentProvider(settings: HttpAgentSettings): Provider {
     if (body === undefined) throw failure(`${modelKey}: the answer was longer than ${maxBytes} bytes (org.yaml models.${modelKey}.max_output_bytes)`, { retryable: false });
     if (!response.ok) {
       const retryAfterMs = parseRetryAfter(response.headers);
-      const refused = response.status === 401 || response.status === 403 ? ' (check the headers org.yaml names for it)' : `: ${scrub(body)}`;
       throw failure(
-        `${modelKey}: ${url} answered ${response.status} ${response.statusText}${refused}`,
+        `${modelKey}: ${url} answered ${response.status} ${response.statusText}${statusSaid(response, scrub(body))}`,
         { retryable: isRetryableStatus(response.status), status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
         body,
       );
@@ -90,6 +90,15 @@ export function httpAgentProvider(settings: HttpAgentSettings): Provider {
     }
   };
   return new WireAdapter(call, { modelKey, toolCalling: entry.prompt !== 'text', textFormatBecause: `models.${modelKey}.prompt is text: the endpoint reads how to write actions as blocks, or answers tool_calls` });
+}
+
+/** What follows the status of an answer that is not 2xx: what to check, or what the endpoint said. */
+function statusSaid(response: Response, body: string): string {
+  if (response.status === 401 || response.status === 403) return ' (check the headers org.yaml names for it)';
+  const said = body === '' ? '' : `: ${body}`;
+  // A 3xx that redirectTarget does not take: none without a location, nor a 300 or a 304, is followed.
+  if (response.status >= 300 && response.status < 400) return `${response.headers.has('location') ? ', a redirect lemming does not follow' : ' without a location to follow'}${said}`;
+  return `: ${body}`;
 }
 
 /** The innermost reason a request failed ("connect ECONNREFUSED 127.0.0.1:8931"), not fetch's bare "fetch failed". */

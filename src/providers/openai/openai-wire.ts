@@ -72,12 +72,19 @@ export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cac
 // Counts are read as they came: which of them are counts, and how much of one is counted, is the usage gate's
 // (usage-gate.ts); a count the schema refused (1e999 is Infinity) would make the whole answer unusable, and free.
 const count = z.unknown().optional();
+/**
+ * A message's content: text, or a list of parts as some OpenAI-compatible servers send it; the text
+ * parts are its text, the others (a model's thinking, an image) are left out.
+ */
+const contentSchema = z.union([z.string(), z.array(z.looseObject({ type: z.unknown().optional(), text: z.unknown().optional() }))], {
+  error: 'not text or a list of parts like [{"type": "text", "text": "..."}]',
+});
 const chatCompletionSchema = z.looseObject({
   choices: z
     .array(
       z.looseObject({
         message: z.looseObject({
-          content: z.string().nullish(),
+          content: contentSchema.nullish(),
           refusal: z.string().nullish(),
           tool_calls: z
             .array(
@@ -105,7 +112,7 @@ function chatUsage(usage: z.infer<typeof usageSchema> | undefined): ReportedUsag
 }
 
 /**
- * Read a Chat Completions answer: the first choice's text and tool calls (their
+ * Read a Chat Completions answer: the first choice's text (or its text parts) and tool calls (their
  * arguments parsed from JSON), the usage as reported (with the part of the prompt the
  * cache served), a note for a refusal, and whether the output cap cut the answer (and its
  * last call) short. A body of any other shape is an error. Pure.
@@ -113,7 +120,7 @@ function chatUsage(usage: z.infer<typeof usageSchema> | undefined): ReportedUsag
 export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer {
   const parsed = chatCompletionSchema.safeParse(body);
   if (!parsed.success) {
-    const what = typeof body === 'string' ? `text (${JSON.stringify(body.slice(0, 60))})` : 'JSON without a choices[0].message';
+    const what = typeof body === 'string' ? `text (${JSON.stringify(body.slice(0, 60))})` : unreadContent(parsed.error.issues) ?? 'JSON without a choices[0].message';
     // An answer lemming cannot use is still one the server counted (`choices: []` with its usage): it is charged.
     const usage = reportedOnly(chatUsage(usageSchema.safeParse((body as { usage?: unknown } | null)?.usage).data));
     throw new ProviderError(`${modelKey}: the server's answer is not a chat completion: it sent ${what}`, { retryable: false, ...(usage ? { unusable: [{ modelKey, usage }] } : {}) });
@@ -131,12 +138,25 @@ export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer 
   // Stopped at the cap in the middle of a call: its JSON does not close. A last call that parses was complete.
   const last = toolCalls.at(-1);
   if (truncated && last?.argumentsError !== undefined) last.cut = true;
-  const answer: WireAnswer = { text: message?.content ?? '', toolCalls, notes, ...(truncated ? { truncated } : {}) };
+  const answer: WireAnswer = { text: textOf(message?.content), toolCalls, notes, ...(truncated ? { truncated } : {}) };
   const usage = parsed.data.usage;
   // prompt_tokens counts the cached tokens too; cached_tokens says how many of them the prompt cache served.
   const reported = chatUsage(usage);
   if (reported) answer.usage = reported;
   return answer;
+}
+
+/** A message's text: its content, or the text of its text parts one after another. */
+function textOf(content: z.infer<typeof contentSchema> | null | undefined): string {
+  if (content === null || content === undefined) return '';
+  if (typeof content === 'string') return content;
+  return content.map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('');
+}
+
+/** What was wrong with the first choice's content, when that is why the answer was refused. */
+function unreadContent(issues: readonly z.core.$ZodIssue[]): string | undefined {
+  const issue = issues.find((each) => each.path.join('.') === 'choices.0.message.content');
+  return issue === undefined ? undefined : `JSON whose choices[0].message.content is ${issue.message}`;
 }
 
 /** Tool arguments arrive as a JSON string (some servers send the object itself). */

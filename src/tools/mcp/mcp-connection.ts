@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpServerConfig } from '../../org/schema.js';
 import type { JsonSchema } from '../../providers/provider.js';
+import { redirectTarget } from '../../providers/response-body.js';
 import type { KeyLookup } from '../../secrets/key-lookup.js';
 
 /** One tool a server offers, as it described it. */
@@ -35,6 +36,22 @@ function serverEnvironment(names: readonly string[], defaults: Record<string, st
     if (value !== undefined) picked[name] = value;
   }
   return picked;
+}
+
+/**
+ * The fetch an HTTP server's transport uses: a redirect is not followed (response-body.ts,
+ * redirectTarget), as a model server's is not, so the calls and the server's `headers:` go to its
+ * `url` or nowhere. The SDK on its own follows one within the server's origin, and its `follow`
+ * policy (as earlier SDKs did) anywhere, with every header but `authorization`.
+ */
+function fetchFollowingNoRedirect(name: string): (input: string | URL, init?: RequestInit) => Promise<Response> {
+  return async (input, init) => {
+    const response = await fetch(input, { ...init, redirect: 'manual' });
+    const target = redirectTarget(response, String(input));
+    if (target === undefined) return response;
+    await response.body?.cancel().catch(() => undefined);
+    throw new Error(`it redirected the request (${response.status}) to ${target}; lemming sends a call and its headers only where org.yaml says, so it did not follow: set mcp_servers.${name}.url to where the server points`);
+  };
 }
 
 /** HTTP headers from environment variables; a missing variable is an error that names it, never an empty header. */
@@ -144,7 +161,7 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
     stdioPid = () => stdio.pid;
   } else {
     const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
-    transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, lookup, name) } });
+    transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, lookup, name) }, fetch: fetchFollowingNoRedirect(name) });
   }
   client.onclose = () => {
     closed = true;
