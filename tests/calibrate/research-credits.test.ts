@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { showCredits } from '../../src/format/format.js';
 import { lemming } from '../helpers/cli.js';
 import { defaultOrg, REPO_ROOT } from '../helpers/temp-org.js';
 
@@ -29,4 +30,14 @@ test("calibrate's research credits, in its --json and report.json, are the ledge
   const ledger = research(root, 'calibrate');
   expect(ledger.lines).toBe(printed.calls);
   expect([printed.credits, kept.credits]).toEqual([ledger.credits, ledger.credits]);
+});
+
+test("ask says what its answers cost as the ledger's research lines add up, by the one credits formatter", () => {
+  const root = defaultOrg();
+  const result = lemming(root, ['ask', '--all', 'How busy are you, from 1 to 5?', '--number']);
+  expect(result.status, result.stderr).toBe(0);
+  const ledger = research(root, 'ask');
+  expect(ledger.lines).toBe(5);
+  // showCredits (src/format/format.ts): four decimals below 10 credits, as calibrate, populate and status say credits.
+  expect(result.stdout).toContain(`\n5 answer(s); ${showCredits(ledger.credits)} credits charged to the research account (no agent's balance)\n`);
 });
