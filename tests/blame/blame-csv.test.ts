@@ -113,4 +113,17 @@ test("lemming blame --csv, on the docs' failed run", { timeout: 300_000 }, async
       expect(markdown.split('\n').find((line) => line.startsWith(`| ${index + 1} | ${row.turn} | ${row.agent} |`))).toMatch(new RegExp(`\\| ${calls} \\| ${together.replace('.', '\\.')} \\|$`));
     }
   }
+
+  // Blamed again, each fork is read back from its saved result, not run again: its calls and credits are
+  // its ledger's still, whatever the saved file says (an earlier lemming wrote 0.050422499999999995 there).
+  {
+    const first = report.forks[0]!;
+    const saved = join(report.folder, first.fork, 'blame-fork.json');
+    writeFileSync(saved, JSON.stringify({ ...(JSON.parse(readFileSync(saved, 'utf8')) as object), calls: first.calls + 1, credits: first.credits + 1e-12 }));
+    const again = await lemmingAsync(root, ['blame', run, '--check', 'tested', '--checks', join(root, 'study.yaml'), '-k', '2', '--controls', '1']);
+    expect(again.status, again.stderr).toBe(0);
+    const reread = JSON.parse(readFileSync(join(run, 'blame/tested/report.json'), 'utf8')) as Report;
+    expect(reread.forks.map((fork) => [fork.fork, fork.calls, fork.credits])).toEqual(report.forks.map((fork) => [fork.fork, fork.calls, fork.credits]));
+    expect(reread.spent.credits).toBe(report.spent.credits);
+  }
 });
