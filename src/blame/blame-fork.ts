@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
 import { Engine } from '../engine/engine.js';
+import { sumCredits } from '../engine/money/credit-sum.js';
 import { ledgerEnd, readLedgerFrom } from '../engine/money/ledger.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
@@ -74,9 +75,7 @@ export async function forkBefore(original: string, turn: number, folder: string)
 export function forkCharges(root: string, turn: number): { calls: number; credits: number } {
   const ledger = statePaths(root).ledger;
   const own = readLedgerFrom(ledger, 0).entries.filter((entry) => entry.type === 'charge' && entry.turn >= turn);
-  let nano = 0;
-  for (const charge of own) if (charge.type === 'charge') nano += Math.round(charge.credits * 1e9);
-  return { calls: own.length, credits: nano / 1e9 };
+  return { calls: own.length, credits: sumCredits(own.map((charge) => charge.credits)) };
 }
 
 async function runTo(engine: Engine, run: { untilTurn: number }): Promise<number> {
@@ -135,7 +134,7 @@ export async function runBlameFork(original: string, folder: string, change: For
   return {
     ...(called === undefined ? {} : { called }),
     calls: own.filter((charge) => charge.turn >= step.turn).length,
-    credits: own.filter((charge) => charge.turn >= step.turn).reduce((sum, charge) => sum + charge.credits, 0),
+    credits: sumCredits(own.filter((charge) => charge.turn >= step.turn).map((charge) => charge.credits)),
     sharedCalls: own.filter((charge) => charge.turn < step.turn).length,
     lastTurn: Math.max(lastTurn, step.turn),
   };
@@ -195,7 +194,7 @@ export async function runFromTurnFork(original: string, folder: string, turn: nu
   const own = readLedgerFrom(ledger, copied).entries.filter((entry) => entry.type === 'charge');
   return {
     calls: own.filter((charge) => charge.turn >= turn).length,
-    credits: own.filter((charge) => charge.turn >= turn).reduce((sum, charge) => sum + charge.credits, 0),
+    credits: sumCredits(own.filter((charge) => charge.turn >= turn).map((charge) => charge.credits)),
     sharedCalls: own.filter((charge) => charge.turn < turn).length,
     lastTurn: Math.max(lastTurn, turn),
   };

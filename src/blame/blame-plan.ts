@@ -1,3 +1,4 @@
+import { sumCredits } from '../engine/money/credit-sum.js';
 import { streamSeed } from '../random/seeded-random.js';
 import { MAX_SEED } from '../experiment/seed-bound.js';
 import type { CandidateStep, RunCalls } from './candidate-steps.js';
@@ -89,17 +90,8 @@ export function probeFork(turn: number, attempt: number, seed: number): { turn: 
  */
 export function estimateBlame(steps: readonly CandidateStep[], tries: number, run: RunCalls, controls = 0): BlameEstimate {
   const k = tries + controls;
-  const estimate: BlameEstimate = { steps: steps.length, forks: steps.length * k, controls: steps.length * controls, calls: 0, credits: 0, sharedCalls: 0, sharedCredits: 0 };
-  for (const step of steps) {
-    for (const call of run.calls) {
-      if (call.turn >= step.turn) {
-        estimate.calls += k;
-        estimate.credits += k * call.credits;
-      } else {
-        estimate.sharedCalls += k;
-        estimate.sharedCredits += k * call.credits;
-      }
-    }
-  }
-  return estimate;
+  const made: number[] = [];
+  const copied: number[] = [];
+  for (const step of steps) for (const call of run.calls) (call.turn >= step.turn ? made : copied).push(k * call.credits);
+  return { steps: steps.length, forks: steps.length * k, controls: steps.length * controls, calls: k * made.length, credits: sumCredits(made), sharedCalls: k * copied.length, sharedCredits: sumCredits(copied) };
 }

@@ -1,3 +1,4 @@
+import { sumCredits } from '../engine/money/credit-sum.js';
 import { discreteHolm, fisherTest, type DiscreteTest } from '../statistics/family-wise-error.js';
 import { wilsonInterval } from '../statistics/proportions.js';
 import type { CandidateStep } from './candidate-steps.js';
@@ -88,7 +89,7 @@ function flipRate(outcomes: readonly ForkOutcome[]): FlipRate {
     rate: outcomes.length === 0 ? 0 : passed / outcomes.length,
     interval: wilsonInterval(passed, outcomes.length),
     calls: outcomes.reduce((sum, outcome) => sum + outcome.calls, 0),
-    credits: outcomes.reduce((sum, outcome) => sum + outcome.credits, 0),
+    credits: sumCredits(outcomes.map((outcome) => outcome.credits)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { sumCredits } from '../engine/money/credit-sum.js';
 import { answeredInLedger, answeredInOrg, reportProvenance, type Provenance } from '../provenance/report-provenance.js';
 import { orgSettings } from '../provenance/org-settings.js';
 import { join, resolve } from 'node:path';
@@ -333,7 +334,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   report.spent = {
     forks: all.length,
     calls: all.reduce((sum, fork) => sum + fork.calls, 0),
-    credits: all.reduce((sum, fork) => sum + fork.credits, 0),
+    credits: sumCredits(all.map((fork) => fork.credits)),
     sharedCalls: all.reduce((sum, fork) => sum + fork.sharedCalls, 0),
   };
   // Who answered: the run's own agents, and each fork's (a changed step on another seed or the repair model).

@@ -4,7 +4,7 @@ import type { BlameReport } from './blame-run.js';
 
 const RATE = 'proportion (0 to 1)';
 
-/** A pass rate's columns: forks, passes, the rate and its Wilson interval (`prefix` names the control's). */
+/** A pass rate's columns: forks, passes, the rate and its Wilson interval, and what the forks spent (`prefix` names the control's). */
 function rateColumns(prefix: string, of: string): TableColumn[] {
   return [
     column(`${prefix}forks`, 'integer', 'forks', `${of}: forks run`),
@@ -12,11 +12,21 @@ function rateColumns(prefix: string, of: string): TableColumn[] {
     column(`${prefix}rate`, 'number', RATE, `${of}: passed / forks`),
     column(`${prefix}rate_low`, 'number', RATE, `${of}: the rate's 95% Wilson interval, lower end (the fork the unit)`),
     column(`${prefix}rate_high`, 'number', RATE, `${of}: the rate's 95% Wilson interval, upper end`),
+    column(`${prefix}calls`, 'integer', 'calls', `${of}: model calls the forks made from the step's turn on (the turns before are copied from the history)`),
+    column(`${prefix}credits`, 'number', CREDITS_UNIT, `${of}: what those calls were charged, as the forks' ledgers say`),
   ];
 }
 
 function rateCells(prefix: string, rate: FlipRate | undefined) {
-  return { [`${prefix}forks`]: rate?.forks, [`${prefix}passed`]: rate?.passed, [`${prefix}rate`]: rate?.rate, [`${prefix}rate_low`]: rate?.interval[0], [`${prefix}rate_high`]: rate?.interval[1] };
+  return {
+    [`${prefix}forks`]: rate?.forks,
+    [`${prefix}passed`]: rate?.passed,
+    [`${prefix}rate`]: rate?.rate,
+    [`${prefix}rate_low`]: rate?.interval[0],
+    [`${prefix}rate_high`]: rate?.interval[1],
+    [`${prefix}calls`]: rate?.calls,
+    [`${prefix}credits`]: rate?.credits,
+  };
 }
 
 /**
@@ -38,9 +48,8 @@ export function blameTables(report: BlameReport): ReportTable[] {
         column('p', 'number', 'probability', "Fisher's exact two-sided p of the changed forks against the controls"),
         column('p_adjusted', 'number', 'probability', "p adjusted for every step tested against a control (Holm's step-down with each step's attainable p-values); the verdict reads it"),
         column('verdict', 'string', '', 'effect, unclear, noise, none, no-control or not-run (docs/validation.md)'),
-        column('credits', 'number', CREDITS_UNIT, "what the step's changed forks spent"),
       ],
-      rows: report.steps.map((step, index) => ({ rank: index + 1, turn: step.turn, agent: step.agent, ...rateCells('', step), ...rateCells('control_', step.control), effect: step.effect, p: step.p, p_adjusted: step.adjustedP, verdict: step.verdict, credits: step.credits })),
+      rows: report.steps.map((step, index) => ({ rank: index + 1, turn: step.turn, agent: step.agent, ...rateCells('', step), ...rateCells('control_', step.control), effect: step.effect, p: step.p, p_adjusted: step.adjustedP, verdict: step.verdict })),
     },
     {
       name: 'blame_agents',

@@ -81,7 +81,8 @@ export class ForkRunner {
     const { folder, spending, log } = this.settings;
     const root = join(folder, job.fork);
     const done = readSavedJson<ForkOutcome>(join(root, FORK_RESULT));
-    if (done) return done;
+    // What a finished fork spent is its ledger's, as the ceiling reads it above: not what its saved result says.
+    if (done) return { ...done, ...forkCharges(root, done.turn) };
     if (!spending.start(job.worst)) {
       this.notRun.push(job.fork);
       log(`${job.fork}: not run: its worst case (${showCredits(job.worst)} credits) could take the spending (${showCredits(spending.spent)} so far) past the ceiling of ${showCredits(spending.credits)} credits`);

@@ -13,6 +13,7 @@ import { readReference, type Reference, type ReferenceQuestion } from './referen
 import { renderCalibration } from './render-calibration.js';
 import { calibrationTables } from './calibration-tables.js';
 import { writeTables } from '../tables/write-tables.js';
+import { sumCredits } from '../engine/money/credit-sum.js';
 import { reportProvenance, type Provenance } from '../provenance/report-provenance.js';
 import { referenceCaveats } from './reference-caveats.js';
 
@@ -209,7 +210,7 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
   for (const question of reference.questions) {
     options.log?.(`asking ${agents.length} agent(s): ${question.id}`);
     const answers = await askAgents(org, { all: true }, { text: question.text, choices: question.options }, 'calibrate', options.now, options.providerFor);
-    calibration.credits += answers.reduce((sum, answer) => sum + answer.credits, 0);
+    calibration.credits = sumCredits([calibration.credits, ...answers.map((answer) => answer.credits)]);
     calibration.unreadable += answers.filter((answer) => answer.choice === undefined).length;
     for (const answer of answers) if (answer.error === undefined) answered.set(answer.agent, answer.model);
     for (const group of groups) {

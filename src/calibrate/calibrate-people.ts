@@ -13,6 +13,9 @@ import { readReference, type Reference, type ReferenceQuestion } from './referen
 import { renderPeople } from './render-people.js';
 import { referenceCaveats } from './reference-caveats.js';
 import { reportProvenance, type Provenance } from '../provenance/report-provenance.js';
+import { sumCredits } from '../engine/money/credit-sum.js';
+import { writeTables } from '../tables/write-tables.js';
+import { peopleTables } from './people-tables.js';
 
 /** One person of the study: their scores, what their agent was given, and every answer. */
 export interface PersonResult extends PersonScore {
@@ -122,7 +125,7 @@ export async function calibratePeople(rootFolder: string, referencePath: string,
   const ask = async (agents: Agent[], question: ReferenceQuestion, round: string): Promise<void> => {
     if (agents.length === 0) return;
     const answers = await askAgents(withAgents(org, agents), { all: true }, { text: question.text, choices: question.options }, 'calibrate-people', options.now, options.providerFor);
-    calibration.credits += answers.reduce((sum, answer) => sum + answer.credits, 0);
+    calibration.credits = sumCredits([calibration.credits, ...answers.map((answer) => answer.credits)]);
     for (const answer of answers) answered.set(`${round} ${answer.agent} ${question.id}`, answer);
   };
   for (const question of reference.questions) {
@@ -155,5 +158,6 @@ export async function calibratePeople(rootFolder: string, referencePath: string,
   calibration.folder = folder;
   writeFileSync(join(folder, 'people.json'), `${JSON.stringify(calibration, null, 2)}\n`);
   writeFileSync(join(folder, 'people.md'), renderPeople(calibration));
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), peopleTables(calibration), options.log);
   return calibration;
 }

@@ -1,3 +1,4 @@
+import { sumCredits } from '../engine/money/credit-sum.js';
 import type { SurveyRound } from './run-survey.js';
 import type { RunPersonas } from './personas/measure-personas.js';
 import { nameRecord } from '../org/names.js';
@@ -80,10 +81,6 @@ export const RUN_ENDINGS: Record<RunMetrics['ended'], string> = {
   failed: 'the process exited with an error',
 };
 
-/** Credits are sums of small prices: rounded so that 0.1 + 0.2 reads as 0.3 in a report. */
-function round(credits: number): number {
-  return Math.round(credits * 1e9) / 1e9;
-}
 
 /**
  * How long a run had run by `at` (ms since the epoch), in its own time, as its wall time counts it:
@@ -155,9 +152,9 @@ export function measureRun(root: string, run: string, variant: string, attempts:
   for (const entry of readLedgerFrom(statePaths(root).ledger, 0).entries) {
     if (entry.type !== 'charge' || shared(entry.turn)) continue;
     metrics.calls += 1;
-    metrics.credits = round(metrics.credits + entry.credits);
-    metrics.creditsByAgent[entry.agent] = round((metrics.creditsByAgent[entry.agent] ?? 0) + entry.credits);
-    metrics.creditsByModel[entry.model] = round((metrics.creditsByModel[entry.model] ?? 0) + entry.credits);
+    metrics.credits = sumCredits([metrics.credits, entry.credits]);
+    metrics.creditsByAgent[entry.agent] = sumCredits([metrics.creditsByAgent[entry.agent] ?? 0, entry.credits]);
+    metrics.creditsByModel[entry.model] = sumCredits([metrics.creditsByModel[entry.model] ?? 0, entry.credits]);
   }
   return metrics;
 }

@@ -5,7 +5,7 @@ import { permutationTest } from '../statistics/permutation-test.js';
 import { tInterval, welchInterval } from '../statistics/student-t.js';
 import { passAtK, passHatK } from '../statistics/proportions.js';
 import { seedOf } from '../statistics/seeds.js';
-import { mean, spreadOrNone, tidy, tidyPair } from '../statistics/summary.js';
+import { FIGURE_PLACES, mean, spreadOrNone, tidy, tidyPair } from '../statistics/summary.js';
 
 /** Which way a metric is better, or null for a count that is neither (more messages are more information flowing, or more noise: the study says which). */
 export type Better = 'higher' | 'lower' | null;
@@ -92,8 +92,8 @@ export function runValues(run: RunMetrics): RunValues {
   return { run: run.run, variant: run.variant, seed: outcome?.seed ?? null, values };
 }
 
-/** The places its figures are given to. */
-const PLACES = 9;
+/** The places its figures are given to: those of every experiment figure over runs. */
+const PLACES = FIGURE_PLACES;
 
 /** An interval as the report keeps it: to its places, or null where there is none (fewer than 2 runs). */
 function interval(pair: [number, number]): [number, number] | null {

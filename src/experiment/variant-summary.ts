@@ -1,6 +1,6 @@
 import { nameRecordOf } from '../org/names.js';
 import type { Experiment } from './experiment-file.js';
-import { tidy } from '../statistics/summary.js';
+import { FIGURE_PLACES, tidy } from '../statistics/summary.js';
 import type { RunMetrics } from './run-metrics.js';
 import { DELIVERY_FORMS, REFUSAL_CAUSES, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
 
@@ -32,15 +32,20 @@ function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
+/** A mean over the variant's runs at the places the experiment's statistics give the same figure (metrics.csv). */
+function figure(value: number): number {
+  return tidy(value, FIGURE_PLACES);
+}
+
 function meanByKey(records: Array<Record<string, number>>): Record<string, number> {
   const keys = [...new Set(records.flatMap((record) => Object.keys(record)))].sort();
   // Keyed by agent names and model keys, some read back from JSON: only a record's own entry counts (see org/names.ts).
-  return nameRecordOf(keys.map((key): [string, number] => [key, tidy(mean(records.map((record) => (Object.hasOwn(record, key) ? (record[key] ?? 0) : 0))))]));
+  return nameRecordOf(keys.map((key): [string, number] => [key, figure(mean(records.map((record) => (Object.hasOwn(record, key) ? (record[key] ?? 0) : 0))))]));
 }
 
 /** The mean of each key of `keys` over `records`. */
 function meanOf<Key extends string>(keys: readonly Key[], records: ReadonlyArray<Record<Key, number>>): Record<Key, number> {
-  return Object.fromEntries(keys.map((key) => [key, tidy(mean(records.map((record) => record[key] ?? 0)))])) as Record<Key, number>;
+  return Object.fromEntries(keys.map((key) => [key, figure(mean(records.map((record) => record[key] ?? 0)))])) as Record<Key, number>;
 }
 
 /** Sum up each variant's complete runs, in the file's order. Pure. */
@@ -53,17 +58,17 @@ export function summariseVariants(experiment: Experiment, runs: readonly RunMetr
       variant: variant.name,
       runs: own.length,
       idle: idle.length,
-      turnsToIdle: idle.length === 0 ? null : tidy(mean(idle.map((run) => run.turnsToIdle ?? 0))),
-      messages: tidy(mean(own.map((run) => run.messages))),
+      turnsToIdle: idle.length === 0 ? null : figure(mean(idle.map((run) => run.turnsToIdle ?? 0))),
+      messages: figure(mean(own.map((run) => run.messages))),
       deliveries: meanOf(DELIVERY_FORMS, own.map((run) => run.deliveries)),
-      refusals: tidy(mean(own.map((run) => run.refusals))),
+      refusals: figure(mean(own.map((run) => run.refusals))),
       refusalsByCause: meanOf(REFUSAL_CAUSES, own.map((run) => run.refusalsByCause)),
-      errors: tidy(mean(own.map((run) => run.errors))),
-      credits: tidy(mean(own.map((run) => run.credits))),
+      errors: figure(mean(own.map((run) => run.errors))),
+      credits: figure(mean(own.map((run) => run.credits))),
       creditsByAgent: meanByKey(own.map((run) => run.creditsByAgent)),
       creditsByModel: meanByKey(own.map((run) => run.creditsByModel)),
       humanAnswered: answered.length,
-      humanAnswerTurn: answered.length === 0 ? null : tidy(mean(answered.map((run) => run.humanAnswer?.turn ?? 0))),
+      humanAnswerTurn: answered.length === 0 ? null : figure(mean(answered.map((run) => run.humanAnswer?.turn ?? 0))),
       wallMs: Math.round(mean(own.map((run) => run.wallMs))),
     };
   });

@@ -1,5 +1,12 @@
 /** The plain summaries every figure starts from: the mean, the sample standard deviation, and a report's rounding. Pure. */
 
+/**
+ * The places an experiment's figures over runs are given to: a billionth, the ledger's unit of credits,
+ * so a mean of charges keeps every digit a charge has, and one figure (a variant's mean credits or
+ * messages) reads alike in every table that gives it.
+ */
+export const FIGURE_PLACES = 9;
+
 /** A figure of a report rounded to `decimals` places (6 unless said), so that sums of floats print as the numbers they are. */
 export function tidy(value: number, decimals = 6): number {
   const scale = 10 ** decimals;

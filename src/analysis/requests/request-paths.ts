@@ -1,3 +1,4 @@
+import { sumCredits } from '../../engine/money/credit-sum.js';
 import { callCredits } from '../records/call-credits.js';
 import { pairKey, type MessageRecord, type OrgRecords } from '../records/org-records.js';
 import type { RequestPath, UnansweredRequest } from '../org-analysis.js';
@@ -44,8 +45,7 @@ export function requestPaths(records: OrgRecords): { answered: RequestPath[]; un
     }
     const calls = new Set<string>();
     for (const message of thread) if (!humans.has(message.from) && message.turn <= answer.turn) calls.add(pairKey(message.turn, message.from));
-    let spent = 0;
-    for (const call of calls) spent += credits.get(call) ?? 0;
+    const spent = sumCredits([...calls].map((call) => credits.get(call) ?? 0));
     answered.push({
       id: request.id,
       to: request.to,

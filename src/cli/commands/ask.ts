@@ -1,4 +1,6 @@
 import { LemmingError } from '../../errors.js';
+import { sumCredits } from '../../engine/money/credit-sum.js';
+import { showCredits } from '../../format/format.js';
 import type { Respondents } from '../../survey/ask-agents.js';
 import { surveyOrg } from '../../survey/survey-org.js';
 import { ASK_USAGE as USAGE, surveyQuestion } from '../../survey/survey-question.js';
@@ -60,8 +62,8 @@ export async function askCommand(root: string, words: string[], options: AskOpti
     }
     for (const line of renderTally(tally)) output.out(line);
     for (const line of provenanceLines(survey.provenance)) output.out(terminalText(line));
-    const credits = answers.reduce((sum, answer) => sum + answer.credits, 0);
-    output.out(`${answers.length} answer(s); ${Math.round(credits * 1e6) / 1e6} credits charged to the research account (no agent's balance)`);
+    const credits = sumCredits(answers.map((answer) => answer.credits));
+    output.out(`${answers.length} answer(s); ${showCredits(credits)} credits charged to the research account (no agent's balance)`);
   }
   return answers.some((answer) => answer.error) ? 1 : 0;
 }

@@ -20,6 +20,7 @@ export async function peopleCommand(root: string, reference: string, options: Ca
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.out === undefined ? {} : { folder: options.out }),
+    ...(options.csv === undefined ? {} : { csv: options.csv }),
     log: (line) => output.err(line),
   });
   if (options.json) {

@@ -1,3 +1,4 @@
+import { sumCredits } from '../../engine/money/credit-sum.js';
 import { readLogSince } from '../../engine/record/agent-log.js';
 import { HUMAN } from '../../org/names.js';
 import type { AgentStatus, IndexedMessage, RequestView, ThreadEntry } from '../api-types.js';
@@ -80,12 +81,9 @@ export function describeRequest(thread: readonly ThreadEntry[], request: Indexed
       waitingOn.push({ agent: message.to, since: message.turn, message: message.id, ...(stuck ? { stuck } : {}) });
     }
   }
-  let credits = 0;
+  const credits = sumCredits([...calls.values()].map((call) => call.credits));
   let tokens = 0;
-  for (const call of calls.values()) {
-    credits += call.credits;
-    tokens += call.tokens;
-  }
+  for (const call of calls.values()) tokens += call.tokens;
   const view: RequestView = {
     id: request.id,
     turn: request.turn,

@@ -1,0 +1,10 @@
+/**
+ * Credits added up in billionths of a credit, the ledger's unit: every charge is priced to a
+ * billionth (charge.ts), so a sum of them is exact in billionths, where a sum of floats is not
+ * (0.0031525 + … reads 0.050422499999999995). What a report gives as a total of charges. Pure.
+ */
+export function sumCredits(amounts: Iterable<number>): number {
+  let nano = 0;
+  for (const amount of amounts) nano += Math.round(amount * 1e9);
+  return nano / 1e9;
+}
