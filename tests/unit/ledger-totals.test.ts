@@ -41,3 +41,18 @@ test('the snapshot added to is never changed: a turn that fails to commit leaves
   expect(addEntries(next, [], 200)).toBe(next);
   expect(addEntries(next, [], 300).totals).toBe(next.totals);
 });
+
+test('sums of charges in whole billionths are whole billionths: what status --json and the state show carries no dust of decimals', () => {
+  // 0.0040525 = 0.0020025 + 0.00205 (charges of the default org's offline model), 0.1 + 0.2, and a run of a thousand small charges.
+  const snapshot = addEntries(
+    emptySnapshot(),
+    [charge('ana', 1, 0.0020025), charge('ana', 2, 0.00205), charge('bo', 1, 0.1), charge('bo', 2, 0.2), { type: 'top-up', agent: 'bo', credits: 0.1, at }, { type: 'top-up', agent: 'bo', credits: 0.2, at }],
+    100,
+  );
+  expect(snapshot.totals.ana?.spent).toBe(0.0040525);
+  expect(snapshot.totals.bo?.spent).toBe(0.3);
+  expect(snapshot.totals.bo?.toppedUp).toBe(0.3);
+  let many = emptySnapshot();
+  for (let turn = 1; turn <= 1000; turn += 1) many = addEntries(many, [charge('cy', turn, 0.000000123)], turn);
+  expect(many.totals.cy?.spent).toBe(0.000123);
+});

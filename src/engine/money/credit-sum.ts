@@ -8,3 +8,13 @@ export function sumCredits(amounts: Iterable<number>): number {
   for (const amount of amounts) nano += Math.round(amount * 1e9);
   return nano / 1e9;
 }
+
+/**
+ * `sum + credits` by the same rule, with no list made: what a running total of the ledger adds a line
+ * with (ledger.ts, addEntries, once a charge each turn). A total too large for billionths to be whole
+ * numbers (past some 9 million credits) is added as it is, as sumCredits would lose nothing more. Pure.
+ */
+export function addCredits(sum: number, credits: number): number {
+  const nano = Math.round(sum * 1e9) + Math.round(credits * 1e9);
+  return Number.isSafeInteger(nano) ? nano / 1e9 : sum + credits;
+}

@@ -6,6 +6,7 @@ import { lockHolder } from '../record/lock.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { statePaths } from '../record/state-paths.js';
 import type { PricedTokens } from './charge.js';
+import { addCredits } from './credit-sum.js';
 import { changedPiece, LEDGER_RULE, ledgerFileName, readLedgerLine, uncountableLine, unwritableLine } from '../../org/ledger-line.js';
 import { ChangedPieceError, linesBefore, moveWhenFull, readRecordFrom, RECORD_PIECE_BYTES, recordEnd, recordLines, type RecordPart } from '../../storage/record-pieces.js';
 
@@ -161,7 +162,7 @@ export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], off
     if (previous?.cachedInputTokens !== undefined) current.cachedInputTokens = previous.cachedInputTokens;
     if (previous?.cacheWriteTokens !== undefined) current.cacheWriteTokens = previous.cacheWriteTokens;
     if (entry.type === 'charge') {
-      current.spent += entry.credits;
+      current.spent = addCredits(current.spent, entry.credits);
       current.inputTokens += entry.input_tokens;
       current.outputTokens += entry.output_tokens;
       if (entry.cached_input_tokens) current.cachedInputTokens = (current.cachedInputTokens ?? 0) + entry.cached_input_tokens;
@@ -171,7 +172,7 @@ export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], off
       if (last === undefined || last < entry.turn) lastCharged[entry.agent] = entry.turn;
     } else {
       // A transfer counts with top-ups: what an agent was given (or gave, when negative) besides its budget.
-      current.toppedUp += entry.credits;
+      current.toppedUp = addCredits(current.toppedUp, entry.credits);
     }
     totals[entry.agent] = current;
   }
