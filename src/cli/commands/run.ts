@@ -10,6 +10,7 @@ import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepHeapSmall } from '../../heap-settings.js';
 import { openEngine } from '../../library/open-engine.js';
 import { guardShutdown, type Shutdown } from '../shutdown.js';
+import { closeAfterRun } from '../history-wait.js';
 import type { ServeOptions } from './serve.js';
 import type { ServedRun } from '../stay-serving.js';
 
@@ -137,6 +138,7 @@ async function runEngine(
     // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
     return await stay(ran.finished, ran.exitCode, options.mode, colour);
   } finally {
-    for (const warning of await opened.close()) output.err(`lemming: ${warning}`);
+    const say = (line: string): void => (options.mode === 'json' || options.mode === 'log' ? output.err(line) : output.out(line));
+    for (const warning of await closeAfterRun(opened.close(), () => opened.engine.historyClosing, say, output)) output.err(`lemming: ${warning}`);
   }
 }
