@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { AwaitedAnswer } from '../engine/human/awaited-answer.js';
 import type { DriveOutcome } from '../engine/human/drive-until-reply.js';
+import type { EngineEvent } from '../engine/events.js';
 import { HUMAN } from '../org/names.js';
 import type { ChatBackend } from '../ui/chat/chat-backend.js';
 import { describeOutcome, type ChatDriver } from '../ui/chat/chat-driver.js';
@@ -11,6 +12,7 @@ import type { Output } from './cli-context.js';
 import { problemLines } from './org-for-reading.js';
 import { formatEvent } from './format-event.js';
 import { paintEvent } from './paint-event.js';
+import { historyWait } from './history-wait.js';
 import { stopOnSignal } from './stop-signal.js';
 
 /** What `chatLines` needs; a `driver` is given only with `--drive`. */
@@ -64,8 +66,10 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
     if (change.kind === 'mail') printNew();
     else for (const notice of change.notices) output.out(notice.text);
   });
-  // Ctrl-C stops a drive cleanly (the turn stays journaled for the next run) and ends the chat.
-  const stop = stopOnSignal(output);
+  // Ctrl-C stops a drive cleanly (the turn stays journaled for the next run) and ends the chat; between drives nothing is under way.
+  const wait = historyWait((line) => output.out(line));
+  let driving = false;
+  const stop = stopOnSignal(output, () => (driving ? wait.stopText() : 'no turn is under way; the chat ends'));
   const lines = createInterface({ input: options.input, crlfDelay: Infinity });
   stop.signal.addEventListener('abort', () => lines.close());
   try {
@@ -77,18 +81,24 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
         const awaiting = new AwaitedAnswer();
         awaiting.expect({ id: reply.id, to: reply.to, title: reply.title });
         options.output.out(`driving: waiting for ${awaiting.describe() ?? 'a reply'}`);
-        await drive(options.driver, stop.signal, options, awaiting);
+        driving = true;
+        try {
+          await drive(options.driver, stop.signal, options, awaiting, wait.seen);
+        } finally {
+          driving = false;
+        }
       }
       printNew();
       if (stop.signal.aborted) break;
     }
   } finally {
     lines.close();
+    wait.dispose();
     stop.dispose();
   }
 }
 
-async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLinesOptions, awaiting: AwaitedAnswer): Promise<void> {
+async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLinesOptions, awaiting: AwaitedAnswer, seen: (event: EngineEvent) => void): Promise<void> {
   const iterator = driver.drive(signal, awaiting);
   let replier: string | undefined;
   try {
@@ -100,6 +110,7 @@ async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLines
         return;
       }
       const event = next.value;
+      seen(event);
       if (event.type === 'message-delivered' && ((event.message.to === HUMAN && replier === undefined) || event.message.id === awaiting.answer)) replier = event.message.from;
       const line = formatEvent(event);
       if (line !== undefined) options.output.out(line, options.colour ? (escaped) => paintEvent(event, escaped) : undefined);

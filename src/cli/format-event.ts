@@ -55,6 +55,9 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return undefined;
     case 'turn-finished':
       return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${refusedText(event.stats.refusals)}, ${notCarriedOut(event.stats.invalidCalls)}${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms${[formsText(event.stats.deliveries), heldText(event.stats.refusals)].filter((part) => part !== '').map((part) => `; ${part}`).join('')}`;
+    case 'history-writing':
+      // Said only when git keeps the run waiting (history-wait.ts): a quick git shows nothing.
+      return undefined;
     case 'queue-notice':
       return `queue: ${event.message}`;
     case 'budget-warning':

@@ -17,12 +17,14 @@ export async function printEvents(
   events: AsyncIterable<EngineEvent>,
   mode: OutputMode,
   output: Output,
-  options: { colour?: boolean } = {},
+  /** `seen`: told each event before it is printed. */
+  options: { colour?: boolean; seen?: (event: EngineEvent) => void } = {},
   /** Counts the messages the run delivered to the human: they wait for the person (see finishReason). */
   delivered?: { toHuman: number },
 ): Promise<Extract<EngineEvent, { type: 'run-finished' }> | undefined> {
   let finished: Extract<EngineEvent, { type: 'run-finished' }> | undefined;
   for await (const event of events) {
+    options.seen?.(event);
     if (event.type === 'run-finished') finished = event;
     if (delivered && event.type === 'message-delivered' && event.message.to === 'human') delivered.toHuman += 1;
     if (mode === 'json') {

@@ -2,6 +2,7 @@ import type { Engine, RunOptions } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
 import { printEvents, runSummary, type OutputMode } from './print-events.js';
+import { historyWait } from './history-wait.js';
 import { stopOnSignal } from './stop-signal.js';
 
 /**
@@ -16,13 +17,16 @@ export async function runWithLines(
   output: Output,
   colour = false,
 ): Promise<{ finished?: Extract<EngineEvent, { type: 'run-finished' }>; exitCode: number }> {
-  const stop = stopOnSignal(output);
+  // Plain lines on standard output, with the run's; JSON keeps it for the events (the wait is an event there too).
+  const wait = historyWait((line) => (mode === 'plain' ? output.out(line) : output.err(line)));
+  const stop = stopOnSignal(output, wait.stopText);
   try {
     const delivered = { toHuman: 0 };
-    const finished = await printEvents(engine.run({ ...run, signal: stop.signal }), mode, output, { colour }, delivered);
+    const finished = await printEvents(engine.run({ ...run, signal: stop.signal }), mode, output, { colour, seen: wait.seen }, delivered);
     if (finished && mode !== 'json') for (const line of runSummary(finished, engine.root, delivered.toHuman)) output.out(line);
     return { ...(finished ? { finished } : {}), exitCode: exitCodeOf(finished) };
   } finally {
+    wait.dispose();
     stop.dispose();
   }
 }

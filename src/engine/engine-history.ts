@@ -16,6 +16,8 @@ type HumanNotice = EngineState['humanNotices'][number];
 export class EngineHistory {
   /** The writer; undefined when no history is kept, null until the first turn has looked. */
   private writer: HistoryWriter | undefined | null;
+  /** Set by the first `close`: true until git has finished. */
+  private closing: boolean | undefined;
 
   /** `kept: false`: keep none whatever org.yaml says (a dry run's scratch copy); `org`: the org in force, as hand edits change it. */
   constructor(
@@ -55,6 +57,11 @@ export class EngineHistory {
     this.writer?.afterCommit(turn, credits);
   }
 
+  /** Whether entries are under way: read, or given to git and not yet on the branch. */
+  underWay(): boolean {
+    return this.writer?.underWay() ?? false;
+  }
+
   /** Wait for the entries under way (before a run says it finished); their problems as warnings. */
   async settle(lastTurn: number): Promise<EngineEvent[]> {
     if (!this.writer) return [];
@@ -63,7 +70,16 @@ export class EngineHistory {
 
   /** Resolves once the entries under way are written and git has stopped; never rejects. */
   close(): Promise<void> {
-    return this.writer?.close() ?? Promise.resolve();
+    if (!this.writer || this.closing !== undefined) return this.writer?.close() ?? Promise.resolve();
+    this.closing = true;
+    return this.writer.close().finally(() => {
+      this.closing = false;
+    });
+  }
+
+  /** Whether `close` still waits for git. */
+  stillClosing(): boolean {
+    return this.closing === true;
   }
 
   private said(news: { failed: string[]; leftOut: string[] }, lastTurn: number, turn: number): EngineEvent[] {

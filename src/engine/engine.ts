@@ -262,7 +262,9 @@ export class Engine {
     }
     // The run's MCP servers stop with it (a stop by Ctrl-C comes here too); the next run starts them again if needed.
     await this.tools.close();
-    // The last turn's entry is written before the run says it finished (a process that exits then loses none).
+    // The last turn's entry is written before the run says it finished (a process that exits then loses none); said first, as
+    // the wait is git's and may be long, and a stop meanwhile leaves no turn to finish.
+    if (this.history.underWay()) yield { type: 'history-writing', turn: this.state.turn };
     for (const event of await this.history.settle(this.state.turn)) yield event;
     // How it ended, and whose mail still waits and why (run-totals.ts).
     yield runFinished(this.root, this.org, this.state, reason, totals, cap);
@@ -390,6 +392,11 @@ export class Engine {
       this.lock.release();
     }
     return finished;
+  }
+
+  /** After `close`: whether it still waits for git to finish the history (what a caller that waits says). */
+  get historyClosing(): boolean {
+    return this.history.stillClosing();
   }
 
   /** Before a turn: hand edits, interventions and approvals taken up (org-uptake.ts). */

@@ -104,6 +104,11 @@ export type EngineEvent =
   /** A meeting of org/meetings/ was held in the turn: how many spoke, its rounds, who could not come, its deliveries (each speech made, heard by each other attendee present) and its transcript. */
   | { type: 'meeting-held'; turn: number; meeting: string; speakers: number; rounds: number; absent: number; heard: number; file: string }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
+  /**
+   * The run's turns are done and git is still writing the history's last entries (org/state/history.git): the run
+   * sums up once it has. Stopped meanwhile, the process leaves them beside the store, and the next run writes them.
+   */
+  | { type: 'history-writing'; turn: number }
   /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */
   | ({ type: 'queue-notice' } & QueueNotice)
   /**

@@ -96,6 +96,11 @@ export class HistoryWriter {
     return this.settle();
   }
 
+  /** Whether an entry is being read, or was given to git and is not on the branch yet (`settle` then waits for git). */
+  underWay(): boolean {
+    return writing.has(this.root) || (this.session.given?.length ?? 0) > 0 || this.session.tip !== undefined;
+  }
+
   /** Wait for the entries under way, until git has written them; returns what went wrong since the last call, a line each. */
   async settle(): Promise<HistoryNews> {
     await writing.get(this.root);

@@ -108,6 +108,25 @@ describe('lemming chat without a terminal', () => {
     expect(driving.stdout).toMatch(/not driving: org\/chart\.yaml:\d+: is not valid YAML/);
   });
 
+  // Before: "stopping: the next `lemming run` resumes where this one stops", with no turn under way.
+  test.each(['SIGINT', 'SIGTERM'] as const)('--drive stopped by %s between drives says no turn is under way, and ends (exit 0)', async (signal) => {
+    const root = freshOrg();
+    const chat = spawn('node', [CLI, 'chat', '--drive', '--root', root], { stdio: ['pipe', 'pipe', 'pipe'] });
+    cleanups.push(() => chat.kill('SIGKILL'));
+    let output = '';
+    const exited = new Promise((resolve) => chat.on('exit', resolve));
+    chat.stdout.on('data', (data: Buffer) => (output += data.toString('utf8')));
+    chat.stderr.on('data', (data: Buffer) => (output += data.toString('utf8')));
+    const until = async (text: string): Promise<void> => {
+      while (!output.includes(text)) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    await until('writing to manager');
+    chat.kill(signal);
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopping: no turn is under way; the chat ends');
+    expect(output).not.toContain('resumes where this one stops');
+  });
+
   test('--drive refuses while another engine holds the org', async () => {
     const root = freshOrg();
     // A live process holding the lock: this test's own.

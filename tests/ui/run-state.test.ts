@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { initialRunState, reduceRun, type RunAction, type RunState } from '../../src/ui/run/run-state.js';
+import { runStatus } from '../../src/ui/run/run-header.js';
 import { simpleTurn } from './helpers/events.js';
 
 function fold(state: RunState, actions: RunAction[]): RunState {
@@ -11,6 +12,17 @@ describe('the run screen state', () => {
     { name: 'janitor', isHuman: false, balance: 0.1, budget: 0.1, unread: 0 },
     { name: 'manager', isHuman: false, balance: 0.5, budget: 0.5, unread: 0 },
   ]);
+
+  test("while git writes the history's last entries, the status says so, and a stop then says every turn is done", () => {
+    const gate = { paused: false, stepping: false, stopping: false };
+    const writing = fold(start, [{ type: 'history-writing', turn: 3 }]);
+    expect(runStatus(writing, gate).text).toBe("every turn is done; git is writing the history's last entries (org/state/history.git)…");
+    expect(runStatus(writing, { ...gate, stopping: true }).text).toMatch(/^stopping: every turn is done; the run ends once git has written the history's last entries/);
+    expect(runStatus(start, { ...gate, stopping: true }).text).toBe('stopping: the turn in progress is left for the next run to finish…');
+    const finished = fold(writing, [{ type: 'run-finished', reason: 'idle', turns: 3, lastTurn: 3, totals: start.totals, stranded: [], failing: [] }]);
+    expect(finished.writingHistory).toBeUndefined();
+    expect(runStatus(finished, gate).text).toBe('finished');
+  });
 
   test('an agent that joins gets a row from the fresh snapshot; one that leaves loses its row', () => {
     const state = fold(start, [

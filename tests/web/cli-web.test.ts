@@ -194,6 +194,27 @@ describe('lemming serve', () => {
     expect(await exited).toBe(0);
   });
 
+  // Before: the second printed `dashboard: http://127.0.0.1:…/?token=…`, an address with no engine behind it, then was refused.
+  test('a second run --serve on an org already served is refused (exit 3) before it prints an address', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Write the release notes');
+    const first = startLemming(root, ['run', '--serve', '--port', '0', '--plain']);
+    const exited = new Promise<number | null>((resolve) => first.on('close', (code) => resolve(code)));
+    const printed = watchOutput(first);
+    try {
+      await printed(/the org is idle: waiting for mail; the dashboard stays up/);
+      for (const mode of ['--plain', '--json']) {
+        const second = await lemmingAsync(root, ['run', '--serve', '--port', '0', mode]);
+        expect(second.status).toBe(3);
+        expect(second.stderr).toContain('another engine is working on this org');
+        expect(second.stdout + second.stderr).not.toMatch(/token=|dashboard/);
+      }
+    } finally {
+      await interruptAndWait(first);
+    }
+    expect(await exited).toBe(0);
+  });
+
   test('run --serve stays after the org goes idle: mail from `lemming send`, the page and a file dropped by hand each wake it, and the page says what is true', async () => {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Write the release notes', 'Release notes');

@@ -8,8 +8,9 @@ import { colourWanted, prepareUiColour } from '../colour.js';
 import { ceilingLine, decisionsWaiting, failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepHeapSmall } from '../../heap-settings.js';
-import { openEngine } from '../../library/open-engine.js';
+import { openEngine, type OpenedEngine } from '../../library/open-engine.js';
 import { guardShutdown, type Shutdown } from '../shutdown.js';
+import { closeAfterRun } from '../history-wait.js';
 import type { ServeOptions } from './serve.js';
 import type { ServedRun } from '../stay-serving.js';
 
@@ -54,10 +55,7 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
   // A line printed before the first frame (the dashboard's address, a model that cannot be reached) starts on a clean line.
   if (screen && afterErasing) output = afterErasing(output, screen.line);
   try {
-    if (!options.serve) return await runEngine(root, options, output, undefined, shutdown, screen);
-    // Loaded only here: the web server's modules cost start-up time no other run needs.
-    const { serveWhileRunning } = await import('./serve.js');
-    return await serveWhileRunning(root, options.serve, output, (served) => runEngine(root, options, output, served, shutdown, screen), options.mode === 'json', shutdown);
+    return await runEngine(root, options, output, shutdown, screen);
   } finally {
     screen?.line.erase();
     shutdown?.dispose();
@@ -79,14 +77,10 @@ function loadRunScreen(): Promise<RunScreenCode> {
   return loading;
 }
 
-async function runEngine(
-  root: string,
-  options: RunCommandOptions,
-  output: Output,
-  served?: ServedRun,
-  shutdown?: Shutdown,
-  screen?: { line: { erase(): void }; code: Promise<RunScreenCode> },
-): Promise<number> {
+type StartingScreen = { line: { erase(): void }; code: Promise<RunScreenCode> };
+
+/** Open the engine (taking the org's lock), then run it, with the dashboard on its events for `--serve`. */
+async function runEngine(root: string, options: RunCommandOptions, output: Output, shutdown?: Shutdown, screen?: StartingScreen): Promise<number> {
   const cassette = {
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
@@ -95,48 +89,59 @@ async function runEngine(
   const tuneHeap = !options.once && commandIo().ownsProcess;
   if (tuneHeap) await keepHeapSmall();
   const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }), ...(options.otlp === undefined ? {} : { otlp: options.otlp }) });
+  try {
+    if (!options.serve) return await runOpened(root, options, output, opened, undefined, shutdown, screen);
+    // Loaded only here: the web server's modules cost start-up time no other run needs. Opened after the engine, so an
+    // org another engine holds is refused before the dashboard prints an address that nothing would run behind.
+    const { serveWhileRunning } = await import('./serve.js');
+    return await serveWhileRunning(root, options.serve, output, (served) => runOpened(root, options, output, opened, served, shutdown, screen), options.mode === 'json', shutdown);
+  } finally {
+    const say = (line: string): void => (options.mode === 'json' || options.mode === 'log' ? output.err(line) : output.out(line));
+    for (const warning of await closeAfterRun(opened.close(), () => opened.engine.historyClosing, say, output)) output.err(`lemming: ${warning}`);
+  }
+}
+
+/** The run on an opened engine: the terminal screen or lines; with `served`, it stays serving after the run. */
+async function runOpened(root: string, options: RunCommandOptions, output: Output, opened: OpenedEngine, served?: ServedRun, shutdown?: Shutdown, screen?: StartingScreen): Promise<number> {
+  const tuneHeap = !options.once && commandIo().ownsProcess;
   const maxTurns = options.once ? 1 : options.turns;
   const until = options.once || options.until === undefined ? {} : { untilTurn: options.until };
   const stopWhenIdle = options.once ? false : !options.keepGoing;
-  try {
-    const engine: Engine = served ? served.observe(opened.engine, () => opened.providers.queueAddress()) : opened.engine;
-    if (options.shutdownSeconds === undefined) shutdown?.setBound(engine.currentOrg.settings.shutdown_seconds);
-    // With --serve, the engine stays open after the run: waiting for mail, running again (stay-serving.ts).
-    const stay = async (finished: Parameters<typeof exitCodeOf>[0], code: number, mode: OutputMode, colour = false): Promise<number> => {
-      if (!served || options.once) return code;
-      const { stayServing } = await import('../stay-serving.js');
-      return stayServing(engine, finished, code, mode, output, served, colour);
-    };
-    if (tuneHeap) await keepHeapSmall(engine.currentOrg.agents.size);
-    // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
-    await engine.checkModelsReachable();
-    if (options.mode === 'ui') {
-      prepareUiColour(commandIo().stdout);
-      const { runTerminalUi } = await (screen?.code ?? loadRunScreen());
-      screen?.line.erase();
-      const hint = commandHint(root);
-      const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle, paused: options.paused ?? false, hint });
-      const finished = result.finished;
-      // The screen's last frame already shows the totals and how the run ended; add where to look next.
-      if (finished) {
-        const stranded = strandedLine(finished, hint);
-        if (stranded) output.out(stranded);
-        const ceiling = ceilingLine(finished);
-        if (ceiling) output.out(ceiling);
-        if (finished.failing.length > 0) output.out(failingLine(finished, hint));
-        // What the cap cut is said after the screen too: a study's reach depends on it.
-        if (finished.totals.refusals.cap > 0) output.out(capCutText(finished.totals.refusals.cap));
-        for (const line of decisionsWaiting(root)) output.out(line);
-        output.out(whereToLook(root));
-      }
-      if (finished?.reason !== 'stopped') return await stay(finished, exitCodeOf(finished), 'plain');
-      return result.stoppedBy === 'q' ? 0 : 130;
+  const engine: Engine = served ? served.observe(opened.engine, () => opened.providers.queueAddress()) : opened.engine;
+  if (options.shutdownSeconds === undefined) shutdown?.setBound(engine.currentOrg.settings.shutdown_seconds);
+  // With --serve, the engine stays open after the run: waiting for mail, running again (stay-serving.ts).
+  const stay = async (finished: Parameters<typeof exitCodeOf>[0], code: number, mode: OutputMode, colour = false): Promise<number> => {
+    if (!served || options.once) return code;
+    const { stayServing } = await import('../stay-serving.js');
+    return stayServing(engine, finished, code, mode, output, served, colour);
+  };
+  if (tuneHeap) await keepHeapSmall(engine.currentOrg.agents.size);
+  // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
+  await engine.checkModelsReachable();
+  if (options.mode === 'ui') {
+    prepareUiColour(commandIo().stdout);
+    const { runTerminalUi } = await (screen?.code ?? loadRunScreen());
+    screen?.line.erase();
+    const hint = commandHint(root);
+    const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle, paused: options.paused ?? false, hint });
+    const finished = result.finished;
+    // The screen's last frame already shows the totals and how the run ended; add where to look next.
+    if (finished) {
+      const stranded = strandedLine(finished, hint);
+      if (stranded) output.out(stranded);
+      const ceiling = ceilingLine(finished);
+      if (ceiling) output.out(ceiling);
+      if (finished.failing.length > 0) output.out(failingLine(finished, hint));
+      // What the cap cut is said after the screen too: a study's reach depends on it.
+      if (finished.totals.refusals.cap > 0) output.out(capCutText(finished.totals.refusals.cap));
+      for (const line of decisionsWaiting(root)) output.out(line);
+      output.out(whereToLook(root));
     }
-    const colour = options.mode === 'plain' && colourWanted(commandIo().stdout);
-    const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle }, options.mode, output, colour);
-    // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
-    return await stay(ran.finished, ran.exitCode, options.mode, colour);
-  } finally {
-    for (const warning of await opened.close()) output.err(`lemming: ${warning}`);
+    if (finished?.reason !== 'stopped') return await stay(finished, exitCodeOf(finished), 'plain');
+    return result.stoppedBy === 'q' ? 0 : 130;
   }
+  const colour = options.mode === 'plain' && colourWanted(commandIo().stdout);
+  const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle }, options.mode, output, colour);
+  // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
+  return await stay(ran.finished, ran.exitCode, options.mode, colour);
 }

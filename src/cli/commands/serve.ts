@@ -96,7 +96,7 @@ export async function serveCommand(roots: readonly string[], options: ServeOptio
 export async function serveWhileRunning(root: string, options: ServeOptions, output: Output, run: (served: ServedRun) => Promise<number>, json = false, shutdown?: Shutdown): Promise<number> {
   const hub = new EventHub();
   const person: Output = json ? { out: (line) => output.err(line), err: (line) => output.err(line) } : output;
-  // The engine opens after the dashboard: until it does, /readyz says no engine holds the lock.
+  // The engine is open (its lock taken) before the dashboard; until the run hands it over, /readyz says no engine holds the lock.
   let watched: { engine: Engine; queueAddress: () => string | undefined } | undefined;
   const checks = engineChecks({
     root,

@@ -7,6 +7,11 @@ import type { GateState } from './use-gate-state.js';
 /** What the run is doing now, in words: the first thing a person looks for after pressing a key. */
 export function runStatus(state: RunState, gate: GateState): { text: string; color: string } {
   if (state.finished) return { text: 'finished', color: 'green' };
+  if (state.writingHistory) {
+    return gate.stopping
+      ? { text: "stopping: every turn is done; the run ends once git has written the history's last entries (Ctrl-C again to quit now: the next run writes them)", color: 'yellow' }
+      : { text: "every turn is done; git is writing the history's last entries (org/state/history.git)…", color: 'cyan' };
+  }
   if (gate.stopping) return { text: 'stopping: the turn in progress is left for the next run to finish…', color: 'yellow' };
   if (gate.paused && gate.stepping) return { text: 'running one turn, then pausing', color: 'cyan' };
   if (gate.paused && state.current) return { text: 'pausing after this turn', color: 'yellow' };

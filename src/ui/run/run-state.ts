@@ -76,6 +76,8 @@ export interface RunState {
   /** Hand edits: what the file watcher saw and what the engine took in, oldest first (bounded). */
   edits: EditNotice[];
   totals: RunTotals;
+  /** The turns are done and git writes the history's last entries before the run finishes. */
+  writingHistory?: true;
   finished?: { reason: Extract<EngineEvent, { type: 'run-finished' }>['reason']; turns: number; lastTurn: number; stranded: string[]; failing: string[] };
   /** Source of unique keys for feed and trouble items. */
   serial: number;
@@ -246,8 +248,10 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const kind = action.notice === 'unserved' || action.notice === 'workers-unseen' ? 'warning' : 'note';
       return addTrouble(state, state.current?.turn ?? state.lastTurn + 1, kind, `queue: ${action.message}`);
     }
+    case 'history-writing':
+      return { ...state, writingHistory: true };
     case 'run-finished': {
-      const { current: _unfinished, ...rest } = state;
+      const { current: _unfinished, writingHistory: _written, ...rest } = state;
       // Mail delivered after its recipient ran this turn waits for it: the last frame says so.
       return { ...rest, agents: state.agents.map(settle), lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
     }
