@@ -77,6 +77,11 @@ function loadRunScreen(): Promise<RunScreenCode> {
   return loading;
 }
 
+/** Whether this run sets the heap's sizes (heap-settings.ts): a run that owns its process and runs more than one turn. */
+function tunesHeap(options: RunCommandOptions): boolean {
+  return !options.once && commandIo().ownsProcess;
+}
+
 type StartingScreen = { line: { erase(): void }; code: Promise<RunScreenCode> };
 
 /** Open the engine (taking the org's lock), then run it, with the dashboard on its events for `--serve`. */
@@ -86,8 +91,7 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
   };
   // Tuning V8 is for the binary's own process: a command run in another program leaves its heap alone.
-  const tuneHeap = !options.once && commandIo().ownsProcess;
-  if (tuneHeap) await keepHeapSmall();
+  if (tunesHeap(options)) await keepHeapSmall();
   const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }), ...(options.otlp === undefined ? {} : { otlp: options.otlp }) });
   try {
     if (!options.serve) return await runOpened(root, options, output, opened, undefined, shutdown, screen);
@@ -103,7 +107,6 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
 
 /** The run on an opened engine: the terminal screen or lines; with `served`, it stays serving after the run. */
 async function runOpened(root: string, options: RunCommandOptions, output: Output, opened: OpenedEngine, served?: ServedRun, shutdown?: Shutdown, screen?: StartingScreen): Promise<number> {
-  const tuneHeap = !options.once && commandIo().ownsProcess;
   const maxTurns = options.once ? 1 : options.turns;
   const until = options.once || options.until === undefined ? {} : { untilTurn: options.until };
   const stopWhenIdle = options.once ? false : !options.keepGoing;
@@ -115,7 +118,7 @@ async function runOpened(root: string, options: RunCommandOptions, output: Outpu
     const { stayServing } = await import('../stay-serving.js');
     return stayServing(engine, finished, code, mode, output, served, colour);
   };
-  if (tuneHeap) await keepHeapSmall(engine.currentOrg.agents.size);
+  if (tunesHeap(options)) await keepHeapSmall(engine.currentOrg.agents.size);
   // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
   await engine.checkModelsReachable();
   if (options.mode === 'ui') {
