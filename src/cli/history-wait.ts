@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
-import { QUIET_MS } from './slow-work-line.js';
+import { QUIET_MS } from '../work-progress.js';
 import { stopOnSignal, TURN_STOP_TEXT } from './stop-signal.js';
 
 /** Said once a run has waited QUIET_MS for git after its last turn (the engine's `history-writing`). */

@@ -1,10 +1,8 @@
 import { formatCount } from '../format/format.js';
-import type { WorkProgress } from '../work-progress.js';
+import { QUIET_MS, type WorkProgress } from '../work-progress.js';
 import { commandIo, type Output } from './cli-context.js';
 import { progressLine, wantsLiveLine } from './progress-line.js';
 
-/** Work quicker than this shows nothing: a line that flashes by says nothing. */
-export const QUIET_MS = 2000;
 /** How often a live line is redrawn, and how often a plain line is printed within one step. */
 const LIVE_EVERY_MS = 100;
 const PLAIN_EVERY_MS = 10_000;
