@@ -1,0 +1,127 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { builtOrg, step } from '../helpers/built-org.js';
+import { lemming } from '../helpers/cli.js';
+
+/**
+ * The engine's state (`org/state/engine.json` and its parts in `org/state/engine/`) edited by hand or
+ * by an adversary between runs: a value the engine never writes is refused by every command that
+ * reads the state, with the file and the field, before a turn runs, a balance is shown or mail is
+ * counted. Never read as something else: a turn of "4" ran turn 41, a total spent held as text left
+ * a balance of NaN, a negative one gave credits, a list of waiting mail held as an object (or the
+ * file replaced by a folder) lost the mail waiting.
+ */
+
+/** An org whose manager has one letter waiting (the planner's answer) after four turns of the offline model. */
+const ranOrg = builtOrg((root) => {
+  step(root, ['bootstrap']);
+  step(root, ['send', 'manager', 'Please plan the release and write a summary file']);
+  step(root, ['run', '--until', '4']);
+});
+
+const STATE = 'org/state/engine.json';
+
+function edit(root: string, file: string, change: (data: Record<string, unknown>) => void): void {
+  const path = join(root, file);
+  const data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  change(data);
+  writeFileSync(path, JSON.stringify(data));
+}
+
+/** The whole copy of the state's parts engine.json names, as from the org root. */
+function basePart(root: string): string {
+  const { parts } = JSON.parse(readFileSync(join(root, STATE), 'utf8')) as { parts: { first: number } };
+  return `org/state/engine/${String(parts.first).padStart(9, '0')}.json`;
+}
+
+/** What a run could change: the ledger and every outbox. */
+function written(root: string): string {
+  const outboxes = readdirSync(join(root, 'agents')).flatMap((agent) => {
+    try {
+      return readdirSync(join(root, 'agents', agent, 'outbox')).map((name) => `${agent}/${name}`);
+    } catch {
+      return [];
+    }
+  });
+  return `${readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8')}\n${outboxes.sort().join('\n')}`;
+}
+
+/** status, run and validate each refuse the org, naming the file and the field, and the run neither calls a model nor writes a message. */
+function refused(root: string, file: string, said: RegExp): void {
+  const before = written(root);
+  for (const args of [['status'], ['run', '--until', '6'], ['inspect', 'manager'], ['validate']]) {
+    const result = lemming(root, args);
+    expect(result.status, `lemming ${args.join(' ')}: ${result.stdout}`).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain(file);
+    expect(result.stdout + result.stderr).toMatch(said);
+    expect(result.stderr).not.toMatch(/unexpected error/);
+  }
+  expect(written(root)).toBe(before);
+}
+
+describe('the engine state edited by hand between runs', () => {
+  test('as it was written, it is read: the manager has one letter waiting and the next run goes on at turn 5', () => {
+    const root = ranOrg();
+    expect(lemming(root, ['status']).stdout).toMatch(/at turn 4\n[^]*\nmanager +offline +0\.4967 \/ 0\.5000 +1 /);
+    const run = lemming(root, ['run', '--until', '5']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('[turn 5] manager -> human');
+  });
+
+  test('a turn held as text, past every number or below 0 is refused, not run as turn 41, Infinity or -3', () => {
+    for (const turn of ['4', 1e999, -4, 4.5]) {
+      const root = ranOrg();
+      edit(root, STATE, (data) => {
+        data.turn = turn;
+      });
+      refused(root, STATE, /field "turn" is [^;]+; it holds the last finished turn, a whole number of 0 or more, such as 4/);
+    }
+  });
+
+  test('notices and agents out of credits that are not lists are refused by name, not an unexpected error', () => {
+    let root = ranOrg();
+    edit(root, STATE, (data) => {
+      data.humanNotices = 7;
+    });
+    refused(root, STATE, /field "humanNotices" is 7; it holds a list of notices/);
+    root = ranOrg();
+    edit(root, STATE, (data) => {
+      data.outOfCredits = 'manager';
+    });
+    refused(root, STATE, /field "outOfCredits" is "manager"; it holds a list of agent names/);
+  });
+
+  test('a folder where engine.json should be is said, not read as an org at turn 0 with no mail waiting', () => {
+    const root = ranOrg();
+    rmSync(join(root, STATE));
+    mkdirSync(join(root, STATE));
+    refused(root, STATE, /it is a folder/);
+  });
+
+  test('waiting mail that is not a list of letters is refused, not dropped', () => {
+    let root = ranOrg();
+    let part = basePart(root);
+    edit(root, part, (data) => {
+      data.pending = { a: 1 };
+    });
+    refused(root, part, /field "pending" is \{"a":1\}; it holds the mail waiting, a list of letters/);
+    root = ranOrg();
+    part = basePart(root);
+    edit(root, part, (data) => {
+      (data.pending as Array<Record<string, unknown>>)[0]!.turn = '4';
+    });
+    refused(root, part, /field "pending\[0\]" is [^;]+; it holds a letter waiting/);
+  });
+
+  test('a total spent held as text, negative or missing is refused: no balance of NaN, no credits given', () => {
+    for (const spent of ['0.0033475', -100, null]) {
+      const root = ranOrg();
+      const part = basePart(root);
+      edit(root, part, (data) => {
+        ((data.totals as Record<string, Record<string, unknown>>).manager as Record<string, unknown>).spent = spent;
+      });
+      refused(root, part, /field "totals\.manager" is \{"spent":[^;]+; it holds the agent.s totals from the ledger, each a number, spent and tokens 0 or more, such as \{"spent":0\.0033475/);
+    }
+  });
+});
