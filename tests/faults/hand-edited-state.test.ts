@@ -124,4 +124,27 @@ describe('the engine state edited by hand between runs', () => {
       refused(root, part, /field "totals\.manager" is \{"spent":[^;]+; it holds the agent.s totals from the ledger, each a number, spent and tokens 0 or more, such as \{"spent":0\.0033475/);
     }
   });
+
+  test('a line of taken.jsonl that is not one lemming writes is refused naming its line, not skipped so its mail is delivered again', () => {
+    // Each of the same length as the line it replaces: the record is as long as engine.json says.
+    for (const line of ['x', '{"turn":2,"files":{"planner":"000002-001-coder_01.md"}}', '[2]', '{"turn":"2","files":{}}', '{"turn":2,"files":{"planner":[2]}}']) {
+      const root = ranOrg();
+      const path = join(root, 'org/state/taken.jsonl');
+      const lines = readFileSync(path, 'utf8').split('\n');
+      expect(line.length).toBeLessThanOrEqual(lines[1]!.length);
+      lines[1] = line.padEnd(lines[1]!.length, ' ');
+      writeFileSync(path, lines.join('\n'));
+      // As a clone finds it: without the machine's caches, so every outbox is looked at.
+      rmSync(join(root, 'org/state/cache'), { recursive: true, force: true });
+      const before = written(root);
+      const run = lemming(root, ['run', '--until', '6']);
+      expect(run.status).toBe(4);
+      expect(run.stderr).toContain('org/state/taken.jsonl line 2: ');
+      expect(run.stdout).not.toContain('planner -> coder_01');
+      expect(written(root)).toBe(before);
+      const validate = lemming(root, ['validate']);
+      expect(validate.status).toBe(1);
+      expect(validate.stdout + validate.stderr).toContain('org/state/taken.jsonl line 2: ');
+    }
+  });
 });
