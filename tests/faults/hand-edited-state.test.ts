@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { builtOrg, step } from '../helpers/built-org.js';
 import { lemming } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 /**
  * The engine's state (`org/state/engine.json` and its parts in `org/state/engine/`) edited by hand or
@@ -146,5 +147,22 @@ describe('the engine state edited by hand between runs', () => {
       expect(validate.status).toBe(1);
       expect(validate.stdout + validate.stderr).toContain('org/state/taken.jsonl line 2: ');
     }
+  });
+
+  test('changed-agents.log linked to a file outside the org is neither appended to by a send nor emptied by a run, and the mail still arrives', () => {
+    const root = ranOrg();
+    const outside = join(tempDir(), 'passwd');
+    writeFileSync(outside, 'root:x:0:0:root:/root:/bin/bash\n');
+    // An org large enough for the engine to learn changes from the log (org.yaml engine.changes.scan_per_turn below its 6 agents).
+    const orgFile = join(root, 'org/org.yaml');
+    writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('engine:\n', 'engine:\n  changes: { scan_per_turn: 1 }\n'));
+    const log = join(root, 'org/state/cache/changed-agents.log');
+    rmSync(log, { force: true });
+    symlinkSync(outside, log);
+    expect(lemming(root, ['send', 'manager', 'Please hire a tester']).status).toBe(0);
+    const run = lemming(root, ['run', '--until', '6']);
+    expect(run.status).toBe(0);
+    expect(readFileSync(outside, 'utf8')).toBe('root:x:0:0:root:/root:/bin/bash\n');
+    expect(run.stdout).toMatch(/\[turn 5\] manager thinking \(offline, 2 message\(s\)\)/);
   });
 });
