@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import { openOwnFile } from './write-bytes.js';
 
 /**
  * An append-only record of the org's (the credit ledger, `taken.jsonl`) kept in pieces: the file
@@ -263,7 +264,7 @@ export function cutRecord(file: string, size: number): number {
   const end = layout.base + layout.size;
   if (end <= size) return end;
   if (size >= layout.base) {
-    const descriptor = openSync(file, 'r+');
+    const descriptor = openOwnFile(file, 'cut');
     try {
       ftruncateSync(descriptor, size - layout.base);
     } finally {
@@ -279,7 +280,7 @@ export function cutRecord(file: string, size: number): number {
       continue;
     }
     // `size` lies in this piece (or at its end): it becomes the file, cut there.
-    const descriptor = openSync(piece.path, 'r+');
+    const descriptor = openOwnFile(piece.path, 'cut');
     try {
       ftruncateSync(descriptor, size - piece.start);
     } finally {

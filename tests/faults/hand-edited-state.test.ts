@@ -165,4 +165,20 @@ describe('the engine state edited by hand between runs', () => {
     expect(readFileSync(outside, 'utf8')).toBe('root:x:0:0:root:/root:/bin/bash\n');
     expect(run.stdout).toMatch(/\[turn 5\] manager thinking \(offline, 2 message\(s\)\)/);
   });
+
+  test('a record linked to a file outside the org stops the run, naming it, and the file outside is neither cut nor appended to', () => {
+    for (const record of ['org/state/ledger.jsonl', 'org/state/taken.jsonl', 'agents/manager/logs/activity.jsonl']) {
+      const root = ranOrg();
+      // A file of someone's, its last line without its newline: what a repair after a crash would cut.
+      const outside = join(tempDir(), 'notes.txt');
+      const theirs = `${readFileSync(join(root, record), 'utf8')}a last line without its newline`;
+      writeFileSync(outside, theirs);
+      rmSync(join(root, record));
+      symlinkSync(outside, join(root, record));
+      const run = lemming(root, ['run', '--until', '6']);
+      expect(run.status, run.stdout).toBe(5);
+      expect(run.stderr).toContain(`is a symbolic link (ELINKED writing ${record})`);
+      expect(readFileSync(outside, 'utf8')).toBe(theirs);
+    }
+  });
 });

@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, readSync } from 'node:fs';
 import { nameRecord } from '../../org/names.js';
-import { appendText } from '../../storage/write-bytes.js';
+import { appendText, openOwnFile } from '../../storage/write-bytes.js';
+import { isStorageError } from '../../storage/storage-error.js';
 import { crashPoint, writeWithCrashPoint } from '../record/crash-points.js';
 import { lockHolder } from '../record/lock.js';
 import { forgetAtNextCommand } from '../../invocation.js';
@@ -255,8 +256,10 @@ function readLedgerParts(path: string, offset: number): { parts: RecordPart[]; e
 export function repairLedger(path: string): void {
   let descriptor: number;
   try {
-    descriptor = openSync(path, 'r+');
-  } catch {
+    descriptor = openOwnFile(path, 'cut');
+  } catch (error) {
+    // None yet: nothing to cut. A link in its place stops the run here, naming it, before anything is read or written through it.
+    if (isStorageError(error)) throw error;
     return;
   }
   try {

@@ -1,7 +1,7 @@
 import { nameRecord } from '../../org/names.js';
-import { closeSync, openSync, readFileSync, truncateSync, unlinkSync } from 'node:fs';
-import { classified, storageFailure } from '../../storage/storage-error.js';
-import { storageFault } from '../../storage/write-bytes.js';
+import { closeSync, ftruncateSync, readFileSync, unlinkSync } from 'node:fs';
+import { storageFailure } from '../../storage/storage-error.js';
+import { openOwnFile, storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import type { CallReason, EngineEvent } from '../events.js';
@@ -173,11 +173,7 @@ function write(path: string, text: string): void {
   if (failed) throw failed;
   let descriptor = openJournals.get(path);
   if (descriptor === undefined) {
-    try {
-      descriptor = openSync(path, 'a');
-    } catch (error) {
-      throw classified(error, path);
-    }
+    descriptor = openOwnFile(path, 'append');
     openJournals.set(path, descriptor);
   }
   writeAll(descriptor, text, path, storageFault(path));
@@ -237,7 +233,14 @@ export function closeJournal(path: string): void {
  */
 export function repairJournal(path: string): JournalRecord[] {
   const { records, wholeBytes, totalBytes } = readWholeRecords(path);
-  if (wholeBytes < totalBytes) truncateSync(path, wholeBytes);
+  if (wholeBytes < totalBytes) {
+    const descriptor = openOwnFile(path, 'cut');
+    try {
+      ftruncateSync(descriptor, wholeBytes);
+    } finally {
+      closeSync(descriptor);
+    }
+  }
   return records;
 }
 

@@ -1,11 +1,10 @@
 import type { DeliveredMail } from '../../mailbox/readable-mail.js';
 import { nameRecord } from '../../org/names.js';
-import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, statSync } from 'node:fs';
 import { cutRecord, linesBefore, moveWhenFull, readRecordFrom, recordLayout, recordLines } from '../../storage/record-pieces.js';
 import { LemmingError } from '../../errors.js';
 import { crashPoint } from './crash-points.js';
-import { classified } from '../../storage/storage-error.js';
-import { storageFault } from '../../storage/write-bytes.js';
+import { openOwnFile, storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import type { HoldCause } from '../../format/mail-outcomes.js';
@@ -206,12 +205,7 @@ export function appendTaken(path: string, line: TakenLine, sizeBefore: number): 
   const written: TakenLine = { turn: line.turn, files, ...(Object.keys(undelivered).length > 0 ? { undelivered } : {}), ...(held ? { held } : {}), ...(draws ? { draws } : {}) };
   if (moveWhenFull(path)) crashPoint('after-piece');
   const fault = storageFault(path);
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'a');
-  } catch (error) {
-    throw classified(error, path);
-  }
+  const descriptor = openOwnFile(path, 'append');
   try {
     writeAll(descriptor, `${JSON.stringify(written)}\n`, path, fault);
     return recordLayout(path).base + fstatSync(descriptor).size;
