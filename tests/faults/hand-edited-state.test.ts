@@ -181,4 +181,18 @@ describe('the engine state edited by hand between runs', () => {
       expect(readFileSync(outside, 'utf8')).toBe(theirs);
     }
   });
+
+  test('a folder where the ledger or taken.jsonl should be is said by name, not an unexpected error', () => {
+    for (const record of ['org/state/ledger.jsonl', 'org/state/taken.jsonl']) {
+      const root = ranOrg();
+      rmSync(join(root, record));
+      mkdirSync(join(root, record));
+      for (const args of [['run', '--until', '6'], ['validate']]) {
+        const result = lemming(root, args);
+        expect(result.status).not.toBe(0);
+        expect(result.stdout + result.stderr).toContain(`${record} is not a file (a folder, or another kind), where lemming keeps a record of lines`);
+        expect(result.stderr).not.toMatch(/unexpected error/);
+      }
+    }
+  });
 });
