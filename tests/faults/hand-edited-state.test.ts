@@ -195,4 +195,14 @@ describe('the engine state edited by hand between runs', () => {
       }
     }
   });
+
+  test('a ledger shorter than the state counted it (cut, or an older copy restored) is refused, not shown with balances of lines no longer there', () => {
+    // Cut on a line's end (a line cut short is a crash's, which the run's start cuts back first), or emptied.
+    for (const cut of [(text: string) => text.split('\n').slice(0, 2).join('\n') + '\n', () => '']) {
+      const root = ranOrg();
+      const path = join(root, 'org/state/ledger.jsonl');
+      writeFileSync(path, cut(readFileSync(path, 'utf8')));
+      refused(root, 'org/state/ledger.jsonl', /org\/state\/ledger\.jsonl holds \d+ bytes, but org\/state\/engine\.json says the engine had counted 687 \(ledger\.offset\)/);
+    }
+  });
 });

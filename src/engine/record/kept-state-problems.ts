@@ -7,6 +7,7 @@ import { PLANNED_ORG_FILE, snapshotText } from './planned-org.js';
 import { statePaths } from './state-paths.js';
 import { readRatiosFile } from './token-ratios-file.js';
 import { readTakenLines } from './taken-files.js';
+import { caughtUp, ledgerEnd } from '../money/ledger.js';
 
 /** The engine's record of the turn, as a person finds it from the org root. */
 const STATE_FILE = 'org/state/engine.json';
@@ -26,7 +27,10 @@ export function keptStateProblems(root: string, org: Org | undefined): Problem[]
   const problems = readRatiosFile(paths.tokenRatios).problems;
   let next: number;
   try {
-    next = loadState(paths.state).turn + 1;
+    const state = loadState(paths.state);
+    next = state.turn + 1;
+    // The ledger as long as the state counted it (a line the reader cannot count is said by validate's look at every line).
+    if (ledgerEnd(paths.ledger) < state.ledger.offset) caughtUp(paths.ledger, state.ledger);
   } catch (error) {
     // No run starts on it either: said as the run would say it.
     problems.push({ file: STATE_FILE, message: errorMessage(error), severity: 'error' });
