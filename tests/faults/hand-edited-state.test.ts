@@ -182,15 +182,15 @@ describe('the engine state edited by hand between runs', () => {
     }
   });
 
-  test('a folder where the ledger or taken.jsonl should be is said by name, not an unexpected error', () => {
-    for (const record of ['org/state/ledger.jsonl', 'org/state/taken.jsonl']) {
+  test('a folder where the ledger, taken.jsonl or the journal should be is said by name, not an unexpected error', () => {
+    for (const record of ['org/state/ledger.jsonl', 'org/state/taken.jsonl', 'org/state/journal.jsonl']) {
       const root = ranOrg();
-      rmSync(join(root, record));
+      rmSync(join(root, record), { force: true });
       mkdirSync(join(root, record));
       for (const args of [['run', '--until', '6'], ['validate']]) {
         const result = lemming(root, args);
         expect(result.status).not.toBe(0);
-        expect(result.stdout + result.stderr).toContain(`${record} is not a file (a folder, or another kind), where lemming keeps a record of lines`);
+        expect(result.stdout + result.stderr).toMatch(record.endsWith('journal.jsonl') ? /org\/state\/journal\.jsonl is a folder, where lemming keeps the journal of a turn in progress/ : `${record} is not a file (a folder, or another kind), where lemming keeps a record of lines`);
         expect(result.stderr).not.toMatch(/unexpected error/);
       }
     }

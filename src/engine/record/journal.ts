@@ -1,3 +1,4 @@
+import { LemmingError } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
 import { closeSync, ftruncateSync, readFileSync, unlinkSync } from 'node:fs';
 import { storageFailure } from '../../storage/storage-error.js';
@@ -258,7 +259,12 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
   let buffer: Buffer;
   try {
     buffer = readFileSync(path);
-  } catch {
+  } catch (error) {
+    // A folder in its place is no journal: said, not taken for none (whose removal would then fail unexplained).
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
+      const shown = path.endsWith('/org/state/journal.jsonl') ? 'org/state/journal.jsonl' : path;
+      throw new LemmingError('journal-not-file', `${shown} is a folder, where lemming keeps the journal of a turn in progress (a file): move it away and run again`, { exitCode: 4 });
+    }
     return { records: [], wholeBytes: 0, totalBytes: 0 };
   }
   const records: JournalRecord[] = [];
