@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -98,6 +99,23 @@ describe('the engine state edited by hand between runs', () => {
     rmSync(join(root, STATE));
     mkdirSync(join(root, STATE));
     refused(root, STATE, /it is a folder/);
+  });
+
+  test('engine.json linked to a file outside the org is refused unread, not taken as the state', () => {
+    const root = ranOrg();
+    // A state of someone else's making, outside the org: a turn far ahead, and no mail waiting.
+    const outside = join(tempDir(), 'engine.json');
+    writeFileSync(outside, readFileSync(join(root, STATE), 'utf8').replace('"turn":4', '"turn":40'));
+    rmSync(join(root, STATE));
+    symlinkSync(outside, join(root, STATE));
+    refused(root, STATE, /it is a symbolic link, which lemming does not follow out of its state/);
+  });
+
+  test('a pipe where engine.json should be is refused, not waited on forever', () => {
+    const root = ranOrg();
+    rmSync(join(root, STATE));
+    expect(spawnSync('mkfifo', [join(root, STATE)]).status).toBe(0);
+    refused(root, STATE, /it is not a regular file/);
   });
 
   test('waiting mail that is not a list of letters is refused, not dropped', () => {

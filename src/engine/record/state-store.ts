@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
@@ -88,15 +88,25 @@ export function stateTurn(path: string): number {
 
 /**
  * `engine.json`'s text, or undefined when there is none (an org that never ran). Anything else that
- * keeps it from being read (a folder in its place, no permission) is said, never taken for an org
- * at turn 0 with no mail waiting.
+ * keeps it from being read (a folder or a pipe in its place, no permission) is said, never taken for
+ * an org at turn 0 with no mail waiting; a link is not followed (the engine's commit replaces the file,
+ * never writes through one), so a state linked to a file outside the org is neither read nor quoted.
  */
 function readStateFile(path: string): string | undefined {
+  let descriptor: number;
   try {
-    return readFileSync(path, 'utf8');
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw corrupt(path, (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder, where the engine keeps a file' : error instanceof Error ? error.message : String(error));
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw corrupt(path, code === 'ELOOP' ? 'it is a symbolic link, which lemming does not follow out of its state' : error instanceof Error ? error.message : String(error));
+  }
+  try {
+    const stat = fstatSync(descriptor);
+    if (!stat.isFile()) throw corrupt(path, stat.isDirectory() ? 'it is a folder, where the engine keeps a file' : 'it is not a regular file');
+    return readFileSync(descriptor, 'utf8');
+  } finally {
+    closeSync(descriptor);
   }
 }
 
