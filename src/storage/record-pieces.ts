@@ -1,4 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import { LemmingError } from '../errors.js';
+import { openOwnFile } from './write-bytes.js';
 
 /**
  * An append-only record of the org's (the credit ledger, `taken.jsonl`) kept in pieces: the file
@@ -82,6 +84,7 @@ export function recordLayout(file: string): RecordLayout {
     const last = pieces.at(-1);
     const lastStat = last ? statSync(last.path, { throwIfNoEntry: false }) : undefined;
     const after = statSync(file, { throwIfNoEntry: false });
+    if (after && !after.isFile()) throw notAFile(file);
     // The file was moved to a piece while this looked (its inode is the last piece's), or replaced: look again.
     const moved = (last !== undefined && lastStat === undefined) || (before !== undefined && lastStat?.ino === before.ino) || before?.ino !== after?.ino;
     if (moved && attempt < 20) continue;
@@ -92,6 +95,21 @@ export function recordLayout(file: string): RecordLayout {
     }
     return { file, pieces, base, size: after?.size ?? 0, ...(after ? { ino: after.ino } : {}) };
   }
+}
+
+/**
+ * A record's file that is a folder (or a pipe, a device): no reader may count it as empty, and no
+ * writer append to it. Said naming it, as from the org root, with what to do.
+ */
+function notAFile(file: string): LemmingError {
+  const at = file.lastIndexOf('/org/state/');
+  const shown = at >= 0 ? file.slice(at + 1) : file;
+  return new LemmingError(
+    'record-not-file',
+    `${shown} is not a file (a folder, or another kind), where lemming keeps a record of lines: move it away and put the file back ` +
+      `(an org that keeps its history has it as turn N left it: \`lemming show --at N ${shown}\`), then run again`,
+    { exitCode: 4 },
+  );
 }
 
 /** The record's whole size: its pieces and its file. */
@@ -263,7 +281,7 @@ export function cutRecord(file: string, size: number): number {
   const end = layout.base + layout.size;
   if (end <= size) return end;
   if (size >= layout.base) {
-    const descriptor = openSync(file, 'r+');
+    const descriptor = openOwnFile(file, 'cut');
     try {
       ftruncateSync(descriptor, size - layout.base);
     } finally {
@@ -279,7 +297,7 @@ export function cutRecord(file: string, size: number): number {
       continue;
     }
     // `size` lies in this piece (or at its end): it becomes the file, cut there.
-    const descriptor = openSync(piece.path, 'r+');
+    const descriptor = openOwnFile(piece.path, 'cut');
     try {
       ftruncateSync(descriptor, size - piece.start);
     } finally {

@@ -7,7 +7,7 @@ import { fileMeant } from './temporary-files.js';
 /** The exit code of a command stopped by its storage (docs/cli.md, "Commands"). */
 export const STORAGE_EXIT_CODE = 5;
 
-/** What a StorageError is about: no room (a full disk or quota), a read-only file system, a disk that fails, or a folder of the org that lies outside it. */
+/** What a StorageError is about: no room (a full disk or quota), a read-only file system, a disk that fails, or a folder (or a record) of the org that lies outside it. */
 export type StorageErrorCode = 'storage-full' | 'storage-read-only' | 'storage-failed' | 'storage-outside';
 
 /**
@@ -23,6 +23,12 @@ const FAULTS: Record<string, { code: StorageErrorCode; what: (place: string) => 
   EDQUOT: { code: 'storage-full', what: (place) => `the disk quota for ${place} is used up`, todo: 'free some space or raise the quota and run again' },
   EROFS: { code: 'storage-read-only', what: (place) => `the file system holding ${place} is read-only`, todo: 'make it writable and run again' },
   EIO: { code: 'storage-failed', what: (place) => `the disk holding ${place} could not write`, todo: 'check the disk, then run again' },
+  // Not a system's code: a record lemming appends to or cuts is a link (write-bytes.ts, openOwnFile; linkedRecordError).
+  ELINKED: {
+    code: 'storage-outside',
+    what: (place) => `a file lemming keeps in ${place} is a symbolic link`,
+    todo: 'lemming appends to and cuts its own records only where they are, never through a link that may lead out of the org: put the file itself there (remove the link, restore the file) and run again',
+  },
 };
 
 /** Why the folder `folder` of the org, which leads to `leadsTo`, is not used, and what to do: what its StorageError says after its name, and `lemming validate`. */
@@ -76,6 +82,17 @@ export class StorageError extends LemmingError {
  */
 export function leadsOutError(root: string, folder: string, leadsTo: string): StorageError {
   latest = new StorageError(LEADS_OUT_ERRNO, root, folder, { leadsTo });
+  return latest;
+}
+
+/**
+ * The StorageError of a file lemming appends to or cuts (`path`) that is a symbolic link; kept as
+ * this process's last failure of storage, as leadsOutError's is. Only the opener of those files makes
+ * it: an ELOOP elsewhere (a tool's open in a workspace) is that caller's to handle.
+ */
+export function linkedRecordError(path: string, cause: unknown): StorageError {
+  const root = orgRootOf(path);
+  latest = new StorageError('ELINKED', root ?? dirname(path), relative(root ?? dirname(path), path), { cause });
   return latest;
 }
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { cutSecrets } from '../secrets/secrets.js';
-import { classified } from './storage-error.js';
+import { classified, linkedRecordError } from './storage-error.js';
 
 /**
  * Fault injection for the storage tests, like the crash points (engine/record/crash-points.ts):
@@ -113,16 +113,31 @@ function takeBack(descriptor: number, written: number): void {
  */
 export function appendText(path: string, text: string): void {
   const fault = storageFault(path);
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'a');
-  } catch (error) {
-    throw classified(error, path);
-  }
+  const descriptor = openOwnFile(path, 'append');
   try {
     writeAll(descriptor, text, path, fault);
   } finally {
     closeSync(descriptor);
+  }
+}
+
+/** How a file of lemming's own records is opened: to append to (made when missing), or to cut. */
+const OWN_FILE_FLAGS = {
+  append: constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT,
+  cut: constants.O_RDWR,
+} as const;
+
+/**
+ * Open a file lemming appends to or cuts (a record, a log, the journal) where it is, never through a
+ * link: the ledger linked to a file outside the org had a run cut that file's last line and append
+ * the charges to it. A link in its place throws a StorageError (linkedRecordError), naming the file,
+ * which stops a run as a full disk does; any other failure, the system's error, classified.
+ */
+export function openOwnFile(path: string, how: keyof typeof OWN_FILE_FLAGS): number {
+  try {
+    return openSync(path, OWN_FILE_FLAGS[how] | constants.O_NOFOLLOW, 0o666);
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? linkedRecordError(path, error) : classified(error, path);
   }
 }
 

@@ -1,6 +1,8 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, readSync } from 'node:fs';
+import { LemmingError } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
-import { appendText } from '../../storage/write-bytes.js';
+import { appendText, openOwnFile } from '../../storage/write-bytes.js';
+import { isStorageError } from '../../storage/storage-error.js';
 import { crashPoint, writeWithCrashPoint } from '../record/crash-points.js';
 import { lockHolder } from '../record/lock.js';
 import { forgetAtNextCommand } from '../../invocation.js';
@@ -196,7 +198,25 @@ export function balanceOf(budget: number, totals: AgentTotals | undefined): numb
 export function caughtUp(path: string, snapshot: LedgerSnapshot): LedgerSnapshot {
   const from = snapshot.rule === LEDGER_RULE ? snapshot : emptySnapshot();
   const { entries, end } = readLedgerFrom(path, from.offset);
+  // Shorter than the state counted it: lines the balances hold are gone from it (a cut, a restore of an older copy, an edit).
+  if (end < from.offset) throw ledgerCut(path, end, from.offset);
   return addEntries(from, entries, end);
+}
+
+/**
+ * The ledger holds fewer bytes than the engine's state had counted when it committed: the balances
+ * the state keeps were summed from lines no longer there, so none is shown and no turn runs (every
+ * append to the ledger is made before the state's commit, so a crash never leaves it shorter).
+ */
+function ledgerCut(path: string, size: number, counted: number): LemmingError {
+  const file = ledgerFileName(path);
+  return new LemmingError(
+    'ledger-cut',
+    `${file} holds ${size} bytes, but org/state/engine.json says the engine had counted ${counted} (ledger.offset): lines of the ledger ` +
+      `the balances were summed from are missing, so lemming shows no balance and runs no turn until it is restored. An org that keeps ` +
+      `its history has it as turn N left it: \`lemming show --at N ${file}\`.`,
+    { exitCode: 4 },
+  );
 }
 
 /**
@@ -256,8 +276,10 @@ function readLedgerParts(path: string, offset: number): { parts: RecordPart[]; e
 export function repairLedger(path: string): void {
   let descriptor: number;
   try {
-    descriptor = openSync(path, 'r+');
-  } catch {
+    descriptor = openOwnFile(path, 'cut');
+  } catch (error) {
+    // None yet: nothing to cut. A link in its place stops the run here, naming it, before anything is read or written through it.
+    if (isStorageError(error)) throw error;
     return;
   }
   try {

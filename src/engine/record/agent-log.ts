@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { appendText } from '../../storage/write-bytes.js';
+import { appendText, openOwnFile } from '../../storage/write-bytes.js';
+import { isStorageError } from '../../storage/storage-error.js';
 import { agentPaths } from './state-paths.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
@@ -109,8 +110,10 @@ export function cutLogFromTurn(root: string, agent: string, turn: number): void 
   appendedLogs.delete(path);
   let descriptor: number;
   try {
-    descriptor = openSync(path, 'r+');
-  } catch {
+    descriptor = openOwnFile(path, 'cut');
+  } catch (error) {
+    // None yet: nothing to cut. A link in its place stops the run, naming it.
+    if (isStorageError(error)) throw error;
     return;
   }
   try {

@@ -1,7 +1,8 @@
+import { LemmingError } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
-import { closeSync, openSync, readFileSync, truncateSync, unlinkSync } from 'node:fs';
-import { classified, storageFailure } from '../../storage/storage-error.js';
-import { storageFault } from '../../storage/write-bytes.js';
+import { closeSync, ftruncateSync, readFileSync, unlinkSync } from 'node:fs';
+import { storageFailure } from '../../storage/storage-error.js';
+import { openOwnFile, storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import type { CallReason, EngineEvent } from '../events.js';
@@ -173,11 +174,7 @@ function write(path: string, text: string): void {
   if (failed) throw failed;
   let descriptor = openJournals.get(path);
   if (descriptor === undefined) {
-    try {
-      descriptor = openSync(path, 'a');
-    } catch (error) {
-      throw classified(error, path);
-    }
+    descriptor = openOwnFile(path, 'append');
     openJournals.set(path, descriptor);
   }
   writeAll(descriptor, text, path, storageFault(path));
@@ -237,7 +234,14 @@ export function closeJournal(path: string): void {
  */
 export function repairJournal(path: string): JournalRecord[] {
   const { records, wholeBytes, totalBytes } = readWholeRecords(path);
-  if (wholeBytes < totalBytes) truncateSync(path, wholeBytes);
+  if (wholeBytes < totalBytes) {
+    const descriptor = openOwnFile(path, 'cut');
+    try {
+      ftruncateSync(descriptor, wholeBytes);
+    } finally {
+      closeSync(descriptor);
+    }
+  }
   return records;
 }
 
@@ -255,7 +259,12 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
   let buffer: Buffer;
   try {
     buffer = readFileSync(path);
-  } catch {
+  } catch (error) {
+    // A folder in its place is no journal: said, not taken for none (whose removal would then fail unexplained).
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
+      const shown = path.endsWith('/org/state/journal.jsonl') ? 'org/state/journal.jsonl' : path;
+      throw new LemmingError('journal-not-file', `${shown} is a folder, where lemming keeps the journal of a turn in progress (a file): move it away and run again`, { exitCode: 4 });
+    }
     return { records: [], wholeBytes: 0, totalBytes: 0 };
   }
   const records: JournalRecord[] = [];

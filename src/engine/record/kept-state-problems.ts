@@ -6,6 +6,8 @@ import { admitJournal, JOURNAL_FILE } from './journaled-usage.js';
 import { PLANNED_ORG_FILE, snapshotText } from './planned-org.js';
 import { statePaths } from './state-paths.js';
 import { readRatiosFile } from './token-ratios-file.js';
+import { readTakenLines } from './taken-files.js';
+import { caughtUp, ledgerEnd } from '../money/ledger.js';
 
 /** The engine's record of the turn, as a person finds it from the org root. */
 const STATE_FILE = 'org/state/engine.json';
@@ -14,7 +16,8 @@ const STATE_FILE = 'org/state/engine.json';
  * What `lemming validate` says of the state lemming reads back at its next run, through the very
  * gates that run passes it through, changing nothing: what the servers taught (token-ratios.json),
  * the engine's record of the turn, the journal of an unfinished turn (every figure through
- * journaled-usage.ts's gate) and the org that turn was planned with (its digest, planned-org.ts).
+ * journaled-usage.ts's gate), the org that turn was planned with (its digest, planned-org.ts) and
+ * each line of the record of files taken in (taken-files.ts).
  * Each is a warning naming the file (the run goes on without what is not believed, and says the
  * same), but a record no run can start from, an error. The journal's figures are judged by the
  * org's registry: without an org (one that does not load) they are not looked at.
@@ -24,11 +27,20 @@ export function keptStateProblems(root: string, org: Org | undefined): Problem[]
   const problems = readRatiosFile(paths.tokenRatios).problems;
   let next: number;
   try {
-    next = loadState(paths.state).turn + 1;
+    const state = loadState(paths.state);
+    next = state.turn + 1;
+    // The ledger as long as the state counted it (a line the reader cannot count is said by validate's look at every line).
+    if (ledgerEnd(paths.ledger) < state.ledger.offset) caughtUp(paths.ledger, state.ledger);
   } catch (error) {
     // No run starts on it either: said as the run would say it.
     problems.push({ file: STATE_FILE, message: errorMessage(error), severity: 'error' });
     return problems;
+  }
+  try {
+    readTakenLines(paths.taken);
+  } catch (error) {
+    // A line of the record of files taken in that no reader can read: no run starts on it either.
+    problems.push({ file: 'org/state/taken.jsonl', message: errorMessage(error), severity: 'error' });
   }
   const records = readJournal(paths.journal);
   const plan = records.find((record): record is Extract<JournalRecord, { type: 'plan' }> => record.type === 'plan' && record.turn === next);

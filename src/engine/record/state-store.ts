@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
@@ -6,6 +6,7 @@ import { crashPoint } from './crash-points.js';
 import { initialState, stateFromJson, type EngineState, type PendingItem } from './engine-state.js';
 import { LEDGER_RULE } from '../../org/ledger-line.js';
 import { applyChange, baseText, changedMost, changeHolds, changeOf, changeText, partsFromJson, partsOf, type AgentParts, type PartsChange } from './state-parts.js';
+import { changeProblem, headProblem, partsProblem } from './state-shape.js';
 
 /**
  * Where the state's parts are (state-parts.ts), as `engine.json` names them: the files `first` to
@@ -49,12 +50,8 @@ forgetAtNextCommand(() => kept.clear());
  */
 export function loadState(path: string, writer = false): EngineState {
   for (let attempt = 0; ; attempt += 1) {
-    let head: string;
-    try {
-      head = readFileSync(path, 'utf8');
-    } catch {
-      return initialState();
-    }
+    const head = readStateFile(path);
+    if (head === undefined) return initialState();
     const data = parseHead(path, head);
     if (data.version === 2) {
       const state = stateFromJson(data as Partial<EngineState>);
@@ -85,13 +82,32 @@ export function loadState(path: string, writer = false): EngineState {
 
 /** The last finished turn, from `engine.json` alone (0: never run): what most readers want, without the parts. */
 export function stateTurn(path: string): number {
-  let head: string;
+  const head = readStateFile(path);
+  return head === undefined ? 0 : parseHead(path, head).turn;
+}
+
+/**
+ * `engine.json`'s text, or undefined when there is none (an org that never ran). Anything else that
+ * keeps it from being read (a folder or a pipe in its place, no permission) is said, never taken for
+ * an org at turn 0 with no mail waiting; a link is not followed (the engine's commit replaces the file,
+ * never writes through one), so a state linked to a file outside the org is neither read nor quoted.
+ */
+function readStateFile(path: string): string | undefined {
+  let descriptor: number;
   try {
-    head = readFileSync(path, 'utf8');
-  } catch {
-    return 0;
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw corrupt(path, code === 'ELOOP' ? 'it is a symbolic link, which lemming does not follow out of its state' : error instanceof Error ? error.message : String(error));
   }
-  return parseHead(path, head).turn as number;
+  try {
+    const stat = fstatSync(descriptor);
+    if (!stat.isFile()) throw corrupt(path, stat.isDirectory() ? 'it is a folder, where the engine keeps a file' : 'it is not a regular file');
+    return readFileSync(descriptor, 'utf8');
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 function parseHead(path: string, text: string): Record<string, unknown> & { version: 2 | 3; turn: number } {
@@ -101,6 +117,7 @@ function parseHead(path: string, text: string): Record<string, unknown> & { vers
   } catch (error) {
     throw corrupt(path, error instanceof Error ? error.message : String(error));
   }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw corrupt(path, `it holds ${JSON.stringify(data)}, not the engine's record ({"version":3,"turn":4,...})`);
   if (data.version === 1) {
     throw new LemmingError(
       'old-state',
@@ -112,6 +129,8 @@ function parseHead(path: string, text: string): Record<string, unknown> & { vers
   const parts = data.parts as Partial<PartsLayout> | undefined;
   const layoutWhole = data.version === 3 && parts !== undefined && Number.isSafeInteger(parts.first) && Number.isSafeInteger(parts.last) && (parts.first as number) <= (parts.last as number);
   if (data.version !== 2 && !layoutWhole) throw corrupt(path, `unknown version ${String(data.version)}`);
+  const problem = headProblem(data);
+  if (problem !== undefined) throw corrupt(path, problem);
   return data as Record<string, unknown> & { version: 2 | 3; turn: number };
 }
 
@@ -136,11 +155,16 @@ function readParts(path: string, layout: PartsLayout): AgentParts | undefined {
     } catch (error) {
       throw corrupt(file, error instanceof Error ? error.message : String(error));
     }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw corrupt(file, `it holds ${JSON.stringify(data)}, not a part of the engine's state ({"kind":"base",...})`);
     if (number === layout.first) {
       if (data.kind !== 'base') throw corrupt(file, `it is not a whole copy of the state's parts ("kind": "base"), which engine.json says it is`);
+      const problem = partsProblem(data);
+      if (problem !== undefined) throw corrupt(file, problem);
       parts = partsFromJson(data as Partial<AgentParts>);
     } else {
       if (data.kind !== 'change') throw corrupt(file, `it is not a change ("kind": "change"), which engine.json says it is`);
+      const problem = changeProblem(data);
+      if (problem !== undefined) throw corrupt(file, problem);
       parts = applyChange(parts as AgentParts, changeFromJson(data as PartsChange));
     }
   }

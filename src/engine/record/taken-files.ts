@@ -1,10 +1,10 @@
 import type { DeliveredMail } from '../../mailbox/readable-mail.js';
 import { nameRecord } from '../../org/names.js';
-import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
-import { cutRecord, moveWhenFull, readRecordFrom, recordLayout, recordLines } from '../../storage/record-pieces.js';
+import { closeSync, fstatSync, statSync } from 'node:fs';
+import { cutRecord, linesBefore, moveWhenFull, readRecordFrom, recordLayout, recordLines } from '../../storage/record-pieces.js';
+import { LemmingError } from '../../errors.js';
 import { crashPoint } from './crash-points.js';
-import { classified } from '../../storage/storage-error.js';
-import { storageFault } from '../../storage/write-bytes.js';
+import { openOwnFile, storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import type { HoldCause } from '../../format/mail-outcomes.js';
@@ -104,9 +104,9 @@ function refresh(path: string): Index {
   }
   if (layout.base + layout.size === index.offset) return index;
   const read = readRecordFrom(path, index.offset);
-  for (const { text } of recordLines(read.parts)) {
-    const line = parseLine(text);
-    if (line) addLine(index, line);
+  for (const line of recordLines(read.parts)) {
+    const taken = parseLine(line);
+    if (taken) addLine(index, taken);
   }
   index.offset = read.end;
   return index;
@@ -117,17 +117,49 @@ function refresh(path: string): Index {
  * next start): what `lemming analyze` reads of what each turn held back. Reads every piece.
  */
 export function readTakenLines(path: string): TakenLine[] {
-  return recordLines(readRecordFrom(path, 0).parts).flatMap(({ text }) => parseLine(text) ?? []);
+  return recordLines(readRecordFrom(path, 0).parts).flatMap((line) => parseLine(line) ?? []);
 }
 
-function parseLine(text: string): TakenLine | undefined {
-  if (text.trim() === '') return undefined;
+const LINE_EXAMPLE = '{"turn":2,"files":{"planner":["000002-001-coder_01.md"]}}';
+
+/**
+ * One line of the record, or undefined for a blank one. A line that is not one lemming writes (not
+ * JSON, no whole turn, no lists of file names by outbox) stops the reader, naming the file and the
+ * line: skipped, the files it named would read as never taken in, and be delivered again.
+ */
+function parseLine(line: { text: string; path: string; from: number; index: number }): TakenLine | undefined {
+  if (line.text.trim() === '') return undefined;
+  let data: unknown;
   try {
-    const line = JSON.parse(text) as TakenLine;
-    return line && typeof line === 'object' && line.files && typeof line.files === 'object' ? line : undefined;
+    data = JSON.parse(line.text);
   } catch {
-    return undefined; // Not a line lemming wrote: it names no file.
+    throw unreadableLine(line, 'is not a line of JSON');
   }
+  const record = data as Partial<TakenLine> | null;
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) throw unreadableLine(line, 'is not a JSON object');
+  if (typeof record.turn !== 'number' || !Number.isSafeInteger(record.turn) || record.turn < 0) throw unreadableLine(line, `its turn is ${JSON.stringify(record.turn)}, where a whole number of 0 or more belongs`);
+  const lists = [record.files, record.undelivered];
+  for (const [position, files] of lists.entries()) {
+    if (files === undefined && position === 1) continue;
+    if (typeof files !== 'object' || files === null || Array.isArray(files) || !Object.values(files).every((names) => Array.isArray(names) && names.every((name) => typeof name === 'string'))) {
+      throw unreadableLine(line, `its ${position === 0 ? 'files' : 'undelivered'} is ${JSON.stringify(files)?.slice(0, 80)}, where a list of file names for each outbox belongs`);
+    }
+  }
+  return record as TakenLine;
+}
+
+function unreadableLine(line: { path: string; from: number; index: number }, problem: string): LemmingError {
+  const at = line.path.lastIndexOf('/org/state/');
+  const file = at >= 0 ? line.path.slice(at + 1) : line.path;
+  const number = linesBefore(line.path, line.from) + line.index + 1;
+  return new LemmingError(
+    'taken-line',
+    `${file} line ${number}: ${problem}. It is the record of which outbox files were taken in, and a line lemming cannot read would ` +
+      `let the mail it named be delivered again, so no turn runs until it is mended. A line looks like ${LINE_EXAMPLE}. Mend it by hand ` +
+      `(an org that keeps its history has the record as turn N left it: \`lemming show --at N ${file}\`), or run \`lemming adopt\` to take ` +
+      'all mail now in the outboxes as history.',
+    { exitCode: 4 },
+  );
 }
 
 function addLine(index: Index, line: TakenLine): void {
@@ -173,12 +205,7 @@ export function appendTaken(path: string, line: TakenLine, sizeBefore: number): 
   const written: TakenLine = { turn: line.turn, files, ...(Object.keys(undelivered).length > 0 ? { undelivered } : {}), ...(held ? { held } : {}), ...(draws ? { draws } : {}) };
   if (moveWhenFull(path)) crashPoint('after-piece');
   const fault = storageFault(path);
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'a');
-  } catch (error) {
-    throw classified(error, path);
-  }
+  const descriptor = openOwnFile(path, 'append');
   try {
     writeAll(descriptor, `${JSON.stringify(written)}\n`, path, fault);
     return recordLayout(path).base + fstatSync(descriptor).size;

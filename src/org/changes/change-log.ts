@@ -1,5 +1,6 @@
-import { appendFileSync, closeSync, fstatSync, openSync, readSync, truncateSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { openedOutside } from '../../storage/inside-root.js';
 import { isValidAgentName } from '../names.js';
 
 /**
@@ -15,11 +16,39 @@ export const CHANGE_LOG_FILE = 'org/state/cache/changed-agents.log';
  * written only makes the change wait for the engine's scan (see change-feed.ts).
  */
 export function recordChange(root: string, agent: string): void {
+  // No cache folder yet (an org that never ran) or a read-only org: the engine's first turn looks at every agent anyway.
+  const descriptor = openLog(root, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
+  if (descriptor === undefined) return;
   try {
-    appendFileSync(join(root, CHANGE_LOG_FILE), `${agent}\n`);
+    writeSync(descriptor, `${agent}\n`);
   } catch {
-    // No cache folder yet (an org that never ran) or a read-only org: the engine's first turn looks at every agent anyway.
+    // As above: the change waits for the engine's look.
+  } finally {
+    closeSync(descriptor);
   }
+}
+
+/**
+ * The log opened as the org's own regular file, or undefined. A link in its place (or a cache folder
+ * that leads out of the org), a pipe or a folder is not the log: an org planted with
+ * `changed-agents.log` linked to `/etc/passwd` had a send append to that file and an engine empty it.
+ * Without the log a change waits for the engine's look at every agent (change-feed.ts), nothing more.
+ */
+function openLog(root: string, flags: number): number | undefined {
+  const path = join(root, CHANGE_LOG_FILE);
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (fstatSync(descriptor).isFile() && !openedOutside(root, descriptor, path)) return descriptor;
+  } catch {
+    // Not told: not used.
+  }
+  closeSync(descriptor);
+  return undefined;
 }
 
 /**
@@ -28,25 +57,24 @@ export function recordChange(root: string, agent: string): void {
  */
 export class ChangeLogReader {
   private offset = 0;
-  private readonly path: string;
 
-  constructor(root: string) {
-    this.path = join(root, CHANGE_LOG_FILE);
+  constructor(private readonly root: string) {
+    // No log yet: the first writer makes it.
+    const descriptor = openLog(root, constants.O_WRONLY);
+    if (descriptor === undefined) return;
     try {
-      truncateSync(this.path, 0);
+      ftruncateSync(descriptor, 0);
     } catch {
-      // No log yet: the first writer makes it.
+      // A read-only org: what it holds is read again, which only looks at those agents again.
+    } finally {
+      closeSync(descriptor);
     }
   }
 
   /** Names appended since the last call (valid agent names only: a line cut short by a crash is left out). */
   take(): string[] {
-    let descriptor: number;
-    try {
-      descriptor = openSync(this.path, 'r');
-    } catch {
-      return [];
-    }
+    const descriptor = openLog(this.root, constants.O_RDONLY);
+    if (descriptor === undefined) return [];
     try {
       const size = fstatSync(descriptor).size;
       // Emptied by another engine since (a second process may not hold the lock): read it from the start.
