@@ -85,7 +85,7 @@ function buildSchemas(z: typeof Zod) {
     max_turns: positiveInt.default(50),
     /** Model calls in flight at once. */
     concurrency: positiveInt.default(8),
-    /** Messages an agent may send in a turn; further sends are refused with a notice. */
+    /** Messages an agent may send in a turn; further sends are refused with a notice that says to send them again in a later turn. */
     max_messages_per_turn: positiveInt.default(5),
     /** Longer message bodies are cut, and say so. */
     max_body_chars: positiveInt.default(20_000),

@@ -102,9 +102,9 @@ export function recordedEmbedder(live: Embedder, writer: CassetteWriter, modelKe
 /** An embedder of the cassette (cassette/embedding-tape.ts), its module loaded on the first embedding: a run that embeds nothing loads none of it. */
 function tapedEmbedder<Made extends Embedder | RawEmbedder>(make: (tape: typeof import('./cassette/embedding-tape.js')) => Made): Made {
   let embed: Made | undefined;
-  const taped = async (texts: readonly string[]) => {
+  const taped = async (texts: readonly string[], signal?: AbortSignal) => {
     embed ??= make(await import('./cassette/embedding-tape.js'));
-    return embed(texts);
+    return embed(texts, signal);
   };
   return taped as Made;
 }
@@ -118,9 +118,9 @@ function liveEmbedder(modelKey: string, entry: ModelEntry, lookup: KeyLookup, op
   }
   const settings: ClientSettings = { modelKey, entry, apiKey: apiKey ?? 'no-key', ...(keyVariable === undefined ? {} : { keyVariable }), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) };
   let embed: RawEmbedder | undefined;
-  return gatedEmbedder(async (texts) => {
+  return gatedEmbedder(async (texts, signal) => {
     embed ??= (await import('./openai/openai-embedder.js')).openAIEmbedder(settings);
-    return embed(texts);
+    return embed(texts, signal);
   }, modelKey, entry);
 }
 

@@ -15,8 +15,11 @@ export interface EmbeddingAnswer {
   clamped?: unknown;
 }
 
-/** Something that embeds texts and says what came back as it came: `/v1/embeddings`, a cassette. */
-export type RawEmbedder = (texts: readonly string[]) => Promise<EmbeddingAnswer>;
+/**
+ * Something that embeds texts and says what came back as it came: `/v1/embeddings`, a cassette. The
+ * run's signal, when given, stops a request under way (a Ctrl-C does not wait for `timeout_ms`).
+ */
+export type RawEmbedder = (texts: readonly string[], signal?: AbortSignal) => Promise<EmbeddingAnswer>;
 
 /**
  * Texts embedded, as the gate admitted the answer: a vector for each text, in order, each still to be
@@ -32,8 +35,8 @@ export interface Embedded {
   clamped?: string[];
 }
 
-/** Something that embeds texts, its answers through the gate: what the memory layer is given. */
-export type Embedder = (texts: readonly string[]) => Promise<Embedded>;
+/** Something that embeds texts, its answers through the gate: what the memory layer is given (its signal as RawEmbedder's). */
+export type Embedder = (texts: readonly string[], signal?: AbortSignal) => Promise<Embedded>;
 
 /** lemming's documented estimate of texts sent to be embedded: a token for each 4 characters of each (token-estimate.ts). Pure. */
 export function estimateTextTokens(texts: readonly string[]): number {
@@ -64,5 +67,5 @@ export function admitEmbedding(answer: EmbeddingAnswer, texts: readonly string[]
  * (create-provider.ts), as UsageGate is round each chat provider.
  */
 export function gatedEmbedder(inner: RawEmbedder, modelKey: string, entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>): Embedder {
-  return async (texts) => admitEmbedding(await inner(texts), texts, modelKey, entry);
+  return async (texts, signal) => admitEmbedding(await inner(texts, signal), texts, modelKey, entry);
 }

@@ -43,6 +43,9 @@ beforeAll(async () => {
     if (request.url === '/plain') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('just text\n');
     if (request.url === '/inside') return void response.writeHead(302, { location: '/plain' }).end();
     if (request.url === '/outside') return void response.writeHead(302, { location: `${otherBase}/secret` }).end();
+    if (request.url === '/nowhere') return void response.writeHead(302, { 'content-type': 'text/html' }).end('<p>moved</p>');
+    if (request.url === '/choices') return void response.writeHead(300, { location: '/plain', 'content-type': 'text/plain' }).end('/plain or /page');
+    if (request.url === '/not-modified') return void response.writeHead(304, { location: '/plain' }).end();
     if (request.url === '/big') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('y'.repeat(1024 * 1024));
     if (request.url === '/missing') return void response.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
     if (request.url === '/nested') {
@@ -88,6 +91,21 @@ describe('fetch_url fetches only what the allow-list names', () => {
     expect(refused.content).toContain(`refused: ${otherBase.replace('http://', '')} is not on the list`);
     expect(refused.content).toContain(`(after ${base}/outside redirected (302) to ${otherBase}/secret)`);
     expect(requests).toEqual(['/outside']);
+  });
+
+  test('a 3xx that is not a redirect to follow is an error that says no page came back: a 302 with no Location, a 300 or 304 with one (not followed)', async () => {
+    requests = [];
+    const nowhere = await fetchUrl(`${base}/nowhere`, SETTINGS, allow());
+    expect(nowhere.isError).toBe(true);
+    expect(nowhere.content).toContain(`GET ${base}/nowhere: 302 Found (text/html, 12 bytes)\n(a redirect with no Location header, so it says not where to; no page came back)`);
+    const choices = await fetchUrl(`${base}/choices`, SETTINGS, allow());
+    expect(choices.isError).toBe(true);
+    expect(choices.content).toContain(`GET ${base}/choices: 300 Multiple Choices (text/plain, 15 bytes)\n(300 is not a redirect fetch_url follows: only 301, 302, 303, 307 and 308 with a Location header are; no page came back)\n\n/plain or /page`);
+    const notModified = await fetchUrl(`${base}/not-modified`, SETTINGS, allow());
+    expect(notModified.isError).toBe(true);
+    expect(notModified.content).toContain('304 Not Modified');
+    expect(notModified.content).toContain('(304 is not a redirect fetch_url follows');
+    expect(requests).toEqual(['/nowhere', '/choices', '/not-modified']);
   });
 
   test('a page past web.max_bytes is cut and says so; a 404 is an error result; a binary file is described, not shown', async () => {

@@ -25,15 +25,26 @@ export interface PlanEmbedding {
  * its stream so a recovered turn ranks alike and asks no server. A failed call is a warning of the
  * turn and its memories are ranked by their words alone; it never fails the turn. Vectors the memory
  * layer refused (memory/vector-rule.ts) are said in the turn they were refused: a refused memory is not
- * asked again, so it is said once.
+ * asked again, so it is said once. The run's `signal` stops a request under way (a Ctrl-C does not
+ * wait for the entry's `timeout_ms`); the plan then ranks by words, and says the run was stopped.
  */
-export async function embedForPlan(root: string, org: Org, agentName: string, turn: number, texts: readonly string[], memory: MemoryLayer, embedderFor: ((modelKey: string) => Embedder | undefined) | undefined): Promise<PlanEmbedding> {
+export async function embedForPlan(
+  root: string,
+  org: Org,
+  agentName: string,
+  turn: number,
+  texts: readonly string[],
+  memory: MemoryLayer,
+  embedderFor: ((modelKey: string) => Embedder | undefined) | undefined,
+  signal?: AbortSignal,
+): Promise<PlanEmbedding> {
   const settings = org.agents.get(agentName)?.memory?.embeddings;
   if (!settings) return {};
   const byWords = (why: string): EngineEvent => ({ type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn: ${why}` });
   try {
-    const embed = embedderFor?.(settings.modelKey);
-    if (!embed) return { warnings: [byWords(`org.yaml memory.embeddings names ${settings.modelKey}, and this run has no way to reach it`)] };
+    const embedder = embedderFor?.(settings.modelKey);
+    if (!embedder) return { warnings: [byWords(`org.yaml memory.embeddings names ${settings.modelKey}, and this run has no way to reach it`)] };
+    const embed: Embedder = (asked) => embedder(asked, signal);
     const recall = await memory.embedRecall(root, agentName, turn, texts, settings.model, embed);
     const record: PlannedEmbedding = {
       model: settings.modelKey,
@@ -64,6 +75,7 @@ export async function embedForPlan(root: string, org: Org, agentName: string, tu
   } catch (error) {
     // A full disk is the run's, not the turn's: it stops the run as any other write would.
     throwIfStorageFailure(error);
+    if (signal?.aborted) return { warnings: [byWords(`the run was stopped while the embedding model ${settings.modelKey} was asked`)] };
     return { warnings: [byWords(`the embedding model ${settings.modelKey} failed (${errorMessage(error)})`)] };
   }
 }

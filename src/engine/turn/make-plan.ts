@@ -51,6 +51,8 @@ export interface PlanInput {
   memory?: MemoryLayer;
   /** The embedder for a registry key, where this run can reach one (absent in a replay): an org's `memory.embeddings` model. */
   embedderFor?: (modelKey: string) => Embedder | undefined;
+  /** The run's signal: a stop ends an embedding request under way (embed-query.ts). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -140,7 +142,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
       skip(neededFor(byWords));
       continue;
     }
-    const embedding = embeds && input.memory ? await embedForPlan(root, org, call.agent, turn, texts, input.memory, input.embedderFor) : {};
+    const embedding = embeds && input.memory ? await embedForPlan(root, org, call.agent, turn, texts, input.memory, input.embedderFor, input.signal) : {};
     if (embedding.warnings) events.push(...embedding.warnings);
     const preparedCall = prepare(embedding.recall);
     events.push(...preparedCall.warnings);

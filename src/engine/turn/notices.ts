@@ -1,3 +1,4 @@
+import type { SendCause } from '../../format/mail-outcomes.js';
 import { padTurn } from '../../mailbox/message.js';
 import { ENGINE_SENDER, HUMAN } from '../../org/names.js';
 import type { Usage } from '../../providers/provider.js';
@@ -22,13 +23,21 @@ export function isNoticeId(id: string): boolean {
   return id.startsWith(`-${ENGINE_SENDER}-`, id.indexOf('-'));
 }
 
-/** The text of a notice about refused messages: the first 20 with their reasons, then how many more. */
-export function refusalNoticeBody(refusals: Array<{ to: string; subject?: string; reason: string }>): string {
+/** What an agent whose sends the per-turn cap refused is told to do: they are not kept, and a later turn may send them. */
+const CAP_ADVICE = 'The cap counts the messages of one turn: those refused for it were not kept. Send them again in a later turn, at most the cap in each.';
+
+/**
+ * The text of a notice about refused messages: the first 20 with their reasons, then how many more;
+ * when the per-turn cap refused any, what to do with them (CAP_ADVICE): a model told only that they
+ * were not delivered may drop them, where a send next turn would go through.
+ */
+export function refusalNoticeBody(refusals: Array<{ to: string; subject?: string; reason: string; cause?: SendCause }>): string {
   const shown = refusals.slice(0, 20).map((refusal) => {
     const about = refusal.subject ? ` ("${refusal.subject}")` : '';
     return `- to ${JSON.stringify(refusal.to)}${about}: ${refusal.reason}`;
   });
   if (refusals.length > shown.length) shown.push(`- and ${refusals.length - shown.length} more, refused for the same kinds of reason`);
+  if (refusals.some((refusal) => refusal.cause === 'cap')) shown.push(CAP_ADVICE);
   return `${refusals.length} message(s) you sent were not delivered:\n${shown.join('\n')}`;
 }
 

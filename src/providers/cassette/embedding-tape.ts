@@ -17,8 +17,8 @@ export function embeddingKey(request: EmbeddingEntry['embedding']): string {
 
 /** An embedder that writes each request and its answer, as the gate admitted it, to the cassette (`lemming run --record`); a failure is not recorded (the run ranks by words, and so does its replay). */
 export function recordingEmbedder(inner: Embedder, append: (entry: EmbeddingEntry) => void, modelKey: string, model: string): Embedder {
-  return async (texts) => {
-    const answer = await inner(texts);
+  return async (texts, signal) => {
+    const answer = await inner(texts, signal);
     const embedding = { modelKey, model, input: [...texts] };
     append({ version: 1, key: embeddingKey(embedding), embedding, answer });
     return answer;

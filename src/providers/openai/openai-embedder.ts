@@ -13,7 +13,7 @@ export const EMBED_BATCH = 64;
 /**
  * An embedder for one registry entry that serves `/v1/embeddings` (OpenAI, vLLM, llama.cpp, Ollama):
  * the same SDK client the chat calls use (its key, base_url, capped reads, and one deadline for each
- * request, its body included: sdk-call.ts), failures worded as a chat call's (sdk-error.ts), vectors asked
+ * request, its body included, that the run's signal also ends: sdk-call.ts), failures worded as a chat call's (sdk-error.ts), vectors asked
  * as floats (base64, the SDK's default, is not served by every local server). Texts go in batches of
  * EMBED_BATCH; each answer's vectors are put in the order of its texts by their `index` (inInputOrder),
  * never a vector matched to the wrong memory. What it answers is as it came: the
@@ -24,7 +24,7 @@ export function openAIEmbedder(settings: ClientSettings): RawEmbedder {
   const model = settings.entry.model ?? settings.modelKey;
   const timeoutMs = settings.entry.timeout_ms ?? MODEL_DEFAULTS.timeoutMs;
   const context = errorContext(settings, 'https://api.openai.com/v1');
-  return async (texts) => {
+  return async (texts, signal) => {
     const vectors: unknown[] = [];
     // The batches' counts summed while each is a count (usage-gate.ts, isReportedCount); one that is none makes the request's none, and the gate estimates it.
     let inputTokens: number | undefined = 0;
@@ -32,7 +32,7 @@ export function openAIEmbedder(settings: ClientSettings): RawEmbedder {
       const batch = texts.slice(start, start + EMBED_BATCH);
       let answer: Awaited<ReturnType<typeof client.embeddings.create>>;
       try {
-        answer = await callWithin(undefined, timeoutMs, () => new OpenAI.APIConnectionTimeoutError(), (signal) => client.embeddings.create({ model, input: [...batch], encoding_format: 'float' }, { signal }));
+        answer = await callWithin(signal, timeoutMs, () => new OpenAI.APIConnectionTimeoutError(), (signal) => client.embeddings.create({ model, input: [...batch], encoding_format: 'float' }, { signal }));
       } catch (error) {
         throw toProviderError(error, OpenAI, context);
       }

@@ -19,6 +19,16 @@ const systemResolve: Resolve = (hostname) =>
 
 const MAX_REDIRECTS = 5;
 
+/** The statuses a redirect is followed on (with a Location header), as fetch follows them: 300 and 304 are answers, not redirects. */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/** Why a 3xx that was not followed gave no page, said in the result; undefined for any other status. */
+function notFollowed(fetched: Fetched): string | undefined {
+  if (fetched.status < 300 || fetched.status >= 400) return undefined;
+  if (REDIRECT_STATUSES.has(fetched.status)) return 'a redirect with no Location header, so it says not where to; no page came back';
+  return `${fetched.status} is not a redirect fetch_url follows: only 301, 302, 303, 307 and 308 with a Location header are; no page came back`;
+}
+
 /** A refusal or failure, said to the model as the reason. */
 class Refused extends Error {}
 
@@ -132,7 +142,7 @@ async function bodyText(fetched: Fetched, deadline: AbortSignal, timeoutMs: numb
 }
 
 /**
- * `fetch_url`: GET a URL the allow-list names, following redirects only to URLs it also names,
+ * `fetch_url`: GET a URL the allow-list names, following redirects (REDIRECT_STATUSES) only to URLs it also names,
  * reaching a private or loopback address only when it is named as one, within web.max_bytes and
  * web.timeout_ms (the download and the page's conversion to text, which runs off the engine's
  * thread, bounded in size and depth: html-bounds.ts). Every refusal is a result with its reason; the page's text comes back with the
@@ -152,7 +162,7 @@ export async function fetchUrl(given: unknown, settings: WebSettings, allow: rea
     for (let hop = 0; ; hop += 1) {
       const match = admit(url, allow);
       const fetched = await get(url, match, settings, resolve, deadline);
-      if (fetched.status >= 300 && fetched.status < 400 && fetched.location !== undefined) {
+      if (REDIRECT_STATUSES.has(fetched.status) && fetched.location !== undefined) {
         if (hop >= MAX_REDIRECTS) throw new Refused(`more than ${MAX_REDIRECTS} redirects`);
         hops.push(`${url.href} redirected (${fetched.status}) to ${new URL(fetched.location, url).href}`);
         url = new URL(fetched.location, url);
@@ -162,9 +172,12 @@ export async function fetchUrl(given: unknown, settings: WebSettings, allow: rea
       const size = fetched.cut ? `more than ${formatCount(settings.max_bytes)} bytes; the first ${formatCount(settings.max_bytes)} were read (web.max_bytes)` : `${formatCount(fetched.total)} bytes`;
       const got = `GET ${url.href}: ${fetched.status} ${fetched.statusText} (${fetched.type || 'no content type'}, ${size})`;
       if ('failure' in text) return toolError(`fetch_url: ${[...hops, got].join('\n')}; ${text.failure}`);
-      const head = [...hops, got, ...('notes' in text ? text.notes.map((note) => `(${note})`) : [])].join('\n');
+      // A page is a 2xx answer: a 3xx not followed (notFollowed) and a 4xx or 5xx are errors, their bodies shown.
+      const unfollowed = notFollowed(fetched);
+      const notes = [...(unfollowed === undefined ? [] : [unfollowed]), ...('notes' in text ? text.notes : [])];
+      const head = [...hops, got, ...notes.map((note) => `(${note})`)].join('\n');
       const body = 'text' in text ? cutSecrets(text.text) : text.shown;
-      return capResult({ content: `${head}\n\n${body}`, isError: fetched.status >= 400 });
+      return capResult({ content: `${head}\n\n${body}`, isError: fetched.status >= 300 });
     }
   } catch (error) {
     const via = hops.length > 0 ? ` (after ${hops.join('; ')})` : '';

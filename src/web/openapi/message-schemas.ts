@@ -98,7 +98,7 @@ export const requestViewSchema = z.object({
   handedTo: z.array(z.string()).describe('every agent a message of the thread reached, in the order it first did'),
   waitingOn: z.array(z.object({ agent: z.string(), since: count, message: z.string(), stuck: z.string().optional() })).describe('agents that received a message of the thread and have sent nothing in it since'),
   messages: count,
-  credits: z.number().describe('what the calls that wrote the thread cost, each call counted once'),
+  credits: z.number().describe('what the calls that wrote a message of the thread or were shown one cost, each call counted once (a call paid for whether or not what it sent was delivered)'),
   tokens: count,
 });
 

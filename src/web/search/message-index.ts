@@ -10,7 +10,7 @@ import { insertNewestFirst, newestFirst, removeNewestFirst, toIndexed, type Inde
 import { matches, type MessageFilter, type Page } from './message-filter.js';
 import { planQuery, termIsFuzzy, termIsPrefix } from './query-plan.js';
 import { fromSaved, readSaved, SAVED_FORMAT, toSaved, writeSaved, type OutboxRecord, type SavedIndex } from './saved-index.js';
-import { describeRequests, failedCallsFromLogs, type RequestView } from './requests.js';
+import { describeRequests, shownCallsFromLogs, type RequestView } from './requests.js';
 import { buildThread, type ThreadEntry } from './thread.js';
 import type { AgentStatus } from '../api-types.js';
 
@@ -241,7 +241,7 @@ export class MessageIndex {
 
   /** Each of the human's requests and where it stands, oldest first (see requests.ts), given the agents' status. */
   requests(agents: readonly AgentStatus[]): RequestView[] {
-    return describeRequests(this.byId.values(), (id) => this.byId.get(id), (id) => this.thread(id), agents, failedCallsFromLogs(this.root));
+    return describeRequests(this.byId.values(), (id) => this.byId.get(id), (id) => this.thread(id), agents, shownCallsFromLogs(this.root));
   }
 
   /** Every message, newest first: sorted once, then kept in order as messages come and go (a run adds them one by one). */

@@ -5,8 +5,12 @@ import type { AgentStatus, IndexedMessage, RequestView, ThreadEntry } from '../a
 
 export type { RequestView };
 
-/** A call that failed after its model answered (an empty answer, one lemming could not use): charged, and shown these messages, which wait. */
-export interface FailedCall {
+/**
+ * A charged call and the mail it was shown: one that acted (whatever became of its sends: the per-turn
+ * cap may have refused them all), or one that failed after its model answered (an empty answer, one
+ * lemming could not use), whose mail waits.
+ */
+export interface ShownCall {
   turn: number;
   agent: string;
   /** Ids of the mail it was shown. */
@@ -15,8 +19,8 @@ export interface FailedCall {
   tokens: number;
 }
 
-/** The charged failed calls of an agent from a turn on (see FailedCall), oldest first. */
-export type FailedCallsOf = (agent: string, since: number) => readonly FailedCall[];
+/** The charged calls of an agent from a turn on that were shown mail (see ShownCall), oldest first. */
+export type ShownCallsOf = (agent: string, since: number) => readonly ShownCall[];
 
 /**
  * The human's requests: every message the human sent that answers no message the index
@@ -46,12 +50,12 @@ function stuckReason(status: AgentStatus | undefined): string | undefined {
  * thread reached the human from the org (the newest is the answer). Otherwise the request
  * waits on each agent that received a message of the thread and has sent nothing in it since
  * (since the turn that message was written); it is stuck when one of them is held for a failing
- * model or out of credits. Its cost is that of the calls that wrote its messages, each call
- * counted once (a call that wrote several messages gives each the whole call's figures), and of
- * the calls that were shown one of them and failed after their model answered (an empty answer:
- * it was paid for though nothing was written). Pure but for `failedCalls`.
+ * model or out of credits. Its cost is that of the calls that wrote its messages or were shown one
+ * of them, each call counted once (a call that wrote or was shown several requests' messages gives
+ * each the whole call's figures): a call paid for works on the request whether or not anything it
+ * wrote was delivered (sends the per-turn cap refused, an empty answer). Pure but for `shownCalls`.
  */
-export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>, failedCalls?: FailedCallsOf): RequestView {
+export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>, shownCalls?: ShownCallsOf): RequestView {
   const handedTo: string[] = [];
   const calls = new Map<string, { credits: number; tokens: number }>();
   let answer: RequestView['answer'];
@@ -60,13 +64,15 @@ export function describeRequest(thread: readonly ThreadEntry[], request: Indexed
     if (message.from !== HUMAN && message.credits !== undefined) calls.set(`${message.turn}\n${message.from}`, { credits: message.credits, tokens: message.tokens ?? 0 });
     if (message.to === HUMAN && message.from !== HUMAN && (!answer || message.turn >= answer.turn)) answer = { id: message.id, from: message.from, turn: message.turn };
   }
-  if (failedCalls) {
+  if (shownCalls) {
     const ids = new Set(thread.map((message) => message.id));
     const since = new Map<string, number>();
     for (const message of thread) if (message.to !== HUMAN) since.set(message.to, Math.min(since.get(message.to) ?? message.turn, message.turn));
     for (const [agent, turn] of since) {
-      for (const failed of failedCalls(agent, turn)) {
-        if (failed.shown.some((id) => ids.has(id))) calls.set(`${failed.turn}\n${failed.agent}`, { credits: failed.credits, tokens: failed.tokens });
+      for (const call of shownCalls(agent, turn)) {
+        // A call that also wrote in the thread is already counted, by the figures its messages carry.
+        const key = `${call.turn}\n${call.agent}`;
+        if (!calls.has(key) && call.shown.some((id) => ids.has(id))) calls.set(key, { credits: call.credits, tokens: call.tokens });
       }
     }
   }
@@ -108,31 +114,35 @@ export function describeRequests(
   byId: (id: string) => IndexedMessage | undefined,
   threadOf: (id: string) => ThreadEntry[],
   agents: readonly AgentStatus[],
-  failedCalls?: FailedCallsOf,
+  shownCalls?: ShownCallsOf,
 ): RequestView[] {
   const statuses = new Map(agents.map((agent) => [agent.name, agent]));
-  return humanRequests(messages, (id) => byId(id) !== undefined).map((request) => describeRequest(threadOf(request.id), request, statuses, failedCalls));
+  return humanRequests(messages, (id) => byId(id) !== undefined).map((request) => describeRequest(threadOf(request.id), request, statuses, shownCalls));
 }
 
 /**
- * An org's charged failed calls, from its agents' activity logs: an `error` line that names the mail
- * it was shown (engine/turn/failed-call.ts writes `shown` only for a call that was charged) and the
- * `charged` line of the same turn. Reads each log from its end back to `since` only.
+ * An org's charged calls that were shown mail, from its agents' activity logs: a `read` line (a call
+ * that acted: engine/turn/apply-response.ts) or an `error` line that names the mail it was shown
+ * (engine/turn/failed-call.ts writes `shown` only for a call that was charged), then the `charged`
+ * line of the same turn; the lines of a turn between them (sends, refusals, notes) leave it open.
+ * Reads each log from its end back to `since` only.
  */
-export function failedCallsFromLogs(root: string): FailedCallsOf {
+export function shownCallsFromLogs(root: string): ShownCallsOf {
   return (agent, since) => {
-    const calls: FailedCall[] = [];
+    const calls: ShownCall[] = [];
     let open: { turn: number; shown: string[] } | undefined;
     for (const entry of readLogSince(root, agent, since)) {
-      if (entry.event === 'error' && Array.isArray(entry.shown)) {
-        open = { turn: entry.turn, shown: entry.shown.filter((id): id is string => typeof id === 'string') };
+      if (open && open.turn !== entry.turn) open = undefined;
+      const shown = entry.event === 'read' ? entry.ids : entry.event === 'error' ? entry.shown : undefined;
+      if (Array.isArray(shown)) {
+        open = { turn: entry.turn, shown: shown.filter((id): id is string => typeof id === 'string') };
         continue;
       }
-      if (entry.event === 'charged' && open && open.turn === entry.turn) {
+      if (entry.event === 'charged' && open) {
         const tokens = (Number(entry.inputTokens) || 0) + (Number(entry.outputTokens) || 0);
         calls.push({ turn: entry.turn, agent, shown: open.shown, credits: Number(entry.credits) || 0, tokens });
+        open = undefined;
       }
-      open = undefined;
     }
     return calls;
   };
