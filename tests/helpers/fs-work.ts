@@ -15,6 +15,8 @@ export interface FsWork {
   entriesListed: number;
   /** The folders `readdirSync` listed, in order. */
   listed: string[];
+  /** The paths `openSync` opened (or tried to), in order. */
+  opened: string[];
 }
 
 const COUNTED = [
@@ -36,7 +38,7 @@ function sizeOf(result: unknown): number {
  * and `syncBuiltinESMExports` makes the named imports see them; both are undone after.
  */
 export async function countFsWork(work: () => Promise<void>): Promise<FsWork> {
-  const counted: FsWork = { calls: {}, bytesRead: 0, entriesListed: 0, listed: [] };
+  const counted: FsWork = { calls: {}, bytesRead: 0, entriesListed: 0, listed: [], opened: [] };
   const module = fs as unknown as Record<string, AnyFunction>;
   const originals = new Map<string, AnyFunction>();
   for (const name of COUNTED) {
@@ -44,6 +46,7 @@ export async function countFsWork(work: () => Promise<void>): Promise<FsWork> {
     originals.set(name, original);
     module[name] = function counting(this: unknown, ...args: unknown[]) {
       counted.calls[name] = (counted.calls[name] ?? 0) + 1;
+      if (name === 'openSync') counted.opened.push(String(args[0]));
       const result = original.apply(this, args);
       if (name === 'readFileSync') counted.bytesRead += sizeOf(result);
       if (name === 'readSync' && typeof result === 'number') counted.bytesRead += result;

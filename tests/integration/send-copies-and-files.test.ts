@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import type { Output } from '../../src/cli/cli-context.js';
 import { sendCommand } from '../../src/cli/commands/send.js';
 import { lemming } from '../helpers/cli.js';
-import { callsTo, countFsWork } from '../helpers/fs-work.js';
+import { CHANGE_LOG_FILE } from '../../src/org/changes/change-log.js';
+import { countFsWork } from '../helpers/fs-work.js';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
 import { defaultOrg, inboxOf, listOutbox, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
 
@@ -87,7 +88,8 @@ describe('lemming send --file', () => {
     // One load of the org (the agents folder listed once), one listing of the outbox, the engine told once.
     expect(work.listed.filter((folder) => folder.endsWith('/agents'))).toHaveLength(1);
     expect(work.listed.filter((folder) => folder.endsWith('/outbox'))).toHaveLength(1);
-    expect(callsTo(work, 'appendFileSync')).toBe(1);
+    // The engine told once: the change log opened once, to append the human's one line (org/changes/change-log.ts).
+    expect(work.opened.filter((path) => path.endsWith(CHANGE_LOG_FILE))).toHaveLength(1);
   });
 });
 
