@@ -1,3 +1,4 @@
+import { experimentBlameTables, type BlamedRun } from '../blame/blame-tables.js';
 import { column, CREDITS_UNIT, type ReportTable, type TableColumn } from '../tables/report-table.js';
 import { RUN_ENDINGS, type RunMetrics } from './run-metrics.js';
 import type { StudyStatistics } from './study-statistics.js';
@@ -11,6 +12,8 @@ export interface ExperimentReportTables {
   statistics: StudyStatistics;
   runs: readonly RunMetrics[];
   survey?: readonly SurveyTable[];
+  /** The runs its `blame:` blamed (blame.json), where it has one. */
+  blame?: readonly BlamedRun[];
 }
 
 const CREDITS = column('credits', 'number', CREDITS_UNIT, 'what the agents spent');
@@ -44,7 +47,8 @@ function causeCells(counts: RefusalCounts | undefined): Record<string, number | 
  * row per variant: means over its repeats), `metrics` (one row per metric and variant: mean, its
  * interval, the difference from the baseline and its p), `reach` (one row per run and turn),
  * `activation` (one row per run and activation rule), and with a survey, `survey` (one row per
- * question, variant and choice) and `survey_answers` (one row per answer of each run's agents). Pure.
+ * question, variant and choice) and `survey_answers` (one row per answer of each run's agents), and
+ * with `blame:`, blame's own `steps` and `blame_agents` (one row per blamed run and step, and agent). Pure.
  */
 export function experimentTables(report: ExperimentReportTables): ReportTable[] {
   const values = new Map(report.statistics.runs.map((run) => [run.run, run.values]));
@@ -161,6 +165,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
     ...spreadTables(report.runs),
   ];
   if (report.survey && report.survey.length > 0) tables.push(...surveyTables(report.survey, report.runs));
+  if (report.blame) tables.push(...experimentBlameTables(report.blame));
   return tables;
 }
 
