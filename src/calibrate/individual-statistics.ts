@@ -13,7 +13,7 @@
  * share's t interval over few people near 0 or 1 reaches past it, and is cut there, saying so. Pure.
  */
 import { kishEffectiveSize } from '../statistics/effective-size.js';
-import { DIFFERENCE_RANGE, endsPassed, keptWithin, RATIO_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
+import { DIFFERENCE_RANGE, endsPassed, keptWithin, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { ratioInterval } from '../statistics/ratio-estimate.js';
 import { mean } from '../statistics/summary.js';
 import { tInterval } from '../statistics/student-t.js';
@@ -135,10 +135,10 @@ function normalisedFigures(scores: readonly PersonScore[]): Pick<IndividualSumma
   const accuracies = scores.map((score) => score.retestedAccuracy!);
   return {
     humanRetest: meanOverPeople(retests),
-    normalised: within({ ...ratioInterval(accuracies, retests), people: scores.length }, RATIO_RANGE),
+    normalised: within({ ...ratioInterval(accuracies, retests), people: scores.length }, NON_NEGATIVE_RANGE),
     normalisedPerPerson: meanOverPeople(
       scores.flatMap((score) => (score.normalised === undefined ? [] : [score.normalised])),
-      RATIO_RANGE,
+      NON_NEGATIVE_RANGE,
     ),
   };
 }

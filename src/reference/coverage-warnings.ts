@@ -14,13 +14,13 @@
  * nothing in its runs can show. Pure.
  */
 import { studentQuantile } from '../statistics/distributions.js';
-import { endsPassed, RATIO_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
+import { endsPassed, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { tInterval } from '../statistics/student-t.js';
 import { mean, standardDeviation } from '../statistics/summary.js';
 
 /** What a measure can be: every measure but edges per person is a share or a KS statistic, 0 to 1. */
 export function measureRange(measure: string): FigureRange {
-  return measure === 'edgesPerPerson' ? RATIO_RANGE : SHARE_RANGE;
+  return measure === 'edgesPerPerson' ? NON_NEGATIVE_RANGE : SHARE_RANGE;
 }
 
 /** Below this many runs, the report says what runs it has not seen can do to its intervals. */

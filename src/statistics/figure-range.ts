@@ -12,8 +12,15 @@ export type FigureRange = readonly [low: number, high: number];
 
 export const SHARE_RANGE: FigureRange = [0, 1];
 export const DIFFERENCE_RANGE: FigureRange = [-1, 1];
-/** A ratio of shares or counts, or a count per person: 0 and above. */
-export const RATIO_RANGE: FigureRange = [0, Infinity];
+/** A count, an amount (credits), a ratio of shares or counts: 0 and above. */
+export const NON_NEGATIVE_RANGE: FigureRange = [0, Infinity];
+/** A figure with no bounds lemming knows (a judge's score on the study's own scale). */
+export const ANY_RANGE: FigureRange = [-Infinity, Infinity];
+
+/** What a difference of two of a range's figures can be: a share's −1 to 1, a count's anything. */
+export function differenceRange(range: FigureRange): FigureRange {
+  return [range[0] - range[1], range[1] - range[0]];
+}
 
 /** The ends of `range` the interval reached past, low first: empty when it stayed within (or has NaN ends). */
 export function endsPassed(interval: readonly [number, number], range: FigureRange): number[] {
