@@ -22,6 +22,12 @@ import { orgSettings } from '../provenance/org-settings.js';
 
 export type { OrgAnalysis };
 
+/** The messages human seats wrote: analyze counts them among its messages, an experiment's `messages` does not. */
+function personMessages(records: OrgRecords): number {
+  const people = new Set(records.agents.filter((agent) => agent.isHuman).map((agent) => agent.name));
+  return records.messages.filter((message) => people.has(message.from)).length;
+}
+
 /** Every measure of the analysis, from records already read. Pure: a test hands it records it built. */
 export function analyzeRecords(name: string, records: OrgRecords, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
   const { answered, unanswered } = requestPaths(records);
@@ -30,6 +36,7 @@ export function analyzeRecords(name: string, records: OrgRecords, limits: Analys
     org: name,
     turn: records.turn,
     messages: records.messages.length,
+    personMessages: personMessages(records),
     limits,
     deliveries: countForms(deliveriesOf(records)),
     refusals: refusals.total,

@@ -191,6 +191,8 @@ export interface OrgAnalysis {
   turn: number;
   /** Message files the org's outboxes hold that were delivered (the person's too). */
   messages: number;
+  /** Of them, those a person wrote (a human seat's outbox); the rest is what the agents sent, an experiment's `messages`. */
+  personMessages: number;
   limits: AnalysisLimits;
   /** Readers reached, by form: each reader of each message, each attendee who heard a speech. */
   deliveries: FormCounts;

@@ -21,7 +21,9 @@ const MAX_ROWS = 20;
  */
 export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
   const sub = `${heading}#`;
-  const lines: string[] = [`${heading} Analysis of ${analysis.org} (turn ${analysis.turn}, ${formatCount(analysis.messages)} messages)`, ''];
+  // Said beside the count: an experiment's `messages` counts only the agents', and the two are read side by side.
+  const people = analysis.personMessages === 0 ? "none of them the person's" : `${formatCount(analysis.personMessages)} of them the person's`;
+  const lines: string[] = [`${heading} Analysis of ${analysis.org} (turn ${analysis.turn}, ${formatCount(analysis.messages)} messages, ${people})`, ''];
   const { failures } = analysis;
   lines.push(`${sub} Findings`, '');
   if (findingCount(analysis) === 0) lines.push('No bottleneck, unanswered request, ping-pong, repetition, silent member or escalation storm.');

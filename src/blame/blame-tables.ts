@@ -2,6 +2,12 @@ import { column, CREDITS_UNIT, type ReportTable, type TableColumn } from '../tab
 import type { FlipRate } from './blame-ranking.js';
 import type { BlameReport } from './blame-run.js';
 
+/** One blamed run of an experiment (blame.json's entries; blame-experiment.ts), as the tables need it. */
+export interface BlamedRun {
+  run: string;
+  report?: BlameReport;
+}
+
 const RATE = 'proportion (0 to 1)';
 
 /** A pass rate's columns: forks, passes, the rate and its Wilson interval, and what the forks spent (`prefix` names the control's). */
@@ -64,4 +70,20 @@ export function blameTables(report: BlameReport): ReportTable[] {
       rows: report.agents.map((agent) => ({ agent: agent.agent, steps: agent.steps, ...rateCells('', agent), best_rank: agent.best.rank, best_turn: agent.best.turn, best_verdict: agent.best.verdict })),
     },
   ];
+}
+
+/**
+ * An experiment's `blame:` as tables: the same `steps` and `blame_agents` as `lemming blame`'s, made
+ * by the same builder, a row per blamed run's step (and agent), each led by its run. A run that could
+ * not be blamed has no rows (blame.json and report.md say why). Pure.
+ */
+export function experimentBlameTables(blamed: readonly BlamedRun[]): ReportTable[] {
+  const run = column('run', 'string', '', "the experiment's run blamed (its folder, <variant>-r<repeat>), which failed the blame: check");
+  const perRun = blamed.flatMap((each) => (each.report === undefined ? [] : [{ run: each.run, tables: blameTables(each.report) }]));
+  const shapes = perRun[0]?.tables ?? [];
+  return shapes.map((shape, index) => ({
+    name: shape.name,
+    columns: [run, ...shape.columns],
+    rows: perRun.flatMap((each) => (each.tables[index]?.rows ?? []).map((row) => ({ run: each.run, ...row }))),
+  }));
 }

@@ -9,9 +9,11 @@
  * a second interview), as Park et al. divide by each person's retest two weeks later. The figures are
  * means over people, the person the unit of repetition: a t interval over people, and for a ratio
  * (weighted; of means) a t interval by linearisation over people, the weighted one at the drawn
- * people's effective size. Pure.
+ * people's effective size. Each interval is kept within what its figure can be (figure-range.ts): a
+ * share's t interval over few people near 0 or 1 reaches past it, and is cut there, saying so. Pure.
  */
 import { kishEffectiveSize } from '../statistics/effective-size.js';
+import { DIFFERENCE_RANGE, endsPassed, keptWithin, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { ratioInterval } from '../statistics/ratio-estimate.js';
 import { mean } from '../statistics/summary.js';
 import { tInterval } from '../statistics/student-t.js';
@@ -62,6 +64,8 @@ export interface PeopleEstimate {
   people: number;
   /** For a weighted figure: Kish's effective size of their weights, the people the interval reads them as. */
   effective?: number;
+  /** The ends of what the figure can be (0 or 1 for a share) its interval reached past and was cut at; absent when it stayed within. */
+  cutAt?: number[];
 }
 
 /** What the study found, over people. */
@@ -113,9 +117,15 @@ export function scorePerson(person: string, weight: number, answers: readonly He
   };
 }
 
-/** The mean of one value a person, with its t interval over people (independent units): the interval every figure but the ratio uses. */
-export function meanOverPeople(values: readonly number[]): PeopleEstimate {
-  return { value: mean(values), interval: tInterval(values), people: values.length };
+/** An estimate whose interval is kept within `range`, with the ends it was cut at. */
+function within<Estimate extends { interval: [number, number] }>(estimate: Estimate, range: FigureRange): Estimate & Pick<PeopleEstimate, 'cutAt'> {
+  const cutAt = endsPassed(estimate.interval, range);
+  return { ...estimate, interval: keptWithin(estimate.interval, range), ...(cutAt.length === 0 ? {} : { cutAt }) };
+}
+
+/** The mean of one value a person, with its t interval over people (independent units), kept within `range`: the interval every figure but the ratios uses. */
+export function meanOverPeople(values: readonly number[], range: FigureRange = SHARE_RANGE): PeopleEstimate {
+  return within({ value: mean(values), interval: tInterval(values), people: values.length }, range);
 }
 
 /** The human retest's figures, when every drawn person has one: their retest, and accuracy divided by it. */
@@ -125,8 +135,11 @@ function normalisedFigures(scores: readonly PersonScore[]): Pick<IndividualSumma
   const accuracies = scores.map((score) => score.retestedAccuracy!);
   return {
     humanRetest: meanOverPeople(retests),
-    normalised: { ...ratioInterval(accuracies, retests), people: scores.length },
-    normalisedPerPerson: meanOverPeople(scores.flatMap((score) => (score.normalised === undefined ? [] : [score.normalised]))),
+    normalised: within({ ...ratioInterval(accuracies, retests), people: scores.length }, NON_NEGATIVE_RANGE),
+    normalisedPerPerson: meanOverPeople(
+      scores.flatMap((score) => (score.normalised === undefined ? [] : [score.normalised])),
+      NON_NEGATIVE_RANGE,
+    ),
   };
 }
 
@@ -139,21 +152,30 @@ export function summarisePeople(scores: readonly PersonScore[]): IndividualSumma
     floor: meanOverPeople(scores.map((score) => score.floor)),
     commonest: meanOverPeople(scores.map((score) => score.commonest)),
     chance: mean(scores.map((score) => score.chance)),
-    overFloor: meanOverPeople(scores.map((score) => score.accuracy - score.floor)),
-    overCommonest: meanOverPeople(scores.map((score) => score.accuracy - score.commonest)),
-    accuracyWeighted: {
-      ...ratioInterval(
-        scores.map((score) => score.weight * score.accuracy),
-        weights,
-        0.95,
-        effective - 1,
-      ),
-      people: scores.length,
-      effective,
-    },
+    overFloor: meanOverPeople(
+      scores.map((score) => score.accuracy - score.floor),
+      DIFFERENCE_RANGE,
+    ),
+    overCommonest: meanOverPeople(
+      scores.map((score) => score.accuracy - score.commonest),
+      DIFFERENCE_RANGE,
+    ),
+    accuracyWeighted: within(
+      {
+        ...ratioInterval(
+          scores.map((score) => score.weight * score.accuracy),
+          weights,
+          0.95,
+          effective - 1,
+        ),
+        people: scores.length,
+        effective,
+      },
+      SHARE_RANGE,
+    ),
     modelRetest: meanOverPeople(scores.map((score) => score.modelRetest)),
     ...normalisedFigures(scores),
     unreadable: scores.reduce((sum, score) => sum + score.unreadable, 0),
-    method: "means over people (each person once), 95 % t intervals over people, the differences person by person; the weighted accuracy a t interval by linearisation over people at their Kish effective size; normalised (only by the people's own retest, where the reference holds one) a t interval by linearisation",
+    method: "means over people (each person once), 95 % t intervals over people, the differences person by person; the weighted accuracy a t interval by linearisation over people at their Kish effective size; normalised (only by the people's own retest, where the reference holds one) a t interval by linearisation; each kept within what the figure can be (a share 0 to 1, a difference −1 to 1, a ratio 0 and above): one that reached past and was cut there says where ('cut at 0'), its people's values near that end, skewed, and the interval rougher than 95 %",
   };
 }

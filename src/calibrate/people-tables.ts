@@ -22,7 +22,7 @@ const FIGURES: ReadonlyArray<{ figure: string; unit: string; meaning: string }> 
 
 function estimateCells(estimate: PeopleEstimate | number | undefined): Record<string, Cell> {
   if (typeof estimate === 'number') return { value: estimate };
-  return { value: estimate?.value, low: estimate?.interval[0], high: estimate?.interval[1], n: estimate?.people, effective: estimate?.effective };
+  return { value: estimate?.value, low: estimate?.interval[0], high: estimate?.interval[1], n: estimate?.people, effective: estimate?.effective, cut_at: estimate?.cutAt?.join(' ') };
 }
 
 /**
@@ -55,10 +55,11 @@ export function peopleTables(calibration: PeopleCalibration): ReportTable[] {
       columns: [
         column('figure', 'string', '', `the figure: ${FIGURES.map((each) => `${each.figure} (${each.meaning}; ${each.unit})`).join(', ')}`),
         column('value', 'number', "the figure's own", 'its mean over people (the person the unit)'),
-        column('low', 'number', "the figure's own", "its 95% interval's lower end (t over people; by linearisation for a weighted figure or a ratio)"),
+        column('low', 'number', "the figure's own", "its 95% interval's lower end (t over people; by linearisation for a weighted figure or a ratio), kept within what the figure can be"),
         column('high', 'number', "the figure's own", "its 95% interval's upper end"),
         column('n', 'integer', 'people', 'the people it rests on'),
         column('effective', 'number', 'people', "for accuracy_weighted: Kish's effective size of the weights, the n its interval reads"),
+        column('cut_at', 'string', "the figure's own", "where the interval reached past what the figure can be (0 or 1 for a share, -1 or 1 for a difference, 0 for a ratio) and was cut there, both ends separated by a space; empty when it stayed within: the people's values lie near that end and the interval is rougher than 95%"),
       ],
       rows: FIGURES.filter((each) => keyed[each.figure] !== undefined).map((each) => ({ figure: each.figure, ...estimateCells(keyed[each.figure]) })),
     },

@@ -15,10 +15,11 @@ export function parkRelation(summary: IndividualSummary): string {
   return `${theirs} This reference holds no retest of its people (the GSS 2018 is a cross-section), so nothing is normalised: dividing by the model's own retest (the same question asked again at once) would reward a noisy model (one right half the time and random the rest scores above a perfect one). Read accuracy against the floor (the person's attributes alone), everyone else's commonest answer and chance; the model's retest is its noise, shown on its own.`;
 }
 
-/** A mean over people, its interval and its n (and a weighted figure's effective n), for a line or a table cell. Pure. */
+/** A mean over people, its interval and its n (and a weighted figure's effective n, and where its interval was cut), for a line or a table cell. Pure. */
 export function peopleFigure(estimate: PeopleEstimate): string {
   const effective = estimate.effective === undefined ? '' : `, effective ${formatCount(Math.round(estimate.effective))}`;
-  return `${figure(estimate.value)} [${figure(estimate.interval[0])}, ${figure(estimate.interval[1])}] (n = ${estimate.people}${effective})`;
+  const cut = estimate.cutAt === undefined ? '' : `; cut at ${estimate.cutAt.join(' and ')}`;
+  return `${figure(estimate.value)} [${figure(estimate.interval[0])}, ${figure(estimate.interval[1])}] (n = ${estimate.people}${effective}${cut})`;
 }
 
 /** The study's figures, a label and its value a row, in the order the screen and the report give them: accuracy against what knows less of the person, then the retests. Pure. */

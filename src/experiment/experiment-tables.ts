@@ -1,3 +1,4 @@
+import { experimentBlameTables, type BlamedRun } from '../blame/blame-tables.js';
 import { column, CREDITS_UNIT, type ReportTable, type TableColumn } from '../tables/report-table.js';
 import { RUN_ENDINGS, type RunMetrics } from './run-metrics.js';
 import type { StudyStatistics } from './study-statistics.js';
@@ -11,6 +12,8 @@ export interface ExperimentReportTables {
   statistics: StudyStatistics;
   runs: readonly RunMetrics[];
   survey?: readonly SurveyTable[];
+  /** The runs its `blame:` blamed (blame.json), where it has one. */
+  blame?: readonly BlamedRun[];
 }
 
 const CREDITS = column('credits', 'number', CREDITS_UNIT, 'what the agents spent');
@@ -44,7 +47,8 @@ function causeCells(counts: RefusalCounts | undefined): Record<string, number | 
  * row per variant: means over its repeats), `metrics` (one row per metric and variant: mean, its
  * interval, the difference from the baseline and its p), `reach` (one row per run and turn),
  * `activation` (one row per run and activation rule), and with a survey, `survey` (one row per
- * question, variant and choice) and `survey_answers` (one row per answer of each run's agents). Pure.
+ * question, variant and choice) and `survey_answers` (one row per answer of each run's agents), and
+ * with `blame:`, blame's own `steps` and `blame_agents` (one row per blamed run and step, and agent). Pure.
  */
 export function experimentTables(report: ExperimentReportTables): ReportTable[] {
   const values = new Map(report.statistics.runs.map((run) => [run.run, run.values]));
@@ -136,9 +140,11 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('n', 'integer', 'runs', 'runs with a value (the unit of the intervals and tests)'),
         column('mean', 'number', "the metric's own", "the mean over its runs"),
         column('sd', 'number', "the metric's own", 'their standard deviation'),
-        ...ends('ci', "the metric's own", "the mean's 95% t interval over the variant's runs; empty with fewer than 2"),
+        ...ends('ci', "the metric's own", "the mean's 95% t interval over the variant's runs, kept within what the metric can be; empty with fewer than 2"),
+        column('cut_at', 'string', "the metric's own", 'where that interval reached past what the metric can be (1 for pass_rate, 0 for a count or credits) and was cut there; empty when it stayed within: the runs lie near that end and the interval is rougher than 95%'),
         column('difference', 'number', "the metric's own", "mean − the baseline's mean; empty for the baseline"),
-        ...ends('difference', "the metric's own", "the difference's 95% Welch t interval; empty with fewer than 2 runs a side"),
+        ...ends('difference', "the metric's own", "the difference's 95% Welch t interval, kept within what a difference can be (-1 to 1 for pass_rate); empty with fewer than 2 runs a side"),
+        column('difference_cut_at', 'string', "the metric's own", 'where that interval reached past what a difference can be and was cut there; empty when it stayed within'),
         column('p', 'number', 'probability', 'two-sided permutation test of the difference, over the runs'),
       ],
       rows: report.statistics.metrics.flatMap((metric) =>
@@ -151,9 +157,11 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
           sd: summary.sd,
           ci_low: summary.ci?.[0],
           ci_high: summary.ci?.[1],
+          cut_at: summary.cutAt?.join(' '),
           difference: summary.versusBaseline?.difference,
           difference_low: summary.versusBaseline?.ci?.[0],
           difference_high: summary.versusBaseline?.ci?.[1],
+          difference_cut_at: summary.versusBaseline?.cutAt?.join(' '),
           p: summary.versusBaseline?.p,
         })),
       ),
@@ -161,6 +169,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
     ...spreadTables(report.runs),
   ];
   if (report.survey && report.survey.length > 0) tables.push(...surveyTables(report.survey, report.runs));
+  if (report.blame) tables.push(...experimentBlameTables(report.blame));
   return tables;
 }
 

@@ -6,9 +6,10 @@ export function figure(value: number | null | undefined): string {
   return Number.isInteger(value) ? String(value) : Number(value.toPrecision(4)).toString();
 }
 
-/** An interval as the report prints it, `[low, high]`, or `–` when there is none. */
-export function interval(pair: readonly [number, number] | null | undefined): string {
-  return pair && pair.every(Number.isFinite) ? `[${figure(pair[0])}, ${figure(pair[1])}]` : '–';
+/** An interval as the report prints it, `[low, high]`, or `–` when there is none; one cut at what its figure can be says so: `[0.4772, 1] (cut at 1)`. */
+export function interval(pair: readonly [number, number] | null | undefined, cutAt?: readonly number[]): string {
+  if (!pair || !pair.every(Number.isFinite)) return '–';
+  return `[${figure(pair[0])}, ${figure(pair[1])}]${cutAt === undefined || cutAt.length === 0 ? '' : ` (cut at ${cutAt.join(' and ')})`}`;
 }
 
 /** A markdown table: the header, its rule, a line a row. */

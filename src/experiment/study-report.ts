@@ -66,9 +66,9 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
       rows.push([
         variant,
         metricName(metric),
-        `${figure(base?.mean)} ${interval(base?.ci)}`,
-        `${figure(own?.mean)} ${interval(own?.ci)}`,
-        compared ? `${signed(compared.difference)} ${interval(compared.ci)}` : '–',
+        `${figure(base?.mean)} ${interval(base?.ci, base?.cutAt)}`,
+        `${figure(own?.mean)} ${interval(own?.ci, own?.cutAt)}`,
+        compared ? `${signed(compared.difference)} ${interval(compared.ci, compared.cutAt)}` : '–',
         compared ? figure(compared.p) : '–',
         compared ? verdict(compared.difference, compared.ci, compared.p, metric.better) : 'not measured',
       ]);
@@ -89,7 +89,7 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
   for (const metric of statistics.metrics) {
     for (const variant of variants) {
       const summary = metric.variants[variant];
-      if (summary) perVariant.push([metric.label, variant, String(summary.n), figure(summary.mean), figure(summary.sd), interval(summary.ci)]);
+      if (summary) perVariant.push([metric.label, variant, String(summary.n), figure(summary.mean), figure(summary.sd), interval(summary.ci, summary.cutAt)]);
     }
   }
   lines.push(...table(['metric', 'variant', 'n', 'mean', 'sd', '95% t interval over its runs'], perVariant), '');

@@ -3,6 +3,7 @@ import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
 import { permutationTest } from '../statistics/permutation-test.js';
 import { tInterval, welchInterval } from '../statistics/student-t.js';
+import { ANY_RANGE, differenceRange, endsPassed, keptWithin, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { passAtK, passHatK } from '../statistics/proportions.js';
 import { seedOf } from '../statistics/seeds.js';
 import { FIGURE_PLACES, mean, spreadOrNone, tidy, tidyPair } from '../statistics/summary.js';
@@ -12,19 +13,19 @@ export type Better = 'higher' | 'lower' | null;
 
 /** The metrics every run is measured by, in the order a report shows them, and which way is better. */
 export const METRICS = [
-  { key: 'score', label: 'score', better: 'higher', about: "the judge's score (else the mean of the checks' printed scores)" },
-  { key: 'pass_rate', label: 'pass rate', better: 'higher', about: 'the share of the checks that passed' },
-  { key: 'credits', label: 'credits', better: 'lower', about: 'what the agents spent' },
-  { key: 'turns_to_answer', label: 'turns to answer', better: 'lower', about: 'the turn of the first message to the human (runs without one left out)' },
-  { key: 'messages', label: 'messages', better: null, about: 'messages the agents sent (neither more nor fewer is better in itself)' },
-  { key: 'refusals', label: 'refusals', better: 'lower', about: 'sends refused, by the chart and the per-turn cap (each cause apart in runs.csv)' },
-] as const satisfies ReadonlyArray<{ key: string; label: string; better: Better; about: string }>;
+  { key: 'score', label: 'score', better: 'higher', about: "the judge's score (else the mean of the checks' printed scores)", range: ANY_RANGE },
+  { key: 'pass_rate', label: 'pass rate', better: 'higher', about: 'the share of the checks that passed', range: SHARE_RANGE },
+  { key: 'credits', label: 'credits', better: 'lower', about: 'what the agents spent', range: NON_NEGATIVE_RANGE },
+  { key: 'turns_to_answer', label: 'turns to answer', better: 'lower', about: 'the turn of the first message to the human (runs without one left out)', range: NON_NEGATIVE_RANGE },
+  { key: 'messages', label: 'messages', better: null, about: 'messages the agents sent (neither more nor fewer is better in itself)', range: NON_NEGATIVE_RANGE },
+  { key: 'refusals', label: 'refusals', better: 'lower', about: 'sends refused, by the chart and the per-turn cap (each cause apart in runs.csv)', range: NON_NEGATIVE_RANGE },
+] as const satisfies ReadonlyArray<{ key: string; label: string; better: Better; about: string; range: FigureRange }>;
 
 /** One metric's key. */
 export type MetricKey = (typeof METRICS)[number]['key'];
 
 /** How every interval and test of the metrics is made: said in report.json and the report. */
-export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; p: a two-sided permutation test of the runs";
+export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; p: a two-sided permutation test of the runs";
 
 /** A run's value of each metric; absent where it has none (no judge, no checks, no answer). */
 export interface RunValues {
@@ -39,16 +40,20 @@ export interface MetricSummary {
   n: number;
   mean: number | null;
   sd: number | null;
-  /** 95% t interval of the mean over the runs; null with fewer than 2 runs. */
+  /** 95% t interval of the mean over the runs, kept within what the metric can be; null with fewer than 2 runs. */
   ci: [number, number] | null;
+  /** The ends of what the metric can be (1 for a pass rate, 0 for a count) its t interval reached past and was cut at; absent when it stayed within. */
+  cutAt?: number[];
 }
 
 /** One variant against the baseline on one metric. */
 export interface Comparison {
   /** mean(variant) − mean(baseline). */
   difference: number;
-  /** 95% Welch t interval of the difference; null with fewer than 2 runs on either side. */
+  /** 95% Welch t interval of the difference, kept within what a difference can be (−1 to 1 for pass rates); null with fewer than 2 runs on either side. */
   ci: [number, number] | null;
+  /** The ends its Welch interval reached past and was cut at; absent when it stayed within. */
+  cutAt?: number[];
   /** Two-sided permutation test of the runs. */
   p: number;
 }
@@ -95,9 +100,11 @@ export function runValues(run: RunMetrics): RunValues {
 /** The places its figures are given to: those of every experiment figure over runs. */
 const PLACES = FIGURE_PLACES;
 
-/** An interval as the report keeps it: to its places, or null where there is none (fewer than 2 runs). */
-function interval(pair: [number, number]): [number, number] | null {
-  return pair.every(Number.isFinite) ? tidyPair(pair, PLACES) : null;
+/** An interval as the report keeps it: within `range` (with the ends it was cut at), to its places; null where there is none (fewer than 2 runs). */
+function interval(pair: [number, number], range: FigureRange): { ci: [number, number] | null; cutAt?: number[] } {
+  if (!pair.every(Number.isFinite)) return { ci: null };
+  const cutAt = endsPassed(pair, range);
+  return { ci: tidyPair(keptWithin(pair, range), PLACES), ...(cutAt.length === 0 ? {} : { cutAt }) };
 }
 
 /** The runs' standard deviation to the report's places; none with fewer than 2 runs (one run shows no spread). */
@@ -144,11 +151,11 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
     const base = sample(baseline, metric.key);
     for (const variant of experiment.variants) {
       const own = sample(variant.name, metric.key);
-      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: spreadOf(own), ci: interval(tInterval(own)) };
+      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: spreadOf(own), ...interval(tInterval(own), metric.range) };
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared
-        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ci: interval(welchInterval(base, own)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES) } }
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval(welchInterval(base, own), differenceRange(metric.range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES) } }
         : summary;
     }
     return { key: metric.key, label: metric.label, better: metric.better, variants };

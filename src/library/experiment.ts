@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunBlame } from '../blame/blame-experiment.js';
 import { runExperiment as runExperimentRuns, type ExperimentOutcome } from '../experiment/run-experiment.js';
 import type { RunMetrics } from '../experiment/run-metrics.js';
 import type { StudyStatistics } from '../experiment/study-statistics.js';
@@ -52,21 +53,22 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.onRunEnded === undefined ? {} : { onRunEnded: options.onRunEnded }),
   });
-  await holdAgainstOutside(outcome, log);
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), experimentTables(readExperimentReport(outcome.folder)), log);
+  const blame = await holdAgainstOutside(outcome, log);
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), experimentTables({ ...readExperimentReport(outcome.folder), ...(blame ? { blame } : {}) }), log);
   return outcome;
 }
 
-/** The file's `blame:` and `reference:`, once every run has finished. */
-async function holdAgainstOutside(outcome: ExperimentOutcome, log: (line: string) => void): Promise<void> {
+/** The file's `blame:` and `reference:`, once every run has finished; the runs blame blamed (for the tables), when it ran. */
+async function holdAgainstOutside(outcome: ExperimentOutcome, log: (line: string) => void): Promise<RunBlame[] | undefined> {
   const { blame, reference } = outcome.experiment;
   if ((blame || reference) && outcome.failed.length > 0) {
     log(`${[blame ? 'blame:' : '', reference ? 'reference:' : ''].filter(Boolean).join(' and ')} wait until every run has finished (${outcome.failed.length} unfinished): run the experiment again`);
-    return;
+    return undefined;
   }
   // Their code is loaded only for an experiment that has them.
-  if (blame) await (await import('../blame/blame-experiment.js')).blameExperimentRuns(outcome, { log });
+  const blamed = blame ? await (await import('../blame/blame-experiment.js')).blameExperimentRuns(outcome, { log }) : undefined;
   if (reference) await (await import('../calibrate/calibrate-experiment.js')).calibrateExperimentRuns(outcome, { log });
+  return blamed;
 }
 
 /** An experiment's `report.json`: each variant's summary, the statistics against the baseline, every run. */

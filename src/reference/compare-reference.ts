@@ -9,7 +9,8 @@ import type { DirectedNetwork } from './directed-network.js';
 import { meanMatrix, mixingDistance, mixingMatrix, type MixingMatrix } from './mixing-matrix.js';
 import { ksStatistic, networkMeasures, type NetworkMeasures } from './network-measures.js';
 import { chartNetwork, configurationNetwork, rewiredNetwork, subgraphNetwork } from './null-models.js';
-import { coverageWarnings } from './coverage-warnings.js';
+import { coverageWarnings, measureRange } from './coverage-warnings.js';
+import { keptWithin } from '../statistics/figure-range.js';
 
 /**
  * A run's (or each repeat's) communication network set beside a real one: each measure's real
@@ -132,14 +133,14 @@ function valuesOf(measures: NetworkMeasures, real: NetworkMeasures, realLabels: 
 
 /**
  * A measure's 95% interval over the runs' values: a t interval (the run the unit), kept within what the
- * measure can be (every measure but edges per person is a share or a KS statistic, 0 to 1, and a t
- * interval over few runs can reach past that); one run gives [its value, its value], no interval at
+ * measure can be (measureRange: every measure but edges per person is a share or a KS statistic, 0 to 1,
+ * and a t interval over few runs can reach past that; src/statistics/figure-range.ts); one run gives [its value, its value], no interval at
  * all. Its coverage is checked by simulation (src/statistics/simulated-studies.ts, the bench's
  * `network-coverage`).
  */
 export function runsInterval(measure: ReferenceMeasure, values: readonly number[]): [number, number] {
-  const [low, high] = values.length === 1 ? [values[0] as number, values[0] as number] : tInterval(values);
-  return [Math.max(0, low), measure === 'edgesPerPerson' ? high : Math.min(1, high)];
+  const interval: [number, number] = values.length === 1 ? [values[0] as number, values[0] as number] : tInterval(values);
+  return keptWithin(interval, measureRange(measure));
 }
 
 /** Whether every department of a network's mixing is one of the real network's. */

@@ -14,8 +14,14 @@
  * nothing in its runs can show. Pure.
  */
 import { studentQuantile } from '../statistics/distributions.js';
+import { endsPassed, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { tInterval } from '../statistics/student-t.js';
 import { mean, standardDeviation } from '../statistics/summary.js';
+
+/** What a measure can be: every measure but edges per person is a share or a KS statistic, 0 to 1. */
+export function measureRange(measure: string): FigureRange {
+  return measure === 'edgesPerPerson' ? NON_NEGATIVE_RANGE : SHARE_RANGE;
+}
 
 /** Below this many runs, the report says what runs it has not seen can do to its intervals. */
 export const RUNS_TO_SEE_RARE_KINDS = 30;
@@ -45,8 +51,7 @@ export function coverageWarnings(rows: ReadonlyArray<{ measure: string; runs: re
   if (still.length > 0) warnings.push(`Warning: the runs repeat each other exactly on ${still.map((row) => row.measure).join(', ')}: an interval of no width says the runs did not vary, not that the figure is known.`);
   const cut = rows.filter((row) => {
     if (still.includes(row)) return false;
-    const [low, high] = tInterval(row.runs);
-    return low < 0 || (row.measure !== 'edgesPerPerson' && high > 1);
+    return endsPassed(tInterval(row.runs), measureRange(row.measure)).length > 0;
   });
   if (cut.length > 0) {
     warnings.push(

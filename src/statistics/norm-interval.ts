@@ -8,6 +8,7 @@
  * not. So ‖δ̂‖ ± the 95th percentile of ‖δ̂* − δ̂‖ holds ‖δ‖ at least as often as that percentile holds
  * the error: 95 %, and more where the error's parts point different ways. Pure.
  */
+import { keptWithin } from './figure-range.js';
 import { sortNumbers } from './sort-numbers.js';
 
 /** The smallest of the sorted values with at least `level` of them at or below it. */
@@ -49,5 +50,5 @@ export function normInterval(observed: number, errors: readonly number[], bounds
 /** observed ± bound, kept within `bounds`; NaN ends where either is not a number. */
 export function boundedInterval(observed: number, bound: number, bounds: readonly [number, number] = [0, 1]): [number, number] {
   if (!Number.isFinite(observed) || !Number.isFinite(bound)) return [NaN, NaN];
-  return [Math.max(bounds[0], observed - bound), Math.min(bounds[1], observed + bound)];
+  return keptWithin([observed - bound, observed + bound], bounds);
 }

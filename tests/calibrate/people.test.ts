@@ -164,10 +164,11 @@ describe('people one by one: each agent scored against its own person', () => {
     expect(summary.modelRetest.value).toBe(1);
     expect(summary.normalised).toBeUndefined();
     // Worked by hand: residuals w·(a − 0.75)/2 are 0.375, −0.375, −0.375, 0.375 (sd 0.433); the weights' Kish size is
-    // 8²/20 = 3.2 people, so t(0.975, 2.2) = 3.9487 (SciPy): ± 0.855.
+    // 8²/20 = 3.2 people, so t(0.975, 2.2) = 3.9487 (SciPy): ± 0.855, so [−0.105, 1.605]: past both ends of a share, cut at 0 and 1.
+    expect(0.75 - 3.948721 * (Math.sqrt(0.1875) / 2)).toBeCloseTo(-0.10492, 5);
     expect(summary.accuracyWeighted.effective).toBeCloseTo(3.2, 12);
-    expect(summary.accuracyWeighted.interval[0]).toBeCloseTo(0.75 - 3.948721 * (Math.sqrt(0.1875) / 2), 5);
-    expect(summary.accuracyWeighted.interval[1]).toBeCloseTo(0.75 + 3.948721 * (Math.sqrt(0.1875) / 2), 5);
+    expect(summary.accuracyWeighted.interval).toEqual([0, 1]);
+    expect(summary.accuracyWeighted.cutAt).toEqual([0, 1]);
   });
 
   it("accuracy's t interval over people holds the truth about 95 % of the time (seeded trials of simulated people)", () => {

@@ -29,7 +29,8 @@ export const analysisSchema = z
   .object({
     org: z.string(),
     turn: count.describe('the last finished turn the figures run to'),
-    messages: count,
+    messages: count.describe("message files the outboxes hold that were delivered, the person's too"),
+    personMessages: count.describe("of them, those a person wrote (a human seat's); the rest is an experiment's `messages`"),
     limits: z.object({ pingPongMessages: count, waitTurns: count, stormMessages: count, stormTurns: count }),
     deliveries: forms,
     refusals: z.object(causes).describe('sends refused (chart, cap) and agent-turns with work not called (budget, ceiling, breaker, activation), by cause'),
