@@ -46,6 +46,28 @@ export async function chatLines(options: ChatLinesOptions): Promise<number> {
 }
 
 async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<void> {
+  const { output } = options;
+  // Ctrl-C stops a drive cleanly (the turn stays journaled for the next run) and ends the chat; between drives nothing is under way.
+  // Taken before the first line is printed: a signal with no listener yet would end the process as the system does, with no word.
+  const wait = historyWait((line) => output.out(line));
+  let driving = false;
+  const stop = stopOnSignal(output, () => (driving ? wait.stopText() : 'no turn is under way; the chat ends'));
+  try {
+    await talk(options, watch, stop, wait, (now) => (driving = now));
+  } finally {
+    wait.dispose();
+    stop.dispose();
+  }
+}
+
+/** The chat itself: what waits for the person printed, then each line they type handled, until they quit, the input ends or `stop`. */
+async function talk(
+  options: ChatLinesOptions,
+  watch: FileWatch,
+  stop: { signal: AbortSignal },
+  wait: ReturnType<typeof historyWait>,
+  setDriving: (driving: boolean) => void,
+): Promise<void> {
   const { backend, session, output } = options;
   const about = backend.describe();
   output.out(`chat as ${HUMAN} in ${about.org} (turn ${about.turn}), writing to ${session.correspondent ?? 'nobody'}; /help lists the commands`);
@@ -66,12 +88,10 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
     if (change.kind === 'mail') printNew();
     else for (const notice of change.notices) output.out(notice.text);
   });
-  // Ctrl-C stops a drive cleanly (the turn stays journaled for the next run) and ends the chat; between drives nothing is under way.
-  const wait = historyWait((line) => output.out(line));
-  let driving = false;
-  const stop = stopOnSignal(output, () => (driving ? wait.stopText() : 'no turn is under way; the chat ends'));
   const lines = createInterface({ input: options.input, crlfDelay: Infinity });
   stop.signal.addEventListener('abort', () => lines.close());
+  // A Ctrl-C that came while the lines above were printed ends the chat before it reads one.
+  if (stop.signal.aborted) lines.close();
   try {
     for await (const line of lines) {
       const reply = await session.handle(line);
@@ -81,11 +101,11 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
         const awaiting = new AwaitedAnswer();
         awaiting.expect({ id: reply.id, to: reply.to, title: reply.title });
         options.output.out(`driving: waiting for ${awaiting.describe() ?? 'a reply'}`);
-        driving = true;
+        setDriving(true);
         try {
           await drive(options.driver, stop.signal, options, awaiting, wait.seen);
         } finally {
-          driving = false;
+          setDriving(false);
         }
       }
       printNew();
@@ -93,8 +113,6 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
     }
   } finally {
     lines.close();
-    wait.dispose();
-    stop.dispose();
   }
 }
 
