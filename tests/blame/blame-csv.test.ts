@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
 import { readTablesFolder } from '../helpers/read-csv.js';
 import { defaultOrg } from '../helpers/temp-org.js';
+import { releaseNotesStudy } from '../helpers/release-notes-study.js';
 
 /*
  * The researcher's path of docs/validation.md ("A failed run, blamed"): the default org on the offline
@@ -13,23 +14,7 @@ import { defaultOrg } from '../helpers/temp-org.js';
  * are read against each other.
  */
 
-const STUDY = `name: study
-turns: 20
-repeats: 4
-seed: 7
-variability: 0.5
-messages:
-  - to: manager
-    subject: Release notes
-    body: Please get the release notes for version 2 written and checked.
-checks:
-  - name: answered
-    run: test -s "$SHARED/answer.md"
-  - name: tested
-    run: grep -q "test(s) pass" "$SHARED/answer.md"
-variants:
-  - name: baseline
-`;
+const STUDY = releaseNotesStudy();
 
 interface Rate {
   forks: number;

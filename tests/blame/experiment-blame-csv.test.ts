@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
 import { readTablesFolder } from '../helpers/read-csv.js';
 import { defaultOrg } from '../helpers/temp-org.js';
+import { releaseNotesStudy } from '../helpers/release-notes-study.js';
 
 /*
  * docs/validation.md's failed run, blamed inside its experiment (`blame:`) with `--csv`: the default
@@ -14,24 +15,7 @@ import { defaultOrg } from '../helpers/temp-org.js';
  * (and agent), made by blame's own table builder, and each row is blame.json's.
  */
 
-const STUDY = `name: study
-turns: 20
-repeats: 4
-seed: 7
-variability: 0.5
-messages:
-  - to: manager
-    subject: Release notes
-    body: Please get the release notes for version 2 written and checked.
-checks:
-  - name: answered
-    run: test -s "$SHARED/answer.md"
-  - name: tested
-    run: grep -q "test(s) pass" "$SHARED/answer.md"
-variants:
-  - name: baseline
-blame: { check: tested, k: 1, controls: 1 }
-`;
+const STUDY = releaseNotesStudy('blame: { check: tested, k: 1, controls: 1 }\n');
 
 interface Rate {
   forks: number;

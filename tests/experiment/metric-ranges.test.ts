@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
 import { readTablesFolder } from '../helpers/read-csv.js';
 import { defaultOrg } from '../helpers/temp-org.js';
+import { releaseNotesStudy } from '../helpers/release-notes-study.js';
 
 /*
  * docs/validation.md's release-notes study (the default org, four seeded repeats on the offline model,
@@ -13,23 +14,7 @@ import { defaultOrg } from '../helpers/temp-org.js';
  * `calibrate --people` and `analyze --reference` use (src/statistics/figure-range.ts).
  */
 
-const STUDY = `name: study
-turns: 20
-repeats: 4
-seed: 7
-variability: 0.5
-messages:
-  - to: manager
-    subject: Release notes
-    body: Please get the release notes for version 2 written and checked.
-checks:
-  - name: answered
-    run: test -s "$SHARED/answer.md"
-  - name: tested
-    run: grep -q "test(s) pass" "$SHARED/answer.md"
-variants:
-  - name: baseline
-`;
+const STUDY = releaseNotesStudy();
 
 interface Summary {
   n: number;
