@@ -6,7 +6,7 @@ import type { SurveyQuestion } from '../mailbox/survey-markup.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { askAgents, type SurveyAnswer } from '../survey/ask-agents.js';
 import type { SurveySetting } from './survey-settings.js';
-import { readSavedJson } from '../storage/read-json.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 
 /** A run's survey answers, beside its org: asked once each, so a resumed experiment asks nothing twice. */
 export const SURVEY_FILE = 'experiment-survey.json';

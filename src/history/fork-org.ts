@@ -7,7 +7,7 @@ import { HISTORY_REF, historyPlace } from './history-paths.js';
 import { materialiseTurn, requireEmptyFolder } from './materialise-turn.js';
 import { ensureStore, recordEntry } from './record-entry.js';
 import type { EntrySummary } from './history-entry.js';
-import { readSavedJson } from '../storage/read-json.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 
 /** Where a fork came from: `org/state/forked-from.json`, part of its record (it travels with the fork). */
 export interface ForkOrigin {

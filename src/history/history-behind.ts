@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSavedJson } from '../storage/read-json.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 
 /**
  * Whether the history is behind the record because an entry could not be written, kept as a file in

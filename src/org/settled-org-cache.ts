@@ -11,8 +11,7 @@ import type { Org } from './org.js';
 import { registerOrgSecrets } from './org-secrets.js';
 import { knownStoredText, restoreOrg, storedOrgText, type StoredOrg } from './stored-org.js';
 import type { OrgMemorySettings } from './schema.js';
-import { readSavedJson } from '../storage/read-json.js';
-import { readOwnCache } from '../storage/read-own-file.js';
+import { readOwnCache, readSavedJson } from '../storage/read-own-file.js';
 
 /** The org as last loaded with no errors, and its warnings, under the stamps of the files it was made of (machine-local). */
 export const SETTLED_ORG_FILE = 'org/state/cache/settled-org.json';

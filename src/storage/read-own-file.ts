@@ -35,3 +35,18 @@ export function readOwnCacheBytes(path: string): Buffer | undefined {
   const read = readOwnFile(path);
   return 'bytes' in read ? read.bytes : undefined;
 }
+
+/**
+ * A JSON file lemming wrote for itself to find again (a fork's or a run's result, a report, a cache),
+ * or undefined when it is not there, not whole or not a regular file: then the work it would have
+ * saved is done again.
+ */
+export function readSavedJson<T>(path: string): T | undefined {
+  const text = readOwnCache(path);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -73,8 +73,8 @@ describe('a cache that is a pipe is made again', () => {
   });
 });
 
-describe('a record that may be missing, as a pipe, is taken as none', () => {
-  test.each(['org/state/human-read.json', 'org/state/breakers.json', 'org/state/dead-ends.json', 'org/state/token-ratios.json'])('%s: status and run go on', (file) => {
+describe('a record that may be missing, as a pipe, is taken as none (and org/state/.gitignore left alone)', () => {
+  test.each(['org/state/human-read.json', 'org/state/breakers.json', 'org/state/dead-ends.json', 'org/state/token-ratios.json', 'org/state/.gitignore'])('%s: status and run go on', (file) => {
     const root = withPipe(file);
     const status = lemmingWithin(root, ['status']);
     expect(status.status, status.output).toBe(0);

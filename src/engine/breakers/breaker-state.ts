@@ -2,7 +2,7 @@
 import { nameRecord } from '../../org/names.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { Escalations, Exchanges, Repeats } from './loop-breakers.js';
-import { readSavedJson } from '../../storage/read-json.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /**
  * What the circuit breakers remember between turns, in `org/state/breakers.json` (part of the

@@ -1,7 +1,7 @@
 
 import { nameRecord } from '../../org/names.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
-import { readSavedJson } from '../../storage/read-json.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /**
  * What the human has been told of org.yaml `budget:` ceilings, in `org/state/budget.json` (part of the

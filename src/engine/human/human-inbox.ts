@@ -10,7 +10,7 @@ import { recipientProblem, refusedNames } from '../../org/lists/recipients.js';
 import { checkEdge } from '../../org/permissions.js';
 import { loadState } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
-import { readSavedJson } from '../../storage/read-json.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /** A message to the human, with where it lies and whether they have read it. */
 export interface InboxMessage extends Message {

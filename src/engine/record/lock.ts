@@ -6,7 +6,7 @@ import { createFileAtomic } from '../../storage/atomic-write.js';
 import { classified } from '../../storage/storage-error.js';
 import { isRunning, ownStartTicks } from '../../process-liveness.js';
 import { statePaths } from './state-paths.js';
-import { readSavedJson } from '../../storage/read-json.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 interface LockContent {
   pid: number;

@@ -1,7 +1,7 @@
 
 import { nameRecord } from '../../org/names.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
-import { readSavedJson } from '../../storage/read-json.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /**
  * A small JSON file of the engine's under `org/state/`, `{ version: 1, agents: {...} }`:

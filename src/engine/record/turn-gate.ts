@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { isRunning, ownStartTicks } from '../../process-liveness.js';
 import { LockedError, takeLockFile, type OrgLock } from './lock.js';
 import { statePaths } from './state-paths.js';
-import { readSavedJson } from '../../storage/read-json.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /**
  * The turn gate, `org/state/lock.turn`: a second lock, beside the org's, that the engine holds

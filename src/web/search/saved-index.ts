@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { IndexedMessage } from './indexed-message.js';
-import { readSavedJson } from '../../storage/read-json.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /** Where the index lives: machine-local state, derived from the outboxes, safe to delete. */
 export function searchIndexPath(root: string): string {
