@@ -107,10 +107,12 @@ describe('a record that must be read, as a pipe, is said, naming the file', () =
     expect(run.output).toContain('org/state/journal.jsonl is not a regular file, where lemming keeps the journal of a turn in progress (a file): move it away and run again');
   });
 
-  test('an agent’s activity log stops the run, which goes on once the pipe is moved away', () => {
+  test('an agent’s activity log is shown as none by `logs`, stops the run, and the run goes on once the pipe is moved away', () => {
     const file = 'agents/manager/logs/activity.jsonl';
     const root = withPipe(file);
     const ledger = readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8');
+    const logs = lemmingWithin(root, ['logs', 'manager']);
+    expect(logs.status, logs.output).toBe(0);
     const run = lemmingWithin(root, ['run', '--until', '6']);
     expect(run.status, run.output).toBe(5);
     expect(run.output).toContain(`is a pipe, not a regular file (ENOTFILE writing ${file})`);
