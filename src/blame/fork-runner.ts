@@ -6,7 +6,7 @@ import { runChecks } from '../experiment/run-checks.js';
 import { inPool } from '../experiment/in-pool.js';
 import type { CheckSetting } from '../experiment/outcome-settings.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
-import { readSavedJson } from '../storage/read-json.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 import { forkBefore, forkCharges, runBlameFork, runFromTurnFork, type ForkChange, type ForkSpend } from './blame-fork.js';
 import type { CreditCeiling } from './blame-ceiling.js';
 import type { ForkOutcome } from './blame-ranking.js';

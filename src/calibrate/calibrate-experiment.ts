@@ -6,7 +6,7 @@ import type { Provider } from '../providers/provider.js';
 import { calibrateOrg, type Calibration } from './calibrate-org.js';
 import { readReference } from './reference-file.js';
 import { figure, percentEstimate } from './render-calibration.js';
-import { readSavedJson } from '../storage/read-json.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 
 /**
  * An experiment's `reference:`: each finished run's people answer the reference's questions

@@ -29,8 +29,9 @@ export function countEvent(stats: TurnStats, event: EngineEvent): void {
   countRefusal(stats.refusals, event);
   stats.refused = sendsRefused(stats.refusals);
   if (event.type === 'agent-note' && event.invalidCall) stats.invalidCalls += 1;
-  // A tool server that failed the agent is the run's error, though the agent's turn went on.
-  if (event.type === 'agent-note' && event.error) stats.errors += 1;
+  // An agent's turn that failed (its call, or the writing of its files) is an error of the run, as each turn said it;
+  // so is a tool server that failed the agent, though the agent's turn went on.
+  if (event.type === 'agent-error' || (event.type === 'agent-note' && event.error)) stats.errors += 1;
   if (event.type === 'credits-charged') {
     stats.inputTokens += event.inputTokens;
     stats.outputTokens += event.outputTokens;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { readForkOrigin } from '../history/fork-org.js';
 import { LemmingError } from '../errors.js';
 import type { Org } from '../org/org.js';
-import { readSavedJson } from '../storage/read-json.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 import { ATTEMPTS_FILE, type RunAttempt } from './run-process.js';
 
 /** Written once a run's copy is complete, so a killed experiment neither redoes nor trusts half a copy. */

@@ -17,7 +17,7 @@ import type { EngineEvent } from '../engine/events.js';
 import { scoreRun } from './score-run.js';
 import { measurePersonas } from './personas/measure-personas.js';
 import { adherenceEstimate } from './personas/adherence.js';
-import { readSavedJson } from '../storage/read-json.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 import { estimateJudge } from './judge.js';
 
 export { RESULT_FILE } from './run-metrics.js';

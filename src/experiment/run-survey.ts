@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateTurn } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
@@ -6,6 +6,7 @@ import type { SurveyQuestion } from '../mailbox/survey-markup.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { askAgents, type SurveyAnswer } from '../survey/ask-agents.js';
 import type { SurveySetting } from './survey-settings.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 
 /** A run's survey answers, beside its org: asked once each, so a resumed experiment asks nothing twice. */
 export const SURVEY_FILE = 'experiment-survey.json';
@@ -25,7 +26,7 @@ export interface SurveyRound {
 /** The rounds a run has had so far. */
 export function readSurvey(root: string): SurveyRound[] {
   try {
-    return JSON.parse(readFileSync(join(root, SURVEY_FILE), 'utf8')) as SurveyRound[];
+    return readSavedJson<SurveyRound[]>(join(root, SURVEY_FILE)) ?? [];
   } catch {
     return [];
   }

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
+import { readOwnCacheBytes } from '../storage/read-own-file.js';
 
 /**
  * Entries handed to `git fast-import` and not yet written by it, each kept whole beside the store
@@ -77,7 +78,9 @@ export function spooledEntries(gitDir: string): SpooledEntry[] {
       rmSync(path, { force: true });
       continue;
     }
-    const bytes = readFileSync(path);
+    const bytes = readOwnCacheBytes(path);
+    // Not a file of the spool's (a folder, a pipe): not read, not waited on, and not removed.
+    if (bytes === undefined) continue;
     const end = bytes.indexOf(10);
     const header = headerOf(bytes.subarray(0, end < 0 ? 0 : end));
     if (header) entries.push({ path, header, changes: bytes.subarray(end + 1) });

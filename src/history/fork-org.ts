@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromWorkingFolder } from '../invocation.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
@@ -7,6 +7,7 @@ import { HISTORY_REF, historyPlace } from './history-paths.js';
 import { materialiseTurn, requireEmptyFolder } from './materialise-turn.js';
 import { ensureStore, recordEntry } from './record-entry.js';
 import type { EntrySummary } from './history-entry.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 
 /** Where a fork came from: `org/state/forked-from.json`, part of its record (it travels with the fork). */
 export interface ForkOrigin {
@@ -28,7 +29,7 @@ export function forkOriginPath(root: string): string {
 /** The origin of a fork, or undefined for an org that is not one. */
 export function readForkOrigin(root: string): ForkOrigin | undefined {
   try {
-    return JSON.parse(readFileSync(forkOriginPath(root), 'utf8')) as ForkOrigin;
+    return readSavedJson<ForkOrigin>(forkOriginPath(root));
   } catch {
     return undefined;
   }

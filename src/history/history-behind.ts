@@ -1,5 +1,6 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readSavedJson } from '../storage/read-own-file.js';
 
 /**
  * Whether the history is behind the record because an entry could not be written, kept as a file in
@@ -22,7 +23,7 @@ function markerOf(root: string): string {
 /** What the history failed to write, if it is still behind; undefined when it is not (or keeps no history). */
 export function historyBehind(root: string): HistoryBehind | undefined {
   try {
-    const value = JSON.parse(readFileSync(markerOf(root), 'utf8')) as Partial<HistoryBehind>;
+    const value = readSavedJson<Partial<HistoryBehind>>(markerOf(root)) ?? {};
     return typeof value.turn === 'number' && typeof value.problem === 'string' ? { turn: value.turn, problem: value.problem, at: String(value.at ?? '') } : undefined;
   } catch {
     return undefined;

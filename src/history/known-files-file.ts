@@ -1,9 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { MODES, OID_ROOM, STAMP_PARTS, STAMP_WORDS, KnownFileTable, type Odd, type PackedTable } from './known-file-table.js';
 import { KnownFiles } from './known-files.js';
+import { readOwnCacheBytes } from '../storage/read-own-file.js';
 
 /**
  * The files the history's last entry holds, as the run that wrote it knew them, kept beside the store
@@ -111,20 +112,12 @@ export function writeKnownFiles(gitDir: string, known: KnownFiles): void {
  * earlier lemming's JSON (an org it ran last, or ran after this one: then today's file is of an older entry).
  */
 export function readKnownFiles(gitDir: string, head: string): KnownFiles | undefined {
-  const bytes = readOrUndefined(join(gitDir, KNOWN_FILES_FILE));
+  const bytes = readOwnCacheBytes(join(gitDir, KNOWN_FILES_FILE));
   const known = bytes === undefined ? undefined : knownFilesFromBytes(bytes);
   if (known?.head === head) return known;
-  const earlier = readOrUndefined(join(gitDir, EARLIER_FILE));
+  const earlier = readOwnCacheBytes(join(gitDir, EARLIER_FILE));
   const kept = earlier === undefined ? undefined : KnownFiles.fromText(earlier.toString('utf8'));
   return kept?.head === head ? kept : undefined;
-}
-
-function readOrUndefined(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The header line, checked: every field of its type and range, this machine's byte order, each odd part of strings. */

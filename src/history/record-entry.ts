@@ -19,6 +19,7 @@ import { KnownFiles, LARGE_FILE_BYTES, type Change } from './known-files.js';
 import { readKnownFiles, writeKnownFiles } from './known-files-file.js';
 import { walkRecordedFiles, type RecordedWalk } from './recorded-files.js';
 import { RecordedWatch } from './recorded-watch.js';
+import { readOwnCache } from '../storage/read-own-file.js';
 
 const EDITED_KEPT = 50;
 
@@ -271,10 +272,8 @@ async function summarise(root: string, facts: EntryFacts, changes: readonly Chan
 /** The branch's commit, or undefined before the first entry. */
 export async function headCommit(place: GitPlace): Promise<string | undefined> {
   const loose = join(place.gitDir, HISTORY_REF);
-  if (existsSync(loose)) {
-    const text = readFileSync(loose, 'utf8').trim();
-    if (/^[0-9a-f]{40,64}$/.test(text)) return text;
-  }
+  const text = readOwnCache(loose)?.trim();
+  if (text !== undefined && /^[0-9a-f]{40,64}$/.test(text)) return text;
   try {
     return (await git({ gitDir: place.gitDir }, ['rev-parse', '-q', '--verify', `${HISTORY_REF}^{commit}`])).toString('utf8').trim() || undefined;
   } catch {

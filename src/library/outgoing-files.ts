@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { MAX_MESSAGE_FILE_BYTES } from '../mailbox/message-file.js';
 import { parseOutgoingFile } from '../mailbox/outgoing-file.js';
-import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { readRegularFile } from '../storage/read-regular-file.js';
 import type { OutgoingMessage } from './human-actions.js';
 
 /** A message file to send: where it came from (a path, or "standard input") and its text. */

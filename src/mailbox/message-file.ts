@@ -4,7 +4,7 @@ import { capBody, capSubject, idProblem, labelProblem, MAX_NAME_CHARS, MAX_SUBJE
 import { parseMessage, type ParsedMessageFile } from './message-format.js';
 import { isMessageFileName } from './outbox-scan.js';
 import { MAX_RECIPIENTS, messageId, padSeq, padTurn, parseMessageFileName, recipientsOf, type Message } from './message.js';
-import { readRegularFile } from './read-regular-file.js';
+import { readRegularFile } from '../storage/read-regular-file.js';
 
 /** Where an agent's outbox sits, relative to the org root. */
 export function outboxPath(agent: string): string {

@@ -9,7 +9,7 @@
 import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { padTurn } from '../mailbox/message.js';
-import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { readRegularFile } from '../storage/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import type { Memory } from './memory-file.js';
 import { MAX_MEMORY_BYTES, walkStream } from './stream-walk.js';

@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import { formatMemory, MEMORY_TEXT_CHARS, parseMemoryFile, type Memory } from './memory-file.js';
 import { StreamIndex } from './memory-index.js';
 import { streamFolder } from './memory-paths.js';
-import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { readRegularFile } from '../storage/read-regular-file.js';
 import { MAX_MEMORY_BYTES } from './stream-walk.js';
 import { vectorFile } from './memory-vectors.js';
 

@@ -1,6 +1,6 @@
 import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { readRegularFile } from '../storage/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseMemoryFile, type Memory } from './memory-file.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { readRegularFile } from '../storage/read-regular-file.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { Memory } from './memory-file.js';
 import { vectorProblem } from './vector-rule.js';

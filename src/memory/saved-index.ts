@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { readRegularFile } from '../storage/read-regular-file.js';
 import { MEMORY_KINDS, type Memory } from './memory-file.js';
 
 /**

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+
 import { parseEdited } from '../editable/edited-file.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parserOf, type Parsed } from './parse-files.js';
+import { readSavedJson } from '../storage/read-own-file.js';
 
 /** Raised when what an entry holds changes shape, or what is read (2: engine.sandbox, web, command_tools; 3: engine.shutdown_seconds, ready_turn_seconds; 4: engine.changes; 5: nesting past 64 levels refused; 6: org.yaml and resume `memory:`; 7: engine.sandbox.max_files, resume `persona:`; 8: a file in the plain form kept as its text; 9: the entries a list of pairs), so older entries are not used. */
 const VERSION = 9;
@@ -147,8 +148,8 @@ export class ParsedFileCache {
   private saved(): Entries {
     if (this.onDisk) return this.onDisk;
     try {
-      const data = JSON.parse(readFileSync(this.path, 'utf8')) as CacheFile;
-      this.onDisk = data.version === VERSION && Array.isArray(data.entries) && data.entries.every(isEntryPair) ? new Map(data.entries) : EMPTY;
+      const data = readSavedJson<CacheFile>(this.path);
+      this.onDisk = data?.version === VERSION && Array.isArray(data.entries) && data.entries.every(isEntryPair) ? new Map(data.entries) : EMPTY;
     } catch {
       this.onDisk = EMPTY;
     }

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { listedFolders } from '../storage/look-ahead-thread.js';
-import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { readRegularFile } from '../storage/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import { CHART_FILE, isValidAgentName, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
 import { registerOrgSecrets } from './org-secrets.js';
 import { knownStoredText, restoreOrg, storedOrgText, type StoredOrg } from './stored-org.js';
 import type { OrgMemorySettings } from './schema.js';
+import { readOwnCache, readSavedJson } from '../storage/read-own-file.js';
 
 /** The org as last loaded with no errors, and its warnings, under the stamps of the files it was made of (machine-local). */
 export const SETTLED_ORG_FILE = 'org/state/cache/settled-org.json';
@@ -200,13 +201,8 @@ function readKept(root: string, start: string): Kept | undefined {
   const path = join(root, SETTLED_ORG_FILE);
   // Kept under other stamps (an edit since): the whole file is not read for nothing.
   if (!keptUnder(path, start)) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  if (!text.startsWith(start)) return undefined;
+  const text = readOwnCache(path);
+  if (text === undefined || !text.startsWith(start)) return undefined;
   try {
     const data = JSON.parse(text) as { key: string; quick: string; ignored: string[]; problems: Problem[]; memory: OrgMemorySettings | null; org: StoredOrg };
     const org = restoreOrg(data.org, root);
@@ -245,7 +241,7 @@ export function readSettledOrgQuick(root: string): (Kept & { key: string; agents
  */
 export function readSettledStampLists(root: string, key: string): { files: string[]; stamps: string[] } | undefined {
   try {
-    const data = JSON.parse(readFileSync(join(root, SETTLED_STAMPS_FILE), 'utf8')) as { key?: unknown; files?: unknown; stamps?: unknown };
+    const data = readSavedJson<{ key?: unknown; files?: unknown; stamps?: unknown }>(join(root, SETTLED_STAMPS_FILE)) ?? {};
     const { files, stamps } = data;
     if (data.key !== key || !Array.isArray(files) || !Array.isArray(stamps) || files.length !== stamps.length) return undefined;
     for (let index = 0; index < files.length; index += 1) if (typeof files[index] !== 'string' || typeof stamps[index] !== 'string') return undefined;

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { join } from 'node:path';
+import { readOwnFile } from '../storage/read-own-file.js';
 
 /** `org/state/.gitignore`: commit the org's record, leave out what belongs to one machine. */
 export const STATE_GITIGNORE = [
@@ -33,13 +33,10 @@ const OLD_STATE_GITIGNORES = [
 export function ensureStateGitignore(root: string): boolean {
   const directory = join(root, 'org', 'state');
   const path = join(directory, '.gitignore');
-  let current: string | undefined;
-  try {
-    current = readFileSync(path, 'utf8');
-  } catch {
-    current = undefined;
-  }
-  if (current !== undefined && !OLD_STATE_GITIGNORES.includes(current)) return false;
+  const read = readOwnFile(path);
+  // Something else in its place (a folder, a pipe, a link) is left alone too, and not waited on.
+  if ('problem' in read) return false;
+  if ('bytes' in read && !OLD_STATE_GITIGNORES.includes(read.bytes.toString('utf8'))) return false;
   try {
     writeFileAtomic(path, STATE_GITIGNORE);
     return true;

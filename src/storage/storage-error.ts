@@ -29,6 +29,12 @@ const FAULTS: Record<string, { code: StorageErrorCode; what: (place: string) => 
     what: (place) => `a file lemming keeps in ${place} is a symbolic link`,
     todo: 'lemming appends to and cuts its own records only where they are, never through a link that may lead out of the org: put the file itself there (remove the link, restore the file) and run again',
   },
+  // Not a system's code: a record lemming appends to or cuts is a pipe (write-bytes.ts, openOwnFile; notFileRecordError).
+  ENOTFILE: {
+    code: 'storage-failed',
+    what: (place) => `a file lemming keeps in ${place} is a pipe, not a regular file`,
+    todo: 'lemming appends to and cuts its own records only in files of its own, never waiting on a pipe: move it away (restore the file if you kept it) and run again',
+  },
 };
 
 /** Why the folder `folder` of the org, which leads to `leadsTo`, is not used, and what to do: what its StorageError says after its name, and `lemming validate`. */
@@ -93,6 +99,13 @@ export function leadsOutError(root: string, folder: string, leadsTo: string): St
 export function linkedRecordError(path: string, cause: unknown): StorageError {
   const root = orgRootOf(path);
   latest = new StorageError('ELINKED', root ?? dirname(path), relative(root ?? dirname(path), path), { cause });
+  return latest;
+}
+
+/** The StorageError of a file lemming appends to or cuts (`path`) that is a pipe, kept as linkedRecordError's is. */
+export function notFileRecordError(path: string): StorageError {
+  const root = orgRootOf(path);
+  latest = new StorageError('ENOTFILE', root ?? dirname(path), relative(root ?? dirname(path), path));
   return latest;
 }
 

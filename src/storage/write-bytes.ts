@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { cutSecrets } from '../secrets/secrets.js';
-import { classified, linkedRecordError } from './storage-error.js';
+import { classified, linkedRecordError, notFileRecordError } from './storage-error.js';
 
 /**
  * Fault injection for the storage tests, like the crash points (engine/record/crash-points.ts):
@@ -131,13 +131,17 @@ const OWN_FILE_FLAGS = {
  * Open a file lemming appends to or cuts (a record, a log, the journal) where it is, never through a
  * link: the ledger linked to a file outside the org had a run cut that file's last line and append
  * the charges to it. A link in its place throws a StorageError (linkedRecordError), naming the file,
- * which stops a run as a full disk does; any other failure, the system's error, classified.
+ * and so does a pipe no one reads (notFileRecordError, found without waiting on it): each stops a run
+ * as a full disk does; any other failure, the system's error, classified.
  */
 export function openOwnFile(path: string, how: keyof typeof OWN_FILE_FLAGS): number {
   try {
-    return openSync(path, OWN_FILE_FLAGS[how] | constants.O_NOFOLLOW, 0o666);
+    // Not blocking: opening a pipe to write waited for a reader, and a run for good; now the system says ENXIO.
+    // (Writes to a regular file do not heed the flag. No fstat here: it would be one more call a line appended.)
+    return openSync(path, OWN_FILE_FLAGS[how] | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o666);
   } catch (error) {
-    throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? linkedRecordError(path, error) : classified(error, path);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw code === 'ELOOP' ? linkedRecordError(path, error) : code === 'ENXIO' ? notFileRecordError(path) : classified(error, path);
   }
 }
 

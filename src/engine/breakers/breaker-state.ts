@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+
 import { nameRecord } from '../../org/names.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { Escalations, Exchanges, Repeats } from './loop-breakers.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /**
  * What the circuit breakers remember between turns, in `org/state/breakers.json` (part of the
@@ -32,7 +33,7 @@ export function emptyBreakerState(): BreakerState {
 /** Read the file; a missing or unreadable one is an empty state (a breaker only ever holds, so losing it frees). */
 export function readBreakerState(path: string): BreakerState {
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as Partial<BreakerState>;
+    const data = readSavedJson<Partial<BreakerState>>(path) ?? {};
     if (data.version !== 1) return emptyBreakerState();
     return {
       version: 1,

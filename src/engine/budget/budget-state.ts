@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+
 import { nameRecord } from '../../org/names.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /**
  * What the human has been told of org.yaml `budget:` ceilings, in `org/state/budget.json` (part of the
@@ -19,7 +20,7 @@ export function emptyBudgetState(): BudgetState {
 /** Read the file; a missing or unreadable one tells again what it held (a warning twice, never a hold lost: holds come from the ledger). */
 export function readBudgetState(path: string): BudgetState {
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as Partial<BudgetState>;
+    const data = readSavedJson<Partial<BudgetState>>(path) ?? {};
     if (data.version !== 1 || typeof data.told !== 'object' || data.told === null) return emptyBudgetState();
     return { version: 1, told: nameRecord(data.told) };
   } catch {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
@@ -10,6 +10,7 @@ import { recipientProblem, refusedNames } from '../../org/lists/recipients.js';
 import { checkEdge } from '../../org/permissions.js';
 import { loadState } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /** A message to the human, with where it lies and whether they have read it. */
 export interface InboxMessage extends Message {
@@ -101,7 +102,7 @@ function readMarksPath(root: string, seat: string): string {
 
 function readMarks(root: string, seat: string): Set<string> {
   try {
-    const data = JSON.parse(readFileSync(readMarksPath(root, seat), 'utf8')) as { read?: unknown };
+    const data = readSavedJson<{ read?: unknown }>(readMarksPath(root, seat)) ?? {};
     return new Set(Array.isArray(data.read) ? data.read.filter((id): id is string => typeof id === 'string') : []);
   } catch {
     return new Set();

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
@@ -13,6 +12,7 @@ import { statePaths } from '../record/state-paths.js';
 import { applyIntervention, interventionProblem } from './apply-intervention.js';
 import { INTERVENTIONS_FILE } from '../../org/names.js';
 import { agentOf, describeIntervention, interventionSchema, kindOf, normaliseIntervention, type Intervention } from './intervention.js';
+import { readOwnFile } from '../../storage/read-own-file.js';
 
 
 /** One line of `org/state/interventions.jsonl`: an intervention started, then done or refused. */
@@ -62,12 +62,12 @@ export function interventionsFileProblems(org: Org): Problem[] {
 
 /** The journal of interventions, line by line (a line a crash tore is not one). */
 export function readInterventionRecords(root: string): InterventionRecord[] {
-  let text: string;
-  try {
-    text = readFileSync(statePaths(root).interventions, 'utf8');
-  } catch {
-    return [];
-  }
+  const path = statePaths(root).interventions;
+  const read = readOwnFile(path);
+  if ('absent' in read) return [];
+  // Taken for none, each intervention would be carried out again.
+  if ('problem' in read) throw new LemmingError('corrupt-state', `${path} ${read.problem}, where lemming keeps the record of the interventions carried out (a file): put the file back or move this away, then run again`, { exitCode: 4 });
+  const text = read.bytes.toString('utf8');
   const records: InterventionRecord[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;

@@ -1,5 +1,5 @@
 import { nameRecord } from '../../org/names.js';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { removeRecord } from '../../storage/record-pieces.js';
@@ -13,6 +13,7 @@ import { caughtUp, emptySnapshot, ledgerEnd } from '../money/ledger.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
 import { forgetTaken, repairTaken } from './taken-files.js';
+import { readOwnCache } from '../../storage/read-own-file.js';
 
 /** What `adoptOrg` did. */
 export interface AdoptReport {
@@ -83,12 +84,9 @@ export function adoptOrg(root: string): AdoptReport {
 
 /** The state to keep: an earlier lemming's (its unread mail stands), or none; a whole record is refused. */
 function readPrevious(statePath: string, takenPath: string): Omit<EngineState, 'version'> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(statePath, 'utf8');
-  } catch {
-    return undefined;
-  }
+  // A state no one can read (or not a file of lemming's) holds nothing to keep.
+  const text = readOwnCache(statePath);
+  if (text === undefined) return undefined;
   let data: { version?: unknown } & Partial<EngineState>;
   try {
     data = JSON.parse(text) as typeof data;

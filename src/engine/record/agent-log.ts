@@ -1,10 +1,11 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { appendText, openOwnFile } from '../../storage/write-bytes.js';
 import { isStorageError } from '../../storage/storage-error.js';
 import { agentPaths } from './state-paths.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
+import { readOwnCache } from '../../storage/read-own-file.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
 export interface LogEntry {
@@ -234,12 +235,9 @@ export function readLog(root: string, agent: string, count?: number): LogEntry[]
 
 /** The entries of one file of a log (none when it is missing). */
 function readEntries(path: string): LogEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return [];
-  }
+  // A pipe or a folder in its place is no log (a run stops on it as it appends: write-bytes.ts, openOwnFile).
+  const text = readOwnCache(path);
+  if (text === undefined) return [];
   const entries: LogEntry[] = [];
   for (const line of text.split('\n')) {
     const entry = line.trim() === '' ? undefined : parseEntry(line);

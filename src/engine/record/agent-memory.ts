@@ -1,7 +1,7 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
-import { readRegularFile } from '../../mailbox/read-regular-file.js';
+import { readRegularFile } from '../../storage/read-regular-file.js';
 import { MEMORY_KEY_PATTERN } from '../turn/interpret-response.js';
 import { agentPaths } from './state-paths.js';
 import { forgetAtNextCommand } from '../../invocation.js';

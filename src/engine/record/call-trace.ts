@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { LemmingError } from '../../errors.js';
 import { padTurn } from '../../mailbox/message.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse, ToolDefinition } from '../../providers/provider.js';
+import { readOwnFile } from '../../storage/read-own-file.js';
 import { asStorageError } from '../../storage/storage-error.js';
 import { withoutSecrets } from '../../secrets/secrets.js';
 import { agentPaths } from './state-paths.js';
@@ -259,18 +260,27 @@ export function listTraceTurns(root: string, agent: string): number[] {
 }
 
 /**
- * An agent's trace for one turn, as the model saw it, or undefined when there is none (never kept,
- * pruned, or unreadable). A part it refers to that is missing or was changed is a LemmingError
- * naming the file: the trace cannot be shown as it was, and is not shown otherwise.
+ * An agent's trace for one turn, as the model saw it, or undefined when there is none (never kept, or
+ * pruned). A trace file that cannot be read (not JSON, not a trace, not a regular file), or a part it
+ * refers to that is missing or was changed, is a LemmingError naming the file: the trace cannot be
+ * shown as it was, and is not shown otherwise.
  */
 export function readCallTrace(root: string, agent: string, turn: number): CallTrace | undefined {
   const folder = tracesDirectory(root, agent);
   const file = join(folder, `${padTurn(turn)}.json`);
+  const read = readOwnFile(file);
+  if ('absent' in read) return undefined;
+  // There but not readable as lemming wrote it: said, naming the file, never taken for a turn with no trace.
+  const cannot = (why: string) => new LemmingError('unreadable', `${relative(root, file)} ${why}, so the trace of turn ${turn} cannot be shown`);
+  if ('problem' in read) throw cannot(`${read.problem}, where lemming keeps a call trace (a file)`);
   let stored: StoredTrace;
   try {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as StoredTrace;
-  } catch {
-    return undefined;
+    stored = JSON.parse(read.bytes.toString('utf8')) as StoredTrace;
+  } catch (error) {
+    throw cannot(`is not the JSON lemming wrote (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (typeof stored !== 'object' || stored === null || typeof stored.request !== 'object' || stored.request === null) {
+    throw cannot('does not hold a call trace as lemming writes it ({"request":{"system":...},...})');
   }
   return resolveTrace(stored, { root, folder, file });
 }

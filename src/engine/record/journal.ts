@@ -1,6 +1,6 @@
 import { LemmingError } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
-import { closeSync, ftruncateSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, ftruncateSync, unlinkSync } from 'node:fs';
 import { storageFailure } from '../../storage/storage-error.js';
 import { openOwnFile, storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
@@ -20,6 +20,7 @@ import type { MeetingHeard, PlannedMeeting } from '../../meetings/meeting-transc
 import type { RuleDraws } from '../turn/activation.js';
 import type { MeetingRecord } from '../turn/meeting-records.js';
 import { forgetAtNextCommand } from '../../invocation.js';
+import { readOwnFile } from '../../storage/read-own-file.js';
 
 /** One agent's work in a turn, as planned before any model is called. */
 export interface PlannedCall {
@@ -256,17 +257,14 @@ function withNameRecords(record: JournalRecord): JournalRecord {
 }
 
 function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes: number; totalBytes: number } {
-  let buffer: Buffer;
-  try {
-    buffer = readFileSync(path);
-  } catch (error) {
-    // A folder in its place is no journal: said, not taken for none (whose removal would then fail unexplained).
-    if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
-      const shown = path.endsWith('/org/state/journal.jsonl') ? 'org/state/journal.jsonl' : path;
-      throw new LemmingError('journal-not-file', `${shown} is a folder, where lemming keeps the journal of a turn in progress (a file): move it away and run again`, { exitCode: 4 });
-    }
-    return { records: [], wholeBytes: 0, totalBytes: 0 };
+  const read = readOwnFile(path);
+  if ('absent' in read) return { records: [], wholeBytes: 0, totalBytes: 0 };
+  // A folder or a pipe in its place is no journal: said, not taken for none (whose removal would then fail unexplained).
+  if ('problem' in read) {
+    const shown = path.endsWith('/org/state/journal.jsonl') ? 'org/state/journal.jsonl' : path;
+    throw new LemmingError('journal-not-file', `${shown} ${read.problem}, where lemming keeps the journal of a turn in progress (a file): move it away and run again`, { exitCode: 4 });
   }
+  const buffer = read.bytes;
   const records: JournalRecord[] = [];
   let start = 0;
   while (start < buffer.length) {

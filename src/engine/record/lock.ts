@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { mkdirSync, renameSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { LemmingError } from '../../errors.js';
 import { createFileAtomic } from '../../storage/atomic-write.js';
 import { classified } from '../../storage/storage-error.js';
 import { isRunning, ownStartTicks } from '../../process-liveness.js';
 import { statePaths } from './state-paths.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 interface LockContent {
   pid: number;
@@ -40,11 +41,7 @@ function isAlive(holder: LockContent): boolean {
 }
 
 function readLock(path: string): LockContent | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockContent;
-  } catch {
-    return undefined;
-  }
+  return readSavedJson<LockContent>(path);
 }
 
 /**

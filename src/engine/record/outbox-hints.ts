@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
+import { readOwnCache } from '../../storage/read-own-file.js';
 
 /** Hints by outbox owner, as a turn's scan finds them and its plan journals them. */
 export type OutboxHints = Record<string, OutboxHint>;
@@ -145,8 +145,9 @@ function readOwnHints(text: string): Map<string, KeptHint> | undefined {
 /** The hints in the file; missing or unreadable ones are none (see OutboxHintStore.load). */
 function readHints(path: string): Map<string, KeptHint> {
   const hints = new Map<string, KeptHint>();
+  const text = readOwnCache(path);
+  if (text === undefined) return hints;
   try {
-    const text = readFileSync(path, 'utf8');
     const own = readOwnHints(text);
     if (own) return own;
     const data = JSON.parse(text) as { version?: unknown; outboxes?: unknown };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
-import { readRegularFile } from '../../mailbox/read-regular-file.js';
+import { readRegularFile } from '../../storage/read-regular-file.js';
 import type { Org } from '../../org/org.js';
 import { restoreOrg, storedOrgText, type StoredOrg } from '../../org/stored-org.js';
 

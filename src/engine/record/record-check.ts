@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../../errors.js';
 import { messageId, parseMessageFileName } from '../../mailbox/message.js';
-import { readRegularFile } from '../../mailbox/read-regular-file.js';
+import { readRegularFile } from '../../storage/read-regular-file.js';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import type { Org } from '../../org/org.js';

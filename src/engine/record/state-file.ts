@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+
 import { nameRecord } from '../../org/names.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /**
  * A small JSON file of the engine's under `org/state/`, `{ version: 1, agents: {...} }`:
@@ -9,7 +10,7 @@ import { writeFileAtomic } from '../../storage/atomic-write.js';
  */
 export function readAgentRecords<Entry>(path: string): Record<string, Entry> {
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; agents?: unknown };
+    const data = readSavedJson<{ version?: unknown; agents?: unknown }>(path) ?? {};
     // Keyed by agent names: copied into a record without a prototype (see org/names.ts).
     return data.version === 1 && typeof data.agents === 'object' && data.agents !== null && !Array.isArray(data.agents) ? nameRecord(data.agents as Record<string, Entry>) : nameRecord();
   } catch {

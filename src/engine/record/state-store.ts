@@ -1,7 +1,8 @@
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { readOwnCache, readOwnFile } from '../../storage/read-own-file.js';
 import { crashPoint } from './crash-points.js';
 import { initialState, stateFromJson, type EngineState, type PendingItem } from './engine-state.js';
 import { LEDGER_RULE } from '../../org/ledger-line.js';
@@ -93,21 +94,9 @@ export function stateTurn(path: string): number {
  * never writes through one), so a state linked to a file outside the org is neither read nor quoted.
  */
 function readStateFile(path: string): string | undefined {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw corrupt(path, code === 'ELOOP' ? 'it is a symbolic link, which lemming does not follow out of its state' : error instanceof Error ? error.message : String(error));
-  }
-  try {
-    const stat = fstatSync(descriptor);
-    if (!stat.isFile()) throw corrupt(path, stat.isDirectory() ? 'it is a folder, where the engine keeps a file' : 'it is not a regular file');
-    return readFileSync(descriptor, 'utf8');
-  } finally {
-    closeSync(descriptor);
-  }
+  const read = readOwnFile(path);
+  if ('problem' in read) throw corrupt(path, `it ${read.problem}`);
+  return 'bytes' in read ? read.bytes.toString('utf8') : undefined;
 }
 
 function parseHead(path: string, text: string): Record<string, unknown> & { version: 2 | 3; turn: number } {
@@ -143,12 +132,10 @@ function readParts(path: string, layout: PartsLayout): AgentParts | undefined {
   let parts: AgentParts | undefined;
   for (let number = layout.first; number <= layout.last; number += 1) {
     const file = partPath(path, number);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    const read = readOwnFile(file);
+    if ('absent' in read) return undefined;
+    if ('problem' in read) throw corrupt(file, `it ${read.problem}`);
+    const text = read.bytes.toString('utf8');
     let data: { kind?: unknown } & Record<string, unknown>;
     try {
       data = JSON.parse(text) as typeof data;
@@ -222,12 +209,9 @@ export function saveState(path: string, state: EngineState): void {
   kept.set(path, { head, layout, parts, ...(known ? { known } : {}), swept: true });
 }
 
+/** The head on disk, to compare with the one this process wrote last; anything else than lemming's file is not it. */
 function readHead(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readOwnCache(path);
 }
 
 /** Write a whole copy of the parts as part `number`; its layout. */

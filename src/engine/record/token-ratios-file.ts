@@ -1,5 +1,5 @@
 import type { Problem } from '../../errors.js';
-import { readRegularFile } from '../../mailbox/read-regular-file.js';
+import { readOwnFile } from '../../storage/read-own-file.js';
 import { nameRecord } from '../../org/names.js';
 import type { ModelEntry } from '../../org/schema.js';
 
@@ -120,16 +120,13 @@ const MOST_BYTES = 1 << 20;
  * learned, and no problem.
  */
 export function readRatiosFile(path: string): { file: RatiosFile; problems: Problem[] } {
-  const read = readRegularFile(path, MOST_BYTES);
-  if ('error' in read) {
-    if (read.code === 'ENOENT') return { file: emptyRatios(), problems: [] };
-    const why = read.code === 'ELOOP' ? 'is a symbolic link, which lemming does not follow out of its state' : read.error;
-    return { file: emptyRatios(), problems: [whole(`${why}; ignored, and what it held is learned again from the next answers`)] };
-  }
+  const read = readOwnFile(path, MOST_BYTES);
+  if ('absent' in read) return { file: emptyRatios(), problems: [] };
+  if ('problem' in read) return { file: emptyRatios(), problems: [whole(`${read.problem}; ignored, and what it held is learned again from the next answers`)] };
   if (read.truncated) return { file: emptyRatios(), problems: [whole(`is ${read.size} bytes, more than the ${MOST_BYTES} lemming reads of it; ignored, and what it held is learned again from the next answers`)] };
   let data: unknown;
   try {
-    data = JSON.parse(read.text);
+    data = JSON.parse(read.bytes.toString('utf8'));
   } catch {
     return { file: emptyRatios(), problems: [whole('is not JSON; ignored, and what it held is learned again from the next answers')] };
   }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LemmingError } from '../../errors.js';
 import type { ToolDefinition } from '../../providers/provider.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { readOwnFile } from '../../storage/read-own-file.js';
 import { classified } from '../../storage/storage-error.js';
 import { temporaryPathFor } from '../../storage/temporary-files.js';
 
@@ -137,13 +138,11 @@ export function readPart(root: string, tracesFolder: string, reference: string, 
   const shown = relative(root, join(tracesFolder, reference));
   const trace = relative(root, traceFile);
   if (!match) throw new LemmingError('unreadable', `${trace} refers to ${JSON.stringify(reference)}, which is not a part file (parts/<32 hex digits>.txt or .json)`);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(join(tracesFolder, reference));
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new LemmingError('unreadable', `${shown} ${missing ? 'is missing' : `cannot be read (${(error as Error).message})`}: ${trace} refers to it for a part of the prompt, so that trace cannot be shown`);
+  const read = readOwnFile(join(tracesFolder, reference));
+  if (!('bytes' in read)) {
+    throw new LemmingError('unreadable', `${shown} ${'absent' in read ? 'is missing' : read.problem}: ${trace} refers to it for a part of the prompt, so that trace cannot be shown`);
   }
+  const bytes = read.bytes;
   if (digestOf(bytes) !== match[1]) {
     throw new LemmingError('unreadable', `${shown} was changed after ${trace} was written (its content no longer matches the digest in its name), so that trace cannot be shown as the model saw it`);
   }

@@ -1,7 +1,8 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { keepHeapAsSet, startThread } from '../../heap-settings.js';
 import { writeFileInPlace } from '../../storage/write-bytes.js';
+import { readOwnCache } from '../../storage/read-own-file.js';
 
 /** The file functions a batch is done with (passed in: see doBatch). */
 interface BatchFs {
@@ -173,11 +174,7 @@ export class TraceWriter {
         Atomics.wait(this.done, 0, done, READ_WAIT_MS);
       }
     }
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readOwnCache(file);
   }
 
   /** Resolves once every file handed over so far is written or removed. */

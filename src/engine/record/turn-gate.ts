@@ -1,8 +1,9 @@
-import { readFileSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { isRunning, ownStartTicks } from '../../process-liveness.js';
 import { LockedError, takeLockFile, type OrgLock } from './lock.js';
 import { statePaths } from './state-paths.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /**
  * The turn gate, `org/state/lock.turn`: a second lock, beside the org's, that the engine holds
@@ -40,12 +41,8 @@ function tryTurnGate(root: string, command: string): OrgLock | undefined {
 
 /** Whether another live process waits to copy the org (see `lock.turn.wanted`). */
 function copierWaiting(root: string): boolean {
-  let waiter: { pid: number; pidStart?: number };
-  try {
-    waiter = JSON.parse(readFileSync(wantedPath(root), 'utf8')) as typeof waiter;
-  } catch {
-    return false;
-  }
+  const waiter = readSavedJson<{ pid: number; pidStart?: number }>(wantedPath(root));
+  if (typeof waiter?.pid !== 'number') return false;
   return waiter.pid !== process.pid && isRunning(waiter.pid, waiter.pidStart);
 }
 

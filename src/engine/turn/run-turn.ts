@@ -328,7 +328,6 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       crashPoint('after-write');
       appendJournal(paths.journal, { type: 'done', turn, outcome });
       outcomes.push(outcome);
-      stats.errors += 1;
       for (const event of failed.events) {
         countEvent(stats, event);
         yield event;

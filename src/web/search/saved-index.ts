@@ -1,9 +1,10 @@
 import { nameRecord } from '../../org/names.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { IndexedMessage } from './indexed-message.js';
+import { readSavedJson } from '../../storage/read-own-file.js';
 
 /** Where the index lives: machine-local state, derived from the outboxes, safe to delete. */
 export function searchIndexPath(root: string): string {
@@ -48,7 +49,7 @@ export function fromSaved(saved: SavedOutbox): OutboxRecord {
 /** The saved index, or undefined when there is none, or it is unreadable, of another format or of another root (it is rebuilt). */
 export function readSaved(root: string): SavedIndex | undefined {
   try {
-    const saved = JSON.parse(readFileSync(searchIndexPath(root), 'utf8')) as Partial<SavedIndex>;
+    const saved = readSavedJson<Partial<SavedIndex>>(searchIndexPath(root)) ?? {};
     if (saved.format !== SAVED_FORMAT || saved.root !== root || !saved.outboxes || !Array.isArray(saved.messages) || !saved.search) return undefined;
     return saved as SavedIndex;
   } catch {
