@@ -1,41 +1,48 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { searchIndexPath } from '../../src/web/search/saved-index.js';
 import { defaultOrg, humanSends, write } from '../helpers/temp-org.js';
 
 /**
- * Hold the dashboard's message index at its very first step, a real one: its saved file
- * (org/state/cache/search-index.json) is made a named pipe, so the watch thread's read of it waits
- * until `release` writes to the pipe and closes it. Nothing in lemming is replaced: it reads a file
- * that is slow to come, as on a slow or remote disk. Released with nothing written, the saved index
- * reads as unreadable and the index is built from the outboxes, as on a first start.
+ * Hold the dashboard's message index at its very first step: the index waits to read a named pipe
+ * (LEMMING_HOLD_INDEX, web/search/message-index.ts), made in a folder of its own outside the org, until
+ * `release` writes to it and closes it. Its saved file is no longer a pipe of the test's: lemming reads
+ * no cache from a pipe (a cache replaced by one held the dashboard for good). Released with `saved`,
+ * that text is written as the saved index first (org/state/cache/search-index.json), as a start that
+ * finds one; with nothing, the index is built from the outboxes, as on a first start. The hold is set
+ * for the threads this process starts until it is released.
  */
 export function holdIndex(root: string): { release(saved?: string): Promise<void> } {
-  const pipe = searchIndexPath(root);
-  mkdirSync(dirname(pipe), { recursive: true });
+  const pipe = join(mkdtempSync(join(tmpdir(), 'lemming-hold-')), 'index');
   execFileSync('mkfifo', [pipe]);
+  process.env.LEMMING_HOLD_INDEX = pipe;
   let released = false;
   return {
     async release(saved = '') {
       if (released) return;
       released = true;
+      if (saved !== '') {
+        mkdirSync(dirname(searchIndexPath(root)), { recursive: true });
+        writeFileSync(searchIndexPath(root), saved);
+      }
       // Opened without blocking, which works once the thread has the pipe open to read (ENXIO until then).
-      for (;;) {
-        let descriptor: number;
-        try {
-          descriptor = openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          continue;
-        }
-        try {
-          if (saved !== '') writeSync(descriptor, saved);
-        } finally {
+      try {
+        for (;;) {
+          let descriptor: number;
+          try {
+            descriptor = openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            continue;
+          }
           closeSync(descriptor);
+          return;
         }
-        return;
+      } finally {
+        if (process.env.LEMMING_HOLD_INDEX === pipe) delete process.env.LEMMING_HOLD_INDEX;
       }
     },
   };
