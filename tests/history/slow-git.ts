@@ -3,6 +3,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI } from '../helpers/cli.js';
 import { scratchDir } from '../faults/scratch.js';
+import { watchOutput } from '../helpers/watched-process.js';
 
 /** The runs and gates made here: `releaseAll` (each file's afterEach) leaves nothing running when a test failed half-way. */
 const started: ChildProcess[] = [];
@@ -41,28 +42,12 @@ export function gatedGit(gate: string, at: 'start' | 'exit' = 'start'): string {
  */
 export function runInGroup(root: string, args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [CLI, '--root', root, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let text = '';
-  const waiters: Array<() => void> = [];
-  const onData = (chunk: string): void => {
-    text += chunk;
-    for (const wake of waiters.splice(0)) wake();
-  };
-  child.stdout.setEncoding('utf8').on('data', onData);
-  child.stderr.setEncoding('utf8').on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
   started.push(child);
+  const watched = watchOutput(child, 'close');
   return {
-    output: () => text,
-    waitFor: (pattern: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const check = (): void => {
-          if (pattern.test(text)) return resolve();
-          if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`exited before printing ${pattern}:\n${text}`));
-          waiters.push(check);
-        };
-        check();
-      }),
+    output: watched.output,
+    waitFor: watched.waitFor,
     signalGroup: (signal: NodeJS.Signals) => process.kill(-(child.pid as number), signal),
-    exited: () => exited,
+    exited: watched.exited,
   };
 }
