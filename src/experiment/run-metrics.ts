@@ -1,4 +1,4 @@
-import { sumCredits } from '../engine/money/credit-sum.js';
+import { addCredits } from '../engine/money/credit-sum.js';
 import type { SurveyRound } from './run-survey.js';
 import type { RunPersonas } from './personas/measure-personas.js';
 import { nameRecord } from '../org/names.js';
@@ -152,9 +152,9 @@ export function measureRun(root: string, run: string, variant: string, attempts:
   for (const entry of readLedgerFrom(statePaths(root).ledger, 0).entries) {
     if (entry.type !== 'charge' || shared(entry.turn)) continue;
     metrics.calls += 1;
-    metrics.credits = sumCredits([metrics.credits, entry.credits]);
-    metrics.creditsByAgent[entry.agent] = sumCredits([metrics.creditsByAgent[entry.agent] ?? 0, entry.credits]);
-    metrics.creditsByModel[entry.model] = sumCredits([metrics.creditsByModel[entry.model] ?? 0, entry.credits]);
+    metrics.credits = addCredits(metrics.credits, entry.credits);
+    metrics.creditsByAgent[entry.agent] = addCredits(metrics.creditsByAgent[entry.agent] ?? 0, entry.credits);
+    metrics.creditsByModel[entry.model] = addCredits(metrics.creditsByModel[entry.model] ?? 0, entry.credits);
   }
   return metrics;
 }

@@ -1,4 +1,4 @@
-import { sumCredits } from '../../engine/money/credit-sum.js';
+import { addCredits } from '../../engine/money/credit-sum.js';
 import { deliveriesOf } from '../records/deliveries.js';
 import { callCredits } from '../records/call-credits.js';
 import type { OrgRecords } from '../records/org-records.js';
@@ -32,7 +32,7 @@ export function agentLoads(records: OrgRecords): AgentLoad[] {
     const [turn, agent] = key.split(' ') as [string, string];
     const load = loads.get(agent);
     if (!load) continue;
-    load.credits = sumCredits([load.credits, credits]);
+    load.credits = addCredits(load.credits, credits);
     active(agent).add(Number(turn));
   }
   for (const [agent, turns] of records.activity) for (const [turn, done] of turns) if (done.called) active(agent).add(turn);

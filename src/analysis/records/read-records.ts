@@ -2,7 +2,7 @@ import { loadState } from '../../engine/record/state-store.js';
 import { readLog } from '../../engine/record/agent-log.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { readLedgerFrom } from '../../engine/money/ledger.js';
-import { sumCredits } from '../../engine/money/credit-sum.js';
+import { addCredits } from '../../engine/money/credit-sum.js';
 import { madeSomethingIn } from '../../engine/breakers/loop-rules.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
 import { deliveriesOf, type Delivery } from '../../org/lists/recipients.js';
@@ -54,7 +54,7 @@ export function readOrgRecords(org: Org): OrgRecords {
   for (const entry of readLedgerFrom(statePaths(root).ledger, 0).entries) {
     if (entry.type !== 'charge') continue;
     const key = pairKey(entry.turn, entry.agent);
-    charges.set(key, sumCredits([charges.get(key) ?? 0, entry.credits]));
+    charges.set(key, addCredits(charges.get(key) ?? 0, entry.credits));
   }
 
   const state = loadState(statePaths(root).state);
