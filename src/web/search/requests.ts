@@ -125,10 +125,15 @@ export function describeRequests(
  * that acted: engine/turn/apply-response.ts) or an `error` line that names the mail it was shown
  * (engine/turn/failed-call.ts writes `shown` only for a call that was charged), then the `charged`
  * line of the same turn; the lines of a turn between them (sends, refusals, notes) leave it open.
- * Reads each log from its end back to `since` only.
+ * Reads each log from its end back to `since` only, once for each agent and turn however many requests ask.
  */
 export function shownCallsFromLogs(root: string): ShownCallsOf {
+  // Many requests wait on the same agent since the same turn (the human's first requests): its log is read once for them.
+  const read = new Map<string, readonly ShownCall[]>();
   return (agent, since) => {
+    const key = `${agent}\n${since}`;
+    const known = read.get(key);
+    if (known) return known;
     const calls: ShownCall[] = [];
     let open: { turn: number; shown: string[] } | undefined;
     for (const entry of readLogSince(root, agent, since)) {
@@ -144,6 +149,7 @@ export function shownCallsFromLogs(root: string): ShownCallsOf {
         open = undefined;
       }
     }
+    read.set(key, calls);
     return calls;
   };
 }
