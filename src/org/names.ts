@@ -140,6 +140,11 @@ export function nameRecord<T>(from?: Readonly<Record<string, T>> | null): Record
   return record;
 }
 
+/** `from` itself when it is a record without a prototype already (one just read and checked), else `nameRecord(from)`. */
+export function asNameRecord<T>(from?: Readonly<Record<string, T>> | null): Record<string, T> {
+  return from && Object.getPrototypeOf(from) === null ? (from as Record<string, T>) : nameRecord(from);
+}
+
 /** `nameRecord` of the entries, in their order; a later entry of the same key wins. */
 export function nameRecordOf<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
   const record = Object.create(null) as Record<string, T>;

@@ -76,6 +76,23 @@ describe("the engine's state written by what changed", () => {
     expect(back.pending.filter((item) => item.to === name(3)).map((item) => item.id)).toEqual(['000001-agent_00004-001', '000002-agent_00007-001', '000002-agent_01500-001']);
   });
 
+  test('the records read back, from a whole copy and from a change, are records without a prototype: an agent named toString or constructor has no entry until it is given one', () => {
+    let state = bigState(3);
+    saveState(path, state);
+    const readers = [name(1)];
+    const outcomes: AgentOutcome[] = readers.map((agent) => ({ agent, read: [], newMail: [], humanNotices: [], activity: 'read 1' }));
+    state = commitTurn(state, plan(2), outcomes, addEntries(state.ledger, [{ type: 'charge' as const, turn: 2, agent: name(1), model: 'm', input_tokens: 6, output_tokens: 6, credits: 0.002, at }], 10_400));
+    saveState(path, state);
+    expect(parts()).toEqual(['000000001.json', '000000002.json']);
+    const back = readBack();
+    for (const record of [back.activity, back.errors, back.ledger.totals, back.ledger.lastCharged]) {
+      expect(Object.getPrototypeOf(record)).toBeNull();
+      expect(record['toString']).toBeUndefined();
+      expect(record['constructor']).toBeUndefined();
+    }
+    expect(back.activity[name(1)]?.summary).toBe('read 1');
+  });
+
   test('a turn in which most agents ran writes a whole copy at once (the old ones removed), not a change as large', () => {
     let state = bigState(300);
     saveState(path, state);

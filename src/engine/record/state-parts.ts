@@ -1,4 +1,4 @@
-import { nameRecord } from '../../org/names.js';
+import { asNameRecord, nameRecord } from '../../org/names.js';
 import type { AgentTotals } from '../money/ledger.js';
 import type { Activity, EngineState, PendingItem } from './engine-state.js';
 import { mergeSorted } from './pending-order.js';
@@ -226,14 +226,14 @@ export function changeText(turn: number, change: PartsChange): string {
   return `${JSON.stringify({ kind: 'change', turn, ...change })}\n`;
 }
 
-/** A base read back from its file's JSON, its records without a prototype (org/names.ts). */
+/** A base read back from its file's JSON, its records without a prototype (org/names.ts; state-shape.ts made them so as it checked them). */
 export function partsFromJson(data: Partial<AgentParts>): AgentParts {
   return {
     members: Array.isArray(data.members) ? data.members : [],
     pending: Array.isArray(data.pending) ? data.pending : [],
-    activity: nameRecord(data.activity),
-    errors: nameRecord(data.errors),
-    totals: nameRecord(data.totals),
-    lastCharged: nameRecord(data.lastCharged),
+    activity: asNameRecord(data.activity),
+    errors: asNameRecord(data.errors),
+    totals: asNameRecord(data.totals),
+    lastCharged: asNameRecord(data.lastCharged),
   };
 }

@@ -6,6 +6,7 @@ import { readOwnCache, readOwnFile } from '../../storage/read-own-file.js';
 import { crashPoint } from './crash-points.js';
 import { initialState, stateFromJson, type EngineState, type PendingItem } from './engine-state.js';
 import { LEDGER_RULE } from '../../org/ledger-line.js';
+import { asNameRecord } from '../../org/names.js';
 import { applyChange, baseText, changedMost, changeHolds, changeOf, changeText, partsFromJson, partsOf, type AgentParts, type PartsChange } from './state-parts.js';
 import { changeProblem, headProblem, partsProblem } from './state-shape.js';
 
@@ -158,12 +159,12 @@ function readParts(path: string, layout: PartsLayout): AgentParts | undefined {
   return parts;
 }
 
-/** A change read back: its records without a prototype (org/names.ts). */
+/** A change read back: its records without a prototype (org/names.ts; state-shape.ts made them so as it checked them). */
 function changeFromJson(data: PartsChange): PartsChange {
   const { joined, members, gone, added, activity, errors, totals, lastCharged } = data;
   const records = { activity, errors, totals, lastCharged };
   const change: PartsChange = { ...(joined ? { joined } : {}), ...(members ? { members } : {}), ...(gone ? { gone } : {}), ...(added ? { added } : {}) };
-  for (const [field, record] of Object.entries(records)) if (record) (change as Record<string, unknown>)[field] = Object.assign(Object.create(null) as object, record);
+  for (const [field, record] of Object.entries(records)) if (record) (change as Record<string, unknown>)[field] = asNameRecord(record as Readonly<Record<string, unknown>>);
   return change;
 }
 
