@@ -3,7 +3,7 @@ import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
 import { permutationTest } from '../statistics/permutation-test.js';
 import { tInterval, welchInterval } from '../statistics/student-t.js';
-import { ANY_RANGE, differenceRange, endsPassed, keptWithin, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
+import { ANY_RANGE, cutToRange, differenceRange, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { passAtK, passHatK } from '../statistics/proportions.js';
 import { seedOf } from '../statistics/seeds.js';
 import { FIGURE_PLACES, mean, spreadOrNone, tidy, tidyPair } from '../statistics/summary.js';
@@ -103,8 +103,8 @@ const PLACES = FIGURE_PLACES;
 /** An interval as the report keeps it: within `range` (with the ends it was cut at), to its places; null where there is none (fewer than 2 runs). */
 function interval(pair: [number, number], range: FigureRange): { ci: [number, number] | null; cutAt?: number[] } {
   if (!pair.every(Number.isFinite)) return { ci: null };
-  const cutAt = endsPassed(pair, range);
-  return { ci: tidyPair(keptWithin(pair, range), PLACES), ...(cutAt.length === 0 ? {} : { cutAt }) };
+  const { interval: kept, cutAt } = cutToRange(pair, range);
+  return { ci: tidyPair(kept, PLACES), ...(cutAt ? { cutAt } : {}) };
 }
 
 /** The runs' standard deviation to the report's places; none with fewer than 2 runs (one run shows no spread). */
