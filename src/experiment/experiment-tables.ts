@@ -141,7 +141,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('mean', 'number', "the metric's own", "the mean over its runs"),
         column('sd', 'number', "the metric's own", 'their standard deviation'),
         ...ends('ci', "the metric's own", "the mean's 95% t interval over the variant's runs, kept within what the metric can be; empty with fewer than 2"),
-        column('cut_at', 'string', "the metric's own", 'where that interval reached past what the metric can be (1 for pass_rate, 0 for a count or credits) and was cut there; empty when it stayed within: the runs lie near that end and the interval is rougher than 95%'),
+        column('cut_at', 'string', "the metric's own", 'where that interval reached past what the metric can be (0 or the judge\'s scale for a score every run of which a judge gave, 1 for pass_rate, 0 for a count or credits) and was cut there; empty when it stayed within: the runs lie near that end and the interval is rougher than 95%'),
         column('difference', 'number', "the metric's own", "mean − the baseline's mean; empty for the baseline"),
         ...ends('difference', "the metric's own", "the difference's 95% Welch t interval, kept within what a difference can be (-1 to 1 for pass_rate); empty with fewer than 2 runs a side"),
         column('difference_cut_at', 'string', "the metric's own", 'where that interval reached past what a difference can be and was cut there; empty when it stayed within'),
