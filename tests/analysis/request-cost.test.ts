@@ -1,8 +1,10 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { analyze } from '../../src/library/analysis.js';
 import { lemming } from '../helpers/cli.js';
 import { HandBuiltOrg } from '../helpers/hand-built-org.js';
+import { readTablesFolder } from '../helpers/read-csv.js';
 
 /*
  * A planted request whose cost is known: the person asks the manager (turn 0); the manager, shown it,
@@ -52,6 +54,11 @@ test('a request costs the same by `lemming requests` and `lemming analyze`: ever
 
   expect(listed.map((each) => [each.id, each.credits])).toEqual([[request, 0.039]]);
   expect(paths.map((each) => [each.id, each.credits])).toEqual([[request, 0.039]]);
+  // analyze's CSV and the library's analyze say the same.
+  const tables = join(org.root, 'tables');
+  expect(lemming(org.root, ['analyze', '--csv', tables]).status).toBe(0);
+  expect(readTablesFolder(tables).requests?.map((row) => [row.request ?? row.id, row.credits])).toEqual([[request, '0.039']]);
+  expect(analyze(org.root).requests.map((each) => each.credits)).toEqual([0.039]);
   // What the person reads on screen says the same.
   expect(lemming(org.root, ['requests']).stdout).toContain('0.0390 credits');
   expect(lemming(org.root, ['analyze']).stdout).toContain(`| ${request} | human → manager → planner → manager → human | 4 | 3 | 0.0390 |`);
