@@ -9,7 +9,8 @@ export type { RequestPath, UnansweredRequest };
 /**
  * Every request a person made (a message of theirs that answers none the org holds), oldest first,
  * followed along `reply_to` to its first answer: the path, hops, turns, credits (of every call that
- * worked on its thread, request-calls.ts, priced by the ledger) and who held it longest; and those no answer has reached, with whom they wait on. Pure.
+ * worked on its thread, by request-calls.ts's rule, priced by the ledger) and who held it longest;
+ * and those no answer has reached, with whom they wait on. Pure.
  */
 export function requestPaths(records: OrgRecords): { answered: RequestPath[]; unanswered: UnansweredRequest[] } {
   const humans = new Set(records.agents.filter((agent) => agent.isHuman).map((agent) => agent.name));
