@@ -82,7 +82,7 @@ export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
         column('answered_by', 'string', '', 'who wrote the answer; empty when unanswered'),
         column('hops', 'integer', 'messages', 'messages along its path to the answer, the request and the answer included'),
         column('turns', 'integer', 'turns', 'turns from the request to its answer'),
-        column('credits', 'number', CREDITS_UNIT, "what the calls that wrote its thread's messages up to the answer cost"),
+        column('credits', 'number', CREDITS_UNIT, "what the calls that wrote a message of its thread or were shown one cost, each once, by the ledger (as `lemming requests` counts them)"),
         column('path', 'string', '', 'the agents it went through, in order, separated by " > "'),
       ],
       rows: analysis.requests.map((request) => ({

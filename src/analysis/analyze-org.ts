@@ -1,4 +1,5 @@
 import { loadOrgForReading } from '../org/load-org-once.js';
+import { nameRecordOf } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { DEFAULT_LIMITS, type AnalysisLimits } from './analysis-limits.js';
 import { bottlenecks } from './bottlenecks/bottlenecks.js';
@@ -22,21 +23,28 @@ import { orgSettings } from '../provenance/org-settings.js';
 
 export type { OrgAnalysis };
 
-/** The messages human seats wrote: analyze counts them among its messages, an experiment's `messages` does not. */
-function personMessages(records: OrgRecords): number {
-  const people = new Set(records.agents.filter((agent) => agent.isHuman).map((agent) => agent.name));
-  return records.messages.filter((message) => people.has(message.from)).length;
+/**
+ * The messages each human seat wrote (the person's, and an outside program's at a seat of its own:
+ * docs/mcp.md), keyed by seat, every seat named: analyze counts them among its messages, an
+ * experiment's `messages` does not.
+ */
+function seatMessages(records: OrgRecords): Record<string, number> {
+  const bySeat = nameRecordOf<number>(records.agents.filter((agent) => agent.isHuman).map((agent) => [agent.name, 0]));
+  for (const message of records.messages) if (message.from in bySeat) bySeat[message.from] = (bySeat[message.from] ?? 0) + 1;
+  return bySeat;
 }
 
 /** Every measure of the analysis, from records already read. Pure: a test hands it records it built. */
 export function analyzeRecords(name: string, records: OrgRecords, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
   const { answered, unanswered } = requestPaths(records);
   const refusals = refusalCounts(records);
+  const bySeat = seatMessages(records);
   const analysis: Omit<OrgAnalysis, 'mast'> = {
     org: name,
     turn: records.turn,
     messages: records.messages.length,
-    personMessages: personMessages(records),
+    personMessages: Object.values(bySeat).reduce((sum, count) => sum + count, 0),
+    personMessagesBySeat: bySeat,
     limits,
     deliveries: countForms(deliveriesOf(records)),
     refusals: refusals.total,

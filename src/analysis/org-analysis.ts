@@ -193,6 +193,8 @@ export interface OrgAnalysis {
   messages: number;
   /** Of them, those a person wrote (a human seat's outbox); the rest is what the agents sent, an experiment's `messages`. */
   personMessages: number;
+  /** Of them, each human seat's, every seat named (an org may have several: `outside_seats`); absent in an analysis saved before lemming said it. */
+  personMessagesBySeat?: Record<string, number>;
   limits: AnalysisLimits;
   /** Readers reached, by form: each reader of each message, each attendee who heard a speech. */
   deliveries: FormCounts;

@@ -14,6 +14,16 @@ function mast(kind: FindingKind): string {
 /** Rows past this in a table are counted, not listed: the JSON has them all. */
 const MAX_ROWS = 20;
 
+/** How many of the messages the human seats wrote: `1 of them the person's`; with several seats each one's, `3 of them people's: human 1, reviewer 2`. */
+function seatsWrote(analysis: OrgAnalysis): string {
+  const seats = Object.entries(analysis.personMessagesBySeat ?? {});
+  if (seats.length > 1) {
+    const each = seats.map(([seat, count]) => `${seat} ${formatCount(count)}`).join(', ');
+    return analysis.personMessages === 0 ? `none of them people's (${each})` : `${formatCount(analysis.personMessages)} of them people's: ${each}`;
+  }
+  return analysis.personMessages === 0 ? "none of them the person's" : `${formatCount(analysis.personMessages)} of them the person's`;
+}
+
 /**
  * The analysis as markdown, for `lemming analyze` and a section of an experiment's report:
  * findings first (what a person should look at), then load per agent, what became of the mail
@@ -22,8 +32,7 @@ const MAX_ROWS = 20;
 export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
   const sub = `${heading}#`;
   // Said beside the count: an experiment's `messages` counts only the agents', and the two are read side by side.
-  const people = analysis.personMessages === 0 ? "none of them the person's" : `${formatCount(analysis.personMessages)} of them the person's`;
-  const lines: string[] = [`${heading} Analysis of ${analysis.org} (turn ${analysis.turn}, ${formatCount(analysis.messages)} messages, ${people})`, ''];
+  const lines: string[] = [`${heading} Analysis of ${analysis.org} (turn ${analysis.turn}, ${formatCount(analysis.messages)} messages, ${seatsWrote(analysis)})`, ''];
   const { failures } = analysis;
   lines.push(`${sub} Findings`, '');
   if (findingCount(analysis) === 0) lines.push('No bottleneck, unanswered request, ping-pong, repetition, silent member or escalation storm.');

@@ -4,6 +4,7 @@ import type { ExperimentOutcome } from '../experiment/run-experiment.js';
 import type { ModelEntry } from '../org/schema.js';
 import type { Provider } from '../providers/provider.js';
 import { calibrateOrg, type Calibration } from './calibrate-org.js';
+import type { CalibratedRun } from './calibration-tables.js';
 import { readReference } from './reference-file.js';
 import { figure, percentEstimate } from './render-calibration.js';
 import { readSavedJson } from '../storage/read-own-file.js';
@@ -17,11 +18,11 @@ import { readSavedJson } from '../storage/read-own-file.js';
 export async function calibrateExperimentRuns(
   outcome: ExperimentOutcome,
   options: { providerFor?: (modelKey: string, entry: ModelEntry) => Provider; log?: (line: string) => void } = {},
-): Promise<Array<{ run: string; variant: string; calibration: Calibration }>> {
+): Promise<CalibratedRun[]> {
   const reference = outcome.experiment.reference;
   if (!reference) return [];
   const name = readReference(reference).name;
-  const found: Array<{ run: string; variant: string; calibration: Calibration }> = [];
+  const found: CalibratedRun[] = [];
   for (const run of outcome.runs) {
     // A run calibrated before (the experiment run again to finish others, or after a kill) is not asked again: its calls were paid.
     const saved = readSavedJson<Calibration>(join(outcome.folder, run.run, 'calibration', name, 'report.json'));

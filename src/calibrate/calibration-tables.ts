@@ -1,4 +1,4 @@
-import { column, type Cell, type ReportTable, type TableColumn } from '../tables/report-table.js';
+import { column, CREDITS_UNIT, type Cell, type ReportTable, type TableColumn } from '../tables/report-table.js';
 import type { Estimate } from './calibration-statistics.js';
 import type { Calibration } from './calibrate-org.js';
 
@@ -74,5 +74,67 @@ export function calibrationTables(calibration: Calibration): ReportTable[] {
         (questions.get(row.question)?.options ?? []).map((option, index) => ({ question: row.question, group: row.group, option, real_share: row.realShares[index], simulated_share: row.simulatedShares[index] })),
       ),
     },
+  ];
+}
+
+/** A run of an experiment with `reference:`, and what its people's answers came to (calibrate-experiment.ts). */
+export interface CalibratedRun {
+  run: string;
+  variant: string;
+  calibration: Calibration;
+}
+
+/**
+ * An experiment's tables against its `reference:`: `calibration` (a row per run: the figures report.md
+ * prints, averaged over the questions) and `lemming calibrate`'s own `comparisons` and `shares` for
+ * each run, by the same builder, each row led by its run and variant. Pure.
+ */
+export function experimentCalibrationTables(calibrated: readonly CalibratedRun[]): ReportTable[] {
+  const led = [column('run', 'string', '', "the experiment's run whose people answered (its folder, <variant>-r<repeat>)"), column('variant', 'string', '', 'its variant')];
+  const groups = 'group rows (a value of an attribute)';
+  const summary: ReportTable = {
+    name: 'calibration',
+    columns: [
+      ...led,
+      column('reference', 'string', '', "the reference's name (its report: <run>/calibration/<name>/report.md)"),
+      column('agents', 'integer', 'agents', 'agents asked'),
+      column('credits', 'number', CREDITS_UNIT, 'research credits the calls cost'),
+      column('distance', 'number', DISTANCE_UNIT, "the simulated answers against the real ones, averaged over the questions (everyone's rows)"),
+      column('random', 'number', DISTANCE_UNIT, 'answers at random against the real ones, averaged over the questions'),
+      column('progress', 'number', 'percent', '100 × (random − distance) / random, from the averages: 100 answers as the real people do, 0 no better than at random'),
+      column('progress_low', 'number', 'percent', "the progress's 95% interval (each question resampled on its own), lower end"),
+      column('progress_high', 'number', 'percent', "the progress's 95% interval, upper end"),
+      column('group_rows', 'integer', groups, 'group rows compared; empty without attributes'),
+      column('indistinguishable', 'integer', groups, 'of them, those not to be told from answering every group with everyone\'s answers: they say nothing of persona fidelity'),
+      column('overall_in_noise', 'integer', groups, "of them, those whose persona-ignoring baseline lies inside the noise of a panel that size"),
+    ],
+    rows: calibrated.map(({ run, variant, calibration }) => {
+      const figures = calibration.summary;
+      return {
+        run,
+        variant,
+        reference: calibration.reference.name,
+        agents: calibration.agents,
+        credits: calibration.credits,
+        distance: figures?.distance,
+        random: figures?.random,
+        progress: figures?.progress,
+        progress_low: figures?.progressInterval?.[0],
+        progress_high: figures?.progressInterval?.[1],
+        group_rows: figures?.groups?.rows,
+        indistinguishable: figures?.groups?.indistinguishable,
+        overall_in_noise: figures?.groups?.overallInNoise,
+      };
+    }),
+  };
+  const perRun = calibrated.map((each) => ({ run: each.run, variant: each.variant, tables: calibrationTables(each.calibration) }));
+  const shapes = perRun[0]?.tables ?? [];
+  return [
+    summary,
+    ...shapes.map((shape, index) => ({
+      name: shape.name,
+      columns: [...led, ...shape.columns],
+      rows: perRun.flatMap((each) => (each.tables[index]?.rows ?? []).map((row) => ({ run: each.run, variant: each.variant, ...row }))),
+    })),
   ];
 }

@@ -13,7 +13,7 @@
  * share's t interval over few people near 0 or 1 reaches past it, and is cut there, saying so. Pure.
  */
 import { kishEffectiveSize } from '../statistics/effective-size.js';
-import { DIFFERENCE_RANGE, endsPassed, keptWithin, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
+import { cutToRange, DIFFERENCE_RANGE, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { ratioInterval } from '../statistics/ratio-estimate.js';
 import { mean } from '../statistics/summary.js';
 import { tInterval } from '../statistics/student-t.js';
@@ -119,8 +119,7 @@ export function scorePerson(person: string, weight: number, answers: readonly He
 
 /** An estimate whose interval is kept within `range`, with the ends it was cut at. */
 function within<Estimate extends { interval: [number, number] }>(estimate: Estimate, range: FigureRange): Estimate & Pick<PeopleEstimate, 'cutAt'> {
-  const cutAt = endsPassed(estimate.interval, range);
-  return { ...estimate, interval: keptWithin(estimate.interval, range), ...(cutAt.length === 0 ? {} : { cutAt }) };
+  return { ...estimate, ...cutToRange(estimate.interval, range) };
 }
 
 /** The mean of one value a person, with its t interval over people (independent units), kept within `range`: the interval every figure but the ratios uses. */

@@ -141,7 +141,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('mean', 'number', "the metric's own", "the mean over its runs"),
         column('sd', 'number', "the metric's own", 'their standard deviation'),
         ...ends('ci', "the metric's own", "the mean's 95% t interval over the variant's runs, kept within what the metric can be; empty with fewer than 2"),
-        column('cut_at', 'string', "the metric's own", 'where that interval reached past what the metric can be (1 for pass_rate, 0 for a count or credits) and was cut there; empty when it stayed within: the runs lie near that end and the interval is rougher than 95%'),
+        column('cut_at', 'string', "the metric's own", 'where that interval reached past what the metric can be (0 or the judge\'s scale for a score every run of which a judge gave, 1 for pass_rate, 0 for a count or credits) and was cut there; empty when it stayed within: the runs lie near that end and the interval is rougher than 95%'),
         column('difference', 'number', "the metric's own", "mean − the baseline's mean; empty for the baseline"),
         ...ends('difference', "the metric's own", "the difference's 95% Welch t interval, kept within what a difference can be (-1 to 1 for pass_rate); empty with fewer than 2 runs a side"),
         column('difference_cut_at', 'string', "the metric's own", 'where that interval reached past what a difference can be and was cut there; empty when it stayed within'),
@@ -223,12 +223,13 @@ function surveyTables(survey: readonly SurveyTable[], runs: readonly RunMetrics[
         ...ends('ci', "the question's own", "the mean's 95% interval over `unit`s: a t interval over the runs, or with one run a bootstrap over its agents"),
         column('unit', 'string', '', "what the interval rests on: run (the agents of a run answer under the same run and are not independent) or agent (one run's agents, when there is one run)"),
         column('units', 'integer', 'runs or agents', 'how many of that unit (the effective n of the interval)'),
+        column('cut_at', 'string', "the question's own", 'where that interval reached past the scale the question names ("from 1 to 5") and was cut there, both ends separated by a space; empty when it stayed within: the runs lie near that end and the interval is rougher than 95%'),
       ],
       rows: survey.flatMap((table) =>
         table.variants.flatMap((cell) => {
           const base = { question_index: table.index, question: table.question, kind: table.kind, variant: cell.variant, answers: cell.answers };
           if (cell.counts) return Object.entries(cell.counts).map(([choice, count]) => ({ ...base, choice, count }));
-          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1], unit: cell.numbers.unit, units: cell.numbers.units }];
+          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1], unit: cell.numbers.unit, units: cell.numbers.units, cut_at: cell.numbers.cutAt?.join(' ') }];
           return [base];
         }),
       ),

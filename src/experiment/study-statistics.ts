@@ -3,7 +3,7 @@ import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
 import { permutationTest } from '../statistics/permutation-test.js';
 import { tInterval, welchInterval } from '../statistics/student-t.js';
-import { ANY_RANGE, differenceRange, endsPassed, keptWithin, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
+import { ANY_RANGE, cutToRange, differenceRange, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { passAtK, passHatK } from '../statistics/proportions.js';
 import { seedOf } from '../statistics/seeds.js';
 import { FIGURE_PLACES, mean, spreadOrNone, tidy, tidyPair } from '../statistics/summary.js';
@@ -13,6 +13,7 @@ export type Better = 'higher' | 'lower' | null;
 
 /** The metrics every run is measured by, in the order a report shows them, and which way is better. */
 export const METRICS = [
+  // Unbounded here; 0 to the judge's scale when a judge scored every run (rangeOver).
   { key: 'score', label: 'score', better: 'higher', about: "the judge's score (else the mean of the checks' printed scores)", range: ANY_RANGE },
   { key: 'pass_rate', label: 'pass rate', better: 'higher', about: 'the share of the checks that passed', range: SHARE_RANGE },
   { key: 'credits', label: 'credits', better: 'lower', about: 'what the agents spent', range: NON_NEGATIVE_RANGE },
@@ -25,7 +26,7 @@ export const METRICS = [
 export type MetricKey = (typeof METRICS)[number]['key'];
 
 /** How every interval and test of the metrics is made: said in report.json and the report. */
-export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; p: a two-sided permutation test of the runs";
+export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; p: a two-sided permutation test of the runs";
 
 /** A run's value of each metric; absent where it has none (no judge, no checks, no answer). */
 export interface RunValues {
@@ -82,6 +83,26 @@ export interface StudyStatistics {
   runs: RunValues[];
 }
 
+/**
+ * What a metric can be over these runs: its own range, but for the score, 0 to the judge's scale when
+ * a judge scored every run that has a score (the largest scale where variants judge on different ones;
+ * widened to a score outside it, which a judge should not give); unbounded when a check's printed
+ * score is among them, since lemming knows no bounds of a check's. Pure.
+ */
+function rangeOver(metric: (typeof METRICS)[number], runs: readonly RunMetrics[]): FigureRange {
+  if (metric.key !== 'score') return metric.range;
+  let [low, high] = [0, -Infinity];
+  for (const run of runs) {
+    const judge = run.outcome?.judge;
+    if (judge && judge.score !== null) {
+      [low, high] = [Math.min(low, judge.score), Math.max(high, judge.scale, judge.score)];
+      continue;
+    }
+    if (runValues(run).values.score !== undefined) return ANY_RANGE;
+  }
+  return high === -Infinity ? ANY_RANGE : [low, high];
+}
+
 /** A run's value of each metric, from its metrics and outcome. Pure. */
 export function runValues(run: RunMetrics): RunValues {
   const values: RunValues['values'] = {};
@@ -103,8 +124,8 @@ const PLACES = FIGURE_PLACES;
 /** An interval as the report keeps it: within `range` (with the ends it was cut at), to its places; null where there is none (fewer than 2 runs). */
 function interval(pair: [number, number], range: FigureRange): { ci: [number, number] | null; cutAt?: number[] } {
   if (!pair.every(Number.isFinite)) return { ci: null };
-  const cutAt = endsPassed(pair, range);
-  return { ci: tidyPair(keptWithin(pair, range), PLACES), ...(cutAt.length === 0 ? {} : { cutAt }) };
+  const { interval: kept, cutAt } = cutToRange(pair, range);
+  return { ci: tidyPair(kept, PLACES), ...(cutAt ? { cutAt } : {}) };
 }
 
 /** The runs' standard deviation to the report's places; none with fewer than 2 runs (one run shows no spread). */
@@ -146,16 +167,17 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
   const values = runs.map(runValues);
   const sample = (variant: string, key: MetricKey): number[] => values.filter((run) => run.variant === variant).flatMap((run) => (run.values[key] === undefined ? [] : [run.values[key]]));
   const metrics = METRICS.map((metric) => {
+    const range = rangeOver(metric, runs);
     // Keyed by variant names (a variant may be called "constructor"): no prototype, see org/names.ts.
     const variants: StudyStatistics['metrics'][number]['variants'] = nameRecord();
     const base = sample(baseline, metric.key);
     for (const variant of experiment.variants) {
       const own = sample(variant.name, metric.key);
-      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: spreadOf(own), ...interval(tInterval(own), metric.range) };
+      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: spreadOf(own), ...interval(tInterval(own), range) };
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared
-        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval(welchInterval(base, own), differenceRange(metric.range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES) } }
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval(welchInterval(base, own), differenceRange(range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES) } }
         : summary;
     }
     return { key: metric.key, label: metric.label, better: metric.better, variants };

@@ -3,7 +3,10 @@ import type { RunMetrics } from './run-metrics.js';
 import { seedOf } from '../statistics/seeds.js';
 import { mean, spreadOrNone } from '../statistics/summary.js';
 import { estimateOverUnits, type RepetitionUnit } from '../statistics/unit-estimate.js';
-import { figure, oneLine, table } from './report-markdown.js';
+import { figure, interval, oneLine, table } from './report-markdown.js';
+import type { SurveyQuestion } from '../mailbox/survey-markup.js';
+import { cutToRange } from '../statistics/figure-range.js';
+import { numberRange } from '../survey/number-range.js';
 
 /** One question's answers in one variant, over its runs and agents. */
 export interface SurveyCell {
@@ -30,19 +33,23 @@ export interface SurveyNumbers {
   /** The answers' standard deviation (a description of them, not of the mean's uncertainty). */
   sd: number | null;
   ci: [number, number] | null;
+  /** The ends of the question's scale the interval reached past and was cut at (survey/number-range.ts); absent when it stayed within. */
+  cutAt?: number[];
   /** What the interval is over, and how many of it there were (absent in a report written before lemming said it). */
   unit?: RepetitionUnit;
   units?: number;
 }
 
 /** The numbers of one variant's runs (a list per run, runs without a number left out), summed up over the runs (SurveyNumbers). Pure. */
-function numbersOverRuns(perRun: ReadonlyArray<readonly number[]>, seed: number): SurveyNumbers {
+function numbersOverRuns(question: SurveyQuestion, perRun: ReadonlyArray<readonly number[]>, seed: number): SurveyNumbers {
   const runs = perRun.filter((values) => values.length > 0);
   const values = runs.flat();
   if (values.length === 0) return { n: 0, mean: null, sd: null, ci: null };
   const estimate = estimateOverUnits(runs, (agents) => (agents.length === 0 ? NaN : mean(agents)), seed);
-  const ci = estimate.interval.every(Number.isFinite) ? estimate.interval : null;
-  return { n: values.length, mean: estimate.value, sd: spreadOrNone(values), ci, unit: estimate.unit, units: estimate.units };
+  if (!estimate.interval.every(Number.isFinite)) return { n: values.length, mean: estimate.value, sd: spreadOrNone(values), ci: null, unit: estimate.unit, units: estimate.units };
+  // A t interval over few runs reaches past the scale the question names: cut there, and said.
+  const { interval: kept, cutAt } = cutToRange(estimate.interval, numberRange(question, values));
+  return { n: values.length, mean: estimate.value, sd: spreadOrNone(values), ci: kept, ...(cutAt ? { cutAt } : {}), unit: estimate.unit, units: estimate.units };
 }
 
 /** What a numeric figure's interval rests on, as a report's cell says it: `5 runs (t)`, `12 agents of 1 run (bootstrap)`. */
@@ -89,7 +96,7 @@ export function surveyTables(experiment: Experiment, runs: readonly RunMetrics[]
         const perRun = runs
           .filter((run) => run.variant === variant.name)
           .map((run) => (run.survey?.find((round) => round.index === index)?.answers ?? []).flatMap((answer) => (answer.error === undefined && answer.number !== undefined ? [answer.number] : [])));
-        cell.numbers = numbersOverRuns(perRun, seedOf(`${seed}:survey:${index}:${variant.name}`));
+        cell.numbers = numbersOverRuns(question, perRun, seedOf(`${seed}:survey:${index}:${variant.name}`));
       }
       return cell;
     });
@@ -112,7 +119,7 @@ export function renderSurvey(tables: readonly SurveyTable[]): string[] {
           ['variant', 'n', 'mean', 'sd', '95% interval', 'over'],
           survey.variants.map((cell) => {
             const numbers = cell.numbers;
-            return [cell.variant, String(numbers?.n ?? 0), figure(numbers?.mean), figure(numbers?.sd), numbers?.ci ? `[${figure(numbers.ci[0])}, ${figure(numbers.ci[1])}]` : '–', unitText(numbers)];
+            return [cell.variant, String(numbers?.n ?? 0), figure(numbers?.mean), figure(numbers?.sd), numbers?.ci ? interval(numbers.ci, numbers.cutAt) : '–', unitText(numbers)];
           }),
         ),
         '',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunBlame } from '../blame/blame-experiment.js';
+import type { CalibratedRun } from '../calibrate/calibration-tables.js';
 import { runExperiment as runExperimentRuns, type ExperimentOutcome } from '../experiment/run-experiment.js';
 import type { RunMetrics } from '../experiment/run-metrics.js';
 import type { StudyStatistics } from '../experiment/study-statistics.js';
@@ -53,22 +54,27 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.onRunEnded === undefined ? {} : { onRunEnded: options.onRunEnded }),
   });
-  const blame = await holdAgainstOutside(outcome, log);
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), experimentTables({ ...readExperimentReport(outcome.folder), ...(blame ? { blame } : {}) }), log);
+  const { blame, calibrated } = await holdAgainstOutside(outcome, log);
+  if (options.csv !== undefined) {
+    const tables = experimentTables({ ...readExperimentReport(outcome.folder), ...(blame ? { blame } : {}) });
+    // The calibration's tables are calibrate's own, as `lemming calibrate --csv` writes them, a row led by each run.
+    if (calibrated) tables.push(...(await import('../calibrate/calibration-tables.js')).experimentCalibrationTables(calibrated));
+    writeTables(fromWorkingFolder(options.csv), tables, log);
+  }
   return outcome;
 }
 
-/** The file's `blame:` and `reference:`, once every run has finished; the runs blame blamed (for the tables), when it ran. */
-async function holdAgainstOutside(outcome: ExperimentOutcome, log: (line: string) => void): Promise<RunBlame[] | undefined> {
+/** The file's `blame:` and `reference:`, once every run has finished; the runs blame blamed and those calibrated (for the tables), when they ran. */
+async function holdAgainstOutside(outcome: ExperimentOutcome, log: (line: string) => void): Promise<{ blame?: RunBlame[]; calibrated?: CalibratedRun[] }> {
   const { blame, reference } = outcome.experiment;
   if ((blame || reference) && outcome.failed.length > 0) {
     log(`${[blame ? 'blame:' : '', reference ? 'reference:' : ''].filter(Boolean).join(' and ')} wait until every run has finished (${outcome.failed.length} unfinished): run the experiment again`);
-    return undefined;
+    return {};
   }
   // Their code is loaded only for an experiment that has them.
   const blamed = blame ? await (await import('../blame/blame-experiment.js')).blameExperimentRuns(outcome, { log }) : undefined;
-  if (reference) await (await import('../calibrate/calibrate-experiment.js')).calibrateExperimentRuns(outcome, { log });
-  return blamed;
+  const calibrated = reference ? await (await import('../calibrate/calibrate-experiment.js')).calibrateExperimentRuns(outcome, { log }) : undefined;
+  return { ...(blamed ? { blame: blamed } : {}), ...(calibrated ? { calibrated } : {}) };
 }
 
 /** An experiment's `report.json`: each variant's summary, the statistics against the baseline, every run. */

@@ -9,6 +9,18 @@ export interface SurveyQuestion {
   number?: boolean;
 }
 
+/**
+ * The scale a numeric question's text names ("from 1 to 5", "0-10", "1..7"), low first; undefined when
+ * it names none. The one reading of it: the offline model answers on it, and a survey's intervals are
+ * kept on it (survey/number-range.ts).
+ */
+export function scaleNamed(text: string): [number, number] | undefined {
+  const found = /(-?\d+)\s*(?:to|-|–|\.\.)\s*(-?\d+)/.exec(text);
+  if (!found) return undefined;
+  const [low, high] = [Number(found[1]), Number(found[2])];
+  return low <= high ? [low, high] : [high, low];
+}
+
 /** The separator of choices in the element's attribute (a choice holds none). */
 const CHOICE_SEPARATOR = '|';
 

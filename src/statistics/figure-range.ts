@@ -31,3 +31,9 @@ export function endsPassed(interval: readonly [number, number], range: FigureRan
 export function keptWithin(interval: readonly [number, number], range: FigureRange): [number, number] {
   return [Math.max(range[0], interval[0]), Math.min(range[1], interval[1])];
 }
+
+/** An interval kept within `range`, and the ends of it that it reached past and was cut at (none: absent); NaN ends stay NaN. */
+export function cutToRange(interval: readonly [number, number], range: FigureRange): { interval: [number, number]; cutAt?: number[] } {
+  const cutAt = endsPassed(interval, range);
+  return { interval: keptWithin(interval, range), ...(cutAt.length === 0 ? {} : { cutAt }) };
+}

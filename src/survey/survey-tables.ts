@@ -59,8 +59,9 @@ export function askTables(survey: Survey): ReportTable[] {
           column('mean', 'number', "the question's own", 'the mean of the numbers read'),
           column('ci_low', 'number', "the question's own", "the mean's 95% t interval, lower end (empty for fewer than two numbers)"),
           column('ci_high', 'number', "the question's own", "the mean's 95% t interval, upper end"),
+          column('cut_at', 'string', "the question's own", 'where that interval reached past the scale the question names ("from 1 to 5") and was cut there, both ends separated by a space; empty when it stayed within'),
         ],
-        rows: [{ ...base, mean: tally.numbers.mean, ...ends(tally.numbers.ci) }],
+        rows: [{ ...base, mean: tally.numbers.mean, ...ends(tally.numbers.ci), cut_at: tally.numbers.cutAt?.join(' ') }],
       },
     ];
   }

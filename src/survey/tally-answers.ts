@@ -1,14 +1,16 @@
 /**
  * What a question's answers add up to: for a choice question each choice's count and share with a
- * 95% Wilson interval, for a numeric one the mean with a t interval, and for both how many answers
+ * 95% Wilson interval, for a numeric one the mean with a t interval (on the question's scale), and for both how many answers
  * could not be read (or were not given). The agents asked at one moment are the units: one answer
  * each. Pure.
  */
 import type { SurveyQuestion } from '../mailbox/survey-markup.js';
 import { wilsonInterval } from '../statistics/proportions.js';
+import { cutToRange } from '../statistics/figure-range.js';
 import { tInterval } from '../statistics/student-t.js';
 import { mean, tidy, tidyPair } from '../statistics/summary.js';
 import type { SurveyAnswer } from './ask-agents.js';
+import { numberRange } from './number-range.js';
 
 /** The tally of one question's answers. */
 export interface Tally {
@@ -19,8 +21,11 @@ export interface Tally {
   unreadable: number;
   /** A choice question: each choice's count, share of the answers read, and 95% Wilson interval. */
   choices?: Array<{ choice: string; count: number; share: number; ci: [number, number] }>;
-  /** A numeric question: the mean of the numbers read and its 95% t interval (none for fewer than two). */
-  numbers?: { mean: number; ci: [number, number] | null };
+  /**
+   * A numeric question: the mean of the numbers read and its 95% t interval (none for fewer than two),
+   * kept on the scale the question names (number-range.ts), `cutAt` the ends it reached past and was cut at.
+   */
+  numbers?: { mean: number; ci: [number, number] | null; cutAt?: number[] };
 }
 
 /** The tally of `answers` to `question`; a free-text question counts only who answered. */
@@ -39,12 +44,13 @@ export function tallyAnswers(question: SurveyQuestion, answers: readonly SurveyA
   }
   if (question.number) {
     const numbers = answers.flatMap((answer) => (answer.error === undefined && answer.number !== undefined ? [answer.number] : []));
-    const ci = tInterval(numbers);
+    const raw = tInterval(numbers);
+    const { interval, cutAt } = cutToRange(raw, numberRange(question, numbers));
     return {
       asked: answers.length,
       read: numbers.length,
       unreadable: answers.length - numbers.length,
-      numbers: { mean: tidy(mean(numbers)), ci: Number.isFinite(ci[0]) ? tidyPair(ci) : null },
+      numbers: { mean: tidy(mean(numbers)), ci: Number.isFinite(raw[0]) ? tidyPair(interval) : null, ...(cutAt && Number.isFinite(raw[0]) ? { cutAt } : {}) },
     };
   }
   const given = answers.filter((answer) => answer.error === undefined && answer.raw !== '').length;
@@ -59,7 +65,8 @@ export function renderTally(tally: Tally): string[] {
     return [`tally of ${tally.read} answer(s) read${unread}: ${tally.choices.map((each) => `${each.choice} ${each.count} (${each.share}${interval(each.ci)})`).join(', ')}`];
   }
   if (tally.numbers) {
-    const ci = tally.numbers.ci ? ` [${tally.numbers.ci[0]}, ${tally.numbers.ci[1]}]` : '';
+    const cut = tally.numbers.cutAt ? ` (cut at ${tally.numbers.cutAt.join(' and ')})` : '';
+    const ci = tally.numbers.ci ? ` [${tally.numbers.ci[0]}, ${tally.numbers.ci[1]}]${cut}` : '';
     return [`tally of ${tally.read} answer(s) read${unread}: mean ${Number.isFinite(tally.numbers.mean) ? tally.numbers.mean : '–'}${ci}`];
   }
   return unread === '' ? [] : [`${tally.unreadable} of ${tally.asked} gave no answer`];

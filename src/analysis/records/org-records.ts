@@ -87,6 +87,8 @@ export interface TurnActivity {
   called: boolean;
   /** Ids of the messages it was shown (the log's `read` line). */
   read: string[];
+  /** Ids of the mail shown to a call that failed after it was charged (the log's `error` line's `shown`); its mail waits. Absent: none. */
+  shownWhenFailed?: string[];
   /** Tools it called that make something (a file, a command, a proposal): not only reading. */
   madeSomething: boolean;
 }

@@ -139,6 +139,8 @@ function readActivity(root: string, agent: string, refusals: RefusedSend[]): Map
     if (entry.event === 'called') turn.called = true;
     if (entry.event === 'refused') refusals.push({ from: agent, to: typeof entry['to'] === 'string' ? entry['to'] : '', turn: entry.turn, cause: sendCauseOf(entry), count: sendsOf(entry) });
     if (entry.event === 'read' && Array.isArray(entry['ids'])) for (const id of entry['ids'] as unknown[]) if (typeof id === 'string') turn.read.push(id);
+    // engine/turn/failed-call.ts writes `shown` only for a call that was charged.
+    if (entry.event === 'error' && Array.isArray(entry['shown'])) for (const id of entry['shown'] as unknown[]) if (typeof id === 'string') (turn.shownWhenFailed ??= []).push(id);
     // What counts as making something is the ping-pong rule's (engine/breakers/loop-rules.ts): the live breaker reads the log the same way.
     if (madeSomethingIn(entry)) turn.madeSomething = true;
   }

@@ -1,14 +1,16 @@
 import { sumCredits } from '../../engine/money/credit-sum.js';
 import { callCredits } from '../records/call-credits.js';
-import { pairKey, type MessageRecord, type OrgRecords } from '../records/org-records.js';
+import type { MessageRecord, OrgRecords } from '../records/org-records.js';
+import { requestCalls, type ShownCall } from './request-calls.js';
 import type { RequestPath, UnansweredRequest } from '../org-analysis.js';
 
 export type { RequestPath, UnansweredRequest };
 
 /**
  * Every request a person made (a message of theirs that answers none the org holds), oldest first,
- * followed along `reply_to` to its first answer: the path, hops, turns, credits and who held it
- * longest; and those no answer has reached, with whom they wait on. Pure.
+ * followed along `reply_to` to its first answer: the path, hops, turns, credits (of every call that
+ * worked on its thread, by request-calls.ts's rule, priced by the ledger) and who held it longest;
+ * and those no answer has reached, with whom they wait on. Pure.
  */
 export function requestPaths(records: OrgRecords): { answered: RequestPath[]; unanswered: UnansweredRequest[] } {
   const humans = new Set(records.agents.filter((agent) => agent.isHuman).map((agent) => agent.name));
@@ -21,6 +23,14 @@ export function requestPaths(records: OrgRecords): { answered: RequestPath[]; un
     list.push(message);
   }
   const credits = callCredits(records);
+  const shownCalls = (agent: string, since: number): ShownCall[] => {
+    const calls: ShownCall[] = [];
+    for (const [turn, activity] of records.activity.get(agent) ?? []) {
+      const shown = [...activity.read, ...(activity.shownWhenFailed ?? [])];
+      if (turn >= since && shown.length > 0) calls.push({ turn, agent, shown });
+    }
+    return calls;
+  };
   const answered: RequestPath[] = [];
   const unanswered: UnansweredRequest[] = [];
   for (const request of records.messages) {
@@ -43,9 +53,7 @@ export function requestPaths(records: OrgRecords): { answered: RequestPath[]; un
       const held = path[index + 1]!.turn - path[index]!.turn;
       if (!heldLongest || held > heldLongest.turns) heldLongest = { agent: path[index]!.to, turns: held };
     }
-    const calls = new Set<string>();
-    for (const message of thread) if (!humans.has(message.from) && message.turn <= answer.turn) calls.add(pairKey(message.turn, message.from));
-    const spent = sumCredits([...calls].map((call) => credits.get(call) ?? 0));
+    const spent = sumCredits(requestCalls(thread, (name) => humans.has(name), shownCalls).map((call) => credits.get(call.key) ?? 0));
     answered.push({
       id: request.id,
       to: request.to,

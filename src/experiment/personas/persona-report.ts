@@ -5,6 +5,7 @@ import { mean, tidy, tidyPair } from '../../statistics/summary.js';
 import type { RepetitionUnit } from '../../statistics/unit-estimate.js';
 import { adherenceEstimate, adherenceWarnings, consistencyInterval, driftEstimate, type AgentScores } from './persona-estimates.js';
 import { figure, interval, oneLine, table } from '../report-markdown.js';
+import { cutToRange } from '../../statistics/figure-range.js';
 
 /** Adherence in one variant: what its agents wrote, judged against their personas, over all its runs. */
 export interface VariantAdherence {
@@ -18,6 +19,8 @@ export interface VariantAdherence {
   /** Mean score on the judge's scale with its 95% interval: over runs (the mean of each run's mean, a t interval) with two or more runs, else over the run's agents (a cluster bootstrap, each agent's messages together). */
   mean: number | null;
   ci: [number, number] | null;
+  /** The ends of the judge's scale (0, `scale`) the interval reached past and was cut at; absent when it stayed within. */
+  cutAt?: number[];
   /** What the interval rests on: runs or agents, and how many. */
   unit: RepetitionUnit | null;
   units: number;
@@ -65,6 +68,8 @@ function adherenceOf(variant: string, runs: readonly RunMetrics[], scale: number
   const level = adherenceEstimate(scoredRuns, seedOf(`${seed}:adherence:${variant}`));
   const drift = driftEstimate(scoredRuns, seedOf(`${seed}:drift:${variant}`));
   const turns = [...new Set(scored.map((point) => point[0]))].sort((left, right) => left - right);
+  // Scores lie on the judge's scale, and so does their mean: a t interval over two runs can reach past it.
+  const kept = cutToRange(level.interval, [0, scale]);
   return {
     variant,
     written,
@@ -72,8 +77,8 @@ function adherenceOf(variant: string, runs: readonly RunMetrics[], scale: number
     agents: new Set(byRun.flat().map((agent) => agent.agent)).size,
     runs: scoredRuns.length,
     mean: scored.length > 0 ? tidy(level.value) : null,
-    // Scores lie on the judge's scale, and so does their mean: a t interval over two runs can reach past it.
-    ci: scored.length > 0 ? tidyPair([Math.max(0, level.interval[0]), Math.min(scale, level.interval[1])]) : null,
+    ci: scored.length > 0 ? tidyPair(kept.interval) : null,
+    ...(scored.length > 0 && kept.cutAt ? { cutAt: kept.cutAt } : {}),
     unit: scored.length > 0 ? level.unit : null,
     units: scored.length > 0 ? level.units : 0,
     drift: Number.isFinite(drift.value) ? { perTurn: tidy(drift.value), ci: tidyPair(drift.interval), unit: drift.unit, units: drift.units } : null,
@@ -140,7 +145,7 @@ export function renderPersonas(tables: PersonaTables): string[] {
           String(cell.agents),
           String(cell.runs),
           figure(cell.mean),
-          interval(cell.ci),
+          interval(cell.ci, cell.cutAt),
           cell.drift ? figure(cell.drift.perTurn) : '–',
           interval(cell.drift?.ci),
           cell.unit ? `${cell.units} ${cell.unit}${cell.units === 1 ? '' : 's'}` : '–',

@@ -1,16 +1,8 @@
-import { parseSurveyMarkup, type SurveyQuestion } from '../../mailbox/survey-markup.js';
+import { parseSurveyMarkup, scaleNamed, type SurveyQuestion } from '../../mailbox/survey-markup.js';
 import { words } from './compose.js';
 import type { PromptView } from './read-prompt.js';
 import { stem } from './route-task.js';
 import type { Variation } from './variation.js';
-
-/** The range a numeric question names ("from 1 to 5", "0-10"); 0 to 10 when it names none. */
-function rangeOf(text: string): [number, number] {
-  const found = /(-?\d+)\s*(?:to|-|–|\.\.)\s*(-?\d+)/.exec(text);
-  const low = found ? Number(found[1]) : 0;
-  const high = found ? Number(found[2]) : 10;
-  return low <= high ? [low, high] : [high, low];
-}
 
 /**
  * The offline model's answer to a survey question, deterministic: a choice is the one whose words
@@ -31,7 +23,7 @@ export function composeSurveyAnswer(view: PromptView, question: SurveyQuestion, 
     return `${picked?.choice ?? ''}\nI am ${view.self} (${view.title}); I chose it because ${why}.`;
   }
   if (question.number) {
-    const [low, high] = rangeOf(question.text);
+    const [low, high] = scaleNamed(question.text) ?? [0, 10];
     const value = low + Math.floor(draw * (high - low + 1));
     return `${value}\nI am ${view.self} (${view.title}); that is my estimate from ${view.inbox.length} recent message(s) and ${view.memory.size} note(s).`;
   }

@@ -31,6 +31,7 @@ export const analysisSchema = z
     turn: count.describe('the last finished turn the figures run to'),
     messages: count.describe("message files the outboxes hold that were delivered, the person's too"),
     personMessages: count.describe("of them, those a person wrote (a human seat's); the rest is an experiment's `messages`"),
+    personMessagesBySeat: z.record(z.string(), count).optional().describe('of them, each human seat\'s (the person\'s, and each of `outside_seats`), every seat named'),
     limits: z.object({ pingPongMessages: count, waitTurns: count, stormMessages: count, stormTurns: count }),
     deliveries: forms,
     refusals: z.object(causes).describe('sends refused (chart, cap) and agent-turns with work not called (budget, ceiling, breaker, activation), by cause'),

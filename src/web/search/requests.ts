@@ -1,3 +1,4 @@
+import { requestCalls, type ShownCall as ShownCallOf, type ShownCallsOf as ShownCallsOfAgent } from '../../analysis/requests/request-calls.js';
 import { sumCredits } from '../../engine/money/credit-sum.js';
 import { readLogSince } from '../../engine/record/agent-log.js';
 import { HUMAN } from '../../org/names.js';
@@ -5,22 +6,14 @@ import type { AgentStatus, IndexedMessage, RequestView, ThreadEntry } from '../a
 
 export type { RequestView };
 
-/**
- * A charged call and the mail it was shown: one that acted (whatever became of its sends: the per-turn
- * cap may have refused them all), or one that failed after its model answered (an empty answer, one
- * lemming could not use), whose mail waits.
- */
-export interface ShownCall {
-  turn: number;
-  agent: string;
-  /** Ids of the mail it was shown. */
-  shown: readonly string[];
+/** A charged call shown mail (see request-calls.ts), with what the log says it cost. */
+export interface ShownCall extends ShownCallOf {
   credits: number;
   tokens: number;
 }
 
-/** The charged calls of an agent from a turn on that were shown mail (see ShownCall), oldest first. */
-export type ShownCallsOf = (agent: string, since: number) => readonly ShownCall[];
+/** The charged calls of an agent from a turn on that were shown mail, oldest first. */
+export type ShownCallsOf = ShownCallsOfAgent<ShownCall>;
 
 /**
  * The human's requests: every message the human sent that answers no message the index
@@ -51,31 +44,19 @@ function stuckReason(status: AgentStatus | undefined): string | undefined {
  * waits on each agent that received a message of the thread and has sent nothing in it since
  * (since the turn that message was written); it is stuck when one of them is held for a failing
  * model or out of credits. Its cost is that of the calls that wrote its messages or were shown one
- * of them, each call counted once (a call that wrote or was shown several requests' messages gives
- * each the whole call's figures): a call paid for works on the request whether or not anything it
- * wrote was delivered (sends the per-turn cap refused, an empty answer). Pure but for `shownCalls`.
+ * of them, each counted once: the one rule of analysis/requests/request-calls.ts. Pure but for `shownCalls`.
  */
 export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>, shownCalls?: ShownCallsOf): RequestView {
   const handedTo: string[] = [];
-  const calls = new Map<string, { credits: number; tokens: number }>();
   let answer: RequestView['answer'];
   for (const message of thread) {
     if (message.to !== HUMAN && !handedTo.includes(message.to)) handedTo.push(message.to);
-    if (message.from !== HUMAN && message.credits !== undefined) calls.set(`${message.turn}\n${message.from}`, { credits: message.credits, tokens: message.tokens ?? 0 });
     if (message.to === HUMAN && message.from !== HUMAN && (!answer || message.turn >= answer.turn)) answer = { id: message.id, from: message.from, turn: message.turn };
   }
-  if (shownCalls) {
-    const ids = new Set(thread.map((message) => message.id));
-    const since = new Map<string, number>();
-    for (const message of thread) if (message.to !== HUMAN) since.set(message.to, Math.min(since.get(message.to) ?? message.turn, message.turn));
-    for (const [agent, turn] of since) {
-      for (const call of shownCalls(agent, turn)) {
-        // A call that also wrote in the thread is already counted, by the figures its messages carry.
-        const key = `${call.turn}\n${call.agent}`;
-        if (!calls.has(key) && call.shown.some((id) => ids.has(id))) calls.set(key, { credits: call.credits, tokens: call.tokens });
-      }
-    }
-  }
+  // Which calls it cost is the one rule analyze's request paths follow too; each is priced by what its message's usage or its log's charge says.
+  const calls = requestCalls(thread, (name) => name === HUMAN, shownCalls ?? (() => [])).map((call) =>
+    call.wrote?.credits !== undefined ? { credits: call.wrote.credits, tokens: call.wrote.tokens ?? 0 } : { credits: call.shown?.credits ?? 0, tokens: call.shown?.tokens ?? 0 },
+  );
   const waitingOn: RequestView['waitingOn'] = [];
   if (!answer) {
     for (const message of thread) {
@@ -87,9 +68,9 @@ export function describeRequest(thread: readonly ThreadEntry[], request: Indexed
       waitingOn.push({ agent: message.to, since: message.turn, message: message.id, ...(stuck ? { stuck } : {}) });
     }
   }
-  const credits = sumCredits([...calls.values()].map((call) => call.credits));
+  const credits = sumCredits(calls.map((call) => call.credits));
   let tokens = 0;
-  for (const call of calls.values()) tokens += call.tokens;
+  for (const call of calls) tokens += call.tokens;
   const view: RequestView = {
     id: request.id,
     turn: request.turn,
