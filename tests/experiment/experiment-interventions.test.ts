@@ -170,4 +170,15 @@ describe('interventions', () => {
     expect(listOutbox(join(root, 'experiments/bad/pushed'), 'manager')).toEqual([]);
     expect(readFileSync(join(root, 'bad.yaml'), 'utf8')).toContain('top_up: -1');
   });
+
+  test('a top-up no ledger can hold (a tenth of a billionth) is refused before any run, with its field, its rule and a valid value, as lemming top-up refuses it', () => {
+    const root = defaultOrg();
+    const file = join(root, 'tiny.yaml');
+    writeFileSync(file, STUDY.replace('name: pushed\nturns', 'name: tiny\nturns').replace('top_up: 0.5', 'top_up: 0.0000000001'));
+    const refused = lemming(root, ['experiment', file]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/tiny\.yaml:\d+: variants\.0\.interventions\.1\.credits\.top_up: variant "pushed": credits have at most 9 decimals.*a valid value looks like `top_up: 0\.5/);
+    expect(refused.stderr).not.toContain('1e-10');
+    expect(listOutbox(join(root, 'experiments/tiny/pushed'), 'manager')).toEqual([]);
+  });
 });
