@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
 import { defaultOrg, listOutbox, read, tempDir } from '../helpers/temp-org.js';
+import { showCredits } from '../../src/format/format.js';
 
 const INTERVENTIONS = `interventions:
   - turn: 2
@@ -59,6 +60,9 @@ describe('interventions', () => {
     const result = await lemmingAsync(root, ['experiment', join(root, 'study.yaml')]);
     expect(result.status).toBe(0);
     const run = join(root, 'experiments/pushed/pushed');
+    // The run's line gives its credits as every other line of lemming does (showCredits), not as the sum's float.
+    const credits = (JSON.parse(read(run, 'experiment-result.json')) as { credits: number }).credits;
+    expect(`${result.stdout}\n${result.stderr}`).toMatch(new RegExp(`^pushed: idle after turn \\d+, \\d+ message\\(s\\), ${showCredits(credits).replace('.', '\\.')} credits$`, 'm'));
 
     // Told in the run's events, each at the turn it joins.
     const told = events(run, 'intervention');
