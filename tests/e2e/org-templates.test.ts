@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
@@ -84,6 +84,12 @@ describe('org templates, through the built CLI', () => {
     expect(result.stderr).toContain(join(broken, 'agents/engineer/resume.md'));
     expect(result.stderr).toMatch(/model.*gpt-nine/);
     expect(lemming(root, ['status']).status).not.toBe(0);
+    // demo refuses it the same, and does not first point the person at an org it never wrote.
+    const demo = lemming(root, ['demo', '--template', broken]);
+    expect(demo.status).toBe(2);
+    expect(demo.stderr).toMatch(/model.*gpt-nine/);
+    expect(demo.stdout).not.toContain('demo org:');
+    expect(existsSync(root)).toBe(false);
 
     const notAnOrg = tempDir();
     const missing = lemming(tempDir(), ['bootstrap', '--template', notAnOrg]);
