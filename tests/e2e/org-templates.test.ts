@@ -74,6 +74,21 @@ describe('org templates, through the built CLI', () => {
     expect(humanInbox(root).map((message) => message.subject)).toEqual(['Re: Hello']);
   });
 
+  test("a template.yaml with several mistakes says every one with its line and field, a misspelt field included; nothing is written", () => {
+    const mine = join(tempDir(), 'my-template');
+    cpSync(join(REPO_ROOT, 'templates', 'startup'), mine, { recursive: true });
+    write(mine, 'template.yaml', 'description: 5\nseeds: { to: founder, subject: Hello, body: "Build it" }\nseed: { to: founder, subject: Hello }\n');
+    const root = join(tempDir(), 'new-org');
+    const refused = lemming(root, ['bootstrap', '--template', mine]);
+    expect(refused.status).toBe(2);
+    const file = join(mine, 'template.yaml');
+    expect(refused.stderr).toContain(`${file}:1: description: must be one line of text`);
+    expect(refused.stderr).toContain(`${file}:2: seeds: unknown field "seeds"; did you mean seed?`);
+    expect(refused.stderr).toContain(`${file}:3: seed.body: must be text`);
+    expect(refused.stderr).toContain('a valid template.yaml looks like');
+    expect(existsSync(root)).toBe(false);
+  });
+
   test('a folder that is not a valid org is refused, naming the file and the field; nothing is written', () => {
     const broken = join(tempDir(), 'broken');
     cpSync(join(REPO_ROOT, 'templates', 'startup'), broken, { recursive: true });
