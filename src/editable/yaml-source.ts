@@ -73,16 +73,26 @@ function checkedSource(
   const duplicate = document.errors.length > 0 ? undefined : firstDuplicateKey(document);
   if (duplicate) return { problems: [{ ...problem(duplicate.offset, `is not valid YAML: Map keys must be unique; ${quoteName(duplicate.key)} is given twice`), ...(duplicate.field ? { field: duplicate.field } : {}) }] };
   if (document.errors.length > 0) {
-    return {
-      problems: document.errors.map((error) => {
-        // An unclosed bracket or quote is noticed where the text goes on without it: point at where it opened.
-        const opener = /flow (sequence|map|collection)|missing closing/i.test(error.message) ? unclosedOpener(text, error.pos[0]) : undefined;
-        const char = opener === undefined ? undefined : text[opener];
-        const closer = char === '[' ? ']' : char === '{' ? '}' : char;
-        const what = char === undefined ? firstLine(error.message) : `the ${char} opened on this line is never closed with ${closer}`;
-        return problem(opener ?? error.pos[0], `is not valid YAML: ${what}`);
-      }),
-    };
+    const found = document.errors.map((error) => {
+      // An unclosed bracket or quote is noticed where the text goes on without it: point at where it opened.
+      const opener = /flow (sequence|map|collection)|missing closing/i.test(error.message) ? unclosedOpener(text, error.pos[0]) : undefined;
+      const char = opener === undefined ? undefined : text[opener];
+      const closer = char === '[' ? ']' : char === '{' ? '}' : char;
+      const what = char === undefined ? firstLine(error.message) : `the ${char} opened on this line is never closed with ${closer}`;
+      return { at: opener ?? error.pos[0], opener, message: `is not valid YAML: ${what}` };
+    });
+    // After an unclosed opener the parser reads the rest as inside it: what it finds there is that one mistake
+    // again (the same opener once for each line it went on over, `agents: [` was 24 problems), so it is said once.
+    const firstOpener = Math.min(...found.map((each) => each.opener ?? Number.POSITIVE_INFINITY));
+    const said = new Set<string>();
+    const problems = found.filter((each) => {
+      if (each.at > firstOpener && each.opener === undefined) return false;
+      const key = `${each.at}\0${each.message}`;
+      if (said.has(key)) return false;
+      said.add(key);
+      return true;
+    });
+    return { problems: problems.map((each) => problem(each.at, each.message)) };
   }
   let value: unknown;
   try {

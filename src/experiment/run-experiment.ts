@@ -19,6 +19,7 @@ import { measurePersonas } from './personas/measure-personas.js';
 import { adherenceEstimate } from './personas/adherence.js';
 import { readSavedJson } from '../storage/read-own-file.js';
 import { estimateJudge } from './judge.js';
+import { showCredits } from '../format/format.js';
 
 export { RESULT_FILE } from './run-metrics.js';
 /** Every attempt at a run so far (a killed experiment's included). */
@@ -250,7 +251,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const judged = scored?.judge ? `, judged ${scored.judge.score ?? 'n/a'}/${scored.judge.scale}` : '';
     const checked = scored && scored.checks.length > 0 ? `, checks ${scored.checks.filter((check) => check.passed).length}/${scored.checks.length} passed` : '';
     const since = experiment.fork ? ` after turn ${experiment.fork.turn}` : '';
-    options.log(`${run.run}: ${how}, ${metrics.messages} message(s), ${metrics.credits} credits${since}${checked}${judged}`);
+    options.log(`${run.run}: ${how}, ${metrics.messages} message(s), ${showCredits(metrics.credits)} credits${since}${checked}${judged}`);
   });
 
   const runs = planned.flatMap((run) => {

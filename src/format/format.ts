@@ -18,6 +18,21 @@ export function showCredits(credits: number): string {
 }
 
 /**
+ * An amount as it was given, in full and in plain decimals, never exponent notation: what a refusal
+ * says it got (`0.0000000001`, where JavaScript writes `1e-10`), digit for digit, since a rounded
+ * one (showCredits) could hide the very decimals it was refused for.
+ */
+export function showGiven(amount: number): string {
+  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(String(amount));
+  if (!match) return String(amount);
+  const [, sign = '', head = '', tail = '', exponentText = '0'] = match;
+  const exponent = Number(exponentText);
+  const digits = head + tail;
+  // JavaScript writes exponents only below 1e-6 and from 1e21, where the digits never reach the point.
+  return exponent < 0 ? `${sign}0.${'0'.repeat(-exponent - 1)}${digits}` : `${sign}${digits.padEnd(exponent + 1, '0')}`;
+}
+
+/**
  * A count with thousands separators (`12,345`), the same whatever the locale. Written out
  * rather than `toLocaleString`, whose first call loads ICU's locale data: 20-30 ms of CPU that
  * every `run-once` paid to print its summary, and every run to tell an agent its command's output.

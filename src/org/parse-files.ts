@@ -121,7 +121,8 @@ export function parseAgentTemplate(text: string, file: string): Parsed<ParsedAge
     return { problems: [{ file, line: 1, message: `has no front matter; an agent template starts with a block like\n${example}`, severity: 'error' }] };
   }
   const parsed = parseYamlWith(parts.yaml, file, schemas().resumeSchema.partial({ model: true }), 1);
-  if (!parsed.value) return { problems: parsed.problems };
+  // Failed its schema: its front matter as written still says which model and tools a hire would take (agent-templates.ts).
+  if (!parsed.value) return parsed.raw === undefined ? { problems: parsed.problems } : { problems: parsed.problems, raw: parsed.raw, ...(parsed.lineOf ? { lineOf: parsed.lineOf } : {}) };
   const lineOf = parsed.lineOf ?? (() => undefined);
   const lines = { model: lineOf(['model']), tools: lineOf(['tools']) };
   return { problems: [], value: { frontMatter: parsed.value, instructions: parts.body.trim(), lines } };

@@ -45,6 +45,11 @@ const FIELD_EXAMPLES: Record<string, string> = {
   read_from: 'read_from: ["*"]',
   title: 'title: Engineering manager',
   credits: 'credits: 1.5   # a budget of 0 or more credits',
+  budget: 'budget: { credits: 20, warn_at: [0.5, 0.8, 1] }   # a ceiling for the whole org; departments: { planner: { credits: 5 } } for one under a lead',
+  // org.yaml's ceilings, the org's and each department's: above 0, unlike a resume's budget.
+  'budget.credits': 'credits: 20   # a ceiling above 0: credits spent in all, summed from the ledger',
+  'budget.warn_at': 'warn_at: [0.5, 0.8, 1]   # shares of the ceiling, each above 0 and at most 1',
+  'budget.departments': 'departments: { planner: { credits: 5 } }   # keyed by the lead in org/chart.yaml',
   schedule: 'schedule: { every: 5, offset: 0 }   # every 0 = only when mail arrives',
   every: 'every: 5   # whole turns; 0 = only when mail arrives',
   offset: 'offset: 0',

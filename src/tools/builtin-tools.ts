@@ -74,8 +74,6 @@ function hire(context: BuiltinToolContext, args: unknown): BuiltinOutcome {
   const list = (name: string): string[] | undefined => (Array.isArray(field(args, name)) ? stringList(field(args, name), []) : undefined);
   const credits = field(args, 'credits');
   const templateName = text('template');
-  const template = templateName === undefined ? undefined : findAgentTemplate(context.root, templateName);
-  if (template && 'problem' in template) return { result: toolError(`hire_agent: ${template.problem}`) };
   const given: GivenHire = {
     name: text('name') ?? '',
     reports_to: text('reports_to') ?? '',
@@ -87,6 +85,8 @@ function hire(context: BuiltinToolContext, args: unknown): BuiltinOutcome {
     ...optional('read_from', list('read_from')),
     ...optional('tools', list('tools')),
   };
+  const template = templateName === undefined ? undefined : findAgentTemplate(context.root, templateName, context.org, given);
+  if (template && 'problem' in template) return { result: toolError(`hire_agent: ${template.problem}`) };
   const details = hireDetails(given, template, { model: context.agent.models[0] ?? '', tools: [...DEFAULT_TOOLS], instructions: '' });
   const problems = [...checkNewAgent(context.org, details), ...checkHireScope(context.org, context.agent.name, details)];
   // What waiting hires were promised is not there to promise again (see proposals/hire-budget.ts).

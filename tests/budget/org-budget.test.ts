@@ -98,6 +98,27 @@ describe('a ceiling for the whole org (org.yaml budget:)', () => {
     expect(orgStatus(loadOrg(root).org).budget?.[0]).toMatchObject({ spent: 0.00245, ceiling: 0.004, state: 'warned' });
   });
 
+  test('an agent held at the ceiling that could not pay for its mail anyway ends the run idle, not in empty turns to the turn cap', async () => {
+    const root = mailOnlyOrg();
+    // Two calls (manager, planner) pass the ceiling as planner hands coder_01 the task; coder_01 could not pay for it either.
+    withBudget(root, '{ credits: 0.0006 }');
+    write(root, 'agents/coder_01/resume.md', read(root, 'agents/coder_01/resume.md').replace(/^credits: .*$/m, 'credits: 0.0001'));
+    humanSends(root, 'manager', 'Build the login page.');
+    const provider = loopingModel();
+    const events = await runEngine(root, { maxTurns: 20 }, { providerFactory: () => provider });
+    expect(provider.requests.map((request) => request.agent)).toEqual(['manager', 'planner']);
+    expect(ofType(events, 'agent-skipped').map((event) => [event.turn, event.agent, event.reason])).toEqual([[3, 'coder_01', 'budget']]);
+    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', lastTurn: 3, atCeiling: ['coder_01'] });
+    // Raised: the next turn plans coder_01, finds it cannot pay, and its manager is told, once; then the run is idle.
+    withBudget(root, '{ credits: 1 }');
+    const after = await runEngine(root, { maxTurns: 20 }, { providerFactory: () => provider });
+    const skipped = ofType(after, 'agent-skipped');
+    expect(skipped[0]).toMatchObject({ turn: 4, agent: 'coder_01', reason: 'insufficient-credits' });
+    expect(skipped.every((event) => event.reason === 'insufficient-credits')).toBe(true);
+    expect(ofType(after, 'run-finished')[0]).toMatchObject({ reason: 'idle' });
+    expect(provider.requests.filter((request) => request.agent === 'planner').at(-1)?.messages.map((turn) => turn.content).join('\n')).toContain('coder_01 is out of credits');
+  });
+
   test('idle agents cost nothing: an org with a budget and no mail makes no call and charges nothing over turns', async () => {
     const root = mailOnlyOrg();
     withBudget(root, '{ credits: 1, departments: { planner: { credits: 0.5 } } }');

@@ -109,4 +109,40 @@ describe('hiring from agent templates, through the built CLI', () => {
     for (const line of validated) expect(refused.stderr).toContain(line.replace(/^warning: /, ''));
     expect(readFileSync(join(root, 'org/chart.yaml'), 'utf8')).not.toContain('x_01');
   });
+
+  test('a template with a bad budget and an unknown model and tool: validate, `lemming templates` and add-agent say all three at once, each with its line', () => {
+    const root = bootstrapped();
+    write(root, 'org/templates/pilot.md', '---\ntitle: Pilot\nmodel: gpt-9\ncredits: ten\ntools: [fly, send_message]\n---\nYou fly.\n');
+    const validated = lemming(root, ['validate']).stdout.split('\n').filter((line) => line.includes('org/templates/pilot.md'));
+    expect(validated.map((line) => /^warning: org\/templates\/pilot\.md:(\d+): ([\w.]+):/.exec(line)?.slice(1)).sort()).toEqual([
+      ['3', 'model'],
+      ['4', 'credits'],
+      ['5', 'tools.0'],
+    ]);
+    expect(lemming(root, ['templates']).stdout.split('\n').filter((line) => line.includes('org/templates/pilot.md'))).toEqual(validated);
+    const refused = lemming(root, ['add-agent', 'pilot_01', '--template', 'pilot', '--reports-to', 'manager']);
+    expect(refused.status).toBe(2);
+    for (const line of validated) expect(refused.stderr).toContain(line.replace(/^warning: /, ''));
+    expect(readFileSync(join(root, 'org/chart.yaml'), 'utf8')).not.toContain('pilot_01');
+  });
+
+  test('add-agent --template refuses a template whose model or tool the org lacks with the template\'s file, line and field; what the options give instead is not held against it', () => {
+    const root = bootstrapped();
+    write(root, 'org/templates/pilot.md', '---\ntitle: Pilot\nmodel: gpt-9\ncredits: 0.1\ntools: [send_message, fly]\n---\nYou fly.\n');
+    const refused = lemming(root, ['add-agent', 'pilot_01', '--template', 'pilot', '--reports-to', 'manager']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('template "pilot" cannot be used:');
+    expect(refused.stderr).toContain('org/templates/pilot.md:3: model: names the model "gpt-9", which is not in org/org.yaml models (known: offline, gpt-4o-mini, claude-haiku, llama-local); a hire from this template must give its own model');
+    expect(refused.stderr).toMatch(/org\/templates\/pilot\.md:5: tools\.1: names the tool "fly", which is not a tool: it must be one of send_message, /);
+    // Its own model given: only the tool is left to refuse it for.
+    const ownModel = lemming(root, ['add-agent', 'pilot_01', '--template', 'pilot', '--reports-to', 'manager', '--model', 'offline']);
+    expect(ownModel.status).toBe(2);
+    expect(ownModel.stderr).not.toContain('gpt-9');
+    expect(ownModel.stderr).toContain('org/templates/pilot.md:5: tools.1:');
+    expect(readFileSync(join(root, 'org/chart.yaml'), 'utf8')).not.toContain('pilot_01');
+    // Both given: the template gives the title and the instructions, and the hire is made.
+    const added = lemming(root, ['add-agent', 'pilot_01', '--template', 'pilot', '--reports-to', 'manager', '--model', 'offline', '--tools', 'send_message']);
+    expect(added.status).toBe(0);
+    expect(read(root, 'agents/pilot_01/resume.md')).toContain('You fly.');
+  });
 });

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
@@ -74,6 +74,21 @@ describe('org templates, through the built CLI', () => {
     expect(humanInbox(root).map((message) => message.subject)).toEqual(['Re: Hello']);
   });
 
+  test("a template.yaml with several mistakes says every one with its line and field, a misspelt field included; nothing is written", () => {
+    const mine = join(tempDir(), 'my-template');
+    cpSync(join(REPO_ROOT, 'templates', 'startup'), mine, { recursive: true });
+    write(mine, 'template.yaml', 'description: 5\nseeds: { to: founder, subject: Hello, body: "Build it" }\nseed: { to: founder, subject: Hello }\n');
+    const root = join(tempDir(), 'new-org');
+    const refused = lemming(root, ['bootstrap', '--template', mine]);
+    expect(refused.status).toBe(2);
+    const file = join(mine, 'template.yaml');
+    expect(refused.stderr).toContain(`${file}:1: description: must be one line of text`);
+    expect(refused.stderr).toContain(`${file}:2: seeds: unknown field "seeds"; did you mean seed?`);
+    expect(refused.stderr).toContain(`${file}:3: seed.body: must be text`);
+    expect(refused.stderr).toContain('a valid template.yaml looks like');
+    expect(existsSync(root)).toBe(false);
+  });
+
   test('a folder that is not a valid org is refused, naming the file and the field; nothing is written', () => {
     const broken = join(tempDir(), 'broken');
     cpSync(join(REPO_ROOT, 'templates', 'startup'), broken, { recursive: true });
@@ -84,6 +99,12 @@ describe('org templates, through the built CLI', () => {
     expect(result.stderr).toContain(join(broken, 'agents/engineer/resume.md'));
     expect(result.stderr).toMatch(/model.*gpt-nine/);
     expect(lemming(root, ['status']).status).not.toBe(0);
+    // demo refuses it the same, and does not first point the person at an org it never wrote.
+    const demo = lemming(root, ['demo', '--template', broken]);
+    expect(demo.status).toBe(2);
+    expect(demo.stderr).toMatch(/model.*gpt-nine/);
+    expect(demo.stdout).not.toContain('demo org:');
+    expect(existsSync(root)).toBe(false);
 
     const notAnOrg = tempDir();
     const missing = lemming(tempDir(), ['bootstrap', '--template', notAnOrg]);

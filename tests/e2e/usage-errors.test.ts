@@ -35,6 +35,18 @@ describe('mistakes a new user makes', () => {
     }
   });
 
+  test('`lemming init`, the word a new user tries first, makes the org as `lemming bootstrap` does', () => {
+    const root = tempDir();
+    const made = lemming(root, ['init']);
+    expect(made.status).toBe(0);
+    expect(made.stdout).toContain(`org root: ${root}. Next: \`lemming send manager "..."\`, then \`lemming run\`.`);
+    expect(lemming(root, ['validate']).status).toBe(0);
+    // Run again, as bootstrap: it keeps what is there.
+    writeFileSync(join(root, 'agents/planner/resume.md'), read(root, 'agents/planner/resume.md').replace('credits: 0.5', 'credits: 0.7'));
+    expect(lemming(root, ['init']).status).toBe(0);
+    expect(read(root, 'agents/planner/resume.md')).toContain('credits: 0.7');
+  });
+
   test('a misspelt recipient is refused with the name it probably meant and the agents there are (exit 2)', () => {
     const root = bootstrapped();
     const agents = 'agents: coder_01, hr, human, janitor, manager, planner';

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
 import { defaultOrg, listOutbox, read, tempDir } from '../helpers/temp-org.js';
+import { showCredits } from '../../src/format/format.js';
 
 const INTERVENTIONS = `interventions:
   - turn: 2
@@ -59,6 +60,9 @@ describe('interventions', () => {
     const result = await lemmingAsync(root, ['experiment', join(root, 'study.yaml')]);
     expect(result.status).toBe(0);
     const run = join(root, 'experiments/pushed/pushed');
+    // The run's line gives its credits as every other line of lemming does (showCredits), not as the sum's float.
+    const credits = (JSON.parse(read(run, 'experiment-result.json')) as { credits: number }).credits;
+    expect(`${result.stdout}\n${result.stderr}`).toMatch(new RegExp(`^pushed: idle after turn \\d+, \\d+ message\\(s\\), ${showCredits(credits).replace('.', '\\.')} credits$`, 'm'));
 
     // Told in the run's events, each at the turn it joins.
     const told = events(run, 'intervention');
@@ -169,5 +173,16 @@ describe('interventions', () => {
     // Nothing ran.
     expect(listOutbox(join(root, 'experiments/bad/pushed'), 'manager')).toEqual([]);
     expect(readFileSync(join(root, 'bad.yaml'), 'utf8')).toContain('top_up: -1');
+  });
+
+  test('a top-up no ledger can hold (a tenth of a billionth) is refused before any run, with its field, its rule and a valid value, as lemming top-up refuses it', () => {
+    const root = defaultOrg();
+    const file = join(root, 'tiny.yaml');
+    writeFileSync(file, STUDY.replace('name: pushed\nturns', 'name: tiny\nturns').replace('top_up: 0.5', 'top_up: 0.0000000001'));
+    const refused = lemming(root, ['experiment', file]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/tiny\.yaml:\d+: variants\.0\.interventions\.1\.credits\.top_up: variant "pushed": credits have at most 9 decimals.*a valid value looks like `top_up: 0\.5/);
+    expect(refused.stderr).not.toContain('1e-10');
+    expect(listOutbox(join(root, 'experiments/tiny/pushed'), 'manager')).toEqual([]);
   });
 });

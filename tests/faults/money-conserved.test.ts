@@ -65,7 +65,7 @@ describe('money is conserved', () => {
     expect(lemming(root, ['approve', first]).status).toBe(0);
     const second = lemming(root, ['approve', '000004-hr-009']);
     expect(second.status).toBe(1);
-    expect(second.stderr).toContain('hr has 0.09 credits now, less than the 0.4 to move');
+    expect(second.stderr).toContain('hr has 0.0900 credits now, less than the 0.4000 to move');
     expect(existsSync(join(root, 'agents/tester_02'))).toBe(false);
     expect(readText(root, 'org/chart.yaml')).not.toContain('tester_02');
     expect(balanceOf(root, 'hr')).toBe(0.09);

@@ -21,6 +21,12 @@ describe('a YAML mistake is reported at its own line', () => {
     ]);
   });
 
+  test('an unclosed [ opening the whole chart is one problem at its line, not the same line twelve times beside what it made of the rest', () => {
+    const root = defaultOrg();
+    const broken = read(root, 'org/chart.yaml').replace(/^agents:$/m, 'agents: [');
+    expect(parseChartFile(broken).problems.map((problem) => [problem.line, problem.message])).toEqual([[3, 'is not valid YAML: the [ opened on this line is never closed with ]']]);
+  });
+
   test('an unclosed [ at the end of the chart', () => {
     expect(parseChartFile('agents:\n  manager: [\n').problems).toEqual([expect.objectContaining({ line: 2 })]);
   });

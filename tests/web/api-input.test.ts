@@ -161,6 +161,17 @@ describe('topping up', () => {
     const unknown = await post(server, '/api/top-up', { agent: 'ghost', credits: 1 });
     expect(unknown.status).toBe(404);
   });
+
+  test('a tenth of a billionth is refused for its decimals, and the refusal shows the amount as a person writes it, not as 1e-10', async () => {
+    const root = defaultOrg();
+    const server = await serveOrg(root);
+    const refused = await post(server, '/api/top-up', { agent: 'planner', credits: 1e-10 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.field).toBe('credits');
+    expect(refused.body.message).toContain('in at most 9 decimals, for example "credits": 0.5 (got 0.0000000001)');
+    expect(refused.body.message).not.toContain('e-');
+    expect(existsSync(join(root, 'org/state/ledger.jsonl'))).toBe(false);
+  });
 });
 
 describe('query parameters of the read routes', () => {

@@ -9,6 +9,8 @@ import type { CommandTable } from './command-table.js';
 export function addOrgCommands(program: Command, { root, newRoot, output, Option }: CommandTable): void {
   program
     .command('bootstrap')
+    // The word a new user tries first, from git and npm.
+    .alias('init')
     .description('write the default org (or a template) into the root; never overwrites a file you edited, repairs missing folders')
     .option('--template <name-or-folder>', 'start from this org template (see `lemming templates`) or a folder of your own, like ./my-template')
     .action((options: { template?: string }) => execute(async () => (await command('bootstrap')).bootstrapCommand(newRoot(), output, options)));

@@ -24,7 +24,8 @@ export interface AddAgentOptions {
  */
 export function addAgentCommand(root: string, name: string, options: AddAgentOptions, output: Output): number {
   const { org } = loadOrg(root);
-  const template = options.template === undefined ? undefined : findAgentTemplate(root, options.template);
+  const tools = options.tools ? options.tools.split(',').map((tool) => tool.trim()).filter(Boolean) : undefined;
+  const template = options.template === undefined ? undefined : findAgentTemplate(root, options.template, org, { ...(options.model === undefined ? {} : { model: options.model }), ...(tools ? { tools } : {}) });
   if (template && 'problem' in template) throw new LemmingError('bad-agent', `cannot add ${name}: --template: ${template.problem}`, { exitCode: 2 });
   if (options.title === undefined && !template) throw new LemmingError('usage', `cannot add ${name}: give --title "Software engineer", or --template NAME (see \`lemming templates\`)`, { exitCode: 2 });
   const manager = org.agents.get(options.reportsTo);
@@ -36,7 +37,7 @@ export function addAgentCommand(root: string, name: string, options: AddAgentOpt
       ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.credits === undefined ? {} : { credits: options.credits }),
-      ...(options.tools ? { tools: options.tools.split(',').map((tool) => tool.trim()).filter(Boolean) } : {}),
+      ...(tools ? { tools } : {}),
     },
     template,
     {

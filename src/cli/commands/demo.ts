@@ -28,11 +28,12 @@ function humanHasWritten(root: string): boolean {
 export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string; template?: string }, output: Output): Promise<number> {
   requireOrgFolder(root, 'demo');
   const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, workingFolder());
-  if (options.mode === 'plain') output.out(`demo org: ${root} (follow up with commands like \`${commandHint(root)('inbox')}\`; from any other folder, add --root ${shellWord(root)})`);
   // Only a root without an org gets one: writing its agents into an existing org would change
   // someone's org, maybe under the feet of an engine running on it (a template checks the same).
   if (template) bootstrapTemplate(root, template, packageRoot());
   else if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, defaultTemplateFolder(packageRoot()));
+  // Said once the org is there: a template refused as no valid org leaves no folder to follow up in.
+  if (options.mode === 'plain') output.out(`demo org: ${root} (follow up with commands like \`${commandHint(root)('inbox')}\`; from any other folder, add --root ${shellWord(root)})`);
   // The default org's seed is its template.yaml's, like every template's.
   const { seed, seeds } = template ?? findTemplate(packageRoot(), DEFAULT_TEMPLATE, workingFolder());
   // Through a queue (--queue, or org.yaml engine.queue) as `run` does: workers make the calls.

@@ -20,7 +20,7 @@ export function templatesCommand(root: string, options: { json?: boolean }, outp
   const read = readAgentTemplates(agentsFrom);
   const agents = read.templates;
   // In an org, what validate says of its templates: a model or tool the org lacks refuses a hire from it.
-  const problems = inOrg ? [...read.problems, ...templateGrantProblems(agents, loadOrgForReading(root).org)] : read.problems;
+  const problems = inOrg ? [...read.problems, ...templateGrantProblems(read.grants, loadOrgForReading(root).org)] : read.problems;
   if (options.json) {
     output.out(
       JSON.stringify(

@@ -58,7 +58,7 @@ function programProblems(org: Org): Problem[] {
 /** Agent templates (`org/templates/`) that cannot be read or would be refused as hires, and proposals that cannot be read: warnings, since the org runs without them. */
 function sideFileWarnings(root: string, org: Org): Problem[] {
   const read = readAgentTemplates(root);
-  const templates = [...read.problems, ...templateGrantProblems(read.templates, org)];
+  const templates = [...read.problems, ...templateGrantProblems(read.grants, org)];
   const proposals = listProposals(root).problems.map((text): Problem => {
     const match = /^(org\/proposals\/[^\s:]+)(?::(\d+))?:?\s([\s\S]*)$/.exec(text);
     const line = match?.[2] === undefined ? undefined : Number(match[2]);

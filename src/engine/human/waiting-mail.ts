@@ -65,12 +65,15 @@ export function mailNotYetTakenIn(root: string, org: Org, state: EngineState): M
 
 /**
  * Agents with mail they cannot pay for whose manager has not been told yet: the next turn's plan
- * tells them, so a run or a drive must not end before it. Cheap for agents at zero; an agent with
- * credits costs a prompt estimate.
+ * tells them, so a run or a drive must not end before it. Not one a reached ceiling (org.yaml
+ * `budget:`) holds: the plan holds it before it looks at its credits, so no turn would tell, and a
+ * run waiting for that turn ran empty turns to its cap; its manager is told once a turn can plan it.
+ * Cheap for agents at zero; an agent with credits costs a prompt estimate.
  */
 export function strandedUntold(root: string, org: Org, state: EngineState, waiting = agentsWithMail(root, org, state)): string[] {
+  const ceilingHeld = budgetHeld(org, state.ledger.totals);
   return waiting
-    .filter((agent) => !state.outOfCredits.includes(agent.name) && (agent.balance <= 0 || !affordsNextCall(root, org, state, agent.name, agent.balance)))
+    .filter((agent) => !state.outOfCredits.includes(agent.name) && !ceilingHeld(agent.name) && (agent.balance <= 0 || !affordsNextCall(root, org, state, agent.name, agent.balance)))
     .map((agent) => agent.name);
 }
 

@@ -1,5 +1,7 @@
 import type { z as Zod } from 'zod';
 import { AGENT_NAME_HINT, AGENT_NAME_PATTERN } from '../../org/names.js';
+import { showCredits, showGiven } from '../../format/format.js';
+import { topUpProblem } from '../money/top-up.js';
 
 /** A chart edge: `from` may send to `to`, and `to` reads from `from`. */
 export interface Edge {
@@ -55,7 +57,18 @@ export function interventionSchema(z: typeof Zod) {
         .refine((value) => value.set !== undefined || value.body !== undefined, `says nothing to change: give \`set:\` (front matter fields) or \`body:\`, for example ${INTERVENTION_EXAMPLES.resume}`)
         .optional(),
       credits: z
-        .strictObject({ agent: name, top_up: z.number().positive().optional(), set: z.number().min(0).optional() })
+        .strictObject({
+          agent: name,
+          // The rule every top-up answers to (top-up.ts): one the ledger would refuse mid-run is refused here, before any run.
+          top_up: z
+            .number()
+            .superRefine((credits, context) => {
+              const problem = topUpProblem(credits);
+              if (problem !== undefined) context.addIssue({ code: 'custom', message: `${problem} (got ${showGiven(credits)})` });
+            })
+            .optional(),
+          set: z.number().min(0).optional(),
+        })
         .refine((value) => (value.top_up === undefined) !== (value.set === undefined), `needs exactly one of \`top_up:\` or \`set:\`, for example ${INTERVENTION_EXAMPLES.credits}`)
         .optional(),
       chart: z
@@ -87,7 +100,7 @@ export function describeIntervention(intervention: Intervention): string {
   }
   if ('credits' in intervention) {
     const { agent, top_up: topUp, set } = intervention.credits;
-    return topUp !== undefined ? `${agent} is topped up by ${topUp} credits` : `${agent}'s budget is set to ${set} credits`;
+    return topUp !== undefined ? `${agent} is topped up by ${showCredits(topUp)} credits` : `${agent}'s budget is set to ${showCredits(set ?? 0)} credits`;
   }
   if ('chart' in intervention) {
     const edge = intervention.chart.add ?? intervention.chart.remove;

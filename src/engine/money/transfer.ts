@@ -1,4 +1,5 @@
 import { LemmingError } from '../../errors.js';
+import { showCredits } from '../../format/format.js';
 import type { Org } from '../../org/org.js';
 import { statePaths } from '../record/state-paths.js';
 import { appendOutsideTurn, balanceOf, caughtUp, emptySnapshot, readLedgerFrom, type LedgerEntry, type LedgerSnapshot } from './ledger.js';
@@ -66,10 +67,10 @@ export function transferOnce(org: Org, proposal: string, from: string, to: strin
     moveOnce(root, proposal, from, to, credits, at);
     return;
   }
-  if (!org.agents.has(from)) throw new LemmingError('bad-proposal', `${from} is no longer in the org, so nobody pays the ${credits} credits`);
+  if (!org.agents.has(from)) throw new LemmingError('bad-proposal', `${from} is no longer in the org, so nobody pays the ${showCredits(credits)} credits`);
   const balance = balanceNow(org, from);
   if (credits > balance) {
-    throw new LemmingError('bad-proposal', `${from} has ${balance} credits now, less than the ${credits} to move (a top-up of ${from} first would cover it)`);
+    throw new LemmingError('bad-proposal', `${from} has ${showCredits(balance)} credits now, less than the ${showCredits(credits)} to move (a top-up of ${from} first would cover it)`);
   }
   moveOnce(root, proposal, from, to, credits, at);
 }

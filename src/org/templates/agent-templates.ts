@@ -5,7 +5,7 @@ import type { Problem } from '../../errors.js';
 import { nameProblem } from '../names.js';
 import { undeclaredServer, undeclaredTool, unknownModels } from '../assemble-agent.js';
 import type { Org } from '../org.js';
-import { parseAgentTemplate, type ParsedAgentTemplate } from '../parse-files.js';
+import { parseAgentTemplate, type Parsed, type ParsedAgentTemplate } from '../parse-files.js';
 
 /** Where an org keeps the resumes its hires may start from, relative to the root. */
 export const AGENT_TEMPLATES_FOLDER = 'org/templates';
@@ -18,12 +18,27 @@ export interface AgentTemplate extends ParsedAgentTemplate {
   file: string;
 }
 
-/** The org's agent templates in name order, and what is wrong with any that cannot be used (as warnings, with each problem's line and field). */
-export function readAgentTemplates(root: string): { templates: AgentTemplate[]; problems: Problem[] } {
+/**
+ * What a template names that the org is checked against (its models and tools, with their lines):
+ * from its value, or from its front matter as written when other fields failed its schema, so a bad
+ * budget does not hide a misspelt model or tool.
+ */
+export interface TemplateGrants {
+  /** The file, relative to the root. */
+  file: string;
+  models: string[];
+  /** Its `tools` list as written, each at its index; what is not a string is the schema's to say. */
+  tools: readonly unknown[];
+  lines: { model?: number; tools?: number };
+}
+
+/** The org's agent templates in name order, what each names (`grants`), and what is wrong with any that cannot be used (as warnings, with each problem's line and field). */
+export function readAgentTemplates(root: string): { templates: AgentTemplate[]; grants: TemplateGrants[]; problems: Problem[] } {
   const folder = join(root, AGENT_TEMPLATES_FOLDER);
   const templates: AgentTemplate[] = [];
+  const grants: TemplateGrants[] = [];
   const problems: Problem[] = [];
-  if (!existsSync(folder)) return { templates, problems };
+  if (!existsSync(folder)) return { templates, grants, problems };
   for (const entry of readdirSync(folder).sort()) {
     if (!entry.endsWith('.md')) continue;
     const name = entry.slice(0, -3);
@@ -33,12 +48,42 @@ export function readAgentTemplates(root: string): { templates: AgentTemplate[]; 
       problems.push({ file, message: `${invalid}; this template is not used`, severity: 'warning' });
       continue;
     }
-    const parsed = loadEditedFile(join(folder, entry), file, MAX_EDITED_MARKDOWN_BYTES, parseAgentTemplate, root);
+    const parsed: Parsed<ParsedAgentTemplate> | { problems: Problem[] } = loadEditedFile(join(folder, entry), file, MAX_EDITED_MARKDOWN_BYTES, parseAgentTemplate, root);
     // A warning: the org runs without its templates; only a hire from this one is refused.
     problems.push(...parsed.problems.map((problem): Problem => ({ ...problem, severity: 'warning', message: `${problem.message}; a hire cannot start from this template` })));
-    if ('value' in parsed && parsed.value) templates.push({ name, file, ...parsed.value });
+    if ('value' in parsed && parsed.value) {
+      const template = { name, file, ...parsed.value };
+      templates.push(template);
+      grants.push(grantsOf(template));
+    } else if ('raw' in parsed) {
+      const written = writtenGrants(file, parsed);
+      if (written) grants.push(written);
+    }
   }
-  return { templates, problems };
+  return { templates, grants, problems };
+}
+
+function grantsOf(template: AgentTemplate): TemplateGrants {
+  const { model, tools } = template.frontMatter;
+  return { file: template.file, models: model === undefined ? [] : typeof model === 'string' ? [model] : [...model], tools, lines: template.lines };
+}
+
+/** The model and tools of a template that failed its schema, as written, leaving out a field the schema already faults. */
+function writtenGrants(file: string, parsed: Parsed<ParsedAgentTemplate>): TemplateGrants | undefined {
+  const raw = parsed.raw;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const front = raw as Record<string, unknown>;
+  const faulted = (field: string) => parsed.problems.some((problem) => problem.field === field || problem.field?.startsWith(`${field}.`));
+  const model = faulted('model') ? undefined : front.model;
+  const tools = faulted('tools') || !Array.isArray(front.tools) ? [] : front.tools;
+  const models = typeof model === 'string' ? [model] : Array.isArray(model) ? model.filter((key): key is string => typeof key === 'string') : [];
+  const line = (field: string) => parsed.lineOf?.([field]);
+  const lines = { ...optionalLine('model', line('model')), ...optionalLine('tools', line('tools')) };
+  return { file, models, tools, lines };
+}
+
+function optionalLine<K extends string>(key: K, line: number | undefined): Partial<Record<K, number>> {
+  return line === undefined ? {} : ({ [key]: line } as Record<K, number>);
 }
 
 /**
@@ -46,16 +91,16 @@ export function readAgentTemplates(root: string): { templates: AgentTemplate[]; 
  * model not in the registry, a tool that is none, an MCP server org.yaml does not declare. The rules
  * a resume is held to (assemble-agent.ts), with the template's file, line and field. Pure.
  */
-export function templateGrantProblems(templates: readonly AgentTemplate[], org: Pick<Org, 'models' | 'mcpServers' | 'commandTools'>): Problem[] {
+export function templateGrantProblems(templates: readonly TemplateGrants[], org: Pick<Org, 'models' | 'mcpServers' | 'commandTools'>): Problem[] {
   const problems: Problem[] = [];
   const registry = Object.keys(org.models);
   for (const template of templates) {
-    const { model, tools } = template.frontMatter;
     const at = (line: number | undefined) => (line === undefined ? {} : { line });
-    for (const message of unknownModels(model === undefined ? [] : typeof model === 'string' ? [model] : model, registry)) {
+    for (const message of unknownModels(template.models, registry)) {
       problems.push({ file: template.file, ...at(template.lines.model), field: 'model', message: `${message}; a hire from this template must give its own model`, severity: 'warning' });
     }
-    tools.forEach((tool, index) => {
+    template.tools.forEach((tool, index) => {
+      if (typeof tool !== 'string') return;
       const message = undeclaredServer(tool, org.mcpServers) ?? undeclaredTool(tool, org.commandTools);
       if (message !== undefined) problems.push({ file: template.file, ...at(template.lines.tools), field: `tools.${index}`, message: `${message}; a hire cannot start from this template`, severity: 'warning' });
     });

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatProblem, LemmingError } from '../../errors.js';
+import { formatProblem, LemmingError, type Problem } from '../../errors.js';
+import { closestName } from '../suggest-name.js';
 import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import { bootstrapOrg, type BootstrapReport } from '../bootstrap-org.js';
@@ -46,35 +47,57 @@ export interface OrgTemplate {
 
 const EXAMPLE = 'description: "Research lab: a lead, two researchers and a reviewer"\nseed: { to: lead, subject: A first question, body: "Please find out ..." }   # or a list of such tasks';
 
-/** Read a template folder's `template.yaml` (optional for a user's folder); a broken one is an error naming the field. */
+/** The fields of a `template.yaml`. */
+const TEMPLATE_FIELDS = ['description', 'seed'] as const;
+
+/**
+ * Read a template folder's `template.yaml` (optional for a user's folder). A broken one is one error
+ * giving every problem at once, each with its line and field (a misspelt field too, which would
+ * otherwise be passed over in silence), and a valid file.
+ */
 function readTemplateFile(folder: string): { description?: string; seeds: SeedTask[] } {
   const file = join(folder, TEMPLATE_FILE);
-  const bad = (field: string, message: string): LemmingError =>
-    new LemmingError('bad-template', `${file}: ${field}: ${message}; a valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: 2 });
+  const refuse = (problems: readonly Problem[]): LemmingError =>
+    new LemmingError('bad-template', `${problems.map(formatProblem).join('\n')}\na valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: 2 });
   // Through the one loader of editable files: a template comes from anywhere, so its bytes are outside bytes.
   const loaded = loadEditedFile(file, file, MAX_EDITED_MARKDOWN_BYTES, (text) => parseYamlSource(text, file));
   if ('missing' in loaded) return { seeds: [] };
-  const [problem] = loaded.problems;
-  if (problem || !('source' in loaded) || !loaded.source) {
-    throw new LemmingError('bad-template', `${problem ? formatProblem(problem) : `${file}: cannot be read`}; a valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: 2 });
+  if (loaded.problems.length > 0 || !('source' in loaded) || !loaded.source) throw refuse(loaded.problems.length > 0 ? loaded.problems : [{ file, message: 'cannot be read', severity: 'error' }]);
+  const source = loaded.source;
+  const problems: Problem[] = [];
+  const problem = (path: ReadonlyArray<string | number>, message: string): void => {
+    const line = source.lineOf(path);
+    problems.push({ file, ...(path.length > 0 ? { field: path.join('.') } : {}), ...(line === undefined ? {} : { line }), message, severity: 'error' });
+  };
+  const record = source.value ?? {};
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) throw refuse([{ file, message: 'must be a mapping', severity: 'error' }]);
+  const fields = record as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if ((TEMPLATE_FIELDS as readonly string[]).includes(key)) continue;
+    const meant = closestName(key, TEMPLATE_FIELDS);
+    problem([key], `unknown field ${JSON.stringify(key)}${meant === undefined ? '; the' : `; did you mean ${meant}? The`} fields here are ${TEMPLATE_FIELDS.join(', ')}`);
   }
-  const record = (loaded.source.value ?? {}) as Record<string, unknown>;
-  if (typeof record !== 'object' || Array.isArray(record)) throw bad('(the file)', 'must be a mapping');
-  if (record.description !== undefined && typeof record.description !== 'string') throw bad('description', 'must be one line of text');
   const result: { description?: string; seeds: SeedTask[] } = { seeds: [] };
-  if (typeof record.description === 'string') result.description = record.description.trim();
-  if (record.seed !== undefined) {
-    const list = Array.isArray(record.seed);
-    const seeds = (list ? record.seed : [record.seed]) as unknown[];
-    if (seeds.length === 0) throw bad('seed', 'is an empty list; give one task, or a list of them');
+  if (fields.description !== undefined && typeof fields.description !== 'string') problem(['description'], 'must be one line of text');
+  else if (typeof fields.description === 'string') result.description = fields.description.trim();
+  if (fields.seed !== undefined) {
+    const list = Array.isArray(fields.seed);
+    const seeds = (list ? fields.seed : [fields.seed]) as unknown[];
+    if (seeds.length === 0) problem(['seed'], 'is an empty list; give one task, or a list of them');
     seeds.forEach((given, index) => {
-      const seed = given as Record<string, unknown> | null;
-      for (const field of ['to', 'subject', 'body'] as const) {
-        if (!seed || typeof seed[field] !== 'string' || (seed[field] as string).trim() === '') throw bad(`seed.${list ? `${index}.` : ''}${field}`, 'must be text');
+      const seed = typeof given === 'object' && given !== null ? (given as Record<string, unknown>) : undefined;
+      const at = list ? ['seed', index] : ['seed'];
+      if (!seed) {
+        problem(at, 'must be a task: { to, subject, body }');
+        return;
       }
-      result.seeds.push({ to: String(seed?.to), subject: String(seed?.subject), body: String(seed?.body).trim() });
+      const missing = (['to', 'subject', 'body'] as const).filter((field) => typeof seed[field] !== 'string' || (seed[field] as string).trim() === '');
+      for (const field of missing) problem([...at, field], 'must be text');
+      if (missing.length === 0) result.seeds.push({ to: String(seed.to), subject: String(seed.subject), body: String(seed.body).trim() });
     });
   }
+  // In the order of the file, as a person mends it.
+  if (problems.length > 0) throw refuse(problems.sort((left, right) => (left.line ?? 0) - (right.line ?? 0)));
   return result;
 }
 

@@ -1,6 +1,7 @@
 import { quoteName } from '../../mailbox/message-text.js';
-import { formatProblem } from '../../errors.js';
-import { AGENT_TEMPLATES_FOLDER, readAgentTemplates, type AgentTemplate } from '../../org/templates/agent-templates.js';
+import { formatProblem, type Problem } from '../../errors.js';
+import { AGENT_TEMPLATES_FOLDER, readAgentTemplates, templateGrantProblems, type AgentTemplate } from '../../org/templates/agent-templates.js';
+import type { Org } from '../../org/org.js';
 import type { HireDetails } from './proposal.js';
 
 /** A hire's fields as given (hire_agent's arguments, `lemming add-agent`'s options); each left out is undefined. */
@@ -24,14 +25,20 @@ export interface HireDefaults {
   instructions: string;
 }
 
-/** The agent template of this org named `name`, or why there is none (with the names there are). */
-export function findAgentTemplate(root: string, name: string): AgentTemplate | { problem: string } {
-  const { templates, problems } = readAgentTemplates(root);
+/**
+ * The agent template of this org named `name`, or why a hire cannot start from it: every problem of
+ * its file at once, as validate says them (its schema, and a model or tool this org lacks that the
+ * hire would take from it, not one `given` replaces), or the names there are when there is none.
+ */
+export function findAgentTemplate(root: string, name: string, org: Pick<Org, 'models' | 'mcpServers' | 'commandTools'>, given: Pick<GivenHire, 'model' | 'tools'> = {}): AgentTemplate | { problem: string } {
+  const { templates, grants, problems } = readAgentTemplates(root);
+  const file = `${AGENT_TEMPLATES_FOLDER}/${name}.md`;
+  const taken = (problem: Problem) => !(problem.field === 'model' && given.model !== undefined) && !(problem.field?.startsWith('tools.') && given.tools !== undefined);
+  const broken = [...problems.filter((problem) => problem.file === file), ...templateGrantProblems(grants.filter((grant) => grant.file === file), org).filter(taken)];
+  // Every problem at once: a person mends them in one edit.
+  if (broken.length > 0) return { problem: `template ${quoteName(name)} cannot be used:\n${broken.map((problem) => `  ${formatProblem(problem)}`).join('\n')}` };
   const found = templates.find((template) => template.name === name);
   if (found) return found;
-  // Every problem of its file at once, as validate says them: a person mends them in one edit.
-  const broken = problems.filter((problem) => problem.file === `${AGENT_TEMPLATES_FOLDER}/${name}.md`);
-  if (broken.length > 0) return { problem: `template ${quoteName(name)} cannot be used:\n${broken.map((problem) => `  ${formatProblem(problem)}`).join('\n')}` };
   const names = templates.map((template) => template.name).join(', ') || 'none: add resumes to org/templates/, like org/templates/tester.md';
   return { problem: `template ${quoteName(name)} is not in org/templates/ (there are: ${names})` };
 }
