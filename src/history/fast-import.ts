@@ -5,6 +5,7 @@ import { crashPoint } from '../engine/record/crash-points.js';
 import { GitError, gitEnvironment, type GitPlace } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
 import { packsIn } from './pack-upkeep.js';
+import { refuseOddStoreFiles } from './store-files.js';
 
 /**
  * A file of an entry: its new bytes (`data`), or an object git holds already (`oid`), with git's mode; or its removal;
@@ -121,6 +122,7 @@ export class FastImport {
   checkpointsDone = 0;
 
   constructor(place: GitPlace) {
+    refuseOddStoreFiles(place.gitDir);
     this.packsAtStart = packsIn(place.gitDir);
     // A process group of its own: a Ctrl-C at a terminal signals every process of the foreground group, and a git killed by
     // it was a git that failed, the entries it had not written dropped (a run stopped at its second turn kept no history).

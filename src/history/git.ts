@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { LemmingError } from '../errors.js';
 import { environment as processEnvironment } from '../invocation.js';
+import { refuseOddStoreFiles } from './store-files.js';
 
 /**
  * The `git` program, run on an org's history store and nothing else: the git directory, the work
@@ -54,6 +55,7 @@ export class GitError extends LemmingError {
  */
 export function git(place: GitPlace, args: readonly string[], input?: string | Buffer, descriptors: readonly number[] = []): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    refuseOddStoreFiles(place.gitDir);
     const child = spawn('git', args, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe', ...descriptors] }) as ChildProcessWithoutNullStreams;
     const out: Buffer[] = [];
     let stderr = '';
@@ -68,6 +70,7 @@ export function git(place: GitPlace, args: readonly string[], input?: string | B
 
 /** The same, synchronously, for the commands that read the history (`history`, `show --at`, `fork`). */
 export function gitSync(place: GitPlace, args: readonly string[], input?: string): Buffer {
+  refuseOddStoreFiles(place.gitDir);
   const result = spawnSync('git', args, { env: gitEnvironment(place), input: input ?? '', maxBuffer: 1024 * 1024 * 1024 });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new GitError(args, result.status, result.stderr.toString('utf8'));
