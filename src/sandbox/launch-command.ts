@@ -9,6 +9,7 @@ import { rootStage } from './root-staging.js';
 import { seccompFilter } from './seccomp-filter.js';
 import { commandHostIdentity } from './sandbox-identity.js';
 import { optionStream, refuseUnsafeWords } from './sandbox-words.js';
+import { tether } from '../process-tether.js';
 
 /** The programs and facts a sandbox is made with on this machine (see sandbox-probe.ts). */
 export interface SandboxTools {
@@ -151,6 +152,8 @@ export function launch(tools: SandboxTools, spec: CommandSpec, held?: (hold: Com
       return;
     }
     const child = spawned;
+    // Tied to lemming (process-tether.ts): under bwrap --die-with-parent holds the sandbox too, but `isolation: none` has only this.
+    const untie = child.pid === undefined ? () => undefined : tether(child.pid);
     let stoppedBy: StoppedBy | undefined;
     const stop = (reason: StoppedBy): void => {
       if (stoppedBy !== undefined) return;
@@ -187,11 +190,13 @@ export function launch(tools: SandboxTools, spec: CommandSpec, held?: (hold: Com
       }
     });
     child.on('error', (error) => {
+      untie();
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
       void (how.cgroup?.remove() ?? Promise.resolve()).then(() => reject(error));
     });
     child.on('close', async (code, signal) => {
+      untie();
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
       if (stoppedBy === undefined && how.cgroup?.outOfMemory()) stoppedBy = 'memory';
