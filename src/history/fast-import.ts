@@ -2,10 +2,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { crashPoint } from '../engine/record/crash-points.js';
-import { GitError, gitEnvironment, type GitPlace } from './git.js';
+import { GitError, gitEnvironment, refuseOddStoreFiles, type GitPlace } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
 import { packsIn } from './pack-upkeep.js';
-import { refuseOddStoreFiles } from './store-files.js';
 
 /**
  * A file of an entry: its new bytes (`data`), or an object git holds already (`oid`), with git's mode; or its removal;
