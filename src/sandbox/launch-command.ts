@@ -152,8 +152,8 @@ export function launch(tools: SandboxTools, spec: CommandSpec, held?: (hold: Com
       return;
     }
     const child = spawned;
-    // Tied to lemming (process-tether.ts): under bwrap --die-with-parent holds the sandbox too, but `isolation: none` has only this.
-    const untie = child.pid === undefined ? () => undefined : tether(child.pid);
+    // Under bwrap, --die-with-parent takes the sandbox with lemming however lemming ends; `isolation: none` has only the tether (process-tether.ts).
+    const untie = child.pid === undefined || spec.isolation !== 'none' ? () => undefined : tether(child.pid);
     let stoppedBy: StoppedBy | undefined;
     const stop = (reason: StoppedBy): void => {
       if (stoppedBy !== undefined) return;
