@@ -3,6 +3,17 @@ import type { Output } from './cli-context.js';
 /** How long a service command may take to stop after SIGTERM or SIGINT when nothing says otherwise (seconds): under Docker's 10 s grace. */
 export const DEFAULT_SHUTDOWN_SECONDS = 8;
 
+/** The bound of the guard in force in this process, if any: what a stop line says (stop-signal.ts). */
+let guarded: (() => number) | undefined;
+
+/**
+ * How long a stop may still take, as the first Ctrl-C's line ends (`; lemming quits by itself 8 s after this at most …`), or
+ * nothing where no guard bounds the stop (the terminal screen, which stops at its own pace).
+ */
+export function stopBoundText(): string {
+  return guarded === undefined ? '' : `; lemming quits by itself ${guarded()} s after this at most (--shutdown-timeout), and the next start recovers`;
+}
+
 /** The process's stop, as the commands that serve (`run`, `run --serve`, `serve`, `worker`) see it. */
 export interface Shutdown {
   /** True once SIGTERM or SIGINT came: the process takes no new work (and `/readyz` says so). */
@@ -36,12 +47,15 @@ export function guardShutdown(output: Output, seconds = DEFAULT_SHUTDOWN_SECONDS
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const bounded = (): number => bound;
+  guarded = bounded;
   return {
     stopping: () => stopping,
     setBound: (next) => {
       if (Number.isFinite(next) && next > 0) bound = next;
     },
     dispose: () => {
+      if (guarded === bounded) guarded = undefined;
       clearTimeout(timer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -1,5 +1,6 @@
 import { onStopSignals } from '../ui/shared/stop-signals.js';
 import type { Output } from './cli-context.js';
+import { stopBoundText } from './shutdown.js';
 
 /** What a first Ctrl-C leaves while turns may be under way. */
 export const TURN_STOP_TEXT = 'the next `lemming run` resumes where this one stops';
@@ -14,7 +15,7 @@ export function stopOnSignal(output: Output, leaves: () => string = () => `${TUR
   const controller = new AbortController();
   const dispose = onStopSignals(() => {
     if (controller.signal.aborted) process.exit(130);
-    output.err(`stopping: ${leaves()}`);
+    output.err(`stopping: ${leaves()}${stopBoundText()}`);
     controller.abort();
   });
   return { signal: controller.signal, dispose };

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { crashPoint } from '../engine/record/crash-points.js';
-import { GitError, gitEnvironment, type GitPlace } from './git.js';
+import { GitError, gitEnvironment, refuseOddStoreFiles, type GitPlace } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
 import { packsIn } from './pack-upkeep.js';
 
@@ -121,6 +121,7 @@ export class FastImport {
   checkpointsDone = 0;
 
   constructor(place: GitPlace) {
+    refuseOddStoreFiles(place.gitDir);
     this.packsAtStart = packsIn(place.gitDir);
     // A process group of its own: a Ctrl-C at a terminal signals every process of the foreground group, and a git killed by
     // it was a git that failed, the entries it had not written dropped (a run stopped at its second turn kept no history).

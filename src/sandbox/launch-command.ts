@@ -9,6 +9,7 @@ import { rootStage } from './root-staging.js';
 import { seccompFilter } from './seccomp-filter.js';
 import { commandHostIdentity } from './sandbox-identity.js';
 import { optionStream, refuseUnsafeWords } from './sandbox-words.js';
+import { tether } from '../process-tether.js';
 
 /** The programs and facts a sandbox is made with on this machine (see sandbox-probe.ts). */
 export interface SandboxTools {
@@ -151,6 +152,8 @@ export function launch(tools: SandboxTools, spec: CommandSpec, held?: (hold: Com
       return;
     }
     const child = spawned;
+    // Under bwrap, --die-with-parent takes the sandbox with lemming however lemming ends; `isolation: none` has only the tether (process-tether.ts).
+    const untie = child.pid === undefined || spec.isolation !== 'none' ? () => undefined : tether(child.pid);
     let stoppedBy: StoppedBy | undefined;
     const stop = (reason: StoppedBy): void => {
       if (stoppedBy !== undefined) return;
@@ -187,11 +190,13 @@ export function launch(tools: SandboxTools, spec: CommandSpec, held?: (hold: Com
       }
     });
     child.on('error', (error) => {
+      untie();
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
       void (how.cgroup?.remove() ?? Promise.resolve()).then(() => reject(error));
     });
     child.on('close', async (code, signal) => {
+      untie();
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
       if (stoppedBy === undefined && how.cgroup?.outOfMemory()) stoppedBy = 'memory';

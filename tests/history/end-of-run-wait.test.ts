@@ -40,6 +40,8 @@ describe('a run whose git is slow to write the history at its end says what it w
     await run.waitFor(/stopping:/);
     expect(run.output()).toContain("stopping: every turn is done; the run ends once git has written the history's last entries");
     expect(run.output()).not.toContain('resumes where this one stops');
+    // And how long it waits for git at most (the 8 s of --shutdown-timeout), before the summary.
+    expect(run.output()).toContain("(Ctrl-C again to quit now: they wait beside the store, and the next `lemming run` writes them); lemming quits by itself 8 s after this at most (--shutdown-timeout), and the next start recovers");
     open();
     expect(await run.exited(), run.output()).toBe(0);
     expect(run.output()).toContain('1 turn(s) run, now at turn 1');
@@ -56,6 +58,24 @@ describe('a run whose git is slow to write the history at its end says what it w
     expect(await run.exited()).toBe(130);
     expect(spooled(root).length).toBeGreaterThan(0);
     open();
+
+    const next = await lemmingAsync(root, ['run', '--until', '1', '--plain']);
+    expect(next.status, next.stderr).toBe(0);
+    expect(keptTurns(root)).toEqual(['turn 0', 'turn 1']);
+    expect(spooled(root)).toEqual([]);
+  }, 120_000);
+
+  test('before the summary, a git that never finishes: the stop says its bound (--shutdown-timeout), keeps it, and the next run writes the entries', async () => {
+    const root = seededOrg();
+    const gate = join(scratchDir('lemming-gate-'), 'open');
+    const run = runInGroup(root, ['run', '--until', '1', '--plain', '--shutdown-timeout', '1'], { PATH: `${gatedGit(gate, 'start')}:${process.env.PATH ?? ''}` });
+    await run.waitFor(/waiting for git to write the history's last entries/);
+    run.signalGroup('SIGINT');
+    expect(await run.exited()).toBe(130);
+    expect(run.output()).toContain('they wait beside the store, and the next `lemming run` writes them); lemming quits by itself 1 s after this at most (--shutdown-timeout), and the next start recovers');
+    expect(run.output()).toContain('did not stop within 1 s (--shutdown-timeout): quitting now; the next start recovers');
+    expect(spooled(root).length).toBeGreaterThan(0);
+    writeFileSync(gate, '');
 
     const next = await lemmingAsync(root, ['run', '--until', '1', '--plain']);
     expect(next.status, next.stderr).toBe(0);

@@ -7,11 +7,13 @@ import { McpServers } from '../../src/tools/mcp/mcp-servers.js';
 import { MAX_RESULT_CHARS } from '../../src/tools/tool-result.js';
 import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 import { startWireServer } from '../helpers/wire-server.js';
+import { eventually, isAlive } from '../outside/outside-org.js';
 // @ts-expect-error a plain ES module fixture without types
 import { startHttpServer } from '../fixtures/mcp/test-server.mjs';
 
 const EVERYTHING = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const TEST_SERVER = join(REPO_ROOT, 'tests/fixtures/mcp/test-server.mjs');
+const LINGERING = join(REPO_ROOT, 'tests/fixtures/mcp/lingering-server.mjs');
 
 const stdio = (args: string[], extra: Partial<McpServerConfig> = {}): McpServerConfig =>
   ({ command: process.execPath, args, env: [], timeout_ms: 10_000, idempotent: false, ...extra }) as McpServerConfig;
@@ -113,6 +115,25 @@ describe('MCP servers over stdio', () => {
     // Killed when its time was up and reaped before the offer came back; never asked to stop, so never waited for.
     expect(alive(Number(pid))).toBe(false);
     expect(asked).toEqual([]);
+  });
+
+  test('servers that ignore the end of their input and SIGTERM are stopped all at once at the end: one wait of 4 s for all, not 4 s each', async () => {
+    const folder = tempDir();
+    const [pids, log] = [join(folder, 'pids'), join(folder, 'asked.log')];
+    const names = ['s1', 's2', 's3', 's4', 's5'];
+    const servers = serversFor(Object.fromEntries(names.map((name) => [name, stdio([LINGERING, pids, log, name])])));
+    const offer = await servers.offer(names.map((name) => `${name}/shout`));
+    expect(offer.problems).toEqual([]);
+    await servers.close();
+    // Each server notes each way it is asked to stop: closed one after another, a server's SIGTERM would come before the
+    // next one's input ended; closed together, every input ends before the first SIGTERM.
+    const asked = readFileSync(log, 'utf8').trim().split('\n');
+    expect(asked.slice(0, 5).map((line) => line.split(' ').slice(1).join(' '))).toEqual(Array(5).fill('stdin ended'));
+    expect(asked.slice(5).map((line) => line.split(' ')[1])).toEqual(Array(5).fill('SIGTERM'));
+    // And each was killed (SIGKILL) at the end: none is left, once reaped.
+    const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number).filter((_, index) => index % 2 === 1);
+    expect(started).toHaveLength(5);
+    expect(await eventually(() => !started.some(isAlive), 100)).toBe(true);
   });
 
   test('a server that writes what is not MCP to its standard output: the failure says what it wrote, at start and in a call', async () => {

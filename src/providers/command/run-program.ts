@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tether } from '../../process-tether.js';
 import { onAbort } from '../abort-listeners.js';
 
 /**
@@ -37,10 +38,6 @@ const STDERR_TAIL = 2_000;
 /** After SIGTERM, how long a process group gets to finish before SIGKILL. */
 const GRACE_MS = 2_000;
 
-/** Process groups running now: killed if this process exits with them still running (a second Ctrl-C, an uncaught error). */
-const running = new Set<number>();
-let exitHookInstalled = false;
-
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -49,23 +46,14 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const pid of running) killGroup(pid, 'SIGKILL');
-  });
-}
-
 /**
  * Run a program in a process group of its own, feed it its input, and collect what it writes.
  * The group is killed (SIGTERM, then SIGKILL) when the time is up, when stdout passes its cap,
  * when `signal` aborts (Ctrl-C), and when the program exits (whatever it started in the
- * background goes with it); and with SIGKILL if this process exits first. Never throws.
+ * background goes with it); and with SIGKILL if this process ends first, by SIGKILL too (process-tether.ts). Never throws.
  */
 export function runProgram(spec: ProgramSpec, limits: ProgramLimits): Promise<ProgramOutcome> {
   if (limits.signal?.aborted) return Promise.resolve({ kind: 'aborted' });
-  installExitHook();
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
@@ -81,7 +69,8 @@ export function runProgram(spec: ProgramSpec, limits: ProgramLimits): Promise<Pr
     let stopped: 'timeout' | 'output-cap' | 'aborted' | undefined;
     let settled = false;
     let graceTimer: NodeJS.Timeout | undefined;
-    if (pid !== undefined) running.add(pid);
+    // Tied to this process: a worker or a run killed, even by SIGKILL, takes the program's group with it (process-tether.ts).
+    const untie = pid === undefined ? () => undefined : tether(pid);
 
     const stop = (why: 'timeout' | 'output-cap' | 'aborted'): void => {
       if (stopped || pid === undefined) return;
@@ -101,8 +90,8 @@ export function runProgram(spec: ProgramSpec, limits: ProgramLimits): Promise<Pr
       if (pid !== undefined) {
         // Whatever the program left running in its group ends with the call.
         killGroup(pid, 'SIGKILL');
-        running.delete(pid);
       }
+      untie();
       resolve(outcome);
     };
 

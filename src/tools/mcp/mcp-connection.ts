@@ -5,6 +5,7 @@ import type { McpServerConfig } from '../../org/schema.js';
 import type { JsonSchema } from '../../providers/provider.js';
 import { redirectTarget } from '../../providers/response-body.js';
 import type { KeyLookup } from '../../secrets/key-lookup.js';
+import { tether } from '../../process-tether.js';
 
 /** One tool a server offers, as it described it. */
 export interface McpTool {
@@ -163,8 +164,11 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
     const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
     transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, lookup, name) }, fetch: fetchFollowingNoRedirect(name) });
   }
+  // The server is tied to this process once started (process-tether.ts): lemming killed, even by SIGKILL, takes it with it.
+  let untie: () => void = () => undefined;
   client.onclose = () => {
     closed = true;
+    untie();
   };
   if ('command' in config) {
     client.onerror = (error) => {
@@ -172,12 +176,17 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
     };
   }
   try {
-    await withTimeout(client.connect(transport), config.timeout_ms, `starting the MCP server ${name}`);
+    const connecting = client.connect(transport);
+    // The SDK's start spawns the server before its first wait, so its pid is known here, before the handshake.
+    const pid = stdioPid?.();
+    if (pid !== undefined && pid !== null) untie = tether(pid);
+    await withTimeout(connecting, config.timeout_ms, `starting the MCP server ${name}`);
   } catch (error) {
     // Stopped at once, so a turn waits timeout_ms and no more: the client's polite close would end the
     // server's stdin and wait 2 s, send SIGTERM and wait 2 s more, for a server that has shown it does not answer.
     if (stdioPid !== undefined) killNow(stdioPid());
     await client.close().catch(() => undefined);
+    untie();
     const said = stderrTail.trim() === '' ? '' : `; it said: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`;
     throw new Error(`the MCP server ${name} did not start: ${(error as Error).message}${wroteNotMcp(notMcp)}${said}`);
   }
@@ -203,6 +212,7 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
     async close() {
       closed = true;
       await client.close().catch(() => undefined);
+      untie();
     },
   };
 }
