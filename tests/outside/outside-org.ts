@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, resume, tempDir, write } from '../helpers/org-files.js';
 
@@ -104,6 +104,25 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether `parent` has started its watchdog (src/process-tether.ts): a child whose command line names lemming-watchdog.
+ * The watchdog is started, and told the pid, in the same tick as the first tether; a test that kills
+ * `parent` before that tick (a busy machine can run the tethered child's first lines first) tests nothing.
+ */
+export function hasWatchdog(parent: number): boolean {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('lemming-watchdog')) return true;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return false;
 }
 
 /** Wait until `ready()` holds, looking every 50 ms, at most `tries` times (a minute: a busy machine is slow to end a process); false if it never did. */

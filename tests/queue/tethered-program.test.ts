@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { startWatched } from '../helpers/watched-process.js';
 import { humanSends, tempDir } from '../helpers/temp-org.js';
-import { eventually, isAlive, outsideOrg } from '../outside/outside-org.js';
+import { eventually, hasWatchdog, isAlive, outsideOrg } from '../outside/outside-org.js';
 import { queueTestKit } from './queue-test-kit.js';
 
 const redis = queueTestKit();
@@ -33,6 +33,7 @@ describe('an agent program on a worker killed by SIGKILL', () => {
       expect(isAlive(program) && isAlive(child)).toBe(true);
       // The program runs in the worker, not in the run.
       expect(parentOf(program)).toBe(worker.child.pid);
+      expect(await eventually(() => hasWatchdog(worker.child.pid ?? 0))).toBe(true);
 
       await worker.stop('SIGKILL');
       // 100 looks of 50 ms: gone at once, not after the program's 15 minutes.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../helpers/org-files.js';
 import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
-import { eventually, isAlive } from '../outside/outside-org.js';
+import { eventually, hasWatchdog, isAlive } from '../outside/outside-org.js';
 
 /** A Node process that runs one command for coder_01 through the sandbox's one door (runSandboxed), as the engine does. */
 const RUNNER = `
@@ -30,6 +30,7 @@ describe("isolation: none, lemming killed by SIGKILL in the middle of a command"
       expect(await eventually(() => started().length === 2)).toBe(true);
       const [shell = 0, sleeper = 0] = started();
       expect(isAlive(shell) && isAlive(sleeper)).toBe(true);
+      expect(await eventually(() => hasWatchdog(runner.pid ?? 0))).toBe(true);
       runner.kill('SIGKILL');
       await exited;
       // 100 looks of 50 ms: gone at once, not after ten minutes.
