@@ -42,7 +42,14 @@ export function keptStateProblems(root: string, org: Org | undefined): Problem[]
     // A line of the record of files taken in that no reader can read: no run starts on it either.
     problems.push({ file: 'org/state/taken.jsonl', message: errorMessage(error), severity: 'error' });
   }
-  const records = readJournal(paths.journal);
+  let records: JournalRecord[];
+  try {
+    records = readJournal(paths.journal);
+  } catch (error) {
+    // A line damaged in the middle of the journal (or a folder in its place): no run starts on it either.
+    problems.push({ file: JOURNAL_FILE, message: errorMessage(error), severity: 'error' });
+    return problems;
+  }
   const plan = records.find((record): record is Extract<JournalRecord, { type: 'plan' }> => record.type === 'plan' && record.turn === next);
   // A journal of a turn already committed (or cut before its plan) is removed by the next run unread.
   if (plan === undefined || org === undefined) return problems;
