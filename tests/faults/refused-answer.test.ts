@@ -2,6 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
+import { loggedTurns } from '../../src/telemetry/logged-turns.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
@@ -36,6 +38,7 @@ describe('an answer too large to read', () => {
     humanSends(root, 'manager', 'Please review the release.');
     const run = await lemmingAsync(root, ['run', '--until', '1', '--plain']);
     expect(run.stdout).toContain("[turn 1] manager error: flaky-openai: the server's answer was longer than 16 MiB, so lemming read no further");
+    expect(run.stdout).toMatch(/\[turn 1\] done: 1 called, [^\n]*; held with work: 1 answer too large to read\n/);
     // Not retried: one request for the manager, though its entry allows 3 retries.
     expect(server.requests.filter((request) => agentOf(request) === 'manager')).toHaveLength(1);
     const errors = logLines(root, 'manager').filter((line) => line.event === 'error');
@@ -45,5 +48,15 @@ describe('an answer too large to read', () => {
     const status = await lemmingAsync(root, ['status', '--json']);
     const manager = (JSON.parse(status.stdout) as { agents: Array<{ name: string; balance: number; unread: number }> }).agents.find((agent) => agent.name === 'manager');
     expect(manager).toMatchObject({ balance: 10, unread: 1 });
+
+    // A researcher's refusals by cause count it: one agent-turn in turn 1, in the text, the JSON and the CSV.
+    const analyze = await lemmingAsync(root, ['analyze']);
+    expect(analyze.stdout).toContain("| answer too large to read | 1 | agent-turns | none: lemming reads a model's answer within 16 MiB (the model's server) |");
+    const figures = JSON.parse((await lemmingAsync(root, ['analyze', '--json'])).stdout) as { refusals: Record<string, number>; refusalsByTurn: Array<Record<string, number>> };
+    expect(figures.refusals).toEqual({ chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 });
+    expect(figures.refusalsByTurn).toEqual([{ turn: 1, chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 }]);
+    // The run told again from the logs (`lemming trace --otlp`) counts it as the live run did.
+    const told = loggedTurns(root, loadOrg(root).org).flatMap(({ event }) => (event.type === 'turn-finished' ? [event.stats.refusals] : []));
+    expect(told).toEqual([expect.objectContaining({ answer: 1 })]);
   });
 });

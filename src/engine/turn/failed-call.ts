@@ -24,7 +24,7 @@ export function failedCall(
   // A call whose answer lemming refused says why, so a reader of the logs counts it by its cause.
   const cause = called.refused === undefined ? {} : { cause: called.refused };
   const log: LogEntry[] = [{ turn, at, event: 'error', message: called.error, ...cause, ...shown }];
-  const events: EngineEvent[] = [{ type: 'agent-error', turn, agent: called.agent, message: called.error }];
+  const events: EngineEvent[] = [{ type: 'agent-error', turn, agent: called.agent, message: called.error, ...cause }];
   const last = called.unusable.at(-1);
   if (!last) return { log, events, humanNotices: [] };
   const answers = chargedTogether({ text: '', toolCalls: [], modelKey: last.modelKey }, called.unusable);
