@@ -53,7 +53,7 @@ export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
       columns: [
         column('turn', 'integer', 'turn', 'the turn'),
         column('cause', 'string', '', `why: ${REFUSAL_CAUSES.map((cause) => `${cause} (${CAUSE_WORDS[cause]})`).join(', ')}`),
-        column('count', 'integer', 'sends or agent-turns', 'sends refused (chart, cap) or agents with work not called (budget, ceiling, breaker, activation) in the turn for the cause'),
+        column('count', 'integer', 'sends or agent-turns', 'sends refused (chart, cap), agents with work not called (budget, ceiling, breaker, activation) or called and their answer refused as too large (answer) in the turn for the cause'),
       ],
       rows: analysis.refusalsByTurn.flatMap((turn) => REFUSAL_CAUSES.filter((cause) => turn[cause] > 0).map((cause) => ({ turn: turn.turn, cause, count: turn[cause] }))),
     },

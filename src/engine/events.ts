@@ -89,7 +89,7 @@ export type EngineEvent =
   | { type: 'agent-note'; turn: number; agent: string; message: string; error?: true; /** A tool call that was not carried out: an unknown tool, arguments that are not valid, a tool not granted. */ invalidCall?: true }
   /** One step of an agent's turn: the tools it ran (arguments in short, result size or error). */
   | { type: 'agent-step'; turn: number; agent: string; step: number; tools: StepToolSummary[] }
-  | { type: 'agent-error'; turn: number; agent: string; message: string }
+  | { type: 'agent-error'; turn: number; agent: string; message: string; /** Why lemming refused the call's answer, when it did (provider-error.ts, refusedCallCause). */ cause?: 'answer-too-large' }
   /** A failed attempt will be tried again after `waitMs`: shown as it happens, not after the call. */
   | { type: 'agent-retrying'; turn: number; agent: string; model: string; attempt: number; attempts: number; waitMs: number; cause: string }
   /** A call has waited `seconds` for `model` (in flight, no answer yet): said as it happens, again while it goes on. */

@@ -31,8 +31,17 @@ export function sendsOf(refusal: { readonly [field: string]: unknown }): number 
   return typeof count === 'number' && Number.isInteger(count) && count > 0 ? count : 1;
 }
 
-/** Count an event of a turn under its cause, when it is a refusal or a hold: a refused send, or an agent skipped with work. */
+/**
+ * Whether a failed call, as its log line or event records it (`cause`), was one whose answer lemming
+ * refused unread as too large: counted under `answer`, its mail waiting as a held agent's does.
+ */
+export function isRefusedAnswer(failure: { readonly [field: string]: unknown }): boolean {
+  return failure.cause === 'answer-too-large';
+}
+
+/** Count an event of a turn under its cause, when it is a refusal or a hold: a refused send, an agent skipped with work, or an answer refused. */
 export function countRefusal(counts: RefusalCounts, event: EngineEvent): void {
   if (event.type === 'message-refused') counts[sendCauseOf(event)] += sendsOf(event);
   if (event.type === 'agent-skipped') counts[causeOfSkip(event.reason)] += 1;
+  if (event.type === 'agent-error' && isRefusedAnswer(event)) counts.answer += 1;
 }

@@ -35,9 +35,10 @@ export const FORM_WORDS: Record<DeliveryForm, string> = {
  * - `budget`: the agent's own credits would not pay for the call;
  * - `ceiling`: a ceiling of org.yaml `budget:` (the org's or a department's) is reached;
  * - `breaker`: a loop breaker of org.yaml `engine.breakers` holds it;
- * - `activation`: org.yaml `engine.activation` did not draw it this turn.
+ * - `activation`: org.yaml `engine.activation` did not draw it this turn;
+ * - `answer`: it was called, and lemming refused its model's answer unread, as too large (past 16 MiB).
  */
-export const REFUSAL_CAUSES = ['chart', 'cap', 'budget', 'ceiling', 'breaker', 'activation'] as const;
+export const REFUSAL_CAUSES = ['chart', 'cap', 'budget', 'ceiling', 'breaker', 'activation', 'answer'] as const;
 
 export type RefusalCause = (typeof REFUSAL_CAUSES)[number];
 
@@ -48,7 +49,7 @@ export type HoldCause = Exclude<RefusalCause, SendCause>;
 
 export const SEND_CAUSES: readonly SendCause[] = ['chart', 'cap'];
 
-export const HOLD_CAUSES: readonly HoldCause[] = ['budget', 'ceiling', 'breaker', 'activation'];
+export const HOLD_CAUSES: readonly HoldCause[] = ['budget', 'ceiling', 'breaker', 'activation', 'answer'];
 
 /** Counts by cause. */
 export type RefusalCounts = Record<RefusalCause, number>;
@@ -61,6 +62,7 @@ export const CAUSE_WORDS: Record<RefusalCause, string> = {
   ceiling: 'at a budget ceiling',
   breaker: 'held by a loop breaker',
   activation: 'not drawn by activation',
+  answer: 'answer too large to read',
 };
 
 /** What each cause counts: sends refused, or agent-turns held with work (their mail waiting). */
@@ -71,6 +73,7 @@ export const CAUSE_UNITS: Record<RefusalCause, 'sends' | 'agent-turns'> = {
   ceiling: 'agent-turns',
   breaker: 'agent-turns',
   activation: 'agent-turns',
+  answer: 'agent-turns',
 };
 
 /** Where each cause is set, for a person who wants to change it. */
@@ -81,6 +84,7 @@ export const CAUSE_SETTINGS: Record<RefusalCause, string> = {
   ceiling: 'org/org.yaml budget:',
   breaker: 'org/org.yaml engine.breakers (lemming retry <agent>)',
   activation: 'org/org.yaml engine.activation',
+  answer: "none: lemming reads a model's answer within 16 MiB (the model's server)",
 };
 
 /** No delivery yet. */
@@ -97,7 +101,7 @@ export function countForms(deliveries: ReadonlyArray<{ form: DeliveryForm }>): F
 
 /** No refusal yet. */
 export function noRefusals(): RefusalCounts {
-  return { chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0 };
+  return { chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 0 };
 }
 
 /** `into` with `more` added, cause by cause (or form by form). */

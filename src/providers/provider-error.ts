@@ -117,8 +117,20 @@ export function statedSizes(error: unknown): StatedSizes | undefined {
   return sizes && sizes.promptTokens > 0 && sizes.window > 0 && Number.isSafeInteger(sizes.promptTokens) && Number.isSafeInteger(sizes.window) ? sizes : undefined;
 }
 
-/** The codes a recording keeps with a failure, since what the engine does next depends on them (a smaller prompt, a hold at once). */
-export const RECORDED_CODES: ReadonlySet<string> = new Set([CONTEXT_LENGTH_CODE, CONTEXT_COUNTED_CODE, KEY_REFUSED_CODE]);
+/**
+ * The `code` of a ProviderError that says the server's answer was past the most lemming reads of one
+ * (sdk-call.ts, ANSWER_MAX_BYTES): refused unread, so no usage of it is known and nothing is charged.
+ * The activity log's `error` line says it as its `cause`.
+ */
+export const ANSWER_TOO_LARGE_CODE = 'answer-too-large';
+
+/** The cause an activity log's `error` line gives a failed call, when it is one lemming refused: an answer too large to read. */
+export function refusedCallCause(error: unknown): typeof ANSWER_TOO_LARGE_CODE | undefined {
+  return error instanceof ProviderError && error.code === ANSWER_TOO_LARGE_CODE ? ANSWER_TOO_LARGE_CODE : undefined;
+}
+
+/** The codes a recording keeps with a failure, since what the engine does next, or logs, depends on them (a smaller prompt, a hold at once, a refused answer's cause). */
+export const RECORDED_CODES: ReadonlySet<string> = new Set([CONTEXT_LENGTH_CODE, CONTEXT_COUNTED_CODE, KEY_REFUSED_CODE, ANSWER_TOO_LARGE_CODE]);
 
 /** The unusable answers a failure carries (see ProviderError.unusable): none for any other error. */
 export function unusableAnswers(error: unknown): AnsweredUsage[] {

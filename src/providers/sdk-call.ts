@@ -1,4 +1,5 @@
 import { callDeadline } from './call-deadline.js';
+import { ANSWER_TOO_LARGE_CODE, ProviderError } from './provider-error.js';
 import { readBodyBytesCapped, redirectTarget } from './response-body.js';
 
 /**
@@ -84,14 +85,19 @@ export function answerCappedFetch(send: typeof fetch, modelKey: string): typeof 
         new Error(`the server redirected the call (${response.status}) to ${target}; lemming sends a prompt only where org.yaml says, so it did not follow: set models.${modelKey}.base_url to where the server points`),
       );
     }
-    return cappedAnswer(response);
+    return cappedAnswer(response, modelKey);
   };
 }
 
-function cappedAnswer(response: Response): Response {
+function cappedAnswer(response: Response, modelKey: string): Response {
   const text = async (): Promise<string> => {
     const bytes = await readBodyBytesCapped(response, ANSWER_MAX_BYTES);
-    if (bytes === undefined) throw new AnswerUnread(new Error(`the server's answer was longer than ${ANSWER_MAX_BYTES / 1024 / 1024} MiB, so lemming read no further`));
+    // Refused unread: no usage of it is known, so it is charged nothing, and its log line names the cause (provider-error.ts).
+    if (bytes === undefined) {
+      throw new AnswerUnread(
+        new ProviderError(`${modelKey}: the server's answer was longer than ${ANSWER_MAX_BYTES / 1024 / 1024} MiB, so lemming read no further`, { retryable: false, code: ANSWER_TOO_LARGE_CODE }),
+      );
+    }
     return new TextDecoder().decode(bytes);
   };
   const json = async (): Promise<unknown> => JSON.parse(await text()) as unknown;

@@ -3,7 +3,7 @@ import type { StepToolSummary } from '../engine/turn/step-loop.js';
 import { readLog, type LogEntry } from '../engine/record/agent-log.js';
 import type { Org } from '../org/org.js';
 import { emptyStats } from '../engine/run-totals.js';
-import { countRefusal, sendCauseOf, sendsOf } from '../engine/refusal-causes.js';
+import { countRefusal, isRefusedAnswer, sendCauseOf, sendsOf } from '../engine/refusal-causes.js';
 import { sendsRefused } from '../format/mail-outcomes.js';
 
 /** An event as a finished run's logs tell it, with the time it was logged (epoch milliseconds). */
@@ -91,7 +91,10 @@ function agentEvents(turn: number, agent: string, entries: LogEntry[], turnStart
       events.push({ at, event: { type: 'credits-charged', turn, agent, model: textOr(entry['model'], 'unknown'), inputTokens, outputTokens, credits, balance: Number.NaN, estimated: entry['estimated'] === true } });
     } else if (entry.event === 'error') {
       stats.errors += 1;
-      events.push({ at, event: { type: 'agent-error', turn, agent, message: textOr(entry['message'], 'the call failed') } });
+      // An answer refused as too large keeps its cause, so the turn's figures count it as the live run did.
+      const failed: EngineEvent = { type: 'agent-error', turn, agent, message: textOr(entry['message'], 'the call failed'), ...(isRefusedAnswer(entry) ? { cause: 'answer-too-large' as const } : {}) };
+      countRefusal(stats.refusals, failed);
+      events.push({ at, event: failed });
     } else if (entry.event === 'sent') {
       sent += 1;
       stats.delivered += 1;

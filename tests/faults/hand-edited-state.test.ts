@@ -223,4 +223,57 @@ describe('the engine state edited by hand between runs', () => {
       refused(root, 'org/state/ledger.jsonl', /org\/state\/ledger\.jsonl holds \d+ bytes, but org\/state\/engine\.json says the engine had counted 687 \(ledger\.offset\)/);
     }
   });
+
+  test('a counted line of the ledger changed in place, its length kept, is found by validate, naming the file, where nothing found it', () => {
+    const root = ranOrg();
+    const path = join(root, 'org/state/ledger.jsonl');
+    const text = readFileSync(path, 'utf8');
+    // The manager's one charge made a tenth of itself, in as many bytes: its balance from the ledger no longer what the state counted.
+    const charge = /"agent":"manager"[^\n]*"credits":(0\.00\d+)/.exec(text)?.[1];
+    expect(charge).toBeDefined();
+    const edited = text.replace(`"credits":${charge}`, `"credits":${charge!.replace('0.00', '0.000').slice(0, charge!.length)}`);
+    expect(edited).not.toBe(text);
+    expect(edited.length).toBe(text.length);
+    writeFileSync(path, edited);
+    const validate = lemming(root, ['validate']);
+    expect(validate.status).toBe(1);
+    expect(validate.stdout + validate.stderr).toMatch(/org\/state\/ledger\.jsonl: its first 687 bytes, which every balance was counted from \(ledger\.offset in org\/state\/engine\.json\), are not the bytes the engine counted/);
+    // As it was written, the ledger passes: the checksum kept is the one of what the engine counted.
+    writeFileSync(path, text);
+    expect(lemming(root, ['validate']).status).toBe(0);
+  });
+
+  test('across the pieces of the ledger and a top-up between turns, the checksum is the counted bytes', () => {
+    const small = { LEMMING_RECORD_PIECE_BYTES: '1' };
+    const root = tempDir();
+    for (const args of [['bootstrap'], ['send', 'manager', 'Please plan the release'], ['run', '--until', '2'], ['top-up', 'planner', '1'], ['run', '--until', '4']]) {
+      expect(lemming(root, args, small).status, args.join(' ')).toBe(0);
+    }
+    const pieces = readdirSync(join(root, 'org/state/ledger')).sort();
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(lemming(root, ['validate'], small).status).toBe(0);
+    // The top-up, now in a piece of its own, changed in place.
+    const piece = join(root, 'org/state/ledger', pieces.find((name) => readFileSync(join(root, 'org/state/ledger', name), 'utf8').includes('"top-up"'))!);
+    const text = readFileSync(piece, 'utf8');
+    writeFileSync(piece, text.replace('"credits":1,', '"credits":9,'));
+    const validate = lemming(root, ['validate'], small);
+    expect(validate.status).toBe(1);
+    expect(validate.stdout + validate.stderr).toContain('org/state/ledger.jsonl: its first ');
+  });
+
+  test('a ledger.crc that is no CRC-32 is refused naming the field; a state without one, kept by an earlier lemming, is read and given one', () => {
+    const root = ranOrg();
+    edit(root, STATE, (data) => {
+      (data.ledger as Record<string, unknown>).crc = -1;
+    });
+    refused(root, STATE, /field "ledger\.crc" is -1; it holds the CRC-32 of the ledger bytes counted, a whole number from 0 to 4294967295/);
+    const earlier = ranOrg();
+    edit(earlier, STATE, (data) => {
+      delete (data.ledger as Record<string, unknown>).crc;
+    });
+    expect(lemming(earlier, ['validate']).status).toBe(0);
+    expect(lemming(earlier, ['run', '--until', '5']).status).toBe(0);
+    expect((JSON.parse(readFileSync(join(earlier, STATE), 'utf8')) as { ledger: { crc?: number } }).ledger.crc).toEqual(expect.any(Number));
+    expect(lemming(earlier, ['validate']).status).toBe(0);
+  });
 });

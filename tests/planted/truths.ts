@@ -30,9 +30,14 @@ import { ACTIVATION_FIELDS, type PlantedActivationRule, type PlantedAgent, type 
  */
 
 export type Form = 'direct' | 'to' | 'cc' | 'list' | 'meeting';
-export type Cause = 'chart' | 'cap' | 'budget' | 'ceiling' | 'breaker' | 'activation';
+export type Cause = 'chart' | 'cap' | 'budget' | 'ceiling' | 'breaker' | 'activation' | 'answer';
 export const FORMS: readonly Form[] = ['direct', 'to', 'cc', 'list', 'meeting'];
-export const CAUSES: readonly Cause[] = ['chart', 'cap', 'budget', 'ceiling', 'breaker', 'activation'];
+export const CAUSES: readonly Cause[] = ['chart', 'cap', 'budget', 'ceiling', 'breaker', 'activation', 'answer'];
+/**
+ * The causes a study of scripted seats plants. An answer too large to read (`answer`) takes a server
+ * sending 16 MiB: tests/faults/refused-answer.test.ts plants it, through `run` and `analyze`; here it is 0.
+ */
+export const SEAT_CAUSES: readonly Cause[] = CAUSES.filter((cause) => cause !== 'answer');
 
 /** One reader reached. */
 export interface PlantedDelivery {

@@ -23,6 +23,8 @@ export interface OrgRecords {
   meetings?: HeardSpeech[];
   /** Each refused send of the activity logs (absent: none read). */
   refusals?: RefusedSend[];
+  /** Each call whose answer lemming refused unread as too large, by its agent's log (absent: none read). */
+  answersRefused?: RefusedAnswer[];
   /** Each turn's agents with work not called, by cause, and activation's draws, from taken.jsonl (absent: none read). */
   held?: HeldInTurn[];
   /** Each rule of org.yaml `engine.activation`, its `match` as written (`title: Clerk`); absent: none. */
@@ -44,6 +46,12 @@ export interface RefusedSend {
   turn: number;
   cause: SendCause;
   count: number;
+}
+
+/** A call of `agent` in `turn` whose answer lemming refused unread as too large: a log's `error` line with that cause. */
+export interface RefusedAnswer {
+  agent: string;
+  turn: number;
 }
 
 /** What a turn held back: agents with work not called, by cause, and activation's draws by rule. */

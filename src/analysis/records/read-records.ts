@@ -7,14 +7,14 @@ import { madeSomethingIn } from '../../engine/breakers/loop-rules.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
 import { deliveriesOf, type Delivery } from '../../org/lists/recipients.js';
 import { readTakenLines, takenStatus } from '../../engine/record/taken-files.js';
-import { sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
+import { isRefusedAnswer, sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
 import { meetingDeliveries, readTranscript } from '../../meetings/meeting-transcript.js';
 import { isValidAgentName, MEETINGS_FOLDER } from '../../org/names.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
-import { MAX_LISTED_EDGES, pairKey, type HeardSpeech, type MessageRecord, type OrgRecords, type RefusedSend, type TurnActivity } from './org-records.js';
+import { MAX_LISTED_EDGES, pairKey, type HeardSpeech, type MessageRecord, type OrgRecords, type RefusedAnswer, type RefusedSend, type TurnActivity } from './org-records.js';
 
 /**
  * Gather what an analysis reads from an org's files, through the readers the engine and the CLI
@@ -27,6 +27,7 @@ export function readOrgRecords(org: Org): OrgRecords {
   const messages: MessageRecord[] = [];
   const activity = new Map<string, Map<number, TurnActivity>>();
   const refusals: RefusedSend[] = [];
+  const answersRefused: RefusedAnswer[] = [];
   const taken = statePaths(root).taken;
   for (const agent of org.agents.values()) {
     for (const name of listMessageFiles(root, agent.name)) {
@@ -46,7 +47,7 @@ export function readOrgRecords(org: Org): OrgRecords {
       if (message.usage?.credits !== undefined) record.credits = message.usage.credits;
       messages.push(record);
     }
-    activity.set(agent.name, readActivity(root, agent.name, refusals));
+    activity.set(agent.name, readActivity(root, agent.name, refusals, answersRefused));
   }
   messages.sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
 
@@ -67,6 +68,7 @@ export function readOrgRecords(org: Org): OrgRecords {
     charges,
     meetings: heardInMeetings(root),
     refusals,
+    answersRefused,
     ...activationRules(org),
     held: readTakenLines(taken).flatMap((line) => (line.held || line.draws ? [{ turn: line.turn, held: line.held ?? {}, draws: line.draws ?? [] }] : [])),
   };
@@ -127,7 +129,7 @@ function permittedEdges(org: Org): Set<string> | undefined {
 }
 
 /** An activity log, turn by turn: called or not, what it was shown, whether it made something. A line that is not the engine's is skipped. */
-function readActivity(root: string, agent: string, refusals: RefusedSend[]): Map<number, TurnActivity> {
+function readActivity(root: string, agent: string, refusals: RefusedSend[], answersRefused: RefusedAnswer[]): Map<number, TurnActivity> {
   const turns = new Map<number, TurnActivity>();
   // Every piece of the log, in order, by the one reader of a log (engine/record/agent-log.ts).
   for (const entry of readLog(root, agent)) {
@@ -138,6 +140,7 @@ function readActivity(root: string, agent: string, refusals: RefusedSend[]): Map
     }
     if (entry.event === 'called') turn.called = true;
     if (entry.event === 'refused') refusals.push({ from: agent, to: typeof entry['to'] === 'string' ? entry['to'] : '', turn: entry.turn, cause: sendCauseOf(entry), count: sendsOf(entry) });
+    if (entry.event === 'error' && isRefusedAnswer(entry)) answersRefused.push({ agent, turn: entry.turn });
     if (entry.event === 'read' && Array.isArray(entry['ids'])) for (const id of entry['ids'] as unknown[]) if (typeof id === 'string') turn.read.push(id);
     // engine/turn/failed-call.ts writes `shown` only for a call that was charged.
     if (entry.event === 'error' && Array.isArray(entry['shown'])) for (const id of entry['shown'] as unknown[]) if (typeof id === 'string') (turn.shownWhenFailed ??= []).push(id);

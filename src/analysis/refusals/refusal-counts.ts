@@ -5,8 +5,8 @@ import type { ActivationDraws, RefusalsInTurn } from '../org-analysis.js';
 
 /**
  * The org's refusals by cause, over its turns and turn by turn: each refused send its logs record
- * (a line standing for several counts them all), and each turn's agents with work not called, as its
- * line of taken.jsonl says them. Pure.
+ * (a line standing for several counts them all), each call whose answer they record refused as too
+ * large, and each turn's agents with work not called, as its line of taken.jsonl says them. Pure.
  */
 export function refusalCounts(records: OrgRecords): { total: RefusalCounts; byTurn: RefusalsInTurn[] } {
   const turns = new Map<number, RefusalCounts>();
@@ -16,6 +16,8 @@ export function refusalCounts(records: OrgRecords): { total: RefusalCounts; byTu
     return counts;
   };
   for (const refusal of records.refusals ?? []) of(refusal.turn)[refusal.cause] += refusal.count;
+  // A call whose answer was refused as too large: its agent's log says it; taken.jsonl holds only what the plan held back.
+  for (const refused of records.answersRefused ?? []) of(refused.turn).answer += 1;
   for (const turn of records.held ?? []) {
     for (const cause of HOLD_CAUSES) {
       const count = turn.held[cause];

@@ -10,6 +10,7 @@ import { statePaths } from '../record/state-paths.js';
 import type { PricedTokens } from './charge.js';
 import { addCredits } from './credit-sum.js';
 import { changedPiece, LEDGER_RULE, ledgerFileName, readLedgerLine, uncountableLine, unwritableLine } from '../../org/ledger-line.js';
+import { continuedCrc, editedInPlace, NO_BYTES_CRC } from './counted-prefix.js';
 import { ChangedPieceError, linesBefore, moveWhenFull, readRecordFrom, RECORD_PIECE_BYTES, recordEnd, recordLines, type RecordPart } from '../../storage/record-pieces.js';
 
 /** One model's part of a charge: its tokens, as on a charge line, and what they cost at its prices. */
@@ -129,11 +130,16 @@ export interface LedgerSnapshot {
    * lemming that skipped the lines it could not count, so `caughtUp` counts the ledger again from its start.
    */
   rule?: typeof LEDGER_RULE;
+  /**
+   * The CRC-32 of the ledger's first `offset` bytes (counted-prefix.ts): what `lemming validate` holds the
+   * ledger to, so a line changed in place is found. Absent: kept by a lemming before it, made at the next catch-up.
+   */
+  crc?: number;
 }
 
 /** The snapshot before any ledger line has been read: offset 0, no totals. */
 export function emptySnapshot(): LedgerSnapshot {
-  return { offset: 0, totals: nameRecord(), lastCharged: nameRecord(), rule: LEDGER_RULE };
+  return { offset: 0, totals: nameRecord(), lastCharged: nameRecord(), rule: LEDGER_RULE, crc: NO_BYTES_CRC };
 }
 
 /** Totals for an agent the ledger has no line for yet: all zero. */
@@ -197,10 +203,37 @@ export function balanceOf(budget: number, totals: AgentTotals | undefined): numb
  */
 export function caughtUp(path: string, snapshot: LedgerSnapshot): LedgerSnapshot {
   const from = snapshot.rule === LEDGER_RULE ? snapshot : emptySnapshot();
-  const { entries, end } = readLedgerFrom(path, from.offset);
+  const { entries, end, parts } = readLinesFrom(path, from.offset);
   // Shorter than the state counted it: lines the balances hold are gone from it (a cut, a restore of an older copy, an edit).
   if (end < from.offset) throw ledgerCut(path, end, from.offset);
-  return addEntries(from, entries, end);
+  // A state kept before the checksum: made once from the counted bytes as they are now.
+  const crc = continuedCrc(from.crc ?? countedCrc(path, from.offset), parts);
+  return { ...addEntries(from, entries, end), crc };
+}
+
+/** The CRC-32 of the ledger's first `offset` bytes, all read: what `validate` holds `ledger.crc` to. */
+function countedCrc(path: string, offset: number): number {
+  const { parts, end } = readLedgerParts(path, 0);
+  let crc = NO_BYTES_CRC;
+  let left = Math.min(offset, end);
+  for (const part of parts) {
+    if (left <= 0) break;
+    const bytes = part.bytes.subarray(0, left);
+    crc = continuedCrc(crc, [{ ...part, bytes }]);
+    left -= bytes.length;
+  }
+  return crc;
+}
+
+/**
+ * What is wrong with the counted lines of the ledger, held to the checksum the state keeps of them,
+ * reading the whole ledger: a line changed in place (the ledger as long as the state counted it).
+ * Not made at every start, whose cost would grow with the ledger: `lemming validate` makes it.
+ */
+export function countedLinesProblem(path: string, snapshot: LedgerSnapshot): string | undefined {
+  if (snapshot.crc === undefined || snapshot.rule !== LEDGER_RULE || ledgerEnd(path) < snapshot.offset) return undefined;
+  const found = countedCrc(path, snapshot.offset);
+  return found === snapshot.crc ? undefined : editedInPlace(ledgerFileName(path), snapshot.offset, snapshot.crc, found);
 }
 
 /**
@@ -227,6 +260,12 @@ function ledgerCut(path: string, size: number, counted: number): LemmingError {
  * ever summed without it. Blank lines carry nothing.
  */
 export function readLedgerFrom(path: string, offset: number): { entries: LedgerEntry[]; end: number } {
+  const { entries, end } = readLinesFrom(path, offset);
+  return { entries, end };
+}
+
+/** readLedgerFrom with the bytes it read, whose checksum a catch-up continues. */
+function readLinesFrom(path: string, offset: number): { entries: LedgerEntry[]; end: number; parts: RecordPart[] } {
   const read = readLedgerParts(path, offset);
   const entries: LedgerEntry[] = [];
   const own = takeAppended(path);
@@ -243,7 +282,7 @@ export function readLedgerFrom(path: string, offset: number): { entries: LedgerE
     if (problem !== undefined) throw uncountableLine(linesBefore(line.path, line.from) + line.index + 1, problem, (entry as { type?: unknown } | undefined)?.type, ledgerFileName(line.path));
     entries.push(entry as LedgerEntry);
   }
-  return { entries, end: read.end };
+  return { entries, end: read.end, parts: read.parts };
 }
 
 /** The ledger's size across its pieces: the offset a reader that has read it all is at. */

@@ -103,6 +103,6 @@ export function stateFromJson(state: Partial<EngineState>): EngineState {
     version: 2,
     activity: nameRecord(state.activity),
     errors: nameRecord(state.errors),
-    ledger: { offset: ledger.offset, totals: nameRecord(ledger.totals), lastCharged: nameRecord(ledger.lastCharged), ...(ledger.rule === undefined ? {} : { rule: ledger.rule }) },
+    ledger: { offset: ledger.offset, totals: nameRecord(ledger.totals), lastCharged: nameRecord(ledger.lastCharged), ...(ledger.rule === undefined ? {} : { rule: ledger.rule }), ...(ledger.crc === undefined ? {} : { crc: ledger.crc }) },
   };
 }

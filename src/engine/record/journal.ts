@@ -266,21 +266,52 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
   }
   const buffer = read.bytes;
   const records: JournalRecord[] = [];
+  // The first line that is no record, while no whole record has followed it: a crash's torn tail, cut.
+  let damaged: { from: number; line: number } | undefined;
   let start = 0;
+  let line = 0;
   while (start < buffer.length) {
     const end = buffer.indexOf(10, start);
     if (end < 0) break; // The last record was cut short by a crash.
-    const line = buffer.subarray(start, end).toString('utf8');
-    if (line.trim() !== '') {
-      try {
-        records.push(withNameRecords(JSON.parse(line) as JournalRecord));
-      } catch {
-        break; // A record cut short; everything after it is unwritten.
-      }
+    line += 1;
+    const text = buffer.subarray(start, end).toString('utf8');
+    if (text.trim() !== '') {
+      const record = parsedRecord(text);
+      if (record === undefined) damaged ??= { from: start, line };
+      // A record after a damaged line: the damage is no torn tail, and cutting there would drop this record unsaid.
+      else if (damaged !== undefined) throw damagedLine(path, damaged.line, line);
+      else records.push(record);
     }
     start = end + 1;
   }
-  return { records, wholeBytes: start, totalBytes: buffer.length };
+  return { records, wholeBytes: damaged?.from ?? start, totalBytes: buffer.length };
+}
+
+function parsedRecord(text: string): JournalRecord | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? withNameRecords(data as JournalRecord) : undefined;
+}
+
+/**
+ * A line no record, with whole records after it. Appends never write a line in the middle, so it was
+ * damaged after it was written (an edit, a disk): cut there, the records after it (answers already
+ * paid for, tools already run) were dropped and asked and run again, unsaid.
+ */
+function damagedLine(path: string, line: number, next: number): LemmingError {
+  const shown = path.endsWith('/org/state/journal.jsonl') ? 'org/state/journal.jsonl' : path;
+  return new LemmingError(
+    'journal-line',
+    `${shown} line ${line}: is not a record of the journal (a JSON object on one line, such as {"type":"done","turn":3,...}), and line ${next} after it is one. ` +
+      'A crash only ever cuts the last line short, so this line was damaged after it was written, and the records after it hold answers and ' +
+      'tool results of the unfinished turn that would be lost and asked again. Mend or delete that one line and run again; removing the whole ' +
+      'journal finishes the turn by asking its models again (charged again) and running its tools again.',
+    { exitCode: 4 },
+  );
 }
 
 /** The journal's whole records, read without repairing it: for a copier, which must not write. */

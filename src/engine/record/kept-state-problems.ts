@@ -7,10 +7,11 @@ import { PLANNED_ORG_FILE, snapshotText } from './planned-org.js';
 import { statePaths } from './state-paths.js';
 import { readRatiosFile } from './token-ratios-file.js';
 import { readTakenLines } from './taken-files.js';
-import { caughtUp, ledgerEnd } from '../money/ledger.js';
+import { caughtUp, countedLinesProblem, ledgerEnd, type LedgerSnapshot } from '../money/ledger.js';
 
 /** The engine's record of the turn, as a person finds it from the org root. */
 const STATE_FILE = 'org/state/engine.json';
+const LEDGER_FILE = 'org/state/ledger.jsonl';
 
 /**
  * What `lemming validate` says of the state lemming reads back at its next run, through the very
@@ -26,9 +27,11 @@ export function keptStateProblems(root: string, org: Org | undefined): Problem[]
   const paths = statePaths(root);
   const problems = readRatiosFile(paths.tokenRatios).problems;
   let next: number;
+  let counted: LedgerSnapshot;
   try {
     const state = loadState(paths.state);
     next = state.turn + 1;
+    counted = state.ledger;
     // The ledger as long as the state counted it (a line the reader cannot count is said by validate's look at every line).
     if (ledgerEnd(paths.ledger) < state.ledger.offset) caughtUp(paths.ledger, state.ledger);
   } catch (error) {
@@ -36,13 +39,23 @@ export function keptStateProblems(root: string, org: Org | undefined): Problem[]
     problems.push({ file: STATE_FILE, message: errorMessage(error), severity: 'error' });
     return problems;
   }
+  // A line changed in place, the ledger as long as the state counted it: found by reading every counted byte, which no run does.
+  const edited = countedLinesProblem(paths.ledger, counted);
+  if (edited !== undefined) problems.push({ file: LEDGER_FILE, message: edited, severity: 'error' });
   try {
     readTakenLines(paths.taken);
   } catch (error) {
     // A line of the record of files taken in that no reader can read: no run starts on it either.
     problems.push({ file: 'org/state/taken.jsonl', message: errorMessage(error), severity: 'error' });
   }
-  const records = readJournal(paths.journal);
+  let records: JournalRecord[];
+  try {
+    records = readJournal(paths.journal);
+  } catch (error) {
+    // A line damaged in the middle of the journal (or a folder in its place): no run starts on it either.
+    problems.push({ file: JOURNAL_FILE, message: errorMessage(error), severity: 'error' });
+    return problems;
+  }
   const plan = records.find((record): record is Extract<JournalRecord, { type: 'plan' }> => record.type === 'plan' && record.turn === next);
   // A journal of a turn already committed (or cut before its plan) is removed by the next run unread.
   if (plan === undefined || org === undefined) return problems;

@@ -47,6 +47,7 @@ export function headProblem(data: Fields): string | undefined {
   if (!isRecord(data.ledger)) return wrong('ledger', data.ledger, 'where the ledger was read to, such as {"offset":687,"rule":2}');
   if (!wholeNumber(data.ledger.offset)) return wrong('ledger.offset', data.ledger.offset, 'a byte offset into ledger.jsonl, a whole number of 0 or more, such as 687');
   if (data.ledger.rule !== undefined && !wholeNumber(data.ledger.rule)) return wrong('ledger.rule', data.ledger.rule, 'the rule the ledger was counted by, such as 2');
+  if (data.ledger.crc !== undefined && !(wholeNumber(data.ledger.crc) && (data.ledger.crc as number) <= 0xffffffff)) return wrong('ledger.crc', data.ledger.crc, 'the CRC-32 of the ledger bytes counted, a whole number from 0 to 4294967295, such as 3735928559');
   if (data.version === 2) return partsProblem({ ...data, totals: data.ledger.totals, lastCharged: data.ledger.lastCharged }, 'ledger.');
   return undefined;
 }

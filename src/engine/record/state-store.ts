@@ -68,7 +68,7 @@ export function loadState(path: string, writer = false): EngineState {
       throw corrupt(path, `${partPath(path, layout.first)} to ${partPath(path, layout.last)} are not all there`);
     }
     if (writer) kept.set(path, { head, layout, parts });
-    const { parts: _parts, version: _version, ledger, ...rest } = data as unknown as Record<string, unknown> & { ledger: { offset: number; rule?: typeof LEDGER_RULE } };
+    const { parts: _parts, version: _version, ledger, ...rest } = data as unknown as Record<string, unknown> & { ledger: { offset: number; rule?: typeof LEDGER_RULE; crc?: number } };
     return {
       ...initialState(),
       ...(rest as Partial<EngineState>),
@@ -77,7 +77,7 @@ export function loadState(path: string, writer = false): EngineState {
       pending: parts.pending,
       activity: parts.activity,
       errors: parts.errors,
-      ledger: { offset: ledger.offset, totals: parts.totals, lastCharged: parts.lastCharged, ...(ledger.rule === undefined ? {} : { rule: ledger.rule }) },
+      ledger: { offset: ledger.offset, totals: parts.totals, lastCharged: parts.lastCharged, ...(ledger.rule === undefined ? {} : { rule: ledger.rule }), ...(ledger.crc === undefined ? {} : { crc: ledger.crc }) },
     };
   }
 }
@@ -241,5 +241,5 @@ function sweepParts(path: string, layout: PartsLayout): void {
 /** `engine.json`'s text: the state but its parts, and where they are. */
 function headText(state: EngineState, layout: PartsLayout): string {
   const { version: _version, members: _members, pending: _pending, activity: _activity, errors: _errors, ledger, ...rest } = state;
-  return `${JSON.stringify({ version: 3, ...rest, ledger: { offset: ledger.offset, ...(ledger.rule === undefined ? {} : { rule: ledger.rule }) }, parts: layout })}\n`;
+  return `${JSON.stringify({ version: 3, ...rest, ledger: { offset: ledger.offset, ...(ledger.rule === undefined ? {} : { rule: ledger.rule }), ...(ledger.crc === undefined ? {} : { crc: ledger.crc }) }, parts: layout })}\n`;
 }

@@ -2,7 +2,7 @@ import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import type { AnsweredUsage, PromptSizing, ProviderRequest, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
 import { nameRecord } from '../../org/names.js';
-import { isFatalProviderError, isKeyRefused, unusableAnswers } from '../../providers/provider-error.js';
+import { isFatalProviderError, isKeyRefused, refusedCallCause, unusableAnswers } from '../../providers/provider-error.js';
 import { chargedAnswers } from '../../providers/usage.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import type { EngineEvent } from '../events.js';
@@ -42,6 +42,8 @@ export type CallResult =
       error: string;
       unusable: AnsweredUsage[];
       keyRefused?: true;
+      /** Why lemming refused the call's answer, when it did: one too large to read (provider-error.ts, refusedCallCause). */
+      refused?: 'answer-too-large';
       /** The model answered, with nothing: no text, no tool call (answeredNothing). Charged, and the human is told. */
       empty?: true;
       /** The mail the failed call was shown (it waits): kept in the log when the call was charged, so its request counts the cost. */
@@ -240,6 +242,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       error: errorMessage(error),
       unusable,
       ...(isKeyRefused(error) ? { keyRefused: true as const } : {}),
+      ...(refusedCallCause(error) === undefined ? {} : { refused: refusedCallCause(error) }),
       ...(unusable.length > 0 ? { shown: [...built.shown] } : {}),
     };
   }

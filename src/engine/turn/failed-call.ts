@@ -13,7 +13,7 @@ import { emptyAnswerNotice, usageNotices } from './notices.js';
  * human's notice when their usage was not counted as reported. Pure.
  */
 export function failedCall(
-  called: { agent: string; error: string; unusable: readonly AnsweredUsage[]; empty?: true; shown?: readonly string[] },
+  called: { agent: string; error: string; unusable: readonly AnsweredUsage[]; empty?: true; shown?: readonly string[]; refused?: 'answer-too-large' },
   turn: number,
   org: Org,
   at: string,
@@ -21,8 +21,10 @@ export function failedCall(
 ): { log: LogEntry[]; events: EngineEvent[]; charge?: NonNullable<AgentOutcome['charge']>; humanNotices: AgentOutcome['humanNotices'] } {
   // The mail a charged failure was shown (it waits), so the request it served counts what it cost (web/search/requests.ts).
   const shown = called.unusable.length > 0 && called.shown !== undefined && called.shown.length > 0 ? { shown: [...called.shown] } : {};
-  const log: LogEntry[] = [{ turn, at, event: 'error', message: called.error, ...shown }];
-  const events: EngineEvent[] = [{ type: 'agent-error', turn, agent: called.agent, message: called.error }];
+  // A call whose answer lemming refused says why, so a reader of the logs counts it by its cause.
+  const cause = called.refused === undefined ? {} : { cause: called.refused };
+  const log: LogEntry[] = [{ turn, at, event: 'error', message: called.error, ...cause, ...shown }];
+  const events: EngineEvent[] = [{ type: 'agent-error', turn, agent: called.agent, message: called.error, ...cause }];
   const last = called.unusable.at(-1);
   if (!last) return { log, events, humanNotices: [] };
   const answers = chargedTogether({ text: '', toolCalls: [], modelKey: last.modelKey }, called.unusable);

@@ -22,7 +22,7 @@ const pair = z.object({ from: z.string(), to: z.string() });
 /** Counts by form of delivery (src/format/mail-outcomes.ts). */
 const forms = z.object({ direct: count, to: count, cc: count, list: count, meeting: count }).describe('readers reached by each form: one-to-one, one of several in to:, a copy, a mailing list, a meeting');
 /** Counts by cause of refusal. */
-const causes = { chart: count, cap: count, budget: count, ceiling: count, breaker: count, activation: count };
+const causes = { chart: count, cap: count, budget: count, ceiling: count, breaker: count, activation: count, answer: count };
 
 /** The org's network measured from its files. */
 export const analysisSchema = z
@@ -34,7 +34,7 @@ export const analysisSchema = z
     personMessagesBySeat: z.record(z.string(), count).optional().describe('of them, each human seat\'s (the person\'s, and each of `outside_seats`), every seat named'),
     limits: z.object({ pingPongMessages: count, waitTurns: count, stormMessages: count, stormTurns: count }),
     deliveries: forms,
-    refusals: z.object(causes).describe('sends refused (chart, cap) and agent-turns with work not called (budget, ceiling, breaker, activation), by cause'),
+    refusals: z.object(causes).describe('sends refused (chart, cap), agent-turns with work not called (budget, ceiling, breaker, activation) and calls whose answer was refused as too large (answer), by cause'),
     refusalsByTurn: z.array(z.object({ turn: count, ...causes })),
     activation: z.array(z.object({ rule: z.int().min(1), match: z.string(), governed: count, drawn: count })).describe("each engine.activation rule that governed an agent with work: how many, and how many it drew"),
     reach: z.array(z.object({ turn: count, reached: count })).describe('agents (the person left out) a delivery had reached by the end of each turn'),
