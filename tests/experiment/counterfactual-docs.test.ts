@@ -62,7 +62,7 @@ describe("docs/experiments.md's counterfactual study, run as written", () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trimEnd().split('\n')).toEqual(experiment.shown);
     // Its progress, on standard error: each run's credits are those it spent after the fork.
-    expect(run.stderr).toContain('as-was: idle after turn 5, 3 message(s), 0.03813 credits after turn 2');
+    expect(run.stderr).toContain('as-was: idle after turn 5, 3 message(s), 0.0381 credits after turn 2');
 
     const report = readFileSync(join(folder, 'baseline/experiments/what-if/report.md'), 'utf8');
     const quoted = /^> (Every run is a fork .*)$/m.exec(section())?.[1];
