@@ -1,9 +1,11 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { EngineState, PendingItem } from '../src/engine/record/engine-state.js';
 import { initialState } from '../src/engine/record/engine-state.js';
 import { saveState } from '../src/engine/record/state-store.js';
 import { emptyTotals, type LedgerSnapshot } from '../src/engine/money/ledger.js';
+import { NO_BYTES_CRC } from '../src/engine/money/counted-prefix.js';
 import { LEDGER_RULE } from '../src/org/ledger-line.js';
 import type { OutboxHints } from '../src/engine/record/outbox-hints.js';
 import { formatMessage } from '../src/mailbox/message-format.js';
@@ -123,6 +125,13 @@ export function buildOrg(root: string, shape: OrgShape): void {
   // The ledger is streamed out in chunks: at a million messages it is some 150 MB.
   const ledgerFile = openSync(join(root, 'org', 'state', 'ledger.jsonl'), 'w');
   let ledgerBytes = 0;
+  // The CRC-32 of the ledger's bytes, kept beside its offset as a run keeps it (engine/money/counted-prefix.ts).
+  let ledgerCrc = NO_BYTES_CRC;
+  const writeLedger = (text: string): void => {
+    const bytes = Buffer.from(text);
+    ledgerBytes += writeSync(ledgerFile, bytes);
+    ledgerCrc = crc32(bytes, ledgerCrc);
+  };
   let chunk = '';
   for (let index = 0; index < shape.history; index += 1) {
     const from = names[index % names.length] as string;
@@ -145,7 +154,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
     writeFileSync(join(root, 'agents', from, 'outbox', messageFileName(turn, seq, to)), formatMessage(message));
     chunk += `${JSON.stringify({ type: 'charge', turn, agent: from, model: 'bench', input_tokens: 300, output_tokens: 40, credits: 0.00038, at: message.created })}\n`;
     if (chunk.length > 1 << 20) {
-      ledgerBytes += writeSync(ledgerFile, chunk);
+      writeLedger(chunk);
       chunk = '';
     }
     const agentTotals = (totals[from] ??= emptyTotals());
@@ -154,7 +163,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
     agentTotals.outputTokens += 40;
     agentTotals.calls += 1;
   }
-  ledgerBytes += writeSync(ledgerFile, chunk);
+  writeLedger(chunk);
   closeSync(ledgerFile);
 
   // The fresh mail, written in the last finished turn by each agent's neighbour.
@@ -185,7 +194,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
   const members = existsSync(join(root, 'agents', 'human')) ? [...names, 'human'].sort() : names;
   const state: EngineState = { ...initialState(), turn: lastTurn, pending, members, takenBytes: Buffer.byteLength(takenText) };
   // Counted by today's rule for a ledger's lines, as a run would leave it: a snapshot without it is counted again from the start.
-  state.ledger = { offset: ledgerBytes, totals, lastCharged: {}, rule: LEDGER_RULE };
+  state.ledger = { offset: ledgerBytes, totals, lastCharged: {}, rule: LEDGER_RULE, crc: ledgerCrc };
   // As the engine commits it: engine.json and the state's parts (engine/record/state-store.ts).
   saveState(join(root, 'org', 'state', 'engine.json'), state);
   // An org that has run before has its parsed files cached in org/state/, as `lemming run` leaves them.
