@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { builtOrg, step } from '../helpers/built-org.js';
@@ -134,5 +134,42 @@ describe('a record that must be read, as a pipe, is said, naming the file', () =
     expect(damaged.status).toBe(1);
     expect(damaged.output).toMatch(new RegExp(`${file} is not the JSON lemming wrote \\(.+\\), so the trace of turn 1 cannot be shown`));
     expect(damaged.output).not.toContain('no call trace');
+  });
+});
+
+/** What a process reading the pipe at `path` would have got: every byte written into it so far. */
+function drained(descriptor: number): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(65_536);
+  for (;;) {
+    let read = 0;
+    try {
+      read = readSync(descriptor, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
+      throw error;
+    }
+    if (read === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, read)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('a record lemming appends to, replaced by a pipe another process reads, gets no line', () => {
+  // Before, the open (O_NONBLOCK) succeeded once a reader held the pipe's other end, and the run wrote its record into it and exited 0.
+  test.each(['agents/manager/logs/activity.jsonl', 'org/state/taken.jsonl', 'org/state/ledger.jsonl'])('%s: the run stops naming it, and the reader gets nothing', (file) => {
+    const root = withPipe(file);
+    step(root, ['send', 'manager', 'Another task, please']);
+    // The test holds the reading end, as a process reading the pipe would: not blocking, so the test never waits on it.
+    const reader = openSync(join(root, file), constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const run = lemmingWithin(root, ['run', '--until', '6']);
+      expect(drained(reader)).toBe('');
+      expect(run.status, run.output).not.toBe(0);
+      expect(run.output).toContain(file);
+      expect(run.output).not.toMatch(/unexpected error|\n\s+at /);
+    } finally {
+      closeSync(reader);
+    }
   });
 });
