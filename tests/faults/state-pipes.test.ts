@@ -3,7 +3,7 @@ import { closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, rea
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { builtOrg, step } from '../helpers/built-org.js';
-import { CLI } from '../helpers/cli.js';
+import { lemmingWithin } from '../helpers/lemming-within.js';
 
 /**
  * A file lemming keeps for itself (under `org/state/`, and an agent's logs and traces) replaced by a
@@ -20,22 +20,6 @@ const ranOrg = builtOrg((root) => {
   step(root, ['send', 'manager', 'Please plan the release and write a summary file']);
   step(root, ['run', '--until', '4']);
 });
-
-/** Far longer than any of these commands takes; a command still waiting then is killed, and the test says so. */
-const WAIT_MS = 90_000;
-
-/** Run the built binary as a process (a pipe waited on blocks the whole process), killed if it waits past WAIT_MS. */
-function lemmingWithin(root: string, args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, [CLI, '--root', root, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: WAIT_MS,
-    killSignal: 'SIGKILL',
-  });
-  const timedOut = result.error !== undefined && 'code' in result.error && result.error.code === 'ETIMEDOUT';
-  expect(timedOut, `lemming ${args.join(' ')} was still waiting after ${WAIT_MS / 1000} s`).toBe(false);
-  return { status: result.status, output: result.stdout + result.stderr };
-}
 
 /** An org whose `file` is a named pipe. */
 function withPipe(file: string): string {

@@ -10,7 +10,9 @@ import { readTakenLines, takenStatus } from '../../engine/record/taken-files.js'
 import { sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
 import { meetingDeliveries, readTranscript } from '../../meetings/meeting-transcript.js';
 import { isValidAgentName, MEETINGS_FOLDER } from '../../org/names.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { LemmingError } from '../../errors.js';
+import { readOwnFile } from '../../storage/read-own-file.js';
 import { join } from 'node:path';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
@@ -89,18 +91,34 @@ function heardInMeetings(root: string): HeardSpeech[] {
   const folder = join(root, MEETINGS_FOLDER);
   for (const meeting of namesIn(folder).filter((name) => isValidAgentName(name))) {
     for (const file of namesIn(join(folder, meeting)).filter((name) => TRANSCRIPT.test(name)).sort()) {
-      let text: string;
-      try {
-        text = readFileSync(join(folder, meeting, file), 'utf8');
-      } catch {
-        continue;
-      }
+      const text = transcriptText(root, `${MEETINGS_FOLDER}/${meeting}/${file}`);
+      if (text === undefined) continue;
       const transcript = readTranscript(text);
       if (!transcript) continue;
       for (const speech of meetingDeliveries(transcript, transcript.speeches)) heard.push({ from: speech.from, to: speech.to, turn: transcript.turn, meeting: transcript.name });
     }
   }
   return heard;
+}
+
+/**
+ * Far past a meeting's transcript (at most 5 rounds of its attendees' answers), and below the longest
+ * string V8 makes (some 512 MiB), so turning it into text never throws; past it, not read.
+ */
+const MAX_TRANSCRIPT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A transcript lemming wrote, read as its own file (readOwnFile: no link followed, no pipe waited on);
+ * undefined once removed. Anything else in its place is said: the speeches it held are edges of the analysis.
+ */
+function transcriptText(root: string, file: string): string | undefined {
+  const read = readOwnFile(join(root, file), MAX_TRANSCRIPT_BYTES);
+  if ('absent' in read) return undefined;
+  const problem = 'problem' in read ? read.problem : read.truncated ? `is ${read.size} bytes, more than a meeting's transcript holds (at most ${MAX_TRANSCRIPT_BYTES})` : undefined;
+  if (problem !== undefined) {
+    throw new LemmingError('corrupt-record', `${file} ${problem}, where lemming keeps a meeting's transcript (a file): move it away (restore the transcript if you kept it) and run again`);
+  }
+  return (read as { bytes: Buffer }).bytes.toString('utf8');
 }
 
 /** A transcript's name: its turn, zero-padded. */
