@@ -10,6 +10,12 @@ import { readRegularBytes } from './read-regular-file.js';
  */
 export type OwnFileRead = { bytes: Buffer; truncated: boolean; size: number } | { absent: true } | { problem: string };
 
+/**
+ * The most bytes of a file lemming reads as one text: below the longest string V8 makes (some
+ * 512 MiB), so turning them into text never throws, and far past any record it reads whole.
+ */
+export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
+
 /** At most `maxBytes` are read (`truncated` then says the file is longer); by default the whole file. */
 export function readOwnFile(path: string, maxBytes = Number.MAX_SAFE_INTEGER): OwnFileRead {
   const read = readRegularBytes(path, maxBytes);

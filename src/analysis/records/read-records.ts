@@ -12,7 +12,7 @@ import { meetingDeliveries, readTranscript } from '../../meetings/meeting-transc
 import { isValidAgentName, MEETINGS_FOLDER } from '../../org/names.js';
 import { readdirSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
-import { readOwnFile } from '../../storage/read-own-file.js';
+import { MAX_TEXT_BYTES, readOwnFile } from '../../storage/read-own-file.js';
 import { join } from 'node:path';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
@@ -102,19 +102,13 @@ function heardInMeetings(root: string): HeardSpeech[] {
 }
 
 /**
- * Far past a meeting's transcript (at most 5 rounds of its attendees' answers), and below the longest
- * string V8 makes (some 512 MiB), so turning it into text never throws; past it, not read.
- */
-const MAX_TRANSCRIPT_BYTES = 256 * 1024 * 1024;
-
-/**
  * A transcript lemming wrote, read as its own file (readOwnFile: no link followed, no pipe waited on);
  * undefined once removed. Anything else in its place is said: the speeches it held are edges of the analysis.
  */
 function transcriptText(root: string, file: string): string | undefined {
-  const read = readOwnFile(join(root, file), MAX_TRANSCRIPT_BYTES);
+  const read = readOwnFile(join(root, file), MAX_TEXT_BYTES);
   if ('absent' in read) return undefined;
-  const problem = 'problem' in read ? read.problem : read.truncated ? `is ${read.size} bytes, more than a meeting's transcript holds (at most ${MAX_TRANSCRIPT_BYTES})` : undefined;
+  const problem = 'problem' in read ? read.problem : read.truncated ? `is ${read.size} bytes, more than a meeting's transcript holds (at most ${MAX_TEXT_BYTES})` : undefined;
   if (problem !== undefined) {
     throw new LemmingError('corrupt-record', `${file} ${problem}, where lemming keeps a meeting's transcript (a file): move it away (restore the transcript if you kept it) and run again`);
   }
