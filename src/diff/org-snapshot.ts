@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { MAX_TEXT_BYTES, readOwnFile } from '../storage/read-own-file.js';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { stateTurn } from '../engine/record/state-store.js';
@@ -99,12 +100,16 @@ function requireOrg(root: string): void {
   }
 }
 
+/**
+ * A file of the folder compared, read as lemming's own (readOwnFile: no link followed, no pipe waited
+ * on, at most MAX_TEXT_BYTES); undefined when missing. Anything else in its place is said, naming it.
+ */
 function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readOwnFile(path, MAX_TEXT_BYTES);
+  if ('absent' in read) return undefined;
+  const problem = 'problem' in read ? read.problem : read.truncated ? `is ${read.size} bytes, more than lemming reads back (at most ${MAX_TEXT_BYTES})` : undefined;
+  if (problem !== undefined) throw new LemmingError('bad-result', `${path} ${problem}; lemming diff reads only the files lemming and people write there: move it away and compare again`, { exitCode: 2 });
+  return (read as { bytes: Buffer }).bytes.toString('utf8');
 }
 
 function agentFolders(root: string): string[] {
