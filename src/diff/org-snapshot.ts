@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { MAX_TEXT_BYTES, readOwnFile } from '../storage/read-own-file.js';
+import { readOwnText } from '../storage/read-own-file.js';
 import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, readEditedFile } from '../editable/edited-file.js';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
@@ -169,14 +169,13 @@ function readLedger(root: string): Pick<OrgSnapshot, 'totals' | 'ledger'> {
   return { totals, ledger };
 }
 
-/** An experiment run's result, which lemming wrote, read as its own file (readOwnFile: no link followed, no pipe waited on, bounded). */
+/** An experiment run's result, which lemming wrote, read as its own file (readOwnText: no link followed, no pipe waited on, bounded). */
 function readOutcome(root: string): RunMetrics | undefined {
   const path = join(root, RESULT_FILE);
-  const read = readOwnFile(path, MAX_TEXT_BYTES);
+  const read = readOwnText(path);
   if ('absent' in read) return undefined;
-  const problem = 'problem' in read ? read.problem : read.truncated ? `is ${read.size} bytes, more than lemming reads back (at most ${MAX_TEXT_BYTES})` : undefined;
-  if (problem !== undefined) throw new LemmingError('bad-result', `${path} ${problem}, where an experiment keeps a run's result (a file): run the experiment again to write it anew`, { exitCode: 2 });
-  const text = (read as { bytes: Buffer }).bytes.toString('utf8');
+  if ('problem' in read) throw new LemmingError('bad-result', `${path} ${read.problem}, where an experiment keeps a run's result (a file): run the experiment again to write it anew`, { exitCode: 2 });
+  const text = read.text;
   try {
     return JSON.parse(text) as RunMetrics;
   } catch {

@@ -27,6 +27,17 @@ export function readOwnFile(path: string, maxBytes = Number.MAX_SAFE_INTEGER): O
 }
 
 /**
+ * A record lemming wrote and must read whole as text (a transcript, a recording, a run's result):
+ * its text, `absent`, or the `problem` readOwnFile says, or that it is longer than `maxBytes`.
+ */
+export function readOwnText(path: string, maxBytes = MAX_TEXT_BYTES): { text: string } | { absent: true } | { problem: string } {
+  const read = readOwnFile(path, maxBytes);
+  if (!('bytes' in read)) return read;
+  if (read.truncated) return { problem: `is ${read.size} bytes, more than lemming reads back (at most ${maxBytes})` };
+  return { text: read.bytes.toString('utf8') };
+}
+
+/**
  * A cache's or a kept result's text, or undefined when it is not there or is not a regular file of
  * lemming's: then what it saved is worked out again, and writing it anew (by rename) replaces
  * whatever stood in its place.

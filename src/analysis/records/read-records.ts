@@ -12,7 +12,7 @@ import { meetingDeliveries, readTranscript } from '../../meetings/meeting-transc
 import { isValidAgentName, MEETINGS_FOLDER } from '../../org/names.js';
 import { readdirSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
-import { MAX_TEXT_BYTES, readOwnFile } from '../../storage/read-own-file.js';
+import { readOwnText } from '../../storage/read-own-file.js';
 import { join } from 'node:path';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
@@ -102,17 +102,16 @@ function heardInMeetings(root: string): HeardSpeech[] {
 }
 
 /**
- * A transcript lemming wrote, read as its own file (readOwnFile: no link followed, no pipe waited on);
+ * A transcript lemming wrote, read as its own file (readOwnText: no link followed, no pipe waited on, bounded);
  * undefined once removed. Anything else in its place is said: the speeches it held are edges of the analysis.
  */
 function transcriptText(root: string, file: string): string | undefined {
-  const read = readOwnFile(join(root, file), MAX_TEXT_BYTES);
+  const read = readOwnText(join(root, file));
   if ('absent' in read) return undefined;
-  const problem = 'problem' in read ? read.problem : read.truncated ? `is ${read.size} bytes, more than a meeting's transcript holds (at most ${MAX_TEXT_BYTES})` : undefined;
-  if (problem !== undefined) {
-    throw new LemmingError('corrupt-record', `${file} ${problem}, where lemming keeps a meeting's transcript (a file): move it away (restore the transcript if you kept it) and run again`);
+  if ('problem' in read) {
+    throw new LemmingError('corrupt-record', `${file} ${read.problem}, where lemming keeps a meeting's transcript (a file): move it away (restore the transcript if you kept it) and run again`);
   }
-  return (read as { bytes: Buffer }).bytes.toString('utf8');
+  return read.text;
 }
 
 /** A transcript's name: its turn, zero-padded. */

@@ -1,5 +1,5 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { MAX_TEXT_BYTES, readOwnFile } from '../../storage/read-own-file.js';
+import { readOwnText } from '../../storage/read-own-file.js';
 import { dirname } from 'node:path';
 import { errorMessage, LemmingError } from '../../errors.js';
 import type { AnsweredUsage, ProviderResponse } from '../provider.js';
@@ -98,15 +98,14 @@ export function readCassetteFile(file: string): { calls: CassetteEntry[]; embedd
 
 /**
  * The text of a file `--record` wrote (a cassette, the tools tape beside it), read as lemming's own
- * file (readOwnFile: no link followed, no pipe waited on, at most MAX_TEXT_BYTES); undefined when
+ * file (readOwnText: no link followed, no pipe waited on, bounded); undefined when
  * there is none. Anything else in its place is said, naming the file: a pipe kept a replay waiting for good.
  */
 export function recordedText(file: string): string | undefined {
-  const read = readOwnFile(file, MAX_TEXT_BYTES);
+  const read = readOwnText(file);
   if ('absent' in read) return undefined;
-  const problem = 'problem' in read ? read.problem : read.truncated ? `is ${read.size} bytes, more than lemming reads back (at most ${MAX_TEXT_BYTES})` : undefined;
-  if (problem !== undefined) throw new LemmingError('cassette-invalid', `${file} ${problem}, where \`lemming run --record\` keeps a recording (a file): replay a recording lemming wrote`, { exitCode: 2 });
-  return (read as { bytes: Buffer }).bytes.toString('utf8');
+  if ('problem' in read) throw new LemmingError('cassette-invalid', `${file} ${read.problem}, where \`lemming run --record\` keeps a recording (a file): replay a recording lemming wrote`, { exitCode: 2 });
+  return read.text;
 }
 
 function isEntry(value: unknown): value is CassetteEntry {
