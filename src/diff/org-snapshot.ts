@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readOwnText } from '../storage/read-own-file.js';
+import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, readEditedFile } from '../editable/edited-file.js';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { stateTurn } from '../engine/record/state-store.js';
@@ -99,12 +101,16 @@ function requireOrg(root: string): void {
   }
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/**
+ * A file a person writes in the folder compared (a resume, org.yaml), read by the loader's reader
+ * (readEditedFile: no pipe waited on, no link out of the folder followed, bounded); undefined when
+ * missing. Anything else in its place is said, naming it.
+ */
+function readText(root: string, file: string, maxBytes: number): string | undefined {
+  const read = readEditedFile(join(root, file), file, maxBytes, root);
+  if ('missing' in read) return undefined;
+  if ('problem' in read) throw new LemmingError('bad-org', `${join(root, file)} ${read.problem.message}`, { exitCode: 2 });
+  return read.text;
 }
 
 function agentFolders(root: string): string[] {
@@ -163,9 +169,13 @@ function readLedger(root: string): Pick<OrgSnapshot, 'totals' | 'ledger'> {
   return { totals, ledger };
 }
 
+/** An experiment run's result, which lemming wrote, read as its own file (readOwnText: no link followed, no pipe waited on, bounded). */
 function readOutcome(root: string): RunMetrics | undefined {
-  const text = readText(join(root, RESULT_FILE));
-  if (text === undefined) return undefined;
+  const path = join(root, RESULT_FILE);
+  const read = readOwnText(path);
+  if ('absent' in read) return undefined;
+  if ('problem' in read) throw new LemmingError('bad-result', `${path} ${read.problem}, where an experiment keeps a run's result (a file): run the experiment again to write it anew`, { exitCode: 2 });
+  const text = read.text;
   try {
     return JSON.parse(text) as RunMetrics;
   } catch {
@@ -186,7 +196,7 @@ export function readOrgSnapshot(root: string): OrgSnapshot {
   const agents = new Map<string, SnapshotAgent>();
   for (const name of folders) {
     const budget = org.agents.get(name)?.credits;
-    agents.set(name, { name, resume: readText(join(root, 'agents', name, 'resume.md')) ?? '', ...(budget === undefined ? {} : { budget }) });
+    agents.set(name, { name, resume: readText(root, `agents/${name}/resume.md`, MAX_EDITED_MARKDOWN_BYTES) ?? '', ...(budget === undefined ? {} : { budget }) });
   }
   const proposals = new Map<string, SnapshotProposal>();
   for (const proposal of listProposals(root).proposals) {
@@ -194,7 +204,7 @@ export function readOrgSnapshot(root: string): OrgSnapshot {
   }
   const orgFiles = new Map<string, string>();
   for (const file of COMPARED_ORG_FILES) {
-    const text = readText(join(root, file));
+    const text = readText(root, file, MAX_ORG_YAML_BYTES);
     if (text !== undefined) orgFiles.set(file, text);
   }
   const outcome = readOutcome(root);

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerEntry } from '../engine/money/ledger.js';
+import { LemmingError } from '../errors.js';
+import { readOwnText } from '../storage/read-own-file.js';
 import { appendText } from '../storage/write-bytes.js';
 
 /** The experiment's own ledger: what scoring its runs cost (judges' calls), one charge a line, never an agent's. */
@@ -25,11 +26,16 @@ export interface ExperimentCharge {
   model: string;
 }
 
-/** The calls on the experiment's own ledger (recordCharges' lines); a line that does not read as one is left out. */
+/**
+ * The calls on the experiment's own ledger (recordCharges' lines), read as lemming's own file (readOwnText: no link
+ * followed, no pipe waited on, bounded); a line that does not read as one is left out, anything else in the file's place is said.
+ */
 export function readExperimentCharges(folder: string): ExperimentCharge[] {
   const path = join(folder, EXPERIMENT_LEDGER);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').flatMap((line) => {
+  const read = readOwnText(path);
+  if ('absent' in read) return [];
+  if ('problem' in read) throw new LemmingError('corrupt-record', `${path} ${read.problem}, where an experiment keeps what scoring its runs cost (a file): move it away and run the experiment again`);
+  return read.text.split('\n').flatMap((line) => {
     try {
       const { type, run, purpose, model } = JSON.parse(line) as Record<string, unknown>;
       return type === 'charge' && typeof run === 'string' && typeof purpose === 'string' && typeof model === 'string' ? [{ run, purpose, model }] : [];

@@ -10,6 +10,12 @@ import { readRegularBytes } from './read-regular-file.js';
  */
 export type OwnFileRead = { bytes: Buffer; truncated: boolean; size: number } | { absent: true } | { problem: string };
 
+/**
+ * The most bytes of a file lemming reads as one text: below the longest string V8 makes (some
+ * 512 MiB), so turning them into text never throws, and far past any record it reads whole.
+ */
+export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
+
 /** At most `maxBytes` are read (`truncated` then says the file is longer); by default the whole file. */
 export function readOwnFile(path: string, maxBytes = Number.MAX_SAFE_INTEGER): OwnFileRead {
   const read = readRegularBytes(path, maxBytes);
@@ -18,6 +24,17 @@ export function readOwnFile(path: string, maxBytes = Number.MAX_SAFE_INTEGER): O
   if (read.code === 'ELOOP') return { problem: 'is a symbolic link, which lemming does not follow out of its state' };
   if (read.code === 'EISDIR') return { problem: 'is a folder' };
   return { problem: read.error };
+}
+
+/**
+ * A record lemming wrote and must read whole as text (a transcript, a recording, a run's result):
+ * its text, `absent`, or the `problem` readOwnFile says, or that it is longer than `maxBytes`.
+ */
+export function readOwnText(path: string, maxBytes = MAX_TEXT_BYTES): { text: string } | { absent: true } | { problem: string } {
+  const read = readOwnFile(path, maxBytes);
+  if (!('bytes' in read)) return read;
+  if (read.truncated) return { problem: `is ${read.size} bytes, more than lemming reads back (at most ${maxBytes})` };
+  return { text: read.bytes.toString('utf8') };
 }
 
 /**

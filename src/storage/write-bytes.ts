@@ -131,18 +131,32 @@ const OWN_FILE_FLAGS = {
  * Open a file lemming appends to or cuts (a record, a log, the journal) where it is, never through a
  * link: the ledger linked to a file outside the org had a run cut that file's last line and append
  * the charges to it. A link in its place throws a StorageError (linkedRecordError), naming the file,
- * and so does a pipe no one reads (notFileRecordError, found without waiting on it): each stops a run
+ * and so does a pipe, read by another process or by none (notFileRecordError, found without waiting on it): each stops a run
  * as a full disk does; any other failure, the system's error, classified.
  */
 export function openOwnFile(path: string, how: keyof typeof OWN_FILE_FLAGS): number {
+  let descriptor: number;
   try {
     // Not blocking: opening a pipe to write waited for a reader, and a run for good; now the system says ENXIO.
-    // (Writes to a regular file do not heed the flag. No fstat here: it would be one more call a line appended.)
-    return openSync(path, OWN_FILE_FLAGS[how] | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o666);
+    // (Writes to a regular file do not heed the flag.)
+    descriptor = openSync(path, OWN_FILE_FLAGS[how] | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o666);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw code === 'ELOOP' ? linkedRecordError(path, error) : code === 'ENXIO' ? notFileRecordError(path) : classified(error, path);
   }
+  // A pipe that another process reads opens without ENXIO: the run wrote its records into that process and went on.
+  let regular: boolean;
+  try {
+    regular = fstatSync(descriptor).isFile();
+  } catch (error) {
+    closeQuietly(descriptor);
+    throw classified(error, path);
+  }
+  if (!regular) {
+    closeQuietly(descriptor);
+    throw notFileRecordError(path);
+  }
+  return descriptor;
 }
 
 /**

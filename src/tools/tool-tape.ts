@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { LemmingError } from '../errors.js';
+import { recordedText } from '../providers/cassette/cassette-file.js';
 import { appendText } from '../storage/write-bytes.js';
 
 /**
@@ -30,12 +30,8 @@ export class TapeReader {
   private readonly entries = new Map<string, TapeEntry[]>();
 
   constructor(file: string) {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      // A recording of an org that used no such tool has no tape; any use then says it was not recorded.
-    }
+    // A recording of an org that used no such tool has no tape; any use then says it was not recorded.
+    const text = recordedText(file) ?? '';
     text.split('\n').forEach((line, index) => {
       if (line.trim() === '') return;
       let entry: TapeEntry;

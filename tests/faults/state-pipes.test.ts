@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { builtOrg, step } from '../helpers/built-org.js';
-import { CLI } from '../helpers/cli.js';
+import { lemmingWithin } from '../helpers/lemming-within.js';
 
 /**
  * A file lemming keeps for itself (under `org/state/`, and an agent's logs and traces) replaced by a
@@ -20,22 +20,6 @@ const ranOrg = builtOrg((root) => {
   step(root, ['send', 'manager', 'Please plan the release and write a summary file']);
   step(root, ['run', '--until', '4']);
 });
-
-/** Far longer than any of these commands takes; a command still waiting then is killed, and the test says so. */
-const WAIT_MS = 90_000;
-
-/** Run the built binary as a process (a pipe waited on blocks the whole process), killed if it waits past WAIT_MS. */
-function lemmingWithin(root: string, args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, [CLI, '--root', root, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: WAIT_MS,
-    killSignal: 'SIGKILL',
-  });
-  const timedOut = result.error !== undefined && 'code' in result.error && result.error.code === 'ETIMEDOUT';
-  expect(timedOut, `lemming ${args.join(' ')} was still waiting after ${WAIT_MS / 1000} s`).toBe(false);
-  return { status: result.status, output: result.stdout + result.stderr };
-}
 
 /** An org whose `file` is a named pipe. */
 function withPipe(file: string): string {
@@ -134,5 +118,42 @@ describe('a record that must be read, as a pipe, is said, naming the file', () =
     expect(damaged.status).toBe(1);
     expect(damaged.output).toMatch(new RegExp(`${file} is not the JSON lemming wrote \\(.+\\), so the trace of turn 1 cannot be shown`));
     expect(damaged.output).not.toContain('no call trace');
+  });
+});
+
+/** What a process reading the pipe at `path` would have got: every byte written into it so far. */
+function drained(descriptor: number): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(65_536);
+  for (;;) {
+    let read = 0;
+    try {
+      read = readSync(descriptor, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
+      throw error;
+    }
+    if (read === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, read)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('a record lemming appends to, replaced by a pipe another process reads, gets no line', () => {
+  // Before, the open (O_NONBLOCK) succeeded once a reader held the pipe's other end, and the run wrote its record into it and exited 0.
+  test.each(['agents/manager/logs/activity.jsonl', 'org/state/taken.jsonl', 'org/state/ledger.jsonl'])('%s: the run stops naming it, and the reader gets nothing', (file) => {
+    const root = withPipe(file);
+    step(root, ['send', 'manager', 'Another task, please']);
+    // The test holds the reading end, as a process reading the pipe would: not blocking, so the test never waits on it.
+    const reader = openSync(join(root, file), constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const run = lemmingWithin(root, ['run', '--until', '6']);
+      expect(drained(reader)).toBe('');
+      expect(run.status, run.output).not.toBe(0);
+      expect(run.output).toContain(file);
+      expect(run.output).not.toMatch(/unexpected error|\n\s+at /);
+    } finally {
+      closeSync(reader);
+    }
   });
 });

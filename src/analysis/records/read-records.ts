@@ -10,7 +10,9 @@ import { readTakenLines, takenStatus } from '../../engine/record/taken-files.js'
 import { isRefusedAnswer, sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
 import { meetingDeliveries, readTranscript } from '../../meetings/meeting-transcript.js';
 import { isValidAgentName, MEETINGS_FOLDER } from '../../org/names.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { LemmingError } from '../../errors.js';
+import { readOwnText } from '../../storage/read-own-file.js';
 import { join } from 'node:path';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
@@ -91,18 +93,27 @@ function heardInMeetings(root: string): HeardSpeech[] {
   const folder = join(root, MEETINGS_FOLDER);
   for (const meeting of namesIn(folder).filter((name) => isValidAgentName(name))) {
     for (const file of namesIn(join(folder, meeting)).filter((name) => TRANSCRIPT.test(name)).sort()) {
-      let text: string;
-      try {
-        text = readFileSync(join(folder, meeting, file), 'utf8');
-      } catch {
-        continue;
-      }
+      const text = transcriptText(root, `${MEETINGS_FOLDER}/${meeting}/${file}`);
+      if (text === undefined) continue;
       const transcript = readTranscript(text);
       if (!transcript) continue;
       for (const speech of meetingDeliveries(transcript, transcript.speeches)) heard.push({ from: speech.from, to: speech.to, turn: transcript.turn, meeting: transcript.name });
     }
   }
   return heard;
+}
+
+/**
+ * A transcript lemming wrote, read as its own file (readOwnText: no link followed, no pipe waited on, bounded);
+ * undefined once removed. Anything else in its place is said: the speeches it held are edges of the analysis.
+ */
+function transcriptText(root: string, file: string): string | undefined {
+  const read = readOwnText(join(root, file));
+  if ('absent' in read) return undefined;
+  if ('problem' in read) {
+    throw new LemmingError('corrupt-record', `${file} ${read.problem}, where lemming keeps a meeting's transcript (a file): move it away (restore the transcript if you kept it) and run again`);
+  }
+  return read.text;
 }
 
 /** A transcript's name: its turn, zero-padded. */

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { readOwnText } from '../../storage/read-own-file.js';
 import { dirname } from 'node:path';
 import { errorMessage, LemmingError } from '../../errors.js';
 import type { AnsweredUsage, ProviderResponse } from '../provider.js';
@@ -69,10 +70,8 @@ export function readCassette(file: string): CassetteEntry[] {
 
 /** Read a cassette: its chat calls and its embedding requests (embedding-tape.ts), each in recorded order. */
 export function readCassetteFile(file: string): { calls: CassetteEntry[]; embeddings: EmbeddingEntry[] } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+  const text = recordedText(file);
+  if (text === undefined) {
     throw new LemmingError('cassette-missing', `--replay ${file}: there is no such file; record one with \`lemming run --record ${file}\``, { exitCode: 2 });
   }
   const entries: CassetteEntry[] = [];
@@ -95,6 +94,18 @@ export function readCassetteFile(file: string): { calls: CassetteEntry[]; embedd
     entries.push(entry);
   });
   return { calls: entries, embeddings };
+}
+
+/**
+ * The text of a file `--record` wrote (a cassette, the tools tape beside it), read as lemming's own
+ * file (readOwnText: no link followed, no pipe waited on, bounded); undefined when
+ * there is none. Anything else in its place is said, naming the file: a pipe kept a replay waiting for good.
+ */
+export function recordedText(file: string): string | undefined {
+  const read = readOwnText(file);
+  if ('absent' in read) return undefined;
+  if ('problem' in read) throw new LemmingError('cassette-invalid', `${file} ${read.problem}, where \`lemming run --record\` keeps a recording (a file): replay a recording lemming wrote`, { exitCode: 2 });
+  return read.text;
 }
 
 function isEntry(value: unknown): value is CassetteEntry {
