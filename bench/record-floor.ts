@@ -1,17 +1,18 @@
-import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { figure, type Figure } from './stats.js';
 
 /**
  * The file operations a steady turn makes for each agent with mail, as `strace` shows them
- * for the engine (13 system calls an agent, against the file-system floor's 5), done by
+ * for the engine (14 system calls an agent, against the file-system floor's 5), done by
  * plain Node with no engine: no prompts, no model, no JSON beyond fixed strings.
  *
  * - `stat` of the resume: a hand edit is seen at the next turn;
  * - `stat` of the outbox: new mail dropped by hand is found without listing the folder;
  * - `stat` of the notes folder (`memory/`, absent here as in the bench orgs): hand-edited notes are read;
  * - the reply: `stat` of the outbox, temporary file, rename, `stat` again (the outbox hint moves past the engine's own file only when nobody else wrote there meanwhile);
- * - a line appended to the agent's `logs/activity.jsonl` (open, write, close);
+ * - a line appended to the agent's `logs/activity.jsonl` (open, `fstat`, write, close: the engine writes a record only
+ *   into the regular file it opened, never into a pipe another process reads in its place);
  * - a line written to the turn's journal, whose file stays open through the turn.
  *
  * The sizes are the engine's at these bench orgs: a 269-byte message, a 544-byte log
@@ -46,7 +47,10 @@ export function recordFloor(base: string, agents: number, runs = 5): Figure {
           writeFileSync(`${folder}/outbox/.${run}.md.tmp`, message);
           renameSync(`${folder}/outbox/.${run}.md.tmp`, file);
           statSync(`${folder}/outbox`);
-          appendFileSync(`${folder}/logs/activity.jsonl`, logLine);
+          const log = openSync(`${folder}/logs/activity.jsonl`, 'a');
+          fstatSync(log);
+          writeSync(log, logLine);
+          closeSync(log);
           writeSync(journal, journalLine);
         }
       } finally {
