@@ -6,6 +6,7 @@ import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
 import { readOwnCache } from '../../storage/read-own-file.js';
+import { LemmingError } from '../../errors.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
 export interface LogEntry {
@@ -233,17 +234,47 @@ export function readLog(root: string, agent: string, count?: number): LogEntry[]
   return count === undefined ? entries : entries.slice(-count);
 }
 
-/** The entries of one file of a log (none when it is missing). */
+/**
+ * The entries of one file of a log (none when it is missing). Appends are whole lines, so a crash can
+ * only cut the last line short: a line that is no entry there is passed over. One with entries after
+ * it was damaged after it was written (an edit, a disk), and stops the reader naming the file and the
+ * line: skipped, `logs` would show an entry fewer and `analyze` read the log without it, unsaid.
+ */
 function readEntries(path: string): LogEntry[] {
   // A pipe or a folder in its place is no log (a run stops on it as it appends: write-bytes.ts, openOwnFile).
   const text = readOwnCache(path);
   if (text === undefined) return [];
   const entries: LogEntry[] = [];
-  for (const line of text.split('\n')) {
-    const entry = line.trim() === '' ? undefined : parseEntry(line);
-    if (entry) entries.push(entry);
+  // The first line that is no entry, while no entry has followed it: a crash's torn tail.
+  let damaged: number | undefined;
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] as string;
+    if (line.trim() === '') continue;
+    const entry = parseEntry(line);
+    if (entry === undefined) damaged ??= index + 1;
+    else if (damaged !== undefined) throw damagedLine(path, damaged, index + 1);
+    else entries.push(entry);
   }
   return entries;
+}
+
+/** A log's file as a person finds it from the org root (`agents/<name>/logs/...`). Pure. */
+function shownLog(path: string): string {
+  const at = path.lastIndexOf('/agents/');
+  return at >= 0 ? path.slice(at + 1) : path;
+}
+
+function damagedLine(path: string, line: number, next: number): LemmingError {
+  return new LemmingError(
+    'log-line',
+    `${shownLog(path)} line ${line}: is not an entry of the activity log (a JSON object on one line with its turn, such as ` +
+      `{"turn":3,"at":"2026-11-21T09:14:03.120Z","event":"called",...}), and line ${next} after it is one. A crash only ever cuts the ` +
+      'last line short, so this line was damaged after it was written; read past it, `logs` would show an entry fewer and an analysis ' +
+      'would be made without it. Mend or delete that one line (an org that keeps its history has the log as turn N left it: ' +
+      `\`lemming show --at N ${shownLog(path)}\`), then run again.`,
+    { exitCode: 4 },
+  );
 }
 
 /** A line as an entry; undefined for a line a crash cut short, or one a person wrote that is not an entry. */
