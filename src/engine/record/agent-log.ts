@@ -5,7 +5,8 @@ import { agentPaths } from './state-paths.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
-import { readOwnCache } from '../../storage/read-own-file.js';
+import { readOwnCacheBytes } from '../../storage/read-own-file.js';
+import { wholeRecords } from '../../storage/whole-records.js';
 import { LemmingError } from '../../errors.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
@@ -235,28 +236,16 @@ export function readLog(root: string, agent: string, count?: number): LogEntry[]
 }
 
 /**
- * The entries of one file of a log (none when it is missing). Appends are whole lines, so a crash can
- * only cut the last line short: a line that is no entry there is passed over. One with entries after
- * it was damaged after it was written (an edit, a disk), and stops the reader naming the file and the
- * line: skipped, `logs` would show an entry fewer and `analyze` read the log without it, unsaid.
+ * The entries of one file of a log (none when it is missing), by the rule of every record lemming
+ * appends to (storage/whole-records.ts): a last line a crash cut short is passed over; a line that is
+ * no entry with entries after it stops the reader naming the file and the line. Skipped, `logs` would
+ * show an entry fewer and `analyze` read the log without it, unsaid.
  */
 function readEntries(path: string): LogEntry[] {
   // A pipe or a folder in its place is no log (a run stops on it as it appends: write-bytes.ts, openOwnFile).
-  const text = readOwnCache(path);
-  if (text === undefined) return [];
-  const entries: LogEntry[] = [];
-  // The first line that is no entry, while no entry has followed it: a crash's torn tail.
-  let damaged: number | undefined;
-  const lines = text.split('\n');
-  for (let index = 0; index < lines.length; index += 1) {
-    const line = lines[index] as string;
-    if (line.trim() === '') continue;
-    const entry = parseEntry(line);
-    if (entry === undefined) damaged ??= index + 1;
-    else if (damaged !== undefined) throw damagedLine(path, damaged, index + 1);
-    else entries.push(entry);
-  }
-  return entries;
+  const bytes = readOwnCacheBytes(path);
+  if (bytes === undefined) return [];
+  return wholeRecords(bytes, parseEntry, (line, next) => damagedLine(path, line, next)).records;
 }
 
 /** A log's file as a person finds it from the org root (`agents/<name>/logs/...`). Pure. */
