@@ -139,7 +139,7 @@ function permittedEdges(org: Org): Set<string> | undefined {
   return edges;
 }
 
-/** An activity log, turn by turn: called or not, what it was shown, whether it made something. A line that is not the engine's is skipped. */
+/** An activity log, turn by turn: called or not, what it was shown, whether it made something. A damaged line stops the reader, naming it (readLog). */
 function readActivity(root: string, agent: string, refusals: RefusedSend[], answersRefused: RefusedAnswer[]): Map<number, TurnActivity> {
   const turns = new Map<number, TurnActivity>();
   // Every piece of the log, in order, by the one reader of a log (engine/record/agent-log.ts).

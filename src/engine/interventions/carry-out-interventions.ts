@@ -5,7 +5,9 @@ import { LemmingError, type Problem } from '../../errors.js';
 import { zod } from '../../lazy-modules.js';
 import type { Org } from '../../org/org.js';
 import { schemaProblems } from '../../org/schema-problems.js';
-import { appendText } from '../../storage/write-bytes.js';
+import { appendText, openOwnFile } from '../../storage/write-bytes.js';
+import { wholeRecords } from '../../storage/whole-records.js';
+import { closeSync, ftruncateSync } from 'node:fs';
 import type { EngineEvent } from '../events.js';
 import { appendLog } from '../record/agent-log.js';
 import { statePaths } from '../record/state-paths.js';
@@ -60,24 +62,60 @@ export function interventionsFileProblems(org: Org): Problem[] {
   });
 }
 
-/** The journal of interventions, line by line (a line a crash tore is not one). */
+/** The journal of interventions, line by line, by the rule of every record lemming appends to (storage/whole-records.ts). */
 export function readInterventionRecords(root: string): InterventionRecord[] {
+  return readRecordsFile(root).records;
+}
+
+const RECORDS_FILE = 'org/state/interventions.jsonl';
+
+/**
+ * The records, and how many bytes of the file they and the lines before them take: a last line a crash
+ * cut short lies past that, its intervention started again (its effects are found if they were made). A
+ * line that is no record with records after it stops the run naming it: skipped, the intervention it
+ * said was done would be told and logged as carried out again.
+ */
+function readRecordsFile(root: string): { records: InterventionRecord[]; wholeBytes: number; size: number } {
   const path = statePaths(root).interventions;
   const read = readOwnFile(path);
-  if ('absent' in read) return [];
+  if ('absent' in read) return { records: [], wholeBytes: 0, size: 0 };
   // Taken for none, each intervention would be carried out again.
   if ('problem' in read) throw new LemmingError('corrupt-state', `${path} ${read.problem}, where lemming keeps the record of the interventions carried out (a file): put the file back or move this away, then run again`, { exitCode: 4 });
-  const text = read.bytes.toString('utf8');
-  const records: InterventionRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      records.push(JSON.parse(line) as InterventionRecord);
-    } catch {
-      // A line cut by a crash: its intervention is started again (its effects are found if they were made).
-    }
+  const { records, wholeBytes } = wholeRecords(read.bytes, parseRecord, (line, next) => damagedLine(line, next));
+  return { records, wholeBytes, size: read.bytes.length };
+}
+
+function parseRecord(text: string): InterventionRecord | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  return records;
+  const record = data as Partial<InterventionRecord> | null;
+  return typeof record === 'object' && record !== null && !Array.isArray(record) && typeof record.index === 'number' && typeof record.status === 'string' ? (record as InterventionRecord) : undefined;
+}
+
+function damagedLine(line: number, next: number): LemmingError {
+  return new LemmingError(
+    'interventions-line',
+    `${RECORDS_FILE} line ${line}: is not a record of an intervention carried out (a JSON object on one line, such as ` +
+      `{"index":0,"turn":2,"status":"done","at":"2026-11-21T09:14:03.120Z","summary":"coder_01 is topped up by 0.5000 credits"}), and line ${next} after it is one. ` +
+      'A crash only ever cuts the last line short, so this line was damaged after it was written; read past it, an intervention it said was done ' +
+      'would be carried out again. Mend or delete that one line and run again.',
+    { exitCode: 4 },
+  );
+}
+
+/** Cut a last line a crash left short, so the next record starts on a line of its own (appended after it, both would be lost). */
+function cutTornTail(root: string, wholeBytes: number, size: number): void {
+  if (wholeBytes >= size) return;
+  const descriptor = openOwnFile(statePaths(root).interventions, 'cut');
+  try {
+    ftruncateSync(descriptor, wholeBytes);
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 function journal(root: string, record: InterventionRecord): void {
@@ -104,7 +142,8 @@ export function carryOutInterventions(org: Org, turn: number, now: Date): Engine
   const { interventions, problems } = readInterventions(org.root);
   const events: EngineEvent[] = problems.map((problem) => ({ type: 'warning', turn, file: problem.line ? `${problem.file}:${problem.line}` : problem.file, message: `${problem.field ? `${problem.field}: ` : ''}${problem.message}` }));
   if (interventions.length === 0) return events;
-  const records = readInterventionRecords(org.root);
+  const { records, wholeBytes, size } = readRecordsFile(org.root);
+  cutTornTail(org.root, wholeBytes, size);
   const finished = new Set(records.filter((record) => record.status !== 'started').map((record) => record.index));
   interventions.forEach((intervention, index) => {
     if (intervention.turn > turn || finished.has(index)) return;

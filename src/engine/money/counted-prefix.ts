@@ -24,8 +24,8 @@ export function continuedCrc(crc: number, parts: readonly RecordPart[]): number 
 export function editedInPlace(file: string, counted: number, kept: number, found: number): string {
   return (
     `its first ${counted} bytes, which every balance was counted from (ledger.offset in org/state/engine.json), are not the ` +
-    `bytes the engine counted (their CRC-32 is ${found}, where ledger.crc says ${kept}): a line was changed in place, keeping the ledger's ` +
-    `length, so the balances shown and the ledger disagree. Restore the ledger: an org that keeps its history has it as turn N left it ` +
+    `bytes the engine counted (their CRC-32 is ${found}, where ledger.crc says ${kept}): lines before that offset were changed by hand ` +
+    `(a line edited, put in or removed), so the balances shown and the ledger disagree. Restore the ledger: an org that keeps its history has it as turn N left it ` +
     `(\`lemming show --at N ${file}\`).`
   );
 }

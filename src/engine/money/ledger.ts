@@ -203,7 +203,19 @@ export function balanceOf(budget: number, totals: AgentTotals | undefined): numb
  */
 export function caughtUp(path: string, snapshot: LedgerSnapshot): LedgerSnapshot {
   const from = snapshot.rule === LEDGER_RULE ? snapshot : emptySnapshot();
-  const { entries, end, parts } = readLinesFrom(path, from.offset);
+  let read: ReturnType<typeof readLinesFrom>;
+  try {
+    read = readLinesFrom(path, from.offset);
+  } catch (error) {
+    // A line put in before the counted offset moves it into a later line, whose tail is no line: the line put in is named, as `validate` names it.
+    if (from.offset === 0 || !(error instanceof LemmingError) || error.code !== 'ledger-line') throw error;
+    const first = uncountable(path)[0];
+    if (first !== undefined) throw uncountableLine(first.line, first.problem, first.type, first.file);
+    // A whole line put in (a copy of a charge): every line counts, but the counted bytes are not the engine's.
+    const edited = countedLinesProblem(path, from);
+    throw edited === undefined ? error : new LemmingError('ledger-edited', `${ledgerFileName(path)}: ${edited}`, { exitCode: 4 });
+  }
+  const { entries, end, parts } = read;
   // Shorter than the state counted it: lines the balances hold are gone from it (a cut, a restore of an older copy, an edit).
   if (end < from.offset) throw ledgerCut(path, end, from.offset);
   // A state kept before the checksum: made once from the counted bytes as they are now.
@@ -292,11 +304,16 @@ export function ledgerEnd(path: string): number {
 
 /** Every line of the ledger at `path` that lemming cannot count, with its file (as from the org root) and number there (from 1): what `lemming validate` lists. */
 export function uncountableLines(path: string): Array<{ file: string; line: number; problem: string }> {
-  const found: Array<{ file: string; line: number; problem: string }> = [];
+  return uncountable(path).map(({ file, line, problem }) => ({ file, line, problem }));
+}
+
+/** uncountableLines, each with the type its line says (its example is shown with it). */
+function uncountable(path: string): Array<{ file: string; line: number; problem: string; type: unknown }> {
+  const found: Array<{ file: string; line: number; problem: string; type: unknown }> = [];
   for (const line of recordLines(readLedgerParts(path, 0).parts)) {
     if (line.text.trim() === '') continue;
-    const { problem } = readLedgerLine(line.text);
-    if (problem !== undefined) found.push({ file: ledgerFileName(line.path), line: line.index + 1, problem });
+    const { entry, problem } = readLedgerLine(line.text);
+    if (problem !== undefined) found.push({ file: ledgerFileName(line.path), line: line.index + 1, problem, type: (entry as { type?: unknown } | undefined)?.type });
   }
   return found;
 }

@@ -5,7 +5,9 @@ import { agentPaths } from './state-paths.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
-import { readOwnCache } from '../../storage/read-own-file.js';
+import { readOwnCacheBytes } from '../../storage/read-own-file.js';
+import { wholeRecords } from '../../storage/whole-records.js';
+import { LemmingError } from '../../errors.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
 export interface LogEntry {
@@ -233,17 +235,35 @@ export function readLog(root: string, agent: string, count?: number): LogEntry[]
   return count === undefined ? entries : entries.slice(-count);
 }
 
-/** The entries of one file of a log (none when it is missing). */
+/**
+ * The entries of one file of a log (none when it is missing), by the rule of every record lemming
+ * appends to (storage/whole-records.ts): a last line a crash cut short is passed over; a line that is
+ * no entry with entries after it stops the reader naming the file and the line. Skipped, `logs` would
+ * show an entry fewer and `analyze` read the log without it, unsaid.
+ */
 function readEntries(path: string): LogEntry[] {
   // A pipe or a folder in its place is no log (a run stops on it as it appends: write-bytes.ts, openOwnFile).
-  const text = readOwnCache(path);
-  if (text === undefined) return [];
-  const entries: LogEntry[] = [];
-  for (const line of text.split('\n')) {
-    const entry = line.trim() === '' ? undefined : parseEntry(line);
-    if (entry) entries.push(entry);
-  }
-  return entries;
+  const bytes = readOwnCacheBytes(path);
+  if (bytes === undefined) return [];
+  return wholeRecords(bytes, parseEntry, (line, next) => damagedLine(path, line, next)).records;
+}
+
+/** A log's file as a person finds it from the org root (`agents/<name>/logs/...`). Pure. */
+function shownLog(path: string): string {
+  const at = path.lastIndexOf('/agents/');
+  return at >= 0 ? path.slice(at + 1) : path;
+}
+
+function damagedLine(path: string, line: number, next: number): LemmingError {
+  return new LemmingError(
+    'log-line',
+    `${shownLog(path)} line ${line}: is not an entry of the activity log (a JSON object on one line with its turn, such as ` +
+      `{"turn":3,"at":"2026-11-21T09:14:03.120Z","event":"called",...}), and line ${next} after it is one. A crash only ever cuts the ` +
+      'last line short, so this line was damaged after it was written; read past it, `logs` would show an entry fewer and an analysis ' +
+      'would be made without it. Mend or delete that one line (an org that keeps its history has the log as turn N left it: ' +
+      `\`lemming show --at N ${shownLog(path)}\`), then run again.`,
+    { exitCode: 4 },
+  );
 }
 
 /** A line as an entry; undefined for a line a crash cut short, or one a person wrote that is not an entry. */

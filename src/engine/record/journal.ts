@@ -21,6 +21,7 @@ import type { RuleDraws } from '../turn/activation.js';
 import type { MeetingRecord } from '../turn/meeting-records.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { readOwnFile } from '../../storage/read-own-file.js';
+import { wholeRecords } from '../../storage/whole-records.js';
 
 /** One agent's work in a turn, as planned before any model is called. */
 export interface PlannedCall {
@@ -264,27 +265,8 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
     const shown = path.endsWith('/org/state/journal.jsonl') ? 'org/state/journal.jsonl' : path;
     throw new LemmingError('journal-not-file', `${shown} ${read.problem}, where lemming keeps the journal of a turn in progress (a file): move it away and run again`, { exitCode: 4 });
   }
-  const buffer = read.bytes;
-  const records: JournalRecord[] = [];
-  // The first line that is no record, while no whole record has followed it: a crash's torn tail, cut.
-  let damaged: { from: number; line: number } | undefined;
-  let start = 0;
-  let line = 0;
-  while (start < buffer.length) {
-    const end = buffer.indexOf(10, start);
-    if (end < 0) break; // The last record was cut short by a crash.
-    line += 1;
-    const text = buffer.subarray(start, end).toString('utf8');
-    if (text.trim() !== '') {
-      const record = parsedRecord(text);
-      if (record === undefined) damaged ??= { from: start, line };
-      // A record after a damaged line: the damage is no torn tail, and cutting there would drop this record unsaid.
-      else if (damaged !== undefined) throw damagedLine(path, damaged.line, line);
-      else records.push(record);
-    }
-    start = end + 1;
-  }
-  return { records, wholeBytes: damaged?.from ?? start, totalBytes: buffer.length };
+  const { records, wholeBytes } = wholeRecords(read.bytes, parsedRecord, (line, next) => damagedLine(path, line, next));
+  return { records, wholeBytes, totalBytes: read.bytes.length };
 }
 
 function parsedRecord(text: string): JournalRecord | undefined {
