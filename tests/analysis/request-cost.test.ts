@@ -142,3 +142,30 @@ test('a request handed on through a mailing list costs the same by both paths: e
   expect(paths).toEqual([[request, 0.039, 'manager']]);
   expect(listed).toEqual(paths);
 });
+
+/*
+ * An open request handed on through a list: the manager posts the person's request to `team` (the
+ * planner and hr) in turn 1; neither has written since. Both paths say it waits on the planner and on
+ * hr since turn 1. Before, `lemming requests` said "stuck with team since turn 1: team is no longer in
+ * the org" (the list's name taken for an agent) and analyze said it waited on the planner alone.
+ */
+test('an open request posted to a list waits on each member, by both paths', () => {
+  const org = new HandBuiltOrg();
+  write(org.root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: "*"\n');
+  write(org.root, 'org/chart.yaml', read(org.root, 'org/chart.yaml').replace(/(  manager:\n(?:    .*\n)*?    send_to: \[)/, '$1team, '));
+  const request = org.send(0, 'human', 'manager', 'Build the login page for the site.');
+  org.called(1, 'manager', [request]);
+  const post = org.send(1, 'manager', 'team', 'Plan the login page and find a designer.', { replyTo: request, credits: 0.01 });
+  charge(org, 1, 'manager', 0.01);
+  org.finished(2);
+
+  const expected = [
+    { agent: 'planner', since: 1, message: post },
+    { agent: 'hr', since: 1, message: post },
+  ];
+  const listed = JSON.parse(lemming(org.root, ['requests', '--json']).stdout) as { requests: Array<{ state: string; waitingOn: unknown }> };
+  expect(listed.requests.map((each) => [each.state, each.waitingOn])).toEqual([['open', expected]]);
+  const analysed = JSON.parse(lemming(org.root, ['analyze', '--json']).stdout) as { unanswered: Array<{ waitingOn: unknown }> };
+  expect(analysed.unanswered.map((each) => each.waitingOn)).toEqual([expected]);
+  expect(lemming(org.root, ['requests']).stdout).toContain('waiting on planner since turn 1; waiting on hr since turn 1');
+});

@@ -26,3 +26,37 @@ export function personRequests<Message extends RequestCandidate>(messages: Itera
 export function answersPerson(message: { from: string; to: string }, isPerson: (name: string) => boolean): boolean {
   return isPerson(message.to) && !isPerson(message.from);
 }
+
+/** A message of a request's thread as the waiting rule needs it: its readers are `to` and `others` (a list's members in the list's place). */
+export interface ReadMessage {
+  id: string;
+  from: string;
+  to: string;
+  turn: number;
+  others?: readonly string[];
+}
+
+/** An agent a request waits on: since the turn of the oldest message of the thread it read and has written nothing in it after. */
+export interface WaitingOn {
+  agent: string;
+  since: number;
+  message: string;
+}
+
+/**
+ * Whom an unanswered request waits on: each agent (no person's seat) that read a message of its thread
+ * and has written nothing in it since, once, from the oldest such message. The one rule of
+ * `lemming requests` (and the page) and `lemming analyze`. Pure.
+ */
+export function waitingOn(thread: readonly ReadMessage[], isPerson: (name: string) => boolean): WaitingOn[] {
+  const waiting: WaitingOn[] = [];
+  const oldestFirst = [...thread].sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  for (const message of oldestFirst) {
+    for (const reader of [message.to, ...(message.others ?? [])]) {
+      if (isPerson(reader) || waiting.some((entry) => entry.agent === reader)) continue;
+      if (thread.some((later) => later.from === reader && later.turn > message.turn)) continue;
+      waiting.push({ agent: reader, since: message.turn, message: message.id });
+    }
+  }
+  return waiting;
+}

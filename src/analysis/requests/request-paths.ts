@@ -1,7 +1,7 @@
 import { sumCredits } from '../../engine/money/credit-sum.js';
 import { callCredits } from '../records/call-credits.js';
 import type { MessageRecord, OrgRecords } from '../records/org-records.js';
-import { answersPerson, personRequests } from './person-requests.js';
+import { answersPerson, personRequests, waitingOn } from './person-requests.js';
 import { requestCalls, type ShownCall } from './request-calls.js';
 import type { RequestPath, UnansweredRequest } from '../org-analysis.js';
 
@@ -39,7 +39,7 @@ export function requestPaths(records: OrgRecords): { answered: RequestPath[]; un
     const thread = threadOf(request, replies);
     const answer = thread.find((message) => answersPerson(message, isPerson));
     if (!answer) {
-      unanswered.push({ id: request.id, to: request.to, turn: request.turn, ...subjectOf(request), openTurns: Math.max(0, records.turn - request.turn), waitingOn: waitingOn(thread, humans) });
+      unanswered.push({ id: request.id, to: request.to, turn: request.turn, ...subjectOf(request), openTurns: Math.max(0, records.turn - request.turn), waitingOn: waitingOn(thread, isPerson) });
       continue;
     }
     const path: MessageRecord[] = [answer];
@@ -99,15 +99,4 @@ function threadOf(request: MessageRecord, replies: ReadonlyMap<string, readonly 
     }
   }
   return thread.sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
-}
-
-/** Agents that received a message of the thread and wrote nothing in it after (once each, at their oldest such message). */
-function waitingOn(thread: readonly MessageRecord[], humans: ReadonlySet<string>): UnansweredRequest['waitingOn'] {
-  const waiting: UnansweredRequest['waitingOn'] = [];
-  for (const message of thread) {
-    if (humans.has(message.to) || waiting.some((entry) => entry.agent === message.to)) continue;
-    if (thread.some((later) => later.from === message.to && later.turn > message.turn)) continue;
-    waiting.push({ agent: message.to, since: message.turn, message: message.id });
-  }
-  return waiting;
 }

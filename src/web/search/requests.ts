@@ -1,4 +1,4 @@
-import { answersPerson, personRequests } from '../../analysis/requests/person-requests.js';
+import { answersPerson, personRequests, waitingOn as waitingOnOf } from '../../analysis/requests/person-requests.js';
 import { requestCalls, type ShownCall as ShownCallOf, type ShownCallsOf as ShownCallsOfAgent } from '../../analysis/requests/request-calls.js';
 import { sumCredits } from '../../engine/money/credit-sum.js';
 import { readLogSince } from '../../engine/record/agent-log.js';
@@ -15,8 +15,8 @@ export interface ShownCall extends ShownCallOf {
 /** The charged calls of an agent from a turn on that were shown mail, oldest first. */
 export type ShownCallsOf = ShownCallsOfAgent<ShownCall>;
 
-/** What pricing a request reads beyond its thread: the charged calls shown mail, and who read a message (a list's members in the list's place: org/lists/recipients.ts). */
-export interface RequestCosts {
+/** What describing a request reads beyond its thread: the charged calls shown mail (its cost), and who read a message (its cost and whom it waits on: a list's members in the list's place, org/lists/recipients.ts). */
+export interface RequestReading {
   shownCalls: ShownCallsOf;
   readers: (message: ThreadEntry) => readonly string[];
 }
@@ -33,12 +33,12 @@ function stuckReason(status: AgentStatus | undefined): string | undefined {
  * Where one request stands, derived from its thread (the tree of messages from the request,
  * built from `reply_to`) and the agents' status; nothing is stored. Answered: a message of the
  * thread reached a person's seat from the org (the newest is the answer). Otherwise the request
- * waits on each agent that received a message of the thread and has sent nothing in it since
- * (since the turn that message was written); it is stuck when one of them is held for a failing
- * model or out of credits. Its cost is that of the calls that wrote its messages or were shown one
- * of them, each counted once: the one rule of analysis/requests/request-calls.ts. Pure but for `costs`.
+ * waits on each agent that read a message of the thread and has sent nothing in it since (from the
+ * oldest such message: person-requests.ts's rule, analyze's too); it is stuck when one of them is
+ * held for a failing model or out of credits. Its cost is that of the calls that wrote its messages or were shown one
+ * of them, each counted once: the one rule of analysis/requests/request-calls.ts. Pure but for `reading`.
  */
-export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>, costs?: RequestCosts): RequestView {
+export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>, reading?: RequestReading): RequestView {
   const isPerson = (name: string): boolean => agents.get(name)?.isHuman === true;
   const handedTo: string[] = [];
   let answer: RequestView['answer'];
@@ -48,21 +48,16 @@ export function describeRequest(thread: readonly ThreadEntry[], request: Indexed
   }
   // Which calls it cost is the one rule analyze's request paths follow too, given each message's readers as analyze reads them (a
   // post's list members, not the list's name); each is priced by what its message's usage or its log's charge says.
-  const read = costs ? thread.map((message) => readThrough(message, costs.readers(message))) : thread;
-  const calls = requestCalls(read, isPerson, costs?.shownCalls ?? (() => [])).map((call) =>
+  const read = reading ? thread.map((message) => readThrough(message, reading.readers(message))) : thread;
+  const calls = requestCalls(read, isPerson, reading?.shownCalls ?? (() => [])).map((call) =>
     call.wrote?.credits !== undefined ? { credits: call.wrote.credits, tokens: call.wrote.tokens ?? 0 } : { credits: call.shown?.credits ?? 0, tokens: call.shown?.tokens ?? 0 },
   );
-  const waitingOn: RequestView['waitingOn'] = [];
-  if (!answer) {
-    for (const message of thread) {
-      if (isPerson(message.to)) continue;
-      const answeredSince = thread.some((later) => later.from === message.to && later.turn > message.turn);
-      const newer = thread.some((later) => later.to === message.to && later.turn > message.turn);
-      if (answeredSince || newer || waitingOn.some((entry) => entry.agent === message.to)) continue;
-      const stuck = stuckReason(agents.get(message.to));
-      waitingOn.push({ agent: message.to, since: message.turn, message: message.id, ...(stuck ? { stuck } : {}) });
-    }
-  }
+  const waitingOn: RequestView['waitingOn'] = answer
+    ? []
+    : waitingOnOf(read, isPerson).map((waiting) => {
+        const stuck = stuckReason(agents.get(waiting.agent));
+        return { ...waiting, ...(stuck ? { stuck } : {}) };
+      });
   const credits = sumCredits(calls.map((call) => call.credits));
   let tokens = 0;
   for (const call of calls) tokens += call.tokens;
@@ -96,11 +91,11 @@ export function describeRequests(
   byId: (id: string) => IndexedMessage | undefined,
   threadOf: (id: string) => ThreadEntry[],
   agents: readonly AgentStatus[],
-  costs?: RequestCosts,
+  reading?: RequestReading,
 ): RequestView[] {
   const statuses = new Map(agents.map((agent) => [agent.name, agent]));
   const isPerson = (name: string): boolean => statuses.get(name)?.isHuman === true;
-  return personRequests(messages, isPerson, (id) => byId(id) !== undefined).map((request) => describeRequest(threadOf(request.id), request, statuses, costs));
+  return personRequests(messages, isPerson, (id) => byId(id) !== undefined).map((request) => describeRequest(threadOf(request.id), request, statuses, reading));
 }
 
 /**
