@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import type { Experiment } from '../../src/experiment/experiment-file.js';
 import { experimentTables } from '../../src/experiment/experiment-tables.js';
 import { personaTables, type PersonaTables } from '../../src/experiment/personas/persona-report.js';
+import type { AttributeTable } from '../../src/experiment/personas/survey-by-attribute.js';
 import type { RunMetrics } from '../../src/experiment/run-metrics.js';
 import type { StudyStatistics } from '../../src/experiment/study-statistics.js';
 import { lemmingAsync } from '../helpers/cli.js';
@@ -14,9 +15,10 @@ import { tempDir } from '../helpers/org-files.js';
  * A persona study (docs/people.md, "Do the personas hold?"), small: 6 people with personas on the
  * offline model, 2 runs of 3 turns, the survey's one question asked after turn 1 and again at the end,
  * the offline judge scoring what they wrote. report.md prints adherence, drift and self-consistency
- * with their intervals; `--csv` must hold the same figures, with their units. Before, it wrote none.
+ * with their intervals, and the survey's answers by the people's workplace; `--csv` must hold the same
+ * figures, with their units. Before, it wrote none of them.
  */
-test("an experiment's --csv holds report.md's persona tables: adherence and drift, by turn, self-consistency", async () => {
+test("an experiment's --csv holds report.md's persona tables: adherence and drift, by turn, self-consistency, the survey by attribute", async () => {
   const folder = tempDir();
   writeFileSync(
     join(folder, 'panel.yaml'),
@@ -65,7 +67,7 @@ test("an experiment's --csv holds report.md's persona tables: adherence and drif
   const run = await lemmingAsync(root, ['experiment', join(root, 'study.yaml'), '--plain', '--csv', tables]);
   expect(run.status, run.stderr).toBe(0);
 
-  const report = JSON.parse(readFileSync(join(root, 'experiments/study/report.json'), 'utf8')) as { personas: PersonaTables };
+  const report = JSON.parse(readFileSync(join(root, 'experiments/study/report.json'), 'utf8')) as { personas: PersonaTables; surveyByAttribute: AttributeTable[] };
   const adherence = report.personas.adherence!;
   const [cell] = adherence.variants;
   // Something was judged, over the 2 runs: the study measured what it says.
@@ -116,6 +118,16 @@ test("an experiment's --csv holds report.md's persona tables: adherence and drif
       consistent_high: text(consistent.ci?.[1]),
     },
   ]);
+  // The survey by attribute: each question's answers by workplace, a row per value and choice; the
+  // counts of a question's rows add up to its 12 answers (6 people, 2 runs).
+  const byAttribute = report.surveyByAttribute.flatMap((found) =>
+    found.cells.flatMap((cell) => (found.choices ?? []).map((choice) => [String(found.index), found.attribute, cell.value, choice, String(cell.choices?.[choice]?.count ?? 0), text(cell.choices?.[choice]?.share), text(cell.choices?.[choice]?.ci[0]), text(cell.choices?.[choice]?.ci[1])])),
+  );
+  expect(byAttribute.length).toBeGreaterThan(0);
+  expect(read.survey_by_attribute?.map((row) => [row.question_index, row.attribute, row.value, row.choice, row.count, row.share, row.share_low, row.share_high])).toEqual(byAttribute);
+  for (const index of ['0', '1']) {
+    expect(read.survey_by_attribute?.filter((row) => row.question_index === index).reduce((sum, row) => sum + Number(row.count), 0)).toBe(12);
+  }
   // dictionary.csv gives each its unit.
   const dictionary = readTablesFolder(tables);
   expect(dictionary.adherence).toBeDefined();

@@ -1,5 +1,6 @@
-import { column, type ReportTable } from '../../tables/report-table.js';
+import { column, type Cell, type ReportTable } from '../../tables/report-table.js';
 import type { PersonaTables } from './persona-report.js';
+import type { AttributeTable } from './survey-by-attribute.js';
 
 const SCORE_UNIT = "the judge's scale (0 to its scale)";
 const PROPORTION = 'proportion (0 to 1)';
@@ -108,4 +109,47 @@ export function personaCsvTables(personas: PersonaTables): ReportTable[] {
     });
   }
   return tables;
+}
+
+/**
+ * report.md's survey by attribute as one table, `survey_by_attribute`: a row per question, attribute,
+ * variant, value and choice (a choice question: the count, the share and its Wilson interval over the
+ * group's people), or per question, attribute, variant and value (a numeric one: the mean and its
+ * cluster bootstrap interval over people). Empty: no table. Pure.
+ */
+export function surveyByAttributeCsvTable(tables: readonly AttributeTable[]): ReportTable[] {
+  if (tables.length === 0) return [];
+  const own = "the question's own";
+  return [
+    {
+      name: 'survey_by_attribute',
+      columns: [
+        column('question_index', 'integer', '', "the question's place in the experiment's survey:, from 0"),
+        column('question', 'string', '', 'the question asked'),
+        column('attribute', 'string', '', "a `persona:` attribute of the respondents (those whose values are numbers are not tabulated)"),
+        column('variant', 'string', '', 'the variant'),
+        column('value', 'string', '', 'one value of the attribute: the group is the agents whose persona has it'),
+        column('answers', 'integer', 'answers', "the group's readable answers, over every run of the variant"),
+        column('people', 'integer', 'agents', 'the distinct agents who gave them: the n of every interval of the row'),
+        column('choice', 'string', '', 'a choice (choice questions); empty for a numeric one'),
+        column('count', 'integer', 'answers', 'answers of the group that named it'),
+        column('share', 'number', PROPORTION, "its share of the group's answers"),
+        column('share_low', 'number', PROPORTION, "the share's 95% Wilson interval with the people as its n (a person asked in several runs is one person), lower end"),
+        column('share_high', 'number', PROPORTION, 'its upper end'),
+        column('mean', 'number', own, "a numeric question: the group's mean answer"),
+        column('mean_low', 'number', own, "the mean's 95% cluster bootstrap interval over people (a person's answers in every run kept together), lower end"),
+        column('mean_high', 'number', own, 'its upper end'),
+      ],
+      rows: tables.flatMap((found) =>
+        found.cells.flatMap((cell): Array<Record<string, Cell>> => {
+          const base = { question_index: found.index, question: found.question, attribute: found.attribute, variant: cell.variant, value: cell.value, answers: cell.n, people: cell.people };
+          if (found.kind === 'number') return [{ ...base, mean: cell.numbers?.mean, mean_low: cell.numbers?.ci[0], mean_high: cell.numbers?.ci[1] }];
+          return (found.choices ?? []).map((choice) => {
+            const each = cell.choices?.[choice];
+            return { ...base, choice, count: each?.count ?? 0, share: each?.share, share_low: each?.ci[0], share_high: each?.ci[1] };
+          });
+        }),
+      ),
+    },
+  ];
 }
