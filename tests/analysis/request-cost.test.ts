@@ -169,3 +169,25 @@ test('an open request posted to a list waits on each member, by both paths', () 
   expect(analysed.unanswered.map((each) => each.waitingOn)).toEqual([expected]);
   expect(lemming(org.root, ['requests']).stdout).toContain('waiting on planner since turn 1; waiting on hr since turn 1');
 });
+
+/*
+ * A request answered twice: the manager tells the person in turn 1 that the work has started, and in
+ * turn 3 that it is done. Both paths name the same answer, the first (turn 1): analyze's path, hops and
+ * turns follow it. Before, `lemming requests` said "answered by manager in turn 3" where analyze said 1.
+ */
+test('a request answered twice is answered by the same message by both paths: the first', () => {
+  const org = new HandBuiltOrg();
+  const request = org.send(0, 'human', 'manager', 'Build the login page for the site.');
+  org.called(1, 'manager', [request]);
+  const started = org.send(1, 'manager', 'human', 'Started on the login page.', { replyTo: request, credits: 0.01 });
+  org.send(1, 'manager', 'planner', 'Plan the login page, please.', { replyTo: request, credits: 0.01 });
+  charge(org, 1, 'manager', 0.01);
+  org.send(3, 'manager', 'human', 'The login page is done.', { replyTo: request, credits: 0.004 });
+  org.finished(3);
+
+  const listed = JSON.parse(lemming(org.root, ['requests', '--json']).stdout) as { requests: Array<{ answer?: { id: string; turn: number } }> };
+  const analysed = JSON.parse(lemming(org.root, ['analyze', '--json']).stdout) as { requests: Array<{ answer: { id: string; turn: number }; turns: number }> };
+  expect(analysed.requests.map((each) => [each.answer.id, each.answer.turn, each.turns])).toEqual([[started, 1, 1]]);
+  expect(listed.requests.map((each) => [each.answer?.id, each.answer?.turn])).toEqual([[started, 1]]);
+  expect(lemming(org.root, ['requests']).stdout).toContain(`answered by manager in turn 1 (${started})`);
+});

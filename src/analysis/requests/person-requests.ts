@@ -22,9 +22,18 @@ export function personRequests<Message extends RequestCandidate>(messages: Itera
   return requests.sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
 }
 
-/** Whether a message of a request's thread answers it: the org (not a person) writing to a person's seat. */
-export function answersPerson(message: { from: string; to: string }, isPerson: (name: string) => boolean): boolean {
-  return isPerson(message.to) && !isPerson(message.from);
+/**
+ * A request's answer: the first message of its thread (by turn, then id) the org, not a person, wrote
+ * to a person's seat; undefined while none has. The one rule of `lemming requests` (and the page) and
+ * `lemming analyze`, whose path, hops and turns run to it. Pure.
+ */
+export function answerOf<Message extends { id: string; from: string; to: string; turn: number }>(thread: readonly Message[], isPerson: (name: string) => boolean): Message | undefined {
+  let first: Message | undefined;
+  for (const message of thread) {
+    if (!isPerson(message.to) || isPerson(message.from)) continue;
+    if (!first || message.turn < first.turn || (message.turn === first.turn && message.id < first.id)) first = message;
+  }
+  return first;
 }
 
 /** A message of a request's thread as the waiting rule needs it: its readers are `to` and `others` (a list's members in the list's place). */

@@ -1,7 +1,7 @@
 import { sumCredits } from '../../engine/money/credit-sum.js';
 import { callCredits } from '../records/call-credits.js';
 import type { MessageRecord, OrgRecords } from '../records/org-records.js';
-import { answersPerson, personRequests, waitingOn } from './person-requests.js';
+import { answerOf, personRequests, waitingOn } from './person-requests.js';
 import { requestCalls, type ShownCall } from './request-calls.js';
 import type { RequestPath, UnansweredRequest } from '../org-analysis.js';
 
@@ -37,7 +37,7 @@ export function requestPaths(records: OrgRecords): { answered: RequestPath[]; un
   const unanswered: UnansweredRequest[] = [];
   for (const request of personRequests(records.messages, isPerson, (id) => byId.has(id))) {
     const thread = threadOf(request, replies);
-    const answer = thread.find((message) => answersPerson(message, isPerson));
+    const answer = answerOf(thread, isPerson);
     if (!answer) {
       unanswered.push({ id: request.id, to: request.to, turn: request.turn, ...subjectOf(request), openTurns: Math.max(0, records.turn - request.turn), waitingOn: waitingOn(thread, isPerson) });
       continue;

@@ -1,4 +1,4 @@
-import { answersPerson, personRequests, waitingOn as waitingOnOf } from '../../analysis/requests/person-requests.js';
+import { answerOf, personRequests, waitingOn as waitingOnOf } from '../../analysis/requests/person-requests.js';
 import { requestCalls, type ShownCall as ShownCallOf, type ShownCallsOf as ShownCallsOfAgent } from '../../analysis/requests/request-calls.js';
 import { sumCredits } from '../../engine/money/credit-sum.js';
 import { readLogSince } from '../../engine/record/agent-log.js';
@@ -30,22 +30,21 @@ function stuckReason(status: AgentStatus | undefined): string | undefined {
 }
 
 /**
- * Where one request stands, derived from its thread (the tree of messages from the request,
- * built from `reply_to`) and the agents' status; nothing is stored. Answered: a message of the
- * thread reached a person's seat from the org (the newest is the answer). Otherwise the request
- * waits on each agent that read a message of the thread and has sent nothing in it since (from the
- * oldest such message: person-requests.ts's rule, analyze's too); it is stuck when one of them is
- * held for a failing model or out of credits. Its cost is that of the calls that wrote its messages or were shown one
- * of them, each counted once: the one rule of analysis/requests/request-calls.ts. Pure but for `reading`.
+ * Where one request stands, derived from its thread (the tree of messages from the request, built
+ * from `reply_to`) and the agents' status; nothing is stored. Answered: a message of the thread
+ * reached a person's seat from the org (the first is the answer). Otherwise the request waits on each
+ * agent that read a message of the thread and has sent nothing in it since (from the oldest such
+ * message); it is stuck when one of them is held for a failing model or out of credits. Both rules
+ * are person-requests.ts's, analyze's too. Its cost is that of the calls that wrote its messages or
+ * were shown one of them, each counted once: the one rule of analysis/requests/request-calls.ts.
+ * Pure but for `reading`.
  */
 export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>, reading?: RequestReading): RequestView {
   const isPerson = (name: string): boolean => agents.get(name)?.isHuman === true;
   const handedTo: string[] = [];
-  let answer: RequestView['answer'];
-  for (const message of thread) {
-    if (!isPerson(message.to) && !handedTo.includes(message.to)) handedTo.push(message.to);
-    if (answersPerson(message, isPerson) && (!answer || message.turn >= answer.turn)) answer = { id: message.id, from: message.from, turn: message.turn };
-  }
+  for (const message of thread) if (!isPerson(message.to) && !handedTo.includes(message.to)) handedTo.push(message.to);
+  const answered = answerOf(thread, isPerson);
+  const answer: RequestView['answer'] = answered ? { id: answered.id, from: answered.from, turn: answered.turn } : undefined;
   // Which calls it cost is the one rule analyze's request paths follow too, given each message's readers as analyze reads them (a
   // post's list members, not the list's name); each is priced by what its message's usage or its log's charge says.
   const read = reading ? thread.map((message) => readThrough(message, reading.readers(message))) : thread;
