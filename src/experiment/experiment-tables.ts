@@ -3,6 +3,9 @@ import { column, CREDITS_UNIT, type ReportTable, type TableColumn } from '../tab
 import { RUN_ENDINGS, type RunMetrics } from './run-metrics.js';
 import type { StudyStatistics } from './study-statistics.js';
 import type { SurveyTable } from './survey-report.js';
+import { personaCsvTables, surveyByAttributeCsvTable } from './personas/persona-csv-tables.js';
+import type { PersonaTables } from './personas/persona-report.js';
+import type { AttributeTable } from './personas/survey-by-attribute.js';
 import type { VariantSummary } from './variant-summary.js';
 import { CAUSE_SETTINGS, CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
 
@@ -12,6 +15,10 @@ export interface ExperimentReportTables {
   statistics: StudyStatistics;
   runs: readonly RunMetrics[];
   survey?: readonly SurveyTable[];
+  /** Its persona measures (adherence, drift, self-consistency), where report.md has them. */
+  personas?: PersonaTables;
+  /** Its survey's answers by the respondents' persona attributes, where report.md has them. */
+  surveyByAttribute?: readonly AttributeTable[];
   /** The runs its `blame:` blamed (blame.json), where it has one. */
   blame?: readonly BlamedRun[];
 }
@@ -47,8 +54,9 @@ function causeCells(counts: RefusalCounts | undefined): Record<string, number | 
  * row per variant: means over its repeats), `metrics` (one row per metric and variant: mean, its
  * interval, the difference from the baseline and its p), `reach` (one row per run and turn),
  * `activation` (one row per run and activation rule), and with a survey, `survey` (one row per
- * question, variant and choice) and `survey_answers` (one row per answer of each run's agents), and
- * with `blame:`, blame's own `steps` and `blame_agents` (one row per blamed run and step, and agent). Pure.
+ * question, variant and choice) and `survey_answers` (one row per answer of each run's agents), with
+ * persona measures report.md's `survey_by_attribute`, `adherence`, `adherence_by_turn` and
+ * `self_consistency` (personas/persona-csv-tables.ts), and with `blame:`, blame's own `steps` and `blame_agents` (one row per blamed run and step, and agent). Pure.
  */
 export function experimentTables(report: ExperimentReportTables): ReportTable[] {
   const values = new Map(report.statistics.runs.map((run) => [run.run, run.values]));
@@ -169,6 +177,8 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
     ...spreadTables(report.runs),
   ];
   if (report.survey && report.survey.length > 0) tables.push(...surveyTables(report.survey, report.runs));
+  if (report.surveyByAttribute) tables.push(...surveyByAttributeCsvTable(report.surveyByAttribute));
+  if (report.personas) tables.push(...personaCsvTables(report.personas));
   if (report.blame) tables.push(...experimentBlameTables(report.blame));
   return tables;
 }

@@ -160,12 +160,24 @@ function ceilingWho(department: string | undefined): string {
   return department === undefined ? 'the org' : `${department}'s department`;
 }
 
+/**
+ * A ceiling's warning in one sentence: `the org has spent 88 % of its budget, past its 80 % warning: 0.0018
+ * of 0.0020 credits` (the share really spent, then the highest warning passed when the two differ: one
+ * turn may pass several), or `the org has reached its budget: 0.0125 of 0.0100 credits (125 %)`. The
+ * run's lines, the screen, the notifier and the human's notice all say it so.
+ */
+export function budgetWarningSentence(warning: { department?: string; share: number; spent: number; ceiling: number }): string {
+  const amounts = `${showCredits(warning.spent)} of ${showCredits(warning.ceiling)} credits`;
+  const spent = Math.round((warning.spent / warning.ceiling) * 100);
+  if (warning.share >= 1) return `${ceilingWho(warning.department)} has reached its budget: ${amounts} (${spent} %)`;
+  const passed = Math.round(warning.share * 100);
+  return `${ceilingWho(warning.department)} has spent ${spent} % of its budget${spent === passed ? '' : `, past its ${passed} % warning`}: ${amounts}`;
+}
+
 /** A share of a budget passed (the `budget-warning` event): the run's lines, the screen, the notifier's title. */
 export function budgetWarningText(warning: { department?: string; share: number; spent: number; ceiling: number }): string {
-  const amounts = `${showCredits(warning.spent)} of ${showCredits(warning.ceiling)} credits`;
-  return warning.share >= 1
-    ? `${ceilingWho(warning.department)} has reached its budget (${amounts}): no new model calls start under it until org.yaml raises it`
-    : `${ceilingWho(warning.department)} has spent ${Math.round(warning.share * 100)} % of its budget (${amounts})`;
+  const said = budgetWarningSentence(warning);
+  return warning.share >= 1 ? `${said}; no new model calls start under it until org.yaml raises it` : said;
 }
 
 /** A ceiling's line in `lemming status` and on the dashboard's Run page: spent, ceiling, share, and what it means. */

@@ -72,9 +72,9 @@ describe('a ceiling for the whole org (org.yaml budget:)', () => {
     const notices = readHumanInbox(root, loadOrg(root).org).notices.map((notice) => notice.subject);
     expect(notices).toEqual(
       expect.arrayContaining([
-        'The org has spent 50 % of its budget: 0.0010 of 0.0020 credits',
-        'The org has spent 80 % of its budget: 0.0018 of 0.0020 credits',
-        'The org has reached its budget: 0.0021 of 0.0020 credits; no new model calls start',
+        'The org has spent 52 % of its budget, past its 50 % warning: 0.0010 of 0.0020 credits',
+        'The org has spent 88 % of its budget, past its 80 % warning: 0.0018 of 0.0020 credits',
+        'The org has reached its budget: 0.0021 of 0.0020 credits (105 %); no new model calls start',
       ]),
     );
     const received = server.requests.map((request) => request.body as { event: string; title: string; details: { share: number } });
@@ -83,7 +83,7 @@ describe('a ceiling for the whole org (org.yaml budget:)', () => {
       ['budget', 0.8],
       ['budget', 1],
     ]);
-    expect(received[2]?.title).toBe('the org has reached its budget (0.0021 of 0.0020 credits): no new model calls start under it until org.yaml raises it');
+    expect(received[2]?.title).toBe('the org has reached its budget: 0.0021 of 0.0020 credits (105 %); no new model calls start under it until org.yaml raises it');
 
     // status (as the API answers it) and its text say where the org stands.
     expect(orgStatus(loadOrg(root).org).budget).toEqual([{ spent: 0.0021, ceiling: 0.002, share: 1.05, state: 'stopped', warnAt: [0.5, 0.8, 1] }]);
@@ -152,6 +152,33 @@ describe('a ceiling for the whole org (org.yaml budget:)', () => {
     expect(ofType(events, 'agent-skipped').map((event) => [event.agent, event.budget])).toEqual([['planner', "planner's department"]]);
     const notice = readHumanInbox(root, loadOrg(root).org).notices.find((item) => item.subject.startsWith("Planner's department"));
     expect(notice?.body).toContain('Raise budget.departments.planner.credits in org/org.yaml to go on');
+  });
+
+  test('shares passed in one turn are told once, naming the highest passed and the real share spent', async () => {
+    // A ceiling of 0.0002 and warnings at 50 and 80 %: manager's one call (0.00035) passes all three in turn 1.
+    // Before, three notices came at once, the first "The org has spent 50 % of its budget: 0.0003 of 0.0002 credits".
+    const root = mailOnlyOrg();
+    withBudget(root, '{ credits: 0.0002 }');
+    humanSends(root, 'manager', 'Build the login page.');
+    const events = await runEngine(root, { maxTurns: 5 }, { providerFactory: () => loopingModel() });
+    expect(ofType(events, 'budget-warning').map((event) => [event.turn, event.share, event.spent])).toEqual([[2, 1, 0.00035]]);
+    expect(readHumanInbox(root, loadOrg(root).org).notices.map((notice) => notice.subject).filter((subject) => subject.includes('budget'))).toEqual([
+      'The org has reached its budget: 0.0003 of 0.0002 credits (175 %); no new model calls start',
+    ]);
+
+    // Warnings at 25, 50 and 80 % of 0.0004: turn 1's call (87.5 %) passes the three; turn 2's the ceiling.
+    const second = mailOnlyOrg();
+    withBudget(second, '{ credits: 0.0004, warn_at: [0.25, 0.5, 0.8] }');
+    humanSends(second, 'manager', 'Build the login page.');
+    const warned = await runEngine(second, { maxTurns: 5 }, { providerFactory: () => loopingModel() });
+    expect(ofType(warned, 'budget-warning').map((event) => [event.turn, event.share])).toEqual([
+      [2, 0.8],
+      [3, 1],
+    ]);
+    expect(readHumanInbox(second, loadOrg(second).org).notices.map((notice) => notice.subject).filter((subject) => subject.includes('budget'))).toEqual([
+      'The org has spent 88 % of its budget, past its 80 % warning: 0.0003 of 0.0004 credits',
+      'The org has reached its budget: 0.0007 of 0.0004 credits (175 %); no new model calls start',
+    ]);
   });
 
   test('a department named for no agent, or a share past 1, is refused with the field and a valid value', () => {

@@ -1,19 +1,21 @@
 import { sumCredits } from '../../engine/money/credit-sum.js';
 import { callCredits } from '../records/call-credits.js';
 import type { MessageRecord, OrgRecords } from '../records/org-records.js';
+import { answerOf, personRequests, waitingOn } from './person-requests.js';
 import { requestCalls, type ShownCall } from './request-calls.js';
 import type { RequestPath, UnansweredRequest } from '../org-analysis.js';
 
 export type { RequestPath, UnansweredRequest };
 
 /**
- * Every request a person made (a message of theirs that answers none the org holds), oldest first,
+ * Every request a person made (person-requests.ts's rule: any human seat's message that answers none the org holds), oldest first,
  * followed along `reply_to` to its first answer: the path, hops, turns, credits (of every call that
  * worked on its thread, by request-calls.ts's rule, priced by the ledger) and who held it longest;
  * and those no answer has reached, with whom they wait on. Pure.
  */
 export function requestPaths(records: OrgRecords): { answered: RequestPath[]; unanswered: UnansweredRequest[] } {
   const humans = new Set(records.agents.filter((agent) => agent.isHuman).map((agent) => agent.name));
+  const isPerson = (name: string): boolean => humans.has(name);
   const byId = new Map(records.messages.map((message) => [message.id, message]));
   const replies = new Map<string, MessageRecord[]>();
   for (const message of records.messages) {
@@ -33,12 +35,11 @@ export function requestPaths(records: OrgRecords): { answered: RequestPath[]; un
   };
   const answered: RequestPath[] = [];
   const unanswered: UnansweredRequest[] = [];
-  for (const request of records.messages) {
-    if (!humans.has(request.from) || (request.replyTo !== undefined && byId.has(request.replyTo))) continue;
+  for (const request of personRequests(records.messages, isPerson, (id) => byId.has(id))) {
     const thread = threadOf(request, replies);
-    const answer = thread.find((message) => humans.has(message.to) && !humans.has(message.from));
+    const answer = answerOf(thread, isPerson);
     if (!answer) {
-      unanswered.push({ id: request.id, to: request.to, turn: request.turn, ...subjectOf(request), openTurns: Math.max(0, records.turn - request.turn), waitingOn: waitingOn(thread, humans) });
+      unanswered.push({ id: request.id, to: request.to, turn: request.turn, ...subjectOf(request), openTurns: Math.max(0, records.turn - request.turn), waitingOn: waitingOn(thread, isPerson) });
       continue;
     }
     const path: MessageRecord[] = [answer];
@@ -53,7 +54,7 @@ export function requestPaths(records: OrgRecords): { answered: RequestPath[]; un
       const held = path[index + 1]!.turn - path[index]!.turn;
       if (!heldLongest || held > heldLongest.turns) heldLongest = { agent: path[index]!.to, turns: held };
     }
-    const spent = sumCredits(requestCalls(thread, (name) => humans.has(name), shownCalls).map((call) => credits.get(call.key) ?? 0));
+    const spent = sumCredits(requestCalls(thread, isPerson, shownCalls).map((call) => credits.get(call.key) ?? 0));
     answered.push({
       id: request.id,
       to: request.to,
@@ -98,15 +99,4 @@ function threadOf(request: MessageRecord, replies: ReadonlyMap<string, readonly 
     }
   }
   return thread.sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
-}
-
-/** Agents that received a message of the thread and wrote nothing in it after (once each, at their oldest such message). */
-function waitingOn(thread: readonly MessageRecord[], humans: ReadonlySet<string>): UnansweredRequest['waitingOn'] {
-  const waiting: UnansweredRequest['waitingOn'] = [];
-  for (const message of thread) {
-    if (humans.has(message.to) || waiting.some((entry) => entry.agent === message.to)) continue;
-    if (thread.some((later) => later.from === message.to && later.turn > message.turn)) continue;
-    waiting.push({ agent: message.to, since: message.turn, message: message.id });
-  }
-  return waiting;
 }

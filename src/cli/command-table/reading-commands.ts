@@ -73,7 +73,7 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
 
   program
     .command('requests')
-    .description("every request the human made and where it stands: answered, or waiting on whom since which turn, and what it cost")
+    .description("every request a person made (the human, or an `outside_seats` seat) and where it stands: answered, or waiting on whom since which turn, and what it cost")
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => execute(async () => (await command('requests')).requestsCommand(root(), options, output)));
 

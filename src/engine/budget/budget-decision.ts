@@ -1,4 +1,4 @@
-import { showCredits } from '../../format/format.js';
+import { budgetWarningSentence, showCredits } from '../../format/format.js';
 import type { EngineEvent } from '../events.js';
 import type { EngineState } from '../record/engine-state.js';
 import { makeNotice } from '../turn/notices.js';
@@ -23,9 +23,11 @@ function percent(share: number): string {
 }
 
 /**
- * Tell the human of each warning share each ceiling has passed, once: a share told is kept with the
- * ceiling it was told against; when org.yaml's ceiling changes, only the shares still passed under the
- * new one stay told (so a raised ceiling warns again as it is approached). A ceiling reached stops new
+ * Tell the human of the warning shares each ceiling has passed, once: the shares a turn passed together
+ * (one large call can pass 50 %, 80 % and the ceiling) in one notice and one event, naming the highest
+ * of them and the share really spent. A share told is kept with the ceiling it was told against; when
+ * org.yaml's ceiling changes, only the shares still passed under the new one stay told (so a raised
+ * ceiling warns again as it is approached). A ceiling reached stops new
  * calls under it; raising it (the next turn reads org.yaml) lets them start again. Pure.
  */
 export function budgetDecision(spendings: readonly CeilingSpending[], previous: BudgetState, turn: number): BudgetDecision {
@@ -39,19 +41,22 @@ export function budgetDecision(spendings: readonly CeilingSpending[], previous: 
     seen.add(name);
     const before = previous.told[name];
     const told = new Set(before === undefined ? [] : before.ceiling === spending.ceiling ? before.shares : before.shares.filter((share) => reached(spending.spent, spending.ceiling, share)));
-    for (const share of spending.warnAt) {
-      if (told.has(share) || !reached(spending.spent, spending.ceiling, share)) continue;
-      told.add(share);
+    // Every share passed since the last turn is told at once, in one notice naming the highest of them.
+    const passed = spending.warnAt.filter((share) => !told.has(share) && reached(spending.spent, spending.ceiling, share));
+    for (const share of passed) told.add(share);
+    const share = passed.at(-1);
+    if (share !== undefined) {
       decision.events.push({ type: 'budget-warning', turn, ...(spending.department === undefined ? {} : { department: spending.department }), share, spent: spending.spent, ceiling: spending.ceiling });
-      const who = ceilingName(spending);
+      const who = capitalised(ceilingName(spending));
       const amounts = `${showCredits(spending.spent)} of ${showCredits(spending.ceiling)} credits`;
       const atCeiling = share >= 1;
-      const subject = atCeiling ? `${capitalised(who)} has reached its budget: ${amounts}; no new model calls start` : `${capitalised(who)} has spent ${percent(share)} of its budget: ${amounts}`;
+      const said = capitalised(budgetWarningSentence({ ...(spending.department === undefined ? {} : { department: spending.department }), share, spent: spending.spent, ceiling: spending.ceiling }));
+      const subject = atCeiling ? `${said}; no new model calls start` : said;
       const body = atCeiling
-        ? `${capitalised(who)} has been charged ${amounts} (org/org.yaml ${ceilingField(spending)}). From this turn no new model call starts ${spending.department === undefined ? 'in the org' : 'in it'}: agents with mail are held and their mail waits. ` +
+        ? `${who} has been charged ${amounts} (org/org.yaml ${ceilingField(spending)}). From this turn no new model call starts ${spending.department === undefined ? 'in the org' : 'in it'}: agents with mail are held and their mail waits. ` +
           'Calls already under way when it was reached finished and were charged (they cannot be unspent): spending passes a ceiling by at most the calls of the turn that reached it. ' +
           `Raise ${ceilingField(spending)} in org/org.yaml to go on: the next turn reads it.`
-        : `${capitalised(who)} has been charged ${amounts} (org/org.yaml ${ceilingField(spending)}), past ${percent(share)} of it. At the ceiling no new model call starts until it is raised.`;
+        : `${who} has been charged ${amounts} (org/org.yaml ${ceilingField(spending)}), past ${percent(share)} of it. At the ceiling no new model call starts until it is raised.`;
       const notice = makeNotice(turn, 'human', `budget-${spending.department ?? 'org'}-${Math.round(share * 100)}`, 1, subject, body);
       decision.humanNotices.push({ id: notice.id, turn, subject, body });
     }

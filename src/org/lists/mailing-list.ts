@@ -69,7 +69,7 @@ const loaded = keptByStamp<LoadedList>();
  * when there is no such file. A file unchanged since it was last read (its size and time) is not
  * read again. A list named like an agent of the org is refused: names are shared, and the agent's wins.
  */
-export function loadMailingList(root: string, org: Pick<Org, 'agents'>, name: string): LoadedList | undefined {
+export function loadMailingList(root: string, org: { agents: Pick<Org['agents'], 'has'> }, name: string): LoadedList | undefined {
   if (!isValidAgentName(name)) return undefined;
   const file = listFile(name);
   const path = `${root}/${file}`;

@@ -51,6 +51,12 @@ export interface RefusedName {
   unknown: boolean;
 }
 
+/** What finding a message's readers needs of an org: its root (for its lists) and its agents' names. */
+export interface OrgNames {
+  root: string;
+  agents: Pick<Org['agents'], 'has'>;
+}
+
 /** A reader of a message and the form it was reached by (src/format/mail-outcomes.ts). */
 export interface Delivery {
   reader: string;
@@ -65,7 +71,7 @@ export interface Delivery {
  * of the org (a member who left reads nothing). The human is among them when named. The one rule of
  * who reads a message and how: the engine's delivery, the analysis and the dashboard all ask it.
  */
-export function deliveriesOf(org: Org, sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>): Delivery[] {
+export function deliveriesOf(org: OrgNames, sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>): Delivery[] {
   const alone = recipientsOf(message).length === 1;
   if (alone && org.agents.has(message.to)) return [{ reader: message.to, form: 'direct' }];
   const deliveries: Delivery[] = [];
@@ -90,7 +96,7 @@ export function deliveriesOf(org: Org, sender: string, message: Pick<Message, 't
  * Everyone who reads a message from `sender` to `names` (to: and cc: together), once each, in the order
  * written: deliveriesOf's readers, without their forms. The engine keeps no waiting mail for a person.
  */
-export function readersOf(org: Org, sender: string, names: readonly string[]): readonly string[] {
+export function readersOf(org: OrgNames, sender: string, names: readonly string[]): readonly string[] {
   // A message to one agent, nearly every message: no set, no copy.
   if (names.length === 1 && org.agents.has(names[0] as string)) return names;
   const [to = '', ...others] = names;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
 import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
+import { readersOf } from '../../org/lists/recipients.js';
 import { isValidAgentName, nameRecord } from '../../org/names.js';
 import type { SearchHit, SearchResults } from '../api-types.js';
 import { trustedMtime } from '../folder-stamp.js';
@@ -240,9 +241,12 @@ export class MessageIndex {
     return buildThread(id, this.byId, this.replies);
   }
 
-  /** Each of the human's requests and where it stands, oldest first (see requests.ts), given the agents' status. */
+  /** Each request people made and where it stands, oldest first (see requests.ts), given the agents' status. */
   requests(agents: readonly AgentStatus[]): RequestView[] {
-    return describeRequests(this.byId.values(), (id) => this.byId.get(id), (id) => this.thread(id), agents, shownCallsFromLogs(this.root));
+    // Who read a message, by the one rule the engine delivers by: a list's members in its place (as lists stand now, as analyze reads them).
+    const org = { root: this.root, agents: new Map(agents.map((agent) => [agent.name, agent])) };
+    const readers = (message: IndexedMessage): readonly string[] => readersOf(org, message.from, [message.to, ...(message.others ?? [])]);
+    return describeRequests(this.byId.values(), (id) => this.byId.get(id), (id) => this.thread(id), agents, { shownCalls: shownCallsFromLogs(this.root), readers });
   }
 
   /** Every message, newest first: sorted once, then kept in order as messages come and go (a run adds them one by one). */

@@ -1,7 +1,7 @@
+import { answerOf, personRequests, waitingOn as waitingOnOf } from '../../analysis/requests/person-requests.js';
 import { requestCalls, type ShownCall as ShownCallOf, type ShownCallsOf as ShownCallsOfAgent } from '../../analysis/requests/request-calls.js';
 import { sumCredits } from '../../engine/money/credit-sum.js';
 import { readLogSince } from '../../engine/record/agent-log.js';
-import { HUMAN } from '../../org/names.js';
 import type { AgentStatus, IndexedMessage, RequestView, ThreadEntry } from '../api-types.js';
 
 export type { RequestView };
@@ -15,18 +15,10 @@ export interface ShownCall extends ShownCallOf {
 /** The charged calls of an agent from a turn on that were shown mail, oldest first. */
 export type ShownCallsOf = ShownCallsOfAgent<ShownCall>;
 
-/**
- * The human's requests: every message the human sent that answers no message the index
- * knows (a reply of theirs is part of the thread it answers). Oldest first.
- */
-export function humanRequests(messages: Iterable<IndexedMessage>, known: (id: string) => boolean): IndexedMessage[] {
-  const requests: IndexedMessage[] = [];
-  for (const message of messages) {
-    if (message.from !== HUMAN) continue;
-    if (message.replyTo !== undefined && known(message.replyTo)) continue;
-    requests.push(message);
-  }
-  return requests.sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+/** What describing a request reads beyond its thread: the charged calls shown mail (its cost), and who read a message (its cost and whom it waits on: a list's members in the list's place, org/lists/recipients.ts). */
+export interface RequestReading {
+  shownCalls: ShownCallsOf;
+  readers: (message: ThreadEntry) => readonly string[];
 }
 
 /** Why an agent cannot take a request further now, or undefined when it can. */
@@ -38,36 +30,33 @@ function stuckReason(status: AgentStatus | undefined): string | undefined {
 }
 
 /**
- * Where one request stands, derived from its thread (the tree of messages from the request,
- * built from `reply_to`) and the agents' status; nothing is stored. Answered: a message of the
- * thread reached the human from the org (the newest is the answer). Otherwise the request
- * waits on each agent that received a message of the thread and has sent nothing in it since
- * (since the turn that message was written); it is stuck when one of them is held for a failing
- * model or out of credits. Its cost is that of the calls that wrote its messages or were shown one
- * of them, each counted once: the one rule of analysis/requests/request-calls.ts. Pure but for `shownCalls`.
+ * Where one request stands, derived from its thread (the tree of messages from the request, built
+ * from `reply_to`) and the agents' status; nothing is stored. Answered: a message of the thread
+ * reached a person's seat from the org (the first is the answer). Otherwise the request waits on each
+ * agent that read a message of the thread and has sent nothing in it since (from the oldest such
+ * message); it is stuck when one of them is held for a failing model or out of credits. Both rules
+ * are person-requests.ts's, analyze's too. Its cost is that of the calls that wrote its messages or
+ * were shown one of them, each counted once: the one rule of analysis/requests/request-calls.ts.
+ * Pure but for `reading`.
  */
-export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>, shownCalls?: ShownCallsOf): RequestView {
+export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>, reading?: RequestReading): RequestView {
+  const isPerson = (name: string): boolean => agents.get(name)?.isHuman === true;
   const handedTo: string[] = [];
-  let answer: RequestView['answer'];
-  for (const message of thread) {
-    if (message.to !== HUMAN && !handedTo.includes(message.to)) handedTo.push(message.to);
-    if (message.to === HUMAN && message.from !== HUMAN && (!answer || message.turn >= answer.turn)) answer = { id: message.id, from: message.from, turn: message.turn };
-  }
-  // Which calls it cost is the one rule analyze's request paths follow too; each is priced by what its message's usage or its log's charge says.
-  const calls = requestCalls(thread, (name) => name === HUMAN, shownCalls ?? (() => [])).map((call) =>
+  for (const message of thread) if (!isPerson(message.to) && !handedTo.includes(message.to)) handedTo.push(message.to);
+  const answered = answerOf(thread, isPerson);
+  const answer: RequestView['answer'] = answered ? { id: answered.id, from: answered.from, turn: answered.turn } : undefined;
+  // Which calls it cost is the one rule analyze's request paths follow too, given each message's readers as analyze reads them (a
+  // post's list members, not the list's name); each is priced by what its message's usage or its log's charge says.
+  const read = reading ? thread.map((message) => readThrough(message, reading.readers(message))) : thread;
+  const calls = requestCalls(read, isPerson, reading?.shownCalls ?? (() => [])).map((call) =>
     call.wrote?.credits !== undefined ? { credits: call.wrote.credits, tokens: call.wrote.tokens ?? 0 } : { credits: call.shown?.credits ?? 0, tokens: call.shown?.tokens ?? 0 },
   );
-  const waitingOn: RequestView['waitingOn'] = [];
-  if (!answer) {
-    for (const message of thread) {
-      if (message.to === HUMAN) continue;
-      const answeredSince = thread.some((later) => later.from === message.to && later.turn > message.turn);
-      const newer = thread.some((later) => later.to === message.to && later.turn > message.turn);
-      if (answeredSince || newer || waitingOn.some((entry) => entry.agent === message.to)) continue;
-      const stuck = stuckReason(agents.get(message.to));
-      waitingOn.push({ agent: message.to, since: message.turn, message: message.id, ...(stuck ? { stuck } : {}) });
-    }
-  }
+  const waitingOn: RequestView['waitingOn'] = answer
+    ? []
+    : waitingOnOf(read, isPerson).map((waiting) => {
+        const stuck = stuckReason(agents.get(waiting.agent));
+        return { ...waiting, ...(stuck ? { stuck } : {}) };
+      });
   const credits = sumCredits(calls.map((call) => call.credits));
   let tokens = 0;
   for (const call of calls) tokens += call.tokens;
@@ -89,16 +78,23 @@ export function describeRequest(thread: readonly ThreadEntry[], request: Indexed
   return view;
 }
 
-/** Every request of the human, oldest first, each described from its thread (see describeRequest). */
+/** A thread's message with the readers it reached in place of the names it was addressed to. */
+function readThrough(message: ThreadEntry, readers: readonly string[]): ThreadEntry {
+  const [to, ...others] = readers;
+  return to === undefined ? message : { ...message, to, others };
+}
+
+/** Every request people made (person-requests.ts's rule: any human seat's), oldest first, each described from its thread (see describeRequest). */
 export function describeRequests(
   messages: Iterable<IndexedMessage>,
   byId: (id: string) => IndexedMessage | undefined,
   threadOf: (id: string) => ThreadEntry[],
   agents: readonly AgentStatus[],
-  shownCalls?: ShownCallsOf,
+  reading?: RequestReading,
 ): RequestView[] {
   const statuses = new Map(agents.map((agent) => [agent.name, agent]));
-  return humanRequests(messages, (id) => byId(id) !== undefined).map((request) => describeRequest(threadOf(request.id), request, statuses, shownCalls));
+  const isPerson = (name: string): boolean => statuses.get(name)?.isHuman === true;
+  return personRequests(messages, isPerson, (id) => byId(id) !== undefined).map((request) => describeRequest(threadOf(request.id), request, statuses, reading));
 }
 
 /**
