@@ -69,7 +69,7 @@ test('a TypeScript program outside the repository installs the packed tarball, r
   // The tables a pandas or R user reads, each column in the dictionary (read by Python's csv module).
   const ran = join(user, 'run', 'study.ts');
   const tables = readTablesFolder(join(ran, 'tables', 'study'));
-  expect(Object.keys(tables).sort()).toEqual(['activation', 'metrics', 'reach', 'runs', 'survey', 'survey_answers', 'variants']);
+  expect(Object.keys(tables).sort()).toEqual(['activation', 'metrics', 'reach', 'runs', 'survey', 'survey_answers', 'survey_by_attribute', 'variants']);
   expect(tables.runs?.map((row) => row.variant)).toEqual(['baseline', 'urgent']);
   expect(tables.survey_answers?.length).toBe(24);
   expect(Object.keys(readTablesFolder(join(ran, 'tables', 'calibration'))).sort()).toEqual(['comparisons', 'shares']);
