@@ -89,8 +89,8 @@ describe('the lemming binary', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/not sent: .*coder_01/);
     const unknown = lemming(root, ['send', 'planner', 'Hello', '--from', 'ghost']);
-    expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/no agent "ghost"/);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/there is no agent named "ghost"/);
     expect(listOutbox(root, 'coder_01')).toEqual([]);
   });
 

@@ -210,6 +210,27 @@ describe('mistakes a new user makes', () => {
     expect(worker.stderr).toBe('lemming: --health-host goes with --health-port: it says where /healthz listens; add --health-port N, or leave it out\n');
   });
 
+  test('every mistake in what the person typed exits 2, as an unknown agent does; nothing is written', () => {
+    const root = bootstrapped();
+    const agents = 'agents: coder_01, hr, human, janitor, manager, planner';
+    const ledgerOf = (): string => (existsSync(join(root, 'org/state/ledger.jsonl')) ? read(root, 'org/state/ledger.jsonl') : '');
+    const ledger = ledgerOf();
+    for (const [command, line] of [
+      [['send', 'manager', ''], 'lemming: not sent: the message is empty; write some text, for example `lemming send manager "Please plan the release"`'],
+      [['send', 'planner', 'Hello', '--from', 'ghost'], `lemming: there is no agent named "ghost"; ${agents}`],
+      [['top-up', 'human', '5'], 'lemming: the human spends no credits, so it cannot be topped up; top up an agent the engine calls, for example `lemming top-up manager 0.5`'],
+      [['approve', 'nope'], 'lemming: "nope" is not a proposal id; ids look like 000012-hr-001 (see `lemming approvals`)'],
+      [['approve', '000012-hr-001'], 'lemming: there is no proposal 000012-hr-001; waiting: none'],
+      [['reject', '000012-hr-001'], 'lemming: there is no proposal 000012-hr-001; waiting: none'],
+      [['thread', '000012-manager-001'], 'lemming: no message has the id "000012-manager-001"; ids look like 000012-manager-001 (`lemming search` finds them)'],
+    ] as const) {
+      const result = lemming(root, [...command]);
+      expect({ command, status: result.status, stderr: result.stderr }).toEqual({ command, status: 2, stderr: `${line}\n` });
+    }
+    expect(listOutbox(root, 'human')).toEqual([]);
+    expect(ledgerOf()).toBe(ledger);
+  });
+
   test('bootstrap, demo and import into a --root beneath a file say so, exit 2 and write nothing', () => {
     const folder = tempDir();
     const file = join(folder, 'notes.txt');

@@ -1,4 +1,4 @@
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { showGiven } from '../../format/format.js';
 import type { Org } from '../../org/org.js';
 import { requireAgent } from '../../org/must-exist.js';
@@ -32,9 +32,9 @@ export function topUpProblem(credits: unknown, amount = 'one top-up'): string | 
  */
 export function topUp(org: Org, agent: string, credits: number, now = new Date()): void {
   const target = requireAgent(org, agent);
-  if (target.isHuman) throw new LemmingError('human-credits', 'the human spends no credits, so it cannot be topped up');
+  if (target.isHuman) throw new LemmingError('human-credits', 'the human spends no credits, so it cannot be topped up; top up an agent the engine calls, for example `lemming top-up manager 0.5`', { exitCode: EXIT.usage });
   const problem = topUpProblem(credits);
-  if (problem !== undefined) throw new LemmingError('bad-credits', `${problem} (got ${showGiven(credits)}), for example \`lemming top-up ${agent} 0.5\``);
+  if (problem !== undefined) throw new LemmingError('bad-credits', `${problem} (got ${showGiven(credits)}), for example \`lemming top-up ${agent} 0.5\``, { exitCode: EXIT.usage });
   // A run killed inside a ledger append leaves half a line: appended to it, this top-up would be
   // lost with it. It is cut first, unless an engine holds the org (it cut it when it started).
   appendOutsideTurn(org.root, false, () => [{ type: 'top-up', agent, credits, at: now.toISOString() }]);
