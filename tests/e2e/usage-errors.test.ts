@@ -231,6 +231,17 @@ describe('mistakes a new user makes', () => {
     expect(ledgerOf()).toBe(ledger);
   });
 
+  test('a command missing its argument and a required option says the argument first', () => {
+    const root = bootstrapped();
+    const bare = lemming(root, ['add-agent']);
+    expect({ status: bare.status, first: bare.stderr.split('\n')[0] }).toEqual({ status: 2, first: "error: missing required argument 'name'" });
+    const named = lemming(root, ['add-agent', 'coder_02', '--title', 'Engineer']);
+    expect({ status: named.status, first: named.stderr.split('\n')[0] }).toEqual({ status: 2, first: "error: required option '--reports-to <agent>' not specified" });
+    const show = lemming(tempDir(), ['show']);
+    expect({ status: show.status, first: show.stderr.split('\n')[0] }).toEqual({ status: 2, first: "error: missing required argument 'path'" });
+    expect(existsSync(join(root, 'agents', 'coder_02'))).toBe(false);
+  });
+
   test('bootstrap, demo and import into a --root beneath a file say so, exit 2 and write nothing', () => {
     const folder = tempDir();
     const file = join(folder, 'notes.txt');
