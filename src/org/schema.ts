@@ -238,7 +238,7 @@ function buildSchemas(z: typeof Zod) {
   }, z.record(z.string(), personaValue));
 
   const chartEntrySchema = z.strictObject({
-    /** Its manager (told when it runs out of credits); null at the top. */
+    /** Its manager (told when it runs out of credits); null at the top. Itself, or a circle (a to b, b to a), is warned of by `lemming validate`. */
     reports_to: z.string().nullable().default(null),
     /** Agents it may write to (`"*"`: everyone); the recipient must read from it too. */
     send_to: nameList,

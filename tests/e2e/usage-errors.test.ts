@@ -242,6 +242,25 @@ describe('mistakes a new user makes', () => {
     expect(existsSync(join(root, 'agents', 'coder_02'))).toBe(false);
   });
 
+  test('validate warns of an agent that reports to itself and of a reports_to circle, naming the file, line and field', () => {
+    const root = bootstrapped();
+    const chart = read(root, 'org/chart.yaml');
+    // planner reports to coder_01, who reports to planner; janitor to itself.
+    writeFileSync(join(root, 'org/chart.yaml'), chart.replace(/(planner:\n {4}reports_to:) manager/, '$1 coder_01').replace(/(janitor:\n {4}reports_to:) manager/, '$1 janitor'));
+    const lines = read(root, 'org/chart.yaml').split('\n');
+    const lineOf = (agent: string): number => lines.indexOf(`  ${agent}:`) + 2;
+    const validate = lemming(root, ['validate']);
+    expect(validate.status).toBe(0);
+    expect(validate.stdout).toBe(
+      [
+        `warning: org/chart.yaml:${lineOf('planner')}: agents.planner.reports_to: planner reports to coder_01, and coder_01 to planner: a circle of managers with nobody at its top; name a manager outside it, or null for the top of the org`,
+        `warning: org/chart.yaml:${lineOf('janitor')}: agents.janitor.reports_to: janitor reports to itself: nobody is above it; name its manager, for example \`reports_to: manager\`, or null for the top of the org`,
+        'valid: 6 agent(s), 2 warning(s)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('bootstrap, demo and import into a --root beneath a file say so, exit 2 and write nothing', () => {
     const folder = tempDir();
     const file = join(folder, 'notes.txt');
