@@ -229,9 +229,10 @@ export class OrgAssembly {
       const agent = agents.get(seat);
       if (agent?.isHuman) return;
       const why = agent ? `${seat} is called by the engine (model ${agent.models.join(', ')}); a seat an outside program takes is a person's: give it \`model: human\`` : `names no agent of this org (there is no agents/${seat}/resume.md)`;
-      problems.push({ file: 'org/org.yaml', field: `outside_seats.${index}`, message: `${why}; for example \`outside_seats: [reviewer]\` with agents/reviewer/resume.md saying \`model: human\``, severity: 'error' });
+      const line = this.parts.orgLineOf?.(['outside_seats', index]);
+      problems.push({ file: 'org/org.yaml', field: `outside_seats.${index}`, ...(line === undefined ? {} : { line }), message: `${why}; for example \`outside_seats: [reviewer]\` with agents/reviewer/resume.md saying \`model: human\``, severity: 'error' });
     });
-    if (orgFile.budget) problems.push(...budgetProblems(orgFile.budget, agents));
+    if (orgFile.budget) problems.push(...budgetProblems(orgFile.budget, agents, (path) => this.parts.orgLineOf?.(path)));
     if (problems.some((problem) => problem.severity === 'error')) return { problems };
     return {
       problems,

@@ -261,6 +261,19 @@ describe('mistakes a new user makes', () => {
     );
   });
 
+  test("a budget department or an outside seat keyed by no agent is said with org.yaml's line", () => {
+    const root = bootstrapped();
+    const orgYaml = read(root, 'org/org.yaml');
+    writeFileSync(join(root, 'org/org.yaml'), `${orgYaml}budget:\n  departments:\n    planer: { credits: 5 }\noutside_seats: [reviewer]\n`);
+    const line = orgYaml.split('\n').length + 2;
+    const validate = lemming(root, ['validate']);
+    expect(validate.status).toBe(1);
+    expect(validate.stdout).toContain(
+      `error: org/org.yaml:${line}: budget.departments.planer: names no agent of this org (there is no agents/planer/resume.md); a department is keyed by its lead in org/chart.yaml, for example \`departments: { coder_01: { credits: 5 } }\``,
+    );
+    expect(validate.stdout).toContain(`error: org/org.yaml:${line + 1}: outside_seats.0: names no agent of this org (there is no agents/reviewer/resume.md)`);
+  });
+
   test('bootstrap, demo and import into a --root beneath a file say so, exit 2 and write nothing', () => {
     const folder = tempDir();
     const file = join(folder, 'notes.txt');
