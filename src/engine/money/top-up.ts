@@ -3,27 +3,20 @@ import { showGiven } from '../../format/format.js';
 import type { Org } from '../../org/org.js';
 import { requireAgent } from '../../org/must-exist.js';
 import { appendOutsideTurn } from './ledger.js';
+import { givenCreditsProblem, MAX_GIVEN_CREDITS } from '../../org/ledger-line.js';
+
+/** The most one top-up may add: the most credits a person gives at once (org/ledger-line.ts). */
+export const MAX_TOP_UP_CREDITS = MAX_GIVEN_CREDITS;
 
 /**
- * The most one top-up may add: a million credits. Credits stand for money spent on models, and a
- * budget past this is a typo or an attack (1e308 twice is Infinity, and JSON writes Infinity as
- * null); two top-ups are the way to more. `lemming top-up`, the dashboard and the CLI's parser of
- * amounts all answer to this one number.
- */
-export const MAX_TOP_UP_CREDITS = 1_000_000;
-
-/**
- * Why an amount cannot be a top-up, or nothing: credits enter only as finite amounts above 0, at
- * most MAX_TOP_UP_CREDITS at a time, in whole billionths (what charges are rounded to), so every
- * sum of the ledger is exact. Every route in (the CLI, the dashboard's API, chat) comes here.
- * `amount` is what the amount is, as the refusal says it: a top-up, or another amount held to
+ * Why an amount cannot be a top-up, or nothing: the rule of every amount of credits a person gives
+ * (givenCreditsProblem), said of credits. Every route in (the CLI, the dashboard's API, chat) comes
+ * here. `amount` is what the amount is, as the refusal says it: a top-up, or another amount held to
  * the same rule (`each agent's budget`).
  */
 export function topUpProblem(credits: unknown, amount = 'one top-up'): string | undefined {
-  if (typeof credits !== 'number' || !Number.isFinite(credits) || credits <= 0) return 'credits must be a number above 0';
-  if (credits > MAX_TOP_UP_CREDITS) return `credits must be at most ${MAX_TOP_UP_CREDITS} for ${amount}`;
-  if (Math.abs(credits * 1e9 - Math.round(credits * 1e9)) > 1e-3) return 'credits have at most 9 decimals';
-  return undefined;
+  const problem = givenCreditsProblem(credits, amount);
+  return problem === undefined ? undefined : `credits ${problem}`;
 }
 
 /**
