@@ -2,6 +2,13 @@ import { cutSecrets } from './secrets/secrets.js';
 import { abbreviated } from './terminal-text/terminal-text.js';
 
 /**
+ * What lemming's exit codes mean, one name each (docs/cli.md has the table). `usage` is any mistake
+ * in what the person typed: an option, a name or an id that names nothing, an empty message, an
+ * amount out of bounds. `failed` is the rest: a refusal of the chart, an org file to mend, a model.
+ */
+export const EXIT = { failed: 1, usage: 2, locked: 3, record: 4, storage: 5 } as const;
+
+/**
  * One base error for everything lemming reports to a person. `code` is stable
  * and machine-readable; `exitCode` is what the CLI exits with.
  */
@@ -13,7 +20,7 @@ export class LemmingError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LemmingError';
     this.code = code;
-    this.exitCode = options.exitCode ?? 1;
+    this.exitCode = options.exitCode ?? EXIT.failed;
   }
 }
 

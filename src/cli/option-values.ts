@@ -78,15 +78,15 @@ export function credits(amount: string): (value: string) => number {
 /**
  * A new agent's budget (`add-agent --credits`): a plain decimal from 0, since a resume may say
  * `credits: 0` and a hire may give none (checkNewAgent's rule; the agent is called once it is topped
- * up), to MAX_TOP_UP_CREDITS, the most credits may enter at once, in billionths, the ledger's unit.
- * Said in add-agent's words, not a top-up's.
+ * up), to MAX_GIVEN_CREDITS, the most credits may enter at once, in billionths, the ledger's unit:
+ * the rule of a resume's `credits:` (givenCreditsProblem). Said in add-agent's words, not a top-up's.
  */
 export function budget(value: string): number {
   // Loaded when an amount is parsed, as a command module is (command-modules.ts): every other command starts without it.
-  const { MAX_TOP_UP_CREDITS } = requireModule('../engine/money/top-up.js') as typeof import('../engine/money/top-up.js');
+  const { givenCreditsProblem, MAX_GIVEN_CREDITS } = requireModule('../org/ledger-line.js') as typeof import('../org/ledger-line.js');
   const parsed = Number(value);
-  if (!/^\d+(\.\d{1,9})?$/.test(value) || parsed > MAX_TOP_UP_CREDITS) {
-    throw new InvalidArgumentError(`a new agent's budget is a plain number of credits from 0 to ${MAX_TOP_UP_CREDITS}, in at most 9 decimals, for example 0.5`);
+  if (!/^\d+(\.\d+)?$/.test(value) || givenCreditsProblem(parsed, "a new agent's budget", 0) !== undefined) {
+    throw new InvalidArgumentError(`a new agent's budget is a plain number of credits from 0 to ${MAX_GIVEN_CREDITS}, in at most 9 decimals, for example 0.5`);
   }
   return parsed;
 }

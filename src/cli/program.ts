@@ -31,7 +31,24 @@ function serviceOutput(options: ServiceFlags, folder: () => string = root): Outp
   return jsonLogOutput(() => (name ??= orgNameAt(where)));
 }
 
-const program = new Command();
+/**
+ * A command that says a missing argument before a missing required option: commander checks the
+ * options first, so `lemming add-agent` alone asked for `--reports-to` before the name it lacked.
+ */
+class LemmingCommand extends Command {
+  override createCommand(name?: string): LemmingCommand {
+    return new LemmingCommand(name);
+  }
+
+  /** Called by commander for each required option not given; the first argument missing is said instead, when there is one. */
+  missingMandatoryOptionValue(option: import('commander').Option): void {
+    const missing = this.registeredArguments.slice(this.args.length).find((argument) => argument.required);
+    if (missing) this.error(`error: missing required argument '${missing.name()}'`, { code: 'commander.missingArgument' });
+    (Command.prototype as unknown as { missingMandatoryOptionValue(option: import('commander').Option): void }).missingMandatoryOptionValue.call(this, option);
+  }
+}
+
+const program = new LemmingCommand();
 program
   .name('lemming')
   .version(packageVersion(), '-V, --version', 'print the version')

@@ -111,7 +111,7 @@ export type ParsedMessageFile = Omit<Message, 'id' | 'from' | 'turn' | 'created'
  * Parse a message file. Pure: text in, fields or a reason out. The sender is not
  * decided here: the outbox a file sits in says who sent it.
  */
-export function parseMessage(text: string): { message: ParsedMessageFile } | { error: string } {
+export function parseMessage(text: string): { message: ParsedMessageFile } | { error: string; line?: number } {
   if (text.includes('\u0000')) return { error: 'is a binary file, not a markdown message' };
   // Lemming's own files take the fast path; a file a person wrote goes through gray-matter and the yaml package.
   const own = splitOwnFrontMatter(text);
@@ -127,7 +127,8 @@ export function parseMessage(text: string): { message: ParsedMessageFile } | { e
     if (!result.success) {
       const issue = result.error.issues[0];
       const field = issue?.path.join('.') || 'front matter';
-      return { error: `has an invalid front matter field ${field}: ${issue?.message ?? 'invalid'}` };
+      const line = parts.parsed.lineOf?.((issue?.path ?? []).filter((key): key is string | number => typeof key !== 'symbol'));
+      return { error: `has an invalid front matter field ${field}: ${issue?.message ?? 'invalid'}`, ...(line === undefined ? {} : { line }) };
     }
     fields = result.data;
     body = parts.body;

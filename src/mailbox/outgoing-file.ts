@@ -33,11 +33,11 @@ export function parseOutgoingFile(text: string, file: string): { message: Outgoi
     const extra = Object.keys(value).find((key) => !(OUTGOING_FIELDS as readonly string[]).includes(key));
     if (extra !== undefined) {
       const why = extra === 'from' ? ' (the sender is the outbox it goes into: the human, or `--from AGENT`)' : '';
-      return { problem: `${file}: has a field ${JSON.stringify(extra)} that a message to send does not take${why}; its fields are ${OUTGOING_FIELDS.join(', ')}, for example\n${EXAMPLE}` };
+      return { problem: `${at(file, parts.parsed.lineOf?.([extra]))}: has a field ${JSON.stringify(extra)} that a message to send does not take${why}; its fields are ${OUTGOING_FIELDS.join(', ')}, for example\n${EXAMPLE}` };
     }
   }
   const parsed = parseMessage(text);
-  if ('error' in parsed) return { problem: `${file}: ${parsed.error}` };
+  if ('error' in parsed) return { problem: `${at(file, parsed.line)}: ${parsed.error}` };
   const { message } = parsed;
   if (message.body.trim() === '') return { problem: `${file}: has no text after its front matter; write the message below the closing \`---\`` };
   return {
@@ -50,4 +50,9 @@ export function parseOutgoingFile(text: string, file: string): { message: Outgoi
       body: message.body,
     },
   };
+}
+
+/** `file:line`, or the file alone when the line is not known. */
+function at(file: string, line: number | undefined): string {
+  return line === undefined ? file : `${file}:${line}`;
 }

@@ -147,6 +147,8 @@ export class OrgAssembly {
     }
     // Plain loops, no closure or entry array per agent: at 10,000 agents this runs in code a fresh
     // process (`lemming status`) has not optimised yet.
+    // Each agent's manager, where the chart names one that exists, in the chart's order: the walk for circles below.
+    const managers = new Map<string, string>();
     for (let at = 0; at < names.length; at += 1) {
       const name = names[at] as string;
       if (placed ? (placed[at] as number) < 0 : !exists(name)) continue;
@@ -155,7 +157,7 @@ export class OrgAssembly {
       if (entry.reports_to !== null && !(isValidAgentName(entry.reports_to) && exists(entry.reports_to))) {
         missing.add(entry.reports_to);
         chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org${meant(entry.reports_to)}; ${ignoredUntilEdited}`, 'warning');
-      }
+      } else if (entry.reports_to !== null) managers.set(name, entry.reports_to);
       for (const field of CHART_LISTS) {
         const others = entry[field];
         for (let index = 0; index < others.length; index += 1) {
@@ -168,6 +170,16 @@ export class OrgAssembly {
           );
         }
       }
+    }
+    for (const circle of reportingCircles(managers)) {
+      const first = circle[0] as string;
+      chartProblem(
+        ['agents', first, 'reports_to'],
+        circle.length === 1
+          ? `${first} reports to itself: nobody is above it; name its manager, for example \`reports_to: manager\`, or null for the top of the org`
+          : `${circleText(circle)}: a circle of managers with nobody at its top; name a manager outside it, or null for the top of the org`,
+        'warning',
+      );
     }
 
     const registry = Object.keys(models);
@@ -217,9 +229,10 @@ export class OrgAssembly {
       const agent = agents.get(seat);
       if (agent?.isHuman) return;
       const why = agent ? `${seat} is called by the engine (model ${agent.models.join(', ')}); a seat an outside program takes is a person's: give it \`model: human\`` : `names no agent of this org (there is no agents/${seat}/resume.md)`;
-      problems.push({ file: 'org/org.yaml', field: `outside_seats.${index}`, message: `${why}; for example \`outside_seats: [reviewer]\` with agents/reviewer/resume.md saying \`model: human\``, severity: 'error' });
+      const line = this.parts.orgLineOf?.(['outside_seats', index]);
+      problems.push({ file: 'org/org.yaml', field: `outside_seats.${index}`, ...(line === undefined ? {} : { line }), message: `${why}; for example \`outside_seats: [reviewer]\` with agents/reviewer/resume.md saying \`model: human\``, severity: 'error' });
     });
-    if (orgFile.budget) problems.push(...budgetProblems(orgFile.budget, agents));
+    if (orgFile.budget) problems.push(...budgetProblems(orgFile.budget, agents, (path) => this.parts.orgLineOf?.(path)));
     if (problems.some((problem) => problem.severity === 'error')) return { problems };
     return {
       problems,
@@ -254,6 +267,43 @@ const MOST_WALKS_BACK = 64;
  * names, or sorted names that are not in order, each name is looked up by `placeOf`. At 100,000
  * agents a map of every name, made and then looked up, was some 5% of a cold `status`.
  */
+/**
+ * The circles of `reports_to` (an agent that reports to itself is a circle of one), each from the
+ * agent the chart names first that the walk enters it by. Each agent is walked once. Pure.
+ */
+export function reportingCircles(managers: ReadonlyMap<string, string>): string[][] {
+  const circles: string[][] = [];
+  const walked = new Set<string>();
+  for (const start of managers.keys()) {
+    if (walked.has(start)) continue;
+    const path: string[] = [];
+    const onPath = new Map<string, number>();
+    let at: string | undefined = start;
+    while (at !== undefined && !walked.has(at) && !onPath.has(at)) {
+      onPath.set(at, path.length);
+      path.push(at);
+      at = managers.get(at);
+    }
+    const entered = at === undefined ? undefined : onPath.get(at);
+    if (entered !== undefined) circles.push(path.slice(entered));
+    for (const each of path) walked.add(each);
+  }
+  return circles;
+}
+
+/** How many of a circle's agents its warning names: a circle of 100,000 is still a line. */
+const CIRCLE_NAMED = 6;
+
+/** `a reports to b, b to c, and c to a`, the first CIRCLE_NAMED links and how many more. */
+function circleText(circle: readonly string[]): string {
+  const links = circle.map((name, at) => [name, circle[(at + 1) % circle.length] as string] as const);
+  const shown = links.slice(0, CIRCLE_NAMED).map(([name, manager], at) => (at === 0 ? `${name} reports to ${manager}` : `${name} to ${manager}`));
+  const more = links.length - shown.length;
+  if (more > 0) return `${shown.join(', ')}, and ${more} more back to ${circle[0]}`;
+  const last = shown.pop() as string;
+  return `${shown.join(', ')}, and ${last}`;
+}
+
 function placesOf(names: readonly string[], sorted: readonly string[], placeOf: (name: string) => number | undefined): Int32Array {
   const places = new Int32Array(names.length);
   let walking = true;

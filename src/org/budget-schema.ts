@@ -95,9 +95,13 @@ export type OrgBudget = Zod.infer<ReturnType<typeof buildBudgetSchemas>['orgBudg
 
 /**
  * What is wrong with org.yaml `budget:` against the org it belongs to: a department keyed by a name
- * that is no agent of the org. Pure.
+ * that is no agent of the org, at its line of org.yaml when `lineOf` knows it. Pure.
  */
-export function budgetProblems(budget: OrgBudget, agents: ReadonlyMap<string, Pick<Agent, 'name'>>): Problem[] {
+export function budgetProblems(budget: OrgBudget, agents: ReadonlyMap<string, Pick<Agent, 'name'>>, lineOf?: (path: Array<string | number>) => number | undefined): Problem[] {
+  const at = (path: string[]): { line?: number } => {
+    const line = lineOf?.(path);
+    return line === undefined ? {} : { line };
+  };
   const problems: Problem[] = [];
   for (const lead of Object.keys(budget.departments ?? {})) {
     if (agents.has(lead)) continue;
@@ -105,12 +109,13 @@ export function budgetProblems(budget: OrgBudget, agents: ReadonlyMap<string, Pi
     problems.push({
       file: 'org/org.yaml',
       field: `budget.departments.${lead}`,
+      ...at(['budget', 'departments', lead]),
       message: `names no agent of this org (there is no agents/${lead}/resume.md); a department is keyed by its lead in org/chart.yaml, for example \`departments: { ${some}: { credits: 5 } }\``,
       severity: 'error',
     });
   }
   if (budget.credits === undefined && Object.keys(budget.departments ?? {}).length === 0) {
-    problems.push({ file: 'org/org.yaml', field: 'budget.credits', message: 'a budget with no ceiling sets nothing: give the org one, for example `budget: { credits: 20 }`, or a department one under `departments:`', severity: 'error' });
+    problems.push({ file: 'org/org.yaml', field: 'budget.credits', ...at(['budget']), message: 'a budget with no ceiling sets nothing: give the org one, for example `budget: { credits: 20 }`, or a department one under `departments:`', severity: 'error' });
   }
   return problems;
 }

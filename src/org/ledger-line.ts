@@ -14,11 +14,32 @@ export function ledgerFileName(path: string): string {
 
 /**
  * The largest amount one ledger line may move: a trillion credits. No line lemming writes comes
- * near it (a top-up is at most a million, MAX_TOP_UP_CREDITS in top-up.ts, and the CLI never took
+ * near it (a top-up or a budget is at most a million, MAX_GIVEN_CREDITS below, and the CLI never took
  * more than 1e9), so the sums of any ledger a disk can hold stay finite: a balance is never
  * Infinity, which JSON would write as null.
  */
 export const MAX_LINE_CREDITS = 1e12;
+
+/**
+ * The most credits a person gives at once: a million. Credits stand for money spent on models, and
+ * an amount past this is a typo or an attack (1e308 twice is Infinity, and JSON writes Infinity as
+ * null); two top-ups are the way to more. One top-up (engine/money/top-up.ts), an agent's budget in
+ * its resume, a hire's and add-agent's answer to this one number and to givenCreditsProblem.
+ */
+export const MAX_GIVEN_CREDITS = 1_000_000;
+
+/**
+ * Why an amount of credits a person gives cannot be, as a predicate (`must be at most …`), or
+ * nothing: a finite number above 0 (or from 0, for a budget: `least: 0`), at most MAX_GIVEN_CREDITS,
+ * in whole billionths (what charges are rounded to), so every sum of the ledger is exact and every
+ * balance is shown without exponents. `amount` is what the amount is, in the refusal's words. Pure.
+ */
+export function givenCreditsProblem(credits: unknown, amount: string, least: 0 | 'above 0' = 'above 0'): string | undefined {
+  if (typeof credits !== 'number' || !Number.isFinite(credits) || (least === 0 ? credits < 0 : credits <= 0)) return least === 0 ? 'must be a number of 0 or more' : 'must be a number above 0';
+  if (credits > MAX_GIVEN_CREDITS) return `must be at most ${MAX_GIVEN_CREDITS} for ${amount}`;
+  if (Math.abs(credits * 1e9 - Math.round(credits * 1e9)) > 1e-3) return 'have at most 9 decimals';
+  return undefined;
+}
 
 /**
  * The most tokens one ledger line holds: past it a number is no longer exact. The usage gate

@@ -1,3 +1,4 @@
+import { givenCreditsProblem } from './ledger-line.js';
 import { nameProblem } from './names.js';
 import type { ChartFile } from './parse-files.js';
 import type { ChartColumns } from './plain-org-files.js';
@@ -55,7 +56,7 @@ export function checkPlainResume(value: Readonly<Record<string, unknown>>): Resu
   if (!isName(title)) return undefined;
   if (role !== undefined && !(typeof role === 'string' && ROLE_WORD.test(role))) return undefined;
   if (!isName(model) && !(Array.isArray(model) && model.length > 0 && model.every(isName))) return undefined;
-  if (credits !== undefined && !(typeof credits === 'number' && Number.isFinite(credits) && credits >= 0)) return undefined;
+  if (credits !== undefined && givenCreditsProblem(credits, "an agent's budget", 0) !== undefined) return undefined;
   const times = schedule(value.schedule);
   if (!times) return undefined;
   if (tools !== undefined && !(Array.isArray(tools) && tools.every((tool) => typeof tool === 'string' && isToolGrant(tool)))) return undefined;

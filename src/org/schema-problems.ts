@@ -44,7 +44,7 @@ const FIELD_EXAMPLES: Record<string, string> = {
   send_to: 'send_to: [planner, coder_01]   # or ["*"] for everyone',
   read_from: 'read_from: ["*"]',
   title: 'title: Engineering manager',
-  credits: 'credits: 1.5   # a budget of 0 or more credits',
+  credits: 'credits: 1.5   # a budget from 0 to 1000000 credits, in at most 9 decimals',
   budget: 'budget: { credits: 20, warn_at: [0.5, 0.8, 1] }   # a ceiling for the whole org; departments: { planner: { credits: 5 } } for one under a lead',
   // org.yaml's ceilings, the org's and each department's: above 0, unlike a resume's budget.
   'budget.credits': 'credits: 20   # a ceiling above 0: credits spent in all, summed from the ledger',

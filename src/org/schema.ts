@@ -1,6 +1,7 @@
 import { OTLP_URL, OTLP_URL_HINT } from './otlp-url.js';
 import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
+import { givenCreditsProblem } from './ledger-line.js';
 import { COMMAND_TOOL_NAME, MCP_SERVER_NAME, nameProblem, nameRecord, type NameKind } from './names.js';
 import { activationSchema } from './activation-schema.js';
 import { buildBudgetSchemas } from './budget-schema.js';
@@ -238,7 +239,7 @@ function buildSchemas(z: typeof Zod) {
   }, z.record(z.string(), personaValue));
 
   const chartEntrySchema = z.strictObject({
-    /** Its manager (told when it runs out of credits); null at the top. */
+    /** Its manager (told when it runs out of credits); null at the top. Itself, or a circle (a to b, b to a), is warned of by `lemming validate`. */
     reports_to: z.string().nullable().default(null),
     /** Agents it may write to (`"*"`: everyone); the recipient must read from it too. */
     send_to: nameList,
@@ -259,8 +260,14 @@ function buildSchemas(z: typeof Zod) {
     role: z.string().regex(ROLE_WORD, 'must be one lower-case word, for example `role: lead`').optional(),
     /** A key of org.yaml's `models`, or a list of them: the first, then each fallback in order when one fails. */
     model: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-    /** Its budget in credits, spent by tokens at its model's prices. */
-    credits: z.number().min(0).optional(),
+    /** Its budget in credits, spent by tokens at its model's prices: from 0 to 1000000, in at most 9 decimals (the rule of a top-up; more comes by top-ups). */
+    credits: z
+      .number()
+      .superRefine((value, context) => {
+        const problem = givenCreditsProblem(value, "an agent's budget (more comes by `lemming top-up`)", 0);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
     /** When it runs without mail: every `every` turns (0: only on mail), from turn `offset`. */
     schedule: z
       .strictObject({ every: nonNegativeInt.default(0), offset: nonNegativeInt.default(0) })

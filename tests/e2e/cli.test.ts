@@ -89,8 +89,8 @@ describe('the lemming binary', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/not sent: .*coder_01/);
     const unknown = lemming(root, ['send', 'planner', 'Hello', '--from', 'ghost']);
-    expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/no agent "ghost"/);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/there is no agent named "ghost"/);
     expect(listOutbox(root, 'coder_01')).toEqual([]);
   });
 
@@ -117,14 +117,32 @@ describe('the lemming binary', () => {
     expect(lemming(root, ['top-up', 'hr', '1000000']).status).toBe(0);
   });
 
-  test('a budget as large as a resume may promise stays what it is: status never shows Infinity or null', () => {
+  test("a resume's budget is held to a top-up's rule (at most a million, in at most 9 decimals): status never shows Infinity, null or an exponent", () => {
     const root = bootstrapped();
     expect(lemming(root, ['top-up', 'planner', '0.25']).status).toBe(0);
-    write(root, 'agents/coder_01/resume.md', read(root, 'agents/coder_01/resume.md').replace(/^credits: .*$/m, 'credits: 1e300'));
+    const resume = read(root, 'agents/coder_01/resume.md');
+    const line = resume.split('\n').findIndex((each) => each.startsWith('credits:')) + 1;
+    const example = "a valid value looks like `credits: 1.5   # a budget from 0 to 1000000 credits, in at most 9 decimals`";
+    for (const [credits, why] of [
+      ['1e300', "must be at most 1000000 for an agent's budget (more comes by `lemming top-up`)"],
+      ['1000000.5', "must be at most 1000000 for an agent's budget (more comes by `lemming top-up`)"],
+      ['0.1234567891', 'have at most 9 decimals'],
+      ['-1', 'must be a number of 0 or more'],
+    ] as const) {
+      write(root, 'agents/coder_01/resume.md', resume.replace(/^credits: .*$/m, `credits: ${credits}`));
+      const validate = lemming(root, ['validate']);
+      expect({ credits, status: validate.status, stdout: validate.stdout }).toEqual({ credits, status: 1, stdout: `error: agents/coder_01/resume.md:${line}: credits: ${why}; ${example}\n` });
+      const status = lemming(root, ['status']);
+      expect(status.stdout).not.toMatch(/Infinity|NaN|e\+/);
+    }
+    // The largest budget a resume may give, and top-ups on it, are plain numbers.
+    write(root, 'agents/coder_01/resume.md', resume.replace(/^credits: .*$/m, 'credits: 1000000'));
+    expect(lemming(root, ['validate']).status).toBe(0);
+    expect(lemming(root, ['top-up', 'coder_01', '1000000']).status).toBe(0);
     const status = lemming(root, ['status']);
-    expect(status.stdout).not.toMatch(/Infinity|NaN/);
+    expect(status.stdout).not.toMatch(/Infinity|NaN|e\+/);
     expect(status.stdout).toMatch(/planner\s+offline\s+0\.7500 \/ 0\.7500/);
-    expect(status.stdout).toMatch(/coder_01\s+offline\s+1e\+300 \/ 1e\+300/);
+    expect(status.stdout).toMatch(/coder_01\s+offline\s+2000000\.00 \/ 2000000\.00/);
     const json = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; balance: unknown; toppedUp: unknown; spent: unknown }> };
     expect(json.agents.find((agent) => agent.name === 'planner')).toMatchObject({ balance: 0.75, toppedUp: 0.25, spent: 0 });
   });

@@ -210,6 +210,70 @@ describe('mistakes a new user makes', () => {
     expect(worker.stderr).toBe('lemming: --health-host goes with --health-port: it says where /healthz listens; add --health-port N, or leave it out\n');
   });
 
+  test('every mistake in what the person typed exits 2, as an unknown agent does; nothing is written', () => {
+    const root = bootstrapped();
+    const agents = 'agents: coder_01, hr, human, janitor, manager, planner';
+    const ledgerOf = (): string => (existsSync(join(root, 'org/state/ledger.jsonl')) ? read(root, 'org/state/ledger.jsonl') : '');
+    const ledger = ledgerOf();
+    for (const [command, line] of [
+      [['send', 'manager', ''], 'lemming: not sent: the message is empty; write some text, for example `lemming send manager "Please plan the release"`'],
+      [['send', 'planner', 'Hello', '--from', 'ghost'], `lemming: there is no agent named "ghost"; ${agents}`],
+      [['top-up', 'human', '5'], 'lemming: the human spends no credits, so it cannot be topped up; top up an agent the engine calls, for example `lemming top-up manager 0.5`'],
+      [['approve', 'nope'], 'lemming: "nope" is not a proposal id; ids look like 000012-hr-001 (see `lemming approvals`)'],
+      [['approve', '000012-hr-001'], 'lemming: there is no proposal 000012-hr-001; waiting: none'],
+      [['reject', '000012-hr-001'], 'lemming: there is no proposal 000012-hr-001; waiting: none'],
+      [['thread', '000012-manager-001'], 'lemming: no message has the id "000012-manager-001"; ids look like 000012-manager-001 (`lemming search` finds them)'],
+    ] as const) {
+      const result = lemming(root, [...command]);
+      expect({ command, status: result.status, stderr: result.stderr }).toEqual({ command, status: 2, stderr: `${line}\n` });
+    }
+    expect(listOutbox(root, 'human')).toEqual([]);
+    expect(ledgerOf()).toBe(ledger);
+  });
+
+  test('a command missing its argument and a required option says the argument first', () => {
+    const root = bootstrapped();
+    const bare = lemming(root, ['add-agent']);
+    expect({ status: bare.status, first: bare.stderr.split('\n')[0] }).toEqual({ status: 2, first: "error: missing required argument 'name'" });
+    const named = lemming(root, ['add-agent', 'coder_02', '--title', 'Engineer']);
+    expect({ status: named.status, first: named.stderr.split('\n')[0] }).toEqual({ status: 2, first: "error: required option '--reports-to <agent>' not specified" });
+    const show = lemming(tempDir(), ['show']);
+    expect({ status: show.status, first: show.stderr.split('\n')[0] }).toEqual({ status: 2, first: "error: missing required argument 'path'" });
+    expect(existsSync(join(root, 'agents', 'coder_02'))).toBe(false);
+  });
+
+  test('validate warns of an agent that reports to itself and of a reports_to circle, naming the file, line and field', () => {
+    const root = bootstrapped();
+    const chart = read(root, 'org/chart.yaml');
+    // planner reports to coder_01, who reports to planner; janitor to itself.
+    writeFileSync(join(root, 'org/chart.yaml'), chart.replace(/(planner:\n {4}reports_to:) manager/, '$1 coder_01').replace(/(janitor:\n {4}reports_to:) manager/, '$1 janitor'));
+    const lines = read(root, 'org/chart.yaml').split('\n');
+    const lineOf = (agent: string): number => lines.indexOf(`  ${agent}:`) + 2;
+    const validate = lemming(root, ['validate']);
+    expect(validate.status).toBe(0);
+    expect(validate.stdout).toBe(
+      [
+        `warning: org/chart.yaml:${lineOf('planner')}: agents.planner.reports_to: planner reports to coder_01, and coder_01 to planner: a circle of managers with nobody at its top; name a manager outside it, or null for the top of the org`,
+        `warning: org/chart.yaml:${lineOf('janitor')}: agents.janitor.reports_to: janitor reports to itself: nobody is above it; name its manager, for example \`reports_to: manager\`, or null for the top of the org`,
+        'valid: 6 agent(s), 2 warning(s)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test("a budget department or an outside seat keyed by no agent is said with org.yaml's line", () => {
+    const root = bootstrapped();
+    const orgYaml = read(root, 'org/org.yaml');
+    writeFileSync(join(root, 'org/org.yaml'), `${orgYaml}budget:\n  departments:\n    planer: { credits: 5 }\noutside_seats: [reviewer]\n`);
+    const line = orgYaml.split('\n').length + 2;
+    const validate = lemming(root, ['validate']);
+    expect(validate.status).toBe(1);
+    expect(validate.stdout).toContain(
+      `error: org/org.yaml:${line}: budget.departments.planer: names no agent of this org (there is no agents/planer/resume.md); a department is keyed by its lead in org/chart.yaml, for example \`departments: { coder_01: { credits: 5 } }\``,
+    );
+    expect(validate.stdout).toContain(`error: org/org.yaml:${line + 1}: outside_seats.0: names no agent of this org (there is no agents/reviewer/resume.md)`);
+  });
+
   test('bootstrap, demo and import into a --root beneath a file say so, exit 2 and write nothing', () => {
     const folder = tempDir();
     const file = join(folder, 'notes.txt');

@@ -60,7 +60,7 @@ describe('lemming send --file', () => {
     writeFileSync(join(dir, 'asap.md'), '---\nto: manager\npriority: asap\n---\nNow.\n');
     writeFileSync(join(dir, 'typo.md'), '---\nto: manager\nsubjet: Hi\n---\nHello.\n');
     await expect(sendCommand(root, undefined, [], { file: [join(dir, 'plan.md'), join(dir, 'asap.md'), join(dir, 'typo.md')] }, captured())).rejects.toThrow(
-      `not sent: 2 of the 3 files are not messages to send:\n${join(dir, 'asap.md')}: has an invalid front matter field priority: must be one of low, normal, high, urgent, for example \`priority: high\`\n${join(dir, 'typo.md')}: has a field "subjet" that a message to send does not take; its fields are to, cc, subject, priority, reply_to`,
+      `not sent: 2 of the 3 files are not messages to send:\n${join(dir, 'asap.md')}:3: has an invalid front matter field priority: must be one of low, normal, high, urgent, for example \`priority: high\`\n${join(dir, 'typo.md')}:3: has a field "subjet" that a message to send does not take; its fields are to, cc, subject, priority, reply_to`,
     );
     await expect(sendCommand(root, 'manager', [], { file: [join(dir, 'plan.md')] }, captured())).rejects.toThrow(/^--file takes the recipients, subject and priority from each file's front matter; leave out a recipient or text$/);
     expect(listOutbox(root, 'human')).toEqual([]);

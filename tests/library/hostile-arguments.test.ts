@@ -117,7 +117,7 @@ describe('names with `..` or absolute paths are refused by the rule the CLI uses
     }
     for (const from of ['../human', `${outside}/human`, 'human/../../x']) {
       const error = await refusal(() => send(root, { from, to: 'manager', body: 'hello' }));
-      expect(error.message).toMatch(/this org has no agent "/);
+      expect(error.message).toMatch(/there is no agent named "/);
     }
     expect(filesUnder(outside)).toEqual([]);
     expect(filesUnder(join(root, 'agents', 'human', 'outbox'))).toEqual([]);

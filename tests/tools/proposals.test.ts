@@ -108,6 +108,11 @@ describe('hiring with the human\'s approval, through the built CLI', () => {
     expect(greedy).toMatchObject({ isError: true, content: expect.stringContaining('more than the 0.25 you have') });
     const taken = runBuiltinTool('hire_agent', { name: 'planner', title: 'X', instructions: '', reports_to: 'hr', credits: 0 }, context).result;
     expect(taken.content).toContain('already an agent named planner');
+    // A budget is held to the rule of a resume's credits: a hire's resume past it would not load.
+    for (const [credits, why] of [[2_000_000, "credits must be at most 1000000 for a new agent's budget"], [0.1234567891, 'credits have at most 9 decimals']] as const) {
+      const rich = runBuiltinTool('hire_agent', { name: 'x', title: 'X', instructions: '', reports_to: 'hr', credits }, { ...context, balance: 3_000_000 }).result;
+      expect(rich).toMatchObject({ isError: true, content: expect.stringContaining(why) });
+    }
     expect(existsSync(join(root, 'org/proposals'))).toBe(false);
   });
 

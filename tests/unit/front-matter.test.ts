@@ -7,7 +7,9 @@ describe('front matter of files people write (gray-matter, yaml as its engine)',
   test('splits the fences, the body and the line the body starts on, CRLF and a BOM included', () => {
     const parts = splitFrontMatter('\uFEFF---\r\ntitle: Planner\r\nmodel: offline\r\n--- \r\nPlan the work.\r\n');
     expect(parts).toMatchObject({ yaml: 'title: Planner\r\nmodel: offline\r\n', body: 'Plan the work.\r\n', bodyLine: 5 });
-    expect(parts?.parsed).toEqual({ value: { title: 'Planner', model: 'offline' }, errors: [] });
+    expect(parts?.parsed).toMatchObject({ value: { title: 'Planner', model: 'offline' }, errors: [] });
+    // A field's line is the file's, the BOM and the opening fence counted.
+    expect(parts?.parsed.lineOf?.(['model'])).toBe(3);
     expect(splitFrontMatter('---\n---\nJust a body\n')).toMatchObject({ yaml: '', body: 'Just a body\n', bodyLine: 3 });
   });
 

@@ -30,9 +30,9 @@ describe('a message to several people, as a file', () => {
   });
 
   test('an empty to: list, a cc: that is not a list, and [true] are refused with the field named', () => {
-    expect(parseMessage('---\nto: []\n---\nx\n')).toEqual({ error: expect.stringMatching(/field to: .*at least one/) });
-    expect(parseMessage('---\nto: planner\ncc: hr\n---\nx\n')).toEqual({ error: expect.stringMatching(/field cc: must be a list of agent names/) });
-    expect(parseMessage('---\nto: [true]\n---\nx\n')).toEqual({ error: expect.stringMatching(/field to/) });
+    expect(parseMessage('---\nto: []\n---\nx\n')).toEqual({ error: expect.stringMatching(/field to: .*at least one/), line: 2 });
+    expect(parseMessage('---\nto: planner\ncc: hr\n---\nx\n')).toEqual({ error: expect.stringMatching(/field cc: must be a list of agent names/), line: 3 });
+    expect(parseMessage('---\nto: [true]\n---\nx\n')).toEqual({ error: expect.stringMatching(/field to/), line: 2 });
   });
 
   test('the file name of a message to three says so, and its id is the one a single message would have', () => {

@@ -75,7 +75,7 @@ describe('lemming search, thread and trace', () => {
     expect(lines[0]).toMatch(/^\[turn 0\] 000000-human-001 human -> manager/);
     expect(lines.at(-1)).toMatch(new RegExp(`^\\s+\\[turn \\d+\\] ${id} manager -> human: .*<-$`));
     const missing = lemming(root, ['thread', '000123-nobody-001']);
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('no message has the id "000123-nobody-001"');
   });
 

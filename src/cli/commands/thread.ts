@@ -1,4 +1,4 @@
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { MessageIndex } from '../../web/search/message-index.js';
 import type { Output } from '../cli-context.js';
@@ -12,7 +12,7 @@ import { costSuffix, messageLine } from './search.js';
 export function threadCommand(root: string, id: string, options: { json?: boolean }, output: Output): number {
   requireOrgRoot(root);
   const thread = MessageIndex.open(root).thread(id);
-  if (thread.length === 0) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (\`lemming search\` finds them)`);
+  if (thread.length === 0) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (\`lemming search\` finds them)`, { exitCode: EXIT.usage });
   if (options.json) {
     output.out(JSON.stringify({ id, messages: thread }, null, 2));
     return 0;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { recordChange } from '../../org/changes/change-log.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { createFileAtomic } from '../../storage/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { listMessageFiles, messageExists, outboxPath } from '../../mailbox/message-file.js';
@@ -10,7 +10,7 @@ import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { refusedNames } from '../../org/lists/recipients.js';
-import { agentsNamed } from '../../org/must-exist.js';
+import { agentsNamed, requireAgent } from '../../org/must-exist.js';
 import { stateTurn } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
 
@@ -103,13 +103,9 @@ export function sendAddressed(root: string, org: Org, seat: string, messages: re
  * listing of it, and the engine is told once. A send to many costs the messages, not the org.
  */
 export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: readonly HumanMessage[], rules: SeatRules = {}, now = new Date()): SentMessage[] {
-  const sender = org.agents.get(seat);
-  if (!sender) {
-    throw new LemmingError(
-      seat === HUMAN ? 'no-human' : 'unknown-agent',
-      seat === HUMAN ? 'this org has no human agent: add agents/human/resume.md with `model: human` and a place in org/chart.yaml' : `this org has no agent ${quoteName(seat)}`,
-    );
-  }
+  if (!org.agents.has(seat) && seat === HUMAN) throw new LemmingError('no-human', 'this org has no human agent: add agents/human/resume.md with `model: human` and a place in org/chart.yaml');
+  // `--from NAME` naming no agent is a mistyped command, refused as every command refuses one.
+  const sender = requireAgent(org, seat);
   if (!sender.isHuman && !rules.anyAgent) throw new LemmingError('not-a-person', `${seat} is called by the engine (model ${sender.models.join(', ')}): only a person's seat (\`model: human\`) sends this way`);
   const refused: string[] = [];
   // A name that is no agent and no list is a mistake of the command's (exit 2, with the agents there are); the chart's refusals exit 1.
@@ -140,7 +136,7 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
     throw new LemmingError('refused', `not sent to anyone: ${refused.length} of the ${inputs.reduce((sum, input) => sum + recipientsOf(input).length, 0)} recipients cannot be reached: ${shown}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}${agents}`, usage);
   }
   for (const input of inputs) {
-    if (asMessageBody(input.body).trim() === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
+    if (asMessageBody(input.body).trim() === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``, { exitCode: EXIT.usage });
     if (input.replyTo !== undefined && !messageExists(root, input.replyTo)) {
       throw new LemmingError(
         'unknown-reply-to',

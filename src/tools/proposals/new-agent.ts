@@ -8,6 +8,7 @@ import { yaml } from '../../lazy-modules.js';
 import { undeclaredServer, undeclaredTool } from '../../org/assemble-agent.js';
 import { quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, nameHint, nameProblem } from '../../org/names.js';
+import { givenCreditsProblem } from '../../org/ledger-line.js';
 import { HUMAN_MODEL, type Audience, type Org } from '../../org/org.js';
 import { isBuiltinTool, isToolGrant } from '../../org/schema.js';
 import { didYouMean } from '../../org/suggest-name.js';
@@ -34,7 +35,8 @@ export function checkNewAgent(org: Org, details: HireDetails): string[] {
   if (typeof details.model !== 'string' || details.model === HUMAN_MODEL || !Object.hasOwn(org.models, details.model)) {
     problems.push(`model ${quoteName(details.model)} is not in org/org.yaml models (known: ${Object.keys(org.models).join(', ')})`);
   }
-  if (typeof details.credits !== 'number' || !Number.isFinite(details.credits) || details.credits < 0) problems.push('credits must be a number of 0 or more, for example 0.5');
+  const credits = givenCreditsProblem(details.credits, "a new agent's budget", 0);
+  if (credits !== undefined) problems.push(`credits ${credits}, for example 0.5`);
   for (const field of ['send_to', 'read_from'] as const) {
     if (!Array.isArray(details[field])) {
       problems.push(`${field} must be a list of agent names, for example ["manager"]`);

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES } from '../../editable/edited-file.js';
-import { formatProblem, LemmingError } from '../../errors.js';
+import { EXIT, formatProblem, LemmingError } from '../../errors.js';
 import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
 import { formatProposal, parseProposal, type Proposal } from './proposal.js';
 import { forgetAtNextCommand } from '../../invocation.js';
@@ -74,12 +74,12 @@ function parsedProposal(root: string, path: string, file: string): Proposal | { 
 
 /** One proposal by id, or an error naming the ids that wait. */
 export function readProposal(root: string, id: string): Proposal {
-  if (!PROPOSAL_ID.test(id)) throw new LemmingError('bad-proposal-id', `${JSON.stringify(id)} is not a proposal id; ids look like 000012-hr-001 (see \`lemming approvals\`)`);
+  if (!PROPOSAL_ID.test(id)) throw new LemmingError('bad-proposal-id', `${JSON.stringify(id)} is not a proposal id; ids look like 000012-hr-001 (see \`lemming approvals\`)`, { exitCode: EXIT.usage });
   const file = `${PROPOSALS_DIRECTORY}/${id}.md`;
   const loaded = loadEditedFile(fileOf(root, id), file, MAX_EDITED_MARKDOWN_BYTES, (text) => ({ problems: [], parsed: parseProposal(text, file) }), root);
   if ('missing' in loaded) {
     const waiting = listProposals(root).proposals.filter((proposal) => proposal.status === 'pending').map((proposal) => proposal.id);
-    throw new LemmingError('unknown-proposal', `there is no proposal ${id}; waiting: ${waiting.join(', ') || 'none'}`);
+    throw new LemmingError('unknown-proposal', `there is no proposal ${id}; waiting: ${waiting.join(', ') || 'none'}`, { exitCode: EXIT.usage });
   }
   const parsed = 'parsed' in loaded ? loaded.parsed : { error: loaded.problems.map(formatProblem).join('; ') };
   if ('error' in parsed) throw new LemmingError('bad-proposal', parsed.error);
