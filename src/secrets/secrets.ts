@@ -112,13 +112,17 @@ export class SecretSet {
   /**
    * A value (an answer, a tool result, a job's data) with every string in it cut: plain objects and
    * arrays are copied where something in them changed, and returned as they are where nothing did.
+   * What lies more than MAX_CUT_NESTING lists and maps deep is not walked but replaced by TOO_DEEP,
+   * so no secret passes below the walk: a server's tool arguments a million lists deep overflowed the
+   * call stack here, before the usage gate (providers/usage-gate.ts) could refuse them as malformed.
    */
-  cutIn<T>(value: T): T {
+  cutIn<T>(value: T, depth = 0): T {
     if (typeof value === 'string') return this.cut(value) as T;
+    if ((Array.isArray(value) || (value !== null && typeof value === 'object' && isPlain(value))) && depth >= MAX_CUT_NESTING) return TOO_DEEP as T;
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined;
       value.forEach((item: unknown, index) => {
-        const clean = this.cutIn(item);
+        const clean = this.cutIn(item, depth + 1);
         if (clean !== item) (copy ??= [...value])[index] = clean;
       });
       return (copy ?? value) as T;
@@ -128,7 +132,7 @@ export class SecretSet {
       let copy: Record<string, unknown> | undefined;
       for (const key of Object.keys(record)) {
         const item = record[key];
-        const clean = this.cutIn(item);
+        const clean = this.cutIn(item, depth + 1);
         if (clean !== item) (copy ??= { ...record })[key] = clean;
       }
       return (copy ?? value) as T;
@@ -209,6 +213,16 @@ function base64Cores(bytes: Buffer): string[] {
 function toUrlAlphabet(base64: string): string {
   return base64.replace(/\+/g, '-').replace(/\//g, '_');
 }
+
+/**
+ * How deep lists and maps may sit inside each other in a value cut of secrets: far past what lemming's
+ * own values hold and past the usage gate's 64 levels of a tool's arguments, which refuses a call nested
+ * deeper, and well inside any thread's call stack.
+ */
+export const MAX_CUT_NESTING = 1_000;
+
+/** What stands for a part of a value nested deeper than MAX_CUT_NESTING: not walked, so not kept. */
+export const TOO_DEEP = `(nested more than ${MAX_CUT_NESTING} levels deep: not kept)`;
 
 /** A character that no encoder here changes, so the pattern matches it as written. */
 const PLAIN = /^[A-Za-z0-9]$/;

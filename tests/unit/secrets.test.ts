@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MIN_SECRET_LENGTH, SecretSet } from '../../src/secrets/secrets.js';
+import { MAX_CUT_NESTING, MIN_SECRET_LENGTH, SecretSet, TOO_DEEP } from '../../src/secrets/secrets.js';
 import { cutSecrets, errorWithoutSecrets, hasSecrets, registerSecret, withoutSecrets } from '../../src/secrets/secrets.js';
 
 describe('the process set of secrets', () => {
@@ -112,5 +112,26 @@ describe('a secret in the disguises programs commonly give it', () => {
     const plain = new SecretSet();
     plain.add('KEY', 'sk0123456789abcdef');
     expect(plain.cut(`${Buffer.from('sk0123456789abcdef').toString('base64')} ${'fedcba9876543210ks'} ${Buffer.from('sk0123456789abcdef').toString('hex')}`)).toBe('[secret KEY] [secret KEY] [secret KEY]');
+  });
+});
+
+describe('a value nested deeper than the cut walks', () => {
+  test('a million lists deep is cut without overflowing the call stack: what lies past 1,000 levels is not kept, a secret above it is cut', () => {
+    const set = new SecretSet();
+    set.add('API_KEY', 'sk-live-0123456789abcdef');
+    let deep: unknown = [];
+    for (let level = 0; level < 1_000_000; level += 1) deep = [deep];
+    const cut = set.cutIn({ note: 'key sk-live-0123456789abcdef', nested: [['sk-live-0123456789abcdef', deep]] });
+    expect(cut.note).not.toContain('sk-live');
+    expect(cut.nested[0]?.[0]).not.toContain('sk-live');
+    let level = 0;
+    let at: unknown = cut.nested[0]?.[1];
+    while (Array.isArray(at)) {
+      at = at[0];
+      level += 1;
+    }
+    expect(at).toBe(TOO_DEEP);
+    // The value's own three levels, then the walk's bound.
+    expect(level + 3).toBe(MAX_CUT_NESTING);
   });
 });
