@@ -59,8 +59,11 @@ describe('Ctrl-C at a terminal, which reaches every process of the run, git amon
     expect(keptTurns(root)).toEqual(keptTurns(reference).slice(0, committed + 1));
     expect(spooled(root)).toEqual([]);
 
-    await runToIdle(root);
-    expect(runOutcome(root)).toEqual(runOutcome(reference));
+    const resumed = await runToIdle(root);
+    // What both runs said of coder_01, so a failure shows how its turn went: twice in whole suites (never alone) its
+    // report came without its tests' line, as if run_command had not been offered to it.
+    const ofCoder = `stopped run:\n${run.output().split('\n').filter((line) => /coder_01|sandbox|run_command|stopp/.test(line)).join('\n')}\nresumed run:\n${resumed.split('\n').filter((line) => /coder_01|sandbox|run_command/.test(line)).join('\n')}`;
+    expect(runOutcome(root), ofCoder).toEqual(runOutcome(reference));
     expect(keptTurns(root)).toEqual(keptTurns(reference));
     gitOnHistory(root, ['fsck', '--no-dangling']);
   }, 120_000);
