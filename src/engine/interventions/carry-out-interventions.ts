@@ -6,7 +6,7 @@ import { zod } from '../../lazy-modules.js';
 import type { Org } from '../../org/org.js';
 import { schemaProblems } from '../../org/schema-problems.js';
 import { appendText, openOwnFile } from '../../storage/write-bytes.js';
-import { wholeRecords } from '../../storage/whole-records.js';
+import { wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
 import { closeSync, ftruncateSync } from 'node:fs';
 import type { EngineEvent } from '../events.js';
 import { appendLog } from '../record/agent-log.js';
@@ -81,7 +81,7 @@ function readRecordsFile(root: string): { records: InterventionRecord[]; wholeBy
   if ('absent' in read) return { records: [], wholeBytes: 0, size: 0 };
   // Taken for none, each intervention would be carried out again.
   if ('problem' in read) throw new LemmingError('corrupt-state', `${path} ${read.problem}, where lemming keeps the record of the interventions carried out (a file): put the file back or move this away, then run again`, { exitCode: 4 });
-  const { records, wholeBytes } = wholeRecords(read.bytes, parseRecord, (line, next) => damagedLine(line, next));
+  const { records, wholeBytes } = wholeRecords(read.bytes, parseRecord, DAMAGED_LINE);
   return { records, wholeBytes, size: read.bytes.length };
 }
 
@@ -96,16 +96,14 @@ function parseRecord(text: string): InterventionRecord | undefined {
   return typeof record === 'object' && record !== null && !Array.isArray(record) && typeof record.index === 'number' && typeof record.status === 'string' ? (record as InterventionRecord) : undefined;
 }
 
-function damagedLine(line: number, next: number): LemmingError {
-  return new LemmingError(
-    'interventions-line',
-    `${RECORDS_FILE} line ${line}: is not a record of an intervention carried out (a JSON object on one line, such as ` +
-      `{"index":0,"turn":2,"status":"done","at":"2026-11-21T09:14:03.120Z","summary":"coder_01 is topped up by 0.5000 credits"}), and line ${next} after it is one. ` +
-      'A crash only ever cuts the last line short, so this line was damaged after it was written; read past it, an intervention it said was done ' +
-      'would be carried out again. Mend or delete that one line and run again.',
-    { exitCode: 4 },
-  );
-}
+const DAMAGED_LINE: DamagedLine = {
+  code: 'interventions-line',
+  file: RECORDS_FILE,
+  holds:
+    'a record of an intervention carried out (a JSON object on one line, such as ' +
+    '{"index":0,"turn":2,"status":"done","at":"2026-11-21T09:14:03.120Z","summary":"coder_01 is topped up by 0.5000 credits"})',
+  then: '; read past it, an intervention it said was done would be carried out again. Mend or delete that one line and run again.',
+};
 
 /** Cut a last line a crash left short, so the next record starts on a line of its own (appended after it, both would be lost). */
 function cutTornTail(root: string, wholeBytes: number, size: number): void {

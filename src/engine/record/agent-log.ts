@@ -6,8 +6,7 @@ import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
 import { readOwnCacheBytes } from '../../storage/read-own-file.js';
-import { wholeRecords } from '../../storage/whole-records.js';
-import { LemmingError } from '../../errors.js';
+import { wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
 export interface LogEntry {
@@ -245,7 +244,7 @@ function readEntries(path: string): LogEntry[] {
   // A pipe or a folder in its place is no log (a run stops on it as it appends: write-bytes.ts, openOwnFile).
   const bytes = readOwnCacheBytes(path);
   if (bytes === undefined) return [];
-  return wholeRecords(bytes, parseEntry, (line, next) => damagedLine(path, line, next)).records;
+  return wholeRecords(bytes, parseEntry, damagedLine(path)).records;
 }
 
 /** A log's file as a person finds it from the org root (`agents/<name>/logs/...`). Pure. */
@@ -254,16 +253,15 @@ function shownLog(path: string): string {
   return at >= 0 ? path.slice(at + 1) : path;
 }
 
-function damagedLine(path: string, line: number, next: number): LemmingError {
-  return new LemmingError(
-    'log-line',
-    `${shownLog(path)} line ${line}: is not an entry of the activity log (a JSON object on one line with its turn, such as ` +
-      `{"turn":3,"at":"2026-11-21T09:14:03.120Z","event":"called",...}), and line ${next} after it is one. A crash only ever cuts the ` +
-      'last line short, so this line was damaged after it was written; read past it, `logs` would show an entry fewer and an analysis ' +
-      'would be made without it. Mend or delete that one line (an org that keeps its history has the log as turn N left it: ' +
-      `\`lemming show --at N ${shownLog(path)}\`), then run again.`,
-    { exitCode: 4 },
-  );
+function damagedLine(path: string): DamagedLine {
+  return {
+    code: 'log-line',
+    file: shownLog(path),
+    holds: 'an entry of the activity log (a JSON object on one line with its turn, such as {"turn":3,"at":"2026-11-21T09:14:03.120Z","event":"called",...})',
+    then:
+      '; read past it, `logs` would show an entry fewer and an analysis would be made without it. Mend or delete that one line (an org that keeps its history ' +
+      `has the log as turn N left it: \`lemming show --at N ${shownLog(path)}\`), then run again.`,
+  };
 }
 
 /** A line as an entry; undefined for a line a crash cut short, or one a person wrote that is not an entry. */

@@ -21,7 +21,7 @@ import type { RuleDraws } from '../turn/activation.js';
 import type { MeetingRecord } from '../turn/meeting-records.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { readOwnFile } from '../../storage/read-own-file.js';
-import { wholeRecords } from '../../storage/whole-records.js';
+import { wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
 
 /** One agent's work in a turn, as planned before any model is called. */
 export interface PlannedCall {
@@ -262,10 +262,9 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
   if ('absent' in read) return { records: [], wholeBytes: 0, totalBytes: 0 };
   // A folder or a pipe in its place is no journal: said, not taken for none (whose removal would then fail unexplained).
   if ('problem' in read) {
-    const shown = path.endsWith('/org/state/journal.jsonl') ? 'org/state/journal.jsonl' : path;
-    throw new LemmingError('journal-not-file', `${shown} ${read.problem}, where lemming keeps the journal of a turn in progress (a file): move it away and run again`, { exitCode: 4 });
+    throw new LemmingError('journal-not-file', `${shownJournal(path)} ${read.problem}, where lemming keeps the journal of a turn in progress (a file): move it away and run again`, { exitCode: 4 });
   }
-  const { records, wholeBytes } = wholeRecords(read.bytes, parsedRecord, (line, next) => damagedLine(path, line, next));
+  const { records, wholeBytes } = wholeRecords(read.bytes, parsedRecord, damagedLine(path));
   return { records, wholeBytes, totalBytes: read.bytes.length };
 }
 
@@ -279,21 +278,25 @@ function parsedRecord(text: string): JournalRecord | undefined {
   return typeof data === 'object' && data !== null && !Array.isArray(data) ? withNameRecords(data as JournalRecord) : undefined;
 }
 
+/** The journal as a person finds it from the org root, where it is the org's. Pure. */
+function shownJournal(path: string): string {
+  return path.endsWith('/org/state/journal.jsonl') ? 'org/state/journal.jsonl' : path;
+}
+
 /**
  * A line no record, with whole records after it. Appends never write a line in the middle, so it was
  * damaged after it was written (an edit, a disk): cut there, the records after it (answers already
  * paid for, tools already run) were dropped and asked and run again, unsaid.
  */
-function damagedLine(path: string, line: number, next: number): LemmingError {
-  const shown = path.endsWith('/org/state/journal.jsonl') ? 'org/state/journal.jsonl' : path;
-  return new LemmingError(
-    'journal-line',
-    `${shown} line ${line}: is not a record of the journal (a JSON object on one line, such as {"type":"done","turn":3,...}), and line ${next} after it is one. ` +
-      'A crash only ever cuts the last line short, so this line was damaged after it was written, and the records after it hold answers and ' +
-      'tool results of the unfinished turn that would be lost and asked again. Mend or delete that one line and run again; removing the whole ' +
-      'journal finishes the turn by asking its models again (charged again) and running its tools again.',
-    { exitCode: 4 },
-  );
+function damagedLine(path: string): DamagedLine {
+  return {
+    code: 'journal-line',
+    file: shownJournal(path),
+    holds: 'a record of the journal (a JSON object on one line, such as {"type":"done","turn":3,...})',
+    then:
+      ', and the records after it hold answers and tool results of the unfinished turn that would be lost and asked again. Mend or delete that one line and run again; ' +
+      'removing the whole journal finishes the turn by asking its models again (charged again) and running its tools again.',
+  };
 }
 
 /** The journal's whole records, read without repairing it: for a copier, which must not write. */
