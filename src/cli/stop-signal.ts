@@ -6,8 +6,9 @@ import { stopBoundText } from './shutdown.js';
 export const TURN_STOP_TEXT = 'the next `lemming run` resumes where this one stops';
 
 /**
- * Ctrl-C (or SIGTERM) stops a run cleanly: calls in flight are abandoned, every
- * file is whole, and the next run finishes the turn. A second Ctrl-C exits at once,
+ * Ctrl-C (or SIGTERM) stops a run cleanly: model calls in flight are abandoned, a tool call
+ * under way has half the stop's bound to end (engine/turn/tool-grace.ts), every file is whole,
+ * and the next run finishes the turn. A second Ctrl-C exits at once,
  * which is safe too, since every write is atomic. `leaves` says, as the signal comes,
  * what stopping leaves then (TURN_STOP_TEXT while a turn may be under way).
  */

@@ -32,6 +32,7 @@ import { UnreachableModelError } from '../providers/reachability.js';
 import { EngineHistory } from './engine-history.js';
 import { importBudget } from './budget/budget-entry.js';
 import { embedderFor } from './turn/embed-query.js';
+import { afterGrace } from './turn/tool-grace.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -66,6 +67,11 @@ export interface RunOptions {
   /** Stop as soon as no agent has unread mail (default true). */
   stopWhenIdle?: boolean;
   signal?: AbortSignal;
+  /**
+   * The most seconds a stop by `signal` may take (`--shutdown-timeout`; default org.yaml engine.shutdown_seconds): a
+   * tool call in progress gets half of it to end before it is stopped (turn/tool-grace.ts).
+   */
+  stopBoundSeconds?: number;
 }
 
 /**
@@ -249,7 +255,7 @@ export class Engine {
           reason = 'idle';
           break;
         }
-        yield* this.turnOnOrg(result, options.signal);
+        yield* this.turnOnOrg(result, options.signal, false, options.stopBoundSeconds);
       } finally {
         this.leaveGate();
       }
@@ -301,7 +307,7 @@ export class Engine {
    * history and the org's edits, as `run` does before each of its turns, and it opens the gate again at its end; in
    * the same generator rather than one around it, as every event of the turn would pass through that one too.
    */
-  private async *turnOnOrg(result: TurnResult, signal?: AbortSignal, alone = false): AsyncGenerator<EngineEvent> {
+  private async *turnOnOrg(result: TurnResult, signal?: AbortSignal, alone = false, stopBoundSeconds?: number): AsyncGenerator<EngineEvent> {
     if (alone) await this.enterGate();
     try {
       if (alone) {
@@ -318,6 +324,7 @@ export class Engine {
       const stopNow = (): void => stop.abort();
       if (signal?.aborted) stop.abort();
       signal?.addEventListener('abort', stopNow);
+      const toolStop = afterGrace(stop.signal, (stopBoundSeconds ?? this.org.settings.shutdown_seconds) * 500);
       const context = {
         root: this.root,
         org: this.org,
@@ -331,6 +338,7 @@ export class Engine {
         clock: this.clock,
         ...(traces ? { traces } : {}),
         signal: stop.signal,
+        toolSignal: toolStop.signal,
       };
       try {
         yield* runTurn(context, result);
@@ -340,6 +348,7 @@ export class Engine {
         throw error.duringTurn();
       } finally {
         signal?.removeEventListener('abort', stopNow);
+        toolStop.dispose();
         // A big turn's traces are written by a thread while it runs (record/trace-writer.ts): a finished turn's are on disk.
         await traces?.flush();
       }

@@ -59,7 +59,39 @@ describe('SIGTERM stops a run cleanly, and the next start recovers', () => {
     expect(checkInvariants(interrupted)).toEqual([]);
   });
 
-  test.skipIf(SANDBOX_PROBLEM !== undefined)('during a tool step: the sandboxed command is stopped, exit 0; the restart runs the step again and delivers once, charged as a run that was never stopped', { timeout: 120_000 }, async () => {
+  test.skipIf(SANDBOX_PROBLEM !== undefined)('during a tool step that ends within half the bound: the command ends, exit 0; the restart does not run it again and ends as a run never stopped, token for token', { timeout: 120_000 }, async () => {
+    // Each run of the command adds a line to `runs`; it takes a second, the run is stopped half-way through it.
+    const command = 'echo ran >> runs; sleep 1; echo measured';
+    const steps = () => [
+      { json: { tool_calls: [{ name: 'run_command', arguments: { command } }] } },
+      { json: { tool_calls: [{ name: 'send_message', arguments: { to: 'human', body: 'Measured it.' } }] } },
+      { json: { text: 'Done.' } },
+    ];
+    const tools = '[send_message, run_command]';
+    const interrupted = outsideOrg({ provider: 'command', prompt: 'json', reply: 'json' }, { tools });
+    interrupted.plan({ manager: steps() });
+    humanSends(interrupted.root, 'manager', 'Measure it.');
+    const run = startWatched(interrupted.root, ['run', '--plain']);
+    const runs = join(interrupted.root, 'agents', 'manager', 'workspace', 'runs');
+    expect(await eventually(() => existsSync(runs)), run.output()).toBe(true);
+    await run.stop('SIGTERM');
+    expect(await run.exited(), run.output()).toBe(0);
+
+    const again = lemming(interrupted.root, ['run', '--plain']);
+    expect(again.status, again.stdout + again.stderr).toBe(0);
+    // Before: the command was stopped with the run, and the restart ran it again, telling the model it may have run twice.
+    expect(readFileSync(runs, 'utf8')).toBe('ran\n');
+
+    const straight = outsideOrg({ provider: 'command', prompt: 'json', reply: 'json' }, { tools });
+    straight.plan({ manager: steps() });
+    humanSends(straight.root, 'manager', 'Measure it.');
+    expect(lemming(straight.root, ['run', '--plain']).status).toBe(0);
+    expect(messageFiles(interrupted.root)).toEqual(messageFiles(straight.root));
+    expect(charges(interrupted.root)).toEqual(charges(straight.root));
+    expect(checkInvariants(interrupted.root)).toEqual([]);
+  });
+
+  test.skipIf(SANDBOX_PROBLEM !== undefined)('during a tool step still running at half the bound: the sandboxed command is stopped, exit 0; the restart runs the step again and delivers once, charged as a run that was never stopped', { timeout: 120_000 }, async () => {
     // Sleeps the first time only: the restart's command finishes at once.
     const command = 'if [ -e once ]; then echo measured; else touch once; sleep 876543; fi';
     const steps = () => [
@@ -71,7 +103,8 @@ describe('SIGTERM stops a run cleanly, and the next start recovers', () => {
     const interrupted = outsideOrg({ provider: 'command', prompt: 'json', reply: 'json' }, { tools });
     interrupted.plan({ manager: steps() });
     humanSends(interrupted.root, 'manager', 'Measure it.');
-    const run = startWatched(interrupted.root, ['run', '--plain']);
+    // A bound of 2 s: the command is given 1 s to end.
+    const run = startWatched(interrupted.root, ['run', '--plain', '--shutdown-timeout', '2']);
     // The command has begun its sleep: it marked the workspace, and the sleep itself runs (not only the sandbox that holds its text).
     const sleeping = await eventually(() => existsSync(join(interrupted.root, 'agents', 'manager', 'workspace', 'once')) && processesWith('sleep\u0000876543').length > 0);
     expect(sleeping, run.output()).toBe(true);

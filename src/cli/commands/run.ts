@@ -144,7 +144,7 @@ async function runOpened(root: string, options: RunCommandOptions, output: Outpu
     return result.stoppedBy === 'q' ? 0 : 130;
   }
   const colour = options.mode === 'plain' && colourWanted(commandIo().stdout);
-  const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle }, options.mode, output, colour);
+  const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle, ...(options.shutdownSeconds === undefined ? {} : { stopBoundSeconds: options.shutdownSeconds }) }, options.mode, output, colour);
   // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
   return await stay(ran.finished, ran.exitCode, options.mode, colour);
 }

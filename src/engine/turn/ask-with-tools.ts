@@ -35,6 +35,8 @@ export interface AgentCallInput {
   balance: number;
   now(): string;
   signal?: AbortSignal;
+  /** What stops a tool call in progress (LoopInput.toolSignal). */
+  toolSignal?: AbortSignal;
   /** Told of each answer with the request it answered (see LoopInput.answered). */
   answered?(request: ProviderRequest, response: ProviderResponse): void;
   /** Real tokens per estimated token for a registry entry, as this turn sizes prompts (record/token-ratios.ts). */
@@ -160,6 +162,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     maxSteps: org.settings.max_steps,
     now: input.now,
     ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.toolSignal ? { toolSignal: input.toolSignal } : {}),
     ...(input.answered ? { answered: input.answered } : {}),
     room: (request) => roomLeft(org, request, input.tokenScale?.(request.modelKey) ?? 1, input.serverWindow?.(request.modelKey)),
     roomSaid: (request) => input.windowSaid?.(request.modelKey),

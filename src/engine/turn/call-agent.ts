@@ -62,7 +62,7 @@ export interface AgentCall {
   /** Its prompt as the plan built it; undefined for a call planned before a crash. */
   prepared: PreparedCall | undefined;
   ratios: TokenRatios;
-  context: Pick<TurnContext, 'providerFor' | 'tools' | 'traces' | 'clock' | 'signal'>;
+  context: Pick<TurnContext, 'providerFor' | 'tools' | 'traces' | 'clock' | 'signal' | 'toolSignal'>;
   creditsLeft: number;
   /** Its loop's records journaled by an interrupted attempt at this turn. */
   journaled: readonly LoopRecord[];
@@ -156,6 +156,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       balance: input.creditsLeft,
       now: () => isoText(context.clock()),
       ...(context.signal ? { signal: context.signal } : {}),
+      ...(context.toolSignal ? { toolSignal: context.toolSignal } : {}),
       // Each call teaches its own ratio: its own prompt against the tokens its server counted for it.
       answered: (request, answer) => {
         const learned = ratios.learn(request, answer, turn);

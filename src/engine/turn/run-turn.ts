@@ -53,6 +53,8 @@ export interface TurnContext {
   tools?: TurnTools;
   clock(): Date;
   signal?: AbortSignal;
+  /** What stops a tool call in progress: the stop, after a grace for a call under way to end (tool-grace.ts); `signal` without it. */
+  toolSignal?: AbortSignal;
   /** Where each call's trace is kept, when org.yaml `engine.traces.keep` asks for them (absent when the org keeps none). */
   traces?: CallTraces;
 }

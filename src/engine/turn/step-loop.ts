@@ -79,6 +79,8 @@ export interface LoopInput {
   now(): string;
   /** The run's stop: a step that fails because of it stops the turn (it resumes later), rather than ending the loop. */
   signal?: AbortSignal;
+  /** What stops a tool call in progress: the stop, once a call under way has had its grace to end (tool-grace.ts); `signal` when absent. */
+  toolSignal?: AbortSignal;
   /** Told of each step's answer with the very request it answered: what token ratios are learned from (one call at a time). */
   answered?(request: ProviderRequest, response: ProviderResponse): void;
   /** Which message files the agent's read_message may open (record/taken-files.ts, `deliveredMail`). */
@@ -265,7 +267,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
             at: receivedAt,
             balance: input.balance - spent,
             delivered: input.delivered,
-            ...(input.signal ? { signal: input.signal } : {}),
+            ...((input.toolSignal ?? input.signal) ? { signal: input.toolSignal ?? input.signal } : {}),
           });
           if (run.interrupted) throw new InterruptedTool(`${call.name} was stopped with the run`);
           // Started before a crash and run again: the model knows its effects may be doubled (at least once).
