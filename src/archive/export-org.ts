@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { create } from 'tar';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { PIECE } from '../storage/copy-file.js';
 import { temporaryPathFor } from '../storage/temporary-files.js';
 import { permissionsOnly } from './archive-entries.js';
@@ -72,7 +72,7 @@ function refuseInsideOrg(root: string, target: string): void {
   for (const folder of ORG_FOLDERS) {
     const inside = relative(resolve(root, folder), target);
     if (!inside.startsWith('..') && !inside.startsWith(sep) && inside !== '') {
-      throw new LemmingError('archive-inside-org', `${target}: an archive inside ${folder}/ would be carried by the next export; write it outside org/, agents/ and workspace/ (e.g. backups/org.tar.gz)`, { exitCode: 2 });
+      throw new LemmingError('archive-inside-org', `${target}: an archive inside ${folder}/ would be carried by the next export; write it outside org/, agents/ and workspace/ (e.g. backups/org.tar.gz)`, { exitCode: EXIT.usage });
     }
   }
 }

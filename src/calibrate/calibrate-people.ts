@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { fromWorkingFolder } from '../invocation.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
@@ -84,8 +84,8 @@ function withAgents(org: Org, agents: readonly Agent[]): Org {
 function pickModel(org: Org, asked: string | undefined): string {
   const known = Object.keys(org.models);
   const model = asked ?? [...org.agents.values()].find((agent) => !agent.isHuman)?.models[0];
-  if (model === undefined) throw new LemmingError('usage', `the org has no agent whose model the people's agents could use; give --model, one of ${known.join(', ')}`, { exitCode: 2 });
-  if (!Object.hasOwn(org.models, model)) throw new LemmingError('usage', `--model ${JSON.stringify(model)} is not in org/org.yaml models; use one of ${known.join(', ')}`, { exitCode: 2 });
+  if (model === undefined) throw new LemmingError('usage', `the org has no agent whose model the people's agents could use; give --model, one of ${known.join(', ')}`, { exitCode: EXIT.usage });
+  if (!Object.hasOwn(org.models, model)) throw new LemmingError('usage', `--model ${JSON.stringify(model)} is not in org/org.yaml models; use one of ${known.join(', ')}`, { exitCode: EXIT.usage });
   return model;
 }
 

@@ -1,5 +1,5 @@
 import { readdirSync, rmSync } from 'node:fs';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { readOwnCache, readOwnFile } from '../../storage/read-own-file.js';
@@ -113,7 +113,7 @@ function parseHead(path: string, text: string): Record<string, unknown> & { vers
       'old-state',
       `${path} was written by an earlier lemming, which judged new mail by file times; ` +
         'run `lemming adopt` once to take the mail now in the outboxes as history, then run again',
-      { exitCode: 4 },
+      { exitCode: EXIT.record },
     );
   }
   const parts = data.parts as Partial<PartsLayout> | undefined;

@@ -1,7 +1,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { readOwnText } from '../../storage/read-own-file.js';
 import { dirname } from 'node:path';
-import { errorMessage, LemmingError } from '../../errors.js';
+import { errorMessage, EXIT, LemmingError } from '../../errors.js';
 import type { AnsweredUsage, ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 import { appendText } from '../../storage/write-bytes.js';
@@ -43,7 +43,7 @@ export class CassetteWriter {
     try {
       writeFileSync(file, '');
     } catch (error) {
-      throw new LemmingError('cassette-unwritable', `--record ${file}: ${whyUnwritable(file, error)}`, { exitCode: 2, cause: error });
+      throw new LemmingError('cassette-unwritable', `--record ${file}: ${whyUnwritable(file, error)}`, { exitCode: EXIT.usage, cause: error });
     }
   }
 
@@ -72,7 +72,7 @@ export function readCassette(file: string): CassetteEntry[] {
 export function readCassetteFile(file: string): { calls: CassetteEntry[]; embeddings: EmbeddingEntry[] } {
   const text = recordedText(file);
   if (text === undefined) {
-    throw new LemmingError('cassette-missing', `--replay ${file}: there is no such file; record one with \`lemming run --record ${file}\``, { exitCode: 2 });
+    throw new LemmingError('cassette-missing', `--replay ${file}: there is no such file; record one with \`lemming run --record ${file}\``, { exitCode: EXIT.usage });
   }
   const entries: CassetteEntry[] = [];
   const embeddings: EmbeddingEntry[] = [];
@@ -104,7 +104,7 @@ export function readCassetteFile(file: string): { calls: CassetteEntry[]; embedd
 export function recordedText(file: string): string | undefined {
   const read = readOwnText(file);
   if ('absent' in read) return undefined;
-  if ('problem' in read) throw new LemmingError('cassette-invalid', `${file} ${read.problem}, where \`lemming run --record\` keeps a recording (a file): replay a recording lemming wrote`, { exitCode: 2 });
+  if ('problem' in read) throw new LemmingError('cassette-invalid', `${file} ${read.problem}, where \`lemming run --record\` keeps a recording (a file): replay a recording lemming wrote`, { exitCode: EXIT.usage });
   return read.text;
 }
 
