@@ -87,6 +87,7 @@ export function entryOfTurn(root: string, turn: number, options: { editsBefore?:
   throw new LemmingError(
     'unknown-turn',
     `turn ${turn} is not in the history of ${root}${gone}: it holds turns ${first} to ${last}${gaps}; \`lemming history\` lists them${waiting ? `; ${waiting}` : ''}`,
+    { exitCode: EXIT.usage },
   );
 }
 

@@ -219,6 +219,7 @@ describe('mistakes a new user makes', () => {
       [['send', 'manager', ''], 'lemming: not sent: the message is empty; write some text, for example `lemming send manager "Please plan the release"`'],
       [['send', 'planner', 'Hello', '--from', 'ghost'], `lemming: there is no agent named "ghost"; ${agents}`],
       [['top-up', 'human', '5'], 'lemming: the human spends no credits, so it cannot be topped up; top up an agent the engine calls, for example `lemming top-up manager 0.5`'],
+      [['retry', 'human'], 'lemming: the human is never called by the engine, so there is nothing to retry; retry an agent the engine calls, for example `lemming retry manager`'],
       [['approve', 'nope'], 'lemming: "nope" is not a proposal id; ids look like 000012-hr-001 (see `lemming approvals`)'],
       [['approve', '000012-hr-001'], 'lemming: there is no proposal 000012-hr-001; waiting: none'],
       [['reject', '000012-hr-001'], 'lemming: there is no proposal 000012-hr-001; waiting: none'],
