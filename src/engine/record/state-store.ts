@@ -125,7 +125,7 @@ function parseHead(path: string, text: string): Record<string, unknown> & { vers
 }
 
 function corrupt(path: string, why: string): LemmingError {
-  return new LemmingError('corrupt-state', `${path} cannot be read (${why}); it is written atomically, so this means it was edited by hand: restore it or run \`lemming reset\``);
+  return new LemmingError('corrupt-state', `${path} cannot be read (${why}); it is written atomically, so this means it was edited by hand: restore it or run \`lemming reset\``, { exitCode: EXIT.record });
 }
 
 /** The parts `layout` names, read and put together; undefined when one is gone (a commit replaced them meanwhile). */
