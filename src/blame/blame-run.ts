@@ -12,6 +12,7 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 import type { ForkChange } from './blame-fork.js';
 import { takesSeed } from '../org/model-entry-schema.js';
 import { callRepeatability, type CallRepeatability } from './call-repeatability.js';
@@ -209,6 +210,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   const path = options.path ?? false;
   const log = options.log ?? (() => undefined);
   const folder = resolve(options.folder ?? join(run, 'blame', options.check.name));
+  if (options.folder !== undefined) requireFolderFor('--out', folder);
   const org = loadOrg(run).org;
   const { steps, run: calls } = candidateSteps(run, org, { path });
   if (steps.length === 0) throw new LemmingError('blame-invalid', `${run}: no agent call to blame${path ? ' on the path of the person\'s requests' : ''}: its ledger charges no call from turn 1`, { exitCode: EXIT.usage });

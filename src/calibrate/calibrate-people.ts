@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, LemmingError } from '../errors.js';
 import { fromWorkingFolder } from '../invocation.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Agent, Org } from '../org/org.js';
@@ -99,6 +100,8 @@ function pickModel(org: Org, asked: string | undefined): string {
 export async function calibratePeople(rootFolder: string, referencePath: string, options: PeopleOptions): Promise<PeopleCalibration> {
   const root = fromWorkingFolder(rootFolder);
   requireOrgRoot(root);
+  // Checked before any call: the report is written once the answers are in.
+  if (options.folder !== undefined) requireFolderFor('--out', fromWorkingFolder(options.folder));
   const reference = readReference(referencePath);
   const org = loadOrg(root).org;
   const seed = options.seed ?? 1;

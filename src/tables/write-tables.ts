@@ -3,6 +3,7 @@ import { basename, isAbsolute, join, relative } from 'node:path';
 import { workingFolder } from '../invocation.js';
 import { EXIT, LemmingError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 import { csvRecords, csvText } from './csv-text.js';
 import { column, CREDITS_UNIT, type Cell, type ReportTable, type TableColumn } from './report-table.js';
 
@@ -83,6 +84,7 @@ function earlierTables(folder: string, tables: readonly ReportTable[]): string[]
  * standard error) in one line where they went: the same line for every command with `--csv`.
  */
 export function writeTables(folder: string, tables: readonly ReportTable[], log?: (line: string) => void): string[] {
+  requireFolderFor('--csv', folder);
   const earlier = earlierTables(folder, tables);
   mkdirSync(folder, { recursive: true });
   // The folder holds one report's tables: an earlier report's that this one has not would be read as this one's.

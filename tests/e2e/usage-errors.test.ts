@@ -16,7 +16,7 @@ describe('mistakes a new user makes', () => {
     const run = lemming(root, ['run', '--record', '/no/such/dir/x.jsonl']);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
-      'lemming: --record /no/such/dir/x.jsonl: the folder /no/such/dir does not exist; make it first (mkdir -p /no/such/dir) or record into a folder that exists\n',
+      'lemming: --record /no/such/dir/x.jsonl: the folder /no/such/dir does not exist; make it first (mkdir -p /no/such/dir) or give a path in a folder that exists\n',
     );
     expect(run.stderr).not.toContain('unexpected error');
     expect(listOutbox(root, 'manager')).toEqual([]);

@@ -5,6 +5,7 @@ import { errorMessage, EXIT, LemmingError } from '../../errors.js';
 import type { AnsweredUsage, ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 import { appendText } from '../../storage/write-bytes.js';
+import { requireFolderFor } from '../../storage/named-destination.js';
 import type { EmbeddingAnswer } from '../embedding-gate.js';
 
 /** One line of a cassette (JSONL): a model request and what came back, an answer or a failure. */
@@ -40,6 +41,7 @@ export interface EmbeddingEntry {
 /** Appends entries to a cassette, one JSON object per line. Starting a recording replaces the file. */
 export class CassetteWriter {
   constructor(readonly file: string) {
+    requireFolderFor('--record', file);
     try {
       writeFileSync(file, '');
     } catch (error) {
@@ -56,8 +58,6 @@ export class CassetteWriter {
 /** Why a cassette cannot be written, in the words a person needs to fix it. */
 function whyUnwritable(file: string, error: unknown): string {
   const folder = dirname(file);
-  if (!existsSync(folder)) return `the folder ${folder} does not exist; make it first (mkdir -p ${folder}) or record into a folder that exists`;
-  if (!statSync(folder).isDirectory()) return `${folder} is not a folder`;
   if (existsSync(file) && statSync(file).isDirectory()) return 'is a folder; give a file name, for example runs/release.jsonl';
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'EACCES' || code === 'EPERM' ? `no permission to write in ${folder}` : `cannot be written (${errorMessage(error)})`;
