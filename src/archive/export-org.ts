@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { create } from 'tar';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { PIECE } from '../storage/copy-file.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 import { temporaryPathFor } from '../storage/temporary-files.js';
 import { permissionsOnly } from './archive-entries.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME } from './manifest.js';
@@ -27,10 +28,10 @@ export interface ExportReport extends Snapshot {
 export async function exportOrg(root: string, file: string, by: 'export' | 'backup' = 'export', options: { history?: boolean; progress?: WorkProgress } = {}): Promise<ExportReport> {
   const target = resolve(file);
   refuseInsideOrg(root, target);
+  requireFolderFor('', target);
   const staging = mkdtempSync(join(tmpdir(), 'lemming-export-'));
   try {
     const snapshot = await snapshotOrg(root, staging, by, options);
-    mkdirSync(dirname(target), { recursive: true });
     const partial = temporaryPathFor(target);
     try {
       let written = 0;
@@ -72,7 +73,7 @@ function refuseInsideOrg(root: string, target: string): void {
   for (const folder of ORG_FOLDERS) {
     const inside = relative(resolve(root, folder), target);
     if (!inside.startsWith('..') && !inside.startsWith(sep) && inside !== '') {
-      throw new LemmingError('archive-inside-org', `${target}: an archive inside ${folder}/ would be carried by the next export; write it outside org/, agents/ and workspace/ (e.g. backups/org.tar.gz)`, { exitCode: 2 });
+      throw new LemmingError('archive-inside-org', `${target}: an archive inside ${folder}/ would be carried by the next export; write it outside org/, agents/ and workspace/ (e.g. backups/org.tar.gz)`, { exitCode: EXIT.usage });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { historyBlobs, whereBlobIs } from '../history/history-bundle.js';
 import { cutSecrets, hasSecrets } from '../secrets/secrets.js';
 import { fileText } from './file-text.js';
@@ -17,7 +17,7 @@ export async function refuseSecretsInHistory(root: string): Promise<void> {
     throw new LemmingError(
       'secret-in-history',
       `the history (org/state/history.git) holds the value of a secret the org names, in ${whereBlobIs(root, blob.id)}; an export never carries one: export without --history, or drop the entries that hold it with \`lemming history --prune-before N\``,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
 }

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, mkdirSync, rmSync, statfsSync, statSync }
 import { basename, dirname, join, resolve } from 'node:path';
 import { Parser } from 'tar';
 import { moveInto, stagingBeside } from '../storage/staged-folder.js';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { entryProblem } from './archive-entries.js';
@@ -86,10 +86,10 @@ function refuseExistingOrg(root: string): void {
     throw new LemmingError(
       'org-exists',
       `${root} already holds an org (${found.map((folder) => `${folder}/`).join(', ')} there); an import never writes over one: import into a new folder, e.g. --root ${join(dirname(root), `${basename(root)}-imported`)}`,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
-  if (existsSync(root) && !statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder the org is made in`, { exitCode: 2 });
+  if (existsSync(root) && !statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder the org is made in`, { exitCode: EXIT.usage });
 }
 
 /** The bytes free for an unprivileged writer on the disk that holds `folder`. */
@@ -109,7 +109,7 @@ function roomAt(folder: string): number {
  * archive is refused, so a bomb costs no more than what would fit.
  */
 async function checkArchive(archive: string, room: number): Promise<ExportManifest> {
-  if (!existsSync(archive)) throw new LemmingError('no-archive', `${archive}: there is no such file; give the .tar.gz that \`lemming export\` or \`lemming backup\` wrote`, { exitCode: 2 });
+  if (!existsSync(archive)) throw new LemmingError('no-archive', `${archive}: there is no such file; give the .tar.gz that \`lemming export\` or \`lemming backup\` wrote`, { exitCode: EXIT.usage });
   let manifestText: string | undefined;
   let manifest: ExportManifest | undefined;
   let problem: string | undefined;
@@ -168,6 +168,6 @@ async function checkArchive(archive: string, room: number): Promise<ExportManife
 }
 
 function badArchive(archive: string, what: string): LemmingError {
-  return new LemmingError('bad-archive', `${archive}: ${what}; \`lemming export FILE.tar.gz\` writes an archive that imports`, { exitCode: 2 });
+  return new LemmingError('bad-archive', `${archive}: ${what}; \`lemming export FILE.tar.gz\` writes an archive that imports`, { exitCode: EXIT.usage });
 }
 

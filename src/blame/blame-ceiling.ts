@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { mostAnAnswerCosts } from '../engine/money/charge.js';
 import type { Org } from '../org/org.js';
 import type { CandidateStep } from './candidate-steps.js';
@@ -64,7 +64,7 @@ export function planWorstCase(org: Org, forks: readonly ForkLimits[]): WorstCase
 
 /** A ceiling asked for must be a number of credits above 0. */
 export function checkedCeiling(credits: number): number {
-  if (!Number.isFinite(credits) || credits <= 0) throw new LemmingError('blame-invalid', `maxCredits: ${credits} is no ceiling; give a number of credits above 0, for example --max-credits 2.5`, { exitCode: 2 });
+  if (!Number.isFinite(credits) || credits <= 0) throw new LemmingError('blame-invalid', `maxCredits: ${credits} is no ceiling; give a number of credits above 0, for example --max-credits 2.5`, { exitCode: EXIT.usage });
   return credits;
 }
 

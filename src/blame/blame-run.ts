@@ -3,7 +3,7 @@ import { sumCredits } from '../engine/money/credit-sum.js';
 import { answeredInLedger, answeredInOrg, reportProvenance, type Provenance } from '../provenance/report-provenance.js';
 import { orgSettings } from '../provenance/org-settings.js';
 import { join, resolve } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { runChecks } from '../experiment/run-checks.js';
 import type { CheckSetting } from '../experiment/outcome-settings.js';
 import { listHistory } from '../history/read-history.js';
@@ -12,6 +12,7 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 import type { ForkChange } from './blame-fork.js';
 import { takesSeed } from '../org/model-entry-schema.js';
 import { callRepeatability, type CallRepeatability } from './call-repeatability.js';
@@ -122,13 +123,13 @@ function requireHistory(run: string, steps: readonly CandidateStep[]): void {
     turns = new Set(listHistory(run).map((entry) => entry.turn));
   } catch (error) {
     if (error instanceof LemmingError && error.code === 'no-history') {
-      throw new LemmingError('blame-no-history', `${run} keeps no history, so blame cannot fork it before its steps: add the line \`history: { keep: true }\` to its org/org.yaml and run it again from the start (docs/history.md)`, { exitCode: 2 });
+      throw new LemmingError('blame-no-history', `${run} keeps no history, so blame cannot fork it before its steps: add the line \`history: { keep: true }\` to its org/org.yaml and run it again from the start (docs/history.md)`, { exitCode: EXIT.usage });
     }
     throw error;
   }
   const missing = [...new Set(steps.map((step) => step.turn - 1))].filter((turn) => !turns.has(turn));
   if (missing.length > 0) {
-    throw new LemmingError('blame-no-history', `${run}/org/state/history.git holds no entry for turn ${missing.join(', ')}, which blame forks from; it holds turns ${[...turns].sort((a, b) => a - b).join(', ')}: give --path, or blame a run whose history keeps every turn from turn 0`, { exitCode: 2 });
+    throw new LemmingError('blame-no-history', `${run}/org/state/history.git holds no entry for turn ${missing.join(', ')}, which blame forks from; it holds turns ${[...turns].sort((a, b) => a - b).join(', ')}: give --path, or blame a run whose history keeps every turn from turn 0`, { exitCode: EXIT.usage });
   }
 }
 
@@ -144,19 +145,19 @@ function ownModelOf(org: Org, step: CandidateStep, ranOn: ReadonlyMap<string, st
 
 /** The model a step's call runs on in its forks, checked: a registry key, and one that takes a seed unless it is a named repair model. */
 function changeOf(org: Org, step: CandidateStep, repair: string | undefined, ranOn: ReadonlyMap<string, string>): Omit<ForkChange, 'seed' | 'step'> {
-  if (!org.agents.get(step.agent)) throw new LemmingError('blame-invalid', `agent ${JSON.stringify(step.agent)} was called in turn ${step.turn} but is no longer in ${org.root}/agents/`, { exitCode: 2 });
+  if (!org.agents.get(step.agent)) throw new LemmingError('blame-invalid', `agent ${JSON.stringify(step.agent)} was called in turn ${step.turn} but is no longer in ${org.root}/agents/`, { exitCode: EXIT.usage });
   const model = repair ?? ownModelOf(org, step, ranOn);
   const entry = model === undefined ? undefined : org.models[model];
   if (model === undefined || !entry) {
     const where = repair === undefined ? `agents/${step.agent}/resume.md: model` : '--model';
-    throw new LemmingError('blame-invalid', `${where}: ${JSON.stringify(model ?? '')} is not in ${org.root}/org/org.yaml models; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
+    throw new LemmingError('blame-invalid', `${where}: ${JSON.stringify(model ?? '')} is not in ${org.root}/org/org.yaml models; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: EXIT.usage });
   }
   const seeded = takesSeed(entry.provider);
   if (!seeded && repair === undefined) {
     throw new LemmingError(
       'blame-invalid',
       `${org.root}/agents/${step.agent}/resume.md: model ${JSON.stringify(model)} (provider ${entry.provider}) takes no seed, so its call cannot be re-run with another seed; name a repair model with --model, one of ${Object.keys(org.models).join(', ')}`,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
   return { model, seeded };
@@ -171,25 +172,25 @@ function controlOf(org: Org, step: CandidateStep, ranOn: ReadonlyMap<string, str
 
 /** A strategy must be one blame has. */
 function checkedStrategy(strategy: string): Strategy {
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new LemmingError('blame-invalid', `strategy: ${JSON.stringify(strategy)} is no strategy of blame's; use one of ${STRATEGIES.join(', ')}, for example --strategy adaptive`, { exitCode: 2 });
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new LemmingError('blame-invalid', `strategy: ${JSON.stringify(strategy)} is no strategy of blame's; use one of ${STRATEGIES.join(', ')}, for example --strategy adaptive`, { exitCode: EXIT.usage });
   return strategy as Strategy;
 }
 
 /** A confidence is a share strictly between 0.5 and 1. */
 function checkedConfidence(confidence: number): number {
-  if (!Number.isFinite(confidence) || confidence <= 0.5 || confidence >= 1) throw new LemmingError('blame-invalid', `confidence: ${confidence} is no confidence level; give a share above 0.5 and below 1, for example --confidence 0.95`, { exitCode: 2 });
+  if (!Number.isFinite(confidence) || confidence <= 0.5 || confidence >= 1) throw new LemmingError('blame-invalid', `confidence: ${confidence} is no confidence level; give a share above 0.5 and below 1, for example --confidence 0.95`, { exitCode: EXIT.usage });
   return confidence;
 }
 
 /** A count of forks of at least `least`. */
 function checkedCount(field: string, count: number, least: number): number {
-  if (!Number.isInteger(count) || count < least) throw new LemmingError('blame-invalid', `${field}: ${count} is no number of forks; give a whole number, ${least} or more, for example ${least + 2}`, { exitCode: 2 });
+  if (!Number.isInteger(count) || count < least) throw new LemmingError('blame-invalid', `${field}: ${count} is no number of forks; give a whole number, ${least} or more, for example ${least + 2}`, { exitCode: EXIT.usage });
   return count;
 }
 
 /** A control must be a whole number of forks, 0 or more. */
 function checkedControls(controls: number): number {
-  if (!Number.isInteger(controls) || controls < 0) throw new LemmingError('blame-invalid', `controls: ${controls} is no number of control forks; give a whole number, 0 or more, for example --controls 3 (0 runs none)`, { exitCode: 2 });
+  if (!Number.isInteger(controls) || controls < 0) throw new LemmingError('blame-invalid', `controls: ${controls} is no number of control forks; give a whole number, 0 or more, for example --controls 3 (0 runs none)`, { exitCode: EXIT.usage });
   return controls;
 }
 
@@ -209,9 +210,10 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   const path = options.path ?? false;
   const log = options.log ?? (() => undefined);
   const folder = resolve(options.folder ?? join(run, 'blame', options.check.name));
+  if (options.folder !== undefined) requireFolderFor('--out', folder);
   const org = loadOrg(run).org;
   const { steps, run: calls } = candidateSteps(run, org, { path });
-  if (steps.length === 0) throw new LemmingError('blame-invalid', `${run}: no agent call to blame${path ? ' on the path of the person\'s requests' : ''}: its ledger charges no call from turn 1`, { exitCode: 2 });
+  if (steps.length === 0) throw new LemmingError('blame-invalid', `${run}: no agent call to blame${path ? ' on the path of the person\'s requests' : ''}: its ledger charges no call from turn 1`, { exitCode: EXIT.usage });
   requireHistory(run, steps);
   const ranOn = new Map(calls.calls.map((call) => [`${call.turn} ${call.agent}`, call.model]));
   const changes = new Map(steps.map((step) => [`${step.turn} ${step.agent}`, changeOf(org, step, options.model, ranOn)]));
@@ -264,7 +266,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   };
   const [original] = await runChecks(run, [options.check]);
   if (original?.passed) {
-    throw new LemmingError('blame-passed', `${run} passes check ${JSON.stringify(options.check.name)} (exit ${original.exitCode}): blame looks for the step that made a run fail; give a run that fails it`, { exitCode: 2 });
+    throw new LemmingError('blame-passed', `${run} passes check ${JSON.stringify(options.check.name)} (exit ${original.exitCode}): blame looks for the step that made a run fail; give a run that fails it`, { exitCode: EXIT.usage });
   }
   if (options.dryRun) return report;
 

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { readExperiment } from '../experiment/experiment-file.js';
 import type { CheckSetting } from '../experiment/outcome-settings.js';
 
@@ -10,7 +10,7 @@ export function checkFromFile(file: string, name: string): CheckSetting {
   const found = all.find((check) => check.name === name);
   if (!found) {
     const names = [...new Set(all.map((check) => check.name))];
-    throw new LemmingError('blame-invalid', `${file}: checks: no check is named ${JSON.stringify(name)}; ${names.length > 0 ? `use one of ${names.join(', ')}` : 'the file has no `checks:`; add one, for example `checks: [{ name: answered, run: test -s "$SHARED/answer.md" }]`'}`, { exitCode: 2 });
+    throw new LemmingError('blame-invalid', `${file}: checks: no check is named ${JSON.stringify(name)}; ${names.length > 0 ? `use one of ${names.join(', ')}` : 'the file has no `checks:`; add one, for example `checks: [{ name: answered, run: test -s "$SHARED/answer.md" }]`'}`, { exitCode: EXIT.usage });
   }
   return found;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { showCredits } from '../format/format.js';
 import { runChecks } from '../experiment/run-checks.js';
 import { inPool } from '../experiment/in-pool.js';
@@ -94,7 +94,7 @@ export class ForkRunner {
     if (existsSync(root)) {
       if (!existsSync(join(root, 'org', 'state', 'forked-from.json')) && !existsSync(making)) {
         spending.finish(job.worst, 0);
-        throw new LemmingError('blame-invalid', `${root} is in the way and is not a fork blame made; move it away or give --out`, { exitCode: 2 });
+        throw new LemmingError('blame-invalid', `${root} is in the way and is not a fork blame made; move it away or give --out`, { exitCode: EXIT.usage });
       }
       rmSync(root, { recursive: true, force: true });
     }

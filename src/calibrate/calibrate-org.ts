@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedOf } from '../statistics/seeds.js';
 import { fromWorkingFolder } from '../invocation.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { ModelEntry } from '../org/schema.js';
@@ -187,6 +188,8 @@ export function groupsSummary(comparisons: readonly GroupComparison[]): GroupsSu
 export async function calibrateOrg(rootFolder: string, referencePath: string, options: CalibrateOptions = {}): Promise<Calibration> {
   const root = fromWorkingFolder(rootFolder);
   requireOrgRoot(root);
+  // Checked before any call: the report is written once the answers are in.
+  if (options.folder !== undefined) requireFolderFor('--out', fromWorkingFolder(options.folder));
   const reference = readReference(referencePath);
   const org = loadOrg(root).org;
   const agents = respondents(org, { all: true });

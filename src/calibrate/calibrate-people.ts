@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { fromWorkingFolder } from '../invocation.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Agent, Org } from '../org/org.js';
@@ -84,8 +85,8 @@ function withAgents(org: Org, agents: readonly Agent[]): Org {
 function pickModel(org: Org, asked: string | undefined): string {
   const known = Object.keys(org.models);
   const model = asked ?? [...org.agents.values()].find((agent) => !agent.isHuman)?.models[0];
-  if (model === undefined) throw new LemmingError('usage', `the org has no agent whose model the people's agents could use; give --model, one of ${known.join(', ')}`, { exitCode: 2 });
-  if (!Object.hasOwn(org.models, model)) throw new LemmingError('usage', `--model ${JSON.stringify(model)} is not in org/org.yaml models; use one of ${known.join(', ')}`, { exitCode: 2 });
+  if (model === undefined) throw new LemmingError('usage', `the org has no agent whose model the people's agents could use; give --model, one of ${known.join(', ')}`, { exitCode: EXIT.usage });
+  if (!Object.hasOwn(org.models, model)) throw new LemmingError('usage', `--model ${JSON.stringify(model)} is not in org/org.yaml models; use one of ${known.join(', ')}`, { exitCode: EXIT.usage });
   return model;
 }
 
@@ -99,6 +100,8 @@ function pickModel(org: Org, asked: string | undefined): string {
 export async function calibratePeople(rootFolder: string, referencePath: string, options: PeopleOptions): Promise<PeopleCalibration> {
   const root = fromWorkingFolder(rootFolder);
   requireOrgRoot(root);
+  // Checked before any call: the report is written once the answers are in.
+  if (options.folder !== undefined) requireFolderFor('--out', fromWorkingFolder(options.folder));
   const reference = readReference(referencePath);
   const org = loadOrg(root).org;
   const seed = options.seed ?? 1;

@@ -5,7 +5,7 @@
  * the person's answer), and the persona of the demographics-only agent beside it (the floor: the
  * person's attributes, none of their answers). Pure.
  */
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { sampleInOrder, seededOrder } from '../statistics/sampling.js';
 import { seedOf } from '../statistics/seeds.js';
 import type { Reference, ReferenceQuestion } from './reference-file.js';
@@ -41,7 +41,7 @@ export interface PeoplePlan {
  */
 export function planPeople(reference: Reference, count: number, heldOut: number, seed: number): PeoplePlan {
   if (!reference.people) {
-    throw new LemmingError('reference-invalid', `${reference.file}: --people needs a respondent-level reference (\`respondents:\`, one row a person), as data/gss-2018/respondents.yaml is; this one gives counts by group (\`answers:\`)`, { exitCode: 2 });
+    throw new LemmingError('reference-invalid', `${reference.file}: --people needs a respondent-level reference (\`respondents:\`, one row a person), as data/gss-2018/respondents.yaml is; this one gives counts by group (\`answers:\`)`, { exitCode: EXIT.usage });
   }
   const answered = (person: Respondent): string[] => reference.questions.map((question) => question.id).filter((id) => person.answers[id] !== undefined);
   const eligible = reference.people.filter((person) => answered(person).length > heldOut);

@@ -1,5 +1,5 @@
 /** How a reference and its CSV files are read and refused: their cells, and errors that name the file and quote only a short escaped excerpt. */
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { csvRecords } from '../tables/csv-text.js';
 import { quoteName } from '../mailbox/message-text.js';
 import { terminalText } from '../terminal-text/terminal-text.js';
@@ -15,7 +15,7 @@ export function excerpt(value: unknown): string {
 
 /** A reference's problem: the file, where in it (a field or a line), and what a valid value is; exit 2. */
 export function invalid(file: string, where: string, message: string): LemmingError {
-  return new LemmingError('reference-invalid', `${file}: ${where}: ${message}`, { exitCode: 2 });
+  return new LemmingError('reference-invalid', `${file}: ${where}: ${message}`, { exitCode: EXIT.usage });
 }
 
 /** Split one CSV line into cells (the one reading of CSV text: csvRecords), each trimmed. Pure. */

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { fromWorkingFolder, workingFolder } from '../invocation.js';
 import { cutSecrets } from '../secrets/secrets.js';
 import { terminalText } from '../terminal-text/terminal-text.js';
@@ -25,9 +25,9 @@ export function resolveRoot(options: { root?: string; needsOrg?: boolean }): str
  */
 export function requireRootFolder(root: string): string {
   if (!existsSync(root)) {
-    throw new LemmingError('no-root', `${root}: there is no such folder; check --root, or make an org there with \`lemming bootstrap --root ${root}\``, { exitCode: 2 });
+    throw new LemmingError('no-root', `${root}: there is no such folder; check --root, or make an org there with \`lemming bootstrap --root ${root}\``, { exitCode: EXIT.usage });
   }
-  if (!statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder that holds org/ and agents/`, { exitCode: 2 });
+  if (!statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder that holds org/ and agents/`, { exitCode: EXIT.usage });
   return root;
 }
 

@@ -2,6 +2,8 @@ import { OTLP_URL, OTLP_URL_HINT } from '../org/otlp-url.js';
 import { createRequire } from 'node:module';
 import { commandIo } from './cli-context.js';
 import { MAX_SEED } from '../experiment/seed-bound.js';
+import { fromWorkingFolder } from '../invocation.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 
 const requireModule = createRequire(import.meta.url);
 
@@ -181,5 +183,11 @@ export function logFormat(value: string): 'text' | 'json' {
   return value;
 }
 
+/** `--csv DIR`: its folder is checked as the command starts (named-destination.ts), not once the report's work is done and the tables are written. */
+function csvFolder(value: string): string {
+  requireFolderFor('--csv', fromWorkingFolder(value));
+  return value;
+}
+
 /** `--csv DIR` of every command whose report has tables (docs/api.md, "Tables as CSV"). */
-export const CSV_OPTION = ['--csv <dir>', "also write the report's tables into DIR: a CSV per table (RFC 4180, a header row) and dictionary.csv naming each column's type, unit and meaning, for pandas or R"] as const;
+export const CSV_OPTION = ['--csv <dir>', "also write the report's tables into DIR: a CSV per table (RFC 4180, a header row) and dictionary.csv naming each column's type, unit and meaning, for pandas or R", csvFolder] as const;

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { commanderOutput, processOutput, requireRootFolder, resolveRoot, setCommandIo, type CommandIo, type Output } from './cli-context.js';
 import { report, takeExitCode } from './execute.js';
 import { enterCommand } from '../invocation.js';
@@ -64,7 +64,7 @@ const givenRoots = (): string[] => program.opts<{ root?: string[] }>().root ?? [
 /** The root of a command that makes an org where there is none (`bootstrap`, `demo`); with `needsOrg: false`, the folder of one that needs no org. */
 const newRoot = (needsOrg = true): string => {
   const roots = givenRoots();
-  if (roots.length > 1) throw new LemmingError('one-root', `--root was given ${roots.length} times; only \`lemming serve\` serves several orgs (e.g. lemming serve --root ./lab --root ./desk)`, { exitCode: 2 });
+  if (roots.length > 1) throw new LemmingError('one-root', `--root was given ${roots.length} times; only \`lemming serve\` serves several orgs (e.g. lemming serve --root ./lab --root ./desk)`, { exitCode: EXIT.usage });
   return resolveRoot({ root: roots[0], needsOrg });
 };
 /** The root of every other command: the folder must exist. */
@@ -101,7 +101,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     return takeExitCode();
   } catch (error) {
     takeExitCode();
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.usage;
     return report(error);
   } finally {
     setCommandIo(undefined);

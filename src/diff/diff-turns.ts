@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { compareOrgs } from './compare-orgs.js';
 import type { OrgDiff } from './org-diff.js';
 import type { WriteOrgAtTurn } from './org-at-turn.js';
@@ -19,7 +19,7 @@ export function parseTurnRange(text: string): TurnRange {
   const from = Number(match?.[1]);
   const to = Number(match?.[2]);
   if (!match || !Number.isSafeInteger(from) || !Number.isSafeInteger(to)) {
-    throw new LemmingError('usage', `--turns takes two turns joined by "..", like --turns 3..7 (the org after turn 3 against the org after turn 7), not ${JSON.stringify(text)}`, { exitCode: 2 });
+    throw new LemmingError('usage', `--turns takes two turns joined by "..", like --turns 3..7 (the org after turn 3 against the org after turn 7), not ${JSON.stringify(text)}`, { exitCode: EXIT.usage });
   }
   return { from, to };
 }
@@ -30,7 +30,7 @@ export function parseTurnRange(text: string): TurnRange {
  */
 export async function snapshotsAtTurns(root: string, range: TurnRange, writeOrgAtTurn: WriteOrgAtTurn | undefined): Promise<[OrgSnapshot, OrgSnapshot]> {
   if (!writeOrgAtTurn) {
-    throw new LemmingError('no-history', `--turns needs the org's history (each turn kept), which this build of lemming does not keep; compare two org folders instead: lemming diff A B`, { exitCode: 2 });
+    throw new LemmingError('no-history', `--turns needs the org's history (each turn kept), which this build of lemming does not keep; compare two org folders instead: lemming diff A B`, { exitCode: EXIT.usage });
   }
   const folder = mkdtempSync(join(tmpdir(), 'lemming-diff-'));
   try {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readOwnText } from '../storage/read-own-file.js';
 import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, readEditedFile } from '../editable/edited-file.js';
 import { join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { stateTurn } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { addEntries, emptySnapshot, readLedgerFrom, type AgentTotals } from '../engine/money/ledger.js';
@@ -94,10 +94,10 @@ export interface OrgSnapshot {
 /** The folder must be an org: a missing one, a file, or a folder without the org's files is said with what was expected. */
 function requireOrg(root: string): void {
   const stat = statSync(root, { throwIfNoEntry: false });
-  if (!stat) throw new LemmingError('no-folder', `${root}: there is no such folder; lemming diff compares two org folders (each holding org/org.yaml, org/chart.yaml and agents/)`, { exitCode: 2 });
-  if (!stat.isDirectory()) throw new LemmingError('no-folder', `${root}: is a file, not a folder; lemming diff compares two org folders`, { exitCode: 2 });
+  if (!stat) throw new LemmingError('no-folder', `${root}: there is no such folder; lemming diff compares two org folders (each holding org/org.yaml, org/chart.yaml and agents/)`, { exitCode: EXIT.usage });
+  if (!stat.isDirectory()) throw new LemmingError('no-folder', `${root}: is a file, not a folder; lemming diff compares two org folders`, { exitCode: EXIT.usage });
   for (const file of [ORG_FILE, CHART_FILE]) {
-    if (!existsSync(join(root, file))) throw new LemmingError('no-org', `not an org: no ${file} in ${root}`, { exitCode: 2 });
+    if (!existsSync(join(root, file))) throw new LemmingError('no-org', `not an org: no ${file} in ${root}`, { exitCode: EXIT.usage });
   }
 }
 
@@ -109,7 +109,7 @@ function requireOrg(root: string): void {
 function readText(root: string, file: string, maxBytes: number): string | undefined {
   const read = readEditedFile(join(root, file), file, maxBytes, root);
   if ('missing' in read) return undefined;
-  if ('problem' in read) throw new LemmingError('bad-org', `${join(root, file)} ${read.problem.message}`, { exitCode: 2 });
+  if ('problem' in read) throw new LemmingError('bad-org', `${join(root, file)} ${read.problem.message}`, { exitCode: EXIT.usage });
   return read.text;
 }
 
@@ -174,12 +174,12 @@ function readOutcome(root: string): RunMetrics | undefined {
   const path = join(root, RESULT_FILE);
   const read = readOwnText(path);
   if ('absent' in read) return undefined;
-  if ('problem' in read) throw new LemmingError('bad-result', `${path} ${read.problem}, where an experiment keeps a run's result (a file): run the experiment again to write it anew`, { exitCode: 2 });
+  if ('problem' in read) throw new LemmingError('bad-result', `${path} ${read.problem}, where an experiment keeps a run's result (a file): run the experiment again to write it anew`, { exitCode: EXIT.usage });
   const text = read.text;
   try {
     return JSON.parse(text) as RunMetrics;
   } catch {
-    throw new LemmingError('bad-result', `${join(root, RESULT_FILE)} is not JSON; an experiment writes it when a run ends: run the experiment again to write it anew`, { exitCode: 2 });
+    throw new LemmingError('bad-result', `${join(root, RESULT_FILE)} is not JSON; an experiment writes it when a run ends: run the experiment again to write it anew`, { exitCode: EXIT.usage });
   }
 }
 

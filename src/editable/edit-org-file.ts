@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { formatProblem, LemmingError } from '../errors.js';
+import { EXIT, formatProblem, LemmingError } from '../errors.js';
 import { yaml } from '../lazy-modules.js';
 import { splitFrontMatter } from '../mailbox/front-matter.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
@@ -25,7 +25,7 @@ function readForEdit(root: string, file: string, frontMatter: boolean): { value:
     if (!parts) return { problems: [], parts: undefined };
     return { ...parseYamlSource(parts.yaml, file, frontMatter ? 1 : 0), parts };
   });
-  if (loaded.problems.length > 0) throw new LemmingError('edit-unreadable', `${file} cannot be edited: ${loaded.problems.map(formatProblem).join('; ')}`, { exitCode: 2 });
+  if (loaded.problems.length > 0) throw new LemmingError('edit-unreadable', `${file} cannot be edited: ${loaded.problems.map(formatProblem).join('; ')}`, { exitCode: EXIT.usage });
   if (!('parts' in loaded) || !loaded.parts || !loaded.source) return undefined;
   return { value: loaded.source.value, body: loaded.parts.body };
 }

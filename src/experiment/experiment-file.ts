@@ -1,5 +1,5 @@
 import type { z as Zod } from 'zod';
-import { formatProblem, LemmingError, type Problem } from '../errors.js';
+import { EXIT, formatProblem, LemmingError, type Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
 import { STUDY_NAME_PATTERN } from '../org/names.js';
@@ -114,7 +114,7 @@ let schema: ReturnType<typeof buildSchema> | undefined;
 export function readExperiment(file: string, resolveBase: (base: string) => string): Experiment {
   const loaded = loadEditedFile(file, file, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, file));
   if ('missing' in loaded) {
-    throw new LemmingError('experiment-missing', `${file}: there is no such file; an experiment file is YAML, see docs/experiments.md`, { exitCode: 2 });
+    throw new LemmingError('experiment-missing', `${file}: there is no such file; an experiment file is YAML, see docs/experiments.md`, { exitCode: EXIT.usage });
   }
   const source = 'source' in loaded ? loaded.source : undefined;
   if (!source) throw refused(loaded.problems);

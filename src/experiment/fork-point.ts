@@ -1,5 +1,5 @@
 import type { Problem } from '../errors.js';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 
 /**
  * A counterfactual experiment's starting point: `base: runs/baseline-r1@7` in the file. Every run
@@ -92,16 +92,16 @@ export async function requireForkPoint(file: string, base: string, fork: ForkPoi
       throw new LemmingError(
         'experiment-invalid',
         `${where}: the org at ${base} keeps no history, so it cannot be forked after turn ${fork.turn}; set \`history: { keep: true }\` in its org/org.yaml and run it again (each turn from then on is kept), or give \`base:\` without "@${fork.turn}" to start from its definition`,
-        { exitCode: 2, cause: error },
+        { exitCode: EXIT.usage, cause: error },
       );
     }
     if (error.code === 'unknown-turn') {
       const turns = listHistory(base).filter((entry) => entry.kind !== 'edits').map((entry) => entry.turn);
       const last = turns.length === 0 ? 0 : Math.max(...turns);
       const path = fork.written.slice(0, fork.written.lastIndexOf('@'));
-      throw new LemmingError('experiment-invalid', `${where}: ${error.message}; give a turn it holds, for example \`base: ${path}@${last}\``, { exitCode: 2, cause: error });
+      throw new LemmingError('experiment-invalid', `${where}: ${error.message}; give a turn it holds, for example \`base: ${path}@${last}\``, { exitCode: EXIT.usage, cause: error });
     }
-    throw new LemmingError('experiment-invalid', `${where}: ${error.message}`, { exitCode: 2, cause: error });
+    throw new LemmingError('experiment-invalid', `${where}: ${error.message}`, { exitCode: EXIT.usage, cause: error });
   }
 }
 

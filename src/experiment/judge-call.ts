@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { chargeFor } from '../engine/money/charge.js';
 import type { LedgerEntry } from '../engine/money/ledger.js';
 import type { ModelEntry } from '../org/schema.js';
@@ -48,7 +48,7 @@ export function readVerdict(text: string, scale: number): Verdict {
  */
 export async function callJudge(root: string, models: Readonly<Record<string, ModelEntry>>, request: ProviderRequest, scale: number, offline: () => Verdict, at: () => Date): Promise<JudgeCallResult> {
   const entry = models[request.modelKey];
-  if (!entry) throw new LemmingError('experiment-invalid', `judge.model: ${JSON.stringify(request.modelKey)} is not in ${root}/org/org.yaml models; use one of ${Object.keys(models).join(', ')}`, { exitCode: 2 });
+  if (!entry) throw new LemmingError('experiment-invalid', `judge.model: ${JSON.stringify(request.modelKey)} is not in ${root}/org/org.yaml models; use one of ${Object.keys(models).join(', ')}`, { exitCode: EXIT.usage });
   let response: ProviderResponse;
   let verdict: Verdict;
   if (entry.provider === 'offline') {

@@ -4,7 +4,7 @@ import { meetingNames } from '../meetings/load-meetings.js';
 import { meetingFile } from '../meetings/meeting-file.js';
 import { dirname, join } from 'node:path';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
-import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
+import { EXIT, formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { sendAsHuman } from '../engine/human/send-as-human.js';
 import { interventionProblem } from '../engine/interventions/apply-intervention.js';
 import { yaml } from '../lazy-modules.js';
@@ -51,7 +51,7 @@ function editForVariant(edit: () => void): void {
     edit();
   } catch (error) {
     if (!(error instanceof LemmingError) || error.code !== 'edit-unreadable') throw error;
-    throw new LemmingError('experiment-invalid', `the base org cannot be edited for a variant: ${error.message}`, { exitCode: 2 });
+    throw new LemmingError('experiment-invalid', `the base org cannot be edited for a variant: ${error.message}`, { exitCode: EXIT.usage });
   }
 }
 
@@ -123,7 +123,7 @@ export async function prepareRun(experiment: Experiment, base: string, variant: 
       writePopulation(root, makePopulation(readPopulationSpec(variant.population)), orgYaml);
     } catch (error) {
       if (!(error instanceof LemmingError)) throw error;
-      throw new LemmingError('experiment-invalid', `${experiment.file}: variant ${JSON.stringify(variant.name)}: population: ${error.message}`, { exitCode: 2 });
+      throw new LemmingError('experiment-invalid', `${experiment.file}: variant ${JSON.stringify(variant.name)}: population: ${error.message}`, { exitCode: EXIT.usage });
     }
   } else {
     for (const file of definitionFiles(base)) {
@@ -140,26 +140,26 @@ export async function prepareRun(experiment: Experiment, base: string, variant: 
   } catch (error) {
     if (!(error instanceof InvalidOrgError)) throw error;
     const errors = error.problems.filter((problem) => problem.severity === 'error');
-    throw new LemmingError('experiment-invalid', `${where} makes an invalid org: ${errors.map(formatProblem).join('; ')}`, { exitCode: 2 });
+    throw new LemmingError('experiment-invalid', `${where} makes an invalid org: ${errors.map(formatProblem).join('; ')}`, { exitCode: EXIT.usage });
   }
   const judge = variant.outcome.judge;
   if (judge && !Object.hasOwn(org.models, judge.model)) {
-    throw new LemmingError('experiment-invalid', `${where}: judge.model: ${JSON.stringify(judge.model)} is not in the org's model registry; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
+    throw new LemmingError('experiment-invalid', `${where}: judge.model: ${JSON.stringify(judge.model)} is not in the org's model registry; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: EXIT.usage });
   }
   const personas = experiment.personas;
   if (personas && !Object.hasOwn(org.models, personas.judge)) {
-    throw new LemmingError('experiment-invalid', `${where}: personas.judge: ${JSON.stringify(personas.judge)} is not in the org's model registry; use one of ${Object.keys(org.models).join(', ')}, for example \`personas: { judge: offline }\``, { exitCode: 2 });
+    throw new LemmingError('experiment-invalid', `${where}: personas.judge: ${JSON.stringify(personas.judge)} is not in the org's model registry; use one of ${Object.keys(org.models).join(', ')}, for example \`personas: { judge: offline }\``, { exitCode: EXIT.usage });
   }
   experiment.survey.forEach((item, index) => {
     try {
       respondents(org, item.ask);
     } catch (error) {
-      throw new LemmingError('experiment-invalid', `${experiment.file}: survey.${index}.ask: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 2 });
+      throw new LemmingError('experiment-invalid', `${experiment.file}: survey.${index}.ask: ${error instanceof Error ? error.message : String(error)}`, { exitCode: EXIT.usage });
     }
   });
   variant.interventions.forEach((intervention, index) => {
     const problem = interventionProblem(org, intervention);
-    if (problem) throw new LemmingError('experiment-invalid', `${where}: interventions.${index}.${problem}`, { exitCode: 2 });
+    if (problem) throw new LemmingError('experiment-invalid', `${where}: interventions.${index}.${problem}`, { exitCode: EXIT.usage });
   });
   // The engine carries them out between turns, journaled, from the org's own file: a replay of the run's cassette on a copy repeats them.
   if (variant.interventions.length > 0) writeFileSync(join(root, INTERVENTIONS_FILE), yaml().stringify({ interventions: variant.interventions }));
@@ -167,7 +167,7 @@ export async function prepareRun(experiment: Experiment, base: string, variant: 
     try {
       sendAsHuman(root, org, message);
     } catch (error) {
-      throw new LemmingError('experiment-invalid', `${where}: the opening message to ${JSON.stringify(message.to)}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 2 });
+      throw new LemmingError('experiment-invalid', `${where}: the opening message to ${JSON.stringify(message.to)}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: EXIT.usage });
     }
   }
   const forked = experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {};

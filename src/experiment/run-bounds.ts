@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readForkOrigin } from '../history/fork-org.js';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import type { Org } from '../org/org.js';
 import { readSavedJson } from '../storage/read-own-file.js';
 import { ATTEMPTS_FILE, type RunAttempt } from './run-process.js';
@@ -61,5 +61,5 @@ function recordedBounds(root: string): RecordedBounds | undefined {
   if (bounds === undefined) return undefined;
   const { fromTurn, turns, by } = (bounds ?? {}) as Partial<Record<keyof RecordedBounds, unknown>>;
   if (isTurnCount(fromTurn) && isTurnCount(turns) && turns >= 1 && typeof by === 'string') return { fromTurn, turns, by };
-  throw new LemmingError('run-bounds-invalid', `${file}: bounds: ${JSON.stringify(bounds)} is not a run's bounds; it holds whole numbers, for example "bounds": { "fromTurn": 0, "turns": 4, "by": "study.yaml turns: 4" }`, { exitCode: 2 });
+  throw new LemmingError('run-bounds-invalid', `${file}: bounds: ${JSON.stringify(bounds)} is not a run's bounds; it holds whole numbers, for example "bounds": { "fromTurn": 0, "turns": 4, "by": "study.yaml turns: 4" }`, { exitCode: EXIT.usage });
 }

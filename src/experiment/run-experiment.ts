@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EXIT } from '../errors.js';
 import { lockHolder } from '../engine/record/lock.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
@@ -100,9 +101,6 @@ function judgingEstimates(pending: readonly PlannedRun[]): string[] {
 /** How often a run still held by an earlier engine is looked at again. */
 const HOLDER_POLL_MS = 100;
 
-/** The exit code of `lemming run` refused by a lock a live engine holds (lock.ts, LockedError). */
-const LOCKED_EXIT = 3;
-
 /** How many refused starts in a row, each with no holder left to wait for, before the run is called failed. */
 const REFUSALS_WITHOUT_HOLDER = 3;
 
@@ -130,7 +128,7 @@ async function runWhenFree(cli: string, name: string, root: string, options: Par
   let refusedAlone = 0;
   for (;;) {
     const attempt = await runProcess(cli, root, options);
-    if (attempt.exitCode !== LOCKED_EXIT) return attempt;
+    if (attempt.exitCode !== EXIT.locked) return attempt;
     const holder = lockHolder(root);
     if (holder && !holder.onThisHost) return attempt;
     if (!(await waitForEarlierEngine(name, root, log))) {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { orgFilesBytes } from '../org/walk-org.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { gitEnvironment, GitError, gitSync } from './git.js';
 import { TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
@@ -43,7 +43,7 @@ export function writeHistoryBundle(root: string, file: string, orgBytes: number)
   try {
     entries = listHistory(root);
   } catch (error) {
-    if (error instanceof LemmingError && error.code === 'no-history') throw new LemmingError('no-history', `${error.message}; or export without --history`, { exitCode: 2 });
+    if (error instanceof LemmingError && error.code === 'no-history') throw new LemmingError('no-history', `${error.message}; or export without --history`, { exitCode: EXIT.usage });
     throw error;
   }
   const { gitDir } = historyPlace(root);
@@ -52,7 +52,7 @@ export function writeHistoryBundle(root: string, file: string, orgBytes: number)
     throw new LemmingError(
       'unsafe-history',
       `${gitDir}: the history holds what an import refuses: ${problems.join('; ')}; export without --history, or drop those entries with \`lemming history --prune-before N\``,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
   gitSync({ gitDir }, ['bundle', 'create', '--quiet', file, HISTORY_REF]);
@@ -102,7 +102,7 @@ export function whereBlobIs(root: string, blob: string): string {
  */
 export async function restoreHistoryBundle(bundle: string, root: string, label: string): Promise<BundleReport> {
   const bad = (what: string): LemmingError =>
-    new LemmingError('bad-archive', `${label}: its lemming-history.bundle ${what}; nothing was imported (an archive written by \`lemming export --history\` imports)`, { exitCode: 2 });
+    new LemmingError('bad-archive', `${label}: its lemming-history.bundle ${what}; nothing was imported (an archive written by \`lemming export --history\` imports)`, { exitCode: EXIT.usage });
   if (!BUNDLE_SIGNATURES.includes(firstBytes(bundle, 16))) throw bad('is not a git bundle');
   const place = historyPlace(root);
   await ensureStore(place);

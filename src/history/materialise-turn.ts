@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { partOf, storedParts } from './stored-path.js';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { gitSync } from './git.js';
 import { historyPlace } from './history-paths.js';
 import { entryOfTurn, requirePartJoins } from './read-history.js';
@@ -49,10 +49,10 @@ export function requireEmptyFolder(folder: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') throw new LemmingError('not-empty', `${folder}: is a file; give a new folder for the org`, { exitCode: 2 });
+    if (code === 'ENOTDIR') throw new LemmingError('not-empty', `${folder}: is a file; give a new folder for the org`, { exitCode: EXIT.usage });
     throw error;
   }
-  if (names.length > 0) throw new LemmingError('not-empty', `${folder}: is not empty (it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}); give a new folder for the org`, { exitCode: 2 });
+  if (names.length > 0) throw new LemmingError('not-empty', `${folder}: is not empty (it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}); give a new folder for the org`, { exitCode: EXIT.usage });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { gitSync } from './git.js';
 import { entryMessage, TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
@@ -37,13 +37,13 @@ export function planPrune(root: string, before: number): PrunePlan {
   const last = Math.max(...turns);
   const cut = entries.findIndex((entry) => TURN_KINDS.includes(entry.kind) && entry.turn >= before);
   if (turns.length === 0 || first === last) {
-    throw new LemmingError('out-of-range', `--prune-before ${before}: the history of ${root} holds turn ${turns[0] ?? 0} only; there is nothing before it to drop`, { exitCode: 2 });
+    throw new LemmingError('out-of-range', `--prune-before ${before}: the history of ${root} holds turn ${turns[0] ?? 0} only; there is nothing before it to drop`, { exitCode: EXIT.usage });
   }
   if (before <= first || before > last || cut <= 0) {
     throw new LemmingError(
       'out-of-range',
       `--prune-before ${before}: the history of ${root} holds turns ${first} to ${last}; give a turn from ${first + 1} to ${last} (the entries before it are dropped, it and the later ones kept)`,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
   const dropped = entries.slice(0, cut);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { spooledMessages, spoolFolder } from './entry-spool.js';
 import { gitAvailable, gitSync } from './git.js';
 import { parseEntryMessage, TURN_KINDS, type HistoryEntry } from './history-entry.js';
@@ -87,6 +87,7 @@ export function entryOfTurn(root: string, turn: number, options: { editsBefore?:
   throw new LemmingError(
     'unknown-turn',
     `turn ${turn} is not in the history of ${root}${gone}: it holds turns ${first} to ${last}${gaps}; \`lemming history\` lists them${waiting ? `; ${waiting}` : ''}`,
+    { exitCode: EXIT.usage },
   );
 }
 
@@ -95,7 +96,7 @@ export function historyPath(root: string, path: string): string {
   const absolute = isAbsolute(path) ? path : resolve(root, path);
   const inside = relative(root, absolute).split('\\').join('/');
   if (inside === '' || inside.startsWith('../') || inside === '..') {
-    throw new LemmingError('outside-org', `${path}: not a file of the org at ${root}; give a path inside it, like agents/manager/resume.md`, { exitCode: 2 });
+    throw new LemmingError('outside-org', `${path}: not a file of the org at ${root}; give a path inside it, like agents/manager/resume.md`, { exitCode: EXIT.usage });
   }
   return inside;
 }

@@ -2,7 +2,7 @@ import { decideProposal, type Decision } from '../engine/human/decide-proposal.j
 import { readHumanInbox, type HumanInbox } from '../engine/human/human-inbox.js';
 import { recipientsWhere } from '../engine/human/recipients.js';
 import { sendAddressed, sendManyFromSeat, type AddressedMessage, type SentMessage } from '../engine/human/send-as-human.js';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import type { Priority } from '../mailbox/message.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { HUMAN } from '../org/names.js';
@@ -48,7 +48,7 @@ export function sendToMany(root: string, message: OutgoingToMany): { sent: SentM
   const { from = HUMAN, to = [], where, ...input } = message;
   const conditions = Object.entries(where ?? {}).map(([field, value]) => ({ field, value }));
   const names = conditions.length > 0 ? [...new Set([...to, ...recipientsWhere(org, from, conditions)])] : [...to];
-  if (names.length === 0) throw new LemmingError('no-recipients', 'not sent: name a recipient, a list (`a,b,c`), or `--where FIELD=VALUE`', { exitCode: 2 });
+  if (names.length === 0) throw new LemmingError('no-recipients', 'not sent: name a recipient, a list (`a,b,c`), or `--where FIELD=VALUE`', { exitCode: EXIT.usage });
   return { sent: sendManyFromSeat(folder, org, from, names.map((name) => ({ ...input, to: name })), { anyAgent: true }), maxBodyChars: org.settings.max_body_chars };
 }
 
@@ -65,7 +65,7 @@ export type OutgoingMessage = AddressedMessage;
 export function sendAll(root: string, messages: readonly OutgoingMessage[], from: string = HUMAN): { sent: SentMessage[]; maxBodyChars: number } {
   const folder = fromWorkingFolder(root);
   const { org } = loadOrg(folder);
-  if (messages.length === 0) throw new LemmingError('no-recipients', 'not sent: there is no message to send', { exitCode: 2 });
+  if (messages.length === 0) throw new LemmingError('no-recipients', 'not sent: there is no message to send', { exitCode: EXIT.usage });
   return { sent: sendAddressed(folder, org, from, messages, { anyAgent: true }), maxBodyChars: org.settings.max_body_chars };
 }
 

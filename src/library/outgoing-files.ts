@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { MAX_MESSAGE_FILE_BYTES } from '../mailbox/message-file.js';
 import { parseOutgoingFile } from '../mailbox/outgoing-file.js';
 import { readRegularFile } from '../storage/read-regular-file.js';
@@ -24,18 +24,18 @@ export function listOutgoingFiles(paths: readonly string[]): OutgoingFile[] {
   const files: OutgoingFile[] = [];
   const add = (file: string): void => {
     if (files.length >= MAX_OUTGOING_FILES) {
-      throw new LemmingError('too-many-files', `not sent: --file gives more than ${MAX_OUTGOING_FILES} messages; send them in parts`, { exitCode: 2 });
+      throw new LemmingError('too-many-files', `not sent: --file gives more than ${MAX_OUTGOING_FILES} messages; send them in parts`, { exitCode: EXIT.usage });
     }
     const read = readRegularFile(file, MAX_MESSAGE_FILE_BYTES);
-    if ('error' in read) throw new LemmingError('bad-file', `not sent: ${file} ${read.error}; --file takes a markdown message, a folder of them, or - for standard input`, { exitCode: 2 });
-    if (read.truncated) throw new LemmingError('bad-file', `not sent: ${file} is ${read.size} bytes; a message file is at most ${MAX_MESSAGE_FILE_BYTES}`, { exitCode: 2 });
+    if ('error' in read) throw new LemmingError('bad-file', `not sent: ${file} ${read.error}; --file takes a markdown message, a folder of them, or - for standard input`, { exitCode: EXIT.usage });
+    if (read.truncated) throw new LemmingError('bad-file', `not sent: ${file} is ${read.size} bytes; a message file is at most ${MAX_MESSAGE_FILE_BYTES}`, { exitCode: EXIT.usage });
     files.push({ file, text: read.text });
   };
   for (const path of paths) {
     const stat = statSync(path, { throwIfNoEntry: false });
     if (stat?.isDirectory()) {
       const names = readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.md')).map((entry) => entry.name).sort();
-      if (names.length === 0) throw new LemmingError('bad-file', `not sent: the folder ${path} has no .md message files`, { exitCode: 2 });
+      if (names.length === 0) throw new LemmingError('bad-file', `not sent: the folder ${path} has no .md message files`, { exitCode: EXIT.usage });
       for (const name of names) add(join(path, name));
     } else {
       add(path);
@@ -58,7 +58,7 @@ export function readOutgoingFiles(files: readonly OutgoingFile[]): OutgoingMessa
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 5).join('\n');
-    throw new LemmingError('bad-message-file', `not sent: ${problems.length === 1 ? shown : `${problems.length} of the ${files.length} files are not messages to send:\n${shown}${problems.length > 5 ? `\nand ${problems.length - 5} more` : ''}`}`, { exitCode: 2 });
+    throw new LemmingError('bad-message-file', `not sent: ${problems.length === 1 ? shown : `${problems.length} of the ${files.length} files are not messages to send:\n${shown}${problems.length > 5 ? `\nand ${problems.length - 5} more` : ''}`}`, { exitCode: EXIT.usage });
   }
   return messages;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { sendAsHuman } from '../engine/human/send-as-human.js';
-import { formatProblem, InvalidOrgError, LemmingError, type Problem } from '../errors.js';
+import { EXIT, formatProblem, InvalidOrgError, LemmingError, type Problem } from '../errors.js';
 import { bootstrapOrg } from '../org/bootstrap-org.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgFolder } from '../org/org-folder.js';
@@ -33,18 +33,18 @@ const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** The file's rows, by line (blank lines are no rows), read and checked; every problem of the wanted rows at once. */
 function readRows(file: string, selection: MarbleSelection): MarbleRow[] {
-  if (selection.all && selection.row !== undefined) throw new LemmingError('usage', '--row and --all: pass one of them (--row N for the row on line N, --all for every row)', { exitCode: 2 });
-  if (!existsSync(file) || !statSync(file).isFile()) throw new LemmingError('marble-missing', `${file}: there is no such file; import-marble reads a MultiAgentBench JSONL file (one task a line)`, { exitCode: 2 });
-  if (statSync(file).size > MAX_FILE_BYTES) throw new LemmingError('marble-invalid', `${file}: is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; a MultiAgentBench task file is a few MB`, { exitCode: 2 });
+  if (selection.all && selection.row !== undefined) throw new LemmingError('usage', '--row and --all: pass one of them (--row N for the row on line N, --all for every row)', { exitCode: EXIT.usage });
+  if (!existsSync(file) || !statSync(file).isFile()) throw new LemmingError('marble-missing', `${file}: there is no such file; import-marble reads a MultiAgentBench JSONL file (one task a line)`, { exitCode: EXIT.usage });
+  if (statSync(file).size > MAX_FILE_BYTES) throw new LemmingError('marble-invalid', `${file}: is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; a MultiAgentBench task file is a few MB`, { exitCode: EXIT.usage });
   const lines = readFileSync(file, 'utf8').split('\n');
   const rows = lines.flatMap((text, index) => (text.trim() === '' ? [] : [{ text, line: index + 1 }]));
-  if (rows.length === 0) throw new LemmingError('marble-invalid', `${file}: holds no row; a MultiAgentBench task file holds one JSON object a line`, { exitCode: 2 });
+  if (rows.length === 0) throw new LemmingError('marble-invalid', `${file}: holds no row; a MultiAgentBench task file holds one JSON object a line`, { exitCode: EXIT.usage });
   let wanted = rows;
   if (selection.row !== undefined) {
     wanted = rows.filter((row) => row.line === selection.row);
-    if (wanted.length === 0) throw new LemmingError('marble-invalid', `${file}: line ${selection.row} holds no row; --row takes the line of a row: ${rows.slice(0, 10).map((row) => row.line).join(', ')}${rows.length > 10 ? ', …' : ''}`, { exitCode: 2 });
+    if (wanted.length === 0) throw new LemmingError('marble-invalid', `${file}: line ${selection.row} holds no row; --row takes the line of a row: ${rows.slice(0, 10).map((row) => row.line).join(', ')}${rows.length > 10 ? ', …' : ''}`, { exitCode: EXIT.usage });
   } else if (!selection.all && rows.length > 1) {
-    throw new LemmingError('marble-invalid', `${file}: holds ${rows.length} rows; pass --row N (the line of one, from ${rows[0]?.line}) or --all (a folder per row)`, { exitCode: 2 });
+    throw new LemmingError('marble-invalid', `${file}: holds ${rows.length} rows; pass --row N (the line of one, from ${rows[0]?.line}) or --all (a folder per row)`, { exitCode: EXIT.usage });
   }
   const problems: Problem[] = [];
   const parsed: MarbleRow[] = [];
@@ -53,7 +53,7 @@ function readRows(file: string, selection: MarbleSelection): MarbleRow[] {
     problems.push(...result.problems);
     if (result.row) parsed.push(result.row);
   }
-  if (problems.length > 0) throw new LemmingError('marble-invalid', problems.map(formatProblem).join('\n'), { exitCode: 2 });
+  if (problems.length > 0) throw new LemmingError('marble-invalid', problems.map(formatProblem).join('\n'), { exitCode: EXIT.usage });
   return parsed;
 }
 
@@ -71,7 +71,7 @@ function writeRow(row: MarbleRow, root: string, source: string): ImportedRow {
   } catch (error) {
     if (!(error instanceof InvalidOrgError)) throw error;
     // A row that passed its checks but makes an invalid org is lemming's mistake, said with the row.
-    throw new LemmingError('marble-invalid', `${source}:${row.line}: the org made from this row is invalid: ${error.problems.map(formatProblem).join('; ')}`, { exitCode: 1 });
+    throw new LemmingError('marble-invalid', `${source}:${row.line}: the org made from this row is invalid: ${error.problems.map(formatProblem).join('; ')}`, { exitCode: EXIT.failed });
   }
   sendAsHuman(root, loaded.org, made.message);
   return { line: row.line, scenario: row.scenario, taskId: row.taskId, mode: row.mode, root, agents: row.agents.length, renamed: made.renamed, variants: made.variants };
@@ -81,7 +81,7 @@ function writeRow(row: MarbleRow, root: string, source: string): ImportedRow {
 function requireNewFolder(root: string): void {
   requireOrgFolder(root, 'import-marble');
   if (existsSync(root) && readdirSync(root).length > 0) {
-    throw new LemmingError('org-exists', `${root}: is not empty; import-marble writes a new org: pass --root DIR with a new or empty folder`, { exitCode: 2 });
+    throw new LemmingError('org-exists', `${root}: is not empty; import-marble writes a new org: pass --root DIR with a new or empty folder`, { exitCode: EXIT.usage });
   }
 }
 

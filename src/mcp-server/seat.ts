@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
 
@@ -18,10 +18,10 @@ export function checkSeat(org: Org, seat: string | undefined): string {
     throw new LemmingError(
       'seat-not-granted',
       `${JSON.stringify(name)} is not a seat org/org.yaml grants to outside programs (outside_seats: [${granted.join(', ')}]); add it, for example \`outside_seats: [${name}]\`, with agents/${name}/resume.md saying \`model: human\``,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
   const agent = org.agents.get(name);
-  if (!agent?.isHuman) throw new LemmingError('seat-not-granted', `${name} is not a person's seat (its resume must say \`model: human\`)`, { exitCode: 2 });
+  if (!agent?.isHuman) throw new LemmingError('seat-not-granted', `${name} is not a person's seat (its resume must say \`model: human\`)`, { exitCode: EXIT.usage });
   return name;
 }

@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 
 /** Where the ledger is, as a person finds it from the org root: its latest lines; earlier ones in pieces beside it (LEDGER_PIECES). */
 export const LEDGER_FILE = 'org/state/ledger.jsonl';
@@ -142,7 +142,7 @@ export function uncountableLine(lineNumber: number, problem: string, type: unkno
     `${file} line ${lineNumber}: ${problem}. lemming cannot count this line, so it shows no balance and runs no turn until the line is mended. ` +
       `A ${kind} line looks like ${EXAMPLES[kind]}. Mend or remove the line by hand (an org that keeps its history has the ledger as turn N left it: ` +
       `\`lemming show --at N ${file}\`), then \`lemming validate\` lists every such line that is left.`,
-    { exitCode: 4 },
+    { exitCode: EXIT.record },
   );
 }
 
@@ -169,6 +169,6 @@ export function changedPiece(file: string, size: number, expected: number): Lemm
     `${file} holds ${size} bytes, but the ledger's next piece starts after ${expected}: an earlier piece of the ledger is never written again once moved, ` +
       `so this one was changed by hand, and lemming shows no balance and runs no turn from it. Put it back as it was (an org that keeps its history has it as turn N left it: ` +
       `\`lemming show --at N ${file}\`).`,
-    { exitCode: 4 },
+    { exitCode: EXIT.record },
   );
 }

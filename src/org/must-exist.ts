@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { formatCount } from '../format/format.js';
 import { quoteName } from '../mailbox/message-text.js';
 import { isValidAgentName } from './names.js';
@@ -31,7 +31,7 @@ export function requireAgent(org: Org, name: string): Agent {
   const why = leftOut
     ? `agents/${name}/resume.md has errors (\`lemming validate\` lists them), so ${name} is left out until it is fixed`
     : `there is no agent named ${quoteName(name)}${didYouMean(name, org.agents.keys())}`;
-  throw new LemmingError('unknown-agent', `${why}; agents: ${agentsNamed(org)}`, { exitCode: leftOut ? 1 : 2 });
+  throw new LemmingError('unknown-agent', `${why}; agents: ${agentsNamed(org)}`, { exitCode: leftOut ? EXIT.failed : EXIT.usage });
 }
 
 /**
@@ -43,7 +43,7 @@ export function requireAgent(org: Org, name: string): Agent {
 export function requireOrgRoot(root: string, option?: string): void {
   if (option !== undefined && !existsSync(join(root, 'org', 'org.yaml'))) {
     const what = existsSync(root) ? 'holds no org (org/org.yaml is missing)' : 'there is no such folder';
-    throw new LemmingError('no-org', `${option} ${root}: ${what}; ${option} takes the folder of an org (the one holding its org/ and agents/)`, { exitCode: 2 });
+    throw new LemmingError('no-org', `${option} ${root}: ${what}; ${option} takes the folder of an org (the one holding its org/ and agents/)`, { exitCode: EXIT.usage });
   }
   if (!existsSync(join(root, 'org', 'org.yaml'))) {
     throw new LemmingError('no-org', `${root} holds no org (org/org.yaml is missing): \`lemming bootstrap\` writes the default org there, \`lemming demo\` writes it and runs a first task, or pass --root`);

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 
 /**
  * What a folder may hold and still be one lemming writes an org into: the org's own folders, what
@@ -43,7 +43,7 @@ export function requireOrgFolder(root: string, command: string, options: { evenW
     requireMakeable(root);
     return;
   }
-  if (!statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder the org is made in`, { exitCode: 2 });
+  if (!statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder the org is made in`, { exitCode: EXIT.usage });
   if (!options.evenWithAnOrg && existsSync(join(root, 'org', 'org.yaml'))) return;
   const others = entriesNotAnOrgs(root);
   if (others.length === 0) return;
@@ -52,7 +52,7 @@ export function requireOrgFolder(root: string, command: string, options: { evenW
     'not-an-org-folder',
     `${root} holds files that are not an org's (${named}); \`lemming ${command}\` writes an org only into a folder that is new, empty, or holds nothing but an org ` +
       `(${ORG_ENTRIES.map((name) => (name.startsWith('.') ? name : `${name}/`)).join(', ')}): ${options.advice ?? `pass --root DIR with a new or empty folder, e.g. --root ${join(root, 'lemming-org')}`}`,
-    { exitCode: 2 },
+    { exitCode: EXIT.usage },
   );
 }
 
@@ -61,6 +61,6 @@ function requireMakeable(root: string): void {
   let above = dirname(root);
   while (!existsSync(above) && dirname(above) !== above) above = dirname(above);
   if (existsSync(above) && !statSync(above).isDirectory()) {
-    throw new LemmingError('no-root', `${root}: cannot be made, since ${above} is a file, not a folder; --root takes the folder the org is made in`, { exitCode: 2 });
+    throw new LemmingError('no-root', `${root}: cannot be made, since ${above} is a file, not a folder; --root takes the folder the org is made in`, { exitCode: EXIT.usage });
   }
 }

@@ -1,5 +1,5 @@
 import { MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
-import { formatProblem, LemmingError } from '../errors.js';
+import { EXIT, formatProblem, LemmingError } from '../errors.js';
 import { formatCount } from '../format/format.js';
 import { HUMAN } from '../org/names.js';
 import { groupsOf, teamsOf } from './arrange-people.js';
@@ -73,7 +73,7 @@ export function refuseOversizedChart(spec: PopulationSpec, people: readonly Pers
     const unpaired = populationChartBytes(spec, { ...spec.structure, peers: false }, people) <= MAX_ORG_YAML_BYTES;
     const ways = [fitting === undefined ? '' : `team_size: ${fitting} fits`, unpaired ? 'peers: false' : ''].filter((way) => way !== '');
     const message = `org/chart.yaml would be ${formatCount(bytes)} bytes (teams of up to ${formatCount(teamSize)} whose members, with peers: true, each list the whole team); ${limit}: ${ways.length > 0 ? ways.join(', or ') : 'a smaller size'}`;
-    throw new LemmingError('population-too-large', formatProblem({ file: spec.file, field: 'structure.team_size', message, severity: 'error' }), { exitCode: 2 });
+    throw new LemmingError('population-too-large', formatProblem({ file: spec.file, field: 'structure.team_size', message, severity: 'error' }), { exitCode: EXIT.usage });
   }
-  throw new LemmingError('population-too-large', formatProblem({ file: spec.file, field: 'size', message: `org/chart.yaml would be ${formatCount(bytes)} bytes; ${limit}: a smaller size`, severity: 'error' }), { exitCode: 2 });
+  throw new LemmingError('population-too-large', formatProblem({ file: spec.file, field: 'size', message: `org/chart.yaml would be ${formatCount(bytes)} bytes; ${limit}: a smaller size`, severity: 'error' }), { exitCode: EXIT.usage });
 }

@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { formatCount } from '../format/format.js';
 import type { Attribute, Condition, LeaderRule } from './population-types.js';
 import type { Person } from './sample-people.js';
@@ -57,7 +57,7 @@ export function chooseLeaders(rule: LeaderRule, field: 'heads' | 'leads', people
     throw new LemmingError(
       'population-invalid',
       `${where.file === undefined ? '' : `${where.file}: `}structure.${field}.where: ${where.group} needs ${wanted} and ${formatCount(ranked.length)} of its ${formatCount(people.length)} people meet the conditions (${Object.keys(rule.where).join(', ')}); loosen \`where:\`, or make teams larger (structure.team_size)`,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
   return ranked.slice(0, count);

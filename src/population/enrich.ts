@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { errorMessage, LemmingError } from '../errors.js';
+import { errorMessage, EXIT, LemmingError } from '../errors.js';
 import { appendOutsideTurn, type ResearchLine } from '../engine/money/ledger.js';
 import { estimateCallCost, researchChargeFor } from '../engine/money/charge.js';
 import { estimateInputTokens } from '../providers/request-tokens.js';
@@ -35,7 +35,7 @@ export interface EnrichEstimate {
 
 /** The registry entry `--enrich` names, or an error naming the registry's keys. */
 export function enrichModel(models: Readonly<Record<string, ModelEntry>>, modelKey: string, where: string): ModelEntry {
-  if (!Object.hasOwn(models, modelKey)) throw new LemmingError('unknown-model', `--enrich ${modelKey}: is not a model of ${where}; use one of ${Object.keys(models).join(', ')}`, { exitCode: 2 });
+  if (!Object.hasOwn(models, modelKey)) throw new LemmingError('unknown-model', `--enrich ${modelKey}: is not a model of ${where}; use one of ${Object.keys(models).join(', ')}`, { exitCode: EXIT.usage });
   return models[modelKey] as ModelEntry;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, unreadableText } from '../editable/edited-file.js';
-import { formatProblem, InvalidOrgError, LemmingError, type Problem } from '../errors.js';
+import { EXIT, formatProblem, InvalidOrgError, LemmingError, type Problem } from '../errors.js';
 import { formatCount } from '../format/format.js';
 import { HUMAN } from '../org/names.js';
 import { loadOrg } from '../org/load-org-once.js';
@@ -83,7 +83,7 @@ function otherFiles(population: Population, orgYaml: string, extraFiles: Readonl
 }
 
 function refuse(population: Population, file: string, why: string): never {
-  throw new LemmingError('population-invalid', `${population.spec.file}: the org made from it would not load: ${file} ${why}`, { exitCode: 2 });
+  throw new LemmingError('population-invalid', `${population.spec.file}: the org made from it would not load: ${file} ${why}`, { exitCode: EXIT.usage });
 }
 
 /**
@@ -141,7 +141,7 @@ export function writePopulation(
   options: { chartHeader?: string; progress?: WorkProgress; command?: string; planned?: WritePlan } = {},
 ): WritePlan {
   const problems = unknownRoleModels(population.spec, orgYaml, 'org/org.yaml');
-  if (problems.length > 0) throw new LemmingError('population-invalid', problems.map(formatProblem).join('\n'), { exitCode: 2 });
+  if (problems.length > 0) throw new LemmingError('population-invalid', problems.map(formatProblem).join('\n'), { exitCode: EXIT.usage });
   // Every writer's org is measured first: what the loader would refuse is refused before the staging folder exists.
   const plan = options.planned ?? planPopulation(population, orgYaml, extraFiles, options.chartHeader);
   writeStaged(root, options.command ?? 'populate', (staging) => {
@@ -164,7 +164,7 @@ export function writePopulation(
     } catch (error) {
       if (!(error instanceof InvalidOrgError)) throw error;
       // A spec that passed its checks but made an invalid org is lemming's mistake, said with the spec.
-      throw new LemmingError('population-invalid', `${population.spec.file}: the org made from it is invalid: ${error.problems.filter((problem) => problem.severity === 'error').map(formatProblem).join('; ')}`, { exitCode: 1 });
+      throw new LemmingError('population-invalid', `${population.spec.file}: the org made from it is invalid: ${error.problems.filter((problem) => problem.severity === 'error').map(formatProblem).join('; ')}`, { exitCode: EXIT.failed });
     }
   });
   return plan;

@@ -1,4 +1,4 @@
-import { LemmingError, formatProblem } from '../errors.js';
+import { EXIT, formatProblem, LemmingError } from '../errors.js';
 import { parseOrgFile } from '../org/parse-files.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import { AGENT_TEMPLATES_FOLDER } from '../org/templates/agent-templates.js';
@@ -52,13 +52,13 @@ export interface PopulateReport {
 export async function populate(specPath: string, root: string, options: PopulateOptions): Promise<PopulateReport> {
   const spec = readPopulationSpec(specPath);
   requireOrgFolder(root, 'populate');
-  if (holdsOrg(root)) throw new LemmingError('org-exists', `${root} holds an org already (org/org.yaml); populate makes a new org: pass --root with a new or empty folder`, { exitCode: 2 });
+  if (holdsOrg(root)) throw new LemmingError('org-exists', `${root} holds an org already (org/org.yaml); populate makes a new org: pass --root with a new or empty folder`, { exitCode: EXIT.usage });
   const templateFiles = readTemplateFiles(options.template);
   const templateOrgYaml = templateFiles.get('org/org.yaml');
-  if (templateOrgYaml === undefined) throw new LemmingError('template-missing', `${options.template}: has no org/org.yaml to take the settings and models from`, { exitCode: 2 });
+  if (templateOrgYaml === undefined) throw new LemmingError('template-missing', `${options.template}: has no org/org.yaml to take the settings and models from`, { exitCode: EXIT.usage });
   const orgYaml = populationOrgYaml(templateOrgYaml);
   const modelProblems = unknownRoleModels(spec, orgYaml, 'org/org.yaml');
-  if (modelProblems.length > 0) throw new LemmingError('population-invalid', modelProblems.map(formatProblem).join('\n'), { exitCode: 2 });
+  if (modelProblems.length > 0) throw new LemmingError('population-invalid', modelProblems.map(formatProblem).join('\n'), { exitCode: EXIT.usage });
 
   const population = makePopulation(spec);
   const positions = population.arrangement.positions;

@@ -1,4 +1,4 @@
-import { LemmingError, formatProblem, type Problem } from '../errors.js';
+import { EXIT, formatProblem, LemmingError, type Problem } from '../errors.js';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { schemaProblems } from '../org/schema-problems.js';
@@ -43,8 +43,8 @@ export function parsePopulationSpec(text: string, file: string): { spec?: Popula
  */
 export function readPopulationSpec(path: string, file: string = path): PopulationSpec {
   const loaded = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, parsePopulationSpec);
-  if ('missing' in loaded) throw new LemmingError('population-missing', `${file}: there is no such file; a population spec is YAML, see docs/people.md`, { exitCode: 2 });
-  if (!('spec' in loaded) || !loaded.spec) throw new LemmingError('population-invalid', loaded.problems.map(formatProblem).join('\n'), { exitCode: 2 });
+  if ('missing' in loaded) throw new LemmingError('population-missing', `${file}: there is no such file; a population spec is YAML, see docs/people.md`, { exitCode: EXIT.usage });
+  if (!('spec' in loaded) || !loaded.spec) throw new LemmingError('population-invalid', loaded.problems.map(formatProblem).join('\n'), { exitCode: EXIT.usage });
   return loaded.spec;
 }
 

@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import type { Org } from '../org/org.js';
 import type { ModelEntry } from '../org/schema.js';
 import { keyVariableFor } from '../org/org-secrets.js';
@@ -61,7 +61,7 @@ export interface ProviderFactoryOptions {
  */
 export function createProviderFactory(options: ProviderFactoryOptions): ProviderFactory {
   if (options.record !== undefined && options.replay !== undefined) {
-    throw new LemmingError('bad-usage', 'use --record or --replay, not both', { exitCode: 2 });
+    throw new LemmingError('bad-usage', 'use --record or --replay, not both', { exitCode: EXIT.usage });
   }
   if (options.replay !== undefined) {
     const file = options.replay;

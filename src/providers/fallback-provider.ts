@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import { showCredits } from '../format/format.js';
 import type { ModelEntry } from '../org/schema.js';
 import { estimateCallCost } from '../engine/money/charge.js';
 import { isFatalProviderError, ProviderError, unusableAnswers } from './provider-error.js';
@@ -35,7 +36,7 @@ export class FallbackProvider implements Provider {
       if (request.creditsLeft !== undefined) {
         const cost = estimateCallCost(attempt, link.entry);
         if (cost > request.creditsLeft) {
-          failures.push(`${link.modelKey} not called: its estimated cost (${round(cost)} credits) is more than the ${round(request.creditsLeft)} credits left`);
+          failures.push(`${link.modelKey} not called: its estimated cost (${showCredits(cost)} credits) is more than the ${showCredits(request.creditsLeft)} credits left`);
           continue;
         }
       }
@@ -61,8 +62,4 @@ export class FallbackProvider implements Provider {
 function retarget(request: ProviderRequest, link: FallbackLink): ProviderRequest {
   const { maxOutputTokens: _previous, ...rest } = request;
   return { ...rest, ...addressedTo(link.modelKey, link.entry) };
-}
-
-function round(credits: number): string {
-  return String(Math.round(credits * 1e6) / 1e6);
 }

@@ -32,15 +32,18 @@ export class CassetteAnswers {
     return list[Math.min(index, list.length - 1)];
   }
 
-  /** The recorded request most like this one: same agent and turn (same model first), else the agent's latest earlier call. */
+  /**
+   * The recorded request most like this one: same agent and turn (same model first, and of those the
+   * same step of the turn's loop, told by its number of messages), else the agent's latest earlier call.
+   * A later step's request differs from the first step's by the messages the loop added, so compared with
+   * the first step it would show only their count, not the line that changed.
+   */
   closest(request: NormalisedRequest): CassetteEntry | undefined {
     const sameAgent = this.entries.filter((entry) => entry.request.agent === request.agent);
     const sameTurn = sameAgent.filter((entry) => entry.request.turn === request.turn);
-    return (
-      sameTurn.find((entry) => entry.request.modelKey === request.modelKey) ??
-      sameTurn[0] ??
-      sameAgent.filter((entry) => entry.request.turn < request.turn).at(-1)
-    );
+    const sameModel = sameTurn.filter((entry) => entry.request.modelKey === request.modelKey);
+    const sameStep = (entries: readonly CassetteEntry[]): CassetteEntry | undefined => entries.find((entry) => entry.request.messages.length === request.messages.length);
+    return sameStep(sameModel) ?? sameModel[0] ?? sameStep(sameTurn) ?? sameTurn[0] ?? sameAgent.filter((entry) => entry.request.turn < request.turn).at(-1);
   }
 }
 

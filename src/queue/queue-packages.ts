@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 
 /**
  * The queue's packages (bullmq, ioredis, and what they pull in: msgpackr and its native codec)
@@ -30,7 +30,7 @@ export async function importQueueModule<Module>(load: () => Promise<Module>): Pr
     throw new LemmingError(
       'queue-packages-missing',
       `the queue needs the package "${name}", which is not installed (the queue's packages are optional dependencies): run \`${QUEUE_INSTALL}\` in lemming's folder, or run without --queue (and without org.yaml engine.queue)`,
-      { exitCode: 2, cause: error },
+      { exitCode: EXIT.usage, cause: error },
     );
   }
 }

@@ -1,5 +1,5 @@
 import type { RedisOptions } from 'ioredis';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 
 /** An example of a valid queue address, shown next to an error about one. */
 export const QUEUE_EXAMPLE = 'redis://127.0.0.1:6379';
@@ -13,11 +13,11 @@ export function parseRedisAddress(address: string, where: string): string {
   try {
     url = new URL(address);
   } catch {
-    throw new LemmingError('bad-queue', `${where}: ${JSON.stringify(address)} is not a Redis address; for example ${QUEUE_EXAMPLE}`, { exitCode: 2 });
+    throw new LemmingError('bad-queue', `${where}: ${JSON.stringify(address)} is not a Redis address; for example ${QUEUE_EXAMPLE}`, { exitCode: EXIT.usage });
   }
   if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
     throw new LemmingError('bad-queue', `${where}: ${JSON.stringify(address)} is not a Redis address (redis://HOST:PORT); for example ${QUEUE_EXAMPLE}`, {
-      exitCode: 2,
+      exitCode: EXIT.usage,
     });
   }
   return address;

@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { isValidAgentName } from '../org/names.js';
 import { listFile } from '../org/lists/mailing-list.js';
 import type { NetworkOrg } from './network-org.js';
@@ -32,7 +32,7 @@ export function addDepartmentLists(made: NetworkOrg): Map<string, string> {
   for (const [department, people] of byDepartment) {
     const name = departmentListName(department);
     if (!isValidAgentName(name)) {
-      throw new LemmingError('bad-label', `department ${JSON.stringify(department)} cannot name a list (${name}); --lists departments needs labels of lower-case letters, digits, "_" or "-", like 7 or sales`, { exitCode: 2 });
+      throw new LemmingError('bad-label', `department ${JSON.stringify(department)} cannot name a list (${name}); --lists departments needs labels of lower-case letters, digits, "_" or "-", like 7 or sales`, { exitCode: EXIT.usage });
     }
     if (people.length < 2) continue;
     files.set(listFile(name), [`description: Department ${department}, every member (written by lemming import-network --lists departments)`, `members: [${people.join(', ')}]`, 'may_post: members', 'archive: members', ''].join('\n'));

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { formatCount } from '../format/format.js';
 import { NETWORK_LIMITS, networkTooLarge, ordinal } from './network-limits.js';
 
@@ -140,7 +140,7 @@ const LISTED_PROBLEMS = 10;
  * someone writes).
  */
 export function readText(file: string, what: string): string {
-  const unreadable = (reason: string) => new LemmingError('network-unreadable', `${file}: cannot read the ${what} (${reason}); give the path of a file like data/email-eu-core/email-Eu-core.txt`, { exitCode: 2 });
+  const unreadable = (reason: string) => new LemmingError('network-unreadable', `${file}: cannot read the ${what} (${reason}); give the path of a file like data/email-eu-core/email-Eu-core.txt`, { exitCode: EXIT.usage });
   let descriptor: number;
   try {
     descriptor = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -151,7 +151,7 @@ export function readText(file: string, what: string): string {
     const stat = fstatSync(descriptor);
     if (!stat.isFile()) throw unreadable(stat.isDirectory() ? 'a folder' : 'not a regular file');
     const limit = NETWORK_LIMITS.fileBytes;
-    if (stat.size > limit) throw new LemmingError('network-too-large', `${file}: is ${formatCount(stat.size)} bytes; an edge list or labels file is read up to ${limit / 1024 / 1024} MiB (${formatCount(limit)} bytes): give a part of the network`, { exitCode: 2 });
+    if (stat.size > limit) throw new LemmingError('network-too-large', `${file}: is ${formatCount(stat.size)} bytes; an edge list or labels file is read up to ${limit / 1024 / 1024} MiB (${formatCount(limit)} bytes): give a part of the network`, { exitCode: EXIT.usage });
     // One byte past the bound: a file that grew since its size was taken is refused too.
     const buffer = Buffer.allocUnsafe(Math.min(stat.size, limit) + 1);
     let length = 0;
@@ -160,7 +160,7 @@ export function readText(file: string, what: string): string {
       if (read === 0) break;
       length += read;
     }
-    if (length > limit) throw new LemmingError('network-too-large', `${file}: grew past ${limit / 1024 / 1024} MiB as it was read; an edge list or labels file is read up to ${formatCount(limit)} bytes: give a part of the network`, { exitCode: 2 });
+    if (length > limit) throw new LemmingError('network-too-large', `${file}: grew past ${limit / 1024 / 1024} MiB as it was read; an edge list or labels file is read up to ${formatCount(limit)} bytes: give a part of the network`, { exitCode: EXIT.usage });
     return buffer.toString('utf8', 0, length);
   } catch (error) {
     if (error instanceof LemmingError) throw error;
@@ -173,7 +173,7 @@ export function readText(file: string, what: string): string {
 export function refuse(file: string, problems: readonly LineProblem[]): never {
   const listed = problems.slice(0, LISTED_PROBLEMS).map((problem) => `${file}:${problem.line}: ${problem.message}`);
   if (problems.length > LISTED_PROBLEMS) listed.push(`(and ${problems.length - LISTED_PROBLEMS} more bad line(s))`);
-  throw new LemmingError('network-invalid', listed.join('\n'), { exitCode: 2 });
+  throw new LemmingError('network-invalid', listed.join('\n'), { exitCode: EXIT.usage });
 }
 
 /** Read an edge list file; exit 2 naming every bad line (the first ten). */
@@ -199,7 +199,7 @@ export function readDepartmentLabels(file: string): DepartmentLabels {
 export function nodesWithLabels(list: EdgeList, labels: DepartmentLabels): string[] {
   const missing = list.nodes.filter((node) => !labels.departments.has(node));
   if (missing.length > 0) {
-    throw new LemmingError('network-invalid', `${labels.file}: has no department for node(s) ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} of ${list.file}; add a line \`${missing[0]} DEPARTMENT\` for each`, { exitCode: 2 });
+    throw new LemmingError('network-invalid', `${labels.file}: has no department for node(s) ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} of ${list.file}; add a line \`${missing[0]} DEPARTMENT\` for each`, { exitCode: EXIT.usage });
   }
   const nodes = [...list.nodes];
   const named = new Set(nodes);

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { yamlString } from '../mailbox/front-matter-fast.js';
 import { AGENT_NAME_PATTERN } from '../org/names.js';
 import { requireOrgFolder } from '../org/org-folder.js';
@@ -112,12 +112,12 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   const everyone = labels === undefined ? whole.nodes : nodesWithLabels(whole, labels);
   const seed = options.seed ?? 1;
   const { list, people } = options.people === undefined ? { list: whole, people: everyone } : networkPiece(whole, everyone, options.people, seed);
-  if (people.length > MAX_SIZE) throw new LemmingError('network-too-large', `${edgesFile}: names ${people.length} people; an org is made of at most ${MAX_SIZE} (as a population is): import a part of the network`, { exitCode: 2 });
+  if (people.length > MAX_SIZE) throw new LemmingError('network-too-large', `${edgesFile}: names ${people.length} people; an org is made of at most ${MAX_SIZE} (as a population is): import a part of the network`, { exitCode: EXIT.usage });
   requireOrgFolder(root, 'import-network');
-  if (holdsOrg(root)) throw new LemmingError('org-exists', `${root} holds an org already (org/org.yaml); import-network makes a new org: pass --root with a new or empty folder`, { exitCode: 2 });
+  if (holdsOrg(root)) throw new LemmingError('org-exists', `${root} holds an org already (org/org.yaml); import-network makes a new org: pass --root with a new or empty folder`, { exitCode: EXIT.usage });
   const templateFiles = readTemplateFiles(options.template);
   const templateOrgYaml = templateFiles.get('org/org.yaml');
-  if (templateOrgYaml === undefined) throw new LemmingError('template-missing', `${options.template}: has no org/org.yaml to take the settings and models from`, { exitCode: 2 });
+  if (templateOrgYaml === undefined) throw new LemmingError('template-missing', `${options.template}: has no org/org.yaml to take the settings and models from`, { exitCode: EXIT.usage });
   const orgYaml = populationOrgYaml(templateOrgYaml);
 
   const name = options.name ?? nameFromFile(edgesFile);

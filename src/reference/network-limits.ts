@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { formatCount } from '../format/format.js';
 
 /**
@@ -26,5 +26,5 @@ export function ordinal(count: number): string {
 
 /** The error for a network past its bound of edges or people, at the place (`file:line`) it went past and what went past. */
 export function networkTooLarge(where: string, what: string): LemmingError {
-  return new LemmingError('network-too-large', `${where}: ${what}; a network read by lemming has at most ${formatCount(NETWORK_LIMITS.edges)} edges and ${formatCount(NETWORK_LIMITS.people)} people: give a part of it`, { exitCode: 2 });
+  return new LemmingError('network-too-large', `${where}: ${what}; a network read by lemming has at most ${formatCount(NETWORK_LIMITS.edges)} edges and ${formatCount(NETWORK_LIMITS.people)} people: give a part of it`, { exitCode: EXIT.usage });
 }

@@ -1,5 +1,5 @@
 import { MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { formatCount } from '../format/format.js';
 import { HUMAN } from '../org/names.js';
 import { agentNames, type Arrangement, type Position } from '../population/arrange-people.js';
@@ -233,5 +233,5 @@ function refuseOversizedChart(file: string, chart: ChartEdges, placed: ReadonlyA
     chart !== 'edges'
       ? `--chart ${chart}: org/chart.yaml would be ${formatCount(bytes)} bytes (everyone listing everyone of their department, the largest ${formatCount(largest)} people${chart === 'structure' ? `, and ${formatCount(counts.leadNode.size)} leads listing each other` : ''}); ${limit}: give --labels with smaller departments, or use --chart edges (who wrote to whom: circular, see docs/validation.md)`
       : `--chart edges: org/chart.yaml would be ${formatCount(bytes)} bytes (who wrote to whom, and each department's reporting lines); ${limit}: import a part of the network`;
-  throw new LemmingError('network-too-large', `${file}: ${message}`, { exitCode: 2 });
+  throw new LemmingError('network-too-large', `${file}: ${message}`, { exitCode: EXIT.usage });
 }

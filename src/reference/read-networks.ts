@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOrgRecords } from '../analysis/records/read-records.js';
 import { deliveriesOf } from '../analysis/records/deliveries.js';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { loadOrgForReading } from '../org/load-org-once.js';
 import { CHART_FILE, HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
@@ -57,7 +57,7 @@ function chartRecipients(org: Org, people: readonly string[]): Map<string, strin
 
 /** A run's communication network from its message files: the agents (the human left out) and who wrote to whom, a message to k people k edges, and whom its chart let each write to. */
 export function runNetwork(root: string): { source: string; network: DirectedNetwork } {
-  if (!existsSync(join(root, CHART_FILE))) throw new LemmingError('not-an-org', `not an org: no ${CHART_FILE} in ${root}; give --root an org folder, or --runs an experiment's folder of runs`, { exitCode: 2 });
+  if (!existsSync(join(root, CHART_FILE))) throw new LemmingError('not-an-org', `not an org: no ${CHART_FILE} in ${root}; give --root an org folder, or --runs an experiment's folder of runs`, { exitCode: EXIT.usage });
   const { org } = loadOrgForReading(root);
   const people = [...org.agents.keys()].filter((name) => name !== HUMAN);
   const departments = new Map(people.map((name) => [name, departmentOf(org, name)]));
@@ -80,15 +80,15 @@ export function runFolders(folder: string, variant?: string): string[] {
   try {
     entries = readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   } catch {
-    throw new LemmingError('runs-missing', `${folder}: no such folder; --runs takes an experiment's folder, like experiments/eu-core`, { exitCode: 2 });
+    throw new LemmingError('runs-missing', `${folder}: no such folder; --runs takes an experiment's folder, like experiments/eu-core`, { exitCode: EXIT.usage });
   }
   const all = entries.sort().filter((name) => existsSync(join(folder, name, CHART_FILE)));
-  if (all.length === 0) throw new LemmingError('runs-missing', `${folder}: holds no run (no folder with ${CHART_FILE}); --runs takes an experiment's folder, like experiments/eu-core`, { exitCode: 2 });
+  if (all.length === 0) throw new LemmingError('runs-missing', `${folder}: holds no run (no folder with ${CHART_FILE}); --runs takes an experiment's folder, like experiments/eu-core`, { exitCode: EXIT.usage });
   const variants = [...new Set(all.map(variantOf))];
   if (variant === undefined && variants.length > 1) {
-    throw new LemmingError('runs-variants', `${folder}: holds runs of ${variants.length} variants (${variants.join(', ')}), which are not repeats of one; say which with --variant ${variants[0]}`, { exitCode: 2 });
+    throw new LemmingError('runs-variants', `${folder}: holds runs of ${variants.length} variants (${variants.join(', ')}), which are not repeats of one; say which with --variant ${variants[0]}`, { exitCode: EXIT.usage });
   }
   const runs = variant === undefined ? all : all.filter((name) => variantOf(name) === variant);
-  if (runs.length === 0) throw new LemmingError('runs-missing', `${folder}: holds no run of variant ${JSON.stringify(variant)}; its variants are ${variants.join(', ')}`, { exitCode: 2 });
+  if (runs.length === 0) throw new LemmingError('runs-missing', `${folder}: holds no run of variant ${JSON.stringify(variant)}; its variants are ${variants.join(', ')}`, { exitCode: EXIT.usage });
   return runs.map((name) => join(folder, name));
 }

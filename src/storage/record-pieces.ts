@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { openOwnFile } from './write-bytes.js';
 
 /**
@@ -108,7 +108,7 @@ function notAFile(file: string): LemmingError {
     'record-not-file',
     `${shown} is not a file (a folder, or another kind), where lemming keeps a record of lines: move it away and put the file back ` +
       `(an org that keeps its history has it as turn N left it: \`lemming show --at N ${shown}\`), then run again`,
-    { exitCode: 4 },
+    { exitCode: EXIT.record },
   );
 }
 

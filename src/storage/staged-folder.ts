@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 
 /**
  * A folder made whole or not at all: its entries are written into a staging folder beside it
@@ -28,7 +28,7 @@ export function moveInto(staging: string, root: string): void {
   }
   const names = readdirSync(staging);
   const taken = names.filter((name) => existsSync(join(root, name)) && !(statSync(join(root, name)).isDirectory() && readdirSync(join(root, name)).length === 0));
-  if (taken.length > 0) throw new LemmingError('org-exists', `${root} holds ${taken.join(', ')} already; an org is written only where none of its files are: pass --root with a new or empty folder`, { exitCode: 2 });
+  if (taken.length > 0) throw new LemmingError('org-exists', `${root} holds ${taken.join(', ')} already; an org is written only where none of its files are: pass --root with a new or empty folder`, { exitCode: EXIT.usage });
   for (const name of names) renameSync(join(staging, name), join(root, name));
 }
 

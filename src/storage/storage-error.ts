@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { forgetAtNextCommand } from '../invocation.js';
 import { fileMeant } from './temporary-files.js';
-
-/** The exit code of a command stopped by its storage (docs/cli.md, "Commands"). */
-export const STORAGE_EXIT_CODE = 5;
 
 /** What a StorageError is about: no room (a full disk or quota), a read-only file system, a disk that fails, or a folder (or a record) of the org that lies outside it. */
 export type StorageErrorCode = 'storage-full' | 'storage-read-only' | 'storage-failed' | 'storage-outside';
@@ -67,7 +64,7 @@ export class StorageError extends LemmingError {
     const writing = file === undefined ? errno : `${errno} writing ${file}`;
     const then = options.duringTurn ? ': the turn resumes where it stopped' : '';
     const said = options.leadsTo === undefined ? `${fault.what(place)} (${writing}); ${fault.todo}` : `${file ?? place} ${leadsOutReason(file ?? place, options.leadsTo)}`;
-    super(options.leadsTo === undefined ? fault.code : 'storage-outside', `${said}${then}`, { exitCode: STORAGE_EXIT_CODE, cause: options.cause });
+    super(options.leadsTo === undefined ? fault.code : 'storage-outside', `${said}${then}`, { exitCode: EXIT.storage, cause: options.cause });
     this.name = 'StorageError';
     this.errno = errno;
     this.place = place;

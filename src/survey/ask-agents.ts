@@ -1,4 +1,4 @@
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { researchChargeFor } from '../engine/money/charge.js';
 import { appendOutsideTurn, type ResearchLine } from '../engine/money/ledger.js';
 import { readMemory } from '../engine/record/agent-memory.js';
@@ -51,14 +51,14 @@ export function respondents(org: Org, who: Respondents): string[] {
   if ('agent' in who) {
     const agent = org.agents.get(who.agent);
     if (!agent || agent.isHuman) {
-      throw new LemmingError('unknown-agent', `${quoteName(who.agent)} is not an agent the engine calls; ask one of ${agents.map((agent) => agent.name).join(', ')}, or --all`, { exitCode: 2 });
+      throw new LemmingError('unknown-agent', `${quoteName(who.agent)} is not an agent the engine calls; ask one of ${agents.map((agent) => agent.name).join(', ')}, or --all`, { exitCode: EXIT.usage });
     }
     return [agent.name];
   }
   const role = who.role.toLowerCase();
   const found = agents.filter((agent) => agent.title.toLowerCase().includes(role) || agent.name.toLowerCase().includes(role));
   if (found.length === 0) {
-    throw new LemmingError('no-such-role', `no agent's title or name holds ${JSON.stringify(who.role)}; the titles are: ${agents.map((agent) => `${agent.name} (${agent.title})`).join(', ')}`, { exitCode: 2 });
+    throw new LemmingError('no-such-role', `no agent's title or name holds ${JSON.stringify(who.role)}; the titles are: ${agents.map((agent) => `${agent.name} (${agent.title})`).join(', ')}`, { exitCode: EXIT.usage });
   }
   return found.map((agent) => agent.name);
 }

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { workingFolder } from '../invocation.js';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 import { csvRecords, csvText } from './csv-text.js';
 import { column, CREDITS_UNIT, type Cell, type ReportTable, type TableColumn } from './report-table.js';
 
@@ -59,9 +60,9 @@ export function dictionaryTable(tables: readonly ReportTable[]): ReportTable {
 function earlierTables(folder: string, tables: readonly ReportTable[]): string[] {
   const dictionaryPath = join(folder, `${DICTIONARY}.csv`);
   const refuse = (path: string, why: string): never => {
-    throw new LemmingError('csv-folder', `${path}: ${why}; the tables would write over it: pass --csv a new or empty folder, or move the file`, { exitCode: 2 });
+    throw new LemmingError('csv-folder', `${path}: ${why}; the tables would write over it: pass --csv a new or empty folder, or move the file`, { exitCode: EXIT.usage });
   };
-  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new LemmingError('csv-folder', `${folder}: is a file, not a folder; --csv writes a folder of tables: pass --csv a new or empty folder`, { exitCode: 2 });
+  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new LemmingError('csv-folder', `${folder}: is a file, not a folder; --csv writes a folder of tables: pass --csv a new or empty folder`, { exitCode: EXIT.usage });
   let listed: string[] = [];
   if (existsSync(dictionaryPath)) {
     const [header, ...rows] = csvRecords(readFileSync(dictionaryPath, 'utf8'));
@@ -83,6 +84,7 @@ function earlierTables(folder: string, tables: readonly ReportTable[]): string[]
  * standard error) in one line where they went: the same line for every command with `--csv`.
  */
 export function writeTables(folder: string, tables: readonly ReportTable[], log?: (line: string) => void): string[] {
+  requireFolderFor('--csv', folder);
   const earlier = earlierTables(folder, tables);
   mkdirSync(folder, { recursive: true });
   // The folder holds one report's tables: an earlier report's that this one has not would be read as this one's.

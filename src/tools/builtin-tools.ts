@@ -12,6 +12,7 @@ import { toolError, toolOk, type ToolResult } from './tool-result.js';
 import type { CommandSummary } from './commands/command-summary.js';
 import { commandHostIdentity } from '../sandbox/sandbox-identity.js';
 import { listFilesTool, readFileTool, searchFilesTool, writeFileTool, type WrittenFile } from './workspace/file-tools.js';
+import { showCredits, showGiven } from '../format/format.js';
 
 /** Who calls a built-in tool, and where in the turn: proposals take their id from it. */
 export interface BuiltinToolContext {
@@ -93,8 +94,8 @@ function hire(context: BuiltinToolContext, args: unknown): BuiltinOutcome {
   const promised = promisedToHires(context.root, context.agent.name);
   const free = Math.round((context.balance - promised) * 1e9) / 1e9;
   if (details.credits > free) {
-    const left = promised > 0 ? `${free} you have left to promise (you have ${context.balance}, and ${promised} are promised to hires that wait for the human)` : `${context.balance} you have`;
-    problems.push(`credits ${details.credits} is more than the ${left}; the budget comes out of yours`);
+    const left = promised > 0 ? `${showCredits(free)} you have left to promise (you have ${showCredits(context.balance)}, and ${showCredits(promised)} are promised to hires that wait for the human)` : `${showCredits(context.balance)} you have`;
+    problems.push(`credits ${showGiven(details.credits)} is more than the ${left}; the budget comes out of yours`);
   }
   if (problems.length > 0) return { result: toolError(`hire_agent: ${problems.join('; ')}`) };
   return propose(context, { kind: 'hire', hire: details });

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { LemmingError } from '../errors.js';
+import { EXIT, LemmingError } from '../errors.js';
 
 /** One org a dashboard serves, and the key its URLs carry: `/o/<key>/`. */
 export interface ServedOrg {
@@ -34,7 +34,7 @@ export function expandOrgRoots(roots: readonly string[]): string[] {
       inside = [];
     }
     if (inside.length === 0) {
-      throw new LemmingError('no-org', `${root} holds no org (org/org.yaml is missing) and no folder inside it does; --root takes an org root or a folder of orgs (an experiment's folder)`, { exitCode: 2 });
+      throw new LemmingError('no-org', `${root} holds no org (org/org.yaml is missing) and no folder inside it does; --root takes an org root or a folder of orgs (an experiment's folder)`, { exitCode: EXIT.usage });
     }
     found.push(...inside);
   }

@@ -16,7 +16,7 @@ describe('mistakes a new user makes', () => {
     const run = lemming(root, ['run', '--record', '/no/such/dir/x.jsonl']);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
-      'lemming: --record /no/such/dir/x.jsonl: the folder /no/such/dir does not exist; make it first (mkdir -p /no/such/dir) or record into a folder that exists\n',
+      'lemming: --record /no/such/dir/x.jsonl: the folder /no/such/dir does not exist; make it first (mkdir -p /no/such/dir) or give a path in a folder that exists\n',
     );
     expect(run.stderr).not.toContain('unexpected error');
     expect(listOutbox(root, 'manager')).toEqual([]);
@@ -219,6 +219,7 @@ describe('mistakes a new user makes', () => {
       [['send', 'manager', ''], 'lemming: not sent: the message is empty; write some text, for example `lemming send manager "Please plan the release"`'],
       [['send', 'planner', 'Hello', '--from', 'ghost'], `lemming: there is no agent named "ghost"; ${agents}`],
       [['top-up', 'human', '5'], 'lemming: the human spends no credits, so it cannot be topped up; top up an agent the engine calls, for example `lemming top-up manager 0.5`'],
+      [['retry', 'human'], 'lemming: the human is never called by the engine, so there is nothing to retry; retry an agent the engine calls, for example `lemming retry manager`'],
       [['approve', 'nope'], 'lemming: "nope" is not a proposal id; ids look like 000012-hr-001 (see `lemming approvals`)'],
       [['approve', '000012-hr-001'], 'lemming: there is no proposal 000012-hr-001; waiting: none'],
       [['reject', '000012-hr-001'], 'lemming: there is no proposal 000012-hr-001; waiting: none'],

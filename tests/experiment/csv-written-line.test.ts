@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
@@ -28,6 +28,8 @@ const tablesLines = (stderr: string): string[] => stderr.split('\n').filter((lin
 describe('--csv DIR says where the tables went', () => {
   test('analyze and ask name the folder and each file written, dictionary.csv last; with --json too, on standard error', () => {
     const root = defaultOrg();
+    // --csv makes its own folder, not the folders above it (named-destination.ts).
+    mkdirSync(join(root, 'tables'));
     const analysis = lemming(root, ['analyze', '--csv', join(root, 'tables/analysis')]);
     expect(analysis.status, analysis.stderr).toBe(0);
     expect(tablesLines(analysis.stderr)).toEqual([`wrote 8 table file(s) to ${root}/tables/analysis/: agents.csv, edges.csv, refusals.csv, reach.csv, activation.csv, requests.csv, mast.csv, dictionary.csv`]);

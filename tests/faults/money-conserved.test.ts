@@ -53,7 +53,7 @@ describe('money is conserved', () => {
     const results = [1, 2, 3].map((sequence) => hireCall(root, 'hr', { name: `tester_0${sequence}`, credits: 0.4 }, sequence));
     expect(results[0]?.result.isError).toBe(false);
     for (const later of results.slice(1)) {
-      expect(later.result).toMatchObject({ isError: true, content: expect.stringContaining('more than the 0.09 you have left to promise (you have 0.49, and 0.4 are promised to hires that wait for the human)') });
+      expect(later.result).toMatchObject({ isError: true, content: expect.stringContaining('more than the 0.0900 you have left to promise (you have 0.4900, and 0.4000 are promised to hires that wait for the human)') });
     }
     expect(lemming(root, ['approvals', '--json']).stdout.match(/"id"/g)).toHaveLength(1);
   });

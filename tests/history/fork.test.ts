@@ -96,7 +96,7 @@ describe('lemming fork --at N', () => {
     expect(again.stderr).toContain(`${taken}: is not empty`);
     const nowhere = join(scratchDir('lemming-fork-'), 'fork');
     const unknown = lemming(nowhere, ['fork', '--from', original, '--at', String(last + 10)]);
-    expect(unknown.status).toBe(1);
+    expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain(`turn ${last + 10} is not in the history of ${original}: it holds turns 0 to ${last}`);
     expect(existsSync(join(nowhere, 'org'))).toBe(false);
   }, 120_000);

@@ -62,7 +62,8 @@ describe('every committed turn is kept', () => {
     expect(shown.status).toBe(0);
     expect(JSON.parse(shown.stdout).turn).toBe(2);
     const unknown = lemming(original, ['show', '--at', '99', 'org/state/engine.json']);
-    expect(unknown.status).toBe(1);
+    // A turn the history does not hold names nothing: a mistake in what was typed (exit 2).
+    expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain(`turn 99 is not in the history of ${original}: it holds turns 0 to ${lastTurn(original)}`);
     const absent = lemming(original, ['show', '--at', '0', 'agents/manager/outbox/000001-001-planner.md']);
     expect(absent.status).toBe(1);

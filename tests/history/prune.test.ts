@@ -65,10 +65,11 @@ describe('lemming history --prune-before N', () => {
     // Turns from 3 on are read as before; the earlier ones refused, saying why and what is held.
     expect(lemming(root, ['show', '--at', '3', 'org/state/ledger.jsonl']).stdout).toBe(shownBefore);
     const gone = lemming(root, ['show', '--at', '2', 'org/state/ledger.jsonl']);
-    expect(gone.status).toBe(1);
+    // A turn the history no longer holds names nothing, as one it never held: exit 2.
+    expect(gone.status).toBe(2);
     expect(gone.stderr).toContain(`turn 2 is not in the history of ${root} (the entries before turn 3 were pruned): it holds turns 3 to ${last}`);
     const noFork = lemming(join(scratchDir('lemming-prune-fork-'), 'fork'), ['fork', '--from', root, '--at', '1']);
-    expect(noFork.status).toBe(1);
+    expect(noFork.status).toBe(2);
     expect(noFork.stderr).toContain('the entries before turn 3 were pruned');
     const fork = join(scratchDir('lemming-prune-fork-'), 'fork');
     expect(lemming(fork, ['fork', '--from', root, '--at', '3']).status).toBe(0);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { calibrate, populate, readExperimentReport, runExperiment, shippedData } from 'lemming';
 
 // 1. A population: twelve people in teams of four, drawn to the GSS respondents' sex and education.
@@ -38,6 +38,8 @@ survey:
   - question: Is the week going well?
     choices: [yes, no]
 `);
+// A folder of tables is made, not the folders above it: `tables/` first.
+mkdirSync('tables');
 const outcome = await runExperiment({ file: 'study.yaml', root: 'panel', csv: 'tables/study' });
 const report = readExperimentReport(outcome.folder);
 for (const variant of report.variants) console.log(`${variant.variant}: ${variant.runs} runs, ${variant.messages} messages a run, ${variant.credits.toFixed(4)} credits a run`);

@@ -29,7 +29,7 @@ describe("a meeting and the speakers' credits", () => {
     const events = await runEngine(root, { maxTurns: 1, stopWhenIdle: false }, { providerFactory: () => model });
     expect(model.requests.map((request) => request.agent)).toEqual(['manager', 'planner', 'hr', 'manager', 'planner']);
     const transcript = read(root, 'org/meetings/sync/000001.md');
-    expect(transcript).toMatch(/## Round 2\n[\s\S]*### hr\n\n> \(did not speak: its 0\.005000 credits left do not cover another call \(about 0\.\d+\)\)\n$/);
+    expect(transcript).toMatch(/## Round 2\n[\s\S]*### hr\n\n> \(did not speak: its 0\.0050 credits left do not cover another call \(about 0\.\d+\)\)\n$/);
     expect(ofType(events, 'credits-charged').find((event) => event.agent === 'hr')?.credits).toBe(0.075);
   });
   test('a meeting none of whose attendees can come writes no transcript, though another meeting of the turn is held', async () => {

@@ -105,7 +105,7 @@ describe('hiring with the human\'s approval, through the built CLI', () => {
     if (!hr) throw new Error('hr');
     const context = { root, org, agent: hr, turn: 1, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.25, delivered: () => false };
     const greedy = runBuiltinTool('hire_agent', { name: 'x', title: 'X', instructions: '', reports_to: 'hr', credits: 5 }, context).result;
-    expect(greedy).toMatchObject({ isError: true, content: expect.stringContaining('more than the 0.25 you have') });
+    expect(greedy).toMatchObject({ isError: true, content: expect.stringContaining('more than the 0.2500 you have') });
     const taken = runBuiltinTool('hire_agent', { name: 'planner', title: 'X', instructions: '', reports_to: 'hr', credits: 0 }, context).result;
     expect(taken.content).toContain('already an agent named planner');
     // A budget is held to the rule of a resume's credits: a hire's resume past it would not load.

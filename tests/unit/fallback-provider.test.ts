@@ -63,7 +63,7 @@ describe('fallback models', () => {
       { modelKey: 'pricey', entry: pricey, provider: backup },
     ]);
     const error = (await provider.generate(engineRequest({ creditsLeft: 5 })).catch((caught: unknown) => caught)) as Error;
-    expect(error.message).toMatch(/pricey not called: its estimated cost \(\d+ credits\) is more than the 5 credits left/);
+    expect(error.message).toMatch(/pricey not called: its estimated cost \(\d+\.\d{2,4} credits\) is more than the 5\.0000 credits left/);
     expect(backup.requests).toHaveLength(0);
   });
 

@@ -97,9 +97,12 @@ describe('lemming search, thread and trace', () => {
     expect(trace.stdout).toContain('-- system\nYou are manager, Engineering manager');
     expect(trace.stdout).toMatch(/-- user\n[\s\S]*<message id="/);
     expect(trace.stdout).toMatch(/tool call send_message \{"to":"human"/);
+    // A turn named that holds no trace names nothing (exit 2); an agent never called has nothing to show (exit 1).
     const old = lemming(root, ['trace', 'manager', '--turn', '1']);
-    expect(old.status).toBe(1);
+    expect(old.status).toBe(2);
     expect(old.stderr).toContain(`manager has no call trace for turn 1 (kept: turns ${turn}; org.yaml engine.traces.keep sets how many)`);
+    const never = lemming(root, ['trace', 'human']);
+    expect({ status: never.status, stderr: never.stderr }).toEqual({ status: 1, stderr: 'lemming: human has no call trace (kept: none yet; org.yaml engine.traces.keep sets how many)\n' });
   });
 
   test('with tools, trace prints each step: what the model saw new (its inbox, then its calls and the results) and its answer then', async () => {

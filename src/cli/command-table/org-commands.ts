@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
 import { budget, credits, outputMode, positiveInteger, QUEUE_HELP, seed } from '../option-values.js';
@@ -76,7 +76,7 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .action((spec: string, options: { template?: string; dryRun?: boolean; enrich?: string; record?: string; replay?: string; json?: boolean }) =>
       execute(async () => {
         if ((options.record !== undefined || options.replay !== undefined) && options.enrich === undefined) {
-          throw new LemmingError('usage', '--record and --replay go with --enrich MODEL: they keep or answer its calls', { exitCode: 2 });
+          throw new LemmingError('usage', '--record and --replay go with --enrich MODEL: they keep or answer its calls', { exitCode: EXIT.usage });
         }
         return (await command('populate')).populateCommand(newRoot(), spec, options, output);
       }),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { PRIORITIES } from '../../mailbox/message.js';
 import { packageVersion } from '../../package-root.js';
 import { command } from '../command-modules.js';
@@ -87,7 +87,7 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
     .action((agent: string | undefined, options: { turn?: number; json?: boolean; otlp?: string }) =>
       execute(async () => {
         if (options.otlp !== undefined) return (await command('trace')).sendTracesCommand(root(), options.otlp, { ...(agent === undefined ? {} : { agent }), ...(options.turn === undefined ? {} : { turn: options.turn }) }, output);
-        if (agent === undefined) throw new LemmingError('usage', 'lemming trace takes an agent, like `lemming trace coder_01`, or --otlp URL to send the run\'s turns', { exitCode: 2 });
+        if (agent === undefined) throw new LemmingError('usage', 'lemming trace takes an agent, like `lemming trace coder_01`, or --otlp URL to send the run\'s turns', { exitCode: EXIT.usage });
         return (await command('trace')).traceCommand(root(), agent, options, output);
       }),
     );

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { commandIo, requireRootFolder, resolveRoot } from '../cli-context.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
@@ -29,14 +29,14 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .addOption(new Option('--log-format <format>', LOG_FORMAT_HELP).argParser(logFormat).conflicts(['json', 'paused']))
     .action((options: { turns?: number; until?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServiceFlags & ServeFlags & CassetteOptions) =>
       execute(async () => {
-        if (options.dryRun && options.until) throw new LemmingError('usage', '--dry-run takes --turns N, not --until', { exitCode: 2 });
+        if (options.dryRun && options.until) throw new LemmingError('usage', '--dry-run takes --turns N, not --until', { exitCode: EXIT.usage });
         if (!options.serve && (options.port !== undefined || options.host !== undefined)) {
-          throw new LemmingError('usage', '--port and --host go with --serve: they say where the dashboard listens; add --serve, or leave them out', { exitCode: 2 });
+          throw new LemmingError('usage', '--port and --host go with --serve: they say where the dashboard listens; add --serve, or leave them out', { exitCode: EXIT.usage });
         }
         if (options.dryRun) return (await command('dry-run')).dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
         const mode = options.logFormat === 'json' ? 'log' : screenMode(options);
         if (options.paused && (mode !== 'ui' || !commandIo().stdin.isTTY)) {
-          throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
+          throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: EXIT.usage });
         }
         // Before the run's modules load: compiling them grows V8's young generation past what keepHeapSmall keeps, and it never shrinks.
         if (commandIo().ownsProcess) await (await import('../../heap-settings.js')).keepHeapSmall();
@@ -85,7 +85,7 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number; healthPort?: number; healthHost?: string } & ServiceFlags) =>
       execute(async () => {
         if (options.healthHost !== undefined && options.healthPort === undefined) {
-          throw new LemmingError('usage', '--health-host goes with --health-port: it says where /healthz listens; add --health-port N, or leave it out', { exitCode: 2 });
+          throw new LemmingError('usage', '--health-host goes with --health-port: it says where /healthz listens; add --health-port N, or leave it out', { exitCode: EXIT.usage });
         }
         return (await command('worker')).workerCommand(folderWithoutOrg(), options, serviceOutput(options, folderWithoutOrg));
       }, serviceOutput(options, folderWithoutOrg)),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
 import { confidenceLevel, credits, CSV_OPTION, positiveInteger, seed, wholeNumber } from '../option-values.js';
@@ -88,12 +88,12 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .action((options: { json?: boolean; csv?: string; reference?: string; labels?: string; runs?: string; variant?: string; windows?: string; windowDays?: number }) =>
       execute(async () => {
         if ((options.labels !== undefined || options.runs !== undefined || options.windows !== undefined) && options.reference === undefined) {
-          throw new LemmingError('usage', '--labels, --runs and --windows go with --reference EDGES: they say what the real network is compared with', { exitCode: 2 });
+          throw new LemmingError('usage', '--labels, --runs and --windows go with --reference EDGES: they say what the real network is compared with', { exitCode: EXIT.usage });
         }
         if ((options.windows === undefined) !== (options.windowDays === undefined)) {
-          throw new LemmingError('usage', '--windows FILE and --window-days N go together: the email, and how many days of it a run stands for (for example --window-days 14)', { exitCode: 2 });
+          throw new LemmingError('usage', '--windows FILE and --window-days N go together: the email, and how many days of it a run stands for (for example --window-days 14)', { exitCode: EXIT.usage });
         }
-        if (options.variant !== undefined && options.runs === undefined) throw new LemmingError('usage', '--variant goes with --runs FOLDER: it picks that variant\'s runs', { exitCode: 2 });
+        if (options.variant !== undefined && options.runs === undefined) throw new LemmingError('usage', '--variant goes with --runs FOLDER: it picks that variant\'s runs', { exitCode: EXIT.usage });
         return (await command('analyze')).analyzeCommand(options.runs === undefined ? root() : newRoot(false), options, output);
       }),
     );

@@ -1,4 +1,4 @@
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { loadOrg } from '../../org/load-org-once.js';
 import { DEFAULT_TOOLS } from '../../org/schema.js';
 import { findAgentTemplate, hireDetails } from '../../tools/proposals/hire-template.js';
@@ -26,8 +26,8 @@ export function addAgentCommand(root: string, name: string, options: AddAgentOpt
   const { org } = loadOrg(root);
   const tools = options.tools ? options.tools.split(',').map((tool) => tool.trim()).filter(Boolean) : undefined;
   const template = options.template === undefined ? undefined : findAgentTemplate(root, options.template, org, { ...(options.model === undefined ? {} : { model: options.model }), ...(tools ? { tools } : {}) });
-  if (template && 'problem' in template) throw new LemmingError('bad-agent', `cannot add ${name}: --template: ${template.problem}`, { exitCode: 2 });
-  if (options.title === undefined && !template) throw new LemmingError('usage', `cannot add ${name}: give --title "Software engineer", or --template NAME (see \`lemming templates\`)`, { exitCode: 2 });
+  if (template && 'problem' in template) throw new LemmingError('bad-agent', `cannot add ${name}: --template: ${template.problem}`, { exitCode: EXIT.usage });
+  if (options.title === undefined && !template) throw new LemmingError('usage', `cannot add ${name}: give --title "Software engineer", or --template NAME (see \`lemming templates\`)`, { exitCode: EXIT.usage });
   const manager = org.agents.get(options.reportsTo);
   const details = hireDetails(
     {
@@ -48,7 +48,7 @@ export function addAgentCommand(root: string, name: string, options: AddAgentOpt
     },
   );
   const problems = checkNewAgent(org, details);
-  if (problems.length > 0) throw new LemmingError('bad-agent', `cannot add ${name}: ${problems.join('; ')}`, { exitCode: 2 });
+  if (problems.length > 0) throw new LemmingError('bad-agent', `cannot add ${name}: ${problems.join('; ')}`, { exitCode: EXIT.usage });
   writeNewAgent(root, details, details.credits);
   const from = details.template ? ` from the template ${details.template}` : '';
   output.out(`added ${name} (${details.title})${from}, reporting to ${details.reports_to}: agents/${name}/resume.md and org/chart.yaml; it joins at the next turn`);

@@ -1,4 +1,4 @@
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { sumCredits } from '../../engine/money/credit-sum.js';
 import { showCredits } from '../../format/format.js';
 import type { Respondents } from '../../survey/ask-agents.js';
@@ -28,14 +28,14 @@ export interface AskOptions {
 
 /** Whom to ask and what, from the words after `ask`: an agent and a question, or with --all or --role the question alone. */
 function readWords(words: string[], options: AskOptions): { who: Respondents; text: string } {
-  if (options.all && options.role !== undefined) throw new LemmingError('bad-arguments', `ask takes --all or --role, not both; ${USAGE}`, { exitCode: 2 });
+  if (options.all && options.role !== undefined) throw new LemmingError('bad-arguments', `ask takes --all or --role, not both; ${USAGE}`, { exitCode: EXIT.usage });
   const group = options.all ? ({ all: true } as const) : options.role !== undefined ? { role: options.role } : undefined;
   const [first, second] = words;
   if (group) {
-    if (words.length !== 1 || !first) throw new LemmingError('bad-arguments', `with ${options.all ? '--all' : '--role'}, give the question alone (in quotes); ${USAGE}`, { exitCode: 2 });
+    if (words.length !== 1 || !first) throw new LemmingError('bad-arguments', `with ${options.all ? '--all' : '--role'}, give the question alone (in quotes); ${USAGE}`, { exitCode: EXIT.usage });
     return { who: group, text: first };
   }
-  if (words.length !== 2 || !first || !second) throw new LemmingError('bad-arguments', `give an agent and the question (in quotes), or --all or --role ROLE and the question; ${USAGE}`, { exitCode: 2 });
+  if (words.length !== 2 || !first || !second) throw new LemmingError('bad-arguments', `give an agent and the question (in quotes), or --all or --role ROLE and the question; ${USAGE}`, { exitCode: EXIT.usage });
   return { who: { agent: first }, text: second };
 }
 

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportOrg } from '../../archive/export-org.js';
 import type { Output } from '../cli-context.js';
@@ -10,6 +11,8 @@ import { describeExport, leftOutLines } from './export.js';
  * copied. FILE defaults to `backups/<time>.tar.gz` in the root, outside the org's folders.
  */
 export async function backupCommand(root: string, file: string | undefined, output: Output): Promise<number> {
+  // The default folder is lemming's own, made here; a file the person names goes in a folder that exists (export-org.ts).
+  if (file === undefined) mkdirSync(join(root, 'backups'), { recursive: true });
   const target = file ?? join(root, 'backups', `backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`);
   const slow = slowWorkLine(output, 'backing up');
   const report = await exportOrg(root, target, 'backup', { progress: slow.progress }).finally(() => slow.done());

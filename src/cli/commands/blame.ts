@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { blameRun, type BlameOptions, type BlameReport } from '../../blame/blame-run.js';
 import { checkFromFile } from '../../blame/check-from-file.js';
 import { controlParagraph, estimateLine, notRunLine, searchLine, stepLine, strategyLine, worstCaseLine } from '../../blame/render-blame.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { showCredits } from '../../format/format.js';
 import { workingFolder } from '../../invocation.js';
 import type { Output } from '../cli-context.js';
@@ -27,7 +27,7 @@ function shown(path: string): string {
  * Exit 0 with the ranking; 2 when the run passes, keeps no history, or the check is not in the file.
  */
 export async function blameCommand(run: string, options: BlameCommandOptions, output: Output): Promise<number> {
-  if (options.checks === undefined) throw new LemmingError('usage', `--checks: give the experiment file that defines check ${JSON.stringify(options.check)} (its \`checks:\`), for example --checks study.yaml`, { exitCode: 2 });
+  if (options.checks === undefined) throw new LemmingError('usage', `--checks: give the experiment file that defines check ${JSON.stringify(options.check)} (its \`checks:\`), for example --checks study.yaml`, { exitCode: EXIT.usage });
   const check = checkFromFile(options.checks, options.check);
   const { check: _name, checks: _file, out, json: _json, ...flags } = options;
   const report: BlameReport = await blameRun(run, { ...flags, check, ...(out === undefined ? {} : { folder: out }), log: (line) => output.err(line) });

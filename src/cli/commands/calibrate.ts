@@ -3,7 +3,7 @@ import { calibrateOrg } from '../../calibrate/calibrate-org.js';
 import { showCredits } from '../../format/format.js';
 import { figure, groupsVerdict, overallLine, percentEstimate } from '../../calibrate/render-calibration.js';
 import { workingFolder } from '../../invocation.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { peopleCommand } from './calibrate-people.js';
 import type { Output } from '../cli-context.js';
 
@@ -27,7 +27,7 @@ export interface CalibrateCommandOptions {
  */
 export async function calibrateCommand(root: string, reference: string, options: CalibrateCommandOptions, output: Output): Promise<number> {
   if (options.people !== undefined) return peopleCommand(root, reference, { ...options, people: options.people }, output);
-  if (options.heldOut !== undefined || options.model !== undefined) throw new LemmingError('usage', '--held-out and --model go with --people N: they say how each person is asked', { exitCode: 2 });
+  if (options.heldOut !== undefined || options.model !== undefined) throw new LemmingError('usage', '--held-out and --model go with --people N: they say how each person is asked', { exitCode: EXIT.usage });
   const calibration = await calibrateOrg(root, reference, {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.dryRun ? { dryRun: true } : {}),

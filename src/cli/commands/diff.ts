@@ -3,7 +3,7 @@ import { diffTurns, parseTurnRange } from '../../diff/diff-turns.js';
 import { orgAtTurnWriter, type WriteOrgAtTurn } from '../../diff/org-at-turn.js';
 import { diff as diffOrgs } from '../../library/compare.js';
 import { renderDiff } from '../../diff/render-diff.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import type { Output } from '../cli-context.js';
 import { report } from '../execute.js';
 
@@ -37,14 +37,14 @@ export async function diffCommand(
     const comparison = { created: options.created ?? false };
     let diff;
     if (options.turns !== undefined) {
-      if (folders.length > 1) throw new LemmingError('usage', `--turns compares one org at two turns: give one folder (or --root), not ${folders.length}`, { exitCode: 2 });
+      if (folders.length > 1) throw new LemmingError('usage', `--turns compares one org at two turns: give one folder (or --root), not ${folders.length}`, { exitCode: EXIT.usage });
       const range = parseTurnRange(options.turns);
       const root = folders[0] === undefined ? orgRoot() : fromWorkingFolder(folders[0]);
       diff = await diffTurns(root, range, comparison, writeOrgAtTurn);
     } else {
       const [first, second] = folders;
       if (first === undefined || second === undefined) {
-        throw new LemmingError('usage', 'lemming diff takes two org folders, like `lemming diff experiments/study/baseline-r1 experiments/study/no-planner-r1`, or one org and --turns 3..7', { exitCode: 2 });
+        throw new LemmingError('usage', 'lemming diff takes two org folders, like `lemming diff experiments/study/baseline-r1 experiments/study/no-planner-r1`, or one org and --turns 3..7', { exitCode: EXIT.usage });
       }
       diff = diffOrgs(first, second, comparison);
     }

@@ -1,6 +1,6 @@
 import { requestBreakerRelease } from '../../engine/breakers/hold-by-breakers.js';
 import { requestRetry } from '../../engine/turn/failing-agents.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { loadOrg } from '../../org/load-org-once.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
@@ -11,7 +11,7 @@ import type { Output } from '../cli-context.js';
  */
 export function retryCommand(root: string, agent: string, output: Output): number {
   const { org } = loadOrg(root);
-  if (requireAgent(org, agent).isHuman) throw new LemmingError('human-retry', 'the human is never called by the engine, so there is nothing to retry');
+  if (requireAgent(org, agent).isHuman) throw new LemmingError('human-retry', 'the human is never called by the engine, so there is nothing to retry; retry an agent the engine calls, for example `lemming retry manager`', { exitCode: EXIT.usage });
   const breaker = requestBreakerRelease(root, agent);
   if (breaker) output.out(`${agent} will be called again at the next turn (a circuit breaker held it in turn ${breaker.turn}: ${breaker.reason}).`);
   const streak = requestRetry(root, agent);

@@ -1,7 +1,7 @@
 import type { Priority } from '../../mailbox/message.js';
 import { namesOf, parseCondition } from '../../engine/human/recipients.js';
 import type { SentMessage } from '../../engine/human/send-as-human.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { sendAll, sendToMany } from '../../library/human-actions.js';
 import { listOutgoingFiles, readOutgoingFiles, type OutgoingFile } from '../../library/outgoing-files.js';
 import { HUMAN } from '../../org/names.js';
@@ -46,7 +46,7 @@ export async function sendCommand(root: string, to: string | undefined, words: s
   const where = (options.where ?? []).map(parseCondition);
   const together = options.to !== undefined || options.cc !== undefined;
   if (together && where.length > 0) {
-    throw new LemmingError('usage', '--where sends each person its own message, --to and --cc one message to all of them: give one or the other', { exitCode: 2 });
+    throw new LemmingError('usage', '--where sends each person its own message, --to and --cc one message to all of them: give one or the other', { exitCode: EXIT.usage });
   }
   // With --where or --to the recipients are given apart: what came first is text, not a name.
   const text = (where.length > 0 || options.to !== undefined) && to !== undefined ? [to, ...words] : words;
@@ -80,7 +80,7 @@ async function sendFiles(root: string, to: string | undefined, words: string[], 
     (said) => said !== '',
   );
   if (given.length > 0) {
-    throw new LemmingError('usage', `--file takes the recipients, subject and priority from each file's front matter; leave out ${given.join(', ')}`, { exitCode: 2 });
+    throw new LemmingError('usage', `--file takes the recipients, subject and priority from each file's front matter; leave out ${given.join(', ')}`, { exitCode: EXIT.usage });
   }
   const paths = options.file ?? [];
   const files: OutgoingFile[] = [];

@@ -1,5 +1,5 @@
 import { requireOrgRoot } from '../../org/must-exist.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { chooseToken } from '../../web/access/access-token.js';
 import { registerSecret } from '../../secrets/secrets.js';
 import type { ServedRun } from '../stay-serving.js';
@@ -53,8 +53,8 @@ export async function openDashboard(root: string, options: ServeOptions, output:
     return server;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new LemmingError('port-taken', `port ${port} on ${host} is taken; pass another, for example --port ${port + 1}, or --port 0 for any free port`, { exitCode: 2 });
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LemmingError('bad-host', `cannot listen on ${host}: it is not an address of this machine; the default is --host 127.0.0.1`, { exitCode: 2 });
+    if (code === 'EADDRINUSE') throw new LemmingError('port-taken', `port ${port} on ${host} is taken; pass another, for example --port ${port + 1}, or --port 0 for any free port`, { exitCode: EXIT.usage });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LemmingError('bad-host', `cannot listen on ${host}: it is not an address of this machine; the default is --host 127.0.0.1`, { exitCode: EXIT.usage });
     throw error;
   }
 }

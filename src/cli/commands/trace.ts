@@ -1,5 +1,5 @@
 import { listTraceTurns, readCallTrace, type CallTrace } from '../../engine/record/call-trace.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { loadOrg } from '../../org/load-org-once.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
@@ -46,7 +46,10 @@ export function traceCommand(root: string, agent: string, options: { turn?: numb
   const trace = turn === undefined ? undefined : readCallTrace(root, agent, turn);
   if (!trace) {
     const kept = turns.length === 0 ? 'none yet' : `turns ${turns.join(', ')}`;
-    throw new LemmingError('not-found', `${agent} has no call trace${options.turn === undefined ? '' : ` for turn ${options.turn}`} (kept: ${kept}; org.yaml engine.traces.keep sets how many)`);
+    throw new LemmingError('not-found', `${agent} has no call trace${options.turn === undefined ? '' : ` for turn ${options.turn}`} (kept: ${kept}; org.yaml engine.traces.keep sets how many)`, {
+      // A turn the person named that holds no trace names nothing (exit 2); an agent with no trace yet has nothing to show (exit 1).
+      exitCode: options.turn === undefined ? EXIT.failed : EXIT.usage,
+    });
   }
   if (options.json) output.out(JSON.stringify(trace, null, 2));
   else for (const line of formatTrace(trace)) output.out(line);

@@ -1,4 +1,4 @@
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { quoteName } from '../../mailbox/message-text.js';
 import type { Org } from '../../org/org.js';
 
@@ -18,7 +18,7 @@ export interface PersonaCondition {
 /** `department=sales` or `persona.department=sales` as a condition; anything else is refused with a valid example. */
 export function parseCondition(text: string): PersonaCondition {
   const match = /^(?:persona\.)?([a-z][a-z0-9_]*)=(.+)$/.exec(text);
-  if (!match) throw new LemmingError('bad-where', `--where ${quoteName(text)}: a condition is a persona field, "=" and a value, for example \`--where department=sales\``, { exitCode: 2 });
+  if (!match) throw new LemmingError('bad-where', `--where ${quoteName(text)}: a condition is a persona field, "=" and a value, for example \`--where department=sales\``, { exitCode: EXIT.usage });
   return { field: match[1] as string, value: match[2] as string };
 }
 
@@ -43,6 +43,6 @@ export function recipientsWhere(org: Org, seat: string, conditions: readonly Per
   throw new LemmingError(
     'no-recipients',
     `not sent: no agent's persona has ${said}${first ? (values.length > 0 ? `; ${first.field} is one of ${values.join(', ')}${seen.size > values.length ? ', ...' : ''}` : `; no agent's resume has a persona field ${first.field}`) : ''}`,
-    { exitCode: 2 },
+    { exitCode: EXIT.usage },
   );
 }

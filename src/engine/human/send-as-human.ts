@@ -89,7 +89,7 @@ export interface AddressedMessage extends Omit<HumanMessage, 'to' | 'alsoTo' | '
  */
 export function sendAddressed(root: string, org: Org, seat: string, messages: readonly AddressedMessage[], rules: SeatRules = {}): SentMessage[] {
   const inputs = messages.map(({ to, cc, ...rest }) => {
-    if (to.length === 0) throw new LemmingError('no-recipients', 'not sent: name a recipient in to, for example `--to planner` or `to: planner`', { exitCode: 2 });
+    if (to.length === 0) throw new LemmingError('no-recipients', 'not sent: name a recipient in to, for example `--to planner` or `to: planner`', { exitCode: EXIT.usage });
     const address = addressOf(to, cc);
     return { ...rest, to: address.to, ...(address.alsoTo ? { alsoTo: address.alsoTo } : {}), ...(address.cc ? { cc: address.cc } : {}) };
   });
@@ -113,12 +113,12 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
   for (const input of inputs) {
     const everyone = recipientsOf(input);
     if (everyone.length > MAX_RECIPIENTS) {
-      throw new LemmingError('too-many-recipients', `not sent: one message names ${everyone.length} people in to and cc; a message reaches at most ${MAX_RECIPIENTS} (a mailing list, org/lists/, reaches more)`, { exitCode: 2 });
+      throw new LemmingError('too-many-recipients', `not sent: one message names ${everyone.length} people in to and cc; a message reaches at most ${MAX_RECIPIENTS} (a mailing list, org/lists/, reaches more)`, { exitCode: EXIT.usage });
     }
     const where = input.source === undefined ? '' : `${input.source}: `;
     for (const name of everyone) {
       if (!isValidAgentName(name)) {
-        throw new LemmingError('bad-recipient', `${where}${quoteName(name)} is not an agent name; names are like "manager" or "coder_01"`, { exitCode: 2 });
+        throw new LemmingError('bad-recipient', `${where}${quoteName(name)} is not an agent name; names are like "manager" or "coder_01"`, { exitCode: EXIT.usage });
       }
     }
     // The one rule of a send: an agent at both ends of the chart, or a mailing list the seat may post to;
@@ -128,7 +128,7 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
       unknown ||= each.unknown;
     }
   }
-  const usage = unknown ? { exitCode: 2 } : {};
+  const usage = unknown ? { exitCode: EXIT.usage } : {};
   const agents = unknown ? `; agents: ${agentsNamed(org)}` : '';
   if (refused.length === 1) throw new LemmingError('refused', `not sent: ${refused[0]}${agents}`, usage);
   if (refused.length > 1) {
@@ -141,7 +141,7 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
       throw new LemmingError(
         'unknown-reply-to',
         `not sent: --reply-to ${quoteName(input.replyTo)} names no message in any outbox; an id looks like 000012-manager-001 (\`lemming inbox --all\` shows the ids of your mail)`,
-        { exitCode: 2 },
+        { exitCode: EXIT.usage },
       );
     }
   }

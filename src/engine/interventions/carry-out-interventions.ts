@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
-import { LemmingError, type Problem } from '../../errors.js';
+import { EXIT, LemmingError, type Problem } from '../../errors.js';
 import { zod } from '../../lazy-modules.js';
 import type { Org } from '../../org/org.js';
 import { schemaProblems } from '../../org/schema-problems.js';
@@ -80,7 +80,7 @@ function readRecordsFile(root: string): { records: InterventionRecord[]; wholeBy
   const read = readOwnFile(path);
   if ('absent' in read) return { records: [], wholeBytes: 0, size: 0 };
   // Taken for none, each intervention would be carried out again.
-  if ('problem' in read) throw new LemmingError('corrupt-state', `${path} ${read.problem}, where lemming keeps the record of the interventions carried out (a file): put the file back or move this away, then run again`, { exitCode: 4 });
+  if ('problem' in read) throw new LemmingError('corrupt-state', `${path} ${read.problem}, where lemming keeps the record of the interventions carried out (a file): put the file back or move this away, then run again`, { exitCode: EXIT.record });
   const { records, wholeBytes } = wholeRecords(read.bytes, parseRecord, DAMAGED_LINE);
   return { records, wholeBytes, size: read.bytes.length };
 }

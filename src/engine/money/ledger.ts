@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, readSync } from 'node:fs';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
 import { appendText, openOwnFile } from '../../storage/write-bytes.js';
 import { isStorageError } from '../../storage/storage-error.js';
@@ -120,7 +120,7 @@ export function caughtUp(path: string, snapshot: LedgerSnapshot): LedgerSnapshot
     if (first !== undefined) throw uncountableLine(first.line, first.problem, first.type, first.file);
     // A whole line put in (a copy of a charge): every line counts, but the counted bytes are not the engine's.
     const edited = countedLinesProblem(path, from);
-    throw edited === undefined ? error : new LemmingError('ledger-edited', `${ledgerFileName(path)}: ${edited}`, { exitCode: 4 });
+    throw edited === undefined ? error : new LemmingError('ledger-edited', `${ledgerFileName(path)}: ${edited}`, { exitCode: EXIT.record });
   }
   const { entries, end, parts } = read;
   // Shorter than the state counted it: lines the balances hold are gone from it (a cut, a restore of an older copy, an edit).
@@ -167,7 +167,7 @@ function ledgerCut(path: string, size: number, counted: number): LemmingError {
     `${file} holds ${size} bytes, but org/state/engine.json says the engine had counted ${counted} (ledger.offset): lines of the ledger ` +
       `the balances were summed from are missing, so lemming shows no balance and runs no turn until it is restored. An org that keeps ` +
       `its history has it as turn N left it: \`lemming show --at N ${file}\`.`,
-    { exitCode: 4 },
+    { exitCode: EXIT.record },
   );
 }
 

@@ -1,4 +1,4 @@
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
 import { closeSync, ftruncateSync, unlinkSync } from 'node:fs';
 import { storageFailure } from '../../storage/storage-error.js';
@@ -262,7 +262,7 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
   if ('absent' in read) return { records: [], wholeBytes: 0, totalBytes: 0 };
   // A folder or a pipe in its place is no journal: said, not taken for none (whose removal would then fail unexplained).
   if ('problem' in read) {
-    throw new LemmingError('journal-not-file', `${shownJournal(path)} ${read.problem}, where lemming keeps the journal of a turn in progress (a file): move it away and run again`, { exitCode: 4 });
+    throw new LemmingError('journal-not-file', `${shownJournal(path)} ${read.problem}, where lemming keeps the journal of a turn in progress (a file): move it away and run again`, { exitCode: EXIT.record });
   }
   const { records, wholeBytes } = wholeRecords(read.bytes, parsedRecord, damagedLine(path));
   return { records, wholeBytes, totalBytes: read.bytes.length };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { createFileAtomic } from '../../storage/atomic-write.js';
 import { classified } from '../../storage/storage-error.js';
 import { isRunning, ownStartTicks } from '../../process-liveness.js';
@@ -30,7 +30,7 @@ export interface OrgLock {
 /** Thrown when a live engine holds the org's lock (or it cannot be taken); the CLI exits with code 3. */
 export class LockedError extends LemmingError {
   constructor(message: string) {
-    super('locked', message, { exitCode: 3 });
+    super('locked', message, { exitCode: EXIT.locked });
     this.name = 'LockedError';
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { messageId, parseMessageFileName } from '../../mailbox/message.js';
 import { readRegularFile } from '../../storage/read-regular-file.js';
 import { outboxPath } from '../../mailbox/message-file.js';
@@ -64,7 +64,7 @@ export function checkRecord(root: string, org: Org, state: EngineState, takenSiz
         `(for example ${history.example ?? ''}). This org was copied or cloned without its record (org/state), so running it ` +
         'would deliver that mail again. Restore org/state from where the org came from, or run `lemming adopt` to take the mail ' +
         `as history and go on from turn ${history.lastTurn + 1}.`,
-      { exitCode: 4 },
+      { exitCode: EXIT.record },
     );
   }
   if (takenSize < state.takenBytes) {
@@ -73,7 +73,7 @@ export function checkRecord(root: string, org: Org, state: EngineState, takenSiz
       `org/state/taken.jsonl holds ${takenSize} bytes, but org/state/engine.json says the engine had written ${state.takenBytes}: ` +
         'part of the record of which files were taken in is missing, so old mail could be delivered again. Restore the file, ' +
         'or run `lemming adopt` to take all mail now in the outboxes as history.',
-      { exitCode: 4 },
+      { exitCode: EXIT.record },
     );
   }
 }

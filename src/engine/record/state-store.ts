@@ -1,5 +1,5 @@
 import { readdirSync, rmSync } from 'node:fs';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { readOwnCache, readOwnFile } from '../../storage/read-own-file.js';
@@ -113,7 +113,7 @@ function parseHead(path: string, text: string): Record<string, unknown> & { vers
       'old-state',
       `${path} was written by an earlier lemming, which judged new mail by file times; ` +
         'run `lemming adopt` once to take the mail now in the outboxes as history, then run again',
-      { exitCode: 4 },
+      { exitCode: EXIT.record },
     );
   }
   const parts = data.parts as Partial<PartsLayout> | undefined;
@@ -125,7 +125,7 @@ function parseHead(path: string, text: string): Record<string, unknown> & { vers
 }
 
 function corrupt(path: string, why: string): LemmingError {
-  return new LemmingError('corrupt-state', `${path} cannot be read (${why}); it is written atomically, so this means it was edited by hand: restore it or run \`lemming reset\``);
+  return new LemmingError('corrupt-state', `${path} cannot be read (${why}); it is written atomically, so this means it was edited by hand: restore it or run \`lemming reset\``, { exitCode: EXIT.record });
 }
 
 /** The parts `layout` names, read and put together; undefined when one is gone (a commit replaced them meanwhile). */

@@ -2,7 +2,7 @@ import type { DeliveredMail } from '../../mailbox/readable-mail.js';
 import { nameRecord } from '../../org/names.js';
 import { closeSync, fstatSync, statSync } from 'node:fs';
 import { cutRecord, linesBefore, moveWhenFull, readRecordFrom, recordLayout, recordLines } from '../../storage/record-pieces.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { crashPoint } from './crash-points.js';
 import { openOwnFile, storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
@@ -158,7 +158,7 @@ function unreadableLine(line: { path: string; from: number; index: number }, pro
       `let the mail it named be delivered again, so no turn runs until it is mended. A line looks like ${LINE_EXAMPLE}. Mend it by hand ` +
       `(an org that keeps its history has the record as turn N left it: \`lemming show --at N ${file}\`), or run \`lemming adopt\` to take ` +
       'all mail now in the outboxes as history.',
-    { exitCode: 4 },
+    { exitCode: EXIT.record },
   );
 }
 

@@ -19,6 +19,7 @@ import { recalledSection } from './build-prompt.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from './rate-importance.js';
 import type { StepSummary } from './step-loop.js';
+import { showCredits } from '../../format/format.js';
 
 type SpeechRecord = Extract<MeetingRecord, { type: 'meeting-speech' }>;
 
@@ -167,7 +168,7 @@ export class MeetingRun {
     // meeting passes it by at most the one speech that reached it, not by attendees × rounds.
     const ceiling = budgetHolding(org, this.totalsSoFar())(agent);
     if (ceiling !== undefined) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, skipped: `${ceiling} has reached its budget (org.yaml budget:)` } };
-    if (needed > left) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, skipped: `its ${left.toFixed(6)} credits left do not cover another call (about ${needed.toFixed(6)})` } };
+    if (needed > left) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, skipped: `its ${showCredits(left)} credits left do not cover another call (about ${showCredits(needed)})` } };
     const journaled = this.input.journaled.flatMap((each) => (each.type === 'meeting-loop' && each.turn === turn && each.meeting === meeting.name && each.round === round && each.agent === agent ? [each.record] : []));
     const { embedded: _embedded, ...withoutEmbedding } = call;
     const called = await callAgent({

@@ -7,6 +7,7 @@ import type { Org } from '../../org/org.js';
 import type { EngineEvent } from '../events.js';
 import type { PlannedCall } from '../record/journal.js';
 import { isScheduled } from './plan-turn.js';
+import { showCredits } from '../../format/format.js';
 
 /** Whether a meeting is held in `turn`: at its one turn, or by the rule of a resume's schedule. Pure. */
 export function heldIn(when: MeetingWhen, turn: number): boolean {
@@ -70,7 +71,7 @@ function whyNotCalled(agent: string, events: readonly EngineEvent[]): string {
     if (event.type === 'agent-held') return `not called: its model ${event.model} keeps failing`;
     if (event.type !== 'agent-skipped') continue;
     if (event.reason === 'out-of-credits') return 'out of credits';
-    if (event.reason === 'insufficient-credits') return `its credits (${event.balance}) do not cover a call`;
+    if (event.reason === 'insufficient-credits') return `its credits (${showCredits(event.balance)}) do not cover a call`;
     if (event.reason === 'breaker') return `held by a circuit breaker${event.breaker ? `: ${event.breaker}` : ''}`;
     return `held: ${event.budget ?? 'the org'} has reached its budget`;
   }

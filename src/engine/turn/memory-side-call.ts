@@ -4,6 +4,7 @@ import { isFatalProviderError } from '../../providers/provider-error.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { estimateCallCost } from '../money/charge.js';
+import { showCredits } from '../../format/format.js';
 
 /** What a memory's call after the agent's answer (a reflection, a rating of importance) needs to be asked. */
 export interface SideCallInput {
@@ -37,7 +38,7 @@ export async function memorySideCall(input: SideCallInput, system: string, promp
     ...(entry?.max_output_tokens !== undefined ? { maxOutputTokens: entry.max_output_tokens } : {}),
   };
   const needed = entry ? estimateCallCost(request, entry) : 0;
-  if (needed > input.creditsLeft) return { note: `did not ${what} this turn: it may cost ${needed.toFixed(6)} credits and ${input.creditsLeft.toFixed(6)} are left` };
+  if (needed > input.creditsLeft) return { note: `did not ${what} this turn: it may cost ${showCredits(needed)} credits and ${showCredits(input.creditsLeft)} are left` };
   try {
     return await input.ask(request, input.creditsLeft);
   } catch (error) {

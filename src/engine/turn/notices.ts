@@ -3,6 +3,7 @@ import { padTurn } from '../../mailbox/message.js';
 import { ENGINE_SENDER, HUMAN } from '../../org/names.js';
 import type { Usage } from '../../providers/provider.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
+import { showCredits } from '../../format/format.js';
 
 /** A notice from the engine to an agent, read in its next inbox like any message. */
 export function makeNotice(turn: number, to: string, tag: string, index: number, subject: string, body: string): PendingItem {
@@ -82,7 +83,7 @@ export function silentCutNotices(turn: number, agent: string, cutSilently: strin
 export function emptyAnswerNotice(turn: number, agent: string, modelKey: string, usage: Pick<Usage, 'inputTokens' | 'outputTokens'> & { credits: number }): EngineState['humanNotices'][number] {
   const subject = `${agent}'s model ${modelKey} answered nothing`;
   const body = [
-    `In turn ${turn} ${agent}'s call to ${modelKey} came back empty: no text and no tool call. It was charged ${usage.credits} credits (${usage.inputTokens} input and ${usage.outputTokens} output tokens), and the mail it was shown waits for its next call.`,
+    `In turn ${turn} ${agent}'s call to ${modelKey} came back empty: no text and no tool call. It was charged ${showCredits(usage.credits)} credits (${usage.inputTokens} input and ${usage.outputTokens} output tokens), and the mail it was shown waits for its next call.`,
     `A model that keeps answering nothing is held after org.yaml engine.max_failed_turns turns in a row. A small model may do better with \`tool_calling: false\` (lemming's plain-text actions) or a larger max_output_tokens; \`lemming trace ${agent} --turn ${turn}\` shows the call.`,
   ].join('\n');
   const notice = makeNotice(turn, HUMAN, `empty-${agent}`, 1, subject, body);

@@ -1,4 +1,4 @@
-import { showCredits } from '../../format/format.js';
+import { showCredits, showGiven } from '../../format/format.js';
 import type { Org } from '../../org/org.js';
 import { describeProposal, type Proposal } from '../../tools/proposals/proposal.js';
 import { listProposals, saveProposal } from '../../tools/proposals/proposal-store.js';
@@ -11,7 +11,7 @@ function noticeBody(proposal: Proposal): string {
     return `The human rejected your proposal ${proposal.id} (${what})${proposal.reason ? `: ${proposal.reason}` : '; no reason was given'}.`;
   }
   if (proposal.kind === 'hire' && proposal.hire) {
-    return `The human approved your proposal ${proposal.id}: ${proposal.hire.name} (${proposal.hire.title}) has joined, reporting to ${proposal.hire.reports_to}; ${proposal.hire.credits} credits moved from your budget to theirs.`;
+    return `The human approved your proposal ${proposal.id}: ${proposal.hire.name} (${proposal.hire.title}) has joined, reporting to ${proposal.hire.reports_to}; ${showGiven(proposal.hire.credits)} credits moved from your budget to theirs.`;
   }
   if (proposal.kind === 'retire' && proposal.retire?.credits !== undefined) {
     return `The human approved your proposal ${proposal.id}: ${proposal.retire.name} has left the org; its ${showCredits(proposal.retire.credits)} credits moved to your budget.`;

@@ -8,6 +8,7 @@ import { isFatalProviderError, statedSizes, unusableAnswers, type StatedSizes } 
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { crashPoint } from '../record/crash-points.js';
 import { assistantTurn, shortArguments, stepTurns } from './step-conversation.js';
+import { showCredits } from '../../format/format.js';
 
 /** One tool call of a step as the screen, the plain output and the log show it. */
 export interface StepToolSummary {
@@ -193,7 +194,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
         const left = input.balance - spent;
         const needed = input.estimate(request);
         if (needed > left) {
-          cutShort = `stopped after step ${step - 1}: another step may cost ${needed.toFixed(6)} credits and ${left.toFixed(6)} are left`;
+          cutShort = `stopped after step ${step - 1}: another step may cost ${showCredits(needed)} credits and ${showCredits(left)} are left`;
           break;
         }
         crashPoint('before-call');

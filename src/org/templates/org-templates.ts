@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatProblem, LemmingError, type Problem } from '../../errors.js';
+import { EXIT, formatProblem, LemmingError, type Problem } from '../../errors.js';
 import { closestName } from '../suggest-name.js';
 import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
@@ -58,7 +58,7 @@ const TEMPLATE_FIELDS = ['description', 'seed'] as const;
 function readTemplateFile(folder: string): { description?: string; seeds: SeedTask[] } {
   const file = join(folder, TEMPLATE_FILE);
   const refuse = (problems: readonly Problem[]): LemmingError =>
-    new LemmingError('bad-template', `${problems.map(formatProblem).join('\n')}\na valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: 2 });
+    new LemmingError('bad-template', `${problems.map(formatProblem).join('\n')}\na valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: EXIT.usage });
   // Through the one loader of editable files: a template comes from anywhere, so its bytes are outside bytes.
   const loaded = loadEditedFile(file, file, MAX_EDITED_MARKDOWN_BYTES, (text) => parseYamlSource(text, file));
   if ('missing' in loaded) return { seeds: [] };
@@ -130,7 +130,7 @@ export function findTemplate(packageRoot: string, given: string, cwd: string): O
   if (namesFolder(given)) {
     const folder = resolve(cwd, given);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      throw new LemmingError('bad-template', `--template ${given}: there is no folder ${folder}; a template is an org folder with org/org.yaml, org/chart.yaml and agents/<name>/resume.md`, { exitCode: 2 });
+      throw new LemmingError('bad-template', `--template ${given}: there is no folder ${folder}; a template is an org folder with org/org.yaml, org/chart.yaml and agents/<name>/resume.md`, { exitCode: EXIT.usage });
     }
     return templateAt(given, folder, false);
   }
@@ -138,7 +138,7 @@ export function findTemplate(packageRoot: string, given: string, cwd: string): O
   const found = builtins.find((template) => template.name === given);
   if (!found) {
     const names = builtins.map((template) => template.name).join(', ');
-    throw new LemmingError('bad-template', `--template ${given}: there is no built-in template of that name (there are: ${names}); a folder of your own is given as a path, like --template ./my-template`, { exitCode: 2 });
+    throw new LemmingError('bad-template', `--template ${given}: there is no built-in template of that name (there are: ${names}); a folder of your own is given as a path, like --template ./my-template`, { exitCode: EXIT.usage });
   }
   return found;
 }
@@ -151,7 +151,7 @@ export function findTemplate(packageRoot: string, given: string, cwd: string): O
 export function checkTemplate(template: OrgTemplate): void {
   for (const file of [ORG_FILE, CHART_FILE]) {
     if (!existsSync(join(template.folder, file))) {
-      throw new LemmingError('bad-template', `${join(template.folder, file)} is missing: ${template.name} is not an org folder (it needs org/org.yaml, org/chart.yaml and agents/<name>/resume.md)`, { exitCode: 2 });
+      throw new LemmingError('bad-template', `${join(template.folder, file)} is missing: ${template.name} is not an org folder (it needs org/org.yaml, org/chart.yaml and agents/<name>/resume.md)`, { exitCode: EXIT.usage });
     }
   }
   const scratch = mkdtempSync(join(tmpdir(), 'lemming-template-'));
@@ -161,7 +161,7 @@ export function checkTemplate(template: OrgTemplate): void {
     const errors = problems.filter((problem) => problem.severity === 'error');
     if (errors.length > 0) {
       const lines = errors.map((problem) => `  ${formatProblem({ ...problem, file: join(template.folder, problem.file) })}`);
-      throw new LemmingError('bad-template', `the template ${template.name} is not a valid org:\n${lines.join('\n')}`, { exitCode: 2 });
+      throw new LemmingError('bad-template', `the template ${template.name} is not a valid org:\n${lines.join('\n')}`, { exitCode: EXIT.usage });
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -190,7 +190,7 @@ export function bootstrapTemplate(root: string, template: OrgTemplate, packageRo
       throw new LemmingError(
         'org-exists',
         `${existing} already holds the org ${JSON.stringify(here ?? '(unnamed)')}, not the template ${template.name} (${JSON.stringify(wanted ?? '(unnamed)')}); bootstrap a template into an empty folder, like --root ./${template.name.replace(/[^a-z0-9-]+/gi, '-').replace(/^-+|-+$/g, '') || 'new-org'}`,
-        { exitCode: 2 },
+        { exitCode: EXIT.usage },
       );
     }
   }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { closeQuietly, openBase, openBeneath } from '../../sandbox/beneath/open-beneath.js';
 import { readHeld } from '../../sandbox/beneath/read-beneath.js';
 import { KIND_REASONS, KIND_WORDS, walkBeneath, type PassedOver } from '../../sandbox/beneath/walk-beneath.js';
@@ -64,7 +64,7 @@ export function readTemplateFiles(templateRoot: string): Map<string, string> {
     throw new LemmingError(
       'bad-template',
       `${join(templateRoot, refused.path)} is ${KIND_WORDS[refused.reason]}; a template's files are read as an import reads an archive, plain files only, following no link: put the file itself there`,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
   return files;

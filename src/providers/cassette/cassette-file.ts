@@ -1,10 +1,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { readOwnText } from '../../storage/read-own-file.js';
 import { dirname } from 'node:path';
-import { errorMessage, LemmingError } from '../../errors.js';
+import { errorMessage, EXIT, LemmingError } from '../../errors.js';
 import type { AnsweredUsage, ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 import { appendText } from '../../storage/write-bytes.js';
+import { requireFolderFor } from '../../storage/named-destination.js';
 import type { EmbeddingAnswer } from '../embedding-gate.js';
 
 /** One line of a cassette (JSONL): a model request and what came back, an answer or a failure. */
@@ -40,10 +41,11 @@ export interface EmbeddingEntry {
 /** Appends entries to a cassette, one JSON object per line. Starting a recording replaces the file. */
 export class CassetteWriter {
   constructor(readonly file: string) {
+    requireFolderFor('--record', file);
     try {
       writeFileSync(file, '');
     } catch (error) {
-      throw new LemmingError('cassette-unwritable', `--record ${file}: ${whyUnwritable(file, error)}`, { exitCode: 2, cause: error });
+      throw new LemmingError('cassette-unwritable', `--record ${file}: ${whyUnwritable(file, error)}`, { exitCode: EXIT.usage, cause: error });
     }
   }
 
@@ -56,8 +58,6 @@ export class CassetteWriter {
 /** Why a cassette cannot be written, in the words a person needs to fix it. */
 function whyUnwritable(file: string, error: unknown): string {
   const folder = dirname(file);
-  if (!existsSync(folder)) return `the folder ${folder} does not exist; make it first (mkdir -p ${folder}) or record into a folder that exists`;
-  if (!statSync(folder).isDirectory()) return `${folder} is not a folder`;
   if (existsSync(file) && statSync(file).isDirectory()) return 'is a folder; give a file name, for example runs/release.jsonl';
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'EACCES' || code === 'EPERM' ? `no permission to write in ${folder}` : `cannot be written (${errorMessage(error)})`;
@@ -72,7 +72,7 @@ export function readCassette(file: string): CassetteEntry[] {
 export function readCassetteFile(file: string): { calls: CassetteEntry[]; embeddings: EmbeddingEntry[] } {
   const text = recordedText(file);
   if (text === undefined) {
-    throw new LemmingError('cassette-missing', `--replay ${file}: there is no such file; record one with \`lemming run --record ${file}\``, { exitCode: 2 });
+    throw new LemmingError('cassette-missing', `--replay ${file}: there is no such file; record one with \`lemming run --record ${file}\``, { exitCode: EXIT.usage });
   }
   const entries: CassetteEntry[] = [];
   const embeddings: EmbeddingEntry[] = [];
@@ -104,7 +104,7 @@ export function readCassetteFile(file: string): { calls: CassetteEntry[]; embedd
 export function recordedText(file: string): string | undefined {
   const read = readOwnText(file);
   if ('absent' in read) return undefined;
-  if ('problem' in read) throw new LemmingError('cassette-invalid', `${file} ${read.problem}, where \`lemming run --record\` keeps a recording (a file): replay a recording lemming wrote`, { exitCode: 2 });
+  if ('problem' in read) throw new LemmingError('cassette-invalid', `${file} ${read.problem}, where \`lemming run --record\` keeps a recording (a file): replay a recording lemming wrote`, { exitCode: EXIT.usage });
   return read.text;
 }
 

@@ -1,7 +1,7 @@
 import { formatProblem } from '../../errors.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import { yaml } from '../../lazy-modules.js';
-import { andList, showCredits } from '../../format/format.js';
+import { andList, showCredits, showGiven } from '../../format/format.js';
 import { splitFrontMatter } from '../../mailbox/front-matter.js';
 
 /** What a proposal asks for. */
@@ -74,7 +74,7 @@ export function describeProposal(proposal: Proposal, balanceOf?: (agent: string)
   if (proposal.hire) {
     const hire = proposal.hire;
     const from = hire.template ? `, from the template ${hire.template}` : '';
-    return `hire ${hire.name} (${hire.title})${from}, reporting to ${hire.reports_to}, ${hire.credits} credits from ${proposal.proposed_by}`;
+    return `hire ${hire.name} (${hire.title})${from}, reporting to ${hire.reports_to}, ${showGiven(hire.credits)} credits from ${proposal.proposed_by}`;
   }
   if (proposal.retire) {
     const { name, reason, removed_from: removedFrom = [] } = proposal.retire;

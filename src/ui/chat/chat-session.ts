@@ -1,6 +1,6 @@
 import type { InboxNotice } from '../../engine/human/human-inbox.js';
 import type { OrgStatus } from '../../engine/human/org-status.js';
-import { errorMessage, LemmingError } from '../../errors.js';
+import { errorMessage, EXIT, LemmingError } from '../../errors.js';
 import { HUMAN } from '../../org/names.js';
 import type { ChatBackend } from './chat-backend.js';
 import { CHAT_COMMANDS, parseChatInput } from './chat-command.js';
@@ -35,7 +35,7 @@ export class ChatSession {
   ) {
     if (options.to !== undefined) {
       const verdict = backend.check(options.to);
-      if (!verdict.allowed) throw new LemmingError('refused', `cannot write to ${options.to}: ${verdict.reason}. ${this.reachable()}`, { exitCode: 2 });
+      if (!verdict.allowed) throw new LemmingError('refused', `cannot write to ${options.to}: ${verdict.reason}. ${this.reachable()}`, { exitCode: EXIT.usage });
       this.current = options.to;
     } else {
       this.current = defaultCorrespondent(backend);

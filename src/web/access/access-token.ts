@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { environment } from '../../invocation.js';
 
 /** The environment variable that gives `lemming serve` its token; required to bind beyond loopback. */
@@ -32,7 +32,7 @@ export function checkToken(token: string, source = TOKEN_VARIABLE): void {
     throw new LemmingError(
       'weak-token',
       `${source} ${what}: a token needs ${MIN_TOKEN_LENGTH} or more characters and no spaces to keep anyone out, for example \`export ${TOKEN_VARIABLE}=$(openssl rand -hex 16)\``,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
 }
@@ -52,7 +52,7 @@ export function chooseToken(host: string, env: Readonly<Record<string, string | 
     throw new LemmingError(
       'token-required',
       `serving on ${host} lets other machines reach the org: set ${TOKEN_VARIABLE} to a secret of ${MIN_TOKEN_LENGTH} or more characters first, for example \`${TOKEN_VARIABLE}=$(openssl rand -hex 16) lemming serve --host ${host}\``,
-      { exitCode: 2 },
+      { exitCode: EXIT.usage },
     );
   }
   return { token: newToken(), fromEnvironment: false };
