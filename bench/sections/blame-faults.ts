@@ -108,7 +108,9 @@ export async function blameFaults(context: BenchContext): Promise<Row[]> {
     await faultyRun(root, long, fault);
     const report = await blameRun(root, { check: ringCheck(long), strategy, k: 2, controls: 2, providerFactory: () => ringModels(long, fault) });
     spent[strategy] = report.spent.forks;
-    out.push({ what: `40-turn ring, a wrong value at turn 27, ${strategy} (k = 2, 2 controls): first turn ${report.steps[0]?.turn} ${report.steps[0]?.agent}; ${report.spent.calls} calls`, figure: { count: report.spent.forks, unit: 'forks' } });
+    // The row fails when blame names another step first: a figure of forks alone could not.
+    const first = report.steps[0];
+    out.push({ what: `40-turn ring, a wrong value at turn 27, ${strategy} (k = 2, 2 controls): first turn ${first?.turn} ${first?.agent}; ${report.spent.calls} calls`, figure: { count: report.spent.forks, unit: 'forks' }, target: { text: `turn 27 ${fault.agent} first`, met: first?.turn === fault.turn && first.agent === fault.agent } });
     rmSync(root, { recursive: true, force: true });
   }
   out.push({ what: '40-turn ring: bisection\'s forks against forking every step', figure: { ratio: Math.round((1000 * spent.bisect!) / spent['per-step']!) / 1000, of: 'per-step' }, target: { text: '≤ 0.25', met: spent.bisect! <= spent['per-step']! / 4 } });

@@ -8,7 +8,7 @@ import { wilsonInterval } from '../../src/statistics/proportions.js';
 import { FAULT_KINDS, faultyRun, REPAIR_MODEL, ringCheck, ringModels, type Fault, type RingSettings } from '../fault-org.js';
 import { firstDifference, lastToAct } from '../log-baselines.js';
 import type { BenchContext } from '../context.js';
-import type { Row } from '../row.js';
+import type { Row, Target } from '../row.js';
 
 /** The ring every run is made of: 6 agents, 3 notes at once (up to 3 calls a turn), 4 hops: some 12 calls. */
 const SHAPE = { agents: 6, lanes: 3, turns: 4 } as const;
@@ -16,7 +16,7 @@ const SHAPE = { agents: 6, lanes: 3, turns: 4 } as const;
 export const RUNS = 12;
 
 /** What a way to name the faulty step (blame, with forks; a reading of the files, with none) came to over runs. */
-interface Tally {
+export interface Tally {
   runs: number;
   step: number;
   agent: number;
@@ -26,7 +26,7 @@ interface Tally {
   originalCalls: number;
 }
 
-const empty = (): Tally => ({ runs: 0, step: 0, agent: 0, forks: 0, calls: 0, credits: 0, originalCalls: 0 });
+export const empty = (): Tally => ({ runs: 0, step: 0, agent: 0, forks: 0, calls: 0, credits: 0, originalCalls: 0 });
 
 /** A kind of fault and how blame is run on it. */
 interface Kind {
@@ -55,10 +55,13 @@ const KINDS: Kind[] = [
   },
 ];
 
+/** The totals' row of blame run as fits each fault. */
+const FITTED = 'lemming blame as fitted to the fault (other seeds, or --model for a defect of the model)';
+
 const BASELINES = ['last agent to act (the run\'s last call)', 'first step whose output differs from a passing repeat (the same org, another seed)', "first step whose output differs from the run's fault-free twin (the same seed: a twin exists only where the fault was injected)"];
 
 /** One run scored: the step a method named first, and the agent (a baseline's is its step's; blame ranks agents of its own). */
-function score(tally: Tally, fault: Fault, step: CandidateStep | undefined, agent = step?.agent): void {
+export function score(tally: Tally, fault: Fault, step: CandidateStep | undefined, agent = step?.agent): void {
   tally.runs += 1;
   if (step?.turn === fault.turn && step.agent === fault.agent) tally.step += 1;
   if (agent === fault.agent) tally.agent += 1;
@@ -70,11 +73,25 @@ const interval = (part: number, whole: number): string => {
   return `[${(100 * low).toFixed(1)}, ${(100 * high).toFixed(1)}] %`;
 };
 
-function row(label: string, tally: Tally): Row {
+/**
+ * What blame's row is held to: naming the faulty step first in more runs than each reading of the files
+ * a user can make (the last agent to act, the first difference from a passing repeat; not the fault-free
+ * twin, which only an injected fault has). Without it the section printed shares and could not fail: a
+ * blame that named the wrong step in every run gave a row like any other.
+ */
+export function aboveReadings(blame: Pick<Tally, 'step'>, readings: ReadonlyArray<Pick<Tally, 'step'>>): Target {
+  return { text: `named first in more runs than ${USER_READINGS.map((index) => BASELINES[index]!.replace(/ \(.*$/, '')).join(' and than ')}`, met: USER_READINGS.every((index) => blame.step > readings[index]!.step) };
+}
+
+/** The readings of the files a user can make, by their index in BASELINES. */
+const USER_READINGS = [0, 1] as const;
+
+function row(label: string, tally: Tally, target?: Target): Row {
   const cost = tally.forks > 0 ? `; ${(tally.forks / tally.runs).toFixed(1)} forks, ${(tally.calls / tally.runs).toFixed(0)} calls a run (${(tally.calls / tally.originalCalls).toFixed(1)}× the original's)` : '; no fork';
   return {
     what: `${label}: faulty step named first in ${tally.step}/${tally.runs} runs, Wilson ${interval(tally.step, tally.runs)}; faulty agent ${tally.agent}/${tally.runs} (${percent(tally.agent, tally.runs)}, ${interval(tally.agent, tally.runs)})${cost}`,
     figure: { count: Math.round((1000 * tally.step) / tally.runs) / 10, unit: '% step' },
+    ...(target ? { target } : {}),
   };
 }
 
@@ -134,15 +151,18 @@ export async function blameInjected(context: BenchContext): Promise<Row[]> {
       rmSync(base, { recursive: true, force: true });
     }
     for (const [index, each] of kind.blames.entries()) {
-      out.push(row(`${kind.name}: ${each.label}`, blames[index]!));
-      add(each.label.startsWith('lemming blame with other seeds only') ? 'lemming blame with other seeds only, where the fault needs a repair model' : 'lemming blame as fitted to the fault (other seeds, or --model for a defect of the model)', blames[index]!);
+      // Reseeding a defect of the model is shown failing (its forks fail as its controls do): no target.
+      const fitted = !each.label.startsWith('lemming blame with other seeds only');
+      out.push(row(`${kind.name}: ${each.label}`, blames[index]!, fitted ? aboveReadings(blames[index]!, baselines) : undefined));
+      add(fitted ? FITTED : 'lemming blame with other seeds only, where the fault needs a repair model', blames[index]!);
     }
     for (const [index, label] of BASELINES.entries()) {
       out.push(row(`${kind.name}: ${label}`, baselines[index]!));
       add(label, baselines[index]!);
     }
   }
-  for (const [label, tally] of totals) out.push(row(`every run: ${label}`, tally));
+  const readings = BASELINES.map((label) => totals.get(label) ?? empty());
+  for (const [label, tally] of totals) out.push(row(`every run: ${label}`, tally, label === FITTED ? aboveReadings(tally, readings) : undefined));
   rmSync(scratch, { recursive: true, force: true });
   return out;
 }

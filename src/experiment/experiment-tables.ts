@@ -154,6 +154,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         ...ends('difference', "the metric's own", "the difference's 95% Welch t interval, kept within what a difference can be (-1 to 1 for pass_rate); empty with fewer than 2 runs a side"),
         column('difference_cut_at', 'string', "the metric's own", 'where that interval reached past what a difference can be and was cut there; empty when it stayed within'),
         column('p', 'number', 'probability', 'two-sided permutation test of the difference, over the runs'),
+        column('p_adjusted', 'number', 'probability', "p adjusted by Holm's step-down for every variant compared with the baseline on the same metric; report.md's reading uses it"),
       ],
       rows: report.statistics.metrics.flatMap((metric) =>
         Object.entries(metric.variants).map(([variant, summary]) => ({
@@ -171,6 +172,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
           difference_high: summary.versusBaseline?.ci?.[1],
           difference_cut_at: summary.versusBaseline?.cutAt?.join(' '),
           p: summary.versusBaseline?.p,
+          p_adjusted: summary.versusBaseline?.adjustedP,
         })),
       ),
     },

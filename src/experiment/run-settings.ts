@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import { orgSettings } from '../provenance/org-settings.js';
 import { answeredInOrg, reportProvenance, type Answered, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
-import type { Experiment } from './experiment-file.js';
+import type { Experiment, Variant } from './experiment-file.js';
 import { readExperimentCharges } from './experiment-ledger.js';
 import type { RunMetrics } from './run-metrics.js';
 
@@ -13,19 +13,37 @@ import type { RunMetrics } from './run-metrics.js';
  * the default per-turn cap measures the cap: the report names it.
  */
 
-/** Each setting as one variant's first run had it (its org.yaml), with `turns` as the experiment file gives it, when it does. */
-function variantSettings(experiment: Experiment, root: string): Omit<SettingUse, 'variants'>[] {
+/** The settings that say how a variant's runs are measured and how its repeats differ: each variant may give its own. */
+const MEASURES = ['variability', 'checks', 'judge'] as const;
+
+/**
+ * How a variant's runs are measured, from the experiment file: the offline model's `variability`, its
+ * checks (the experiment's and its own) and its judge. A variant may set each, so two variants compared
+ * may be measured otherwise: the report says so (measuredOtherwise).
+ */
+function measureSettings(experiment: Experiment, variant: Variant): Omit<SettingUse, 'variants'>[] {
+  const source = basename(experiment.file);
+  const { variability, checks, judge } = variant.outcome;
+  return [
+    { setting: 'variability', value: String(variability ?? 0), isDefault: (variability ?? 0) === 0, source },
+    { setting: 'checks', value: checks.length === 0 ? 'none' : checks.map((check) => `${check.name}: ${check.run}`).join('; '), isDefault: checks.length === 0, source },
+    { setting: 'judge', value: judge ? `${judge.model}, scale 0 to ${judge.scale}${judge.thread ? ', the thread' : ''}; rubric: ${judge.rubric.join('; ')}` : 'none', isDefault: !judge, source },
+  ];
+}
+
+/** Each setting as one variant's first run had it (its org.yaml), with `turns` as the experiment file gives it, when it does, then how it is measured. */
+function variantSettings(experiment: Experiment, variant: Variant, root: string): Omit<SettingUse, 'variants'>[] {
   const settings = orgSettings(root);
-  if (experiment.turns === undefined) return settings;
   // The experiment's `turns` bounds every run, whatever its org.yaml says.
-  return [{ setting: 'turns', value: String(experiment.turns), isDefault: false, source: basename(experiment.file) }, ...settings.filter((each) => each.setting !== 'engine.max_turns')];
+  const engine = experiment.turns === undefined ? settings : [{ setting: 'turns', value: String(experiment.turns), isDefault: false, source: basename(experiment.file) }, ...settings.filter((each) => each.setting !== 'engine.max_turns')];
+  return [...engine, ...measureSettings(experiment, variant)];
 }
 
 /** The settings of every variant, one row a setting where all variants agree, else a row for each value and the variants that had it. */
 export function experimentSettings(experiment: Experiment, folder: string, runs: readonly RunMetrics[]): SettingUse[] {
   const byVariant = experiment.variants.flatMap((variant) => {
     const first = runs.find((run) => run.variant === variant.name);
-    return first ? [{ variant: variant.name, uses: variantSettings(experiment, join(folder, first.run)) }] : [];
+    return first ? [{ variant: variant.name, uses: variantSettings(experiment, variant, join(folder, first.run)) }] : [];
   });
   const rows: SettingUse[] = [];
   for (const { setting } of byVariant[0]?.uses ?? []) {
@@ -67,5 +85,29 @@ export function experimentProvenance(experiment: Experiment, folder: string, run
   });
   const few = experiment.variants.filter((variant) => runs.filter((run) => run.variant === variant.name).length < 2).map((variant) => variant.name);
   const caveats = few.length === 0 ? [] : [`${few.join(', ')}: fewer than two complete runs, so no interval and no test against the baseline.`];
-  return reportProvenance(sources, { caveats, settings: experimentSettings(experiment, folder, runs) });
+  const settings = experimentSettings(experiment, folder, runs);
+  return reportProvenance(sources, { caveats: [...caveats, ...measuredOtherwise(experiment, settings)], settings });
+}
+
+/**
+ * Each variant measured otherwise than the baseline (another variability, other checks, another judge),
+ * said: every variant runs with the baseline's seeds, but its differences from it are then partly the
+ * measure's. A variant changes what it studies (its chart, resumes, models); how it is measured should
+ * stay the baseline's. Pure.
+ */
+export function measuredOtherwise(experiment: Experiment, settings: readonly SettingUse[]): string[] {
+  const baseline = experiment.variants[0]?.name;
+  if (baseline === undefined) return [];
+  const differing = new Map<string, string[]>();
+  for (const measure of MEASURES) {
+    const rows = settings.filter((row) => row.setting === measure && row.variants);
+    const baseRow = rows.find((row) => row.variants?.includes(baseline));
+    // Without the baseline's runs there is nothing measured to differ from.
+    if (!baseRow) continue;
+    for (const row of rows) {
+      if (row === baseRow) continue;
+      for (const variant of row.variants ?? []) differing.set(variant, [...(differing.get(variant) ?? []), measure]);
+    }
+  }
+  return [...differing].map(([variant, measures]) => `\`${variant}\` is measured otherwise than the baseline \`${baseline}\` (${measures.join(', ')}): its differences from it are partly the measure's, not only its change's.`);
 }

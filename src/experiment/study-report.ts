@@ -14,6 +14,7 @@ function signed(value: number): string {
 /**
  * How a difference reads: better or worse (higher or lower, for a metric that is neither) when its
  * interval leaves out 0 and p < 0.05, else not clear; with no interval (a side of one run), not clear.
+ * The p given is the one adjusted for the variants compared on the metric (Comparison.adjustedP).
  */
 export function verdict(difference: number, ci: [number, number] | null, p: number, better: Better): string {
   if (!ci || !(p < 0.05) || (ci[0] <= 0 && ci[1] >= 0) || difference === 0) return 'no clear difference';
@@ -44,6 +45,16 @@ function smallestP(statistics: StudyStatistics): number {
   return Math.min(1, ...sides.map((n) => 2 / choose(base + n, base)));
 }
 
+/**
+ * What the adjusted p is, in words: with many variants, one of them reads as a difference by its
+ * noise alone far more often than 5 % (a null among eight, a third of the time), so each p is adjusted
+ * for the others compared on the same metric.
+ */
+function adjustedWords(compared: number): string {
+  if (compared <= 1) return 'with one variant compared with the baseline, its adjusted p is its p.';
+  return `adjusted p is p adjusted for the ${compared} variants compared with the baseline on the metric (Holm), so that a variant reads as a difference by its runs' noise alone in at most 5 % of such reports, however many variants there are.`;
+}
+
 /** The file a metric's plot is written to, relative to the report. */
 export function plotFile(key: string): string {
   return `plots/${key}.svg`;
@@ -70,15 +81,16 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
         `${figure(own?.mean)} ${interval(own?.ci, own?.cutAt)}`,
         compared ? `${signed(compared.difference)} ${interval(compared.ci, compared.cutAt)}` : '–',
         compared ? figure(compared.p) : '–',
-        compared ? verdict(compared.difference, compared.ci, compared.p, metric.better) : 'not measured',
+        compared ? figure(compared.adjustedP) : '–',
+        compared ? verdict(compared.difference, compared.ci, compared.adjustedP, metric.better) : 'not measured',
       ]);
     }
   }
   if (rows.length > 0) {
     lines.push(
-      `Each variant's mean against \`${statistics.baseline}\`'s, with 95% t intervals over each variant's runs (its n in the table below; a run is one value), a difference's by Welch's t; p is a two-sided permutation test of the runs (with ${runsWord(statistics)}, the smallest p it can give is ${figure(smallestP(statistics))}). A difference reads as better or worse (higher or lower, for a count that is neither) when its interval leaves out 0 and p < 0.05.`,
+      `Each variant's mean against \`${statistics.baseline}\`'s, with 95% t intervals over each variant's runs (its n in the table below; a run is one value), a difference's by Welch's t; p is a two-sided permutation test of the runs (with ${runsWord(statistics)}, the smallest p it can give is ${figure(smallestP(statistics))}); ${adjustedWords(others.length)} A difference reads as better or worse (higher or lower, for a count that is neither) when its interval leaves out 0 and its adjusted p < 0.05.`,
       '',
-      ...table(['variant', 'metric', `${statistics.baseline}`, 'variant', 'difference', 'p', 'reading'], rows),
+      ...table(['variant', 'metric', `${statistics.baseline}`, 'variant', 'difference', 'p', 'adjusted p', 'reading'], rows),
       '',
     );
   } else {

@@ -1,6 +1,7 @@
 import { nameRecord } from '../org/names.js';
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
+import { holm } from '../statistics/family-wise-error.js';
 import { permutationTest } from '../statistics/permutation-test.js';
 import { tInterval, welchInterval } from '../statistics/student-t.js';
 import { ANY_RANGE, cutToRange, differenceRange, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
@@ -26,7 +27,7 @@ export const METRICS = [
 export type MetricKey = (typeof METRICS)[number]['key'];
 
 /** How every interval and test of the metrics is made: said in report.json and the report. */
-export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; p: a two-sided permutation test of the runs";
+export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses";
 
 /** A run's value of each metric; absent where it has none (no judge, no checks, no answer). */
 export interface RunValues {
@@ -57,6 +58,12 @@ export interface Comparison {
   cutAt?: number[];
   /** Two-sided permutation test of the runs. */
   p: number;
+  /**
+   * p adjusted for every variant compared with the baseline on this metric (Holm's step-down,
+   * statistics/family-wise-error.ts): with many variants, one of them reads as a difference by its
+   * noise alone far more often than 5 %. The reading uses it; with one variant it is p.
+   */
+  adjustedP: number;
 }
 
 /** pass@k and pass^k of a variant's checks, averaged over the checks, for k = 1…n. */
@@ -177,9 +184,13 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared
-        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval(welchInterval(base, own), differenceRange(range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES) } }
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval(welchInterval(base, own), differenceRange(range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES), adjustedP: NaN } }
         : summary;
     }
+    // The variants compared on this metric are one family: each p adjusted for the others.
+    const compared = Object.values(variants).flatMap((summary) => (summary.versusBaseline ? [summary.versusBaseline] : []));
+    const adjusted = holm(compared.map((comparison) => comparison.p));
+    for (const [index, comparison] of compared.entries()) comparison.adjustedP = tidy(adjusted[index]!, PLACES);
     return { key: metric.key, label: metric.label, better: metric.better, variants };
   }).filter((metric) => Object.values(metric.variants).some((summary) => summary.n > 0));
   const passKs: Record<string, PassK[]> = nameRecord();

@@ -23,6 +23,35 @@ export type { ModelProvenance, Provenance, SettingUse } from './provenance-types
 /** What the offline model's answers are, said beside every figure made of them. */
 export const OFFLINE_NOTE = 'offline: rules, not people';
 
+/** What an outside agent's answers are (a program's, an endpoint's), said beside every figure made of them. */
+export const OUTSIDE_NOTES: Readonly<Record<string, string>> = {
+  command: 'command: a program, not a model lemming calls',
+  http: 'http: an endpoint, not a model lemming calls',
+};
+
+/**
+ * The model cell of an entry and the temperature its calls are sent with. An outside agent (a
+ * `command` program, an `http` endpoint) is named by what it runs, as org.yaml gives it, and beside
+ * the name it is told when that is not the provider's own: its `model` is only that name, and no
+ * temperature reaches it. Before, such a seat read `command` and "the provider's default". Pure.
+ */
+function modelCell(key: string, entry: ModelEntry | undefined): { model: string; temperature: string } {
+  const provider = entry?.provider;
+  const model = entry?.model ?? key;
+  if (provider === 'offline') return { model, temperature: 'none: rules' };
+  if (provider === 'command' && entry?.command !== undefined) {
+    const program = `the program ${[entry.command, ...(entry.args ?? [])].join(' ')}`;
+    return { model: model === provider ? program : `${model} (${program})`, temperature: 'none sent: a program answers' };
+  }
+  if (provider === 'http' && entry?.url !== undefined) {
+    // The address without its query: a key some endpoints take there is no part of a report.
+    const url = new URL(entry.url);
+    const endpoint = `the endpoint ${url.origin}${url.pathname}`;
+    return { model: model === provider ? endpoint : `${model} (${endpoint})`, temperature: 'none sent: an endpoint answers' };
+  }
+  return { model, temperature: "not sent: the provider's default" };
+}
+
 /** One agent's answers and the registry entry that gave them. */
 export interface Answered {
   agent: string;
@@ -90,14 +119,14 @@ export function reportProvenance(sources: readonly AnsweredIn[], extra: { caveat
     for (const { agent, entry: key } of source.answered) {
       const entry = Object.hasOwn(source.registry, key) ? source.registry[key] : undefined;
       const provider = entry?.provider ?? 'unknown';
-      const model = entry?.model ?? key;
+      const { model, temperature } = modelCell(key, entry);
       const variability = entry?.provider === 'offline' ? (entry.variability ?? 0) : 0;
       const id = JSON.stringify([key, provider, model, variability]);
       let row = rows.get(id);
       if (!row) {
-        const offline = provider === 'offline';
+        const note = provider === 'offline' ? OFFLINE_NOTE : Object.hasOwn(OUTSIDE_NOTES, provider) ? OUTSIDE_NOTES[provider] : undefined;
         row = {
-          row: { entry: key, provider, model, temperature: offline ? 'none: rules' : "not sent: the provider's default", seeds: [], seed: '', ...(offline ? { note: OFFLINE_NOTE } : {}), agents: [] },
+          row: { entry: key, provider, model, temperature, seeds: [], seed: '', ...(note ? { note } : {}), agents: [] },
           variability,
           agents: new Set(),
           seeds: new Set(),
@@ -134,6 +163,12 @@ function cell(text: string): string {
 /** Why the offline model's figures are not people's, said once under the models. */
 const OFFLINE_SAID = `${OFFLINE_NOTE}: the offline model is lemming's deterministic stand-in (docs/offline-model.md); what its agents answered says what its rules do, not what people, or a real model, would.`;
 
+/** Why an outside agent's figures are its own, said once under the models. */
+const OUTSIDE_SAID: Readonly<Record<string, string>> = {
+  command: `${OUTSIDE_NOTES.command}: a seat played by a program (a scripted seat, an agent program; docs/outside-agents.md) answers as that program does, with whatever model it may call itself; its figures say what the program does.`,
+  http: `${OUTSIDE_NOTES.http}: a seat played behind a webhook (docs/outside-agents.md) answers as that service does, with whatever model it may call itself; its figures say what the service does.`,
+};
+
 /** The provenance as a report's section, Markdown (`heading` its level). Pure. */
 export function renderProvenance(provenance: Provenance, heading = '##'): string[] {
   const lines = [`${heading} What made this report`, '', `lemming ${provenance.lemming}.`, ''];
@@ -149,6 +184,7 @@ export function renderProvenance(provenance: Provenance, heading = '##'): string
       '',
     );
     if (provenance.models.some((row) => row.note === OFFLINE_NOTE)) lines.push(OFFLINE_SAID, '');
+    for (const [provider, note] of Object.entries(OUTSIDE_NOTES)) if (provenance.models.some((row) => row.note === note)) lines.push(OUTSIDE_SAID[provider]!, '');
   }
   if (provenance.settings && provenance.settings.length > 0) {
     lines.push('The settings these figures depend on, as the runs had them (**default**: the value is the default; **set in**: what set it):', '', '| setting | variants | value | default | set in |', '| --- | --- | --- | --- | --- |');

@@ -12,8 +12,11 @@ import { fisherExact } from './fisher-exact.js';
 /** One test of the family: its p and every p it could have given under its null (the margins held). */
 export interface DiscreteTest {
   p: number;
-  /** The p-values the test can take: for Fisher's test, one a table with the observed margins. */
-  attainable: readonly number[];
+  /**
+   * The p-values the test can take: for Fisher's test, one a table with the observed margins; `any`
+   * where they are not listed (a permutation test's), so each is charged as a p that can take any value.
+   */
+  attainable: readonly number[] | 'any';
 }
 
 /** Two p-values a rounding apart are one value: the tolerance R's fisher.test compares tables with. */
@@ -21,6 +24,7 @@ const TOLERANCE = 1 + 1e-7;
 
 /** P(p ≤ t) under the test's null: the largest attainable p at most t (a p-value's chance of being at most itself is itself). */
 function chanceAtMost(test: DiscreteTest, t: number): number {
+  if (test.attainable === 'any') return Math.min(1, t);
   let most = 0;
   for (const value of test.attainable) if (value <= t * TOLERANCE && value > most) most = value;
   return most;
@@ -47,6 +51,15 @@ export function discreteHolm(tests: readonly DiscreteTest[]): number[] {
     adjusted[index] = floor;
   }
   return adjusted;
+}
+
+/**
+ * Holm's (1979) step-down adjustment of p-values whose attainable values are not listed (a
+ * permutation test's): each p charged as one that can take any value, which holds the family-wise
+ * error rate for discrete tests too (it only spends less of it than it may). NaN stays NaN. Pure.
+ */
+export function holm(pValues: readonly number[]): number[] {
+  return discreteHolm(pValues.map((p) => ({ p, attainable: 'any' })));
 }
 
 /**

@@ -5,6 +5,7 @@ import { runCalls } from '../../src/blame/candidate-steps.js';
 import { runChecks } from '../../src/experiment/run-checks.js';
 import { faultyRun, FAULT_KINDS, REPAIR_MODEL, ringCheck, ringModels, type Fault, type RingSettings } from '../../bench/fault-org.js';
 import { firstDifference, lastToAct } from '../../bench/log-baselines.js';
+import { aboveReadings, empty, score } from '../../bench/sections/blame-injected.js';
 import { tempDir } from '../helpers/temp-org.js';
 
 // 4 agents handing 2 notes on at once for 3 hops: 2 calls a turn (1 where both notes meet at one agent).
@@ -46,6 +47,19 @@ describe('a fault injected into a run that passes, and blamed', () => {
     // The first call whose messages differ from the fault-free twin's is the faulty one; the last to act is the run's last call.
     expect(firstDifference(root, twin)).toEqual(at);
     expect(lastToAct(root)).toEqual({ turn: 3, agent: runCalls(root).calls.filter((call) => call.turn === 3).at(-1)!.agent });
+
+    // The bench's row (blame-injected) is held to naming the faulty step first more often than the
+    // readings of the files a user can make: met by this blame, and not by one that named its second step.
+    const repeat = tempDir();
+    await faultyRun(repeat, { ...ring, seed: 6 });
+    const readings = [empty(), empty()];
+    score(readings[0]!, fault, lastToAct(root));
+    score(readings[1]!, fault, firstDifference(root, repeat));
+    const [named, wrong] = [empty(), empty()];
+    score(named, fault, report.steps[0]);
+    score(wrong, fault, report.steps[1]);
+    expect(aboveReadings(named, readings).met).toBe(true);
+    expect(aboveReadings(wrong, readings).met).toBe(false);
   }, 120_000);
 
   it('a defect of the model no seed undoes: other seeds fail at the faulty step as its control does; the repair model passes there', async () => {

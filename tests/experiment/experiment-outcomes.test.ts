@@ -183,7 +183,7 @@ describe('experiment outcomes: checks, a judge, seeded repeats and statistics', 
     // The planner's absence reads as fewer turns to the answer and fewer credits, and the table says how sure.
     const markdown = readFileSync(join(folder, 'report.md'), 'utf8');
     expect(markdown.indexOf('## Against the baseline')).toBeLessThan(markdown.indexOf('## Variants'));
-    expect(markdown).toMatch(/\| no-planner \| credits \(lower is better\) \| [\d.]+ \[[\d.]+, [\d.]+\] \| [\d.]+ \[[\d.]+, [\d.]+\] \| -[\d.]+ \[-[\d.]+, -[\d.e-]+\] \| [\d.]+ \| \*\*better\*\* \|/);
+    expect(markdown).toMatch(/\| no-planner \| credits \(lower is better\) \| [\d.]+ \[[\d.]+, [\d.]+\] \| [\d.]+ \[[\d.]+, [\d.]+\] \| -[\d.]+ \[-[\d.]+, -[\d.e-]+\] \| [\d.]+ \| [\d.]+ \| \*\*better\*\* \|/);
     for (const key of ['score', 'pass_rate', 'credits', 'turns_to_answer', 'messages', 'refusals']) {
       expect(markdown).toContain(`(plots/${key}.svg)`);
       const plot = readFileSync(join(folder, 'plots', `${key}.svg`), 'utf8');

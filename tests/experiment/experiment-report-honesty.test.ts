@@ -68,7 +68,7 @@ describe("an experiment's report says how its figures were made", () => {
     expect(markdown).not.toContain('95% bootstrap');
     expect(markdown).toContain("with 95% t intervals over each variant's runs (its n in the table below; a run is one value), a difference's by Welch's t; p is a two-sided permutation test of the runs (with 3 runs a variant, the smallest p it can give is 0.1)");
     expect(report.statistics.intervals).toBe(
-      "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; p: a two-sided permutation test of the runs",
+      "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses",
     );
     const credits = report.statistics.metrics.find((metric) => metric.key === 'credits');
     expect(credits?.variants.baseline?.n).toBe(3);

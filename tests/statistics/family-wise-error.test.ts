@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discreteHolm, fisherTest } from '../../src/statistics/family-wise-error.js';
+import { holm, discreteHolm, fisherTest } from '../../src/statistics/family-wise-error.js';
 import { fisherExact } from '../../src/statistics/fisher-exact.js';
 
 /** A test whose p can take any value (a grid of 10,001): Holm's own rule. */
@@ -9,6 +9,12 @@ describe('Holm step-down with each test\'s attainable p-values', () => {
   it('is Holm\'s procedure where every p can be reached (R: p.adjust(c(.01,.04,.03,.005), "holm") = .03 .06 .06 .02)', () => {
     const adjusted = discreteHolm([0.01, 0.04, 0.03, 0.005].map(continuous));
     expect(adjusted.map((each) => Number(each.toFixed(6)))).toEqual([0.03, 0.06, 0.06, 0.02]);
+  });
+
+  it('holm: the same for p-values whose attainable values are not listed (an experiment\'s permutation tests), NaN left out', () => {
+    expect(holm([0.01, 0.04, 0.03, 0.005]).map((each) => Number(each.toFixed(6)))).toEqual([0.03, 0.06, 0.06, 0.02]);
+    expect(holm([0.3, NaN, 0.8]).map((each) => (Number.isNaN(each) ? 'NaN' : Number(each.toFixed(6))))).toEqual([0.6, 'NaN', 0.8]);
+    expect(holm([0.02])).toEqual([0.02]);
   });
 
   it('charges nothing for a test that cannot reach the p being adjusted: 6/6 against 0/6 beside steps where nothing passed', () => {
