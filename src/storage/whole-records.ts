@@ -1,20 +1,29 @@
+import { closeSync, fstatSync, ftruncateSync, readSync } from 'node:fs';
 import { EXIT, LemmingError } from '../errors.js';
+import { isStorageError } from './storage-error.js';
+import { openOwnFile } from './write-bytes.js';
+
+/*
+ * The one rule of a file lemming appends to a whole line at a time (the turn's journal, an activity
+ * log, the interventions carried out, an experiment's own ledger): how it is read back (wholeRecords,
+ * pure) and how its torn tail is cut before the next append (cutTornTail).
+ */
 
 /**
- * The one rule of reading back a file lemming appends to a whole line at a time (the turn's journal,
- * an activity log, the interventions carried out). A crash can only cut its last line short: a last
+ * Read back a file lemming appends to a whole line at a time. A crash can only cut its last line short: a last
  * line without its newline is not read, and lines that are no record with no record after them are
  * that torn tail too (a later write may have gone on from the cut). A line that is no record with a
  * record after it was damaged after it was written (an edit, a disk): skipped, what it held would be
  * lost unsaid, and cut there, the records after it too: that is thrown, as a DamagedLine says it (damagedLineError),
- * with the line's number and the next record's (from 1). Blank lines carry nothing. Pure.
+ * with the line's number and the next record's (from 1; `linesBefore` lines of the file come before
+ * `bytes`, for a reader that reads on from where it stopped). Blank lines carry nothing. Pure.
  */
-export function wholeRecords<T>(bytes: Buffer, parse: (text: string) => T | undefined, damaged: DamagedLine): { records: T[]; wholeBytes: number } {
+export function wholeRecords<T>(bytes: Buffer, parse: (text: string) => T | undefined, damaged: DamagedLine, linesBefore = 0): { records: T[]; wholeBytes: number } {
   const records: T[] = [];
   // The first line that is no record, while no record has followed it: the torn tail, so far.
   let torn: { from: number; line: number } | undefined;
   let start = 0;
-  let line = 0;
+  let line = linesBefore;
   while (start < bytes.length) {
     const end = bytes.indexOf(10, start);
     if (end < 0) break;
@@ -50,4 +59,50 @@ export function damagedLineError(damaged: DamagedLine, line: number, next: numbe
     `${damaged.file} line ${line}: is not ${damaged.holds}, and line ${next} after it is one. A crash only ever cuts the last line short, so this line was damaged after it was written${damaged.then}`,
     { exitCode: EXIT.record },
   );
+}
+
+/**
+ * The torn tail, cut before the next append, so the next record starts on a line of its own:
+ * appended after the fragment, the record would be glued to it, and both lost at the next read. Cut the file at `path` to `wholeBytes` (what wholeRecords found whole), or, without it, after its
+ * last newline, reading only its end: a last line a crash cut short goes, nothing else. A missing file
+ * is left missing; a link or a pipe in its place throws the StorageError that names it (openOwnFile).
+ */
+export function cutTornTail(path: string, wholeBytes?: number): void {
+  let descriptor: number;
+  try {
+    descriptor = openOwnFile(path, 'cut');
+  } catch (error) {
+    if (isStorageError(error)) throw error;
+    return;
+  }
+  try {
+    const size = fstatSync(descriptor).size;
+    const keep = wholeBytes ?? (size === 0 || byteAt(descriptor, size - 1) === 10 ? size : previousNewline(descriptor, size) + 1);
+    if (keep < size) ftruncateSync(descriptor, keep);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** How much of a file's end is read at a time while looking back for a newline. */
+const CHUNK_BYTES = 64 * 1024;
+
+/** The byte at `position`, or undefined past the end. */
+export function byteAt(descriptor: number, position: number): number | undefined {
+  const byte = Buffer.alloc(1);
+  return readSync(descriptor, byte, 0, 1, position) === 1 ? byte[0] : undefined;
+}
+
+/** The offset of the last newline before `position`, or -1; reads backwards a chunk at a time, so memory does not grow with the file. */
+export function previousNewline(descriptor: number, position: number): number {
+  let chunkEnd = position;
+  while (chunkEnd > 0) {
+    const chunkStart = Math.max(0, chunkEnd - CHUNK_BYTES);
+    const chunk = Buffer.alloc(chunkEnd - chunkStart);
+    readSync(descriptor, chunk, 0, chunk.length, chunkStart);
+    const index = chunk.lastIndexOf(10);
+    if (index >= 0) return chunkStart + index;
+    chunkEnd = chunkStart;
+  }
+  return -1;
 }
