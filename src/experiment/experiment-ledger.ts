@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { LedgerEntry } from '../engine/money/ledger.js';
 import { LemmingError } from '../errors.js';
 import { MAX_TEXT_BYTES, readOwnFile } from '../storage/read-own-file.js';
-import { cutTornTail, wholeRecords, type DamagedLine } from '../storage/whole-records.js';
+import { cutTornTail, shownFrom, wholeRecords, type DamagedLine } from '../storage/whole-records.js';
 import { appendText } from '../storage/write-bytes.js';
 
 /** The experiment's own ledger: what scoring its runs cost (judges' calls), one charge a line, never an agent's. */
@@ -45,28 +45,21 @@ export function readExperimentCharges(folder: string): ExperimentCharge[] {
   return wholeRecords(read.bytes, parseCharge, damagedLine(path)).records;
 }
 
+/** A line as a charge; undefined for a line a kill cut short, or one that is not a charge. */
 function parseCharge(line: string): ExperimentCharge | undefined {
-  let data: unknown;
   try {
-    data = JSON.parse(line);
+    // `?? {}`: a line `null` is JSON, and no charge.
+    const { type, run, purpose, model } = (JSON.parse(line) ?? {}) as Record<string, unknown>;
+    return type === 'charge' && typeof run === 'string' && typeof purpose === 'string' && typeof model === 'string' ? { run, purpose, model } : undefined;
   } catch {
     return undefined;
   }
-  if (data === null || typeof data !== 'object') return undefined;
-  const { type, run, purpose, model } = data as Record<string, unknown>;
-  return type === 'charge' && typeof run === 'string' && typeof purpose === 'string' && typeof model === 'string' ? { run, purpose, model } : undefined;
-}
-
-/** The ledger as a person finds it from the org root (`experiments/<name>/ledger.jsonl`). Pure. */
-function shownLedger(path: string): string {
-  const at = path.lastIndexOf('/experiments/');
-  return at >= 0 ? path.slice(at + 1) : path;
 }
 
 function damagedLine(path: string): DamagedLine {
   return {
     code: 'experiment-ledger-line',
-    file: shownLedger(path),
+    file: shownFrom(path, 'experiments'),
     holds: 'a charge of the experiment (a JSON object on one line, such as {"type":"charge","model":"judge","credits":0.0012,...,"run":"baseline-r1","purpose":"judge"})',
     then: "; read past it, the report would not name who scored that line's run. Mend or delete that one line, then run the experiment again.",
   };

@@ -52,6 +52,12 @@ export interface DamagedLine {
   then: string;
 }
 
+/** A record's file as a person finds it from the org root: its path from its last `/<folder>/` (`agents`, `experiments`). Pure. */
+export function shownFrom(path: string, folder: string): string {
+  const at = path.lastIndexOf(`/${folder}/`);
+  return at >= 0 ? path.slice(at + 1) : path;
+}
+
 /** The error that says a line damaged in the middle of a whole-line record, one wording for every such record (exit 4, a record to mend). */
 export function damagedLineError(damaged: DamagedLine, line: number, next: number): LemmingError {
   return new LemmingError(
@@ -63,11 +69,20 @@ export function damagedLineError(damaged: DamagedLine, line: number, next: numbe
 
 /**
  * The torn tail, cut before the next append, so the next record starts on a line of its own:
- * appended after the fragment, the record would be glued to it, and both lost at the next read. Cut the file at `path` to `wholeBytes` (what wholeRecords found whole), or, without it, after its
- * last newline, reading only its end: a last line a crash cut short goes, nothing else. A missing file
- * is left missing; a link or a pipe in its place throws the StorageError that names it (openOwnFile).
+ * appended after the fragment, the record would be glued to it, and both lost at the next read. Cut
+ * the file at `path` to `wholeBytes` (what wholeRecords found whole), or, without it, after its last
+ * newline, reading only its end: a last line a crash cut short goes, nothing else.
  */
 export function cutTornTail(path: string, wholeBytes?: number): void {
+  cutRecordFile(path, (descriptor, size) => wholeBytes ?? (size === 0 || byteAt(descriptor, size - 1) === 10 ? size : previousNewline(descriptor, size) + 1));
+}
+
+/**
+ * Cut a file lemming appends to at the length `keep` finds (from the open file and its size), with one
+ * truncate. A missing file is left missing; a link or a pipe in its place throws the StorageError that
+ * names it (openOwnFile), before anything is read or written through it.
+ */
+export function cutRecordFile(path: string, keep: (descriptor: number, size: number) => number): void {
   let descriptor: number;
   try {
     descriptor = openOwnFile(path, 'cut');
@@ -77,8 +92,8 @@ export function cutTornTail(path: string, wholeBytes?: number): void {
   }
   try {
     const size = fstatSync(descriptor).size;
-    const keep = wholeBytes ?? (size === 0 || byteAt(descriptor, size - 1) === 10 ? size : previousNewline(descriptor, size) + 1);
-    if (keep < size) ftruncateSync(descriptor, keep);
+    const length = keep(descriptor, size);
+    if (length < size) ftruncateSync(descriptor, length);
   } finally {
     closeSync(descriptor);
   }

@@ -87,21 +87,24 @@ describe('appending to an activity log a crash left with a torn last line (appen
 const charge = (credits: number): Extract<LedgerEntry, { type: 'charge' }> =>
   ({ type: 'charge', turn: 3, agent: 'experiment', model: 'judge', input_tokens: 100, output_tokens: 10, credits, at: '2026-11-26T00:00:00.000Z' }) as Extract<LedgerEntry, { type: 'charge' }>;
 
+/** An experiment's folder whose ledger holds baseline-r1's judge, then `then` as a kill or an edit left it. */
+function experimentWith(then: string): string {
+  const folder = join(root, 'experiments', 'speed');
+  mkdirSync(folder, { recursive: true });
+  recordCharges(folder, 'baseline-r1', 'judge', [charge(0.01)]);
+  appendFileSync(join(folder, EXPERIMENT_LEDGER), then);
+  return folder;
+}
+
 describe("an experiment's own ledger (who scored each run)", () => {
   it('names a line damaged between two charges, where the report lost that run\'s judge unsaid', () => {
-    const folder = join(root, 'experiments', 'speed');
-    mkdirSync(folder, { recursive: true });
-    recordCharges(folder, 'baseline-r1', 'judge', [charge(0.01)]);
-    appendFileSync(join(folder, EXPERIMENT_LEDGER), '{"type":"charge","run":"baseline-r2",\n');
+    const folder = experimentWith('{"type":"charge","run":"baseline-r2",\n');
     recordCharges(folder, 'baseline-r3', 'judge', [charge(0.01)]);
     expect(() => readExperimentCharges(folder)).toThrow(/experiments\/speed\/ledger\.jsonl line 2: is not a charge.*line 3 after it is one/);
   });
 
   it('cuts a torn last line before it appends, so a crash mid-line loses no later charge', () => {
-    const folder = join(root, 'experiments', 'speed');
-    mkdirSync(folder, { recursive: true });
-    recordCharges(folder, 'baseline-r1', 'judge', [charge(0.01)]);
-    appendFileSync(join(folder, EXPERIMENT_LEDGER), '{"type":"charge","run":"baseline-r2","pur');
+    const folder = experimentWith('{"type":"charge","run":"baseline-r2","pur');
     recordCharges(folder, 'baseline-r2', 'judge', [charge(0.01)]);
     recordCharges(folder, 'baseline-r3', 'adherence', [charge(0.01)]);
     expect(readExperimentCharges(folder).map((each) => `${each.run} ${each.purpose}`)).toEqual(['baseline-r1 judge', 'baseline-r2 judge', 'baseline-r3 adherence']);

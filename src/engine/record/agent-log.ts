@@ -1,12 +1,11 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { appendText, openOwnFile } from '../../storage/write-bytes.js';
-import { isStorageError } from '../../storage/storage-error.js';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { appendText } from '../../storage/write-bytes.js';
 import { agentPaths } from './state-paths.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
 import { readOwnCacheBytes } from '../../storage/read-own-file.js';
-import { byteAt, cutTornTail, damagedLineError, previousNewline, wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
+import { byteAt, cutRecordFile, cutTornTail, damagedLineError, previousNewline, shownFrom, wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
 export interface LogEntry {
@@ -113,21 +112,7 @@ export function cutLogFromTurn(root: string, agent: string, turn: number): void 
   const path = agentPaths(root, agent).log;
   // Its size is not what this process's appends made it any more.
   appendedLogs.delete(path);
-  let descriptor: number;
-  try {
-    descriptor = openOwnFile(path, 'cut');
-  } catch (error) {
-    // None yet: nothing to cut. A link in its place stops the run, naming it.
-    if (isStorageError(error)) throw error;
-    return;
-  }
-  try {
-    const size = fstatSync(descriptor).size;
-    const keep = keptLength(descriptor, size, turn);
-    if (keep < size) ftruncateSync(descriptor, keep);
-  } finally {
-    closeSync(descriptor);
-  }
+  cutRecordFile(path, (descriptor, size) => keptLength(descriptor, size, turn));
 }
 
 /** Lines longer than this are not parsed while cutting; no line lemming writes comes near it. */
@@ -268,8 +253,7 @@ export function wholeEntries(bytes: Buffer, path: string, linesBefore = 0): { re
 
 /** A log's file as a person finds it from the org root (`agents/<name>/logs/...`). Pure. */
 function shownLog(path: string): string {
-  const at = path.lastIndexOf('/agents/');
-  return at >= 0 ? path.slice(at + 1) : path;
+  return shownFrom(path, 'agents');
 }
 
 function damagedLine(path: string): DamagedLine {
