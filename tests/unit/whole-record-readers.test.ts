@@ -6,6 +6,7 @@ import type { LedgerEntry } from '../../src/engine/money/ledger.js';
 import { appendLog, readLog, readLogSince, type LogEntry } from '../../src/engine/record/agent-log.js';
 import { EXPERIMENT_LEDGER, readExperimentCharges, recordCharges } from '../../src/experiment/experiment-ledger.js';
 import { enterCommand } from '../../src/invocation.js';
+import { cutTornTail } from '../../src/storage/whole-records.js';
 import { ActivityCounter } from '../../src/web/views/activity-counts.js';
 
 /*
@@ -109,5 +110,18 @@ describe("an experiment's own ledger (who scored each run)", () => {
     recordCharges(folder, 'baseline-r3', 'adherence', [charge(0.01)]);
     expect(readExperimentCharges(folder).map((each) => `${each.run} ${each.purpose}`)).toEqual(['baseline-r1 judge', 'baseline-r2 judge', 'baseline-r3 adherence']);
     expect(readFileSync(join(folder, EXPERIMENT_LEDGER), 'utf8').split('\n')).toHaveLength(4);
+  });
+});
+
+describe('the cut of a torn tail (cutTornTail: the credit ledger as a run opens it, an activity log, an experiment\'s ledger)', () => {
+  it('cuts a torn last line longer than the 64 KiB it reads at a time whole, and leaves a whole file and a missing one as they are', () => {
+    const file = join(root, 'ledger.jsonl');
+    writeFileSync(file, `{"type":"charge"}\n${'x'.repeat(100_000)}`);
+    cutTornTail(file);
+    expect(readFileSync(file, 'utf8')).toBe('{"type":"charge"}\n');
+    cutTornTail(file);
+    expect(readFileSync(file, 'utf8')).toBe('{"type":"charge"}\n');
+    cutTornTail(join(root, 'none.jsonl'));
+    expect(() => readFileSync(join(root, 'none.jsonl'))).toThrow(/ENOENT/);
   });
 });
