@@ -71,29 +71,31 @@ export function damagedLineError(damaged: DamagedLine, line: number, next: numbe
  * The torn tail, cut before the next append, so the next record starts on a line of its own:
  * appended after the fragment, the record would be glued to it, and both lost at the next read. Cut
  * the file at `path` to `wholeBytes` (what wholeRecords found whole), or, without it, after its last
- * newline, reading only its end: a last line a crash cut short goes, nothing else.
+ * newline, reading only its end: a last line a crash cut short goes, nothing else. Its length after.
  */
-export function cutTornTail(path: string, wholeBytes?: number): void {
-  cutRecordFile(path, (descriptor, size) => wholeBytes ?? (size === 0 || byteAt(descriptor, size - 1) === 10 ? size : previousNewline(descriptor, size) + 1));
+export function cutTornTail(path: string, wholeBytes?: number): number | undefined {
+  return cutRecordFile(path, (descriptor, size) => wholeBytes ?? (size === 0 || byteAt(descriptor, size - 1) === 10 ? size : previousNewline(descriptor, size) + 1));
 }
 
 /**
  * Cut a file lemming appends to at the length `keep` finds (from the open file and its size), with one
- * truncate. A missing file is left missing; a link or a pipe in its place throws the StorageError that
- * names it (openOwnFile), before anything is read or written through it.
+ * truncate; its length after (undefined for none). A missing file is left missing; a link or a pipe in
+ * its place throws the StorageError that names it (openOwnFile), before anything is read or written through it.
  */
-export function cutRecordFile(path: string, keep: (descriptor: number, size: number) => number): void {
+export function cutRecordFile(path: string, keep: (descriptor: number, size: number) => number): number | undefined {
   let descriptor: number;
   try {
     descriptor = openOwnFile(path, 'cut');
   } catch (error) {
     if (isStorageError(error)) throw error;
-    return;
+    return undefined;
   }
   try {
     const size = fstatSync(descriptor).size;
     const length = keep(descriptor, size);
-    if (length < size) ftruncateSync(descriptor, length);
+    if (length >= size) return size;
+    ftruncateSync(descriptor, length);
+    return length;
   } finally {
     closeSync(descriptor);
   }

@@ -47,10 +47,7 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
     let bytes = statSync(paths.log, { throwIfNoEntry: false })?.size;
     if (bytes === undefined && !existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
     // A last line a crash cut short goes first: the entries appended after it would be glued to it and lost with it.
-    if (bytes !== undefined && bytes > 0) {
-      cutTornTail(paths.log);
-      bytes = statSync(paths.log, { throwIfNoEntry: false })?.size;
-    }
+    if (bytes !== undefined && bytes > 0) bytes = cutTornTail(paths.log);
     known = { bytes: bytes ?? 0, turn: undefined };
     if (appendedLogs.size >= 200_000) appendedLogs.clear();
     appendedLogs.set(paths.log, known);
