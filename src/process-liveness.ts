@@ -3,13 +3,17 @@ import { readFileSync } from 'node:fs';
 /*
  * Whether a process still runs, as every part of lemming that names something after a pid asks it:
  * the org's lock and turn gate (engine/record/lock.ts), the temporaries' sweep
- * (storage/temporary-files.ts) and the sandboxes' cgroups (sandbox/command-cgroup.ts).
+ * (storage/temporary-files.ts) and the sandboxes' cgroups (sandbox/command-cgroup.ts); and the one
+ * reading of /proc/<pid>/stat, which the tether's watchdog shares (process-watchdog.ts). It imports
+ * nothing of lemming's: the watchdog loads it at its start.
  */
 
-/** What /proc says about a process: its state letter and when it started. */
+/** What /proc says about a process: its state letter, its parent and when it started. */
 export interface ProcessStat {
   /** `R`, `S`, `D`, `Z` (zombie), `X` (dead), … */
   state: string;
+  /** Its parent's pid (the watchdog finds a tethered process's descendants by it: process-watchdog.ts). */
+  parent: number;
   /** When it started, in clock ticks since boot: with the pid, names one process even after the pid is reused. */
   startTicks: number;
 }
@@ -25,9 +29,10 @@ export function parseProcStat(line: string): ProcessStat | undefined {
   // Fields from the third (state) on; field n is at index n - 3.
   const fields = line.slice(nameEnd + 1).trim().split(/\s+/);
   const state = fields[0];
+  const parent = Number(fields[4 - 3]);
   const startTicks = Number(fields[22 - 3]);
-  if (state === undefined || state === '' || !Number.isInteger(startTicks)) return undefined;
-  return { state, startTicks };
+  if (state === undefined || state === '' || !Number.isInteger(parent) || !Number.isInteger(startTicks)) return undefined;
+  return { state, parent, startTicks };
 }
 
 /** This process's start, in clock ticks since boot, read once: it never changes, and a lock is taken every turn (the turn gate). */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileS
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { ownerRunning } from '../storage/temporary-files.js';
+import { killQuietly } from '../process-kill.js';
 
 /**
  * A cgroup per command: made before it starts, removed when it ends. It holds what per-process
@@ -327,13 +328,7 @@ async function removeCgroup(folder: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
     if (!existsSync(folder)) return;
     try {
-      for (const pid of readFileSync(join(folder, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // Gone already.
-        }
-      }
+      for (const pid of readFileSync(join(folder, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) killQuietly(Number(pid));
       rmdirSync(folder);
       return;
     } catch {

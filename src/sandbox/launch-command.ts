@@ -10,6 +10,7 @@ import { seccompFilter } from './seccomp-filter.js';
 import { commandHostIdentity } from './sandbox-identity.js';
 import { optionStream, refuseUnsafeWords } from './sandbox-words.js';
 import { tether } from '../process-tether.js';
+import { killQuietly } from '../process-kill.js';
 
 /** The programs and facts a sandbox is made with on this machine (see sandbox-probe.ts). */
 export interface SandboxTools {
@@ -111,11 +112,7 @@ function feed(stream: Writable | null | undefined, text: string | Uint8Array): v
 /** Kill a process and its whole group (it leads a new one); quietly, when it is gone already. */
 function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    child.kill('SIGKILL');
-  }
+  if (!killQuietly(-child.pid)) child.kill('SIGKILL');
 }
 
 /**
@@ -182,12 +179,7 @@ export function launch(tools: SandboxTools, spec: CommandSpec, held?: (hold: Com
     spec.signal?.addEventListener('abort', onAbort);
     // The command is done: whatever it left running in its group goes with it.
     child.on('exit', () => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Nothing was left.
-      }
+      if (child.pid !== undefined) killQuietly(-child.pid);
     });
     child.on('error', (error) => {
       untie();

@@ -39,7 +39,7 @@ function aliveProcess(): number {
 describe('the lock of an engine that is gone', () => {
   test('a process name with spaces and parentheses does not shift the fields read from /proc/<pid>/stat', () => {
     const fields = ['S', ...Array.from({ length: 18 }, (_, index) => String(index + 4)), '987654', '1', '2'];
-    expect(parseProcStat(`4242 (node (a) b) c) ${fields.join(' ')}`)).toEqual({ state: 'S', startTicks: 987654 });
+    expect(parseProcStat(`4242 (node (a) b) c) ${fields.join(' ')}`)).toEqual({ state: 'S', parent: 4, startTicks: 987654 });
     expect(parseProcStat('4242 (no end')).toBeUndefined();
   });
 

@@ -5,9 +5,8 @@ import { EXIT, LemmingError, type Problem } from '../../errors.js';
 import { zod } from '../../lazy-modules.js';
 import type { Org } from '../../org/org.js';
 import { schemaProblems } from '../../org/schema-problems.js';
-import { appendText, openOwnFile } from '../../storage/write-bytes.js';
-import { wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
-import { closeSync, ftruncateSync } from 'node:fs';
+import { appendText } from '../../storage/write-bytes.js';
+import { cutTornTail, wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
 import type { EngineEvent } from '../events.js';
 import { appendLog } from '../record/agent-log.js';
 import { statePaths } from '../record/state-paths.js';
@@ -105,17 +104,6 @@ const DAMAGED_LINE: DamagedLine = {
   then: '; read past it, an intervention it said was done would be carried out again. Mend or delete that one line and run again.',
 };
 
-/** Cut a last line a crash left short, so the next record starts on a line of its own (appended after it, both would be lost). */
-function cutTornTail(root: string, wholeBytes: number, size: number): void {
-  if (wholeBytes >= size) return;
-  const descriptor = openOwnFile(statePaths(root).interventions, 'cut');
-  try {
-    ftruncateSync(descriptor, wholeBytes);
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
 function journal(root: string, record: InterventionRecord): void {
   appendText(statePaths(root).interventions, `${JSON.stringify(record)}\n`);
 }
@@ -141,7 +129,8 @@ export function carryOutInterventions(org: Org, turn: number, now: Date): Engine
   const events: EngineEvent[] = problems.map((problem) => ({ type: 'warning', turn, file: problem.line ? `${problem.file}:${problem.line}` : problem.file, message: `${problem.field ? `${problem.field}: ` : ''}${problem.message}` }));
   if (interventions.length === 0) return events;
   const { records, wholeBytes, size } = readRecordsFile(org.root);
-  cutTornTail(org.root, wholeBytes, size);
+  // Cut a last line a crash left short, so the next record starts on a line of its own.
+  if (wholeBytes < size) cutTornTail(statePaths(org.root).interventions, wholeBytes);
   const finished = new Set(records.filter((record) => record.status !== 'started').map((record) => record.index));
   interventions.forEach((intervention, index) => {
     if (intervention.turn > turn || finished.has(index)) return;

@@ -1,8 +1,8 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, readSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { EXIT, LemmingError } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
-import { appendText, openOwnFile } from '../../storage/write-bytes.js';
-import { isStorageError } from '../../storage/storage-error.js';
+import { appendText } from '../../storage/write-bytes.js';
+import { cutTornTail } from '../../storage/whole-records.js';
 import { crashPoint, writeWithCrashPoint } from '../record/crash-points.js';
 import { lockHolder } from '../record/lock.js';
 import { forgetAtNextCommand } from '../../invocation.js';
@@ -174,7 +174,7 @@ function ledgerCut(path: string, size: number, counted: number): LemmingError {
 /**
  * Read complete lines appended after `offset`, an offset across the ledger's pieces (storage/record-pieces.ts):
  * the one reader of the ledger, which every balance, total and export is summed by. A last line without its
- * newline is a write cut short by a crash: it is not counted (and `repairLedger` removes it); a line lemming
+ * newline is a write cut short by a crash: it is not counted (and `cutTornTail`, storage/whole-records.ts, removes it); a line lemming
  * cannot count (org/ledger-line.ts) stops the reader with an error naming its file and line, so no balance is
  * ever summed without it. Blank lines carry nothing.
  */
@@ -235,29 +235,6 @@ function readLedgerParts(path: string, offset: number): { parts: RecordPart[]; e
   }
 }
 
-/** Cut a half-written last line left by a crash, so the next append starts on a line of its own. */
-export function repairLedger(path: string): void {
-  let descriptor: number;
-  try {
-    descriptor = openOwnFile(path, 'cut');
-  } catch (error) {
-    // None yet: nothing to cut. A link in its place stops the run here, naming it, before anything is read or written through it.
-    if (isStorageError(error)) throw error;
-    return;
-  }
-  try {
-    const size = fstatSync(descriptor).size;
-    if (size === 0) return;
-    const tail = Buffer.alloc(Math.min(size, 64 * 1024));
-    readSync(descriptor, tail, 0, tail.length, size - tail.length);
-    if (tail[tail.length - 1] === 10) return;
-    const lastNewline = tail.lastIndexOf(10);
-    ftruncateSync(descriptor, lastNewline < 0 ? size - tail.length : size - tail.length + lastNewline + 1);
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
 /**
  * Charge a turn's calls: of `charges`, those of agents the ledger (as `snapshot` read it) has not
  * charged for `turn` yet, in one append, so a turn finished after a crash charges no call twice.
@@ -280,7 +257,7 @@ export function appendTurnCharges(path: string, snapshot: Pick<LedgerSnapshot, '
 export function appendOutsideTurn(root: string, holdsLock: boolean, due: () => LedgerEntry[]): void {
   const paths = statePaths(root);
   mkdirSync(paths.directory, { recursive: true });
-  if (holdsLock || !lockHolder(root)) repairLedger(paths.ledger);
+  if (holdsLock || !lockHolder(root)) cutTornTail(paths.ledger);
   // Nothing is added to a ledger holding a line lemming cannot count: a top-up written there would be
   // written, and then no balance shown. The reader stops at that line, naming it, before anything is.
   readLedgerFrom(paths.ledger, 0);

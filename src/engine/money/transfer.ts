@@ -38,7 +38,7 @@ export function movedFor(root: string, proposal: string): number | undefined {
 
 /**
  * Append the two lines of a transfer, or the one a crash cut off: both go in one append, so a kill
- * can only tear the second, which repairLedger then removes; the next attempt finds the first
+ * can only tear the second, which cutTornTail (storage/whole-records.ts) then removes; the next attempt finds the first
  * alone and writes the second, so money that left one agent always reaches the other.
  */
 function moveOnce(root: string, proposal: string, from: string, to: string, credits: number, at: string): void {

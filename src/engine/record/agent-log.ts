@@ -1,12 +1,11 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { appendText, openOwnFile } from '../../storage/write-bytes.js';
-import { isStorageError } from '../../storage/storage-error.js';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { appendText } from '../../storage/write-bytes.js';
 import { agentPaths } from './state-paths.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
 import { readOwnCacheBytes } from '../../storage/read-own-file.js';
-import { wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
+import { byteAt, cutRecordFile, cutTornTail, damagedLineError, previousNewline, shownFrom, wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
 export interface LogEntry {
@@ -29,7 +28,8 @@ forgetAtNextCommand(() => appendedLogs.clear());
  * of a process looks at the log (one `stat`) and makes the `logs/` folder when missing;
  * later ones just append, and make it again only when the append finds it gone (a person
  * removed it). So a steady turn costs no `mkdir` or check per agent, and a new org's first
- * turn no failed open and exception per agent. A log that has reached LOG_SEGMENT_BYTES is
+ * turn no failed open and exception per agent. That first append cuts a last line a crash left
+ * short (storage/whole-records.ts, cutTornTail). A log that has reached LOG_SEGMENT_BYTES is
  * moved to its next piece before the first line of a later turn: a turn's lines are never
  * split between two pieces, so a crashed attempt's lines are all in the log itself
  * (cutLogFromTurn), and a run and its replay cut the log at the same lines.
@@ -44,8 +44,10 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
   if (!known) {
     // An agent's log may be the first of its folders a command writes (a refused send, a skip): one that leads out of the org stops the run.
     requireOwnFolders(root, agent);
-    const bytes = statSync(paths.log, { throwIfNoEntry: false })?.size;
+    let bytes = statSync(paths.log, { throwIfNoEntry: false })?.size;
     if (bytes === undefined && !existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
+    // A last line a crash cut short goes first: the entries appended after it would be glued to it and lost with it.
+    if (bytes !== undefined && bytes > 0) bytes = cutTornTail(paths.log);
     known = { bytes: bytes ?? 0, turn: undefined };
     if (appendedLogs.size >= 200_000) appendedLogs.clear();
     appendedLogs.set(paths.log, known);
@@ -85,7 +87,7 @@ function lastLineTurn(log: string): number {
   }
   try {
     let last = Number.NEGATIVE_INFINITY;
-    walkBack(descriptor, fstatSync(descriptor).size, Number.NEGATIVE_INFINITY, (line) => {
+    walkBack(descriptor, fstatSync(descriptor).size, () => false, (line) => {
       if (line.trim() === '') return true;
       last = lineTurn(line);
       return false;
@@ -95,9 +97,6 @@ function lastLineTurn(log: string): number {
     closeSync(descriptor);
   }
 }
-
-/** How much of the log's end is read at a time while looking for where a crashed attempt's lines begin. */
-const CHUNK_BYTES = 64 * 1024;
 
 /**
  * Remove the lines a crashed attempt at `turn` left at the end of the log, so the turn's
@@ -110,21 +109,7 @@ export function cutLogFromTurn(root: string, agent: string, turn: number): void 
   const path = agentPaths(root, agent).log;
   // Its size is not what this process's appends made it any more.
   appendedLogs.delete(path);
-  let descriptor: number;
-  try {
-    descriptor = openOwnFile(path, 'cut');
-  } catch (error) {
-    // None yet: nothing to cut. A link in its place stops the run, naming it.
-    if (isStorageError(error)) throw error;
-    return;
-  }
-  try {
-    const size = fstatSync(descriptor).size;
-    const keep = keptLength(descriptor, size, turn);
-    if (keep < size) ftruncateSync(descriptor, keep);
-  } finally {
-    closeSync(descriptor);
-  }
+  cutRecordFile(path, (descriptor, size) => keptLength(descriptor, size, turn));
 }
 
 /** Lines longer than this are not parsed while cutting; no line lemming writes comes near it. */
@@ -132,15 +117,15 @@ const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 /** The length of the log up to and including its last whole line from a turn before `turn`. */
 function keptLength(descriptor: number, size: number, turn: number): number {
-  return walkBack(descriptor, size, turn, () => undefined);
+  return walkBack(descriptor, size, (line) => lineTurn(line) < turn, () => undefined);
 }
 
 /**
- * Visit the log's whole lines from its end backwards while they are of `turn` or later, and
- * return where the first of them starts. A last line without its newline (cut short by a
- * crash) is passed over. Reads a chunk at a time: memory does not grow with the log.
+ * Visit the log's whole lines from its end backwards until one `isOlder` (blank lines are not asked),
+ * and return where the first visited starts. A last line without its newline (cut short by a crash)
+ * is passed over. Reads a chunk at a time: memory does not grow with the log.
  */
-function walkBack(descriptor: number, size: number, turn: number, visit: (line: string) => boolean | void): number {
+function walkBack(descriptor: number, size: number, isOlder: (line: string) => boolean, visit: (line: string, start: number) => boolean | void): number {
   let end = size;
   if (size > 0 && byteAt(descriptor, size - 1) !== 10) end = previousNewline(descriptor, size) + 1;
   while (end > 0) {
@@ -150,8 +135,8 @@ function walkBack(descriptor: number, size: number, turn: number, visit: (line: 
     const line = Buffer.alloc(length);
     readSync(descriptor, line, 0, length, start);
     const text = line.toString('utf8');
-    if (text.trim() !== '' && lineTurn(text) < turn) return end;
-    if (visit(text) === false) return start;
+    if (text.trim() !== '' && isOlder(text)) return end;
+    if (visit(text, start) === false) return start;
     end = start;
   }
   return 0;
@@ -159,7 +144,10 @@ function walkBack(descriptor: number, size: number, turn: number, visit: (line: 
 
 /**
  * The log's entries of `turn` and later, oldest first, read from the end: no older line is read,
- * and an earlier piece of the log (log-segments.ts) only when the log itself holds none older.
+ * and an earlier piece of the log (log-segments.ts) only when the log itself holds none older. By the
+ * rule of every record lemming appends to (storage/whole-records.ts), as readLog: lines that are no
+ * entry at a file's end are its torn tail, passed over; one with an entry after it stops the reader
+ * naming the file and the line (skipped, the turn's refusals, breakers and requests would go without it).
  */
 export function readLogSince(root: string, agent: string, turn: number): LogEntry[] {
   const log = agentPaths(root, agent).log;
@@ -174,10 +162,21 @@ export function readLogSince(root: string, agent: string, turn: number): LogEntr
     }
     let reachedStart: boolean;
     try {
+      // Where the nearest entry after the line being read starts, once one was read in this file.
+      let next: number | undefined;
+      const older = (line: string): boolean => {
+        const entry = parseEntry(line);
+        return entry !== undefined && entry.turn < turn;
+      };
       reachedStart =
-        walkBack(descriptor, fstatSync(descriptor).size, turn, (line) => {
+        walkBack(descriptor, fstatSync(descriptor).size, older, (line, start) => {
           const entry = parseEntry(line);
-          if (entry) entries.push(entry);
+          if (entry) {
+            entries.push(entry);
+            next = start;
+          } else if (next !== undefined) {
+            throw damagedLineError(damagedLine(path as string), lineNumber(descriptor, start), lineNumber(descriptor, next));
+          }
         }) === 0;
     } finally {
       closeSync(descriptor);
@@ -187,23 +186,16 @@ export function readLogSince(root: string, agent: string, turn: number): LogEntr
   return entries.reverse();
 }
 
-function byteAt(descriptor: number, position: number): number | undefined {
-  const byte = Buffer.alloc(1);
-  return readSync(descriptor, byte, 0, 1, position) === 1 ? byte[0] : undefined;
-}
-
-/** The offset of the last newline before `position`, or -1; reads backwards a chunk at a time. */
-function previousNewline(descriptor: number, position: number): number {
-  let chunkEnd = position;
-  while (chunkEnd > 0) {
-    const chunkStart = Math.max(0, chunkEnd - CHUNK_BYTES);
-    const chunk = Buffer.alloc(chunkEnd - chunkStart);
-    readSync(descriptor, chunk, 0, chunk.length, chunkStart);
-    const index = chunk.lastIndexOf(10);
-    if (index >= 0) return chunkStart + index;
-    chunkEnd = chunkStart;
+/** The number (from 1) of the line that starts at `position`: the newlines before it, counted a chunk at a time (only to name a damaged line). */
+function lineNumber(descriptor: number, position: number): number {
+  let count = 1;
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let at = 0; at < position; at += chunk.length) {
+    const read = readSync(descriptor, chunk, 0, Math.min(chunk.length, position - at), at);
+    if (read <= 0) break;
+    for (let index = 0; index < read; index += 1) if (chunk[index] === 10) count += 1;
   }
-  return -1;
+  return count;
 }
 
 function lineTurn(line: string): number {
@@ -244,13 +236,21 @@ function readEntries(path: string): LogEntry[] {
   // A pipe or a folder in its place is no log (a run stops on it as it appends: write-bytes.ts, openOwnFile).
   const bytes = readOwnCacheBytes(path);
   if (bytes === undefined) return [];
-  return wholeRecords(bytes, parseEntry, damagedLine(path)).records;
+  return wholeEntries(bytes, path).records;
+}
+
+/**
+ * The entries in `bytes` of the log file at `path` (from its start, or from after its first `linesBefore`
+ * lines, for a reader that reads on from where it stopped), by the rule of storage/whole-records.ts: how
+ * many bytes they and the lines before them take, a torn tail past that; a damaged line throws, named.
+ */
+export function wholeEntries(bytes: Buffer, path: string, linesBefore = 0): { records: LogEntry[]; wholeBytes: number } {
+  return wholeRecords(bytes, parseEntry, damagedLine(path), linesBefore);
 }
 
 /** A log's file as a person finds it from the org root (`agents/<name>/logs/...`). Pure. */
 function shownLog(path: string): string {
-  const at = path.lastIndexOf('/agents/');
-  return at >= 0 ? path.slice(at + 1) : path;
+  return shownFrom(path, 'agents');
 }
 
 function damagedLine(path: string): DamagedLine {

@@ -1,6 +1,6 @@
 import { EXIT, LemmingError } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
-import { closeSync, ftruncateSync, unlinkSync } from 'node:fs';
+import { closeSync, unlinkSync } from 'node:fs';
 import { storageFailure } from '../../storage/storage-error.js';
 import { openOwnFile, storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
@@ -21,7 +21,7 @@ import type { RuleDraws } from '../turn/activation.js';
 import type { MeetingRecord } from '../turn/meeting-records.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { readOwnFile } from '../../storage/read-own-file.js';
-import { wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
+import { cutTornTail, wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
 
 /** One agent's work in a turn, as planned before any model is called. */
 export interface PlannedCall {
@@ -236,14 +236,7 @@ export function closeJournal(path: string): void {
  */
 export function repairJournal(path: string): JournalRecord[] {
   const { records, wholeBytes, totalBytes } = readWholeRecords(path);
-  if (wholeBytes < totalBytes) {
-    const descriptor = openOwnFile(path, 'cut');
-    try {
-      ftruncateSync(descriptor, wholeBytes);
-    } finally {
-      closeSync(descriptor);
-    }
-  }
+  if (wholeBytes < totalBytes) cutTornTail(path, wholeBytes);
   return records;
 }
 

@@ -1,6 +1,6 @@
 import type { Org } from '../../org/org.js';
 import { ensureStateGitignore } from '../../org/state-gitignore.js';
-import { repairLedger } from '../money/ledger.js';
+import { cutTornTail } from '../../storage/whole-records.js';
 import type { EngineState } from './engine-state.js';
 import { removeJournal, repairJournal, type JournalRecord } from './journal.js';
 import { admitJournal } from './journaled-usage.js';
@@ -26,7 +26,7 @@ export interface OpenedRecord {
  */
 export function openRecord(root: string, org: Org): OpenedRecord {
   const paths = statePaths(root);
-  repairLedger(paths.ledger);
+  cutTornTail(paths.ledger);
   // Temporaries a killed writer left: here the few folders any command writes to; below, an unfinished turn's.
   sweepAtStart(root);
   const state = loadState(paths.state, true);

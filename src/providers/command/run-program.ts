@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { tether } from '../../process-tether.js';
+import { killQuietly } from '../../process-kill.js';
 import { onAbort } from '../abort-listeners.js';
 
 /**
@@ -38,14 +39,6 @@ const STDERR_TAIL = 2_000;
 /** After SIGTERM, how long a process group gets to finish before SIGKILL. */
 const GRACE_MS = 2_000;
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is gone already.
-  }
-}
-
 /**
  * Run a program in a process group of its own, feed it its input, and collect what it writes.
  * The group is killed (SIGTERM, then SIGKILL) when the time is up, when stdout passes its cap,
@@ -75,8 +68,8 @@ export function runProgram(spec: ProgramSpec, limits: ProgramLimits): Promise<Pr
     const stop = (why: 'timeout' | 'output-cap' | 'aborted'): void => {
       if (stopped || pid === undefined) return;
       stopped = why;
-      killGroup(pid, 'SIGTERM');
-      graceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), GRACE_MS);
+      killQuietly(-pid, 'SIGTERM');
+      graceTimer = setTimeout(() => killQuietly(-pid), GRACE_MS);
       graceTimer.unref();
     };
     const timer = setTimeout(() => stop('timeout'), limits.timeoutMs);
@@ -89,7 +82,7 @@ export function runProgram(spec: ProgramSpec, limits: ProgramLimits): Promise<Pr
       stopListening();
       if (pid !== undefined) {
         // Whatever the program left running in its group ends with the call.
-        killGroup(pid, 'SIGKILL');
+        killQuietly(-pid);
       }
       untie();
       resolve(outcome);
@@ -112,7 +105,7 @@ export function runProgram(spec: ProgramSpec, limits: ProgramLimits): Promise<Pr
     });
     // The main process has exited: its group goes too, so no child of it keeps the pipes open.
     child.once('exit', () => {
-      if (pid !== undefined) killGroup(pid, 'SIGKILL');
+      if (pid !== undefined) killQuietly(-pid);
     });
     child.once('close', (code, signal) => {
       if (stopped === 'aborted') return finish({ kind: 'aborted' });

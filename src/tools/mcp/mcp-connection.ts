@@ -6,6 +6,7 @@ import type { JsonSchema } from '../../providers/provider.js';
 import { redirectTarget } from '../../providers/response-body.js';
 import type { KeyLookup } from '../../secrets/key-lookup.js';
 import { tether } from '../../process-tether.js';
+import { killQuietly } from '../../process-kill.js';
 
 /** One tool a server offers, as it described it. */
 export interface McpTool {
@@ -78,12 +79,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 /** SIGKILL to a server's process while the transport still holds it (null once it has exited and been reaped). */
 function killNow(pid: number | null): void {
-  if (pid === null) return;
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Gone already: nothing to stop.
-  }
+  if (pid !== null) killQuietly(pid);
 }
 
 /** The text of an MCP result's content blocks; images and binary resources are named, not inlined. */

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../../heap-settings.js';
+import { builtScript } from '../../built-script.js';
 import { MAX_HTML_CHARS } from './html-bounds.js';
 import type { PageTextAnswer, PageTextRequest } from './page-text-thread.js';
 
@@ -20,16 +21,6 @@ const THREAD_HEAP_MB = 256;
 const IDLE_MS = 60_000;
 
 /**
- * The thread's program beside this file: dist/tools/web/page-text-thread.js. Run from the sources
- * (the tests), this file is a .ts one that Node cannot start as a thread: the built one is used.
- */
-function threadScript(): URL {
-  const script = new URL('./page-text-thread.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return script;
-  return new URL(script.href.replace(/\/src\/tools\/web\/page-text-thread\.js$/, '/dist/tools/web/page-text-thread.js'));
-}
-
-/**
  * Threads that turn pages' HTML into text off the engine's thread, one page each at a time. A
  * thread that finished is kept warm for the next page (starting one and loading html-to-text
  * costs more than a small page's conversion); a page that arrives while it works gets a thread of
@@ -42,7 +33,7 @@ export class PageTextThreads {
 
   /** `script`: the thread's program (a test gives one of its own); `keepIdle`: threads kept warm. */
   constructor(
-    private readonly script: URL = threadScript(),
+    private readonly script: URL = builtScript('./page-text-thread.js', import.meta.url),
     private readonly keepIdle = 1,
   ) {}
 

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 
 import { join } from 'node:path';
 import { logSegments } from '../../engine/record/log-segments.js';
 import { agentPaths } from '../../engine/record/state-paths.js';
+import { wholeEntries, type LogEntry } from '../../engine/record/agent-log.js';
 import { isValidAgentName } from '../../org/names.js';
 import { sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
 
@@ -30,17 +31,24 @@ export function refusalKind(line: { readonly [field: string]: unknown }): string
 /** Log events that are errors, by the kind `/metrics` gives them. */
 const ERROR_KINDS: Record<string, string> = { error: 'model_call', 'invalid-tool-call': 'invalid_tool_call', 'text-reply': 'no_tool_call' };
 
-/** How far an agent's log has been counted: its pieces (log-segments.ts), and the log itself up to `offset` while it is the file `ino`. */
+/**
+ * How far an agent's log has been counted: its pieces (log-segments.ts), and the log itself up to
+ * `offset` (`lines` whole lines) while it is the file `ino`.
+ */
 interface Counted {
   segments: number;
   ino: number;
   offset: number;
+  lines: number;
 }
 
 /**
  * Counts refusals and errors from every agent's `logs/activity.jsonl`, reading each log
  * once and then only what was appended. A log moved to its next piece is finished from the piece
- * and begun again; one that shrank, or whose pieces went, is counted again whole.
+ * and begun again; one that shrank, or whose pieces went, is counted again whole. Each file is read by
+ * the rule of every record lemming appends to (storage/whole-records.ts, through agent-log.ts): a last
+ * line still being written or torn is counted once it is whole; a damaged line with an entry after it
+ * throws, naming the file and the line (skipped, the counts would be short unsaid).
  */
 export class ActivityCounter {
   private readonly counted = new Map<string, Counted>();
@@ -75,60 +83,56 @@ export class ActivityCounter {
       const segments = logSegments(log);
       if (counts && counted && counted.ino !== ino && segments.length > counted.segments) {
         // The log counted so far is now the first new piece: its rest, then any later ones whole.
-        countLines(segments[counted.segments] as string, counted.offset, counts, true);
-        for (const piece of segments.slice(counted.segments + 1)) countLines(piece, 0, counts, true);
+        countLines(segments[counted.segments] as string, counted.offset, counted.lines, counts);
+        for (const piece of segments.slice(counted.segments + 1)) countLines(piece, 0, 0, counts);
       } else {
         counts = { refusals: {}, errors: {} };
-        for (const piece of segments) countLines(piece, 0, counts, true);
+        for (const piece of segments) countLines(piece, 0, 0, counts);
       }
-      counted = { segments: segments.length, ino, offset: 0 };
+      counted = { segments: segments.length, ino, offset: 0, lines: 0 };
       this.perAgent.set(agent, counts);
       this.counted.set(agent, counted);
     }
-    if (size > counted.offset) counted.offset += countLines(log, counted.offset, counts, false);
+    if (size > counted.offset) {
+      const read = countLines(log, counted.offset, counted.lines, counts);
+      counted.offset += read.bytes;
+      counted.lines += read.lines;
+    }
     return counts;
   }
 }
 
-/**
- * Count the whole lines of a file from `start` (its last line too when `toEnd`: a piece is never
- * appended to); the bytes counted.
- */
-function countLines(path: string, start: number, counts: ActivityCounts, toEnd: boolean): number {
-  let chunk: string;
+/** Count the entries of a file from byte `start` (after its first `linesBefore` lines); the bytes and lines counted, a torn tail not. */
+function countLines(path: string, start: number, linesBefore: number, counts: ActivityCounts): { bytes: number; lines: number } {
+  let bytes: Buffer;
   try {
-    chunk = readFrom(path, start);
+    bytes = readFrom(path, start);
   } catch {
-    return 0;
+    return { bytes: 0, lines: 0 };
   }
-  const whole = toEnd ? chunk : chunk.slice(0, chunk.lastIndexOf('\n') + 1);
-  for (const line of whole.split('\n')) count(line, counts);
-  return Buffer.byteLength(whole);
+  const { records, wholeBytes } = wholeEntries(bytes, path, linesBefore);
+  for (const entry of records) count(entry, counts);
+  let lines = 0;
+  for (let at = bytes.indexOf(10); at >= 0 && at < wholeBytes; at = bytes.indexOf(10, at + 1)) lines += 1;
+  return { bytes: wholeBytes, lines };
 }
 
-function count(line: string, counts: ActivityCounts): void {
-  if (line === '') return;
-  let entry: { event?: unknown; reason?: unknown; [field: string]: unknown };
-  try {
-    entry = JSON.parse(line) as typeof entry;
-  } catch {
-    return;
-  }
+function count(entry: LogEntry, counts: ActivityCounts): void {
   if (entry.event === 'refused') {
     const kind = refusalKind(entry);
     // One line stands for the sends of one reply refused for one reason: its `count`.
     counts.refusals[kind] = (counts.refusals[kind] ?? 0) + sendsOf(entry);
   }
-  const errorKind = typeof entry.event === 'string' ? ERROR_KINDS[entry.event] : undefined;
+  const errorKind = Object.hasOwn(ERROR_KINDS, entry.event) ? ERROR_KINDS[entry.event] : undefined;
   if (errorKind) counts.errors[errorKind] = (counts.errors[errorKind] ?? 0) + 1;
 }
 
-function readFrom(path: string, start: number): string {
+function readFrom(path: string, start: number): Buffer {
   const descriptor = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(Math.max(0, fstatSync(descriptor).size - start));
     const read = readSync(descriptor, buffer, 0, buffer.length, start);
-    return buffer.subarray(0, read).toString('utf8');
+    return buffer.subarray(0, read);
   } finally {
     closeSync(descriptor);
   }

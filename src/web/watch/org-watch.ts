@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../../heap-settings.js';
+import { builtScript } from '../../built-script.js';
 import { knownSecrets } from '../../secrets/secrets.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { AgentStatus, IndexState } from '../api-types.js';
@@ -7,16 +8,6 @@ import type { EventHub } from '../event-hub.js';
 import { outboxFiles } from './outbox-names.js';
 import type { MessageFilter, Page } from '../search/message-filter.js';
 import type { WatchAnswers, WatchMessage, WatchQuestion, WatchThreadData } from './watch-protocol.js';
-
-/**
- * The thread's script. Built, this module sits beside it; under the test runner this module is
- * the TypeScript source, and the thread runs the built file (`npm test` builds first).
- */
-function threadScript(): URL {
-  const script = new URL('./watch-thread.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return script;
-  return new URL(script.href.replace(/\/src\/web\/watch\/watch-thread\.js$/, '/dist/web/watch/watch-thread.js'));
-}
 
 /** How often the thread looks unasked: a browser sees mail within this of its being written. */
 const LOOK_EVERY_MS = 400;
@@ -161,7 +152,7 @@ export class OrgWatch {
     if (this.worker) return this.worker;
     // Listed here, before the server listens: mail written once the address is out comes as events, however long the index takes.
     const data: WatchThreadData = { root: this.root, intervalMs: LOOK_EVERY_MS, saveEveryMs: SAVE_EVERY_MS, startingFiles: outboxFiles(this.root), secrets: knownSecrets() };
-    const worker = startThread({ file: threadScript() }, { workerData: data });
+    const worker = startThread({ file: builtScript('./watch-thread.js', import.meta.url) }, { workerData: data });
     this.state = { state: 'loading', messages: 0 };
     this.messages = 0;
     this.started = new Promise<void>((resolve, reject) => (this.onReady = { resolve, reject }));
