@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, ftruncateSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync } from 'node:fs';
 import { EXIT, LemmingError } from '../errors.js';
 import { isStorageError } from './storage-error.js';
-import { openOwnFile } from './write-bytes.js';
+import { byteAt, openOwnFile, previousNewline } from './write-bytes.js';
 
 /*
  * The one rule of a file lemming appends to a whole line at a time (the turn's journal, an activity
@@ -99,27 +99,4 @@ export function cutRecordFile(path: string, keep: (descriptor: number, size: num
   } finally {
     closeSync(descriptor);
   }
-}
-
-/** How much of a file's end is read at a time while looking back for a newline. */
-const CHUNK_BYTES = 64 * 1024;
-
-/** The byte at `position`, or undefined past the end. */
-export function byteAt(descriptor: number, position: number): number | undefined {
-  const byte = Buffer.alloc(1);
-  return readSync(descriptor, byte, 0, 1, position) === 1 ? byte[0] : undefined;
-}
-
-/** The offset of the last newline before `position`, or -1; reads backwards a chunk at a time, so memory does not grow with the file. */
-export function previousNewline(descriptor: number, position: number): number {
-  let chunkEnd = position;
-  while (chunkEnd > 0) {
-    const chunkStart = Math.max(0, chunkEnd - CHUNK_BYTES);
-    const chunk = Buffer.alloc(chunkEnd - chunkStart);
-    readSync(descriptor, chunk, 0, chunk.length, chunkStart);
-    const index = chunk.lastIndexOf(10);
-    if (index >= 0) return chunkStart + index;
-    chunkEnd = chunkStart;
-  }
-  return -1;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { cutSecrets } from '../secrets/secrets.js';
 import { classified, linkedRecordError, notFileRecordError } from './storage-error.js';
 
@@ -109,23 +109,53 @@ function takeBack(descriptor: number, written: number): void {
 /**
  * Append `text` to a file (made when missing, its folder not): the same system calls as
  * appendFileSync, and a failure leaves the file as it was. A missing folder throws the system's
- * ENOENT, for the caller to make it.
+ * ENOENT, for the caller to make it. With `afterWholeLine` (a record of whole lines, at the first
+ * append a process makes to it), a last line a crash cut short is cut first, on the same descriptor
+ * (one read of the last byte when it is whole), so the text is not glued to it and lost with it at
+ * the next read (whole-records.ts); how many bytes were cut.
  */
-export function appendText(path: string, text: string): void {
+export function appendText(path: string, text: string, options: { afterWholeLine?: boolean } = {}): number {
   const fault = storageFault(path);
-  const descriptor = openOwnFile(path, 'append');
+  const { descriptor, size } = openOwn(path, options.afterWholeLine ? 'appendLines' : 'append');
   try {
+    const whole = options.afterWholeLine && size > 0 && byteAt(descriptor, size - 1) !== 10 ? previousNewline(descriptor, size) + 1 : size;
+    if (whole < size) ftruncateSync(descriptor, whole);
     writeAll(descriptor, text, path, fault);
+    return size - whole;
   } finally {
     closeSync(descriptor);
   }
 }
 
-/** How a file of lemming's own records is opened: to append to (made when missing), or to cut. */
+/** How a file of lemming's own records is opened: to append to (made when missing), to append whole lines to (its end read first), or to cut. */
 const OWN_FILE_FLAGS = {
   append: constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT,
+  appendLines: constants.O_RDWR | constants.O_APPEND | constants.O_CREAT,
   cut: constants.O_RDWR,
 } as const;
+
+/** How much of a file's end is read at a time while looking back for a newline. */
+const CHUNK_BYTES = 64 * 1024;
+
+/** The byte at `position`, or undefined past the end. */
+export function byteAt(descriptor: number, position: number): number | undefined {
+  const byte = Buffer.alloc(1);
+  return readSync(descriptor, byte, 0, 1, position) === 1 ? byte[0] : undefined;
+}
+
+/** The offset of the last newline before `position`, or -1; reads backwards a chunk at a time, so memory does not grow with the file. */
+export function previousNewline(descriptor: number, position: number): number {
+  let chunkEnd = position;
+  while (chunkEnd > 0) {
+    const chunkStart = Math.max(0, chunkEnd - CHUNK_BYTES);
+    const chunk = Buffer.alloc(chunkEnd - chunkStart);
+    readSync(descriptor, chunk, 0, chunk.length, chunkStart);
+    const index = chunk.lastIndexOf(10);
+    if (index >= 0) return chunkStart + index;
+    chunkEnd = chunkStart;
+  }
+  return -1;
+}
 
 /**
  * Open a file lemming appends to or cuts (a record, a log, the journal) where it is, never through a
@@ -135,6 +165,11 @@ const OWN_FILE_FLAGS = {
  * as a full disk does; any other failure, the system's error, classified.
  */
 export function openOwnFile(path: string, how: keyof typeof OWN_FILE_FLAGS): number {
+  return openOwn(path, how).descriptor;
+}
+
+/** openOwnFile, with the file's size its check read. */
+function openOwn(path: string, how: keyof typeof OWN_FILE_FLAGS): { descriptor: number; size: number } {
   let descriptor: number;
   try {
     // Not blocking: opening a pipe to write waited for a reader, and a run for good; now the system says ENXIO.
@@ -145,18 +180,18 @@ export function openOwnFile(path: string, how: keyof typeof OWN_FILE_FLAGS): num
     throw code === 'ELOOP' ? linkedRecordError(path, error) : code === 'ENXIO' ? notFileRecordError(path) : classified(error, path);
   }
   // A pipe that another process reads opens without ENXIO: the run wrote its records into that process and went on.
-  let regular: boolean;
+  let stats: { isFile(): boolean; size: number };
   try {
-    regular = fstatSync(descriptor).isFile();
+    stats = fstatSync(descriptor);
   } catch (error) {
     closeQuietly(descriptor);
     throw classified(error, path);
   }
-  if (!regular) {
+  if (!stats.isFile()) {
     closeQuietly(descriptor);
     throw notFileRecordError(path);
   }
-  return descriptor;
+  return { descriptor, size: stats.size };
 }
 
 /**

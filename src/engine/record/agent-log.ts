@@ -1,11 +1,11 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { appendText } from '../../storage/write-bytes.js';
+import { appendText, byteAt, previousNewline } from '../../storage/write-bytes.js';
 import { agentPaths } from './state-paths.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
 import { readOwnCacheBytes } from '../../storage/read-own-file.js';
-import { byteAt, cutRecordFile, cutTornTail, damagedLineError, previousNewline, shownFrom, wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
+import { cutRecordFile, damagedLineError, shownFrom, wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
 export interface LogEntry {
@@ -29,7 +29,7 @@ forgetAtNextCommand(() => appendedLogs.clear());
  * later ones just append, and make it again only when the append finds it gone (a person
  * removed it). So a steady turn costs no `mkdir` or check per agent, and a new org's first
  * turn no failed open and exception per agent. That first append cuts a last line a crash left
- * short (storage/whole-records.ts, cutTornTail). A log that has reached LOG_SEGMENT_BYTES is
+ * short (storage/write-bytes.ts, appendText afterWholeLine). A log that has reached LOG_SEGMENT_BYTES is
  * moved to its next piece before the first line of a later turn: a turn's lines are never
  * split between two pieces, so a crashed attempt's lines are all in the log itself
  * (cutLogFromTurn), and a run and its replay cut the log at the same lines.
@@ -41,27 +41,29 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
   let text = '';
   for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
   let known = appendedLogs.get(paths.log);
+  // The first append of a process cuts a last line a crash left short (write-bytes.ts, afterWholeLine): the entries
+  // appended after it would be glued to it and lost with it. One read of the last byte, on the append's own descriptor.
+  const afterWholeLine = known === undefined;
   if (!known) {
     // An agent's log may be the first of its folders a command writes (a refused send, a skip): one that leads out of the org stops the run.
     requireOwnFolders(root, agent);
-    let bytes = statSync(paths.log, { throwIfNoEntry: false })?.size;
+    const bytes = statSync(paths.log, { throwIfNoEntry: false })?.size;
     if (bytes === undefined && !existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
-    // A last line a crash cut short goes first: the entries appended after it would be glued to it and lost with it.
-    if (bytes !== undefined && bytes > 0) bytes = cutTornTail(paths.log);
     known = { bytes: bytes ?? 0, turn: undefined };
     if (appendedLogs.size >= 200_000) appendedLogs.clear();
     appendedLogs.set(paths.log, known);
   }
   // Looked at only when it may be due: never within the turn of this process's last append to it.
   if (known.bytes >= LOG_SEGMENT_BYTES && (known.turn === undefined || first.turn > known.turn)) known.bytes = moveWhenFull(paths.log, first.turn, known.turn);
+  let cut: number;
   try {
-    appendText(paths.log, text);
+    cut = appendText(paths.log, text, { afterWholeLine });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(paths.logs, { recursive: true });
-    appendText(paths.log, text);
+    cut = appendText(paths.log, text, { afterWholeLine });
   }
-  known.bytes += Buffer.byteLength(text);
+  known.bytes += Buffer.byteLength(text) - cut;
   known.turn = first.turn;
 }
 
