@@ -1,7 +1,7 @@
 import type { Memory } from './memory-file.js';
 import type { Embedder } from '../providers/embedding-gate.js';
 import { readVector, writeVector } from './memory-vectors.js';
-import { vectorProblem } from './vector-rule.js';
+import { keptLength, vectorProblem } from './vector-rule.js';
 
 /** What an agent's memories and the queries of its retrieval were embedded into, and what it took. */
 export interface EmbeddedRecall {
@@ -29,22 +29,21 @@ export interface EmbeddedRecall {
  * and its queries, not for the stream; a query whose vector is kept for the turn (`kept`: planned again
  * after a crash) is not asked again.
  * Each vector the server gives passes the vector's rule (vector-rule.ts) before it is written or ranked
- * with, its length held to the one the model gave before (a kept memory's, else a kept query's, else the
- * first the answer holds that keeps the rule): a memory whose vector is refused is kept as refused, ranked
+ * with, its length held to the one the model gave before (most kept memories', else a kept query's, else the
+ * first the answer holds that keeps the rule; a kept vector of another length is made again): a memory whose vector is refused is kept as refused, ranked
  * by its words and not asked again while its text stays the same; a query refused ranks this turn by words.
  */
 export async function embedForRecall(root: string, agent: string, memories: readonly Memory[], queries: readonly string[], model: string, embed: Embedder, kept: ReadonlyArray<number[] | undefined> = []): Promise<EmbeddedRecall> {
   const vectors = new Map<string, readonly number[]>();
   const missing: Memory[] = [];
-  let length: number | undefined;
-  for (const memory of memories) {
-    const held = readVector(root, agent, memory, model);
-    if (held === undefined) missing.push(memory);
-    else if ('vector' in held) {
-      vectors.set(memory.id, held.vector);
-      length ??= held.vector.length;
-    }
-  }
+  const held = memories.map((memory) => readVector(root, agent, memory, model));
+  // The length the model gave before is that of most kept vectors: one a person's edit cut short is made again, and sets no length.
+  let length = keptLength(held.flatMap((kept) => (kept !== undefined && 'vector' in kept ? [kept.vector.length] : [])));
+  memories.forEach((memory, index) => {
+    const kept = held[index];
+    if (kept === undefined || ('vector' in kept && kept.vector.length !== length)) missing.push(memory);
+    else if ('vector' in kept) vectors.set(memory.id, kept.vector);
+  });
   const vectorOf = (memory: Memory): readonly number[] | undefined => vectors.get(memory.id);
   const asked = queries.flatMap((query, index) => (kept[index] === undefined ? [index] : []));
   const keptQueries = queries.map((_, index) => kept[index]);

@@ -97,6 +97,26 @@ describe('an embedding server answering hostile vectors (issue 72, item 2)', () 
     for (const name of refused) expect(JSON.parse(readFileSync(join(folder, name), 'utf8')).refused).toContain('where the model gave 64 before');
   });
 
+  test('a kept vector cut short by a hand edit is made again once, and does not set the length every new vector is held to', async () => {
+    const root = embeddingOrg(server.url);
+    humanSendsAll(root, MAIL.slice(0, 3));
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    const folder = join(root, 'agents/keeper/memory/vectors');
+    // The oldest memory's vector, its last number cut off (a line an editor or a full disk left short).
+    const [oldest] = [...vectorFiles(root).keys()].sort();
+    const stored = JSON.parse(readFileSync(join(folder, oldest!), 'utf8')) as { model: string; hash: string; vector: number[] };
+    writeFileSync(join(folder, oldest!), `${JSON.stringify({ ...stored, vector: stored.vector.slice(0, -1) })}\n`);
+    const before = server.requests.length;
+    humanSendsAll(root, MAIL.slice(3, 4));
+    const run = await lemmingAsync(root, ['run']);
+    expect(run.status).toBe(0);
+    // Nothing refused: the well server's vectors are kept, the short one made again beside the query and the two new memories.
+    expect(run.stdout).not.toContain('warning');
+    expect(server.requests.slice(before).map((request) => texts(request).length)).toEqual([4]);
+    for (const name of vectorFiles(root).keys()) expect(JSON.parse(readFileSync(join(folder, name), 'utf8')).vector, name).toHaveLength(64);
+    expect(JSON.parse(readFileSync(join(folder, oldest!), 'utf8')).vector).toEqual(stored.vector);
+  });
+
   test('an answer whose indices do not name each text once (every index 0, the vectors in another order) keeps no vector: the turn ranks by words and says why, and the memories are embedded once the server is well', async () => {
     const root = embeddingOrg(server.url);
     humanSendsAll(root, MAIL.slice(0, 3));
