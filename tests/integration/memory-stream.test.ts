@@ -201,6 +201,30 @@ describe('lemming memory AGENT [QUERY]', () => {
     expect(memoryCommand(root, 'keeper', 'zeppelin', {}, nothing.output)).toBe(1);
   });
 
+  test('a memory file cut short in its front matter, or with a value that is not a number, is left out and said with the value as written', () => {
+    const root = memoryOrg({ memory: '{ keep: true }' });
+    const files: Record<string, string> = {
+      '000001-001-observation.md': '---\nid: 000001-001\nturn: 1\nkind: observation\nimportance: 8\n---\nThe vault code is cobalt-417.\n',
+      // Cut short by a full disk or an editor: no closing fence, no text.
+      '000001-002-observation.md': '---\nid: 000001-002\nturn: 1\nkind: observation\nimpor',
+      '000001-003-observation.md': '---\nid: 000001-003\nturn: 1\nkind: observation\nimportance: five\n---\nThe ferry leaves at noon.\n',
+      '000001-004-observation.md': '---\nid: 000001-004\nturn: 1\nkind: observation\nimportance: .nan\n---\nThe ferry leaves at one.\n',
+      '000001-005-observation.md': '---\nid: 000001-005\nturn: 1e400\nkind: observation\nimportance: 5\n---\nThe ferry leaves at two.\n',
+    };
+    for (const [name, text] of Object.entries(files)) write(root, `agents/keeper/memory/stream/${name}`, text);
+    const listed = lemming(root, ['memory', 'keeper']);
+    expect(listed.status).toBe(0);
+    // Only the whole file is a memory: the cut one is not shown as an observation whose text is its front matter.
+    expect(listed.stdout).toMatch(/^keeper has 1 memory /);
+    expect(listed.stdout).not.toContain('impor\n');
+    const said = listed.stderr.split('\n');
+    const line = (name: string) => said.find((each) => each.startsWith(`agents/keeper/memory/stream/${name} cannot be read`));
+    expect(line('000001-002-observation.md')).toContain('its front matter is not closed by a line of ---');
+    expect(line('000001-003-observation.md')).toContain('importance must be a whole number from 1 to 10, not "five"');
+    expect(line('000001-004-observation.md')).toContain('importance must be a whole number from 1 to 10, not NaN');
+    expect(line('000001-005-observation.md')).toContain('turn must be a whole number of 0 or more, not Infinity');
+  });
+
   test('words most of its memories hold are said to rank nothing, not said to be in none of them', () => {
     const root = memoryOrg({ memory: '{ keep: true }' });
     const bodies = ['human wrote to me: the vault code is cobalt-417.', 'I wrote to human: the vault code is kept.', 'I kept a note on the vault code.', 'The ferry leaves at noon.'];
