@@ -8,7 +8,7 @@ import { estimateCallCost } from '../../src/engine/money/charge.js';
 import { memoryLayerFor, prepareCall } from '../../src/engine/turn/prepare-call.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { ofType } from '../helpers/temp-org.js';
-import { lemming } from '../helpers/cli.js';
+import { lemming, lemmingAsync } from '../helpers/cli.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { capturingFactory, humanSendsAll, keeperAnswers, memoryOrg, runToIdleHere, streamFiles } from '../helpers/memory-org.js';
 import { read, write } from '../helpers/temp-org.js';
@@ -128,6 +128,23 @@ describe('the memory stream: one file per memory, written by the engine from wha
     const answer = keeperAnswers(root).get(asked ?? '');
     expect(answer).toContain('juniper-220');
     expect(answer).not.toContain('cobalt-417');
+  });
+
+  test('a memory file a person mends in place, after `lemming memory` said it could not be read, is recalled by the next run', async () => {
+    const root = memoryOrg({ memory: '{ keep: true }', maxMessages: 1 });
+    humanSendsAll(root, [{ subject: 'Chore', body: 'Tidy the garden shed, please.' }]);
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    const mine = join(root, 'agents/keeper/memory/stream/mine.md');
+    writeFileSync(mine, '---\nkind: plan\nimportance: 11\n---\nThe spare key of the vault is under the blue pot.\n');
+    humanSendsAll(root, [{ subject: 'Chore', body: 'Count the ferry tickets, please.' }]);
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    expect((await lemmingAsync(root, ['memory', 'keeper'])).stderr).toContain('mine.md: importance must be a whole number from 1 to 10, not 11');
+    // Mended in place, as an editor that does not save by rename does: the folder's time stays as it was.
+    writeFileSync(mine, readFileSync(mine, 'utf8').replace('importance: 11', 'importance: 9'));
+    const [asked] = humanSendsAll(root, [{ subject: 'Question', body: 'Where is the spare key of the vault?' }]);
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    expect(keeperAnswers(root).get(asked ?? '')).toContain('blue pot');
+    expect((await lemmingAsync(root, ['memory', 'keeper'])).stderr).not.toContain('mine.md');
   });
 });
 
