@@ -1,6 +1,6 @@
 import type { Memory } from './memory-file.js';
 import type { Embedder } from '../providers/embedding-gate.js';
-import { readVector, writeVector } from './memory-vectors.js';
+import { readKept, writeVector } from './memory-vectors.js';
 import { keptLength, vectorProblem } from './vector-rule.js';
 
 /** What an agent's memories and the queries of its retrieval were embedded into, and what it took. */
@@ -11,6 +11,8 @@ export interface EmbeddedRecall {
   vectorOf(memory: Memory): readonly number[] | undefined;
   /** Memories sent to the server this time: new ones, and those whose text changed since their vector was made. */
   embedded: number;
+  /** Of those, the memories whose kept vector another model made (org.yaml named it then), and those models' names. */
+  remade?: { memories: number; models: string[] };
   /** Input tokens the server counted (as the embedding gate admitted them), the queries' included: what the agent is charged at the embedding model's input price. */
   inputTokens: number;
   /** The server gave no count, and lemming's estimate of the texts stands in. */
@@ -36,7 +38,11 @@ export interface EmbeddedRecall {
 export async function embedForRecall(root: string, agent: string, memories: readonly Memory[], queries: readonly string[], model: string, embed: Embedder, kept: ReadonlyArray<number[] | undefined> = []): Promise<EmbeddedRecall> {
   const vectors = new Map<string, readonly number[]>();
   const missing: Memory[] = [];
-  const held = memories.map((memory) => readVector(root, agent, memory, model));
+  const read = memories.map((memory) => readKept(root, agent, memory, model));
+  const held = read.map((each) => each.kept);
+  // Vectors another model made (org.yaml names another): those memories are embedded again, and that is said.
+  const otherModels = [...new Set(read.flatMap((each) => (each.otherModel === undefined ? [] : [each.otherModel])))];
+  const remade = read.filter((each) => each.otherModel !== undefined).length;
   // The length the model gave before is that of most kept vectors: one a person's edit cut short is made again, and sets no length.
   let length = keptLength(held.flatMap((kept) => (kept !== undefined && 'vector' in kept ? [kept.vector.length] : [])));
   memories.forEach((memory, index) => {
@@ -82,6 +88,7 @@ export async function embedForRecall(root: string, agent: string, memories: read
     queries: made,
     vectorOf,
     embedded: missing.length,
+    ...(remade > 0 ? { remade: { memories: remade, models: otherModels } } : {}),
     inputTokens: answer.inputTokens,
     ...(answer.estimated ? { estimated: true as const } : {}),
     ...(answer.clamped ? { clamped: answer.clamped } : {}),

@@ -54,6 +54,17 @@ export async function embedForPlan(
       ...(recall.clamped ? { clamped: recall.clamped } : {}),
     };
     const warnings: EngineEvent[] = [];
+    const remade = recall.remade;
+    if (remade) {
+      const count = remade.memories === 1 ? '1 memory was' : `${remade.memories} memories were`;
+      // A change of model is not a failure, but it is paid for: the stream is sent again, once.
+      warnings.push({
+        type: 'warning',
+        turn,
+        file: `agents/${agentName}/memory/vectors/`,
+        message: `${agentName}: ${count} embedded again by the embedding model ${settings.modelKey} (${settings.model}), charged with this turn: ${remade.memories === 1 ? 'its' : 'their'} kept vectors were made by ${remade.models.join(', ')}, and the vectors of two models are never ranked together`,
+      });
+    }
     const refused = recall.refused;
     if (refused?.query !== undefined && recall.queries.length === 1) warnings.push(byWords(`the embedding model ${settings.modelKey}'s vector for the query was refused (${refused.query})`));
     else if (refused?.query !== undefined) {
