@@ -20,7 +20,7 @@ export interface EmbeddedRecall {
   /** What the embedding gate did not take as it came, a sentence a change. */
   clamped?: string[];
   /** Why the model's vectors were not kept, where some were not: the queries' (how many, and the first reason), and the memories' (each refused once, kept as refused). */
-  refused?: { queries: number; query?: string; memories: number; problem?: string };
+  refused?: { queries: number; query?: string; memories: number; problem?: string; /** A length the answer gave, each vector otherwise keeping the rule, where the kept vectors hold `length`: perhaps another model, or size, under the same name. */ otherLength?: { given: number; kept: number } };
 }
 
 /**
@@ -59,6 +59,11 @@ export async function embedForRecall(root: string, agent: string, memories: read
   const given = answer.vectors;
   length ??= keptQueries.find((vector) => vector !== undefined)?.length ?? given.map((vector) => (vectorProblem(vector) === undefined ? (vector as unknown[]).length : undefined)).find((each) => each !== undefined);
   const made = [...keptQueries];
+  let otherLength: number | undefined;
+  // A vector refused for its length alone: the model may now give vectors of that length (another model, or size, under the same name).
+  const lengthAlone = (vector: unknown): void => {
+    if (vectorProblem(vector) === undefined) otherLength ??= (vector as unknown[]).length;
+  };
   let refusedQueries = 0;
   let queryProblem: string | undefined;
   asked.forEach((index, place) => {
@@ -67,6 +72,7 @@ export async function embedForRecall(root: string, agent: string, memories: read
     else {
       refusedQueries += 1;
       queryProblem ??= problem;
+      lengthAlone(given[place]);
     }
   });
   let refusedMemories = 0;
@@ -82,8 +88,9 @@ export async function embedForRecall(root: string, agent: string, memories: read
     writeVector(root, agent, memory, model, { refused: problem });
     refusedMemories += 1;
     firstProblem ??= problem;
+    lengthAlone(vector);
   });
-  const refused = refusedQueries > 0 || refusedMemories > 0 ? { queries: refusedQueries, ...(queryProblem !== undefined ? { query: queryProblem } : {}), memories: refusedMemories, ...(firstProblem !== undefined ? { problem: firstProblem } : {}) } : undefined;
+  const refused = refusedQueries > 0 || refusedMemories > 0 ? { queries: refusedQueries, ...(queryProblem !== undefined ? { query: queryProblem } : {}), memories: refusedMemories, ...(firstProblem !== undefined ? { problem: firstProblem } : {}), ...(otherLength !== undefined && length !== undefined ? { otherLength: { given: otherLength, kept: length } } : {}) } : undefined;
   return {
     queries: made,
     vectorOf,
