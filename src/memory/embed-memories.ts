@@ -1,7 +1,7 @@
 import type { Memory } from './memory-file.js';
 import type { Embedder } from '../providers/embedding-gate.js';
-import { readVector, writeVector } from './memory-vectors.js';
-import { vectorProblem } from './vector-rule.js';
+import { readKept, writeVector } from './memory-vectors.js';
+import { keptLength, vectorProblem } from './vector-rule.js';
 
 /** What an agent's memories and the queries of its retrieval were embedded into, and what it took. */
 export interface EmbeddedRecall {
@@ -11,6 +11,8 @@ export interface EmbeddedRecall {
   vectorOf(memory: Memory): readonly number[] | undefined;
   /** Memories sent to the server this time: new ones, and those whose text changed since their vector was made. */
   embedded: number;
+  /** Of those, the memories whose kept vector another model made (org.yaml named it then), and those models' names. */
+  remade?: { memories: number; models: string[] };
   /** Input tokens the server counted (as the embedding gate admitted them), the queries' included: what the agent is charged at the embedding model's input price. */
   inputTokens: number;
   /** The server gave no count, and lemming's estimate of the texts stands in. */
@@ -18,7 +20,7 @@ export interface EmbeddedRecall {
   /** What the embedding gate did not take as it came, a sentence a change. */
   clamped?: string[];
   /** Why the model's vectors were not kept, where some were not: the queries' (how many, and the first reason), and the memories' (each refused once, kept as refused). */
-  refused?: { queries: number; query?: string; memories: number; problem?: string };
+  refused?: { queries: number; query?: string; memories: number; problem?: string; /** A length the answer gave, each vector otherwise keeping the rule, where the kept vectors hold `length`: perhaps another model, or size, under the same name. */ otherLength?: { given: number; kept: number } };
 }
 
 /**
@@ -29,22 +31,25 @@ export interface EmbeddedRecall {
  * and its queries, not for the stream; a query whose vector is kept for the turn (`kept`: planned again
  * after a crash) is not asked again.
  * Each vector the server gives passes the vector's rule (vector-rule.ts) before it is written or ranked
- * with, its length held to the one the model gave before (a kept memory's, else a kept query's, else the
- * first the answer holds that keeps the rule): a memory whose vector is refused is kept as refused, ranked
+ * with, its length held to the one the model gave before (most kept memories', else a kept query's, else the
+ * first the answer holds that keeps the rule; a kept vector of another length is made again): a memory whose vector is refused is kept as refused, ranked
  * by its words and not asked again while its text stays the same; a query refused ranks this turn by words.
  */
 export async function embedForRecall(root: string, agent: string, memories: readonly Memory[], queries: readonly string[], model: string, embed: Embedder, kept: ReadonlyArray<number[] | undefined> = []): Promise<EmbeddedRecall> {
   const vectors = new Map<string, readonly number[]>();
   const missing: Memory[] = [];
-  let length: number | undefined;
-  for (const memory of memories) {
-    const held = readVector(root, agent, memory, model);
-    if (held === undefined) missing.push(memory);
-    else if ('vector' in held) {
-      vectors.set(memory.id, held.vector);
-      length ??= held.vector.length;
-    }
-  }
+  const read = memories.map((memory) => readKept(root, agent, memory, model));
+  const held = read.map((each) => each.kept);
+  // Vectors another model made (org.yaml names another): those memories are embedded again, and that is said.
+  const otherModels = [...new Set(read.flatMap((each) => (each.otherModel === undefined ? [] : [each.otherModel])))];
+  const remade = read.filter((each) => each.otherModel !== undefined).length;
+  // The length the model gave before is that of most kept vectors: one a person's edit cut short is made again, and sets no length.
+  let length = keptLength(held.flatMap((kept) => (kept !== undefined && 'vector' in kept ? [kept.vector.length] : [])));
+  memories.forEach((memory, index) => {
+    const kept = held[index];
+    if (kept === undefined || ('vector' in kept && kept.vector.length !== length)) missing.push(memory);
+    else if ('vector' in kept) vectors.set(memory.id, kept.vector);
+  });
   const vectorOf = (memory: Memory): readonly number[] | undefined => vectors.get(memory.id);
   const asked = queries.flatMap((query, index) => (kept[index] === undefined ? [index] : []));
   const keptQueries = queries.map((_, index) => kept[index]);
@@ -54,6 +59,11 @@ export async function embedForRecall(root: string, agent: string, memories: read
   const given = answer.vectors;
   length ??= keptQueries.find((vector) => vector !== undefined)?.length ?? given.map((vector) => (vectorProblem(vector) === undefined ? (vector as unknown[]).length : undefined)).find((each) => each !== undefined);
   const made = [...keptQueries];
+  let otherLength: number | undefined;
+  // A vector refused for its length alone: the model may now give vectors of that length (another model, or size, under the same name).
+  const lengthAlone = (vector: unknown): void => {
+    if (vectorProblem(vector) === undefined) otherLength ??= (vector as unknown[]).length;
+  };
   let refusedQueries = 0;
   let queryProblem: string | undefined;
   asked.forEach((index, place) => {
@@ -62,6 +72,7 @@ export async function embedForRecall(root: string, agent: string, memories: read
     else {
       refusedQueries += 1;
       queryProblem ??= problem;
+      lengthAlone(given[place]);
     }
   });
   let refusedMemories = 0;
@@ -77,12 +88,14 @@ export async function embedForRecall(root: string, agent: string, memories: read
     writeVector(root, agent, memory, model, { refused: problem });
     refusedMemories += 1;
     firstProblem ??= problem;
+    lengthAlone(vector);
   });
-  const refused = refusedQueries > 0 || refusedMemories > 0 ? { queries: refusedQueries, ...(queryProblem !== undefined ? { query: queryProblem } : {}), memories: refusedMemories, ...(firstProblem !== undefined ? { problem: firstProblem } : {}) } : undefined;
+  const refused = refusedQueries > 0 || refusedMemories > 0 ? { queries: refusedQueries, ...(queryProblem !== undefined ? { query: queryProblem } : {}), memories: refusedMemories, ...(firstProblem !== undefined ? { problem: firstProblem } : {}), ...(otherLength !== undefined && length !== undefined ? { otherLength: { given: otherLength, kept: length } } : {}) } : undefined;
   return {
     queries: made,
     vectorOf,
     embedded: missing.length,
+    ...(remade > 0 ? { remade: { memories: remade, models: otherModels } } : {}),
     inputTokens: answer.inputTokens,
     ...(answer.estimated ? { estimated: true as const } : {}),
     ...(answer.clamped ? { clamped: answer.clamped } : {}),

@@ -59,7 +59,10 @@ function ownFields(yaml: string): Record<string, unknown> | undefined {
         return undefined;
       }
     } else if (/^[\w./ ,-]*$/.test(value)) {
-      fields[key] = key === 'turn' || key === 'importance' ? Number(value) : value;
+      const number = key === 'turn' || key === 'importance' ? Number(value) : undefined;
+      // Not a number as written ("five", ".nan"): the YAML parser reads it, so an error quotes what the file holds.
+      if (number !== undefined && !Number.isFinite(number)) return undefined;
+      fields[key] = number ?? value;
     } else {
       return undefined;
     }
@@ -79,16 +82,21 @@ function turnOfName(fileName: string): number {
   return match ? Number(match[1]) : 0;
 }
 
+/** A first line that opens front matter: `---` alone (a byte-order mark before it, blanks after it). */
+const OPENING_FENCE = /^\uFEFF?---[ \t]*\r?\n/;
+
 const problemExample = 'a memory file looks like `---\\nid: 000012-003\\nturn: 12\\nkind: observation\\nimportance: 5\\nsources: 000011-human-001\\n---\\nWhat happened.`';
 
 /**
  * Read a memory file, one lemming wrote or a person wrote or edited: what its front matter leaves
  * out comes from its name (id, turn, kind) or a default (importance 5, no sources); a file with no
- * front matter at all is one observation. What cannot be read (front matter that is not YAML, a
- * kind or importance out of range) is an error naming the field and showing a valid file. Pure.
+ * front matter at all is one observation. What cannot be read (front matter opened and never closed,
+ * or not YAML, a kind or importance out of range) is an error naming the field and showing a valid file. Pure.
  */
 export function parseMemoryFile(text: string, fileName: string): { memory: Memory } | { error: string } {
   const own = splitOwnFrontMatter(text);
+  // Opened and never closed (a file cut short, a fence forgotten) is not a memory whose text is its front matter.
+  if (!own && OPENING_FENCE.test(text)) return { error: `its front matter is not closed by a line of ---; ${problemExample}` };
   let fields = own ? ownFields(own.yaml) : {};
   let body = own ? own.body : text;
   if (fields === undefined) {
@@ -101,16 +109,21 @@ export function parseMemoryFile(text: string, fileName: string): { memory: Memor
     body = parts.body;
   }
   const kind = fields.kind ?? kindOfName(fileName);
-  if (!(MEMORY_KINDS as readonly unknown[]).includes(kind)) return { error: `kind must be observation, reflection or plan, not ${JSON.stringify(kind)}; ${problemExample}` };
+  if (!(MEMORY_KINDS as readonly unknown[]).includes(kind)) return { error: `kind must be observation, reflection or plan, not ${written(kind)}; ${problemExample}` };
   const importance = fields.importance ?? 5;
-  if (typeof importance !== 'number' || !Number.isInteger(importance) || importance < 1 || importance > 10) return { error: `importance must be a whole number from 1 to 10, not ${JSON.stringify(importance)}` };
+  if (typeof importance !== 'number' || !Number.isInteger(importance) || importance < 1 || importance > 10) return { error: `importance must be a whole number from 1 to 10, not ${written(importance)}` };
   const turn = fields.turn ?? turnOfName(fileName);
-  if (typeof turn !== 'number' || !Number.isInteger(turn) || turn < 0) return { error: `turn must be a whole number of 0 or more, not ${JSON.stringify(turn)}` };
+  if (typeof turn !== 'number' || !Number.isInteger(turn) || turn < 0) return { error: `turn must be a whole number of 0 or more, not ${written(turn)}` };
   const id = fields.id ?? idOfName(fileName);
-  if (typeof id !== 'string' || id === '') return { error: `id must be text, like 000012-003, not ${JSON.stringify(id)}` };
+  if (typeof id !== 'string' || id === '') return { error: `id must be text, like 000012-003, not ${written(id)}` };
   const rated = fields.rated;
-  if (rated !== undefined && (typeof rated !== 'string' || rated === '')) return { error: `rated must name the model that rated its importance, like gpt-4o-mini, not ${JSON.stringify(rated)}` };
+  if (rated !== undefined && (typeof rated !== 'string' || rated === '')) return { error: `rated must name the model that rated its importance, like gpt-4o-mini, not ${written(rated)}` };
   return { memory: { id, turn, kind: kind as MemoryKind, importance, sources: sourcesOf(fields.sources), ...(rated === undefined ? {} : { rated }), text: body.replace(/\s+$/, '') } };
+}
+
+/** A field's value in an error, as the file holds it: text quoted, a number as it is (NaN and Infinity too, which JSON would call null). */
+function written(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }
 
 /** The kind a file's name ends with, or an observation. */

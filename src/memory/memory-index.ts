@@ -91,6 +91,8 @@ export class StreamIndex {
   private readonly files = new Map<Memory, string>();
   /** The memories in file-name order, until the next change. */
   private listed: Memory[] | undefined;
+  /** The files left out of `listed` because an earlier file has their id, and why, made with it. */
+  private clashes = new Map<string, string>();
   private search: MemorySearch = newMemorySearch();
   /** The folder's time when it was last listed; undefined before the first look of this process. */
   private folderTime: number | undefined;
@@ -118,29 +120,69 @@ export class StreamIndex {
       this.folderTime = Number.NaN;
       return this;
     }
-    if (stat.mtimeMs === this.folderTime && trustworthyTime(stat.mtimeMs)) return this;
+    if (stat.mtimeMs === this.folderTime && trustworthyTime(stat.mtimeMs)) {
+      this.recheckUnread();
+      return this;
+    }
     // This process's first look: what an earlier one saved, taken as it is while the folder's time has not moved.
-    if (this.folderTime === undefined && this.loadSaved() === stat.mtimeMs && trustworthyTime(stat.mtimeMs)) this.folderTime = stat.mtimeMs;
-    else this.relist(stat.mtimeMs);
+    if (this.folderTime === undefined && this.loadSaved() === stat.mtimeMs && trustworthyTime(stat.mtimeMs)) {
+      this.folderTime = stat.mtimeMs;
+      this.recheckUnread();
+    } else this.relist(stat.mtimeMs);
     StreamIndex.trim(this);
     return this;
   }
 
-  /** Every memory of the stream that could be read, in file-name order. */
+  /**
+   * The files no prompt shows (those that could not be read, those whose id an earlier file has) are
+   * never rechecked as they are about to be shown, and a person who mends one in place leaves the
+   * folder's time as it was: each look checks their stamps (one `lstat` a file; a stream has few) and
+   * reads again those that changed.
+   */
+  private recheckUnread(): void {
+    this.memories();
+    const unread = [...this.entries].filter(([name, entry]) => entry.error !== undefined || this.clashes.has(name)).map(([name]) => name);
+    for (const name of unread) {
+      const stat = lstatSync(join(this.folder, name), { throwIfNoEntry: false });
+      // One gone, or not a regular file (a link, a folder): the next listing says so, as it did.
+      if (stat?.isFile() && stampOf(stat) !== this.entries.get(name)?.stamp) this.read(name, stampOf(stat));
+    }
+  }
+
+  /**
+   * Every memory of the stream that could be read, in file-name order. An id names one memory (its
+   * vector file, its accesses and the prompt's `<recalled id>` go by it): a later file whose front
+   * matter gives an id an earlier file has (a person's copy of a memory, its `id:` line kept) is left
+   * out, and said by `problems`.
+   */
   memories(): readonly Memory[] {
     if (this.listed) return this.listed;
     const memories: Memory[] = [];
+    const owners = new Map<string, string>();
+    const clashes = new Map<string, string>();
     for (const name of [...this.entries.keys()].sort()) {
       const memory = this.entries.get(name)?.memory;
-      if (memory) memories.push(memory);
+      if (!memory) continue;
+      const owner = owners.get(memory.id);
+      if (owner !== undefined) {
+        clashes.set(name, `${name}: id ${memory.id} is already the id of ${owner}; give this memory an id of its own (like \`id: ${name.replace(/\.md$/, '')}\`), or remove its id line to take its name`);
+        continue;
+      }
+      owners.set(memory.id, name);
+      memories.push(memory);
     }
     this.listed = memories;
+    this.clashes = clashes;
     return memories;
   }
 
-  /** The files that could not be read, and why. */
+  /** The files that could not be read, or whose id another file has, and why. */
   problems(): Array<{ file: string; error: string }> {
-    return [...this.entries].flatMap(([name, entry]) => (entry.error ? [{ file: name, error: entry.error }] : []));
+    this.memories();
+    return [...this.entries].flatMap(([name, entry]) => {
+      const error = entry.error ?? this.clashes.get(name);
+      return error ? [{ file: name, error }] : [];
+    });
   }
 
   /** The older files the stream's last listing left out (past MAX_STREAM_FILES or MAX_STREAM_BYTES); undefined when none was. */

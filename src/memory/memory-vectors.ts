@@ -44,8 +44,13 @@ export function vectorFile(root: string, agent: string, memory: Pick<Memory, 'id
 
 /** The vector kept for this memory by this model, or why its answer was refused, when its text has not changed since; undefined otherwise. */
 export function readVector(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): KeptVector | undefined {
+  return readKept(root, agent, memory, model).kept;
+}
+
+/** As readVector, and, when the file kept for the memory was made by another model, that model's name: the memory is embedded again, and that is said. */
+export function readKept(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): { kept?: KeptVector; otherModel?: string } {
   const path = vectorFile(root, agent, memory);
-  return path === undefined ? undefined : readStored(path, memory.text, model);
+  return path === undefined ? {} : readStored(path, memory.text, model);
 }
 
 /**
@@ -90,14 +95,15 @@ export function writeQueryVectors(root: string, agent: string, turn: number, que
   writeFileAtomic(queryVectorFile(root, agent), `${JSON.stringify({ model, vectors: kept })}\n`);
 }
 
-/** A kept vector (or refusal), when it was made by `model` from `text` and keeps the vector's rule as it is read back. */
-function readStored(path: string, text: string, model: string): KeptVector | undefined {
+/** A kept vector (or refusal), when it was made by `model` from `text` and keeps the vector's rule as it is read back; or the other model that made it. */
+function readStored(path: string, text: string, model: string): { kept?: KeptVector; otherModel?: string } {
   const stored = readObject(path, MAX_VECTOR_BYTES);
-  if (!stored) return undefined;
+  if (!stored) return {};
   const { model: madeBy, hash, vector, refused } = stored as { model?: unknown; hash?: unknown; vector?: unknown; refused?: unknown };
-  if (madeBy !== model || hash !== textHash(text)) return undefined;
-  if (typeof refused === 'string') return { refused: refused.slice(0, MAX_REASON) };
-  return vectorProblem(vector) === undefined ? { vector: vector as number[] } : undefined;
+  if (madeBy !== model) return typeof madeBy === 'string' && madeBy !== '' ? { otherModel: madeBy.slice(0, MAX_REASON) } : {};
+  if (hash !== textHash(text)) return {};
+  if (typeof refused === 'string') return { kept: { refused: refused.slice(0, MAX_REASON) } };
+  return vectorProblem(vector) === undefined ? { kept: { vector: vector as number[] } } : {};
 }
 
 /** A kept file's JSON object, read within `maxBytes`; undefined for one missing, longer, not JSON or not an object (it is only made again). */

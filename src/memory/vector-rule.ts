@@ -24,6 +24,22 @@ export function vectorProblem(value: unknown, length?: number): string | undefin
   return undefined;
 }
 
+/**
+ * The length a model gave before, from the lengths of the vectors kept for it: the most common (the
+ * newest of those tied), so one file a person's edit or a full disk cut short is an odd one out, made
+ * again, and not the length every new vector is held to. Undefined when none is kept. Pure.
+ */
+export function keptLength(lengths: readonly number[]): number | undefined {
+  const counts = new Map<number, number>();
+  let best: number | undefined;
+  for (const length of lengths) {
+    const count = (counts.get(length) ?? 0) + 1;
+    counts.set(length, count);
+    if (best === undefined || count >= (counts.get(best) ?? 0)) best = length;
+  }
+  return best;
+}
+
 /** A value a server put where a number goes, shown short: text quoted (its start), a number as it is, anything else by its kind. */
 function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);

@@ -8,7 +8,7 @@ import { estimateCallCost } from '../../src/engine/money/charge.js';
 import { memoryLayerFor, prepareCall } from '../../src/engine/turn/prepare-call.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { ofType } from '../helpers/temp-org.js';
-import { lemming } from '../helpers/cli.js';
+import { lemming, lemmingAsync } from '../helpers/cli.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { capturingFactory, humanSendsAll, keeperAnswers, memoryOrg, runToIdleHere, streamFiles } from '../helpers/memory-org.js';
 import { read, write } from '../helpers/temp-org.js';
@@ -129,6 +129,23 @@ describe('the memory stream: one file per memory, written by the engine from wha
     expect(answer).toContain('juniper-220');
     expect(answer).not.toContain('cobalt-417');
   });
+
+  test('a memory file a person mends in place, after `lemming memory` said it could not be read, is recalled by the next run', async () => {
+    const root = memoryOrg({ memory: '{ keep: true }', maxMessages: 1 });
+    humanSendsAll(root, [{ subject: 'Chore', body: 'Tidy the garden shed, please.' }]);
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    const mine = join(root, 'agents/keeper/memory/stream/mine.md');
+    writeFileSync(mine, '---\nkind: plan\nimportance: 11\n---\nThe spare key of the vault is under the blue pot.\n');
+    humanSendsAll(root, [{ subject: 'Chore', body: 'Count the ferry tickets, please.' }]);
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    expect((await lemmingAsync(root, ['memory', 'keeper'])).stderr).toContain('mine.md: importance must be a whole number from 1 to 10, not 11');
+    // Mended in place, as an editor that does not save by rename does: the folder's time stays as it was.
+    writeFileSync(mine, readFileSync(mine, 'utf8').replace('importance: 11', 'importance: 9'));
+    const [asked] = humanSendsAll(root, [{ subject: 'Question', body: 'Where is the spare key of the vault?' }]);
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    expect(keeperAnswers(root).get(asked ?? '')).toContain('blue pot');
+    expect((await lemmingAsync(root, ['memory', 'keeper'])).stderr).not.toContain('mine.md');
+  });
 });
 
 describe('reflection: a charged, journaled model call that writes insights citing their sources', () => {
@@ -199,6 +216,30 @@ describe('lemming memory AGENT [QUERY]', () => {
     expect(parsed.memories[0]?.file).toMatch(/^agents\/keeper\/memory\/stream\/000001-\d{3}-observation\.md$/);
     const nothing = outputOf();
     expect(memoryCommand(root, 'keeper', 'zeppelin', {}, nothing.output)).toBe(1);
+  });
+
+  test('a memory file cut short in its front matter, or with a value that is not a number, is left out and said with the value as written', () => {
+    const root = memoryOrg({ memory: '{ keep: true }' });
+    const files: Record<string, string> = {
+      '000001-001-observation.md': '---\nid: 000001-001\nturn: 1\nkind: observation\nimportance: 8\n---\nThe vault code is cobalt-417.\n',
+      // Cut short by a full disk or an editor: no closing fence, no text.
+      '000001-002-observation.md': '---\nid: 000001-002\nturn: 1\nkind: observation\nimpor',
+      '000001-003-observation.md': '---\nid: 000001-003\nturn: 1\nkind: observation\nimportance: five\n---\nThe ferry leaves at noon.\n',
+      '000001-004-observation.md': '---\nid: 000001-004\nturn: 1\nkind: observation\nimportance: .nan\n---\nThe ferry leaves at one.\n',
+      '000001-005-observation.md': '---\nid: 000001-005\nturn: 1e400\nkind: observation\nimportance: 5\n---\nThe ferry leaves at two.\n',
+    };
+    for (const [name, text] of Object.entries(files)) write(root, `agents/keeper/memory/stream/${name}`, text);
+    const listed = lemming(root, ['memory', 'keeper']);
+    expect(listed.status).toBe(0);
+    // Only the whole file is a memory: the cut one is not shown as an observation whose text is its front matter.
+    expect(listed.stdout).toMatch(/^keeper has 1 memory /);
+    expect(listed.stdout).not.toContain('impor\n');
+    const said = listed.stderr.split('\n');
+    const line = (name: string) => said.find((each) => each.startsWith(`agents/keeper/memory/stream/${name} cannot be read`));
+    expect(line('000001-002-observation.md')).toContain('its front matter is not closed by a line of ---');
+    expect(line('000001-003-observation.md')).toContain('importance must be a whole number from 1 to 10, not "five"');
+    expect(line('000001-004-observation.md')).toContain('importance must be a whole number from 1 to 10, not NaN');
+    expect(line('000001-005-observation.md')).toContain('turn must be a whole number of 0 or more, not Infinity');
   });
 
   test('words most of its memories hold are said to rank nothing, not said to be in none of them', () => {

@@ -76,6 +76,10 @@ describe('meetings remember (issue 75, item 2)', () => {
     // What it said held the code, and what hr heard from it too (hr's memories of the meeting).
     expect(ofMeeting[1]?.text).toContain(CODE);
     expect(Object.values(streamFiles(root, 'hr')).some((text) => text.includes(`manager said in the meeting storage`) && text.includes(CODE))).toBe(true);
+    // Those who were not there remember nothing of it, though they keep a stream: coder_01 worked in the meeting's turn and the next.
+    const coder = Object.values(streamFiles(root, 'coder_01'));
+    expect(coder.filter((text) => /^turn: (8|9)$/m.test(text)).length).toBeGreaterThan(0);
+    for (const absent of ['janitor', 'coder_01']) expect(Object.values(streamFiles(root, absent)).filter((text) => text.includes(TRANSCRIPT) || text.includes('in the meeting storage'))).toEqual([]);
     // One reflection an attendee in the meeting's turn (not one a speech), and its next one, a turn later (its mail waited), is shown what it heard and said.
     const reflections = (turn: number) => requests.filter((request) => request.agent === 'manager' && request.turn === turn && String(request.messages[0]?.content ?? '').includes(`<${REFLECTION_REQUEST_ELEMENT} `));
     expect(reflections(MEETING_TURN)).toHaveLength(1);

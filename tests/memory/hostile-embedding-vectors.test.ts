@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
@@ -95,6 +95,38 @@ describe('an embedding server answering hostile vectors (issue 72, item 2)', () 
     const refused = [...vectorFiles(root).keys()].filter((name) => !kept.has(name));
     expect(refused).toHaveLength(2);
     for (const name of refused) expect(JSON.parse(readFileSync(join(folder, name), 'utf8')).refused).toContain('where the model gave 64 before');
+    // The way out is said: the model may now give 65 under the same name (before, only "once the server is mended, remove those files", which
+    // refused the same memories again, the 64s kept being the length held to).
+    const wayOut = 'If toy-embed now gives 65 numbers a vector (another model, or another size, under that name), remove the files of agents/keeper/memory/vectors/ to embed the stream again at that length';
+    expect(run.stdout).toContain(`the embedding model embedder's vector for the query was refused (it holds 65 numbers where the model gave 64 before). ${wayOut}`);
+    // Taken: every memory embedded again at 65, nothing refused, the query ranked by both.
+    rmSync(folder, { recursive: true });
+    humanSendsAll(root, MAIL.slice(4, 5));
+    const after = await whileServing(server, hostileEmbeddings({ vector: (text) => [...toyVector(text), 1] }), () => lemmingAsync(root, ['run']));
+    expect(after.status).toBe(0);
+    expect(after.stdout).not.toContain('warning');
+    for (const name of vectorFiles(root).keys()) expect(JSON.parse(readFileSync(join(folder, name), 'utf8')).vector, name).toHaveLength(65);
+    expect(vectorFiles(root).size).toBe(8);
+  });
+
+  test('a kept vector cut short by a hand edit is made again once, and does not set the length every new vector is held to', async () => {
+    const root = embeddingOrg(server.url);
+    humanSendsAll(root, MAIL.slice(0, 3));
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    const folder = join(root, 'agents/keeper/memory/vectors');
+    // The oldest memory's vector, its last number cut off (a line an editor or a full disk left short).
+    const [oldest] = [...vectorFiles(root).keys()].sort();
+    const stored = JSON.parse(readFileSync(join(folder, oldest!), 'utf8')) as { model: string; hash: string; vector: number[] };
+    writeFileSync(join(folder, oldest!), `${JSON.stringify({ ...stored, vector: stored.vector.slice(0, -1) })}\n`);
+    const before = server.requests.length;
+    humanSendsAll(root, MAIL.slice(3, 4));
+    const run = await lemmingAsync(root, ['run']);
+    expect(run.status).toBe(0);
+    // Nothing refused: the well server's vectors are kept, the short one made again beside the query and the two new memories.
+    expect(run.stdout).not.toContain('warning');
+    expect(server.requests.slice(before).map((request) => texts(request).length)).toEqual([4]);
+    for (const name of vectorFiles(root).keys()) expect(JSON.parse(readFileSync(join(folder, name), 'utf8')).vector, name).toHaveLength(64);
+    expect(JSON.parse(readFileSync(join(folder, oldest!), 'utf8')).vector).toEqual(stored.vector);
   });
 
   test('an answer whose indices do not name each text once (every index 0, the vectors in another order) keeps no vector: the turn ranks by words and says why, and the memories are embedded once the server is well', async () => {

@@ -58,6 +58,8 @@ describe('a ranking for each thing a prompt asks the agent to answer (issue 75)'
     expect(ids(merged)).toEqual(['a', 'd', 'e', 'b', 'c']);
     expect(ids(mergeRankings([[a!, b!]]))).toEqual(['a', 'b']);
     expect(mergeRankings([])).toEqual([]);
+    // A ranking the same as an earlier one counts once: two alike do not take two places of a round (before: a, b, d, c, e).
+    expect(ids(mergeRankings([[a!, b!, c!], [a!, b!, c!], [d!, e!]]))).toEqual(['a', 'd', 'b', 'e', 'c']);
   });
 
   test('at most MAX_FOCAL_POINTS rankings, the rest joined into the last; none is one empty query', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_COMPONENT, MAX_DIMENSIONS, vectorProblem } from '../../src/memory/vector-rule.js';
+import { keptLength, MAX_COMPONENT, MAX_DIMENSIONS, vectorProblem } from '../../src/memory/vector-rule.js';
 
 describe('the rule of a vector lemming keeps (memory/vector-rule.ts)', () => {
   test('a list of finite numbers, 1 to MAX_DIMENSIONS of them, each at most MAX_COMPONENT either way, keeps it', () => {
@@ -26,5 +26,12 @@ describe('the rule of a vector lemming keeps (memory/vector-rule.ts)', () => {
   test('a vector of the most numbers, each written as long as JSON writes a double, stays under the 256 KB a vector file is read back with', () => {
     const widest = JSON.stringify({ model: 'm'.repeat(200), hash: 'f'.repeat(64), vector: new Array(MAX_DIMENSIONS).fill(-1.2345678901234567e-300) });
     expect(Buffer.byteLength(widest)).toBeLessThan(256 * 1024);
+  });
+
+  test('the length a model gave before is that of most kept vectors, the newest of those tied; none kept, none', () => {
+    expect(keptLength([63, 64, 64, 64])).toBe(64);
+    expect(keptLength([64, 64, 63])).toBe(64);
+    expect(keptLength([4, 8])).toBe(8);
+    expect(keptLength([])).toBeUndefined();
   });
 });

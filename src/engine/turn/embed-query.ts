@@ -54,21 +54,34 @@ export async function embedForPlan(
       ...(recall.clamped ? { clamped: recall.clamped } : {}),
     };
     const warnings: EngineEvent[] = [];
+    const remade = recall.remade;
+    if (remade) {
+      const count = remade.memories === 1 ? '1 memory was' : `${remade.memories} memories were`;
+      // A change of model is not a failure, but it is paid for: the stream is sent again, once.
+      warnings.push({
+        type: 'warning',
+        turn,
+        file: `agents/${agentName}/memory/vectors/`,
+        message: `${agentName}: ${count} embedded again by the embedding model ${settings.modelKey} (${settings.model}), charged with this turn: ${remade.memories === 1 ? 'its' : 'their'} kept vectors were made by ${remade.models.join(', ')}, and the vectors of two models are never ranked together`,
+      });
+    }
     const refused = recall.refused;
-    if (refused?.query !== undefined && recall.queries.length === 1) warnings.push(byWords(`the embedding model ${settings.modelKey}'s vector for the query was refused (${refused.query})`));
+    const folder = `agents/${agentName}/memory/vectors/`;
+    // Refused for their length alone, turn after turn: the way out when the server now serves vectors of another size under the same name.
+    const resized = refused?.otherLength ? `. If ${settings.model} now gives ${refused.otherLength.given} numbers a vector (another model, or another size, under that name), remove the files of ${folder} to embed the stream again at that length` : '';
+    if (refused?.query !== undefined && recall.queries.length === 1) warnings.push(byWords(`the embedding model ${settings.modelKey}'s vector for the query was refused (${refused.query})${resized}`));
     else if (refused?.query !== undefined) {
       // Each thing its prompt asks it to answer has its own ranking (memory-layer.ts, recallFor): those refused rank by their words.
       const count = `${refused.queries} of the ${recall.queries.length} things its prompt asks it to answer`;
-      warnings.push({ type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn for ${count}: the embedding model ${settings.modelKey}'s vectors for them were refused (${refused.query})` });
+      warnings.push({ type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn for ${count}: the embedding model ${settings.modelKey}'s vectors for them were refused (${refused.query})${resized}` });
     }
     if (refused && refused.memories > 0) {
-      const folder = `agents/${agentName}/memory/vectors/`;
       const count = refused.memories === 1 ? 'vector for 1 memory was' : `vectors for ${refused.memories} memories were`;
       warnings.push({
         type: 'warning',
         turn,
         file: folder,
-        message: `${agentName}: the embedding model ${settings.modelKey}'s ${count} refused (${refused.problem ?? 'not a vector'}), so ${refused.memories === 1 ? 'it is' : 'they are'} ranked by ${refused.memories === 1 ? 'its' : 'their'} words and not sent again while the text stays the same; each file in ${folder} says why. Once the server is mended, remove those files (or name another model) to embed them again`,
+        message: `${agentName}: the embedding model ${settings.modelKey}'s ${count} refused (${refused.problem ?? 'not a vector'}), so ${refused.memories === 1 ? 'it is' : 'they are'} ranked by ${refused.memories === 1 ? 'its' : 'their'} words and not sent again while the text stays the same; each file in ${folder} says why. Once the server is mended, remove those files (or name another model) to embed them again${refused.query === undefined ? resized : ''}`,
       });
     }
     return { recall, record, warnings };
