@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { McpServerConfig, ModelEntry } from '../../src/org/schema.js';
+import type { Provider } from '../../src/providers/provider.js';
 import { QueueClient } from '../../src/queue/queue-client.js';
 import { startWorker } from '../../src/queue/run-worker.js';
 import { eventually } from '../outside/outside-org.js';
@@ -36,6 +37,30 @@ describe("a worker makes a queue's calls with the entry the queue was published 
     // Before: the worker built the queue's provider from the job's entry and ran the program.
     expect(existsSync(marker)).toBe(false);
     expect({ state, reason }).toEqual({ state: 'completed', reason: undefined });
+  });
+
+  test("a job that names another of the vendor's models is asked of the queue's model: a job does not choose what the worker's key pays for", { timeout: 60_000 }, async () => {
+    const asked: string[] = [];
+    const model: Provider = {
+      generate: async (request) => {
+        asked.push(`${request.modelKey} ${request.model}`);
+        return { text: 'Nothing to do.', toolCalls: [], modelKey: request.modelKey, usage: { inputTokens: 1, outputTokens: 1, estimated: false } };
+      },
+    };
+    const worker = await startWorker({ address: redis.url, models: ['offline'], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => model, discoverEveryMs: 100 });
+    const client = new QueueClient(redis.url);
+    try {
+      const { queue } = await client.modelQueue('offline', OFFLINE);
+      expect(await eventually(() => worker.status().serving.includes('offline'))).toBe(true);
+      const request = { modelKey: 'dearer', model: 'dearer-model-1', system: 'You are the manager.', messages: [{ role: 'user', content: 'Turn 1.' }], tools: [], agent: 'manager', turn: 1 };
+      const job = await queue.add('call', { modelKey: 'dearer', entry: { ...OFFLINE, model: 'dearer-model-1' }, request }, { attempts: 1 });
+      expect(await waitForState(queue, job.id ?? '')).toBe('completed');
+    } finally {
+      await client.close();
+      await worker.close(1_000);
+    }
+    // Before: "dearer dearer-model-1", the job's own words.
+    expect(asked).toEqual(['offline offline-1']);
   });
 
   test("a job on an MCP server's queue that carries another declaration (a command of its choosing) runs the published server: the command never starts", { timeout: 60_000 }, async () => {
