@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
-import { ProviderError } from '../providers/provider-error.js';
+import { ANSWER_TOO_LARGE_CODE, ProviderError } from '../providers/provider-error.js';
+import { ANSWER_MAX_BYTES } from '../providers/sdk-call.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import { callJobData, callJobId, decodeFailure, retryOf, type CallJobData, type CallJobResult } from './call-job.js';
 import type { QueueClient } from './queue-client.js';
@@ -33,6 +34,15 @@ export class QueueProvider implements Provider {
   ) {}
 
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
+    const answer = await this.asked(request);
+    // A worker's answer is held to what lemming reads of a server's (sdk-call.ts): taken whole, it was journaled whole.
+    if (Buffer.byteLength(JSON.stringify(answer) ?? '') > ANSWER_MAX_BYTES) {
+      throw new ProviderError(`${this.modelKey}: the worker's answer was longer than ${ANSWER_MAX_BYTES / 1024 / 1024} MiB, so lemming took none of it`, { retryable: false, code: ANSWER_TOO_LARGE_CODE });
+    }
+    return answer;
+  }
+
+  private async asked(request: ProviderRequest): Promise<ProviderResponse> {
     const data = callJobData(this.modelKey, this.entry, request);
     try {
       return await runQueuedJob<CallJobData, CallJobResult>(this.watch, {
