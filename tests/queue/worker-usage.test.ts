@@ -62,4 +62,26 @@ describe("a worker's result passes the usage gate where the engine reads it", ()
     expect(chargeLines(org.root)).toEqual([]);
     expect(ofType(events, 'run-finished')).toHaveLength(1);
   });
+
+  test("a worker's result that is no answer (null, a string, tool calls that are not a list of calls) is the call's failure, said in lemming's words, and charged nothing", { timeout: 60_000 }, async () => {
+    for (const result of [null, 'text', { text: 5, toolCalls: 'x' }, { text: 'ok', toolCalls: [null] }]) {
+      const broken: Provider = { generate: async () => result as unknown as ProviderResponse };
+      const org = outsideOrg({ provider: 'command', max_retries: 0, context_window: 32_000 }, { credits: 100 });
+      humanSends(org.root, 'manager', 'Go.');
+      const worker = await startWorker({ address: redis.url, models: [], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => broken, discoverEveryMs: 100 });
+      const factory = createRunProviderFactory({ root: org.root, queue: redis.url });
+      let events: EngineEvent[];
+      try {
+        events = await runEngine(org.root, { maxTurns: 1 }, { providerFactory: factory });
+      } finally {
+        await factory.close();
+        await worker.close(1_000);
+      }
+      // Before: "Cannot destructure property 'charged' of 'response' as it is null", "first.toolCalls.some is not a function"...
+      expect(ofType(events, 'agent-error').map((event) => event.message)).toEqual([
+        "agent: the worker's answer was no answer (an object with a text `text` and a list `toolCalls` of calls, each with a text `name`), so lemming took none of it",
+      ]);
+      expect(chargeLines(org.root)).toEqual([]);
+    }
+  });
 });
