@@ -111,6 +111,8 @@ function buildSchemas(z: typeof Zod) {
         unclaimed_seconds: z.number().positive().default(120),
         /** A Redis that answers nothing for this long stops the run. */
         unreachable_seconds: z.number().positive().default(60),
+        /** A call left this long with no live worker serving its queue stops the run (the next run resumes the turn). */
+        unserved_seconds: z.number().positive().default(600),
       })
       .prefault({}),
     context: z

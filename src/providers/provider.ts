@@ -51,6 +51,13 @@ export interface ProviderRequest {
   agent: string;
   turn: number;
   /**
+   * The plan of the turn that asks (the journal's plan `id`): a queue's job id holds it (queue/call-job.ts), so a call
+   * sent again while that plan stands (a crashed engine finishing its turn) reads the answer a worker gave, and a turn
+   * planned afresh (after `lemming reset`, or an org put back to an earlier turn) asks a worker again. Not sent to the
+   * vendor, not part of a recording's key.
+   */
+  plan?: string;
+  /**
    * Credits the agent has left when the call is made. A fallback model whose
    * estimated cost is more than this is not called. Not sent to the vendor, and
    * not part of a recording's key.

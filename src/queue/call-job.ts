@@ -48,11 +48,12 @@ export function callJobData(modelKey: string, entry: ModelEntry, request: Provid
 
 /**
  * The job id of one call: the org (its name and folder), the turn, the agent, the step
- * (assistant turns already in the conversation) and a digest of the request. The same
- * call sent again (an engine that crashed and finished its turn, a retried submission)
- * has the same id, and BullMQ does not add a job whose id it holds: one call, one effect.
- * The digest keeps an edited prompt, or another org with the same name, from reading
- * someone else's answer. BullMQ ids may not hold ':'.
+ * (assistant turns already in the conversation) and a digest of the request, the turn's
+ * plan included (`request.plan`). The same call sent again (an engine that crashed and
+ * finished its turn, a retried submission) has the same id, and BullMQ does not add a job
+ * whose id it holds: one call, one effect. The digest keeps an edited prompt, another org
+ * with the same name, or the same turn planned afresh (after a reset) from reading someone
+ * else's answer. BullMQ ids may not hold ':'.
  */
 export function callJobId(orgName: string, root: string, data: CallJobData): string {
   const request = data.request;

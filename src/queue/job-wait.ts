@@ -4,7 +4,7 @@ import { ProviderError } from '../providers/provider-error.js';
 import { addAgain, addJob, lookAtJob, type JobToAdd } from './job-look.js';
 import { MAX_LOSSES, showSeconds, type QueueChecks } from './queue-checks.js';
 import type { OpenQueue } from './queue-client.js';
-import { describeTarget, type QueueTarget } from './queue-notice.js';
+import { describeTarget, startWorker, type QueueTarget } from './queue-notice.js';
 import type { WorkerWatch } from './worker-watch.js';
 import type { WorkerAnnouncement } from './worker-presence.js';
 
@@ -78,6 +78,8 @@ export async function waitForJob<R>(watch: WorkerWatch, spec: JobWaitSpec, stop:
         continue;
       }
       if (look.where === 'waiting') {
+        // Said as it began (an `unserved` notice); past the org's bound the run stops rather than wait for ever.
+        if (watch.unservedFor(spec.queue.name) >= checks.unservedMs) throw neverServed(spec.target, checks, watch.address);
         const now = Date.now();
         waitingSince ??= now;
         if (now - waitingSince < checks.unclaimedMs) continue;
@@ -120,6 +122,14 @@ function lostForGood(target: QueueTarget, jobId: string): ProviderError {
     `the job ${jobId} (${describeTarget(target)}) was lost from Redis ${MAX_LOSSES} times: Redis is dropping lemming's keys ` +
       '(its maxmemory-policy must be noeviction, and nothing may flush it during a run); the next run resumes this turn',
     { retryable: false, fatal: true, code: 'queue-losing-jobs' },
+  );
+}
+
+function neverServed(target: QueueTarget, checks: QueueChecks, address: string): ProviderError {
+  return new ProviderError(
+    `no worker has served ${describeTarget(target)} for ${showSeconds(checks.unservedMs)} (org/org.yaml engine.queue_checks.unserved_seconds); ` +
+      `start one with \`${startWorker(target, address)}\` and run again: the next run resumes this turn`,
+    { retryable: false, fatal: true, code: 'queue-unserved' },
   );
 }
 

@@ -18,7 +18,8 @@ export type McpJobResult = McpOffer | ToolResult;
 
 /**
  * The job id of one MCP call: the org (its name and folder), the turn, the agent and the
- * call's place among the agent's calls in the turn, and a digest of what is called. The same
+ * call's place among the agent's calls in the turn, and a digest of what is called and of
+ * the turn's plan (`place.plan`: the same turn planned afresh runs its calls afresh). The same
  * call sent again (an engine that crashed before journaling its result) has the same id, and
  * BullMQ adds no job whose id it holds: the result already there is read, the tool does not run again.
  */

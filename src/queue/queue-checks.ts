@@ -4,16 +4,18 @@ import type { EngineSettings } from '../org/schema.js';
  * How the engine watches the jobs it has queued (org.yaml `engine.queue_checks`, here in
  * milliseconds): how often a waiting call asks Redis where its job is, how long a job may
  * wait unclaimed while workers that serve it have free slots before it is queued again,
- * and how long Redis may answer nothing before the run stops.
+ * how long Redis may answer nothing, and how long a call may wait with no live worker
+ * serving its queue, before the run stops.
  */
 export interface QueueChecks {
   everyMs: number;
   unclaimedMs: number;
   unreachableMs: number;
+  unservedMs: number;
 }
 
 /** The settings' defaults, for a queue used without an org (tests, tools). */
-export const DEFAULT_QUEUE_CHECKS: QueueChecks = { everyMs: 5_000, unclaimedMs: 120_000, unreachableMs: 60_000 };
+export const DEFAULT_QUEUE_CHECKS: QueueChecks = { everyMs: 5_000, unclaimedMs: 120_000, unreachableMs: 60_000, unservedMs: 600_000 };
 
 /** The bounds an org's `engine.queue_checks` sets. */
 export function queueChecksOf(settings: EngineSettings['queue_checks']): QueueChecks {
@@ -21,6 +23,7 @@ export function queueChecksOf(settings: EngineSettings['queue_checks']): QueueCh
     everyMs: Math.round(settings.every_seconds * 1000),
     unclaimedMs: Math.round(settings.unclaimed_seconds * 1000),
     unreachableMs: Math.round(settings.unreachable_seconds * 1000),
+    unservedMs: Math.round(settings.unserved_seconds * 1000),
   };
 }
 

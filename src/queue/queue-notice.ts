@@ -42,9 +42,9 @@ export function describeTarget(target: QueueTarget): string {
   return `${target.kind === 'model' ? 'model' : 'MCP server'} "${target.name}"`;
 }
 
-/** The `lemming worker` flag that makes a worker serve this. */
-function serveFlag(target: QueueTarget): string {
-  return `${target.kind === 'model' ? '--models' : '--mcp-servers'} ${target.name}`;
+/** The `lemming worker` command that serves this on the queue at `address`. */
+export function startWorker(target: QueueTarget, address: string): string {
+  return `lemming worker --queue ${address} ${target.kind === 'model' ? '--models' : '--mcp-servers'} ${target.name}`;
 }
 
 /** A job with a fixed id (a call) goes back under it; one BullMQ numbered (an offer of tools) gets a new number. */
@@ -60,7 +60,7 @@ export const notices = {
     waiting: calls,
     message:
       `no worker serves ${describeTarget(target)}: ${calls} call(s) wait in queue ${queueName} on ${address}; ` +
-      `start one with \`lemming worker --queue ${address} ${serveFlag(target)}\``,
+      `start one with \`${startWorker(target, address)}\``,
   }),
   served: (target: QueueTarget): QueueNotice => ({ notice: 'served', target, message: `a worker serves ${describeTarget(target)} now: its waiting calls go ahead` }),
   joined: (worker: string, concurrency: number, host: string): QueueNotice => ({

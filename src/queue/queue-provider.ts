@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
-import { ProviderError } from '../providers/provider-error.js';
+import { ANSWER_TOO_LARGE_CODE, ProviderError } from '../providers/provider-error.js';
+import { ANSWER_MAX_BYTES } from '../providers/sdk-call.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import { callJobData, callJobId, decodeFailure, retryOf, type CallJobData, type CallJobResult } from './call-job.js';
 import type { QueueClient } from './queue-client.js';
@@ -33,6 +34,20 @@ export class QueueProvider implements Provider {
   ) {}
 
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
+    // What a worker put in Redis, which others can write: anything at all.
+    const answer: unknown = await this.asked(request);
+    // Held to what lemming reads of a server's answer (sdk-call.ts): taken whole, it was journaled whole.
+    if (Buffer.byteLength(JSON.stringify(answer) ?? '') > ANSWER_MAX_BYTES) {
+      throw new ProviderError(`${this.modelKey}: the worker's answer was longer than ${ANSWER_MAX_BYTES / 1024 / 1024} MiB, so lemming took none of it`, { retryable: false, code: ANSWER_TOO_LARGE_CODE });
+    }
+    // The shape every reader after this one takes for granted (usage and arguments are the usage gate's to admit).
+    if (!isAnswer(answer)) {
+      throw new ProviderError(`${this.modelKey}: the worker's answer was no answer (an object with a text \`text\` and a list \`toolCalls\` of calls, each with a text \`name\`), so lemming took none of it`, { retryable: false });
+    }
+    return answer;
+  }
+
+  private async asked(request: ProviderRequest): Promise<ProviderResponse> {
     const data = callJobData(this.modelKey, this.entry, request);
     try {
       return await runQueuedJob<CallJobData, CallJobResult>(this.watch, {
@@ -57,4 +72,11 @@ export class QueueProvider implements Provider {
       throw new ProviderError(`the queue at ${showAddress(this.client.address)} did not take the call for ${this.modelKey}: ${errorMessage(error)}`, { retryable: false });
     }
   }
+}
+
+/** Whether a worker's result has the shape of an answer: a text, and a list of tool calls each naming its tool. */
+function isAnswer(value: unknown): value is ProviderResponse {
+  const answer = value as Partial<Record<keyof ProviderResponse, unknown>> | null;
+  if (typeof answer !== 'object' || answer === null || typeof answer.text !== 'string' || !Array.isArray(answer.toolCalls)) return false;
+  return answer.toolCalls.every((call: unknown) => typeof call === 'object' && call !== null && typeof (call as { name?: unknown }).name === 'string');
 }

@@ -3,7 +3,7 @@ import type { McpServerConfig } from '../org/schema.js';
 import { isFatalProviderError } from '../providers/provider-error.js';
 import { grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
 import type { McpAccess, McpCallPlace } from '../tools/mcp/mcp-tape.js';
-import { toolError, type ToolResult } from '../tools/tool-result.js';
+import { capResult, toolError, type ToolResult } from '../tools/tool-result.js';
 import { mcpJobId, type McpJobData } from './mcp-job.js';
 import type { QueueClient } from './queue-client.js';
 import type { QueueCaller } from './queue-provider.js';
@@ -60,7 +60,7 @@ export class QueuedMcp implements McpAccess {
     const serverGrants = grants.filter((grant) => grant.startsWith(`${server}/`));
     const data: McpJobData = { kind: 'call', server, config, grants: serverGrants, tool, args: args ?? {}, place: place ?? { turn: 0, agent: '', sequence: 0 } };
     try {
-      return (await this.run(data, place === undefined ? undefined : mcpJobId(this.caller.orgName, this.caller.root, data))) as ToolResult;
+      return workerResult(await this.run(data, place === undefined ? undefined : mcpJobId(this.caller.orgName, this.caller.root, data)), `${server}/${tool}`);
     } catch (error) {
       if (isFatalProviderError(error)) throw error;
       return toolError(`${server}/${tool} failed on a worker: ${errorMessage(error)}`);
@@ -92,4 +92,17 @@ export class QueuedMcp implements McpAccess {
   async close(): Promise<void> {
     this.offers.clear();
   }
+}
+
+/**
+ * A call's result as a worker put it in Redis, which others can write, held to what a local server's is (McpServers.call):
+ * a text and a flag, capped at MAX_RESULT_CHARS. Anything else is the call's failure, which the model reads: a result
+ * of `null` failed the agent's call with "Cannot read properties of null", and one of 20 million characters was journaled whole.
+ */
+function workerResult(value: unknown, name: string): ToolResult {
+  const result = value as Partial<Record<keyof ToolResult, unknown>> | null;
+  if (typeof result?.content !== 'string' || typeof result.isError !== 'boolean') {
+    return toolError(`${name} failed on a worker: its result was no tool result (a text \`content\` and a true or false \`isError\`)`);
+  }
+  return capResult({ content: result.content, isError: result.isError });
 }

@@ -10,6 +10,7 @@ import { errorWithoutSecrets, withoutSecrets } from '../secrets/secrets.js';
 import { liveProvider } from '../providers/create-provider.js';
 import { findProgram } from '../providers/command/find-program.js';
 import type { Provider } from '../providers/provider.js';
+import { addressedTo } from '../providers/request-tokens.js';
 import { encodeFailure, type CallJobData, type CallJobResult, type CallProgress } from './call-job.js';
 import { checkReachable } from './queue-client.js';
 import type { McpJobData, McpJobResult } from './mcp-job.js';
@@ -105,9 +106,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     return provider;
   };
 
-  const answer = async (queueName: string, job: Job<CallJobData, CallJobResult>, signal?: AbortSignal): Promise<CallJobResult> => {
+  /**
+   * Answer a job of a model's queue with the entry the queue was published with, which `serve` checked (its key,
+   * its program): never with the entry the job carries. A job is anyone's to add who can write to Redis, and its
+   * entry chose the program a worker ran and the server its key went to, whatever the worker had checked; the vendor's
+   * model is the entry's too (`request.model` named any model the key may use).
+   */
+  const answer = async (queueName: string, published: PublishedModel, job: Job<CallJobData, CallJobResult>, signal?: AbortSignal): Promise<CallJobResult> => {
     jobDataGone(job);
-    const { modelKey, entry, request } = job.data;
+    const { modelKey, entry } = published;
+    const request = { ...job.data.request, modelKey, model: addressedTo(modelKey, entry).model };
     // Each retry is told to the engine as it happens (the job's progress), as a local retry is shown.
     const onRetry = (retry: CallProgress['retry']): void => {
       stats.retried += 1;
@@ -132,7 +140,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       return;
     }
     const rpm = entry.limits?.requests_per_minute;
-    take(queueName, modelKey, (job: Job<CallJobData, CallJobResult>, _token, signal) => answer(queueName, job, signal), rpm);
+    take(queueName, modelKey, (job: Job<CallJobData, CallJobResult>, _token, signal) => answer(queueName, published, job, signal), rpm);
     const limits = rpm === undefined ? '' : `, at most ${rpm} requests a minute across all workers`;
     options.log(`serving ${modelKey} (queue ${queueName}): ${options.concurrency} at a time${limits}`);
   };
@@ -198,7 +206,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     take(queueName, label, async (job: Job<McpJobData, McpJobResult>) => {
       jobDataGone(job);
       try {
-        return await mcp.answer(queueName, job.data);
+        return await mcp.answer(queueName, published, job.data);
       } catch (error) {
         options.log(`${label}: the ${job.data.kind} job ${job.id ?? ''} failed: ${errorMessage(error)}`);
         throw error;

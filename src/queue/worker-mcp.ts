@@ -28,11 +28,15 @@ export class WorkerMcp {
     return missing.length === 0 ? undefined : `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set here`;
   }
 
-  /** Answer one job of a server's queue. */
-  async answer(queueName: string, data: McpJobData): Promise<McpJobResult> {
-    const servers = this.serversFor(queueName, data.server, data.config);
+  /**
+   * Answer one job of a server's queue with the server the queue was published with (which `declines` checked), never
+   * with the declaration the job carries: a job is anyone's to add who can write to Redis, and its declaration chose
+   * the command this worker started.
+   */
+  async answer(queueName: string, published: PublishedMcpServer, data: McpJobData): Promise<McpJobResult> {
+    const servers = this.serversFor(queueName, published.server, published.config);
     if (data.kind === 'offer') return servers.offer(data.grants);
-    return servers.call(data.grants, data.server, data.tool, data.args);
+    return servers.call(data.grants, published.server, data.tool, data.args);
   }
 
   private serversFor(queueName: string, server: string, config: McpServerConfig): McpServers {

@@ -34,7 +34,8 @@ export class WorkerWatch {
   /** Whether Redis answers; every wait on Redis goes through its `guard`. */
   readonly reach: QueueReach;
   private readonly waiting = new Map<string, Waiting>();
-  private readonly reported = new Set<string>();
+  /** The queues said to be unserved, and since when (the watch's clock): a call that waits past `checks.unservedMs` stops the run. */
+  private readonly reported = new Map<string, number>();
   /** The workers seen at the last check; undefined before the first (those already there are not news). */
   private known: Map<string, WorkerAnnouncement> | undefined;
   private quietUntil = 0;
@@ -92,6 +93,17 @@ export class WorkerWatch {
     this.notify(notices.unclaimed(target, jobId, waitedMs, workers, sameId));
   }
 
+  /** The queue's address as notices say it (no password). */
+  get address(): string {
+    return showAddress(this.client.address);
+  }
+
+  /** How long the calls on a queue have waited since they were said to have no worker serving them; 0 while one does. */
+  unservedFor(queueName: string): number {
+    const since = this.reported.get(queueName);
+    return since === undefined ? 0 : this.now() - since;
+  }
+
   /** The live workers that take jobs from a queue (not stopping), as the last check saw them. */
   servers(queueName: string): WorkerAnnouncement[] {
     return [...(this.known?.values() ?? [])].filter((worker) => !worker.stopping && worker.queues.includes(queueName));
@@ -125,10 +137,10 @@ export class WorkerWatch {
 
   private tellUnserved(workers: WorkerAnnouncement[]): void {
     const served = new Set(workers.filter((worker) => !worker.stopping).flatMap((worker) => worker.queues));
-    const address = showAddress(this.client.address);
+    const address = this.address;
     for (const [queueName, waiting] of this.waiting) {
       if (!served.has(queueName) && !this.reported.has(queueName)) {
-        this.reported.add(queueName);
+        this.reported.set(queueName, this.now());
         this.notify(notices.unserved(waiting.target, waiting.calls, queueName, address));
       } else if (served.has(queueName) && this.reported.delete(queueName)) {
         this.notify(notices.served(waiting.target));

@@ -22,6 +22,8 @@ export interface BuiltinToolContext {
   turn: number;
   /** The call's place among this agent's calls in the turn (1, 2, …): fixes a proposal's id. */
   sequence: number;
+  /** The plan of the turn (the journal's plan `id`, engine/turn/plan-calls.ts): an MCP call's job on a worker is named by it. */
+  plan?: string;
   /** When the answer that made the call arrived: a proposal's `created`. */
   at: string;
   /** The agent's credits now: a hire may not promise more. */

@@ -167,7 +167,7 @@ export class ToolRunner {
     const mcp = resolveMcpName(org.mcpServers, call.name);
     if (mcp) {
       if (held(undefined, mcp.server, mcp.tool)) return proposeToolCall({ ...context, root: this.root }, `${mcp.server}/${mcp.tool}`, call.arguments);
-      const place = { turn: context.turn, agent: agent.name, sequence: context.sequence };
+      const place = { turn: context.turn, agent: agent.name, sequence: context.sequence, ...(context.plan === undefined ? {} : { plan: context.plan }) };
       return { result: await (await this.mcp()).call(agent.tools, mcp.server, mcp.tool, call.arguments, place) };
     }
     const ownTool = commandTool(org, call.name) !== undefined;

@@ -3,6 +3,7 @@ import { loadOrg } from '../../src/org/load-org-once.js';
 import { queueNameFor } from '../../src/queue/queue-keys.js';
 import { writeFile } from '../faults/fault-org.js';
 import { read } from '../helpers/org-files.js';
+import { charges } from '../helpers/org-snapshot.js';
 import { expectSameAsLocal, lostJobKit, RAW_BULLMQ } from './lost-job-kit.js';
 
 const kit = lostJobKit();
@@ -22,6 +23,25 @@ describe('where recovery is impossible, the run stops and says why', () => {
     expect(run.output()).not.toMatch(RAW_BULLMQ);
 
     await kit.redis.server.start();
+    kit.worker();
+    const again = kit.queuedRun(queued);
+    expect(await again.exited()).toBe(0);
+    expectSameAsLocal(queued, local);
+  });
+
+  test('no worker at all: the run says what its call waits for, stops past unserved_seconds with one line and exit 1; started again with a worker, it ends as a local run does', { timeout: 120_000 }, async () => {
+    const { local, queued } = await kit.localAndQueued();
+    writeFile(queued, 'org/org.yaml', read(queued, 'org/org.yaml').replace('unreachable_seconds: 8', 'unreachable_seconds: 8, unserved_seconds: 3'));
+    const run = kit.queuedRun(queued);
+    await run.waitFor(/queue: no worker serves model "flaky-openai": 1 call\(s\) wait in queue model-flaky-openai-\w+ on redis:\/\/127\.0\.0\.1:\d+; start one with `lemming worker --queue redis:\/\/127\.0\.0\.1:\d+ --models flaky-openai`/);
+    // Before: it waited for ever, saying so every 10 s.
+    expect(await run.exited()).toBe(1);
+    expect(run.output()).toMatch(
+      /lemming: no worker has served model "flaky-openai" for 3 s \(org\/org\.yaml engine\.queue_checks\.unserved_seconds\); start one with `lemming worker --queue redis:\/\/127\.0\.0\.1:\d+ --models flaky-openai` and run again: the next run resumes this turn\n$/,
+    );
+    // Nothing was charged for a call nobody made.
+    expect(charges(queued)).toEqual([]);
+
     kit.worker();
     const again = kit.queuedRun(queued);
     expect(await again.exited()).toBe(0);

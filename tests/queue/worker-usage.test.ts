@@ -3,7 +3,9 @@ import type { Provider, ProviderResponse } from '../../src/providers/provider.js
 import { createRunProviderFactory } from '../../src/queue/queue-provider-factory.js';
 import { startWorker } from '../../src/queue/run-worker.js';
 import { checkInvariants } from '../faults/invariants.js';
-import { humanSends, runEngine, tempDir } from '../helpers/temp-org.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
+import { humanSends, ofType, runEngine, tempDir } from '../helpers/temp-org.js';
 import { chargeLines, outsideOrg } from '../outside/outside-org.js';
 import { queueTestKit } from './queue-test-kit.js';
 
@@ -40,5 +42,46 @@ describe("a worker's result passes the usage gate where the engine reads it", ()
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toMatchObject({ model: 'agent', input_tokens: 32_000, output_tokens: 1, credits: 0.532001 });
     expect(checkInvariants(org.root)).toEqual([]);
+  });
+
+  test("a worker's answer past the 16 MiB a local call reads is refused as a local one is: the agent's error says so, nothing is charged, the run goes on", { timeout: 60_000 }, async () => {
+    const huge: Provider = { generate: async () => ({ text: 'x'.repeat(ANSWER_MAX_BYTES + 1), toolCalls: [], modelKey: 'agent', usage: { inputTokens: 10, outputTokens: 10, estimated: false } }) };
+    const org = outsideOrg({ provider: 'command', max_retries: 0, context_window: 32_000 }, { credits: 100 });
+    humanSends(org.root, 'manager', 'Go.');
+    const worker = await startWorker({ address: redis.url, models: [], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => huge, discoverEveryMs: 100 });
+    const factory = createRunProviderFactory({ root: org.root, queue: redis.url });
+    let events: EngineEvent[];
+    try {
+      events = await runEngine(org.root, { maxTurns: 1 }, { providerFactory: factory });
+    } finally {
+      await factory.close();
+      await worker.close(1_000);
+    }
+    // Before: taken whole (the journal held it), and charged as the worker said.
+    expect(ofType(events, 'agent-error').map((event) => event.message)).toEqual([expect.stringContaining("agent: the worker's answer was longer than 16 MiB, so lemming took none of it")]);
+    expect(chargeLines(org.root)).toEqual([]);
+    expect(ofType(events, 'run-finished')).toHaveLength(1);
+  });
+
+  test("a worker's result that is no answer (null, a string, tool calls that are not a list of calls) is the call's failure, said in lemming's words, and charged nothing", { timeout: 60_000 }, async () => {
+    for (const result of [null, 'text', { text: 5, toolCalls: 'x' }, { text: 'ok', toolCalls: [null] }]) {
+      const broken: Provider = { generate: async () => result as unknown as ProviderResponse };
+      const org = outsideOrg({ provider: 'command', max_retries: 0, context_window: 32_000 }, { credits: 100 });
+      humanSends(org.root, 'manager', 'Go.');
+      const worker = await startWorker({ address: redis.url, models: [], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => broken, discoverEveryMs: 100 });
+      const factory = createRunProviderFactory({ root: org.root, queue: redis.url });
+      let events: EngineEvent[];
+      try {
+        events = await runEngine(org.root, { maxTurns: 1 }, { providerFactory: factory });
+      } finally {
+        await factory.close();
+        await worker.close(1_000);
+      }
+      // Before: "Cannot destructure property 'charged' of 'response' as it is null", "first.toolCalls.some is not a function"...
+      expect(ofType(events, 'agent-error').map((event) => event.message)).toEqual([
+        "agent: the worker's answer was no answer (an object with a text `text` and a list `toolCalls` of calls, each with a text `name`), so lemming took none of it",
+      ]);
+      expect(chargeLines(org.root)).toEqual([]);
+    }
   });
 });

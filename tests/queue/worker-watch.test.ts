@@ -34,7 +34,7 @@ function watchOver(unreachableMs = 1e9) {
     },
   } as unknown as QueueClient;
   const notices: QueueNotice[] = [];
-  const watch = new WorkerWatch(client, (notice) => notices.push(notice), { everyMs: 1e9, unclaimedMs: 1e9, unreachableMs }, () => live.now);
+  const watch = new WorkerWatch(client, (notice) => notices.push(notice), { everyMs: 1e9, unclaimedMs: 1e9, unreachableMs, unservedMs: 1e9 }, () => live.now);
   return { watch, notices, live };
 }
 

@@ -92,6 +92,12 @@ export type JournalRecord =
       turn: number;
       /** When the turn was planned: the time of the log lines the plan itself causes. */
       at?: string;
+      /**
+       * This plan of the turn, drawn at random as it is made: every call of the turn carries it (ProviderRequest.plan), so a
+       * crashed turn finished from this journal asks as it did, and the same turn planned afresh (after `lemming reset`, or
+       * with the org put back to an earlier turn) is asked afresh. Absent in journals of older versions.
+       */
+      id?: string;
       calls: PlannedCall[];
       /** The org as this turn was planned (`org/state/cache/planned-org.json`): a recovered turn runs with it. */
       orgSnapshot?: string;

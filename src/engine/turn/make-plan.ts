@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MEETINGS_FOLDER } from '../../org/names.js';
@@ -170,6 +171,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     type: 'plan',
     turn,
     at,
+    id: randomBytes(8).toString('hex'),
     orgSnapshot,
     calls,
     discovered: {

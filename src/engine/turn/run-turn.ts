@@ -8,6 +8,7 @@ import { commitTurn, hintChangesOfTurn, takenInTurn } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import type { TurnTools } from './ask-with-tools.js';
 import { callAgent, type CallResult } from './call-agent.js';
+import { callsOfPlan, toolsOfPlan } from './plan-calls.js';
 import type { LoopRecord } from './step-loop.js';
 import { FailingAgents } from './failing-agents.js';
 import { DeadEnds } from './dead-ends.js';
@@ -245,8 +246,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     toCall.push(call);
   }
 
+  // Every call of the turn, meetings' included, is made for this plan (plan-calls.ts): a turn planned afresh asks afresh.
+  const calling = { ...context, providerFor: callsOfPlan(context.providerFor, plan.id), tools: toolsOfPlan(context.tools, plan.id) };
   // The turn's meetings (org/meetings/): an attendee's call of the turn is its part in its meeting (hold-meetings.ts).
-  const meetings = plan.meetings ? new (await import('./hold-meetings.js')).MeetingRun({ root, org, turn, meetings: plan.meetings, calls: plan.calls, journaled: context.journal, journalPath: paths.journal, prepared, ratios, context, creditsLeft: (agent) => balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]), totals: ledger.totals, ...(memory ? { memory } : {}), tell: (event) => duringCalls.push(event) }) : undefined;
+  const meetings = plan.meetings ? new (await import('./hold-meetings.js')).MeetingRun({ root, org, turn, meetings: plan.meetings, calls: plan.calls, journaled: context.journal, journalPath: paths.journal, prepared, ratios, context: calling, creditsLeft: (agent) => balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]), totals: ledger.totals, ...(memory ? { memory } : {}), tell: (event) => duringCalls.push(event) }) : undefined;
   const callOne = async (call: PlannedCall): Promise<CallResult> => {
     const agentMail = shownMail.items(call.agent, call.shown);
     const called = (await meetings?.partOf(call.agent)) ?? await callAgent({
@@ -258,7 +261,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       // Prepared with the plan; a call planned before a crash is prepared again from its plan (call-agent.ts).
       prepared: prepared.get(call.agent),
       ratios,
-      context,
+      context: calling,
       creditsLeft: balanceOf(org.agents.get(call.agent)?.credits ?? 0, ledger.totals[call.agent]),
       journaled: loopRecords.get(call.agent) ?? [],
       journal: (record) => appendJournal(paths.journal, record),

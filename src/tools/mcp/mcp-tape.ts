@@ -10,6 +10,8 @@ export interface McpCallPlace {
   agent: string;
   /** The call's place among the agent's calls in the turn (1, 2, …). */
   sequence: number;
+  /** The plan of the turn (engine/turn/plan-calls.ts): the same turn planned afresh runs its calls afresh. */
+  plan?: string;
 }
 
 /** What the engine uses of the org's MCP servers: live (McpServers, or QueuedMcp on workers), recorded or replayed. */
