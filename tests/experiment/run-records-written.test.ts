@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { ATTEMPTS_FILE, EVENTS_FILE, runProcess, type RunAttempt } from '../../src/experiment/run-process.js';
 import { RESULT_FILE } from '../../src/experiment/run-metrics.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
-import { lemmingAsync } from '../helpers/cli.js';
+import { orgWithStudy, runStudy } from '../helpers/short-study.js';
 import { defaultOrg, tempDir } from '../helpers/temp-org.js';
 
 /**
@@ -66,31 +66,17 @@ describe("a run's events file", () => {
   });
 });
 
-const STUDY = `name: kept
-turns: 3
-messages:
-  - to: manager
-    subject: Release notes
-    body: Please get the release notes for version 2 written and checked.
-variants:
-  - name: baseline
-`;
-
 describe("a run's attempts file", () => {
   test('is put in place whole: a link in its place is replaced, and the file the link named is untouched', { timeout: 120_000 }, async () => {
-    const root = defaultOrg();
-    writeFileSync(join(root, 'kept.yaml'), STUDY);
-    const first = await lemmingAsync(root, ['experiment', join(root, 'kept.yaml')]);
-    expect(first.status, first.stderr).toBe(0);
+    const { root, file } = orgWithStudy('kept', 3);
     // The run as a kill leaves it (no result yet), with a link where its attempts were.
-    const run = join(root, 'experiments/kept/baseline');
+    const run = await runStudy(root, file, 'kept');
     rmSync(join(run, RESULT_FILE));
     const outside = join(tempDir(), 'notes.txt');
     writeFileSync(outside, 'my own notes\n');
     rmSync(join(run, ATTEMPTS_FILE));
     symlinkSync(outside, join(run, ATTEMPTS_FILE));
-    const again = await lemmingAsync(root, ['experiment', join(root, 'kept.yaml')]);
-    expect(again.status, again.stderr).toBe(0);
+    await runStudy(root, file, 'kept');
     expect(readFileSync(outside, 'utf8')).toBe('my own notes\n');
     expect(lstatSync(join(run, ATTEMPTS_FILE)).isFile()).toBe(true);
     const attempts = JSON.parse(readFileSync(join(run, ATTEMPTS_FILE), 'utf8')) as RunAttempt[];
