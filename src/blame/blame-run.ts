@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { sumCredits } from '../engine/money/credit-sum.js';
 import { answeredInLedger, answeredInOrg, reportProvenance, type Provenance } from '../provenance/report-provenance.js';
 import { orgSettings } from '../provenance/org-settings.js';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EXIT, LemmingError } from '../errors.js';
 import { runChecks } from '../experiment/run-checks.js';
 import type { CheckSetting } from '../experiment/outcome-settings.js';
@@ -22,6 +22,7 @@ import { runBounds, type RunBounds } from '../experiment/run-bounds.js';
 import { rankBlame, type AgentBlame, type ForkOutcome, type StepBlame } from './blame-ranking.js';
 import { candidateSteps, type CandidateStep } from './candidate-steps.js';
 import { blameTables } from './blame-tables.js';
+import { tablesFolder } from '../tables/tables-folder.js';
 import { writeTables } from '../tables/write-tables.js';
 import { fromWorkingFolder } from '../invocation.js';
 import { ForkRunner, type ForkJob } from './fork-runner.js';
@@ -202,15 +203,18 @@ function checkedControls(controls: number): number {
  * turns before a step are copied from the history, never run again.
  */
 export async function blameRun(runRoot: string, options: BlameOptions): Promise<BlameReport> {
-  const run = resolve(runRoot);
+  const run = fromWorkingFolder(runRoot);
   requireOrgRoot(run);
   const k = options.k ?? 3;
   const controls = checkedControls(options.controls ?? k);
   const seed = options.seed ?? 1;
   const path = options.path ?? false;
   const log = options.log ?? (() => undefined);
-  const folder = resolve(options.folder ?? join(run, 'blame', options.check.name));
+  // --out as a person gave it, from the working folder, as --root and every path the library is given (invocation.ts).
+  const folder = options.folder === undefined ? join(run, 'blame', options.check.name) : fromWorkingFolder(options.folder);
   if (options.folder !== undefined) requireFolderFor('--out', folder);
+  // Checked before any fork: the tables are written once the forks are done.
+  const csv = options.csv === undefined ? undefined : tablesFolder(options.csv);
   const org = loadOrg(run).org;
   const { steps, run: calls } = candidateSteps(run, org, { path });
   if (steps.length === 0) throw new LemmingError('blame-invalid', `${run}: no agent call to blame${path ? ' on the path of the person\'s requests' : ''}: its ledger charges no call from turn 1`, { exitCode: EXIT.usage });
@@ -343,6 +347,6 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   report.provenance = reportProvenance([{ registry: org.models, answered: answeredInLedger(run) }, ...all.flatMap((fork) => answeredInOrg(join(folder, fork.fork)) ?? [])], { settings: orgSettings(run) });
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(folder, 'report.md'), renderBlame(report));
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), blameTables(report), log);
+  if (csv !== undefined) writeTables(csv, blameTables(report), log);
   return report;
 }

@@ -1,4 +1,6 @@
+import { takesSeed } from '../org/model-entry-schema.js';
 import type { ModelEntry } from '../org/schema.js';
+import { temperatureSent } from '../provenance/report-provenance.js';
 
 /** How far a model can make the same call again: what a control re-running the call as it was can be. */
 export interface CallRepeatability {
@@ -9,22 +11,21 @@ export interface CallRepeatability {
   repeats: 'exactly' | 'best-effort' | 'no';
   /** The seed the original call ran with, if any. */
   seed?: number;
-  /** The temperature the call runs at, in words: lemming sets none. */
+  /** The temperature the call is sent with, in words (report-provenance.ts temperatureSent): lemming sets none. */
   temperature: string;
 }
 
 /**
  * What a control of a call on `model` re-runs: the offline model answers the same seed the same way
- * (it has no temperature); OpenAI's and compatible servers' seed is best-effort, at the provider's
- * default temperature (lemming sends none); a provider without a seed (Anthropic, an outside agent,
- * an HTTP endpoint) cannot repeat a call, and its control measures how much its calls differ. Pure.
+ * (it has no temperature); a provider that takes a seed (OpenAI's and compatible servers') repeats
+ * at best, at the provider's default temperature (lemming sends none); a provider without a seed
+ * (Anthropic, an agent program, an HTTP endpoint) cannot repeat a call, and its control measures how
+ * much its calls differ. The temperature is said as every report's provenance says it. Pure.
  */
 export function callRepeatability(model: string, entry: ModelEntry): CallRepeatability {
   const seed = 'seed' in entry && typeof entry.seed === 'number' ? { seed: entry.seed } : {};
-  if (entry.provider === 'offline') return { model, provider: entry.provider, repeats: 'exactly', ...seed, temperature: 'none (the offline model is deterministic given its seed)' };
-  const temperature = "the provider's default (lemming sends no temperature)";
-  if (entry.provider === 'openai' || entry.provider === 'openai-compatible') return { model, provider: entry.provider, repeats: 'best-effort', ...seed, temperature };
-  return { model, provider: entry.provider, repeats: 'no', temperature };
+  const repeats = entry.provider === 'offline' ? 'exactly' : takesSeed(entry.provider) ? 'best-effort' : 'no';
+  return { model, provider: entry.provider, repeats, ...(repeats === 'no' ? {} : seed), temperature: temperatureSent(model, entry) };
 }
 
 /** A model's repeatability, in a sentence of the report. Pure. */

@@ -13,6 +13,7 @@ import { compareBaselines, personaVerdicts, type Baselines, type DemographicCell
 import { readReference, type Reference, type ReferenceQuestion } from './reference-file.js';
 import { renderCalibration } from './render-calibration.js';
 import { calibrationTables } from './calibration-tables.js';
+import { tablesFolder } from '../tables/tables-folder.js';
 import { writeTables } from '../tables/write-tables.js';
 import { sumCredits } from '../engine/money/credit-sum.js';
 import { reportProvenance, type Provenance } from '../provenance/report-provenance.js';
@@ -190,6 +191,7 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
   requireOrgRoot(root);
   // Checked before any call: the report is written once the answers are in.
   if (options.folder !== undefined) requireFolderFor('--out', fromWorkingFolder(options.folder));
+  const csv = options.csv === undefined ? undefined : tablesFolder(options.csv);
   const reference = readReference(referencePath);
   const org = loadOrg(root).org;
   const agents = respondents(org, { all: true });
@@ -252,6 +254,6 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
   calibration.folder = folder;
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(calibration, null, 2)}\n`);
   writeFileSync(join(folder, 'report.md'), renderCalibration(calibration));
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), calibrationTables(calibration), options.log);
+  if (csv !== undefined) writeTables(csv, calibrationTables(calibration), options.log);
   return calibration;
 }

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EXIT, LemmingError } from '../errors.js';
 import { fromWorkingFolder, workingFolder } from '../invocation.js';
 import { cutSecrets } from '../secrets/secrets.js';
@@ -25,7 +25,9 @@ export function resolveRoot(options: { root?: string; needsOrg?: boolean }): str
  */
 export function requireRootFolder(root: string): string {
   if (!existsSync(root)) {
-    throw new LemmingError('no-root', `${root}: there is no such folder; check --root, or make an org there with \`lemming bootstrap --root ${root}\``, { exitCode: EXIT.usage });
+    // bootstrap makes the last name of --root only (storage/named-destination.ts), so a deeper path is made first.
+    const make = existsSync(dirname(root)) ? '' : `\`mkdir -p ${dirname(root)}\`, then `;
+    throw new LemmingError('no-root', `${root}: there is no such folder; check --root, or make an org there with ${make}\`lemming bootstrap --root ${root}\``, { exitCode: EXIT.usage });
   }
   if (!statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder that holds org/ and agents/`, { exitCode: EXIT.usage });
   return root;

@@ -2,8 +2,7 @@ import { OTLP_URL, OTLP_URL_HINT } from '../org/otlp-url.js';
 import { createRequire } from 'node:module';
 import { commandIo } from './cli-context.js';
 import { MAX_SEED } from '../experiment/seed-bound.js';
-import { fromWorkingFolder } from '../invocation.js';
-import { requireFolderFor } from '../storage/named-destination.js';
+import { tablesFolder } from '../tables/tables-folder.js';
 
 const requireModule = createRequire(import.meta.url);
 
@@ -185,7 +184,7 @@ export function logFormat(value: string): 'text' | 'json' {
 
 /** `--csv DIR`: its folder is checked as the command starts (named-destination.ts), not once the report's work is done and the tables are written. */
 function csvFolder(value: string): string {
-  requireFolderFor('--csv', fromWorkingFolder(value));
+  tablesFolder(value);
   return value;
 }
 

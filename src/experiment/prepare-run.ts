@@ -112,6 +112,8 @@ function applyVariant(root: string, variant: Variant, agents: string[], seed: nu
 export async function prepareRun(experiment: Experiment, base: string, variant: Variant, root: string, seed: number): Promise<void> {
   if (existsSync(join(root, PREPARED_FILE))) return;
   // A copy a kill left unfinished holds an org's entries only; a folder of a person's under that name is not cleared.
+  // experiments/<name>/ is lemming's own folder, made here; only a folder a person names must exist.
+  mkdirSync(dirname(root), { recursive: true });
   requireOrgFolder(root, 'experiment', { evenWithAnOrg: true, advice: `move it away, or name the experiment otherwise in ${experiment.file}` });
   rmSync(root, { recursive: true, force: true });
   if (experiment.fork) {

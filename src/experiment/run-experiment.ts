@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT } from '../errors.js';
@@ -19,6 +19,7 @@ import { scoreRun } from './score-run.js';
 import { measurePersonas } from './personas/measure-personas.js';
 import { adherenceEstimate } from './personas/adherence.js';
 import { readSavedJson } from '../storage/read-own-file.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import { estimateJudge } from './judge.js';
 import { showCredits } from '../format/format.js';
 
@@ -221,7 +222,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         queue,
         (made) => {
           attempts.push(made);
-          writeFileSync(attemptsPath, `${JSON.stringify(attempts, null, 2)}\n`);
+          writeFileAtomic(attemptsPath, `${JSON.stringify(attempts, null, 2)}\n`);
         },
         options.log,
         onEvent,
@@ -243,7 +244,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     metrics.outcome = await scoreRun(folder, run.run, run.root, run.variant, run.seed, metrics.turns);
     const personas = await measurePersonas(folder, run.run, run.root, experiment.personas, metrics.survey ?? [], run.seed, experiment.fork?.turn);
     if (personas) metrics.personas = personas;
-    writeFileSync(join(run.root, RESULT_FILE), `${JSON.stringify(metrics, null, 2)}\n`);
+    writeFileAtomic(join(run.root, RESULT_FILE), `${JSON.stringify(metrics, null, 2)}\n`);
     const how = metrics.ended === 'idle' ? `idle after turn ${metrics.turns}` : metrics.ended === 'turn-cap' ? `stopped at the turn cap (${metrics.turns})` : `ended (${metrics.ended}) at turn ${metrics.turns}`;
     const scored = metrics.outcome;
     const judged = scored?.judge ? `, judged ${scored.judge.score ?? 'n/a'}/${scored.judge.scale}` : '';

@@ -5,6 +5,7 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import type { ReferenceComparison } from '../reference/compare-reference.js';
 import { compareRunsWithReference, type ReferenceQuestion } from '../reference/compare-runs.js';
 import { referenceTables } from '../reference/reference-tables.js';
+import { tablesFolder } from '../tables/tables-folder.js';
 import { writeTables } from '../tables/write-tables.js';
 
 /** Where `analyze` and `analyzeReference` also write their tables. */
@@ -21,8 +22,9 @@ export interface TablesOption {
 export function analyze(root: string, options: TablesOption = {}): OrgAnalysis {
   const folder = fromWorkingFolder(root);
   requireOrgRoot(folder);
+  const csv = options.csv === undefined ? undefined : tablesFolder(options.csv);
   const analysis = analyzeOrg(folder);
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), analysisTables(analysis));
+  if (csv !== undefined) writeTables(csv, analysisTables(analysis));
   return analysis;
 }
 
@@ -35,8 +37,9 @@ export type AnalyzeReferenceOptions = ReferenceQuestion & TablesOption;
  * --json` prints. Reads only.
  */
 export function analyzeReference(root: string, options: AnalyzeReferenceOptions): ReferenceComparison {
-  const { csv, ...question } = options;
+  const { csv: given, ...question } = options;
+  const csv = given === undefined ? undefined : tablesFolder(given);
   const comparison = compareRunsWithReference(fromWorkingFolder(root), question);
-  if (csv !== undefined) writeTables(fromWorkingFolder(csv), referenceTables(comparison));
+  if (csv !== undefined) writeTables(csv, referenceTables(comparison));
   return comparison;
 }

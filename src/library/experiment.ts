@@ -8,6 +8,7 @@ import type { StudyStatistics } from '../experiment/study-statistics.js';
 import type { VariantSummary } from '../experiment/variant-summary.js';
 import type { SurveyTable } from '../experiment/survey-report.js';
 import { experimentTables } from '../experiment/experiment-tables.js';
+import { tablesFolder } from '../tables/tables-folder.js';
 import { writeTables } from '../tables/write-tables.js';
 import type { EngineEvent } from '../engine/events.js';
 import { LemmingError } from '../errors.js';
@@ -44,6 +45,8 @@ export interface RunExperimentOptions {
  */
 export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentOutcome> {
   const log = options.log ?? (() => {});
+  // Checked before any run: the tables are written once every run is done.
+  const csv = options.csv === undefined ? undefined : tablesFolder(options.csv);
   const outcome = await runExperimentRuns({
     file: fromWorkingFolder(options.file),
     root: fromWorkingFolder(options.root),
@@ -55,11 +58,11 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     ...(options.onRunEnded === undefined ? {} : { onRunEnded: options.onRunEnded }),
   });
   const { blame, calibrated } = await holdAgainstOutside(outcome, log);
-  if (options.csv !== undefined) {
+  if (csv !== undefined) {
     const tables = experimentTables({ ...readExperimentReport(outcome.folder), ...(blame ? { blame } : {}) });
     // The calibration's tables are calibrate's own, as `lemming calibrate --csv` writes them, a row led by each run.
     if (calibrated) tables.push(...(await import('../calibrate/calibration-tables.js')).experimentCalibrationTables(calibrated));
-    writeTables(fromWorkingFolder(options.csv), tables, log);
+    writeTables(csv, tables, log);
   }
   return outcome;
 }

@@ -5,6 +5,7 @@ import type { Respondents } from '../survey/ask-agents.js';
 import { surveyOrg, type Survey } from '../survey/survey-org.js';
 import { surveyQuestion } from '../survey/survey-question.js';
 import { askTables } from '../survey/survey-tables.js';
+import { tablesFolder } from '../tables/tables-folder.js';
 import { writeTables } from '../tables/write-tables.js';
 
 /** A question for `ask`: whom, what, and the answer it wants. */
@@ -28,8 +29,10 @@ export interface Question {
 export async function ask(root: string, question: Question): Promise<Survey> {
   const folder = fromWorkingFolder(root);
   requireOrgRoot(folder);
+  // Checked before any call: the answers are charged.
+  const csv = question.csv === undefined ? undefined : tablesFolder(question.csv);
   const checked = surveyQuestion(question.text, question);
   const survey = await surveyOrg(loadOrgForReading(folder).org, question.to, checked);
-  if (question.csv !== undefined) writeTables(fromWorkingFolder(question.csv), askTables(survey));
+  if (csv !== undefined) writeTables(csv, askTables(survey));
   return survey;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { EXIT, LemmingError } from '../errors.js';
+import { requireFolderFor } from '../storage/named-destination.js';
 
 /**
  * What a folder may hold and still be one lemming writes an org into: the org's own folders, what
@@ -30,7 +31,8 @@ const NAMED = 4;
 
 /**
  * The rule of every command that writes an org (`bootstrap`, `demo`, `import`, the runs of
- * `experiment`): it writes only into a folder that is missing (it is made), empty, or holds
+ * `experiment`): it writes only into a folder that is missing (it is made, in a folder that exists:
+ * the one rule for a path a person names, storage/named-destination.ts), empty, or holds
  * nothing but an org's entries (ORG_ENTRIES). A folder that already holds an org
  * (`org/org.yaml`) is that org's: each command does there what it does to an org (`bootstrap`
  * repairs it, `demo` runs it, `import` refuses it, `experiment` adds `experiments/`), whatever
@@ -40,7 +42,7 @@ const NAMED = 4;
  */
 export function requireOrgFolder(root: string, command: string, options: { evenWithAnOrg?: boolean; advice?: string } = {}): void {
   if (!existsSync(root)) {
-    requireMakeable(root);
+    requireFolderFor('--root', root);
     return;
   }
   if (!statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder the org is made in`, { exitCode: EXIT.usage });
@@ -54,13 +56,4 @@ export function requireOrgFolder(root: string, command: string, options: { evenW
       `(${ORG_ENTRIES.map((name) => (name.startsWith('.') ? name : `${name}/`)).join(', ')}): ${options.advice ?? `pass --root DIR with a new or empty folder, e.g. --root ${join(root, 'lemming-org')}`}`,
     { exitCode: EXIT.usage },
   );
-}
-
-/** A missing root is made with the folders above it: refused, before anything is written, when one of those is a file. */
-function requireMakeable(root: string): void {
-  let above = dirname(root);
-  while (!existsSync(above) && dirname(above) !== above) above = dirname(above);
-  if (existsSync(above) && !statSync(above).isDirectory()) {
-    throw new LemmingError('no-root', `${root}: cannot be made, since ${above} is a file, not a folder; --root takes the folder the org is made in`, { exitCode: EXIT.usage });
-  }
 }

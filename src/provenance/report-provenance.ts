@@ -29,6 +29,11 @@ export const OUTSIDE_NOTES: Readonly<Record<string, string>> = {
   http: 'http: an endpoint, not a model lemming calls',
 };
 
+/** The temperature a call of this entry is sent with, in the words every report uses (blame's repeatability too). Pure. */
+export function temperatureSent(key: string, entry: ModelEntry | undefined): string {
+  return modelCell(key, entry).temperature;
+}
+
 /**
  * The model cell of an entry and the temperature its calls are sent with. An outside agent (a
  * `command` program, an `http` endpoint) is named by what it runs, as org.yaml gives it, and beside

@@ -4,7 +4,7 @@ import { EXIT, LemmingError } from '../errors.js';
 
 /**
  * The one rule for a file or folder a person names for lemming to write (`export FILE`, `backup FILE`,
- * `--csv DIR`, `--out DIR`, `--record FILE`): lemming makes at most the last name of the path; the
+ * `--csv DIR`, `--out DIR`, `--record FILE`, the `--root` of a new org: org/org-folder.ts): lemming makes at most the last name of the path; the
  * folder it goes in must already exist, as `tar -cf` and `git archive -o` want it. A typo in a folder's
  * name (`/tmp/a/b/c/out.tar.gz`) is refused, naming the folder, rather than made along with its parents.
  * `option` is how the person gave the path (`--csv`), or empty for a command's argument. Bad usage: exit 2.

@@ -53,7 +53,7 @@ describe("blame reads each step's change against its control", () => {
     expect(report.forks.filter((fork) => !fork.control).every((fork) => fork.model === 'repair')).toBe(true);
     expect(report.repeatability).toEqual([expect.objectContaining({ model: 'cloud', provider: 'anthropic', repeats: 'no' })]);
     const markdown = readFileSync(join(report.folder, 'report.md'), 'utf8');
-    expect(markdown).toContain("cloud (anthropic, temperature the provider's default (lemming sends no temperature)) cannot repeat a call");
+    expect(markdown).toContain("cloud (anthropic, temperature not sent: the provider's default) cannot repeat a call");
     expect(markdown).toMatch(/\| 1 \| 1 \| a \| 4 \| 4 \| 1\.00 \| \[0\.51, 1\.00\] \| 4 \| 4 \| 1\.00 \| \[0\.51, 1\.00\] \| 0\.00 \| 1\.000 \| 1\.000 \| noise \|/);
   }, 300_000);
 });

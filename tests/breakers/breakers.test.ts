@@ -78,6 +78,20 @@ describe('circuit breakers (org.yaml engine.breakers)', () => {
     expect(notices[0]?.body).toMatch(/was charged 0\.000\d credits in the last 2 turns \(0\.000\d a turn; engine\.breakers\.spend\.credits_per_turn is 0\.00001\)/);
   });
 
+  test("the notice says credits as every report does (showCredits): a spend too small for four decimals is said in billionths, the setting as it was written", async () => {
+    const root = defaultOrg();
+    // Prices a hundredth of the template's: a call costs 0.0000035 credits, which four decimals round to 0.0000.
+    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('input_price: 2.5\n    output_price: 10\n', 'input_price: 0.025\n    output_price: 0.1\n'));
+    withBreakers(root, '{ spend: { credits_per_turn: 0.0000001, window: 2 } }');
+    humanSends(root, 'manager', 'Build the login page.');
+    await runEngine(root, { maxTurns: 12 }, { providerFactory: () => pingPongModel() });
+    const notices = readHumanInbox(root, loadOrg(root).org).notices.filter((item) => item.subject.includes('spending too fast'));
+    expect(notices.map((notice) => notice.subject).sort()).toEqual(['manager is held by a circuit breaker: spending too fast', 'planner is held by a circuit breaker: spending too fast']);
+    for (const notice of notices) {
+      expect(notice.body).toContain('was charged 0.0000035 credits in the last 2 turns (0.00000175 a turn; engine.breakers.spend.credits_per_turn is 0.0000001)');
+    }
+  });
+
   test('a breaker setting that cannot be one is refused with the field and a valid value', () => {
     const root = defaultOrg();
     withBreakers(root, '{ ping_pong: 1 }');

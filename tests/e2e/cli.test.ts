@@ -258,7 +258,11 @@ describe('the lemming binary', () => {
     const again = lemming(root, ['bootstrap']);
     expect(again.stdout).toContain('kept agents/manager/resume.md');
     expect(read(root, 'agents/manager/resume.md')).toContain('My manager');
-    expect(lemming(root, ['reset']).status).toBe(1);
+    // No terminal to ask in and no --yes: a mistake in what was typed (exit 2, as the exit-code table says), nothing deleted.
+    const unasked = lemming(root, ['reset']);
+    expect(unasked.status).toBe(2);
+    expect(unasked.stderr).toContain('run it in a terminal to confirm, or pass --yes');
+    expect(listOutbox(root, 'manager')).not.toEqual([]);
     const reset = lemming(root, ['reset', '--yes']);
     expect(reset.status).toBe(0);
     expect(listOutbox(root, 'manager')).toEqual([]);

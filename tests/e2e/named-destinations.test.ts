@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { bootstrappedOrg } from '../helpers/built-org.js';
 import { lemming } from '../helpers/cli.js';
-import { tempDir } from '../helpers/org-files.js';
+import { setKeepHistory, tempDir } from '../helpers/org-files.js';
 
 /** A copy of the default org `lemming bootstrap` wrote once for this file. */
 const bootstrapped = bootstrappedOrg();
@@ -58,5 +58,30 @@ describe('a path a person names for lemming to write', () => {
     const made = lemming(root, ['analyze', '--csv', join(away, 'tables')]);
     expect(made.status).toBe(0);
     expect(readdirSync(join(away, 'tables'))).toContain('dictionary.csv');
+  });
+
+  test('a --root for a new org goes in a folder that exists: bootstrap, demo, import and fork refuse a typo (exit 2), naming the folder, and make no folder', async () => {
+    const root = bootstrapped();
+    setKeepHistory(root, true);
+    expect(lemming(root, ['send', 'manager', 'Plan the release.']).status).toBe(0);
+    expect(lemming(root, ['run', '--turns', '1', '--plain']).status).toBe(0);
+    const away = tempDir();
+    const archive = join(away, 'org.tar.gz');
+    expect(lemming(root, ['export', archive]).status).toBe(0);
+    const folder = join(away, 'a', 'b', 'c');
+    const typo = join(folder, 'org');
+    for (const command of [['bootstrap'], ['demo'], ['import', archive], ['fork', '--from', root, '--at', '1']]) {
+      const refused = lemming(typo, command);
+      expect({ command: command[0], status: refused.status, stderr: refused.stderr }).toEqual({
+        command: command[0],
+        status: 2,
+        stderr: `lemming: --root ${typo}: the folder ${folder} does not exist; make it first (mkdir -p ${folder}) or give a path in a folder that exists\n`,
+      });
+      expect(readdirSync(away), command[0]).toEqual(['org.tar.gz']);
+    }
+    // The last name of the path is made, as before.
+    const fresh = join(away, 'fresh');
+    expect(lemming(fresh, ['bootstrap']).status).toBe(0);
+    expect(existsSync(join(fresh, 'org', 'org.yaml'))).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { bootstrappedOrg } from '../helpers/built-org.js';
@@ -164,14 +164,17 @@ describe('mistakes a new user makes', () => {
   });
 
   test('--root naming a folder that does not exist says so, exits 2 and makes nothing', () => {
-    const missing = join(tempDir(), 'no', 'such', 'dir');
+    const above = join(tempDir(), 'no', 'such');
+    const missing = join(above, 'dir');
     for (const command of [['status'], ['run'], ['send', 'manager', 'hi'], ['inbox'], ['validate']]) {
       const result = lemming(missing, command);
       expect(result.status).toBe(2);
-      expect(result.stderr).toBe(`lemming: ${missing}: there is no such folder; check --root, or make an org there with \`lemming bootstrap --root ${missing}\`\n`);
+      expect(result.stderr).toBe(`lemming: ${missing}: there is no such folder; check --root, or make an org there with \`mkdir -p ${above}\`, then \`lemming bootstrap --root ${missing}\`\n`);
     }
-    expect(existsSync(missing)).toBe(false);
-    // bootstrap makes the folder it is asked to fill.
+    expect(existsSync(above)).toBe(false);
+    // bootstrap makes the folder it is asked to fill, in a folder that exists.
+    mkdirSync(above, { recursive: true });
+    expect(lemming(missing, ['status']).stderr).toBe(`lemming: ${missing}: there is no such folder; check --root, or make an org there with \`lemming bootstrap --root ${missing}\`\n`);
     expect(lemming(missing, ['bootstrap']).status).toBe(0);
     expect(existsSync(join(missing, 'org', 'org.yaml'))).toBe(true);
   });
@@ -285,7 +288,7 @@ describe('mistakes a new user makes', () => {
     for (const command of [['bootstrap'], ['demo'], ['import', archive]]) {
       const result = lemming(root, command);
       expect(result.status).toBe(2);
-      expect(result.stderr).toBe(`lemming: ${root}: cannot be made, since ${file} is a file, not a folder; --root takes the folder the org is made in\n`);
+      expect(result.stderr).toBe(`lemming: --root ${root}: ${file} is not a folder; give a path in a folder that exists\n`);
     }
     expect(readFileSync(file, 'utf8')).toBe('my notes\n');
     expect(readdirSync(folder).sort()).toEqual(['notes.txt', 'org.tar.gz']);

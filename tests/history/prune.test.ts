@@ -101,11 +101,11 @@ describe('lemming history --prune-before N', () => {
     expect(historyEntries(root)).toEqual(entries);
   });
 
-  test('without --yes and no terminal to ask in, it says what would be lost and drops nothing', () => {
+  test('without --yes and no terminal to ask in, it says what would be lost, drops nothing and exits 2 (a mistake in what was typed)', () => {
     const root = copyOf(original);
     const entries = historyEntries(root);
     const refused = lemming(root, ['history', '--prune-before', '2']);
-    expect(refused.status).toBe(1);
+    expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('--prune-before 2 would drop turns 0 to 1 for good; run it in a terminal to confirm, or pass --yes');
     expect(historyEntries(root)).toEqual(entries);
   });

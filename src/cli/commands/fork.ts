@@ -1,5 +1,6 @@
 import { forkOrg } from '../../history/fork-org.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
+import { requireFolderFor } from '../../storage/named-destination.js';
 import type { Output } from '../cli-context.js';
 
 /**
@@ -8,6 +9,7 @@ import type { Output } from '../cli-context.js';
  */
 export async function forkCommand(root: string, from: string, options: { at: number }, output: Output): Promise<number> {
   requireOrgRoot(from, '--from');
+  requireFolderFor('--root', root);
   const { origin } = await forkOrg(from, options.at, root);
   output.out(`forked ${origin.from} as it was after turn ${origin.turn} to ${root} (history entry ${origin.commit.slice(0, 7)}); its next run is turn ${origin.turn + 1}`);
   output.out(`where it came from: ${root}/org/state/forked-from.json`);

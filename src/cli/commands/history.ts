@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { acquireLock } from '../../engine/record/lock.js';
 import { historyListing, listHistory, waitingEntries } from '../../history/read-history.js';
 import { entrySubject, type HistoryEntry } from '../../history/history-entry.js';
@@ -47,7 +47,7 @@ async function pruneCommand(root: string, before: number, yes: boolean, output: 
     const plan = planPrune(root, before);
     if (!yes) {
       if (!commandIo().stdin.isTTY) {
-        throw new LemmingError('needs-confirmation', `--prune-before ${before} would drop ${lostText(plan)} for good; run it in a terminal to confirm, or pass --yes`);
+        throw new LemmingError('needs-confirmation', `--prune-before ${before} would drop ${lostText(plan)} for good; run it in a terminal to confirm, or pass --yes`, { exitCode: EXIT.usage });
       }
       const prompt = createInterface({ input: commandIo().stdin, output: process.stdout });
       const answer = await prompt.question(terminalText(`Drop ${lostText(plan)} from the history of ${root} for good? The org's files stay. [y/N] `));

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { LemmingError } from '../../errors.js';
+import { EXIT, LemmingError } from '../../errors.js';
 import { resetOrg } from '../../engine/record/reset-org.js';
 import { commandIo, type Output } from '../cli-context.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
@@ -8,7 +8,7 @@ import { terminalText } from '../../terminal-text/terminal-text.js';
 export async function resetCommand(root: string, options: { yes?: boolean }, output: Output): Promise<number> {
   if (!options.yes) {
     if (!commandIo().stdin.isTTY) {
-      throw new LemmingError('needs-confirmation', 'reset deletes every message, note, log and the ledger; run it in a terminal to confirm, or pass --yes');
+      throw new LemmingError('needs-confirmation', 'reset deletes every message, note, log and the ledger; run it in a terminal to confirm, or pass --yes', { exitCode: EXIT.usage });
     }
     const prompt = createInterface({ input: commandIo().stdin, output: process.stdout });
     const answer = await prompt.question(terminalText(`Delete every message, note, log and credit record under ${root}? Resumes and the chart stay. [y/N] `));

@@ -1,3 +1,4 @@
+import { showCredits, showGiven } from '../../format/format.js';
 import type { EngineSettings } from '../../org/schema.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, LoopSeen } from '../events.js';
@@ -120,7 +121,7 @@ export function tripBreakers(settings: BreakerSettings, previous: BreakerState, 
       const turns = turn - base.turn;
       for (const [agent, spent] of input.chargedSince(base.offset)) {
         if (!input.isAgent(agent) || spent / turns <= limit) continue;
-        hold(agent, 'spending too fast', `was charged ${spent.toFixed(4)} credits in the last ${turns} turns (${(spent / turns).toFixed(4)} a turn; engine.breakers.spend.credits_per_turn is ${limit})`);
+        hold(agent, 'spending too fast', `was charged ${showCredits(spent)} credits in the last ${turns} turns (${showCredits(spent / turns)} a turn; engine.breakers.spend.credits_per_turn is ${showGiven(limit)})`);
       }
     }
   }
