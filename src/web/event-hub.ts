@@ -22,7 +22,8 @@ export class EventHub {
   /** Tells this server's event ids from those of an earlier one on the same port. */
   readonly boot = randomBytes(4).toString('hex');
 
-  constructor(private readonly keep = 2000) {}
+  /** How many of the latest events are kept for clients that reconnect (between this and twice it, see publish). */
+  constructor(readonly keep = 2000) {}
 
   publish(event: WebEvent): void {
     const numbered: NumberedEvent = { id: this.nextId, event };
@@ -49,6 +50,11 @@ export class EventHub {
   /** The id of the last event published, 0 before any. */
   get lastId(): number {
     return this.nextId - 1;
+  }
+
+  /** How many listeners the hub feeds now: every open event stream is one. */
+  get listening(): number {
+    return this.listeners.size;
   }
 
   subscribe(listener: (event: NumberedEvent) => void): () => void {

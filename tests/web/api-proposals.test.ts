@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { acquireLock } from '../../src/engine/record/lock.js';
 import { proposeRetirement } from '../helpers/propose-hire.js';
 import { defaultOrg, humanSends, read, runEngine, write } from '../helpers/temp-org.js';
 import { getJson, loginCookie, readEvents, serveOrg } from './web-server.js';
@@ -57,6 +58,23 @@ describe('proposals through the API', () => {
     const unknown = await approve({ origin: server.base }, '000009-hr-001');
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { message: string }).message).toContain('there is no proposal 000009-hr-001; waiting: none');
+  });
+
+  test('approved while another approval holds the org\'s lock (the page beside `lemming approve`, or a second dashboard): it waits for that one and says what is true, with no engine running', async () => {
+    const root = await orgWithHireProposal();
+    const server = await serveOrg(root);
+    // What another process approving at that moment holds for as long as it carries its decision out.
+    const other = acquireLock(root, 'approve');
+    const answer = fetch(`${server.base}/api/proposals/000002-hr-002/approve`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: '{}' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    other.release();
+    const approved = await answer;
+    expect(approved.status).toBe(200);
+    const body = (await approved.json()) as { status: string; summary: string };
+    expect(body.summary).not.toContain('running engine');
+    expect(body).toMatchObject({ status: 'done', summary: expect.stringContaining('coder_02 joins at the next turn') });
+    expect(read(root, 'org/chart.yaml')).toContain('  coder_02:\n    reports_to: manager\n');
+    expect(read(root, 'org/state/ledger.jsonl').split('\n').filter((line) => line.includes('"type":"transfer"') && line.includes('000002-hr-002'))).toHaveLength(2);
   });
 
   test('rejecting with a reason keeps the org as it was and records the reason for the proposer', async () => {

@@ -19,13 +19,27 @@ export interface Decision {
   deferred?: true;
 }
 
-/** The org's lock for carrying a decision out, or undefined when a live engine holds it. */
-function lockForDecision(root: string): OrgLock | undefined {
-  try {
-    return acquireLock(root, 'approve');
-  } catch (error) {
-    if (error instanceof LockedError) return undefined;
-    throw error;
+/** The command a decision holds the org's lock under while it carries itself out. */
+const DECIDING = 'approve';
+/** How long a decision waits for another one to finish carrying itself out (milliseconds each takes), and how often it looks. */
+const WAIT_FOR_DECISION_MS = 5_000;
+const LOOK_EVERY_MS = 25;
+
+/**
+ * The org's lock for carrying a decision out, or undefined when a live engine holds it. Another
+ * decision holding it (the page beside `lemming approve`, two dashboards) is waited for: it lets go
+ * in moments. Before, the second was answered that "the running engine (`lemming approve`)" would
+ * carry it out at its next turn, with no engine running, while the first had already done it.
+ */
+async function lockForDecision(root: string): Promise<OrgLock | undefined> {
+  for (let waited = 0; ; waited += LOOK_EVERY_MS) {
+    try {
+      return acquireLock(root, DECIDING);
+    } catch (error) {
+      if (!(error instanceof LockedError)) throw error;
+      if (lockHolder(root)?.command !== DECIDING || waited >= WAIT_FOR_DECISION_MS) return undefined;
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
   }
 }
 
@@ -60,7 +74,7 @@ export async function decideProposal(org: Org, id: string, verdict: 'approve' | 
   const decided: Proposal = proposal.status === 'pending' ? { ...proposal, status: wanted, decided_at: now.toISOString(), ...(reason ? { reason } : {}) } : proposal;
   if (decided !== proposal) saveProposal(org.root, decided);
   if (verdict === 'reject') return { proposal: decided, summary: `rejected ${id}: ${describeProposal(proposal)}; ${proposal.proposed_by} is told at the next turn` };
-  const lock = lockForDecision(org.root);
+  const lock = await lockForDecision(org.root);
   if (!lock) {
     const holder = lockHolder(org.root);
     const engine = holder ? `the running engine (process ${holder.pid}, \`lemming ${holder.command}\`)` : 'the engine';
@@ -72,9 +86,9 @@ export async function decideProposal(org: Org, id: string, verdict: 'approve' | 
     };
   }
   try {
-    // Read again under the lock: an engine that held it until a moment ago may have carried it out.
+    // Read again under the lock: an engine or another decision that held it until a moment ago may have carried it out.
     const current = readProposal(org.root, id);
-    if (current.status !== 'approved') return { proposal: current, summary: `approved ${id}: ${describeProposal(current)}; the engine has carried it out` };
+    if (current.status !== 'approved') return { proposal: current, summary: `approved ${id}: ${describeProposal(current)}; it has been carried out (${current.status})` };
     const finished = await finishApproval(org, current, now);
     return { proposal: finished.proposal, summary: finished.failed ? `approved ${id}, but ${finished.summary}` : `approved ${id}: ${finished.summary}` };
   } finally {

@@ -8,6 +8,7 @@ import type { Org } from '../../org/org.js';
 import { listsWithMember } from '../../org/lists/mailing-list.js';
 import { recipientProblem, refusedNames } from '../../org/lists/recipients.js';
 import { checkEdge } from '../../org/permissions.js';
+import { takeLockFileWaiting } from '../record/lock.js';
 import { loadState } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
 import { readSavedJson } from '../../storage/read-own-file.js';
@@ -129,13 +130,23 @@ export function markRead(root: string, org: Org, ids: readonly string[], seat = 
   const wanted = [...new Set(ids)];
   const read = wanted.filter((id) => known.has(id));
   const unknown = wanted.filter((id) => !known.has(id));
-  const marks = readMarks(root, seat);
-  const fresh = read.filter((id) => !marks.has(id));
-  if (fresh.length > 0) {
-    for (const id of fresh) marks.add(id);
-    const path = readMarksPath(root, seat);
-    if (seat !== HUMAN) mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic(path, `${JSON.stringify({ read: [...marks].sort() })}\n`);
+  // Nothing new to mark: nothing is written (nor locked).
+  const before = readMarks(root, seat);
+  if (read.every((id) => before.has(id))) return { read, unknown };
+  // Read, merged and written by one process at a time: two marking at once (two dashboards, the page and
+  // `lemming inbox`) each read the file, and the later write dropped the marks of the earlier one.
+  const lock = takeLockFileWaiting(statePaths(root).readMarksLock, 'inbox', (holder, where) => `the read marks are being changed by ${where} (\`lemming ${holder.command}\`, since ${holder.started}); try again`);
+  try {
+    const marks = readMarks(root, seat);
+    const fresh = read.filter((id) => !marks.has(id));
+    if (fresh.length > 0) {
+      for (const id of fresh) marks.add(id);
+      const path = readMarksPath(root, seat);
+      if (seat !== HUMAN) mkdirSync(dirname(path), { recursive: true });
+      writeFileAtomic(path, `${JSON.stringify({ read: [...marks].sort() })}\n`);
+    }
+  } finally {
+    lock.release();
   }
   return { read, unknown };
 }

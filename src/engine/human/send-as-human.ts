@@ -4,6 +4,7 @@ import { EXIT, LemmingError } from '../../errors.js';
 import { createFileAtomic } from '../../storage/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { listMessageFiles, messageExists, outboxPath } from '../../mailbox/message-file.js';
+import { claimSequences } from '../../mailbox/sequence-claims.js';
 import { addressOf, MAX_RECIPIENTS, messageFileName, messageId, parseMessageFileName, recipientsOf, type Message, type Priority } from '../../mailbox/message.js';
 import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, isValidAgentName } from '../../org/names.js';
@@ -148,7 +149,6 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
   // The seat's outbox is where the message is written: one that leads out of the org is refused, naming it, before anything is.
   requireOwnFolders(root, seat);
   const turn = stateTurn(statePaths(root).state);
-  let seq = nextSeq(root, seat, turn);
   const cap = org.settings.max_messages_per_turn;
   if (rules.perTurnCap && sentIn(root, seat, turn) + inputs.length > cap) {
     throw new LemmingError(
@@ -156,14 +156,18 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
       `not sent: ${seat} has sent ${sentIn(root, seat, turn)} message(s) since turn ${turn}, the cap per turn (org/org.yaml engine.max_messages_per_turn: ${cap}); send again after the next turn`,
     );
   }
+  // Numbers no other writer of this outbox (another dashboard, `lemming send`, an MCP seat) takes at the same time: one id, one file.
+  const outbox = join(root, outboxPath(seat));
+  const claims = [claimSequences(outbox, turn, nextSeq(root, seat, turn), inputs.length)];
   const sent: SentMessage[] = [];
   try {
-    for (const input of inputs) {
+    for (const [index, input] of inputs.entries()) {
       const whole = asMessageBody(input.body).trim();
       const body = capBody(whole, org.settings.max_body_chars);
       const cutCharacters = charactersOverCap(whole, org.settings.max_body_chars);
+      let seq = claims[0]?.seqs[index] as number;
       let written: SentMessage | undefined;
-      for (let attempt = 0; attempt < 1000 && !written; attempt += 1, seq += 1) {
+      for (let attempt = 0; attempt < 1000 && !written; attempt += 1) {
         const message: Message = { id: messageId(turn, seat, seq), from: seat, to: input.to, turn, created: now.toISOString(), priority: input.priority ?? 'normal', body };
         if (input.alsoTo !== undefined && input.alsoTo.length > 0) message.alsoTo = input.alsoTo;
         if (input.cc !== undefined && input.cc.length > 0) message.cc = input.cc;
@@ -171,12 +175,20 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
         if (subject !== undefined) message.subject = subject;
         if (input.replyTo !== undefined) message.replyTo = input.replyTo;
         const file = `${outboxPath(seat)}/${messageFileName(turn, seq, input.to, recipientsOf(message).length - 1)}`;
-        if (createFileAtomic(join(root, file), formatMessage(message))) written = { message, file, cutCharacters };
+        if (createFileAtomic(join(root, file), formatMessage(message))) {
+          written = { message, file, cutCharacters };
+        } else {
+          // The name was taken by a writer that claims no number (a file dropped by hand): another number.
+          const more = claimSequences(outbox, turn, seq + 1, 1);
+          claims.push(more);
+          seq = more.seqs[0] as number;
+        }
       }
       if (!written) throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(seat)}`);
       sent.push(written);
     }
   } finally {
+    for (const each of claims) each.releaseAll();
     // An engine on this org looks at this outbox at its next turn without visiting every agent (org/changes/): told once, however many were written.
     if (sent.length > 0) recordChange(root, seat);
   }

@@ -105,6 +105,25 @@ export function takeLockFile(path: string, command: string, refusal: (holder: { 
   throw new LockedError(`could not take the lock ${path}; another engine keeps taking it`);
 }
 
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Take the lock file at `path` for a change that takes moments (a read, a merge, a write),
+ * waiting while another live process holds it for one of its own: the thread sleeps between
+ * looks, up to `waitMs`, then throws the LockedError of `refusal`. A dead holder's is recovered.
+ */
+export function takeLockFileWaiting(path: string, command: string, refusal: (holder: { command: string; started: string }, where: string) => string, waitMs = 5_000): OrgLock {
+  const lookEveryMs = 10;
+  for (let waited = 0; ; waited += lookEveryMs) {
+    try {
+      return takeLockFile(path, command, refusal);
+    } catch (error) {
+      if (!(error instanceof LockedError) || waited >= waitMs) throw error;
+    }
+    Atomics.wait(sleeper, 0, 0, lookEveryMs);
+  }
+}
+
 function releaseLock(path: string, token: string): void {
   const holder = readLock(path);
   if (holder?.token !== token) return;

@@ -47,6 +47,11 @@ function buildStatePaths(root: string) {
     journal: join(directory, 'journal.jsonl'),
     /** Record: which messages the person has read. */
     humanRead: join(directory, 'human-read.json'),
+    /**
+     * Machine-local: held while one process changes the read marks (`human-read.json`, `seat-read/`),
+     * so two that mark mail read at once (two dashboards, the page and `lemming inbox`) keep both marks.
+     */
+    readMarksLock: join(directory, 'lock.read'),
     /** Record: each model entry's tokens per character, as its server counts them. */
     tokenRatios: join(directory, 'token-ratios.json'),
     /** Record: what the circuit breakers (org.yaml engine.breakers) have counted, and whom they hold. */

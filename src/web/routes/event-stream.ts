@@ -38,6 +38,12 @@ function wireOf(hub: EventHub, numbered: NumberedEvent): string {
   return sseBlock(numbered.event.kind, JSON.stringify(numbered.event), eventId(hub, numbered.id));
 }
 
+/** The response under a stream served by @hono/node-server (its bindings), to cut a client that stopped reading. */
+function nodeResponse(context: Context): { destroy(): void } | undefined {
+  const env = context.env as { outgoing?: { destroy(): void } } | undefined;
+  return env?.outgoing;
+}
+
 /** The number in a `Last-Event-ID` this server gave, or -1 when another (earlier) server gave it. */
 function lastSeen(hub: EventHub, header: string | undefined): number | undefined {
   if (header === undefined || header === '') return undefined;
@@ -51,6 +57,11 @@ function lastSeen(hub: EventHub, header: string | undefined): number | undefined
  * when that is no longer kept (or the server restarted) it gets a `reset` event and should
  * reload what it shows. Events go out in batches, at most `BATCH_MS` after they happen; a
  * comment every 15 s keeps proxies from closing an idle stream.
+ *
+ * A client that stops reading (the socket's buffers full, a write waiting) is cut once more events
+ * wait behind that write than the hub keeps: before, every event waited for it, in memory, for as
+ * long as the connection stayed open (a 1 KB event each, without end). Cut, it holds nothing; a
+ * browser's EventSource reconnects with its `Last-Event-ID` and gets what it missed, or `reset`.
  */
 export function eventStream(hub: EventHub) {
   return (context: Context) =>
@@ -58,16 +69,26 @@ export function eventStream(hub: EventHub) {
       const queue: NumberedEvent[] = [];
       let wake: (() => void) | undefined;
       let batch: NodeJS.Timeout | undefined;
+      // A write that has not gone out yet: the client is not reading (or not yet).
+      let writing = false;
+      let closed = false;
+      const cut = (): void => {
+        closed = true;
+        queue.length = 0;
+        stream.abort();
+        nodeResponse(context)?.destroy();
+      };
       const send = (): void => {
         batch = undefined;
         wake?.();
       };
       const unsubscribe = hub.subscribe((event) => {
+        if (closed) return;
         queue.push(event);
+        if (writing && queue.length > hub.keep) return cut();
         // One timer for every event until it fires: not a write, nor a resolved promise, per event.
         batch ??= setTimeout(send, BATCH_MS);
       });
-      let closed = false;
       stream.onAbort(() => {
         closed = true;
         wake?.();
@@ -94,8 +115,10 @@ export function eventStream(hub: EventHub) {
           });
           wake = undefined;
           if (closed) break;
+          writing = true;
           if (queue.length > 0) await stream.write(cutSecrets(queue.splice(0).map((next) => wireOf(hub, next)).join('')));
           else if (quiet) await stream.write(': keep-alive\n\n');
+          writing = false;
         }
       } finally {
         clearTimeout(batch);
