@@ -45,9 +45,11 @@ function usedIn(outbox: string, turn: number): Set<number> {
  * (the dashboard's list, search, threads, `reply_to`, marking read) saw one of them. Each number
  * is claimed by creating its claim file exclusively, then the outbox is listed once to drop numbers
  * another writer used and released in between; claims are released once the files are written, so
- * a number is taken by one writer, then by its file.
+ * a number is taken by one writer, then by its file. A claim that cannot be made (no permission, a
+ * read-only disk) names the message file it was for (`fileOf`, of the number and which of the `count`
+ * it is), as a failed send did before claims: the claim is lemming's own, the person's message is not.
  */
-export function claimSequences(outbox: string, turn: number, first: number, count: number): SequenceClaims {
+export function claimSequences(outbox: string, turn: number, first: number, count: number, fileOf: (seq: number, nth: number) => string): SequenceClaims {
   const held = new Set<number>();
   const release = (seq: number): void => {
     if (held.delete(seq)) removeQuietly(join(outbox, claimName(turn, seq)));
@@ -69,7 +71,12 @@ export function claimSequences(outbox: string, turn: number, first: number, coun
         closeSync(openSync(path, 'wx'));
         held.add(next);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw classified(error, path);
+        const failure = error as NodeJS.ErrnoException;
+        if (failure.code !== 'EEXIST') {
+          // Said of the message file the claim was for (a full disk's line and a denied write's alike): the claim is lemming's own.
+          failure.path = fileOf(next, held.size);
+          throw classified(failure, failure.path);
+        }
       }
       next += 1;
       if (held.size < count) continue;

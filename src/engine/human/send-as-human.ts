@@ -158,7 +158,8 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
   }
   // Numbers no other writer of this outbox (another dashboard, `lemming send`, an MCP seat) takes at the same time: one id, one file.
   const outbox = join(root, outboxPath(seat));
-  const claims = [claimSequences(outbox, turn, nextSeq(root, seat, turn), inputs.length)];
+  const fileOf = (input: HumanMessage, seq: number): string => `${outboxPath(seat)}/${messageFileName(turn, seq, input.to, recipientsOf(input).length - 1)}`;
+  const claims = [claimSequences(outbox, turn, nextSeq(root, seat, turn), inputs.length, (seq, nth) => join(root, fileOf(inputs[nth] as HumanMessage, seq)))];
   const sent: SentMessage[] = [];
   try {
     for (const [index, input] of inputs.entries()) {
@@ -174,12 +175,12 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
         const subject = input.subject === undefined ? undefined : capSubject(input.subject).subject;
         if (subject !== undefined) message.subject = subject;
         if (input.replyTo !== undefined) message.replyTo = input.replyTo;
-        const file = `${outboxPath(seat)}/${messageFileName(turn, seq, input.to, recipientsOf(message).length - 1)}`;
+        const file = fileOf(input, seq);
         if (createFileAtomic(join(root, file), formatMessage(message))) {
           written = { message, file, cutCharacters };
         } else {
           // The name was taken by a writer that claims no number (a file dropped by hand): another number.
-          const more = claimSequences(outbox, turn, seq + 1, 1);
+          const more = claimSequences(outbox, turn, seq + 1, 1, (next) => join(root, fileOf(input, next)));
           claims.push(more);
           seq = more.seqs[0] as number;
         }
