@@ -155,6 +155,8 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('difference_cut_at', 'string', "the metric's own", 'where that interval reached past what a difference can be and was cut there; empty when it stayed within'),
         column('p', 'number', 'probability', 'two-sided permutation test of the difference, over the runs'),
         column('p_adjusted', 'number', 'probability', "p adjusted by Holm's step-down for every variant compared with the baseline on the same metric; report.md's reading uses it"),
+        column('ci_method', 'string', '', "how ci_low and ci_high were made: t (a t interval over the runs); wilson (every run gave the same value on a metric with bounds, a pass rate or a judged score: the Wilson interval of the runs as trials, within the bounds); none (every run gave the same value on a metric with no upper bound, a count or credits: the runs show no spread to build an interval from, and one of no width would say the figure is known); empty with fewer than 2 runs"),
+        column('difference_method', 'string', '', 'how difference_low and difference_high were made: welch; newcombe (every run of both sides alike on a metric with bounds); none (every run of both sides alike on a metric with no upper bound); empty for the baseline and with fewer than 2 runs a side'),
       ],
       rows: report.statistics.metrics.flatMap((metric) =>
         Object.entries(metric.variants).map(([variant, summary]) => ({
@@ -173,6 +175,8 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
           difference_cut_at: summary.versusBaseline?.cutAt?.join(' '),
           p: summary.versusBaseline?.p,
           p_adjusted: summary.versusBaseline?.adjustedP,
+          ci_method: methodCell(summary),
+          difference_method: summary.versusBaseline ? methodCell(summary.versusBaseline) : undefined,
         })),
       ),
     },
@@ -183,6 +187,11 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
   if (report.personas) tables.push(...personaCsvTables(report.personas));
   if (report.blame) tables.push(...experimentBlameTables(report.blame));
   return tables;
+}
+
+/** How an interval was made, as metrics.csv says it: its method, `none` for runs alike with no interval, empty for too few runs. */
+function methodCell(summary: { method?: string; alike?: true }): string | undefined {
+  return summary.method ?? (summary.alike ? 'none' : undefined);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CheckResult } from './run-checks.js';
 import { METRICS, type Better, type StudyStatistics } from './study-statistics.js';
 import { figure, interval, table } from './report-markdown.js';
 import { choose } from '../statistics/proportions.js';
+import { alikeWords } from '../statistics/runs-interval.js';
 
 export { figure } from './report-markdown.js';
 
@@ -11,9 +12,20 @@ function signed(value: number): string {
   return value > 0 ? `+${figure(value)}` : figure(value);
 }
 
+/** A mean's interval cell: `[low, high]`, or, where every run was alike and there is none, so said. */
+function runsInterval(summary: { n: number; ci: [number, number] | null; cutAt?: number[]; alike?: true } | undefined): string {
+  return summary?.alike && !summary.ci ? alikeWords(summary.n) : interval(summary?.ci, summary?.cutAt);
+}
+
+/** A figure and its interval in one cell: `5 [4, 6]`, or `5, every run alike (n=5): no interval from the runs`. */
+function withInterval(value: string, cell: string): string {
+  return cell.startsWith('every ') ? `${value}, ${cell}` : `${value} ${cell}`;
+}
+
 /**
  * How a difference reads: better or worse (higher or lower, for a metric that is neither) when its
- * interval leaves out 0 and p < 0.05, else not clear; with no interval (a side of one run), not clear.
+ * interval leaves out 0 and p < 0.05, else not clear; with no interval (a side of one run, or both
+ * sides' runs alike on a count: a difference of no width backs no reading), not clear.
  * The p given is the one adjusted for the variants compared on the metric (Comparison.adjustedP).
  */
 export function verdict(difference: number, ci: [number, number] | null, p: number, better: Better): string {
@@ -77,9 +89,9 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
       rows.push([
         variant,
         metricName(metric),
-        `${figure(base?.mean)} ${interval(base?.ci, base?.cutAt)}`,
-        `${figure(own?.mean)} ${interval(own?.ci, own?.cutAt)}`,
-        compared ? `${signed(compared.difference)} ${interval(compared.ci, compared.cutAt)}` : '–',
+        withInterval(figure(base?.mean), runsInterval(base)),
+        withInterval(figure(own?.mean), runsInterval(own)),
+        compared ? withInterval(signed(compared.difference), compared.alike && !compared.ci ? alikeWords(`${base?.n} and ${own?.n}`) : interval(compared.ci, compared.cutAt)) : '–',
         compared ? figure(compared.p) : '–',
         compared ? figure(compared.adjustedP) : '–',
         compared ? verdict(compared.difference, compared.ci, compared.adjustedP, metric.better) : 'not measured',
@@ -101,7 +113,7 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
   for (const metric of statistics.metrics) {
     for (const variant of variants) {
       const summary = metric.variants[variant];
-      if (summary) perVariant.push([metric.label, variant, String(summary.n), figure(summary.mean), figure(summary.sd), interval(summary.ci, summary.cutAt)]);
+      if (summary) perVariant.push([metric.label, variant, String(summary.n), figure(summary.mean), figure(summary.sd), runsInterval(summary)]);
     }
   }
   lines.push(...table(['metric', 'variant', 'n', 'mean', 'sd', '95% t interval over its runs'], perVariant), '');
