@@ -245,12 +245,13 @@ function surveyTables(survey: readonly SurveyTable[], runs: readonly RunMetrics[
         column('unit', 'string', '', "what the interval rests on: run (the agents of a run answer under the same run and are not independent) or agent (one run's agents, when there is one run)"),
         column('units', 'integer', 'runs or agents', 'how many of that unit (the effective n of the interval)'),
         column('cut_at', 'string', "the question's own", 'where that interval reached past the scale the question names ("from 1 to 5") and was cut there, both ends separated by a space; empty when it stayed within: the runs lie near that end and the interval is rougher than 95%'),
+        column('alike', 'boolean', '', "true when every unit gave the same mean: the interval is then the Wilson interval of the units as trials on the question's scale, or empty where the question names none (an interval of no width would say the mean is known); empty otherwise"),
       ],
       rows: survey.flatMap((table) =>
         table.variants.flatMap((cell) => {
           const base = { question_index: table.index, question: table.question, kind: table.kind, variant: cell.variant, answers: cell.answers };
           if (cell.counts) return Object.entries(cell.counts).map(([choice, count]) => ({ ...base, choice, count }));
-          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1], unit: cell.numbers.unit, units: cell.numbers.units, cut_at: cell.numbers.cutAt?.join(' ') }];
+          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1], unit: cell.numbers.unit, units: cell.numbers.units, cut_at: cell.numbers.cutAt?.join(' '), alike: cell.numbers.alike }];
           return [base];
         }),
       ),

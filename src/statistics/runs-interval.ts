@@ -31,8 +31,8 @@ export interface RunsInterval {
 }
 
 /** What a report says where alike units give no interval: "every run alike (n=5): no interval from the runs" (n of a difference: "5 and 5"). */
-export function alikeWords(n: number | string, unit = 'run'): string {
-  return `every ${unit} alike (n=${n}): no interval from the ${unit}s`;
+export function alikeWords(n: number | string, unit = 'run', units = `${unit}s`): string {
+  return `every ${unit} alike (n=${n}): no interval from the ${units}`;
 }
 
 /** Whether every value is the same (two or more of them). */
@@ -59,8 +59,16 @@ function kept(pair: [number, number], range: FigureRange, method: IntervalMethod
 /** The 95 % interval (`level` unless said) of the mean of `values`, one a unit, of a figure within `range`. */
 export function meanInterval(values: readonly number[], range: FigureRange, level = 0.95): RunsInterval {
   if (!allAlike(values)) return kept(tInterval(values, level), range, 't');
+  return alikeInterval(values[0]!, values.length, range, level);
+}
+
+/**
+ * The interval of `value` where its `n` units (an effective size may be fractional) all gave it: the
+ * Wilson interval of them as trials on a bounded `range`, or none.
+ */
+export function alikeInterval(value: number, n: number, range: FigureRange, level = 0.95): RunsInterval {
   if (!finite(range)) return { interval: null, method: null, alike: true };
-  const [low, high] = wilsonInterval(shareOf(values[0]!, range) * values.length, values.length, level);
+  const [low, high] = wilsonInterval(shareOf(value, range) * n, n, level);
   const width = range[1] - range[0];
   return { interval: [range[0] + low * width, range[0] + high * width], method: 'wilson', alike: true };
 }

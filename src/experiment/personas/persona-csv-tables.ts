@@ -39,6 +39,8 @@ export function personaCsvTables(personas: PersonaTables): ReportTable[] {
           column('drift_high', 'number', `${SCORE_UNIT} per turn`, 'its upper end'),
           column('drift_unit', 'string', '', "what the drift's interval rests on: run or agent"),
           column('drift_units', 'integer', 'runs or agents', 'how many of that unit'),
+          column('alike', 'boolean', '', "true when every unit gave the same adherence: its interval is then the Wilson interval of the units as trials on the judge's scale; empty otherwise"),
+          column('drift_alike', 'boolean', '', 'true when every unit gave the same drift: a slope has no bounds, so no interval (drift_low and drift_high empty; one of no width would say the drift is known); empty otherwise'),
         ],
         rows: adherence.variants.map((cell) => ({
           variant: cell.variant,
@@ -55,10 +57,12 @@ export function personaCsvTables(personas: PersonaTables): ReportTable[] {
           unit: cell.unit,
           units: cell.unit ? cell.units : undefined,
           drift: cell.drift?.perTurn,
-          drift_low: cell.drift?.ci[0],
-          drift_high: cell.drift?.ci[1],
+          drift_low: cell.drift?.ci?.[0],
+          drift_high: cell.drift?.ci?.[1],
           drift_unit: cell.drift?.unit,
           drift_units: cell.drift?.units,
+          alike: cell.alike,
+          drift_alike: cell.drift?.alike,
         })),
       },
       {
