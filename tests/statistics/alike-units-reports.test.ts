@@ -3,6 +3,7 @@ import type { Experiment } from '../../src/experiment/experiment-file.js';
 import type { RunMetrics } from '../../src/experiment/run-metrics.js';
 import { personaTables, renderPersonas } from '../../src/experiment/personas/persona-report.js';
 import { renderSurvey, surveyTables } from '../../src/experiment/survey-report.js';
+import { renderSurveyByAttribute, surveyByAttribute } from '../../src/experiment/personas/survey-by-attribute.js';
 import { summarisePeople, type PersonScore } from '../../src/calibrate/individual-statistics.js';
 import { peopleFigure } from '../../src/calibrate/render-people.js';
 import { coverageWarnings } from '../../src/reference/coverage-warnings.js';
@@ -46,6 +47,19 @@ describe('units all alike, in every report that prints an interval over them', (
     const open = surveyTables(experiment('How many hours did you work?'), runs);
     expect(open[0]!.variants[0]!.numbers).toMatchObject({ ci: null, alike: true });
     expect(renderSurvey(open)).toContain('| baseline | 6 | 3 | 0 | every run alike (n=3): no interval from the runs | 3 runs (all alike) |');
+  });
+
+  test("an experiment's survey by attribute: a department whose three people all answered 3 gets the people's Wilson interval on the scale, or none without one, said", () => {
+    const experiment = (text: string): Experiment => ({ name: 'study', survey: [{ question: { text, number: true }, ask: { all: true } }], variants: [{ name: 'baseline', outcome: { seed: 1, checks: [] } }] }) as unknown as Experiment;
+    const runs = [1, 2].map((index) => ({ run: `baseline-r${index}`, variant: 'baseline', survey: [{ index: 0, answers: ['ana', 'bo', 'cy'].map((agent) => ({ ...answer(agent, 3), persona: { department: 'sales' } })) }] }) as unknown as RunMetrics);
+    const scaled = surveyByAttribute(experiment('How busy are you, from 1 to 5?'), runs)[0]!.cells[0]!.numbers!;
+    const [low, high] = wilsonInterval(1.5, 3);
+    expect(scaled).toMatchObject({ mean: 3, alike: true });
+    expect(scaled.ci?.[0]).toBeCloseTo(1 + 4 * low, 5);
+    expect(scaled.ci?.[1]).toBeCloseTo(1 + 4 * high, 5);
+    const open = surveyByAttribute(experiment('How many hours did you work?'), runs);
+    expect(open[0]!.cells[0]!.numbers).toMatchObject({ ci: null, alike: true });
+    expect(renderSurveyByAttribute(open)).toContain('| baseline | sales | 6 | 3 | 3 | every person alike (n=3): no interval from the people |');
   });
 
   test('persona adherence of 10 in every run gets the Wilson interval on the scale of 0 to 10; a drift of 0 in every run, a slope with no bounds, gets none, said', () => {

@@ -143,11 +143,12 @@ export function surveyByAttributeCsvTable(tables: readonly AttributeTable[]): Re
         column('mean', 'number', own, "a numeric question: the group's mean answer"),
         column('mean_low', 'number', own, "the mean's 95% cluster bootstrap interval over people (a person's answers in every run kept together), lower end"),
         column('mean_high', 'number', own, 'its upper end'),
+        column('alike', 'boolean', '', "a numeric question: true when every answer of the group was the same, where a bootstrap has no width: the interval is then the people's Wilson interval on the question's scale, or empty where it names none; empty otherwise"),
       ],
       rows: tables.flatMap((found) =>
         found.cells.flatMap((cell): Array<Record<string, Cell>> => {
           const base = { question_index: found.index, question: found.question, attribute: found.attribute, variant: cell.variant, value: cell.value, answers: cell.n, people: cell.people };
-          if (found.kind === 'number') return [{ ...base, mean: cell.numbers?.mean, mean_low: cell.numbers?.ci[0], mean_high: cell.numbers?.ci[1] }];
+          if (found.kind === 'number') return [{ ...base, mean: cell.numbers?.mean, mean_low: cell.numbers?.ci?.[0], mean_high: cell.numbers?.ci?.[1], alike: cell.numbers?.alike }];
           return (found.choices ?? []).map((choice) => {
             const each = cell.choices?.[choice];
             return { ...base, choice, count: each?.count ?? 0, share: each?.share, share_low: each?.ci[0], share_high: each?.ci[1] };
