@@ -67,6 +67,15 @@ function adjustedWords(compared: number): string {
   return `adjusted p is p adjusted for the ${compared} variants compared with the baseline on the metric (Holm), so that a variant reads as a difference by its runs' noise alone in at most 5 % of such reports, however many variants there are.`;
 }
 
+/** What report.md says under its tables where a variant's runs were all alike on a metric. */
+const ALIKE_NOTE =
+  "Where every run of a variant gave the same value, a t interval would have no width and say the figure is known: a metric with bounds (a pass rate, a judged score) then has the Wilson interval of its runs as trials (a difference of two such variants, Newcombe's), and a count or credits has none (`every run alike`), so no reading rests on it.";
+
+/** Whether any variant's runs were all alike on a metric. */
+function anyAlike(statistics: StudyStatistics): boolean {
+  return statistics.metrics.some((metric) => Object.values(metric.variants).some((summary) => summary.alike));
+}
+
 /** The file a metric's plot is written to, relative to the report. */
 export function plotFile(key: string): string {
   return `plots/${key}.svg`;
@@ -116,7 +125,8 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
       if (summary) perVariant.push([metric.label, variant, String(summary.n), figure(summary.mean), figure(summary.sd), runsInterval(summary)]);
     }
   }
-  lines.push(...table(['metric', 'variant', 'n', 'mean', 'sd', '95% t interval over its runs'], perVariant), '');
+  lines.push(...table(['metric', 'variant', 'n', 'mean', 'sd', '95% interval over its runs'], perVariant), '');
+  if (anyAlike(statistics)) lines.push(ALIKE_NOTE, '');
   lines.push(...METRICS.filter((metric) => statistics.metrics.some((each) => each.key === metric.key)).map((metric) => `- **${metric.label}**: ${metric.about}.`), '');
   const passRows = Object.entries(statistics.passK).flatMap(([variant, ks]) => ks.map((each) => [variant, String(each.k), figure(each.passAtK), figure(each.passHatK)]));
   if (passRows.length > 0) {

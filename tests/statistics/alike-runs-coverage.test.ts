@@ -89,6 +89,7 @@ describe('a variant whose runs are all alike', () => {
     const lines = renderStudy(statistics, runs, ['baseline']);
     expect(lines).toContain('| messages | baseline | 5 | 5 | 0 | every run alike (n=5): no interval from the runs |');
     expect(lines).toContain('| pass rate | baseline | 5 | 1 | 0 | [0.5655, 1] |');
+    expect(lines.find((line) => line.startsWith('Where every run of a variant gave the same value'))).toContain('a count or credits has none (`every run alike`), so no reading rests on it.');
     const summary = (key: string): StudyStatistics['metrics'][number]['variants'][string] => statistics.metrics.find((each) => each.key === key)!.variants.baseline!;
     expect(summary('messages')).toMatchObject({ ci: null, alike: true });
     expect(summary('pass_rate')).toMatchObject({ alike: true, method: 'wilson' });
