@@ -15,8 +15,8 @@
 import { kishEffectiveSize } from '../statistics/effective-size.js';
 import { cutToRange, DIFFERENCE_RANGE, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { ratioInterval } from '../statistics/ratio-estimate.js';
+import { alikeInterval, meanInterval, type RunsInterval } from '../statistics/runs-interval.js';
 import { mean } from '../statistics/summary.js';
-import { tInterval } from '../statistics/student-t.js';
 
 /** What one person's agents answered to one held-out question. */
 export interface HeldOutAnswer {
@@ -66,6 +66,12 @@ export interface PeopleEstimate {
   effective?: number;
   /** The ends of what the figure can be (0 or 1 for a share) its interval reached past and was cut at; absent when it stayed within. */
   cutAt?: number[];
+  /**
+   * True when every person gave the same value (a ratio: every person's residual 0): a share's interval
+   * is then the Wilson interval of the people as trials, any other figure's none (NaN ends), never one
+   * of no width (statistics/runs-interval.ts).
+   */
+  alike?: true;
 }
 
 /** What the study found, over people. */
@@ -117,14 +123,25 @@ export function scorePerson(person: string, weight: number, answers: readonly He
   };
 }
 
-/** An estimate whose interval is kept within `range`, with the ends it was cut at. */
-function within<Estimate extends { interval: [number, number] }>(estimate: Estimate, range: FigureRange): Estimate & Pick<PeopleEstimate, 'cutAt'> {
+/** An interval of runs-interval.ts as a PeopleEstimate holds it: NaN ends for none. */
+function held(made: RunsInterval): Pick<PeopleEstimate, 'interval' | 'cutAt' | 'alike'> {
+  return { interval: made.interval ?? [NaN, NaN], ...(made.cutAt ? { cutAt: made.cutAt } : {}), ...(made.alike ? { alike: true as const } : {}) };
+}
+
+/**
+ * A ratio's estimate with its interval kept within `range`, with the ends it was cut at; where it has
+ * no width (every person's residual 0, as when all are alike), the people's (`effective` ones for a
+ * weighted figure) Wilson interval on a bounded range, or none.
+ */
+function within<Estimate extends { value: number; interval: [number, number]; people: number; effective?: number }>(estimate: Estimate, range: FigureRange): Estimate & Pick<PeopleEstimate, 'cutAt' | 'alike'> {
+  const [low, high] = estimate.interval;
+  if (estimate.people >= 2 && Number.isFinite(low) && low === high) return { ...estimate, ...held(alikeInterval(estimate.value, estimate.effective ?? estimate.people, range)) };
   return { ...estimate, ...cutToRange(estimate.interval, range) };
 }
 
 /** The mean of one value a person, with its t interval over people (independent units), kept within `range`: the interval every figure but the ratios uses. */
 export function meanOverPeople(values: readonly number[], range: FigureRange = SHARE_RANGE): PeopleEstimate {
-  return within({ value: mean(values), interval: tInterval(values), people: values.length }, range);
+  return { value: mean(values), people: values.length, ...held(meanInterval(values, range)) };
 }
 
 /** The human retest's figures, when every drawn person has one: their retest, and accuracy divided by it. */

@@ -22,7 +22,7 @@ const FIGURES: ReadonlyArray<{ figure: string; unit: string; meaning: string }> 
 
 function estimateCells(estimate: PeopleEstimate | number | undefined): Record<string, Cell> {
   if (typeof estimate === 'number') return { value: estimate };
-  return { value: estimate?.value, low: estimate?.interval[0], high: estimate?.interval[1], n: estimate?.people, effective: estimate?.effective, cut_at: estimate?.cutAt?.join(' ') };
+  return { value: estimate?.value, low: estimate?.interval[0], high: estimate?.interval[1], n: estimate?.people, effective: estimate?.effective, cut_at: estimate?.cutAt?.join(' '), alike: estimate?.alike };
 }
 
 /**
@@ -60,6 +60,7 @@ export function peopleTables(calibration: PeopleCalibration): ReportTable[] {
         column('n', 'integer', 'people', 'the people it rests on'),
         column('effective', 'number', 'people', "for accuracy_weighted: Kish's effective size of the weights, the n its interval reads"),
         column('cut_at', 'string', "the figure's own", "where the interval reached past what the figure can be (0 or 1 for a share, -1 or 1 for a difference, 0 for a ratio) and was cut there, both ends separated by a space; empty when it stayed within: the people's values lie near that end and the interval is rougher than 95%"),
+        column('alike', 'boolean', '', "true when every person gave the same value: the interval is then the Wilson interval of the people as trials within what the figure can be (a share, a difference), or empty for a ratio, which has no upper bound (an interval of no width would say the figure is known); empty otherwise"),
       ],
       rows: FIGURES.filter((each) => keyed[each.figure] !== undefined).map((each) => ({ figure: each.figure, ...estimateCells(keyed[each.figure]) })),
     },

@@ -3,6 +3,7 @@ import type { PeopleCalibration } from './calibrate-people.js';
 import type { IndividualSummary, PeopleEstimate } from './individual-statistics.js';
 import { figure } from './render-calibration.js';
 import { renderProvenance } from '../provenance/report-provenance.js';
+import { alikeWords } from '../statistics/runs-interval.js';
 
 /**
  * How the figures relate to Park et al.'s 85 %: said on the screen and in the report, because the two
@@ -19,7 +20,9 @@ export function parkRelation(summary: IndividualSummary): string {
 export function peopleFigure(estimate: PeopleEstimate): string {
   const effective = estimate.effective === undefined ? '' : `, effective ${formatCount(Math.round(estimate.effective))}`;
   const cut = estimate.cutAt === undefined ? '' : `; cut at ${estimate.cutAt.join(' and ')}`;
-  return `${figure(estimate.value)} [${figure(estimate.interval[0])}, ${figure(estimate.interval[1])}] (n = ${estimate.people}${effective}${cut})`;
+  if (estimate.alike && !estimate.interval.every(Number.isFinite)) return `${figure(estimate.value)} (${alikeWords(estimate.people, 'person', 'people')})`;
+  const alike = estimate.alike ? '; every person alike: Wilson interval' : '';
+  return `${figure(estimate.value)} [${figure(estimate.interval[0])}, ${figure(estimate.interval[1])}] (n = ${estimate.people}${effective}${cut}${alike})`;
 }
 
 /** The study's figures, a label and its value a row, in the order the screen and the report give them: accuracy against what knows less of the person, then the retests. Pure. */

@@ -155,6 +155,8 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('difference_cut_at', 'string', "the metric's own", 'where that interval reached past what a difference can be and was cut there; empty when it stayed within'),
         column('p', 'number', 'probability', 'two-sided permutation test of the difference, over the runs'),
         column('p_adjusted', 'number', 'probability', "p adjusted by Holm's step-down for every variant compared with the baseline on the same metric; report.md's reading uses it"),
+        column('ci_method', 'string', '', "how ci_low and ci_high were made: t (a t interval over the runs); wilson (every run gave the same value on a metric with bounds, a pass rate or a judged score: the Wilson interval of the runs as trials, within the bounds); none (every run gave the same value on a metric with no upper bound, a count or credits: the runs show no spread to build an interval from, and one of no width would say the figure is known); empty with fewer than 2 runs"),
+        column('difference_method', 'string', '', 'how difference_low and difference_high were made: welch; newcombe (every run of both sides alike on a metric with bounds); none (every run of both sides alike on a metric with no upper bound); empty for the baseline and with fewer than 2 runs a side'),
       ],
       rows: report.statistics.metrics.flatMap((metric) =>
         Object.entries(metric.variants).map(([variant, summary]) => ({
@@ -173,6 +175,8 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
           difference_cut_at: summary.versusBaseline?.cutAt?.join(' '),
           p: summary.versusBaseline?.p,
           p_adjusted: summary.versusBaseline?.adjustedP,
+          ci_method: methodCell(summary),
+          difference_method: summary.versusBaseline ? methodCell(summary.versusBaseline) : undefined,
         })),
       ),
     },
@@ -183,6 +187,11 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
   if (report.personas) tables.push(...personaCsvTables(report.personas));
   if (report.blame) tables.push(...experimentBlameTables(report.blame));
   return tables;
+}
+
+/** How an interval was made, as metrics.csv says it: its method, `none` for runs alike with no interval, empty for too few runs. */
+function methodCell(summary: { method?: string; alike?: true }): string | undefined {
+  return summary.method ?? (summary.alike ? 'none' : undefined);
 }
 
 /**
@@ -236,12 +245,13 @@ function surveyTables(survey: readonly SurveyTable[], runs: readonly RunMetrics[
         column('unit', 'string', '', "what the interval rests on: run (the agents of a run answer under the same run and are not independent) or agent (one run's agents, when there is one run)"),
         column('units', 'integer', 'runs or agents', 'how many of that unit (the effective n of the interval)'),
         column('cut_at', 'string', "the question's own", 'where that interval reached past the scale the question names ("from 1 to 5") and was cut there, both ends separated by a space; empty when it stayed within: the runs lie near that end and the interval is rougher than 95%'),
+        column('alike', 'boolean', '', "true when every unit gave the same mean: the interval is then the Wilson interval of the units as trials on the question's scale, or empty where the question names none (an interval of no width would say the mean is known); empty otherwise"),
       ],
       rows: survey.flatMap((table) =>
         table.variants.flatMap((cell) => {
           const base = { question_index: table.index, question: table.question, kind: table.kind, variant: cell.variant, answers: cell.answers };
           if (cell.counts) return Object.entries(cell.counts).map(([choice, count]) => ({ ...base, choice, count }));
-          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1], unit: cell.numbers.unit, units: cell.numbers.units, cut_at: cell.numbers.cutAt?.join(' ') }];
+          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1], unit: cell.numbers.unit, units: cell.numbers.units, cut_at: cell.numbers.cutAt?.join(' '), alike: cell.numbers.alike }];
           return [base];
         }),
       ),

@@ -3,6 +3,7 @@ import type { CheckResult } from './run-checks.js';
 import { METRICS, type Better, type StudyStatistics } from './study-statistics.js';
 import { figure, interval, table } from './report-markdown.js';
 import { choose } from '../statistics/proportions.js';
+import { alikeWords } from '../statistics/runs-interval.js';
 
 export { figure } from './report-markdown.js';
 
@@ -11,9 +12,20 @@ function signed(value: number): string {
   return value > 0 ? `+${figure(value)}` : figure(value);
 }
 
+/** A mean's interval cell: `[low, high]`, or, where every run was alike and there is none, so said. */
+function runsInterval(summary: { n: number; ci: [number, number] | null; cutAt?: number[]; alike?: true } | undefined): string {
+  return summary?.alike && !summary.ci ? alikeWords(summary.n) : interval(summary?.ci, summary?.cutAt);
+}
+
+/** A figure and its interval in one cell: `5 [4, 6]`, or `5, every run alike (n=5): no interval from the runs`. */
+function withInterval(value: string, cell: string): string {
+  return cell.startsWith('every ') ? `${value}, ${cell}` : `${value} ${cell}`;
+}
+
 /**
  * How a difference reads: better or worse (higher or lower, for a metric that is neither) when its
- * interval leaves out 0 and p < 0.05, else not clear; with no interval (a side of one run), not clear.
+ * interval leaves out 0 and p < 0.05, else not clear; with no interval (a side of one run, or both
+ * sides' runs alike on a count: a difference of no width backs no reading), not clear.
  * The p given is the one adjusted for the variants compared on the metric (Comparison.adjustedP).
  */
 export function verdict(difference: number, ci: [number, number] | null, p: number, better: Better): string {
@@ -55,6 +67,15 @@ function adjustedWords(compared: number): string {
   return `adjusted p is p adjusted for the ${compared} variants compared with the baseline on the metric (Holm), so that a variant reads as a difference by its runs' noise alone in at most 5 % of such reports, however many variants there are.`;
 }
 
+/** What report.md says under its tables where a variant's runs were all alike on a metric. */
+const ALIKE_NOTE =
+  "Where every run of a variant gave the same value, a t interval would have no width and say the figure is known: a metric with bounds (a pass rate, a judged score) then has the Wilson interval of its runs as trials (a difference of two such variants, Newcombe's), and a count or credits has none (`every run alike`), so no reading rests on it.";
+
+/** Whether any variant's runs were all alike on a metric. */
+function anyAlike(statistics: StudyStatistics): boolean {
+  return statistics.metrics.some((metric) => Object.values(metric.variants).some((summary) => summary.alike));
+}
+
 /** The file a metric's plot is written to, relative to the report. */
 export function plotFile(key: string): string {
   return `plots/${key}.svg`;
@@ -77,9 +98,9 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
       rows.push([
         variant,
         metricName(metric),
-        `${figure(base?.mean)} ${interval(base?.ci, base?.cutAt)}`,
-        `${figure(own?.mean)} ${interval(own?.ci, own?.cutAt)}`,
-        compared ? `${signed(compared.difference)} ${interval(compared.ci, compared.cutAt)}` : '–',
+        withInterval(figure(base?.mean), runsInterval(base)),
+        withInterval(figure(own?.mean), runsInterval(own)),
+        compared ? withInterval(signed(compared.difference), compared.alike && !compared.ci ? alikeWords(`${base?.n} and ${own?.n}`) : interval(compared.ci, compared.cutAt)) : '–',
         compared ? figure(compared.p) : '–',
         compared ? figure(compared.adjustedP) : '–',
         compared ? verdict(compared.difference, compared.ci, compared.adjustedP, metric.better) : 'not measured',
@@ -101,10 +122,11 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
   for (const metric of statistics.metrics) {
     for (const variant of variants) {
       const summary = metric.variants[variant];
-      if (summary) perVariant.push([metric.label, variant, String(summary.n), figure(summary.mean), figure(summary.sd), interval(summary.ci, summary.cutAt)]);
+      if (summary) perVariant.push([metric.label, variant, String(summary.n), figure(summary.mean), figure(summary.sd), runsInterval(summary)]);
     }
   }
-  lines.push(...table(['metric', 'variant', 'n', 'mean', 'sd', '95% t interval over its runs'], perVariant), '');
+  lines.push(...table(['metric', 'variant', 'n', 'mean', 'sd', '95% interval over its runs'], perVariant), '');
+  if (anyAlike(statistics)) lines.push(ALIKE_NOTE, '');
   lines.push(...METRICS.filter((metric) => statistics.metrics.some((each) => each.key === metric.key)).map((metric) => `- **${metric.label}**: ${metric.about}.`), '');
   const passRows = Object.entries(statistics.passK).flatMap(([variant, ks]) => ks.map((each) => [variant, String(each.k), figure(each.passAtK), figure(each.passHatK)]));
   if (passRows.length > 0) {

@@ -3,8 +3,8 @@ import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
 import { holm } from '../statistics/family-wise-error.js';
 import { permutationTest } from '../statistics/permutation-test.js';
-import { tInterval, welchInterval } from '../statistics/student-t.js';
-import { ANY_RANGE, cutToRange, differenceRange, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
+import { ANY_RANGE, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
+import { meanDifferenceInterval, meanInterval, type RunsInterval } from '../statistics/runs-interval.js';
 import { passAtK, passHatK } from '../statistics/proportions.js';
 import { seedOf } from '../statistics/seeds.js';
 import { FIGURE_PLACES, mean, spreadOrNone, tidy, tidyPair } from '../statistics/summary.js';
@@ -27,7 +27,7 @@ export const METRICS = [
 export type MetricKey = (typeof METRICS)[number]['key'];
 
 /** How every interval and test of the metrics is made: said in report.json and the report. */
-export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses";
+export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; where every run of a variant gave the same value (`alike`), a t interval would have no width: a bounded metric (a pass rate, a judged score) has the Wilson interval of its runs as trials (a difference of two such, Newcombe's), any other none (null); p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses";
 
 /** A run's value of each metric; absent where it has none (no judge, no checks, no answer). */
 export interface RunValues {
@@ -42,20 +42,36 @@ export interface MetricSummary {
   n: number;
   mean: number | null;
   sd: number | null;
-  /** 95% t interval of the mean over the runs, kept within what the metric can be; null with fewer than 2 runs. */
+  /**
+   * 95% t interval of the mean over the runs, kept within what the metric can be; where every run gave
+   * the same value, a bounded metric's Wilson interval over the runs; null with fewer than 2 runs, or
+   * runs all alike on a metric with no upper bound (a count, credits): they show no spread to build one from.
+   */
   ci: [number, number] | null;
   /** The ends of what the metric can be (1 for a pass rate, 0 for a count) its t interval reached past and was cut at; absent when it stayed within. */
   cutAt?: number[];
+  /** How `ci` was made: `t`, or `wilson` for runs all alike on a bounded metric; absent with no interval. */
+  method?: 't' | 'wilson';
+  /** True when every run (two or more) gave the same value; absent otherwise. */
+  alike?: true;
 }
 
 /** One variant against the baseline on one metric. */
 export interface Comparison {
   /** mean(variant) − mean(baseline). */
   difference: number;
-  /** 95% Welch t interval of the difference, kept within what a difference can be (−1 to 1 for pass rates); null with fewer than 2 runs on either side. */
+  /**
+   * 95% Welch t interval of the difference, kept within what a difference can be (−1 to 1 for pass
+   * rates); where every run of both sides is alike, a bounded metric's Newcombe interval; null with
+   * fewer than 2 runs on either side, or both sides alike on a metric with no upper bound.
+   */
   ci: [number, number] | null;
   /** The ends its Welch interval reached past and was cut at; absent when it stayed within. */
   cutAt?: number[];
+  /** How `ci` was made: `welch`, or `newcombe` for both sides alike on a bounded metric; absent with no interval. */
+  method?: 'welch' | 'newcombe';
+  /** True when every run of both sides gave one value (a value a side); absent otherwise. */
+  alike?: true;
   /** Two-sided permutation test of the runs. */
   p: number;
   /**
@@ -128,11 +144,14 @@ export function runValues(run: RunMetrics): RunValues {
 /** The places its figures are given to: those of every experiment figure over runs. */
 const PLACES = FIGURE_PLACES;
 
-/** An interval as the report keeps it: within `range` (with the ends it was cut at), to its places; null where there is none (fewer than 2 runs). */
-function interval(pair: [number, number], range: FigureRange): { ci: [number, number] | null; cutAt?: number[] } {
-  if (!pair.every(Number.isFinite)) return { ci: null };
-  const { interval: kept, cutAt } = cutToRange(pair, range);
-  return { ci: tidyPair(kept, PLACES), ...(cutAt ? { cutAt } : {}) };
+/** An interval as the report keeps it (statistics/runs-interval.ts), to its places; null where there is none (fewer than 2 runs, or runs alike with no bound). */
+function interval<Method extends string>(made: RunsInterval): { ci: [number, number] | null; cutAt?: number[]; method?: Method; alike?: true } {
+  return {
+    ci: made.interval === null ? null : tidyPair(made.interval, PLACES),
+    ...(made.cutAt ? { cutAt: made.cutAt } : {}),
+    ...(made.method ? { method: made.method as Method } : {}),
+    ...(made.alike ? { alike: true as const } : {}),
+  };
 }
 
 /** The runs' standard deviation to the report's places; none with fewer than 2 runs (one run shows no spread). */
@@ -180,11 +199,11 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
     const base = sample(baseline, metric.key);
     for (const variant of experiment.variants) {
       const own = sample(variant.name, metric.key);
-      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: spreadOf(own), ...interval(tInterval(own), range) };
+      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: spreadOf(own), ...interval<'t' | 'wilson'>(meanInterval(own, range)) };
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared
-        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval(welchInterval(base, own), differenceRange(range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES), adjustedP: NaN } }
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval<'welch' | 'newcombe'>(meanDifferenceInterval(base, own, range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES), adjustedP: NaN } }
         : summary;
     }
     // The variants compared on this metric are one family: each p adjusted for the others.

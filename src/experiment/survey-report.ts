@@ -5,7 +5,7 @@ import { mean, spreadOrNone } from '../statistics/summary.js';
 import { estimateOverUnits, type RepetitionUnit } from '../statistics/unit-estimate.js';
 import { figure, interval, oneLine, table } from './report-markdown.js';
 import type { SurveyQuestion } from '../mailbox/survey-markup.js';
-import { cutToRange } from '../statistics/figure-range.js';
+import { alikeWords } from '../statistics/runs-interval.js';
 import { numberRange } from '../survey/number-range.js';
 
 /** One question's answers in one variant, over its runs and agents. */
@@ -38,6 +38,8 @@ export interface SurveyNumbers {
   /** What the interval is over, and how many of it there were (absent in a report written before lemming said it). */
   unit?: RepetitionUnit;
   units?: number;
+  /** True when every unit gave the same mean: `ci` is then the Wilson interval within the question's scale, or null where it names none (statistics/runs-interval.ts). */
+  alike?: true;
 }
 
 /** The numbers of one variant's runs (a list per run, runs without a number left out), summed up over the runs (SurveyNumbers). Pure. */
@@ -45,17 +47,23 @@ function numbersOverRuns(question: SurveyQuestion, perRun: ReadonlyArray<readonl
   const runs = perRun.filter((values) => values.length > 0);
   const values = runs.flat();
   if (values.length === 0) return { n: 0, mean: null, sd: null, ci: null };
-  const estimate = estimateOverUnits(runs, (agents) => (agents.length === 0 ? NaN : mean(agents)), seed);
-  if (!estimate.interval.every(Number.isFinite)) return { n: values.length, mean: estimate.value, sd: spreadOrNone(values), ci: null, unit: estimate.unit, units: estimate.units };
   // A t interval over few runs reaches past the scale the question names: cut there, and said.
-  const { interval: kept, cutAt } = cutToRange(estimate.interval, numberRange(question, values));
-  return { n: values.length, mean: estimate.value, sd: spreadOrNone(values), ci: kept, ...(cutAt ? { cutAt } : {}), unit: estimate.unit, units: estimate.units };
+  const estimate = estimateOverUnits(runs, (agents) => (agents.length === 0 ? NaN : mean(agents)), seed, numberRange(question, values));
+  const alike = estimate.alike ? { alike: true as const } : {};
+  if (!estimate.interval.every(Number.isFinite)) return { n: values.length, mean: estimate.value, sd: spreadOrNone(values), ci: null, unit: estimate.unit, units: estimate.units, ...alike };
+  return { n: values.length, mean: estimate.value, sd: spreadOrNone(values), ci: estimate.interval, ...(estimate.cutAt ? { cutAt: estimate.cutAt } : {}), unit: estimate.unit, units: estimate.units, ...alike };
+}
+
+/** A numeric figure's interval cell: `[low, high]`, `–` for none, or where its units were all alike and gave none, so said. */
+export function numbersInterval(numbers: Pick<SurveyNumbers, 'ci' | 'cutAt' | 'alike' | 'unit' | 'units'> | undefined): string {
+  if (numbers?.ci) return interval(numbers.ci, numbers.cutAt);
+  return numbers?.alike && numbers.units !== undefined ? alikeWords(numbers.units, numbers.unit) : '–';
 }
 
 /** What a numeric figure's interval rests on, as a report's cell says it: `5 runs (t)`, `12 agents of 1 run (bootstrap)`. */
-export function unitText(numbers: Pick<SurveyNumbers, 'unit' | 'units'> | undefined): string {
+export function unitText(numbers: Pick<SurveyNumbers, 'unit' | 'units' | 'alike'> | undefined): string {
   if (numbers?.unit === undefined || numbers.units === undefined) return '–';
-  if (numbers.unit === 'run') return `${numbers.units} runs (t)`;
+  if (numbers.unit === 'run') return `${numbers.units} runs (${numbers.alike ? 'all alike' : 't'})`;
   return numbers.units === 1 ? '1 agent of 1 run (bootstrap)' : `${numbers.units} agents of 1 run (bootstrap)`;
 }
 
@@ -119,11 +127,11 @@ export function renderSurvey(tables: readonly SurveyTable[]): string[] {
           ['variant', 'n', 'mean', 'sd', '95% interval', 'over'],
           survey.variants.map((cell) => {
             const numbers = cell.numbers;
-            return [cell.variant, String(numbers?.n ?? 0), figure(numbers?.mean), figure(numbers?.sd), numbers?.ci ? interval(numbers.ci, numbers.cutAt) : '–', unitText(numbers)];
+            return [cell.variant, String(numbers?.n ?? 0), figure(numbers?.mean), figure(numbers?.sd), numbersInterval(numbers), unitText(numbers)];
           }),
         ),
         '',
-        "n: the answers read. With two runs or more the mean is the runs' means averaged and its interval a t interval over the runs (`over`: how many): the agents of one run answer under the same run and are not independent, so the runs are the unit, never the answers. With one run, its agents are the only units (a bootstrap over them), and the interval says nothing of another run.",
+        "n: the answers read. With two runs or more the mean is the runs' means averaged and its interval a t interval over the runs (`over`: how many): the agents of one run answer under the same run and are not independent, so the runs are the unit, never the answers. With one run, its agents are the only units (a bootstrap over them), and the interval says nothing of another run. Units that all gave the same mean show no spread: on a scale the question names, the interval is the Wilson interval of the units as trials on it; with no scale there is none, and the cell says so.",
       );
     } else {
       lines.push(...table(['variant', 'answers'], survey.variants.map((cell) => [cell.variant, String(cell.answers)])), '', "Free-text answers are in each run's `experiment-survey.json`.");

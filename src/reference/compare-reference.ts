@@ -3,14 +3,13 @@ import { percentileInterval } from '../statistics/bootstrap.js';
 import { benjaminiHochberg } from '../statistics/false-discovery.js';
 import { ensembleP } from '../statistics/null-ensemble.js';
 import { seedOf } from '../statistics/seeds.js';
-import { tInterval } from '../statistics/student-t.js';
+import { allAlike, meanInterval } from '../statistics/runs-interval.js';
 import { mean } from '../statistics/summary.js';
 import type { DirectedNetwork } from './directed-network.js';
 import { meanMatrix, mixingDistance, mixingMatrix, type MixingMatrix } from './mixing-matrix.js';
 import { ksStatistic, networkMeasures, type NetworkMeasures } from './network-measures.js';
 import { chartNetwork, configurationNetwork, rewiredNetwork, subgraphNetwork } from './null-models.js';
 import { coverageWarnings, measureRange } from './coverage-warnings.js';
-import { keptWithin } from '../statistics/figure-range.js';
 
 /**
  * A run's (or each repeat's) communication network set beside a real one: each measure's real
@@ -57,8 +56,13 @@ export interface ReferenceRow {
   real: number;
   runs: number[];
   mean: number;
-  /** The 95% t interval of the runs' mean (the run the unit); one run gives [its value, its value]. */
+  /**
+   * The 95% t interval of the runs' mean (the run the unit); one run gives [its value, its value]; runs
+   * all alike, a share's Wilson interval over the runs, or NaN ends for edges per person (runsInterval).
+   */
   interval: [number, number];
+  /** True when every run (two or more) gave the same value; absent otherwise. */
+  alike?: true;
   /** The middle 95% of the measure over NULL_DRAWS random subgraphs of the real network, each of the runs' mean size. */
   subgraphs: [number, number];
   /** The middle 95% over the runs' degree-preserving rewirings, and over their configuration models (NULL_DRAWS a run). */
@@ -135,12 +139,13 @@ function valuesOf(measures: NetworkMeasures, real: NetworkMeasures, realLabels: 
  * A measure's 95% interval over the runs' values: a t interval (the run the unit), kept within what the
  * measure can be (measureRange: every measure but edges per person is a share or a KS statistic, 0 to 1,
  * and a t interval over few runs can reach past that; src/statistics/figure-range.ts); one run gives [its value, its value], no interval at
- * all. Its coverage is checked by simulation (src/statistics/simulated-studies.ts, the bench's
- * `network-coverage`).
+ * all. Runs all alike give none of no width (src/statistics/runs-interval.ts): a share's Wilson interval
+ * over the runs, or none (NaN ends) for edges per person. Its coverage is checked by simulation
+ * (src/statistics/simulated-studies.ts, the bench's `network-coverage`).
  */
 export function runsInterval(measure: ReferenceMeasure, values: readonly number[]): [number, number] {
-  const interval: [number, number] = values.length === 1 ? [values[0] as number, values[0] as number] : tInterval(values);
-  return keptWithin(interval, measureRange(measure));
+  if (values.length === 1) return [values[0] as number, values[0] as number];
+  return meanInterval(values, measureRange(measure)).interval ?? [NaN, NaN];
 }
 
 /** Whether every department of a network's mixing is one of the real network's. */
@@ -196,7 +201,7 @@ export function compareWithReference(
     const values = runValues.map((values) => values[key]);
     if (realValue === undefined || values.length === 0 || values.some((value) => value === undefined)) continue;
     const numbers = values as number[];
-    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval: runsInterval(key, numbers), subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key), ...chartRange(charted, key, numbers) });
+    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval: runsInterval(key, numbers), ...(allAlike(numbers) ? { alike: true as const } : {}), subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key), ...chartRange(charted, key, numbers) });
   }
   judgeAgainstChart(rows);
   const realLabels = reference.network.departments === undefined ? undefined : [...new Set(reference.network.departments.values())];

@@ -1,7 +1,8 @@
 /**
  * Where the intervals over runs `analyze --reference` prints cover less than they say, found by
  * simulation (the bench's `measure-coverage`, docs/validation.md) and told in the report's own words:
- * one run gives no interval; runs that repeat each other give one of no width; a measure whose runs
+ * one run gives no interval; runs that repeat each other show no spread (a share's interval is then
+ * Wilson's over the runs, edges per person's none); a measure whose runs
  * lie near what it can be (a share near 0 or 1, so its t interval reached past it and was cut) is
  * skewed over runs, where a t interval over few runs covers short (the share who never write, near 0,
  * held its truth in 44 % of simulated studies of 2 runs and 78 % of 5 and of 10); a run that lies apart
@@ -48,7 +49,7 @@ export function coverageWarnings(rows: ReadonlyArray<{ measure: string; runs: re
   if (runs === 1) return ['Warning: one run gives no interval: how far another repeat would fall is unknown; compare repeats (--runs) to have one.'];
   const warnings: string[] = [];
   const still = rows.filter((row) => row.runs.every((value) => value === row.runs[0]));
-  if (still.length > 0) warnings.push(`Warning: the runs repeat each other exactly on ${still.map((row) => row.measure).join(', ')}: an interval of no width says the runs did not vary, not that the figure is known.`);
+  if (still.length > 0) warnings.push(`Warning: the runs repeat each other exactly on ${still.map((row) => row.measure).join(', ')}: they show no spread to build an interval from, so a share's is the Wilson interval of the runs as trials and edges per person has none: the runs did not vary, which does not make the figure known.`);
   const cut = rows.filter((row) => {
     if (still.includes(row)) return false;
     return endsPassed(tInterval(row.runs), measureRange(row.measure)).length > 0;

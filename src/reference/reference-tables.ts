@@ -21,6 +21,7 @@ export function referenceTables(comparison: ReferenceComparison): ReportTable[] 
         ...range('subgraphs', "random subgraphs of the real network of the runs' mean size: the middle 95%"),
         ...range('rewired', "the runs' degree-preserving rewirings: the middle 95%"),
         ...range('configuration', "the runs' configuration models: the middle 95%"),
+        column('alike', 'boolean', '', "true when every run gave the same value: the interval is then the Wilson interval of the runs as trials (a share), or empty (edges per person, which has no upper bound); empty otherwise"),
       ],
       rows: comparison.rows.map((row) => ({
         measure: row.measure,
@@ -30,6 +31,7 @@ export function referenceTables(comparison: ReferenceComparison): ReportTable[] 
         mean: row.mean,
         ci_low: row.interval[0],
         ci_high: row.interval[1],
+        alike: row.alike,
         subgraphs_low: row.subgraphs[0],
         subgraphs_high: row.subgraphs[1],
         rewired_low: row.rewired[0],

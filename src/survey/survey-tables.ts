@@ -57,11 +57,12 @@ export function askTables(survey: Survey): ReportTable[] {
         columns: [
           ...counted,
           column('mean', 'number', "the question's own", 'the mean of the numbers read'),
-          column('ci_low', 'number', "the question's own", "the mean's 95% t interval, lower end (empty for fewer than two numbers)"),
+          column('ci_low', 'number', "the question's own", "the mean's 95% t interval, lower end (empty for fewer than two numbers, and for numbers all alike on a question that names no scale)"),
           column('ci_high', 'number', "the question's own", "the mean's 95% t interval, upper end"),
           column('cut_at', 'string', "the question's own", 'where that interval reached past the scale the question names ("from 1 to 5") and was cut there, both ends separated by a space; empty when it stayed within'),
+          column('alike', 'boolean', '', "true when every number read was the same: the interval is then the Wilson interval of the agents as trials on the question's scale, or empty where the question names none (an interval of no width would say the mean is known); empty otherwise"),
         ],
-        rows: [{ ...base, mean: tally.numbers.mean, ...ends(tally.numbers.ci), cut_at: tally.numbers.cutAt?.join(' ') }],
+        rows: [{ ...base, mean: tally.numbers.mean, ...ends(tally.numbers.ci), cut_at: tally.numbers.cutAt?.join(' '), alike: tally.numbers.alike }],
       },
     ];
   }

@@ -6,8 +6,7 @@
  */
 import type { SurveyQuestion } from '../mailbox/survey-markup.js';
 import { wilsonInterval } from '../statistics/proportions.js';
-import { cutToRange } from '../statistics/figure-range.js';
-import { tInterval } from '../statistics/student-t.js';
+import { alikeWords, meanInterval } from '../statistics/runs-interval.js';
 import { mean, tidy, tidyPair } from '../statistics/summary.js';
 import type { SurveyAnswer } from './ask-agents.js';
 import { numberRange } from './number-range.js';
@@ -23,9 +22,11 @@ export interface Tally {
   choices?: Array<{ choice: string; count: number; share: number; ci: [number, number] }>;
   /**
    * A numeric question: the mean of the numbers read and its 95% t interval (none for fewer than two),
-   * kept on the scale the question names (number-range.ts), `cutAt` the ends it reached past and was cut at.
+   * kept on the scale the question names (number-range.ts), `cutAt` the ends it reached past and was cut at;
+   * `alike` when every number was the same: then the Wilson interval on that scale, or none where it names
+   * none (statistics/runs-interval.ts).
    */
-  numbers?: { mean: number; ci: [number, number] | null; cutAt?: number[] };
+  numbers?: { mean: number; ci: [number, number] | null; cutAt?: number[]; alike?: true };
 }
 
 /** The tally of `answers` to `question`; a free-text question counts only who answered. */
@@ -44,13 +45,12 @@ export function tallyAnswers(question: SurveyQuestion, answers: readonly SurveyA
   }
   if (question.number) {
     const numbers = answers.flatMap((answer) => (answer.error === undefined && answer.number !== undefined ? [answer.number] : []));
-    const raw = tInterval(numbers);
-    const { interval, cutAt } = cutToRange(raw, numberRange(question, numbers));
+    const { interval, cutAt, alike } = meanInterval(numbers, numberRange(question, numbers));
     return {
       asked: answers.length,
       read: numbers.length,
       unreadable: answers.length - numbers.length,
-      numbers: { mean: tidy(mean(numbers)), ci: Number.isFinite(raw[0]) ? tidyPair(interval) : null, ...(cutAt && Number.isFinite(raw[0]) ? { cutAt } : {}) },
+      numbers: { mean: tidy(mean(numbers)), ci: interval ? tidyPair(interval) : null, ...(cutAt ? { cutAt } : {}), ...(alike ? { alike } : {}) },
     };
   }
   const given = answers.filter((answer) => answer.error === undefined && answer.raw !== '').length;
@@ -66,7 +66,7 @@ export function renderTally(tally: Tally): string[] {
   }
   if (tally.numbers) {
     const cut = tally.numbers.cutAt ? ` (cut at ${tally.numbers.cutAt.join(' and ')})` : '';
-    const ci = tally.numbers.ci ? ` [${tally.numbers.ci[0]}, ${tally.numbers.ci[1]}]${cut}` : '';
+    const ci = tally.numbers.ci ? ` [${tally.numbers.ci[0]}, ${tally.numbers.ci[1]}]${cut}` : tally.numbers.alike ? ` (${alikeWords(tally.read, 'agent')})` : '';
     return [`tally of ${tally.read} answer(s) read${unread}: mean ${Number.isFinite(tally.numbers.mean) ? tally.numbers.mean : '–'}${ci}`];
   }
   return unread === '' ? [] : [`${tally.unreadable} of ${tally.asked} gave no answer`];

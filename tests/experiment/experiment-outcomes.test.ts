@@ -38,7 +38,8 @@ interface Summary {
   mean: number | null;
   sd: number | null;
   ci: [number, number] | null;
-  versusBaseline?: { difference: number; ci: [number, number]; p: number };
+  alike?: true;
+  versusBaseline?: { difference: number; ci: [number, number] | null; p: number; alike?: true };
 }
 interface Report {
   statistics: {
@@ -56,6 +57,15 @@ const RUNS = [1, 2, 3, 4, 5].flatMap((index) => [`baseline-r${index}`]).concat([
 function average(values: number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
+/** Wilson's score interval of `share` of `n` trials at 95 %, worked by its formula (z = 1.959964). */
+function wilsonByHand(share: number, n: number): [number, number] {
+  const z = 1.959964;
+  const centre = share + (z * z) / (2 * n);
+  const spread = z * Math.sqrt((share * (1 - share)) / n + (z * z) / (4 * n * n));
+  return [(centre - spread) / (1 + (z * z) / n), (centre + spread) / (1 + (z * z) / n)];
+}
+/** The metrics with bounds in this study: a pass rate 0 to 1, the judge's score 0 to its scale of 10. */
+const BOUNDED: Record<string, number> = { pass_rate: 1, score: 10 };
 function sampleSd(values: number[]): number {
   const centre = average(values);
   return values.length < 2 ? 0 : Math.sqrt(values.reduce((sum, value) => sum + (value - centre) * (value - centre), 0) / (values.length - 1));
@@ -148,12 +158,26 @@ describe('experiment outcomes: checks, a judge, seeded repeats and statistics', 
         expect(summary.mean).toBeCloseTo(average(values), 9);
         expect(summary.sd).toBeCloseTo(sampleSd(values), 9);
         const [low, high] = summary.ci ?? [NaN, NaN];
-        expect(low).toBeLessThanOrEqual((summary.mean ?? NaN) + 1e-9);
-        expect(high).toBeGreaterThanOrEqual((summary.mean ?? NaN) - 1e-9);
-        // A t interval over the runs: the mean ± t(0.975, n − 1) standard errors (a point when the runs agree).
-        const half = (T_975[values.length - 1] ?? NaN) * (sampleSd(values) / Math.sqrt(values.length));
-        expect(low).toBeCloseTo(average(values) - half, 6);
-        expect(high).toBeCloseTo(average(values) + half, 6);
+        const alike = values.every((value) => value === values[0]);
+        const bound = BOUNDED[metric.key];
+        if (alike) {
+          // Runs all alike show no spread: a bounded metric's Wilson interval over the runs as trials, else none (not [x, x]).
+          expect(summary.alike).toBe(true);
+          if (bound === undefined) expect(summary.ci).toBeNull();
+          else {
+            const [wilsonLow, wilsonHigh] = wilsonByHand(values[0]! / bound, values.length);
+            expect(low).toBeCloseTo(wilsonLow * bound, 6);
+            expect(high).toBeCloseTo(wilsonHigh * bound, 6);
+            expect(high - low).toBeGreaterThan(0);
+          }
+        } else {
+          expect(low).toBeLessThanOrEqual((summary.mean ?? NaN) + 1e-9);
+          expect(high).toBeGreaterThanOrEqual((summary.mean ?? NaN) - 1e-9);
+          // A t interval over the runs: the mean ± t(0.975, n − 1) standard errors, kept within the metric's bounds.
+          const half = (T_975[values.length - 1] ?? NaN) * (sampleSd(values) / Math.sqrt(values.length));
+          expect(low).toBeCloseTo(Math.max(0, average(values) - half), 6);
+          expect(high).toBeCloseTo(Math.min(bound ?? Infinity, average(values) + half), 6);
+        }
         if (variant === 'baseline') continue;
         const compared = summary.versusBaseline;
         expect(compared?.difference).toBeCloseTo(average(values) - average(base), 9);
@@ -161,6 +185,13 @@ describe('experiment outcomes: checks, a judge, seeded repeats and statistics', 
         // Welch's: centred on the difference, its half-width the standard error of the difference times a t quantile
         // between the pooled degrees of freedom's and the smaller side's.
         const error = Math.sqrt(sampleSd(values) ** 2 / values.length + sampleSd(base) ** 2 / base.length);
+        if (error === 0) {
+          // Both sides alike: a bounded metric's interval has width (Newcombe's), any other none.
+          expect(compared?.alike).toBe(true);
+          if (bound === undefined) expect(compared?.ci).toBeNull();
+          else expect((compared?.ci?.[1] ?? NaN) - (compared?.ci?.[0] ?? NaN)).toBeGreaterThan(0);
+          continue;
+        }
         const [differenceLow, differenceHigh] = compared?.ci ?? [NaN, NaN];
         expect((differenceLow + differenceHigh) / 2).toBeCloseTo(average(values) - average(base), 6);
         const quantile = error === 0 ? 0 : (differenceHigh - differenceLow) / 2 / error;

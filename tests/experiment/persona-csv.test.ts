@@ -91,10 +91,12 @@ test("an experiment's --csv holds report.md's persona tables: adherence and drif
       unit: 'run',
       units: '2',
       drift: text(cell!.drift?.perTurn),
-      drift_low: text(cell!.drift?.ci[0]),
-      drift_high: text(cell!.drift?.ci[1]),
+      drift_low: text(cell!.drift?.ci?.[0]),
+      drift_high: text(cell!.drift?.ci?.[1]),
       drift_unit: cell!.drift?.unit ?? '',
       drift_units: text(cell!.drift?.units),
+      alike: cell!.alike ? 'true' : '',
+      drift_alike: cell!.drift?.alike ? 'true' : '',
     },
   ]);
   expect(read.adherence_by_turn?.map((row) => [row.turn, row.messages, row.adherence])).toEqual(cell!.byTurn.map((turn) => [String(turn.turn), String(turn.n), String(turn.mean)]));

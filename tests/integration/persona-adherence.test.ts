@@ -79,8 +79,8 @@ describe('persona adherence of a scripted model whose adherence is known', () =>
     expect(variant?.ci?.[0]).toBeLessThanOrEqual(10 * IN_PERSONA);
     expect(variant?.ci?.[1]).toBeGreaterThanOrEqual(10 * IN_PERSONA);
     // Written alike in every turn: the drift's interval holds 0.
-    expect(variant?.drift?.ci[0]).toBeLessThanOrEqual(0);
-    expect(variant?.drift?.ci[1]).toBeGreaterThanOrEqual(0);
+    expect(variant?.drift?.ci?.[0]).toBeLessThanOrEqual(0);
+    expect(variant?.drift?.ci?.[1]).toBeGreaterThanOrEqual(0);
     expect(variant?.byTurn.map((turn) => turn.n)).toEqual(Array.from({ length: 10 }, () => 20));
     // Each judgement is charged to the experiment's ledger, none to an agent.
     const lines = read(folder, 'ledger.jsonl').trim().split('\n').map((line) => JSON.parse(line) as { agent: string; purpose: string; run: string; credits: number });

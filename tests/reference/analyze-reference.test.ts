@@ -12,7 +12,7 @@ const TINY_LABELS = join(REPO_ROOT, 'tests', 'fixtures', 'network', 'tiny-labels
 interface ComparisonJson {
   reference: { people: number; edges: number; selfLoops: number; departments: number };
   runs: Array<{ source: string; people: number; edges: number }>;
-  rows: Array<{ measure: string; real: number; runs: number[]; mean: number; interval: [number, number] }>;
+  rows: Array<{ measure: string; real: number; runs: number[]; mean: number; interval: [number, number]; alike?: true }>;
 }
 
 /**
@@ -34,6 +34,14 @@ function twoRuns(): string {
   org.send(2, 'hr', 'manager', 'Anything else?');
   cpSync(org.root, join(runs, 'study-r2'), { recursive: true });
   return runs;
+}
+
+/** Wilson's score interval of `share` of `n` trials at 95 %, worked by its formula (z = 1.959964), apart from src/statistics/. */
+function wilsonByHand(share: number, n: number): [number, number] {
+  const z = 1.959964;
+  const centre = share + (z * z) / (2 * n);
+  const spread = z * Math.sqrt((share * (1 - share)) / n + (z * z) / (4 * n * n));
+  return [(centre - spread) / (1 + (z * z) / n), (centre + spread) / (1 + (z * z) / n)];
 }
 
 describe('lemming analyze --reference', () => {
@@ -67,6 +75,12 @@ describe('lemming analyze --reference', () => {
       expect(row?.runs[0], measure).toBeCloseTo(first, 12);
       expect(row?.runs[1], measure).toBeCloseTo(second, 12);
       expect(row?.mean, measure).toBeCloseTo((first + second) / 2, 12);
+      if (first === second) {
+        // Two runs alike show no spread: a share's interval is the Wilson interval of the two runs as trials, never [x, x].
+        const [low, high] = wilsonByHand(first, 2);
+        expect([row?.interval[0], row?.interval[1], row?.alike], measure).toEqual([expect.closeTo(low, 6), expect.closeTo(high, 6), true]);
+        continue;
+      }
       // Two runs, the run the unit: the mean ± t(0.975, 1)·|first − second|/2, t(0.975, 1) = 12.7062.
       // Clamped to what the measure can be: 0 to 1 but for edges per person.
       expect(row?.interval[0], measure).toBeCloseTo(Math.max(0, (first + second) / 2 - (12.7062 * Math.abs(first - second)) / 2), 3);
@@ -79,7 +93,9 @@ describe('lemming analyze --reference', () => {
     expect(text.stdout).toContain('Simulated: 2 runs,');
     // Two runs that differ: a t interval over them spans the whole range a share can take.
     expect(text.stdout).toContain('| reciprocity (share of edges returned) | 0.800 | 0.762 | [0.000, 1.000] |');
-    expect(text.stdout).toContain('| clustering (average local coefficient) | 0.000 | 0.467 | [0.467, 0.467] |');
+    // Two runs alike (7/15 each): before, [0.467, 0.467]; now the Wilson interval of the two runs.
+    const [low, high] = wilsonByHand(7 / 15, 2);
+    expect(text.stdout).toContain(`| clustering (average local coefficient) | 0.000 | 0.467 | [${low.toFixed(3)}, ${high.toFixed(3)}] |`);
   });
 
   test('one org, without departments: one run, and no department share', () => {

@@ -39,6 +39,8 @@ export function personaCsvTables(personas: PersonaTables): ReportTable[] {
           column('drift_high', 'number', `${SCORE_UNIT} per turn`, 'its upper end'),
           column('drift_unit', 'string', '', "what the drift's interval rests on: run or agent"),
           column('drift_units', 'integer', 'runs or agents', 'how many of that unit'),
+          column('alike', 'boolean', '', "true when every unit gave the same adherence: its interval is then the Wilson interval of the units as trials on the judge's scale; empty otherwise"),
+          column('drift_alike', 'boolean', '', 'true when every unit gave the same drift: a slope has no bounds, so no interval (drift_low and drift_high empty; one of no width would say the drift is known); empty otherwise'),
         ],
         rows: adherence.variants.map((cell) => ({
           variant: cell.variant,
@@ -55,10 +57,12 @@ export function personaCsvTables(personas: PersonaTables): ReportTable[] {
           unit: cell.unit,
           units: cell.unit ? cell.units : undefined,
           drift: cell.drift?.perTurn,
-          drift_low: cell.drift?.ci[0],
-          drift_high: cell.drift?.ci[1],
+          drift_low: cell.drift?.ci?.[0],
+          drift_high: cell.drift?.ci?.[1],
           drift_unit: cell.drift?.unit,
           drift_units: cell.drift?.units,
+          alike: cell.alike,
+          drift_alike: cell.drift?.alike,
         })),
       },
       {
@@ -139,11 +143,12 @@ export function surveyByAttributeCsvTable(tables: readonly AttributeTable[]): Re
         column('mean', 'number', own, "a numeric question: the group's mean answer"),
         column('mean_low', 'number', own, "the mean's 95% cluster bootstrap interval over people (a person's answers in every run kept together), lower end"),
         column('mean_high', 'number', own, 'its upper end'),
+        column('alike', 'boolean', '', "a numeric question: true when every answer of the group was the same, where a bootstrap has no width: the interval is then the people's Wilson interval on the question's scale, or empty where it names none; empty otherwise"),
       ],
       rows: tables.flatMap((found) =>
         found.cells.flatMap((cell): Array<Record<string, Cell>> => {
           const base = { question_index: found.index, question: found.question, attribute: found.attribute, variant: cell.variant, value: cell.value, answers: cell.n, people: cell.people };
-          if (found.kind === 'number') return [{ ...base, mean: cell.numbers?.mean, mean_low: cell.numbers?.ci[0], mean_high: cell.numbers?.ci[1] }];
+          if (found.kind === 'number') return [{ ...base, mean: cell.numbers?.mean, mean_low: cell.numbers?.ci?.[0], mean_high: cell.numbers?.ci?.[1], alike: cell.numbers?.alike }];
           return (found.choices ?? []).map((choice) => {
             const each = cell.choices?.[choice];
             return { ...base, choice, count: each?.count ?? 0, share: each?.share, share_low: each?.ci[0], share_high: each?.ci[1] };

@@ -15,9 +15,13 @@ export interface AgentScores {
   points: Array<readonly [number, number]>;
 }
 
-/** Adherence: the mean score, each run's own (its messages pooled) averaged with a t interval over runs; one run, a cluster bootstrap over its agents. `runs` holds each run's scored agents. */
-export function adherenceEstimate(runs: ReadonlyArray<readonly AgentScores[]>, seed: number): UnitEstimate {
-  return estimateOverUnits(runs, (agents) => pooledMean(agents.map((agent) => agent.points.map((point) => point[1]))), seed);
+/**
+ * Adherence: the mean score, each run's own (its messages pooled) averaged with a t interval over runs;
+ * one run, a cluster bootstrap over its agents. `runs` holds each run's scored agents; `scale` the top of
+ * the judge's scale, from 0, which the interval is kept within (units all alike: a Wilson interval on it).
+ */
+export function adherenceEstimate(runs: ReadonlyArray<readonly AgentScores[]>, seed: number, scale = Infinity): UnitEstimate {
+  return estimateOverUnits(runs, (agents) => pooledMean(agents.map((agent) => agent.points.map((point) => point[1]))), seed, [Number.isFinite(scale) ? 0 : -Infinity, scale]);
 }
 
 /** Drift: the within-agent slope of the score on the turn, over runs as adherence is. */

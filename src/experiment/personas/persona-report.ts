@@ -5,7 +5,7 @@ import { mean, tidy, tidyPair } from '../../statistics/summary.js';
 import type { RepetitionUnit } from '../../statistics/unit-estimate.js';
 import { adherenceEstimate, adherenceWarnings, consistencyInterval, driftEstimate, type AgentScores } from './persona-estimates.js';
 import { figure, interval, oneLine, table } from '../report-markdown.js';
-import { cutToRange } from '../../statistics/figure-range.js';
+import { alikeWords } from '../../statistics/runs-interval.js';
 
 /** Adherence in one variant: what its agents wrote, judged against their personas, over all its runs. */
 export interface VariantAdherence {
@@ -24,8 +24,10 @@ export interface VariantAdherence {
   /** What the interval rests on: runs or agents, and how many. */
   unit: RepetitionUnit | null;
   units: number;
+  /** True when every unit gave the same mean: `ci` is then the Wilson interval on the judge's scale (statistics/runs-interval.ts). */
+  alike?: true;
   /** Drift: the within-agent slope of the score on the turn (per turn: each agent's messages centred on its own mean, so agents that differ throughout are no drift), its interval made as the mean's is; null when no agent wrote in two turns. */
-  drift: { perTurn: number; ci: [number, number]; unit: RepetitionUnit; units: number } | null;
+  drift: { perTurn: number; ci: [number, number] | null; unit: RepetitionUnit; units: number; /** Every unit's slope the same: a slope has no bounds, so no interval (ci null). */ alike?: true } | null;
   /** The mean score of each turn's messages. */
   byTurn: Array<{ turn: number; n: number; mean: number }>;
 }
@@ -65,11 +67,10 @@ function adherenceOf(variant: string, runs: readonly RunMetrics[], scale: number
   const scored = byRun.flat().flatMap((agent) => agent.points);
   const written = own.reduce((sum, run) => sum + (run.personas?.adherence?.written ?? 0), 0);
   const scoredRuns = byRun.filter((agents) => agents.length > 0);
-  const level = adherenceEstimate(scoredRuns, seedOf(`${seed}:adherence:${variant}`));
+  // Scores lie on the judge's scale, and so does their mean: a t interval over two runs can reach past it, and is cut there.
+  const level = adherenceEstimate(scoredRuns, seedOf(`${seed}:adherence:${variant}`), scale);
   const drift = driftEstimate(scoredRuns, seedOf(`${seed}:drift:${variant}`));
   const turns = [...new Set(scored.map((point) => point[0]))].sort((left, right) => left - right);
-  // Scores lie on the judge's scale, and so does their mean: a t interval over two runs can reach past it.
-  const kept = cutToRange(level.interval, [0, scale]);
   return {
     variant,
     written,
@@ -77,11 +78,14 @@ function adherenceOf(variant: string, runs: readonly RunMetrics[], scale: number
     agents: new Set(byRun.flat().map((agent) => agent.agent)).size,
     runs: scoredRuns.length,
     mean: scored.length > 0 ? tidy(level.value) : null,
-    ci: scored.length > 0 ? tidyPair(kept.interval) : null,
-    ...(scored.length > 0 && kept.cutAt ? { cutAt: kept.cutAt } : {}),
+    ci: scored.length > 0 && level.interval.every(Number.isFinite) ? tidyPair(level.interval) : null,
+    ...(scored.length > 0 && level.cutAt ? { cutAt: level.cutAt } : {}),
     unit: scored.length > 0 ? level.unit : null,
     units: scored.length > 0 ? level.units : 0,
-    drift: Number.isFinite(drift.value) ? { perTurn: tidy(drift.value), ci: tidyPair(drift.interval), unit: drift.unit, units: drift.units } : null,
+    ...(scored.length > 0 && level.alike ? { alike: true as const } : {}),
+    drift: Number.isFinite(drift.value)
+      ? { perTurn: tidy(drift.value), ci: drift.interval.every(Number.isFinite) ? tidyPair(drift.interval) : null, unit: drift.unit, units: drift.units, ...(drift.alike ? { alike: true as const } : {}) }
+      : null,
     byTurn: turns.map((turn) => {
       const ofTurn = scored.filter((point) => point[0] === turn).map((point) => point[1]);
       return { turn, n: ofTurn.length, mean: tidy(mean(ofTurn)) };
@@ -134,7 +138,7 @@ export function renderPersonas(tables: PersonaTables): string[] {
   const adherence = tables.adherence;
   if (adherence) {
     lines.push(
-      `Adherence: each message an agent with a persona wrote, scored by the judge \`${adherence.model}\` from 0 to ${figure(adherence.scale)} for how well it keeps to that persona. Drift: the change in that score per turn, the within-agent slope (each agent's messages centred on its own mean, so agents that differ throughout are not read as drift); below 0, agents slip out of their personas as the run goes on. Each 95% interval rests on the unit said beside it: with two or more runs, the runs (each run's own figure, a t interval); with one, its agents (a cluster bootstrap, an agent's messages kept together). Messages are never the unit: an agent's messages are not independent of each other. The judge's calls were charged to the experiment's ledger (purpose \`adherence\`), never to an agent.`,
+      `Adherence: each message an agent with a persona wrote, scored by the judge \`${adherence.model}\` from 0 to ${figure(adherence.scale)} for how well it keeps to that persona. Drift: the change in that score per turn, the within-agent slope (each agent's messages centred on its own mean, so agents that differ throughout are not read as drift); below 0, agents slip out of their personas as the run goes on. Each 95% interval rests on the unit said beside it: with two or more runs, the runs (each run's own figure, a t interval); with one, its agents (a cluster bootstrap, an agent's messages kept together). Units that all gave the same figure show no spread: adherence, on the judge's scale, then has the Wilson interval of the units as trials on it; drift, a slope with no bounds, has none, and the cell says so. Messages are never the unit: an agent's messages are not independent of each other. The judge's calls were charged to the experiment's ledger (purpose \`adherence\`), never to an agent.`,
       '',
       ...table(
         ['variant', 'written', 'judged', 'agents', 'runs', 'adherence', '95% interval', 'drift per turn', '95% interval', 'over'],
@@ -145,9 +149,9 @@ export function renderPersonas(tables: PersonaTables): string[] {
           String(cell.agents),
           String(cell.runs),
           figure(cell.mean),
-          interval(cell.ci, cell.cutAt),
+          cell.alike && !cell.ci && cell.unit ? alikeWords(cell.units, cell.unit) : interval(cell.ci, cell.cutAt),
           cell.drift ? figure(cell.drift.perTurn) : '–',
-          interval(cell.drift?.ci),
+          cell.drift?.alike && !cell.drift.ci ? alikeWords(cell.drift.units, cell.drift.unit) : interval(cell.drift?.ci),
           cell.unit ? `${cell.units} ${cell.unit}${cell.units === 1 ? '' : 's'}` : '–',
         ]),
       ),

@@ -4,6 +4,8 @@ import { clusteredBootstrapMean } from '../../statistics/bootstrap.js';
 import { wilsonInterval } from '../../statistics/proportions.js';
 import { seedOf } from '../../statistics/seeds.js';
 import { mean, tidy } from '../../statistics/summary.js';
+import { alikeInterval, alikeWords, allAlike } from '../../statistics/runs-interval.js';
+import { numberRange } from '../../survey/number-range.js';
 import { figure, interval, oneLine, table } from '../report-markdown.js';
 
 /** One value of an attribute in one variant: the answers of the agents whose persona has it. */
@@ -16,8 +18,12 @@ export interface AttributeCell {
   people: number;
   /** A choice question: each choice's count, its share of `n` and the share's 95% Wilson interval with the people as its n (one person asked in several runs is one person). */
   choices?: Record<string, { count: number; share: number; ci: [number, number] }>;
-  /** A numeric question: the mean and its 95% cluster bootstrap interval over people (a person's answers in every run kept together). */
-  numbers?: { mean: number; ci: [number, number] };
+  /**
+   * A numeric question: the mean and its 95% cluster bootstrap interval over people (a person's answers
+   * in every run kept together); `alike` when every answer was the same, a bootstrap of no width: then
+   * the people's Wilson interval on the question's scale, or none (null) where it names none.
+   */
+  numbers?: { mean: number; ci: [number, number] | null; alike?: true };
 }
 
 /** One survey question's answers cross-tabulated by one persona attribute. */
@@ -81,8 +87,13 @@ export function surveyByAttribute(experiment: Experiment, runs: readonly RunMetr
             const numbers = group.flatMap((answer) => (answer.number === undefined ? [] : [answer.number]));
             const byPerson = new Map<string, number[]>();
             for (const answer of group) if (answer.number !== undefined) byPerson.set(answer.agent, [...(byPerson.get(answer.agent) ?? []), answer.number]);
-            const [low, high] = clusteredBootstrapMean([...byPerson.values()], seedOf(`${seed}:survey:${index}:${attribute}:${value}:${variant}`));
-            cell.numbers = { mean: tidy(mean(numbers)), ci: [tidy(low), tidy(high)] };
+            if (people >= 2 && allAlike(numbers)) {
+              const made = alikeInterval(numbers[0]!, people, numberRange(question, numbers));
+              cell.numbers = { mean: tidy(mean(numbers)), ci: made.interval ? [tidy(made.interval[0]), tidy(made.interval[1])] : null, alike: true };
+            } else {
+              const [low, high] = clusteredBootstrapMean([...byPerson.values()], seedOf(`${seed}:survey:${index}:${attribute}:${value}:${variant}`));
+              cell.numbers = { mean: tidy(mean(numbers)), ci: [tidy(low), tidy(high)] };
+            }
           }
           cells.push(cell);
         }
@@ -117,7 +128,7 @@ export function renderSurveyByAttribute(tables: readonly AttributeTable[]): stri
         '',
       );
     } else {
-      lines.push(...table(['variant', found.attribute, 'answers', 'people', 'mean', '95% interval'], found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), String(cell.people), figure(cell.numbers?.mean), interval(cell.numbers?.ci)])), '');
+      lines.push(...table(['variant', found.attribute, 'answers', 'people', 'mean', '95% interval'], found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), String(cell.people), figure(cell.numbers?.mean), cell.numbers?.alike && !cell.numbers.ci ? alikeWords(cell.people, 'person', 'people') : interval(cell.numbers?.ci)])), '');
     }
   }
   return lines;

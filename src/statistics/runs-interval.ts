@@ -1,0 +1,88 @@
+/**
+ * The 95 % interval of a mean over units (a study's runs, a group's people) as every report gives it:
+ * the one rule for values that are all alike. A t interval of values that do not vary has no width,
+ * [5, 5], and a count that is usually one value misses its truth far too often that way (a count that
+ * is one more in a fifth of runs: 5 runs all alike in a third of studies, each a miss;
+ * tests/statistics/alike-runs-coverage.test.ts). Alike values show no spread to build an interval
+ * from. Where the figure is bounded (a share 0 to 1, a score 0 to a scale) its variance is at most
+ * (mean − low)(high − mean), the variance of a figure that is only ever at its ends, so the Wilson
+ * score interval of the units as trials (5 of 5 passing: [0.566, 1]) still holds it; where it is not
+ * (a count, credits, a slope), there is none, and the report says so rather than print [x, x].
+ * Otherwise the t interval (Welch's for a difference), kept within what the figure can be. Pure.
+ */
+import { cutToRange, differenceRange, type FigureRange } from './figure-range.js';
+import { differenceInterval } from './proportion-difference.js';
+import { wilsonInterval } from './proportions.js';
+import { tInterval, welchInterval } from './student-t.js';
+
+/** How an interval was made: a t interval (Welch's, of a difference), or the bound a figure's range gives alike values (Wilson's, Newcombe's of a difference). */
+export type IntervalMethod = 't' | 'welch' | 'wilson' | 'newcombe';
+
+/** A mean's (or a difference's) interval as a report keeps it. */
+export interface RunsInterval {
+  /** Within what the figure can be; null where the units give none: fewer than 2 of them, or every one alike on a figure with no bounds. */
+  interval: [number, number] | null;
+  /** The ends of what the figure can be a t interval reached past and was cut at; absent when it stayed within. */
+  cutAt?: number[];
+  /** How it was made; null with no interval. */
+  method: IntervalMethod | null;
+  /** True when every unit gave the same value (on both sides, for a difference): absent otherwise. */
+  alike?: true;
+}
+
+/** What a report says where alike units give no interval: "every run alike (n=5): no interval from the runs" (n of a difference: "5 and 5"). */
+export function alikeWords(n: number | string, unit = 'run', units = `${unit}s`): string {
+  return `every ${unit} alike (n=${n}): no interval from the ${units}`;
+}
+
+/** Whether every value is the same (two or more of them). */
+export function allAlike(values: readonly number[]): boolean {
+  return values.length >= 2 && values.every((value) => value === values[0]);
+}
+
+function finite(range: FigureRange): boolean {
+  return Number.isFinite(range[0]) && Number.isFinite(range[1]) && range[1] > range[0];
+}
+
+/** `value` of `range` as a share of it, 0 at its low end, 1 at its high end. */
+function shareOf(value: number, range: FigureRange): number {
+  return Math.min(1, Math.max(0, (value - range[0]) / (range[1] - range[0])));
+}
+
+/** A t interval as a report keeps it: cut to `range`, or none where an end is not a number. */
+function kept(pair: [number, number], range: FigureRange, method: IntervalMethod): RunsInterval {
+  if (!pair.every(Number.isFinite)) return { interval: null, method: null };
+  const { interval, cutAt } = cutToRange(pair, range);
+  return { interval, method, ...(cutAt ? { cutAt } : {}) };
+}
+
+/** The 95 % interval (`level` unless said) of the mean of `values`, one a unit, of a figure within `range`. */
+export function meanInterval(values: readonly number[], range: FigureRange, level = 0.95): RunsInterval {
+  if (!allAlike(values)) return kept(tInterval(values, level), range, 't');
+  return alikeInterval(values[0]!, values.length, range, level);
+}
+
+/**
+ * The interval of `value` where its `n` units (an effective size may be fractional) all gave it: the
+ * Wilson interval of them as trials on a bounded `range`, or none.
+ */
+export function alikeInterval(value: number, n: number, range: FigureRange, level = 0.95): RunsInterval {
+  if (!finite(range)) return { interval: null, method: null, alike: true };
+  const [low, high] = wilsonInterval(shareOf(value, range) * n, n, level);
+  const width = range[1] - range[0];
+  return { interval: [range[0] + low * width, range[0] + high * width], method: 'wilson', alike: true };
+}
+
+/**
+ * The 95 % interval (`level` unless said) of mean(b) − mean(a), each a set of units of a figure within
+ * `range`: Welch's t, kept within what a difference can be; where both sides are alike, Newcombe's
+ * interval of the two as shares of a bounded range, or none.
+ */
+export function meanDifferenceInterval(a: readonly number[], b: readonly number[], range: FigureRange, level = 0.95): RunsInterval {
+  if (!(allAlike(a) && allAlike(b))) return kept(welchInterval(a, b, level), differenceRange(range), 'welch');
+  if (!finite(range)) return { interval: null, method: null, alike: true };
+  const side = (values: readonly number[]): { passed: number; trials: number } => ({ passed: shareOf(values[0]!, range) * values.length, trials: values.length });
+  const [low, high] = differenceInterval(side(b), side(a), level);
+  const width = range[1] - range[0];
+  return { interval: [low * width, high * width], method: 'newcombe', alike: true };
+}
