@@ -48,7 +48,7 @@ export function actionRoutes(dashboard: Dashboard): Hono {
       },
     ]) as [SentMessage];
     await dashboard.watch.look();
-    return answer(context, SEND_ROUTE, { id: sent.message.id, file: sent.file, message: sent.message, delivery: deliveryOf(dashboard) });
+    return answer(context, SEND_ROUTE, { id: sent.message.id, file: sent.file, message: sent.message, delivery: deliveryOf(dashboard), cutCharacters: sent.cutCharacters });
   });
 
   api.post('/top-up', async (context) => {
