@@ -1,11 +1,16 @@
 import { dirname, resolve } from 'node:path';
+import { fromWorkingFolder } from '../invocation.js';
 import { EXIT, LemmingError } from '../errors.js';
 import { readExperiment } from '../experiment/experiment-file.js';
 import type { CheckSetting } from '../experiment/outcome-settings.js';
 
-/** The check named `name` in an experiment file: its own `checks:`, else a variant's (`lemming blame --checks FILE --check NAME`, the library's `blame`). */
+/**
+ * The check named `name` in an experiment file: its own `checks:`, else a variant's (`lemming blame --checks FILE --check NAME`,
+ * the library's `blame`). A relative `file` is taken from the command's working folder, as every path a person names.
+ */
 export function checkFromFile(file: string, name: string): CheckSetting {
-  const experiment = readExperiment(file, (base) => resolve(dirname(resolve(file)), base));
+  const path = fromWorkingFolder(file);
+  const experiment = readExperiment(path, (base) => resolve(dirname(path), base));
   const all = experiment.variants.flatMap((variant) => variant.outcome.checks);
   const found = all.find((check) => check.name === name);
   if (!found) {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import { renderChart, type ChartSpec } from './render-chart.js';
 
 /** Where a chart's spec is kept beside its picture: `plots/credits.svg` beside `plots/credits.vl.json`. */
@@ -8,12 +8,13 @@ export function specPathOf(svgPath: string): string {
 
 /**
  * Draw `spec` into `svgPath` and keep the spec beside it (`.vl.json`), so a person can open the
- * chart in any Vega-Lite editor, change it and draw it again. Returns the two paths.
+ * chart in any Vega-Lite editor, change it and draw it again. Both are put in place whole, through
+ * the write layer (never through a link in their place). Returns the two paths.
  */
 export async function writeChart(svgPath: string, spec: ChartSpec): Promise<{ svg: string; spec: string }> {
   const svg = await renderChart(spec);
   const specPath = specPathOf(svgPath);
-  writeFileSync(specPath, `${JSON.stringify(spec, null, 2)}\n`);
-  writeFileSync(svgPath, svg);
+  writeFileAtomic(specPath, `${JSON.stringify(spec, null, 2)}\n`);
+  writeFileAtomic(svgPath, svg);
   return { svg: svgPath, spec: specPath };
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import { join } from 'node:path';
 import type { Experiment } from './experiment-file.js';
 import { reportChartSpec } from './report-chart.js';
@@ -146,12 +147,12 @@ export async function writeReport(folder: string, experiment: Experiment, base: 
   mkdirSync(join(folder, 'plots'), { recursive: true });
   const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg'), plots: [] };
   const provenance = experimentProvenance(experiment, folder, runs);
-  writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics, networks, provenance));
+  writeFileAtomic(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics, networks, provenance));
   const network = { variants: networks, runs: measured, ...(unread.length > 0 ? { unread } : {}) };
   const personas = personaTables(experiment, runs);
   const byAttribute = surveyByAttribute(experiment, runs);
   const measuredPersonas = personas.adherence || personas.consistency.length > 0 ? { personas } : {};
-  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, ...(experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {}), variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), ...(byAttribute.length > 0 ? { surveyByAttribute: byAttribute } : {}), ...measuredPersonas, runs, unfinished: failed, provenance }, null, 2)}\n`);
+  writeFileAtomic(files.json, `${JSON.stringify({ experiment: experiment.name, base, ...(experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {}), variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), ...(byAttribute.length > 0 ? { surveyByAttribute: byAttribute } : {}), ...measuredPersonas, runs, unfinished: failed, provenance }, null, 2)}\n`);
   for (const metric of statistics.metrics) {
     const path = join(folder, plotFile(metric.key));
     await writeChart(path, metricPlotSpec(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));

@@ -1,4 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import { sweepTemporaries } from '../storage/temporary-files.js';
 import { listFile, listNames } from '../org/lists/mailing-list.js';
 import { meetingNames } from '../meetings/load-meetings.js';
 import { meetingFile } from '../meetings/meeting-file.js';
@@ -111,9 +113,11 @@ function applyVariant(root: string, variant: Variant, agents: string[], seed: nu
  */
 export async function prepareRun(experiment: Experiment, base: string, variant: Variant, root: string, seed: number): Promise<void> {
   if (existsSync(join(root, PREPARED_FILE))) return;
-  // A copy a kill left unfinished holds an org's entries only; a folder of a person's under that name is not cleared.
+  // A copy a kill left unfinished holds an org's entries only, and the temporary of a kill inside PREPARED_FILE's
+  // write (swept first); a folder of a person's under that name is not cleared.
   // experiments/<name>/ is lemming's own folder, made here; only a folder a person names must exist.
   mkdirSync(dirname(root), { recursive: true });
+  sweepTemporaries(root);
   requireOrgFolder(root, 'experiment', { evenWithAnOrg: true, advice: `move it away, or name the experiment otherwise in ${experiment.file}` });
   rmSync(root, { recursive: true, force: true });
   if (experiment.fork) {
@@ -164,7 +168,7 @@ export async function prepareRun(experiment: Experiment, base: string, variant: 
     if (problem) throw new LemmingError('experiment-invalid', `${where}: interventions.${index}.${problem}`, { exitCode: EXIT.usage });
   });
   // The engine carries them out between turns, journaled, from the org's own file: a replay of the run's cassette on a copy repeats them.
-  if (variant.interventions.length > 0) writeFileSync(join(root, INTERVENTIONS_FILE), yaml().stringify({ interventions: variant.interventions }));
+  if (variant.interventions.length > 0) writeFileAtomic(join(root, INTERVENTIONS_FILE), yaml().stringify({ interventions: variant.interventions }));
   for (const message of variant.messages) {
     try {
       sendAsHuman(root, org, message);
@@ -179,5 +183,6 @@ export async function prepareRun(experiment: Experiment, base: string, variant: 
     turns: experiment.turns ?? org.settings.max_turns,
     by: experiment.turns === undefined ? `org/org.yaml engine.max_turns ${org.settings.max_turns} (${experiment.file} sets no turns:)` : `${experiment.file} turns: ${experiment.turns}`,
   };
-  writeFileSync(join(root, PREPARED_FILE), `${JSON.stringify({ variant: variant.name, seed, ...forked, bounds, preparedAt: new Date().toISOString() })}\n`);
+  // Put in place whole: its being there says the run is made (a resumed experiment keeps the run as it is).
+  writeFileAtomic(join(root, PREPARED_FILE), `${JSON.stringify({ variant: variant.name, seed, ...forked, bounds, preparedAt: new Date().toISOString() })}\n`);
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import { join } from 'node:path';
 import { stateTurn } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
@@ -56,6 +56,6 @@ export async function askDue(root: string, survey: readonly SurveySetting[], due
     const answers = await askAgents(org, item.ask, item.question, 'survey');
     rounds.push({ index, question: item.question, due, askedAfterTurn: lastTurn(root), answers });
     // Written after each question: a kill loses at most the one being asked (and its research lines say it was).
-    writeFileSync(join(root, SURVEY_FILE), `${JSON.stringify(rounds, null, 2)}\n`);
+    writeFileAtomic(join(root, SURVEY_FILE), `${JSON.stringify(rounds, null, 2)}\n`);
   }
 }

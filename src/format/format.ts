@@ -23,6 +23,8 @@ export function showCredits(credits: number): string {
  * one (showCredits) could hide the very decimals it was refused for.
  */
 export function showGiven(amount: number): string {
+  // JSON and YAML read 1e309 and up as Infinity: said plainly, since the person never wrote "Infinity".
+  if (amount === Infinity || amount === -Infinity) return `${amount < 0 ? '-' : ''}Infinity: a number past the largest there is (about 1.8e308) is read as Infinity`;
   const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(String(amount));
   if (!match) return String(amount);
   const [, sign = '', head = '', tail = '', exponentText = '0'] = match;

@@ -20,5 +20,5 @@ export type BlameOptions = Pick<RunBlameOptions, 'k' | 'controls' | 'path' | 'se
  */
 export async function blame(run: string, options: BlameOptions): Promise<BlameReport> {
   const { check, checks, out, ...flags } = options;
-  return blameRun(fromWorkingFolder(run), { ...flags, check: checkFromFile(fromWorkingFolder(checks), check), ...(out === undefined ? {} : { folder: out }) });
+  return blameRun(fromWorkingFolder(run), { ...flags, check: checkFromFile(checks, check), ...(out === undefined ? {} : { folder: out }) });
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
@@ -8,6 +8,7 @@ import { StorageError } from '../storage/storage-error.js';
 import { checkToken } from './access/access-token.js';
 import { requireOwnHost } from './access/allowed-hosts.js';
 import { capRequestBodies } from './access/body-cap.js';
+import { requestBoundedServer, type RequestTimes } from './access/request-times.js';
 import { cutSecretsFromAnswers } from './access/cut-secrets.js';
 import { requireToken } from './access/require-token.js';
 import { Dashboard } from './dashboard.js';
@@ -55,6 +56,8 @@ export interface WebServerOptions {
    * The message index does not count: the server does its work (status, the chart, sending, the engine) while it loads.
    */
   readiness?: () => readonly ReadinessCheck[];
+  /** How long a client has to send its headers and its whole request (request-times.ts): 5 s and 30 s unless given (tests give less). */
+  requestTimes?: RequestTimes;
   /** Where a line for a person goes when something fails beside the requests (the message index): standard error by default. */
   report?: (line: string) => void;
 }
@@ -202,7 +205,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const app = createWebApp(dashboards, options.token, { host: options.host, port: () => port }, options.mcp, options.readiness);
     // The body cap sits on the HTTP server, before the app: it answers `Expect: 100-continue` and
     // reads (or refuses) every body itself, so the adapter's own clean-up of unread bodies is off.
-    const created = createServer();
+    const created = requestBoundedServer(options.requestTimes);
     capRequestBodies(created, getRequestListener(app.fetch, { hostname: options.host, autoCleanupIncoming: false }));
     server = await new Promise<Server>((resolve, reject) => {
       created.once('error', reject);

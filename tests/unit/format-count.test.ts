@@ -27,4 +27,6 @@ test('an amount a refusal got is shown digit for digit in plain decimals, whatev
     '0',
   ]);
   for (const amount of [1e-10, 1.25e-7, 7e-300, 1.5e22]) expect(Number(showGiven(amount))).toBe(amount);
+  // JSON's and YAML's 1e309: the person never wrote Infinity, so the text says where it came from.
+  expect(showGiven(Number('1e309'))).toBe('Infinity: a number past the largest there is (about 1.8e308) is read as Infinity');
 });

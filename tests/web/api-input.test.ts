@@ -154,6 +154,14 @@ describe('topping up', () => {
     const infinite = await post(server, '/api/top-up', '{"agent": "planner", "credits": 1e999}');
     expect(infinite.status).toBe(400);
     expect(infinite.body.field).toBe('credits');
+    // What it got is said, as for every other bad amount: JSON's 1e999 is Infinity, and the answer says so plainly.
+    expect(infinite.body.message).toMatch(/credits must be a number above 0 and at most 1000000.* \(got Infinity: a number past the largest there is \(about 1\.8e308\) is read as Infinity\)$/);
+    const shown = { '"0.5"': 'a string, "0.5"', null: 'null', '[1]': 'a list' };
+    for (const [given, got] of Object.entries(shown)) {
+      const refused = await post(server, '/api/top-up', `{"agent": "planner", "credits": ${given}}`);
+      expect(refused.body.message, given).toContain(`(got ${got})`);
+    }
+    expect((await post(server, '/api/top-up', { agent: 'planner' })).body.message).toContain('(got nothing)');
     expect(existsSync(join(root, 'org/state/ledger.jsonl'))).toBe(false);
     expect((await post(server, '/api/top-up', { agent: 'planner', credits: 1_000_000 })).status).toBe(201);
     const status = (await getJson<{ agents: Array<{ name: string; balance: number; toppedUp: number }> }>(server, '/api/status')).body;

@@ -3,6 +3,7 @@ import { afterEveryTest } from '../helpers/file-hooks.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { newToken } from '../../src/web/access/access-token.js';
 import type { EventHub } from '../../src/web/event-hub.js';
+import type { RequestTimes } from '../../src/web/access/request-times.js';
 
 const running: WebServer[] = [];
 afterEveryTest(async () => {
@@ -13,9 +14,9 @@ afterEveryTest(async () => {
  * A dashboard on a free loopback port (or the port and token given: a restart), closed after the
  * test; once its message index is in (the server answers before), unless `waitForIndex` is false.
  */
-export async function serveOrg(root: string, hub?: EventHub, given: { port?: number; token?: string; waitForIndex?: boolean } = {}): Promise<WebServer & { token: string; base: string }> {
+export async function serveOrg(root: string, hub?: EventHub, given: { port?: number; token?: string; waitForIndex?: boolean; requestTimes?: RequestTimes } = {}): Promise<WebServer & { token: string; base: string }> {
   const token = given.token ?? newToken();
-  const server = await startWebServer({ root, host: '127.0.0.1', port: given.port ?? 0, token, ...(hub ? { hub } : {}) });
+  const server = await startWebServer({ root, host: '127.0.0.1', port: given.port ?? 0, token, ...(hub ? { hub } : {}), ...(given.requestTimes ? { requestTimes: given.requestTimes } : {}) });
   running.push(server);
   if (given.waitForIndex !== false) await Promise.all([...server.dashboards.values()].map((dashboard) => dashboard.watch.ready()));
   return { ...server, token, base: `http://127.0.0.1:${server.port}` };

@@ -1,6 +1,6 @@
 import { capCutText } from '../../format/mail-outcomes.js';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { fromWorkingFolder } from '../../invocation.js';
 import type { Engine } from '../../engine/engine.js';
 import { commandIo, type Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
@@ -87,8 +87,8 @@ type StartingScreen = { line: { erase(): void }; code: Promise<RunScreenCode> };
 /** Open the engine (taking the org's lock), then run it, with the dashboard on its events for `--serve`. */
 async function runEngine(root: string, options: RunCommandOptions, output: Output, shutdown?: Shutdown, screen?: StartingScreen): Promise<number> {
   const cassette = {
-    ...(options.record === undefined ? {} : { record: resolve(options.record) }),
-    ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
+    ...(options.record === undefined ? {} : { record: fromWorkingFolder(options.record) }),
+    ...(options.replay === undefined ? {} : { replay: fromWorkingFolder(options.replay) }),
   };
   // Tuning V8 is for the binary's own process: a command run in another program leaves its heap alone.
   if (tunesHeap(options)) await keepHeapSmall();

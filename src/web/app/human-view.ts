@@ -38,7 +38,9 @@ export async function humanPage(main: HTMLElement): Promise<() => void> {
       void (async () => {
         try {
           const sent = await postJson<SentView>('/send', { to: to.value, body: body.value, subject: subject.value, priority: priority.value, reply_to: replyTo.value });
-          show(result, el('span', { class: 'ok-text' }, `sent ${sent.id} to ${to.value} (${sent.file}); ${sent.delivery}`));
+          // A cut body is said here too, as `lemming send` says it: the message itself ends by saying so.
+          const cut = sent.cutCharacters > 0 ? `; its last ${sent.cutCharacters} characters were cut (org.yaml's engine.max_body_chars caps a message), and the message says so` : '';
+          show(result, el('span', { class: 'ok-text' }, `sent ${sent.id} to ${to.value} (${sent.file})${cut}; ${sent.delivery}`));
           body.value = '';
           subject.value = '';
           replyTo.value = '';

@@ -118,6 +118,7 @@ export const sentSchema = z.object({
   file: z.string(),
   message: messageSchema,
   delivery: z.string().describe('when a turn will deliver it, as true as this server can know'),
+  cutCharacters: count.describe("how many characters were cut from the end of the body, past org.yaml's engine.max_body_chars (the message says so too); 0 when it fit"),
 });
 
 /** `POST /api/inbox/read`. */

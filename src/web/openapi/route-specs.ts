@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_TOP_UP_CREDITS } from '../../engine/money/top-up.js';
+import { showGiven } from '../../format/format.js';
 import { PRIORITIES } from '../../mailbox/message.js';
 import { MAX_PAGE, MAX_QUERY_CHARS } from '../search/message-filter.js';
 import { TURNS_SHOWN } from '../views/credits-by-turn-chart.js';
@@ -210,12 +211,30 @@ export const SEND_ROUTE = {
   answers: json('the message written, and when it will be delivered', mail.sentSchema, 201),
 } satisfies RouteSpec;
 
+/** What a top-up's `credits` must be, as the 400 says it (the rule itself is topUp's: engine/money/top-up.ts). */
+const TOP_UP_CREDITS_RULE = `credits must be a number above 0 and at most ${MAX_TOP_UP_CREDITS}, in at most 9 decimals, for example "credits": 0.5`;
+
+/** A value as a refusal says it got it: a number as written (showGiven), anything else by its kind (a string's start, quoted). */
+function shownValue(value: unknown): string {
+  if (typeof value === 'number') return showGiven(value);
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `a string, ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The 400 for a top-up's `credits`, of the schema's check (not a number) and of topUp's (not an amount it takes) alike. */
+export function topUpCreditsRefusal(given: unknown): string {
+  return `${TOP_UP_CREDITS_RULE} (got ${shownValue(given)})`;
+}
+
 /** `POST /api/top-up`. */
 export const TOP_UP_ROUTE = {
   method: 'post',
   path: '/api/top-up',
   operationId: 'topUp',
-  body: z.object({ agent: required('agent', 'planner', 'the agent'), credits: z.number({ error: `credits must be a number above 0 and at most ${MAX_TOP_UP_CREDITS}, for example "credits": 0.5` }).describe('credits to add') }),
+  body: z.object({ agent: required('agent', 'planner', 'the agent'), credits: z.number({ error: (issue) => topUpCreditsRefusal(issue.input) }).describe('credits to add') }),
   errors: [404],
   summary: 'Give an agent credits (as `lemming top-up`).',
   answers: json('the credits added', answer.toppedUpSchema, 201),

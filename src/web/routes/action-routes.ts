@@ -3,15 +3,14 @@ import { decideProposal } from '../../engine/human/decide-proposal.js';
 import { markRead } from '../../engine/human/human-inbox.js';
 import { sendAddressed, type SentMessage } from '../../engine/human/send-as-human.js';
 import { lockHolder } from '../../engine/record/lock.js';
-import { MAX_TOP_UP_CREDITS, topUp } from '../../engine/money/top-up.js';
+import { topUp } from '../../engine/money/top-up.js';
 import { LemmingError } from '../../errors.js';
-import { showGiven } from '../../format/format.js';
 import { HUMAN } from '../../org/names.js';
 import type { Dashboard } from '../dashboard.js';
 import { BadQueryError } from '../search/message-filter.js';
 import { routeInput } from '../openapi/route-input.js';
 import { answer } from './route-answer.js';
-import { APPROVE_ROUTE, READ_ROUTE, REJECT_ROUTE, SEND_ROUTE, TOP_UP_ROUTE } from '../openapi/route-specs.js';
+import { APPROVE_ROUTE, READ_ROUTE, REJECT_ROUTE, SEND_ROUTE, TOP_UP_ROUTE, topUpCreditsRefusal } from '../openapi/route-specs.js';
 
 /** When a message the human just sent will be delivered, as true as this server can know it. */
 function deliveryOf(dashboard: Dashboard): string {
@@ -49,17 +48,16 @@ export function actionRoutes(dashboard: Dashboard): Hono {
       },
     ]) as [SentMessage];
     await dashboard.watch.look();
-    return answer(context, SEND_ROUTE, { id: sent.message.id, file: sent.file, message: sent.message, delivery: deliveryOf(dashboard) });
+    return answer(context, SEND_ROUTE, { id: sent.message.id, file: sent.file, message: sent.message, delivery: deliveryOf(dashboard), cutCharacters: sent.cutCharacters });
   });
 
   api.post('/top-up', async (context) => {
     const { agent, credits } = (await routeInput(context, TOP_UP_ROUTE)).body;
-    const rule = `credits must be a number above 0 and at most ${MAX_TOP_UP_CREDITS}, in at most 9 decimals, for example "credits": 0.5`;
     try {
       topUp(dashboard.org(), agent, credits);
     } catch (error) {
       // topUp holds the rule (one for `lemming top-up` and the API); here it is an answer about this field.
-      if (error instanceof LemmingError && error.code === 'bad-credits') throw new BadQueryError('credits', `${rule} (got ${showGiven(credits)})`);
+      if (error instanceof LemmingError && error.code === 'bad-credits') throw new BadQueryError('credits', topUpCreditsRefusal(credits));
       throw error;
     }
     return answer(context, TOP_UP_ROUTE, { agent, credits });
