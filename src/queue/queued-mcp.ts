@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { McpServerConfig } from '../org/schema.js';
 import { isFatalProviderError } from '../providers/provider-error.js';
-import { grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
+import { checkedOffer, grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
 import type { McpAccess, McpCallPlace } from '../tools/mcp/mcp-tape.js';
 import { capResult, toolError, type ToolResult } from '../tools/tool-result.js';
 import { mcpJobId, type McpJobData } from './mcp-job.js';
@@ -42,7 +42,8 @@ export class QueuedMcp implements McpAccess {
     const known = this.offers.get(key);
     if (known) return known;
     try {
-      const offer = (await this.run({ kind: 'offer', server, config, grants })) as McpOffer;
+      // What a worker put in Redis, which others can write: held to the rule a local server's list is (McpServers.offer).
+      const offer = checkedOffer(server, grants, await this.run({ kind: 'offer', server, config, grants }), "its worker's offer");
       // A server that failed to start is asked again next time, as a local one is started again.
       if (offer.problems.length === 0) this.offers.set(key, offer);
       return offer;

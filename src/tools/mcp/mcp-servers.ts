@@ -5,6 +5,7 @@ import type { KeyLookup } from '../../secrets/key-lookup.js';
 import { cutSecrets, withoutSecrets } from '../../secrets/secrets.js';
 import { capResult, toolError, type ToolResult } from '../tool-result.js';
 import type { McpConnection } from './mcp-connection.js';
+import { cutDescription, offerProblem } from './offer-gate.js';
 
 /** Joins a server's name and its tool's in the name the model sees: `files__read_text_file`. */
 export const MCP_NAME_SEPARATOR = '__';
@@ -26,6 +27,26 @@ export function resolveMcpName(servers: Readonly<Record<string, unknown>>, model
 /** Does a resume's tools list grant this server's tool (`server/*` or `server/tool`)? */
 export function isGranted(grants: readonly string[], server: string, tool: string): boolean {
   return grants.includes(`${server}/*`) || grants.includes(`${server}/${tool}`);
+}
+
+/**
+ * Whether `name` is the model's name (mcpToolName) of a tool of `server` that `grants` give: any of
+ * the server's under `server/*`, else one a grant `server/tool` names. Pure.
+ */
+export function isGrantedName(grants: readonly string[], server: string, name: string): boolean {
+  const prefix = `${server}${MCP_NAME_SEPARATOR}`;
+  if (!name.startsWith(prefix) || name.length === prefix.length) return false;
+  if (grants.includes(`${server}/*`)) return true;
+  return grants.some((grant) => grant.startsWith(`${server}/`) && mcpToolName(server, grant.slice(server.length + 1)) === name);
+}
+
+/**
+ * A server's offer held to the one rule of an offer (offer-gate.ts), whoever made it: this engine from
+ * the server's tools/list, or a worker (QueuedMcp); one refused is that server's tools unavailable, saying why.
+ */
+export function checkedOffer(server: string, grants: readonly string[], offer: unknown, whose: string): McpOffer {
+  const problem = offerProblem(offer, (name) => isGrantedName(grants, server, name));
+  return problem === undefined ? (offer as McpOffer) : { definitions: [], problems: [unavailableTools(server, `${whose} was refused: ${problem}`)] };
 }
 
 /** The servers a resume grants anything of, in the order it lists them. */
@@ -93,10 +114,11 @@ export class McpServers {
     for (const server of grantedServers(grants)) {
       try {
         const tools = await (await this.connection(server)).tools();
-        for (const tool of tools) {
-          if (!isGranted(grants, server, tool.name)) continue;
-          definitions.push({ name: mcpToolName(server, tool.name), description: tool.description || `${tool.name} (MCP server ${server})`, parameters: tool.inputSchema });
-        }
+        const granted = tools.filter((tool) => isGranted(grants, server, tool.name));
+        const offered = granted.map((tool) => ({ name: mcpToolName(server, tool.name), description: cutDescription(tool.description || `${tool.name} (MCP server ${server})`), parameters: tool.inputSchema }));
+        const checked = checkedOffer(server, grants, { definitions: offered, problems: [] }, 'its list of tools');
+        definitions.push(...checked.definitions);
+        problems.push(...checked.problems);
       } catch (error) {
         problems.push(unavailableTools(server, error));
       }
