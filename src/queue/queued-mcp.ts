@@ -3,7 +3,7 @@ import type { McpServerConfig } from '../org/schema.js';
 import { isFatalProviderError } from '../providers/provider-error.js';
 import { checkedOffer, grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
 import type { McpAccess, McpCallPlace } from '../tools/mcp/mcp-tape.js';
-import { capResult, toolError, type ToolResult } from '../tools/tool-result.js';
+import { capResult, isToolResult, toolError, type ToolResult } from '../tools/tool-result.js';
 import { mcpJobId, type McpJobData } from './mcp-job.js';
 import type { QueueClient } from './queue-client.js';
 import type { QueueCaller } from './queue-provider.js';
@@ -101,9 +101,6 @@ export class QueuedMcp implements McpAccess {
  * of `null` failed the agent's call with "Cannot read properties of null", and one of 20 million characters was journaled whole.
  */
 function workerResult(value: unknown, name: string): ToolResult {
-  const result = value as Partial<Record<keyof ToolResult, unknown>> | null;
-  if (typeof result?.content !== 'string' || typeof result.isError !== 'boolean') {
-    return toolError(`${name} failed on a worker: its result was no tool result (a text \`content\` and a true or false \`isError\`)`);
-  }
-  return capResult({ content: result.content, isError: result.isError });
+  if (!isToolResult(value)) return toolError(`${name} failed on a worker: its result was no tool result (a text \`content\` and a true or false \`isError\`)`);
+  return capResult({ content: value.content, isError: value.isError });
 }
