@@ -46,7 +46,9 @@ export function isGrantedName(grants: readonly string[], server: string, name: s
  */
 export function checkedOffer(server: string, grants: readonly string[], offer: unknown, whose: string): McpOffer {
   const problem = offerProblem(offer, (name) => isGrantedName(grants, server, name));
-  return problem === undefined ? (offer as McpOffer) : { definitions: [], problems: [unavailableTools(server, `${whose} was refused: ${problem}`)] };
+  if (problem !== undefined) return { definitions: [], problems: [unavailableTools(server, `${whose} was refused: ${problem}`)] };
+  const { definitions, problems } = offer as McpOffer;
+  return { definitions, problems: problems.map((text) => cutDescription(text, 'problem')) };
 }
 
 /** The servers a resume grants anything of, in the order it lists them. */
@@ -120,7 +122,8 @@ export class McpServers {
         definitions.push(...checked.definitions);
         problems.push(...checked.problems);
       } catch (error) {
-        problems.push(unavailableTools(server, error));
+        // Cut as a worker's problems are (checkedOffer): the same words, whoever ran the server.
+        problems.push(cutDescription(unavailableTools(server, error), 'problem'));
       }
     }
     return withoutSecrets({ definitions, problems });

@@ -18,7 +18,8 @@ const MODEL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * server's tools/list, a worker's answer read from Redis, the tools tape on replay). At most
  * MAX_OFFERED_TOOLS definitions, each a name `offered` accepts under the model-name rule, a
  * description of at most MAX_DESCRIPTION_CHARS, and parameters an object of at most
- * MAX_SCHEMA_CHARS as JSON; its problems a list of texts. Pure.
+ * MAX_SCHEMA_CHARS as JSON; its problems a list of texts (cut by the caller: a server's own error may be long,
+ * and its words are what a person needs). Pure.
  */
 export function offerProblem(value: unknown, offered: (name: string) => boolean): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return `it is not an offer (${kindOf(value)}; an offer is {"definitions": [...], "problems": [...]})`;
@@ -29,8 +30,8 @@ export function offerProblem(value: unknown, offered: (name: string) => boolean)
     const problem = definitionProblem(definition, offered);
     if (problem !== undefined) return `its tool ${index + 1} ${problem}`;
   }
-  if (!Array.isArray(problems) || problems.length > MAX_OFFERED_TOOLS || !problems.every((problem) => typeof problem === 'string' && problem.length <= MAX_DESCRIPTION_CHARS)) {
-    return `it has no list of problems (at most ${MAX_OFFERED_TOOLS} texts of at most ${MAX_DESCRIPTION_CHARS} characters each)`;
+  if (!Array.isArray(problems) || problems.length > MAX_OFFERED_TOOLS || !problems.every((problem) => typeof problem === 'string')) {
+    return `it has no list of problems (at most ${MAX_OFFERED_TOOLS} texts)`;
   }
   return undefined;
 }
@@ -48,10 +49,10 @@ function definitionProblem(value: unknown, offered: (name: string) => boolean): 
   return undefined;
 }
 
-/** A tool's description cut to MAX_DESCRIPTION_CHARS, saying so (what lemming's own servers' offers send). */
-export function cutDescription(description: string): string {
+/** A tool's description (or an offer's problem) cut to MAX_DESCRIPTION_CHARS, saying so. */
+export function cutDescription(description: string, what = 'description'): string {
   if (description.length <= MAX_DESCRIPTION_CHARS) return description;
-  const marker = ' [lemming: the rest of the description was cut]';
+  const marker = ` [lemming: the rest of the ${what} was cut]`;
   return `${description.slice(0, MAX_DESCRIPTION_CHARS - marker.length)}${marker}`;
 }
 
