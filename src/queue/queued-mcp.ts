@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { McpServerConfig } from '../org/schema.js';
 import { isFatalProviderError } from '../providers/provider-error.js';
-import { checkedOffer, grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
+import { grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
 import type { McpAccess, McpCallPlace } from '../tools/mcp/mcp-tape.js';
 import { capResult, isToolResult, toolError, type ToolResult } from '../tools/tool-result.js';
 import { mcpJobId, type McpJobData } from './mcp-job.js';
@@ -42,8 +42,10 @@ export class QueuedMcp implements McpAccess {
     const known = this.offers.get(key);
     if (known) return known;
     try {
-      // What a worker put in Redis, which others can write: held to the rule a local server's list is (McpServers.offer).
-      const offer = checkedOffer(server, grants, await this.run({ kind: 'offer', server, config, grants }), "its worker's offer");
+      // What a worker put in Redis, which others can write: held to the rule a local server's list is (McpServers.offer),
+      // loaded with the first offer (this module is loaded by every run, queued or not).
+      const [answer, { checkedOffer }] = await Promise.all([this.run({ kind: 'offer', server, config, grants }), import('../tools/mcp/offer-gate.js')]);
+      const offer = checkedOffer(server, grants, answer, "its worker's offer");
       // A server that failed to start is asked again next time, as a local one is started again.
       if (offer.problems.length === 0) this.offers.set(key, offer);
       return offer;

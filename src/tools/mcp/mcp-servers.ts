@@ -5,7 +5,6 @@ import type { KeyLookup } from '../../secrets/key-lookup.js';
 import { cutSecrets, withoutSecrets } from '../../secrets/secrets.js';
 import { capResult, toolError, type ToolResult } from '../tool-result.js';
 import type { McpConnection } from './mcp-connection.js';
-import { cutDescription, offerProblem } from './offer-gate.js';
 
 /** Joins a server's name and its tool's in the name the model sees: `files__read_text_file`. */
 export const MCP_NAME_SEPARATOR = '__';
@@ -38,17 +37,6 @@ export function isGrantedName(grants: readonly string[], server: string, name: s
   if (!name.startsWith(prefix) || name.length === prefix.length) return false;
   if (grants.includes(`${server}/*`)) return true;
   return grants.some((grant) => grant.startsWith(`${server}/`) && mcpToolName(server, grant.slice(server.length + 1)) === name);
-}
-
-/**
- * A server's offer held to the one rule of an offer (offer-gate.ts), whoever made it: this engine from
- * the server's tools/list, or a worker (QueuedMcp); one refused is that server's tools unavailable, saying why.
- */
-export function checkedOffer(server: string, grants: readonly string[], offer: unknown, whose: string): McpOffer {
-  const problem = offerProblem(offer, (name) => isGrantedName(grants, server, name));
-  if (problem !== undefined) return { definitions: [], problems: [unavailableTools(server, `${whose} was refused: ${problem}`)] };
-  const { definitions, problems } = offer as McpOffer;
-  return { definitions, problems: problems.map((text) => cutDescription(text, 'problem')) };
 }
 
 /** The servers a resume grants anything of, in the order it lists them. */
@@ -113,6 +101,8 @@ export class McpServers {
   async offer(grants: readonly string[]): Promise<McpOffer> {
     const definitions: ToolDefinition[] = [];
     const problems: string[] = [];
+    // The offer's rule is loaded with the first offer, as the connection is: a run whose agents are granted no MCP tool loads neither.
+    const { checkedOffer, cutDescription } = await import('./offer-gate.js');
     for (const server of grantedServers(grants)) {
       try {
         const tools = await (await this.connection(server)).tools();

@@ -1,4 +1,5 @@
 import type { ToolDefinition } from '../../providers/provider.js';
+import { isGrantedName, unavailableTools, type McpOffer } from './mcp-servers.js';
 
 /** The most tools one server's offer gives a model (OpenAI takes 128 tools a request in all): grant fewer of a server's tools than that. */
 export const MAX_OFFERED_TOOLS = 128;
@@ -69,4 +70,15 @@ function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
+}
+
+/**
+ * A server's offer held to the one rule of an offer (offerProblem), whoever made it: this engine from
+ * the server's tools/list, or a worker (QueuedMcp); one refused is that server's tools unavailable, saying why.
+ */
+export function checkedOffer(server: string, grants: readonly string[], offer: unknown, whose: string): McpOffer {
+  const problem = offerProblem(offer, (name) => isGrantedName(grants, server, name));
+  if (problem !== undefined) return { definitions: [], problems: [unavailableTools(server, `${whose} was refused: ${problem}`)] };
+  const { definitions, problems } = offer as McpOffer;
+  return { definitions, problems: problems.map((text) => cutDescription(text, 'problem')) };
 }
