@@ -29,7 +29,7 @@ export interface EmbeddedRecall {
  * one batched request, the new vectors kept beside the stream; the rest read back from their files. A
  * memory's vector is asked for once while its text stays the same, so a turn pays for its new memories
  * and its queries, not for the stream; a query whose vector is kept for the turn (`kept`: planned again
- * after a crash) is not asked again.
+ * after a crash) is not asked again, unless its length is not the memories' (then it is, and kept anew).
  * Each vector the server gives passes the vector's rule (vector-rule.ts) before it is written or ranked
  * with, its length held to the one the model gave before (most kept memories', else a kept query's, else the
  * first the answer holds that keeps the rule; a kept vector of another length is made again): a memory whose vector is refused is kept as refused, ranked
@@ -51,8 +51,13 @@ export async function embedForRecall(root: string, agent: string, memories: read
     else if ('vector' in kept) vectors.set(memory.id, kept.vector);
   });
   const vectorOf = (memory: Memory): readonly number[] | undefined => vectors.get(memory.id);
-  const asked = queries.flatMap((query, index) => (kept[index] === undefined ? [index] : []));
-  const keptQueries = queries.map((_, index) => kept[index]);
+  // A query's vector kept for the turn is held to the memories' length too: one of another length (a hand-edited file) would rank
+  // with a cosine of 0 against every memory, so it is asked for again, as a memory's vector of another length is made again.
+  const keptQueries = queries.map((_, index) => {
+    const vector = kept[index];
+    return vector !== undefined && (length === undefined || vector.length === length) ? vector : undefined;
+  });
+  const asked = queries.flatMap((_, index) => (keptQueries[index] === undefined ? [index] : []));
   // Every query already embedded for this turn (planned again after a crash) and no memory new: no call is made for nothing.
   if (asked.length === 0 && missing.length === 0) return { queries: keptQueries, vectorOf, embedded: 0, inputTokens: 0 };
   const answer = await embed([...asked.map((index) => queries[index] ?? ''), ...missing.map((memory) => memory.text)]);

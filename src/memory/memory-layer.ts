@@ -127,7 +127,8 @@ export async function embedRecall(root: string, agent: string, turn: number, tex
   const queries = focalPoints(texts);
   const kept = readQueryVectors(root, agent, turn, queries, model);
   const embedded = await embedForRecall(root, agent, memories, queries, model, embed, kept);
-  if (embedded.queries.some((vector, place) => vector !== undefined && kept[place] === undefined)) writeQueryVectors(root, agent, turn, queries, model, embedded.queries);
+  // Written when a query's vector was made now: a new one, or one asked again for its kept one broke the length (embed-memories.ts).
+  if (embedded.queries.some((vector, place) => vector !== undefined && vector !== kept[place])) writeQueryVectors(root, agent, turn, queries, model, embedded.queries);
   return embedded;
 }
 

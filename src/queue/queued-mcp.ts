@@ -3,7 +3,7 @@ import type { McpServerConfig } from '../org/schema.js';
 import { isFatalProviderError } from '../providers/provider-error.js';
 import { grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
 import type { McpAccess, McpCallPlace } from '../tools/mcp/mcp-tape.js';
-import { capResult, toolError, type ToolResult } from '../tools/tool-result.js';
+import { capResult, isToolResult, toolError, type ToolResult } from '../tools/tool-result.js';
 import { mcpJobId, type McpJobData } from './mcp-job.js';
 import type { QueueClient } from './queue-client.js';
 import type { QueueCaller } from './queue-provider.js';
@@ -42,7 +42,10 @@ export class QueuedMcp implements McpAccess {
     const known = this.offers.get(key);
     if (known) return known;
     try {
-      const offer = (await this.run({ kind: 'offer', server, config, grants })) as McpOffer;
+      // What a worker put in Redis, which others can write: held to the rule a local server's list is (McpServers.offer),
+      // loaded with the first offer (this module is loaded by every run, queued or not).
+      const [answer, { checkedOffer }] = await Promise.all([this.run({ kind: 'offer', server, config, grants }), import('../tools/mcp/offer-gate.js')]);
+      const offer = checkedOffer(server, grants, answer, "its worker's offer");
       // A server that failed to start is asked again next time, as a local one is started again.
       if (offer.problems.length === 0) this.offers.set(key, offer);
       return offer;
@@ -100,9 +103,6 @@ export class QueuedMcp implements McpAccess {
  * of `null` failed the agent's call with "Cannot read properties of null", and one of 20 million characters was journaled whole.
  */
 function workerResult(value: unknown, name: string): ToolResult {
-  const result = value as Partial<Record<keyof ToolResult, unknown>> | null;
-  if (typeof result?.content !== 'string' || typeof result.isError !== 'boolean') {
-    return toolError(`${name} failed on a worker: its result was no tool result (a text \`content\` and a true or false \`isError\`)`);
-  }
-  return capResult({ content: result.content, isError: result.isError });
+  if (!isToolResult(value)) return toolError(`${name} failed on a worker: its result was no tool result (a text \`content\` and a true or false \`isError\`)`);
+  return capResult({ content: value.content, isError: value.isError });
 }

@@ -1,7 +1,8 @@
 import type { Agent, Org } from '../org/org.js';
 import type { BuiltinOutcome } from './builtin-tools.js';
 import { commandToolDefinitions, NO_OFFER, sandboxedGrants, type OutsideCallContext, type OutsideTools, type ToolOffer } from './outside-tools.js';
-import { toolError } from './tool-result.js';
+import { offerProblem } from './mcp/offer-gate.js';
+import { isToolResult, RESULT_RULE, toolError } from './tool-result.js';
 import type { TapeReader, TapeWriter } from './tool-tape.js';
 
 /** calculate is worked out again on replay, as the built-in file tools are: the same expression, the same answer. */
@@ -43,13 +44,17 @@ export class ReplayingOutsideTools implements OutsideTools {
 
   async offer(org: Org, agent: Agent): Promise<ToolOffer> {
     if (sandboxedGrants(org, agent).length === 0) return NO_OFFER;
-    const entry = this.tape.take('local-offer', offerKey(agent));
+    const entry = this.tape.take('local-offer', offerKey(agent), (taken) => {
+      const withheld = (taken.offer as { withheld?: unknown } | null)?.withheld;
+      const problem = offerProblem(taken.offer, () => true) ?? (Array.isArray(withheld) && withheld.every((name) => typeof name === 'string') ? undefined : 'it has no list of withheld tools');
+      return problem === undefined ? undefined : `was refused: ${problem}`;
+    });
     return entry ? (entry.offer as ToolOffer) : { ...NO_OFFER, definitions: commandToolDefinitions(org, agent) };
   }
 
   async run(name: string, args: unknown, context: OutsideCallContext): Promise<BuiltinOutcome> {
     if (!recorded(name)) return this.live.run(name, args, context);
-    const entry = this.tape.take('run', runKey(name, args));
+    const entry = this.tape.take('run', runKey(name, args), (taken) => (isToolResult((taken.run as { result?: unknown } | null)?.result) ? undefined : RESULT_RULE));
     return entry ? (entry.run as BuiltinOutcome) : { result: toolError(`${name} with these arguments is not in the recording being replayed`) };
   }
 }

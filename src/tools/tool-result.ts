@@ -4,6 +4,18 @@ export interface ToolResult {
   isError: boolean;
 }
 
+/**
+ * Whether a value read back from where others can write (a worker's answer in Redis, the tools tape) is a
+ * tool result: a text `content` and a true or false `isError`. Pure.
+ */
+export function isToolResult(value: unknown): value is ToolResult {
+  const result = value as Partial<Record<keyof ToolResult, unknown>> | null | undefined;
+  return typeof result === 'object' && result !== null && typeof result.content === 'string' && typeof result.isError === 'boolean';
+}
+
+/** What a recorded tool result that is none is told by (the tools tape): a valid one's shape. */
+export const RESULT_RULE = 'holds no tool result (a text `content` and a true or false `isError`)';
+
 /** A result that is an error the model sees (and the log records); never a crash of the turn. */
 export function toolError(content: string): ToolResult {
   return { content, isError: true };

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import type { Provider, ProviderResponse } from '../../src/providers/provider.js';
 import { KEY_PREFIX, MCP_SERVERS_KEY } from '../../src/queue/queue-keys.js';
+import { MAX_DESCRIPTION_CHARS, MAX_OFFERED_TOOLS } from '../../src/tools/mcp/offer-gate.js';
 import { MAX_RESULT_CHARS } from '../../src/tools/tool-result.js';
 import { createRunProviderFactory } from '../../src/queue/queue-provider-factory.js';
 import { startWorker } from '../../src/queue/run-worker.js';
@@ -24,12 +25,24 @@ const countingModel: Provider = {
   },
 };
 
-/** The manager's run against an MCP queue answered by a worker that is not lemming's, which answers each call with `answer`. */
-async function runAgainst(answer: unknown): Promise<EngineEvent[]> {
+/** The offer of lemming's own worker for the counting server: its one tool. */
+const COUNTER_OFFER = { definitions: [{ name: 'counter__count', description: 'Count.', parameters: { type: 'object', properties: {} } }], problems: [] };
+
+/**
+ * The manager's run against an MCP queue answered by a worker that is not lemming's, which answers each call with `answer`
+ * and each offer with `offer`; `offered` gets the names of the tools each request to the model offered.
+ */
+async function runAgainst(answer: unknown, offer: unknown = COUNTER_OFFER, offered: string[][] = []): Promise<EngineEvent[]> {
   const org = outsideOrg({ provider: 'command', max_retries: 0, context_window: 32_000 }, { credits: 100, tools: '[send_message, counter/count]' });
   const server = join(REPO_ROOT, 'tests', 'fixtures', 'mcp', 'counting-server.mjs');
   write(org.root, 'org/org.yaml', `${read(org.root, 'org/org.yaml')}mcp_servers:\n  counter: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(server)}] }\n`);
-  const models = await startWorker({ address: redis.url, models: [], mcpServers: ['none'], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => countingModel, discoverEveryMs: 100 });
+  const recordingModel: Provider = {
+    generate: (request) => {
+      offered.push((request.tools ?? []).map((tool) => tool.name));
+      return countingModel.generate(request);
+    },
+  };
+  const models = await startWorker({ address: redis.url, models: [], mcpServers: ['none'], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => recordingModel, discoverEveryMs: 100 });
   const connection = connectionOptions(parseRedisAddress(redis.url, 'the test'));
   const client = new Redis(connection);
   const hostile: Worker[] = [];
@@ -37,7 +50,7 @@ async function runAgainst(answer: unknown): Promise<EngineEvent[]> {
   const timer = setInterval(() => {
     void client.hkeys(MCP_SERVERS_KEY).then((queues) => {
       for (const queue of queues.slice(0, 1 - hostile.length)) {
-        hostile.push(new Worker(queue, async (job) => (job.name === 'offer' ? { definitions: [{ name: 'counter__count', description: 'Count.', parameters: { type: 'object', properties: {} } }], problems: [] } : answer), { connection, prefix: KEY_PREFIX }));
+        hostile.push(new Worker(queue, async (job) => (job.name === 'offer' ? offer : answer), { connection, prefix: KEY_PREFIX }));
       }
     });
   }, 100);
@@ -70,5 +83,39 @@ describe("an MCP result from a worker is held to what a local server's is", () =
     const size = ofType(events, 'agent-step')[0]?.tools[0]?.size ?? 0;
     expect(size).toBeGreaterThan(MAX_RESULT_CHARS);
     expect(size).toBeLessThan(MAX_RESULT_CHARS + 200);
+  });
+});
+
+describe("an MCP offer from a worker is held to what a local server's list is", () => {
+  const tool = (name: unknown, description: unknown = 'Count.'): unknown => ({ name, description, parameters: { type: 'object', properties: {} } });
+  const offers: Array<[string, unknown, string]> = [
+    ['null', null, 'it is not an offer'],
+    ['a list of numbers', [1, 2, 3], 'it is not an offer'],
+    ['tools that are numbers', { definitions: [1, 2], problems: [] }, 'its tool 1 is a number'],
+    ['a tool named by a number', { definitions: [tool(12345)], problems: [] }, 'its tool 1 has no name'],
+    ['a tool of lemming\'s own (send_message)', { definitions: [tool('send_message')], problems: [] }, 'its tool 1 (send_message) is not a granted tool of the server'],
+    ['100,000 tools', { definitions: Array.from({ length: 100_000 }, () => tool('counter__count')), problems: [] }, `it holds 100000 tools; at most ${MAX_OFFERED_TOOLS}`],
+    ['a description of 10 MB', { definitions: [tool('counter__count', 'd'.repeat(10_000_000))], problems: [] }, `its tool 1 (counter__count) has a description of 10000000 characters; at most ${MAX_DESCRIPTION_CHARS}`],
+  ];
+
+  test.each(offers)('%s: the server\'s tools are unavailable this turn, saying why; the agent\'s turn goes on and no such tool reaches the model', { timeout: 60_000 }, async (_kind, offer, said) => {
+    const offered: string[][] = [];
+    const events = await runAgainst({ content: '1', isError: false }, offer, offered);
+    // Before: a TypeError's words ("Cannot read properties of null"), or the worker's tools handed to the model as they came.
+    expect(ofType(events, 'agent-error')).toEqual([]);
+    const notes = ofType(events, 'agent-note').filter((note) => note.error === true).map((note) => note.message);
+    expect(notes).toEqual([expect.stringContaining(`the tools of the MCP server counter are unavailable this turn: its worker's offer was refused: ${said}`)]);
+    expect(offered.length).toBeGreaterThan(0);
+    for (const names of offered) {
+      expect(names.filter((name) => name.startsWith('counter__'))).toEqual([]);
+      expect(names.filter((name) => name === 'send_message')).toHaveLength(1);
+    }
+  });
+
+  test('the offer lemming\'s own worker gives passes: its tool reaches the model', { timeout: 60_000 }, async () => {
+    const offered: string[][] = [];
+    const events = await runAgainst({ content: '1', isError: false }, COUNTER_OFFER, offered);
+    expect(ofType(events, 'agent-note').filter((note) => note.error === true)).toEqual([]);
+    expect(offered[0]).toContain('counter__count');
   });
 });

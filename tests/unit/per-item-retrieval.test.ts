@@ -109,6 +109,25 @@ describe("the queries' vectors, one a thing to answer", () => {
     expect(ids(recallFor(root, 'manager', settings, 3, ['What is the storage code?', 'Re: shelves']).memories)).toEqual(ids(given));
   });
 
+  test("a kept query's vector hand-edited to another length than the memories' is asked for again and kept again, charged; never ranked with", async () => {
+    const root = tempDir();
+    writeMemories(root, 'manager', [memory('000001-001', 1, 'The storage room code is 4417-K.'), memory('000002-001', 2, 'Shelf two was tidied.')]);
+    const sent: string[][] = [];
+    await embedRecall(root, 'manager', 3, ['What is the storage code?', 'Re: shelves'], 'toy', embedder(sent));
+    const file = queryVectorFile(root, 'manager');
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { model: string; vectors: Array<{ hash: string; vector: number[] }> };
+    // Five numbers, each keeping the vector's rule: only the memories' length (three) tells it is not this model's.
+    stored.vectors[0]!.vector = [1, 2, 3, 4, 5];
+    writeFileSync(file, JSON.stringify(stored));
+    // The turn planned again after a crash.
+    const again = await embedRecall(root, 'manager', 3, ['What is the storage code?', 'Re: shelves'], 'toy', embedder(sent));
+    // Before: taken as kept (nothing asked, nothing charged), and ranked with, where its cosine with every memory is 0.
+    expect(sent.at(-1)).toEqual(['What is the storage code?']);
+    expect(again.inputTokens).toBe(1);
+    expect(again.queries.map((vector) => vector?.length)).toEqual([3, 3]);
+    expect(readQueryVectors(root, 'manager', 3, ['What is the storage code?', 'Re: shelves'], 'toy').map((vector) => vector?.length)).toEqual([3, 3]);
+  });
+
   test('a kept file whose vector breaks the rule is not ranked with, the others are; a file of the older shape (one query) is read', () => {
     const root = tempDir();
     writeMemories(root, 'manager', [memory('000001-001', 1, 'x')]);

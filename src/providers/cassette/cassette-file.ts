@@ -89,7 +89,7 @@ export function readCassetteFile(file: string): { calls: CassetteEntry[]; embedd
       return;
     }
     if (!isEntry(entry)) {
-      throw new LemmingError('cassette-invalid', `${file}:${index + 1}: is not a cassette entry (expected {"version":1,"key":...,"request":...,"response" or "error":...})`);
+      throw new LemmingError('cassette-invalid', `${file}:${index + 1}: is not a cassette entry (expected {"version":1,"key":...,"request":{...},"response":{"text":"...","toolCalls":[...],...}} or, for a failure, "error":{"message":"...",...} in place of "response")`);
     }
     entries.push(entry);
   });
@@ -108,16 +108,30 @@ export function recordedText(file: string): string | undefined {
   return read.text;
 }
 
+/**
+ * Whether a cassette line is a chat entry: its request, and an answer (a text and a list of tool calls,
+ * each an object) or a failure (its message). `typeof null` is `'object'`: a hand-edited `"response": null`
+ * passed as an answer and failed the replay with a TypeError, not with the line. What the answer's usage
+ * holds is for the usage gate to judge, as it judges a live answer's.
+ */
 function isEntry(value: unknown): value is CassetteEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const entry = value as Partial<CassetteEntry>;
-  return (
-    entry.version === 1 &&
-    typeof entry.key === 'string' &&
-    typeof entry.request === 'object' &&
-    entry.request !== null &&
-    (typeof entry.response === 'object' || typeof entry.error === 'object')
-  );
+  if (!isObject(value)) return false;
+  const entry = value as Partial<Record<keyof CassetteEntry, unknown>>;
+  return entry.version === 1 && typeof entry.key === 'string' && isObject(entry.request) && (entry.error === undefined ? isAnswer(entry.response) : isFailure(entry.error));
+}
+
+function isAnswer(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const answer = value as Partial<Record<keyof ProviderResponse, unknown>>;
+  return typeof answer.text === 'string' && Array.isArray(answer.toolCalls) && answer.toolCalls.every((call) => isObject(call) && typeof (call as { name?: unknown }).name === 'string');
+}
+
+function isFailure(value: unknown): boolean {
+  return isObject(value) && typeof (value as { message?: unknown }).message === 'string';
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -28,6 +28,17 @@ export function isGranted(grants: readonly string[], server: string, tool: strin
   return grants.includes(`${server}/*`) || grants.includes(`${server}/${tool}`);
 }
 
+/**
+ * Whether `name` is the model's name (mcpToolName) of a tool of `server` that `grants` give: any of
+ * the server's under `server/*`, else one a grant `server/tool` names. Pure.
+ */
+export function isGrantedName(grants: readonly string[], server: string, name: string): boolean {
+  const prefix = `${server}${MCP_NAME_SEPARATOR}`;
+  if (!name.startsWith(prefix) || name.length === prefix.length) return false;
+  if (grants.includes(`${server}/*`)) return true;
+  return grants.some((grant) => grant.startsWith(`${server}/`) && mcpToolName(server, grant.slice(server.length + 1)) === name);
+}
+
 /** The servers a resume grants anything of, in the order it lists them. */
 export function grantedServers(grants: readonly string[]): string[] {
   return [...new Set(grants.filter((grant) => grant.includes('/')).map((grant) => grant.slice(0, grant.indexOf('/'))))];
@@ -90,15 +101,19 @@ export class McpServers {
   async offer(grants: readonly string[]): Promise<McpOffer> {
     const definitions: ToolDefinition[] = [];
     const problems: string[] = [];
+    // The offer's rule is loaded with the first offer, as the connection is: a run whose agents are granted no MCP tool loads neither.
+    const { checkedOffer, cutDescription } = await import('./offer-gate.js');
     for (const server of grantedServers(grants)) {
       try {
         const tools = await (await this.connection(server)).tools();
-        for (const tool of tools) {
-          if (!isGranted(grants, server, tool.name)) continue;
-          definitions.push({ name: mcpToolName(server, tool.name), description: tool.description || `${tool.name} (MCP server ${server})`, parameters: tool.inputSchema });
-        }
+        const granted = tools.filter((tool) => isGranted(grants, server, tool.name));
+        const offered = granted.map((tool) => ({ name: mcpToolName(server, tool.name), description: cutDescription(tool.description || `${tool.name} (MCP server ${server})`), parameters: tool.inputSchema }));
+        const checked = checkedOffer(server, grants, { definitions: offered, problems: [] }, 'its list of tools');
+        definitions.push(...checked.definitions);
+        problems.push(...checked.problems);
       } catch (error) {
-        problems.push(unavailableTools(server, error));
+        // Cut as a worker's problems are (checkedOffer): the same words, whoever ran the server.
+        problems.push(cutDescription(unavailableTools(server, error), 'problem'));
       }
     }
     return withoutSecrets({ definitions, problems });

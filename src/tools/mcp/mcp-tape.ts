@@ -1,6 +1,7 @@
-import { toolError, type ToolResult } from '../tool-result.js';
+import { isToolResult, RESULT_RULE, toolError, type ToolResult } from '../tool-result.js';
 import type { TapeReader, TapeWriter } from '../tool-tape.js';
-import { resolveMcpName, type McpOffer, type McpServers } from './mcp-servers.js';
+import { grantedServers, isGrantedName, resolveMcpName, type McpOffer, type McpServers } from './mcp-servers.js';
+import { offerProblem } from './offer-gate.js';
 
 export { toolTapeFile } from '../tool-tape.js';
 
@@ -64,12 +65,15 @@ export class ReplayingMcp implements McpAccess {
   ) {}
 
   async offer(grants: readonly string[]): Promise<McpOffer> {
-    const entry = this.tape.take('offer', grants.join(','));
+    const entry = this.tape.take('offer', grants.join(','), (taken) => {
+      const problem = offerProblem(taken.offer, (name) => grantedServers(grants).some((server) => isGrantedName(grants, server, name)));
+      return problem === undefined ? undefined : `was refused: ${problem}`;
+    });
     return entry ? (entry.offer as McpOffer) : { definitions: [], problems: [`no MCP tools were recorded for the grants ${grants.join(', ')}`] };
   }
 
   async call(_grants: readonly string[], server: string, tool: string, args: unknown): Promise<ToolResult> {
-    const entry = this.tape.take('call', callKey(server, tool, args));
+    const entry = this.tape.take('call', callKey(server, tool, args), (taken) => (isToolResult(taken.result) ? undefined : RESULT_RULE));
     return entry ? (entry.result as ToolResult) : toolError(`${server}/${tool} with these arguments is not in the recording being replayed`);
   }
 

@@ -1,0 +1,84 @@
+import type { ToolDefinition } from '../../providers/provider.js';
+import { isGrantedName, unavailableTools, type McpOffer } from './mcp-servers.js';
+
+/** The most tools one server's offer gives a model (OpenAI takes 128 tools a request in all): grant fewer of a server's tools than that. */
+export const MAX_OFFERED_TOOLS = 128;
+
+/** The most characters of a tool's description: a paragraph or two, sent with every request of the agent's turn. */
+export const MAX_DESCRIPTION_CHARS = 4_000;
+
+/** The most characters of a tool's parameters' schema, written as JSON. */
+export const MAX_SCHEMA_CHARS = 64 * 1024;
+
+/** The rule of a name a model calls a tool by (mcpToolName makes such names). */
+const MODEL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * What is wrong with an offer of MCP tools (`{definitions, problems}`), in words (a sentence about `it`), or undefined for
+ * one lemming may show a model: the one check of an offer whatever made it (McpServers from a
+ * server's tools/list, a worker's answer read from Redis, the tools tape on replay). At most
+ * MAX_OFFERED_TOOLS definitions, each a name `offered` accepts under the model-name rule, a
+ * description of at most MAX_DESCRIPTION_CHARS, and parameters an object of at most
+ * MAX_SCHEMA_CHARS as JSON; its problems a list of texts (cut by the caller: a server's own error may be long,
+ * and its words are what a person needs). Pure.
+ */
+export function offerProblem(value: unknown, offered: (name: string) => boolean): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `it is not an offer (${kindOf(value)}; an offer is {"definitions": [...], "problems": [...]})`;
+  const { definitions, problems } = value as { definitions?: unknown; problems?: unknown };
+  if (!Array.isArray(definitions)) return `it has no list of definitions (its definitions are ${kindOf(definitions)})`;
+  if (definitions.length > MAX_OFFERED_TOOLS) return `it holds ${definitions.length} tools; at most ${MAX_OFFERED_TOOLS} are offered from one server (grant fewer of its tools)`;
+  for (const [index, definition] of definitions.entries()) {
+    const problem = definitionProblem(definition, offered);
+    if (problem !== undefined) return `its tool ${index + 1} ${problem}`;
+  }
+  if (!Array.isArray(problems) || problems.length > MAX_OFFERED_TOOLS || !problems.every((problem) => typeof problem === 'string')) {
+    return `it has no list of problems (at most ${MAX_OFFERED_TOOLS} texts)`;
+  }
+  return undefined;
+}
+
+function definitionProblem(value: unknown, offered: (name: string) => boolean): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `is ${kindOf(value)}, not a tool ({"name", "description", "parameters"})`;
+  const { name, description, parameters } = value as Partial<Record<keyof ToolDefinition, unknown>>;
+  if (typeof name !== 'string' || !MODEL_NAME.test(name)) return `has no name (${kindOf(name)}; a name is 1 to 64 letters, digits, _ and -)`;
+  if (!offered(name)) return `(${name}) is not a granted tool of the server`;
+  if (typeof description !== 'string') return `(${name}) has no description (${kindOf(description)})`;
+  if (description.length > MAX_DESCRIPTION_CHARS) return `(${name}) has a description of ${description.length} characters; at most ${MAX_DESCRIPTION_CHARS}`;
+  if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) return `(${name}) has no parameters' schema (${kindOf(parameters)}; a JSON schema object)`;
+  const size = jsonLength(parameters);
+  if (size === undefined || size > MAX_SCHEMA_CHARS) return `(${name}) has a parameters' schema ${size === undefined ? 'nested too deep to write' : `of ${size} characters`}; at most ${MAX_SCHEMA_CHARS}`;
+  return undefined;
+}
+
+/** A tool's description (or an offer's problem) cut to MAX_DESCRIPTION_CHARS, saying so. */
+export function cutDescription(description: string, what = 'description'): string {
+  if (description.length <= MAX_DESCRIPTION_CHARS) return description;
+  const marker = ` [lemming: the rest of the ${what} was cut]`;
+  return `${description.slice(0, MAX_DESCRIPTION_CHARS - marker.length)}${marker}`;
+}
+
+function jsonLength(value: unknown): number | undefined {
+  try {
+    return JSON.stringify(value).length;
+  } catch {
+    return undefined;
+  }
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+/**
+ * A server's offer held to the one rule of an offer (offerProblem), whoever made it: this engine from
+ * the server's tools/list, or a worker (QueuedMcp); one refused is that server's tools unavailable, saying why.
+ */
+export function checkedOffer(server: string, grants: readonly string[], offer: unknown, whose: string): McpOffer {
+  const problem = offerProblem(offer, (name) => isGrantedName(grants, server, name));
+  if (problem !== undefined) return { definitions: [], problems: [unavailableTools(server, `${whose} was refused: ${problem}`)] };
+  const { definitions, problems } = offer as McpOffer;
+  return { definitions, problems: problems.map((text) => cutDescription(text, 'problem')) };
+}

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { MAX_DESCRIPTION_CHARS, MAX_OFFERED_TOOLS } from '../../src/tools/mcp/offer-gate.js';
+import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
+import { defaultOrg, humanSends, ofType, read, REPO_ROOT, runEngine, write } from '../helpers/temp-org.js';
+
+const WIDE_SERVER = join(REPO_ROOT, 'tests/fixtures/mcp/wide-server.mjs');
+
+/** The default org with the wide server declared (`tools` tools, each described in `characters` characters), the manager granted all of them. */
+function orgWithWideServer(tools: number, characters: number): string {
+  const root = defaultOrg();
+  write(root, 'org/org.yaml', `${read(root, 'org/org.yaml')}\nmcp_servers:\n  wide:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(WIDE_SERVER)}, "${tools}", "${characters}"]\n    timeout_ms: 20000\n`);
+  write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, wide/*]\n---\nManage.\n');
+  humanSends(root, 'manager', 'Look at your tools.');
+  return root;
+}
+
+const answering = (): ScriptedProvider => new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('human', 'Looked.')] } : {}));
+
+/** A local server's list of tools is held to the rule a worker's offer is (offer-gate.ts): one check, both paths. */
+describe("a local MCP server's list of tools, held to the offer's rule", () => {
+  test(`a server granted ${MAX_OFFERED_TOOLS + 72} tools: none is offered, the model, the log and the screen are told why, the turn goes on`, { timeout: 60_000 }, async () => {
+    const root = orgWithWideServer(MAX_OFFERED_TOOLS + 72, 10);
+    const provider = answering();
+    const events = await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider });
+    // Before: all 200 offered with every request.
+    expect(provider.requests[0]?.tools.map((tool) => tool.name)).toEqual(['send_message']);
+    const said = `the tools of the MCP server wide are unavailable this turn: its list of tools was refused: it holds ${MAX_OFFERED_TOOLS + 72} tools; at most ${MAX_OFFERED_TOOLS}`;
+    expect(provider.requests[0]?.messages[0]?.content).toContain(said);
+    expect(ofType(events, 'agent-note').map((note) => note.message)).toEqual([expect.stringContaining(said)]);
+    expect(ofType(events, 'message-delivered').map((event) => `${event.message.from}->${event.message.to}`)).toEqual(['human->manager', 'manager->human']);
+  });
+
+  test('a tool described in 10 MB: offered, its description cut to the bound, saying so', { timeout: 60_000 }, async () => {
+    const root = orgWithWideServer(1, 10_000_000);
+    const provider = answering();
+    const events = await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider });
+    const tool = provider.requests[0]?.tools.find((each) => each.name === 'wide__tool_1');
+    // Before: 10,000,000 characters sent with each request.
+    expect(tool?.description.length).toBe(MAX_DESCRIPTION_CHARS);
+    expect(tool?.description).toMatch(/\[lemming: the rest of the description was cut\]$/);
+    expect(ofType(events, 'agent-note')).toEqual([]);
+  });
+});
