@@ -34,6 +34,23 @@ function readFileSyncSafe(directory: string): string[] {
   return readdirSync(directory).filter((name) => /^\d+$/.test(name));
 }
 
+/**
+ * An org whose manager, asked by the human to measure something, runs `command`, tells the human, and is done: the
+ * command provider's scripted answers, one a step.
+ */
+function measuringOrg(command: string): ReturnType<typeof outsideOrg> {
+  const org = outsideOrg({ provider: 'command', prompt: 'json', reply: 'json' }, { tools: '[send_message, run_command]' });
+  org.plan({
+    manager: [
+      { json: { tool_calls: [{ name: 'run_command', arguments: { command } }] } },
+      { json: { tool_calls: [{ name: 'send_message', arguments: { to: 'human', body: 'Measured it.' } }] } },
+      { json: { text: 'Done.' } },
+    ],
+  });
+  humanSends(org.root, 'manager', 'Measure it.');
+  return org;
+}
+
 describe('SIGTERM stops a run cleanly, and the next start recovers', () => {
   test('during a turn: exit 0, the turn journaled; a restart ends where an uninterrupted run ends, with the same messages and charges', { timeout: 120_000 }, async () => {
     const interrupted = busyOrg(40);
@@ -62,15 +79,7 @@ describe('SIGTERM stops a run cleanly, and the next start recovers', () => {
   test.skipIf(SANDBOX_PROBLEM !== undefined)('during a tool step that ends within half the bound: the command ends, exit 0; the restart does not run it again and ends as a run never stopped, token for token', { timeout: 120_000 }, async () => {
     // Each run of the command adds a line to `runs`; it takes a second, the run is stopped half-way through it.
     const command = 'echo ran >> runs; sleep 1; echo measured';
-    const steps = () => [
-      { json: { tool_calls: [{ name: 'run_command', arguments: { command } }] } },
-      { json: { tool_calls: [{ name: 'send_message', arguments: { to: 'human', body: 'Measured it.' } }] } },
-      { json: { text: 'Done.' } },
-    ];
-    const tools = '[send_message, run_command]';
-    const interrupted = outsideOrg({ provider: 'command', prompt: 'json', reply: 'json' }, { tools });
-    interrupted.plan({ manager: steps() });
-    humanSends(interrupted.root, 'manager', 'Measure it.');
+    const interrupted = measuringOrg(command);
     const run = startWatched(interrupted.root, ['run', '--plain']);
     const runs = join(interrupted.root, 'agents', 'manager', 'workspace', 'runs');
     expect(await eventually(() => existsSync(runs)), run.output()).toBe(true);
@@ -82,9 +91,7 @@ describe('SIGTERM stops a run cleanly, and the next start recovers', () => {
     // Before: the command was stopped with the run, and the restart ran it again, telling the model it may have run twice.
     expect(readFileSync(runs, 'utf8')).toBe('ran\n');
 
-    const straight = outsideOrg({ provider: 'command', prompt: 'json', reply: 'json' }, { tools });
-    straight.plan({ manager: steps() });
-    humanSends(straight.root, 'manager', 'Measure it.');
+    const straight = measuringOrg(command);
     expect(lemming(straight.root, ['run', '--plain']).status).toBe(0);
     expect(messageFiles(interrupted.root)).toEqual(messageFiles(straight.root));
     expect(charges(interrupted.root)).toEqual(charges(straight.root));
@@ -94,15 +101,7 @@ describe('SIGTERM stops a run cleanly, and the next start recovers', () => {
   test.skipIf(SANDBOX_PROBLEM !== undefined)('during a tool step still running at half the bound: the sandboxed command is stopped, exit 0; the restart runs the step again and delivers once, charged as a run that was never stopped', { timeout: 120_000 }, async () => {
     // Sleeps the first time only: the restart's command finishes at once.
     const command = 'if [ -e once ]; then echo measured; else touch once; sleep 876543; fi';
-    const steps = () => [
-      { json: { tool_calls: [{ name: 'run_command', arguments: { command } }] } },
-      { json: { tool_calls: [{ name: 'send_message', arguments: { to: 'human', body: 'Measured it.' } }] } },
-      { json: { text: 'Done.' } },
-    ];
-    const tools = '[send_message, run_command]';
-    const interrupted = outsideOrg({ provider: 'command', prompt: 'json', reply: 'json' }, { tools });
-    interrupted.plan({ manager: steps() });
-    humanSends(interrupted.root, 'manager', 'Measure it.');
+    const interrupted = measuringOrg(command);
     // A bound of 2 s: the command is given 1 s to end.
     const run = startWatched(interrupted.root, ['run', '--plain', '--shutdown-timeout', '2']);
     // The command has begun its sleep: it marked the workspace, and the sleep itself runs (not only the sandbox that holds its text).
@@ -116,10 +115,8 @@ describe('SIGTERM stops a run cleanly, and the next start recovers', () => {
     const again = lemming(interrupted.root, ['run', '--plain']);
     expect(again.status, again.stdout + again.stderr).toBe(0);
 
-    const straight = outsideOrg({ provider: 'command', prompt: 'json', reply: 'json' }, { tools });
-    straight.plan({ manager: steps() });
+    const straight = measuringOrg(command);
     write(straight.root, 'agents/manager/workspace/once', '');
-    humanSends(straight.root, 'manager', 'Measure it.');
     expect(lemming(straight.root, ['run', '--plain']).status).toBe(0);
 
     const bodies = (root: string) => readHumanInbox(root, loadOrg(root).org).messages.map((message) => message.body);
