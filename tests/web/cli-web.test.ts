@@ -166,14 +166,14 @@ describe('lemming serve', () => {
       expect(sent.status).toBe(201);
       const run = await lemmingAsync(root, ['run', '--plain']);
       expect(run.status).toBe(0);
-      // Every message the run wrote came down the stream, in the order of its turns (within a turn, the watch's order: the
-      // reply to the human came last but one in a suite, coder_01's report of the same turn after it).
+      // Every message the run wrote came down the stream, once, the reply to the human among them. In the order the watch
+      // found the files, which is not always their turns' with the engine in another process: in fresh clones' suites
+      // coder_01's report came after the reply of its turn, and a message of turn 8 after those of turns 9 and 10.
       const came = mail(await reading);
       const seen = came.map((message) => `${message.from}->${message.to}`);
       expect(seen[0]).toBe('human->manager');
-      expect(came.map((message) => message.turn)).toEqual(came.map((message) => message.turn).sort((a, b) => a - b));
-      const last = Math.max(...came.map((message) => message.turn));
-      expect(came.filter((message) => message.turn === last).map((message) => `${message.from}->${message.to}`)).toContain('manager->human');
+      expect(seen).toContain('manager->human');
+      expect(new Set(came.map((message) => `${message.turn} ${message.from}->${message.to} ${message.subject ?? ''}`)).size).toBe(came.length);
       expect(seen).toHaveLength(messageFiles(root) - before);
     } finally {
       await interruptAndWait(child);
