@@ -5,33 +5,26 @@ import type { LEDGER_RULE } from '../../org/ledger-line.js';
  * ledger.ts reads, counts and appends them. Types only, so no process loads this file.
  */
 
-/** One model's part of a charge: its tokens, as on a charge line, and what they cost at its prices. */
+/** One model's part of a charge, and a charge line's own counts: tokens, answers and what they cost at its prices. */
 export interface ModelShare {
+  /** Every prompt token, the cached ones included. */
   input_tokens: number;
   output_tokens: number;
+  /** Of input_tokens, those the vendor's prompt cache served; only where there were some. */
   cached_input_tokens?: number;
+  /** Of input_tokens, those written to the vendor's prompt cache; only where there were some. */
   cache_write_tokens?: number;
-  /** Answers, when more than one and the model has a price per call. */
+  /** The answers summed, when more than one and the model has a `price_per_call` (absent: one). */
   calls?: number;
   credits: number;
 }
 
 /** A charge line: a call's tokens, priced, paid from the agent's balance. */
-export interface ChargeLine {
+export interface ChargeLine extends ModelShare {
   type: 'charge';
   turn: number;
   agent: string;
   model: string;
-  /** Every prompt token, the cached ones included. */
-  input_tokens: number;
-  output_tokens: number;
-  /** Of input_tokens, those the vendor's prompt cache served; only on a line that had some. */
-  cached_input_tokens?: number;
-  /** Of input_tokens, those written to the vendor's prompt cache; only on a line that had some. */
-  cache_write_tokens?: number;
-  /** The answers the line sums, when more than one and its model has a `price_per_call` (absent: one). */
-  calls?: number;
-  credits: number;
   /** The provider reported no usage; lemming's estimate was charged. */
   estimated?: boolean;
   /**
