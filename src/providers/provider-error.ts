@@ -119,8 +119,9 @@ export function statedSizes(error: unknown): StatedSizes | undefined {
 
 /**
  * The `code` of a ProviderError that says the server's answer was past the most lemming reads of one
- * (sdk-call.ts, ANSWER_MAX_BYTES): refused unread, so no usage of it is known and nothing is charged.
- * The activity log's `error` line says it as its `cause`.
+ * (sdk-call.ts, ANSWER_MAX_BYTES): refused unread, so no usage of it is known. Its server did the work, so
+ * the usage gate (usage-gate.ts) charges it at what its call was reserved at, and the engine holds the
+ * agent at once (engine/turn/failing-agents.ts). The activity log's `error` line says it as its `cause`.
  */
 export const ANSWER_TOO_LARGE_CODE = 'answer-too-large';
 
