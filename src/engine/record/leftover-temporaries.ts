@@ -27,8 +27,9 @@ import { agentPaths, statePaths } from './state-paths.js';
  *   unfinished until it commits, so its next run always comes here first.
  * - Elsewhere, by the writer that is run again: an approval cut short writes the new agent's resume
  *   again (tools/proposals/new-agent.ts sweeps that agent's folder), an approved `write_file` runs
- *   again (human/carry-out-proposal.ts sweeps the proposer's workspace), and `bootstrap` sweeps the
- *   folders it writes into.
+ *   again (human/carry-out-proposal.ts sweeps the proposer's workspace), `bootstrap` sweeps the
+ *   folders it writes into, an experiment's report sweeps its folder and `plots/`
+ *   (experiment/experiment-report.ts), and `--csv` the folder of tables it writes (tables/write-tables.ts).
  *
  * Not at every start: every agent's workspace, outbox and traces. An org of 10,000 agents would list
  * 10,000 folders (and walk 10,000 workspaces) before each run's first turn, to find temporaries
