@@ -34,6 +34,19 @@ export class ProviderError extends LemmingError {
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.unusable !== undefined && options.unusable.length > 0) this.unusable = options.unusable;
   }
+
+  /** The same failure (its words, kind, status and cause) carrying `unusable` as its unusable answers instead. */
+  withUnusable(unusable: AnsweredUsage[]): ProviderError {
+    return new ProviderError(this.message, {
+      retryable: this.retryable,
+      fatal: this.fatal,
+      code: this.code,
+      cause: this.cause,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      unusable,
+    });
+  }
 }
 
 /** HTTP statuses worth another attempt: timeout, conflict, rate limit and any server error. */

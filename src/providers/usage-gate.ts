@@ -201,29 +201,12 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
  */
 function withUnreadAnswer(error: unknown, request: ProviderRequest, entry: Pick<ModelEntry, 'max_output_tokens'>): unknown {
   if (refusedCallCause(error) === undefined || (error as ProviderError).unusable !== undefined) return error;
-  const refused = error as ProviderError;
-  return new ProviderError(refused.message, {
-    retryable: refused.retryable,
-    fatal: refused.fatal,
-    code: refused.code,
-    cause: refused.cause,
-    ...(refused.status === undefined ? {} : { status: refused.status }),
-    unusable: [{ modelKey: request.modelKey, usage: { ...reservedTokens(request, entry), estimated: true } }],
-  });
+  return (error as ProviderError).withUnusable([{ modelKey: request.modelKey, usage: { ...reservedTokens(request, entry), estimated: true } }]);
 }
 
 /** A failure with the unusable answers it carries admitted, each counting none where it reported none; any other error as it is. */
 export function admitFailure(error: unknown, limits: UsageLimits): unknown {
   if (!(error instanceof ProviderError) || error.unusable === undefined) return error;
   const answers = Array.isArray(error.unusable) ? error.unusable : [];
-  const unusable = answers.map((answer) => ({ modelKey: limits.modelKey, usage: admitUsage((answer as { usage?: UntrustedUsage } | null)?.usage, limits, NO_COUNTS) }));
-  return new ProviderError(error.message, {
-    retryable: error.retryable,
-    fatal: error.fatal,
-    code: error.code,
-    cause: error.cause,
-    ...(error.status === undefined ? {} : { status: error.status }),
-    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    unusable,
-  });
+  return error.withUnusable(answers.map((answer) => ({ modelKey: limits.modelKey, usage: admitUsage((answer as { usage?: UntrustedUsage } | null)?.usage, limits, NO_COUNTS) })));
 }
