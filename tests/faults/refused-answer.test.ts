@@ -8,6 +8,7 @@ import { lemmingAsync } from '../helpers/cli.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
 import { humanSends } from './fault-org.js';
+import { checkInvariants } from './invariants.js';
 import { agentOf, answer, KEYS, wireOrg } from './wire-org.js';
 
 /*
@@ -96,5 +97,14 @@ describe('an answer too large to read', () => {
     expect(notes.join('\n')).toMatch(/answer was past 16 MiB and not read/);
     const inbox = await lemmingAsync(root, ['inbox']);
     expect(inbox.stdout).toContain('manager is not called: its model flaky-openai sent an answer too large to read');
+    // The charge is in the log as in the ledger: money is conserved.
+    expect(checkInvariants(root)).toEqual([]);
+
+    // A person's `lemming retry` calls it once more, charged and held again: one call a retry, each paid.
+    expect((await lemmingAsync(root, ['retry', 'manager'])).status).toBe(0);
+    await lemmingAsync(root, ['run', '--until', '10', '--plain']);
+    expect(server.requests.filter((request) => agentOf(request) === 'manager').length - before).toBe(2);
+    expect(readFileSync(ledger, 'utf8').split('\n').filter((line) => line.includes('"agent":"manager"'))).toHaveLength(2);
+    expect(checkInvariants(root)).toEqual([]);
   });
 });
