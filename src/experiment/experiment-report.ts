@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { sweepTemporaries } from '../storage/temporary-files.js';
 import { join } from 'node:path';
 import type { Experiment } from './experiment-file.js';
 import { reportChartSpec } from './report-chart.js';
@@ -145,6 +146,10 @@ export async function writeReport(folder: string, experiment: Experiment, base: 
   const { measured, unread } = measureNetworks(folder, runs);
   const networks = summariseNetworks(experiment.variants.map((variant) => variant.name), measured);
   mkdirSync(join(folder, 'plots'), { recursive: true });
+  // The report is written again whole: the temporaries of a `lemming experiment` killed while it wrote it go first
+  // (not below: each run's folder under it is an org, swept as a run is prepared).
+  sweepTemporaries(folder);
+  sweepTemporaries(join(folder, 'plots'));
   const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg'), plots: [] };
   const provenance = experimentProvenance(experiment, folder, runs);
   writeFileAtomic(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics, networks, provenance));

@@ -36,7 +36,9 @@ export const FORM_WORDS: Record<DeliveryForm, string> = {
  * - `ceiling`: a ceiling of org.yaml `budget:` (the org's or a department's) is reached;
  * - `breaker`: a loop breaker of org.yaml `engine.breakers` holds it;
  * - `activation`: org.yaml `engine.activation` did not draw it this turn;
- * - `answer`: it was called, and lemming refused its model's answer unread, as too large (past 16 MiB).
+ * - `answer`: it was called, and lemming refused its model's answer unread, as too large (past 16 MiB);
+ *   the call is charged at what it was reserved at (the prompt as lemming counts it, the output cap),
+ *   the ledger's line saying so in its `note`, and the agent is held from the next turn (`lemming retry`).
  */
 export const REFUSAL_CAUSES = ['chart', 'cap', 'budget', 'ceiling', 'breaker', 'activation', 'answer'] as const;
 
@@ -84,7 +86,7 @@ export const CAUSE_SETTINGS: Record<RefusalCause, string> = {
   ceiling: 'org/org.yaml budget:',
   breaker: 'org/org.yaml engine.breakers (lemming retry <agent>)',
   activation: 'org/org.yaml engine.activation',
-  answer: "none: lemming reads a model's answer within 16 MiB (the model's server)",
+  answer: "none: lemming reads a model's answer within 16 MiB (the model's server; then lemming retry <agent>)",
 };
 
 /** No delivery yet. */

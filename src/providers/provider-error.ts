@@ -34,6 +34,19 @@ export class ProviderError extends LemmingError {
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.unusable !== undefined && options.unusable.length > 0) this.unusable = options.unusable;
   }
+
+  /** The same failure (its words, kind, status and cause) carrying `unusable` as its unusable answers instead. */
+  withUnusable(unusable: AnsweredUsage[]): ProviderError {
+    return new ProviderError(this.message, {
+      retryable: this.retryable,
+      fatal: this.fatal,
+      code: this.code,
+      cause: this.cause,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      unusable,
+    });
+  }
 }
 
 /** HTTP statuses worth another attempt: timeout, conflict, rate limit and any server error. */
@@ -119,8 +132,9 @@ export function statedSizes(error: unknown): StatedSizes | undefined {
 
 /**
  * The `code` of a ProviderError that says the server's answer was past the most lemming reads of one
- * (sdk-call.ts, ANSWER_MAX_BYTES): refused unread, so no usage of it is known and nothing is charged.
- * The activity log's `error` line says it as its `cause`.
+ * (sdk-call.ts, ANSWER_MAX_BYTES): refused unread, so no usage of it is known. Its server did the work, so
+ * the usage gate (usage-gate.ts) charges it at what its call was reserved at, and the engine holds the
+ * agent at once (engine/turn/failing-agents.ts). The activity log's `error` line says it as its `cause`.
  */
 export const ANSWER_TOO_LARGE_CODE = 'answer-too-large';
 

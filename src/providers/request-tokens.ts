@@ -30,6 +30,17 @@ export function expectedOutputTokens(entry: Pick<ModelEntry, 'max_output_tokens'
   return entry.max_output_tokens ?? MODEL_DEFAULTS.maxOutputTokens;
 }
 
+/**
+ * The tokens a call is reserved at: the prompt as lemming counts it (times the entry's learned
+ * ratio, when the caller knows it) and the output it is assumed to write (expectedOutputTokens).
+ * What a call must be able to pay before it is made (money/charge.ts, estimateCallCost), and what an
+ * answer lemming refused unread is charged (usage-gate.ts): its server did the work, and no count of
+ * it is known. Pure.
+ */
+export function reservedTokens(request: PromptParts, entry: Pick<ModelEntry, 'max_output_tokens'>, inputScale = 1): { inputTokens: number; outputTokens: number } {
+  return { inputTokens: Math.ceil(estimateInputTokens(request) * inputScale), outputTokens: expectedOutputTokens(entry) };
+}
+
 /** lemming's estimate of what a model wrote: its text and each tool call's arguments. */
 export function estimateOutputTokens(text: string, toolCalls: ToolCall[]): number {
   let tokens = estimateTokens(text);

@@ -92,7 +92,7 @@ export function answerCappedFetch(send: typeof fetch, modelKey: string): typeof 
 function cappedAnswer(response: Response, modelKey: string): Response {
   const text = async (): Promise<string> => {
     const bytes = await readBodyBytesCapped(response, ANSWER_MAX_BYTES);
-    // Refused unread: no usage of it is known, so it is charged nothing, and its log line names the cause (provider-error.ts).
+    // Refused unread: no usage of it is known, so it is charged at what its call was reserved at (usage-gate.ts), and its log line names the cause (provider-error.ts).
     if (bytes === undefined) {
       throw new AnswerUnread(
         new ProviderError(`${modelKey}: the server's answer was longer than ${ANSWER_MAX_BYTES / 1024 / 1024} MiB, so lemming read no further`, { retryable: false, code: ANSWER_TOO_LARGE_CODE }),

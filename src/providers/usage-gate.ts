@@ -1,9 +1,9 @@
 import { MAX_LINE_TOKENS } from '../org/ledger-line.js';
 import type { ModelEntry } from '../org/schema.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
-import { ProviderError } from './provider-error.js';
+import { ProviderError, refusedCallCause } from './provider-error.js';
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall, Usage } from './provider.js';
-import { estimateInputTokens, estimateOutputTokens } from './request-tokens.js';
+import { estimateInputTokens, estimateOutputTokens, reservedTokens } from './request-tokens.js';
 
 /**
  * Whether a value a provider reported is a token count: a number of 0 or more. A fraction, and a
@@ -137,7 +137,7 @@ export class UsageGate implements Provider {
   constructor(
     private readonly inner: Provider,
     modelKey: string,
-    entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>,
+    private readonly entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>,
   ) {
     this.limits = usageLimits(modelKey, entry);
   }
@@ -147,7 +147,7 @@ export class UsageGate implements Provider {
     try {
       response = await this.inner.generate(request);
     } catch (error) {
-      throw admitFailure(error, this.limits);
+      throw admitFailure(withUnreadAnswer(error, request, this.entry), this.limits);
     }
     return admitResponse(response, request, this.limits);
   }
@@ -191,18 +191,22 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/**
+ * A failure whose answer lemming refused unread (too large: sdk-call.ts, queue-provider.ts) with that
+ * answer as an unusable one, counted at what the call was reserved at (request-tokens.ts,
+ * reservedTokens: the prompt as lemming counts it, the output cap), marked estimated: its server did
+ * the work and its vendor bills it; charged nothing, a broken or hostile server could be called turn
+ * after turn with spending that never added up. One that carries its answers already (a worker's, through its own gate)
+ * and any other error, as it is. Pure.
+ */
+function withUnreadAnswer(error: unknown, request: ProviderRequest, entry: Pick<ModelEntry, 'max_output_tokens'>): unknown {
+  if (refusedCallCause(error) === undefined || (error as ProviderError).unusable !== undefined) return error;
+  return (error as ProviderError).withUnusable([{ modelKey: request.modelKey, usage: { ...reservedTokens(request, entry), estimated: true } }]);
+}
+
 /** A failure with the unusable answers it carries admitted, each counting none where it reported none; any other error as it is. */
 export function admitFailure(error: unknown, limits: UsageLimits): unknown {
   if (!(error instanceof ProviderError) || error.unusable === undefined) return error;
   const answers = Array.isArray(error.unusable) ? error.unusable : [];
-  const unusable = answers.map((answer) => ({ modelKey: limits.modelKey, usage: admitUsage((answer as { usage?: UntrustedUsage } | null)?.usage, limits, NO_COUNTS) }));
-  return new ProviderError(error.message, {
-    retryable: error.retryable,
-    fatal: error.fatal,
-    code: error.code,
-    cause: error.cause,
-    ...(error.status === undefined ? {} : { status: error.status }),
-    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    unusable,
-  });
+  return error.withUnusable(answers.map((answer) => ({ modelKey: limits.modelKey, usage: admitUsage((answer as { usage?: UntrustedUsage } | null)?.usage, limits, NO_COUNTS) })));
 }

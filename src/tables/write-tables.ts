@@ -3,6 +3,7 @@ import { basename, isAbsolute, join, relative } from 'node:path';
 import { workingFolder } from '../invocation.js';
 import { EXIT, LemmingError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { sweepTemporaries } from '../storage/temporary-files.js';
 import { requireFolderFor } from '../storage/named-destination.js';
 import { csvRecords, csvText } from './csv-text.js';
 import { column, CREDITS_UNIT, type Cell, type ReportTable, type TableColumn } from './report-table.js';
@@ -87,6 +88,8 @@ export function writeTables(folder: string, tables: readonly ReportTable[], log?
   requireFolderFor('--csv', folder);
   const earlier = earlierTables(folder, tables);
   mkdirSync(folder, { recursive: true });
+  // The temporaries of a command killed while it wrote tables here (never a person's file: storage/temporary-files.ts).
+  sweepTemporaries(folder);
   // The folder holds one report's tables: an earlier report's that this one has not would be read as this one's.
   const names = new Set(tables.map((table) => table.name));
   for (const name of earlier) if (!names.has(name)) rmSync(join(folder, `${name}.csv`), { force: true });

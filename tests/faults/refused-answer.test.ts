@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
@@ -8,13 +8,16 @@ import { lemmingAsync } from '../helpers/cli.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
 import { humanSends } from './fault-org.js';
+import { checkInvariants } from './invariants.js';
 import { agentOf, answer, KEYS, wireOrg } from './wire-org.js';
 
 /*
- * A model server's answer past the most lemming reads of one (16 MiB, sdk-call.ts) is refused unread:
- * no usage of it can be known, so it is charged nothing (docs/real-models.md, "An answer too large to
- * read"), and the refusal is recorded with its cause in the agent's activity log, where it was an
- * error line like any other: a reader of the logs could not tell it from a server that failed.
+ * A model server's answer past the most lemming reads of one (16 MiB, sdk-call.ts) is refused unread,
+ * and the refusal is recorded with its cause in the agent's activity log, where it was an error line
+ * like any other: a reader of the logs could not tell it from a server that failed. The server did the
+ * work and its vendor bills it, so the call is charged at the most it could use (the prompt's tokens
+ * as lemming counts them, the output cap), and the agent is held at once: charged nothing, it was
+ * called again each turn until `engine.max_failed_turns`, and again after each `lemming retry`.
  */
 
 let server: WireServer;
@@ -32,7 +35,7 @@ function logLines(root: string, agent: string): Array<Record<string, unknown>> {
 }
 
 describe('an answer too large to read', () => {
-  test('is refused once, charged nothing, its mail waiting, and its log line names the cause', async () => {
+  test('is refused once, its mail waiting, and its log line names the cause', async () => {
     const root = wireOrg(server.url);
     writeFileSync(join(root, '.env'), Object.entries(KEYS).map(([name, value]) => `${name}=${value}\n`).join(''));
     humanSends(root, 'manager', 'Please review the release.');
@@ -43,20 +46,65 @@ describe('an answer too large to read', () => {
     expect(server.requests.filter((request) => agentOf(request) === 'manager')).toHaveLength(1);
     const errors = logLines(root, 'manager').filter((line) => line.event === 'error');
     expect(errors).toEqual([expect.objectContaining({ turn: 1, cause: 'answer-too-large', message: "flaky-openai: the server's answer was longer than 16 MiB, so lemming read no further" })]);
-    const ledger = join(root, 'org/state/ledger.jsonl');
-    expect(existsSync(ledger) ? readFileSync(ledger, 'utf8') : '').not.toContain('"agent":"manager"');
     const status = await lemmingAsync(root, ['status', '--json']);
     const manager = (JSON.parse(status.stdout) as { agents: Array<{ name: string; balance: number; unread: number }> }).agents.find((agent) => agent.name === 'manager');
-    expect(manager).toMatchObject({ balance: 10, unread: 1 });
+    expect(manager).toMatchObject({ unread: 1 });
 
     // A researcher's refusals by cause count it: one agent-turn in turn 1, in the text, the JSON and the CSV.
     const analyze = await lemmingAsync(root, ['analyze']);
-    expect(analyze.stdout).toContain("| answer too large to read | 1 | agent-turns | none: lemming reads a model's answer within 16 MiB (the model's server) |");
+    expect(analyze.stdout).toContain("| answer too large to read | 1 | agent-turns | none: lemming reads a model's answer within 16 MiB (the model's server; then lemming retry <agent>) |");
     const figures = JSON.parse((await lemmingAsync(root, ['analyze', '--json'])).stdout) as { refusals: Record<string, number>; refusalsByTurn: Array<Record<string, number>> };
     expect(figures.refusals).toEqual({ chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 });
     expect(figures.refusalsByTurn).toEqual([{ turn: 1, chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 }]);
     // The run told again from the logs (`lemming trace --otlp`) counts it as the live run did.
     const told = loggedTurns(root, loadOrg(root).org).flatMap(({ event }) => (event.type === 'turn-finished' ? [event.stats.refusals] : []));
     expect(told).toEqual([expect.objectContaining({ answer: 1 })]);
+  });
+
+  test('is charged at the most the call could use, written to the ledger with why, and holds the agent at once', async () => {
+    const root = wireOrg(server.url);
+    writeFileSync(join(root, '.env'), Object.entries(KEYS).map(([name, value]) => `${name}=${value}\n`).join(''));
+    humanSends(root, 'manager', 'Please review the release.');
+    const before = server.requests.filter((request) => agentOf(request) === 'manager').length;
+    const run = await lemmingAsync(root, ['run', '--until', '5', '--plain']);
+    // Called once: the server that sent what lemming cannot read is not paid again turn after turn.
+    expect(server.requests.filter((request) => agentOf(request) === 'manager').length - before).toBe(1);
+    expect(run.stdout).toContain('manager not called: its model flaky-openai');
+    expect(run.stdout).not.toContain('[turn 2] manager thinking');
+
+    const ledger = join(root, 'org/state/ledger.jsonl');
+    const lines = readFileSync(ledger, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.agent === 'manager');
+    expect(lines).toHaveLength(1);
+    const charge = lines[0] as { type: string; turn: number; input_tokens: number; output_tokens: number; credits: number; estimated?: boolean; note?: string };
+    // The flaky-openai entry names no output cap: the call was reserved at the documented 1,024 tokens, and is charged so.
+    expect(charge).toMatchObject({ type: 'charge', turn: 1, model: 'flaky-openai', output_tokens: 1024, estimated: true });
+    expect(charge.input_tokens).toBeGreaterThan(100);
+    expect(charge.input_tokens).toBeLessThan(32000);
+    // Priced at the entry's prices (1,000 and 4,000 credits a million tokens).
+    expect(charge.credits).toBeCloseTo((charge.input_tokens * 1000 + 1024 * 4000) / 1e6, 9);
+    expect(charge.note).toMatch(/answer was past 16 MiB and not read/);
+
+    const status = await lemmingAsync(root, ['status', '--json']);
+    const manager = (JSON.parse(status.stdout) as { agents: Array<{ name: string; balance: number; unread: number }> }).agents.find((agent) => agent.name === 'manager');
+    expect(manager?.balance).toBeCloseTo(10 - charge.credits, 9);
+    expect(manager?.unread).toBe(1);
+    // The log's note says why the charge is not the server's count; the human is told the agent is held and why.
+    const notes = logLines(root, 'manager').filter((line) => line.event === 'note').map((line) => String(line.message));
+    expect(notes.join('\n')).toMatch(/answer was past 16 MiB and not read/);
+    const inbox = await lemmingAsync(root, ['inbox']);
+    expect(inbox.stdout).toContain('manager is not called: its model flaky-openai sent an answer too large to read');
+    // The charge is in the log as in the ledger: money is conserved.
+    expect(checkInvariants(root)).toEqual([]);
+
+    // A person's `lemming retry` calls it once more, charged and held again: one call a retry, each paid.
+    expect((await lemmingAsync(root, ['retry', 'manager'])).status).toBe(0);
+    await lemmingAsync(root, ['run', '--until', '10', '--plain']);
+    expect(server.requests.filter((request) => agentOf(request) === 'manager').length - before).toBe(2);
+    expect(readFileSync(ledger, 'utf8').split('\n').filter((line) => line.includes('"agent":"manager"'))).toHaveLength(2);
+    expect(checkInvariants(root)).toEqual([]);
   });
 });

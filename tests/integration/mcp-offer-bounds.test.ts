@@ -19,15 +19,20 @@ const answering = (): ScriptedProvider => new ScriptedProvider((request) => (req
 
 /** A local server's list of tools is held to the rule a worker's offer is (offer-gate.ts): one check, both paths. */
 describe("a local MCP server's list of tools, held to the offer's rule", () => {
-  test(`a server granted ${MAX_OFFERED_TOOLS + 72} tools: none is offered, the model, the log and the screen are told why, the turn goes on`, { timeout: 60_000 }, async () => {
+  test(`a server granted ${MAX_OFFERED_TOOLS + 72} tools: the first ${MAX_OFFERED_TOOLS} it lists are offered, and the model, the log and the screen are told which server, how many, the limit and what to grant`, { timeout: 60_000 }, async () => {
     const root = orgWithWideServer(MAX_OFFERED_TOOLS + 72, 10);
-    const provider = answering();
+    const provider = new ScriptedProvider((request) =>
+      request.agent === 'manager' && request.turn === 1 && request.messages.length === 1 ? { toolCalls: [{ id: 'call-1', name: `wide__tool_${MAX_OFFERED_TOOLS}`, arguments: {} }] } : request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('human', 'Looked.')] } : {},
+    );
     const events = await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider });
-    // Before: all 200 offered with every request.
-    expect(provider.requests[0]?.tools.map((tool) => tool.name)).toEqual(['send_message']);
-    const said = `the tools of the MCP server wide are unavailable this turn: its list of tools was refused: it holds ${MAX_OFFERED_TOOLS + 72} tools; at most ${MAX_OFFERED_TOOLS}`;
+    // Before: none of the 200 offered, the agent left with send_message alone, each turn.
+    const offered = Array.from({ length: MAX_OFFERED_TOOLS }, (_, index) => `wide__tool_${index + 1}`);
+    expect(provider.requests[0]?.tools.map((tool) => tool.name)).toEqual(['send_message', ...offered]);
+    const said = `the MCP server wide lists ${MAX_OFFERED_TOOLS + 72} tools this agent is granted, more than the ${MAX_OFFERED_TOOLS} lemming offers from one server: the first ${MAX_OFFERED_TOOLS} it lists are offered (wide__tool_1 to wide__tool_${MAX_OFFERED_TOOLS}), and 72 are not (wide__tool_${MAX_OFFERED_TOOLS + 1} to wide__tool_${MAX_OFFERED_TOOLS + 72}); to choose which, grant them by name in the resume's tools (\`wide/<tool>\` for each, at most ${MAX_OFFERED_TOOLS}) instead of \`wide/*\``;
     expect(provider.requests[0]?.messages[0]?.content).toContain(said);
-    expect(ofType(events, 'agent-note').map((note) => note.message)).toEqual([expect.stringContaining(said)]);
+    expect(ofType(events, 'agent-note').map((note) => note.message)).toEqual([said]);
+    // An offered tool answers.
+    expect(provider.requests[1]?.messages.at(-1)?.content).toContain(`tool_${MAX_OFFERED_TOOLS}`);
     expect(ofType(events, 'message-delivered').map((event) => `${event.message.from}->${event.message.to}`)).toEqual(['human->manager', 'manager->human']);
   });
 

@@ -44,7 +44,7 @@ describe("a worker's result passes the usage gate where the engine reads it", ()
     expect(checkInvariants(org.root)).toEqual([]);
   });
 
-  test("a worker's answer past the 16 MiB a local call reads is refused as a local one is: the agent's error says so, nothing is charged, the run goes on", { timeout: 60_000 }, async () => {
+  test("a worker's answer past the 16 MiB a local call reads is refused as a local one is: the agent's error says so, it is charged at what the call was reserved at, the run goes on", { timeout: 60_000 }, async () => {
     const huge: Provider = { generate: async () => ({ text: 'x'.repeat(ANSWER_MAX_BYTES + 1), toolCalls: [], modelKey: 'agent', usage: { inputTokens: 10, outputTokens: 10, estimated: false } }) };
     const org = outsideOrg({ provider: 'command', max_retries: 0, context_window: 32_000 }, { credits: 100 });
     humanSends(org.root, 'manager', 'Go.');
@@ -59,7 +59,8 @@ describe("a worker's result passes the usage gate where the engine reads it", ()
     }
     // Before: taken whole (the journal held it), and charged as the worker said.
     expect(ofType(events, 'agent-error').map((event) => event.message)).toEqual([expect.stringContaining("agent: the worker's answer was longer than 16 MiB, so lemming took none of it")]);
-    expect(chargeLines(org.root)).toEqual([]);
+    // Its count is in what lemming did not take: charged at the call's reservation (the entry sets no output cap: 1,024), said on the line.
+    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ model: 'agent', output_tokens: 1024, estimated: true, note: expect.stringContaining('not read') })]);
     expect(ofType(events, 'run-finished')).toHaveLength(1);
   });
 

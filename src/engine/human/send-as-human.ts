@@ -14,6 +14,7 @@ import { refusedNames } from '../../org/lists/recipients.js';
 import { agentsNamed, requireAgent } from '../../org/must-exist.js';
 import { stateTurn } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
+import { crashPoint } from '../record/crash-points.js';
 
 /** A message the person sends with `sendAsHuman`. */
 export interface HumanMessage {
@@ -161,6 +162,7 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
   const fileOf = (input: HumanMessage, seq: number): string => `${outboxPath(seat)}/${messageFileName(turn, seq, input.to, recipientsOf(input).length - 1)}`;
   const claims = [claimSequences(outbox, turn, nextSeq(root, seat, turn), inputs.length, (seq, nth) => join(root, fileOf(inputs[nth] as HumanMessage, seq)))];
   const sent: SentMessage[] = [];
+  crashPoint('after-claim');
   try {
     for (const [index, input] of inputs.entries()) {
       const whole = asMessageBody(input.body).trim();
@@ -188,6 +190,7 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
       if (!written) throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(seat)}`);
       sent.push(written);
     }
+    crashPoint('before-release');
   } finally {
     for (const each of claims) each.releaseAll();
     // An engine on this org looks at this outbox at its next turn without visiting every agent (org/changes/): told once, however many were written.

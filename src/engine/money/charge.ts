@@ -3,7 +3,7 @@ import type { MessageUsage } from '../../mailbox/message.js';
 import type { ModelEntry } from '../../org/schema.js';
 import type { ProviderResponse, Usage } from '../../providers/provider.js';
 import { chargedAnswers } from '../../providers/usage.js';
-import { estimateInputTokens, expectedOutputTokens, type PromptParts } from '../../providers/request-tokens.js';
+import { reservedTokens, type PromptParts } from '../../providers/request-tokens.js';
 import { usageLimits } from '../../providers/usage-gate.js';
 import { chargeTokens, type LedgerEntry, type ModelShare, type ResearchLine } from './ledger.js';
 
@@ -48,8 +48,8 @@ export function estimateCallCost(
   /** Real tokens per estimated token, as learned from the entry's server (see token-ratios.ts). */
   inputScale = 1,
 ): number {
-  // Priced by the rule every charge is priced by (priceCall, above), on the tokens expected.
-  return priceCall({ inputTokens: Math.ceil(estimateInputTokens(request) * inputScale), outputTokens: expectedOutputTokens(entry) }, entry);
+  // Priced by the rule every charge is priced by (priceCall, above), on the tokens a call is reserved at.
+  return priceCall(reservedTokens(request, entry, inputScale), entry);
 }
 
 /**

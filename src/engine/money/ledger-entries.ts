@@ -27,6 +27,8 @@ export interface ChargeLine extends ModelShare {
   model: string;
   /** The provider reported no usage; lemming's estimate was charged. */
   estimated?: boolean;
+  /** Why the counts are not the server's, when a sentence is needed: an answer refused unread is charged at what its call was reserved at. */
+  note?: string;
   /**
    * When answers of more than one model make up the charge (a step answered by a fallback, an
    * unusable answer before another model's): each model's tokens and credits, which sum to the

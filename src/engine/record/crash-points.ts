@@ -36,7 +36,11 @@ export type CrashPoint =
   /** A history entry's commit is written and the history's branch does not point at it yet (history/record-entry.ts). */
   | 'mid-history'
   /** Half of a history entry is handed to `git fast-import`, the rest not (history/fast-import.ts). */
-  | 'mid-import';
+  | 'mid-import'
+  /** `send` holds its numbers' claims, and has written no message yet (engine/human/send-as-human.ts). */
+  | 'after-claim'
+  /** `send` has written its messages, and holds their claims still. */
+  | 'before-release';
 
 const setting = process.env.LEMMING_CRASH_AT;
 const [target, countText] = setting ? setting.split(':') : [];

@@ -3,6 +3,7 @@ import { HUMAN } from '../../org/names.js';
 import { requireOwnFolders } from '../../org/own-folders.js';
 import { sweepWorkspaceTemporaries } from '../../sandbox/beneath/sweep-beneath.js';
 import { sweepTemporaries } from '../../storage/temporary-files.js';
+import { sweepLeftoverClaims } from '../../mailbox/sequence-claims.js';
 import { agentPaths, statePaths } from './state-paths.js';
 
 /*
@@ -16,7 +17,8 @@ import { agentPaths, statePaths } from './state-paths.js';
  *   approvals and `add-agent`), `org/proposals/` (proposals made by tools, decisions by `approve`,
  *   `reject` and the dashboard), `org/state/` and everything under it (the engine's state, its
  *   caches, the lock's temporary, `lemming retry`'s requests, the dashboard's index) and the
- *   human's outbox (`send`, chat, the dashboard).
+ *   human's outbox (`send`, chat, the dashboard), with the claims of message numbers a killed `send`
+ *   held (mailbox/sequence-claims.ts; every `send` removes those too).
  * - When the engine finds a turn unfinished (recovery): for each agent in that turn's plan, its
  *   outbox, notes and memory stream, workspace (all of it: `write_file` makes folders) and traces with their parts;
  *   and the shared workspace (walked beneath a held folder: a command may have swapped a folder of
@@ -25,8 +27,9 @@ import { agentPaths, statePaths } from './state-paths.js';
  *   unfinished until it commits, so its next run always comes here first.
  * - Elsewhere, by the writer that is run again: an approval cut short writes the new agent's resume
  *   again (tools/proposals/new-agent.ts sweeps that agent's folder), an approved `write_file` runs
- *   again (human/carry-out-proposal.ts sweeps the proposer's workspace), and `bootstrap` sweeps the
- *   folders it writes into.
+ *   again (human/carry-out-proposal.ts sweeps the proposer's workspace), `bootstrap` sweeps the
+ *   folders it writes into, an experiment's report sweeps its folder and `plots/`
+ *   (experiment/experiment-report.ts), and `--csv` the folder of tables it writes (tables/write-tables.ts).
  *
  * Not at every start: every agent's workspace, outbox and traces. An org of 10,000 agents would list
  * 10,000 folders (and walk 10,000 workspaces) before each run's first turn, to find temporaries
@@ -41,7 +44,8 @@ export function sweepAtStart(root: string): void {
   sweepTemporaries(state.directory, { recursive: true });
   // The human's outbox is read every turn: one that leads out of the org stops the command here, naming it.
   requireOwnFolders(root, HUMAN);
-  sweepTemporaries(agentPaths(root, HUMAN).outbox);
+  // Its temporaries, and the claims of message numbers a `send` killed while it held them left there.
+  sweepLeftoverClaims(agentPaths(root, HUMAN).outbox);
 }
 
 /** When a turn was left unfinished: the folders its planned agents' work writes to, and the shared workspace. */

@@ -116,11 +116,13 @@ export class FailingAgents {
 
   /**
    * A call failed after its retries. On the failure that makes the streak `max` turns long
-   * the agent is held, and its manager and the human are told why, once. A refused key
-   * (`keyRefused`: 401, 403) cannot heal by itself, so it holds the agent at once, and the
-   * notice names the variable to set.
+   * the agent is held, and its manager and the human are told why, once. Two failures hold the
+   * agent at once: a refused key (`key`: 401, 403) cannot heal by itself, and the notice names the
+   * variable to set; an answer too large to read (`answer`) is charged at what its call was reserved
+   * at, and a server that sends one is broken or hostile: calling it again would pay it again.
    */
-  recordFailure(org: Org, name: string, model: string, cause: string, turn: number, keyRefused = false): HoldNotices {
+  recordFailure(org: Org, name: string, model: string, cause: string, turn: number, holdsAtOnce?: 'key' | 'answer'): HoldNotices {
+    const keyRefused = holdsAtOnce === 'key';
     const told: HoldNotices = { notices: [], humanNotices: [] };
     const fingerprint = agentFingerprint(org, name);
     // An edit since the last failure starts the count afresh: the new settings get their own chances.
@@ -135,7 +137,7 @@ export class FailingAgents {
       cause,
       model,
       fingerprint,
-      held: previous?.held === true || turns >= max || keyRefused,
+      held: previous?.held === true || turns >= max || holdsAtOnce !== undefined,
     };
     const heldTurn = previous?.held ? previous.heldTurn : streak.held ? turn : undefined;
     if (heldTurn !== undefined) streak.heldTurn = heldTurn;
@@ -147,13 +149,19 @@ export class FailingAgents {
     const variable = entry ? keyVariableFor(entry) : undefined;
     const subject = keyRefused
       ? `${name} is not called: its model ${model} refused the key${variable ? ` in ${variable}` : ''}`
-      : `${name} is not called: its model ${model} keeps failing`;
+      : holdsAtOnce === 'answer'
+        ? `${name} is not called: its model ${model} sent an answer too large to read`
+        : `${name} is not called: its model ${model} keeps failing`;
     const body = keyRefused
       ? `${name}'s call to model ${model} was refused in turn ${turn}: ${cause}\n\n` +
         `A refused key is not tried again: ${name} will not be called, and its mail waits, ${until}\n` +
         (variable ? `Set ${variable} to a key the server accepts (in the environment or the org root's .env), then run \`lemming retry ${name}\`.` : 'Give the entry a key (api_key_env), then run `lemming retry ' + name + '`.')
-      : `${name}'s calls to model ${model} failed in ${turns} turns in a row (turns ${streak.firstTurn} to ${turn}); the last failure: ${cause}\n\n` +
-        `${name} will not be called again, and its mail waits, ${until}`;
+      : holdsAtOnce === 'answer'
+        ? `${name}'s call to model ${model} in turn ${turn} was refused: ${cause}\n\n` +
+          `Its server did the work, so the call was charged at what it was reserved at (the ledger's line says so). A server that sends more than a model can write is broken or hostile, and each call to it would be paid again: ${name} will not be called, and its mail waits, ${until}\n` +
+          `Check the server at models.${model}.base_url (and set models.${model}.max_output_tokens), then run \`lemming retry ${name}\`.`
+        : `${name}'s calls to model ${model} failed in ${turns} turns in a row (turns ${streak.firstTurn} to ${turn}); the last failure: ${cause}\n\n` +
+          `${name} will not be called again, and its mail waits, ${until}`;
     const manager = org.agents.get(name)?.reportsTo;
     for (const to of new Set([manager, HUMAN])) {
       if (!to || !org.agents.has(to)) continue;

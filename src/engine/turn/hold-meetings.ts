@@ -54,6 +54,8 @@ interface Part {
   steps: StepSummary[];
   receivedAt: string;
   failed?: string;
+  /** Why lemming refused its last failed speech's answer, when it did. */
+  refused?: 'answer-too-large';
   recalled: string[];
   reflection?: ReflectionAnswer;
   rating?: RatingAnswer;
@@ -132,7 +134,12 @@ export class MeetingRun {
         if (record.rating) part.rating = record.rating;
         const cost = [...(record.response ? [record.response] : []), ...(record.unusable ?? [])].reduce((sum, answer) => sum + costOf(answer, this.input.org.models).credits, 0);
         this.spoken.set(agent, (this.spoken.get(agent) ?? 0) + cost);
-        if (record.speech.failed !== undefined) part.failed = record.speech.failed;
+        if (record.speech.failed !== undefined) {
+          part.failed = record.speech.failed;
+          // Read back from the journal as the one cause it can be, or none.
+          if (record.refused === 'answer-too-large') part.refused = record.refused;
+          else delete part.refused;
+        }
       }
     }
     const file = transcriptFile(meeting.name, turn);
@@ -191,7 +198,9 @@ export class MeetingRun {
       afterAnswer: round === meeting.rounds,
     });
     if ('aborted' in called) return undefined;
-    if ('error' in called) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, failed: called.error }, ...(called.unusable.length > 0 ? { unusable: called.unusable } : {}) };
+    if ('error' in called) {
+      return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, failed: called.error }, ...(called.unusable.length > 0 ? { unusable: called.unusable } : {}), ...(called.refused === undefined ? {} : { refused: called.refused }) };
+    }
     const tools = [...called.response.toolCalls.map((each) => each.name)];
     return {
       type: 'meeting-speech',
@@ -240,7 +249,7 @@ function resultOf(agent: string, modelKey: string, part: Part | undefined, said:
   const unusable = part?.unusable ?? [];
   const last = responses.at(-1);
   if (!last) {
-    if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable };
+    if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable, ...(part.refused === undefined ? {} : { refused: part.refused }) };
     // Only skipped: its retrieval's embeddings, asked when the turn was planned, are all it is charged (the server counted them). It still heard the others.
     return { agent, response: chargedTogether({ text: '', toolCalls: [], modelKey }, embedded), receivedAt: '', shown: [], steps: [], ...(meeting ? { meeting } : {}) };
   }

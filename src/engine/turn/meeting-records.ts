@@ -21,6 +21,8 @@ export type MeetingRecord =
       steps?: StepSummary[];
       /** Answers a failed call came back with: charged with the speaker's turn. */
       unusable?: AnsweredUsage[];
+      /** Why lemming refused the failed call's answer, when it did (provider-error.ts, refusedCallCause): its charge says so, and the speaker is held. */
+      refused?: 'answer-too-large';
       /** The memories its prompt showed (ids, in order): recorded as recalled with the attendee's turn. */
       recalled?: string[];
       /** After its last speech, the attendee reflected, or its model rated its memories: applied with its turn. */

@@ -309,7 +309,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       continue;
     }
     if ('error' in called) {
-      const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn, called.keyRefused === true);
+      const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn, called.keyRefused === true ? 'key' : called.refused === undefined ? undefined : 'answer');
       // Loaded by the first failed call: most turns have none.
       const { failedCall } = await import('./failed-call.js');
       const failed = failedCall(called, turn, org, context.clock().toISOString(), balanceOf(org.agents.get(called.agent)?.credits ?? 0, ledger.totals[called.agent]));

@@ -1,5 +1,5 @@
 import type { ToolDefinition } from '../../providers/provider.js';
-import { isGrantedName, unavailableTools, type McpOffer } from './mcp-servers.js';
+import { isGrantedName, mcpToolName, unavailableTools, type McpOffer } from './mcp-servers.js';
 
 /** The most tools one server's offer gives a model (OpenAI takes 128 tools a request in all): grant fewer of a server's tools than that. */
 export const MAX_OFFERED_TOOLS = 128;
@@ -48,6 +48,27 @@ function definitionProblem(value: unknown, offered: (name: string) => boolean): 
   const size = jsonLength(parameters);
   if (size === undefined || size > MAX_SCHEMA_CHARS) return `(${name}) has a parameters' schema ${size === undefined ? 'nested too deep to write' : `of ${size} characters`}; at most ${MAX_SCHEMA_CHARS}`;
   return undefined;
+}
+
+/**
+ * A server's granted tools held to MAX_OFFERED_TOOLS: the first it lists, in its order, and when there
+ * were more, what is said of the rest (to the model, the agent's log and the screen: McpServers.offer),
+ * naming the server, how many it lists, the limit, the first and last tool left out, and what to
+ * grant instead. Before, such a server's tools were all left out, every turn. Pure.
+ */
+export function heldToOfferLimit<Tool extends { name: string }>(server: string, granted: readonly Tool[], grants: readonly string[]): { kept: Tool[]; problem?: string } {
+  if (granted.length <= MAX_OFFERED_TOOLS) return { kept: [...granted] };
+  const kept = granted.slice(0, MAX_OFFERED_TOOLS);
+  const left = granted.slice(MAX_OFFERED_TOOLS);
+  const span = (tools: readonly Tool[]): string => (tools.length === 1 ? mcpToolName(server, tools[0]?.name ?? '') : `${mcpToolName(server, tools[0]?.name ?? '')} to ${mcpToolName(server, tools.at(-1)?.name ?? '')}`);
+  const instead = grants.includes(`${server}/*`) ? ` instead of \`${server}/*\`` : '';
+  return {
+    kept,
+    problem:
+      `the MCP server ${server} lists ${granted.length} tools this agent is granted, more than the ${MAX_OFFERED_TOOLS} lemming offers from one server: ` +
+      `the first ${MAX_OFFERED_TOOLS} it lists are offered (${span(kept)}), and ${left.length} are not (${span(left)}); ` +
+      `to choose which, grant them by name in the resume's tools (\`${server}/<tool>\` for each, at most ${MAX_OFFERED_TOOLS})${instead}`,
+  };
 }
 
 /** A tool's description (or an offer's problem) cut to MAX_DESCRIPTION_CHARS, saying so. */
