@@ -1,6 +1,6 @@
 import type { RunMetrics } from './run-metrics.js';
 import type { CheckResult } from './run-checks.js';
-import { METRICS, type Better, type StudyStatistics } from './study-statistics.js';
+import { METRICS, type Better, type Comparison, type StudyStatistics } from './study-statistics.js';
 import { figure, interval, table } from './report-markdown.js';
 import { choose } from '../statistics/proportions.js';
 import { alikeWords } from '../statistics/runs-interval.js';
@@ -17,6 +17,17 @@ function runsInterval(summary: { n: number; ci: [number, number] | null; cutAt?:
   return summary?.alike && !summary.ci ? alikeWords(summary.n) : interval(summary?.ci, summary?.cutAt);
 }
 
+/**
+ * A difference's interval cell: `[low, high]`, or, where the runs of a side were all alike on a count and
+ * there is none, which: both (`every run alike (n=5 and 5)`) or one (`every baseline run alike (n=5)`).
+ */
+function differenceInterval(compared: Comparison, base: { name: string; n?: number; alike?: true }, own: { name: string; n?: number; alike?: true }): string {
+  if (!compared.alike || compared.ci) return interval(compared.ci, compared.cutAt);
+  if (base.alike && own.alike) return alikeWords(`${base.n} and ${own.n}`);
+  const side = base.alike ? base : own;
+  return alikeWords(side.n ?? 0, `${side.name} run`, 'runs');
+}
+
 /** A figure and its interval in one cell: `5 [4, 6]`, or `5, every run alike (n=5): no interval from the runs`. */
 function withInterval(value: string, cell: string): string {
   return cell.startsWith('every ') ? `${value}, ${cell}` : `${value} ${cell}`;
@@ -24,8 +35,8 @@ function withInterval(value: string, cell: string): string {
 
 /**
  * How a difference reads: better or worse (higher or lower, for a metric that is neither) when its
- * interval leaves out 0 and p < 0.05, else not clear; with no interval (a side of one run, or both
- * sides' runs alike on a count: a difference of no width backs no reading), not clear.
+ * interval leaves out 0 and p < 0.05, else not clear; with no interval (a side of one run, or a
+ * side's runs alike on a count: a difference of no width backs no reading), not clear.
  * The p given is the one adjusted for the variants compared on the metric (Comparison.adjustedP).
  */
 export function verdict(difference: number, ci: [number, number] | null, p: number, better: Better): string {
@@ -69,7 +80,7 @@ function adjustedWords(compared: number): string {
 
 /** What report.md says under its tables where a variant's runs were all alike on a metric. */
 const ALIKE_NOTE =
-  "Where every run of a variant gave the same value, a t interval would have no width and say the figure is known: a metric with bounds (a pass rate, a judged score) then has the Wilson interval of its runs as trials (a difference of two such variants, Newcombe's), and a count or credits has none (`every run alike`), so no reading rests on it.";
+  "Where every run of a variant gave the same value, a t interval would have no width and say the figure is known: a metric with bounds (a pass rate, a judged score) then has the Wilson interval of its runs as trials (a difference with such a variant, that interval combined with the other variant's: Newcombe's, or MOVER's where the other's runs differ), and a count or credits has none (`every run alike`), so no reading rests on it. A difference from such a variant on a count or credits has none either.";
 
 /** Whether any variant's runs were all alike on a metric. */
 function anyAlike(statistics: StudyStatistics): boolean {
@@ -100,7 +111,7 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
         metricName(metric),
         withInterval(figure(base?.mean), runsInterval(base)),
         withInterval(figure(own?.mean), runsInterval(own)),
-        compared ? withInterval(signed(compared.difference), compared.alike && !compared.ci ? alikeWords(`${base?.n} and ${own?.n}`) : interval(compared.ci, compared.cutAt)) : '–',
+        compared ? withInterval(signed(compared.difference), differenceInterval(compared, { name: statistics.baseline, ...base }, { name: variant, ...own })) : '–',
         compared ? figure(compared.p) : '–',
         compared ? figure(compared.adjustedP) : '–',
         compared ? verdict(compared.difference, compared.ci, compared.adjustedP, metric.better) : 'not measured',

@@ -27,7 +27,7 @@ export const METRICS = [
 export type MetricKey = (typeof METRICS)[number]['key'];
 
 /** How every interval and test of the metrics is made: said in report.json and the report. */
-export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; where every run of a variant gave the same value (`alike`), a t interval would have no width: a bounded metric (a pass rate, a judged score) has the Wilson interval of its runs as trials (a difference of two such, Newcombe's), any other none (null); p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses";
+export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; where every run of a variant gave the same value (`alike`), a t interval would have no width: a bounded metric (a pass rate, a judged score) has the Wilson interval of its runs as trials (a difference with such a side, each side's own interval combined: Newcombe's with both sides alike, MOVER with one), any other none (null, a difference with such a side too); p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses";
 
 /** A run's value of each metric; absent where it has none (no judge, no checks, no answer). */
 export interface RunValues {
@@ -62,15 +62,16 @@ export interface Comparison {
   difference: number;
   /**
    * 95% Welch t interval of the difference, kept within what a difference can be (−1 to 1 for pass
-   * rates); where every run of both sides is alike, a bounded metric's Newcombe interval; null with
-   * fewer than 2 runs on either side, or both sides alike on a metric with no upper bound.
+   * rates); where every run of one side or both is alike, on a bounded metric each side's own interval
+   * combined (Newcombe's with both alike, MOVER with one); null with fewer than 2 runs on either side,
+   * or a side alike on a metric with no upper bound.
    */
   ci: [number, number] | null;
   /** The ends its Welch interval reached past and was cut at; absent when it stayed within. */
   cutAt?: number[];
-  /** How `ci` was made: `welch`, or `newcombe` for both sides alike on a bounded metric; absent with no interval. */
-  method?: 'welch' | 'newcombe';
-  /** True when every run of both sides gave one value (a value a side); absent otherwise. */
+  /** How `ci` was made: `welch`; on a bounded metric `newcombe` for both sides alike, `mover` for one side alike (its Wilson interval with the other side's t); absent with no interval. */
+  method?: 'welch' | 'newcombe' | 'mover';
+  /** True when every run of one side or both gave one value; absent otherwise. */
   alike?: true;
   /** Two-sided permutation test of the runs. */
   p: number;
@@ -203,7 +204,7 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared
-        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval<'welch' | 'newcombe'>(meanDifferenceInterval(base, own, range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES), adjustedP: NaN } }
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval<'welch' | 'newcombe' | 'mover'>(meanDifferenceInterval(base, own, range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES), adjustedP: NaN } }
         : summary;
     }
     // The variants compared on this metric are one family: each p adjusted for the others.

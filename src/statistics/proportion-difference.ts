@@ -3,6 +3,7 @@
  * interval, the difference of the rates, and Fisher's exact two-sided p (few trials: no approximation
  * holds). The trial is the unit of repetition (a fork, a run). Pure.
  */
+import { differenceOfIntervals, type Estimated } from './difference-of-intervals.js';
 import { fisherExact } from './fisher-exact.js';
 import { wilsonInterval } from './proportions.js';
 
@@ -38,17 +39,13 @@ export function compareProportions(treatment: { passed: number; trials: number }
 
 /**
  * Newcombe's hybrid score interval of a difference of two proportions (his method 10, 1998): each arm's
- * Wilson interval at `level`, combined, so it stays within [−1, 1] and does not collapse when an arm is
- * all passes or none. treatment − control; NaN ends when either arm is empty.
+ * Wilson interval at `level`, combined (difference-of-intervals.ts), so it stays within [−1, 1] and
+ * does not collapse when an arm is all passes or none. treatment − control; NaN ends when either arm is empty.
  */
 export function differenceInterval(treatment: { passed: number; trials: number }, control: { passed: number; trials: number }, level = 0.95): [number, number] {
   if (treatment.trials === 0 || control.trials === 0) return [NaN, NaN];
-  const p1 = treatment.passed / treatment.trials;
-  const p2 = control.passed / control.trials;
-  const [l1, u1] = wilsonInterval(treatment.passed, treatment.trials, level);
-  const [l2, u2] = wilsonInterval(control.passed, control.trials, level);
-  const difference = p1 - p2;
-  return [difference - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), difference + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)];
+  const arm = (side: { passed: number; trials: number }): Estimated => ({ estimate: side.passed / side.trials, interval: wilsonInterval(side.passed, side.trials, level) });
+  return differenceOfIntervals(arm(treatment), arm(control));
 }
 
 /**

@@ -182,16 +182,24 @@ describe('experiment outcomes: checks, a judge, seeded repeats and statistics', 
         const compared = summary.versusBaseline;
         expect(compared?.difference).toBeCloseTo(average(values) - average(base), 9);
         expect(compared?.p).toBeCloseTo(exactPermutationP(base, values), 9);
+        if (alike || base.every((value) => value === base[0])) {
+          // A side alike shows no spread, and Welch's t would take it as known: a bounded metric's interval is each side's
+          // own (checked above) combined by Newcombe's rule, which has width; any other has none.
+          expect(compared?.alike).toBe(true);
+          if (bound === undefined) {
+            expect(compared?.ci).toBeNull();
+            continue;
+          }
+          const [baseLow, baseHigh] = (metric.variants.baseline as Summary).ci ?? [NaN, NaN];
+          const difference = average(values) - average(base);
+          expect(compared?.ci?.[0]).toBeCloseTo(difference - Math.hypot(average(values) - low, baseHigh - average(base)), 6);
+          expect(compared?.ci?.[1]).toBeCloseTo(difference + Math.hypot(high - average(values), average(base) - baseLow), 6);
+          expect((compared?.ci?.[1] ?? NaN) - (compared?.ci?.[0] ?? NaN)).toBeGreaterThan(0);
+          continue;
+        }
         // Welch's: centred on the difference, its half-width the standard error of the difference times a t quantile
         // between the pooled degrees of freedom's and the smaller side's.
         const error = Math.sqrt(sampleSd(values) ** 2 / values.length + sampleSd(base) ** 2 / base.length);
-        if (error === 0) {
-          // Both sides alike: a bounded metric's interval has width (Newcombe's), any other none.
-          expect(compared?.alike).toBe(true);
-          if (bound === undefined) expect(compared?.ci).toBeNull();
-          else expect((compared?.ci?.[1] ?? NaN) - (compared?.ci?.[0] ?? NaN)).toBeGreaterThan(0);
-          continue;
-        }
         const [differenceLow, differenceHigh] = compared?.ci ?? [NaN, NaN];
         expect((differenceLow + differenceHigh) / 2).toBeCloseTo(average(values) - average(base), 6);
         const quantile = error === 0 ? 0 : (differenceHigh - differenceLow) / 2 / error;
