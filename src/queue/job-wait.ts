@@ -26,7 +26,7 @@ export interface JobWaitSpec {
  * job is, and that is the truth: a job gone from Redis (emptied, restarted without
  * persistence, evicted) is added again under the same id, and so is one left waiting past
  * `checks.unclaimedMs` while workers that announce its queue have free slots. Each is said as
- * a notice; a job lost or left unclaimed MAX_LOSSES times stops the run (a fatal error), since
+ * a notice once the job is in Redis again; a job lost or left unclaimed MAX_LOSSES times stops the run (a fatal error), since
  * asking again would not help. The engine journals the answer, so a job added twice is still
  * one answer to the org; the model may be asked twice, as when a worker dies mid-call.
  */
@@ -77,6 +77,8 @@ export async function waitForJob<R>(watch: WorkerWatch, spec: JobWaitSpec, stop:
         waitingSince = undefined;
         continue;
       }
+      const was = jobId;
+      let say: () => void;
       if (look.where === 'waiting') {
         // Said as it began (an `unserved` notice); past the org's bound the run stops rather than wait for ever.
         if (watch.unservedFor(spec.queue.name) >= checks.unservedMs) throw neverServed(spec.target, checks, watch.address);
@@ -87,15 +89,19 @@ export async function waitForJob<R>(watch: WorkerWatch, spec: JobWaitSpec, stop:
         if (idle.length === 0) continue;
         unclaimed += 1;
         if (unclaimed >= MAX_LOSSES) throw neverClaimed(spec.target, jobId, checks, idle);
-        watch.unclaimed(spec.target, jobId, now - waitingSince, idle.map((worker) => worker.id), fixedId !== undefined);
+        const waited = now - waitingSince;
+        say = () => watch.unclaimed(spec.target, was, waited, idle.map((worker) => worker.id), fixedId !== undefined);
       } else {
         losses += 1;
         if (losses >= MAX_LOSSES) throw lostForGood(spec.target, jobId);
-        watch.lost(spec.target, jobId, fixedId !== undefined);
+        say = () => watch.lost(spec.target, was, fixedId !== undefined);
       }
       waitingSince = undefined;
       jobId = await addAgain(queue, jobId, spec.job);
       listen(jobId);
+      // Said once it is so: "queued again" is then a fact. A worker that finishes the job it had after the notice
+      // finds it in Redis (taken from it), and whoever acts on the notice finds the job there.
+      say();
     }
   } finally {
     unlisten();

@@ -63,8 +63,11 @@ describe('jobs lost from Redis are asked again under the same id', () => {
     await run.waitFor(requeued('coder', 'flaky-anthropic'));
     hold.release();
     expect(await run.exited()).toBe(0);
-    // The worker's answer to the job it had was dropped, and its log says so in words, once.
-    await one.waitFor(/the job faults\.t\d+\.coder\.s0\.\w+ is no longer this worker's \(its lock ran out, or Redis lost it\), so this worker's answer to it was dropped/);
+    // The worker's answer to the job it had was dropped, and its log says so in words, once. Its answer came after the run
+    // said the job was queued again, so the job it finds is the one queued again, no longer its own (waited for in either
+    // words: a worker that found no job would say "is gone from Redis", and the test says so rather than wait for good).
+    await one.waitFor(/so this worker's answer to it was dropped/);
+    expect(one.output()).toMatch(/the job faults\.t\d+\.coder\.s0\.\w+ is no longer this worker's \(its lock ran out, or Redis lost it\), so this worker's answer to it was dropped/);
     expect(one.output()).not.toMatch(RAW_BULLMQ);
     expect(one.output().match(/is no longer this worker's/g)).toHaveLength(1);
     expect(run.output()).not.toMatch(RAW_BULLMQ);

@@ -2,14 +2,18 @@ import { formsText, heldText, refusedText, type FormCounts, type RefusalCounts }
 import { getJson } from './api.js';
 import { showChartImage } from './chart-image.js';
 import { credits, el, placeholder, show, tokens as showTokens } from './dom.js';
+import { placeLine, type FeedLine } from './feed-order.js';
 import { debounce, listenThenLoad, onLive } from './live.js';
 import { stepTools, type StepTool } from './step-tools.js';
 import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
 import { previewOf } from '../../ui/shared/preview.js';
 import { budgetStatusLine } from '../../format/format.js';
 
-/** Feed lines kept across page changes, so coming back to the run shows what happened meanwhile. */
-const feed: Array<{ text: string; kind: string }> = [];
+/** Feed lines kept across page changes, so coming back to the run shows what happened meanwhile; in turn order (feed-order.ts). */
+const feed: FeedLine[] = [];
+
+/** A line of the feed as an event says it: its turn, when it has one. */
+type Said = { text: string; kind: string; turn?: number };
 
 /**
  * What the feed has said already, so each message and each turn's end is said once and in turn
@@ -30,24 +34,30 @@ function firstTime<T>(said: Set<T>, key: T): boolean {
 }
 
 /** A message as a line of the feed: its subject, or its body's first words without markdown. */
-function mailLine(message: { id: string; turn: number; from: string; to: string; subject?: string; preview: string }): { text: string; kind: string } | undefined {
+function mailLine(message: { id: string; turn: number; from: string; to: string; subject?: string; preview: string }): Said | undefined {
   if (!firstTime(saidMail, message.id)) return undefined;
-  return { text: `[turn ${message.turn}] ${message.from} → ${message.to}: ${message.subject ?? previewOf(message.preview, 80)}`, kind: 'mail' };
+  return { text: `[turn ${message.turn}] ${message.from} → ${message.to}: ${message.subject ?? previewOf(message.preview, 80)}`, kind: 'mail', turn: message.turn };
 }
 
 /** A turn's end, with what became of its mail as the run's line says it: readers by form, refusals and holds by cause. */
-function turnLine(turn: number, stats?: { deliveries?: FormCounts; refusals?: RefusalCounts }): { text: string; kind: string } | undefined {
+function turnLine(turn: number, stats?: { deliveries?: FormCounts; refusals?: RefusalCounts }): Said | undefined {
   const parts = stats?.refusals ? [refusedText(stats.refusals), ...(stats.deliveries ? [formsText(stats.deliveries)] : []), heldText(stats.refusals)].filter((part) => part !== '') : [];
-  return firstTime(saidTurns, turn) ? { text: `turn ${turn} finished${parts.length > 0 ? `: ${parts.join('; ')}` : ''}`, kind: 'turn' } : undefined;
+  return firstTime(saidTurns, turn) ? { text: `turn ${turn} finished${parts.length > 0 ? `: ${parts.join('; ')}` : ''}`, kind: 'turn', turn } : undefined;
 }
 
 /** One live event as a line of the feed, or nothing for events that only move counters (or were said already). */
-function describe(event: WebEvent): { text: string; kind: string } | undefined {
+function describe(event: WebEvent): Said | undefined {
   if (event.kind === 'mail') return mailLine(event.message);
   if (event.kind === 'turn') return turnLine(event.turn);
   if (event.kind === 'proposals') return { text: `${event.pending} proposal(s) wait for your decision`, kind: 'turn' };
   if (event.kind !== 'engine') return undefined;
   const engine: EngineEvent = event.event;
+  const line = describeEngine(engine);
+  return line && line.turn === undefined && typeof engine.turn === 'number' ? { ...line, turn: engine.turn } : line;
+}
+
+/** One of the engine's own events (under `lemming run --serve`) as a line of the feed. */
+function describeEngine(engine: EngineEvent): Said | undefined {
   const turn = `[turn ${engine.turn ?? '?'}]`;
   switch (engine.type) {
     case 'message-delivered':
@@ -99,7 +109,7 @@ export function recordFeed(): void {
   onLive((event) => {
     const line = describe(event);
     if (!line) return;
-    feed.push(line);
+    placeLine(feed, line);
     if (feed.length > 500) feed.splice(0, feed.length - 500);
   });
 }

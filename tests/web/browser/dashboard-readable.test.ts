@@ -262,4 +262,29 @@ describe('the dashboard reads right, in Chromium', () => {
       await interruptAndWait(child);
     }
   });
+
+  test('with the run in another process the live feed is in turn order: a message the dashboard finds after later turns\' goes among its turn\'s lines', async () => {
+    const root = defaultOrg();
+    const server = await serve(root);
+    try {
+      const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 860 } });
+      await page.goto(viewUrl(server.url, '#/run'));
+      await page.locator('#live.on').waitFor();
+      // Files as a run elsewhere writes them; the dashboard finds turn 8's last, as the fresh clones' suites saw it.
+      write(root, 'agents/manager/outbox/000009-001-coder_01.md', '---\nto: coder_01\nsubject: Turn nine\n---\nBuild it.\n');
+      write(root, 'agents/coder_01/outbox/000010-001-manager.md', '---\nto: manager\nsubject: Turn ten\n---\nBuilt it.\n');
+      await page.locator('#feed div', { hasText: 'Turn ten' }).waitFor();
+      await page.locator('#feed div', { hasText: 'Turn nine' }).waitFor();
+      write(root, 'agents/planner/outbox/000008-001-manager.md', '---\nto: manager\nsubject: Turn eight\n---\nA plan.\n');
+      await page.locator('#feed div', { hasText: 'Turn eight' }).waitFor();
+      expect(await page.locator('#feed div').allTextContents()).toEqual([
+        '[turn 8] planner → manager: Turn eight',
+        '[turn 9] manager → coder_01: Turn nine',
+        '[turn 10] coder_01 → manager: Turn ten',
+      ]);
+      await page.close();
+    } finally {
+      await server.stop();
+    }
+  });
 });
