@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, mkdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Parser } from 'tar';
+import { Parser, type ReadEntry } from 'tar';
 import { moveInto, stagingBeside } from '../storage/staged-folder.js';
 import { EXIT, LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/state-store.js';
@@ -147,6 +147,13 @@ async function checkArchive(archive: string, room: number): Promise<ExportManife
         entry.resume();
       }
     },
+  });
+  // node-tar passes over an entry of a kind it does not unpack (a GNU sparse file, a tape header) without
+  // a word, and never to onReadEntry: held to the same rule, so an import never leaves a file out unsaid.
+  parser.on('ignoredEntry', (entry: ReadEntry) => {
+    const what = entryProblem(entry.path, entry.type) ?? `is a ${entry.type}, not a file or a folder`;
+    if (problem === undefined) problem = `its entry "${entry.path}" ${what}`;
+    parser.abort(new Error(problem));
   });
   const stream = createReadStream(archive, { highWaterMark: ARCHIVE_READ_BYTES });
   try {
