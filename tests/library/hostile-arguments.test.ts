@@ -123,6 +123,20 @@ describe('names with `..` or absolute paths are refused by the rule the CLI uses
     expect(filesUnder(join(root, 'agents', 'human', 'outbox'))).toEqual([]);
   });
 
+  test('send: a priority outside the four, or a body or subject that is not text, is refused, writing nothing', async () => {
+    // A JavaScript caller's values, which the types do not hold: before, priority "mega" was written into the file and
+    // send returned as if sent, and the engine then skipped the file (validate: "an invalid front matter field priority").
+    const root = join(tempDir(), 'org');
+    bootstrap(root);
+    const wrong = (fields: Record<string, unknown>) => refusal(() => send(root, { to: 'manager', body: 'hello', ...fields } as Parameters<typeof send>[1]));
+    expect((await wrong({ priority: 'mega' })).message).toBe('not sent: priority "mega" is not one of low, normal, high, urgent; for example `priority: "high"`');
+    expect((await wrong({ priority: null })).message).toMatch(/^not sent: priority null is not one of low, normal, high, urgent/);
+    expect((await wrong({ body: 42 })).message).toBe('not sent: body is a number, not text; for example `body: "Please plan the release"`');
+    expect((await wrong({ subject: { text: 'x' } })).message).toBe('not sent: subject is an object, not text; for example `subject: "Release notes"`');
+    expect(filesUnder(join(root, 'agents', 'human', 'outbox'))).toEqual([]);
+    expect(send(root, { to: 'manager', body: 'hello', priority: 'urgent' }).message.priority).toBe('urgent');
+  });
+
   test('approve and reject: an id that is a path is refused, naming what an id looks like', async () => {
     const outside = tempDir();
     writeFileSync(join(outside, 'planted.md'), '---\nid: x\n---\n');
