@@ -7,7 +7,8 @@ import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES } from '.
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import { bootstrapOrg, type BootstrapReport } from '../bootstrap-org.js';
 import { OrgLoader } from '../load-org.js';
-import { CHART_FILE, ORG_FILE } from '../names.js';
+import { CHART_FILE, HUMAN, ORG_FILE } from '../names.js';
+import { refusedNames } from '../lists/recipients.js';
 
 /** The description file beside a template's `org/` and `agents/`. */
 export const TEMPLATE_FILE = 'template.yaml';
@@ -30,6 +31,8 @@ export interface SeedTask {
   to: string;
   subject: string;
   body: string;
+  /** Where its `to` is written in template.yaml (`seed.1.to`, its line), for a refusal to name. */
+  place?: { field: string; line?: number };
 }
 
 /** An org template: an ordinary org folder, and what its `template.yaml` says of it. */
@@ -93,7 +96,9 @@ function readTemplateFile(folder: string): { description?: string; seeds: SeedTa
       }
       const missing = (['to', 'subject', 'body'] as const).filter((field) => typeof seed[field] !== 'string' || (seed[field] as string).trim() === '');
       for (const field of missing) problem([...at, field], 'must be text');
-      if (missing.length === 0) result.seeds.push({ to: String(seed.to), subject: String(seed.subject), body: String(seed.body).trim() });
+      const line = source.lineOf([...at, 'to']);
+      const place = { field: [...at, 'to'].join('.'), ...(line === undefined ? {} : { line }) };
+      if (missing.length === 0) result.seeds.push({ to: String(seed.to), subject: String(seed.subject), body: String(seed.body).trim(), place });
     });
   }
   // In the order of the file, as a person mends it.
@@ -157,11 +162,20 @@ export function checkTemplate(template: OrgTemplate): void {
   const scratch = mkdtempSync(join(tmpdir(), 'lemming-template-'));
   try {
     bootstrapOrg(scratch, template.folder);
-    const { problems } = new OrgLoader(scratch).load();
+    const { org, problems } = new OrgLoader(scratch).load();
     const errors = problems.filter((problem) => problem.severity === 'error');
     if (errors.length > 0) {
       const lines = errors.map((problem) => `  ${formatProblem({ ...problem, file: join(template.folder, problem.file) })}`);
       throw new LemmingError('bad-template', `the template ${template.name} is not a valid org:\n${lines.join('\n')}`, { exitCode: EXIT.usage });
+    }
+    // Each first task is held to the one rule of a send (org/lists/recipients.ts), as `demo` will send it:
+    // a seed to no agent wrote the org and then failed, and bootstrap's next step named the name.
+    const file = join(template.folder, TEMPLATE_FILE);
+    const refused = template.seeds.flatMap((seed) =>
+      refusedNames(org, HUMAN, [seed.to]).map((each) => `  ${formatProblem({ file, ...(seed.place?.line === undefined ? {} : { line: seed.place.line }), field: seed.place?.field ?? 'seed.to', message: each.reason, severity: 'error' })}`),
+    );
+    if (refused.length > 0) {
+      throw new LemmingError('bad-template', `the template ${template.name}'s first tasks cannot all be sent as the human:\n${refused.join('\n')}\na valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: EXIT.usage });
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
