@@ -98,6 +98,7 @@ const FIELD_EXAMPLES: Record<string, string> = {
   otlp: 'otlp: "http://localhost:4318"   # an OTLP/HTTP endpoint (traces go to /v1/traces), or its full traces URL',
   outside_seats: 'outside_seats: [reviewer]   # agents with model: human that `lemming mcp --as <name>` may take',
   max_output_bytes: 'max_output_bytes: 1048576   # engine.sandbox: bytes kept of a command\'s stdout and of its stderr; a command provider: the most its answer may be',
+  role: 'role: lead   # one lower-case word; populate writes head, lead or member, which activation rules match',
   persona: 'persona: { department: sales, seniority: junior, age: 34 }   # attributes experiments and surveys group agents by',
   // An experiment variant's interventions (engine/interventions/intervention.ts), and org/interventions.yaml.
   'variants.turn': 'turn: 2   # carried out before this turn, so the turn sees it',

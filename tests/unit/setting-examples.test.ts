@@ -47,3 +47,19 @@ describe('a wrong engine setting offers a value that is valid in its place', () 
     expect(problemsWith(root, base, mend(example ?? ''), at)).toEqual([]);
   });
 });
+
+describe("a resume's role of the wrong kind offers a valid one", () => {
+  test('`role: 5` names the field and a role that loads in its place', () => {
+    const root = defaultOrg();
+    const resume = read(root, 'agents/hr/resume.md');
+    const withRole = (role: string): void => write(root, 'agents/hr/resume.md', resume.replace(/^model: /m, `${role}\nmodel: `));
+    withRole('role: 5');
+    const [problem, ...others] = new OrgLoader(root).load().problems.filter((each) => each.file === 'agents/hr/resume.md');
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({ field: 'role', severity: 'error' });
+    const example = offered(problem?.message ?? '');
+    expect(example, problem?.message).toBeDefined();
+    withRole(example ?? '');
+    expect(new OrgLoader(root).load().problems.filter((each) => each.file === 'agents/hr/resume.md')).toEqual([]);
+  });
+});
