@@ -137,6 +137,28 @@ describe('names with `..` or absolute paths are refused by the rule the CLI uses
     expect(send(root, { to: 'manager', body: 'hello', priority: 'urgent' }).message.priority).toBe('urgent');
   });
 
+  test('run: a maxTurns or untilTurn that is not a whole number of 1 or more is refused, naming it, and no turn runs', async () => {
+    // Before, maxTurns -1 or NaN ran no turn and ended as "turn-cap", unsaid; 1.5 ran two turns, and "3" three.
+    const root = join(tempDir(), 'org');
+    bootstrap(root);
+    send(root, { to: 'manager', body: 'Plan the first release' });
+    const org = openOrg(root);
+    try {
+      for (const [field, value] of [['maxTurns', -1], ['maxTurns', Number.NaN], ['maxTurns', 0], ['maxTurns', 1.5], ['maxTurns', '3'], ['maxTurns', Number.POSITIVE_INFINITY], ['untilTurn', 0], ['untilTurn', Number.POSITIVE_INFINITY]] as const) {
+        const error = await refusal(async () => {
+          for await (const event of org.run({ [field]: value } as Parameters<typeof org.run>[0])) void event;
+        });
+        expect(error.message).toBe(`run: ${field} is ${typeof value === 'string' ? JSON.stringify(value) : String(value)}; it must be a whole number of 1 or more, for example { ${field}: 5 }`);
+      }
+      expect(filesUnder(join(root, 'agents', 'manager', 'outbox'))).toEqual([]);
+      const events: EngineEvent[] = [];
+      for await (const event of org.run({ maxTurns: 1 })) events.push(event);
+      expect(events.filter((event) => event.type === 'turn-finished')).toHaveLength(1);
+    } finally {
+      await org.close();
+    }
+  });
+
   test('approve and reject: an id that is a path is refused, naming what an id looks like', async () => {
     const outside = tempDir();
     writeFileSync(join(outside, 'planted.md'), '---\nid: x\n---\n');
