@@ -118,14 +118,12 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
   test('a file under org/lists/ or org/meetings/ that is never read (`.yml`, a name with capitals) is warned of by validate, with the name it would be read under', () => {
     // Before, `validate` said "valid" and the list or meeting was never used: a post to ops was refused as to no agent.
     const root = defaultOrg();
-    write(root, 'org/lists/ops.yml', 'members: [planner, hr]\n');
-    write(root, 'org/lists/Team.yaml', 'members: [planner, hr]\n');
-    write(root, 'org/lists/My List.yaml', 'members: [planner, hr]\n');
+    const list = 'members: [planner, hr]\n';
+    for (const name of ['ops.yml', 'Team.yaml', 'My List.yaml']) write(root, `org/lists/${name}`, list);
     write(root, 'org/meetings/Sync.yaml', 'attendees: [manager, planner]\nagenda: Plan\nturn: 2\n');
     // Not warned of: a meeting's transcripts (a folder), a hidden file, a file that is no YAML (notes).
-    write(root, 'org/meetings/standup/000001.md', '# Meeting standup, turn 1\n');
-    write(root, 'org/lists/.team.yaml.swp', 'x');
-    write(root, 'org/lists/README.md', 'Our lists.\n');
+    const others = { 'org/meetings/standup/000001.md': '# Meeting standup, turn 1\n', 'org/lists/.team.yaml.swp': 'x', 'org/lists/README.md': 'Our lists.\n' };
+    for (const [file, text] of Object.entries(others)) write(root, file, text);
     const validated = lemming(root, ['validate']);
     expect(validated.status, validated.stderr).toBe(0);
     expect(validated.stdout.split('\n').filter((line) => line.startsWith('warning: org/lists/') || line.startsWith('warning: org/meetings/'))).toEqual([
