@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, mkdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Parser } from 'tar';
+import { Parser, type ReadEntry } from 'tar';
 import { moveInto, stagingBeside } from '../storage/staged-folder.js';
 import { EXIT, LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/state-store.js';
@@ -17,6 +17,8 @@ import { showSize } from '../format/format.js';
 export interface ImportReport {
   root: string;
   manifest: ExportManifest;
+  /** The turn the org's own record (org/state/engine.json) stands at: the next run is the one after it, whatever the manifest says. */
+  turn: number;
   /** Files written. */
   files: number;
   /** The history restored from the archive's bundle, when it carried one. */
@@ -64,7 +66,7 @@ export async function importOrg(file: string, root: string, progress?: WorkProgr
     rmSync(join(staging, MANIFEST_NAME), { force: true });
     if (!existsSync(join(staging, 'org', 'org.yaml'))) throw badArchive(archive, 'holds no org/org.yaml, so no org');
     // The record must read; an engine opened on it checks the rest (the ledger, what was taken in).
-    loadState(statePaths(staging).state);
+    const { turn } = loadState(statePaths(staging).state);
     const bundle = join(staging, HISTORY_BUNDLE_NAME);
     let history: ImportReport['history'];
     if (existsSync(bundle)) {
@@ -74,7 +76,7 @@ export async function importOrg(file: string, root: string, progress?: WorkProgr
       rmSync(bundle, { force: true });
     }
     moveInto(staging, root);
-    return { root, manifest, files, ...(history === undefined ? {} : { history }) };
+    return { root, manifest, turn, files, ...(history === undefined ? {} : { history }) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -147,6 +149,13 @@ async function checkArchive(archive: string, room: number): Promise<ExportManife
         entry.resume();
       }
     },
+  });
+  // node-tar passes over an entry of a kind it does not unpack (a GNU sparse file, a tape header) without
+  // a word, and never to onReadEntry: held to the same rule, so an import never leaves a file out unsaid.
+  parser.on('ignoredEntry', (entry: ReadEntry) => {
+    const what = entryProblem(entry.path, entry.type) ?? `is a ${entry.type}, not a file or a folder`;
+    if (problem === undefined) problem = `its entry "${entry.path}" ${what}`;
+    parser.abort(new Error(problem));
   });
   const stream = createReadStream(archive, { highWaterMark: ARCHIVE_READ_BYTES });
   try {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import type { Problem } from '../errors.js';
 import { isValidAgentName } from '../org/names.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
@@ -18,6 +18,34 @@ export function yamlNamesIn(folder: string): string[] {
     return [];
   }
   return entries.flatMap((entry) => (entry.endsWith('.yaml') && isValidAgentName(entry.slice(0, -5)) ? [entry.slice(0, -5)] : [])).sort();
+}
+
+/**
+ * The YAML files in `folder` (relative to `root`) that yamlNamesIn passes over, each a warning for
+ * `validate`: a `.yml` file, or a name outside the name rule (`Team.yaml`). Such a file is never read,
+ * so the list or meeting it holds is never used; before, nothing said so. Each says the name it would
+ * be read under, when lower case gives one. Folders (a meeting's transcripts) and hidden files are
+ * not YAML files of the org's; neither is any other file (notes). `what` is `a mailing list`; `like`
+ * a valid name of the kind.
+ */
+export function unreadYamlFiles(root: string, folder: string, what: string, like: string): Problem[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(`${root}/${folder}`, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const rule = `${what} is a file ${folder}/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-"`;
+  return entries
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && /\.ya?ml$/.test(entry.name))
+    .map((entry) => entry.name)
+    .filter((name) => !(name.endsWith('.yaml') && isValidAgentName(name.slice(0, -5))))
+    .sort()
+    .map((name) => {
+      const lower = name.replace(/\.ya?ml$/, '').toLowerCase();
+      const advice = isValidAgentName(lower) ? `: rename it ${folder}/${lower}.yaml` : ` (for example ${folder}/${like}.yaml)`;
+      return { file: `${folder}/${name}`, message: `is not read: ${rule}${advice}`, severity: 'warning' as const };
+    });
 }
 
 /**

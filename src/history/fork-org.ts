@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromWorkingFolder } from '../invocation.js';
+import { requireOutsideOtherOrgs } from '../org/org-folder.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { gitSync } from './git.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
@@ -55,6 +56,7 @@ export async function forkOrg(
 ): Promise<{ origin: ForkOrigin; entry: EntrySummary | undefined }> {
   const source = fromWorkingFolder(from);
   const target = fromWorkingFolder(destination);
+  requireOutsideOtherOrgs(target);
   requireEmptyFolder(target);
   let written = false;
   try {

@@ -1,6 +1,7 @@
 import type { RunOptions } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import type { Org } from '../org/org.js';
+import { EXIT, LemmingError } from '../errors.js';
 import { fromWorkingFolder } from '../invocation.js';
 import { openEngine, type OpenEngineOptions } from './open-engine.js';
 
@@ -55,10 +56,25 @@ export function openOrg(root: string, options: OpenOrgOptions = {}): OpenedOrg {
     get org() {
       return opened.engine.currentOrg;
     },
-    run: (runOptions) => opened.engine.run(runOptions),
+    run: (runOptions) => opened.engine.run(checkedRunOptions(runOptions)),
     close: () => opened.close(),
     [Symbol.asyncDispose]: async () => void (await opened.close()),
   };
+}
+
+/**
+ * The run's bounds as a program gives them, held to what `--turns` and `--until` take: a whole number
+ * of 1 or more. The types do not hold a JavaScript caller, and the engine compares whatever it is
+ * given: -1 and NaN ran no turn, said as a turn cap; 1.5 ran two turns.
+ */
+function checkedRunOptions(options: RunOptions | undefined): RunOptions | undefined {
+  for (const field of ['maxTurns', 'untilTurn'] as const) {
+    const value: unknown = options?.[field];
+    if (value === undefined || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) continue;
+    const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    throw new LemmingError('bad-run-option', `run: ${field} is ${shown}; it must be a whole number of 1 or more, for example { ${field}: 5 }`, { exitCode: EXIT.usage });
+  }
+  return options;
 }
 
 /** The cassettes' paths, taken from the current folder as `--record` and `--replay` are. */

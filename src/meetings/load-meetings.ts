@@ -2,7 +2,7 @@ import { loadEditedFile, MAX_ORG_YAML_BYTES, parseEdited } from '../editable/edi
 import type { Problem } from '../errors.js';
 import type { FileChanges } from '../org/check-candidate.js';
 import { keptByStamp } from '../editable/kept-by-stamp.js';
-import { yamlNamesIn } from '../editable/named-yaml-files.js';
+import { unreadYamlFiles, yamlNamesIn } from '../editable/named-yaml-files.js';
 import { isValidAgentName } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { meetingFile, MEETINGS_FOLDER, parseMeeting, type LoadedMeeting } from './meeting-file.js';
@@ -44,10 +44,13 @@ export function loadMeetings(root: string, org: Pick<Org, 'agents'>): LoadedMeet
  * is checked on the meetings it would make.
  */
 export function meetingProblems(root: string, org: Pick<Org, 'agents'>, changed?: FileChanges): Problem[] {
-  return meetingNames(root).flatMap((name) => {
-    const text = changed?.get(meetingFile(name));
-    if (text === null) return [];
-    const one = text === undefined ? loadMeeting(root, org, name) : parseEdited(meetingFile(name), () => parseMeeting(text, name, org));
-    return one?.problems ?? [];
-  });
+  const unread = unreadYamlFiles(root, MEETINGS_FOLDER, 'a meeting', 'release-sync');
+  return unread.concat(
+    meetingNames(root).flatMap((name) => {
+      const text = changed?.get(meetingFile(name));
+      if (text === null) return [];
+      const one = text === undefined ? loadMeeting(root, org, name) : parseEdited(meetingFile(name), () => parseMeeting(text, name, org));
+      return one?.problems ?? [];
+    }),
+  );
 }

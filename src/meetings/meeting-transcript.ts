@@ -91,14 +91,16 @@ export interface MeetingDelivery {
 }
 
 /**
- * Who heard whom in a meeting: each speech made (not one skipped for credits or failed) reaches every
- * other attendee present, as a message to them would. What the engine counts as the meeting's
- * deliveries when it holds it and what the analysis counts from its transcript. Pure.
+ * Who heard whom in a meeting: each speech made (not one skipped for credits or failed) by an attendee
+ * present reaches every other attendee present, as a message to them would. What the engine counts as
+ * the meeting's deliveries when it holds it and what the analysis counts from its transcript; a speech
+ * under another name (a hand edit of the transcript: an agent not at the meeting, the human) is heard
+ * by no one, as no such speech was made. Pure.
  */
 export function meetingDeliveries(meeting: Pick<PlannedMeeting, 'attendees' | 'absent'>, speeches: readonly Speech[]): MeetingDelivery[] {
   const present = speakersOf(meeting);
   return speeches
-    .filter((speech) => speech.skipped === undefined && speech.failed === undefined)
+    .filter((speech) => speech.skipped === undefined && speech.failed === undefined && present.includes(speech.agent))
     .flatMap((speech) => present.filter((agent) => agent !== speech.agent).map((agent) => ({ from: speech.agent, to: agent, round: speech.round })));
 }
 

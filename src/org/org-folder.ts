@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { EXIT, LemmingError } from '../errors.js';
 import { requireFolderFor } from '../storage/named-destination.js';
 
@@ -26,6 +26,28 @@ export function entriesNotAnOrgs(root: string): string[] {
     .sort();
 }
 
+/** An org's folders whose every entry it takes for part of itself: a folder under agents/ is an agent, one under workspace/ its agents' files. */
+const OWN_FOLDERS = ['org', 'agents', 'workspace'] as const;
+
+/**
+ * A new org (`bootstrap`, `demo`, `import`, `fork`, ...) is never made inside another org's own
+ * folders (OWN_FOLDERS): that org would read it as its own, and a folder under its agents/ without a
+ * resume stops it from running. Beside them (`experiments/`, `backups/`, a folder of one's own) is
+ * not inside. Refused naming the folder, the org and where to put it instead.
+ */
+export function requireOutsideOtherOrgs(root: string): void {
+  const target = resolve(root);
+  for (let folder = dirname(target), below = basename(target); folder !== dirname(folder); below = join(basename(folder), below), folder = dirname(folder)) {
+    const first = below.split(sep)[0] ?? '';
+    if (!(OWN_FOLDERS as readonly string[]).includes(first) || !existsSync(join(folder, 'org', 'org.yaml'))) continue;
+    throw new LemmingError(
+      'inside-an-org',
+      `${root}: lies inside the org in ${folder} (its ${first}/ folder), which would take it for part of itself; give a folder outside that org, e.g. --root ${join(dirname(folder), basename(target))}`,
+      { exitCode: EXIT.usage },
+    );
+  }
+}
+
 /** How many of a folder's other entries an error names. */
 const NAMED = 4;
 
@@ -41,6 +63,7 @@ const NAMED = 4;
  * and what to do: a command run in a project's folder by mistake must leave it as it was.
  */
 export function requireOrgFolder(root: string, command: string, options: { evenWithAnOrg?: boolean; advice?: string } = {}): void {
+  requireOutsideOtherOrgs(root);
   if (!existsSync(root)) {
     requireFolderFor('--root', root);
     return;

@@ -98,6 +98,7 @@ const FIELD_EXAMPLES: Record<string, string> = {
   otlp: 'otlp: "http://localhost:4318"   # an OTLP/HTTP endpoint (traces go to /v1/traces), or its full traces URL',
   outside_seats: 'outside_seats: [reviewer]   # agents with model: human that `lemming mcp --as <name>` may take',
   max_output_bytes: 'max_output_bytes: 1048576   # engine.sandbox: bytes kept of a command\'s stdout and of its stderr; a command provider: the most its answer may be',
+  role: 'role: lead   # one lower-case word; populate writes head, lead or member, which activation rules match',
   persona: 'persona: { department: sales, seniority: junior, age: 34 }   # attributes experiments and surveys group agents by',
   // An experiment variant's interventions (engine/interventions/intervention.ts), and org/interventions.yaml.
   'variants.turn': 'turn: 2   # carried out before this turn, so the turn sees it',
@@ -121,6 +122,22 @@ const FIELD_EXAMPLES: Record<string, string> = {
   'memory.recency': 'recency: 0.5   # a weight from 0 to 1000',
   'memory.relevance': 'relevance: 3   # a weight from 0 to 1000',
   hold: 'hold: planner   # an agent of the org',
+  // engine.activation, engine.breakers and engine.context: named under engine, as a name alike elsewhere has its own example.
+  'engine.seed': 'seed: 7   # a whole number from 0 to 2147483647; the same seed draws the same agents each turn',
+  'engine.rules': 'rules: [{ match: { role: lead }, probability: 0.5, at_most: 50 }]   # the first rule an agent matches governs it',
+  'engine.match': 'match: { title: { prefix: "Team lead" } }   # a value, a list of values, { prefix } or { pattern }; {} matches everyone',
+  'engine.probability': 'probability: 0.5   # the chance an agent the rule governs acts in a turn: above 0, at most 1',
+  'engine.at_most': 'at_most: 50   # of the agents drawn, at most this many act in a turn: a whole number from 1',
+  'engine.ping_pong': 'ping_pong: 4   # messages back and forth before both are held, at least 2; or pause | warn | off, or { messages: 4, on: warn }',
+  'engine.repeated_messages': 'repeated_messages: { times: 3, within: 10, on: pause }   # or pause | warn | off',
+  'engine.escalation_storm': 'escalation_storm: { messages: 3, turns: 2, on: warn }   # or pause | warn | off',
+  'engine.spend': 'spend: { credits_per_turn: 0.1, window: 3 }',
+  'engine.credits_per_turn': 'credits_per_turn: 0.1   # credits a turn on average, above 0',
+  'engine.window': 'window: 3   # turns averaged over, 1 to 1000',
+  'engine.max_messages': 'max_messages: 20   # mail shown per call',
+  'engine.max_tokens': 'max_tokens: 8000   # mail shown per call, in estimated tokens',
+  'engine.max_memory_chars': 'max_memory_chars: 4000   # notes shown per call',
+  'history.keep': 'keep: true   # every committed turn kept in org/state/history.git; false keeps none',
   retire: 'retire: planner   # an agent of the org with a manager',
 };
 

@@ -57,6 +57,18 @@ function checkDistribution(raw: RawDistribution, path: Array<string | number>, p
   return { kind: 'lognormal', median: raw.median as number, sigma: raw.sigma as number, ...bounds, decimals: raw.decimals };
 }
 
+/** The first two values that are the same text in Unicode's composed form (NFC), or undefined. Pure. */
+function twoForms(values: readonly string[]): [string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const value of values) {
+    const composed = value.normalize('NFC');
+    const earlier = seen.get(composed);
+    if (earlier !== undefined && earlier !== value) return [earlier, value];
+    seen.set(composed, value);
+  }
+  return undefined;
+}
+
 /** The attribute's values in first-seen order across its shares or every row of its table. */
 function valuesOf(rows: Array<Record<string, number>>): string[] {
   const values: string[] = [];
@@ -177,6 +189,14 @@ export function checkRules(raw: RawSpec, file: string, problem: Report): Populat
     if (withNul.length > 0) {
       problem(['attributes', name, 'shares' in attribute ? 'shares' : 'table'], `the value ${JSON.stringify(withNul[0])} ${NUL_CHARACTER}`);
       continue;
+    }
+    // Said, and the attribute kept: what names it (structure.departments, a given:) is not also refused.
+    const alike = attribute.kind === 'categorical' ? twoForms(attribute.values) : undefined;
+    if (alike !== undefined) {
+      problem(
+        ['attributes', name, 'shares' in rawAttribute ? 'shares' : 'table'],
+        `the values ${JSON.stringify(alike[0])} and ${JSON.stringify(alike[1])} are one text written in two Unicode forms (${[...alike[0]].length} and ${[...alike[1]].length} characters: composed and decomposed), so they would be two values that read alike: write it once, in one form`,
+      );
     }
     attributes.push(attribute);
     if (attribute.kind === 'categorical') categorical.set(name, attribute.values);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { list } from 'tar';
 import { describe, expect, test } from 'vitest';
@@ -147,6 +147,22 @@ describe('lemming import refuses what it must not write', () => {
     );
     symlinkSync('/etc/passwd', join(folder, 'org', 'passwd'));
     await expect(importOrg(handMade(folder, ['lemming-export.json', 'org']), join(scratchDir(), 'b'))).rejects.toThrow(/its entry "org\/passwd" is a SymbolicLink, not a file or a folder/);
+  });
+
+  test('a sparse file as GNU tar writes one (`tar --sparse`) is refused by name, not left out unsaid', async () => {
+    // node-tar skips an entry of a kind it does not know (GNU's sparse files among them) without a word:
+    // the import said "imported ... 2 file(s)" and the 10 GB file of the archive was not there.
+    const folder = exportLike();
+    const workspace = join(folder, 'agents/coder_01/workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'holes.bin'), '');
+    truncateSync(join(workspace, 'holes.bin'), 64 * 1024 * 1024);
+    appendFileSync(join(workspace, 'holes.bin'), 'end');
+    const archive = join(scratchDir(), 'sparse.tar.gz');
+    execFileSync('tar', ['-czSf', archive, '-C', folder, 'lemming-export.json', 'org', 'agents']);
+    const target = join(scratchDir(), 'sparse');
+    await expect(importOrg(archive, target)).rejects.toThrow(/sparse\.tar\.gz: its entry "agents\/coder_01\/workspace\/holes\.bin" is a SparseFile, not a file or a folder; nothing was imported/);
+    expect(existsSync(target)).toBe(false);
   });
 
   test('a chain of folders deeper, or a path longer, than a workspace may hold is refused by name before anything is written', async () => {

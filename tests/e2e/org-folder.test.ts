@@ -129,6 +129,29 @@ describe('commands write an org only into a folder that holds nothing but an org
     expect(readFileSync(join(root, 'package.json'), 'utf8')).toBe('{ "name": "my-app" }\n');
   });
 
+  test("a folder inside another org's agents/, org/ or workspace/ is refused by import, bootstrap, demo and fork, naming that org; the org is left as it was", { timeout: 120_000 }, () => {
+    // Before, `fork --root ORG/agents/copy` wrote the fork there, and ORG itself no longer ran:
+    // "agents/copy/resume.md: is missing: every folder under agents/ needs a resume.md".
+    expect(lemming(base, ['run-once']).status).toBe(0);
+    mkdirSync(join(base, 'workspace'), { recursive: true });
+    const before = listing(base);
+    for (const inside of ['agents/copy', 'org/copy', 'workspace/copy']) {
+      const root = join(base, inside);
+      for (const args of [['import', archive], ['bootstrap'], ['demo', '--turns', '1'], ['fork', '--from', base, '--at', '1']]) {
+        const result = lemming(root, args);
+        expect(result.status, `${args[0]} ${inside}: ${result.stdout}${result.stderr}`).toBe(2);
+        expect(result.stderr, `${args[0]} ${inside}`).toContain(`${root}: lies inside the org in ${base} (its ${inside.split('/')[0]}/ folder), which would take it for part of itself`);
+        expect(result.stderr).toContain(`give a folder outside that org, e.g. --root ${join(base, '..', 'copy')}`);
+      }
+    }
+    expect(listing(base)).toEqual(before);
+    expect(lemming(base, ['validate']).status).toBe(0);
+    // Beside the org's folders, as experiments and backups are, is not inside them.
+    mkdirSync(join(base, 'forks'));
+    const beside = lemming(join(base, 'forks', 'first'), ['fork', '--from', base, '--at', '1']);
+    expect(beside.status, beside.stderr).toBe(0);
+  });
+
   test('an experiment never clears a folder of a person\'s that has a run\'s name', () => {
     const studies = tempDir('lemming-studies-');
     mkdirSync(join(studies, 'experiments/study/baseline'), { recursive: true });

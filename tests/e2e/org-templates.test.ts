@@ -89,6 +89,25 @@ describe('org templates, through the built CLI', () => {
     expect(existsSync(root)).toBe(false);
   });
 
+  test("a seed task to a name the template's human may not write to is refused with its line and field, by bootstrap and demo; nothing is written", () => {
+    // Before, bootstrap wrote the org and said "Next: `lemming send ghost "..."`", a command that fails; demo wrote the org, then failed.
+    const mine = join(tempDir(), 'my-template');
+    cpSync(join(REPO_ROOT, 'templates', 'startup'), mine, { recursive: true });
+    write(mine, 'template.yaml', 'description: A startup\nseed:\n  - { to: founder, subject: Hello, body: "Build it" }\n  - { to: ghost, subject: Hello, body: "Build it" }\n  - { to: engineer, subject: Hi, body: "Ship it" }\n');
+    const root = join(tempDir(), 'new-org');
+    const file = join(mine, 'template.yaml');
+    for (const command of ['bootstrap', 'demo']) {
+      const refused = lemming(root, [command, '--template', mine]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain(`${file}:4: seed.1.to: there is no agent named ghost`);
+      // The startup's human writes to the founder alone (org/chart.yaml).
+      expect(refused.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5: seed\\.2\\.to: .*human may not send to engineer`));
+      expect(refused.stderr).not.toContain('seed.0');
+      expect(refused.stdout).not.toContain('demo org:');
+      expect(existsSync(root)).toBe(false);
+    }
+  });
+
   test('a folder that is not a valid org is refused, naming the file and the field; nothing is written', () => {
     const broken = join(tempDir(), 'broken');
     cpSync(join(REPO_ROOT, 'templates', 'startup'), broken, { recursive: true });

@@ -115,6 +115,25 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     ]);
   });
 
+  test('a file under org/lists/ or org/meetings/ that is never read (`.yml`, a name with capitals) is warned of by validate, with the name it would be read under', () => {
+    // Before, `validate` said "valid" and the list or meeting was never used: a post to ops was refused as to no agent.
+    const root = defaultOrg();
+    const list = 'members: [planner, hr]\n';
+    for (const name of ['ops.yml', 'Team.yaml', 'My List.yaml']) write(root, `org/lists/${name}`, list);
+    write(root, 'org/meetings/Sync.yaml', 'attendees: [manager, planner]\nagenda: Plan\nturn: 2\n');
+    // Not warned of: a meeting's transcripts (a folder), a hidden file, a file that is no YAML (notes).
+    const others = { 'org/meetings/standup/000001.md': '# Meeting standup, turn 1\n', 'org/lists/.team.yaml.swp': 'x', 'org/lists/README.md': 'Our lists.\n' };
+    for (const [file, text] of Object.entries(others)) write(root, file, text);
+    const validated = lemming(root, ['validate']);
+    expect(validated.status, validated.stderr).toBe(0);
+    expect(validated.stdout.split('\n').filter((line) => line.startsWith('warning: org/lists/') || line.startsWith('warning: org/meetings/'))).toEqual([
+      'warning: org/lists/My List.yaml: is not read: a mailing list is a file org/lists/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-" (for example org/lists/team.yaml)',
+      'warning: org/lists/Team.yaml: is not read: a mailing list is a file org/lists/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-": rename it org/lists/team.yaml',
+      'warning: org/lists/ops.yml: is not read: a mailing list is a file org/lists/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-": rename it org/lists/ops.yaml',
+      'warning: org/meetings/Sync.yaml: is not read: a meeting is a file org/meetings/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-": rename it org/meetings/sync.yaml',
+    ]);
+  });
+
   test('a list among the members of a list, even in a loop, is said to read nothing (lists do not nest), and a post reaches the agents alone, once', async () => {
     const root = orgWithList();
     write(root, 'org/lists/team.yaml', 'members: [planner, ops]\nmay_post: [manager]\n');

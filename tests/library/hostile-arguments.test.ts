@@ -123,6 +123,42 @@ describe('names with `..` or absolute paths are refused by the rule the CLI uses
     expect(filesUnder(join(root, 'agents', 'human', 'outbox'))).toEqual([]);
   });
 
+  test('send: a priority outside the four, or a body or subject that is not text, is refused, writing nothing', async () => {
+    // A JavaScript caller's values, which the types do not hold: before, priority "mega" was written into the file and
+    // send returned as if sent, and the engine then skipped the file (validate: "an invalid front matter field priority").
+    const root = join(tempDir(), 'org');
+    bootstrap(root);
+    const wrong = (fields: Record<string, unknown>) => refusal(() => send(root, { to: 'manager', body: 'hello', ...fields } as Parameters<typeof send>[1]));
+    expect((await wrong({ priority: 'mega' })).message).toBe('not sent: priority "mega" is not one of low, normal, high, urgent; for example `priority: "high"`');
+    expect((await wrong({ priority: null })).message).toMatch(/^not sent: priority null is not one of low, normal, high, urgent/);
+    expect((await wrong({ body: 42 })).message).toBe('not sent: body is a number, not text; for example `body: "Please plan the release"`');
+    expect((await wrong({ subject: { text: 'x' } })).message).toBe('not sent: subject is an object, not text; for example `subject: "Release notes"`');
+    expect(filesUnder(join(root, 'agents', 'human', 'outbox'))).toEqual([]);
+    expect(send(root, { to: 'manager', body: 'hello', priority: 'urgent' }).message.priority).toBe('urgent');
+  });
+
+  test('run: a maxTurns or untilTurn that is not a whole number of 1 or more is refused, naming it, and no turn runs', async () => {
+    // Before, maxTurns -1 or NaN ran no turn and ended as "turn-cap", unsaid; 1.5 ran two turns, and "3" three.
+    const root = join(tempDir(), 'org');
+    bootstrap(root);
+    send(root, { to: 'manager', body: 'Plan the first release' });
+    const org = openOrg(root);
+    try {
+      for (const [field, value] of [['maxTurns', -1], ['maxTurns', Number.NaN], ['maxTurns', 0], ['maxTurns', 1.5], ['maxTurns', '3'], ['maxTurns', Number.POSITIVE_INFINITY], ['untilTurn', 0], ['untilTurn', Number.POSITIVE_INFINITY]] as const) {
+        const error = await refusal(async () => {
+          for await (const event of org.run({ [field]: value } as Parameters<typeof org.run>[0])) void event;
+        });
+        expect(error.message).toBe(`run: ${field} is ${typeof value === 'string' ? JSON.stringify(value) : String(value)}; it must be a whole number of 1 or more, for example { ${field}: 5 }`);
+      }
+      expect(filesUnder(join(root, 'agents', 'manager', 'outbox'))).toEqual([]);
+      const events: EngineEvent[] = [];
+      for await (const event of org.run({ maxTurns: 1 })) events.push(event);
+      expect(events.filter((event) => event.type === 'turn-finished')).toHaveLength(1);
+    } finally {
+      await org.close();
+    }
+  });
+
   test('approve and reject: an id that is a path is refused, naming what an id looks like', async () => {
     const outside = tempDir();
     writeFileSync(join(outside, 'planted.md'), '---\nid: x\n---\n');

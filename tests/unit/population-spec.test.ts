@@ -55,6 +55,21 @@ describe('a population spec', () => {
     ]);
   });
 
+  test('two values that are one text in two Unicode forms (composed and decomposed) are refused, naming both', () => {
+    // Before, "Café" typed on one keyboard and "Cafe\u0301" pasted from a file name were two departments
+    // that read alike: two heads, and `send --where department=Café` reached one of them.
+    const composed = 'Caf\u00e9';
+    const decomposed = 'Cafe\u0301';
+    const text = `name: p\nsize: 10\nattributes:\n  department:\n    shares: { "${composed}": 0.5, "${decomposed}": 0.5 }\n${ROLES}`;
+    expect(parsePopulationSpec(text, 'people.yaml').problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^people\\.yaml:5: attributes\\.department\\.shares: the values "${composed}" and "${decomposed}" are one text written in two Unicode forms \\(4 and 5 characters: composed and decomposed\\), so they would be two values that read alike: write it once, in one form; a valid value looks like`),
+      ),
+    ]);
+    const table = `name: p\nsize: 10\nattributes:\n  seniority: { shares: { junior: 1 } }\n  city:\n    given: seniority\n    table: { junior: { "${composed}": 0.5, "${decomposed}": 0.5 } }\n${ROLES}`;
+    expect(parsePopulationSpec(table, 'people.yaml').problems.map((problem) => problem.field)).toEqual(['attributes.city.table']);
+  });
+
   test('a field of the wrong type is the schema\'s problem, with the spec\'s example', () => {
     const problems = parsePopulationSpec(`name: p\nsize: many\n${ROLES}`, 'people.yaml').problems.map(formatProblem);
     expect(problems).toEqual([expect.stringMatching(/^people\.yaml:2: size: .*; a valid value looks like `size: 10000/)]);

@@ -15,8 +15,12 @@ export async function importCommand(root: string, file: string, output: Output):
   const name = report.manifest.org === undefined ? 'the org' : `org "${report.manifest.org}"`;
   output.out(
     `imported ${name} (${report.manifest.by === 'backup' ? 'backed up' : 'exported'} at turn ${report.manifest.turn}, ${report.manifest.taken}) into ${report.root}: ${report.files} file(s); ` +
-      `\`lemming run --root ${report.root}\` goes on with turn ${report.manifest.turn + 1}`,
+      `\`lemming run --root ${report.root}\` goes on with turn ${report.turn + 1}`,
   );
+  // The manifest is the archive's claim; the record is what runs. An edited one is said, not believed.
+  if (report.manifest.turn !== report.turn) {
+    output.out(`its lemming-export.json says turn ${report.manifest.turn}, but the record it carries (org/state/engine.json) stands at turn ${report.turn}, which the next run goes on from`);
+  }
   if (report.history) output.out(`with its history: ${report.history.entries} entr${report.history.entries === 1 ? 'y' : 'ies'}, turns ${report.history.first} to ${report.history.last} (\`lemming history --root ${report.root}\` lists them)`);
   // The archive's files are outside bytes: read through the same loader as validate, and told the same way.
   const loaded = loadOrgForReading(report.root);

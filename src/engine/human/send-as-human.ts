@@ -5,7 +5,7 @@ import { createFileAtomic } from '../../storage/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { listMessageFiles, messageExists, outboxPath } from '../../mailbox/message-file.js';
 import { claimSequences } from '../../mailbox/sequence-claims.js';
-import { addressOf, MAX_RECIPIENTS, messageFileName, messageId, parseMessageFileName, recipientsOf, type Message, type Priority } from '../../mailbox/message.js';
+import { addressOf, MAX_RECIPIENTS, messageFileName, PRIORITIES, messageId, parseMessageFileName, recipientsOf, type Message, type Priority } from '../../mailbox/message.js';
 import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
@@ -138,6 +138,8 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
     throw new LemmingError('refused', `not sent to anyone: ${refused.length} of the ${inputs.reduce((sum, input) => sum + recipientsOf(input).length, 0)} recipients cannot be reached: ${shown}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}${agents}`, usage);
   }
   for (const input of inputs) {
+    const wrong = wrongField(input);
+    if (wrong !== undefined) throw new LemmingError('bad-message', `not sent: ${wrong}`, { exitCode: EXIT.usage });
     if (asMessageBody(input.body).trim() === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``, { exitCode: EXIT.usage });
     if (input.replyTo !== undefined && !messageExists(root, input.replyTo)) {
       throw new LemmingError(
@@ -197,6 +199,27 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
     if (sent.length > 0) recordChange(root, seat);
   }
   return sent;
+}
+
+/**
+ * What is wrong with a message's own fields, as a program calling the library may give them (the
+ * types do not hold a JavaScript caller): a priority outside the four, written as given, made a file
+ * the engine skips; a body or subject that is not text failed on a TypeError. The CLI, the dashboard
+ * and the MCP seat hold these at their own edges too.
+ */
+function wrongField(input: HumanMessage): string | undefined {
+  if (input.priority !== undefined && !(PRIORITIES as readonly unknown[]).includes(input.priority)) {
+    return `priority ${input.priority === null ? 'null' : quoteName(String(input.priority))} is not one of ${PRIORITIES.join(', ')}; for example \`priority: "high"\``;
+  }
+  if (typeof input.body !== 'string') return `body is ${kindOf(input.body)}, not text; for example \`body: "Please plan the release"\``;
+  if (input.subject !== undefined && typeof input.subject !== 'string') return `subject is ${kindOf(input.subject)}, not text; for example \`subject: "Release notes"\``;
+  return undefined;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** The sequence number after the highest the seat used in `turn` (1 for a turn's first message). */

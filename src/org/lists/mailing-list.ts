@@ -3,7 +3,7 @@ import { loadEditedFile, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from 
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import type { Problem } from '../../errors.js';
 import { keptByStamp } from '../../editable/kept-by-stamp.js';
-import { readFieldsOf, yamlNamesIn } from '../../editable/named-yaml-files.js';
+import { readFieldsOf, unreadYamlFiles, yamlNamesIn } from '../../editable/named-yaml-files.js';
 import { isValidAgentName } from '../names.js';
 import type { FileChanges } from '../check-candidate.js';
 import type { Org } from '../org.js';
@@ -181,7 +181,7 @@ function namesNotAgents(list: MailingList, org: Pick<Org, 'agents'>): { field: k
  * a list file with (null: removed): a proposal is checked on the lists it would make.
  */
 export function mailingListProblems(root: string, org: Pick<Org, 'agents'>, changed?: FileChanges): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = unreadYamlFiles(root, LISTS_FOLDER, 'a mailing list', 'team');
   for (const name of listNames(root)) {
     const file = listFile(name);
     const text = changed?.get(file);

@@ -7,7 +7,8 @@ import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES } from '.
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import { bootstrapOrg, type BootstrapReport } from '../bootstrap-org.js';
 import { OrgLoader } from '../load-org.js';
-import { CHART_FILE, ORG_FILE } from '../names.js';
+import { CHART_FILE, HUMAN, ORG_FILE } from '../names.js';
+import { refusedNames } from '../lists/recipients.js';
 
 /** The description file beside a template's `org/` and `agents/`. */
 export const TEMPLATE_FILE = 'template.yaml';
@@ -32,6 +33,12 @@ export interface SeedTask {
   body: string;
 }
 
+/** Where a seed task's `to` is written in template.yaml (`seed.1.to`, its line), for a refusal to name. */
+interface SeedPlace {
+  field: string;
+  line?: number;
+}
+
 /** An org template: an ordinary org folder, and what its `template.yaml` says of it. */
 export interface OrgTemplate {
   /** `research-lab` for a built-in one; the folder's path as given for one of the user's. */
@@ -43,6 +50,8 @@ export interface OrgTemplate {
   seed?: SeedTask;
   /** Every task `demo --template` sends, in order: `seed:` is one task, or a list of them, so a demo can give each role its part. */
   seeds: SeedTask[];
+  /** Where each of `seeds` names its recipient, in the same order. */
+  seedPlaces: SeedPlace[];
 }
 
 const EXAMPLE = 'description: "Research lab: a lead, two researchers and a reviewer"\nseed: { to: lead, subject: A first question, body: "Please find out ..." }   # or a list of such tasks';
@@ -55,13 +64,13 @@ const TEMPLATE_FIELDS = ['description', 'seed'] as const;
  * giving every problem at once, each with its line and field (a misspelt field too, which would
  * otherwise be passed over in silence), and a valid file.
  */
-function readTemplateFile(folder: string): { description?: string; seeds: SeedTask[] } {
+function readTemplateFile(folder: string): { description?: string; seeds: SeedTask[]; seedPlaces: SeedPlace[] } {
   const file = join(folder, TEMPLATE_FILE);
   const refuse = (problems: readonly Problem[]): LemmingError =>
     new LemmingError('bad-template', `${problems.map(formatProblem).join('\n')}\na valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: EXIT.usage });
   // Through the one loader of editable files: a template comes from anywhere, so its bytes are outside bytes.
   const loaded = loadEditedFile(file, file, MAX_EDITED_MARKDOWN_BYTES, (text) => parseYamlSource(text, file));
-  if ('missing' in loaded) return { seeds: [] };
+  if ('missing' in loaded) return { seeds: [], seedPlaces: [] };
   if (loaded.problems.length > 0 || !('source' in loaded) || !loaded.source) throw refuse(loaded.problems.length > 0 ? loaded.problems : [{ file, message: 'cannot be read', severity: 'error' }]);
   const source = loaded.source;
   const problems: Problem[] = [];
@@ -77,7 +86,7 @@ function readTemplateFile(folder: string): { description?: string; seeds: SeedTa
     const meant = closestName(key, TEMPLATE_FIELDS);
     problem([key], `unknown field ${JSON.stringify(key)}${meant === undefined ? '; the' : `; did you mean ${meant}? The`} fields here are ${TEMPLATE_FIELDS.join(', ')}`);
   }
-  const result: { description?: string; seeds: SeedTask[] } = { seeds: [] };
+  const result: { description?: string; seeds: SeedTask[]; seedPlaces: SeedPlace[] } = { seeds: [], seedPlaces: [] };
   if (fields.description !== undefined && typeof fields.description !== 'string') problem(['description'], 'must be one line of text');
   else if (typeof fields.description === 'string') result.description = fields.description.trim();
   if (fields.seed !== undefined) {
@@ -93,7 +102,10 @@ function readTemplateFile(folder: string): { description?: string; seeds: SeedTa
       }
       const missing = (['to', 'subject', 'body'] as const).filter((field) => typeof seed[field] !== 'string' || (seed[field] as string).trim() === '');
       for (const field of missing) problem([...at, field], 'must be text');
-      if (missing.length === 0) result.seeds.push({ to: String(seed.to), subject: String(seed.subject), body: String(seed.body).trim() });
+      if (missing.length > 0) return;
+      result.seeds.push({ to: String(seed.to), subject: String(seed.subject), body: String(seed.body).trim() });
+      const line = source.lineOf([...at, 'to']);
+      result.seedPlaces.push({ field: [...at, 'to'].join('.'), ...(line === undefined ? {} : { line }) });
     });
   }
   // In the order of the file, as a person mends it.
@@ -104,7 +116,7 @@ function readTemplateFile(folder: string): { description?: string; seeds: SeedTa
 function templateAt(name: string, folder: string, builtin: boolean): OrgTemplate {
   const info = readTemplateFile(folder);
   const [seed] = info.seeds;
-  return { name, folder, builtin, description: info.description ?? `the org in ${folder}`, ...(seed ? { seed } : {}), seeds: info.seeds };
+  return { name, folder, builtin, description: info.description ?? `the org in ${folder}`, ...(seed ? { seed } : {}), seeds: info.seeds, seedPlaces: info.seedPlaces };
 }
 
 /** The built-in org templates: the default org first, then the package's `templates/` in name order. */
@@ -157,11 +169,21 @@ export function checkTemplate(template: OrgTemplate): void {
   const scratch = mkdtempSync(join(tmpdir(), 'lemming-template-'));
   try {
     bootstrapOrg(scratch, template.folder);
-    const { problems } = new OrgLoader(scratch).load();
+    const { org, problems } = new OrgLoader(scratch).load();
     const errors = problems.filter((problem) => problem.severity === 'error');
     if (errors.length > 0) {
       const lines = errors.map((problem) => `  ${formatProblem({ ...problem, file: join(template.folder, problem.file) })}`);
       throw new LemmingError('bad-template', `the template ${template.name} is not a valid org:\n${lines.join('\n')}`, { exitCode: EXIT.usage });
+    }
+    // Each first task is held to the one rule of a send (org/lists/recipients.ts), as `demo` will send it:
+    // a seed to no agent wrote the org and then failed, and bootstrap's next step named the name.
+    const file = join(template.folder, TEMPLATE_FILE);
+    const refused = template.seeds.flatMap((seed, index) => {
+      const place = template.seedPlaces[index] ?? { field: 'seed.to' };
+      return refusedNames(org, HUMAN, [seed.to]).map((each) => `  ${formatProblem({ file, ...place, message: each.reason, severity: 'error' })}`);
+    });
+    if (refused.length > 0) {
+      throw new LemmingError('bad-template', `the template ${template.name}'s first tasks cannot all be sent as the human:\n${refused.join('\n')}\na valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: EXIT.usage });
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
