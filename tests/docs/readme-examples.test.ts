@@ -160,6 +160,7 @@ const NOT_RUN: Record<string, string> = {
   '# panel.yaml: 30 people': 'tests/docs/persona-study.test.ts writes it as panel.yaml and populates it, as the persona study runs',
   '# personas.yaml: do the personas hold': 'tests/docs/persona-study.test.ts writes it as personas.yaml and runs it',
   '$ lemming populate panel.yaml --root panel': 'tests/docs/persona-study.test.ts runs both commands as written, compares their first lines, and finds every table row of the section in the report',
+  "$ sed -e 's/^size: 30$/size: 1000/' -e 's/team_size: 4$/team_size: 8/' panel.yaml > panel-1000.yaml": 'tests/docs/persona-study-1000.test.ts runs the four commands as written, compares their first lines, and finds every table row of the section in the report',
   '$ lemming populate people.yaml --root panel': 'tests/integration/population.test.ts compares its lines (and the mistake\'s) with what populate says of the spec above',
   '---\ntitle: "Analyst: answers questions on sales"': 'tests/integration/population.test.ts compares it with the resume the spec above makes',
   'agent_00003:': 'tests/integration/population.test.ts finds it in the chart the spec above makes',
