@@ -10,7 +10,9 @@ import { errorWithoutSecrets, withoutSecrets } from '../secrets/secrets.js';
 import { liveProvider } from '../providers/create-provider.js';
 import { findProgram } from '../providers/command/find-program.js';
 import type { Provider } from '../providers/provider.js';
+import { ANSWER_TOO_LARGE_CODE, ProviderError } from '../providers/provider-error.js';
 import { addressedTo } from '../providers/request-tokens.js';
+import { ANSWER_MAX_MIB, pastAnswerBound } from './answer-bound.js';
 import { encodeFailure, type CallJobData, type CallJobResult, type CallProgress } from './call-job.js';
 import { checkReachable } from './queue-client.js';
 import type { McpJobData, McpJobResult } from './mcp-job.js';
@@ -123,7 +125,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       job.updateProgress(progress).catch(() => undefined);
     };
     try {
-      return await providerFor(queueName, modelKey, entry).generate({ ...request, onRetry, ...(signal ? { signal } : {}) });
+      const response = await providerFor(queueName, modelKey, entry).generate({ ...request, onRetry, ...(signal ? { signal } : {}) });
+      // Kept in Redis for days, and refused by the engine anyway: a small failure is stored instead.
+      if (pastAnswerBound(response)) {
+        throw new ProviderError(`${modelKey}: the answer was longer than ${ANSWER_MAX_MIB} MiB, the most an engine reads, so the worker stored none of it in Redis`, { retryable: false, code: ANSWER_TOO_LARGE_CODE });
+      }
+      return response;
     } catch (error) {
       if (signal?.aborted) throw error;
       options.log(`${modelKey}: the call for ${request.agent} (turn ${request.turn}) failed: ${errorMessage(error)}`);
@@ -206,7 +213,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     take(queueName, label, async (job: Job<McpJobData, McpJobResult>) => {
       jobDataGone(job);
       try {
-        return await mcp.answer(queueName, published, job.data);
+        const result = await mcp.answer(queueName, published, job.data);
+        if (pastAnswerBound(result)) throw new Error(`its result was longer than ${ANSWER_MAX_MIB} MiB, the most an engine reads, so the worker stored none of it in Redis`);
+        return result;
       } catch (error) {
         options.log(`${label}: the ${job.data.kind} job ${job.id ?? ''} failed: ${errorMessage(error)}`);
         throw error;
