@@ -62,11 +62,11 @@ export function quickJobChecks(root: string): void {
   write(root, 'org/org.yaml', yaml.replace(/^engine:\n/m, 'engine:\n  queue_checks: { every_seconds: 0.5 }\n'));
 }
 
-/** Run the engine of the org at `root` in this process with its model calls on the queue at `url` (`--queue`), for `maxTurns` turns (or until idle); its connections are closed after. */
+/** Run the engine of the org at `root` in this process with its model and MCP calls on the queue at `url` (`--queue`), for `maxTurns` turns (or until idle); its connections are closed after. */
 export async function runOnQueue(root: string, url: string, maxTurns?: number): Promise<EngineEvent[]> {
   const factory = createRunProviderFactory({ root, queue: url });
   try {
-    return await runEngine(root, maxTurns === undefined ? {} : { maxTurns }, { providerFactory: factory });
+    return await runEngine(root, maxTurns === undefined ? {} : { maxTurns }, { providerFactory: factory, mcp: factory.mcp });
   } finally {
     await factory.close();
   }

@@ -33,7 +33,7 @@ const hostile: Provider = {
 
 /** Run the org at `root` on the queue, its calls made by lemming's worker (serving `agent`) answering with `model`; the worker's log lines go to `log`. */
 async function onWorker(root: string, model: Provider, maxTurns?: number, log: (line: string) => void = () => undefined): Promise<EngineEvent[]> {
-  const worker = await startWorker({ address: redis.url, models: [], concurrency: 1, root: tempDir('lemming-worker-'), log, providerFor: () => model, discoverEveryMs: 100 });
+  const worker = await startWorker({ address: redis.url, models: ['agent'], concurrency: 1, root: tempDir('lemming-worker-'), log, providerFor: () => model, discoverEveryMs: 100 });
   try {
     return await runOnQueue(root, redis.url, maxTurns);
   } finally {
