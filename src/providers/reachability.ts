@@ -4,7 +4,7 @@ import { HUMAN_MODEL, type Org } from '../org/org.js';
 import type { ModelEntry } from '../org/schema.js';
 
 /** Where each vendor's API is when an entry names no `base_url`. */
-const VENDOR_URLS: Record<string, string> = {
+export const VENDOR_URLS: Record<string, string> = {
   openai: 'https://api.openai.com/v1',
   anthropic: 'https://api.anthropic.com',
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModelEntry } from '../org/schema.js';
-import { ProviderError } from '../providers/provider-error.js';
+import { ProviderError, RECORDED_CODES } from '../providers/provider-error.js';
 import type { AnsweredUsage, ProviderRequest, ProviderResponse, RetryNotice } from '../providers/provider.js';
 
 /**
@@ -36,6 +36,8 @@ interface CallFailure {
   message: string;
   retryable: boolean;
   status?: number;
+  /** The error's code, when the engine acts on it (RECORDED_CODES: a prompt too long, a refused key, an answer too large), as for a local call. */
+  code?: string;
   /** Answers of the failed call that are charged all the same (an unusable answer, an agent program's run): the engine charges them as for a local call. */
   unusable?: AnsweredUsage[];
 }
@@ -78,6 +80,7 @@ export function encodeFailure(error: unknown): string {
     retryable: error instanceof ProviderError ? error.retryable : false,
     ...(error instanceof ProviderError && error.status !== undefined ? { status: error.status } : {}),
     ...(error instanceof ProviderError && error.unusable !== undefined ? { unusable: error.unusable } : {}),
+    ...(error instanceof ProviderError && error.code !== undefined && RECORDED_CODES.has(error.code) ? { code: error.code } : {}),
   };
   return JSON.stringify(failure);
 }
@@ -91,6 +94,7 @@ export function decodeFailure(reason: string, modelKey: string): ProviderError {
         retryable: failure.retryable === true,
         ...(failure.status === undefined ? {} : { status: failure.status }),
         ...(Array.isArray(failure.unusable) ? { unusable: failure.unusable } : {}),
+        ...(typeof failure.code === 'string' && RECORDED_CODES.has(failure.code) ? { code: failure.code } : {}),
       });
     }
   } catch {

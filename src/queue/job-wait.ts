@@ -80,6 +80,13 @@ export async function waitForJob<R>(watch: WorkerWatch, spec: JobWaitSpec, stop:
       const was = jobId;
       let say: () => void;
       if (look.where === 'waiting') {
+        // Workers that refused the queue (an agent program, an MCP server, another base_url their operator did not name):
+        // the call fails with what they said, and its job goes, so that no worker started later runs it for nobody.
+        const refusal = watch.refusal(spec.queue.name);
+        if (refusal !== undefined) {
+          await queue.remove(jobId).catch(() => undefined);
+          throw new ProviderError(refusal, { retryable: false, code: 'queue-refused' });
+        }
         // Said as it began (an `unserved` notice); past the org's bound the run stops rather than wait for ever.
         if (watch.unservedFor(spec.queue.name) >= checks.unservedMs) throw neverServed(spec.target, checks, watch.address);
         const now = Date.now();

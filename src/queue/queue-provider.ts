@@ -1,8 +1,8 @@
 import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
 import { ANSWER_TOO_LARGE_CODE, ProviderError } from '../providers/provider-error.js';
-import { ANSWER_MAX_BYTES } from '../providers/sdk-call.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.js';
+import { ANSWER_MAX_MIB, pastAnswerBound } from './answer-bound.js';
 import { callJobData, callJobId, decodeFailure, retryOf, type CallJobData, type CallJobResult } from './call-job.js';
 import type { QueueClient } from './queue-client.js';
 import { queueNameFor } from './queue-keys.js';
@@ -37,8 +37,8 @@ export class QueueProvider implements Provider {
     // What a worker put in Redis, which others can write: anything at all.
     const answer: unknown = await this.asked(request);
     // Held to what lemming reads of a server's answer (sdk-call.ts): taken whole, it was journaled whole.
-    if (Buffer.byteLength(JSON.stringify(answer) ?? '') > ANSWER_MAX_BYTES) {
-      throw new ProviderError(`${this.modelKey}: the worker's answer was longer than ${ANSWER_MAX_BYTES / 1024 / 1024} MiB, so lemming took none of it`, { retryable: false, code: ANSWER_TOO_LARGE_CODE });
+    if (pastAnswerBound(answer)) {
+      throw new ProviderError(`${this.modelKey}: the worker's answer was longer than ${ANSWER_MAX_MIB} MiB, so lemming took none of it`, { retryable: false, code: ANSWER_TOO_LARGE_CODE });
     }
     // The shape every reader after this one takes for granted (usage and arguments are the usage gate's to admit).
     if (!isAnswer(answer)) {

@@ -10,13 +10,16 @@ import { errorWithoutSecrets, withoutSecrets } from '../secrets/secrets.js';
 import { liveProvider } from '../providers/create-provider.js';
 import { findProgram } from '../providers/command/find-program.js';
 import type { Provider } from '../providers/provider.js';
+import { ANSWER_TOO_LARGE_CODE, ProviderError } from '../providers/provider-error.js';
 import { addressedTo } from '../providers/request-tokens.js';
+import { ANSWER_MAX_MIB, pastAnswerBound } from './answer-bound.js';
 import { encodeFailure, type CallJobData, type CallJobResult, type CallProgress } from './call-job.js';
 import { checkReachable } from './queue-client.js';
 import type { McpJobData, McpJobResult } from './mcp-job.js';
 import { KEY_PREFIX, MCP_SERVERS_KEY, MODELS_KEY, type PublishedMcpServer, type PublishedModel } from './queue-keys.js';
 import { connectionOptions, parseRedisAddress, showAddress } from './redis-address.js';
-import { announce, HEARTBEAT_TTL_MS, withdraw } from './worker-presence.js';
+import { announce, HEARTBEAT_TTL_MS, MAX_REFUSALS_ANNOUNCED, withdraw, type QueueRefusal } from './worker-presence.js';
+import { decideMcpServer, decideModel, describeAllowance, type QueueDecision, type WorkerAllowance } from './worker-allowance.js';
 import { describeWorkerError, jobDataGone } from './worker-errors.js';
 import { WorkerMcp } from './worker-mcp.js';
 import { WorkerStats } from './worker-stats.js';
@@ -25,10 +28,15 @@ import { WorkerStats } from './worker-stats.js';
 export interface WorkerOptions {
   /** `--queue redis://HOST:PORT`. */
   address: string;
-  /** `--models a,b`: the registry keys to serve; empty serves every model an engine publishes. */
+  /**
+   * `--models a,b`: the registry keys to serve, whatever their entry; empty serves every key whose entry
+   * is safe to serve unasked (worker-allowance.ts: the offline model, a vendor's API at its own URL).
+   */
   models: string[];
-  /** `--mcp-servers a,b`: the org MCP servers to run; empty runs every server an engine publishes. */
+  /** `--mcp-servers a,b`: the org MCP servers to run; empty runs none (unless `org` declares them). */
   mcpServers?: string[];
+  /** `--org <folder>`: its org's models and MCP servers, served when a queue publishes them exactly as declared there. */
+  org?: WorkerAllowance['org'];
   /** `--concurrency N`: calls in progress at once, per model (and per MCP server) served. */
   concurrency: number;
   /** `--lock-seconds`, in ms: how long a job stays with a worker that has gone silent before another takes it. */
@@ -90,6 +98,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const serving = new Map<string, Worker>();
   const mcp = new WorkerMcp(options.root, lookup);
   const declined = new Set<string>();
+  const allowance: WorkerAllowance = { models: options.models, mcpServers: options.mcpServers ?? [], ...(options.org ? { org: options.org } : {}) };
+  /** The queues refused by the allowance, latest last: the heartbeat tells engines, so their calls fail with the reason rather than wait. */
+  const refusals: QueueRefusal[] = [];
   const providers = new Map<string, Provider>();
   /** Set by `close`: the heartbeat says the worker is stopping, and no queue is served afresh. */
   let closing = false;
@@ -123,7 +134,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       job.updateProgress(progress).catch(() => undefined);
     };
     try {
-      return await providerFor(queueName, modelKey, entry).generate({ ...request, onRetry, ...(signal ? { signal } : {}) });
+      const response = await providerFor(queueName, modelKey, entry).generate({ ...request, onRetry, ...(signal ? { signal } : {}) });
+      // Kept in Redis for days, and refused by the engine anyway: a small failure is stored instead.
+      if (pastAnswerBound(response)) {
+        throw new ProviderError(`${modelKey}: the answer was longer than ${ANSWER_MAX_MIB} MiB, the most an engine reads, so the worker stored none of it in Redis`, { retryable: false, code: ANSWER_TOO_LARGE_CODE });
+      }
+      return response;
     } catch (error) {
       if (signal?.aborted) throw error;
       options.log(`${modelKey}: the call for ${request.agent} (turn ${request.turn}) failed: ${errorMessage(error)}`);
@@ -206,7 +222,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     take(queueName, label, async (job: Job<McpJobData, McpJobResult>) => {
       jobDataGone(job);
       try {
-        return await mcp.answer(queueName, published, job.data);
+        const result = await mcp.answer(queueName, published, job.data);
+        if (pastAnswerBound(result)) throw new Error(`its result was longer than ${ANSWER_MAX_MIB} MiB, the most an engine reads, so the worker stored none of it in Redis`);
+        return result;
       } catch (error) {
         options.log(`${label}: the ${job.data.kind} job ${job.id ?? ''} failed: ${errorMessage(error)}`);
         throw error;
@@ -243,16 +261,23 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
   };
 
+  /** Whether a published queue is taken up; a refusal is logged, and announced for the engines that wait on it. */
+  const allowed = (queueName: string, what: string, decision: QueueDecision): boolean => {
+    if (!('refused' in decision)) return decision.serve;
+    declined.add(queueName);
+    refusals.push({ queue: queueName, reason: decision.refused });
+    if (refusals.length > MAX_REFUSALS_ANNOUNCED) refusals.shift();
+    options.log(`refused ${what} (queue ${queueName}): ${decision.refused}`);
+    return false;
+  };
+
   const discover = async (): Promise<void> => {
     dropStopped();
     for (const [queueName, model] of await newlyPublished<PublishedModel>(MODELS_KEY)) {
-      if (options.models.length > 0 && !options.models.includes(model.modelKey)) continue;
-      serve(queueName, model);
+      if (allowed(queueName, `model ${model.modelKey}`, decideModel(allowance, model))) serve(queueName, model);
     }
-    const mcpServers = options.mcpServers ?? [];
     for (const [queueName, server] of await newlyPublished<PublishedMcpServer>(MCP_SERVERS_KEY)) {
-      if (mcpServers.length > 0 && !mcpServers.includes(server.server)) continue;
-      serveMcp(queueName, server);
+      if (allowed(queueName, `MCP server ${server.server}`, decideMcpServer(allowance, server))) serveMcp(queueName, server);
     }
   };
 
@@ -265,6 +290,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       models: options.models,
       mcpServers: options.mcpServers ?? [],
       queues: [...serving.keys()],
+      ...(refusals.length > 0 ? { refused: refusals } : {}),
       concurrency: options.concurrency,
     });
 
@@ -279,9 +305,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   await tick;
   const discovery = setInterval(step, options.discoverEveryMs ?? 1_000);
   const beat = setInterval(step, HEARTBEAT_TTL_MS / 3);
-  const models = options.models.length > 0 ? options.models.join(', ') : 'every model an engine asks for';
-  const mcpServers = (options.mcpServers ?? []).length > 0 ? `MCP servers ${(options.mcpServers ?? []).join(', ')}` : 'every MCP server an engine declares';
-  options.log(`worker ${id} on ${showAddress(address)}: serves ${models}; runs ${mcpServers}`);
+  options.log(`worker ${id} on ${showAddress(address)}: ${describeAllowance(allowance)}`);
 
   return {
     id,

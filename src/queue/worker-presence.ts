@@ -6,16 +6,31 @@ export interface WorkerAnnouncement {
   id: string;
   host: string;
   pid: number;
-  /** Registry keys it serves; empty means every model an engine publishes (and it has keys for). */
+  /** Registry keys it serves (`--models`); empty means every model an engine publishes that it serves unasked (worker-allowance.ts) and has keys for. */
   models: string[];
-  /** The org MCP servers it runs; empty means every one an engine publishes. */
+  /** The org MCP servers it runs (`--mcp-servers`); empty means none but those its `--org` declares. */
   mcpServers: string[];
   /** The queues it is taking jobs from right now. */
   queues: string[];
   concurrency: number;
+  /**
+   * Queues it refused to serve, and why (an agent program, another `base_url`, an MCP server its operator did not name):
+   * an engine whose calls wait on one that no worker serves fails them with that reason rather than wait. The latest
+   * MAX_REFUSALS_ANNOUNCED only, so a Redis flooded with queues does not swell every heartbeat.
+   */
+  refused?: QueueRefusal[];
   /** Set by a worker told to stop: it finishes the calls it has, takes no more, then withdraws its heartbeat. */
   stopping?: boolean;
 }
+
+/** A queue a worker refused to serve, and the reason its log gave (which names the flag that would allow it). */
+export interface QueueRefusal {
+  queue: string;
+  reason: string;
+}
+
+/** How many refusals a heartbeat carries at most: the latest. */
+export const MAX_REFUSALS_ANNOUNCED = 100;
 
 /** How long a heartbeat lives; a worker refreshes it three times as often, so one missed beat is harmless. */
 export const HEARTBEAT_TTL_MS = 10_000;

@@ -5,6 +5,7 @@ import { notices, type QueueNoticeListener, type QueueTarget } from './queue-not
 import { QueueReach } from './queue-reach.js';
 import { showAddress } from './redis-address.js';
 import { HEARTBEAT_TTL_MS, type WorkerAnnouncement } from './worker-presence.js';
+import { refusalOf } from './worker-refusal.js';
 
 export type { QueueNotice, QueueNoticeListener, QueueTarget } from './queue-notice.js';
 export { describeTarget } from './queue-notice.js';
@@ -36,6 +37,8 @@ export class WorkerWatch {
   private readonly waiting = new Map<string, Waiting>();
   /** The queues said to be unserved, and since when (the watch's clock): a call that waits past `checks.unservedMs` stops the run. */
   private readonly reported = new Map<string, number>();
+  /** The unserved queues that live workers refused, with what they said (worker-refusal.ts): their calls fail with it. */
+  private readonly refused = new Map<string, string>();
   /** The workers seen at the last check; undefined before the first (those already there are not news). */
   private known: Map<string, WorkerAnnouncement> | undefined;
   private quietUntil = 0;
@@ -71,6 +74,7 @@ export class WorkerWatch {
       if (entry.calls > 0) return;
       this.waiting.delete(queueName);
       this.reported.delete(queueName);
+      this.refused.delete(queueName);
       if (this.waiting.size === 0 && this.timer) {
         clearInterval(this.timer);
         this.timer = undefined;
@@ -102,6 +106,14 @@ export class WorkerWatch {
   unservedFor(queueName: string): number {
     const since = this.reported.get(queueName);
     return since === undefined ? 0 : this.now() - since;
+  }
+
+  /**
+   * Why the live workers refused a queue no live worker serves, as the last check saw them, or undefined: a call waiting
+   * on it fails with this rather than wait for a worker its operator may never start.
+   */
+  refusal(queueName: string): string | undefined {
+    return this.refused.get(queueName);
   }
 
   /** The live workers that take jobs from a queue (not stopping), as the last check saw them. */
@@ -139,6 +151,9 @@ export class WorkerWatch {
     const served = new Set(workers.filter((worker) => !worker.stopping).flatMap((worker) => worker.queues));
     const address = this.address;
     for (const [queueName, waiting] of this.waiting) {
+      const refusal = served.has(queueName) ? undefined : refusalOf(workers, queueName, waiting.target, address);
+      if (refusal === undefined) this.refused.delete(queueName);
+      else this.refused.set(queueName, refusal);
       if (!served.has(queueName) && !this.reported.has(queueName)) {
         this.reported.set(queueName, this.now());
         this.notify(notices.unserved(waiting.target, waiting.calls, queueName, address));

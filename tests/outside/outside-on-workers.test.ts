@@ -30,11 +30,11 @@ describe('outside agents on workers', () => {
     humanSends(org.root, 'manager', 'Draft it.');
     // The engine's root has the script (validate and the pre-flight look for it); so does one worker's root, not the other's.
     scriptAgentIn(org.root, org.script);
-    const bare = redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url]);
+    const bare = redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, '--models', 'agent']);
     const equippedRoot = tempDir('lemming-worker-');
     scriptAgentIn(equippedRoot, org.script);
-    const equipped = redis.watched(equippedRoot, ['worker', '--queue', redis.url]);
-    await Promise.all([bare, equipped].map((worker) => worker.waitFor(/serves every model/)));
+    const equipped = redis.watched(equippedRoot, ['worker', '--queue', redis.url, '--models', 'agent']);
+    await Promise.all([bare, equipped].map((worker) => worker.waitFor(/serves models agent/)));
 
     const run = await lemmingAsync(org.root, ['run', '--plain', '--queue', redis.url]);
     expect(run.stderr).toBe('');
@@ -57,8 +57,8 @@ describe('outside agents on workers', () => {
     scriptAgentIn(org.root, org.script);
     const workerRoot = tempDir('lemming-worker-');
     scriptAgentIn(workerRoot, org.script);
-    const worker = redis.watched(workerRoot, ['worker', '--queue', redis.url]);
-    await worker.waitFor(/serves every model/);
+    const worker = redis.watched(workerRoot, ['worker', '--queue', redis.url, '--models', 'agent']);
+    await worker.waitFor(/serves models agent/);
     const run = await lemmingAsync(org.root, ['run', '--plain', '--queue', redis.url]);
     expect(run.status).toBe(0);
     expect(org.calls().filter((call) => call.turn === 1)).toHaveLength(2);
@@ -73,8 +73,8 @@ describe('outside agents on workers', () => {
     try {
       const org = outsideOrg({ provider: 'http', url: agent.url, headers: { Authorization: 'AGENT_TOKEN' } });
       humanSends(org.root, 'manager', 'Hello?');
-      const worker = redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url], { AGENT_TOKEN: token });
-      await worker.waitFor(/serves every model/);
+      const worker = redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, '--models', 'agent'], { AGENT_TOKEN: token });
+      await worker.waitFor(/serves models agent/);
       const run = await lemmingAsync(org.root, ['run', '--plain', '--queue', redis.url]);
       expect(run.status).toBe(0);
       expect(agent.requests.map((request) => request.headers.authorization)).toEqual([token]);

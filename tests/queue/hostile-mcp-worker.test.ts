@@ -42,7 +42,7 @@ async function runAgainst(answer: unknown, offer: unknown = COUNTER_OFFER, offer
       return countingModel.generate(request);
     },
   };
-  const models = await startWorker({ address: redis.url, models: [], mcpServers: ['none'], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => recordingModel, discoverEveryMs: 100 });
+  const models = await startWorker({ address: redis.url, models: ['agent'], mcpServers: ['none'], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => recordingModel, discoverEveryMs: 100 });
   const connection = connectionOptions(parseRedisAddress(redis.url, 'the test'));
   const client = new Redis(connection);
   const hostile: Worker[] = [];

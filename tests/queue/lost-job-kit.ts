@@ -104,7 +104,7 @@ export function lostJobKit(): LostJobKit {
   return {
     redis,
     worker: (args = []) =>
-      redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, '--lock-seconds', '2', ...args], { ...KEYS, LEMMING_MCP_TOKEN: TOKEN }),
+      redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, '--lock-seconds', '2', '--models', 'flaky-openai,flaky-anthropic', '--mcp-servers', 'everything', ...args], { ...KEYS, LEMMING_MCP_TOKEN: TOKEN }),
     queuedRun: (root) => redis.watched(root, ['run', '--plain', '--queue', redis.url]),
     localAndQueued: async () => {
       const { held, before, local, localRequests } = await wireOnce();

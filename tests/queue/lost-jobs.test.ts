@@ -10,7 +10,7 @@ async function coderCallInFlight() {
   const org = await kit.localAndQueued();
   const hold = org.held.holdNext('coder');
   const worker = kit.worker();
-  await worker.waitFor(/serves every model/);
+  await worker.waitFor(/serves models flaky-openai/);
   const run = kit.queuedRun(org.queued);
   await hold.arrived;
   return { ...org, hold, worker, run };

@@ -49,12 +49,12 @@ describe('MCP tool calls on workers', () => {
       expect(Object.values(messageFiles(local)).join('\n')).toContain('The server said: ship it on Friday');
 
       // The first worker makes model calls but runs no MCP server: the engine says so, and waits.
-      const modelsOnly = worker(['--mcp-servers', 'some-other-server']);
+      const modelsOnly = worker(['--models', 'flaky-openai,flaky-anthropic', '--mcp-servers', 'some-other-server']);
       await modelsOnly.waitFor(/runs MCP servers some-other-server/);
       // The engine has neither the model's key nor the MCP server's variable: both live with the workers.
       const run = redis.watched(queued, ['run', '--plain', '--queue', redis.url]);
       await run.waitFor(/queue: no worker serves MCP server "everything"/);
-      const runsMcp = worker(['--models', 'flaky-anthropic']);
+      const runsMcp = worker(['--models', 'flaky-anthropic', '--mcp-servers', 'everything']);
       await runsMcp.waitFor(/serving MCP server everything \(queue mcp-everything-\w+\): 4 at a time/);
       expect(await run.exited()).toBe(0);
       const said = run.output();
@@ -83,7 +83,7 @@ describe('MCP tool calls on workers', () => {
       const replayed = tempDir();
       cpSync(recorded, replayed, { recursive: true });
       const cassette = join(tempDir(), 'run.jsonl');
-      await worker([]).waitFor(/serves every model/);
+      await worker(['--models', 'flaky-openai,flaky-anthropic', '--mcp-servers', 'everything']).waitFor(/serves models flaky-openai/);
       const run = await lemmingAsync(recorded, ['run', '--plain', '--queue', redis.url, '--record', cassette]);
       expect(run.status).toBe(0);
       expect(read(recorded, 'agents/manager/logs/activity.jsonl')).toContain('everything__echo');

@@ -38,7 +38,7 @@ describe('the queue tells and limits', () => {
     try {
       const root = limitedOrg(server.url);
       const run = watched(root, ['run', '--plain', '--queue', redis.url]);
-      const workers = [1, 2].map(() => watched(tempDir(), ['worker', '--queue', redis.url, '--concurrency', '4']));
+      const workers = [1, 2].map(() => watched(tempDir(), ['worker', '--queue', redis.url, '--concurrency', '4', '--models', 'limited']));
       await Promise.all(workers.map((worker) => worker.waitFor(/serving limited \(queue .*\): 4 at a time, at most 3 requests a minute across all workers/)));
       await run.waitFor(/agent_8/);
       // Eight jobs and eight free slots between the two workers; only the limit holds them back.
@@ -67,7 +67,7 @@ describe('the queue tells and limits', () => {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Plan the release.');
     const other = watched(tempDir(), ['worker', '--queue', redis.url, '--models', 'gpt-4o-mini']);
-    await other.waitFor(/serves gpt-4o-mini/);
+    await other.waitFor(/serves models gpt-4o-mini/);
     const run = watched(root, ['run', '--plain', '--queue', redis.url]);
     await run.waitFor(/queue: no worker serves model "offline": 1 call\(s\) wait in queue model-offline-\w+ on redis:\/\/127\.0\.0\.1:\d+; start one with `lemming worker --queue redis:\/\/127\.0\.0\.1:\d+ --models offline`/);
     expect(listOutbox(root, 'manager')).toEqual([]);
@@ -145,7 +145,7 @@ describe('the queue tells and limits', () => {
   test('a worker without the key a model needs does not serve it, says so, and the engine reports the model unserved', { timeout: 60_000 }, async () => {
     const root = wireOrg('http://127.0.0.1:9');
     humanSends(root, 'manager', 'Build the thing.');
-    const keyless = watched(tempDir(), ['worker', '--queue', redis.url]);
+    const keyless = watched(tempDir(), ['worker', '--queue', redis.url, '--models', 'flaky-openai,flaky-anthropic']);
     const run = watched(root, ['run', '--plain', '--queue', redis.url]);
     await keyless.waitFor(/not serving flaky-openai: FAULT_OPENAI_KEY is not set here \(set it in this worker's environment or in .*\.env\)/);
     await run.waitFor(/queue: no worker serves model "flaky-openai"/);

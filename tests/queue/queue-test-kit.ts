@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { createRunProviderFactory } from '../../src/queue/queue-provider-factory.js';
 import { read, write } from '../helpers/org-files.js';
+import { runEngine } from '../helpers/temp-org.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
 
@@ -57,4 +60,14 @@ export function quickJobChecks(root: string): void {
   const yaml = read(root, 'org/org.yaml');
   if (!/^engine:\n/m.test(yaml)) throw new Error(`quickJobChecks: ${root}/org/org.yaml has no engine: block`);
   write(root, 'org/org.yaml', yaml.replace(/^engine:\n/m, 'engine:\n  queue_checks: { every_seconds: 0.5 }\n'));
+}
+
+/** Run the engine of the org at `root` in this process with its model and MCP calls on the queue at `url` (`--queue`), for `maxTurns` turns (or until idle); its connections are closed after. */
+export async function runOnQueue(root: string, url: string, maxTurns?: number): Promise<EngineEvent[]> {
+  const factory = createRunProviderFactory({ root, queue: url });
+  try {
+    return await runEngine(root, maxTurns === undefined ? {} : { maxTurns }, { providerFactory: factory, mcp: factory.mcp });
+  } finally {
+    await factory.close();
+  }
 }

@@ -22,8 +22,8 @@ describe('an agent program on a worker killed by SIGKILL', () => {
     humanSends(org.root, 'manager', 'Wait for it.');
     const programPid = (): number | undefined => (existsSync(`${org.script}.started`) ? Number(readFileSync(`${org.script}.started`, 'utf8')) : undefined);
 
-    const worker = redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url]);
-    await worker.waitFor(/serves every model/);
+    const worker = redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, '--models', 'agent']);
+    await worker.waitFor(/serves models agent/);
     // The run is not the kit's: it is stopped here, once its worker is gone, with the test's other processes.
     const run = startWatched(org.root, ['run', '--plain', '--queue', redis.url]);
     try {

@@ -43,7 +43,7 @@ describe('a turn planned afresh asks the workers afresh', () => {
   test('after lemming reset, the same turn with the same prompt is asked of a worker again: a new answer, and each charge a call the worker made', { timeout: 60_000 }, async () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, context_window: 32_000 }, { credits: 100 });
     const model = numberingModel();
-    const worker = await startWorker({ address: redis.url, models: [], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => model, discoverEveryMs: 100 });
+    const worker = await startWorker({ address: redis.url, models: ['agent'], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => model, discoverEveryMs: 100 });
     const run = async (): Promise<void> => {
       const factory = createRunProviderFactory({ root: org.root, queue: redis.url });
       try {
@@ -76,7 +76,7 @@ describe('a turn planned afresh asks the workers afresh', () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, context_window: 32_000 }, { credits: 100, tools: '[send_message, counter/count]' });
     const server = join(REPO_ROOT, 'tests', 'fixtures', 'mcp', 'counting-server.mjs');
     write(org.root, 'org/org.yaml', `${read(org.root, 'org/org.yaml')}mcp_servers:\n  counter: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(server)}] }\n`);
-    const worker = await startWorker({ address: redis.url, models: [], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => countingModel, discoverEveryMs: 100 });
+    const worker = await startWorker({ address: redis.url, models: ['agent'], mcpServers: ['counter'], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => countingModel, discoverEveryMs: 100 });
     const run = async (): Promise<void> => {
       const factory = createRunProviderFactory({ root: org.root, queue: redis.url });
       try {

@@ -99,14 +99,14 @@ describe('model calls on workers', () => {
       hangNextCoderCall();
       // A lock a busy machine renews in time (every 2.5 s): a worker starved past a 1 s lock could lose
       // its job while alive, run it again itself and answer, and leave nothing for the kill to show.
-      const first = worker(['--lock-seconds', LOCK_SECONDS], KEYS);
-      await first.waitFor(/serves every model/);
+      const first = worker(['--lock-seconds', LOCK_SECONDS, '--models', 'flaky-openai,flaky-anthropic'], KEYS);
+      await first.waitFor(/serves models flaky-openai/);
       // The engine has no keys: they live with the workers.
       const run = lemmingAsync(queued, ['run', '--plain', '--queue', redis.url]);
       // The coder's call is held until the worker dies (the org's timeout is a minute): the kill, not a timer, ends it.
       await coderHung;
       await first.stop('SIGKILL');
-      const second = worker(['--lock-seconds', LOCK_SECONDS], KEYS);
+      const second = worker(['--lock-seconds', LOCK_SECONDS, '--models', 'flaky-openai,flaky-anthropic'], KEYS);
       // The second worker says it took the job over when its check of the lock finds it: waited for, not looked for once.
       await second.waitFor(/left by a worker that stopped answering; it runs again/);
       const finished = await run;

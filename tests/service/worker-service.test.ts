@@ -37,8 +37,8 @@ describe('lemming worker as a service', () => {
 
       hangNextCoderCall();
       // A lock of 60 s: were the job not handed back, the second worker would wait a minute for it.
-      const first = worker(['--lock-seconds', '60', '--shutdown-timeout', '1', '--health-port', '0'], KEYS);
-      await first.waitFor(/serves every model/);
+      const first = worker(['--lock-seconds', '60', '--shutdown-timeout', '1', '--health-port', '0', '--models', 'flaky-openai,flaky-anthropic'], KEYS);
+      await first.waitFor(/serves models flaky-openai/);
       await first.waitFor(/health: /);
       const health = healthBase(first);
       expect((await fetch(`${health}/healthz`)).status).toBe(200);
@@ -56,7 +56,7 @@ describe('lemming worker as a service', () => {
       await first.stop('SIGTERM');
       expect(await first.exited()).toBe(0);
       expect(first.output()).toMatch(/flaky-anthropic: job \S+ handed back to the queue unfinished: the worker is stopping/);
-      const second = worker([], KEYS);
+      const second = worker(['--models', 'flaky-openai,flaky-anthropic'], KEYS);
       const finished = await run;
       expect(finished.status).toBe(0);
       expect(second.output()).not.toMatch(/left by a worker that stopped answering/);

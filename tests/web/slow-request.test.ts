@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { stall } from '../helpers/stalled-client.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 import { serveOrg } from './web-server.js';
 
@@ -9,31 +9,6 @@ import { serveOrg } from './web-server.js';
 const BOUNDS = { headersMs: 400, bodyMs: 800 };
 /** How long past its bound a connection may stay open here: far below Node's own 60 s and 300 s. */
 const MARGIN_MS = 6_000;
-
-/** What a client that stopped sending saw: the bytes answered, and whether the server closed the connection within `waitMs`. */
-interface Stalled {
-  answer: string;
-  closed: boolean;
-}
-
-/** Open a connection, write `sent` and nothing more, and wait up to `waitMs` for the server to close it. */
-function stall(port: number, sent: string, waitMs: number): Promise<Stalled> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let answer = '';
-    const timer = setTimeout(() => finish(false), waitMs);
-    const finish = (closed: boolean): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ answer, closed });
-    };
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => (answer += chunk));
-    socket.on('error', () => undefined);
-    socket.on('close', () => finish(true));
-    socket.once('connect', () => socket.write(sent));
-  });
-}
 
 function listSent(root: string): string[] {
   return readdirSync(join(root, 'agents/human/outbox')).filter((name) => name.endsWith('.md'));

@@ -74,15 +74,16 @@ export function addRunningCommands(program: Command, { root, folderWithoutOrg, o
     .command('worker')
     .description('make model and MCP tool calls for engines that run with --queue; keys come from this environment or the .env in --root (default: the current folder); it needs no org')
     .requiredOption('--queue <redis-url>', 'the Redis the engines use, for example redis://127.0.0.1:6379')
-    .option('--models <keys>', 'the registry keys to serve, comma-separated (default: every model an engine asks for)', modelList)
-    .option('--mcp-servers <names>', 'the org MCP servers to run, comma-separated (default: every one an engine declares)', mcpServerList)
+    .option('--models <keys>', 'the registry keys to serve, comma-separated, whatever their entry (an agent program, an HTTP agent, another base_url: anyone who can write to the Redis chooses it); default: every model an engine asks for whose entry goes only to a vendor\'s own API (the offline model; openai and anthropic at their own URLs)', modelList)
+    .option('--mcp-servers <names>', 'the org MCP servers to run, comma-separated, whatever their declaration (default: none)', mcpServerList)
+    .option('--org <folder>', 'also serve the models and run the MCP servers of the org in this folder, when a queue publishes them exactly as its org.yaml declares them')
     .option('--concurrency <n>', 'calls in progress at once, per model and per MCP server', positiveInteger, 4)
     .option('--lock-seconds <n>', 'how long a job stays with a worker that stopped answering before another takes it', positiveInteger)
     .option('--health-port <n>', 'serve /healthz, /readyz and /metrics (Prometheus) on this port of 127.0.0.1 (0: any free port)', port)
     .option('--health-host <address>', 'with --health-port: the address to listen on (default 127.0.0.1)')
     .option('--shutdown-timeout <seconds>', 'after SIGTERM or SIGINT, the most seconds to finish the calls in progress before handing them back to the queue (default 8)', shutdownSeconds)
     .option('--log-format <format>', LOG_FORMAT_HELP, logFormat)
-    .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number; healthPort?: number; healthHost?: string } & ServiceFlags) =>
+    .action((options: { queue: string; models?: string[]; mcpServers?: string[]; org?: string; concurrency: number; lockSeconds?: number; healthPort?: number; healthHost?: string } & ServiceFlags) =>
       execute(async () => {
         if (options.healthHost !== undefined && options.healthPort === undefined) {
           throw new LemmingError('usage', '--health-host goes with --health-port: it says where /healthz listens; add --health-port N, or leave it out', { exitCode: EXIT.usage });

@@ -1,15 +1,22 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EXIT, LemmingError } from '../../errors.js';
+import { loadOrg } from '../../org/load-org-once.js';
 import { importQueueModule } from '../../queue/queue-packages.js';
 import { onStopSignals } from '../../ui/shared/stop-signals.js';
+import type { Org } from '../../org/org.js';
 import type { Output } from '../cli-context.js';
 import { DEFAULT_SHUTDOWN_SECONDS, guardShutdown } from '../shutdown.js';
 
 /** The flags of `lemming worker`. */
 export interface WorkerCommandOptions {
   queue: string;
-  /** `--models a,b`: the registry keys to serve (default: every one an engine asks for). */
+  /** `--models a,b`: the registry keys to serve, whatever their entry (default: every one an engine asks for whose entry goes only to a vendor's own API). */
   models?: string[];
-  /** `--mcp-servers a,b`: the org MCP servers to run (default: every one an engine declares). */
+  /** `--mcp-servers a,b`: the org MCP servers to run (default: none). */
   mcpServers?: string[];
+  /** `--org <folder>`: serve that org's models and MCP servers when a queue publishes them exactly as declared there. */
+  org?: string;
   concurrency: number;
   /** `--lock-seconds`: how long a job stays with a worker that went silent. */
   lockSeconds?: number;
@@ -34,6 +41,7 @@ export async function workerCommand(root: string, options: WorkerCommandOptions,
     address: options.queue,
     models: options.models ?? [],
     mcpServers: options.mcpServers ?? [],
+    ...(options.org === undefined ? {} : { org: declaredBy(resolve(options.org)) }),
     concurrency: options.concurrency,
     ...(options.lockSeconds === undefined ? {} : { lockMs: options.lockSeconds * 1000 }),
     root,
@@ -59,4 +67,13 @@ export async function workerCommand(root: string, options: WorkerCommandOptions,
     shutdown.dispose();
   }
   return 0;
+}
+
+/** The models and MCP servers the org at `folder` declares (`--org`); an org with errors stops the worker, naming each. */
+function declaredBy(folder: string): { folder: string; models: Org['models']; mcpServers: Org['mcpServers'] } {
+  if (!existsSync(join(folder, 'org', 'org.yaml'))) {
+    throw new LemmingError('usage', `--org ${folder}: there is no org/org.yaml in that folder; give the folder of an org (the one that holds org/ and agents/)`, { exitCode: EXIT.usage });
+  }
+  const { org } = loadOrg(folder);
+  return { folder, models: org.models, mcpServers: org.mcpServers };
 }

@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningWorker } from '../../queue/run-worker.js';
 import { cutSecrets } from '../../secrets/secrets.js';
+import { REQUEST_TIMES, requestBoundedServer, type RequestTimes } from '../access/request-times.js';
 import { formatPrometheus, Histogram, type Metric } from '../views/prometheus.js';
 
 /** The worker's counters in the Prometheus text format, beside the engine's (`lemming serve`'s /metrics). */
@@ -25,10 +26,12 @@ export function workerMetrics(worker: RunningWorker): Metric[] {
  * `lemming worker --health-port P`: `/healthz` (the process answers), `/readyz` (connected to
  * Redis and not stopping; 503 with the reasons otherwise; always what it serves, which is nothing
  * until an engine publishes a queue, and how many jobs are in flight) and `/metrics`. No token:
- * nothing here is private.
+ * nothing here is private. A client has `times` to send its request, as the dashboard's do: one that
+ * sends it a byte at a time (slowloris) is answered 408 and cut off, not kept for Node's minutes.
  */
-export async function startWorkerHealth(worker: RunningWorker, host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
-  const server: Server = createServer((request, response) => {
+export async function startWorkerHealth(worker: RunningWorker, host: string, port: number, times: RequestTimes = REQUEST_TIMES): Promise<{ port: number; close(): Promise<void> }> {
+  const server = requestBoundedServer(times);
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
     const send = (status: number, type: string, body: string): void => {
       response.writeHead(status, { 'Content-Type': type });
