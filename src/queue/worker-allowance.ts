@@ -31,7 +31,8 @@ const NOT_NAMED: QueueDecision = { serve: false, notNamed: true };
 
 /**
  * Whether a worker serves a published model queue. By default only an entry that sends nothing
- * anywhere but the vendor: the offline model, and `openai` or `anthropic` at the vendor's own URL.
+ * anywhere but the vendor: the offline model, and `openai` or `anthropic` at the vendor's own URL
+ * with the vendor's own key variable (`api_key_env` naming another sends that variable's value).
  * An agent program, an HTTP agent, or any other `base_url` (where the worker's key, or its
  * network's reach, would go) is served only when the operator names the key (`--models`) or the
  * worker's `--org` declares exactly that entry. Pure.
@@ -105,11 +106,23 @@ function modelRisk(entry: ModelEntry): string | undefined {
   if (provider === 'http') return `its entry posts calls to ${JSON.stringify(entry.url)}${headersNamed(entry.headers)}`;
   if (typeof provider === 'string' && Object.hasOwn(VENDOR_URLS, provider)) {
     const vendor = VENDOR_URLS[provider] as string;
-    if (entry.base_url === undefined || sameUrl(entry.base_url, vendor)) return undefined;
+    if (entry.base_url === undefined || sameUrl(entry.base_url, vendor)) return keyRisk(entry, vendor);
   }
   if (typeof entry.base_url !== 'string') return `its entry's provider ${JSON.stringify(provider)} is not one a worker serves unasked`;
   const key = keyVariableFor(entry);
   return `its entry sends calls${key === undefined ? '' : ` and the key in ${key}`} to ${JSON.stringify(entry.base_url)}, not to a vendor's own API`;
+}
+
+/**
+ * What an entry at a vendor's own URL would send as its key beyond the vendor's own variable
+ * (`api_key_env` naming any other): that variable's value, to the vendor, whose error on a key it
+ * refuses quotes part of it, a failure the worker keeps in Redis for whoever published the queue.
+ */
+function keyRisk(entry: ModelEntry, vendor: string): string | undefined {
+  const own = keyVariableFor({ ...entry, api_key_env: undefined });
+  const sent = keyVariableFor(entry);
+  if (sent === undefined || sent === own) return undefined;
+  return `its entry sends the value of ${sent} as its key to ${vendor}, where ${String(entry.provider)}'s key is ${own ?? 'none'}`;
 }
 
 /** What running an MCP server means for this machine, in a few words. */

@@ -18,6 +18,12 @@ describe('what a worker serves of the queues anyone can publish', () => {
     expect(decide({ provider: 'openai-compatible', model: 'llama', base_url: 'http://169.254.169.254/v1' })).toMatchObject({ refused: expect.stringMatching(/^its entry sends calls to "http:\/\/169\.254\.169\.254\/v1", not to a vendor's own API; .* --models m /) });
     expect(decide({ provider: 'http', url: 'http://x.example/agent', headers: { Authorization: 'AGENT_TOKEN' } })).toMatchObject({ refused: expect.stringContaining('posts calls to "http://x.example/agent" with the values of AGENT_TOKEN') });
     expect(decide({ provider: 'command', command: 'sh' })).toMatchObject({ refused: expect.stringContaining('runs the program "sh"') });
+    // A vendor's own URL, but the value of another variable sent as its key: a vendor's error quotes part of a key it refused, and the failure is kept in Redis.
+    expect(decide({ provider: 'openai', model: 'gpt-4o-mini', api_key_env: 'OPENAI_API_KEY' })).toEqual(served);
+    expect(decide({ provider: 'openai', model: 'gpt-4o-mini', api_key_env: 'AWS_SECRET_ACCESS_KEY' })).toMatchObject({
+      refused: expect.stringMatching(/^its entry sends the value of AWS_SECRET_ACCESS_KEY as its key to https:\/\/api\.openai\.com\/v1, where openai's key is OPENAI_API_KEY; .* --models m /),
+    });
+    expect(decide({ provider: 'anthropic', model: 'claude', api_key_env: 'GITHUB_TOKEN' })).toMatchObject({ refused: expect.stringContaining('the value of GITHUB_TOKEN as its key') });
     expect(decide({ provider: 'constructor' })).toMatchObject({ refused: expect.stringContaining('provider "constructor" is not one a worker serves unasked') });
     expect(decideModel(NO_FLAGS, { modelKey: 'm', entry: null as unknown as ModelEntry })).toMatchObject({ refused: expect.stringContaining('not a registry entry') });
   });
