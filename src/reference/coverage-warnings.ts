@@ -15,8 +15,8 @@
  * nothing in its runs can show. Pure.
  */
 import { studentQuantile } from '../statistics/distributions.js';
-import { endsPassed, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
-import { tInterval } from '../statistics/student-t.js';
+import { NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
+import { meanInterval } from '../statistics/runs-interval.js';
 import { mean, standardDeviation } from '../statistics/summary.js';
 
 /** What a measure can be: every measure but edges per person is a share or a KS statistic, 0 to 1. */
@@ -52,7 +52,7 @@ export function coverageWarnings(rows: ReadonlyArray<{ measure: string; runs: re
   if (still.length > 0) warnings.push(`Warning: the runs repeat each other exactly on ${still.map((row) => row.measure).join(', ')}: they show no spread to build an interval from, so a share's is the Wilson interval of the runs as trials and edges per person has none: the runs did not vary, which does not make the figure known.`);
   const cut = rows.filter((row) => {
     if (still.includes(row)) return false;
-    return endsPassed(tInterval(row.runs), measureRange(row.measure)).length > 0;
+    return meanInterval(row.runs, measureRange(row.measure)).cutAt !== undefined;
   });
   if (cut.length > 0) {
     warnings.push(
