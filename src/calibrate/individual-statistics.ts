@@ -103,14 +103,11 @@ export interface IndividualSummary {
 
 /** One person's scores from their held-out answers. */
 export function scorePerson(person: string, weight: number, answers: readonly HeldOutAnswer[]): PersonScore {
-  const count = (test: (answer: HeldOutAnswer) => boolean, among: readonly HeldOutAnswer[] = answers): number => among.filter(test).length;
-  const share = (test: (answer: HeldOutAnswer) => boolean, among: readonly HeldOutAnswer[] = answers): number => count(test, among) / among.length;
+  const share = (test: (answer: HeldOutAnswer) => boolean, among: readonly HeldOutAnswer[] = answers): number => among.filter(test).length / among.length;
   const accuracy = share((answer) => answer.first === answer.truth);
   const retested = answers.filter((answer) => answer.retest !== undefined);
   const humanRetest = retested.length === 0 ? undefined : share((answer) => answer.retest === answer.truth, retested);
   const retestedAccuracy = retested.length === 0 ? undefined : share((answer) => answer.first === answer.truth, retested);
-  // From the counts, not the two shares: people whose ratio is the same then give the same number (21/30 and 7/10 alike; 0.21/0.3 is not 0.7).
-  const normalised = count((answer) => answer.first === answer.truth, retested) / count((answer) => answer.retest === answer.truth, retested);
   return {
     person,
     weight,
@@ -121,7 +118,7 @@ export function scorePerson(person: string, weight: number, answers: readonly He
     chance: mean(answers.map((answer) => 1 / answer.options)),
     commonest: share((answer) => answer.commonest !== undefined && answer.commonest === answer.truth),
     ...(humanRetest === undefined ? {} : { humanRetest, retestedAccuracy: retestedAccuracy! }),
-    ...(humanRetest !== undefined && humanRetest > 0 ? { normalised } : {}),
+    ...(humanRetest !== undefined && humanRetest > 0 ? { normalised: retestedAccuracy! / humanRetest } : {}),
     unreadable: answers.reduce((sum, answer) => sum + [answer.first, answer.second, answer.floor].filter((value) => value === undefined).length, 0),
   };
 }

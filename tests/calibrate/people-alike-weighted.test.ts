@@ -9,7 +9,9 @@ import { wilsonInterval } from '../../src/statistics/proportions.js';
  * person alike: each person's residual is 0, and the interval has no width. Whether they are alike was
  * read from the interval's ends being equal; with unequal weights rounding leaves them 2e-16 apart, and
  * the report printed `0.700 [0.700, 0.700]`, a figure known exactly. It is read from the people's own
- * values (allAlike, statistics/runs-interval.ts), as every other figure's.
+ * values (allAlike, statistics/runs-interval.ts), as every other figure's, and allAlike takes values
+ * equal up to rounding as alike: each person's accuracy less their floor, one question of five above
+ * it, is 0.2 but three different numbers in floating point, and printed `0.200 [0.200, 0.200]`.
  */
 
 const WEIGHTS = [1.3, 0.7, 2.1, 0.9, 1.0];
@@ -65,5 +67,15 @@ describe('calibrate --people: people all alike on a weighted figure or a ratio g
     expect(row(rows, 'normalised, person by person')).toBe('0.700 (every person alike (n=5): no interval from the people)');
     expect(summary.normalised).toMatchObject({ alike: true });
     expect(summary.normalisedPerPerson).toMatchObject({ alike: true });
+  });
+
+  test('five people whose agent answered one question of five more as they did than their floor did: accuracy − floor is 0.2 for each, its Wilson interval on −1 to 1, not [0.200, 0.200]', () => {
+    // 3/5 − 2/5, 2/5 − 1/5, 4/5 − 3/5, 1 − 4/5, 1/5 − 0: each 0.2, in floating point 0.19999999999999996, 0.2 or 0.20000000000000007.
+    const right = [3, 2, 4, 5, 1];
+    const summary = summarisePeople(right.map((each, index) => ({ ...person(index, 1, each / 5), heldOut: 5, floor: (each - 1) / 5 })));
+    // 0.2 on −1 to 1 is 0.6 of the way: the Wilson interval of 3 in 5.
+    const [low, high] = wilsonInterval(3, 5);
+    expect(row(peopleRows(summary, 'weight'), 'accuracy − floor')).toBe(`0.200 [${(2 * low - 1).toFixed(3)}, ${(2 * high - 1).toFixed(3)}] (n = 5; every person alike: Wilson interval)`);
+    expect(summary.overFloor).toMatchObject({ alike: true });
   });
 });
