@@ -15,7 +15,7 @@
 import { kishEffectiveSize } from '../statistics/effective-size.js';
 import { cutToRange, DIFFERENCE_RANGE, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
 import { ratioInterval } from '../statistics/ratio-estimate.js';
-import { alikeInterval, meanInterval, type RunsInterval } from '../statistics/runs-interval.js';
+import { alikeInterval, allAlike, meanInterval, type RunsInterval } from '../statistics/runs-interval.js';
 import { mean } from '../statistics/summary.js';
 
 /** What one person's agents answered to one held-out question. */
@@ -129,13 +129,18 @@ function held(made: RunsInterval): Pick<PeopleEstimate, 'interval' | 'cutAt' | '
 }
 
 /**
- * A ratio's estimate with its interval kept within `range`, with the ends it was cut at; where it has
- * no width (every person's residual 0, as when all are alike), the people's (`effective` ones for a
- * weighted figure) Wilson interval on a bounded range, or none.
+ * A ratio's estimate with its interval kept within `range`, with the ends it was cut at; where every
+ * person's own ratio (`ratios`: accuracy for the weighted accuracy) is alike, each residual is 0 and
+ * the interval has no width: then the people's (`effective` ones for a weighted figure) Wilson interval
+ * on a bounded range, or none. Alike is read from the people's values (allAlike), as every figure's:
+ * the interval's ends, made by sums of products, lie 2e-16 apart where the people are alike but their
+ * weights unequal, and `0.700 [0.700, 0.700]` went out. An interval of no width with ratios that are not
+ * all there (a person with no agreement in their retest nor accuracy on it fits any ratio) is alike too.
  */
-function within<Estimate extends { value: number; interval: [number, number]; people: number; effective?: number }>(estimate: Estimate, range: FigureRange): Estimate & Pick<PeopleEstimate, 'cutAt' | 'alike'> {
+function within<Estimate extends { value: number; interval: [number, number]; people: number; effective?: number }>(estimate: Estimate, range: FigureRange, ratios: readonly number[]): Estimate & Pick<PeopleEstimate, 'cutAt' | 'alike'> {
   const [low, high] = estimate.interval;
-  if (estimate.people >= 2 && Number.isFinite(low) && low === high) return { ...estimate, ...held(alikeInterval(estimate.value, estimate.effective ?? estimate.people, range)) };
+  const alike = allAlike(ratios) || (Number.isFinite(low) && low === high);
+  if (estimate.people >= 2 && alike) return { ...estimate, ...held(alikeInterval(estimate.value, estimate.effective ?? estimate.people, range)) };
   return { ...estimate, ...cutToRange(estimate.interval, range) };
 }
 
@@ -151,7 +156,12 @@ function normalisedFigures(scores: readonly PersonScore[]): Pick<IndividualSumma
   const accuracies = scores.map((score) => score.retestedAccuracy!);
   return {
     humanRetest: meanOverPeople(retests),
-    normalised: within({ ...ratioInterval(accuracies, retests), people: scores.length }, NON_NEGATIVE_RANGE),
+    normalised: within(
+      { ...ratioInterval(accuracies, retests), people: scores.length },
+      NON_NEGATIVE_RANGE,
+      // A person with neither agreement in their retest nor accuracy on it fits any ratio; one with accuracy and no agreement, none.
+      scores.flatMap((score) => (score.normalised !== undefined ? [score.normalised] : score.retestedAccuracy === 0 ? [] : [NaN])),
+    ),
     normalisedPerPerson: meanOverPeople(
       scores.flatMap((score) => (score.normalised === undefined ? [] : [score.normalised])),
       NON_NEGATIVE_RANGE,
@@ -188,6 +198,7 @@ export function summarisePeople(scores: readonly PersonScore[]): IndividualSumma
         effective,
       },
       SHARE_RANGE,
+      scores.map((score) => score.accuracy),
     ),
     modelRetest: meanOverPeople(scores.map((score) => score.modelRetest)),
     ...normalisedFigures(scores),

@@ -57,8 +57,8 @@ export interface ReferenceRow {
   runs: number[];
   mean: number;
   /**
-   * The 95% t interval of the runs' mean (the run the unit); one run gives [its value, its value]; runs
-   * all alike, a share's Wilson interval over the runs, or NaN ends for edges per person (runsInterval).
+   * The 95% t interval of the runs' mean (the run the unit); one run gives none (NaN ends); runs all
+   * alike, a share's Wilson interval over the runs, or NaN ends for edges per person (runsInterval).
    */
   interval: [number, number];
   /** True when every run (two or more) gave the same value; absent otherwise. */
@@ -138,13 +138,13 @@ function valuesOf(measures: NetworkMeasures, real: NetworkMeasures, realLabels: 
 /**
  * A measure's 95% interval over the runs' values: a t interval (the run the unit), kept within what the
  * measure can be (measureRange: every measure but edges per person is a share or a KS statistic, 0 to 1,
- * and a t interval over few runs can reach past that; src/statistics/figure-range.ts); one run gives [its value, its value], no interval at
- * all. Runs all alike give none of no width (src/statistics/runs-interval.ts): a share's Wilson interval
- * over the runs, or none (NaN ends) for edges per person. Its coverage is checked by simulation
+ * and a t interval over few runs can reach past that; src/statistics/figure-range.ts). Made by the one
+ * rule of every report (src/statistics/runs-interval.ts meanInterval), never one of no width: one run
+ * gives none (NaN ends), as it shows nothing of how far another would fall; runs all alike a share's
+ * Wilson interval over the runs, or none for edges per person. Its coverage is checked by simulation
  * (src/statistics/simulated-studies.ts, the bench's `network-coverage`).
  */
 export function runsInterval(measure: ReferenceMeasure, values: readonly number[]): [number, number] {
-  if (values.length === 1) return [values[0] as number, values[0] as number];
   return meanInterval(values, measureRange(measure)).interval ?? [NaN, NaN];
 }
 

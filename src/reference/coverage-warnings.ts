@@ -15,8 +15,8 @@
  * nothing in its runs can show. Pure.
  */
 import { studentQuantile } from '../statistics/distributions.js';
-import { endsPassed, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
-import { tInterval } from '../statistics/student-t.js';
+import { NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
+import { allAlike, meanInterval } from '../statistics/runs-interval.js';
 import { mean, standardDeviation } from '../statistics/summary.js';
 
 /** What a measure can be: every measure but edges per person is a share or a KS statistic, 0 to 1. */
@@ -48,11 +48,11 @@ export function runsApart(values: readonly number[], level: number): number[] {
 export function coverageWarnings(rows: ReadonlyArray<{ measure: string; runs: readonly number[] }>, runs: number): string[] {
   if (runs === 1) return ['Warning: one run gives no interval: how far another repeat would fall is unknown; compare repeats (--runs) to have one.'];
   const warnings: string[] = [];
-  const still = rows.filter((row) => row.runs.every((value) => value === row.runs[0]));
+  const still = rows.filter((row) => allAlike(row.runs));
   if (still.length > 0) warnings.push(`Warning: the runs repeat each other exactly on ${still.map((row) => row.measure).join(', ')}: they show no spread to build an interval from, so a share's is the Wilson interval of the runs as trials and edges per person has none: the runs did not vary, which does not make the figure known.`);
   const cut = rows.filter((row) => {
     if (still.includes(row)) return false;
-    return endsPassed(tInterval(row.runs), measureRange(row.measure)).length > 0;
+    return meanInterval(row.runs, measureRange(row.measure)).cutAt !== undefined;
   });
   if (cut.length > 0) {
     warnings.push(

@@ -41,9 +41,20 @@ export function alikeWords(n: number | string, unit = 'run', units = `${unit}s`)
   return `every ${unit} alike (n=${n}): no interval from the ${units}`;
 }
 
-/** Whether every value is the same (two or more of them). */
+/** How far apart, as a share of the largest of them, values may lie and be the same: the rounding of the arithmetic that made them, and no more. */
+const ROUNDING = 1e-12;
+
+/**
+ * Whether every value is the same (two or more of them), up to the rounding of the arithmetic that
+ * made them: each person's accuracy less their floor, one question of five above it, is 0.2, and in
+ * floating point 0.19999999999999996, 0.2 or 0.20000000000000007; taken as different, their t
+ * interval was `[0.200, 0.200]` (tests/calibrate/people-alike-weighted.test.ts).
+ */
 export function allAlike(values: readonly number[]): boolean {
-  return values.length >= 2 && values.every((value) => value === values[0]);
+  if (values.length < 2) return false;
+  const first = values[0]!;
+  const scale = values.reduce((largest, value) => Math.max(largest, Math.abs(value)), 0);
+  return values.every((value) => value === first || Math.abs(value - first) <= ROUNDING * scale);
 }
 
 function finite(range: FigureRange): boolean {
