@@ -71,6 +71,8 @@ describe('docs/validation.md, run as written', { timeout: 600_000 }, () => {
     const table = tableAfter('$ lemming experiment eu/network-experiment.yaml');
     expect(table.length).toBe(10);
     expect(printed.slice(shown.length + 1, shown.length + 1 + table.length)).toEqual(table);
+    // The warnings under the table, as the page shows them (they drifted once: a measure whose runs became alike up to rounding).
+    expect(printed.filter((line) => line.startsWith('Warning:'))).toEqual(block('Warning: the runs repeat'));
 
     // The experiment's figures the page quotes.
     const report = readFileSync(join(folder, 'eu/experiments/email-eu-core/report.md'), 'utf8');
