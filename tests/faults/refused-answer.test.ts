@@ -108,3 +108,59 @@ describe('an answer too large to read', () => {
     expect(checkInvariants(root)).toEqual([]);
   });
 });
+
+/*
+ * The same answer at a later step of a call with tools (step 2, after step 1 wrote a file): the step
+ * before it stands and is charged, and the refused step is charged, noted and holds the agent as a
+ * first step's does. Before, the charge had no note, the agent was not held (called again each turn
+ * and paid again) and nobody was told why.
+ */
+describe('an answer too large to read at a later step of a call with tools', () => {
+  let stepServer: WireServer;
+  beforeAll(async () => {
+    stepServer = await startWireServer((request) => {
+      if (agentOf(request) !== 'manager') return answer(request);
+      // Step 1 writes a file; the step that is shown its result answers past 16 MiB.
+      if ((request.body.messages as unknown[]).length > 2) return { body: huge };
+      return { body: chatCompletion({ toolCalls: [{ name: 'write_file', arguments: { path: 'plan.md', content: '# Plan\n' } }], usage: { prompt_tokens: 200, completion_tokens: 30 } }) };
+    });
+  });
+  afterAll(() => stepServer.close());
+
+  test('is charged with its note, holds the agent at once and tells the human why; step 1 stands', async () => {
+    const root = wireOrg(stepServer.url);
+    writeFileSync(join(root, '.env'), Object.entries(KEYS).map(([name, value]) => `${name}=${value}\n`).join(''));
+    writeFileSync(join(root, 'agents/manager/resume.md'), '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 10\ntools: [send_message, write_file]\n---\nWrite the plan, then report.\n');
+    humanSends(root, 'manager', 'Please write the plan.');
+    await lemmingAsync(root, ['run', '--until', '1', '--plain']);
+    // Held: the next letter waits, and the manager is not called for it (asked twice in turn 1: step 1, step 2).
+    humanSends(root, 'manager', 'And the release notes?');
+    const run = await lemmingAsync(root, ['run', '--until', '3', '--plain']);
+    expect(stepServer.requests.filter((request) => agentOf(request) === 'manager')).toHaveLength(2);
+    expect(run.stdout).toContain('manager not called: its model flaky-openai');
+    expect(readFileSync(join(root, 'agents/manager/workspace/plan.md'), 'utf8')).toBe('# Plan\n');
+
+    const charges = readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.agent === 'manager');
+    expect(charges).toHaveLength(1);
+    const charge = charges[0] as { output_tokens: number; estimated?: boolean; note?: string };
+    // Step 1's 30 output tokens and the refused step's reservation (1,024: the entry names no cap).
+    expect(charge).toMatchObject({ turn: 1, output_tokens: 30 + 1024, estimated: true });
+    expect(charge.note).toMatch(/answer was past 16 MiB and not read/);
+
+    const notes = logLines(root, 'manager').filter((line) => line.event === 'note').map((line) => String(line.message));
+    expect(notes.join('\n')).toMatch(/answer was past 16 MiB and not read/);
+    expect(notes.join('\n')).toContain("step 2 failed (flaky-openai: the server's answer was longer than 16 MiB, so lemming read no further)");
+
+    const listed = JSON.parse((await lemmingAsync(root, ['status', '--json'])).stdout) as { agents: Array<{ name: string; unread: number }> };
+    expect(listed.agents.find((agent) => agent.name === 'manager')).toMatchObject({ unread: 1 });
+    const status = await lemmingAsync(root, ['status']);
+    expect(status.stdout).toContain("manager is held: its model flaky-openai failed in 1 turns in a row (flaky-openai: the server's answer was longer than 16 MiB, so lemming read no further)");
+    const inbox = await lemmingAsync(root, ['inbox']);
+    expect(inbox.stdout).toContain('manager is not called: its model flaky-openai sent an answer too large to read');
+    expect(checkInvariants(root, { idle: false })).toEqual([]);
+  });
+});

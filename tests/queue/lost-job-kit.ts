@@ -18,7 +18,7 @@ import { queueTestKit, type QueueTestKit } from './queue-test-kit.js';
 export const QUEUE_CHECKS = 'queue_checks: { every_seconds: 0.5, unreachable_seconds: 8 }';
 
 /** What BullMQ says when a job's keys are gone: never shown to a person as it is. */
-export const RAW_BULLMQ = /Missing key|Missing lock|isFinished|moveToFinished|unexpected error/;
+export const RAW_BULLMQ = /Missing key|Missing lock|isFinished|moveToFinished|unexpected error|could not renew lock/;
 
 /** The engine's notice that a model job of the org's was gone from Redis and is queued again. */
 export const requeued = (agent: string, model: string): RegExp =>

@@ -75,6 +75,20 @@ describe('jobs lost from Redis are asked again under the same id', () => {
     expect(queuedRequests()).toBe(localRequests + 1);
   });
 
+  test('FLUSHALL while a worker holds a call past half its lock: its log says in words that it lost the job, once', { timeout: 120_000 }, async () => {
+    const { hold, worker: one, run } = await coderCallInFlight();
+    // The run is gone, so nothing queues the job again: the worker's next renewal of its lock (2 s, renewed each
+    // half) finds the lock gone. Before, its log said BullMQ's "could not renew lock for job ...".
+    await run.stop('SIGKILL');
+    await kit.redis.server.flush();
+    await one.waitFor(/lock for job|could not keep its hold on the job/);
+    expect(one.output()).toMatch(/this worker could not keep its hold on the job faults\.t\d+\.coder\.s0\.\w+ \(Redis lost its lock, or the lock ran out while the worker was silent\), so its answer to it will be dropped/);
+    hold.release();
+    await one.waitFor(/so this worker's answer to it was dropped/);
+    expect(one.output()).not.toMatch(RAW_BULLMQ);
+    expect(one.output().match(/could not keep its hold/g)).toHaveLength(1);
+  });
+
   test('a worker killed after taking a job while Redis also loses it: another worker runs it, the org ends as a local run does', { timeout: 120_000 }, async () => {
     const { local, queued, hold, worker: first, run } = await coderCallInFlight();
     await first.stop('SIGKILL');

@@ -9,6 +9,7 @@ import type { CallReason, EngineEvent } from '../events.js';
 import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
 import type { DeadEnd } from '../turn/dead-ends.js';
 import type { FailureStreak } from '../turn/failing-agents.js';
+import type { RefusedStep } from '../turn/unread-answer.js';
 import type { ReflectionAnswer } from '../turn/reflect.js';
 import type { RatingAnswer } from '../../memory/rate-stream.js';
 import type { PendingItem, EngineState } from './engine-state.js';
@@ -147,6 +148,8 @@ export type JournalRecord =
       steps?: StepSummary[];
       /** Why the loop ended before the model was done, when it did. */
       cutShort?: string;
+      /** A later step's answer refused unread, as too large: its charge noted and the agent held when the response is applied. */
+      refusedStep?: RefusedStep;
       /** The agent reflected after its answer (turn/reflect.ts): what it was shown and said, applied into memories with the response. */
       reflection?: ReflectionAnswer;
       /** Its model rated the importance of its earlier memories after its answer (turn/rate-importance.ts): applied into their files with the response. */

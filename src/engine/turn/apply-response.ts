@@ -64,6 +64,8 @@ export interface ApplyInput {
   steps?: StepSummary[];
   /** Why the loop ended before the model was done, when it did. */
   cutShort?: string;
+  /** Why its charge is not its server's count, when a step's answer was refused unread (unread-answer.ts): on the ledger's line and in the log. */
+  unreadNote?: string;
   /** The agent keeps a memory stream: what it saw (the mail shown, with bodies) and did becomes memories, with what it concluded when it reflected. */
   memory?: { layer: MemoryLayer; read(): InboxEntry[]; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: readonly string[]; meeting?: MeetingHeard };
 }
@@ -125,6 +127,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     log.push({ turn, at, event: 'note', message: input.cutShort });
     events.push({ type: 'agent-note', turn, agent: name, message: input.cutShort });
   }
+  if (input.unreadNote !== undefined) log.push({ turn, at, event: 'note', message: input.unreadNote });
   for (const problem of response.unavailable ?? []) {
     log.push({ turn, at, event: 'note', message: problem });
     events.push({ type: 'agent-note', turn, agent: name, message: problem, error: true });
@@ -312,7 +315,8 @@ function answersOf(input: ApplyInput, replyTo: string | undefined): { answers?: 
 
 /** What the call cost, as the charge event, the message files and the ledger give it (money/charge.ts). */
 function chargeOf(input: ApplyInput): Charged {
-  return chargeFor(input.turn, input.agent, input.response, input.org.models, input.receivedAt);
+  const charged = chargeFor(input.turn, input.agent, input.response, input.org.models, input.receivedAt);
+  return input.unreadNote === undefined ? charged : { ...charged, charge: { ...charged.charge, note: input.unreadNote } };
 }
 
 /**

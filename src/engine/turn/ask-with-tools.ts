@@ -10,6 +10,7 @@ import { statePaths } from '../record/state-paths.js';
 import { deliveredMail } from '../record/taken-files.js';
 import { askFitting } from './context-retry.js';
 import type { PreparedCall } from './prepare-call.js';
+import type { RefusedStep } from './unread-answer.js';
 import { firstAnswerOutcome, runStepLoop, type LoopRecord, type LoopTools, type StepSummary } from './step-loop.js';
 
 /** The tools a turn's loops run: built-ins and MCP tools (see src/tools/tool-runner.ts). */
@@ -100,6 +101,8 @@ export interface AgentCallOutcome {
   prepared: PreparedCall;
   steps: StepSummary[];
   cutShort?: string;
+  /** A later step's answer refused unread, as too large (step-loop.ts). */
+  refusedStep?: RefusedStep;
 }
 
 function withOffer(prepared: PreparedCall, offer: ToolOffer): PreparedCall {
@@ -178,5 +181,6 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
   // Field by field: a literal that starts with a spread and adds a field is built in V8's runtime (some 1.5 µs an agent a turn).
   const called: AgentCallOutcome = { response: outcome.response, receivedAt: outcome.receivedAt, steps: outcome.steps, prepared };
   if (outcome.cutShort !== undefined) called.cutShort = outcome.cutShort;
+  if (outcome.refusedStep !== undefined) called.refusedStep = outcome.refusedStep;
   return called;
 }

@@ -20,6 +20,7 @@ import type { RatingAnswer } from './rate-importance.js';
 import type { TurnContext } from './run-turn.js';
 import type { LoopRecord, StepSummary } from './step-loop.js';
 import type { MeetingHeard } from '../../meetings/meeting-transcript.js';
+import type { RefusedStep } from './unread-answer.js';
 
 /** How one agent's call of a turn ended: an answer to apply, a failure, or a stop. */
 export type CallResult =
@@ -30,6 +31,8 @@ export type CallResult =
       shown: string[];
       steps: StepSummary[];
       cutShort?: string;
+      /** A later step's answer refused unread, as too large (step-loop.ts): the steps before it stand, and the agent is held. */
+      refusedStep?: RefusedStep;
       reflection?: ReflectionAnswer;
       rating?: RatingAnswer;
       recalled?: string[];
@@ -225,6 +228,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     // Field by field, in the order the spreads gave: no object made for each optional part only to be spread (an answer a busy agent a turn).
     const answered: Extract<CallResult, { response: ProviderResponse }> = { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], steps: fitted.steps };
     if (fitted.cutShort !== undefined) answered.cutShort = fitted.cutShort;
+    if (fitted.refusedStep !== undefined) answered.refusedStep = fitted.refusedStep;
     if (reflection) answered.reflection = reflection;
     if (rating) answered.rating = rating;
     if (recalled) answered.recalled = [...recalled];

@@ -1,13 +1,12 @@
 import type { Org } from '../../org/org.js';
 import type { AnsweredUsage } from '../../providers/provider.js';
 import { chargedTogether } from '../../providers/usage.js';
-import { MODEL_DEFAULTS } from '../../providers/model-defaults.js';
-import { ANSWER_MAX_BYTES } from '../../providers/sdk-call.js';
 import type { EngineEvent } from '../events.js';
 import { chargeFor } from '../money/charge.js';
 import type { LogEntry } from '../record/agent-log.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { emptyAnswerNotice, usageNotices } from './notices.js';
+import { unreadNote } from './unread-answer.js';
 
 /**
  * What a failed call leaves: its log lines and events, and a charge when answers came back that
@@ -33,7 +32,7 @@ export function failedCall(
   const charged = chargeFor(turn, called.agent, answers, org.models, at);
   const { usage } = charged;
   // An answer refused unread was charged at what its call was reserved at (usage-gate.ts): the ledger's line and the log say so.
-  const unread = called.refused === undefined ? undefined : unreadNote(last.modelKey, usage);
+  const unread = called.refused === undefined ? undefined : unreadNote(last.modelKey, last.usage);
   const charge = unread === undefined ? charged.charge : { ...charged.charge, note: unread };
   if (unread !== undefined) log.push({ turn, at, event: 'note', message: unread });
   // What the usage gate did not take as reported is said in the log, and to the human (notices.ts, usageNotices).
@@ -52,12 +51,4 @@ export function failedCall(
   });
   const empty = called.empty ? [emptyAnswerNotice(turn, called.agent, last.modelKey, usage)] : [];
   return { log, events, charge, humanNotices: [...empty, ...usageNotices(turn, called.agent, answers.usage)] };
-}
-
-/** Why an answer refused unread is charged what it is: its server's count is in the body lemming did not read. Pure. */
-function unreadNote(modelKey: string, usage: { inputTokens: number; outputTokens: number }): string {
-  return (
-    `the answer was past ${ANSWER_MAX_BYTES / 1024 / 1024} MiB and not read, so its server's count of it is unknown; its server did the work, so the call is charged ` +
-    `at what it was reserved at: ${usage.inputTokens} prompt tokens as lemming counts them and ${usage.outputTokens} output tokens (org/org.yaml models.${modelKey}.max_output_tokens, or ${MODEL_DEFAULTS.maxOutputTokens} when it sets none)`
-  );
 }

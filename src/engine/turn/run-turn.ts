@@ -158,6 +158,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     outcome.newMail.push(...told.notices);
     outcome.humanNotices.push(...told.humanNotices);
   };
+  /** The event that says an agent was held by this turn's failure, said as its notices are written; none when it was not. */
+  const heldThisTurn = (agent: string): EngineEvent[] => {
+    const streak = failing.streak(agent);
+    return streak?.held && streak.heldTurn === turn ? [{ type: 'agent-held', turn, agent, model: streak.model, failedTurns: streak.turns, cause: streak.cause }] : [];
+  };
   const applyAndRecord = (
     agent: string,
     reason: CallReason,
@@ -184,9 +189,17 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       balanceBefore,
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
+      ...(loop.refusedStep !== undefined ? { unreadNote: loop.refusedStep.note } : {}),
       ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}), ...(loop.rating ? { rating: loop.rating } : {}), ...(loop.recalled ? { recalled: loop.recalled } : {}), ...(loop.meeting ? { meeting: loop.meeting } : {}) } } : {}),
     });
-    if (failing.streak(agent)) {
+    if (loop.refusedStep !== undefined) {
+      // A later step's answer refused unread: the steps before it stand, and the agent is held as for a first step's.
+      const told = failing.recordFailure(org, agent, loop.refusedStep.modelKey, loop.refusedStep.error, turn, 'answer');
+      applied.outcome.newMail.push(...told.notices);
+      applied.outcome.humanNotices.push(...told.humanNotices);
+      applied.outcome.records = { ...applied.outcome.records, failing: failing.entryOf(agent) };
+      applied.events.push(...heldThisTurn(agent));
+    } else if (failing.streak(agent)) {
       failing.recordSuccess(agent);
       applied.outcome.records = { ...applied.outcome.records, failing: null };
     }
@@ -338,10 +351,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         yield event;
       }
       // Held by this failure: said now, as the notices are written, not only when a later turn leaves it out.
-      const streak = failing.streak(called.agent);
-      if (streak?.held && streak.heldTurn === turn) {
-        yield { type: 'agent-held', turn, agent: called.agent, model: streak.model, failedTurns: streak.turns, cause: streak.cause };
-      }
+      yield* heldThisTurn(called.agent);
       continue;
     }
     for (const event of applyAndRecord(called.agent, reasons.get(called.agent) ?? 'mail', called.response, called.receivedAt, called.shown, false, loopOf(called))) {
@@ -382,7 +392,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
 
 /** What an answer's journal record and its application carry besides the answer: its loop's steps, where it was cut short, its reflection and ratings, the memories it recalled, the meeting it took part in. */
-type CallLoop = Pick<Extract<JournalRecord, { type: 'response' }>, 'steps' | 'cutShort' | 'reflection' | 'rating' | 'recalled' | 'meeting'>;
+type CallLoop = Pick<Extract<JournalRecord, { type: 'response' }>, 'steps' | 'cutShort' | 'refusedStep' | 'reflection' | 'rating' | 'recalled' | 'meeting'>;
 
 /** The CallLoop fields of a call's result, or of its journaled answer, that it has. */
 function loopOf(from: CallLoop): CallLoop {
@@ -390,6 +400,7 @@ function loopOf(from: CallLoop): CallLoop {
   const loop: CallLoop = {};
   if (from.steps) loop.steps = from.steps;
   if (from.cutShort !== undefined) loop.cutShort = from.cutShort;
+  if (from.refusedStep !== undefined) loop.refusedStep = from.refusedStep;
   if (from.reflection) loop.reflection = from.reflection;
   if (from.rating) loop.rating = from.rating;
   if (from.recalled) loop.recalled = from.recalled;

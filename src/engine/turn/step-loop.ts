@@ -4,11 +4,12 @@ import { chargedAnswers, chargedTogether, sumUsage } from '../../providers/usage
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
 import type { CommandSummary } from '../../tools/commands/command-summary.js';
 import { errorMessage } from '../../errors.js';
-import { isFatalProviderError, statedSizes, unusableAnswers, type StatedSizes } from '../../providers/provider-error.js';
+import { isFatalProviderError, refusedCallCause, statedSizes, unusableAnswers, type StatedSizes } from '../../providers/provider-error.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { crashPoint } from '../record/crash-points.js';
 import { assistantTurn, shortArguments, stepTurns } from './step-conversation.js';
 import { showCredits } from '../../format/format.js';
+import { unreadNote, type RefusedStep } from './unread-answer.js';
 
 /** One tool call of a step as the screen, the plain output and the log show it. */
 export interface StepToolSummary {
@@ -105,6 +106,8 @@ export interface LoopOutcome {
   steps: StepSummary[];
   /** Why the loop ended before the model was done, when it did. */
   cutShort?: string;
+  /** The step that ended it sent an answer lemming refused unread, as too large: the agent is held as for a first step's. */
+  refusedStep?: RefusedStep;
 }
 
 function summarise(call: ToolCall, run: ToolRun): StepToolSummary {
@@ -183,6 +186,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
   let receivedAt = '';
   let cutShort: string | undefined;
   const unusable: AnsweredUsage[] = [];
+  let refusedStep: RefusedStep | undefined;
   const fitNotes: string[] = [];
   // The last step's results as they went into `request`: what a refusal that states sizes cuts again.
   let added: { base: ProviderRequest; response: ProviderResponse; ran: Array<{ call: ToolCall; result: ToolRun['result'] }>; characters: number; step: number } | undefined;
@@ -228,6 +232,9 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
           const usage = sumUsage(wasted.map((answer) => answer.usage));
           steps.push({ step, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, tools: [] });
           unusable.push(...wasted);
+          // Refused unread as too large: charged at its reservation, which its note says, and the agent held (run-turn.ts).
+          const last = wasted.at(-1);
+          if (last && refusedCallCause(error) !== undefined) refusedStep = { modelKey: last.modelKey, error: errorMessage(error), note: unreadNote(last.modelKey, last.usage) };
         }
         break;
       }
@@ -313,7 +320,9 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
     added = { base: request, response, ran, characters: turns.reduce((sum, turn) => sum + turn.content.length, 0), step };
     request = { ...request, messages: [...request.messages, ...turns] };
   }
-  return loopOutcome(responses, unusable, fitNotes, receivedAt, steps, cutShort);
+  const outcome = loopOutcome(responses, unusable, fitNotes, receivedAt, steps, cutShort);
+  if (refusedStep) outcome.refusedStep = refusedStep;
+  return outcome;
 }
 
 /** The loop's outcome from its steps' answers: folded into one, with the notes of results cut to fit. */

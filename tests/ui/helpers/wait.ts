@@ -1,3 +1,5 @@
+import { PATIENCE_MS } from '../../helpers/patience.js';
+
 /** Remove colour and cursor movement, leaving the text a person reads. */
 export function plainText(text: string | undefined): string {
   return (text ?? '')
@@ -7,12 +9,7 @@ export function plainText(text: string | undefined): string {
     .replace(/\r/g, '');
 }
 
-/**
- * How long a wait may take before it fails with what was last seen. It only ends a test that would
- * hang: a busy machine (2 cores at a load of 14) renders and starts processes seconds late, and a
- * passing wait costs what it waited, not this.
- */
-export const PATIENCE_MS = 60_000;
+export { PATIENCE_MS };
 
 /** Poll until `check` passes or time runs out; fail with what was last seen. */
 export async function waitFor(check: () => boolean, describe: () => string, timeoutMs = PATIENCE_MS): Promise<void> {
