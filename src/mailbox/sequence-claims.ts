@@ -5,7 +5,7 @@ import { LemmingError } from '../errors.js';
 import { createFileAtomic } from '../storage/atomic-write.js';
 import { readOwnFile } from '../storage/read-own-file.js';
 import { classified, StorageError } from '../storage/storage-error.js';
-import { ownerRunning, sweepTemporaries } from '../storage/temporary-files.js';
+import { isLeftoverTemporary, ownerRunning } from '../storage/temporary-files.js';
 import { removeQuietly } from '../storage/write-bytes.js';
 import { padSeq, padTurn, parseMessageFileName } from './message.js';
 
@@ -48,7 +48,7 @@ function leftoverClaim(outbox: string, name: string): boolean {
  * A claim held by a running writer is left to it. Returns how many claims were removed.
  */
 export function sweepLeftoverClaims(outbox: string): number {
-  sweepTemporaries(outbox);
+  // One listing for both (a send lists its outbox twice more: to number its messages, then to check them).
   let names: string[];
   try {
     names = readdirSync(outbox);
@@ -57,9 +57,11 @@ export function sweepLeftoverClaims(outbox: string): number {
   }
   let removed = 0;
   for (const name of names) {
-    if (!CLAIM_NAME.test(name) || !leftoverClaim(outbox, name)) continue;
-    removeQuietly(join(outbox, name));
-    removed += 1;
+    if (isLeftoverTemporary(name)) removeQuietly(join(outbox, name));
+    else if (CLAIM_NAME.test(name) && leftoverClaim(outbox, name)) {
+      removeQuietly(join(outbox, name));
+      removed += 1;
+    }
   }
   return removed;
 }

@@ -131,6 +131,14 @@ export function statedSizes(error: unknown): StatedSizes | undefined {
 }
 
 /**
+ * The most bytes of a model's answer lemming reads (Chat Completions, Messages, embeddings): some 4
+ * million tokens of text, past any model's output; a server that sends more, or a compressed body that
+ * opens to more, is not read further (sdk-call.ts: the call fails, not retried). Kept here, beside the
+ * code of that failure, so what says it (the ledger's note, a worker's bound) loads no SDK call.
+ */
+export const ANSWER_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
  * The `code` of a ProviderError that says the server's answer was past the most lemming reads of one
  * (sdk-call.ts, ANSWER_MAX_BYTES): refused unread, so no usage of it is known. Its server did the work, so
  * the usage gate (usage-gate.ts) charges it at what its call was reserved at, and the engine holds the

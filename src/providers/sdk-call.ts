@@ -1,13 +1,6 @@
 import { callDeadline } from './call-deadline.js';
-import { ANSWER_TOO_LARGE_CODE, ProviderError } from './provider-error.js';
+import { ANSWER_MAX_BYTES, ANSWER_TOO_LARGE_CODE, ProviderError } from './provider-error.js';
 import { readBodyBytesCapped, redirectTarget } from './response-body.js';
-
-/**
- * The most bytes of a model's answer lemming reads (Chat Completions, Messages, embeddings): some 4
- * million tokens of text, past any model's output; a server that sends more, or a compressed body that
- * opens to more, is not read further (the call fails, not retried).
- */
-export const ANSWER_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * One call of a vendor SDK (openai, @anthropic-ai/sdk), under one deadline (call-deadline.ts): the run's

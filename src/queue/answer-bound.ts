@@ -1,4 +1,4 @@
-import { ANSWER_MAX_BYTES } from '../providers/sdk-call.js';
+import { ANSWER_MAX_BYTES } from '../providers/provider-error.js';
 
 /** The most an answer stored in Redis may hold, in MiB, as messages say it. */
 export const ANSWER_MAX_MIB = ANSWER_MAX_BYTES / 1024 / 1024;

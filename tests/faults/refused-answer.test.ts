@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
+import { ANSWER_MAX_BYTES } from '../../src/providers/provider-error.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { loggedTurns } from '../../src/telemetry/logged-turns.js';
 import { lemmingAsync } from '../helpers/cli.js';

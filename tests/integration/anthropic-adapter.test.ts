@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { createAnthropicClient, anthropicProvider } from '../../src/providers/anthropic/anthropic-provider.js';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
-import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
+import { ANSWER_MAX_BYTES } from '../../src/providers/provider-error.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import { engineRequest, modelEntry, providerFromFactory } from '../helpers/provider-requests.js';

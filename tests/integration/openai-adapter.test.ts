@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
-import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
+import { ANSWER_MAX_BYTES } from '../../src/providers/provider-error.js';
 import { createOpenAIClient, openAIProvider } from '../../src/providers/openai/openai-provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';

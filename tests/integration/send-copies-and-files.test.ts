@@ -70,7 +70,7 @@ describe('lemming send --file', () => {
     expect(read(root, 'agents/human/outbox/000000-001-manager+1.md')).toMatch(/^to: manager\ncc: \[planner\]\n[^]*subject: The plan\npriority: high\n---\nPlease plan the release\.\n$/m);
   });
 
-  test('a folder of 30 messages is sent in one load of the org, two listings of the outbox and one note to the engine; one refused name and none is sent', async () => {
+  test('a folder of 30 messages is sent in one load of the org, three listings of the outbox and one note to the engine; one refused name and none is sent', async () => {
     const root = orgForCopies();
     const dir = join(tempDir(), 'messages');
     mkdirSync(dir);
@@ -85,10 +85,11 @@ describe('lemming send --file', () => {
     });
     expect(listOutbox(root, 'human')).toHaveLength(31);
     expect(output.lines.at(-2)).toBe('31 messages sent, from 31 file(s)');
-    // One load of the org (the agents folder listed once), two listings of the outbox (to number the messages, then to see no
-    // other writer took one of those numbers meanwhile: mailbox/sequence-claims.ts), the engine told once.
+    // One load of the org (the agents folder listed once), three listings of the outbox (to remove the claims and temporaries a
+    // killed send left, to number the messages, then to see no other writer took one of those numbers meanwhile:
+    // mailbox/sequence-claims.ts), the engine told once.
     expect(work.listed.filter((folder) => folder.endsWith('/agents'))).toHaveLength(1);
-    expect(work.listed.filter((folder) => folder.endsWith('/outbox'))).toHaveLength(2);
+    expect(work.listed.filter((folder) => folder.endsWith('/outbox'))).toHaveLength(3);
     // The engine told once: the change log opened once, to append the human's one line (org/changes/change-log.ts).
     expect(work.opened.filter((path) => path.endsWith(CHANGE_LOG_FILE))).toHaveLength(1);
   });

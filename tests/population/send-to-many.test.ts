@@ -42,7 +42,7 @@ describe('lemming send at scale', () => {
     expect(reads[1]).toBe(reads[0]);
   });
 
-  test('--where sends one message to each agent whose persona matches, in two listings of the outbox (one to number the messages, one to see no other writer took a number meanwhile) and one note to the engine', async () => {
+  test('--where sends one message to each agent whose persona matches, in three listings of the outbox (one to remove what a killed send left, one to number the messages, one to see no other writer took a number meanwhile) and one note to the engine', async () => {
     const root = await populated(40);
     const output = captured();
     const work = await countFsWork(async () => {
@@ -54,7 +54,7 @@ describe('lemming send at scale', () => {
     expect(files.map((file) => file.replace(/^\d+-\d+-/, '').replace(/\.md$/, ''))).toEqual(matching);
     for (const file of files) expect(readFileSync(join(root, 'agents', 'human', 'outbox', file), 'utf8')).toContain('Please report by Friday');
     expect(output.lines.at(-2)).toBe(`${matching.length} messages sent, one to each recipient`);
-    expect(work.listed.filter((folder) => folder.endsWith('/outbox'))).toHaveLength(2);
+    expect(work.listed.filter((folder) => folder.endsWith('/outbox'))).toHaveLength(3);
     // The engine told once: the change log opened once, to append the human's one line (org/changes/change-log.ts).
     expect(work.opened.filter((path) => path.endsWith(CHANGE_LOG_FILE))).toHaveLength(1);
   });

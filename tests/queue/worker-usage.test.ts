@@ -8,7 +8,7 @@ import type { Provider, ProviderResponse } from '../../src/providers/provider.js
 import { startWorker } from '../../src/queue/run-worker.js';
 import { checkInvariants } from '../faults/invariants.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { ANSWER_MAX_BYTES } from '../../src/providers/sdk-call.js';
+import { ANSWER_MAX_BYTES } from '../../src/providers/provider-error.js';
 import { humanSends, ofType, tempDir } from '../helpers/temp-org.js';
 import { chargeLines, outsideOrg } from '../outside/outside-org.js';
 import { queueTestKit, runOnQueue } from './queue-test-kit.js';

@@ -1,5 +1,5 @@
 import { MODEL_DEFAULTS } from '../../providers/model-defaults.js';
-import { ANSWER_MAX_BYTES } from '../../providers/sdk-call.js';
+import { ANSWER_MAX_BYTES } from '../../providers/provider-error.js';
 
 /**
  * A step of an agent's loop whose answer lemming refused unread as too large (provider-error.ts,
