@@ -86,7 +86,7 @@ export type EngineEvent =
   | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
   /** Something the agent's log notes; `error` when it is a failure of the run's own (an MCP server that did not start), counted in its errors. */
-  | { type: 'agent-note'; turn: number; agent: string; message: string; error?: true; /** A tool call that was not carried out: an unknown tool, arguments that are not valid, a tool not granted. */ invalidCall?: true }
+  | { type: 'agent-note'; turn: number; agent: string; message: string; error?: true; /** A tool call that was not carried out: an unknown tool, arguments that are not valid, a tool not granted. */ invalidCall?: true; /** A later step's answer lemming refused unread, which ended the loop (step-loop.ts): counted under `answer`, not an error. */ cause?: 'answer-too-large' }
   /** One step of an agent's turn: the tools it ran (arguments in short, result size or error). */
   | { type: 'agent-step'; turn: number; agent: string; step: number; tools: StepToolSummary[] }
   | { type: 'agent-error'; turn: number; agent: string; message: string; /** Why lemming refused the call's answer, when it did (provider-error.ts, refusedCallCause). */ cause?: 'answer-too-large' }

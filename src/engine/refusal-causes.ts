@@ -32,16 +32,24 @@ export function sendsOf(refusal: { readonly [field: string]: unknown }): number 
 }
 
 /**
- * Whether a failed call, as its log line or event records it (`cause`), was one whose answer lemming
- * refused unread as too large: counted under `answer`, its mail waiting as a held agent's does.
+ * Whether a failure, as its log line or event records it (`cause`), was an answer lemming refused
+ * unread as too large: counted under `answer`, its mail waiting as a held agent's does.
  */
 export function isRefusedAnswer(failure: { readonly [field: string]: unknown }): boolean {
   return failure.cause === 'answer-too-large';
 }
 
-/** Count an event of a turn under its cause, when it is a refusal or a hold: a refused send, an agent skipped with work, or an answer refused. */
+/**
+ * Whether an activity log's line is an answer refused unread: a call's `error` line (its first step's
+ * answer), or the `note` that a later step failed (the steps before it stand: no error). One a call.
+ */
+export function isRefusedAnswerLine(entry: { readonly event: string; readonly [field: string]: unknown }): boolean {
+  return (entry.event === 'error' || entry.event === 'note') && isRefusedAnswer(entry);
+}
+
+/** Count an event of a turn under its cause, when it is a refusal or a hold: a refused send, an agent skipped with work, or an answer refused (a first step's or a later one's). */
 export function countRefusal(counts: RefusalCounts, event: EngineEvent): void {
   if (event.type === 'message-refused') counts[sendCauseOf(event)] += sendsOf(event);
   if (event.type === 'agent-skipped') counts[causeOfSkip(event.reason)] += 1;
-  if (event.type === 'agent-error' && isRefusedAnswer(event)) counts.answer += 1;
+  if ((event.type === 'agent-error' || event.type === 'agent-note') && isRefusedAnswer(event)) counts.answer += 1;
 }

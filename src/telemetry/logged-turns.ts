@@ -3,7 +3,7 @@ import type { StepToolSummary } from '../engine/turn/step-loop.js';
 import { readLog, type LogEntry } from '../engine/record/agent-log.js';
 import type { Org } from '../org/org.js';
 import { emptyStats } from '../engine/run-totals.js';
-import { countRefusal, isRefusedAnswer, sendCauseOf, sendsOf } from '../engine/refusal-causes.js';
+import { countRefusal, isRefusedAnswer, isRefusedAnswerLine, sendCauseOf, sendsOf } from '../engine/refusal-causes.js';
 import { sendsRefused } from '../format/mail-outcomes.js';
 
 /** An event as a finished run's logs tell it, with the time it was logged (epoch milliseconds). */
@@ -95,6 +95,11 @@ function agentEvents(turn: number, agent: string, entries: LogEntry[], turnStart
       const failed: EngineEvent = { type: 'agent-error', turn, agent, message: textOr(entry['message'], 'the call failed'), ...(isRefusedAnswer(entry) ? { cause: 'answer-too-large' as const } : {}) };
       countRefusal(stats.refusals, failed);
       events.push({ at, event: failed });
+    } else if (isRefusedAnswerLine(entry)) {
+      // A later step's answer refused unread: counted by its cause as the live run did, and no error (the steps before it stand).
+      const noted: EngineEvent = { type: 'agent-note', turn, agent, message: textOr(entry['message'], 'a step failed'), cause: 'answer-too-large' };
+      countRefusal(stats.refusals, noted);
+      events.push({ at, event: noted });
     } else if (entry.event === 'sent') {
       sent += 1;
       stats.delivered += 1;

@@ -132,7 +132,10 @@ describe('an answer too large to read at a later step of a call with tools', () 
     writeFileSync(join(root, '.env'), Object.entries(KEYS).map(([name, value]) => `${name}=${value}\n`).join(''));
     writeFileSync(join(root, 'agents/manager/resume.md'), '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 10\ntools: [send_message, write_file]\n---\nWrite the plan, then report.\n');
     humanSends(root, 'manager', 'Please write the plan.');
-    await lemmingAsync(root, ['run', '--until', '1', '--plain']);
+    const first = await lemmingAsync(root, ['run', '--until', '1', '--plain']);
+    // Counted by its cause as a first step's is, and not an error: step 1's work stands.
+    expect(first.stdout).toMatch(/\[turn 1\] done: 1 called, [^\n]*; held with work: 1 answer too large to read\n/);
+    expect(first.stdout).toMatch(/\[turn 1\] done: [^\n]*\b0 error\(s\)/);
     // Held: the next letter waits, and the manager is not called for it (asked twice in turn 1: step 1, step 2).
     humanSends(root, 'manager', 'And the release notes?');
     const run = await lemmingAsync(root, ['run', '--until', '3', '--plain']);
@@ -162,5 +165,15 @@ describe('an answer too large to read at a later step of a call with tools', () 
     const inbox = await lemmingAsync(root, ['inbox']);
     expect(inbox.stdout).toContain('manager is not called: its model flaky-openai sent an answer too large to read');
     expect(checkInvariants(root, { idle: false })).toEqual([]);
+
+    // A researcher's refusals by cause count it once, in turn 1: the text, the JSON, the CSV and the run told again from the logs.
+    const analyze = await lemmingAsync(root, ['analyze', '--csv', join(root, 'tables')]);
+    expect(analyze.stdout).toContain('| answer too large to read | 1 | agent-turns |');
+    const figures = JSON.parse((await lemmingAsync(root, ['analyze', '--json'])).stdout) as { refusals: Record<string, number>; refusalsByTurn: Array<Record<string, number>> };
+    expect(figures.refusals).toEqual({ chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 });
+    expect(figures.refusalsByTurn).toEqual([{ turn: 1, chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 }]);
+    expect(readFileSync(join(root, 'tables/refusals.csv'), 'utf8').trim().split('\n').slice(1)).toEqual(['1,answer,1']);
+    const told = loggedTurns(root, loadOrg(root).org).flatMap(({ event }) => (event.type === 'turn-finished' ? [event.stats] : []));
+    expect(told[0]).toMatchObject({ errors: 0, refusals: expect.objectContaining({ answer: 1 }) });
   });
 });

@@ -200,6 +200,26 @@ describe('the run screen', () => {
     expect(frame).not.toContain('…');
   });
 
+  test('the totals count an answer refused unread under answer, a first step\'s and a later step\'s alike; only the first is an error', async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    const tooLarge = "flaky-openai: the server's answer was longer than 16 MiB, so lemming read no further";
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false },
+      { type: 'turn-started', turn: 1, agents: ['manager', 'planner'], recovering: false },
+      { type: 'agent-error', turn: 1, agent: 'manager', message: tooLarge, cause: 'answer-too-large' },
+      { type: 'agent-step', turn: 1, agent: 'planner', step: 1, tools: [] },
+      { type: 'agent-note', turn: 1, agent: 'planner', message: `step 2 failed (${tooLarge}); the 1 step(s) before it stand and are charged, and the last tool results were not seen`, cause: 'answer-too-large' },
+      { type: 'agent-done', turn: 1, agent: 'planner', sent: 0, refused: 0 },
+      { type: 'turn-finished', turn: 1, stats: { ...emptyStats(), called: 2, errors: 1, refusals: { ...noRefusals(), answer: 2 } } },
+      runFinished(1),
+    );
+    feed.end();
+    const frame = plainText(await frameShows(lastFrame, 'Finished at turn 1'));
+    // It said `0 refused · 1 error` and nothing of the two agents held for their answers.
+    expect(flat(frame)).toContain('0 refused · 2 held (answer 2) · 1 error');
+  });
+
   test('on a narrower screen the totals wrap at their separators too: each line within it, each part whole', () => {
     const totals = { ...emptyTotals(), turns: 12, delivered: 1234, fromHuman: 3, refused: 5, refusals: { chart: 2, cap: 3, budget: 1, ceiling: 0, breaker: 7, activation: 940, answer: 0 }, errors: 2, inputTokens: 123_456, outputTokens: 7_890, credits: 12.5 };
     for (const columns of [60, 80, 100]) {

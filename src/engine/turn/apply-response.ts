@@ -11,6 +11,7 @@ import { messageFileName, messageId, padTurn, parseMessageFileName, recipientsOf
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { ProviderResponse } from '../../providers/provider.js';
+import { ANSWER_TOO_LARGE_CODE } from '../../providers/provider-error.js';
 import { appendLog, cutLogFromTurn, type LogEntry } from '../record/agent-log.js';
 import { crashPoint } from '../record/crash-points.js';
 import { agentPaths, statePaths } from '../record/state-paths.js';
@@ -124,8 +125,10 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     events.push({ type: 'agent-step', turn, agent: name, step: step.step, tools: step.tools });
   }
   if (input.cutShort !== undefined) {
-    log.push({ turn, at, event: 'note', message: input.cutShort });
-    events.push({ type: 'agent-note', turn, agent: name, message: input.cutShort });
+    // A step's answer refused unread ended the loop: its line keeps the cause, so every count of refusals counts it (refusal-causes.ts); the steps before it stand, so it is no error.
+    const refused: { cause?: typeof ANSWER_TOO_LARGE_CODE } = input.unreadNote === undefined ? {} : { cause: ANSWER_TOO_LARGE_CODE };
+    log.push({ turn, at, event: 'note', message: input.cutShort, ...refused });
+    events.push({ type: 'agent-note', turn, agent: name, message: input.cutShort, ...refused });
   }
   if (input.unreadNote !== undefined) log.push({ turn, at, event: 'note', message: input.unreadNote });
   for (const problem of response.unavailable ?? []) {

@@ -19,6 +19,7 @@ import { recalledSection } from './build-prompt.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from './rate-importance.js';
 import type { StepSummary } from './step-loop.js';
+import { unreadNote, type RefusedStep } from './unread-answer.js';
 import { showCredits } from '../../format/format.js';
 
 type SpeechRecord = Extract<MeetingRecord, { type: 'meeting-speech' }>;
@@ -56,6 +57,8 @@ interface Part {
   failed?: string;
   /** Why lemming refused its last failed speech's answer, when it did. */
   refused?: 'answer-too-large';
+  /** An answer lemming refused unread (at a later step of a speech, or a whole speech), and the line saying so: when another of its answers came back, held as for a first step's (resultOf). */
+  refusedLater?: { step: RefusedStep; line: string };
   recalled: string[];
   reflection?: ReflectionAnswer;
   rating?: RatingAnswer;
@@ -134,11 +137,21 @@ export class MeetingRun {
         if (record.rating) part.rating = record.rating;
         const cost = [...(record.response ? [record.response] : []), ...(record.unusable ?? [])].reduce((sum, answer) => sum + costOf(answer, this.input.org.models).credits, 0);
         this.spoken.set(agent, (this.spoken.get(agent) ?? 0) + cost);
+        const where = `the meeting ${meeting.name}, round ${round}`;
+        if (record.refusedStep) part.refusedLater = { step: record.refusedStep, line: `${where}: ${record.cutShort ?? `a step failed (${record.refusedStep.error})`}` };
         if (record.speech.failed !== undefined) {
           part.failed = record.speech.failed;
           // Read back from the journal as the one cause it can be, or none.
           if (record.refused === 'answer-too-large') part.refused = record.refused;
           else delete part.refused;
+          // A speech refused unread when another of its speeches came back is as a later step's (resultOf): that stands, and the speaker is held.
+          const refusedAnswer = record.refused === 'answer-too-large' ? record.unusable?.at(-1) : undefined;
+          if (refusedAnswer) {
+            part.refusedLater = {
+              step: { modelKey: refusedAnswer.modelKey, error: record.speech.failed, note: unreadNote(refusedAnswer.modelKey, refusedAnswer.usage) },
+              line: `${where}: the speech failed (${record.speech.failed}); its speeches that came back stand and are charged with it`,
+            };
+          }
         }
       }
     }
@@ -210,6 +223,7 @@ export class MeetingRun {
       response: called.response,
       receivedAt: called.receivedAt,
       steps: called.steps,
+      ...(called.refusedStep ? { refusedStep: called.refusedStep, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}) } : {}),
       ...(called.recalled ? { recalled: called.recalled } : {}),
       ...(called.reflection ? { reflection: called.reflection } : {}),
       ...(called.rating ? { rating: called.rating } : {}),
@@ -264,5 +278,7 @@ function resultOf(agent: string, modelKey: string, part: Part | undefined, said:
   };
   const response = chargedTogether(folded, [...responses.flatMap((each) => chargedAnswers(each)), ...unusable]);
   const remembered = part && part.recalled.length > 0 ? { recalled: part.recalled } : {};
-  return { agent, response, receivedAt: part?.receivedAt ?? '', shown: [], steps: part?.steps ?? [], ...(meeting ? { meeting } : {}), ...remembered, ...(part?.reflection ? { reflection: part.reflection } : {}), ...(part?.rating ? { rating: part.rating } : {}) };
+  // An answer refused unread after others came back: charged with them, its note on the line, and the speaker held (run-turn.ts), as a later step's.
+  const refused = part?.refusedLater ? { refusedStep: part.refusedLater.step, cutShort: part.refusedLater.line } : {};
+  return { agent, response, receivedAt: part?.receivedAt ?? '', shown: [], steps: part?.steps ?? [], ...refused, ...(meeting ? { meeting } : {}), ...remembered, ...(part?.reflection ? { reflection: part.reflection } : {}), ...(part?.rating ? { rating: part.rating } : {}) };
 }

@@ -3,6 +3,7 @@ import type { Speech } from '../../meetings/meeting-transcript.js';
 import type { LoopRecord, StepSummary } from './step-loop.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from '../../memory/rate-stream.js';
+import type { RefusedStep } from './unread-answer.js';
 
 /**
  * What a meeting journals as it goes (turn/hold-meetings.ts), so a turn killed mid-meeting and
@@ -19,6 +20,9 @@ export type MeetingRecord =
       response?: ProviderResponse;
       receivedAt?: string;
       steps?: StepSummary[];
+      /** A later step of its speech whose answer lemming refused unread (step-loop.ts), and the line that says the step failed: the steps before it stand, and the speaker is held. */
+      refusedStep?: RefusedStep;
+      cutShort?: string;
       /** Answers a failed call came back with: charged with the speaker's turn. */
       unusable?: AnsweredUsage[];
       /** Why lemming refused the failed call's answer, when it did (provider-error.ts, refusedCallCause): its charge says so, and the speaker is held. */

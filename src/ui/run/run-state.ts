@@ -204,7 +204,8 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       return updateRow({ ...state, totals }, action.agent, (row) => ({ ...row, balance: action.balance }));
     }
     case 'agent-note':
-      return addTrouble(state, action.turn, action.error ? 'error' : 'note', `${action.agent}: ${action.message}`);
+      // A later step's answer refused unread is counted under its cause (refusal-causes.ts); any other note counts nothing.
+      return addTrouble({ ...state, totals: withRefusal(state.totals, action) }, action.turn, action.error ? 'error' : 'note', `${action.agent}: ${action.message}`);
     case 'agent-step': {
       const item: FeedItem = {
         key: `feed-${state.serial}`,
@@ -231,7 +232,8 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       return addTrouble(held, action.turn, 'error', `${action.agent} not called: ${action.model} failed in ${action.failedTurns} turns in a row (\`lemming retry ${action.agent}\`)`);
     }
     case 'agent-error': {
-      const next = finishOne({ ...state, totals: { ...state.totals, errors: state.totals.errors + 1 } });
+      // An error, and held for its cause too when lemming refused its answer unread (refusal-causes.ts).
+      const next = finishOne({ ...state, totals: { ...withRefusal(state.totals, action), errors: state.totals.errors + 1 } });
       const marked = updateRow(next, action.agent, (row) => ({ ...row, activity: { kind: 'error', message: action.message } }));
       return addTrouble(marked, action.turn, 'error', `${action.agent}: ${action.message}`);
     }
