@@ -87,20 +87,36 @@ function earlierTables(folder: string, tables: readonly ReportTable[]): string[]
 export function writeTables(folder: string, tables: readonly ReportTable[], log?: (line: string) => void): string[] {
   requireFolderFor('--csv', folder);
   const earlier = earlierTables(folder, tables);
-  mkdirSync(folder, { recursive: true });
-  // The temporaries of a command killed while it wrote tables here (never a person's file: storage/temporary-files.ts).
-  sweepTemporaries(folder);
-  // The folder holds one report's tables: an earlier report's that this one has not would be read as this one's.
-  const names = new Set(tables.map((table) => table.name));
-  for (const name of earlier) if (!names.has(name)) rmSync(join(folder, `${name}.csv`), { force: true });
   const written: string[] = [];
-  for (const table of [...tables, dictionaryTable(tables)]) {
-    const path = join(folder, `${table.name}.csv`);
-    writeFileAtomic(path, csvText(records(table)));
-    written.push(path);
+  try {
+    // Only the last name is made: requireFolderFor saw the folder above it. (A recursive mkdir spins forever where the folder above refuses new names with ENOENT, as /proc/self does.)
+    if (!existsSync(folder)) mkdirSync(folder);
+    // The temporaries of a command killed while it wrote tables here (never a person's file: storage/temporary-files.ts).
+    sweepTemporaries(folder);
+    // The folder holds one report's tables: an earlier report's that this one has not would be read as this one's.
+    const names = new Set(tables.map((table) => table.name));
+    for (const name of earlier) if (!names.has(name)) rmSync(join(folder, `${name}.csv`), { force: true });
+    for (const table of [...tables, dictionaryTable(tables)]) {
+      const path = join(folder, `${table.name}.csv`);
+      writeFileAtomic(path, csvText(records(table)));
+      written.push(path);
+    }
+  } catch (error) {
+    throw unwritable(folder, error);
   }
   log?.(writtenLine(folder, written));
   return written;
+}
+
+/**
+ * A folder the system will not let lemming write its tables into (`/proc/self`, a folder of another
+ * user's), said with the folder, the system's code and what to do, rather than as an unexpected
+ * error. A full or failing disk (a StorageError) and lemming's own refusals pass as they are.
+ */
+function unwritable(folder: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof LemmingError || typeof code !== 'string') return error;
+  return new LemmingError('csv-folder', `--csv ${folder}: the system refuses to let lemming write its tables there (${code}); pass --csv a folder you can write, new or one lemming wrote tables into`, { exitCode: EXIT.usage, cause: error });
 }
 
 /** `wrote 3 table file(s) to tables/: answers.csv, tally.csv, dictionary.csv`: the folder as given from the working folder, else in full. */

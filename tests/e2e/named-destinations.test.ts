@@ -60,6 +60,18 @@ describe('a path a person names for lemming to write', () => {
     expect(readdirSync(join(away, 'tables'))).toContain('dictionary.csv');
   });
 
+  test('--csv into a folder the system will not let lemming write (/proc/self) is refused (exit 2), naming the folder and the code, and ends', () => {
+    const root = bootstrapped();
+    for (const folder of ['/proc/self', '/proc/self/tables']) {
+      const refused = lemming(root, ['analyze', '--csv', folder]);
+      expect({ status: refused.status, stdout: refused.stdout, stderr: refused.stderr }).toEqual({
+        status: 2,
+        stdout: '',
+        stderr: `lemming: --csv ${folder}: the system refuses to let lemming write its tables there (ENOENT); pass --csv a folder you can write, new or one lemming wrote tables into\n`,
+      });
+    }
+  });
+
   test('a --root for a new org goes in a folder that exists: bootstrap, demo, import and fork refuse a typo (exit 2), naming the folder, and make no folder', async () => {
     const root = bootstrapped();
     setKeepHistory(root, true);

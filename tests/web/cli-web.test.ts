@@ -3,33 +3,20 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { interruptAndWait, lemming, lemmingAsync, startLemming } from '../helpers/cli.js';
 import { defaultOrg, humanSends, runEngine, write } from '../helpers/temp-org.js';
+import { watchOutput } from '../helpers/watched-process.js';
 import { readEvents } from './web-server.js';
 
-/** Everything a child prints, and a wait for the first match of a pattern in all of it so far or to come. */
-function watchOutput(child: ReturnType<typeof startLemming>): (pattern: RegExp) => Promise<string> {
-  let text = '';
-  const waiting: Array<{ pattern: RegExp; resolve(match: string): void; reject(error: Error): void }> = [];
-  const check = (): void => {
-    for (const wait of [...waiting]) {
-      const match = wait.pattern.exec(text);
-      if (match) {
-        waiting.splice(waiting.indexOf(wait), 1);
-        wait.resolve(match[0]);
-      }
-    }
+/**
+ * A wait for the first match of a pattern in all a child has printed so far or prints later, giving
+ * the match: the watched process's own wait (helpers/watched-process.ts), so a wording that no
+ * longer matches fails after PATIENCE_MS with what was printed, not as the test's timeout.
+ */
+function watchPrinted(child: ReturnType<typeof startLemming>): (pattern: RegExp) => Promise<string> {
+  const watched = watchOutput(child);
+  return async (pattern) => {
+    await watched.waitFor(pattern);
+    return pattern.exec(watched.output())?.[0] ?? '';
   };
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    text += chunk;
-    check();
-  });
-  child.on('close', () => {
-    for (const wait of waiting.splice(0)) wait.reject(new Error(`exited before printing ${wait.pattern}: ${text}`));
-  });
-  return (pattern) =>
-    new Promise((resolve, reject) => {
-      waiting.push({ pattern, resolve, reject });
-      check();
-    });
 }
 
 /** How many message files the outboxes hold. */
@@ -130,7 +117,7 @@ describe('lemming serve', () => {
   test('prints a loopback URL with a token; the token opens it and nothing else does', async () => {
     const root = defaultOrg();
     const child = startLemming(root, ['serve', '--port', '0']);
-    const printed = watchOutput(child);
+    const printed = watchPrinted(child);
     try {
       const url = await printed(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
       const base = url.slice(0, url.indexOf('/?'));
@@ -150,7 +137,7 @@ describe('lemming serve', () => {
     await runEngine(root);
     const child = startLemming(root, ['serve', '--port', '0']);
     try {
-      const url = await watchOutput(child)(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+      const url = await watchPrinted(child)(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
       const base = url.slice(0, url.indexOf('/?'));
       const headers = { authorization: `Bearer ${decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length))}` };
       const stream = await fetch(`${base}/api/events`, { headers });
@@ -185,7 +172,7 @@ describe('lemming serve', () => {
     humanSends(root, 'manager', 'Write the release notes');
     const child = startLemming(root, ['run', '--serve', '--port', '0', '--plain']);
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const printed = watchOutput(child);
+    const printed = watchPrinted(child);
     try {
       const url = await printed(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
       await printed(/the org is idle: waiting for mail; the dashboard stays up/);
@@ -207,7 +194,7 @@ describe('lemming serve', () => {
     humanSends(root, 'manager', 'Write the release notes');
     const first = startLemming(root, ['run', '--serve', '--port', '0', '--plain']);
     const exited = new Promise<number | null>((resolve) => first.on('close', (code) => resolve(code)));
-    const printed = watchOutput(first);
+    const printed = watchPrinted(first);
     try {
       await printed(/the org is idle: waiting for mail; the dashboard stays up/);
       for (const mode of ['--plain', '--json']) {
@@ -227,7 +214,7 @@ describe('lemming serve', () => {
     humanSends(root, 'manager', 'Write the release notes', 'Release notes');
     const child = startLemming(root, ['run', '--serve', '--port', '0', '--plain']);
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const printed = watchOutput(child);
+    const printed = watchPrinted(child);
     try {
       const url = await printed(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
       const base = url.slice(0, url.indexOf('/?'));
@@ -258,7 +245,7 @@ describe('lemming serve', () => {
     // Outside a run, a send from the page says no engine will deliver it yet.
     const served = startLemming(root, ['serve', '--port', '0']);
     try {
-      const url = await watchOutput(served)(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+      const url = await watchPrinted(served)(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
       const base = url.slice(0, url.indexOf('/?'));
       const token = decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length));
       const sent = await fetch(`${base}/api/send`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ to: 'manager', body: 'Anyone?' }) });
@@ -275,7 +262,7 @@ describe('lemming serve', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const printed = watchOutput(child);
+    const printed = watchPrinted(child);
     let stdout = '';
     child.stdout.on('data', (chunk: string) => (stdout += chunk));
     try {
@@ -290,10 +277,8 @@ describe('lemming serve', () => {
       await printed(/"type":"run-waiting","turn":\d+,"state":"waiting"/);
       const page = await fetch(events[0]?.url ?? '', { redirect: 'manual' });
       expect(page.status).toBe(302);
-      await new Promise<void>((resolve) => {
-        const look = (): void => (stderr.includes('the org is idle: waiting for mail; the dashboard stays up') ? resolve() : void setTimeout(look, 50));
-        look();
-      });
+      await printed(/the org is idle: waiting for mail; the dashboard stays up/);
+      expect(stderr).toContain('the org is idle: waiting for mail; the dashboard stays up');
       expect(stderr).toContain(`dashboard: ${events[0]?.url ?? ''}`);
     } finally {
       await interruptAndWait(child);
