@@ -317,3 +317,20 @@ export function removeJournal(path: string): void {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
+
+/** What an answer's journal record and its application carry besides the answer: its loop's steps, where it was cut short, its reflection and ratings, the memories it recalled, the meeting it took part in. */
+export type CallLoop = Pick<Extract<JournalRecord, { type: 'response' }>, 'steps' | 'cutShort' | 'refusedStep' | 'reflection' | 'rating' | 'recalled' | 'meeting'>;
+
+/** The CallLoop fields of a call's result, or of its journaled answer, that it has. */
+export function loopOf(from: CallLoop): CallLoop {
+  // Field by field rather than by spreads of objects made for each: called twice for each of a turn's answers. The order is the journal's.
+  const loop: CallLoop = {};
+  if (from.steps) loop.steps = from.steps;
+  if (from.cutShort !== undefined) loop.cutShort = from.cutShort;
+  if (from.refusedStep !== undefined) loop.refusedStep = from.refusedStep;
+  if (from.reflection) loop.reflection = from.reflection;
+  if (from.rating) loop.rating = from.rating;
+  if (from.recalled) loop.recalled = from.recalled;
+  if (from.meeting) loop.meeting = from.meeting;
+  return loop;
+}

@@ -17,7 +17,7 @@ import { TokenRatios } from '../record/token-ratios.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { CallReason, EngineEvent, TurnStats } from '../events.js';
 import { countEvent } from '../run-totals.js';
-import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
+import { appendJournal, appendJournalLater, flushJournal, loopOf, type AgentOutcome, type CallLoop, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { appendTurnCharges, balanceOf, caughtUp } from '../money/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
@@ -322,7 +322,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       continue;
     }
     if ('error' in called) {
-      const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn, called.keyRefused === true ? 'key' : called.refused === undefined ? undefined : 'answer');
+      const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn, holdsAtOnce(called));
       // Loaded by the first failed call: most turns have none.
       const { failedCall } = await import('./failed-call.js');
       const failed = failedCall(called, turn, org, context.clock().toISOString(), balanceOf(org.agents.get(called.agent)?.credits ?? 0, ledger.totals[called.agent]));
@@ -390,20 +390,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   stats.durationMs = performance.now() - started;
 }
 
-
-/** What an answer's journal record and its application carry besides the answer: its loop's steps, where it was cut short, its reflection and ratings, the memories it recalled, the meeting it took part in. */
-type CallLoop = Pick<Extract<JournalRecord, { type: 'response' }>, 'steps' | 'cutShort' | 'refusedStep' | 'reflection' | 'rating' | 'recalled' | 'meeting'>;
-
-/** The CallLoop fields of a call's result, or of its journaled answer, that it has. */
-function loopOf(from: CallLoop): CallLoop {
-  // Field by field rather than by spreads of objects made for each: called twice for each of a turn's answers. The order is the journal's.
-  const loop: CallLoop = {};
-  if (from.steps) loop.steps = from.steps;
-  if (from.cutShort !== undefined) loop.cutShort = from.cutShort;
-  if (from.refusedStep !== undefined) loop.refusedStep = from.refusedStep;
-  if (from.reflection) loop.reflection = from.reflection;
-  if (from.rating) loop.rating = from.rating;
-  if (from.recalled) loop.recalled = from.recalled;
-  if (from.meeting) loop.meeting = from.meeting;
-  return loop;
+/** What makes a failed call hold its agent at once (failing-agents.ts): a key the server refused, or an answer lemming refused unread. */
+function holdsAtOnce(failed: { keyRefused?: boolean; refused?: unknown }): 'key' | 'answer' | undefined {
+  if (failed.keyRefused === true) return 'key';
+  return failed.refused === undefined ? undefined : 'answer';
 }
