@@ -57,6 +57,10 @@ interface Part {
   failed?: string;
   /** Why lemming refused its last failed speech's answer, when it did. */
   refused?: 'answer-too-large';
+  /** Its failed speech's key was refused. */
+  keyRefused?: true;
+  /** Why it is held since a speech of this meeting (a refused key, an answer refused unread): it is not asked again in its later rounds. */
+  held?: string;
   /** An answer lemming refused unread (at a later step of a speech, or a whole speech), and the line saying so: when another of its answers came back, held as for a first step's (resultOf). */
   refusedLater?: { step: RefusedStep; line: string };
   recalled: string[];
@@ -144,6 +148,8 @@ export class MeetingRun {
           // Read back from the journal as the one cause it can be, or none.
           if (record.refused === 'answer-too-large') part.refused = record.refused;
           else delete part.refused;
+          if (record.keyRefused) part.keyRefused = true;
+          else delete part.keyRefused;
           // A speech refused unread when another of its speeches came back is as a later step's (resultOf): that stands, and the speaker is held.
           const refusedAnswer = record.refused === 'answer-too-large' ? record.unusable?.at(-1) : undefined;
           if (refusedAnswer) {
@@ -153,6 +159,7 @@ export class MeetingRun {
             };
           }
         }
+        part.held ??= heldBy(record, round);
       }
     }
     const file = transcriptFile(meeting.name, turn);
@@ -184,6 +191,8 @@ export class MeetingRun {
     const entry = org.models[prepared.modelKey];
     const needed = entry ? estimateCallCost(prepared.prompt.request, entry, ratios.scale(prepared.modelKey)) : 0;
     const speech: Speech = { round, agent };
+    // Held by an earlier speech's call, as the turn holds it (run-turn.ts, holdsAtOnce): asked again, it would meet the same key or server.
+    if (part.held !== undefined) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, skipped: part.held } };
     // A ceiling is checked before each speech as the plan checks it before each call (engine/budget): a
     // meeting passes it by at most the one speech that reached it, not by attendees × rounds.
     const ceiling = budgetHolding(org, this.totalsSoFar())(agent);
@@ -212,7 +221,15 @@ export class MeetingRun {
     });
     if ('aborted' in called) return undefined;
     if ('error' in called) {
-      return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, failed: called.error }, ...(called.unusable.length > 0 ? { unusable: called.unusable } : {}), ...(called.refused === undefined ? {} : { refused: called.refused }) };
+      return {
+        type: 'meeting-speech',
+        turn,
+        meeting: meeting.name,
+        speech: { ...speech, failed: called.error },
+        ...(called.unusable.length > 0 ? { unusable: called.unusable } : {}),
+        ...(called.refused === undefined ? {} : { refused: called.refused }),
+        ...(called.keyRefused ? { keyRefused: called.keyRefused } : {}),
+      };
     }
     const tools = [...called.response.toolCalls.map((each) => each.name)];
     return {
@@ -242,6 +259,15 @@ export class MeetingRun {
   }
 }
 
+/** Why a speech's call holds its speaker for the rest of the meeting (as run-turn.ts holdsAtOnce holds an agent), said in the transcript; undefined when it does not. Pure. */
+function heldBy(record: SpeechRecord, round: number): string | undefined {
+  const since = `held since round ${round}`;
+  if (record.keyRefused) return `${since}: its key was refused (${record.speech.failed})`;
+  if (record.refused !== undefined) return `${since}: lemming refused its answer unread (${record.speech.failed})`;
+  if (record.refusedStep) return `${since}: lemming refused a step's answer unread (${record.refusedStep.error})`;
+  return undefined;
+}
+
 /** The ledger's totals with what the speeches of the turn have cost so far. */
 function withSpoken(totals: Readonly<Record<string, AgentTotals>>, spoken: ReadonlyMap<string, number>): Record<string, AgentTotals> {
   const sum: Record<string, AgentTotals> = Object.assign(Object.create(null) as Record<string, AgentTotals>, totals);
@@ -263,7 +289,7 @@ function resultOf(agent: string, modelKey: string, part: Part | undefined, said:
   const unusable = part?.unusable ?? [];
   const last = responses.at(-1);
   if (!last) {
-    if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable, ...(part.refused === undefined ? {} : { refused: part.refused }) };
+    if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable, ...(part.refused === undefined ? {} : { refused: part.refused }), ...(part.keyRefused ? { keyRefused: true } : {}) };
     // Only skipped: its retrieval's embeddings, asked when the turn was planned, are all it is charged (the server counted them). It still heard the others.
     return { agent, response: chargedTogether({ text: '', toolCalls: [], modelKey }, embedded), receivedAt: '', shown: [], steps: [], ...(meeting ? { meeting } : {}) };
   }

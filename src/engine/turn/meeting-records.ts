@@ -27,6 +27,8 @@ export type MeetingRecord =
       unusable?: AnsweredUsage[];
       /** Why lemming refused the failed call's answer, when it did (provider-error.ts, refusedCallCause): its charge says so, and the speaker is held. */
       refused?: 'answer-too-large';
+      /** The failed call's key was refused (provider-error.ts, isKeyRefused): the speaker is held. */
+      keyRefused?: true;
       /** The memories its prompt showed (ids, in order): recorded as recalled with the attendee's turn. */
       recalled?: string[];
       /** After its last speech, the attendee reflected, or its model rated its memories: applied with its turn. */
