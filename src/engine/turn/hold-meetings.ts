@@ -63,6 +63,8 @@ interface Part {
   held?: string;
   /** An answer lemming refused unread (at a later step of a speech, or a whole speech), and the line saying so: when another of its answers came back, held as for a first step's (resultOf). */
   refusedLater?: { step: RefusedStep; line: string };
+  /** Why a speech's own loop stopped early for another reason (engine.max_steps, its credits, the context window), a line each, naming the round. */
+  cutShort: string[];
   recalled: string[];
   reflection?: ReflectionAnswer;
   rating?: RatingAnswer;
@@ -116,7 +118,7 @@ export class MeetingRun {
   private async hold(meeting: PlannedMeeting, speakers: readonly string[]): Promise<{ parts: Map<string, Part>; speeches: Speech[] } | undefined> {
     const { turn, journalPath } = this.input;
     const speeches: Speech[] = [];
-    const parts = new Map<string, Part>(speakers.map((agent) => [agent, { responses: [], unusable: [], steps: [], receivedAt: '', recalled: [] }]));
+    const parts = new Map<string, Part>(speakers.map((agent) => [agent, { responses: [], unusable: [], steps: [], receivedAt: '', cutShort: [], recalled: [] }]));
     for (let round = 1; round <= meeting.rounds; round += 1) {
       for (const agent of speakers) {
         const part = parts.get(agent) as Part;
@@ -143,6 +145,7 @@ export class MeetingRun {
         this.spoken.set(agent, (this.spoken.get(agent) ?? 0) + cost);
         const where = `the meeting ${meeting.name}, round ${round}`;
         if (record.refusedStep) part.refusedLater = { step: record.refusedStep, line: `${where}: ${record.cutShort ?? `a step failed (${record.refusedStep.error})`}` };
+        else if (record.cutShort !== undefined) part.cutShort.push(`${where}: ${record.cutShort}`);
         if (record.speech.failed !== undefined) {
           part.failed = record.speech.failed;
           // Read back from the journal as the one cause it can be, or none.
@@ -240,7 +243,8 @@ export class MeetingRun {
       response: called.response,
       receivedAt: called.receivedAt,
       steps: called.steps,
-      ...(called.refusedStep ? { refusedStep: called.refusedStep, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}) } : {}),
+      ...(called.refusedStep ? { refusedStep: called.refusedStep } : {}),
+      ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}),
       ...(called.recalled ? { recalled: called.recalled } : {}),
       ...(called.reflection ? { reflection: called.reflection } : {}),
       ...(called.rating ? { rating: called.rating } : {}),
@@ -304,7 +308,9 @@ function resultOf(agent: string, modelKey: string, part: Part | undefined, said:
   };
   const response = chargedTogether(folded, [...responses.flatMap((each) => chargedAnswers(each)), ...unusable]);
   const remembered = part && part.recalled.length > 0 ? { recalled: part.recalled } : {};
-  // An answer refused unread after others came back: charged with them, its note on the line, and the speaker held (run-turn.ts), as a later step's.
-  const refused = part?.refusedLater ? { refusedStep: part.refusedLater.step, cutShort: part.refusedLater.line } : {};
+  // Each speech whose loop stopped early says why on the turn's line (apply-response.ts), naming its round. An answer refused
+  // unread after others came back is one of them: charged with them, its note on the line, and the speaker held (run-turn.ts), as a later step's.
+  const stoppedEarly = [...(part?.cutShort ?? []), ...(part?.refusedLater ? [part.refusedLater.line] : [])];
+  const refused = { ...(part?.refusedLater ? { refusedStep: part.refusedLater.step } : {}), ...(stoppedEarly.length > 0 ? { cutShort: stoppedEarly.join('; ') } : {}) };
   return { agent, response, receivedAt: part?.receivedAt ?? '', shown: [], steps: part?.steps ?? [], ...refused, ...(meeting ? { meeting } : {}), ...remembered, ...(part?.reflection ? { reflection: part.reflection } : {}), ...(part?.rating ? { rating: part.rating } : {}) };
 }

@@ -20,8 +20,9 @@ export type MeetingRecord =
       response?: ProviderResponse;
       receivedAt?: string;
       steps?: StepSummary[];
-      /** A later step of its speech whose answer lemming refused unread (step-loop.ts), and the line that says the step failed: the steps before it stand, and the speaker is held. */
+      /** A later step of its speech whose answer lemming refused unread (step-loop.ts): the steps before it stand, and the speaker is held. */
       refusedStep?: RefusedStep;
+      /** Why its loop stopped early (step-loop.ts: the refused step, engine.max_steps, its credits, the context window): said on the speaker's turn line. */
       cutShort?: string;
       /** Answers a failed call came back with: charged with the speaker's turn. */
       unusable?: AnsweredUsage[];
