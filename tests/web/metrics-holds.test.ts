@@ -10,8 +10,8 @@ import { serveOrg } from './web-server.js';
 
 /*
  * The dashboard's /metrics counts the agents held, by why, from the record `lemming status` reads its
- * holds from: a refused key, an answer refused unread, engine.max_failed_turns turns of failures.
- * Before, /metrics had no line for holds at all.
+ * holds from: a refused key, an answer refused unread, engine.max_failed_turns turns of failures
+ * and a circuit breaker. Before, /metrics had no line for holds at all.
  */
 
 describe('/metrics and held agents', () => {
@@ -40,5 +40,26 @@ describe('/metrics and held agents', () => {
     write(root, 'org/state/cache/retry/hr', '');
     const after = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
     expect(after).toMatch(/^lemming_agents_held\{reason="key"\} 0$/m);
+  });
+
+  test('an agent a circuit breaker holds is counted under breaker, as status names it', async () => {
+    const root = defaultOrg();
+    write(root, 'agents/janitor/resume.md', read(root, 'agents/janitor/resume.md').replace(/^schedule: .*\n/m, ''));
+    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('engine:\n', 'engine:\n  breakers: { repeated_messages: { times: 3, on: pause } }\n'));
+    humanSends(root, 'manager', 'Build the login page.');
+    let round = 0;
+    const model = new ScriptedProvider((request) => {
+      round += 1;
+      if (request.agent === 'manager') return { toolCalls: [sendCall('planner', 'Please plan the login page.')] };
+      if (request.agent === 'planner') return { toolCalls: [sendCall('coder_01', 'Still waiting for the framework decision, please hold.')] };
+      if (request.agent === 'coder_01') return { toolCalls: [sendCall('planner', `Which framework do we use? (${round})`)] };
+      return {};
+    });
+    await runEngine(root, { maxTurns: 20 }, { providerFactory: () => model });
+    expect(orgStatus(loadOrg(root).org).breakerHeld?.map((held) => held.agent)).toEqual(['planner']);
+    const server = await serveOrg(root);
+    const metrics = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
+    expect(metrics).toMatch(/^lemming_agents_held\{reason="breaker"\} 1$/m);
+    expect(metrics).toMatch(/^lemming_agents_held\{reason="failed_turns"\} 0$/m);
   });
 });
