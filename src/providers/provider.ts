@@ -90,6 +90,8 @@ export interface PromptSizing {
   tokensPerByte: number;
   /** Where `tokensPerByte` comes from, as a prompt held back says it. */
   source: string;
+  /** Real tokens per token of lemming's estimate its server has shown (token-ratios.ts, scale): what a call to it is reserved at, and so what an answer refused unread is charged (usage-gate.ts). */
+  inputScale?: number;
 }
 
 /** A call to `modelKey` has been in flight `waitedMs` or a little more (counted from the start of its current attempt). */

@@ -31,14 +31,23 @@ export function expectedOutputTokens(entry: Pick<ModelEntry, 'max_output_tokens'
 }
 
 /**
+ * The most real tokens a server is believed to count for each token of lemming's estimate: a server
+ * may count many more, but a ratio past this is more likely a bad report (or a planted file). The
+ * bound of what a ratio learned from a server scales (engine/record/token-ratios.ts), as it is learned,
+ * read back and used.
+ */
+export const MOST_INPUT_SCALE = 8;
+
+/**
  * The tokens a call is reserved at: the prompt as lemming counts it (times the entry's learned
- * ratio, when the caller knows it) and the output it is assumed to write (expectedOutputTokens).
- * What a call must be able to pay before it is made (money/charge.ts, estimateCallCost), and what an
- * answer lemming refused unread is charged (usage-gate.ts): its server did the work, and no count of
- * it is known. Pure.
+ * ratio, when the caller knows it: from 1 to MOST_INPUT_SCALE, any other value read as 1) and the
+ * output it is assumed to write (expectedOutputTokens). What a call must be able to pay before it is
+ * made (money/charge.ts, estimateCallCost), and what an answer lemming refused unread is charged
+ * (usage-gate.ts, with the ratio its request carries): its server did the work, and no count of it is known. Pure.
  */
 export function reservedTokens(request: PromptParts, entry: Pick<ModelEntry, 'max_output_tokens'>, inputScale = 1): { inputTokens: number; outputTokens: number } {
-  return { inputTokens: Math.ceil(estimateInputTokens(request) * inputScale), outputTokens: expectedOutputTokens(entry) };
+  const scale = Number.isFinite(inputScale) && inputScale >= 1 ? Math.min(inputScale, MOST_INPUT_SCALE) : 1;
+  return { inputTokens: Math.ceil(estimateInputTokens(request) * scale), outputTokens: expectedOutputTokens(entry) };
 }
 
 /** lemming's estimate of what a model wrote: its text and each tool call's arguments. */

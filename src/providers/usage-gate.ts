@@ -194,14 +194,16 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
 /**
  * A failure whose answer lemming refused unread (too large: sdk-call.ts, queue-provider.ts) with that
  * answer as an unusable one, counted at what the call was reserved at (request-tokens.ts,
- * reservedTokens: the prompt as lemming counts it, the output cap), marked estimated: its server did
+ * reservedTokens: the prompt as lemming counts it, times its server's learned ratio, the output cap), marked estimated: its server did
  * the work and its vendor bills it; charged nothing, a broken or hostile server could be called turn
  * after turn with spending that never added up. One that carries its answers already (a worker's, through its own gate)
  * and any other error, as it is. Pure.
  */
 function withUnreadAnswer(error: unknown, request: ProviderRequest, entry: Pick<ModelEntry, 'max_output_tokens'>): unknown {
   if (refusedCallCause(error) === undefined || (error as ProviderError).unusable !== undefined) return error;
-  return (error as ProviderError).withUnusable([{ modelKey: request.modelKey, usage: { ...reservedTokens(request, entry), estimated: true } }]);
+  // The ratio its server taught, as the request carries it for its model: the call is charged the tokens it was reserved at.
+  const usage = reservedTokens(request, entry, request.promptSizing?.[request.modelKey]?.inputScale);
+  return (error as ProviderError).withUnusable([{ modelKey: request.modelKey, usage: { ...usage, estimated: true } }]);
 }
 
 /** A failure with the unusable answers it carries admitted, each counting none where it reported none; any other error as it is. */

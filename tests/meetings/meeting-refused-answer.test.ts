@@ -74,8 +74,15 @@ describe('a meeting speech whose answer was too large to read', () => {
     expect(read(root, 'org/meetings/sync/000001.md')).toContain('hr speaks');
   });
 
-  test('as an earlier speech, a later one coming back: that one stands, and the speaker is held and counted once', async () => {
-    const root = await heldAfterEarlierAnswers(2, (request, asked) => (asked === 1 ? tooLarge(request) : { text: 'hr speaks' }));
-    expect(read(root, 'org/meetings/sync/000001.md')).toContain('hr speaks');
+  // Before, the speaker was asked again in round 2 (and its server paid again); held at once, it is not (meeting-held-speaker.test.ts).
+  test('as an earlier speech: the speaker is not asked in the later round, and is held and counted once', async () => {
+    const root = defaultOrg();
+    write(root, 'org/meetings/sync.yaml', MEETING.replace('rounds: 1', 'rounds: 2'));
+    let asked = 0;
+    const model = new ScriptedProvider((request) => (request.agent === 'hr' ? ((asked += 1), tooLarge(request)) : { text: `${request.agent} speaks` }));
+    const events = await runEngine(root, { maxTurns: 1, stopWhenIdle: false }, { providerFactory: (modelKey: string, entry: ModelEntry) => new UsageGate(model, modelKey, entry) });
+    expectHeldOnce(root, events, 1);
+    expect(asked).toBe(1);
+    expect(read(root, 'org/meetings/sync/000001.md')).toContain('(did not speak: held since round 1: lemming refused its answer unread');
   });
 });

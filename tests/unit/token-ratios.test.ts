@@ -111,6 +111,27 @@ describe("the estimate of a local server's prompt tokens where it has no tokeniz
     expect(TokenRatios.load(root, MODELS, 2).learn(requestOf(8000), answered(4096), 2)?.cutSilently?.first).toBe(false);
   });
 
+  test('a hostile count (NaN, 0, negative, 1e9) teaches no ratio, and no file is written', () => {
+    const root = orgRoot();
+    const ratios = TokenRatios.load(root, MODELS, 1);
+    for (const tokens of [Number.NaN, 0, -5, 1e9]) ratios.learn(requestOf(3000), answered(tokens), 1);
+    ratios.save(1);
+    expect(existsSync(join(root, 'org/state/token-ratios.json'))).toBe(false);
+    expect(TokenRatios.load(root, MODELS, 2).scale('local')).toBe(1);
+  });
+
+  test('a count past 8 tokens a token of the estimate is not summed into the ratio estimated charges scale by, so the file it writes is read back whole', () => {
+    const root = orgRoot();
+    const ratios = TokenRatios.load(root, MODELS, 1);
+    // 1,000 characters of 3 bytes: the estimate is 254 tokens, and 2,900 is within what a tokenizer could make of 3,000 bytes.
+    const wide: ProviderRequest = { ...requestOf(0), system: '字'.repeat(1000) };
+    expect(ratios.learn(wide, answered(2900), 1)?.notes).toEqual([expect.stringMatching(/^local's server reported 2900 prompt tokens where lemming estimated 254: more than 8 a token, so not counted in the ratio its calls are reserved and charged at/)]);
+    ratios.save(1);
+    expect(readRatiosFile(join(root, 'org/state/token-ratios.json')).problems).toEqual([]);
+    expect(learnedOf(root)).toMatchObject({ characters: 0, tokens: 0, estimated: 0, seen: [expect.closeTo(2900 / 3000, 5)] });
+    expect(TokenRatios.load(root, MODELS, 2).scale('local')).toBe(1);
+  });
+
   test('a count no tokenizer could make of what was sent teaches nothing, and is said: the whole window claimed for a short prompt, or far too few tokens', () => {
     const root = orgRoot();
     const ratios = TokenRatios.load(root, MODELS, 1);
@@ -250,6 +271,11 @@ describe('org/state/token-ratios.json as it is read back', () => {
     ['a turn 0 cut', { ...good, cutSilently: 0 }, /cutSilently: 0 is not a turn/],
     ['a field of its own', { ...good, highest: 2 }, /"highest" is not a field of an endpoint's record/],
     ['a number for a record', 7, /7 is not an object like/],
+    // A planted file: ratios no server teaches (tokens an estimated token), which every estimated charge would scale by.
+    ['a ratio of 1e9 tokens an estimated token', { ...good, tokens: 1_000_000_000, estimated: 1 }, /tokens: 1000000000 for estimated: 1 is 1000000000 tokens a token of lemming's estimate, more than the 8 a server is believed to count \(e\.g\. "tokens": 1100, "estimated": 1000\)/],
+    ['tokens with no estimate (a ratio of infinity)', { ...good, tokens: 1100, estimated: 0 }, /tokens and estimated go together: a server's count of prompts lemming estimated, both 0 or both above \(e\.g\. "tokens": 1100, "estimated": 1000\)/],
+    ['tokens: NaN', { ...good, tokens: Number.NaN }, /tokens: null is not a count/],
+    ['a negative estimate', { ...good, estimated: -1000 }, /estimated: -1000 is not a count/],
   ];
   for (const [name, counts, said] of bad) {
     test(`${name}: the record is left out and said, with the file and the field`, () => {

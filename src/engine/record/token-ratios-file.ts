@@ -2,6 +2,7 @@ import type { Problem } from '../../errors.js';
 import { readOwnFile } from '../../storage/read-own-file.js';
 import { nameRecord } from '../../org/names.js';
 import type { ModelEntry } from '../../org/schema.js';
+import { MOST_INPUT_SCALE } from '../../providers/request-tokens.js';
 
 /**
  * `org/state/token-ratios.json`: what lemming learned of each server's prompts, kept with the org's
@@ -172,6 +173,13 @@ function countsProblems(counts: unknown): string[] {
   const wrong: string[] = [];
   for (const field of ['characters', 'tokens', 'estimated'] as const) {
     if (!isCount(counts[field])) wrong.push(`${field}: ${shown(counts[field])} is not a count (a whole number from 0, e.g. 4000)`);
+  }
+  // The ratio every estimated charge of the entry scales by (token-ratios.ts, scale), bounded as where it is used (request-tokens.ts).
+  if (isCount(counts.tokens) && isCount(counts.estimated)) {
+    if ((counts.tokens === 0) !== (counts.estimated === 0)) wrong.push(`tokens and estimated go together: a server's count of prompts lemming estimated, both 0 or both above (e.g. "tokens": 1100, "estimated": 1000)`);
+    else if (counts.tokens > counts.estimated * MOST_INPUT_SCALE) {
+      wrong.push(`tokens: ${counts.tokens} for estimated: ${counts.estimated} is ${counts.tokens / counts.estimated} tokens a token of lemming's estimate, more than the ${MOST_INPUT_SCALE} a server is believed to count (e.g. "tokens": 1100, "estimated": 1000)`);
+    }
   }
   const { seen } = counts;
   const { least, most } = LEARNED_BOUNDS.tokensPerByte;

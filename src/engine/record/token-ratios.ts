@@ -4,7 +4,7 @@ import type { ModelEntry } from '../../org/schema.js';
 import { heldToWindow, promptBytes, promptSizing, promptTokenBound } from '../../providers/context-fit.js';
 import type { StatedSizes } from '../../providers/provider-error.js';
 import type { PromptSizing, ProviderRequest, ProviderResponse } from '../../providers/provider.js';
-import { estimateInputTokens } from '../../providers/request-tokens.js';
+import { estimateInputTokens, MOST_INPUT_SCALE } from '../../providers/request-tokens.js';
 import { systemWithTextReply } from '../../providers/text-tools/text-reply-format.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { statePaths } from './state-paths.js';
@@ -19,9 +19,6 @@ export interface Learned {
   /** A sentence each, for the agent's log: a count not believed, a window unlearned. */
   notes: string[];
 }
-
-/** A server may count many more tokens than the estimate, but a scale past this is more likely a bad report. */
-const MAX_SCALE = 8;
 
 /** The providers sent lemming's prompt as it is: their counts are of it. An agent program's (`command`, `http`) count its own calls. */
 const LEARNS_FROM: ReadonlySet<ModelEntry['provider']> = new Set(['openai', 'anthropic', 'openai-compatible']);
@@ -110,13 +107,16 @@ export class TokenRatios {
     const counts = this.frozenOf(modelKey);
     const averaged = !counts || counts.estimated <= 0 ? 1 : counts.tokens / counts.estimated;
     const held = entry && heldToWindow(entry) ? 4 * this.sizing(modelKey).tokensPerByte : 0;
-    return Math.min(MAX_SCALE, Math.max(1, averaged, held));
+    return Math.min(MOST_INPUT_SCALE, Math.max(1, averaged, held));
   }
 
-  /** How this turn estimates an entry's prompts where its server offers no tokenizer (providers/context-fit.ts), naming what was learned. */
+  /**
+   * How this turn estimates an entry's prompts where its server offers no tokenizer (providers/context-fit.ts), naming
+   * what was learned; and the scale its calls are reserved at (`scale`), which the usage gate charges an answer refused unread at.
+   */
   sizing(modelKey: string): PromptSizing {
     const counts = this.frozenOf(modelKey);
-    const sizing = promptSizing(counts);
+    const sizing = { ...promptSizing(counts), inputScale: this.scale(modelKey) };
     return counts?.seen?.length ? { ...sizing, source: `${sizing.source}; ${this.keptAt(modelKey, 'seen')}` } : sizing;
   }
 
@@ -238,9 +238,15 @@ export class TokenRatios {
       this.changed = true;
       return { cutSilently: { window, reported, first }, notes };
     }
-    counts.characters += request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0) + JSON.stringify(request.tools).length;
-    counts.tokens += reported;
-    counts.estimated += estimateInputTokens(request);
+    // The ratio every estimated charge of the entry scales by (scale) is summed only from counts within its bound, the bound the file is read back with (token-ratios-file.ts).
+    const estimated = estimateInputTokens(request);
+    if (reported > estimated * MOST_INPUT_SCALE) {
+      notes.push(`${key}'s server reported ${reported} prompt tokens where lemming estimated ${estimated}: more than ${MOST_INPUT_SCALE} a token, so not counted in the ratio its calls are reserved and charged at`);
+    } else {
+      counts.characters += request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0) + JSON.stringify(request.tools).length;
+      counts.tokens += reported;
+      counts.estimated += estimated;
+    }
     counts.reports = (counts.reports ?? 0) + 1;
     this.observe(counts, ratio);
     return notes.length > 0 ? { notes } : undefined;

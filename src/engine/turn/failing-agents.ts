@@ -29,7 +29,12 @@ export interface FailureStreak {
   held: boolean;
   /** The turn in which it was held (and they were told). */
   heldTurn?: number;
+  /** What held it: a refused key, an answer refused unread (both at once), or engine.max_failed_turns; absent in a record from before lemming kept it, read as `failed-turns`. */
+  heldFor?: HeldFor;
 }
+
+/** What holds an agent whose calls fail: its key refused, an answer refused unread, or engine.max_failed_turns turns in a row. */
+export type HeldFor = 'key' | 'answer' | 'failed-turns';
 
 /** What a failure adds to the agent's outcome: one notice for its manager and one for the human, when it is held. */
 export interface HoldNotices {
@@ -83,6 +88,13 @@ export class FailingAgents {
     const streak = this.agents.get(name);
     if (!streak?.held) return false;
     return streak.fingerprint === agentFingerprint(org, name) && !existsSync(join(failingPaths(this.root).retries, name));
+  }
+
+  /** Every agent of the org held now (isHeld), with what held it: what `/metrics` counts, by the rule `status` shows each by. */
+  heldAgents(org: Org): Array<{ agent: string; heldFor: HeldFor }> {
+    const held: Array<{ agent: string; heldFor: HeldFor }> = [];
+    for (const [agent, streak] of this.agents.all()) if (org.agents.has(agent) && this.isHeld(org, agent)) held.push({ agent, heldFor: streak.heldFor ?? 'failed-turns' });
+    return held;
   }
 
   /**
@@ -141,6 +153,8 @@ export class FailingAgents {
     };
     const heldTurn = previous?.held ? previous.heldTurn : streak.held ? turn : undefined;
     if (heldTurn !== undefined) streak.heldTurn = heldTurn;
+    const heldFor = previous?.held ? previous.heldFor : streak.held ? (holdsAtOnce ?? 'failed-turns') : undefined;
+    if (heldFor !== undefined) streak.heldFor = heldFor;
     this.agents.set(name, streak);
     // Told in the turn it is held; a turn finished after a crash makes the same notices again (same ids), never new ones.
     if (!streak.held || heldTurn !== turn) return told;

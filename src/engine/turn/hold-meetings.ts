@@ -57,8 +57,14 @@ interface Part {
   failed?: string;
   /** Why lemming refused its last failed speech's answer, when it did. */
   refused?: 'answer-too-large';
+  /** Its failed speech's key was refused. */
+  keyRefused?: true;
+  /** Why it is held since a speech of this meeting (a refused key, an answer refused unread): it is not asked again in its later rounds. */
+  held?: string;
   /** An answer lemming refused unread (at a later step of a speech, or a whole speech), and the line saying so: when another of its answers came back, held as for a first step's (resultOf). */
   refusedLater?: { step: RefusedStep; line: string };
+  /** Why a speech's own loop stopped early for another reason (engine.max_steps, its credits, the context window), a line each, naming the round. */
+  cutShort: string[];
   recalled: string[];
   reflection?: ReflectionAnswer;
   rating?: RatingAnswer;
@@ -112,7 +118,7 @@ export class MeetingRun {
   private async hold(meeting: PlannedMeeting, speakers: readonly string[]): Promise<{ parts: Map<string, Part>; speeches: Speech[] } | undefined> {
     const { turn, journalPath } = this.input;
     const speeches: Speech[] = [];
-    const parts = new Map<string, Part>(speakers.map((agent) => [agent, { responses: [], unusable: [], steps: [], receivedAt: '', recalled: [] }]));
+    const parts = new Map<string, Part>(speakers.map((agent) => [agent, { responses: [], unusable: [], steps: [], receivedAt: '', cutShort: [], recalled: [] }]));
     for (let round = 1; round <= meeting.rounds; round += 1) {
       for (const agent of speakers) {
         const part = parts.get(agent) as Part;
@@ -139,11 +145,14 @@ export class MeetingRun {
         this.spoken.set(agent, (this.spoken.get(agent) ?? 0) + cost);
         const where = `the meeting ${meeting.name}, round ${round}`;
         if (record.refusedStep) part.refusedLater = { step: record.refusedStep, line: `${where}: ${record.cutShort ?? `a step failed (${record.refusedStep.error})`}` };
+        else if (record.cutShort !== undefined) part.cutShort.push(`${where}: ${record.cutShort}`);
         if (record.speech.failed !== undefined) {
           part.failed = record.speech.failed;
           // Read back from the journal as the one cause it can be, or none.
           if (record.refused === 'answer-too-large') part.refused = record.refused;
           else delete part.refused;
+          if (record.keyRefused) part.keyRefused = true;
+          else delete part.keyRefused;
           // A speech refused unread when another of its speeches came back is as a later step's (resultOf): that stands, and the speaker is held.
           const refusedAnswer = record.refused === 'answer-too-large' ? record.unusable?.at(-1) : undefined;
           if (refusedAnswer) {
@@ -153,6 +162,7 @@ export class MeetingRun {
             };
           }
         }
+        part.held ??= heldBy(record, round);
       }
     }
     const file = transcriptFile(meeting.name, turn);
@@ -184,6 +194,8 @@ export class MeetingRun {
     const entry = org.models[prepared.modelKey];
     const needed = entry ? estimateCallCost(prepared.prompt.request, entry, ratios.scale(prepared.modelKey)) : 0;
     const speech: Speech = { round, agent };
+    // Held by an earlier speech's call, as the turn holds it (run-turn.ts, holdsAtOnce): asked again, it would meet the same key or server.
+    if (part.held !== undefined) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, skipped: part.held } };
     // A ceiling is checked before each speech as the plan checks it before each call (engine/budget): a
     // meeting passes it by at most the one speech that reached it, not by attendees × rounds.
     const ceiling = budgetHolding(org, this.totalsSoFar())(agent);
@@ -212,7 +224,15 @@ export class MeetingRun {
     });
     if ('aborted' in called) return undefined;
     if ('error' in called) {
-      return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, failed: called.error }, ...(called.unusable.length > 0 ? { unusable: called.unusable } : {}), ...(called.refused === undefined ? {} : { refused: called.refused }) };
+      return {
+        type: 'meeting-speech',
+        turn,
+        meeting: meeting.name,
+        speech: { ...speech, failed: called.error },
+        ...(called.unusable.length > 0 ? { unusable: called.unusable } : {}),
+        ...(called.refused === undefined ? {} : { refused: called.refused }),
+        ...(called.keyRefused ? { keyRefused: called.keyRefused } : {}),
+      };
     }
     const tools = [...called.response.toolCalls.map((each) => each.name)];
     return {
@@ -223,7 +243,8 @@ export class MeetingRun {
       response: called.response,
       receivedAt: called.receivedAt,
       steps: called.steps,
-      ...(called.refusedStep ? { refusedStep: called.refusedStep, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}) } : {}),
+      ...(called.refusedStep ? { refusedStep: called.refusedStep } : {}),
+      ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}),
       ...(called.recalled ? { recalled: called.recalled } : {}),
       ...(called.reflection ? { reflection: called.reflection } : {}),
       ...(called.rating ? { rating: called.rating } : {}),
@@ -240,6 +261,15 @@ export class MeetingRun {
     const recall = memory.recallFor(root, agent, settings, turn, texts);
     return recalledSection({ memories: recall.memories, total: recall.total, budgetTokens: recall.budgetTokens }, limit);
   }
+}
+
+/** Why a speech's call holds its speaker for the rest of the meeting (as run-turn.ts holdsAtOnce holds an agent), said in the transcript; undefined when it does not. Pure. */
+function heldBy(record: SpeechRecord, round: number): string | undefined {
+  const since = `held since round ${round}`;
+  if (record.keyRefused) return `${since}: its key was refused (${record.speech.failed})`;
+  if (record.refused !== undefined) return `${since}: lemming refused its answer unread (${record.speech.failed})`;
+  if (record.refusedStep) return `${since}: lemming refused a step's answer unread (${record.refusedStep.error})`;
+  return undefined;
 }
 
 /** The ledger's totals with what the speeches of the turn have cost so far. */
@@ -263,7 +293,7 @@ function resultOf(agent: string, modelKey: string, part: Part | undefined, said:
   const unusable = part?.unusable ?? [];
   const last = responses.at(-1);
   if (!last) {
-    if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable, ...(part.refused === undefined ? {} : { refused: part.refused }) };
+    if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable, ...(part.refused === undefined ? {} : { refused: part.refused }), ...(part.keyRefused ? { keyRefused: true } : {}) };
     // Only skipped: its retrieval's embeddings, asked when the turn was planned, are all it is charged (the server counted them). It still heard the others.
     return { agent, response: chargedTogether({ text: '', toolCalls: [], modelKey }, embedded), receivedAt: '', shown: [], steps: [], ...(meeting ? { meeting } : {}) };
   }
@@ -278,7 +308,9 @@ function resultOf(agent: string, modelKey: string, part: Part | undefined, said:
   };
   const response = chargedTogether(folded, [...responses.flatMap((each) => chargedAnswers(each)), ...unusable]);
   const remembered = part && part.recalled.length > 0 ? { recalled: part.recalled } : {};
-  // An answer refused unread after others came back: charged with them, its note on the line, and the speaker held (run-turn.ts), as a later step's.
-  const refused = part?.refusedLater ? { refusedStep: part.refusedLater.step, cutShort: part.refusedLater.line } : {};
+  // Each speech whose loop stopped early says why on the turn's line (apply-response.ts), naming its round. An answer refused
+  // unread after others came back is one of them: charged with them, its note on the line, and the speaker held (run-turn.ts), as a later step's.
+  const stoppedEarly = [...(part?.cutShort ?? []), ...(part?.refusedLater ? [part.refusedLater.line] : [])];
+  const refused = { ...(part?.refusedLater ? { refusedStep: part.refusedLater.step } : {}), ...(stoppedEarly.length > 0 ? { cutShort: stoppedEarly.join('; ') } : {}) };
   return { agent, response, receivedAt: part?.receivedAt ?? '', shown: [], steps: part?.steps ?? [], ...refused, ...(meeting ? { meeting } : {}), ...remembered, ...(part?.reflection ? { reflection: part.reflection } : {}), ...(part?.rating ? { rating: part.rating } : {}) };
 }

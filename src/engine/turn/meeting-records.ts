@@ -20,13 +20,16 @@ export type MeetingRecord =
       response?: ProviderResponse;
       receivedAt?: string;
       steps?: StepSummary[];
-      /** A later step of its speech whose answer lemming refused unread (step-loop.ts), and the line that says the step failed: the steps before it stand, and the speaker is held. */
+      /** A later step of its speech whose answer lemming refused unread (step-loop.ts): the steps before it stand, and the speaker is held. */
       refusedStep?: RefusedStep;
+      /** Why its loop stopped early (step-loop.ts: the refused step, engine.max_steps, its credits, the context window): said on the speaker's turn line. */
       cutShort?: string;
       /** Answers a failed call came back with: charged with the speaker's turn. */
       unusable?: AnsweredUsage[];
       /** Why lemming refused the failed call's answer, when it did (provider-error.ts, refusedCallCause): its charge says so, and the speaker is held. */
       refused?: 'answer-too-large';
+      /** The failed call's key was refused (provider-error.ts, isKeyRefused): the speaker is held. */
+      keyRefused?: true;
       /** The memories its prompt showed (ids, in order): recorded as recalled with the attendee's turn. */
       recalled?: string[];
       /** After its last speech, the attendee reflected, or its model rated its memories: applied with its turn. */

@@ -1,7 +1,12 @@
+import { breakerHolds } from '../../engine/breakers/hold-by-breakers.js';
 import { loadState } from '../../engine/record/state-store.js';
+import { FailingAgents, type HeldFor } from '../../engine/turn/failing-agents.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import type { Dashboard } from '../dashboard.js';
 import type { Metric, Sample } from './prometheus.js';
+
+/** A hold's reason as a Prometheus label value. */
+const HELD_LABEL: Record<HeldFor, string> = { key: 'key', answer: 'answer', 'failed-turns': 'failed_turns' };
 
 /** Everything `/metrics` reports, read from the ledger, the logs, the engine's state and the index. */
 export function collectMetrics(dashboard: Dashboard): Metric[] {
@@ -23,6 +28,10 @@ export function collectMetrics(dashboard: Dashboard): Metric[] {
   const state = loadState(statePaths(dashboard.root).state);
   const waiting = new Set(state.pending.map((item) => item.to));
   const activity = dashboard.activity.counts();
+  const org = dashboard.org();
+  // The holds `lemming status` shows (engine/human/org-status.ts): failing models' by their one rule (isHeld), and the circuit breakers'.
+  const held: Record<string, number> = { key: 0, answer: 0, failed_turns: 0, breaker: breakerHolds(org).length };
+  for (const each of FailingAgents.load(dashboard.root).heldAgents(org)) held[HELD_LABEL[each.heldFor]] = (held[HELD_LABEL[each.heldFor]] ?? 0) + 1;
   const byKind = (counts: Record<string, number>): Sample[] => Object.entries(counts).map(([kind, value]) => ({ labels: { kind }, value }));
   return [
     { name: 'lemming_turn', help: 'The last turn that finished.', type: 'gauge', samples: [{ value: state.turn }] },
@@ -54,6 +63,12 @@ export function collectMetrics(dashboard: Dashboard): Metric[] {
       }),
     },
     { name: 'lemming_turn_duration_seconds', help: 'How long turns run by this process took.', type: 'histogram', samples: dashboard.turnDurations.samples() },
+    {
+      name: 'lemming_agents_held',
+      help: 'Agents held and not called, by reason: a refused key, an answer refused unread, engine.max_failed_turns failed turns in a row, a circuit breaker.',
+      type: 'gauge',
+      samples: Object.entries(held).map(([reason, value]) => ({ labels: { reason }, value })),
+    },
     { name: 'lemming_agents_with_mail', help: 'Agents with mail waiting to be read.', type: 'gauge', samples: [{ value: waiting.size }] },
     { name: 'lemming_messages', help: 'Message files in all outboxes.', type: 'gauge', samples: [{ value: dashboard.watch.size }] },
   ];
