@@ -10,7 +10,7 @@
 import { basicBootstrap, bootstrapPValue } from '../statistics/bootstrap.js';
 import { benjaminiHochberg } from '../statistics/false-discovery.js';
 import { normInterval } from '../statistics/norm-interval.js';
-import { countBootstrap, type CountSample } from '../statistics/sampling.js';
+import { bootstrapShares, countBootstrap, type CountSample } from '../statistics/sampling.js';
 import { CALIBRATION_RESAMPLES, type Estimate } from './calibration-statistics.js';
 import { distanceFor, normFor, shareDifference, sharesOf } from './distribution-distance.js';
 
@@ -117,14 +117,18 @@ export function compareBaselines(input: {
   );
   const column = (index: number): number[] => rounds.map((round) => round[index] as number);
   const realShares = sharesOf(real);
+  // What each sample is drawn from (its shares, or its Wilson centre where its people all answered alike): the bias corrections' figures.
+  const [realCentre, simulatedCentre, everyoneCentre, , ...cellCentres] = samples.map(bootstrapShares);
   const baselines: Baselines = { noise: upper95(column(1)) };
   if (usable) {
     const observed = distance(observedCells, observedMix);
-    baselines.demographic = { value: basicBootstrap(observed, column(2), [0, 1]).value, interval: normInterval(observed, column(3)) };
+    const centreCells = observedCells.map((_, option) => sum(cellCentres.map((centre, cell) => centre[option]! * sum(usable[cell]!.real))));
+    const centre = distance(centreCells, mixOf(cellCentres, agents));
+    baselines.demographic = { value: basicBootstrap(observed, column(2), [0, 1], centre).value, interval: normInterval(observed, column(3)) };
   }
   if (everyone) {
     const observed = distance(realShares, sharesOf(simulated)) - distance(realShares, sharesOf(everyone));
-    const beyond = basicBootstrap(observed, column(0), [-1, 1]);
+    const beyond = basicBootstrap(observed, column(0), [-1, 1], distance(realCentre!, simulatedCentre!) - distance(realCentre!, everyoneCentre!));
     baselines.beyondOverall = beyond;
     baselines.pBeyond = bootstrapPValue(beyond.value, column(0));
   }

@@ -1,6 +1,6 @@
 import { basicBootstrap } from '../statistics/bootstrap.js';
 import { jointErrorBounds, normInterval } from '../statistics/norm-interval.js';
-import { countBootstrap, pooledCountTest } from '../statistics/sampling.js';
+import { bootstrapShares, countBootstrap, pooledCountTest, type CountSample } from '../statistics/sampling.js';
 import { seedOf } from '../statistics/seeds.js';
 import { mean } from '../statistics/summary.js';
 import { distanceFor, normFor, shareDifference, sharesOf } from './distribution-distance.js';
@@ -110,8 +110,11 @@ export function compareAnswersWithParts(real: readonly number[], realIsCounts: b
   const error = (a: readonly number[], b: readonly number[], observed: readonly number[]): number => norm(shareDifference(a, b).map((value, index) => value - observed[index]!));
   const [simulatedGap, randomGap, everyoneGap] = [shareDifference(realShares, simulatedShares), shareDifference(realShares, uniform), shareDifference(realShares, everyoneShares)];
   // Each round: the real people, the agents and everyone drawn again at their own sizes (shares as they are).
+  const samples: CountSample[] = [{ counts: real, exact: !realIsCounts }, { counts: simulated }, ...(everyone ? [{ counts: everyone, exact: !realIsCounts }] : [])];
+  // What each side is drawn from: its own shares, or its Wilson centre where its people all answered alike.
+  const [realCentre, simulatedCentre, everyoneCentre] = samples.map(bootstrapShares);
   const rounds = countBootstrap(
-    [{ counts: real, exact: !realIsCounts }, { counts: simulated }, ...(everyone ? [{ counts: everyone, exact: !realIsCounts }] : [])],
+    samples,
     ([realDrawn, simulatedDrawn, everyoneDrawn]) => [
       simulatedN > 0 ? distance(realDrawn!, simulatedDrawn!) : NaN,
       distance(realDrawn!, uniform),
@@ -124,8 +127,8 @@ export function compareAnswersWithParts(real: readonly number[], realIsCounts: b
     seed,
   );
   const column = (index: number): number[] => rounds.map((round) => round[index] as number);
-  // The value is the bootstrap's bias-corrected estimate; the interval bounds the plug-in figure by its error's norm.
-  const estimate = (observed: number, values: number, errors: number): Estimate => ({ value: basicBootstrap(observed, column(values), [0, 1]).value, interval: normInterval(observed, column(errors)) });
+  // The value is the bootstrap's bias-corrected estimate (its bias measured from the figure of what it drew from); the interval bounds the plug-in figure by its error's norm.
+  const estimate = (observed: number, values: number, errors: number, centre: number): Estimate => ({ value: basicBootstrap(observed, column(values), [0, 1], centre).value, interval: normInterval(observed, column(errors)) });
   const observed = simulatedN > 0 ? distance(realShares, simulatedShares) : NaN;
   const randomObserved = distance(realShares, uniform);
   const comparison: Comparison = {
@@ -133,10 +136,10 @@ export function compareAnswersWithParts(real: readonly number[], realIsCounts: b
     simulated: simulatedN,
     realShares,
     simulatedShares,
-    distance: simulatedN > 0 ? estimate(observed, 0, 3) : { value: NaN, interval: [NaN, NaN] },
-    random: estimate(randomObserved, 1, 4),
+    distance: simulatedN > 0 ? estimate(observed, 0, 3, distance(realCentre!, simulatedCentre!)) : { value: NaN, interval: [NaN, NaN] },
+    random: estimate(randomObserved, 1, 4, distance(realCentre!, uniform)),
   };
-  if (everyone) comparison.overall = estimate(distance(realShares, everyoneShares), 2, 5);
+  if (everyone) comparison.overall = estimate(distance(realShares, everyoneShares), 2, 5, distance(realCentre!, everyoneCentre!));
   if (realIsCounts && simulatedN > 0) {
     comparison.pSame = pooledCountTest(real, simulated, distance, CALIBRATION_RESAMPLES, seedOf(`${seed}:one distribution`));
     // Where the test cannot tell the two apart, 0 stays in the interval (inverting the test).

@@ -26,14 +26,16 @@ export function percentileInterval(statistics: number[]): [number, number] {
  * [2·observed − q97.5, 2·observed − q2.5], each end clamped to `bounds`. For a statistic whose plug-in
  * value is biased (a distance between two samples is above the distance between their populations,
  * most at small n), the percentile interval inherits the bias and can exclude the truth, its own value
- * included; the basic interval reflects it instead.
+ * included; the basic interval reflects it instead. `centre` is the statistic of what the replicates
+ * were drawn from, where that is not the observed sample (a count sample all alike is drawn from its
+ * Wilson centre, sampling.ts bootstrapShares): the bias is then mean(replicates) − centre.
  */
-export function basicBootstrap(observed: number, replicates: number[], bounds: readonly [number, number] = [-Infinity, Infinity]): { value: number; interval: [number, number] } {
+export function basicBootstrap(observed: number, replicates: number[], bounds: readonly [number, number] = [-Infinity, Infinity], centre = observed): { value: number; interval: [number, number] } {
   if (replicates.length === 0) return { value: NaN, interval: [NaN, NaN] };
   const [low, high] = percentileInterval(replicates);
   const average = replicates.reduce((sum, value) => sum + value, 0) / replicates.length;
   const clamp = (value: number): number => Math.min(bounds[1], Math.max(bounds[0], value));
-  return { value: clamp(2 * observed - average), interval: [clamp(2 * observed - high), clamp(2 * observed - low)] };
+  return { value: clamp(observed + centre - average), interval: [clamp(observed + centre - high), clamp(observed + centre - low)] };
 }
 
 /**

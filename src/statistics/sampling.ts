@@ -6,7 +6,7 @@
  */
 import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
 import { seedOf } from './seeds.js';
-import { logFactorial } from './distributions.js';
+import { logFactorial, twoSidedZ } from './distributions.js';
 import { sortNumbers } from './sort-numbers.js';
 
 /** `most` of the items, drawn without replacement from `seed`, kept in their order; all of them when they are few enough. */
@@ -178,13 +178,33 @@ function sharesOf(counts: readonly number[]): number[] {
 }
 
 /**
+ * The shares the bootstrap draws a sample from: its own, or, where every one of its people gave the
+ * same answer, the Wilson interval's centre of that answer's share, (n + z²/2)/(n + z²), the rest
+ * spread evenly over the other options. Drawn from its own shares such a sample never varies: the
+ * bootstrap took its side as known, and a group's distance whose agents all answered alike held the
+ * truth in 187 of 300 planted studies (tests/calibrate/alike-agents-coverage.test.ts). The Wilson
+ * centre lets it vary by as much as a share seen in all n of n can be off.
+ */
+export function bootstrapShares(sample: CountSample): number[] {
+  const shares = sharesOf(sample.counts);
+  const n = sample.counts.reduce((sum, value) => sum + value, 0);
+  const answered = shares.filter((share) => share > 0).length;
+  if (sample.exact === true || answered !== 1 || shares.length < 2) return shares;
+  const zSquared = twoSidedZ(0.95) ** 2;
+  const outside = zSquared / 2 / (n + zSquared);
+  return shares.map((share) => (share > 0 ? 1 - outside : outside / (shares.length - 1)));
+}
+
+/**
  * The bootstrap of samples of counts (a multinomial bootstrap: each sample's people drawn again with
- * replacement, at its own size, from its own shares; an exact sample as it is), `rounds` times, and
- * the statistics of each round: the samples are the units, each person one draw.
+ * replacement, at its own size, from its bootstrapShares; an exact sample as it is), `rounds` times,
+ * and the statistics of each round: the samples are the units, each person one draw. A bias correction
+ * compares the rounds with the figure of the bootstrapShares (the bootstrap's own truth), which is
+ * not the observed one where a sample was all alike.
  */
 export function countBootstrap(samples: readonly CountSample[], statistics: (drawn: number[][]) => number[], rounds: number, seed: number): number[][] {
   const next = seededRandom(seed);
-  const prepared = samples.map((sample) => ({ shares: sharesOf(sample.counts), n: sample.size ?? sample.counts.reduce((sum, value) => sum + value, 0), exact: sample.exact === true }));
+  const prepared = samples.map((sample) => ({ shares: bootstrapShares(sample), n: sample.size ?? sample.counts.reduce((sum, value) => sum + value, 0), exact: sample.exact === true }));
   return Array.from({ length: rounds }, () => statistics(prepared.map((sample) => (sample.exact ? sample.shares : drawCounts(sample.shares, sample.n, next)))));
 }
 
