@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { startWorker } from '../../src/queue/run-worker.js';
 import { FAILURE_MAX_CHARS } from '../../src/queue/answer-bound.js';
 import { decodeFailure } from '../../src/queue/call-job.js';
-import { humanSends, ofType, read, REPO_ROOT, tempDir, write } from '../helpers/temp-org.js';
+import { defaultOrg, humanSends, ofType, read, REPO_ROOT, tempDir, write } from '../helpers/temp-org.js';
 import { chargeLines, eventually, outsideOrg } from '../outside/outside-org.js';
 import { queueTestKit, runOnQueue } from './queue-test-kit.js';
 import { everythingInRedis } from './redis-contents.js';
@@ -182,5 +182,17 @@ describe('what a worker keeps in Redis of a failure is bounded', () => {
       await worker.close(1_000);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe('a worker only reads the org --org names', () => {
+  test('lemming worker --org takes the org.yaml it declares and writes nothing in that folder (no cache, no state)', { timeout: 60_000 }, async () => {
+    const root = defaultOrg();
+    const files = (): string[] => (readdirSync(root, { recursive: true }) as string[]).sort();
+    const before = files();
+    const worker = redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, '--org', root]);
+    await worker.waitFor(new RegExp(`and the entries of ${root}/org/org\\.yaml as declared there`));
+    // Before: the whole load kept its parse cache and settled org in org/state/cache of the org it only reads.
+    expect(files()).toEqual(before);
   });
 });
