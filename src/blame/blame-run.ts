@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { sumCredits } from '../engine/money/credit-sum.js';
 import { answeredInLedger, answeredInOrg, reportProvenance, type Provenance } from '../provenance/report-provenance.js';
 import { orgSettings } from '../provenance/org-settings.js';
@@ -12,7 +11,7 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
-import { requireFolderFor } from '../storage/named-destination.js';
+import { makeReportFolder, requireWritableFolder, writeReports } from '../storage/named-destination.js';
 import type { ForkChange } from './blame-fork.js';
 import { takesSeed } from '../org/model-entry-schema.js';
 import { callRepeatability, type CallRepeatability } from './call-repeatability.js';
@@ -212,7 +211,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   const log = options.log ?? (() => undefined);
   // --out as a person gave it, from the working folder, as --root and every path the library is given (invocation.ts).
   const folder = options.folder === undefined ? join(run, 'blame', options.check.name) : fromWorkingFolder(options.folder);
-  if (options.folder !== undefined) requireFolderFor('--out', folder);
+  if (options.folder !== undefined) requireWritableFolder('--out', folder, 'reports');
   // Checked before any fork: the tables are written once the forks are done.
   const csv = options.csv === undefined ? undefined : tablesFolder(options.csv);
   const org = loadOrg(run).org;
@@ -276,7 +275,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
 
   log(`${run} fails check ${options.check.name}. ${strategy === 'per-step' ? estimateLine(report) : strategyLine(report)}`);
   log(worstCaseLine(report));
-  mkdirSync(folder, { recursive: true });
+  makeReportFolder(folder, options.folder === undefined ? undefined : '--out');
   sweepTemporaryFolders('blame');
   const scratch = temporaryFolder('blame');
   const runner = new ForkRunner({
@@ -345,8 +344,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   };
   // Who answered: the run's own agents, and each fork's (a changed step on another seed or the repair model).
   report.provenance = reportProvenance([{ registry: org.models, answered: answeredInLedger(run) }, ...all.flatMap((fork) => answeredInOrg(join(folder, fork.fork)) ?? [])], { settings: orgSettings(run) });
-  writeFileSync(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(folder, 'report.md'), renderBlame(report));
+  writeReports(folder, { 'report.json': `${JSON.stringify(report, null, 2)}\n`, 'report.md': renderBlame(report) }, options.folder === undefined ? undefined : '--out');
   if (csv !== undefined) writeTables(csv, blameTables(report), log);
   return report;
 }

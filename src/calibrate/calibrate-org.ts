@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedOf } from '../statistics/seeds.js';
 import { fromWorkingFolder } from '../invocation.js';
-import { requireFolderFor } from '../storage/named-destination.js';
+import { requireWritableFolder, writeReports } from '../storage/named-destination.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { ModelEntry } from '../org/schema.js';
@@ -190,7 +189,7 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
   const root = fromWorkingFolder(rootFolder);
   requireOrgRoot(root);
   // Checked before any call: the report is written once the answers are in.
-  if (options.folder !== undefined) requireFolderFor('--out', fromWorkingFolder(options.folder));
+  if (options.folder !== undefined) requireWritableFolder('--out', fromWorkingFolder(options.folder), 'reports');
   const csv = options.csv === undefined ? undefined : tablesFolder(options.csv);
   const reference = readReference(referencePath);
   const org = loadOrg(root).org;
@@ -250,10 +249,8 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
   }
   calibration.provenance = reportProvenance([{ registry: org.models, answered: [...answered].map(([agent, entry]) => ({ agent, entry })) }], { caveats: referenceCaveats(reference) });
   const folder = options.folder === undefined ? join(root, 'calibration', reference.name) : fromWorkingFolder(options.folder);
-  mkdirSync(folder, { recursive: true });
   calibration.folder = folder;
-  writeFileSync(join(folder, 'report.json'), `${JSON.stringify(calibration, null, 2)}\n`);
-  writeFileSync(join(folder, 'report.md'), renderCalibration(calibration));
+  writeReports(folder, { 'report.json': `${JSON.stringify(calibration, null, 2)}\n`, 'report.md': renderCalibration(calibration) }, options.folder === undefined ? undefined : '--out');
   if (csv !== undefined) writeTables(csv, calibrationTables(calibration), options.log);
   return calibration;
 }

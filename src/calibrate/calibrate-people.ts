@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, LemmingError } from '../errors.js';
 import { fromWorkingFolder } from '../invocation.js';
-import { requireFolderFor } from '../storage/named-destination.js';
+import { requireWritableFolder, writeReports } from '../storage/named-destination.js';
+import { tablesFolder } from '../tables/tables-folder.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Agent, Org } from '../org/org.js';
@@ -101,7 +101,8 @@ export async function calibratePeople(rootFolder: string, referencePath: string,
   const root = fromWorkingFolder(rootFolder);
   requireOrgRoot(root);
   // Checked before any call: the report is written once the answers are in.
-  if (options.folder !== undefined) requireFolderFor('--out', fromWorkingFolder(options.folder));
+  if (options.folder !== undefined) requireWritableFolder('--out', fromWorkingFolder(options.folder), 'reports');
+  const csv = options.csv === undefined ? undefined : tablesFolder(options.csv);
   const reference = readReference(referencePath);
   const org = loadOrg(root).org;
   const seed = options.seed ?? 1;
@@ -157,10 +158,8 @@ export async function calibratePeople(rootFolder: string, referencePath: string,
   const answeredBy = [...answered.values()].filter((answer) => answer.error === undefined).map((answer) => ({ agent: answer.agent, entry: answer.model }));
   calibration.provenance = reportProvenance([{ registry: org.models, answered: answeredBy }], { caveats: referenceCaveats(reference) });
   const folder = options.folder === undefined ? join(root, 'calibration', reference.name) : fromWorkingFolder(options.folder);
-  mkdirSync(folder, { recursive: true });
   calibration.folder = folder;
-  writeFileSync(join(folder, 'people.json'), `${JSON.stringify(calibration, null, 2)}\n`);
-  writeFileSync(join(folder, 'people.md'), renderPeople(calibration));
-  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), peopleTables(calibration), options.log);
+  writeReports(folder, { 'people.json': `${JSON.stringify(calibration, null, 2)}\n`, 'people.md': renderPeople(calibration) }, options.folder === undefined ? undefined : '--out');
+  if (csv !== undefined) writeTables(csv, peopleTables(calibration), options.log);
   return calibration;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Problem } from '../errors.js';
+import { InvalidOrgError, type Problem } from '../errors.js';
 import { orgOfFiles } from './check-candidate.js';
 import type { Org } from './org.js';
 import { registerOrgSecrets } from './org-secrets.js';
@@ -24,9 +24,26 @@ const NO_CHANGES = new Map<string, string | null>();
  */
 export function readOrgAsWritten(root: string): { org: Org; problems: Problem[] } | undefined {
   if (existsSync(join(root, PARSE_CACHE_FILE))) return undefined;
+  const read = writtenOrg(root);
+  return read.org ? { org: read.org, problems: read.problems } : undefined;
+}
+
+/**
+ * The org read from its files as they are, by a process that must only read it (`lemming worker
+ * --org`: another's org, whose folder it never writes): the parse cache taken when this machine kept
+ * one, nothing written, not even a cache. Throws InvalidOrgError with every problem when any file has
+ * errors, as loadOrg does.
+ */
+export function readOrgOnly(root: string): { org: Org; problems: Problem[] } {
+  const read = writtenOrg(root);
+  if (!read.org) throw new InvalidOrgError(read.problems);
+  return { org: read.org, problems: read.problems };
+}
+
+/** The org its files make, with their problems; no org when any is an error. Its secrets made known, as the whole load makes them known. */
+function writtenOrg(root: string): { org?: Org; problems: Problem[] } {
   const { org, problems } = orgOfFiles(root, NO_CHANGES);
-  if (!org || problems.some((problem) => problem.severity === 'error')) return undefined;
-  // Its secrets are known before anything of it is shown, as the whole load makes them known.
+  if (!org || problems.some((problem) => problem.severity === 'error')) return { problems };
   registerOrgSecrets(org);
   return { org, problems };
 }

@@ -12,7 +12,7 @@ import { findProgram } from '../providers/command/find-program.js';
 import type { Provider } from '../providers/provider.js';
 import { ANSWER_TOO_LARGE_CODE, ProviderError } from '../providers/provider-error.js';
 import { addressedTo } from '../providers/request-tokens.js';
-import { ANSWER_MAX_MIB, pastAnswerBound } from './answer-bound.js';
+import { ANSWER_MAX_MIB, boundedFailure, pastAnswerBound } from './answer-bound.js';
 import { encodeFailure, type CallJobData, type CallJobResult, type CallProgress } from './call-job.js';
 import { checkReachable } from './queue-client.js';
 import type { McpJobData, McpJobResult } from './mcp-job.js';
@@ -142,8 +142,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       return response;
     } catch (error) {
       if (signal?.aborted) throw error;
-      options.log(`${modelKey}: the call for ${request.agent} (turn ${request.turn}) failed: ${errorMessage(error)}`);
-      throw new Error(encodeFailure(error));
+      const failure = boundedFailure(error);
+      options.log(`${modelKey}: the call for ${request.agent} (turn ${request.turn}) failed: ${errorMessage(failure)}`);
+      throw new Error(encodeFailure(failure));
     }
   };
 
@@ -226,8 +227,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         if (pastAnswerBound(result)) throw new Error(`its result was longer than ${ANSWER_MAX_MIB} MiB, the most an engine reads, so the worker stored none of it in Redis`);
         return result;
       } catch (error) {
-        options.log(`${label}: the ${job.data.kind} job ${job.id ?? ''} failed: ${errorMessage(error)}`);
-        throw error;
+        const failure = boundedFailure(error);
+        options.log(`${label}: the ${job.data.kind} job ${job.id ?? ''} failed: ${errorMessage(failure)}`);
+        throw failure;
       }
     });
     options.log(`serving ${label} (queue ${queueName}): ${options.concurrency} at a time`);

@@ -84,7 +84,11 @@ export function describeAllowance(allowance: WorkerAllowance): string {
   const org = allowance.org ? ` and the entries of ${allowance.org.folder}/org/org.yaml as declared there` : '';
   const models =
     allowance.models.length > 0
-      ? `serves models ${allowance.models.join(', ')}${allowance.org ? ` (those ${allowance.org.folder}/org/org.yaml declares, only as declared there)` : ''}`
+      ? `serves models ${allowance.models.join(', ')}${
+          allowance.org
+            ? ` (those ${allowance.org.folder}/org/org.yaml declares, only as declared there)`
+            : " whatever entry a queue publishes under those keys (anyone who can write to the Redis chooses it; --org FOLDER serves a key only as that org's org.yaml declares it)"
+        }`
       : `serves every model an engine asks for whose entry sends nothing but to a vendor's own API (the offline model; openai and anthropic at their own URLs)${org}; ` +
         'an agent program, an HTTP agent or another base_url only when named with --models';
   const servers =

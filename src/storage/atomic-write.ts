@@ -1,6 +1,7 @@
-import { closeSync, linkSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cutSecrets } from '../secrets/secrets.js';
+import { makeFolders } from './make-folders.js';
 import { classified } from './storage-error.js';
 import { temporaryPathFor } from './temporary-files.js';
 import { closeQuietly, removeQuietly, storageFault, writeAll, type InjectedFault } from './write-bytes.js';
@@ -32,8 +33,8 @@ function writeNew(temp: string, content: string | Uint8Array, target: string, fa
 /**
  * Write the temporary file (temporary-files.ts names it). Its folder is made only when the
  * write finds it missing (a new agent, or a folder a reset or a person removed): asking first
- * would cost every write of a turn a `mkdir` for the few that need one. Whatever fails, no
- * temporary is left, and a failure of the disk is a StorageError.
+ * would cost every write of a turn a `mkdir` for the few that need one (made one name at a time:
+ * make-folders.ts). Whatever fails, no temporary is left, and a failure of the disk is a StorageError.
  */
 function writeTemp(path: string, content: string | Uint8Array, folder?: string): string {
   const temp = temporaryPathFor(path, folder);
@@ -43,7 +44,7 @@ function writeTemp(path: string, content: string | Uint8Array, folder?: string):
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw classified(error, path);
     try {
-      mkdirSync(folder ?? dirname(path), { recursive: true });
+      makeFolders(folder ?? dirname(path));
       writeNew(temp, content, path, fault);
     } catch (again) {
       throw classified(again, path);

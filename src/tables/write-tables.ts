@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { workingFolder } from '../invocation.js';
 import { EXIT, LemmingError } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { sweepTemporaries } from '../storage/temporary-files.js';
-import { requireFolderFor } from '../storage/named-destination.js';
+import { requireWritableFolder, unwritableFolder } from '../storage/named-destination.js';
 import { csvRecords, csvText } from './csv-text.js';
 import { column, CREDITS_UNIT, type Cell, type ReportTable, type TableColumn } from './report-table.js';
 
@@ -63,7 +63,6 @@ function earlierTables(folder: string, tables: readonly ReportTable[]): string[]
   const refuse = (path: string, why: string): never => {
     throw new LemmingError('csv-folder', `${path}: ${why}; the tables would write over it: pass --csv a new or empty folder, or move the file`, { exitCode: EXIT.usage });
   };
-  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new LemmingError('csv-folder', `${folder}: is a file, not a folder; --csv writes a folder of tables: pass --csv a new or empty folder`, { exitCode: EXIT.usage });
   let listed: string[] = [];
   if (existsSync(dictionaryPath)) {
     const [header, ...rows] = csvRecords(readFileSync(dictionaryPath, 'utf8'));
@@ -85,11 +84,11 @@ function earlierTables(folder: string, tables: readonly ReportTable[]): string[]
  * standard error) in one line where they went: the same line for every command with `--csv`.
  */
 export function writeTables(folder: string, tables: readonly ReportTable[], log?: (line: string) => void): string[] {
-  requireFolderFor('--csv', folder);
+  requireWritableFolder('--csv', folder, 'tables');
   const earlier = earlierTables(folder, tables);
   const written: string[] = [];
   try {
-    // Only the last name is made: requireFolderFor saw the folder above it. (A recursive mkdir spins forever where the folder above refuses new names with ENOENT, as /proc/self does.)
+    // Only the last name is made: requireWritableFolder saw the folder above it. (A recursive mkdir spins forever where the folder above refuses new names with ENOENT, as /proc/self does.)
     if (!existsSync(folder)) mkdirSync(folder);
     // The temporaries of a command killed while it wrote tables here (never a person's file: storage/temporary-files.ts).
     sweepTemporaries(folder);
@@ -102,21 +101,10 @@ export function writeTables(folder: string, tables: readonly ReportTable[], log?
       written.push(path);
     }
   } catch (error) {
-    throw unwritable(folder, error);
+    throw unwritableFolder('--csv', folder, 'tables', error);
   }
   log?.(writtenLine(folder, written));
   return written;
-}
-
-/**
- * A folder the system will not let lemming write its tables into (`/proc/self`, a folder of another
- * user's), said with the folder, the system's code and what to do, rather than as an unexpected
- * error. A full or failing disk (a StorageError) and lemming's own refusals pass as they are.
- */
-function unwritable(folder: string, error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (error instanceof LemmingError || typeof code !== 'string') return error;
-  return new LemmingError('csv-folder', `--csv ${folder}: the system refuses to let lemming write its tables there (${code}); pass --csv a folder you can write, new or one lemming wrote tables into`, { exitCode: EXIT.usage, cause: error });
 }
 
 /** `wrote 3 table file(s) to tables/: answers.csv, tally.csv, dictionary.csv`: the folder as given from the working folder, else in full. */

@@ -41,4 +41,13 @@ describe("blame's folders", () => {
     expect(calls).toHaveLength(0);
     expect(existsSync(join(root, 'blame'))).toBe(false);
   }, 120_000);
+
+  it('an --out folder the system refuses (/proc/self) is refused before any fork is run or paid for, naming the option, the folder and the code', async () => {
+    const root = await failedRelay('seeded');
+    const calls: ProviderRequest[] = [];
+    await expect(blameRun(root, { check: RELAY_CHECK, k: 1, controls: 0, folder: '/proc/self', providerFactory: () => relayModels('seeded', { calls }) })).rejects.toThrow(
+      '--out /proc/self: the system refuses to let lemming write its reports there (ENOENT); pass --out a folder you can write, new or one lemming wrote reports into',
+    );
+    expect(calls).toHaveLength(0);
+  }, 120_000);
 });

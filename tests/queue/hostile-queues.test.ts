@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,9 +11,12 @@ import { connectionOptions, parseRedisAddress } from '../../src/queue/redis-addr
 import type { Provider } from '../../src/providers/provider.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { startWorker } from '../../src/queue/run-worker.js';
-import { humanSends, ofType, read, REPO_ROOT, tempDir, write } from '../helpers/temp-org.js';
+import { FAILURE_MAX_CHARS } from '../../src/queue/answer-bound.js';
+import { decodeFailure } from '../../src/queue/call-job.js';
+import { defaultOrg, humanSends, ofType, read, REPO_ROOT, tempDir, write } from '../helpers/temp-org.js';
 import { chargeLines, eventually, outsideOrg } from '../outside/outside-org.js';
 import { queueTestKit, runOnQueue } from './queue-test-kit.js';
+import { everythingInRedis } from './redis-contents.js';
 
 const redis = queueTestKit();
 
@@ -144,5 +147,52 @@ describe("an engine whose queue the workers refuse hears why, and does not wait"
     // Before: the worker started the server a queue declared, whoever published it.
     expect(prompts).toEqual([expect.stringMatching(/the tools of the MCP server counter are unavailable this turn: .*the live worker\(s\) refused its queue mcp-counter-\w+: .*runs the command .*start it with --mcp-servers counter/)]);
     expect(ofType(events, 'run-finished')).toHaveLength(1);
+  });
+});
+
+describe('what a worker keeps in Redis of a failure is bounded', () => {
+  test("an HTTP agent's error of nearly a megabyte is kept as its first FAILURE_MAX_CHARS characters and a note of its length, in the job's reason and its stack alike", { timeout: 60_000 }, async () => {
+    // An answer that reports an error in its text (`is_error`, as `claude -p` does), as long as an answer may be.
+    const said = 'x'.repeat(900_000);
+    const server: Server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ is_error: true, text: said }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/agent`;
+    const agent = entry({ provider: 'http', url, max_retries: 0 });
+    const queueName = queueNameFor('agent', agent);
+    const worker = await startWorker({ address: redis.url, models: ['agent'], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, discoverEveryMs: 100 });
+    const queue = new Queue(queueName, { connection: connectionOptions(parseRedisAddress(redis.url, 'the test')), prefix: KEY_PREFIX });
+    try {
+      await publish(MODELS_KEY, queueName, { modelKey: 'agent', entry: agent }, { name: 'call', data: { modelKey: 'agent', entry: agent, request: REQUEST } });
+      for (let look = 0; look < 600 && (await queue.getJobCounts('failed')).failed === 0; look += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      const [job] = await queue.getJobs(['failed']);
+      const whole = `agent: ${url} reported an error: ${said}`;
+      // Before: the reason held the whole 900,000 characters, and the stack them again, kept for days.
+      const failure = decodeFailure(job!.failedReason, 'agent');
+      expect(failure.message).toBe(`${whole.slice(0, FAILURE_MAX_CHARS)}… (cut: ${whole.length} characters in all)`);
+      expect(job!.failedReason.length).toBeLessThan(FAILURE_MAX_CHARS + 200);
+      const stacks = job!.stacktrace ?? [];
+      expect(stacks.length).toBeGreaterThan(0);
+      // A stack is the reason and where it was thrown (ten frames at most).
+      expect(stacks.filter((stack) => stack.length > FAILURE_MAX_CHARS + 2_000)).toEqual([]);
+      expect((await everythingInRedis(redis.url)).length).toBeLessThan(50_000);
+    } finally {
+      await queue.close();
+      await worker.close(1_000);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('a worker only reads the org --org names', () => {
+  test('lemming worker --org takes the org.yaml it declares and writes nothing in that folder (no cache, no state)', { timeout: 60_000 }, async () => {
+    const root = defaultOrg();
+    const files = (): string[] => (readdirSync(root, { recursive: true }) as string[]).sort();
+    const before = files();
+    const worker = redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, '--org', root]);
+    await worker.waitFor(new RegExp(`and the entries of ${root}/org/org\\.yaml as declared there`));
+    // Before: the whole load kept its parse cache and settled org in org/state/cache of the org it only reads.
+    expect(files()).toEqual(before);
   });
 });

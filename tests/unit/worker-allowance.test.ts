@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { McpServerConfig, ModelEntry } from '../../src/org/schema.js';
-import { decideMcpServer, decideModel, type WorkerAllowance } from '../../src/queue/worker-allowance.js';
+import { decideMcpServer, decideModel, describeAllowance, type WorkerAllowance } from '../../src/queue/worker-allowance.js';
 
 const NO_FLAGS: WorkerAllowance = { models: [], mcpServers: [] };
 const PRICES = { input_price: 1, output_price: 1, context_window: 32_000 };
@@ -52,5 +52,17 @@ describe('what a worker serves of the queues anyone can publish', () => {
     const org: WorkerAllowance = { models: [], mcpServers: [], org: { folder: '/srv/org', models: {}, mcpServers: { files: config } } };
     expect(decideMcpServer(org, { server: 'files', config })).toEqual(served);
     expect(decideMcpServer(org, { server: 'files', config: { ...config, command: 'sh' } })).toMatchObject({ refused: expect.stringContaining('differs from mcp_servers.files') });
+  });
+});
+
+describe("what a worker's first log line says it serves", () => {
+  test('--models says it trusts whatever entry is published under the keys it names, and how to pin them; with --org, that they are pinned', () => {
+    expect(describeAllowance({ models: ['agent'], mcpServers: [] })).toBe(
+      "serves models agent whatever entry a queue publishes under those keys (anyone who can write to the Redis chooses it; --org FOLDER serves a key only as that org's org.yaml declares it); runs no MCP server (name them with --mcp-servers)",
+    );
+    const declared = entry({ provider: 'command', command: './bin/agent.sh' });
+    expect(describeAllowance({ models: ['agent'], mcpServers: [], org: { folder: '/srv/org', models: { agent: declared }, mcpServers: {} } })).toBe(
+      'serves models agent (those /srv/org/org/org.yaml declares, only as declared there); runs the MCP servers /srv/org/org/org.yaml declares, as declared there',
+    );
   });
 });

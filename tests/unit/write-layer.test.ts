@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../src/storage/atomic-write.js';
 import { asStorageError, forgetStorageFailure, StorageError } from '../../src/storage/storage-error.js';
 import { appendText } from '../../src/storage/write-bytes.js';
 import { mountSmallDisk, smallDisksRefused, type SmallDisk } from '../helpers/small-disk.js';
-import { tempDir } from '../helpers/org-files.js';
+import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 
 const refused = smallDisksRefused();
 const disks: SmallDisk[] = [];
@@ -131,4 +131,28 @@ test('an atomic write through a temporary in another folder: the file lands whol
   expect({ code: failed?.code, beside: failed?.path?.startsWith(join(root, 'blocked') + '/') }).toEqual({ code: 'ENOTDIR', beside: true });
   expect(readdirSync(temporaries)).toEqual([]);
   expect(readFileSync(join(root, 'blocked'), 'utf8')).toBe('not a folder\n');
+});
+
+/**
+ * writeFileAtomic in a process of its own, on the built code: what it printed (`wrote`, or the error's
+ * code and path), and whether it ended by itself within the backstop (a write that spins never does).
+ */
+function atomicWriteAlone(path: string): { ended: boolean; said: string } {
+  const script = `import { writeFileAtomic } from ${JSON.stringify(join(REPO_ROOT, 'dist', 'storage', 'atomic-write.js'))};
+try { writeFileAtomic(${JSON.stringify(path)}, 'x'); console.log('wrote'); } catch (error) { console.log(error.code, error.path ?? ''); }`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  return { ended: child.signal === null, said: child.stdout.trim() };
+}
+
+test("an atomic write into folders the system refuses to make (/proc/self/x) fails with the system's code and ends; missing folders elsewhere are made", () => {
+  // Before: the fallback's recursive mkdir of /proc/self/x spun forever (ENOENT on a folder whose parent exists), at full CPU.
+  expect(atomicWriteAlone('/proc/self/x/y/report.csv')).toEqual({ ended: true, said: 'ENOENT /proc/self/x' });
+  expect(atomicWriteAlone('/proc/self/report.csv')).toEqual({ ended: true, said: expect.stringMatching(/^ENOENT \/proc\/self\/\.report\.csv\.lemming-/) });
+  const root = tempDir('lemming-made-folders-');
+  writeFileSync(join(root, 'notes'), 'mine\n');
+  expect(atomicWriteAlone(join(root, 'notes', 'a', 'report.csv'))).toEqual({ ended: true, said: expect.stringMatching(/^ENOTDIR .*\/notes\/a\/\.report\.csv\.lemming-/) });
+  expect(readFileSync(join(root, 'notes'), 'utf8')).toBe('mine\n');
+  expect(atomicWriteAlone(join(root, 'a', 'b', 'c', 'report.csv'))).toEqual({ ended: true, said: 'wrote' });
+  expect(readFileSync(join(root, 'a', 'b', 'c', 'report.csv'), 'utf8')).toBe('x');
+  expect(readdirSync(join(root, 'a', 'b', 'c'))).toEqual(['report.csv']);
 });

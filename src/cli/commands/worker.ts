@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT, LemmingError } from '../../errors.js';
-import { loadOrg } from '../../org/load-org-once.js';
+import { readOrgOnly } from '../../org/org-as-written.js';
 import { importQueueModule } from '../../queue/queue-packages.js';
 import { onStopSignals } from '../../ui/shared/stop-signals.js';
 import type { Org } from '../../org/org.js';
@@ -69,11 +69,11 @@ export async function workerCommand(root: string, options: WorkerCommandOptions,
   return 0;
 }
 
-/** The models and MCP servers the org at `folder` declares (`--org`); an org with errors stops the worker, naming each. */
+/** The models and MCP servers the org at `folder` declares (`--org`), read and nothing written there; an org with errors stops the worker, naming each. */
 function declaredBy(folder: string): { folder: string; models: Org['models']; mcpServers: Org['mcpServers'] } {
   if (!existsSync(join(folder, 'org', 'org.yaml'))) {
     throw new LemmingError('usage', `--org ${folder}: there is no org/org.yaml in that folder; give the folder of an org (the one that holds org/ and agents/)`, { exitCode: EXIT.usage });
   }
-  const { org } = loadOrg(folder);
+  const { org } = readOrgOnly(folder);
   return { folder, models: org.models, mcpServers: org.mcpServers };
 }
