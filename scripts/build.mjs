@@ -38,8 +38,11 @@ const VENDORED = [{ from: 'markdown-it/dist/browser/markdown-it.esm.min.mjs', to
 const CLI_PROGRAM = join(SOURCE_DIR, 'cli', 'program.ts');
 /** The bundle's folder under dist/, which src/cli/main.ts loads from: made anew by every build, never a stale output. */
 const BUNDLE_DIR = 'cli/bundle';
-/** Files besides the sources whose change can change the output. */
-const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'tsconfig.app.json', 'package.json', 'package-lock.json'];
+/**
+ * Files besides the sources whose change can change the output: the bundler's script too, or a
+ * change of it (a merge, a pull) left the binary loading the bundle the old one made.
+ */
+const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'tsconfig.app.json', 'package.json', 'package-lock.json', 'scripts/bundle-cli.mjs'];
 
 /** Every file under a folder, as paths relative to it, in a stable order. */
 function walk(folder, prefix = '') {

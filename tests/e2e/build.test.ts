@@ -73,6 +73,22 @@ test('builds only when something changed, never leaves a stale or missing output
   expect(build(root).output).not.toContain('up to date');
 });
 
+test('a change of the bundler builds the CLI\'s bundle again, with no source changed', slow, () => {
+  const root = smallPackage();
+  write(root, 'src/cli/program.ts', 'export const program = 1;\n');
+  // A bundler of the script's own shape (scripts/bundle-cli.mjs), which writes the one file the build looks for.
+  const bundler = (made: string) =>
+    `import { mkdirSync, writeFileSync } from 'node:fs';\nexport async function bundleCli(outDir, folder) {\n  mkdirSync(\`\${outDir}/\${folder}\`, { recursive: true });\n  writeFileSync(\`\${outDir}/\${folder}/program.js\`, 'export const made = ${JSON.stringify(made)};\\n');\n}\n`;
+  write(root, 'scripts/bundle-cli.mjs', bundler('by the first bundler'));
+  expect(build(root)).toEqual({ status: 0, output: expect.stringContaining('building dist/ (no previous build)') });
+  expect(readFileSync(join(root, 'dist/cli/bundle/program.js'), 'utf8')).toContain('by the first bundler');
+  expect(build(root).output).toContain('nothing to build');
+  // The bundler changed (a merge, a pull): the binary must not go on loading the old bundle.
+  write(root, 'scripts/bundle-cli.mjs', bundler('by the second bundler'));
+  expect(build(root).output).toContain('building dist/');
+  expect(readFileSync(join(root, 'dist/cli/bundle/program.js'), 'utf8')).toContain('by the second bundler');
+});
+
 test('npm install builds the package: a `prepare` script runs the build, and `lemming` points into dist/', () => {
   const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
   expect(manifest.scripts.prepare).toBe('npm run build');
