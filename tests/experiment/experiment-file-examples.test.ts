@@ -14,23 +14,8 @@ import { defaultOrg } from '../helpers/temp-org.js';
 test('each out-of-range setting of an experiment file, at the top and in a variant, is refused with a valid value', () => {
   const root = defaultOrg();
   const file = join(root, 'study.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: study',
-      'turns: 0',
-      'parallel: 0',
-      'repeats: 0',
-      'seed: -3',
-      'variability: 2',
-      'messages: [{ to: manager, body: hi }]',
-      'variants:',
-      '  - name: a',
-      '    repeats: 101',
-      '    variability: -1',
-      '',
-    ].join('\n'),
-  );
+  // Each wrong number on its own line (2 to 6, 10 and 11), where its problem must point.
+  writeFileSync(file, 'name: study\nturns: 0\nparallel: 0\nrepeats: 0\nseed: -3\nvariability: 2\nmessages: [{ to: manager, body: hi }]\nvariants:\n  - name: a\n    repeats: 101\n    variability: -1\n');
   const result = lemming(root, ['experiment', file]);
   expect(result.status).toBe(1);
   const lines = result.stderr.trim().split('\n').map((line) => line.replace(/^lemming: /, ''));
