@@ -100,6 +100,12 @@ const FIELD_EXAMPLES: Record<string, string> = {
   max_output_bytes: 'max_output_bytes: 1048576   # engine.sandbox: bytes kept of a command\'s stdout and of its stderr; a command provider: the most its answer may be',
   role: 'role: lead   # one lower-case word; populate writes head, lead or member, which activation rules match',
   persona: 'persona: { department: sales, seniority: junior, age: 34 }   # attributes experiments and surveys group agents by',
+  // An experiment file's settings (experiment/experiment-file.ts), at its top and in a variant; a model entry's seed and variability too.
+  turns: 'turns: 20   # the most turns a run takes, 1 or more',
+  parallel: 'parallel: 2   # runs at once, 1 to 64',
+  repeats: 'repeats: 5   # runs of each variant, 1 to 100',
+  seed: 'seed: 7   # a whole number from 0',
+  variability: 'variability: 0.5   # the offline model\'s: 0 every repeat alike … 1 most varied',
   // An experiment variant's interventions (engine/interventions/intervention.ts), and org/interventions.yaml.
   'variants.turn': 'turn: 2   # carried out before this turn, so the turn sees it',
   'variants.to': 'to: manager',
@@ -160,9 +166,11 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
     // A field named alike in two places (`command` of an MCP server and of a command tool) has an example per place.
     const placed = typeof path[0] === 'string' && lastName !== undefined ? exampleOf(`${path[0]}.${lastName}`) : undefined;
     const example = placed ?? (lastName === undefined ? undefined : exampleOf(lastName));
+    // A schema's own message may give its example already (`is 0 to 2147482648, for example \`seed: 1\``): one is enough.
+    const hasExample = message.includes('for example `');
     const problem: Problem = {
       file,
-      message: example ? `${message}; a valid value looks like \`${example}\`` : message,
+      message: example && !hasExample ? `${message}; a valid value looks like \`${example}\`` : message,
       severity: 'error',
     };
     if (field !== undefined) problem.field = field;

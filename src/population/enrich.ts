@@ -68,6 +68,9 @@ export interface EnrichReport {
   written: number;
   credits: number;
   failed: Array<{ agent: string; error: string }>;
+  /** Bytes the biographies added to the resumes, and the largest resume written with one (0: none). */
+  bytesAdded: number;
+  largestResume: number;
 }
 
 /**
@@ -81,7 +84,7 @@ export interface EnrichReport {
 export async function enrichPopulation(root: string, population: Population, modelKey: string, models: Readonly<Record<string, ModelEntry>>, providers: ProviderFactory, concurrency: number, now: () => Date = () => new Date()): Promise<EnrichReport> {
   const entry = enrichModel(models, modelKey, 'org/org.yaml models');
   const provider = providers(modelKey, entry);
-  const report: EnrichReport = { model: modelKey, written: 0, credits: 0, failed: [] };
+  const report: EnrichReport = { model: modelKey, written: 0, credits: 0, failed: [], bytesAdded: 0, largestResume: 0 };
   const positions = population.arrangement.positions;
   for (let start = 0; start < positions.length; start += BATCH) {
     const batch = positions.slice(start, start + BATCH);
@@ -112,8 +115,12 @@ export async function enrichPopulation(root: string, population: Population, mod
         report.failed.push({ agent: position.name, error: outcome.error ?? 'no biography' });
         return;
       }
-      writeFileAtomic(join(root, 'agents', position.name, 'resume.md'), population.resumes.resume(position, outcome.text));
+      const resume = population.resumes.resume(position, outcome.text);
+      writeFileAtomic(join(root, 'agents', position.name, 'resume.md'), resume);
       report.written += 1;
+      const bytes = Buffer.byteLength(resume);
+      report.bytesAdded += bytes - Buffer.byteLength(population.resumes.resume(position));
+      report.largestResume = Math.max(report.largestResume, bytes);
     });
     // Charged in name order, a batch at a time, whatever order the calls finished in.
     if (lines.length > 0) appendOutsideTurn(root, false, () => lines);

@@ -36,7 +36,7 @@ export interface PopulateReport {
   first: string;
   summary: AttributeSummary[];
   written: boolean;
-  /** What is (or would be) written, measured before anything is: files, bytes, the largest resume, the chart. */
+  /** What is (or would be) written, measured before anything is: files, bytes, the largest resume, the chart; once `enrich` has written, its biographies counted in. */
   plan: WritePlan;
   /** With `enrich`: what it is expected to cost (always), and what it did (when written). */
   estimate?: EnrichEstimate;
@@ -94,7 +94,10 @@ export async function populate(specPath: string, root: string, options: Populate
   writePopulation(root, population, orgYaml, agentTemplates, { progress: options.progress, planned: report.plan });
   report.written = true;
   if (options.enrich && providers) {
-    report.enriched = await enrichPopulation(root, population, options.enrich.model, models, providers, orgFile?.engine.concurrency ?? 8);
+    const enriched = await enrichPopulation(root, population, options.enrich.model, models, providers, orgFile?.engine.concurrency ?? 8);
+    report.enriched = enriched;
+    // The biographies grew the resumes the plan measured: what was written is the plan and them.
+    report.plan = { ...report.plan, bytes: report.plan.bytes + enriched.bytesAdded, largestResume: Math.max(report.plan.largestResume, enriched.largestResume) };
   }
   return report;
 }

@@ -63,7 +63,7 @@ export interface ReferenceRow {
   interval: [number, number];
   /** True when every run (two or more) gave the same value; absent otherwise. */
   alike?: true;
-  /** The middle 95% of the measure over NULL_DRAWS random subgraphs of the real network, each of the runs' mean size. */
+  /** The middle 95% of the measure over NULL_DRAWS random subgraphs of the real network, each of the runs' mean size; NaN ends where that is all of it (piecesAreWhole). */
   subgraphs: [number, number];
   /** The middle 95% over the runs' degree-preserving rewirings, and over their configuration models (NULL_DRAWS a run). */
   rewired: [number, number];
@@ -95,6 +95,11 @@ export interface ReferenceComparison {
   runs: NetworkSummary[];
   /** The size of the real network's random pieces: the runs' mean number of people. */
   subgraphSize: number;
+  /**
+   * True when the real network has no more people than that: a piece so large is all of it, so the
+   * pieces give no range (each row's `subgraphs` has NaN ends) where they would repeat the real value.
+   */
+  piecesAreWhole?: true;
   rows: ReferenceRow[];
   /**
    * The department mixing matrices, real and the runs' mean, over the real departments: present when
@@ -170,18 +175,13 @@ export function compareWithReference(
   const realValues = valuesOf(real, real, labels);
   const runValues = measured.map(({ measures }) => valuesOf(measures, real, labels));
   const size = Math.round(mean(measured.map(({ measures }) => measures.people)));
-  // A piece as large as the real network is the real network itself, drawn NULL_DRAWS times: measured once.
-  const seen = new WeakMap<DirectedNetwork, Record<ReferenceMeasure, number | undefined>>();
-  const valuesOfDraw = (network: DirectedNetwork): Record<ReferenceMeasure, number | undefined> => {
-    const known = seen.get(network);
-    if (known !== undefined) return known;
-    const values = network === reference.network ? realValues : valuesOf(networkMeasures(network), real, labels);
-    seen.set(network, values);
-    return values;
-  };
+  const valuesOfDraw = (network: DirectedNetwork): Record<ReferenceMeasure, number | undefined> => valuesOf(networkMeasures(network), real, labels);
   const draws = (networks: (draw: number) => DirectedNetwork[]): Array<Record<ReferenceMeasure, number | undefined>> =>
     Array.from({ length: NULL_DRAWS }, (_, draw) => networks(draw)).flatMap((list) => list.map(valuesOfDraw));
-  const subgraphs = draws((draw) => [subgraphNetwork(reference.network, size, seedOf(`subgraph ${draw}`))]);
+  // A real network no larger than the runs has no piece of their size but itself: its range would be the
+  // real value, of no width, read as the institution's own variability at that size. It gives none.
+  const piecesAreWhole = size >= real.people;
+  const subgraphs = piecesAreWhole ? [] : draws((draw) => [subgraphNetwork(reference.network, size, seedOf(`subgraph ${draw}`))]);
   const rewired = draws((draw) => runs.map((run, index) => rewiredNetwork(run.network, seedOf(`rewired ${index} ${draw}`))));
   const configuration = draws((draw) => runs.map((run, index) => configurationNetwork(run.network, seedOf(`configuration ${index} ${draw}`))));
   // Under the runs' own charts: each draw a network per run, kept by draw so each draw's mean over runs can be read against the runs' mean.
@@ -201,7 +201,7 @@ export function compareWithReference(
     const values = runValues.map((values) => values[key]);
     if (realValue === undefined || values.length === 0 || values.some((value) => value === undefined)) continue;
     const numbers = values as number[];
-    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval: runsInterval(key, numbers), ...(allAlike(numbers) ? { alike: true as const } : {}), subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key), ...chartRange(charted, key, numbers) });
+    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval: runsInterval(key, numbers), ...(allAlike(numbers) ? { alike: true as const } : {}), subgraphs: piecesAreWhole ? [NaN, NaN] : range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key), ...chartRange(charted, key, numbers) });
   }
   judgeAgainstChart(rows);
   const realLabels = reference.network.departments === undefined ? undefined : [...new Set(reference.network.departments.values())];
@@ -214,6 +214,7 @@ export function compareWithReference(
     reference: { ...summary(reference.source, reference.network, real), ...(reference.labels === undefined ? {} : { labels: reference.labels }), triangles: real.triangles },
     runs: measured.map(({ run, measures }) => summary(run.source, run.network, measures)),
     subgraphSize: size,
+    ...(piecesAreWhole ? { piecesAreWhole: true as const } : {}),
     rows,
     warnings: coverageWarnings(rows, runs.length),
   };

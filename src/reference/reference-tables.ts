@@ -18,7 +18,7 @@ export function referenceTables(comparison: ReferenceComparison): ReportTable[] 
         column('mean', 'number', "the measure's own", "the runs' mean"),
         column('ci_low', 'number', "the measure's own", "the runs' mean's 95% t interval, lower end"),
         column('ci_high', 'number', "the measure's own", "the runs' mean's 95% t interval, upper end"),
-        ...range('subgraphs', "random subgraphs of the real network of the runs' mean size: the middle 95%"),
+        ...range('subgraphs', "random subgraphs of the real network of the runs' mean size: the middle 95% (empty when the real network has no more people than that: a piece so large is all of it)"),
         ...range('rewired', "the runs' degree-preserving rewirings: the middle 95%"),
         ...range('configuration', "the runs' configuration models: the middle 95%"),
         column('alike', 'boolean', '', "true when every run gave the same value: the interval is then the Wilson interval of the runs as trials (a share), or empty (edges per person, which has no upper bound); empty otherwise"),

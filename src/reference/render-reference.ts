@@ -40,6 +40,19 @@ function mixingLines(mixing: NonNullable<ReferenceComparison['mixing']>): string
   return lines;
 }
 
+/** The real pieces column's heading: the pieces' size, or none where a piece that large is the whole real network. */
+function piecesHeading(comparison: ReferenceComparison): string {
+  return comparison.piecesAreWhole ? 'real, pieces' : `real, ${formatCount(comparison.subgraphSize)}-person pieces`;
+}
+
+/** What the real pieces column is, for the reading under the table. */
+function piecesWords(comparison: ReferenceComparison): string {
+  if (comparison.piecesAreWhole) {
+    return `**real pieces** would be random subgraphs of the real network as large as the runs, the institution's own variability at the simulation's size, but the real network has ${formatCount(comparison.reference.people)} people, no more than the runs' ${formatCount(comparison.subgraphSize)}: a piece of it that large is all of it, whose figures are the real column, so the pieces give no range (compare a run of a smaller piece, \`lemming import-network --people N\`, against pieces of its size)`;
+  }
+  return `**real pieces** are random ${formatCount(comparison.subgraphSize)}-person subgraphs of the real network, the institution's own variability at the simulation's size (a simulated figure inside that range is as close as a piece of the real institution comes)`;
+}
+
 /**
  * The comparison as markdown (`lemming analyze --reference`): what was compared, then a row per
  * measure with the real value, the runs' mean and its 95% interval, then each run's values. Pure.
@@ -54,14 +67,14 @@ export function renderReference(comparison: ReferenceComparison): string {
     `Real: ${reference.source}: ${formatCount(reference.people)} people, ${formatCount(reference.edges)} directed edges between them (${formatCount(reference.selfLoops)} self-loop(s) left out)${departments}; ${formatCount(reference.triangles)} triangles.`,
     `Simulated: ${runs.length === 1 ? 'one run' : `${runs.length} runs`}, an edge for each sender and recipient with at least one message between two agents (the human left out), as the real data has an edge for each pair who wrote at least once.`,
     '',
-    `| measure | real | simulated mean | 95% interval${runs.length === 1 ? ' (one run: none)' : ''} | real, ${formatCount(comparison.subgraphSize)}-person pieces |${windows === undefined ? '' : ` real, ${formatCount(windows.days)}-day windows |`} simulated, rewired | simulated, configuration model |${charted ? ' simulated, chart-constrained | against the chart |' : ''}`,
+    `| measure | real | simulated mean | 95% interval${runs.length === 1 ? ' (one run: none)' : ''} | ${piecesHeading(comparison)} |${windows === undefined ? '' : ` real, ${formatCount(windows.days)}-day windows |`} simulated, rewired | simulated, configuration model |${charted ? ' simulated, chart-constrained | against the chart |' : ''}`,
     `|---|---:|---:|---|---|${windows === undefined ? '' : '---|'}---|---|${charted ? '---|---|' : ''}`,
   ];
-  const range = (pair: [number, number] | undefined): string => (pair === undefined ? '–' : `[${figure(pair[0])}, ${figure(pair[1])}]`);
+  const range = (pair: [number, number] | undefined): string => (pair === undefined || !pair.every(Number.isFinite) ? '–' : `[${figure(pair[0])}, ${figure(pair[1])}]`);
   for (const row of rows) lines.push(`| ${row.label} | ${figure(row.real)} | ${figure(row.mean)} | ${row.interval.every(Number.isFinite) ? range(row.interval) : row.alike ? alikeWords(row.runs.length) : '–'} | ${range(row.subgraphs)} |${windows === undefined ? '' : ` ${range(row.windows)} |`} ${range(row.rewired)} | ${range(row.configuration)} |${charted ? ` ${range(row.chart)} | ${againstChart(row)} |` : ''}`);
   lines.push(
     '',
-    `Read each figure against its nulls (the middle 95% of ${NULL_DRAWS} draws each): **real pieces** are random ${formatCount(comparison.subgraphSize)}-person subgraphs of the real network, the institution's own variability at the simulation's size (a simulated figure inside that range is as close as a piece of the real institution comes); **rewired** and **configuration model** are the simulated networks with every person's number of contacts kept and everything else left to chance: clustering or reciprocity above their range is structure the degrees alone do not give.${charted ? " **chart-constrained** keeps each sender's number of contacts too, but draws them only among those the run's chart lets the sender write to: what the chart alone gives. A figure above the rewired range and inside this one is the chart's doing, not the agents'; **against the chart** says whether the runs' mean stands above or below that null (its p adjusted across the measures by Benjamini–Hochberg, q < 0.05: at most 5 % of the measures so called are expected to be wrongly so), within it, or is kept by it (each sender's contacts fix it)." : ' The runs have no chart to draw a chart-constrained null from.'} The interval over runs is a t interval, the run the unit; runs that repeat each other exactly show no spread to build one from: a share's interval is then the Wilson interval of the runs as trials, and edges per person, which has no upper bound, has none (an interval of no width would say the figure is known).`,
+    `Read each figure against its nulls (the middle 95% of ${NULL_DRAWS} draws each): ${piecesWords(comparison)}; **rewired** and **configuration model** are the simulated networks with every person's number of contacts kept and everything else left to chance: clustering or reciprocity above their range is structure the degrees alone do not give.${charted ? " **chart-constrained** keeps each sender's number of contacts too, but draws them only among those the run's chart lets the sender write to: what the chart alone gives. A figure above the rewired range and inside this one is the chart's doing, not the agents'; **against the chart** says whether the runs' mean stands above or below that null (its p adjusted across the measures by Benjamini–Hochberg, q < 0.05: at most 5 % of the measures so called are expected to be wrongly so), within it, or is kept by it (each sender's contacts fix it)." : ' The runs have no chart to draw a chart-constrained null from.'} The interval over runs is a t interval, the run the unit; runs that repeat each other exactly show no spread to build one from: a share's interval is then the Wilson interval of the runs as trials, and edges per person, which has no upper bound, has none (an interval of no width would say the figure is known).`,
   );
   if (comparison.warnings.length > 0) lines.push('', ...comparison.warnings);
   if (windows !== undefined) {

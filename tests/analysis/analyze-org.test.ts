@@ -71,7 +71,8 @@ describe('lemming analyze on a hand-built org', () => {
     const ask = org.send(0, 'human', 'manager', 'Is the release on track?');
     org.called(1, 'manager', [ask]);
     // The manager asks the same thing in turns 1 and 3; hr never writes back.
-    org.send(1, 'manager', 'hr', 'Send me the hiring status.');
+    const status = org.send(1, 'manager', 'hr', 'Send me the hiring status.');
+    org.called(2, 'hr', [status]);
     org.send(3, 'manager', 'hr', 'Send me  the hiring status.');
     // Three urgent messages up the chart reach the manager in turns 4 and 5.
     org.send(4, 'planner', 'manager', 'Urgent: the build is broken.', { priority: 'urgent' });

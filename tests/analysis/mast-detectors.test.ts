@@ -19,6 +19,13 @@ class Run {
     return id;
   }
 
+  /** A call of `agent` in `turn` was shown these messages and made nothing. */
+  shown(turn: number, agent: string, ids: string[]): void {
+    let turns = this.activity.get(agent);
+    if (!turns) this.activity.set(agent, (turns = new Map()));
+    turns.set(turn, { called: true, read: ids, madeSomething: false });
+  }
+
   made(turn: number, agent: string): void {
     let turns = this.activity.get(agent);
     if (!turns) this.activity.set(agent, (turns = new Map()));
@@ -92,11 +99,16 @@ describe('MAST detectors, each held to a run where its mode happens and one wher
     expect(working.modes(8)).not.toContain('FM-1.5');
   });
 
-  it('FM-2.4 information withholding and FM-2.5 ignored input: a worker written to that never writes fires both; one that answers fires neither', () => {
+  it('FM-2.4 information withholding and FM-2.5 ignored input: a worker shown its mail that never writes fires both; one that answers, or is never shown it, fires neither', () => {
     const silent = new Run();
     answered(silent);
-    silent.send(4, 'manager', 'bo', 'Check the figures in notes.md.');
+    silent.shown(5, 'bo', [silent.send(4, 'manager', 'bo', 'Check the figures in notes.md.')]);
     expect(silent.modes(6)).toEqual(['FM-2.4', 'FM-2.5']);
+    // Mail never shown to it (not called: not drawn by activation, out of credits) is not ignored.
+    const held = new Run();
+    answered(held);
+    held.send(4, 'manager', 'bo', 'Check the figures in notes.md.');
+    expect(held.modes(6)).toEqual([]);
     const answering = new Run();
     answered(answering);
     const asked = answering.send(4, 'manager', 'bo', 'Check the figures in notes.md.');

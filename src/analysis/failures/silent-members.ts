@@ -5,7 +5,10 @@ export type { SilentMember };
 
 /**
  * Members who never answer: agents (not people) that had mail to read by the last finished turn,
- * from the turn the first of it could be read, and have written no message since. Pure.
+ * were shown mail from the turn the first of it could be read (their activity log's `read`, or a
+ * charged call that failed), and have written no message since. An agent never shown its mail
+ * (never drawn by activation, out of credits, held by a ceiling or a breaker) ignored nothing: its
+ * agent-turns are counted by their cause (refusal-counts.ts), and what it holds is unanswered. Pure.
  */
 export function silentMembers(records: OrgRecords): SilentMember[] {
   const people = new Set(records.agents.filter((agent) => agent.isHuman).map((agent) => agent.name));
@@ -25,7 +28,16 @@ export function silentMembers(records: OrgRecords): SilentMember[] {
     const entry = received.get(agent.name);
     if (people.has(agent.name) || !entry) continue;
     if ((lastWrote.get(agent.name) ?? -1) >= entry.since) continue;
+    if (!shownMailFrom(records, agent.name, entry.since)) continue;
     found.push(entry);
   }
   return found;
+}
+
+/** Whether a call of the agent was shown mail in `since` or a later turn, by its activity log. */
+function shownMailFrom(records: OrgRecords, agent: string, since: number): boolean {
+  for (const [turn, done] of records.activity.get(agent) ?? []) {
+    if (turn >= since && (done.read.length > 0 || (done.shownWhenFailed?.length ?? 0) > 0)) return true;
+  }
+  return false;
 }
