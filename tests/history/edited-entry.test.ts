@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 import { gitOnHistory, historyEntries, originalRun } from './history-org.js';
 
 /**
@@ -34,5 +37,21 @@ describe('a history entry edited by hand', () => {
     expect(entry).toMatchObject({ messages: {}, credits: 0, edited: [] });
     // The entry's files are the org's as they were: read as ever.
     expect(lemming(root, ['show', '--at', '1', 'org/chart.yaml']).status).toBe(0);
+  }, 180_000);
+
+  test("an entry edited to claim another turn is not forked as that turn: the fork is refused, naming the entry and the record's turn", async () => {
+    const { root, last } = await originalRun();
+    expect(last).toBeGreaterThan(1);
+    editEntry(root, 1, '{"kind":"turn","turn":70,"messages":{"manager":2},"credits":0.004,"changed":13,"edited":[],"proposals":[]}');
+    const destination = join(tempDir(), 'fork');
+    const forked = lemming(destination, ['fork', '--from', root, '--at', '70']);
+    // Before: `forked … as it was after turn 70 …; its next run is turn 71`, exit 0, and the fork stood at turn 1.
+    expect(forked.stdout).toBe('');
+    expect(forked.stderr).toMatch(/history entry [0-9a-f]{7} of .* says it is turn 70, but the record it holds \(org\/state\/engine\.json\) stands at turn 1: its Lemming-Entry line was edited/);
+    expect(forked.status).toBe(2);
+    expect(existsSync(join(destination, 'org'))).toBe(false);
+    // An entry as lemming wrote it forks as ever.
+    const faithful = lemming(join(tempDir(), 'faithful'), ['fork', '--from', root, '--at', String(last)]);
+    expect(faithful.stdout).toContain(`its next run is turn ${last + 1}`);
   }, 180_000);
 });
