@@ -1,29 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { create, extract } from 'tar';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { defaultOrg, tempDir } from '../helpers/temp-org.js';
-
-/** An export of the default org after one turn, unpacked: its folder and its manifest. */
-async function unpackedExport(): Promise<{ folder: string; manifest: Record<string, unknown> }> {
-  const root = defaultOrg();
-  expect(lemming(root, ['send', 'manager', 'Plan the first release']).status).toBe(0);
-  expect(lemming(root, ['run-once']).status).toBe(0);
-  const archive = join(tempDir(), 'org.tar.gz');
-  expect(lemming(root, ['export', archive]).status).toBe(0);
-  const folder = tempDir();
-  await extract({ file: archive, cwd: folder });
-  return { folder, manifest: JSON.parse(readFileSync(join(folder, 'lemming-export.json'), 'utf8')) as Record<string, unknown> };
-}
-
-/** The unpacked export packed again with `manifest` as its lemming-export.json, as someone who edited it would. */
-async function packedWith(folder: string, manifest: Record<string, unknown>): Promise<string> {
-  writeFileSync(join(folder, 'lemming-export.json'), JSON.stringify(manifest));
-  const file = join(tempDir(), 'edited.tar.gz');
-  await create({ gzip: true, file, cwd: folder, portable: true }, ['lemming-export.json', 'org', 'agents']);
-  return file;
-}
+import { tempDir } from '../helpers/temp-org.js';
+import { packedWith, unpackedExport } from './edited-manifest.js';
 
 /**
  * An archive's lemming-export.json is text anyone can edit. What the import prints from it is checked
