@@ -54,4 +54,14 @@ describe('a proposal written by hand', () => {
     expect(existsSync(join(root, 'org/proposals/000002-hr-099.md'))).toBe(false);
     expect(existsSync(join(root, 'agents/janitor/resume.md'))).toBe(true);
   });
+
+  test('a hire or a retirement that does not say what it asks for is listed as one that cannot be approved', () => {
+    const root = defaultOrg();
+    write(root, 'org/proposals/000002-manager-001.md', proposalFile('000002-manager-001', 'kind: retire\nproposed_by: manager'));
+    write(root, 'org/proposals/000002-hr-001.md', proposalFile('000002-hr-001', 'kind: hire\nproposed_by: hr'));
+    const listed = lemming(root, ['approvals']).stdout;
+    // Before: `manager proposes to retire` and `hr proposes to hire`, with nothing said against them.
+    expect(listed).toContain('000002-manager-001  manager proposes to retire; cannot be approved: it names no agent to retire; a retirement has retire: { name: janitor, reason: "…" }');
+    expect(listed).toContain('000002-hr-001  hr proposes to hire; cannot be approved: it is a hire without details; a hire has hire: { name: coder_02, title: "…", … }');
+  });
 });

@@ -62,6 +62,9 @@ export function retirementEdits(root: string, name: string): { files: Map<string
 export function checkProposal(org: Org, proposal: Proposal): ProposalCheck {
   if (proposal.hire) return checkHire(org, proposal.proposed_by, proposal.hire);
   if (proposal.retire) return checkRetirement(org, proposal.id, proposal.proposed_by, proposal.retire.name);
+  // A file written by hand may give the kind without what it asks for: said while it waits, as carrying it out would.
+  if (proposal.kind === 'hire') return { files: new Map(), removedFrom: [], refused: 'it is a hire without details; a hire has hire: { name: coder_02, title: "…", … }' };
+  if (proposal.kind === 'retire') return { files: new Map(), removedFrom: [], refused: 'it names no agent to retire; a retirement has retire: { name: janitor, reason: "…" }' };
   return { files: new Map(), removedFrom: [] };
 }
 
