@@ -9,6 +9,9 @@ import { materialiseTurn, requireEmptyFolder } from './materialise-turn.js';
 import { ensureStore, recordEntry } from './record-entry.js';
 import type { EntrySummary } from './history-entry.js';
 import { readSavedJson } from '../storage/read-own-file.js';
+import { EXIT, LemmingError } from '../errors.js';
+import { stateTurn } from '../engine/record/state-store.js';
+import { statePaths } from '../engine/record/state-paths.js';
 
 /** Where a fork came from: `org/state/forked-from.json`, part of its record (it travels with the fork). */
 export interface ForkOrigin {
@@ -62,6 +65,15 @@ export async function forkOrg(
   try {
     written = true;
     const entry = materialiseTurn(source, turn, target, { editsBefore: true });
+    // The entry's turn is its commit message's word, which git lets anyone rewrite; its record is what a run goes on from.
+    const recorded = stateTurn(statePaths(target).state);
+    if (recorded !== turn) {
+      throw new LemmingError(
+        'broken-history',
+        `history entry ${entry.commit.slice(0, 7)} of ${source} says it is turn ${turn}, but the record it holds (org/state/engine.json) stands at turn ${recorded}: its Lemming-Entry line was edited; fork at a turn whose entry holds it (\`lemming history --root ${source}\` lists them)`,
+        { exitCode: EXIT.usage },
+      );
+    }
     const origin: ForkOrigin = { from: source, turn, commit: entry.commit, forked: clock().toISOString() };
     writeFileAtomic(forkOriginPath(target), `${JSON.stringify(origin, null, 2)}\n`);
     if (options.history === false) return { origin, entry: undefined };

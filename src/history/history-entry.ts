@@ -11,6 +11,8 @@ export type EntryKind = 'turn' | 'edits' | 'fork' | 'pruned';
 /** The kinds that stand for a whole turn: `show --at`, `fork --at` and `diff --turns` read these. */
 export const TURN_KINDS: readonly EntryKind[] = ['turn', 'fork'];
 
+const ENTRY_KINDS: readonly EntryKind[] = ['turn', 'edits', 'fork', 'pruned'];
+
 /** What an entry says it holds, kept in its commit message (subject for people, a JSON trailer for programs). */
 export interface EntrySummary {
   kind: EntryKind;
@@ -64,14 +66,45 @@ export function entryMessage(summary: EntrySummary): string {
   return `${entrySubject(summary)}\n${note}\n${TRAILER}${JSON.stringify(summary)}\n`;
 }
 
-/** The summary back from a commit message; undefined for a commit lemming did not write. Pure. */
+/**
+ * The summary back from a commit message; undefined for a commit lemming did not write (no trailer,
+ * or one without a known `kind` and a whole `turn`). The trailer is text anyone can edit (`git commit
+ * --amend`, a rewrite of the branch): a field it lacks or holds in the wrong shape is read as empty
+ * (no messages, 0 credits, no files) and named in the entry's note, so every reader (`history`, the
+ * dashboard's turns, the writer's next entry) gets a whole summary and the listing says what it lost. Pure.
+ */
 export function parseEntryMessage(message: string): EntrySummary | undefined {
   const line = message.split('\n').find((text) => text.startsWith(TRAILER));
   if (!line) return undefined;
+  let value: Record<string, unknown>;
   try {
-    const value = JSON.parse(line.slice(TRAILER.length)) as EntrySummary;
-    return typeof value.turn === 'number' && ['turn', 'edits', 'fork', 'pruned'].includes(value.kind) ? value : undefined;
+    const parsed: unknown = JSON.parse(line.slice(TRAILER.length));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    value = parsed as Record<string, unknown>;
   } catch {
     return undefined;
   }
+  const { kind, turn } = value;
+  if (typeof kind !== 'string' || !ENTRY_KINDS.includes(kind as EntryKind) || typeof turn !== 'number' || !Number.isInteger(turn) || turn < 0) return undefined;
+  const unread: string[] = [];
+  const field = <T>(name: string, valid: (given: unknown) => boolean, empty: T): T => {
+    if (valid(value[name])) return value[name] as T;
+    unread.push(name);
+    return empty;
+  };
+  const count = (given: unknown): boolean => typeof given === 'number' && Number.isInteger(given) && given >= 0;
+  const names = (given: unknown): boolean => Array.isArray(given) && given.every((item) => typeof item === 'string');
+  const summary: EntrySummary = {
+    kind: kind as EntryKind,
+    turn,
+    messages: field('messages', (given) => given !== null && typeof given === 'object' && !Array.isArray(given) && Object.values(given).every(count), {}),
+    credits: field('credits', (given) => typeof given === 'number' && Number.isFinite(given) && given >= 0, 0),
+    changed: field('changed', count, 0),
+    edited: field('edited', names, []),
+    proposals: field('proposals', names, []),
+  };
+  const note = typeof value.note === 'string' ? value.note : undefined;
+  const said = unread.length === 0 ? undefined : `its ${TRAILER.slice(0, -2)} line was edited: ${unread.join(', ')} missing or unreadable, shown as none`;
+  const notes = [note, said].filter((text): text is string => text !== undefined && text !== '');
+  return notes.length === 0 ? summary : { ...summary, note: notes.join(' ') };
 }

@@ -4,6 +4,7 @@ import type { Org } from '../org/org.js';
 import { EXIT, LemmingError } from '../errors.js';
 import { fromWorkingFolder } from '../invocation.js';
 import { openEngine, type OpenEngineOptions } from './open-engine.js';
+import { OTLP_URL, OTLP_URL_HINT } from '../org/otlp-url.js';
 
 /** Options of `openOrg`. */
 export interface OpenOrgOptions {
@@ -43,6 +44,7 @@ export interface OpenedOrg {
  * holds no valid org or another engine holds it.
  */
 export function openOrg(root: string, options: OpenOrgOptions = {}): OpenedOrg {
+  checkOpenOptions(options);
   const engineOptions: OpenEngineOptions = {
     command: options.command ?? 'library',
     ...(options.queue === undefined ? {} : { queue: options.queue }),
@@ -75,6 +77,24 @@ function checkedRunOptions(options: RunOptions | undefined): RunOptions | undefi
     throw new LemmingError('bad-run-option', `run: ${field} is ${shown}; it must be a whole number of 1 or more, for example { ${field}: 5 }`, { exitCode: EXIT.usage });
   }
   return options;
+}
+
+/**
+ * The options as a program gives them, held before the lock is taken to what `--otlp`, `--record` and
+ * `--replay` take (the types do not hold a JavaScript caller): before, `otlp: 'file:///etc/passwd'` ran with
+ * no telemetry and no word, and `otlp: 42` or `cassette: { record: 42 }` failed on a TypeError.
+ */
+function checkOpenOptions(options: OpenOrgOptions): void {
+  const refuse = (field: string, value: unknown, valid: string): never => {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    throw new LemmingError('bad-open-option', `openOrg: ${field} is ${shown}; it must be ${valid}`, { exitCode: EXIT.usage });
+  };
+  const otlp: unknown = options.otlp;
+  if (otlp !== undefined && (typeof otlp !== 'string' || !OTLP_URL.test(otlp))) refuse('otlp', otlp, `${OTLP_URL_HINT} ({ otlp: 'http://localhost:4318' })`);
+  for (const field of ['record', 'replay'] as const) {
+    const path: unknown = options.cassette?.[field];
+    if (path !== undefined && (typeof path !== 'string' || path === '')) refuse(`cassette.${field}`, path, `the path of a cassette file, for example { cassette: { ${field}: 'calls.jsonl' } }`);
+  }
 }
 
 /** The cassettes' paths, taken from the current folder as `--record` and `--replay` are. */

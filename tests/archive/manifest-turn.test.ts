@@ -1,9 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { create, extract } from 'tar';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { defaultOrg, tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/temp-org.js';
+import { packedWith, unpackedExport } from './edited-manifest.js';
 
 /**
  * An archive's lemming-export.json is a claim about the org it carries; the record in it
@@ -13,21 +12,10 @@ import { defaultOrg, tempDir } from '../helpers/temp-org.js';
  */
 describe("lemming import says the turn the org's own record stands at", () => {
   test('a manifest that claims another turn than the record: the next turn said is the record\'s, and the difference is named', async () => {
-    const root = defaultOrg();
-    expect(lemming(root, ['send', 'manager', 'Plan the first release']).status).toBe(0);
-    expect(lemming(root, ['run-once']).status).toBe(0);
-    const archive = join(tempDir(), 'org.tar.gz');
-    expect(lemming(root, ['export', archive]).status).toBe(0);
-
     // The archive as someone edited it: the manifest says turn 7, the record is left at turn 1.
-    const unpacked = tempDir();
-    await extract({ file: archive, cwd: unpacked });
-    const manifestFile = join(unpacked, 'lemming-export.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { turn: number };
+    const { archive, folder, manifest } = await unpackedExport();
     expect(manifest.turn).toBe(1);
-    writeFileSync(manifestFile, JSON.stringify({ ...manifest, turn: 7 }));
-    const edited = join(tempDir(), 'edited.tar.gz');
-    await create({ gzip: true, file: edited, cwd: unpacked, portable: true }, ['lemming-export.json', 'org', 'agents']);
+    const edited = await packedWith(folder, { ...manifest, turn: 7 });
 
     const imported = join(tempDir(), 'imported');
     const result = lemming(imported, ['import', edited]);

@@ -61,6 +61,23 @@ describe('a damaged line in an activity log', () => {
     expect(readFileSync(join(root, LOG), 'utf8')).toBe(log);
   });
 
+  test('a line whose turn is no whole number of 0 or more stops logs and trace naming the file and line', () => {
+    // Before: read as an entry; `logs` showed "[turn 1e+308]" and `trace --otlp` sent "turns 1 to 1e+308".
+    for (const turn of ['-4', '1e308', '1.5']) {
+      const root = org();
+      const lines = logLines(root);
+      lines[0] = (lines[0] as string).replace('"turn":1,', `"turn":${turn},`);
+      expect(lines[0]).toContain(`"turn":${turn},`);
+      writeFileSync(join(root, LOG), lines.join('\n'));
+      for (const args of [['logs', 'manager', '--lines', '100'], ['trace', '--otlp', 'http://127.0.0.1:9/']]) {
+        const read = lemming(root, args);
+        expect(read.status, `${args.join(' ')}: ${read.stdout}`).toBe(4);
+        expect(read.stderr).toContain(`${LOG} line 1: is not an entry of the activity log (a JSON object on one line with its turn, a whole number,`);
+        expect(read.stdout).not.toContain('1e+308');
+      }
+    }
+  });
+
   test('a last line cut short by a crash is passed over: logs shows the entries before it', () => {
     const root = org();
     const lines = logLines(root);

@@ -159,6 +159,21 @@ describe('names with `..` or absolute paths are refused by the rule the CLI uses
     }
   });
 
+  test('openOrg: an otlp that is no http(s) URL, or a cassette that is no path, is refused naming it, before the lock is taken', async () => {
+    // Before, otlp 'file:///etc/passwd' ran every turn with no telemetry and no word, and otlp 42 or a cassette of 42 failed on a TypeError.
+    const root = join(tempDir(), 'org');
+    bootstrap(root);
+    for (const otlp of ['file:///etc/passwd', 'localhost:4318', 42]) {
+      const error = await refusal(() => openOrg(root, { otlp } as Parameters<typeof openOrg>[1]));
+      expect(error.message).toBe(`openOrg: otlp is ${typeof otlp === 'string' ? JSON.stringify(otlp) : String(otlp)}; it must be an http:// or https:// URL of an OTLP/HTTP endpoint, for example http://localhost:4318 ({ otlp: 'http://localhost:4318' })`);
+    }
+    const error = await refusal(() => openOrg(root, { cassette: { record: 42 } } as unknown as Parameters<typeof openOrg>[1]));
+    expect(error.message).toBe("openOrg: cassette.record is 42; it must be the path of a cassette file, for example { cassette: { record: 'calls.jsonl' } }");
+    // Nothing was left holding the org: it opens.
+    const org = openOrg(root);
+    await org.close();
+  });
+
   test('approve and reject: an id that is a path is refused, naming what an id looks like', async () => {
     const outside = tempDir();
     writeFileSync(join(outside, 'planted.md'), '---\nid: x\n---\n');

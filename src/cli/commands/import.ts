@@ -1,4 +1,5 @@
 import { importOrg } from '../../archive/import-org.js';
+import { manifestDifferences } from '../../archive/manifest.js';
 import { formatProblem } from '../../errors.js';
 import { loadOrgForReading } from '../../org/load-org-once.js';
 import { namedVariables } from '../../org/org-secrets.js';
@@ -17,10 +18,7 @@ export async function importCommand(root: string, file: string, output: Output):
     `imported ${name} (${report.manifest.by === 'backup' ? 'backed up' : 'exported'} at turn ${report.manifest.turn}, ${report.manifest.taken}) into ${report.root}: ${report.files} file(s); ` +
       `\`lemming run --root ${report.root}\` goes on with turn ${report.turn + 1}`,
   );
-  // The manifest is the archive's claim; the record is what runs. An edited one is said, not believed.
-  if (report.manifest.turn !== report.turn) {
-    output.out(`its lemming-export.json says turn ${report.manifest.turn}, but the record it carries (org/state/engine.json) stands at turn ${report.turn}, which the next run goes on from`);
-  }
+  for (const line of manifestDifferences(report.manifest, report)) output.out(line);
   if (report.history) output.out(`with its history: ${report.history.entries} entr${report.history.entries === 1 ? 'y' : 'ies'}, turns ${report.history.first} to ${report.history.last} (\`lemming history --root ${report.root}\` lists them)`);
   // The archive's files are outside bytes: read through the same loader as validate, and told the same way.
   const loaded = loadOrgForReading(report.root);

@@ -62,8 +62,8 @@ function retire(org: Org, proposal: Proposal, at: string): Proposal {
   const name = details?.name;
   if (!details || !name) throw new LemmingError('bad-proposal', `${proposal.id} is a retirement without a name`);
   const check = checkProposal(org, proposal);
+  refuseIfRefused(proposal, check);
   if (org.agents.has(name)) {
-    refuseIfRefused(proposal, check);
     // A transfer a crash tore moves what its first line took, not the balance that line left (nothing).
     transferOnce(org, proposal.id, name, proposal.proposed_by, movedFor(org.root, proposal.id) ?? Math.max(0, balanceNow(org, name)), at);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_ORG_YAML_BYTES, readEditedFile } from '../../editable/edited-file.js';
 import type { Problem } from '../../errors.js';
@@ -7,7 +7,8 @@ import { meetingNames } from '../../meetings/load-meetings.js';
 import { meetingFile } from '../../meetings/meeting-file.js';
 import { candidateOrg, type FileChanges } from '../../org/check-candidate.js';
 import { listFile, listNames } from '../../org/lists/mailing-list.js';
-import { CHART_FILE } from '../../org/names.js';
+import { CHART_FILE, nameProblem } from '../../org/names.js';
+import { RETIRED_FOLDER } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
 import { addAgentToChart, removeAgentFromChart, removeNameFromFields, type ChartAddition } from '../../tools/proposals/chart-edit.js';
 import { checkHireScope, checkNewAgent, formatResume } from '../../tools/proposals/new-agent.js';
@@ -60,7 +61,10 @@ export function retirementEdits(root: string, name: string): { files: Map<string
  */
 export function checkProposal(org: Org, proposal: Proposal): ProposalCheck {
   if (proposal.hire) return checkHire(org, proposal.proposed_by, proposal.hire);
-  if (proposal.retire) return checkRetirement(org, proposal.proposed_by, proposal.retire.name);
+  if (proposal.retire) return checkRetirement(org, proposal.id, proposal.proposed_by, proposal.retire.name);
+  // A file written by hand may give the kind without what it asks for: said while it waits, as carrying it out would.
+  if (proposal.kind === 'hire') return { files: new Map(), removedFrom: [], refused: 'it is a hire without details; a hire has hire: { name: coder_02, title: "…", … }' };
+  if (proposal.kind === 'retire') return { files: new Map(), removedFrom: [], refused: 'it names no agent to retire; a retirement has retire: { name: janitor, reason: "…" }' };
   return { files: new Map(), removedFrom: [] };
 }
 
@@ -103,13 +107,20 @@ function checkHire(org: Org, proposer: string, details: HireDetails): ProposalCh
   return withRefusal(org, files, [], `hiring ${details.name}`, false);
 }
 
-function checkRetirement(org: Org, proposer: string, name: string): ProposalCheck {
+function checkRetirement(org: Org, id: string, proposer: string, name: string): ProposalCheck {
+  // The name becomes paths (its folder, moved aside): one that is no agent name (`../workspace`) names nothing to retire.
+  const unnamed = nameProblem('agent', name);
+  if (unnamed !== undefined) return { files: new Map(), removedFrom: [], refused: `name ${JSON.stringify(name)} ${unnamed}` };
   const chart = readFileSync(join(org.root, CHART_FILE), 'utf8');
   const edits = retirementEdits(org.root, name);
   const files = new Map<string, string | null>([...edits.files, [`agents/${name}/resume.md`, null], [CHART_FILE, removeAgentFromChart(chart, name)]]);
   const agent = org.agents.get(name);
-  // Gone already (an approval a crash cut short): what is left of it is written, nothing checked.
-  if (!agent) return { files, removedFrom: edits.removedFrom };
+  if (!agent) {
+    // Gone already (an approval a crash cut short leaves its folder, here or moved aside under this proposal): what is left of it is written, nothing checked.
+    if (existsSync(join(org.root, 'agents', name)) || existsSync(join(org.root, 'agents', RETIRED_FOLDER, `${name}-${id}`))) return { files, removedFrom: edits.removedFrom };
+    // Never in the org, or retired by another proposal: nothing to retire, and no credits to move.
+    return { files: new Map(), removedFrom: [], refused: `${name} is not an agent of this org; the agents: ${[...org.agents.keys()].sort().join(', ')}` };
+  }
   if (agent.isHuman) return { files, removedFrom: edits.removedFrom, refused: 'the human cannot be retired' };
   if (!org.agents.has(proposer)) return { files, removedFrom: edits.removedFrom, refused: `${proposer}, who would receive ${name}'s credits, is no longer in the org` };
   return withRefusal(org, files, edits.removedFrom, `retiring ${name}`, true);

@@ -259,18 +259,23 @@ function damagedLine(path: string): DamagedLine {
   return {
     code: 'log-line',
     file: shownLog(path),
-    holds: 'an entry of the activity log (a JSON object on one line with its turn, such as {"turn":3,"at":"2026-11-21T09:14:03.120Z","event":"called",...})',
+    holds: 'an entry of the activity log (a JSON object on one line with its turn, a whole number, such as {"turn":3,"at":"2026-11-21T09:14:03.120Z","event":"called",...})',
     then:
       '; read past it, `logs` would show an entry fewer and an analysis would be made without it. Mend or delete that one line (an org that keeps its history ' +
       `has the log as turn N left it: \`lemming show --at N ${shownLog(path)}\`), then run again.`,
   };
 }
 
-/** A line as an entry; undefined for a line a crash cut short, or one a person wrote that is not an entry. */
+/**
+ * A line as an entry; undefined for a line a crash cut short, or one a person wrote that is not an entry:
+ * its turn is a whole number of 0 or more, as the engine writes it (a turn of -4 or 1e308 was read, and
+ * `trace` sent "turns 1 to 1e+308").
+ */
 function parseEntry(line: string): LogEntry | undefined {
   try {
     const entry = JSON.parse(line) as unknown;
-    return entry !== null && typeof entry === 'object' && typeof (entry as LogEntry).turn === 'number' ? (entry as LogEntry) : undefined;
+    const turn: unknown = entry !== null && typeof entry === 'object' ? (entry as LogEntry).turn : undefined;
+    return typeof turn === 'number' && Number.isSafeInteger(turn) && turn >= 0 ? (entry as LogEntry) : undefined;
   } catch {
     return undefined;
   }

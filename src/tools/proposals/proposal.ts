@@ -104,7 +104,7 @@ export function formatProposal(proposal: Proposal): string {
   return `---\n${front}\n---\n${proposal.proposed_by} proposes to ${describeProposal(proposal)}.\n\n${decide}${instructions}\n`;
 }
 
-/** Read a proposal file back, or say what is wrong with it. Pure. */
+/** Read a proposal file back, or say what is wrong with it; `file` is its path from the root (`org/proposals/000002-hr-001.md`), whose name is its id. Pure. */
 export function parseProposal(text: string, file: string): Proposal | { error: string } {
   const parts = splitFrontMatter(text);
   if (!parts) return { error: `${file} has no front matter` };
@@ -117,6 +117,10 @@ export function parseProposal(text: string, file: string): Proposal | { error: s
   if (!proposal || typeof proposal.id !== 'string' || typeof proposal.proposed_by !== 'string') {
     return { error: `${file} lacks an id or proposed_by` };
   }
+  // The file's name is the id every reader looks it up by and every decision is saved under: an id that says
+  // otherwise would be approved by one name and written to another (`../x` among them).
+  const named = file.slice(file.lastIndexOf('/') + 1).replace(/\.md$/, '');
+  if (proposal.id !== named) return { error: `${file}: id is ${JSON.stringify(proposal.id)}, but a proposal's id is its file's name; for example id: ${named}` };
   if (!['hire', 'retire', 'tool'].includes(String(proposal.kind)) || !['pending', 'approved', 'rejected', 'done'].includes(String(proposal.status))) {
     return { error: `${file}: kind must be hire | retire | tool and status pending | approved | rejected | done` };
   }
