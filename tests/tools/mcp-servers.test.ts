@@ -106,6 +106,18 @@ describe('MCP servers over stdio', () => {
     expect(await servers.call(['test/*'], 'test', 'shout', { text: 'again' })).toEqual({ isError: false, content: 'AGAIN' });
   });
 
+  test('a list of tools that timed out once is asked again at the next offer: the tools are unavailable that turn, not for the run', { timeout: 30_000 }, async () => {
+    const servers = serversFor({ slow: stdio([join(REPO_ROOT, 'tests/fixtures/mcp/slow-list-server.mjs')], { timeout_ms: 1_000 }) });
+    const first = await servers.offer(['slow/*']);
+    expect(first.definitions).toEqual([]);
+    expect(first.problems).toEqual([expect.stringContaining('the tools of the MCP server slow are unavailable this turn: MCP error -32001: Request timed out')]);
+    // Before: the failed list was kept for the server's life, so every later turn said the same, the server answering.
+    const second = await servers.offer(['slow/*']);
+    expect(second.problems).toEqual([]);
+    expect(second.definitions.map((definition) => definition.name)).toEqual(['slow__hello']);
+    expect(await servers.call(['slow/*'], 'slow', 'hello', {})).toEqual({ isError: false, content: 'hello' });
+  });
+
   test('a server that cannot start is a problem the model is told, with what it said', async () => {
     const servers = serversFor({ broken: stdio(['-e', 'console.error("no config file"); process.exit(3)']), missing: stdio([], { command: '/nonexistent/server' }) });
     const offer = await servers.offer(['broken/*', 'missing/*']);

@@ -223,9 +223,16 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
       return closed;
     },
     tools() {
-      listed ??= asked(() => client.listTools(undefined, { timeout: config.timeout_ms })).then((answer) =>
-        answer.tools.map((tool) => ({ name: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema as JsonSchema })),
-      );
+      if (listed === undefined) {
+        const listing = asked(() => client.listTools(undefined, { timeout: config.timeout_ms })).then((answer) =>
+          answer.tools.map((tool) => ({ name: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema as JsonSchema })),
+        );
+        // A failed list is asked again at the next offer, as a failed start is: a server slow once is unavailable that turn, not for the run.
+        listing.catch(() => {
+          if (listed === listing) listed = undefined;
+        });
+        listed = listing;
+      }
       return listed;
     },
     async call(tool, args) {
