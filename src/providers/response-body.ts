@@ -26,6 +26,24 @@ export async function readBodyBytesCapped(response: Response, maxBytes: number):
   return Buffer.concat(chunks);
 }
 
+/**
+ * The answer with its body cut off past `maxBytes`, for a reader of its own (the MCP SDK's JSON and
+ * event-stream readers): it gets the bytes up to the bound, then `tooLarge()` as the body's error, and
+ * the connection is cancelled, so a runaway or hostile server fills no memory. One without a body, as it is.
+ */
+export function bodyCapped(response: Response, maxBytes: number, tooLarge: () => Error): Response {
+  if (response.body === null) return response;
+  let size = 0;
+  const cut = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      size += chunk.length;
+      if (size > maxBytes) controller.error(tooLarge());
+      else controller.enqueue(chunk);
+    },
+  });
+  return new Response(response.body.pipeThrough(cut), { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 /** The statuses fetch would follow to their `location`. */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 

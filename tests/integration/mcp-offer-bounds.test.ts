@@ -5,6 +5,7 @@ import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg, humanSends, ofType, read, REPO_ROOT, runEngine, write } from '../helpers/temp-org.js';
 
 const WIDE_SERVER = join(REPO_ROOT, 'tests/fixtures/mcp/wide-server.mjs');
+const NAMED_SERVER = join(REPO_ROOT, 'tests/fixtures/mcp/named-server.mjs');
 
 /** The default org with the wide server declared (`tools` tools, each described in `characters` characters), the manager granted all of them. */
 function orgWithWideServer(tools: number, characters: number): string {
@@ -45,5 +46,50 @@ describe("a local MCP server's list of tools, held to the offer's rule", () => {
     expect(tool?.description.length).toBe(MAX_DESCRIPTION_CHARS);
     expect(tool?.description).toMatch(/\[lemming: the rest of the description was cut\]$/);
     expect(ofType(events, 'agent-note')).toEqual([]);
+  });
+
+  test("tools whose names a model cannot call them by (a dot, a letter outside ASCII, past 64 characters): left out and said; each tool offered is the one its name reaches", { timeout: 60_000 }, async () => {
+    const long = 'x'.repeat(70);
+    const root = defaultOrg();
+    const tools = ['files.read', 'files_read', 'lire-été', `${long}A`, `${long}B`, 'Read', 'read'];
+    write(root, 'org/org.yaml', `${read(root, 'org/org.yaml')}\nmcp_servers:\n  names:\n    command: ${JSON.stringify(process.execPath)}\n    args: ${JSON.stringify([NAMED_SERVER, ...tools])}\n    timeout_ms: 20000\n`);
+    write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, names/*]\n---\nManage.\n');
+    humanSends(root, 'manager', 'Look at your tools.');
+    // The model calls each MCP tool it is offered once, in one step, then answers the human.
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent !== 'manager' || request.turn !== 1) return {};
+      if (request.messages.length > 1) return { toolCalls: [sendCall('human', 'Looked.')] };
+      return { toolCalls: request.tools.filter((tool) => tool.name.startsWith('names__')).map((tool, index) => ({ id: `call-${index}`, name: tool.name, arguments: {} })) };
+    });
+    const events = await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider });
+    const offered = provider.requests[0]?.tools.map((tool) => tool.name) ?? [];
+    // Before: names__files_read offered twice (files.read and files_read; a request Anthropic refuses whole), the two long names
+    // offered as one cut name, and names__lire-_t_ and the cut name answered "Tool ... not found" when called.
+    expect(offered).toEqual(['send_message', 'names__files_read', 'names__Read', 'names__read']);
+    const results = provider.requests[1]?.messages.at(-1)?.content ?? '';
+    for (const tool of ['files_read', 'Read', 'read']) expect(results).toContain(`I am ${tool}`);
+    expect(results).not.toContain('not found');
+    const said =
+      'the MCP server names lists 4 tools this agent is granted whose names a model cannot call them by, left out: "files.read", "lire-été", ' +
+      `"${long}A", "${long}B"; a model calls a tool by the server's name, "__" and the tool's, at most 64 letters, digits, _ and - in all, naming no other server's tool: rename them in the server`;
+    expect(provider.requests[0]?.messages[0]?.content).toContain(said);
+    expect(ofType(events, 'agent-note').map((note) => note.message)).toEqual([said]);
+  });
+
+  test("two servers whose tools' names meet (names's files__read and names__files's read, both names__files__read): offered once, as the tool a call reaches; the other said", { timeout: 60_000 }, async () => {
+    const root = defaultOrg();
+    const server = (name: string, tool: string): string => `  ${name}:\n    command: ${JSON.stringify(process.execPath)}\n    args: ${JSON.stringify([NAMED_SERVER, tool])}\n    timeout_ms: 20000\n`;
+    write(root, 'org/org.yaml', `${read(root, 'org/org.yaml')}\nmcp_servers:\n${server('names', 'files__read')}${server('names__files', 'read')}`);
+    write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, names__files/*, names/*]\n---\nManage.\n');
+    humanSends(root, 'manager', 'Look at your tools.');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent !== 'manager' || request.turn !== 1) return {};
+      return request.messages.length > 1 ? { toolCalls: [sendCall('human', 'Looked.')] } : { toolCalls: [{ id: 'call-1', name: 'names__files__read', arguments: {} }] };
+    });
+    const events = await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider });
+    // Before: names__files__read offered twice, and a call to it ran names's files__read whichever the model meant.
+    expect(provider.requests[0]?.tools.map((tool) => tool.name)).toEqual(['send_message', 'names__files__read']);
+    expect(provider.requests[1]?.messages.at(-1)?.content).toContain('I am files__read');
+    expect(ofType(events, 'agent-note').map((note) => note.message)).toEqual([expect.stringContaining('the MCP server names__files lists 1 tool this agent is granted whose names a model cannot call them by, left out: "read";')]);
   });
 });

@@ -94,6 +94,7 @@ describe("an MCP offer from a worker is held to what a local server's list is", 
     ['tools that are numbers', { definitions: [1, 2], problems: [] }, 'its tool 1 is a number'],
     ['a tool named by a number', { definitions: [tool(12345)], problems: [] }, 'its tool 1 has no name'],
     ['a tool of lemming\'s own (send_message)', { definitions: [tool('send_message')], problems: [] }, 'its tool 1 (send_message) is not a granted tool of the server'],
+    ['one tool offered twice', { definitions: [tool('counter__count'), tool('counter__count')], problems: [] }, 'its tools 1 and 2 are both named counter__count'],
     ['100,000 tools', { definitions: Array.from({ length: 100_000 }, () => tool('counter__count')), problems: [] }, `it holds 100000 tools; at most ${MAX_OFFERED_TOOLS}`],
     ['a description of 10 MB', { definitions: [tool('counter__count', 'd'.repeat(10_000_000))], problems: [] }, `its tool 1 (counter__count) has a description of 10000000 characters; at most ${MAX_DESCRIPTION_CHARS}`],
   ];

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { McpServerConfig } from '../../src/org/schema.js';
 import { keyLookup } from '../../src/secrets/key-lookup.js';
 import { McpServers } from '../../src/tools/mcp/mcp-servers.js';
+import { MCP_ANSWER_MAX_BYTES } from '../../src/tools/mcp/mcp-connection.js';
 import { MAX_RESULT_CHARS } from '../../src/tools/tool-result.js';
 import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 import { startWireServer } from '../helpers/wire-server.js';
@@ -95,6 +96,28 @@ describe('MCP servers over stdio', () => {
     expect((await servers.call(grants, 'test', 'shout', { text: 'still here' })).content).toBe('STILL HERE');
   });
 
+  test('a result of 100 MB: the call fails saying the server answered more than 10 MiB, and the server is started again for the next call', { timeout: 60_000 }, async () => {
+    const servers = serversFor({ test: stdio([TEST_SERVER]) });
+    // Before: "MCP error -32000: Connection closed", the SDK's bound said only to no one.
+    expect(await servers.call(['test/*'], 'test', 'flood', { megabytes: 100 })).toEqual({
+      isError: true,
+      content: `test/flood failed: the MCP server test answered more than ${MCP_ANSWER_MAX_BYTES / 1024 / 1024} MiB; lemming read no further`,
+    });
+    expect(await servers.call(['test/*'], 'test', 'shout', { text: 'again' })).toEqual({ isError: false, content: 'AGAIN' });
+  });
+
+  test('a list of tools that timed out once is asked again at the next offer: the tools are unavailable that turn, not for the run', { timeout: 30_000 }, async () => {
+    const servers = serversFor({ slow: stdio([join(REPO_ROOT, 'tests/fixtures/mcp/slow-list-server.mjs')], { timeout_ms: 1_000 }) });
+    const first = await servers.offer(['slow/*']);
+    expect(first.definitions).toEqual([]);
+    expect(first.problems).toEqual([expect.stringContaining('the tools of the MCP server slow are unavailable this turn: MCP error -32001: Request timed out')]);
+    // Before: the failed list was kept for the server's life, so every later turn said the same, the server answering.
+    const second = await servers.offer(['slow/*']);
+    expect(second.problems).toEqual([]);
+    expect(second.definitions.map((definition) => definition.name)).toEqual(['slow__hello']);
+    expect(await servers.call(['slow/*'], 'slow', 'hello', {})).toEqual({ isError: false, content: 'hello' });
+  });
+
   test('a server that cannot start is a problem the model is told, with what it said', async () => {
     const servers = serversFor({ broken: stdio(['-e', 'console.error("no config file"); process.exit(3)']), missing: stdio([], { command: '/nonexistent/server' }) });
     const offer = await servers.offer(['broken/*', 'missing/*']);
@@ -184,6 +207,24 @@ describe('MCP servers over streamable HTTP', () => {
       expect(elsewhere.requests).toEqual([]);
     } finally {
       await Promise.all([redirecting.close(), elsewhere.close()]);
+    }
+  });
+  test('a result of 100 MB is read no further than 10 MiB, as one JSON answer or as an event stream: the call fails saying so and naming the server, and the server is asked again at the next call', { timeout: 60_000 }, async () => {
+    for (const json of [true, false]) {
+      const http = await startHttpServer('t0ken', { json });
+      try {
+        // An event stream's call fails at its timeout: the SDK takes the stream's error for a disconnection and leaves the call waiting.
+        const config = { url: http.url, headers: { authorization: 'TEST_MCP_AUTH' }, timeout_ms: 5_000, idempotent: true } as McpServerConfig;
+        const servers = serversFor({ remote: config }, { TEST_MCP_AUTH: 'Bearer t0ken' });
+        // Before: the whole 100 MB read into memory (a 200 MB answer took the process to 870 MB), then cut to 50,000 characters.
+        expect(await servers.call(['remote/*'], 'remote', 'flood', { megabytes: 100 })).toEqual({
+          isError: true,
+          content: `remote/flood failed: the MCP server remote answered more than ${MCP_ANSWER_MAX_BYTES / 1024 / 1024} MiB; lemming read no further`,
+        });
+        expect(await servers.call(['remote/*'], 'remote', 'shout', { text: 'still here' })).toEqual({ isError: false, content: 'STILL HERE' });
+      } finally {
+        await http.close();
+      }
     }
   });
 });

@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpServerConfig } from '../../org/schema.js';
 import type { JsonSchema } from '../../providers/provider.js';
-import { redirectTarget } from '../../providers/response-body.js';
+import { bodyCapped, redirectTarget } from '../../providers/response-body.js';
 import type { KeyLookup } from '../../secrets/key-lookup.js';
 import { tether } from '../../process-tether.js';
 import { killQuietly } from '../../process-kill.js';
@@ -41,19 +41,37 @@ function serverEnvironment(names: readonly string[], defaults: Record<string, st
 }
 
 /**
+ * The most bytes of one answer of a server: the bound the SDK holds a stdio server's message to
+ * (STDIO_DEFAULT_MAX_BUFFER_SIZE), over HTTP too, and some 200 times the text a result gives the model (tool-result.ts).
+ */
+export const MCP_ANSWER_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
  * The fetch an HTTP server's transport uses: a redirect is not followed (response-body.ts,
  * redirectTarget), as a model server's is not, so the calls and the server's `headers:` go to its
  * `url` or nowhere. The SDK on its own follows one within the server's origin, and its `follow`
- * policy (as earlier SDKs did) anywhere, with every header but `authorization`.
+ * policy (as earlier SDKs did) anywhere, with every header but `authorization`. An answer is read
+ * within MCP_ANSWER_MAX_BYTES: the SDK reads a JSON answer whole, and an event stream's event whole.
  */
-function fetchFollowingNoRedirect(name: string): (input: string | URL, init?: RequestInit) => Promise<Response> {
+function fetchFollowingNoRedirect(name: string, cutOff: (error: Error) => void): (input: string | URL, init?: RequestInit) => Promise<Response> {
   return async (input, init) => {
     const response = await fetch(input, { ...init, redirect: 'manual' });
     const target = redirectTarget(response, String(input));
-    if (target === undefined) return response;
+    if (target === undefined) {
+      return bodyCapped(response, MCP_ANSWER_MAX_BYTES, () => {
+        const error = answerTooLarge(name);
+        cutOff(error);
+        return error;
+      });
+    }
     await response.body?.cancel().catch(() => undefined);
     throw new Error(`it redirected the request (${response.status}) to ${target}; lemming sends a call and its headers only where org.yaml says, so it did not follow: set mcp_servers.${name}.url to where the server points`);
   };
+}
+
+/** What a call says of an answer cut off past MCP_ANSWER_MAX_BYTES, over HTTP or stdio alike. */
+function answerTooLarge(name: string): Error {
+  return new Error(`the MCP server ${name} answered more than ${MCP_ANSWER_MAX_BYTES / 1024 / 1024} MiB; lemming read no further`);
 }
 
 /** HTTP headers from environment variables; a missing variable is an error that names it, never an empty header. */
@@ -145,10 +163,14 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   let notMcp: string | undefined;
   let transport;
   let stdioPid: (() => number | null) | undefined;
+  // The last answer cut off past MCP_ANSWER_MAX_BYTES, and how many were: the SDK takes an event stream's
+  // error as a disconnection and leaves its call waiting, so the call's timeout says it instead.
+  let cutOff: { error?: Error; count: number } = { count: 0 };
   if ('command' in config) {
     const { StdioClientTransport, getDefaultEnvironment } = await import('@modelcontextprotocol/sdk/client/stdio.js');
     const cwd = config.cwd === undefined ? root : isAbsolute(config.cwd) ? config.cwd : join(root, config.cwd);
     const { command, args } = serverCommand(config.command, config.args);
+    // The SDK's stdio reader holds a message to its default bound, MCP_ANSWER_MAX_BYTES, and closes the connection past it.
     const stdio = new StdioClientTransport({ command, args, env: serverEnvironment(config.env, getDefaultEnvironment(), lookup), cwd, stderr: 'pipe' });
     // Its last words explain a failed start better than "connection closed".
     stdio.stderr?.on('data', (chunk: Buffer) => {
@@ -158,7 +180,7 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
     stdioPid = () => stdio.pid;
   } else {
     const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
-    transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, lookup, name) }, fetch: fetchFollowingNoRedirect(name) });
+    transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, lookup, name) }, fetch: fetchFollowingNoRedirect(name, (error) => (cutOff = { error, count: cutOff.count + 1 })) });
   }
   // The server is tied to this process once started (process-tether.ts): lemming killed, even by SIGKILL, takes it with it.
   let untie: () => void = () => undefined;
@@ -169,6 +191,8 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   if ('command' in config) {
     client.onerror = (error) => {
       notMcp = notMcpLine(error) ?? notMcp;
+      // Said by the SDK's stdio reader (shared/stdio.js, ReadBuffer) as it closes the connection: its calls fail "Connection closed".
+      if (error.message.startsWith('ReadBuffer exceeded maximum size')) cutOff = { error: answerTooLarge(name), count: cutOff.count + 1 };
     };
   }
   try {
@@ -187,18 +211,32 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
     throw new Error(`the MCP server ${name} did not start: ${(error as Error).message}${wroteNotMcp(notMcp)}${said}`);
   }
   let listed: Promise<McpTool[]> | undefined;
+  /** A request's failure, said as the answer cut off meanwhile when one was. */
+  const asked = async <T>(request: () => Promise<T>): Promise<T> => {
+    const before = cutOff.count;
+    return request().catch((error: unknown) => {
+      throw cutOff.count > before && cutOff.error !== undefined ? cutOff.error : error;
+    });
+  };
   return {
     get closed() {
       return closed;
     },
     tools() {
-      listed ??= client.listTools(undefined, { timeout: config.timeout_ms }).then((answer) =>
-        answer.tools.map((tool) => ({ name: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema as JsonSchema })),
-      );
+      if (listed === undefined) {
+        const listing = asked(() => client.listTools(undefined, { timeout: config.timeout_ms })).then((answer) =>
+          answer.tools.map((tool) => ({ name: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema as JsonSchema })),
+        );
+        // A failed list is asked again at the next offer, as a failed start is: a server slow once is unavailable that turn, not for the run.
+        listing.catch(() => {
+          if (listed === listing) listed = undefined;
+        });
+        listed = listing;
+      }
       return listed;
     },
     async call(tool, args) {
-      const answer = await client.callTool({ name: tool, arguments: args }, undefined, { timeout: config.timeout_ms }).catch((error: unknown) => {
+      const answer = await asked(() => client.callTool({ name: tool, arguments: args }, undefined, { timeout: config.timeout_ms })).catch((error: unknown) => {
         if (notMcp === undefined) throw error;
         throw new Error(`${error instanceof Error ? error.message : String(error)}${wroteNotMcp(notMcp)}`);
       });

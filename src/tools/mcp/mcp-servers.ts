@@ -102,12 +102,15 @@ export class McpServers {
     const definitions: ToolDefinition[] = [];
     const problems: string[] = [];
     // The offer's rule is loaded with the first offer, as the connection is: a run whose agents are granted no MCP tool loads neither.
-    const { checkedOffer, cutDescription, heldToOfferLimit } = await import('./offer-gate.js');
+    const { checkedOffer, cutDescription, heldToModelNames, heldToOfferLimit } = await import('./offer-gate.js');
     for (const server of grantedServers(grants)) {
       try {
         const tools = await (await this.connection(server)).tools();
-        // More than an offer holds: the first the server lists, and the rest said (the engine's and a worker's offer alike).
-        const held = heldToOfferLimit(server, tools.filter((tool) => isGranted(grants, server, tool.name)), grants);
+        // A tool its model name would not lead back to is left out and said; then more than an offer holds: the first
+        // the server lists, and the rest said (the engine's and a worker's offer alike).
+        const callable = heldToModelNames(server, tools.filter((tool) => isGranted(grants, server, tool.name)), (name) => this.resolve(name));
+        if (callable.problem !== undefined) problems.push(callable.problem);
+        const held = heldToOfferLimit(server, callable.kept, grants);
         if (held.problem !== undefined) problems.push(held.problem);
         const offered = held.kept.map((tool) => ({ name: mcpToolName(server, tool.name), description: cutDescription(tool.description || `${tool.name} (MCP server ${server})`), parameters: tool.inputSchema }));
         const checked = checkedOffer(server, grants, { definitions: offered, problems: [] }, 'its list of tools');

@@ -1,6 +1,9 @@
 import type { ToolDefinition } from '../../providers/provider.js';
 import { isGrantedName, mcpToolName, unavailableTools, type McpOffer } from './mcp-servers.js';
 
+/** The most names of tools left out that a problem quotes (heldToModelNames): a server may list thousands. */
+const NAMES_QUOTED = 8;
+
 /** The most tools one server's offer gives a model (OpenAI takes 128 tools a request in all): grant fewer of a server's tools than that. */
 export const MAX_OFFERED_TOOLS = 128;
 
@@ -31,6 +34,13 @@ export function offerProblem(value: unknown, offered: (name: string) => boolean)
     const problem = definitionProblem(definition, offered);
     if (problem !== undefined) return `its tool ${index + 1} ${problem}`;
   }
+  const first = new Map<unknown, number>();
+  for (const [index, definition] of (definitions as Array<{ name: unknown }>).entries()) {
+    const earlier = first.get(definition.name);
+    // One name offered twice: a request Anthropic refuses whole, and a model that cannot say which it calls.
+    if (earlier !== undefined) return `its tools ${earlier + 1} and ${index + 1} are both named ${String(definition.name)}`;
+    first.set(definition.name, index);
+  }
   if (!Array.isArray(problems) || problems.length > MAX_OFFERED_TOOLS || !problems.every((problem) => typeof problem === 'string')) {
     return `it has no list of problems (at most ${MAX_OFFERED_TOOLS} texts)`;
   }
@@ -48,6 +58,37 @@ function definitionProblem(value: unknown, offered: (name: string) => boolean): 
   const size = jsonLength(parameters);
   if (size === undefined || size > MAX_SCHEMA_CHARS) return `(${name}) has a parameters' schema ${size === undefined ? 'nested too deep to write' : `of ${size} characters`}; at most ${MAX_SCHEMA_CHARS}`;
   return undefined;
+}
+
+/**
+ * A server's granted tools held to the names a model calls them by (mcpToolName): a tool is offered only when
+ * its model name leads back to it (`resolve`, the one way a call finds its server and tool), so a `.`, a letter
+ * outside ASCII, a name past 64 characters with the server's, or a name that reaches another declared server
+ * leaves the tool out, said naming the server, the tools and the rule; a name listed again is offered once.
+ * Before, `files.read` and `files_read` were both offered as `files__files_read` (a call to either ran
+ * `files_read`), and `lire-été` was offered as `files__lire-_t_`, whose call the server answered "Tool not found". Pure.
+ */
+export function heldToModelNames<Tool extends { name: string }>(
+  server: string,
+  granted: readonly Tool[],
+  resolve: (modelName: string) => { server: string; tool: string } | undefined,
+): { kept: Tool[]; problem?: string } {
+  const kept = new Map<string, Tool>();
+  const left: Tool[] = [];
+  for (const tool of granted) {
+    const reached = resolve(mcpToolName(server, tool.name));
+    if (reached?.server !== server || reached.tool !== tool.name) left.push(tool);
+    else if (!kept.has(tool.name)) kept.set(tool.name, tool);
+  }
+  if (left.length === 0) return { kept: [...kept.values()] };
+  const quoted = left.slice(0, NAMES_QUOTED).map((tool) => JSON.stringify(tool.name.slice(0, 80)));
+  const more = left.length > NAMES_QUOTED ? ` and ${left.length - NAMES_QUOTED} more` : '';
+  return {
+    kept: [...kept.values()],
+    problem:
+      `the MCP server ${server} lists ${left.length} ${left.length === 1 ? 'tool' : 'tools'} this agent is granted whose names a model cannot call them by, left out: ${quoted.join(', ')}${more}; ` +
+      `a model calls a tool by the server's name, "__" and the tool's, at most 64 letters, digits, _ and - in all, naming no other server's tool: rename them in the server`,
+  };
 }
 
 /**
