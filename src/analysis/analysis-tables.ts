@@ -15,7 +15,7 @@ const FORM_MEANINGS: Record<DeliveryForm, string> = {
  * `lemming analyze`'s tables: `agents` (one row per agent: span of control and load), `edges` (one
  * row per directed edge a delivery went along, by form), `refusals` (one row per turn and cause),
  * `reach` (one row per turn), `activation` (one row per rule), `requests` (one row per request of
- * the person's: its path to the answer) and `mast` (one row per MAST failure mode: findings). Pure.
+ * the person's: its path to the answer, or unanswered) and `mast` (one row per MAST failure mode: findings). Pure.
  */
 export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
   return [
@@ -80,22 +80,26 @@ export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
         column('turn', 'integer', 'turn', 'the turn it was sent in'),
         column('answered', 'boolean', '', 'an answer of its thread reached the person'),
         column('answered_by', 'string', '', 'who wrote the answer; empty when unanswered'),
-        column('hops', 'integer', 'messages', 'messages along its path to the answer, the request and the answer included'),
-        column('turns', 'integer', 'turns', 'turns from the request to its answer'),
-        column('credits', 'number', CREDITS_UNIT, "what the calls that wrote a message of its thread or were shown one cost, each once, by the ledger (as `lemming requests` counts them)"),
+        column('hops', 'integer', 'messages', 'messages along its path to the answer, the request and the answer included; empty when unanswered'),
+        column('turns', 'integer', 'turns', 'turns from the request to its answer; empty when unanswered'),
+        column('credits', 'number', CREDITS_UNIT, "what the calls that wrote a message of its thread or were shown one cost, each once, by the ledger (as `lemming requests` counts them); empty when unanswered"),
         column('path', 'string', '', 'the agents it went through, in order, separated by " > "'),
       ],
-      rows: analysis.requests.map((request) => ({
-        id: request.id,
-        to: request.to,
-        turn: request.turn,
-        answered: request.answer !== undefined,
-        answered_by: request.answer?.from,
-        hops: request.hops,
-        turns: request.turns,
-        credits: request.credits,
-        path: request.path.join(' > '),
-      })),
+      rows: [
+        ...analysis.requests.map((request) => ({
+          id: request.id,
+          to: request.to,
+          turn: request.turn,
+          answered: request.answer !== undefined,
+          answered_by: request.answer?.from,
+          hops: request.hops,
+          turns: request.turns,
+          credits: request.credits,
+          path: request.path.join(' > '),
+        })),
+        // One no answer has reached (the text report groups them): no answer's path, hops, turns or credits to give.
+        ...analysis.unanswered.map((request) => ({ id: request.id, to: request.to, turn: request.turn, answered: false })),
+      ],
     },
     {
       name: 'mast',

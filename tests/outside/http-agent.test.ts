@@ -136,6 +136,19 @@ describe('an agent behind a webhook (provider: http)', () => {
     expect(checkInvariants(other.root)).toEqual([]);
   });
 
+  test('an agent that reports an error of a megabyte: the error line and the activity log hold its first 300 characters, as for any provider', async () => {
+    const said = `Upstream failed: ${'stack frame '.repeat(80_000)}`;
+    const agent = await agentServer([answer({ is_error: true, result: said })]);
+    const org = outsideOrg({ provider: 'http', url: agent.url });
+    humanSends(org.root, 'manager', 'Ping.');
+    const [error] = ofType(await runWith(org.root).events, 'agent-error');
+    expect(error?.message).toBe(`agent: ${agent.url} reported an error: ${said.slice(0, 297)}...`);
+    const logs = join(org.root, 'agents/manager/logs');
+    const logged = allFiles(logs).filter((path) => path.endsWith('.jsonl')).map((path) => readFileSync(join(logs, path), 'utf8')).join('');
+    expect(logged).toContain('reported an error: Upstream failed: stack frame');
+    expect(logged.length).toBeLessThan(4_000);
+  });
+
   test('recorded and replayed with no server at all: the same files, byte for byte', async () => {
     const agent = await agentServer([answer({ tool_calls: [send('human', 'Recorded answer.')], usage: { input_tokens: 10, output_tokens: 5 } })]);
     const org = outsideOrg({ provider: 'http', url: agent.url, headers: { Authorization: 'AGENT_TOKEN' } });

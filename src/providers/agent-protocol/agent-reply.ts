@@ -1,6 +1,7 @@
 import type { ModelEntry } from '../../org/schema.js';
 import type { ProviderError } from '../provider-error.js';
 import type { ToolCall, ToolDefinition } from '../provider.js';
+import { scrub } from '../sdk-error.js';
 import { parseTextReply } from '../text-tools/parse-text-reply.js';
 import type { ReportedUsage } from '../usage.js';
 import { isReportedCount } from '../usage-gate.js';
@@ -73,7 +74,7 @@ function readJsonReply(output: string, tools: readonly ToolDefinition[]): WireAn
   if (!isRecord(value)) throw new UnusableReply(`answered JSON that is not an object (${Array.isArray(value) ? 'an array' : typeof value}); expected {"text": ..., "tool_calls": [...], "usage": {...}}`);
   const usage = isRecord(value.usage) ? usageOf(value.usage) : undefined;
   const said = typeof value.text === 'string' ? value.text : typeof value.result === 'string' ? value.result : undefined;
-  if (value.is_error === true) throw new UnusableReply(`reported an error: ${said ?? JSON.stringify(value).slice(0, 200)}`, usage);
+  if (value.is_error === true) throw new UnusableReply(`reported an error: ${scrub(said ?? JSON.stringify(value))}`, usage);
   if (value.tool_calls !== undefined && value.tool_calls !== null && !Array.isArray(value.tool_calls)) {
     throw new UnusableReply('answered "tool_calls" that is not a list; expected [{"name": "send_message", "arguments": {...}}]', usage);
   }
