@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ANSWER_MAX_BYTES } from '../../src/providers/provider-error.js';
 import { lemmingAsync, type CliResult } from '../helpers/cli.js';
-import { allFiles } from '../helpers/org-snapshot.js';
+import { keptFiles } from '../helpers/org-snapshot.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
 import { humanSends, writeFile } from './fault-org.js';
@@ -21,19 +21,6 @@ import { agentOf, answer, KEYS, wireOrg } from './wire-org.js';
 
 const huge = chatCompletion({ content: 'x'.repeat(ANSWER_MAX_BYTES + 1024), usage: { prompt_tokens: 200, completion_tokens: 30 } });
 const MEETING = ['attendees: [manager, coder]', 'rounds: 3', 'agenda: Agree who takes the release tasks', 'turn: 1', ''].join('\n');
-
-/** Every file under the root with its text, wall-clock times out. */
-function snapshot(root: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const file of allFiles(root)) {
-    files[file] = readFileSync(join(root, file), 'utf8')
-      .replace(/^created: .*$/gm, 'created: -')
-      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
-      // The ledger's checksum in engine.json covers its lines' times.
-      .replace(/"crc":\d+/g, '"crc":-');
-  }
-  return files;
-}
 
 let server: WireServer;
 beforeAll(async () => {
@@ -63,31 +50,6 @@ async function runOf(seed: string, env: Record<string, string> = {}): Promise<{ 
   const root = scratchDir();
   cpSync(seed, root, { recursive: true });
   return { root, run: await lemmingAsync(root, ['run', '--until', '4'], env) };
-}
-
-/** The engine's own caches, which a run rebuilds as it likes (failing-agents.json, the held state, is not one of them). */
-const REBUILT = /^org\/state\/cache\/(parse-cache|settled-org|outbox-hints|planned-org)\.json$|^org\/state\/cache\/changed-agents\.log$/;
-
-/** A JSON value with its objects' keys sorted. */
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, each]) => [key, sortedKeys(each)]));
-}
-
-/**
- * The files to compare. A turn's charges go into the ledger as its answers arrive, so the lines of one
- * turn (and the keys of the totals in its state part) come in the order its calls ended: not promised,
- * and a recovered turn applies its journaled answers first. They are compared in a fixed order.
- */
-function kept(root: string): Record<string, string> {
-  const files = snapshot(root);
-  for (const file of Object.keys(files)) {
-    if (REBUILT.test(file)) delete files[file];
-    else if (file === 'org/state/ledger.jsonl') files[file] = (files[file] ?? '').split('\n').sort().join('\n');
-    else if (file.startsWith('org/state/engine/')) files[file] = JSON.stringify(sortedKeys(JSON.parse(files[file] ?? 'null')));
-  }
-  return files;
 }
 
 /** Points of a turn (crash-points.ts) at their first and second times: the refused call is the coder's first. */
@@ -122,7 +84,7 @@ describe.each([
     const resumed = await lemmingAsync(killed.root, ['run', '--until', '4']);
     expect(resumed.stderr).toBe('');
     expect(resumed.status).toBe(reference.run.status);
-    const [after, before] = [kept(killed.root), kept(reference.root)];
+    const [after, before] = [keptFiles(killed.root), keptFiles(reference.root)];
     expect(Object.keys({ ...after, ...before }).filter((file) => after[file] !== before[file])).toEqual([]);
     expect(after).toEqual(before);
     expect(checkInvariants(killed.root, { idle: false })).toEqual([]);
