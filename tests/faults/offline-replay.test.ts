@@ -59,14 +59,16 @@ describe('the same org run twice from the same seed', () => {
     expect(Object.keys({ ...again, ...once }).filter((file) => again[file] !== once[file])).toEqual([]);
   }, 60_000);
 
-  test('a fork at turn 3 run on to the same turn writes the turns after it as the original did', async () => {
+  test('a fork at turn 1 run on to the same turn writes the turns after it as the original did: the meeting, the draws, the hold', async () => {
     const fork = join(scratchDir('lemming-replay-'), 'fork');
-    const made = await lemmingAsync(fork, ['fork', '--from', first.root, '--at', '3']);
+    const made = await lemmingAsync(fork, ['fork', '--from', first.root, '--at', '1']);
     expect(made.stderr).toBe('');
     const ran = await lemmingAsync(fork, ['run', '--until', String(TURNS)]);
     expect(ran.stderr).toBe('');
+    expect(ran.stdout).toContain('[turn 2] meeting sync: ');
+    expect(ran.stdout).toContain('[turn 3] planner held by a circuit breaker');
     // The fork says where it came from; nothing else of it differs.
-    expect(JSON.parse(read(fork, 'org/state/forked-from.json'))).toMatchObject({ turn: 3 });
+    expect(JSON.parse(read(fork, 'org/state/forked-from.json'))).toMatchObject({ turn: 1 });
     const [forked, original] = [keptFiles(fork), keptFiles(first.root)];
     delete forked['org/state/forked-from.json'];
     expect(Object.keys({ ...forked, ...original }).filter((file) => forked[file] !== original[file])).toEqual([]);
