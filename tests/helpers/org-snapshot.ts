@@ -64,3 +64,47 @@ export function workspaceFiles(root: string): Record<string, string> {
   }
   return result;
 }
+
+/** Every file under the root with its text, the wall-clock times out (a message's `created:`, a line's time, how long a command ran as its result tells the model: docs/sandbox.md). */
+export function orgFiles(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const file of allFiles(root)) {
+    files[file] = readFileSync(join(root, file), 'utf8')
+      .replace(/^created: .*$/gm, 'created: -')
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+      .replace(/, ran \d+\.\d\d s/g, ', ran - s')
+      // The ledger's checksum in engine.json covers its lines' times.
+      .replace(/"crc":\d+/g, '"crc":-');
+  }
+  return files;
+}
+
+/**
+ * The engine's own caches, which a run rebuilds as it likes (failing-agents.json, the held state, is not
+ * one of them), and the history's store: its commits hold the wall-clock time they were made, and its
+ * record of known files their stamps.
+ */
+const REBUILT = /^org\/state\/cache\/(parse-cache|settled-org|outbox-hints|planned-org)\.json$|^org\/state\/cache\/changed-agents\.log$|^org\/state\/history\.git\//;
+
+/** A JSON value with its objects' keys sorted. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, each]) => [key, sortedKeys(each)]));
+}
+
+/**
+ * Every file of the org (orgFiles) but the engine's caches and the history's store (REBUILT), to compare two runs of it. A turn's charges
+ * go into the ledger as its answers arrive, so the lines of one turn (and the keys of the totals in its
+ * state part) come in the order its calls ended: not promised, and a recovered turn applies its
+ * journaled answers first. They are compared in a fixed order.
+ */
+export function keptFiles(root: string): Record<string, string> {
+  const files = orgFiles(root);
+  for (const file of Object.keys(files)) {
+    if (REBUILT.test(file)) delete files[file];
+    else if (file === 'org/state/ledger.jsonl') files[file] = (files[file] ?? '').split('\n').sort().join('\n');
+    else if (file.startsWith('org/state/engine/')) files[file] = JSON.stringify(sortedKeys(JSON.parse(files[file] ?? 'null')));
+  }
+  return files;
+}

@@ -20,6 +20,7 @@ import type { RoutingRules } from '../../org/routing/routing-rules.js';
 import type { MeetingHeard, PlannedMeeting } from '../../meetings/meeting-transcript.js';
 import type { RuleDraws } from '../turn/activation.js';
 import type { MeetingRecord } from '../turn/meeting-records.js';
+import type { Lesson } from './token-ratios.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { readOwnFile } from '../../storage/read-own-file.js';
 import { cutTornTail, wholeRecords, type DamagedLine } from '../../storage/whole-records.js';
@@ -158,6 +159,8 @@ export type JournalRecord =
       recalled?: string[];
       /** Its call was its part in a meeting: what it heard and said there, applied into its memories with the response. */
       meeting?: MeetingHeard;
+      /** What its answers taught the token ratios, in order (record/token-ratios.ts, Lesson): learned again by a turn finished after a crash, which does not ask for them again. */
+      taught?: Lesson[];
     }
   /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
   | LoopRecord
@@ -319,7 +322,7 @@ export function removeJournal(path: string): void {
 }
 
 /** What an answer's journal record and its application carry besides the answer: its loop's steps, where it was cut short, its reflection and ratings, the memories it recalled, the meeting it took part in. */
-export type CallLoop = Pick<Extract<JournalRecord, { type: 'response' }>, 'steps' | 'cutShort' | 'refusedStep' | 'reflection' | 'rating' | 'recalled' | 'meeting'>;
+export type CallLoop = Pick<Extract<JournalRecord, { type: 'response' }>, 'steps' | 'cutShort' | 'refusedStep' | 'reflection' | 'rating' | 'recalled' | 'meeting' | 'taught'>;
 
 /** The CallLoop fields of a call's result, or of its journaled answer, that it has. */
 export function loopOf(from: CallLoop): CallLoop {
@@ -332,5 +335,17 @@ export function loopOf(from: CallLoop): CallLoop {
   if (from.rating) loop.rating = from.rating;
   if (from.recalled) loop.recalled = from.recalled;
   if (from.meeting) loop.meeting = from.meeting;
+  if (from.taught) loop.taught = from.taught;
   return loop;
+}
+
+/**
+ * What the answers journaled for `turn` taught the token ratios, in the order they came: a turn finished
+ * after a crash applies them and does not ask for them again, so it learns them from here (an answer's
+ * record, a meeting's speech; a step is learned again as its loop goes over it, step-loop.ts).
+ */
+export function lessonsJournaled(journal: readonly JournalRecord[], turn: number): Lesson[] {
+  const lessons: Lesson[] = [];
+  for (const record of journal) if (record.turn === turn && (record.type === 'response' || record.type === 'meeting-speech')) lessons.push(...(record.taught ?? []));
+  return lessons;
 }

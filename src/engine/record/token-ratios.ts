@@ -33,16 +33,31 @@ function sentPrompt(request: Pick<ProviderRequest, 'system' | 'messages' | 'tool
 }
 
 /**
- * The tokens a byte `tokens` make of a prompt, when they are a count a server could have made of it:
- * no more than the bound (a token a byte, with a chat template's markers: context-fit.ts,
- * promptTokenBound), and no fewer than the least a tokenizer packs into a byte. Undefined otherwise:
- * such a count is not learned from. The one gate of what a server's count teaches. Pure.
+ * The tokens a byte `tokens` make of a prompt of `bytes` bytes and at most `bound` tokens, when they are
+ * a count a server could have made of it: no more than the bound (a token a byte, with a chat
+ * template's markers: context-fit.ts, promptTokenBound), and no fewer than the least a tokenizer packs
+ * into a byte. Undefined otherwise: such a count is not learned from. The one gate of what a server's
+ * count teaches. Pure.
  */
-function believedRatio(tokens: number, prompt: Pick<ProviderRequest, 'system' | 'messages' | 'tools'>): number | undefined {
-  const bytes = promptBytes(prompt);
+function believedRatio(tokens: number, { bytes, bound }: Pick<Lesson, 'bytes' | 'bound'>): number | undefined {
   const { least, most } = LEARNED_BOUNDS.tokensPerByte;
-  if (!(bytes > 0 && tokens <= promptTokenBound(prompt) && tokens >= least * bytes)) return undefined;
+  if (!(bytes > 0 && tokens <= bound && tokens >= least * bytes)) return undefined;
   return Math.min(most, tokens / bytes);
+}
+
+/**
+ * What one answered call can teach, as numbers: its model, the prompt tokens its server counted, and
+ * the prompt as sent (its bytes, the most tokens any tokenizer makes of it, lemming's estimate and its
+ * characters). Journaled with the answer (record/journal.ts, `taught`), so a turn finished after a
+ * crash learns from the answers it does not ask for again what the first attempt learned.
+ */
+export interface Lesson {
+  modelKey: string;
+  reported: number;
+  bytes: number;
+  bound: number;
+  estimated: number;
+  characters: number;
 }
 
 /**
@@ -181,7 +196,7 @@ export class TokenRatios {
     const key = request.modelKey;
     const notes: string[] = [];
     const prompt = sentPrompt(request, entry.tool_calling === false);
-    const ratio = believedRatio(stated.promptTokens, prompt);
+    const ratio = believedRatio(stated.promptTokens, { bytes: promptBytes(prompt), bound: promptTokenBound(prompt) });
     if (ratio === undefined) notes.push(`${key}'s server stated ${stated.promptTokens} tokens for a prompt of ${promptBytes(prompt)} bytes, which no tokenizer counts of it: not learned`);
     else this.observe(counts, ratio);
     if (stated.window >= entry.context_window) {
@@ -208,19 +223,39 @@ export class TokenRatios {
    * first time for the endpoint, to the human too).
    */
   learn(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse, turn: number): Learned | undefined {
-    // One answer to one request: not one whose usage also counts other answers (an unusable one, another model's),
-    // nor one whose counts the usage gate did not take as reported.
+    const lesson = this.lessonOf(request, response);
+    return lesson ? this.learnFrom(lesson, turn) : undefined;
+  }
+
+  /**
+   * What an answer teaches of its request, or undefined for one that teaches nothing: an entry whose
+   * provider's counts are not of lemming's prompt; not one answer to one request (its usage also counts
+   * an unusable answer, another model's); counts the usage gate did not take as reported.
+   */
+  lessonOf(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse): Lesson | undefined {
+    const entry = this.models[request.modelKey];
+    if (!entry || !LEARNS_FROM.has(entry.provider)) return undefined;
     if (response.usage.estimated || response.usage.clamped !== undefined || response.charged !== undefined || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return undefined;
-    const learning = this.learning(request.modelKey, turn);
+    const prompt = sentPrompt(request, response.toolsAsText === true);
+    return {
+      modelKey: request.modelKey,
+      reported: response.usage.inputTokens,
+      bytes: promptBytes(prompt),
+      bound: promptTokenBound(prompt),
+      estimated: estimateInputTokens(request),
+      characters: request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0) + JSON.stringify(request.tools).length,
+    };
+  }
+
+  /** Learn what one answered call teaches (learn), from its lesson: the call as it was, or as its journal record keeps it. */
+  learnFrom(lesson: Lesson, turn: number): Learned | undefined {
+    const learning = this.learning(lesson.modelKey, turn);
     if (!learning) return undefined;
     const { entry, counts } = learning;
-    const key = request.modelKey;
-    const prompt = sentPrompt(request, response.toolsAsText === true);
-    const reported = response.usage.inputTokens;
-    const ratio = believedRatio(reported, prompt);
+    const { modelKey: key, reported, bytes, estimated } = lesson;
+    const ratio = believedRatio(reported, lesson);
     if (ratio === undefined) {
-      const bytes = promptBytes(prompt);
-      return { notes: [`${key}'s server reported ${reported} prompt tokens for a prompt of ${bytes} bytes (at most ${promptTokenBound(prompt)} by any tokenizer, at least ${Math.ceil(LEARNED_BOUNDS.tokensPerByte.least * bytes)}): not a count lemming learns from, so its prompts are sized as before`] };
+      return { notes: [`${key}'s server reported ${reported} prompt tokens for a prompt of ${bytes} bytes (at most ${lesson.bound} by any tokenizer, at least ${Math.ceil(LEARNED_BOUNDS.tokensPerByte.least * bytes)}): not a count lemming learns from, so its prompts are sized as before`] };
     }
     const notes: string[] = [];
     if (counts.window !== undefined && reported > counts.window) {
@@ -230,7 +265,7 @@ export class TokenRatios {
     const window = Math.min(entry.context_window, counts.window ?? Number.POSITIVE_INFINITY);
     if (reported >= window) {
       // The server counted at least its window of this prompt; and the estimate is unsure again: the first margin.
-      const atLeast = believedRatio(window, prompt);
+      const atLeast = believedRatio(window, lesson);
       if (atLeast !== undefined) this.observe(counts, atLeast);
       counts.reports = 0;
       const first = counts.cutSilently === undefined;
@@ -239,11 +274,10 @@ export class TokenRatios {
       return { cutSilently: { window, reported, first }, notes };
     }
     // The ratio every estimated charge of the entry scales by (scale) is summed only from counts within its bound, the bound the file is read back with (token-ratios-file.ts).
-    const estimated = estimateInputTokens(request);
     if (reported > estimated * MOST_INPUT_SCALE) {
       notes.push(`${key}'s server reported ${reported} prompt tokens where lemming estimated ${estimated}: more than ${MOST_INPUT_SCALE} a token, so not counted in the ratio its calls are reserved and charged at`);
     } else {
-      counts.characters += request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0) + JSON.stringify(request.tools).length;
+      counts.characters += lesson.characters;
       counts.tokens += reported;
       counts.estimated += estimated;
     }

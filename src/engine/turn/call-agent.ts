@@ -9,7 +9,7 @@ import type { EngineEvent } from '../events.js';
 import { crashPoint } from '../record/crash-points.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { PlannedCall } from '../record/journal.js';
-import type { TokenRatios } from '../record/token-ratios.js';
+import type { Lesson, TokenRatios } from '../record/token-ratios.js';
 import { askWithTools } from './ask-with-tools.js';
 import { prepareCall, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { isNoticeId } from './notices.js';
@@ -38,6 +38,8 @@ export type CallResult =
       recalled?: string[];
       /** Its call of the turn was its part in a meeting (hold-meetings.ts): what it heard and said there, for its memories. */
       meeting?: MeetingHeard;
+      /** What its answers taught the token ratios (record/token-ratios.ts), in order; absent: nothing. */
+      taught?: Lesson[];
     }
   | {
       agent: string;
@@ -120,6 +122,8 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
   const cuts: SilentCut[] = [];
   // What its servers said that was not learned from, or that unlearned what was: said in its log.
   const learnedNotes: string[] = [];
+  // What each of its answers taught the ratios, in order: journaled with the call's result, so a turn finished after a crash learns it again.
+  const taught: Lesson[] = [];
   try {
     crashPoint('before-call');
     const agent = org.agents.get(call.agent);
@@ -162,7 +166,10 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       ...(context.toolSignal ? { toolSignal: context.toolSignal } : {}),
       // Each call teaches its own ratio: its own prompt against the tokens its server counted for it.
       answered: (request, answer) => {
-        const learned = ratios.learn(request, answer, turn);
+        const lesson = ratios.lessonOf(request, answer);
+        if (!lesson) return;
+        taught.push(lesson);
+        const learned = ratios.learnFrom(lesson, turn);
         if (learned?.cutSilently) cuts.push({ modelKey: answer.modelKey, ...learned.cutSilently });
         learnedNotes.push(...(learned?.notes ?? []));
       },
@@ -227,6 +234,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     const recalled = fitted.prepared.prompt.recalled;
     // Field by field, in the order the spreads gave: no object made for each optional part only to be spread (an answer a busy agent a turn).
     const answered: Extract<CallResult, { response: ProviderResponse }> = { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], steps: fitted.steps };
+    if (taught.length > 0) answered.taught = taught;
     if (fitted.cutShort !== undefined) answered.cutShort = fitted.cutShort;
     if (fitted.refusedStep !== undefined) answered.refusedStep = fitted.refusedStep;
     if (reflection) answered.reflection = reflection;

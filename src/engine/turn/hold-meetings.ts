@@ -248,6 +248,7 @@ export class MeetingRun {
       ...(called.recalled ? { recalled: called.recalled } : {}),
       ...(called.reflection ? { reflection: called.reflection } : {}),
       ...(called.rating ? { rating: called.rating } : {}),
+      ...(called.taught ? { taught: called.taught } : {}),
     };
   }
 

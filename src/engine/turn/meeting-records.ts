@@ -4,6 +4,7 @@ import type { LoopRecord, StepSummary } from './step-loop.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from '../../memory/rate-stream.js';
 import type { RefusedStep } from './unread-answer.js';
+import type { Lesson } from '../record/token-ratios.js';
 
 /**
  * What a meeting journals as it goes (turn/hold-meetings.ts), so a turn killed mid-meeting and
@@ -35,5 +36,7 @@ export type MeetingRecord =
       /** After its last speech, the attendee reflected, or its model rated its memories: applied with its turn. */
       reflection?: ReflectionAnswer;
       rating?: RatingAnswer;
+      /** What its answers taught the token ratios (record/token-ratios.ts): learned again by a turn finished after a crash (record/journal.ts, lessonsJournaled). */
+      taught?: Lesson[];
     }
   | { type: 'meeting-loop'; turn: number; meeting: string; round: number; agent: string; record: LoopRecord };

@@ -17,7 +17,7 @@ import { TokenRatios } from '../record/token-ratios.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { CallReason, EngineEvent, TurnStats } from '../events.js';
 import { countEvent } from '../run-totals.js';
-import { appendJournal, appendJournalLater, flushJournal, loopOf, type AgentOutcome, type CallLoop, type JournalRecord, type PlannedCall } from '../record/journal.js';
+import { appendJournal, appendJournalLater, flushJournal, lessonsJournaled, loopOf, type AgentOutcome, type CallLoop, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { appendTurnCharges, balanceOf, caughtUp } from '../money/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
@@ -119,6 +119,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   // What the servers of the turn's models taught (a recovered turn's as its first attempt sized with them); a file
   // holding what is not believed is said, and written without it when the turn commits.
   const ratios = TokenRatios.load(root, org.models, turn, recovering);
+  // The answers a crash left journaled are applied, not asked for again: what they taught is learned from their records.
+  if (recovering) for (const lesson of lessonsJournaled(context.journal, turn)) ratios.learnFrom(lesson, turn);
   for (const problem of ratios.problems) openingEvents.push({ type: 'warning', turn, file: problem.file, message: `${problem.field === undefined ? '' : `${problem.field}: `}${problem.message}` });
   if (journalPlan) plan = journalPlan;
   else {

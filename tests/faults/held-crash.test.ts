@@ -1,0 +1,92 @@
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ANSWER_MAX_BYTES } from '../../src/providers/provider-error.js';
+import { lemmingAsync, type CliResult } from '../helpers/cli.js';
+import { keptFiles } from '../helpers/org-snapshot.js';
+import { chatCompletion } from '../helpers/vendor-bodies.js';
+import { startWireServer, type WireServer } from '../helpers/wire-server.js';
+import { humanSends, writeFile } from './fault-org.js';
+import { checkInvariants } from './invariants.js';
+import { scratchDir } from './scratch.js';
+import { agentOf, answer, KEYS, wireOrg } from './wire-org.js';
+
+/*
+ * A run killed (SIGKILL) at each journaled point of a turn in which a call is refused unread and its
+ * agent held at once (an answer past 16 MiB), outside a meeting and in round 1 of a meeting of three
+ * rounds, and started again, ends with the files of a run never killed: the messages, the ledger (each
+ * call charged once), the activity logs, the transcript, the held state (failing-agents.json) and the
+ * human's notices, every file under the root but the wall-clock times and the engine's own caches.
+ */
+
+const huge = chatCompletion({ content: 'x'.repeat(ANSWER_MAX_BYTES + 1024), usage: { prompt_tokens: 200, completion_tokens: 30 } });
+const MEETING = ['attendees: [manager, coder]', 'rounds: 3', 'agenda: Agree who takes the release tasks', 'turn: 1', ''].join('\n');
+
+let server: WireServer;
+beforeAll(async () => {
+  // The coder's server sends an answer lemming refuses unread; the manager hands the work to the coder once.
+  server = await startWireServer((request) => {
+    if (agentOf(request) === 'coder') return { body: huge };
+    const sent = JSON.stringify(request.body);
+    if (!sent.includes('from=\\"human\\"')) return answer(request);
+    // Counted at 3,000 prompt tokens, more than lemming estimates (its learned ratio above 1), when the seed says so.
+    const counted = sent.includes('Count it large.') ? 3000 : 200;
+    return { body: chatCompletion({ toolCalls: [{ name: 'send_message', arguments: { to: 'coder', body: 'Build the release.\n' } }], usage: { prompt_tokens: counted, completion_tokens: 30 } }) };
+  });
+});
+afterAll(() => server.close());
+
+function seedOf(meeting: boolean, sameModel = false): string {
+  const root = wireOrg(server.url);
+  writeFile(root, '.env', Object.entries(KEYS).map(([name, value]) => `${name}=${value}\n`).join(''));
+  if (meeting) writeFile(root, 'org/meetings/sync.yaml', MEETING);
+  // The coder on the manager's model: its refused answer is charged at the ratio the manager's answer taught.
+  if (sameModel) writeFile(root, 'agents/coder/resume.md', '---\ntitle: Coder\nmodel: flaky-openai\ncredits: 10\n---\nDo the work; report to the manager.\n');
+  humanSends(root, 'manager', sameModel ? 'Please ship the release. Count it large.' : 'Please ship the release.');
+  return root;
+}
+
+async function runOf(seed: string, env: Record<string, string> = {}): Promise<{ root: string; run: CliResult }> {
+  const root = scratchDir();
+  cpSync(seed, root, { recursive: true });
+  return { root, run: await lemmingAsync(root, ['run', '--until', '4'], env) };
+}
+
+/** Points of a turn (crash-points.ts) at their first and second times: the refused call is the coder's first. */
+const POINTS = ['before-call', 'after-answer', 'after-response', 'after-write', 'after-apply', 'mid-ledger', 'after-ledger', 'before-commit', 'after-taken', 'mid-state', 'after-commit'].flatMap((point) => [`${point}:1`, `${point}:2`]).concat('mid-write:1');
+/** The same model's two calls, the first teaching the ratio, the second (turn 2) refused unread: each point before the first turn's commit, and in the second. */
+const RATIO_POINTS = ['after-response:1', 'after-write:1', 'after-apply:1', 'mid-ledger:1', 'after-ledger:1', 'before-commit:1', 'mid-state:1', 'before-call:2', 'after-ledger:2'];
+const SPEECHES = [1, 2, 3, 4, 5, 6].map((count) => `after-speech:${count}`);
+
+describe.each([
+  { name: 'an answer refused unread and its agent held', meeting: false, points: POINTS },
+  { name: 'a meeting speaker held in round 1 by an answer refused unread', meeting: true, points: [...POINTS, ...SPEECHES] },
+  { name: 'an answer that taught a ratio above 1 before a later one is refused unread on the same model', meeting: false, sameModel: true, points: RATIO_POINTS },
+])('a run killed at a journaled point of a turn with $name, and started again', ({ meeting, sameModel, points }) => {
+  let seed = '';
+  let reference: { root: string; run: CliResult };
+  beforeAll(async () => {
+    seed = seedOf(meeting, sameModel);
+    reference = await runOf(seed);
+  });
+
+  test('the run never killed holds the coder with its mail waiting, and keeps every promise', () => {
+    expect(reference.run.status).toBe(1);
+    expect(reference.run.stdout).toMatch(/coder error: flaky-\w+: the server's answer was longer than 16 MiB/);
+    expect(JSON.parse(readFileSync(join(reference.root, 'org/state/cache/failing-agents.json'), 'utf8'))).toMatchObject({ agents: { coder: { held: true, heldFor: 'answer' } } });
+    if (meeting) expect(readFileSync(join(reference.root, 'org/meetings/sync/000001.md'), 'utf8')).toContain('(did not speak: held since round 1: lemming refused its answer unread');
+    expect(checkInvariants(reference.root, { idle: false })).toEqual([]);
+  });
+
+  test.concurrent.each(points)('killed at %s: every file as the run never killed wrote it', async (point) => {
+    const killed = await runOf(seed, { LEMMING_CRASH_AT: point });
+    expect(killed.run.signal).toBe('SIGKILL');
+    const resumed = await lemmingAsync(killed.root, ['run', '--until', '4']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.status).toBe(reference.run.status);
+    const [after, before] = [keptFiles(killed.root), keptFiles(reference.root)];
+    expect(Object.keys({ ...after, ...before }).filter((file) => after[file] !== before[file])).toEqual([]);
+    expect(after).toEqual(before);
+    expect(checkInvariants(killed.root, { idle: false })).toEqual([]);
+  }, 30_000);
+});
