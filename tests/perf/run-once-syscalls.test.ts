@@ -59,10 +59,26 @@ describe.runIf(hasStrace)('run-once on a built org, its system calls', () => {
       'statx memory': 2,
       // The letter waiting, read.
       'openat outbox/<message>': 1,
-      // The first append of a process to the log of an org's first turn: its size, then its folder made (record/agent-log.ts).
-      'statx logs/activity.jsonl': 1,
-      'access logs': 1,
+      // The first append of a process, to the log of an org's first turn: its folder, found missing by that look, made,
+      // with no look at the log or the folder again (record/agent-log.ts). Before: a stat of the log and an access of logs/.
       'mkdir logs': 1,
+      'openat logs/activity.jsonl': 1,
+    });
+    // The same run again: the first turn of a fresh process on an org that has run (every agent has its reply to read).
+    const again = spawnSync('strace', ['-f', '-qq', '-e', 'trace=%file', '-E', `PATH=${path}`, '-o', trace, process.execPath, CLI, 'run-once', '--root', root], { encoding: 'utf8' });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`${AGENTS} called`);
+    expect(callsPerAgent(readFileSync(trace, 'utf8').split('\n'))).toEqual({
+      'statx resume.md': 2,
+      // No message written (the offline model does not answer a reply): no look after the writes.
+      'statx outbox': 3,
+      'statx .': 1,
+      'statx logs': 1,
+      'statx logs/traces': 1,
+      'statx memory': 2,
+      'openat outbox/<message>': 1,
+      // The first append of a process to a log that is there: its size, for when it is to be cut into pieces (log-segments.ts).
+      'statx logs/activity.jsonl': 1,
       'openat logs/activity.jsonl': 1,
     });
   });
