@@ -51,14 +51,20 @@ forgetAtNextCommand(() => {
   lookedCount = 0;
 });
 
+/** Which of the agent's folders a look made just now found missing (requireOwnFolders). */
+export type FoundMissing = (folder: OwnFolder) => boolean;
+
 /**
  * Stop, with the StorageError that names it, when a folder lemming keeps the agent's own files in
  * leads out of the org at `root`. Looked at once a command: the first reader or writer of an agent's
- * folders pays a few `lstat`s, every later one a look-up.
+ * folders pays a few `lstat`s, every later one a look-up. When this call made the look, which folders
+ * it found missing, as fresh as a reader's own look would be now (a turn's look for notes, make-plan.ts).
  */
-export function requireOwnFolders(root: string, agent: string): void {
-  const outside = lookedAt(root, agent);
-  if (outside) throw leadsOutError(root, outside.folder, outside.leadsTo);
+export function requireOwnFolders(root: string, agent: string): FoundMissing | undefined {
+  const madeNow = looked.get(root)?.has(agent) !== true;
+  const look = lookOnce(root, agent);
+  if (look.outside) throw leadsOutError(root, look.outside.folder, look.outside.leadsTo);
+  return madeNow ? (folder) => missingIn(look, folder) : undefined;
 }
 
 /** ownFolderOutside, once a command for each agent. */
@@ -73,7 +79,11 @@ export function lookedAt(root: string, agent: string): FolderOutside | undefined
  * need to look again.
  */
 export function foundMissing(root: string, agent: string, folder: OwnFolder): boolean {
-  return (lookOnce(root, agent).missing & (1 << LOOKED_AT.findIndex((looked) => looked.suffix === `/${folder}`))) !== 0;
+  return missingIn(lookOnce(root, agent), folder);
+}
+
+function missingIn(look: Look, folder: OwnFolder): boolean {
+  return (look.missing & (1 << LOOKED_AT.findIndex((looked) => looked.suffix === `/${folder}`))) !== 0;
 }
 
 function lookOnce(root: string, agent: string): Look {
