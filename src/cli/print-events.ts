@@ -54,16 +54,15 @@ export function failingLine(finished: RunFinished, hint: CommandHint): string {
 }
 
 /** Proposals waiting for the person when a run ends, and how to decide them (none: no lines). */
-export function decisionsWaiting(root: string): string[] {
+export function decisionsWaiting(root: string, hint: CommandHint): string[] {
   return waitingDecisionLines(
     listProposals(root).proposals.filter((proposal) => proposal.status === 'pending'),
-    commandHint(root),
+    hint,
   );
 }
 
 /** Where a run's files are and what to look at next. */
-export function whereToLook(root: string): string {
-  const hint = commandHint(root);
+export function whereToLook(root: string, hint: CommandHint): string {
   return `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`${hint('inbox')}\`; see credits with \`${hint('status')}\`.`;
 }
 
@@ -82,7 +81,10 @@ export function drawsLine(draws: readonly RuleDraws[]): string {
   return `Activation (org.yaml engine.activation): ${draws.map((rule) => `rule ${rule.rule} drew ${formatCount(rule.drawn)} of ${formatCount(rule.governed)}`).join(', ')} agent-turns with work; the others' mail waited for a later draw.`;
 }
 
-/** The short summary a run ends with; `forYou`: messages the run delivered to the human. */
+/**
+ * The short summary a run ends with; `forYou`: messages the run delivered to the human. Its one
+ * hint serves every line: how to start lemming is a search of PATH (a look in each of its folders).
+ */
 export function runSummary(finished: RunFinished, root: string, forYou = 0): string[] {
   const totals = finished.totals;
   const tokens = totals.inputTokens + totals.outputTokens;
@@ -100,7 +102,7 @@ export function runSummary(finished: RunFinished, root: string, forYou = 0): str
     ...sentence(heldText(totals.refusals), ' (their mail waited)'),
     ...(totals.draws && totals.draws.length > 0 ? [drawsLine(totals.draws)] : []),
     ...(totals.refusals.cap > 0 ? [capCutText(totals.refusals.cap)] : []),
-    ...decisionsWaiting(root),
-    whereToLook(root),
+    ...decisionsWaiting(root, hint),
+    whereToLook(root, hint),
   ];
 }

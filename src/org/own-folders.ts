@@ -20,6 +20,9 @@ import { leadsOutError, leadsOutReason } from '../storage/storage-error.js';
 /** An agent's folders below `agents/<name>`, each after the one it lies in (engine/record/state-paths.ts, memory/memory-paths.ts). */
 const OWN_FOLDERS = ['outbox', 'memory', 'memory/stream', 'memory/vectors', 'memory/recalled', 'logs', 'logs/traces'] as const;
 
+/** One of the agent's folders lemming keeps its own files in, below `agents/<name>`. */
+export type OwnFolder = (typeof OWN_FOLDERS)[number];
+
 /** `agents/<name>` itself, then each of OWN_FOLDERS: its path after `agents/<name>`, and the index here of the folder it lies in (-1: none). */
 const LOOKED_AT = ['', ...OWN_FOLDERS.map((below) => `/${below}`)].map((suffix, _, all) => ({ suffix, parent: suffix === '' ? -1 : all.indexOf(suffix.slice(0, suffix.lastIndexOf('/'))) }));
 
@@ -29,43 +32,74 @@ export interface FolderOutside {
   leadsTo: string;
 }
 
+/** What the look at an agent's folders found: the first that leads out of the org, and which were missing (a bit each, by index in LOOKED_AT). */
+interface Look {
+  outside: FolderOutside | undefined;
+  missing: number;
+}
+
 /**
- * What the look at each agent's folders found this command, by root then name (undefined: none leads
- * out). By root then name, not by one key made of both: a turn asks for every agent it touches, and
- * a key made anew each time is a string hashed anew (a steady turn's 20,000 looks at 10,000 agents:
- * 3.6 ms of CPU that way, 0.8 ms this way).
+ * What the look at each agent's folders found this command, by root then name. By root then name,
+ * not by one key made of both: a turn asks for every agent it touches, and a key made anew each time
+ * is a string hashed anew (a steady turn's 20,000 looks at 10,000 agents: 3.6 ms of CPU that way,
+ * 0.8 ms this way).
  */
-const looked = new Map<string, Map<string, FolderOutside | undefined>>();
+const looked = new Map<string, Map<string, Look>>();
 let lookedCount = 0;
 forgetAtNextCommand(() => {
   looked.clear();
   lookedCount = 0;
 });
 
+/** Which of the agent's folders a look made just now found missing (requireOwnFolders). */
+export type FoundMissing = (folder: OwnFolder) => boolean;
+
 /**
  * Stop, with the StorageError that names it, when a folder lemming keeps the agent's own files in
  * leads out of the org at `root`. Looked at once a command: the first reader or writer of an agent's
- * folders pays a few `lstat`s, every later one a look-up.
+ * folders pays a few `lstat`s, every later one a look-up. When this call made the look, which folders
+ * it found missing, as fresh as a reader's own look would be now (a turn's look for notes, make-plan.ts).
  */
-export function requireOwnFolders(root: string, agent: string): void {
-  const outside = lookedAt(root, agent);
-  if (outside) throw leadsOutError(root, outside.folder, outside.leadsTo);
+export function requireOwnFolders(root: string, agent: string): FoundMissing | undefined {
+  const madeNow = looked.get(root)?.has(agent) !== true;
+  const look = lookOnce(root, agent);
+  if (look.outside) throw leadsOutError(root, look.outside.folder, look.outside.leadsTo);
+  return madeNow ? (folder) => missingIn(look, folder) : undefined;
 }
 
 /** ownFolderOutside, once a command for each agent. */
 export function lookedAt(root: string, agent: string): FolderOutside | undefined {
+  return lookOnce(root, agent).outside;
+}
+
+/**
+ * Whether this command's look at the agent's folders (made now when none was) found `folder`
+ * missing. As the look found it, not as it is now: for a writer that makes the folder when it is
+ * missing and copes with one made since (a log's first append, agent-log.ts), which then has no
+ * need to look again.
+ */
+export function foundMissing(root: string, agent: string, folder: OwnFolder): boolean {
+  return missingIn(lookOnce(root, agent), folder);
+}
+
+function missingIn(look: Look, folder: OwnFolder): boolean {
+  return (look.missing & (1 << LOOKED_AT.findIndex((looked) => looked.suffix === `/${folder}`))) !== 0;
+}
+
+function lookOnce(root: string, agent: string): Look {
   let agents = looked.get(root);
-  if (agents?.has(agent)) return agents.get(agent);
-  const outside = ownFolderOutside(root, agent);
+  const known = agents?.get(agent);
+  if (known) return known;
+  const look = lookAtFolders(root, agent);
   if (lookedCount >= 200_000) {
     looked.clear();
     lookedCount = 0;
     agents = undefined;
   }
   if (!agents) looked.set(root, (agents = new Map()));
-  agents.set(agent, outside);
+  agents.set(agent, look);
   lookedCount += 1;
-  return outside;
+  return look;
 }
 
 /** `lstat` with no exception for a missing path: most agents have no memory or traces folder. */
@@ -81,19 +115,24 @@ const NO_THROW = { throwIfNoEntry: false } as const;
  * 50,000 `lstat`s alone, by plain Node: 88 to 98 ms) to 140.
  */
 export function ownFolderOutside(root: string, agent: string): FolderOutside | undefined {
+  return lookAtFolders(root, agent).outside;
+}
+
+/** ownFolderOutside, with the folders it found missing (those below a missing one too; none after one that leads out). */
+function lookAtFolders(root: string, agent: string): Look {
   const directory = `agents/${agent}`;
   const base = resolve(root, directory);
-  const missing: boolean[] = [];
+  let missing = 0;
   for (const [index, { suffix, parent }] of LOOKED_AT.entries()) {
-    if (parent >= 0 && missing[parent] === true) {
-      missing[index] = true;
+    if (parent >= 0 && (missing & (1 << parent)) !== 0) {
+      missing |= 1 << index;
       continue;
     }
     const outside = linkOutside(root, base + suffix);
-    if (outside === 'missing') missing[index] = true;
-    else if (outside !== undefined) return { folder: directory + suffix, leadsTo: outside };
+    if (outside === 'missing') missing |= 1 << index;
+    else if (outside !== undefined) return { outside: { folder: directory + suffix, leadsTo: outside }, missing };
   }
-  return undefined;
+  return { outside: undefined, missing };
 }
 
 /**

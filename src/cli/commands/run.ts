@@ -137,8 +137,8 @@ async function runOpened(root: string, options: RunCommandOptions, output: Outpu
       if (finished.failing.length > 0) output.out(failingLine(finished, hint));
       // What the cap cut is said after the screen too: a study's reach depends on it.
       if (finished.totals.refusals.cap > 0) output.out(capCutText(finished.totals.refusals.cap));
-      for (const line of decisionsWaiting(root)) output.out(line);
-      output.out(whereToLook(root));
+      for (const line of decisionsWaiting(root, hint)) output.out(line);
+      output.out(whereToLook(root, hint));
     }
     if (finished?.reason !== 'stopped') return await stay(finished, exitCodeOf(finished), 'plain');
     return result.stoppedBy === 'q' ? 0 : 130;

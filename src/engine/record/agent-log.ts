@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { appendText, byteAt, previousNewline } from '../../storage/write-bytes.js';
 import { agentPaths } from './state-paths.js';
-import { requireOwnFolders } from '../../org/own-folders.js';
+import { foundMissing, requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
 import { readOwnCacheBytes } from '../../storage/read-own-file.js';
@@ -25,7 +25,8 @@ forgetAtNextCommand(() => appendedLogs.clear());
 
 /**
  * Append entries to the agent's activity log; writes nothing for none. The first append
- * of a process looks at the log (one `stat`) and makes the `logs/` folder when missing;
+ * of a process looks at the log (one `stat`) and makes the `logs/` folder when missing (when the
+ * command's look at the agent's folders found it missing, it is made with no look at the log);
  * later ones just append, and make it again only when the append finds it gone (a person
  * removed it). So a steady turn costs no `mkdir` or check per agent, and a new org's first
  * turn no failed open and exception per agent. That first append cuts a last line a crash left
@@ -47,7 +48,10 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
   if (!known) {
     // An agent's log may be the first of its folders a command writes (a refused send, a skip): one that leads out of the org stops the run.
     requireOwnFolders(root, agent);
-    const bytes = statSync(paths.log, { throwIfNoEntry: false })?.size;
+    // That look found no logs/ (a new org's first turn): made now, its log is empty, with no look at either.
+    // One made since the look is there still (mkdir made none), and looked at as before.
+    const made = foundMissing(root, agent, 'logs') && mkdirSync(paths.logs, { recursive: true }) !== undefined;
+    const bytes = made ? 0 : statSync(paths.log, { throwIfNoEntry: false })?.size;
     if (bytes === undefined && !existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
     known = { bytes: bytes ?? 0, turn: undefined };
     if (appendedLogs.size >= 200_000) appendedLogs.clear();

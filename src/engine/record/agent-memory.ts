@@ -24,12 +24,14 @@ forgetAtNextCommand(() => {
  * `unchanged`: the change feed says nothing changed in the agent's folder since the last turn
  * (org/changes/change-feed.ts: a notes folder made by hand or by lemming is a change there, and
  * the engine's own notes are written here), so a folder missing at the last look is not looked for.
+ * `missingNow`: a look made just now found no notes folder (the first look of a command at the
+ * agent's folders, org/own-folders.ts), so it is not looked for again.
  */
-export function readMemory(root: string, agent: string, unchanged = false): Map<string, string> {
+export function readMemory(root: string, agent: string, unchanged = false, missingNow = false): Map<string, string> {
   const directory = agentPaths(root, agent).memory;
   if (unchanged && missing.has(directory)) return new Map();
   // No exception for a missing folder: most agents never keep a note, and a throw costs more than the stat.
-  const stat = statSync(directory, { throwIfNoEntry: false });
+  const stat = missingNow ? undefined : statSync(directory, { throwIfNoEntry: false });
   if (!stat) {
     if (missing.size >= 200_000) missing.clear();
     missing.add(directory);

@@ -105,7 +105,8 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     const handBack = betweenUnitsOfWork();
     if (handBack) await handBack;
     // The first look at a called agent's own folders this command, before its mail and memory are read or a call is made: one that leads out of the org stops the run, naming it.
-    requireOwnFolders(root, call.agent);
+    // Made now (the first look of the command), it says whether the notes folder is there: not looked for again below.
+    const lookedNow = requireOwnFolders(root, call.agent);
     // Its retrieval's vectors, where the org names an embedding model: asked now (planning may wait), kept beside its stream (embed-query.ts).
     const read = readMail(root, org, call.agent, call.mail, turn);
     // Woken by mail none of which can be read now (removed by hand since it was sent): nothing to show, so no call; it stops waiting.
@@ -121,7 +122,8 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     const texts = agenda !== undefined ? [agenda] : recallTexts(org, call.agent, read.inbox, undefined);
     // An agent whose folder the change feed says is unchanged has no notes folder to look for when it had none (readMemory).
     const unchanged = input.changed !== undefined && !input.changed.has(call.agent);
-    const prepare = (embedded?: EmbeddedRecall): PreparedCall => prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, read, focus: texts, unchanged, ...(input.memory ? { memory: input.memory } : {}), ...(embedded ? { embedded } : {}) });
+    const notesMissing = lookedNow?.('memory') ?? false;
+    const prepare = (embedded?: EmbeddedRecall): PreparedCall => prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, read, focus: texts, unchanged, notesMissing, ...(input.memory ? { memory: input.memory } : {}), ...(embedded ? { embedded } : {}) });
     // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
     const neededFor = (preparedCall: PreparedCall): number => {
       const entry = org.models[preparedCall.modelKey];

@@ -78,6 +78,8 @@ export function prepareCall(
     focus?: readonly string[];
     /** Nothing changed in the agent's folder since the last turn, as the change feed says (record/agent-memory.ts, readMemory). */
     unchanged?: boolean;
+    /** A look made just now at the agent's folders found no notes folder (org/own-folders.ts, requireOwnFolders). */
+    notesMissing?: boolean;
   } = {},
 ): PreparedCall {
   const agent = org.agents.get(agentName);
@@ -88,7 +90,7 @@ export function prepareCall(
   // `memory: null` builds the prompt without memories (what it would be without them: a benchmark's comparison).
   const layer = agent.memory && sizing.memory !== null ? (sizing.memory ?? loadedMemoryLayer) : undefined;
   const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, sizing.focus ?? recallTexts(org, agentName, inbox, sizing.planned ?? sizing.limit), sizing.embedded) : undefined;
-  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName, sizing.unchanged), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey, org.models[modelKey]) ?? 1, ...serverWindow(sizing.ratios, modelKey), ...(recalled ? { recalled } : {}) });
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName, sizing.unchanged, sizing.notesMissing), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey, org.models[modelKey]) ?? 1, ...serverWindow(sizing.ratios, modelKey), ...(recalled ? { recalled } : {}) });
   if (recalled?.leftOut) warnings.push({ type: 'warning', turn, message: recalled.leftOut });
   return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
 }
