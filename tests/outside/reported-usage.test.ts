@@ -1,13 +1,13 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { recordingSleep } from '../helpers/provider-requests.js';
 import { humanSends, runEngine } from '../helpers/temp-org.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
-import { startWireServer, type WireServer } from '../helpers/wire-server.js';
+import { wireServerPerTest } from '../helpers/wire-server.js';
 import { tempDir } from '../helpers/org-files.js';
 import { chargeLines, outsideOrg } from './outside-org.js';
 
@@ -16,6 +16,7 @@ import { chargeLines, outsideOrg } from './outside-org.js';
 // output), every charge at least the price per call, and every line the engine writes is one it counts.
 
 const WINDOW = 32_000;
+const serve = wireServerPerTest();
 /** Every call keeps its trace. */
 const TRACED = 'traces: { keep: 10 }';
 
@@ -101,14 +102,8 @@ describe('an agent program that reports more tokens than a call can use', () => 
 });
 
 describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
-  let server: WireServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
-
   test('the charge is capped at the context window plus the output cap, the balance shows it, and the agent is not called again', async () => {
-    server = await startWireServer(() => ({ body: chatCompletion({ content: 'Noted.', usage: { prompt_tokens: 1e300, completion_tokens: 1e300 } }) }));
+    const server = await serve(() => ({ body: chatCompletion({ content: 'Noted.', usage: { prompt_tokens: 1e300, completion_tokens: 1e300 } }) }));
     // 1,000 credits a million prompt tokens: a call that really used the whole window costs 32 credits, more than the 10 held.
     const org = outsideOrg(
       { provider: 'openai-compatible', model: 'test-model', base_url: `${server.url}/v1`, max_retries: 0, input_price: 1000, output_price: 1000, price_per_call: 0, context_window: WINDOW, max_output_tokens: 500 },
@@ -131,7 +126,7 @@ describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
 
   test('1e999 tokens (Infinity to JSON) is a count too: the answer is used and charged the most a call can use, not refused as unusable and free', async () => {
     const body = JSON.stringify(chatCompletion({ content: 'Noted.', usage: { prompt_tokens: 7, completion_tokens: 5 } })).replace('"prompt_tokens":7', '"prompt_tokens":1e999');
-    server = await startWireServer(() => ({ body }));
+    const server = await serve(() => ({ body }));
     const org = outsideOrg({ provider: 'openai-compatible', model: 'test-model', base_url: `${server.url}/v1`, max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0, context_window: WINDOW }, { credits: 10 });
     humanSends(org.root, 'manager', 'Go.');
     const events = await runInstantly(org.root, { maxTurns: 1 });
@@ -141,16 +136,10 @@ describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
 });
 
 describe('an OpenAI-compatible server that reports 0 tokens for a long prompt and a long answer', () => {
-  let server: WireServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
-
   test("each answer is charged at least 1 token for every 8 of lemming's estimate of it, turn after turn, said in the trace and to the human", async () => {
     // 10,000 characters: lemming's estimate is 2,500 tokens (4 characters a token), 1 in 8 of them 313 (312.5, rounded up).
     const long = `Noted. ${'All is well here. '.repeat(600)}`.slice(0, 10_000);
-    server = await startWireServer(() => ({ body: chatCompletion({ content: long, usage: { prompt_tokens: 0, completion_tokens: 0 } }) }));
+    const server = await serve(() => ({ body: chatCompletion({ content: long, usage: { prompt_tokens: 0, completion_tokens: 0 } }) }));
     const org = outsideOrg(
       { provider: 'openai-compatible', model: 'test-model', base_url: `${server.url}/v1`, max_retries: 0, input_price: 100, output_price: 100, price_per_call: 0, context_window: WINDOW, max_output_tokens: 1000 },
       { credits: 10, engine: TRACED },
