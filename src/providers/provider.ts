@@ -139,7 +139,7 @@ export interface Usage {
   cachedInputTokens?: number;
   /** Of `inputTokens`, those the vendor wrote to its prompt cache (Anthropic's cache creation); absent when none. */
   cacheWriteTokens?: number;
-  /** True when the provider reported no usage and lemming's estimate stands in. */
+  /** True when the provider reported no usage and lemming's estimate stands in, or a count below the usage gate's floor was counted at it. */
   estimated: boolean;
   /**
    * How many answers this usage sums (the steps of a turn, an unusable answer and the one after it);

@@ -39,6 +39,15 @@ export function expectedOutputTokens(entry: Pick<ModelEntry, 'max_output_tokens'
 export const MOST_INPUT_SCALE = 8;
 
 /**
+ * The fewest real tokens a server is believed to count for each token of lemming's estimate, its
+ * mirror: the usage gate (usage-gate.ts) counts no call's prompt or answer below this part of
+ * lemming's estimate of it, so a server that reports 0 tokens for a long prompt and a long answer
+ * is charged for them still. Tokenisers give about a token per 4 characters of prose and code;
+ * one per 32 is not a count of text.
+ */
+export const LEAST_TOKEN_SCALE = 1 / MOST_INPUT_SCALE;
+
+/**
  * The tokens a call is reserved at: the prompt as lemming counts it (times the entry's learned
  * ratio, when the caller knows it: from 1 to MOST_INPUT_SCALE, any other value read as 1) and the
  * output it is assumed to write (expectedOutputTokens). What a call must be able to pay before it is

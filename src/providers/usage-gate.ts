@@ -3,7 +3,7 @@ import type { ModelEntry } from '../org/schema.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import { ProviderError, refusedCallCause } from './provider-error.js';
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall, Usage } from './provider.js';
-import { estimateInputTokens, estimateOutputTokens, reservedTokens } from './request-tokens.js';
+import { estimateInputTokens, estimateOutputTokens, LEAST_TOKEN_SCALE, reservedTokens } from './request-tokens.js';
 
 /**
  * Whether a value a provider reported is a token count: a number of 0 or more. A fraction, and a
@@ -51,9 +51,10 @@ export function usageLimits(modelKey: string, entry: Pick<ModelEntry, 'context_w
 export type UntrustedUsage = { readonly [K in keyof Usage]?: unknown };
 
 /**
- * What a count that is not one stands for: lemming's estimate for an answer (marked `estimated`), none
- * (0) for an answer that could not be used, as outside-charge.ts and `reportedOnly` count it. Asked
- * only when a count is missing.
+ * lemming's own counts of a call: lemming's estimate for an answer (marked `estimated`), none (0) for
+ * an answer that could not be used, as outside-charge.ts and `reportedOnly` count it. What a count
+ * that is not one stands for, and what sets the least a reported count is taken at (LEAST_TOKEN_SCALE
+ * of it: none for an unusable answer).
  */
 export type MissingCounts = () => Pick<Usage, 'inputTokens' | 'outputTokens' | 'estimated'>;
 
@@ -64,17 +65,24 @@ export const NO_COUNTS: MissingCounts = () => ({ inputTokens: 0, outputTokens: 0
  * The one gate every usage passes on its way in from a provider: the counts a vendor, an agent program,
  * an HTTP agent, a worker or a cassette gave for one call become whole numbers of 0 or more, rounded up
  * (a call is never cheaper by a fraction), at most what the call could have used: `limits` for each of
- * the answers it sums (`calls`, itself from 1 to the attempts the entry allows). A price per call is
- * charged by `calls` (money/charge.ts), so no call is free. What was changed is said, a sentence a
- * change, in `clamped`: the trace shows it and the engine tells the human. Pure.
+ * the answers it sums (`calls`, itself from 1 to the attempts the entry allows), and at least
+ * LEAST_TOKEN_SCALE of lemming's own count of the request and of the answer (`own`), so a server that
+ * reports 0 tokens for a long prompt and answer is charged for them (the usage is then marked
+ * `estimated`). A price per call is charged by `calls` (money/charge.ts), so no call is free. What was
+ * changed is said, a sentence a change, in `clamped`: the trace shows it and the engine tells the human. Pure.
  */
-export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLimits, missing: MissingCounts): Usage {
+export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLimits, own: MissingCounts): Usage {
   const said: string[] = keptSentences(reported?.clamped);
   let estimate: ReturnType<MissingCounts> | undefined;
-  const fallback = (): ReturnType<MissingCounts> => (estimate ??= missing());
+  let estimated = false;
+  const ours = (): ReturnType<MissingCounts> => (estimate ??= own());
   const calls = admittedCalls(reported?.calls, limits, said);
   const count = (kind: 'input' | 'output', value: unknown): number => {
-    if (!isReportedCount(value)) return kind === 'input' ? fallback().inputTokens : fallback().outputTokens;
+    const ourCount = () => (kind === 'input' ? ours().inputTokens : ours().outputTokens);
+    if (!isReportedCount(value)) {
+      estimated ||= ours().estimated;
+      return ourCount();
+    }
     const texts = kind === 'input' ? (limits.texts ?? 1) : 1;
     const most = Math.min((kind === 'input' ? limits.input : limits.output) * texts * calls, MAX_LINE_TOKENS);
     const field = kind === 'input' ? limits.inputField : limits.outputField;
@@ -84,6 +92,12 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
       const asked = texts > 1 ? `a request of ${texts} texts` : calls === 1 ? 'a call' : `${calls} calls`;
       said.push(`${reportedAs}; counted as ${most}, the most ${asked} to it can use (org/org.yaml models.${limits.modelKey}.${field})`);
       return most;
+    }
+    const least = Math.min(Math.ceil(ourCount() * LEAST_TOKEN_SCALE), most);
+    if (whole < least) {
+      said.push(`${reportedAs}; counted as ${least}, the fewest a server is believed to count for the ${kind === 'input' ? 'request' : 'answer'}: 1 token for every ${1 / LEAST_TOKEN_SCALE} of lemming's estimate of it (${ourCount()} tokens)`);
+      estimated = true;
+      return least;
     }
     if (whole !== value) said.push(`${reportedAs}; counted as ${whole} (token counts are whole)`);
     return whole;
@@ -98,7 +112,7 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
     outputTokens,
     ...(read > 0 ? { cachedInputTokens: read } : {}),
     ...(written > 0 ? { cacheWriteTokens: written } : {}),
-    estimated: reported?.estimated === true || estimate?.estimated === true,
+    estimated: reported?.estimated === true || estimated,
     ...(calls > 1 ? { calls } : {}),
     ...(said.length > 0 ? { clamped: said } : {}),
   };

@@ -178,6 +178,21 @@ describe('anthropic adapter (real SDK against a local server)', () => {
     expect(response.usage.outputTokens).toBe(2);
   });
 
+  test('a long prompt mostly read from the cache is counted whole and not floored; one reported as 0 tokens with no cache is', async () => {
+    // 40,000 characters of mail: lemming's estimate is over 10,000 tokens, so the floor (1 in 8) is over 1,250.
+    const long = engineRequest({ messages: [{ role: 'user', content: `Turn 1. ${'The release has many parts to plan. '.repeat(1112)}` }] });
+    const wire = await serve((_request, index) => ({
+      body: anthropicMessage({ text: 'Planned.', usage: index === 0 ? { input_tokens: 3, output_tokens: 20, cache_read_input_tokens: 9000, cache_creation_input_tokens: 0 } : { input_tokens: 0, output_tokens: 20 } }),
+    }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    const cached = await provider.generate(long);
+    expect(cached.usage).toEqual({ inputTokens: 9003, cachedInputTokens: 9000, outputTokens: 20, estimated: false });
+    const uncounted = await provider.generate(long);
+    expect(uncounted.usage).toMatchObject({ outputTokens: 20, estimated: true, clamped: [expect.stringMatching(/^claude reported 0 input tokens; counted as \d+, the fewest a server is believed to count for the request/)] });
+    expect(uncounted.usage.inputTokens).toBeGreaterThan(1250);
+    expect(uncounted.usage.inputTokens).toBeLessThan(9003);
+  });
+
   test('tool_calling: false uses the plain-text format and sends no tools', async () => {
     const wire = await serve(() => ({ body: anthropicMessage({ text: '=== send_message\nto: human\nbody: All done.\n=== end' }) }));
     const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url, tool_calling: false }));

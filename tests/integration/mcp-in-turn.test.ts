@@ -5,6 +5,7 @@ import { CassetteWriter } from '../../src/providers/cassette/cassette-file.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { RecordingProvider } from '../../src/providers/recording-provider.js';
 import type { ProviderRequest, ToolCall } from '../../src/providers/provider.js';
+import { estimateInputTokens } from '../../src/providers/request-tokens.js';
 import { activityLogs, messageFiles, workspaceFiles } from '../helpers/org-snapshot.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg, humanSends, ofType, read, REPO_ROOT, runEngine, tempDir, write } from '../helpers/temp-org.js';
@@ -28,16 +29,20 @@ function orgWithServer(command = process.execPath): string {
 
 const call = (name: string, args: Record<string, unknown>): ToolCall => ({ id: `call_${name}`, name, arguments: args });
 
-/** Shouts, writes the answer down, calls an ungranted tool, then reports. */
+/**
+ * Shouts, writes the answer down, calls an ungranted tool, then reports; each step's usage the
+ * prompt's tokens as the offline model it stands in for counts them (lemming's estimate).
+ */
 function scripted(): ScriptedProvider {
   return new ScriptedProvider((request) => {
     if (request.agent !== 'manager' || request.turn !== 1) return {};
-    if (stepOf(request) === 1) return { toolCalls: [call('kit__shout', { text: 'ship it' }), call('kit__pid', {}), call('kit__fail', {})] };
+    const usage = { inputTokens: estimateInputTokens(request), outputTokens: 10, estimated: false };
+    if (stepOf(request) === 1) return { toolCalls: [call('kit__shout', { text: 'ship it' }), call('kit__pid', {}), call('kit__fail', {})], usage };
     if (stepOf(request) === 2) {
       const loud = /<tool_result name="kit__shout"[^>]*>\n([^\n]*)/.exec(request.messages.at(-1)?.content ?? '')?.[1] ?? '?';
-      return { toolCalls: [call('write_file', { path: 'loud.txt', content: loud })] };
+      return { toolCalls: [call('write_file', { path: 'loud.txt', content: loud })], usage };
     }
-    return { toolCalls: [sendCall('human', 'Said it: see loud.txt')] };
+    return { toolCalls: [sendCall('human', 'Said it: see loud.txt')], usage };
   });
 }
 

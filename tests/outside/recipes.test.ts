@@ -139,8 +139,8 @@ describe('each recipe, seated as written, reaches a local model server and answe
     expect(server.paths).toEqual(['/v1/messages']);
     expect(answers).toHaveLength(1);
     expect(answers[0]).toContain('The release plan is ready.');
-    // claude's usage (100 + 20 cached in, 30 out) is charged as reported, not estimated.
-    expect(answers[0]).toMatch(/usage: \{ input_tokens: 120, output_tokens: 30,.*cached_input_tokens: 20/);
+    // claude's usage (1,000 + 12,000 cached in, 30 out) is charged as reported, not estimated.
+    expect(answers[0]).toMatch(/usage: \{ input_tokens: 13000, output_tokens: 30, cached_input_tokens: 12000, credits: [0-9.]+ \}/);
   });
 
   test('Codex: OPENAI_BASE_URL and the proxy settings reach it, an unlisted key does not, and its answer is delivered', async () => {

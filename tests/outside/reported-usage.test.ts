@@ -1,13 +1,13 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { checkInvariants } from '../faults/invariants.js';
-import { lemming } from '../helpers/cli.js';
+import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { recordingSleep } from '../helpers/provider-requests.js';
 import { humanSends, runEngine } from '../helpers/temp-org.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
-import { startWireServer, type WireServer } from '../helpers/wire-server.js';
+import { wireServerPerTest } from '../helpers/wire-server.js';
 import { tempDir } from '../helpers/org-files.js';
 import { chargeLines, outsideOrg } from './outside-org.js';
 
@@ -16,6 +16,7 @@ import { chargeLines, outsideOrg } from './outside-org.js';
 // output), every charge at least the price per call, and every line the engine writes is one it counts.
 
 const WINDOW = 32_000;
+const serve = wireServerPerTest();
 /** Every call keeps its trace. */
 const TRACED = 'traces: { keep: 10 }';
 
@@ -77,11 +78,11 @@ describe('an agent program that reports more tokens than a call can use', () => 
 
   test('fractional token counts are counted as whole tokens, rounded up', async () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000, engine: TRACED });
-    org.plan({ manager: [{ say: 'Done.\n{"usage": {"input_tokens": 0.4, "output_tokens": 2.5}}\n' }] });
+    org.plan({ manager: [{ say: 'Done.\n{"usage": {"input_tokens": 2000.4, "output_tokens": 2.5}}\n' }] });
     humanSends(org.root, 'manager', 'Go.');
     await runInstantly(org.root);
-    expect(chargeLines(org.root).filter((line) => line.turn === 1)).toEqual([expect.objectContaining({ input_tokens: 1, output_tokens: 3, credits: 4 })]);
-    expect(traces(org.root)).toContain('reported 0.4 input tokens; counted as 1 (token counts are whole)');
+    expect(chargeLines(org.root).filter((line) => line.turn === 1)).toEqual([expect.objectContaining({ input_tokens: 2001, output_tokens: 3, credits: 2004 })]);
+    expect(traces(org.root)).toContain('reported 2000.4 input tokens; counted as 2001 (token counts are whole)');
     expect(checkInvariants(org.root)).toEqual([]);
   });
 
@@ -101,14 +102,8 @@ describe('an agent program that reports more tokens than a call can use', () => 
 });
 
 describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
-  let server: WireServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
-
   test('the charge is capped at the context window plus the output cap, the balance shows it, and the agent is not called again', async () => {
-    server = await startWireServer(() => ({ body: chatCompletion({ content: 'Noted.', usage: { prompt_tokens: 1e300, completion_tokens: 1e300 } }) }));
+    const server = await serve(() => ({ body: chatCompletion({ content: 'Noted.', usage: { prompt_tokens: 1e300, completion_tokens: 1e300 } }) }));
     // 1,000 credits a million prompt tokens: a call that really used the whole window costs 32 credits, more than the 10 held.
     const org = outsideOrg(
       { provider: 'openai-compatible', model: 'test-model', base_url: `${server.url}/v1`, max_retries: 0, input_price: 1000, output_price: 1000, price_per_call: 0, context_window: WINDOW, max_output_tokens: 500 },
@@ -131,7 +126,7 @@ describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
 
   test('1e999 tokens (Infinity to JSON) is a count too: the answer is used and charged the most a call can use, not refused as unusable and free', async () => {
     const body = JSON.stringify(chatCompletion({ content: 'Noted.', usage: { prompt_tokens: 7, completion_tokens: 5 } })).replace('"prompt_tokens":7', '"prompt_tokens":1e999');
-    server = await startWireServer(() => ({ body }));
+    const server = await serve(() => ({ body }));
     const org = outsideOrg({ provider: 'openai-compatible', model: 'test-model', base_url: `${server.url}/v1`, max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0, context_window: WINDOW }, { credits: 10 });
     humanSends(org.root, 'manager', 'Go.');
     const events = await runInstantly(org.root, { maxTurns: 1 });
@@ -140,10 +135,48 @@ describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
   });
 });
 
+describe('an OpenAI-compatible server that reports 0 tokens for a long prompt and a long answer', () => {
+  test("each answer is charged at least 1 token for every 8 of lemming's estimate of it, turn after turn, said in the trace and to the human", async () => {
+    // 10,000 characters: lemming's estimate is 2,500 tokens (4 characters a token), 1 in 8 of them 313 (312.5, rounded up).
+    const long = `Noted. ${'All is well here. '.repeat(600)}`.slice(0, 10_000);
+    const server = await serve(() => ({ body: chatCompletion({ content: long, usage: { prompt_tokens: 0, completion_tokens: 0 } }) }));
+    const org = outsideOrg(
+      { provider: 'openai-compatible', model: 'test-model', base_url: `${server.url}/v1`, max_retries: 0, input_price: 100, output_price: 100, price_per_call: 0, context_window: WINDOW, max_output_tokens: 1000 },
+      { credits: 10, engine: TRACED },
+    );
+    everyTurn(org.root);
+    humanSends(org.root, 'manager', `Read this through. ${'The plan has many parts. '.repeat(400)}`);
+    const run = await lemmingAsync(org.root, ['run', '--plain', '--turns', '3', '--keep-going']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+
+    expect(server.requests).toHaveLength(3);
+    const lines = chargeLines(org.root);
+    expect(lines.map((line) => line.turn)).toEqual([1, 2, 3]);
+    const said = traces(org.root);
+    for (const line of lines) {
+      expect(line).toMatchObject({ output_tokens: 313, estimated: true });
+      expect(line.input_tokens).toBeGreaterThan(0);
+      expect(line.credits).toBe(Math.round((line.input_tokens + 313) * 100) / 1e6);
+      expect(said).toContain(`agent reported 0 input tokens; counted as ${line.input_tokens}, the fewest a server is believed to count for the request: 1 token for every 8 of lemming's estimate of it`);
+    }
+    // Turn 1's prompt holds the human's 10,000 characters: 1 in 8 tokens of lemming's estimate of it is more than 300 tokens.
+    expect(lines[0]?.input_tokens).toBeGreaterThan(300);
+    expect(said).toContain("agent reported 0 output tokens; counted as 313, the fewest a server is believed to count for the answer: 1 token for every 8 of lemming's estimate of it (2500 tokens)");
+    const spent = lines.reduce((sum, line) => sum + Math.round(line.credits * 1e9), 0) / 1e9;
+    expect(spent).toBeGreaterThan(3 * 313 * 100 / 1e6);
+    expect(managerStatus(org.root)).toMatchObject({ balance: Math.round((10 - spent) * 1e9) / 1e9, spent });
+    const inbox = lemming(org.root, ['inbox']).stdout;
+    expect(inbox).toMatch(/from lemming: manager's reported usage was corrected/);
+    expect(inbox).toContain("agent reported 0 output tokens; counted as 313, the fewest a server is believed to count for the answer: 1 token for every 8 of lemming's estimate of it (2500 tokens)");
+    expect(checkInvariants(org.root)).toEqual([]);
+  });
+});
+
 describe("a cassette's usage passes the gate on replay", () => {
   test("a recorded failure's charge replays as it was charged; a cassette edited to claim 1e300 tokens is charged what a call can use", async () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0.5, context_window: WINDOW }, { credits: 100 });
-    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 30, "output_tokens": 4}}\n' }, { say: 'Done.\n{"usage": {"input_tokens": 20, "output_tokens": 2}}\n' }] });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 30, "output_tokens": 4}}\n' }, { say: 'Done.\n{"usage": {"input_tokens": 2000, "output_tokens": 2}}\n' }] });
     humanSends(org.root, 'manager', 'Go.');
     const fresh = join(tempDir(), 'org');
     cpSync(org.root, fresh, { recursive: true });
@@ -159,7 +192,7 @@ describe("a cassette's usage passes the gate on replay", () => {
     expect(untimed(fresh)).toEqual(recorded);
 
     const claimed = join(tempDir(), 'claimed.jsonl');
-    writeFileSync(claimed, readFileSync(cassette, 'utf8').replace('"inputTokens":30', '"inputTokens":1e300').replace('"inputTokens":20', '"inputTokens":1e300'));
+    writeFileSync(claimed, readFileSync(cassette, 'utf8').replace('"inputTokens":30', '"inputTokens":1e300').replace('"inputTokens":2000', '"inputTokens":1e300'));
     await runEngine(edited, {}, { providerFactory: createProviderFactory({ root: edited, replay: claimed }) });
     expect(chargeLines(edited).slice(0, 2)).toEqual([
       expect.objectContaining({ turn: 1, input_tokens: WINDOW, output_tokens: 4 }),

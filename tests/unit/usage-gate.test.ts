@@ -16,12 +16,37 @@ describe('the usage gate', () => {
   });
 
   test('a fraction is rounded up, and said', () => {
-    expect(admit({ inputTokens: 0.4, outputTokens: 2.5, estimated: false })).toEqual({
-      inputTokens: 1,
+    expect(admit({ inputTokens: 40.4, outputTokens: 2.5, estimated: false })).toEqual({
+      inputTokens: 41,
       outputTokens: 3,
       estimated: false,
-      clamped: ['agent reported 0.4 input tokens; counted as 1 (token counts are whole)', 'agent reported 2.5 output tokens; counted as 3 (token counts are whole)'],
+      clamped: ['agent reported 40.4 input tokens; counted as 41 (token counts are whole)', 'agent reported 2.5 output tokens; counted as 3 (token counts are whole)'],
     });
+  });
+
+  test('a count below 1 token for every 8 of lemming\'s estimate is counted at that floor, said, and marked estimated', () => {
+    // The estimate: 40 input tokens (floor 5), 4 output tokens (floor 1).
+    expect(admit({ inputTokens: 0, outputTokens: 0, estimated: false })).toEqual({
+      inputTokens: 5,
+      outputTokens: 1,
+      estimated: true,
+      clamped: [
+        "agent reported 0 input tokens; counted as 5, the fewest a server is believed to count for the request: 1 token for every 8 of lemming's estimate of it (40 tokens)",
+        "agent reported 0 output tokens; counted as 1, the fewest a server is believed to count for the answer: 1 token for every 8 of lemming's estimate of it (4 tokens)",
+      ],
+    });
+    // A fraction under the floor is said once, as the floor.
+    expect(admit({ inputTokens: 0.4, outputTokens: 2, estimated: false })).toMatchObject({ inputTokens: 5, outputTokens: 2, clamped: [expect.stringMatching(/^agent reported 0\.4 input tokens; counted as 5, the fewest/)] });
+    // At the floor, nothing is said; an unusable answer (no counts of its own) has no floor.
+    expect(admit({ inputTokens: 5, outputTokens: 1, estimated: false })).toEqual({ inputTokens: 5, outputTokens: 1, estimated: false });
+    expect(admitUsage({ inputTokens: 0, outputTokens: 0, estimated: false }, limits, NO_COUNTS)).toEqual({ inputTokens: 0, outputTokens: 0, estimated: false });
+  });
+
+  test('the floor holds the whole prompt, cached parts included: a prompt mostly read from the cache is not floored', () => {
+    // As the Anthropic adapter reports it: 2 tokens not cached, 38 read from the cache, all 40 counted as input.
+    expect(admit({ inputTokens: 40, outputTokens: 4, cachedInputTokens: 38, estimated: false })).toEqual({ inputTokens: 40, outputTokens: 4, cachedInputTokens: 38, estimated: false });
+    // Floored, the cached part stays what the server said.
+    expect(admit({ inputTokens: 0, outputTokens: 4, cachedInputTokens: 0, estimated: false })).toMatchObject({ inputTokens: 5, estimated: true });
   });
 
   test('a count past what a call can use (2^53 + 1, 1e300, Infinity) is the most it can use, naming the field that says so', () => {
@@ -33,7 +58,7 @@ describe('the usage gate', () => {
     ]);
     // Without an output cap, an answer can fill the window.
     const uncapped = usageLimits('agent', { ...entry, max_output_tokens: undefined } as ModelEntry);
-    expect(admitUsage({ inputTokens: 1, outputTokens: 1e300, estimated: false }, uncapped, estimate).clamped).toEqual([
+    expect(admitUsage({ inputTokens: 40, outputTokens: 1e300, estimated: false }, uncapped, estimate).clamped).toEqual([
       'agent reported 1e+300 output tokens; counted as 1000, the most a call to it can use (org/org.yaml models.agent.context_window)',
     ]);
   });
@@ -49,11 +74,11 @@ describe('the usage gate', () => {
   test('a usage sums from 1 to the attempts max_retries allows, and its limits grow with them', () => {
     expect(admit({ inputTokens: 5000, outputTokens: 1, calls: 3, estimated: false })).toMatchObject({ inputTokens: 3000, calls: 3 });
     for (const calls of [0, -5, 1.5, '2', null]) {
-      const admitted = admit({ inputTokens: 1, outputTokens: 1, calls, estimated: false });
+      const admitted = admit({ inputTokens: 40, outputTokens: 4, calls, estimated: false });
       expect(admitted.calls).toBeUndefined();
       expect(admitted.clamped?.[0]).toMatch(/counted as 1 \(a call is one answer or more\)$/);
     }
-    expect(admit({ inputTokens: 1, outputTokens: 1, calls: 1e9, estimated: false })).toMatchObject({
+    expect(admit({ inputTokens: 40, outputTokens: 4, calls: 1e9, estimated: false })).toMatchObject({
       calls: 3,
       clamped: ["agent's answer said it summed 1000000000 calls; counted as 3 (at most 3 with org/org.yaml models.agent.max_retries)"],
     });
@@ -62,7 +87,9 @@ describe('the usage gate', () => {
   test('a usage already through a gate passes again unchanged, its sentences kept (bounded)', () => {
     const once = admit({ inputTokens: 1e300, outputTokens: 0.5, estimated: false });
     expect(admit(once)).toEqual(once);
-    const flood = admit({ inputTokens: 1, outputTokens: 1, estimated: false, clamped: [...Array.from({ length: 50 }, () => 'x'.repeat(5000)), 7] });
+    const floored = admit({ inputTokens: 0, outputTokens: 0, estimated: false });
+    expect(admit(floored)).toEqual(floored);
+    const flood = admit({ inputTokens: 40, outputTokens: 4, estimated: false, clamped: [...Array.from({ length: 50 }, () => 'x'.repeat(5000)), 7] });
     expect(flood.clamped).toHaveLength(10);
     expect(flood.clamped?.every((sentence) => sentence.length === 400)).toBe(true);
   });

@@ -25,7 +25,7 @@ export interface ChargeLine extends ModelShare {
   turn: number;
   agent: string;
   model: string;
-  /** The provider reported no usage; lemming's estimate was charged. */
+  /** The provider reported no usage, or a count below the usage gate's floor; lemming's estimate (or that floor) was charged. */
   estimated?: boolean;
   /** Why the counts are not the server's, when a sentence is needed: an answer refused unread is charged at what its call was reserved at. */
   note?: string;

@@ -220,7 +220,7 @@ const usage = z.object({
   ...tokens,
   estimated: z.boolean(),
   calls: count.optional(),
-  clamped: z.array(z.string()).optional().describe('what the usage gate did not take as the provider reported it, a sentence a change (a count past what a call can use, a fraction)'),
+  clamped: z.array(z.string()).optional().describe("what the usage gate did not take as the provider reported it, a sentence a change (a count past what a call can use, one below 1 token for every 8 of lemming's estimate, a fraction)"),
 });
 const modelAnswer = z
   .object({

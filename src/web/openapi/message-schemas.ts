@@ -20,7 +20,7 @@ export const messageUsageSchema = z
     cachedInputTokens: count.optional().describe('of inputTokens, those a prompt cache served'),
     cacheWriteTokens: count.optional().describe('of inputTokens, those written to a prompt cache'),
     credits: z.number(),
-    estimated: z.boolean().optional().describe("the provider reported no usage: lemming's estimate"),
+    estimated: z.boolean().optional().describe("the provider reported no usage, or a count below the usage gate's floor: lemming's estimate, or that floor"),
   })
   .meta({ id: 'MessageUsage' });
 
