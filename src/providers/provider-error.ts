@@ -127,7 +127,12 @@ function sizesIn(message: string): StatedSizes | undefined {
 export function statedSizes(error: unknown): StatedSizes | undefined {
   if (!(error instanceof ProviderError) || error.code !== CONTEXT_LENGTH_CODE) return undefined;
   const sizes = sizesIn(error.message);
-  return sizes && sizes.promptTokens > 0 && sizes.window > 0 && Number.isSafeInteger(sizes.promptTokens) && Number.isSafeInteger(sizes.window) ? sizes : undefined;
+  return sizes && areSizes(sizes) ? sizes : undefined;
+}
+
+/** Whether stated sizes are whole numbers of tokens above 0: from a refusal's text, or as a journal keeps them. Pure. */
+export function areSizes(sizes: StatedSizes): boolean {
+  return sizes.promptTokens > 0 && sizes.window > 0 && Number.isSafeInteger(sizes.promptTokens) && Number.isSafeInteger(sizes.window);
 }
 
 /**

@@ -20,6 +20,9 @@ import { agentOf, answer, KEYS, wireOrg } from './wire-org.js';
  */
 
 const huge = chatCompletion({ content: 'x'.repeat(ANSWER_MAX_BYTES + 1024), usage: { prompt_tokens: 200, completion_tokens: 30 } });
+const APPENDIX_MARK = 'Appendix to the release plan.';
+/** A letter of some 8,000 characters: with the task, a prompt lemming estimates within the manager's 4,096-token window (3,072 beside the answer), which the server says is 3,400 tokens. */
+const APPENDIX = `${APPENDIX_MARK}\n${'The release notes list every change since the last version. '.repeat(130)}\n`;
 const MEETING = ['attendees: [manager, coder]', 'rounds: 3', 'agenda: Agree who takes the release tasks', 'turn: 1', ''].join('\n');
 
 let server: WireServer;
@@ -28,6 +31,8 @@ beforeAll(async () => {
   server = await startWireServer((request) => {
     if (agentOf(request) === 'coder') return { body: huge };
     const sent = JSON.stringify(request.body);
+    // The manager's prompt showing both the task and its appendix is refused, stating its sizes; the retry, showing less, is answered.
+    if (sent.includes('Please ship the release.') && sent.includes(APPENDIX_MARK)) return { status: 400, body: { error: { code: 400, message: 'request (3400 tokens) exceeds the available context size (4096 tokens), try increasing it', type: 'exceed_context_size_error' } } };
     if (!sent.includes('from=\\"human\\"')) return answer(request);
     // Counted at 3,000 prompt tokens, more than lemming estimates (its learned ratio above 1), when the seed says so.
     const counted = sent.includes('Count it large.') ? 3000 : 200;
@@ -36,13 +41,16 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function seedOf(meeting: boolean, sameModel = false): string {
+function seedOf(meeting: boolean, sameModel = false, refusal = false): string {
   const root = wireOrg(server.url);
+  // The manager's model with a 4,096-token window, which its server refuses the first prompt of.
+  if (refusal) writeFile(root, 'org/org.yaml', readFileSync(join(root, 'org/org.yaml'), 'utf8').replace('context_window: 32000', 'context_window: 4096'));
   writeFile(root, '.env', Object.entries(KEYS).map(([name, value]) => `${name}=${value}\n`).join(''));
   if (meeting) writeFile(root, 'org/meetings/sync.yaml', MEETING);
   // The coder on the manager's model: its refused answer is charged at the ratio the manager's answer taught.
   if (sameModel) writeFile(root, 'agents/coder/resume.md', '---\ntitle: Coder\nmodel: flaky-openai\ncredits: 10\n---\nDo the work; report to the manager.\n');
   humanSends(root, 'manager', sameModel ? 'Please ship the release. Count it large.' : 'Please ship the release.');
+  if (refusal) humanSends(root, 'manager', APPENDIX);
   return root;
 }
 
@@ -56,17 +64,20 @@ async function runOf(seed: string, env: Record<string, string> = {}): Promise<{ 
 const POINTS = ['before-call', 'after-answer', 'after-response', 'after-write', 'after-apply', 'mid-ledger', 'after-ledger', 'before-commit', 'after-taken', 'mid-state', 'after-commit'].flatMap((point) => [`${point}:1`, `${point}:2`]).concat('mid-write:1');
 /** The same model's two calls, the first teaching the ratio, the second (turn 2) refused unread: each point before the first turn's commit, and in the second. */
 const RATIO_POINTS = ['after-response:1', 'after-write:1', 'after-apply:1', 'mid-ledger:1', 'after-ledger:1', 'before-commit:1', 'mid-state:1', 'before-call:2', 'after-ledger:2'];
+/** Points of the turn in which the manager's first prompt is refused stating its sizes and its retry answered, before that turn commits. */
+const REFUSAL_POINTS = ['after-response:1', 'after-write:1', 'after-apply:1', 'mid-ledger:1', 'after-ledger:1', 'before-commit:1'];
 const SPEECHES = [1, 2, 3, 4, 5, 6].map((count) => `after-speech:${count}`);
 
 describe.each([
   { name: 'an answer refused unread and its agent held', meeting: false, points: POINTS },
   { name: 'a meeting speaker held in round 1 by an answer refused unread', meeting: true, points: [...POINTS, ...SPEECHES] },
   { name: 'an answer that taught a ratio above 1 before a later one is refused unread on the same model', meeting: false, sameModel: true, points: RATIO_POINTS },
-])('a run killed at a journaled point of a turn with $name, and started again', ({ meeting, sameModel, points }) => {
+  { name: 'a prompt refused as too long, stating its sizes, before its retry is answered', meeting: false, refusal: true, points: REFUSAL_POINTS },
+])('a run killed at a journaled point of a turn with $name, and started again', ({ meeting, sameModel, refusal, points }) => {
   let seed = '';
   let reference: { root: string; run: CliResult };
   beforeAll(async () => {
-    seed = seedOf(meeting, sameModel);
+    seed = seedOf(meeting, sameModel, refusal);
     reference = await runOf(seed);
   });
 
@@ -76,6 +87,15 @@ describe.each([
     expect(JSON.parse(readFileSync(join(reference.root, 'org/state/cache/failing-agents.json'), 'utf8'))).toMatchObject({ agents: { coder: { held: true, heldFor: 'answer' } } });
     if (meeting) expect(readFileSync(join(reference.root, 'org/meetings/sync/000001.md'), 'utf8')).toContain('(did not speak: held since round 1: lemming refused its answer unread');
     expect(checkInvariants(reference.root, { idle: false })).toEqual([]);
+    if (refusal) {
+      expect(reference.run.stdout).toContain('exceeds the available context size (4096 tokens), try increasing it); asked again showing 1 of 2 message(s)');
+      // The refusal taught first: its 3,400 stated tokens of a prompt of some 10,600 bytes; then the answers' 200 tokens of smaller prompts.
+      const learned = JSON.parse(readFileSync(join(reference.root, 'org/state/token-ratios.json'), 'utf8')) as { endpoints: Record<string, { seen: number[] }> };
+      const [seen] = Object.values(learned.endpoints).map((counts) => counts.seen);
+      expect(seen).toHaveLength(3);
+      expect(seen?.[0]).toBeGreaterThan(0.3);
+      expect(seen?.slice(1).every((ratio) => ratio < 0.1)).toBe(true);
+    }
   });
 
   test.concurrent.each(points)('killed at %s: every file as the run never killed wrote it', async (point) => {

@@ -86,25 +86,12 @@ export function orgFiles(root: string): Record<string, string> {
  */
 const REBUILT = /^org\/state\/cache\/(parse-cache|settled-org|outbox-hints|planned-org)\.json$|^org\/state\/cache\/changed-agents\.log$|^org\/state\/history\.git\//;
 
-/** A JSON value with its objects' keys sorted. */
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, each]) => [key, sortedKeys(each)]));
-}
-
 /**
- * Every file of the org (orgFiles) but the engine's caches and the history's store (REBUILT), to compare two runs of it. A turn's charges
- * go into the ledger as its answers arrive, so the lines of one turn (and the keys of the totals in its
- * state part) come in the order its calls ended: not promised, and a recovered turn applies its
- * journaled answers first. They are compared in a fixed order.
+ * Every file of the org (orgFiles) but the engine's caches and the history's store (REBUILT), to compare two runs of it,
+ * byte for byte: a turn's ledger lines, and the keys of the totals in its state part, are in the plan's order, however its calls ended.
  */
 export function keptFiles(root: string): Record<string, string> {
   const files = orgFiles(root);
-  for (const file of Object.keys(files)) {
-    if (REBUILT.test(file)) delete files[file];
-    else if (file === 'org/state/ledger.jsonl') files[file] = (files[file] ?? '').split('\n').sort().join('\n');
-    else if (file.startsWith('org/state/engine/')) files[file] = JSON.stringify(sortedKeys(JSON.parse(files[file] ?? 'null')));
-  }
+  for (const file of Object.keys(files)) if (REBUILT.test(file)) delete files[file];
   return files;
 }

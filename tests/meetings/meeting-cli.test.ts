@@ -9,14 +9,13 @@ import { scratchDir } from '../faults/scratch.js';
 const MEETING = ['attendees: [manager, planner, hr]', 'rounds: 2', 'agenda: Agree who takes the release tasks', 'turn: 1', ''].join('\n');
 const TRANSCRIPT = 'org/meetings/sync/000001.md';
 
-/** The turn's charges, one line each, in agent order: what each speaker paid. */
+/** The turn's charges, one line each, in the ledger's order (the plan's): what each speaker paid. */
 function charges(root: string): string[] {
   return readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8')
     .split('\n')
     .filter((line) => line.includes('"type":"charge"'))
     .map((line) => JSON.parse(line) as { turn: number; agent: string; input_tokens: number; output_tokens: number; credits: number })
-    .map((charge) => `${charge.turn}:${charge.agent}:${charge.input_tokens}:${charge.output_tokens}:${charge.credits}`)
-    .sort();
+    .map((charge) => `${charge.turn}:${charge.agent}:${charge.input_tokens}:${charge.output_tokens}:${charge.credits}`);
 }
 
 describe('a meeting run by the CLI with the offline model', () => {

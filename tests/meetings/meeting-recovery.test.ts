@@ -25,8 +25,7 @@ function speakingModel(onAsk: (agent: string) => void = () => {}): ScriptedProvi
 
 function charges(root: string): Array<{ agent: string; input_tokens: number; output_tokens: number; credits: number }> {
   return readLedgerFrom(join(root, 'org/state/ledger.jsonl'), 0)
-    .entries.flatMap((entry) => (entry.type === 'charge' ? [{ agent: entry.agent, input_tokens: entry.input_tokens, output_tokens: entry.output_tokens, credits: entry.credits }] : []))
-    .sort((left, right) => (left.agent < right.agent ? -1 : 1));
+    .entries.flatMap((entry) => (entry.type === 'charge' ? [{ agent: entry.agent, input_tokens: entry.input_tokens, output_tokens: entry.output_tokens, credits: entry.credits }] : []));
 }
 
 describe('a meeting stopped part-way', () => {

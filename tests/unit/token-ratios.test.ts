@@ -164,6 +164,27 @@ describe("the estimate of a local server's prompt tokens where it has no tokeniz
     expect(statedSizes(new ProviderError("This model's maximum context length is 4096 tokens. However, you requested 5120 tokens (4864 in the messages, 256 in the completion).", { retryable: false, code: CONTEXT_LENGTH_CODE }))).toEqual({ promptTokens: 4864, window: 4096 });
   });
 
+  test("a refusal's lesson, as a journal keeps it, teaches what the refusal taught; sizes no refusal could state teach nothing", () => {
+    const [live, journaled] = [orgRoot(), orgRoot()];
+    const asItCame = TokenRatios.load(live, MODELS, 1);
+    const lesson = asItCame.refusalLessonOf(requestOf(10_000), { promptTokens: 5000, window: 3072 });
+    expect(lesson).toEqual({ modelKey: 'local', stated: { promptTokens: 5000, window: 3072 }, bytes: 10_000, bound: expect.any(Number) });
+    asItCame.learnFrom(lesson!, 1);
+    asItCame.save(1);
+    const readBack = TokenRatios.load(journaled, MODELS, 1);
+    readBack.learnFrom(JSON.parse(JSON.stringify(lesson)), 1);
+    readBack.save(1);
+    expect(learnedOf(journaled)).toEqual(learnedOf(live));
+    // A journal edited to hold sizes no server states (a window of NaN, text, none, a negative count): nothing is learned, nothing written.
+    const edited = orgRoot();
+    const ratios = TokenRatios.load(edited, MODELS, 1);
+    for (const stated of [{ promptTokens: 5000, window: Number.NaN }, { promptTokens: 5000, window: '3072' }, null, { promptTokens: -5, window: 3072 }]) {
+      expect(ratios.learnFrom({ ...lesson!, stated } as never, 1)).toBeUndefined();
+    }
+    ratios.save(1);
+    expect(existsSync(join(edited, 'org/state/token-ratios.json'))).toBe(false);
+  });
+
   test('a stated context is unlearned by an answer that took a larger prompt, by a refusal stating the declared window, and ten turns after it was stated', () => {
     const stateWindow = (root: string, turn: number): void => {
       const ratios = TokenRatios.load(root, MODELS, turn);

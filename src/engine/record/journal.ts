@@ -159,7 +159,7 @@ export type JournalRecord =
       recalled?: string[];
       /** Its call was its part in a meeting: what it heard and said there, applied into its memories with the response. */
       meeting?: MeetingHeard;
-      /** What its answers taught the token ratios, in order (record/token-ratios.ts, Lesson): learned again by a turn finished after a crash, which does not ask for them again. */
+      /** What its answers, and refusals that stated sizes, taught the token ratios, in order (record/token-ratios.ts, Lesson): learned again by a turn finished after a crash, which does not ask for them again. */
       taught?: Lesson[];
     }
   /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
@@ -340,7 +340,7 @@ export function loopOf(from: CallLoop): CallLoop {
 }
 
 /**
- * What the answers journaled for `turn` taught the token ratios, in the order they came: a turn finished
+ * What the answers journaled for `turn` (and the refusals before them) taught the token ratios, in the order they came: a turn finished
  * after a crash applies them and does not ask for them again, so it learns them from here (an answer's
  * record, a meeting's speech; a step is learned again as its loop goes over it, step-loop.ts).
  */

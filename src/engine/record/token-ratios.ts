@@ -2,7 +2,7 @@ import type { Problem } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
 import type { ModelEntry } from '../../org/schema.js';
 import { heldToWindow, promptBytes, promptSizing, promptTokenBound } from '../../providers/context-fit.js';
-import type { StatedSizes } from '../../providers/provider-error.js';
+import { areSizes, type StatedSizes } from '../../providers/provider-error.js';
 import type { PromptSizing, ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { estimateInputTokens, MOST_INPUT_SCALE } from '../../providers/request-tokens.js';
 import { systemWithTextReply } from '../../providers/text-tools/text-reply-format.js';
@@ -46,18 +46,35 @@ function believedRatio(tokens: number, { bytes, bound }: Pick<Lesson, 'bytes' | 
 }
 
 /**
- * What one answered call can teach, as numbers: its model, the prompt tokens its server counted, and
- * the prompt as sent (its bytes, the most tokens any tokenizer makes of it, lemming's estimate and its
- * characters). Journaled with the answer (record/journal.ts, `taught`), so a turn finished after a
- * crash learns from the answers it does not ask for again what the first attempt learned.
+ * What one answer or one refusal taught, as numbers. Journaled with the call's answer (record/journal.ts,
+ * `taught`), so a turn finished after a crash learns from the answers it does not ask for again, and
+ * from the refusals before them, what the first attempt learned.
  */
-export interface Lesson {
+export type Lesson = AnswerLesson | RefusalLesson;
+
+/**
+ * What one answered call can teach: its model, the prompt tokens its server counted, and the prompt as
+ * sent (its bytes, the most tokens any tokenizer makes of it, lemming's estimate and its characters).
+ */
+export interface AnswerLesson {
   modelKey: string;
   reported: number;
   bytes: number;
   bound: number;
   estimated: number;
   characters: number;
+}
+
+/**
+ * What a refusal that stated sizes teaches (learnRefusal): its model, the sizes it stated, and the
+ * refused prompt as sent (its bytes and the most tokens any tokenizer makes of it). Journaled with the
+ * answer its call went on to get, among that call's lessons, in the order they came.
+ */
+export interface RefusalLesson {
+  modelKey: string;
+  stated: StatedSizes;
+  bytes: number;
+  bound: number;
 }
 
 /**
@@ -190,14 +207,28 @@ export class TokenRatios {
    * (engine/turn/context-retry.ts). Returns what was not believed or was unlearned, a sentence each.
    */
   learnRefusal(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, stated: StatedSizes, turn: number): string[] {
-    const learning = this.learning(request.modelKey, turn);
+    const lesson = this.refusalLessonOf(request, stated);
+    return lesson ? this.learnFrom(lesson, turn)?.notes ?? [] : [];
+  }
+
+  /** What a refusal that stated sizes teaches of the request it refused, or undefined for an entry whose provider's counts are not of lemming's prompt. */
+  refusalLessonOf(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, stated: StatedSizes): RefusalLesson | undefined {
+    const entry = this.models[request.modelKey];
+    if (!entry || !LEARNS_FROM.has(entry.provider)) return undefined;
+    const prompt = sentPrompt(request, entry.tool_calling === false);
+    return { modelKey: request.modelKey, stated: { promptTokens: stated.promptTokens, window: stated.window }, bytes: promptBytes(prompt), bound: promptTokenBound(prompt) };
+  }
+
+  /** learnRefusal from its lesson: the refusal as it came, or as its call's journal record keeps it. */
+  private learnRefusalFrom(lesson: RefusalLesson, turn: number): string[] {
+    const { modelKey: key, stated } = lesson;
+    // Read back from a journal, sizes no refusal could state teach nothing, as from a refusal's text.
+    const learning = typeof stated === 'object' && stated !== null && areSizes(stated) ? this.learning(key, turn) : undefined;
     if (!learning) return [];
     const { entry, counts } = learning;
-    const key = request.modelKey;
     const notes: string[] = [];
-    const prompt = sentPrompt(request, entry.tool_calling === false);
-    const ratio = believedRatio(stated.promptTokens, { bytes: promptBytes(prompt), bound: promptTokenBound(prompt) });
-    if (ratio === undefined) notes.push(`${key}'s server stated ${stated.promptTokens} tokens for a prompt of ${promptBytes(prompt)} bytes, which no tokenizer counts of it: not learned`);
+    const ratio = believedRatio(stated.promptTokens, lesson);
+    if (ratio === undefined) notes.push(`${key}'s server stated ${stated.promptTokens} tokens for a prompt of ${lesson.bytes} bytes, which no tokenizer counts of it: not learned`);
     else this.observe(counts, ratio);
     if (stated.window >= entry.context_window) {
       if (counts.window !== undefined) notes.push(`${key}'s server stated a context of ${stated.window} tokens, not the ${counts.window} it stated before: that smaller context is forgotten (${RATIOS_FILE})`);
@@ -232,7 +263,7 @@ export class TokenRatios {
    * provider's counts are not of lemming's prompt; not one answer to one request (its usage also counts
    * an unusable answer, another model's); counts the usage gate did not take as reported.
    */
-  lessonOf(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse): Lesson | undefined {
+  lessonOf(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse): AnswerLesson | undefined {
     const entry = this.models[request.modelKey];
     if (!entry || !LEARNS_FROM.has(entry.provider)) return undefined;
     if (response.usage.estimated || response.usage.clamped !== undefined || response.charged !== undefined || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return undefined;
@@ -247,8 +278,12 @@ export class TokenRatios {
     };
   }
 
-  /** Learn what one answered call teaches (learn), from its lesson: the call as it was, or as its journal record keeps it. */
+  /** Learn what one answered call (learn) or one refusal (learnRefusal) teaches, from its lesson: as it came, or as its journal record keeps it. */
   learnFrom(lesson: Lesson, turn: number): Learned | undefined {
+    if ('stated' in lesson) {
+      const notes = this.learnRefusalFrom(lesson, turn);
+      return notes.length > 0 ? { notes } : undefined;
+    }
     const learning = this.learning(lesson.modelKey, turn);
     if (!learning) return undefined;
     const { entry, counts } = learning;

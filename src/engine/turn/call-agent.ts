@@ -38,7 +38,7 @@ export type CallResult =
       recalled?: string[];
       /** Its call of the turn was its part in a meeting (hold-meetings.ts): what it heard and said there, for its memories. */
       meeting?: MeetingHeard;
-      /** What its answers taught the token ratios (record/token-ratios.ts), in order; absent: nothing. */
+      /** What its answers, and refusals that stated sizes, taught the token ratios (record/token-ratios.ts), in order; absent: nothing. */
       taught?: Lesson[];
     }
   | {
@@ -122,7 +122,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
   const cuts: SilentCut[] = [];
   // What its servers said that was not learned from, or that unlearned what was: said in its log.
   const learnedNotes: string[] = [];
-  // What each of its answers taught the ratios, in order: journaled with the call's result, so a turn finished after a crash learns it again.
+  // What each of its answers and refusals taught the ratios, in order: journaled with the call's result, so a turn finished after a crash learns it again.
   const taught: Lesson[] = [];
   try {
     crashPoint('before-call');
@@ -173,7 +173,13 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
         if (learned?.cutSilently) cuts.push({ modelKey: answer.modelKey, ...learned.cutSilently });
         learnedNotes.push(...(learned?.notes ?? []));
       },
-      refused: (request, stated) => learnedNotes.push(...ratios.learnRefusal(request, stated, turn)),
+      // A refusal that stated sizes teaches too, journaled among its answers' lessons in the order they came.
+      refused: (request, stated) => {
+        const lesson = ratios.refusalLessonOf(request, stated);
+        if (!lesson) return;
+        taught.push(lesson);
+        learnedNotes.push(...(ratios.learnFrom(lesson, turn)?.notes ?? []));
+      },
       tokenScale: (modelKey) => ratios.scale(modelKey, org.models[modelKey]),
       serverWindow: (modelKey) => ratios.window(modelKey),
       windowSaid: (modelKey) => ratios.windowSaid(modelKey),

@@ -36,7 +36,7 @@ export type MeetingRecord =
       /** After its last speech, the attendee reflected, or its model rated its memories: applied with its turn. */
       reflection?: ReflectionAnswer;
       rating?: RatingAnswer;
-      /** What its answers taught the token ratios (record/token-ratios.ts): learned again by a turn finished after a crash (record/journal.ts, lessonsJournaled). */
+      /** What its answers and refusals taught the token ratios (record/token-ratios.ts): learned again by a turn finished after a crash (record/journal.ts, lessonsJournaled). */
       taught?: Lesson[];
     }
   | { type: 'meeting-loop'; turn: number; meeting: string; round: number; agent: string; record: LoopRecord };

@@ -20,6 +20,7 @@ import { countEvent } from '../run-totals.js';
 import { appendJournal, appendJournalLater, flushJournal, lessonsJournaled, loopOf, type AgentOutcome, type CallLoop, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { appendTurnCharges, balanceOf, caughtUp } from '../money/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
+import { turnCharges } from './turn-charges.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import { tellManager } from './plan-turn.js';
@@ -227,11 +228,12 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   /**
    * Charges go into the ledger in one append per turn. An outcome is journaled before
    * it is charged, and an agent charged for this turn is never charged again, so a
-   * crash anywhere between the two leaves exactly one charge once the turn is finished.
+   * crash anywhere between the two leaves exactly one charge once the turn is finished. The lines go in
+   * the plan's order (turn-charges.ts), so a recovered turn writes the bytes of one never stopped.
    */
   const flushCharges = (): void => {
     flushJournal(paths.journal);
-    const charged = appendTurnCharges(paths.ledger, ledger, turn, outcomes.flatMap((outcome) => (outcome.charge ? [outcome.charge] : [])));
+    const charged = appendTurnCharges(paths.ledger, ledger, turn, turnCharges(plan.calls, outcomes));
     if (charged > 0) crashPoint('after-ledger');
   };
 
