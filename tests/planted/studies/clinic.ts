@@ -42,7 +42,8 @@ export const clinic: PlantedStudy = {
   opening: [{ to: ['leads'], body: 'The inspection is on Friday: please get your departments ready.' }],
   cap: 3,
   pricePerCall: 0.25,
-  usage: { input_tokens: 100, output_tokens: 10 },
+  // Counts a model would report for these prompts and answers: at or above the usage gate's floor (1 token for every 8 of lemming's estimate).
+  usage: { input_tokens: 4000, output_tokens: 400 },
   activation: [{ title: 'Clerk', atMost: 1 }, { title: 'Lab scientist' }],
   ceilings: { lab2: 0.5 },
   repeatTimes: 2,

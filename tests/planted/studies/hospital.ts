@@ -59,7 +59,8 @@ export const HOSPITAL_REFERENCE = {
 export const TEMPLATE_CAP = 5;
 
 /** What the seat's registry entry charges a call (its tokens priced at 0), and the usage it reports for each. */
-export const HOSPITAL_SEAT = { pricePerCall: 0.25, usage: { input_tokens: 100, output_tokens: 10 } };
+/** Its counts are ones a model would report for these prompts and answers: at or above the usage gate's floor (1 token for every 8 of lemming's estimate). */
+export const HOSPITAL_SEAT = { pricePerCall: 0.25, usage: { input_tokens: 4000, output_tokens: 400 } };
 
 const byName = (left: PlantedAgent, right: PlantedAgent): number => (left.name < right.name ? -1 : 1);
 
