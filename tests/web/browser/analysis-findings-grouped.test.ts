@@ -1,0 +1,74 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { populate } from '../../../src/population/populate.js';
+import { lemming } from '../../helpers/cli.js';
+import { DEFAULT_ORG, read, runEngine, tempDir, write } from '../../helpers/temp-org.js';
+import { chromiumForSuite } from './chromium.js';
+import { serve, viewUrl } from './serve-org.js';
+
+/** What `lemming analyze --json` prints, as far as this test reads it. */
+interface AnalysisJson {
+  unanswered: Array<{ id: string; to: string }>;
+  bottlenecks: Array<{ agent: string }>;
+}
+
+/** The little of the DOM the test reads inside the page (the tests compile without the DOM's types). */
+interface InPage {
+  childNodes: Iterable<{ nodeName: string; textContent: string | null }>;
+}
+
+/**
+ * A populated org of 300 where activation draws one agent in twenty a turn and the person wrote to
+ * the 150 in sales: most requests wait on agents never called. The Analysis tab shows the few grouped
+ * lines `lemming analyze` prints, not a line a request (before: 140 unanswered requests and 140
+ * bottlenecks, each a line of the page).
+ */
+describe("the dashboard's Analysis tab on a large org", () => {
+  const chromium = chromiumForSuite();
+
+  test('groups the findings as `lemming analyze` does, in the same lines', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'people.yaml'), 'name: panel\nseed: 3\nsize: 300\nattributes:\n  department: { shares: { sales: 0.5, support: 0.5 } }\nroles:\n  member: { title: Analyst, model: offline, credits: 1 }\n');
+    const root = join(dir, 'org');
+    await populate(join(dir, 'people.yaml'), root, { template: DEFAULT_ORG });
+    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace(/^engine:\n/m, 'engine:\n  activation:\n    seed: 7\n    rules:\n      - probability: 0.05\n'));
+    expect(lemming(root, ['send', '--where', 'department=sales', 'How is the quarter going?']).status).toBe(0);
+    await runEngine(root, { maxTurns: 2, stopWhenIdle: false });
+    const analysis = JSON.parse(lemming(root, ['analyze', '--json']).stdout) as AnalysisJson;
+    expect(analysis.unanswered.length).toBeGreaterThan(100);
+    expect(analysis.bottlenecks.length).toBeGreaterThan(100);
+
+    // The CLI's findings, as the page writes them: no markdown, and the API where the CLI says --json.
+    const text = lemming(root, ['analyze']).stdout;
+    const printed = text.slice(text.indexOf('## Findings'), text.indexOf('## MAST failure modes')).trim().split('\n').slice(2);
+    const asOnPage = (line: string): string =>
+      line
+        .replace(/^ {2}- /, '')
+        .replace(/^- (\*\*([^*]+)\*\*)?/, '$2')
+        .replace("--json and the CSV's requests table", 'the API, /api/analysis, and `lemming analyze --csv`')
+        .replace('--json', 'the API, /api/analysis');
+    const topLevel = printed.filter((line) => line.startsWith('- ')).map(asOnPage);
+    const grouped = printed.filter((line) => line.startsWith('  - ')).map(asOnPage);
+    expect(grouped).toHaveLength(11);
+
+    const server = await serve(root);
+    try {
+      const tab = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      await tab.goto(viewUrl(server.url, '#/analysis'));
+      await tab.locator('#findings > li').first().waitFor();
+      const pageLines = await tab.locator('#findings > li').evaluateAll((items) => (items as unknown as InPage[]).map((item) => [...item.childNodes].filter((node) => node.nodeName !== 'UL').map((node) => node.textContent).join('')));
+      const pageGrouped = await tab.locator('#findings > li > ul > li').allTextContents();
+      expect(pageLines).toEqual(topLevel);
+      expect(pageGrouped).toEqual(grouped);
+      expect(pageLines.length + pageGrouped.length).toBeLessThanOrEqual(25);
+      expect(pageLines[0]).toMatch(/^Unanswered requests: \d+ of 150, to \d+ agents/);
+      expect(pageLines.at(-1)).toBe(`… ${analysis.bottlenecks.length - 10} more bottlenecks (every one in the API, /api/analysis)`);
+      expect(errors).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
