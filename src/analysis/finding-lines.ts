@@ -1,6 +1,7 @@
 import { formatCount } from '../format/format.js';
 import { mastCodes, type FindingKind } from './failures/mast.js';
-import type { OrgAnalysis, UnansweredRequest } from './org-analysis.js';
+import { CAUSE_WORDS, HOLD_CAUSES } from '../format/mail-outcomes.js';
+import type { Bottleneck, OrgAnalysis, UnansweredRequest } from './org-analysis.js';
 
 /**
  * One line of an analysis's findings, as `lemming analyze` prints it and the dashboard's Analysis tab
@@ -37,6 +38,13 @@ function range(values: readonly number[]): string {
   return low === high ? `${low}` : `${low}–${high}`;
 }
 
+/** `not drawn by activation 2 turn(s), out of credits 1 turn(s)`: the turns an agent's mail waited while it was not called, in the refusals table's words. */
+function heldWords(held: Bottleneck['held']): string {
+  return HOLD_CAUSES.filter((cause) => (held[cause] ?? 0) > 0)
+    .map((cause) => `${CAUSE_WORDS[cause]} ${formatCount(held[cause] ?? 0)} turn(s)`)
+    .join(', ');
+}
+
 /**
  * The findings of an analysis, a few lines each kind however large the org: past MAX_FINDINGS of a
  * kind, the first in `order` and a line counting the rest; many unanswered requests grouped by the
@@ -52,7 +60,8 @@ export function findingLines(analysis: OrgAnalysis, everyOneIn: EveryOneIn): Fin
   };
   return [
     ...unansweredLines(analysis, everyOneIn),
-    ...listed('Bottleneck', 'bottlenecks', analysis.bottlenecks, (item) => `${item.agent}: mail waited up to ${item.longestWait} turn(s) unread (${item.message}); mail waiting in ${item.turnsWithMailWaiting} turn(s); ${item.stillWaiting} still unread`, (a, b) => b.longestWait - a.longestWait || b.stillWaiting - a.stillWaiting),
+    ...listed('Bottleneck', 'bottlenecks', analysis.bottlenecks, (item) => `${item.agent}: mail waited up to ${item.longestWait} turn(s) unread (${item.message}); mail waiting in ${item.turnsWithMailWaiting} turn(s)${heldWords(item.held) === '' ? '' : `, of them held: ${heldWords(item.held)}`}; ${item.stillWaiting} still unread`, (a, b) => b.longestWait - a.longestWait || b.stillWaiting - a.stillWaiting),
+    ...listed('Held with mail', 'agents held with mail', analysis.heldWithMail, (item) => `${item.agent}: mail waited up to ${item.longestWait} turn(s) unread (${item.message}), held while it waited: ${heldWords(item.held)}; ${item.stillWaiting} still unread`, (a, b) => b.longestWait - a.longestWait || b.stillWaiting - a.stillWaiting),
     ...listed('Ping-pong', 'ping-pongs', failures.pingPongs, (item) => `${item.agents[0]} ⇄ ${item.agents[1]}: ${item.messages} messages back and forth in turns ${item.fromTurn}–${item.toTurn}, nothing else done (${item.ids[0]} …)${mast('pingPongs')}`),
     ...listed('Repeated message', 'repeated messages', failures.repeatedMessages, (item) => `from ${item.from} to ${item.to.join(', ')}: the same body ${item.count} times in turns ${item.turns.join(', ')} ("${item.preview}")${mast('repeatedMessages')}`),
     ...listed('Never answers', 'members who never answer', failures.silentMembers, (item) => `${item.agent}: ${item.received} message(s) to read since turn ${item.since}, none written${mast('silentMembers')}`, (a, b) => b.received - a.received),

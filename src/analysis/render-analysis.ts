@@ -34,7 +34,7 @@ export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
   // Said beside the count: an experiment's `messages` counts only the agents', and the two are read side by side.
   const lines: string[] = [`${heading} Analysis of ${analysis.org} (turn ${analysis.turn}, ${formatCount(analysis.messages)} messages, ${seatsWrote(analysis)})`, ''];
   lines.push(`${sub} Findings`, '');
-  if (findingCount(analysis) === 0) lines.push('No bottleneck, unanswered request, ping-pong, repetition, silent member or escalation storm.');
+  if (findingCount(analysis) === 0) lines.push('No bottleneck, agent held with mail, unanswered request, ping-pong, repetition, silent member or escalation storm.');
   lines.push(...findingMarkdown(analysis));
   lines.push('', ...mastSection(analysis, sub));
   lines.push('', `${sub} Load per agent`, '', '| agent | reports | in | out | turns active | credits |', '|---|---:|---:|---:|---:|---:|');

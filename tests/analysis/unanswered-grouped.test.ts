@@ -10,6 +10,7 @@ interface AnalysisJson {
   unanswered: Array<{ id: string; to: string }>;
   requests: Array<{ id: string }>;
   bottlenecks: Array<{ agent: string }>;
+  heldWithMail: Array<{ agent: string }>;
 }
 
 /**
@@ -42,8 +43,10 @@ describe('analyze on a populated org where activation draws few', () => {
     expect(findings).toContain(`- **Unanswered requests**: ${analysis.unanswered.length} of ${requests}, to ${analysis.unanswered.length} agents, sent in turn(s) 0, open 2 turn(s) (MAST FM-3.1); by the agent each was sent to, the most first (every one in --json and the CSV's requests table):`);
     expect(findings).toContain(`  - ${first.to}: 1 (${first.id}); waiting on ${first.to} since turn 0`);
     expect(findings).toContain(`  - … ${analysis.unanswered.length - 10} more agents, ${analysis.unanswered.length - 10} requests`);
-    expect(findings.filter((line) => line.startsWith('- **Bottleneck**'))).toHaveLength(10);
-    expect(findings.at(-1)).toBe(`- … ${analysis.bottlenecks.length - 10} more bottlenecks (every one in --json)`);
+    // Their mail waited because activation did not draw them: held, not slow (before, 140 bottlenecks).
+    expect(analysis.bottlenecks).toEqual([]);
+    expect(findings.filter((line) => line.startsWith('- **Held with mail**'))).toHaveLength(10);
+    expect(findings.at(-1)).toBe(`- … ${analysis.heldWithMail.length - 10} more agents held with mail (every one in --json)`);
 
     const csv = tempDir();
     expect(lemming(root, ['analyze', '--csv', csv]).status).toBe(0);

@@ -10,7 +10,7 @@ import { serve, viewUrl } from './serve-org.js';
 /** What `lemming analyze --json` prints, as far as this test reads it. */
 interface AnalysisJson {
   unanswered: Array<{ id: string; to: string }>;
-  bottlenecks: Array<{ agent: string }>;
+  heldWithMail: Array<{ agent: string }>;
 }
 
 /** The little of the DOM the test reads inside the page (the tests compile without the DOM's types). */
@@ -22,7 +22,7 @@ interface InPage {
  * A populated org of 300 where activation draws one agent in twenty a turn and the person wrote to
  * the 150 in sales: most requests wait on agents never called. The Analysis tab shows the few grouped
  * lines `lemming analyze` prints, not a line a request (before: 140 unanswered requests and 140
- * bottlenecks, each a line of the page).
+ * agents whose mail waited, each a line of the page).
  */
 describe("the dashboard's Analysis tab on a large org", () => {
   const chromium = chromiumForSuite();
@@ -37,7 +37,7 @@ describe("the dashboard's Analysis tab on a large org", () => {
     await runEngine(root, { maxTurns: 2, stopWhenIdle: false });
     const analysis = JSON.parse(lemming(root, ['analyze', '--json']).stdout) as AnalysisJson;
     expect(analysis.unanswered.length).toBeGreaterThan(100);
-    expect(analysis.bottlenecks.length).toBeGreaterThan(100);
+    expect(analysis.heldWithMail.length).toBeGreaterThan(100);
 
     // The CLI's findings, as the page writes them: no markdown, and the API where the CLI says --json.
     const text = lemming(root, ['analyze']).stdout;
@@ -65,7 +65,7 @@ describe("the dashboard's Analysis tab on a large org", () => {
       expect(pageGrouped).toEqual(grouped);
       expect(pageLines.length + pageGrouped.length).toBeLessThanOrEqual(25);
       expect(pageLines[0]).toMatch(/^Unanswered requests: \d+ of 150, to \d+ agents/);
-      expect(pageLines.at(-1)).toBe(`… ${analysis.bottlenecks.length - 10} more bottlenecks (every one in the API, /api/analysis)`);
+      expect(pageLines.at(-1)).toBe(`… ${analysis.heldWithMail.length - 10} more agents held with mail (every one in the API, /api/analysis)`);
       expect(errors).toEqual([]);
     } finally {
       await server.stop();
