@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { populate } from '../../src/population/populate.js';
 import { lemming } from '../helpers/cli.js';
-import { DEFAULT_ORG, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
+import { drawnFewOrg } from '../helpers/drawn-few-org.js';
+import { tempDir } from '../helpers/temp-org.js';
 
 /** What `lemming analyze --json` prints, as far as this test reads it. */
 interface AnalysisJson {
@@ -21,14 +21,7 @@ interface AnalysisJson {
  */
 describe('analyze on a populated org where activation draws few', () => {
   test('the unanswered requests are a few grouped lines in the text, every one in --json and in the requests CSV', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'people.yaml'), 'name: panel\nseed: 3\nsize: 300\nattributes:\n  department: { shares: { sales: 0.5, support: 0.5 } }\nroles:\n  member: { title: Analyst, model: offline, credits: 1 }\n');
-    const root = join(dir, 'org');
-    await populate(join(dir, 'people.yaml'), root, { template: DEFAULT_ORG });
-    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace(/^engine:\n/m, 'engine:\n  activation:\n    seed: 7\n    rules:\n      - probability: 0.05\n'));
-    const sent = lemming(root, ['send', '--where', 'department=sales', 'How is the quarter going?']);
-    expect(sent.status).toBe(0);
-    await runEngine(root, { maxTurns: 2, stopWhenIdle: false });
+    const root = await drawnFewOrg();
 
     const analysis = JSON.parse(lemming(root, ['analyze', '--json']).stdout) as AnalysisJson;
     const requests = analysis.unanswered.length + analysis.requests.length;

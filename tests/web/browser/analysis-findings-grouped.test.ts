@@ -1,9 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { populate } from '../../../src/population/populate.js';
 import { lemming } from '../../helpers/cli.js';
-import { DEFAULT_ORG, read, runEngine, tempDir, write } from '../../helpers/temp-org.js';
+import { drawnFewOrg } from '../../helpers/drawn-few-org.js';
 import { chromiumForSuite } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
@@ -28,13 +25,7 @@ describe("the dashboard's Analysis tab on a large org", () => {
   const chromium = chromiumForSuite();
 
   test('groups the findings as `lemming analyze` does, in the same lines', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'people.yaml'), 'name: panel\nseed: 3\nsize: 300\nattributes:\n  department: { shares: { sales: 0.5, support: 0.5 } }\nroles:\n  member: { title: Analyst, model: offline, credits: 1 }\n');
-    const root = join(dir, 'org');
-    await populate(join(dir, 'people.yaml'), root, { template: DEFAULT_ORG });
-    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace(/^engine:\n/m, 'engine:\n  activation:\n    seed: 7\n    rules:\n      - probability: 0.05\n'));
-    expect(lemming(root, ['send', '--where', 'department=sales', 'How is the quarter going?']).status).toBe(0);
-    await runEngine(root, { maxTurns: 2, stopWhenIdle: false });
+    const root = await drawnFewOrg();
     const analysis = JSON.parse(lemming(root, ['analyze', '--json']).stdout) as AnalysisJson;
     expect(analysis.unanswered.length).toBeGreaterThan(100);
     expect(analysis.heldWithMail.length).toBeGreaterThan(100);
