@@ -55,7 +55,7 @@ export function analyzeRecords(name: string, records: OrgRecords, limits: Analys
     edges: edgeUsage(records),
     requests: answered,
     unanswered,
-    bottlenecks: bottlenecks(records, limits),
+    ...bottlenecks(records, limits),
     failures: {
       pingPongs: pingPongs(records, limits),
       repeatedMessages: repeatedMessages(records),
@@ -77,8 +77,8 @@ export function analyzeOrg(root: string, org?: Org, limits: AnalysisLimits = DEF
   return { ...analyzeRecords(loaded.name, readOrgRecords(loaded), limits), provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }], { settings: orgSettings(root) }) };
 }
 
-/** The number of findings: bottlenecks, unanswered requests and failure patterns (0: nothing to look at). */
+/** The number of findings: bottlenecks, agents held with mail, unanswered requests and failure patterns (0: nothing to look at). */
 export function findingCount(analysis: OrgAnalysis): number {
   const { failures } = analysis;
-  return analysis.bottlenecks.length + analysis.unanswered.length + failures.pingPongs.length + failures.repeatedMessages.length + failures.silentMembers.length + failures.escalationStorms.length;
+  return analysis.bottlenecks.length + analysis.heldWithMail.length + analysis.unanswered.length + failures.pingPongs.length + failures.repeatedMessages.length + failures.silentMembers.length + failures.escalationStorms.length;
 }

@@ -3,7 +3,7 @@
  * types only, importing nothing but other types-only files, so the dashboard's browser app compiles against them too.
  */
 import type { Provenance } from '../provenance/provenance-types.js';
-import type { FormCounts, RefusalCounts } from '../format/mail-outcomes.js';
+import type { FormCounts, HoldCause, RefusalCounts } from '../format/mail-outcomes.js';
 
 /** One agent's place and work in the org. */
 export interface AgentLoad {
@@ -85,6 +85,8 @@ export interface Bottleneck {
   turnsWithMailWaiting: number;
   /** Messages still unread at the last finished turn. */
   stillWaiting: number;
+  /** Of those turns, the ones it was not called in, by the cause that held it, as the refusals table counts agents held with work. */
+  held: Partial<Record<HoldCause, number>>;
 }
 
 /** Two agents sending messages back and forth while nothing else comes of it (MAST: step repetition, no termination). */
@@ -210,7 +212,10 @@ export interface OrgAnalysis {
   edges: EdgeUsage;
   requests: RequestPath[];
   unanswered: UnansweredRequest[];
+  /** Agents whose mail waited unread in turns no hold explains: their own pace (or their context's cap). */
   bottlenecks: Bottleneck[];
+  /** Agents whose mail waited long only because they were held (activation, credits, a ceiling, a breaker, a refused answer): a hold, not their pace. */
+  heldWithMail: Bottleneck[];
   /** Failure patterns in the sense of the MAST taxonomy of multi-agent failures. */
   failures: {
     pingPongs: PingPong[];

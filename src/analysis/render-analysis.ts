@@ -1,74 +1,17 @@
 import { formatCount, showCredits } from '../format/format.js';
 import { findingCount, type OrgAnalysis } from './analyze-org.js';
-import { mastCodes, type FindingKind } from './failures/mast.js';
+import { findingLines } from './finding-lines.js';
 import { CAUSE_SETTINGS, CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES } from '../format/mail-outcomes.js';
-import type { ReachAtTurn, UnansweredRequest } from './org-analysis.js';
+import type { ReachAtTurn } from './org-analysis.js';
 import { renderProvenance } from '../provenance/report-provenance.js';
-
-/** ` (MAST FM-1.3, FM-1.5)` after a finding that is an instance of MAST modes; nothing for one that is not. */
-function mast(kind: FindingKind): string {
-  const codes = mastCodes(kind);
-  return codes === '' ? '' : ` (MAST ${codes})`;
-}
 
 /** Rows past this in a table are counted, not listed: the JSON has them all. */
 const MAX_ROWS = 20;
 
-/** Findings of one kind past this are counted or grouped, not listed one a line: the JSON has them all. */
-const MAX_FINDINGS = 10;
-
-/**
- * A finding's lines, one an item; past MAX_FINDINGS, the first in `order` (stable; as found when
- * absent) and a line counting the rest.
- */
-function listed<T>(kind: string, items: readonly T[], line: (item: T) => string, order?: (a: T, b: T) => number): string[] {
-  if (items.length <= MAX_FINDINGS) return items.map(line);
-  const shown = (order ? [...items].sort(order) : items).slice(0, MAX_FINDINGS);
-  return [...shown.map(line), `- … ${formatCount(items.length - MAX_FINDINGS)} more ${kind} (every one in --json)`];
-}
-
-/** `3`, or `1–4`: the least and the most of some counts. */
-function range(values: readonly number[]): string {
-  const low = Math.min(...values);
-  const high = Math.max(...values);
-  return low === high ? `${low}` : `${low}–${high}`;
-}
-
-/**
- * Requests no answer has reached: one line each when they are few; when many (an org whose agents
- * activation, credits or a ceiling held), one line that counts them and a line per agent they were
- * sent to, the agents holding the most first, with the first ids of each.
- */
-function unansweredLines(analysis: OrgAnalysis): string[] {
-  const { unanswered } = analysis;
-  if (unanswered.length <= MAX_FINDINGS) {
-    return unanswered.map((item) => {
-      const waiting = item.waitingOn.map((entry) => `${entry.agent} since turn ${entry.since}`).join(', ') || 'nobody holds it';
-      return `- **Unanswered request** ${item.id} to ${item.to} (turn ${item.turn}${item.subject ? `, "${item.subject}"` : ''}): open ${item.openTurns} turn(s); waiting on ${waiting}${mast('unanswered')}`;
-    });
-  }
-  const byAgent = new Map<string, UnansweredRequest[]>();
-  for (const item of unanswered) {
-    const group = byAgent.get(item.to);
-    if (group) group.push(item);
-    else byAgent.set(item.to, [item]);
-  }
-  const groups = [...byAgent.values()].sort((a, b) => b.length - a.length);
-  const shown = groups.slice(0, MAX_FINDINGS);
-  const sent = range(unanswered.map((item) => item.turn));
-  const lines = [
-    `- **Unanswered requests**: ${formatCount(unanswered.length)} of ${formatCount(unanswered.length + analysis.requests.length)}, to ${formatCount(byAgent.size)} agents, sent in turn(s) ${sent}, open ${range(unanswered.map((item) => item.openTurns))} turn(s)${mast('unanswered')}; by the agent each was sent to, the most first (every one in --json and the CSV's requests table):`,
-  ];
-  for (const group of shown) {
-    const ids = group.slice(0, 3).map((item) => item.id).join(', ') + (group.length > 3 ? ', …' : '');
-    const since = new Map<string, number>();
-    for (const entry of group.flatMap((item) => item.waitingOn)) since.set(entry.agent, Math.min(entry.since, since.get(entry.agent) ?? entry.since));
-    const holders = [...since].slice(0, 3).map(([agent, turn]) => `${agent} since turn ${turn}`).join(', ') + (since.size > 3 ? `, ${formatCount(since.size - 3)} more` : '');
-    lines.push(`  - ${group[0]!.to}: ${formatCount(group.length)} (${ids}); waiting on ${holders || 'nobody holds them'}`);
-  }
-  const rest = unanswered.length - shown.reduce((sum, group) => sum + group.length, 0);
-  if (groups.length > shown.length) lines.push(`  - … ${formatCount(groups.length - shown.length)} more agents, ${formatCount(rest)} requests`);
-  return lines;
+/** The findings as markdown list items, each line's own lines indented under it. */
+function findingMarkdown(analysis: OrgAnalysis): string[] {
+  const lines = findingLines(analysis, { findings: '--json', requests: "--json and the CSV's requests table" });
+  return lines.flatMap((line) => [`- ${line.kind === undefined ? '' : `**${line.kind}**`}${line.text}`, ...line.under.map((under) => `  - ${under}`)]);
 }
 
 /** How many of the messages the human seats wrote: `1 of them the person's`; with several seats each one's, `3 of them people's: human 1, reviewer 2`. */
@@ -90,17 +33,9 @@ export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
   const sub = `${heading}#`;
   // Said beside the count: an experiment's `messages` counts only the agents', and the two are read side by side.
   const lines: string[] = [`${heading} Analysis of ${analysis.org} (turn ${analysis.turn}, ${formatCount(analysis.messages)} messages, ${seatsWrote(analysis)})`, ''];
-  const { failures } = analysis;
   lines.push(`${sub} Findings`, '');
-  if (findingCount(analysis) === 0) lines.push('No bottleneck, unanswered request, ping-pong, repetition, silent member or escalation storm.');
-  lines.push(...unansweredLines(analysis));
-  lines.push(
-    ...listed('bottlenecks', analysis.bottlenecks, (item) => `- **Bottleneck** ${item.agent}: mail waited up to ${item.longestWait} turn(s) unread (${item.message}); mail waiting in ${item.turnsWithMailWaiting} turn(s); ${item.stillWaiting} still unread`, (a, b) => b.longestWait - a.longestWait || b.stillWaiting - a.stillWaiting),
-    ...listed('ping-pongs', failures.pingPongs, (item) => `- **Ping-pong** ${item.agents[0]} ⇄ ${item.agents[1]}: ${item.messages} messages back and forth in turns ${item.fromTurn}–${item.toTurn}, nothing else done (${item.ids[0]} …)${mast('pingPongs')}`),
-    ...listed('repeated messages', failures.repeatedMessages, (item) => `- **Repeated message** from ${item.from} to ${item.to.join(', ')}: the same body ${item.count} times in turns ${item.turns.join(', ')} ("${item.preview}")${mast('repeatedMessages')}`),
-    ...listed('members who never answer', failures.silentMembers, (item) => `- **Never answers** ${item.agent}: ${item.received} message(s) to read since turn ${item.since}, none written${mast('silentMembers')}`, (a, b) => b.received - a.received),
-    ...listed('escalation storms', failures.escalationStorms, (item) => `- **Escalation storm** at ${item.to}: ${item.messages} high or urgent messages from ${item.from.join(', ')} in turns ${item.fromTurn}–${item.toTurn}`),
-  );
+  if (findingCount(analysis) === 0) lines.push('No bottleneck, agent held with mail, unanswered request, ping-pong, repetition, silent member or escalation storm.');
+  lines.push(...findingMarkdown(analysis));
   lines.push('', ...mastSection(analysis, sub));
   lines.push('', `${sub} Load per agent`, '', '| agent | reports | in | out | turns active | credits |', '|---|---:|---:|---:|---:|---:|');
   for (const agent of analysis.agents) {

@@ -47,6 +47,18 @@ export function isRefusedAnswerLine(entry: { readonly event: string; readonly [f
   return (entry.event === 'error' || entry.event === 'note') && isRefusedAnswer(entry);
 }
 
+const SKIP_REASONS: ReadonlySet<string> = new Set<SkipReason>(['out-of-credits', 'insufficient-credits', 'breaker', 'budget']);
+
+/**
+ * The hold an activity log's line starts, by its cause: a `skipped` line (credits, a ceiling, a loop
+ * breaker), or an answer refused unread (its agent held until retried). Such a hold lasts until the
+ * agent is called again; its log says no more of it. Nothing for any other line.
+ */
+export function holdStartedBy(entry: { readonly event: string; readonly [field: string]: unknown }): HoldCause | undefined {
+  if (entry.event === 'skipped' && typeof entry.reason === 'string' && SKIP_REASONS.has(entry.reason)) return causeOfSkip(entry.reason as SkipReason);
+  return isRefusedAnswerLine(entry) ? 'answer' : undefined;
+}
+
 /** Count an event of a turn under its cause, when it is a refusal or a hold: a refused send, an agent skipped with work, or an answer refused (a first step's or a later one's). */
 export function countRefusal(counts: RefusalCounts, event: EngineEvent): void {
   if (event.type === 'message-refused') counts[sendCauseOf(event)] += sendsOf(event);

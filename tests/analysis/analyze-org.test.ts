@@ -9,7 +9,8 @@ interface AnalysisJson {
   edges: { used: Array<{ from: string; to: string; messages: number; forms: Record<string, number>; onChart: boolean }>; unused: Array<{ from: string; to: string }> };
   requests: Array<{ id: string; path: string[]; hops: number; turns: number; credits: number; heldLongest?: { agent: string; turns: number } }>;
   unanswered: Array<{ id: string; to: string; openTurns: number; waitingOn: Array<{ agent: string; since: number }> }>;
-  bottlenecks: Array<{ agent: string; longestWait: number; message: string; turnsWithMailWaiting: number; stillWaiting: number }>;
+  bottlenecks: Array<{ agent: string; longestWait: number; message: string; turnsWithMailWaiting: number; stillWaiting: number; held: Record<string, number> }>;
+  heldWithMail: Array<{ agent: string }>;
   failures: { pingPongs: Array<{ agents: string[]; messages: number; fromTurn: number; toTurn: number }>; repeatedMessages: unknown[]; silentMembers: unknown[]; escalationStorms: unknown[] };
 }
 
@@ -22,7 +23,9 @@ describe('lemming analyze on a hand-built org', () => {
     const analysis = JSON.parse(run.stdout) as AnalysisJson;
     expect(analysis.turn).toBe(10);
     expect(analysis.failures.pingPongs).toEqual([{ agents: ['coder_01', 'planner'], messages: 5, fromTurn: 2, toTurn: 6, ids: expect.any(Array) }]);
-    expect(analysis.bottlenecks).toEqual([{ agent: 'hr', longestWait: 2, message: '000001-manager-002', turnsWithMailWaiting: 2, stillWaiting: 0 }]);
+    expect(analysis.bottlenecks).toEqual([{ agent: 'hr', longestWait: 2, message: '000001-manager-002', turnsWithMailWaiting: 2, stillWaiting: 0, held: {} }]);
+    // Nothing held hr (no record says so): its wait is its own.
+    expect(analysis.heldWithMail).toEqual([]);
     expect(analysis.unanswered).toEqual([{ id: '000008-human-001', to: 'manager', turn: 8, subject: 'Also add a', openTurns: 2, waitingOn: [{ agent: 'planner', since: 9, message: '000009-manager-002' }] }]);
     expect(analysis.failures.repeatedMessages).toEqual([]);
     expect(analysis.failures.silentMembers).toEqual([]);

@@ -1,15 +1,16 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { populate } from '../../src/population/populate.js';
 import { lemming } from '../helpers/cli.js';
-import { DEFAULT_ORG, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
+import { drawnFewOrg } from '../helpers/drawn-few-org.js';
+import { tempDir } from '../helpers/temp-org.js';
 
 /** What `lemming analyze --json` prints, as far as this test reads it. */
 interface AnalysisJson {
   unanswered: Array<{ id: string; to: string }>;
   requests: Array<{ id: string }>;
   bottlenecks: Array<{ agent: string }>;
+  heldWithMail: Array<{ agent: string }>;
 }
 
 /**
@@ -20,14 +21,7 @@ interface AnalysisJson {
  */
 describe('analyze on a populated org where activation draws few', () => {
   test('the unanswered requests are a few grouped lines in the text, every one in --json and in the requests CSV', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'people.yaml'), 'name: panel\nseed: 3\nsize: 300\nattributes:\n  department: { shares: { sales: 0.5, support: 0.5 } }\nroles:\n  member: { title: Analyst, model: offline, credits: 1 }\n');
-    const root = join(dir, 'org');
-    await populate(join(dir, 'people.yaml'), root, { template: DEFAULT_ORG });
-    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace(/^engine:\n/m, 'engine:\n  activation:\n    seed: 7\n    rules:\n      - probability: 0.05\n'));
-    const sent = lemming(root, ['send', '--where', 'department=sales', 'How is the quarter going?']);
-    expect(sent.status).toBe(0);
-    await runEngine(root, { maxTurns: 2, stopWhenIdle: false });
+    const root = await drawnFewOrg();
 
     const analysis = JSON.parse(lemming(root, ['analyze', '--json']).stdout) as AnalysisJson;
     const requests = analysis.unanswered.length + analysis.requests.length;
@@ -42,8 +36,10 @@ describe('analyze on a populated org where activation draws few', () => {
     expect(findings).toContain(`- **Unanswered requests**: ${analysis.unanswered.length} of ${requests}, to ${analysis.unanswered.length} agents, sent in turn(s) 0, open 2 turn(s) (MAST FM-3.1); by the agent each was sent to, the most first (every one in --json and the CSV's requests table):`);
     expect(findings).toContain(`  - ${first.to}: 1 (${first.id}); waiting on ${first.to} since turn 0`);
     expect(findings).toContain(`  - … ${analysis.unanswered.length - 10} more agents, ${analysis.unanswered.length - 10} requests`);
-    expect(findings.filter((line) => line.startsWith('- **Bottleneck**'))).toHaveLength(10);
-    expect(findings.at(-1)).toBe(`- … ${analysis.bottlenecks.length - 10} more bottlenecks (every one in --json)`);
+    // Their mail waited because activation did not draw them: held, not slow (before, 140 bottlenecks).
+    expect(analysis.bottlenecks).toEqual([]);
+    expect(findings.filter((line) => line.startsWith('- **Held with mail**'))).toHaveLength(10);
+    expect(findings.at(-1)).toBe(`- … ${analysis.heldWithMail.length - 10} more agents held with mail (every one in --json)`);
 
     const csv = tempDir();
     expect(lemming(root, ['analyze', '--csv', csv]).status).toBe(0);

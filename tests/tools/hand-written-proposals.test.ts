@@ -64,4 +64,22 @@ describe('a proposal written by hand', () => {
     expect(listed).toContain('000002-manager-001  manager proposes to retire; cannot be approved: it names no agent to retire; a retirement has retire: { name: janitor, reason: "…" }');
     expect(listed).toContain('000002-hr-001  hr proposes to hire; cannot be approved: it is a hire without details; a hire has hire: { name: coder_02, title: "…", … }');
   });
+
+  test('a hire that leaves fields out is listed with what is missing, by field, in the list, the chat and the proposal', () => {
+    const root = defaultOrg();
+    write(root, 'org/proposals/000002-hr-001.md', proposalFile('000002-hr-001', 'kind: hire\nproposed_by: hr\nhire:\n  name: coder_09'));
+    const listed = lemming(root, ['approvals']).stdout;
+    // Before: `hr proposes to hire coder_09 (undefined), reporting to undefined, undefined credits from hr; cannot be approved: … reports_to names "undefined" … model "undefined" …`.
+    expect(listed).toContain('000002-hr-001  hr proposes to hire coder_09 (title missing), reports_to missing, credits missing from hr; cannot be approved: ');
+    expect(listed).toContain('reports_to is missing; give the agent it reports to, for example reports_to: manager');
+    expect(listed).toContain('model is missing; give one of org/org.yaml models (known: offline,');
+    expect(listed).not.toContain('undefined');
+    const chat = lemming(root, ['chat', '--plain'], {}, '/approvals\n/quit\n');
+    expect(chat.stdout).toContain('hr proposes to hire coder_09 (title missing), reports_to missing, credits missing from hr');
+    expect(chat.stdout).not.toContain('undefined');
+    const approved = lemming(root, ['approve', '000002-hr-001']);
+    expect(approved.status).toBe(1);
+    expect(approved.stderr).toContain('reports_to is missing');
+    expect(approved.stderr).not.toContain('undefined');
+  });
 });

@@ -99,6 +99,8 @@ export interface TurnActivity {
   shownWhenFailed?: string[];
   /** Tools it called that make something (a file, a command, a proposal): not only reading. */
   madeSomething: boolean;
+  /** A hold its log says began in the turn (engine/refusal-causes.ts holdStartedBy), lasting until it is called again. Absent: none. */
+  holdStarted?: HoldCause;
 }
 
 /** A chart whose permitted edges outnumber this has its unused edges counted, not listed: `"*"` at 1,000 agents is a million edges. */

@@ -7,7 +7,7 @@ import { madeSomethingIn } from '../../engine/breakers/loop-rules.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
 import { deliveriesOf, type Delivery } from '../../org/lists/recipients.js';
 import { readTakenLines, takenStatus } from '../../engine/record/taken-files.js';
-import { isRefusedAnswerLine, sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
+import { holdStartedBy, isRefusedAnswerLine, sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
 import { meetingDeliveries, readTranscript } from '../../meetings/meeting-transcript.js';
 import { isValidAgentName, MEETINGS_FOLDER } from '../../org/names.js';
 import { readdirSync } from 'node:fs';
@@ -152,6 +152,8 @@ function readActivity(root: string, agent: string, refusals: RefusedSend[], answ
     if (entry.event === 'called') turn.called = true;
     if (entry.event === 'refused') refusals.push({ from: agent, to: typeof entry['to'] === 'string' ? entry['to'] : '', turn: entry.turn, cause: sendCauseOf(entry), count: sendsOf(entry) });
     if (isRefusedAnswerLine(entry)) answersRefused.push({ agent, turn: entry.turn });
+    const hold = holdStartedBy(entry);
+    if (hold !== undefined) turn.holdStarted = hold;
     if (entry.event === 'read' && Array.isArray(entry['ids'])) for (const id of entry['ids'] as unknown[]) if (typeof id === 'string') turn.read.push(id);
     // engine/turn/failed-call.ts writes `shown` only for a call that was charged.
     if (entry.event === 'error' && Array.isArray(entry['shown'])) for (const id of entry['shown'] as unknown[]) if (typeof id === 'string') (turn.shownWhenFailed ??= []).push(id);

@@ -28,11 +28,13 @@ export function checkNewAgent(org: Org, details: HireDetails): string[] {
   else if (isListName(org.root, details.name)) problems.push(`${details.name} is the name of the mailing list ${listFile(details.name)}, and lists and agents share one set of names: choose another name`);
   if (text(details.title).trim() === '') problems.push('title is empty; give a job title, for example "Software engineer"');
   const noManager = !org.agents.has(text(details.reports_to));
-  if (noManager) {
+  if (details.reports_to === undefined) problems.push(`reports_to is missing; give the agent it reports to, for example reports_to: ${org.agents.has('manager') ? 'manager' : HUMAN}`);
+  else if (noManager) {
     const guess = didYouMean(text(details.reports_to), org.agents.keys());
     problems.push(`reports_to names ${quoteName(details.reports_to)}, which is not an agent of this org${guess}${guess === '' ? '; the' : ' The'} agents: ${agentsNamed(org)}`);
   }
-  if (typeof details.model !== 'string' || details.model === HUMAN_MODEL || !Object.hasOwn(org.models, details.model)) {
+  if (details.model === undefined) problems.push(`model is missing; give one of org/org.yaml models (known: ${Object.keys(org.models).join(', ')})`);
+  else if (typeof details.model !== 'string' || details.model === HUMAN_MODEL || !Object.hasOwn(org.models, details.model)) {
     problems.push(`model ${quoteName(details.model)} is not in org/org.yaml models (known: ${Object.keys(org.models).join(', ')})`);
   }
   const credits = givenCreditsProblem(details.credits, "a new agent's budget", 0);

@@ -72,9 +72,16 @@ export function retirementCredits(proposal: Proposal, balance?: number): string 
  */
 export function describeProposal(proposal: Proposal, balanceOf?: (agent: string) => number): string {
   if (proposal.hire) {
-    const hire = proposal.hire;
+    // A hand-written file may leave fields out: each is said missing, by its field's name, never as `undefined`.
+    const hire = proposal.hire as Partial<HireDetails>;
+    const given = (field: 'name' | 'title' | 'reports_to'): string | undefined => (typeof hire[field] === 'string' && hire[field].trim() !== '' ? hire[field] : undefined);
     const from = hire.template ? `, from the template ${hire.template}` : '';
-    return `hire ${hire.name} (${hire.title})${from}, reporting to ${hire.reports_to}, ${showGiven(hire.credits)} credits from ${proposal.proposed_by}`;
+    const name = given('name') ?? 'an agent (name missing)';
+    const title = given('title') ?? 'title missing';
+    const manager = given('reports_to');
+    const reporting = manager === undefined ? 'reports_to missing' : `reporting to ${manager}`;
+    const credits = typeof hire.credits === 'number' ? `${showGiven(hire.credits)} credits` : 'credits missing';
+    return `hire ${name} (${title})${from}, ${reporting}, ${credits} from ${proposal.proposed_by}`;
   }
   if (proposal.retire) {
     const { name, reason, removed_from: removedFrom = [] } = proposal.retire;

@@ -1,22 +1,24 @@
+import { findingLines } from '../../analysis/finding-lines.js';
 import type { OrgAnalysis } from '../../analysis/org-analysis.js';
 import { CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES } from '../../format/mail-outcomes.js';
 import { getJson } from './api.js';
 import { credits, el, show } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
 
-/** Each finding as one line, in the words `lemming analyze` uses. */
-function findingLines(analysis: OrgAnalysis): HTMLElement[] {
-  const lines: HTMLElement[] = [];
-  const line = (kind: string, text: string): void => void lines.push(el('li', { class: `finding ${kind}` }, el('strong', {}, kind), ' ', text));
-  for (const item of analysis.unanswered) {
-    line('Unanswered request', `${item.id} to ${item.to} (turn ${item.turn}): open ${item.openTurns} turn(s); waiting on ${item.waitingOn.map((entry) => `${entry.agent} since turn ${entry.since}`).join(', ') || 'nobody'}`);
-  }
-  for (const item of analysis.bottlenecks) line('Bottleneck', `${item.agent}: mail waited up to ${item.longestWait} turn(s) unread; ${item.stillWaiting} still unread`);
-  for (const item of analysis.failures.pingPongs) line('Ping-pong', `${item.agents[0]} ⇄ ${item.agents[1]}: ${item.messages} messages in turns ${item.fromTurn}–${item.toTurn}, nothing else done`);
-  for (const item of analysis.failures.repeatedMessages) line('Repeated message', `${item.from} to ${item.to.join(', ')}: ${item.count} times ("${item.preview}")`);
-  for (const item of analysis.failures.silentMembers) line('Never answers', `${item.agent}: ${item.received} message(s) since turn ${item.since}, none written`);
-  for (const item of analysis.failures.escalationStorms) line('Escalation storm', `${item.to}: ${item.messages} from ${item.from.join(', ')} in turns ${item.fromTurn}–${item.toTurn}`);
-  return lines;
+/** Where the page sends a reader for every finding its lines leave out. */
+const EVERY_ONE_IN = { findings: 'the API, /api/analysis', requests: 'the API, /api/analysis, and `lemming analyze --csv`' };
+
+/** The findings in the lines and words `lemming analyze` prints (analysis/finding-lines.ts): a few a kind, however large the org. */
+function findingItems(analysis: OrgAnalysis): HTMLElement[] {
+  return findingLines(analysis, EVERY_ONE_IN).map((line) =>
+    el(
+      'li',
+      { class: line.kind === undefined ? 'finding more' : 'finding' },
+      line.kind === undefined ? null : el('strong', {}, line.kind),
+      line.text,
+      line.under.length > 0 ? el('ul', {}, ...line.under.map((under) => el('li', {}, under))) : null,
+    ),
+  );
 }
 
 function table(headings: string[], rows: Array<Array<string | number>>, id: string): HTMLElement {
@@ -34,7 +36,7 @@ export async function analysisPage(main: HTMLElement): Promise<() => void> {
   show(main, el('h2', {}, 'Analysis'), body);
   const load = async (): Promise<void> => {
     const analysis = await getJson<OrgAnalysis>('/analysis');
-    const findings = findingLines(analysis);
+    const findings = findingItems(analysis);
     show(
       body,
       el('h3', {}, 'Findings'),

@@ -6,18 +6,23 @@ import type { ProposalEntry, ProposalsView } from './types.js';
 /** What a proposal would do, spelled out: the hire's whole card, whom a retirement removes, a tool call's arguments. */
 function details(proposal: ProposalEntry): Child[] {
   if (proposal.hire) {
-    const hire = proposal.hire;
+    // A hand-written file may leave fields out: each is said missing, never `undefined` (nor a page that stops drawing).
+    const hire: Partial<Record<keyof typeof proposal.hire, unknown>> = proposal.hire;
+    const missing = (field: string): string => `missing (${field})`;
+    const text = (field: 'name' | 'title' | 'reports_to' | 'model'): string => (typeof hire[field] === 'string' && hire[field] !== '' ? hire[field] : missing(field));
+    const names = (field: 'send_to' | 'read_from' | 'tools', none: string): string => (Array.isArray(hire[field]) ? hire[field].join(', ') || none : missing(field));
     const rows: Array<[string, string]> = [
-      ['name', hire.name],
-      ['title', hire.title],
-      ['reports to', hire.reports_to],
-      ['model', hire.model],
-      ['credits', `${hire.credits} (from ${proposal.proposed_by}'s budget)`],
-      ['may send to', hire.send_to.join(', ') || 'nobody'],
-      ['reads from', hire.read_from.join(', ') || 'nobody'],
-      ['tools', hire.tools.join(', ') || 'none'],
+      ['name', text('name')],
+      ['title', text('title')],
+      ['reports to', text('reports_to')],
+      ['model', text('model')],
+      ['credits', typeof hire.credits === 'number' ? `${hire.credits} (from ${proposal.proposed_by}'s budget)` : missing('credits')],
+      ['may send to', names('send_to', 'nobody')],
+      ['reads from', names('read_from', 'nobody')],
+      ['tools', names('tools', 'none')],
     ];
-    return [el('table', { class: 'fields' }, el('tbody', {}, ...rows.map(([key, value]) => el('tr', {}, el('th', {}, key), el('td', {}, value))))), el('pre', { class: 'instructions' }, hire.instructions)];
+    const instructions = typeof hire.instructions === 'string' ? hire.instructions : missing('instructions');
+    return [el('table', { class: 'fields' }, el('tbody', {}, ...rows.map(([key, value]) => el('tr', {}, el('th', {}, key), el('td', {}, value))))), el('pre', { class: 'instructions' }, instructions)];
   }
   if (proposal.retire) return [el('p', {}, `retire ${proposal.retire.name}: ${proposal.retire.reason}`)];
   if (proposal.tool) return [el('p', {}, `call ${proposal.tool.name} with`), el('pre', {}, JSON.stringify(proposal.tool.arguments, null, 2))];

@@ -9,6 +9,12 @@ import type { OrgAnalysis } from '../../analysis/org-analysis.js';
 
 const count = z.int().min(0);
 
+/** Turns of waiting mail an agent was held in, by the refusals table's hold causes. */
+const heldTurns = z.object({ budget: count.optional(), ceiling: count.optional(), breaker: count.optional(), activation: count.optional(), answer: count.optional() });
+
+/** An agent whose mail waited unread: a bottleneck, or one held with mail. */
+const waited = z.object({ agent: z.string(), longestWait: count, message: z.string(), turnsWithMailWaiting: count, stillWaiting: count, held: heldTurns });
+
 /** What made a report (src/provenance/provenance-types.ts): lemming's version, the model of each agent that answered, the caveats, the settings. */
 const provenanceSchema = z.object({
   lemming: z.string(),
@@ -70,7 +76,8 @@ export const analysisSchema = z
         waitingOn: z.array(z.object({ agent: z.string(), since: count, message: z.string() })),
       }),
     ),
-    bottlenecks: z.array(z.object({ agent: z.string(), longestWait: count, message: z.string(), turnsWithMailWaiting: count, stillWaiting: count })),
+    bottlenecks: z.array(waited).describe('agents whose mail waited unread in turns no hold explains; `held` counts the turns it was held, by cause'),
+    heldWithMail: z.array(waited).describe('agents whose mail waited long only because they were held; `held` counts those turns by cause'),
     failures: z.object({
       pingPongs: z.array(z.object({ agents: z.tuple([z.string(), z.string()]), messages: count, fromTurn: count, toTurn: count, ids: z.array(z.string()) })),
       repeatedMessages: z.array(z.object({ from: z.string(), to: z.array(z.string()), count, turns: z.array(count), ids: z.array(z.string()), preview: z.string() })),

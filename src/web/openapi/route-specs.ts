@@ -326,6 +326,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/format/format.js', operationId: 'getFormatModule', summary: 'The number format the page shares with the terminal.', answers: text('text/javascript', 'a module') },
   { method: 'get', path: '/format/mail-outcomes.js', operationId: 'getMailOutcomesModule', summary: 'The words for forms of delivery and causes of refusal the page shares with the terminal.', answers: text('text/javascript', 'a module') },
   { method: 'get', path: '/ui/shared/preview.js', operationId: 'getPreviewModule', summary: 'The rule for a line of preview the page shares with the server.', answers: text('text/javascript', 'a module') },
+  { method: 'get', path: '/analysis/finding-lines.js', operationId: 'getFindingLinesModule', summary: 'The findings of an analysis in the lines `lemming analyze` prints, which the page shares with the terminal.', answers: text('text/javascript', 'a module') },
+  { method: 'get', path: '/analysis/failures/mast.js', operationId: 'getMastModule', summary: 'The MAST failure modes the findings name, shared with the terminal.', answers: text('text/javascript', 'a module') },
 ];
 
 /** The spec of a route, by method and OpenAPI path; throws when there is none (a route without a spec is a bug the tests catch). */

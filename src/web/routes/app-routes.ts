@@ -18,9 +18,16 @@ function distDirectory(): string {
 /**
  * Modules the app shares with the CLI and the terminal UI, by the path the browser asks for (the
  * app's `../../format/format.js`): one number format for the page and the terminal, one vocabulary of
- * what became of mail (forms of delivery, causes of refusal), and one rule for a line of preview.
+ * what became of mail (forms of delivery, causes of refusal), one rule for a line of preview, and the
+ * findings of an analysis in the lines `lemming analyze` prints (with the MAST modes they name).
  */
-const SHARED_MODULES: Record<string, string> = { '/format/format.js': 'format/format.js', '/format/mail-outcomes.js': 'format/mail-outcomes.js', '/ui/shared/preview.js': 'ui/shared/preview.js' };
+const SHARED_MODULES: Record<string, string> = {
+  '/format/format.js': 'format/format.js',
+  '/format/mail-outcomes.js': 'format/mail-outcomes.js',
+  '/ui/shared/preview.js': 'ui/shared/preview.js',
+  '/analysis/finding-lines.js': 'analysis/finding-lines.js',
+  '/analysis/failures/mast.js': 'analysis/failures/mast.js',
+};
 
 const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;
 

@@ -19,11 +19,14 @@ describe("the dashboard's Analysis tab", () => {
       await tab.click('a[data-view="analysis"]');
       await tab.locator('#findings li').first().waitFor();
       const findings = await tab.locator('#findings li').allTextContents();
+      // The lines `lemming analyze` prints, in its words (before, the page had shorter words of its own, without the MAST modes).
       expect(findings).toEqual([
-        'Unanswered request 000008-human-001 to manager (turn 8): open 2 turn(s); waiting on planner since turn 9',
-        'Bottleneck hr: mail waited up to 2 turn(s) unread; 0 still unread',
-        'Ping-pong coder_01 ⇄ planner: 5 messages in turns 2–6, nothing else done',
+        'Unanswered request 000008-human-001 to manager (turn 8, "Also add a"): open 2 turn(s); waiting on planner since turn 9 (MAST FM-3.1)',
+        'Bottleneck hr: mail waited up to 2 turn(s) unread (000001-manager-002); mail waiting in 2 turn(s); 0 still unread',
+        'Ping-pong coder_01 ⇄ planner: 5 messages back and forth in turns 2–6, nothing else done (000002-planner-001 …) (MAST FM-1.3, FM-1.5)',
       ]);
+      const text = lemming(org.root, ['analyze']).stdout;
+      expect(text).toContain(`- **Bottleneck** hr: mail waited up to 2 turn(s) unread (000001-manager-002); mail waiting in 2 turn(s); 0 still unread\n`);
       // The findings as MAST's failure modes, as `lemming analyze` names them.
       expect(await tab.locator('#analysis-mast tr', { hasText: 'FM-1.3' }).locator('td').allTextContents()).toEqual(['FM-1.3 Step repetition', 'Specification issues', '1', 'pingPongs']);
       expect(await tab.locator('#analysis-mast tr', { hasText: 'FM-3.1' }).locator('td').allTextContents()).toEqual(['FM-3.1 Premature termination', 'Task verification', '1', 'unanswered']);
