@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../../helpers/cli.js';
 import { drawnFewOrg } from '../../helpers/drawn-few-org.js';
-import { chromiumForSuite } from './chromium.js';
+import { chromiumForSuite, openView } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
 /** What `lemming analyze --json` prints, as far as this test reads it. */
@@ -45,10 +45,7 @@ describe("the dashboard's Analysis tab on a large org", () => {
 
     const server = await serve(root);
     try {
-      const tab = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      tab.on('pageerror', (error) => errors.push(error.message));
-      await tab.goto(viewUrl(server.url, '#/analysis'));
+      const { page: tab, errors } = await openView(chromium.browser, viewUrl(server.url, '#/analysis'));
       await tab.locator('#findings > li').first().waitFor();
       const pageLines = await tab.locator('#findings > li').evaluateAll((items) => (items as unknown as InPage[]).map((item) => [...item.childNodes].filter((node) => node.nodeName !== 'UL').map((node) => node.textContent).join('')));
       const pageGrouped = await tab.locator('#findings > li > ul > li').allTextContents();

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT } from '../../helpers/org-files.js';
 
@@ -45,4 +45,16 @@ export function screenshotPath(name: string, docs?: string): string {
   const directory = join(REPO_ROOT, 'test-artifacts', 'screenshots');
   mkdirSync(directory, { recursive: true });
   return join(directory, name);
+}
+
+/**
+ * A new page of the dashboard at `url` (what `viewUrl` makes), 1280 by 900, with the page's own errors
+ * (uncaught exceptions) collected as they happen: a test ends by expecting none.
+ */
+export async function openView(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  return { page, errors };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { defaultOrg } from '../../helpers/temp-org.js';
-import { chromiumForSuite } from './chromium.js';
+import { chromiumForSuite, openView } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
 describe('the composer, in Chromium', () => {
@@ -12,10 +12,7 @@ describe('the composer, in Chromium', () => {
     const root = defaultOrg();
     const server = await serve(root);
     try {
-      const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(viewUrl(server.url, '#/human'));
+      const { page, errors } = await openView(chromium.browser, viewUrl(server.url, '#/human'));
       await page.locator('#composer').waitFor();
       /** Send `body` to the manager; what the sent line said, and the file it names. */
       const send = async (body: string): Promise<{ said: string; written: string }> => {

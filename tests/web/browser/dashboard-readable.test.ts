@@ -7,7 +7,7 @@ import { interruptAndWait, startLemming } from '../../helpers/cli.js';
 import { DEFAULT_ORG, defaultOrg, humanSends, runEngine, tempDir, write } from '../../helpers/temp-org.js';
 import { untilIndexed } from '../../helpers/until-indexed.js';
 import { chartOnPage } from './chart-on-page.js';
-import { chromiumForSuite } from './chromium.js';
+import { chromiumForSuite, openView } from './chromium.js';
 import { serve, serveOrgs, viewUrl } from './serve-org.js';
 
 /** A body a person writes in markdown, long enough that every list shows it cut. */
@@ -53,10 +53,7 @@ describe('the dashboard reads right, in Chromium', () => {
     symlinkSync('/etc/passwd', join(root, 'agents/coder_01/workspace/work/passwd.txt'));
     const server = await serve(root);
     try {
-      const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(viewUrl(server.url, '#/agent/coder_01'));
+      const { page, errors } = await openView(chromium.browser, viewUrl(server.url, '#/agent/coder_01'));
       await page.locator('#agent-credits').waitFor();
 
       // The credits chart: an image that loaded, each balance a point from what the agent had at turn 0, as its JSON has them.

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { lemming } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/org-files.js';
 import { chartOnPage } from './chart-on-page.js';
-import { chromiumForSuite, screenshotPath } from './chromium.js';
+import { chromiumForSuite, openView, screenshotPath } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
 describe('a request followed on the page', () => {
@@ -13,10 +13,7 @@ describe('a request followed on the page', () => {
     expect(lemming(root, ['demo']).status).toBe(0);
     const server = await serve(root);
     try {
-      const tab = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      tab.on('pageerror', (error) => errors.push(error.message));
-      await tab.goto(viewUrl(server.url, '#/message/000005-manager-001'));
+      const { page: tab, errors } = await openView(chromium.browser, viewUrl(server.url, '#/message/000005-manager-001'));
       await tab.locator('#thread .thread-entry.current').waitFor();
       const entries = tab.locator('#thread .thread-entry');
       expect(await entries.count()).toBe(10);

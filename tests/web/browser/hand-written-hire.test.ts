@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { defaultOrg, write } from '../../helpers/temp-org.js';
-import { chromiumForSuite } from './chromium.js';
+import { chromiumForSuite, openView } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
 /**
@@ -16,10 +16,7 @@ describe("the dashboard's card of a hand-written hire", () => {
     write(root, 'org/proposals/000002-hr-001.md', '---\nid: 000002-hr-001\nkind: hire\nstatus: pending\nproposed_by: hr\nturn: 2\ncreated: 2026-11-29T00:00:00.000Z\nhire:\n  name: coder_09\n---\nWritten by hand.\n');
     const server = await serve(root);
     try {
-      const tab = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      tab.on('pageerror', (error) => errors.push(error.message));
-      await tab.goto(viewUrl(server.url, '#/proposals'));
+      const { page: tab, errors } = await openView(chromium.browser, viewUrl(server.url, '#/proposals'));
       const card = tab.locator('[data-proposal="000002-hr-001"]');
       await card.locator('table.fields').waitFor({ timeout: 15_000 });
       const text = (await card.textContent()) ?? '';
