@@ -254,8 +254,8 @@ describe("the estimate of a local server's prompt tokens where it has no tokeniz
     interrupted.learn(requestOf(1000), answered(600), 2);
     interrupted.learnRefusal(requestOf(10_000), { promptTokens: 5000, window: 2048 }, 2);
     interrupted.save(2);
-    expect(TokenRatios.load(root, MODELS, 2, true).sizing('local')).toEqual(before);
-    expect(TokenRatios.load(root, MODELS, 2, true).window('local')).toBeUndefined();
+    expect(TokenRatios.load(root, MODELS, 2, []).sizing('local')).toEqual(before);
+    expect(TokenRatios.load(root, MODELS, 2, []).window('local')).toBeUndefined();
     // A recovered turn teaches nothing twice; the next turn sizes with what turn 2 taught.
     expect(TokenRatios.load(root, MODELS, 3).window('local')).toBe(2048);
   });

@@ -101,11 +101,13 @@ export class TokenRatios {
   }
 
   /**
-   * The ratios for `turn` of an org with these models; `recovering`: the turn is one a crash left
-   * unfinished, which sizes as its first attempt did. A context stated more than
-   * LEARNED_BOUNDS.windowTurns turns before is forgotten.
+   * The ratios for `turn` of an org with these models. `journaled`: the turn is one a crash left
+   * unfinished, which sizes as its first attempt did, and these are what the answers it journaled taught
+   * (record/journal.ts, lessonsJournaled): applied, not asked for again, they are learned from their records.
+   * A context stated more than LEARNED_BOUNDS.windowTurns turns before is forgotten.
    */
-  static load(root: string, models: Registry, turn: number, recovering = false): TokenRatios {
+  static load(root: string, models: Registry, turn: number, journaled?: readonly Lesson[]): TokenRatios {
+    const recovering = journaled !== undefined;
     // Kept with the org's record: a clone sizes its prompts as the original did.
     const path = statePaths(root).tokenRatios;
     const { file, problems } = readRatiosFile(path);
@@ -121,6 +123,7 @@ export class TokenRatios {
     }
     const ratios = new TokenRatios(path, file, frozen, models, problems);
     ratios.changed ||= forgot;
+    for (const lesson of journaled ?? []) ratios.learnFrom(lesson, turn);
     return ratios;
   }
 

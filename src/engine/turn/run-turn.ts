@@ -117,11 +117,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
   }
   memory = await memoryLayerFor(org);
-  // What the servers of the turn's models taught (a recovered turn's as its first attempt sized with them); a file
-  // holding what is not believed is said, and written without it when the turn commits.
-  const ratios = TokenRatios.load(root, org.models, turn, recovering);
-  // The answers a crash left journaled are applied, not asked for again: what they taught is learned from their records.
-  if (recovering) for (const lesson of lessonsJournaled(context.journal, turn)) ratios.learnFrom(lesson, turn);
+  // What the servers of the turn's models taught (a recovered turn's as its first attempt sized with them, and what
+  // its journaled answers taught); a file holding what is not believed is said, and written without it when the turn commits.
+  const ratios = TokenRatios.load(root, org.models, turn, recovering ? lessonsJournaled(context.journal, turn) : undefined);
   for (const problem of ratios.problems) openingEvents.push({ type: 'warning', turn, file: problem.file, message: `${problem.field === undefined ? '' : `${problem.field}: `}${problem.message}` });
   if (journalPlan) plan = journalPlan;
   else {
