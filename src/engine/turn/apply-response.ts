@@ -1,13 +1,12 @@
-import { readdirSync, statSync, unlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { asStorageError } from '../../storage/storage-error.js';
-import { isTemporaryName } from '../../storage/temporary-files.js';
 import type { AnsweredStart } from '../../mailbox/prompt-markup.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { hintAfterOwnWrites, type OutboxHint } from '../../mailbox/outbox-scan.js';
-import { messageFileName, messageId, padTurn, parseMessageFileName, recipientsOf, type Message } from '../../mailbox/message.js';
+import { messageFileName, messageId, recipientsOf, type Message } from '../../mailbox/message.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { ProviderResponse } from '../../providers/provider.js';
@@ -25,6 +24,7 @@ import { chargeFor, type Charged } from '../money/charge.js';
 import { isNoticeId, makeNotice, refusalNoticeBody, silentCutNotices, usageNotices } from './notices.js';
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
+import { removeTurnFiles, removeTurnFilesQuietly } from './turn-files.js';
 import { rememberWritten } from './written-messages.js';
 import { deliveriesOf } from '../../org/lists/recipients.js';
 import { countForms } from '../../format/mail-outcomes.js';
@@ -370,32 +370,6 @@ function describe(sent: number, refused: number, notes: number): string {
   if (refused > 0) parts.push(`${refused} refused`);
   if (notes > 0) parts.push(`${notes} note(s)`);
   return parts.join(', ');
-}
-
-/** Remove this turn's files (its messages, and its memories) from an agent's folder that could not be written to. */
-function removeTurnFilesQuietly(root: string, agent: string, turn: number, memory?: MemoryLayer): void {
-  try {
-    removeTurnFiles(join(root, outboxPath(agent)), turn);
-    memory?.removeTurnMemories(root, agent, turn);
-  } catch {
-    // What cannot be listed or changed cannot be tidied: the turn's replay removes them first.
-  }
-}
-
-/** Remove the message files a crashed attempt at `turn` wrote, so the replay writes exactly its own. */
-function removeTurnFiles(outbox: string, turn: number): void {
-  let names: string[];
-  try {
-    names = readdirSync(outbox);
-  } catch {
-    return;
-  }
-  // Only names lemming gives a message of this turn: a file a person dropped in is never removed.
-  const prefix = `${padTurn(turn)}-`;
-  for (const name of names) {
-    const temporary = name.startsWith(`.${prefix}`) && isTemporaryName(name);
-    if (temporary || parseMessageFileName(name)?.turn === turn) unlinkSync(join(outbox, name));
-  }
 }
 
 /** An agent's stream's ceiling as its settings give it (org.yaml memory.max_memories, max_bytes). */
