@@ -112,16 +112,25 @@ function takeBack(descriptor: number, written: number): void {
  * ENOENT, for the caller to make it. With `afterWholeLine` (a record of whole lines, at the first
  * append a process makes to it), a last line a crash cut short is cut first, on the same descriptor
  * (one read of the last byte when it is whole), so the text is not glued to it and lost with it at
- * the next read (whole-records.ts); how many bytes were cut.
+ * the next read (whole-records.ts). With `unlessFrom`, a file that already holds that many bytes is
+ * left as it was, for its writer to deal with first (a log due to be moved to its next piece,
+ * agent-log.ts): the size the open's own check read, so the writer needs no look of its own. The
+ * file's size after the append, or undefined when `unlessFrom` left it alone.
  */
-export function appendText(path: string, text: string, options: { afterWholeLine?: boolean } = {}): number {
-  const fault = storageFault(path);
+export function appendText(path: string, text: string, options: { afterWholeLine?: boolean; unlessFrom?: number } = {}): number | undefined {
+  // A file left alone was not written to: its fault, if any, is the next write's.
+  const { unlessFrom } = options;
+  let fault = unlessFrom === undefined ? storageFault(path) : undefined;
   const { descriptor, size } = openOwn(path, options.afterWholeLine ? 'appendLines' : 'append');
   try {
+    if (unlessFrom !== undefined) {
+      if (size >= unlessFrom) return undefined;
+      fault = storageFault(path);
+    }
     const whole = options.afterWholeLine && size > 0 && byteAt(descriptor, size - 1) !== 10 ? previousNewline(descriptor, size) + 1 : size;
     if (whole < size) ftruncateSync(descriptor, whole);
     writeAll(descriptor, text, path, fault);
-    return size - whole;
+    return whole + Buffer.byteLength(text);
   } finally {
     closeSync(descriptor);
   }

@@ -156,3 +156,16 @@ test("an atomic write into folders the system refuses to make (/proc/self/x) fai
   expect(readFileSync(join(root, 'a', 'b', 'c', 'report.csv'), 'utf8')).toBe('x');
   expect(readdirSync(join(root, 'a', 'b', 'c'))).toEqual(['report.csv']);
 });
+
+describe('an append that a full record leaves alone (appendText, unlessFrom)', () => {
+  test('a file holding that many bytes is left as it was; a smaller one is appended to, a torn last line cut first, and its size after is returned', () => {
+    const log = join(tempDir('lemming-append-unless-'), 'activity.jsonl');
+    writeFileSync(log, '{"turn":1}\n{"turn":2}\n');
+    expect(appendText(log, '{"turn":3}\n', { afterWholeLine: true, unlessFrom: 22 })).toBeUndefined();
+    expect(readFileSync(log, 'utf8')).toBe('{"turn":1}\n{"turn":2}\n');
+    // A line a crash cut short: cut, then the text appended; the size is the file's as it now is.
+    writeFileSync(log, '{"turn":1}\n{"tu');
+    expect(appendText(log, '{"turn":3}\n', { afterWholeLine: true, unlessFrom: 22 })).toBe(22);
+    expect(readFileSync(log, 'utf8')).toBe('{"turn":1}\n{"turn":3}\n');
+  });
+});

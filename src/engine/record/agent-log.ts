@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { appendText, byteAt, previousNewline } from '../../storage/write-bytes.js';
 import { agentPaths } from './state-paths.js';
 import { foundMissing, requireOwnFolders } from '../../org/own-folders.js';
@@ -20,20 +20,23 @@ export interface LogEntry {
  * the size the log reached and the turn of that append, so a log is cut into pieces
  * (log-segments.ts) with no look at it until it may be due.
  */
-const appendedLogs = new Map<string, { bytes: number; turn: number | undefined }>();
+const appendedLogs = new Map<string, { bytes: number; turn: number }>();
 forgetAtNextCommand(() => appendedLogs.clear());
 
 /**
- * Append entries to the agent's activity log; writes nothing for none. The first append
- * of a process looks at the log (one `stat`) and makes the `logs/` folder when missing (when the
- * command's look at the agent's folders found it missing, it is made with no look at the log);
- * later ones just append, and make it again only when the append finds it gone (a person
- * removed it). So a steady turn costs no `mkdir` or check per agent, and a new org's first
- * turn no failed open and exception per agent. That first append cuts a last line a crash left
- * short (storage/write-bytes.ts, appendText afterWholeLine). A log that has reached LOG_SEGMENT_BYTES is
- * moved to its next piece before the first line of a later turn: a turn's lines are never
- * split between two pieces, so a crashed attempt's lines are all in the log itself
- * (cutLogFromTurn), and a run and its replay cut the log at the same lines.
+ * Append entries to the agent's activity log; writes nothing for none. The first append of a
+ * process makes the `logs/` folder when the command's look at the agent's folders found it missing
+ * (its log then empty, with no look at it); otherwise it opens the log to append as every append
+ * does, and the size that open's own check read (write-bytes.ts) says whether the log is due to be
+ * moved to its next piece first, with no look of its own at the log (before: a `stat` of each
+ * log, a fresh process's first turn 1,000 more system calls at 1,000 agents). Later appends just
+ * append, and make the folder again only when the append finds it gone (a person removed it). So a
+ * steady turn costs no `mkdir` or check per agent, and a new org's first turn no failed open and
+ * exception per agent. That first append cuts a last line a crash left short (storage/write-bytes.ts,
+ * appendText afterWholeLine). A log that has reached LOG_SEGMENT_BYTES is moved to its next piece
+ * before the first line of a later turn: a turn's lines are never split between two pieces, so a
+ * crashed attempt's lines are all in the log itself (cutLogFromTurn), and a run and its replay cut
+ * the log at the same lines.
  */
 export function appendLog(root: string, agent: string, entries: LogEntry[]): void {
   const first = entries[0];
@@ -41,34 +44,39 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
   const paths = agentPaths(root, agent);
   let text = '';
   for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
-  let known = appendedLogs.get(paths.log);
+  const known = appendedLogs.get(paths.log);
+  if (known) {
+    // Looked at only when it may be due: never within the turn of this process's last append to it.
+    if (known.bytes >= LOG_SEGMENT_BYTES && first.turn > known.turn) known.bytes = moveWhenFull(paths.log, first.turn, known.turn);
+    known.bytes = appendMakingFolder(paths, text, {}) as number;
+    known.turn = first.turn;
+    return;
+  }
+  // An agent's log may be the first of its folders a command writes (a refused send, a skip): one that leads out of the org stops the run.
+  requireOwnFolders(root, agent);
+  // That look found no logs/ (a new org's first turn): made now. One made since the look is there still (mkdir made none).
+  if (foundMissing(root, agent, 'logs')) mkdirSync(paths.logs, { recursive: true });
   // The first append of a process cuts a last line a crash left short (write-bytes.ts, afterWholeLine): the entries
   // appended after it would be glued to it and lost with it. One read of the last byte, on the append's own descriptor.
-  const afterWholeLine = known === undefined;
-  if (!known) {
-    // An agent's log may be the first of its folders a command writes (a refused send, a skip): one that leads out of the org stops the run.
-    requireOwnFolders(root, agent);
-    // That look found no logs/ (a new org's first turn): made now, its log is empty, with no look at either.
-    // One made since the look is there still (mkdir made none), and looked at as before.
-    const made = foundMissing(root, agent, 'logs') && mkdirSync(paths.logs, { recursive: true }) !== undefined;
-    const bytes = made ? 0 : statSync(paths.log, { throwIfNoEntry: false })?.size;
-    if (bytes === undefined && !existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
-    known = { bytes: bytes ?? 0, turn: undefined };
-    if (appendedLogs.size >= 200_000) appendedLogs.clear();
-    appendedLogs.set(paths.log, known);
+  // A log already at its piece's size is left as it was, and moved first when its last line is of an earlier turn.
+  let bytes = appendMakingFolder(paths, text, { afterWholeLine: true, unlessFrom: LOG_SEGMENT_BYTES });
+  if (bytes === undefined) {
+    moveWhenFull(paths.log, first.turn, undefined);
+    bytes = appendMakingFolder(paths, text, { afterWholeLine: true }) as number;
   }
-  // Looked at only when it may be due: never within the turn of this process's last append to it.
-  if (known.bytes >= LOG_SEGMENT_BYTES && (known.turn === undefined || first.turn > known.turn)) known.bytes = moveWhenFull(paths.log, first.turn, known.turn);
-  let cut: number;
+  if (appendedLogs.size >= 200_000) appendedLogs.clear();
+  appendedLogs.set(paths.log, { bytes, turn: first.turn });
+}
+
+/** appendText to the log, its `logs/` folder made when the append finds it missing: the log's size after, or undefined when `unlessFrom` left it alone. */
+function appendMakingFolder(paths: { log: string; logs: string }, text: string, options: { afterWholeLine?: boolean; unlessFrom?: number }): number | undefined {
   try {
-    cut = appendText(paths.log, text, { afterWholeLine });
+    return appendText(paths.log, text, options);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(paths.logs, { recursive: true });
-    cut = appendText(paths.log, text, { afterWholeLine });
+    return appendText(paths.log, text, options);
   }
-  known.bytes += Buffer.byteLength(text) - cut;
-  known.turn = first.turn;
 }
 
 /**
