@@ -100,10 +100,11 @@ test('the binary runs from its bundle: a run-once loads a few files under dist/c
   const ours = loaded.filter((url) => url.startsWith(dist)).map((url) => url.slice(dist.length));
   // A module of dist/ loaded beside the bundle would be a second copy of it, with state of its own.
   expect(ours.filter((path) => path !== 'cli/main.js' && !path.startsWith('cli/bundle/'))).toEqual([]);
-  // The entry points, the bundler's helpers, and the chunks of start-up, of the everyday commands and of what they load
-  // by an import(), the history and the call traces this org keeps (scripts/bundle-cli.mjs):
-  // 251 modules one by one (the next test), each a file read, resolved, compiled and linked.
-  expect(ours.length).toBeLessThanOrEqual(7);
+  // The entry points, the bundler's helpers, and the chunks of start-up, of the commands that read (which a run
+  // loads too), of the rest of the everyday commands and of what they load by an import(), the history and the
+  // call traces this org keeps (scripts/bundle-cli.mjs): 251 modules one by one (the next test), each a file
+  // read, resolved, compiled and linked.
+  expect(ours.length).toBeLessThanOrEqual(8);
   // Packages stay where they were: imported by the chunk of the code that uses them, none of which a run-once loads.
   expect(loaded.filter((url) => url.includes('/node_modules/'))).toEqual([]);
 });
@@ -134,6 +135,29 @@ test('a run-once from the bundle reads no more code than its modules hold one by
   // Every byte of a chunk is parsed. One by one, the modules hold their comments too; the chunks, without
   // them, once held 1.74 MB against the modules' 1.33: the code that only an import() reaches parsed for nothing.
   expect(bundled.bytes).toBeLessThan(oneByOne.bytes);
+});
+
+/** The bytes of lemming's code (dist/, the bundle's chunks) a fresh process of the built CLI reads for `args`. */
+function codeBytesReadBy(root: string, args: string[]): { bytes: number; files: string[] } {
+  const result = spawnSync(process.execPath, [CLI, '--root', root, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NODE_DEBUG: 'esm', NO_COLOR: '1' } });
+  expect(result.status, result.stderr).toBe(0);
+  const dist = `${pathToFileURL(join(REPO_ROOT, 'dist')).href}/`;
+  const ours = [...new Set([...result.stderr.matchAll(/Storing (file:\/\/\S+) /g)].map((match) => match[1] ?? ''))].filter((url) => url.startsWith(dist));
+  return { bytes: ours.reduce((sum, url) => sum + statSync(new URL(url)).size, 0), files: ours.map((url) => url.slice(dist.length)) };
+}
+
+test('status reads less of the bundle than a run-once: not the code of a turn, the providers and the tools that only run uses', () => {
+  // The bench's org (bench/sections/startup.ts), after a turn, so status has the state, the ledger and the kept org to read.
+  const root = join(tempDir(), 'org');
+  buildOrg(root, { agents: 3, history: 0, withMail: 3 });
+  const runOnce = codeBytesReadBy(root, ['run-once']);
+  const status = codeBytesReadBy(root, ['status']);
+  // Every byte of a chunk is parsed, whether its code runs or not. Status once read the chunk of
+  // everything a run loads as it starts: 1.25 MB against a run-once's 1.23. Its own chunk is the code
+  // of the commands that read (scripts/bundle-cli.mjs, READING_COMMANDS), which a run loads too.
+  expect(status.bytes).toBeLessThan(runOnce.bytes * 0.7);
+  expect(status.files.filter((file) => file.startsWith('cli/bundle/everyday-'))).toEqual([]);
+  expect(runOnce.files.filter((file) => file.startsWith('cli/bundle/reading-'))).toHaveLength(1);
 });
 
 test('a long run keeps V8\'s young generation small, so its peak memory follows the live heap', () => {
