@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareAnswers } from '../../src/calibrate/calibration-statistics.js';
-import { distanceFor } from '../../src/calibrate/distribution-distance.js';
-import { seededRandom } from '../../src/random/seeded-random.js';
 import { wilsonInterval } from '../../src/statistics/proportions.js';
-import { drawCounts } from '../../src/statistics/sampling.js';
+import { distanceCoverage } from './planted-coverage.js';
 
 /*
  * A side with an empty option that is not all alike: agents who answered [20, 10, 0] across three
@@ -31,21 +28,9 @@ const EMPTY_STUDIES = 200;
 describe('agents who left one option empty, not all alike: the distance holds the planted truth in 95 % of such studies', () => {
   for (const cell of CELLS) {
     it(`${cell.name}, against ${cell.n} people`, () => {
-      const truth = distanceFor(cell.ordered)(cell.real, cell.simulated);
-      const next = seededRandom(101);
-      let studies = 0;
-      let held = 0;
-      let width = 0;
-      for (let study = 0; studies < EMPTY_STUDIES && study < 20_000; study += 1) {
-        const real = drawCounts(cell.real, cell.n, next);
-        const simulated = drawCounts(cell.simulated, cell.m, next);
-        const answered = simulated.filter((count) => count > 0).length;
-        if (answered !== simulated.length - 1 || answered < 2) continue;
-        studies += 1;
-        const [low, high] = compareAnswers(real, true, simulated, cell.ordered, study).distance.interval;
-        if (low <= truth && truth <= high) held += 1;
-        width += high - low;
-      }
+      // Exactly one option empty: of three or more, at least two used.
+      const oneEmpty = (simulated: readonly number[]): boolean => simulated.filter((count) => count === 0).length === 1;
+      const { studies, held, width } = distanceCoverage(cell, oneEmpty, EMPTY_STUDIES, 101);
       expect(studies).toBe(EMPTY_STUDIES);
       expect(held).toBeGreaterThanOrEqual(0.9 * studies);
       expect(wilsonInterval(held, studies)[1]).toBeGreaterThanOrEqual(0.95);
