@@ -25,6 +25,9 @@ export interface EveryOneIn {
 /** Findings of one kind past this are counted or grouped, not listed one a line. */
 export const MAX_FINDINGS = 10;
 
+/** Turns an agent was not called in with no record of why (Bottleneck.unrecorded), in the findings' words. */
+const UNRECORDED_WORDS = 'not called, no record says why';
+
 /** ` (MAST FM-1.3, FM-1.5)` after a finding that is an instance of MAST modes; nothing for one that is not. */
 function mast(kind: FindingKind): string {
   const codes = mastCodes(kind);
@@ -38,11 +41,14 @@ function range(values: readonly number[]): string {
   return low === high ? `${low}` : `${low}–${high}`;
 }
 
-/** `not drawn by activation 2 turn(s), out of credits 1 turn(s)`: the turns an agent's mail waited while it was not called, in the refusals table's words. */
-function heldWords(held: Bottleneck['held']): string {
-  return HOLD_CAUSES.filter((cause) => (held[cause] ?? 0) > 0)
-    .map((cause) => `${CAUSE_WORDS[cause]} ${formatCount(held[cause] ?? 0)} turn(s)`)
-    .join(', ');
+/**
+ * `not drawn by activation 2 turn(s), out of credits 1 turn(s)`: the turns an agent's mail waited while
+ * it was not called, in the refusals table's words, and last those no record explains.
+ */
+function heldWords({ held, unrecorded }: Bottleneck): string {
+  const causes = HOLD_CAUSES.filter((cause) => (held[cause] ?? 0) > 0).map((cause) => `${CAUSE_WORDS[cause]} ${formatCount(held[cause] ?? 0)} turn(s)`);
+  if (unrecorded !== undefined && unrecorded > 0) causes.push(`${UNRECORDED_WORDS} ${formatCount(unrecorded)} turn(s)`);
+  return causes.join(', ');
 }
 
 /**
@@ -60,8 +66,8 @@ export function findingLines(analysis: OrgAnalysis, everyOneIn: EveryOneIn): Fin
   };
   return [
     ...unansweredLines(analysis, everyOneIn),
-    ...listed('Bottleneck', 'bottlenecks', analysis.bottlenecks, (item) => `${item.agent}: mail waited up to ${item.longestWait} turn(s) unread (${item.message}); mail waiting in ${item.turnsWithMailWaiting} turn(s)${heldWords(item.held) === '' ? '' : `, of them held: ${heldWords(item.held)}`}; ${item.stillWaiting} still unread`, (a, b) => b.longestWait - a.longestWait || b.stillWaiting - a.stillWaiting),
-    ...listed('Held with mail', 'agents held with mail', analysis.heldWithMail, (item) => `${item.agent}: mail waited up to ${item.longestWait} turn(s) unread (${item.message}), held while it waited: ${heldWords(item.held)}; ${item.stillWaiting} still unread`, (a, b) => b.longestWait - a.longestWait || b.stillWaiting - a.stillWaiting),
+    ...listed('Bottleneck', 'bottlenecks', analysis.bottlenecks, (item) => `${item.agent}: mail waited up to ${item.longestWait} turn(s) unread (${item.message}); mail waiting in ${item.turnsWithMailWaiting} turn(s)${heldWords(item) === '' ? '' : `, of them held: ${heldWords(item)}`}; ${item.stillWaiting} still unread`, (a, b) => b.longestWait - a.longestWait || b.stillWaiting - a.stillWaiting),
+    ...listed('Held with mail', 'agents held with mail', analysis.heldWithMail, (item) => `${item.agent}: mail waited up to ${item.longestWait} turn(s) unread (${item.message}), held while it waited: ${heldWords(item)}; ${item.stillWaiting} still unread`, (a, b) => b.longestWait - a.longestWait || b.stillWaiting - a.stillWaiting),
     ...listed('Ping-pong', 'ping-pongs', failures.pingPongs, (item) => `${item.agents[0]} ⇄ ${item.agents[1]}: ${item.messages} messages back and forth in turns ${item.fromTurn}–${item.toTurn}, nothing else done (${item.ids[0]} …)${mast('pingPongs')}`),
     ...listed('Repeated message', 'repeated messages', failures.repeatedMessages, (item) => `from ${item.from} to ${item.to.join(', ')}: the same body ${item.count} times in turns ${item.turns.join(', ')} ("${item.preview}")${mast('repeatedMessages')}`),
     ...listed('Never answers', 'members who never answer', failures.silentMembers, (item) => `${item.agent}: ${item.received} message(s) to read since turn ${item.since}, none written${mast('silentMembers')}`, (a, b) => b.received - a.received),

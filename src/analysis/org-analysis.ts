@@ -87,6 +87,12 @@ export interface Bottleneck {
   stillWaiting: number;
   /** Of those turns, the ones it was not called in, by the cause that held it, as the refusals table counts agents held with work. */
   held: Partial<Record<HoldCause, number>>;
+  /**
+   * Of those turns, the ones it was not called in with no record of why (an org from before lemming
+   * kept its holds, a record made by hand): not its own pace, and no cause the refusals table counts.
+   * Absent: none.
+   */
+  unrecorded?: number;
 }
 
 /** Two agents sending messages back and forth while nothing else comes of it (MAST: step repetition, no termination). */
@@ -214,7 +220,7 @@ export interface OrgAnalysis {
   unanswered: UnansweredRequest[];
   /** Agents whose mail waited unread in turns no hold explains: their own pace (or their context's cap). */
   bottlenecks: Bottleneck[];
-  /** Agents whose mail waited long only because they were held (activation, credits, a ceiling, a breaker, a refused answer): a hold, not their pace. */
+  /** Agents whose mail waited long only because they were not called (held by activation, credits, a ceiling, a breaker, a refused answer, or with no record of why): a hold, not their pace. */
   heldWithMail: Bottleneck[];
   /** Failure patterns in the sense of the MAST taxonomy of multi-agent failures. */
   failures: {

@@ -78,7 +78,7 @@ export function inbox(root: string): HumanInbox {
 /**
  * Approve a waiting proposal (a hire, a retirement, a tool call): carried out now, or by the
  * engine at its next turn when one holds the org. An approval that could not be carried out comes
- * back with its proposal `rejected` and the reason in `summary`.
+ * back with its proposal `failed` (its `reason` what stopped it) and the reason and its file in `summary`.
  */
 export async function approve(root: string, id: string): Promise<Decision> {
   return decideProposal(loadOrg(fromWorkingFolder(root)).org, id, 'approve', undefined);

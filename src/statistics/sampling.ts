@@ -178,21 +178,24 @@ function sharesOf(counts: readonly number[]): number[] {
 }
 
 /**
- * The shares the bootstrap draws a sample from: its own, or, where every one of its people gave the
- * same answer, the Wilson interval's centre of that answer's share, (n + z²/2)/(n + z²), the rest
- * spread evenly over the other options. Drawn from its own shares such a sample never varies: the
- * bootstrap took its side as known, and a group's distance whose agents all answered alike held the
- * truth in 187 of 300 planted studies (tests/calibrate/alike-agents-coverage.test.ts). The Wilson
- * centre lets it vary by as much as a share seen in all n of n can be off.
+ * The shares the bootstrap draws a sample from: its own, or, where some of its options were chosen by
+ * none of its people, the Wilson interval's centre of "none of n chose them", (z²/2)/(n + z²), spread
+ * evenly over those options, the options chosen keeping their shares of the rest. Drawn from its own
+ * shares an option nobody chose is never chosen again, and the bootstrap took it as known to be 0: a
+ * group's distance whose agents all answered alike held the truth in 187 of 300 planted studies
+ * (tests/calibrate/alike-agents-coverage.test.ts), and agents who left one of three ordered options
+ * empty ([20, 10, 0]) in 172 of 200 (tests/calibrate/empty-option-coverage.test.ts). The Wilson centre
+ * lets an empty option be chosen as often as a share seen in none of n can be off. All alike, this is
+ * the answer's share at (n + z²/2)/(n + z²), the rest spread evenly over the other options.
  */
 export function bootstrapShares(sample: CountSample): number[] {
   const shares = sharesOf(sample.counts);
   const n = sample.counts.reduce((sum, value) => sum + value, 0);
-  const answered = shares.filter((share) => share > 0).length;
-  if (sample.exact === true || answered !== 1 || shares.length < 2) return shares;
+  const empty = shares.filter((share) => share === 0).length;
+  if (sample.exact === true || n === 0 || empty === 0) return shares;
   const zSquared = twoSidedZ(0.95) ** 2;
   const outside = zSquared / 2 / (n + zSquared);
-  return shares.map((share) => (share > 0 ? 1 - outside : outside / (shares.length - 1)));
+  return shares.map((share) => (share > 0 ? share * (1 - outside) : outside / empty));
 }
 
 /**

@@ -24,7 +24,7 @@ describe('lemming analyze on a hand-built org', () => {
     expect(analysis.turn).toBe(10);
     expect(analysis.failures.pingPongs).toEqual([{ agents: ['coder_01', 'planner'], messages: 5, fromTurn: 2, toTurn: 6, ids: expect.any(Array) }]);
     expect(analysis.bottlenecks).toEqual([{ agent: 'hr', longestWait: 2, message: '000001-manager-002', turnsWithMailWaiting: 2, stillWaiting: 0, held: {} }]);
-    // Nothing held hr (no record says so): its wait is its own.
+    // hr was called while its mail waited: its wait is its own.
     expect(analysis.heldWithMail).toEqual([]);
     expect(analysis.unanswered).toEqual([{ id: '000008-human-001', to: 'manager', turn: 8, subject: 'Also add a', openTurns: 2, waitingOn: [{ agent: 'planner', since: 9, message: '000009-manager-002' }] }]);
     expect(analysis.failures.repeatedMessages).toEqual([]);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compareBaselines } from '../../src/calibrate/calibration-baselines.js';
-import { compareAnswers } from '../../src/calibrate/calibration-statistics.js';
 import { distanceFor } from '../../src/calibrate/distribution-distance.js';
 import { seededRandom } from '../../src/random/seeded-random.js';
 import { wilsonInterval } from '../../src/statistics/proportions.js';
+import { distanceCoverage } from './planted-coverage.js';
 import { drawCounts } from '../../src/statistics/sampling.js';
 
 /*
@@ -32,20 +32,7 @@ const ALIKE_STUDIES = 300;
 describe('a group whose agents all gave the same answer: the distance holds the planted truth in 95 % of such studies', () => {
   for (const cell of CELLS) {
     it(`${cell.name}, against ${cell.n} people`, () => {
-      const truth = distanceFor(cell.ordered)(cell.real, cell.simulated);
-      const next = seededRandom(99);
-      let alike = 0;
-      let held = 0;
-      let width = 0;
-      for (let study = 0; alike < ALIKE_STUDIES && study < 20_000; study += 1) {
-        const real = drawCounts(cell.real, cell.n, next);
-        const simulated = drawCounts(cell.simulated, cell.m, next);
-        if (simulated.filter((count) => count > 0).length !== 1) continue;
-        alike += 1;
-        const [low, high] = compareAnswers(real, true, simulated, cell.ordered, study).distance.interval;
-        if (low <= truth && truth <= high) held += 1;
-        width += high - low;
-      }
+      const { studies: alike, held, width } = distanceCoverage(cell, (simulated) => simulated.filter((count) => count > 0).length === 1, ALIKE_STUDIES, 99);
       expect(alike).toBe(ALIKE_STUDIES);
       expect(held).toBeGreaterThanOrEqual(0.9 * alike);
       expect(wilsonInterval(held, alike)[1]).toBeGreaterThanOrEqual(0.95);

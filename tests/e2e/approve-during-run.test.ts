@@ -147,7 +147,7 @@ describe('an approval cut short by SIGKILL is finished exactly once', () => {
     expect(transfers(root, id)).toHaveLength(2);
   });
 
-  test('an approval that can no longer be carried out when the engine takes it up is closed with the reason, and nothing moves', () => {
+  test('an approval that can no longer be carried out when the engine takes it up is marked failed with the reason, and nothing moves', () => {
     const { root, id } = hireOrg();
     const held = acquireLock(root, 'run');
     try {
@@ -160,24 +160,39 @@ describe('an approval cut short by SIGKILL is finished exactly once', () => {
     const next = lemming(root, ['run']);
     expect(next.status).toBe(0);
     expect(next.stdout).toContain(`[turn 1] ${id} cannot be carried out: there is already an agent named coder_02 (hr is told this turn)`);
-    expect(statusOf(root, id)).toBe('rejected');
+    // Failed, not rejected: the human approved it (before, the file said `status: rejected`).
+    expect(statusOf(root, id)).toBe('failed');
     expect(transfers(root, id)).toEqual([]);
     expect(read(root, 'agents/coder_02/resume.md')).toContain('title: Hand-made');
     expect(checkInvariants(root)).toEqual([]);
-    // Approving it again fails and says it was closed.
+    // Approving it again fails and says why it was closed, and where.
     const again = lemming(root, ['approve', id]);
     expect(again.status).toBe(1);
-    expect(again.stderr).toContain(`${id} was already rejected; a decision cannot be changed`);
+    expect(again.stderr).toContain(`${id} was approved and could not be carried out (${id} cannot be carried out: there is already an agent named coder_02); it is closed in org/proposals/${id}.md`);
   });
 
-  test('approving at once, with no engine running, fails the command when the hire cannot be carried out', () => {
+  test('approving at once, with no engine running, fails the command when the hire cannot be carried out: marked failed, not rejected, its file and cause said', () => {
     const { root, id } = hireOrg();
     expect(lemming(root, ['add-agent', 'coder_02', '--title', 'Hand-made', '--reports-to', 'manager']).status).toBe(0);
     const approved = lemming(root, ['approve', id]);
     expect(approved.status).toBe(1);
-    expect(approved.stderr).toContain(`approved ${id}, but ${id} cannot be carried out: there is already an agent named coder_02`);
-    expect(statusOf(root, id)).toBe('rejected');
+    expect(approved.stdout).toBe('');
+    expect(approved.stderr).toBe(`lemming: approved ${id}, but ${id} cannot be carried out: there is already an agent named coder_02; org/proposals/${id}.md is marked failed with that reason; hr is told at the next turn\n`);
+    // Before: `status: rejected`, as if the human had said no, and hr was told "The human rejected your proposal".
+    expect(statusOf(root, id)).toBe('failed');
+    expect(read(root, `org/proposals/${id}.md`)).toContain(`Status: failed (${id} cannot be carried out: there is already an agent named coder_02).`);
+    expect(lemming(root, ['approvals', '--all']).stdout).toContain(`${id} [failed]  hr proposes to hire coder_02`);
     expect(transfers(root, id)).toEqual([]);
+    // Nothing lost: hr's 0.1 credits are no longer set aside for the hire.
+    const status = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; balance: number }> };
+    expect(status.agents.find((agent) => agent.name === 'hr')?.balance).toBeCloseTo(0.25);
+    // hr is told at the next turn what happened, in its call's prompt.
+    expect(lemming(root, ['run-once']).status).toBe(0);
+    const prompt = read(root, 'agents/hr/logs/traces/000001.json');
+    expect(prompt).toContain(`Proposal ${id} approved, not carried out`);
+    expect(prompt).toContain(`The human approved your proposal ${id} (hire coder_02 (Second engineer), reporting to planner, 0.1 credits from hr), but it failed: ${id} cannot be carried out: there is already an agent named coder_02. Nothing of it was carried out.`);
+    expect(prompt).not.toContain('rejected');
+    expect(checkInvariants(root)).toEqual([]);
   });
 
   test('approving under the lock after an engine died mid-ledger cuts the torn line before the transfer', () => {

@@ -137,7 +137,7 @@ describe('proposals are validated against the org, when made and when approved',
       const approved = lemming(root, ['approve', id]);
       expect(approved.status).toBe(1);
       expect(approved.stderr).toContain(reason);
-      expect(readText(root, `org/proposals/${id}.md`)).toContain('status: rejected');
+      expect(readText(root, `org/proposals/${id}.md`)).toContain('status: failed');
     }
     expect(readText(root, 'org/chart.yaml')).toBe(chart);
     expect(['wide', 'mcp', 'model'].some((name) => existsSync(join(root, 'agents', name)))).toBe(false);

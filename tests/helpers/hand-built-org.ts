@@ -31,6 +31,13 @@ export class HandBuiltOrg {
     writeFileSync(join(this.root, `agents/${agent}/logs/activity.jsonl`), lines.map((line) => JSON.stringify(line)).join('\n') + '\n', { flag: 'a' });
   }
 
+  /** Log that `agent`, with mail waiting, was not called in `turn`: its credits would not pay for the call, as the engine logs it. */
+  outOfCredits(turn: number, agent: string): void {
+    const line = { turn, at: '2026-11-24T10:00:00.000Z', event: 'skipped', reason: 'out-of-credits', balance: 0, waiting: 1, told: false };
+    mkdirSync(join(this.root, `agents/${agent}/logs`), { recursive: true });
+    writeFileSync(join(this.root, `agents/${agent}/logs/activity.jsonl`), JSON.stringify(line) + '\n', { flag: 'a' });
+  }
+
   /** The engine's state says `turn` finished. */
   finished(turn: number): void {
     write(this.root, 'org/state/engine.json', JSON.stringify({ version: 2, turn, members: [], takenBytes: 0, pending: [], activity: {}, errors: {}, outOfCredits: [], humanNotices: [] }));
@@ -39,7 +46,7 @@ export class HandBuiltOrg {
 
 /**
  * A request answered after a ping-pong between planner and coder_01 (five messages back and forth,
- * nothing made), with hr sitting on the manager's mail for two turns (a bottleneck), and a second
+ * nothing made), with hr called and sitting on the manager's mail for two turns (a bottleneck), and a second
  * request forwarded to the planner and not answered yet. Nothing else is wrong in it.
  */
 export function troubledOrg(): HandBuiltOrg {
@@ -60,7 +67,9 @@ export function troubledOrg(): HandBuiltOrg {
     org.called(turn, from, [last]);
     last = org.send(turn, from, to, body, { replyTo: last, credits: 0.02 });
   }
-  // hr is shown the manager's mail only in turn 4: it waited in turns 2 and 3.
+  // hr is called in turns 2 and 3 and not shown the manager's mail (its context was full) until turn 4: it waited in turns 2 and 3, its own pace.
+  org.called(2, 'hr', []);
+  org.called(3, 'hr', []);
   org.called(4, 'hr', [designer]);
   const hired = org.send(4, 'hr', 'manager', 'A designer starts on Monday.', { replyTo: designer, credits: 0.005 });
   org.called(5, 'manager', [hired]);

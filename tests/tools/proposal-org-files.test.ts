@@ -55,11 +55,11 @@ describe('a proposal checked against the lists and meetings too', () => {
     const listed = lemming(root, ['approvals']);
     expect(listed.stdout).toContain(`${id}  hr proposes to hire team (Second engineer), reporting to manager, 0.1 credits from hr; cannot be approved: team is the name of the mailing list org/lists/team.yaml`);
 
-    // Approved all the same: refused with the reason, closed (its proposer is told why), nothing written or moved.
+    // Approved all the same: refused with the reason, marked failed (its proposer is told why), nothing written or moved.
     const approved = lemming(root, ['approve', id]);
     expect(approved.status).toBe(1);
     expect(approved.stderr).toContain(`approved ${id}, but ${id} cannot be carried out: team is the name of the mailing list org/lists/team.yaml, and lists and agents share one set of names: choose another name`);
-    expect(read(root, `org/proposals/${id}.md`)).toContain('status: rejected');
+    expect(read(root, `org/proposals/${id}.md`)).toContain('status: failed');
     expect(existsSync(join(root, 'agents/team'))).toBe(false);
     expect(read(root, 'org/chart.yaml')).not.toContain('team');
     expect(transfers(root, id)).toEqual([]);
@@ -107,7 +107,7 @@ describe('a proposal checked against the lists and meetings too', () => {
         expect(approved.status).toBe(1);
         expect(approved.stderr).toContain(`approved ${id}, but ${id} cannot be carried out: ${refusal}`);
         expect(approved.stderr).toContain(advice);
-        expect(read(root, `org/proposals/${id}.md`)).toContain('status: rejected');
+        expect(read(root, `org/proposals/${id}.md`)).toContain('status: failed');
         expect(existsSync(join(root, 'agents/janitor/resume.md'))).toBe(true);
         expect(read(root, 'org/meetings/pair.yaml')).toBe(PAIR);
         expect(read(root, 'org/chart.yaml')).toContain('janitor');

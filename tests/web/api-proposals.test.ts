@@ -113,7 +113,7 @@ describe('proposals through the API', () => {
     write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
     const approved = await fetch(`${server.base}/api/proposals/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: '{}' });
     expect(approved.status).toBe(200);
-    expect(await approved.json()).toMatchObject({ id, status: 'rejected', summary: expect.stringContaining('retiring janitor would leave org/meetings/pair.yaml invalid') });
+    expect(await approved.json()).toMatchObject({ id, status: 'failed', summary: expect.stringContaining('retiring janitor would leave org/meetings/pair.yaml invalid') });
     expect(existsSync(join(root, 'agents/janitor/resume.md'))).toBe(true);
   });
 });

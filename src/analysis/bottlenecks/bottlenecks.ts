@@ -5,6 +5,9 @@ import type { HoldCause } from '../../format/mail-outcomes.js';
 
 export type { Bottleneck };
 
+/** Why mail of an agent's waited in a turn: its own pace (it was called), a hold's cause, or `unrecorded` (not called, and no record says why). */
+type WaitCause = HoldCause | 'own' | 'unrecorded';
+
 /**
  * Why `agent`, not called in `turn`, was held: a hold its log says began in that turn or since its last
  * call (credits, a ceiling, a breaker, an answer refused unread; each lasts until it is called again);
@@ -19,6 +22,18 @@ function holdIn(records: OrgRecords, activation: ReadonlySet<number>, agent: str
     if (done?.called && earlier < turn) break;
   }
   return activation.has(turn) ? 'activation' : undefined;
+}
+
+/**
+ * Why mail of `agent`'s waited in `turn`: its own when it was called (it was shown other mail, or its
+ * context was capped); a hold's cause when it was not and a record says why; otherwise `unrecorded`.
+ * The engine calls every agent with mail it does not hold, so an agent not called was held by
+ * something; with no record of what (an org from before lemming kept them, a record made by hand),
+ * the turn is neither its pace nor a cause the refusals table counts.
+ */
+function waitCause(records: OrgRecords, activation: ReadonlySet<number>, agent: string, turn: number): WaitCause {
+  if (records.activity.get(agent)?.get(turn)?.called) return 'own';
+  return holdIn(records, activation, agent, turn) ?? 'unrecorded';
 }
 
 /**
@@ -46,7 +61,7 @@ export function bottlenecks(records: OrgRecords, limits: Pick<AnalysisLimits, 'w
   for (const [agent, turns] of records.activity) for (const [turn, done] of turns) for (const id of done.read) seen(pairKey(agent, id), turn);
   for (const message of records.messages) if (message.replyTo !== undefined) seen(pairKey(message.from, message.replyTo), message.turn);
 
-  type Found = Bottleneck & { waitingTurns: Map<number, HoldCause | 'own'>; longestOwnWait: number };
+  type Found = Bottleneck & { waitingTurns: Map<number, WaitCause>; longestOwnWait: number };
   const found = new Map<string, Found>();
   for (const message of records.messages) {
     if (people.has(message.to) || !members.has(message.to)) continue;
@@ -61,7 +76,7 @@ export function bottlenecks(records: OrgRecords, limits: Pick<AnalysisLimits, 'w
     let own = 0;
     for (let turn = available; turn < until; turn += 1) {
       let why = entry.waitingTurns.get(turn);
-      if (why === undefined) entry.waitingTurns.set(turn, (why = (records.activity.get(message.to)?.get(turn)?.called ? undefined : holdIn(records, activation, message.to, turn)) ?? 'own'));
+      if (why === undefined) entry.waitingTurns.set(turn, (why = waitCause(records, activation, message.to, turn)));
       if (why === 'own') own += 1;
     }
     entry.longestOwnWait = Math.max(entry.longestOwnWait, own);
@@ -73,8 +88,12 @@ export function bottlenecks(records: OrgRecords, limits: Pick<AnalysisLimits, 'w
   }
   const shown = (entry: Found): Bottleneck => {
     const held: Bottleneck['held'] = {};
-    for (const why of entry.waitingTurns.values()) if (why !== 'own') held[why] = (held[why] ?? 0) + 1;
-    return { agent: entry.agent, longestWait: entry.longestWait, message: entry.message, turnsWithMailWaiting: entry.waitingTurns.size, stillWaiting: entry.stillWaiting, held };
+    let unrecorded = 0;
+    for (const why of entry.waitingTurns.values()) {
+      if (why === 'unrecorded') unrecorded += 1;
+      else if (why !== 'own') held[why] = (held[why] ?? 0) + 1;
+    }
+    return { agent: entry.agent, longestWait: entry.longestWait, message: entry.message, turnsWithMailWaiting: entry.waitingTurns.size, stillWaiting: entry.stillWaiting, held, ...(unrecorded > 0 ? { unrecorded } : {}) };
   };
   const worstFirst = (left: Bottleneck, right: Bottleneck): number => right.longestWait - left.longestWait || (left.agent < right.agent ? -1 : 1);
   const waitedLong = [...found.values()].filter((entry) => entry.longestWait >= limits.waitTurns);

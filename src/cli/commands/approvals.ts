@@ -37,8 +37,8 @@ export function approvalsCommand(root: string, options: { all?: boolean; json?: 
 /** `lemming approve <id>` and `lemming reject <id> [--reason]`. */
 export async function decideCommand(root: string, id: string, verdict: 'approve' | 'reject', reason: string | undefined, output: Output): Promise<number> {
   const decision = verdict === 'approve' ? await approve(root, id) : await reject(root, id, reason);
-  // An approval that could not be carried out (closed, with the reason) is a failure to the shell.
-  if (verdict === 'approve' && decision.proposal.status === 'rejected') {
+  // An approval that could not be carried out (marked failed, with the reason) is a failure to the shell.
+  if (verdict === 'approve' && decision.proposal.status === 'failed') {
     output.err(`lemming: ${decision.summary}`);
     return 1;
   }

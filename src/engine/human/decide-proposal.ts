@@ -1,7 +1,7 @@
 import { LemmingError } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import { describeProposal, type Proposal } from '../../tools/proposals/proposal.js';
-import { readProposal, saveProposal } from '../../tools/proposals/proposal-store.js';
+import { PROPOSALS_DIRECTORY, readProposal, saveProposal } from '../../tools/proposals/proposal-store.js';
 import { balancesNow } from '../money/transfer.js';
 import { acquireLock, lockHolder, LockedError, type OrgLock } from '../record/lock.js';
 import { finishApproval } from './finish-approval.js';
@@ -17,6 +17,11 @@ export interface Decision {
    * that engine at the start of its next turn (absent when it was carried out at once).
    */
   deferred?: true;
+}
+
+/** Where a proposal's file is, from the org's root, as a person finds it. */
+function proposalFile(id: string): string {
+  return `${PROPOSALS_DIRECTORY}/${id}.md`;
 }
 
 /** The command a decision holds the org's lock under while it carries itself out. */
@@ -68,6 +73,9 @@ export async function decideProposal(org: Org, id: string, verdict: 'approve' | 
   const wanted = verdict === 'approve' ? 'approved' : 'rejected';
   if (proposal.status === 'done' && verdict === 'approve') return { proposal, summary: `${id} was already done` };
   if (proposal.status === 'rejected' && verdict === 'reject') return { proposal, summary: `${id} was already rejected` };
+  if (proposal.status === 'failed') {
+    throw new LemmingError('already-decided', `${id} was approved and could not be carried out (${proposal.reason ?? 'no reason recorded'}); it is closed in ${proposalFile(id)}, and a decision cannot be changed: its proposer may propose it again`);
+  }
   if (proposal.status !== 'pending' && !(verdict === 'approve' && proposal.status === 'approved')) {
     throw new LemmingError('already-decided', `${id} was already ${proposal.status}; a decision cannot be changed`);
   }
@@ -90,7 +98,9 @@ export async function decideProposal(org: Org, id: string, verdict: 'approve' | 
     const current = readProposal(org.root, id);
     if (current.status !== 'approved') return { proposal: current, summary: `approved ${id}: ${describeProposal(current)}; it has been carried out (${current.status})` };
     const finished = await finishApproval(org, current, now);
-    return { proposal: finished.proposal, summary: finished.failed ? `approved ${id}, but ${finished.summary}` : `approved ${id}: ${finished.summary}` };
+    if (!finished.failed) return { proposal: finished.proposal, summary: `approved ${id}: ${finished.summary}` };
+    const told = org.agents.has(proposal.proposed_by) ? `; ${proposal.proposed_by} is told at the next turn` : '';
+    return { proposal: finished.proposal, summary: `approved ${id}, but ${finished.summary}; ${proposalFile(id)} is marked failed with that reason${told}` };
   } finally {
     lock.release();
   }

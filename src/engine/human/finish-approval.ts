@@ -10,7 +10,7 @@ export interface Finished {
   proposal: Proposal;
   /** One line for the person: what changed, or why nothing could. */
   summary: string;
-  /** The proposal could not be carried out (it is closed as rejected, with the reason, and its proposer told). */
+  /** The proposal could not be carried out (it is marked failed, with the reason, and its proposer told). */
   failed: boolean;
 }
 
@@ -28,8 +28,9 @@ function carriedOut(proposal: Proposal, when: Effective): string {
  * until every effect is in place, and each effect checks whether it is already there, so
  * a crash anywhere in between is finished by the next attempt, never doubled: the
  * proposal file is this effect's journal. One that can no longer be carried out (a hire
- * whose name was taken meanwhile) is closed as rejected with the reason, so its proposer
- * hears why and no turn tries it again.
+ * whose name was taken meanwhile) is marked failed with the reason, so its proposer hears
+ * why and no turn tries it again; not rejected, which is the human's decision, not what
+ * happened.
  */
 export async function finishApproval(org: Org, proposal: Proposal, now: Date, when: Effective = 'at the next turn'): Promise<Finished> {
   let done: Proposal;
@@ -39,7 +40,7 @@ export async function finishApproval(org: Org, proposal: Proposal, now: Date, wh
     done = await carryOutProposal(org, proposal, now);
   } catch (error) {
     if (!(error instanceof LemmingError) || error.code !== 'bad-proposal') throw error;
-    const closed: Proposal = { ...proposal, status: 'rejected', reason: `approved, but it could not be carried out: ${error.message}` };
+    const closed: Proposal = { ...proposal, status: 'failed', reason: error.message };
     saveProposal(org.root, closed);
     return { proposal: closed, summary: error.message, failed: true };
   }

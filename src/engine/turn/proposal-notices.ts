@@ -1,14 +1,20 @@
 import { showCredits, showGiven } from '../../format/format.js';
 import type { Org } from '../../org/org.js';
-import { describeProposal, type Proposal } from '../../tools/proposals/proposal.js';
+import { describeProposal, type Proposal, type ProposalStatus } from '../../tools/proposals/proposal.js';
 import { listProposals, saveProposal } from '../../tools/proposals/proposal-store.js';
 import type { PendingItem } from '../record/engine-state.js';
 import { makeNotice } from './notices.js';
+
+/** What a notice's subject says of a decided proposal. */
+const SUBJECT_WORDS: Record<ProposalStatus, string> = { pending: 'pending', approved: 'approved', done: 'approved', rejected: 'rejected', failed: 'approved, not carried out' };
 
 function noticeBody(proposal: Proposal): string {
   const what = describeProposal(proposal);
   if (proposal.status === 'rejected') {
     return `The human rejected your proposal ${proposal.id} (${what})${proposal.reason ? `: ${proposal.reason}` : '; no reason was given'}.`;
+  }
+  if (proposal.status === 'failed') {
+    return `The human approved your proposal ${proposal.id} (${what}), but it failed: ${proposal.reason ?? 'no reason was recorded'}. Nothing of it was carried out.`;
   }
   if (proposal.kind === 'hire' && proposal.hire) {
     return `The human approved your proposal ${proposal.id}: ${proposal.hire.name} (${proposal.hire.title}) has joined, reporting to ${proposal.hire.reports_to}; ${showGiven(proposal.hire.credits)} credits moved from your budget to theirs.`;
@@ -24,7 +30,7 @@ function noticeBody(proposal: Proposal): string {
 
 /** A decision its proposer has not been told of yet (the next turn tells it). */
 function untold(proposal: Proposal, org: Org): boolean {
-  return (proposal.status === 'rejected' || proposal.status === 'done') && proposal.told_turn === undefined && org.agents.has(proposal.proposed_by);
+  return (proposal.status === 'rejected' || proposal.status === 'done' || proposal.status === 'failed') && proposal.told_turn === undefined && org.agents.has(proposal.proposed_by);
 }
 
 /** Whether a decision of the human's waits for a turn: an approval to carry out, or a proposer to tell. */
@@ -46,7 +52,7 @@ export function proposalNotices(root: string, org: Org, turn: number): PendingIt
     if (proposal.told_turn !== undefined && proposal.told_turn < turn) continue;
     if (!org.agents.has(proposal.proposed_by)) continue;
     if (proposal.told_turn === undefined) saveProposal(root, { ...proposal, told_turn: turn });
-    const subject = `Proposal ${proposal.id} ${proposal.status === 'rejected' ? 'rejected' : 'approved'}`;
+    const subject = `Proposal ${proposal.id} ${SUBJECT_WORDS[proposal.status]}`;
     notices.push(makeNotice(turn, proposal.proposed_by, `proposal-${proposal.id}`, 1, subject, noticeBody(proposal)));
   }
   return notices;

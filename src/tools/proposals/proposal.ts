@@ -6,8 +6,14 @@ import { splitFrontMatter } from '../../mailbox/front-matter.js';
 
 /** What a proposal asks for. */
 export type ProposalKind = 'hire' | 'retire' | 'tool';
-/** Where a proposal stands: waiting, decided by the human, or carried out by the engine. */
-export type ProposalStatus = 'pending' | 'approved' | 'rejected' | 'done';
+/**
+ * Where a proposal stands: waiting, decided by the human, carried out by the engine, or `failed`:
+ * approved, and it could not be carried out (`reason` says what stopped it; nothing of it was done).
+ */
+export type ProposalStatus = 'pending' | 'approved' | 'rejected' | 'done' | 'failed';
+
+/** Every status, in the order a proposal passes through them. */
+export const PROPOSAL_STATUSES: readonly ProposalStatus[] = ['pending', 'approved', 'rejected', 'done', 'failed'];
 
 /** A new colleague, as proposed with `hire_agent` (or `lemming add-agent`). */
 export interface HireDetails {
@@ -42,7 +48,7 @@ export interface Proposal {
   /** A tool call marked as needing approval (org.yaml `needs_approval`). */
   tool?: { name: string; arguments: unknown };
   decided_at?: string;
-  /** Why it was rejected, when the person said. */
+  /** Why it was rejected, when the person said; or, `failed`, what stopped it from being carried out. */
   reason?: string;
   /** What an approved tool call returned (cut to 4,000 characters), for the proposer's notice. */
   result?: string;
@@ -128,8 +134,8 @@ export function parseProposal(text: string, file: string): Proposal | { error: s
   // otherwise would be approved by one name and written to another (`../x` among them).
   const named = file.slice(file.lastIndexOf('/') + 1).replace(/\.md$/, '');
   if (proposal.id !== named) return { error: `${file}: id is ${JSON.stringify(proposal.id)}, but a proposal's id is its file's name; for example id: ${named}` };
-  if (!['hire', 'retire', 'tool'].includes(String(proposal.kind)) || !['pending', 'approved', 'rejected', 'done'].includes(String(proposal.status))) {
-    return { error: `${file}: kind must be hire | retire | tool and status pending | approved | rejected | done` };
+  if (!['hire', 'retire', 'tool'].includes(String(proposal.kind)) || !(PROPOSAL_STATUSES as readonly unknown[]).includes(proposal.status)) {
+    return { error: `${file}: kind must be hire | retire | tool and status ${PROPOSAL_STATUSES.join(' | ')}` };
   }
   return proposal as Proposal;
 }

@@ -64,8 +64,9 @@ function pendingCard(proposal: ProposalEntry, decided: (summary: string) => void
 }
 
 function decidedRow(proposal: ProposalEntry): HTMLElement {
-  const outcome = proposal.status === 'rejected' ? `rejected${proposal.reason ? `: ${proposal.reason}` : ''}` : proposal.status;
-  return el('tr', { 'data-proposal': proposal.id }, el('td', {}, proposal.id), el('td', {}, `${proposal.proposed_by} proposed to ${proposal.description}`), el('td', { class: proposal.status === 'rejected' ? 'error-text' : 'ok-text' }, outcome));
+  const closed = proposal.status === 'rejected' || proposal.status === 'failed';
+  const outcome = closed && proposal.reason ? `${proposal.status}: ${proposal.reason}` : proposal.status;
+  return el('tr', { 'data-proposal': proposal.id }, el('td', {}, proposal.id), el('td', {}, `${proposal.proposed_by} proposed to ${proposal.description}`), el('td', { class: closed ? 'error-text' : 'ok-text' }, outcome));
 }
 
 /** Proposals: hires, retirements and tool calls waiting for the human, with Approve and Reject; live. */

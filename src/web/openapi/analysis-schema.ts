@@ -13,7 +13,15 @@ const count = z.int().min(0);
 const heldTurns = z.object({ budget: count.optional(), ceiling: count.optional(), breaker: count.optional(), activation: count.optional(), answer: count.optional() });
 
 /** An agent whose mail waited unread: a bottleneck, or one held with mail. */
-const waited = z.object({ agent: z.string(), longestWait: count, message: z.string(), turnsWithMailWaiting: count, stillWaiting: count, held: heldTurns });
+const waited = z.object({
+  agent: z.string(),
+  longestWait: count,
+  message: z.string(),
+  turnsWithMailWaiting: count,
+  stillWaiting: count,
+  held: heldTurns,
+  unrecorded: z.int().min(1).optional().describe('turns it was not called in with no record of why (an org from before lemming kept its holds, a record made by hand); absent: none'),
+});
 
 /** What made a report (src/provenance/provenance-types.ts): lemming's version, the model of each agent that answered, the caveats, the settings. */
 const provenanceSchema = z.object({
@@ -76,8 +84,8 @@ export const analysisSchema = z
         waitingOn: z.array(z.object({ agent: z.string(), since: count, message: z.string() })),
       }),
     ),
-    bottlenecks: z.array(waited).describe('agents whose mail waited unread in turns no hold explains; `held` counts the turns it was held, by cause'),
-    heldWithMail: z.array(waited).describe('agents whose mail waited long only because they were held; `held` counts those turns by cause'),
+    bottlenecks: z.array(waited).describe('agents whose mail waited unread in turns they were called in; `held` counts the turns it was held, by cause, and `unrecorded` those it was not called in with no record of why'),
+    heldWithMail: z.array(waited).describe('agents whose mail waited long only because they were not called; `held` counts those turns by cause, and `unrecorded` those no record explains'),
     failures: z.object({
       pingPongs: z.array(z.object({ agents: z.tuple([z.string(), z.string()]), messages: count, fromTurn: count, toTurn: count, ids: z.array(z.string()) })),
       repeatedMessages: z.array(z.object({ from: z.string(), to: z.array(z.string()), count, turns: z.array(count), ids: z.array(z.string()), preview: z.string() })),

@@ -272,7 +272,7 @@ export const proposalSchema = z
   .object({
     id: z.string(),
     kind: z.enum(['hire', 'retire', 'tool']),
-    status: z.enum(['pending', 'approved', 'rejected', 'done']),
+    status: z.enum(['pending', 'approved', 'rejected', 'done', 'failed']),
     proposed_by: z.string(),
     turn: count,
     created: z.string(),
