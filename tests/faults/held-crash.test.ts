@@ -51,7 +51,8 @@ function seedOf(meeting: boolean, sameModel = false, refusal = false, coderRefus
   // The manager's model with a 4,096-token window, which its server refuses the first prompt of.
   if (refusal) writeFile(root, 'org/org.yaml', readFileSync(join(root, 'org/org.yaml'), 'utf8').replace('context_window: 32000', 'context_window: 4096'));
   writeFile(root, '.env', Object.entries(KEYS).map(([name, value]) => `${name}=${value}\n`).join(''));
-  if (meeting) writeFile(root, 'org/meetings/sync.yaml', MEETING);
+  // With the coder refused, the agenda (shown in every speech's prompt) is marked too long: its speech of round 1 fails.
+  if (meeting) writeFile(root, 'org/meetings/sync.yaml', coderRefused ? MEETING.replace('agenda: Agree who takes the release tasks', `agenda: Agree who takes the release tasks. ${TOO_LONG_MARK}`) : MEETING);
   // The coder on the manager's model: its refused answer is charged at the ratio the manager's answer taught.
   if (sameModel) writeFile(root, 'agents/coder/resume.md', '---\ntitle: Coder\nmodel: flaky-openai\ncredits: 10\n---\nDo the work; report to the manager.\n');
   humanSends(root, 'manager', sameModel ? 'Please ship the release. Count it large.' : coderRefused ? 'Please ship the release. Refuse the coder.' : 'Please ship the release.');
@@ -81,6 +82,7 @@ describe.each([
   { name: 'an answer that taught a ratio above 1 before a later one is refused unread on the same model', meeting: false, sameModel: true, points: RATIO_POINTS },
   { name: 'a prompt refused as too long, stating its sizes, before its retry is answered', meeting: false, refusal: true, points: REFUSAL_POINTS },
   { name: 'a call that failed after its server refused its prompt twice, stating its sizes', meeting: false, coderRefused: true, points: FAILED_POINTS },
+  { name: 'a meeting speech that failed after its server refused its prompt twice, stating its sizes', meeting: true, coderRefused: true, points: ['after-speech:1', 'after-speech:2', 'after-speech:3', 'after-ledger:1', 'before-commit:1'] },
 ])('a run killed at a journaled point of a turn with $name, and started again', ({ meeting, sameModel, refusal, coderRefused, points }) => {
   let seed = '';
   let reference: { root: string; run: CliResult };
@@ -102,7 +104,8 @@ describe.each([
       expect(reference.run.stdout).toMatch(/coder error: flaky-\w+: the server's answer was longer than 16 MiB/);
       expect(JSON.parse(readFileSync(join(reference.root, 'org/state/cache/failing-agents.json'), 'utf8'))).toMatchObject({ agents: { coder: { held: true, heldFor: 'answer' } } });
     }
-    if (meeting) expect(readFileSync(join(reference.root, 'org/meetings/sync/000001.md'), 'utf8')).toContain('(did not speak: held since round 1: lemming refused its answer unread');
+    if (meeting && !coderRefused) expect(readFileSync(join(reference.root, 'org/meetings/sync/000001.md'), 'utf8')).toContain('(did not speak: held since round 1: lemming refused its answer unread');
+    if (meeting && coderRefused) expect(readFileSync(join(reference.root, 'org/meetings/sync/000001.md'), 'utf8')).toContain('exceeds the available context size (2048 tokens)');
     expect(checkInvariants(reference.root, { idle: false })).toEqual([]);
     if (refusal) {
       expect(reference.run.stdout).toContain('exceeds the available context size (4096 tokens), try increasing it); asked again showing 1 of 2 message(s)');
