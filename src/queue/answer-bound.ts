@@ -33,3 +33,14 @@ export function boundedFailure<T>(error: T): T {
   if (error.stack !== undefined) error.stack = boundedText(error.stack);
   return error;
 }
+
+/**
+ * The error a worker throws for BullMQ to keep a failure as: `reason` whole as its message (an engine reads
+ * it back: call-job.ts, decodeFailure), and its stack, which repeats the reason and adds where it was
+ * thrown, bounded as a whole (boundedText), as a bounded failure's is.
+ */
+export function storedFailure(reason: string): Error {
+  const error = new Error(reason);
+  if (error.stack !== undefined) error.stack = boundedText(error.stack);
+  return error;
+}

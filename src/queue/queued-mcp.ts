@@ -45,7 +45,8 @@ export class QueuedMcp implements McpAccess {
       // What a worker put in Redis, which others can write: held to the rule a local server's list is (McpServers.offer),
       // loaded with the first offer (this module is loaded by every run, queued or not).
       const [answer, { checkedOffer }] = await Promise.all([this.run({ kind: 'offer', server, config, grants }), import('../tools/mcp/offer-gate.js')]);
-      const offer = checkedOffer(server, grants, answer, "its worker's offer");
+      // The worker knows only this server; the names of its tools are held to every server the org declares here.
+      const offer = checkedOffer(server, grants, answer, "its worker's offer", (name) => this.resolve(name));
       // A server that failed to start is asked again next time, as a local one is started again.
       if (offer.problems.length === 0) this.offers.set(key, offer);
       return offer;

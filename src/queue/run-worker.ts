@@ -12,7 +12,7 @@ import { findProgram } from '../providers/command/find-program.js';
 import type { Provider } from '../providers/provider.js';
 import { ANSWER_TOO_LARGE_CODE, ProviderError } from '../providers/provider-error.js';
 import { addressedTo } from '../providers/request-tokens.js';
-import { ANSWER_MAX_MIB, boundedFailure, pastAnswerBound } from './answer-bound.js';
+import { ANSWER_MAX_MIB, boundedFailure, pastAnswerBound, storedFailure } from './answer-bound.js';
 import { encodeFailure, type CallJobData, type CallJobResult, type CallProgress } from './call-job.js';
 import { checkReachable } from './queue-client.js';
 import type { McpJobData, McpJobResult } from './mcp-job.js';
@@ -144,7 +144,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       if (signal?.aborted) throw error;
       const failure = boundedFailure(error);
       options.log(`${modelKey}: the call for ${request.agent} (turn ${request.turn}) failed: ${errorMessage(failure)}`);
-      throw new Error(encodeFailure(failure));
+      throw storedFailure(encodeFailure(failure));
     }
   };
 

@@ -36,15 +36,14 @@ export function recordText(path: string): string {
   return files.map((file) => (existsSync(file) ? readFileSync(file, 'utf8') : '')).join('');
 }
 
-/** The ledger's charges as `turn:agent:credits`, sorted, across its pieces. */
+/** The ledger's charges as `turn:agent:credits`, in the ledger's order (a turn's in its plan's order, engine/turn/turn-charges.ts), across its pieces. */
 export function charges(root: string): string[] {
   return recordText(join(root, 'org/state/ledger.jsonl'))
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as { type: string; turn: number; agent: string; credits: number })
     .filter((entry) => entry.type === 'charge')
-    .map((entry) => `${entry.turn}:${entry.agent}:${entry.credits}`)
-    .sort();
+    .map((entry) => `${entry.turn}:${entry.agent}:${entry.credits}`);
 }
 
 /** Every agent's activity log, with the wall-clock `at` of each line taken out. */

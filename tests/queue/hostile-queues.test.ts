@@ -9,6 +9,7 @@ import { KEY_PREFIX, MCP_SERVERS_KEY, mcpQueueNameFor, MODELS_KEY, queueNameFor 
 import type { McpServerConfig, ModelEntry } from '../../src/org/schema.js';
 import { connectionOptions, parseRedisAddress } from '../../src/queue/redis-address.js';
 import type { Provider } from '../../src/providers/provider.js';
+import { ProviderError } from '../../src/providers/provider-error.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { startWorker } from '../../src/queue/run-worker.js';
 import { FAILURE_MAX_CHARS } from '../../src/queue/answer-bound.js';
@@ -182,6 +183,30 @@ describe('what a worker keeps in Redis of a failure is bounded', () => {
       await queue.close();
       await worker.close(1_000);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('what a worker keeps in Redis of a model call\'s failure is bounded as a whole', () => {
+  test('a failure of 900,000 characters: each stack kept is at most FAILURE_MAX_CHARS and its note, frames included, and the reason still reads back', { timeout: 60_000 }, async () => {
+    const said = 'y'.repeat(900_000);
+    const failing: Provider = { generate: () => Promise.reject(new ProviderError(said, { retryable: false, status: 502 })) };
+    const model = entry({ provider: 'openai', model: 'gpt-test', base_url: 'http://127.0.0.1:9/v1' });
+    const queueName = queueNameFor('failing', model);
+    const worker = await startWorker({ address: redis.url, models: ['failing'], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, discoverEveryMs: 100, providerFor: () => failing });
+    const queue = new Queue(queueName, { connection: connectionOptions(parseRedisAddress(redis.url, 'the test')), prefix: KEY_PREFIX });
+    try {
+      await publish(MODELS_KEY, queueName, { modelKey: 'failing', entry: model }, { name: 'call', data: { modelKey: 'failing', entry: model, request: REQUEST } });
+      for (let look = 0; look < 600 && (await queue.getJobCounts('failed')).failed === 0; look += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      const [job] = await queue.getJobs(['failed']);
+      expect(decodeFailure(job!.failedReason, 'failing')).toMatchObject({ message: `${said.slice(0, FAILURE_MAX_CHARS)}… (cut: ${said.length} characters in all)`, status: 502 });
+      const stacks = job!.stacktrace ?? [];
+      expect(stacks.length).toBeGreaterThan(0);
+      // Before: the stack was the whole reason (some 4,060 characters), then the ten frames of where the worker threw it, past the bound.
+      expect(stacks.map((stack) => stack.length).filter((length) => length > FAILURE_MAX_CHARS + 40)).toEqual([]);
+    } finally {
+      await queue.close();
+      await worker.close(1_000);
     }
   });
 });

@@ -165,7 +165,13 @@ export type JournalRecord =
   /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
   | LoopRecord
   | MeetingRecord
-  | { type: 'done'; turn: number; outcome: AgentOutcome };
+  | {
+      type: 'done';
+      turn: number;
+      outcome: AgentOutcome;
+      /** A failed call's: what its answers and refusals taught the token ratios before it failed, learned again by a turn finished after a crash. */
+      taught?: Lesson[];
+    };
 
 const openJournals = new Map<string, number>();
 /** Records a crash may lose, waiting to go out with the journal's next write (see appendJournalLater). */
@@ -342,10 +348,10 @@ export function loopOf(from: CallLoop): CallLoop {
 /**
  * What the answers journaled for `turn` (and the refusals before them) taught the token ratios, in the order they came: a turn finished
  * after a crash applies them and does not ask for them again, so it learns them from here (an answer's
- * record, a meeting's speech; a step is learned again as its loop goes over it, step-loop.ts).
+ * record, a meeting's speech, a failed call's `done`; a step is learned again as its loop goes over it, step-loop.ts).
  */
 export function lessonsJournaled(journal: readonly JournalRecord[], turn: number): Lesson[] {
   const lessons: Lesson[] = [];
-  for (const record of journal) if (record.turn === turn && (record.type === 'response' || record.type === 'meeting-speech')) lessons.push(...(record.taught ?? []));
+  for (const record of journal) if (record.turn === turn && (record.type === 'response' || record.type === 'meeting-speech' || record.type === 'done')) lessons.push(...(record.taught ?? []));
   return lessons;
 }

@@ -53,6 +53,8 @@ export type CallResult =
       empty?: true;
       /** The mail the failed call was shown (it waits): kept in the log when the call was charged, so its request counts the cost. */
       shown?: string[];
+      /** What its answers, and refusals that stated sizes, taught the token ratios before it failed, in order; absent: nothing. */
+      taught?: Lesson[];
     }
   | { agent: string; aborted: true };
 
@@ -190,7 +192,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     const nothing = answeredNothing(response, fitted.steps, org, fitted.prepared.prompt.shown);
     if (nothing !== undefined) {
       // An empty answer is a failure, charged where it was paid: its mail waits, the human hears of it (failed-call.ts).
-      return { agent: call.agent, modelKey: response.modelKey, error: nothing, unusable: chargedAnswers(response), empty: true, shown: [...fitted.prepared.prompt.shown] };
+      return { agent: call.agent, modelKey: response.modelKey, error: nothing, unusable: chargedAnswers(response), empty: true, shown: [...fitted.prepared.prompt.shown], ...(taught.length > 0 ? { taught } : {}) };
     }
     const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
     let reflection: ReflectionAnswer | undefined;
@@ -263,6 +265,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       ...(isKeyRefused(error) ? { keyRefused: true as const } : {}),
       ...(refusedCallCause(error) === undefined ? {} : { refused: refusedCallCause(error) }),
       ...(unusable.length > 0 ? { shown: [...built.shown] } : {}),
+      ...(taught.length > 0 ? { taught } : {}),
     };
   }
 }

@@ -232,6 +232,7 @@ export class MeetingRun {
         ...(called.unusable.length > 0 ? { unusable: called.unusable } : {}),
         ...(called.refused === undefined ? {} : { refused: called.refused }),
         ...(called.keyRefused ? { keyRefused: called.keyRefused } : {}),
+        ...(called.taught ? { taught: called.taught } : {}),
       };
     }
     const tools = [...called.response.toolCalls.map((each) => each.name)];

@@ -346,7 +346,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         // Its log cannot be written either: the error is in the event below and in `status`.
       }
       crashPoint('after-write');
-      appendJournal(paths.journal, { type: 'done', turn, outcome });
+      // What it taught before it failed goes with its outcome: a crash before the ratios are saved learns it from here.
+      appendJournal(paths.journal, { type: 'done', turn, outcome, ...(called.taught ? { taught: called.taught } : {}) });
       outcomes.push(outcome);
       for (const event of failed.events) {
         countEvent(stats, event);

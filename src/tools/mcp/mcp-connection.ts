@@ -52,21 +52,40 @@ export const MCP_ANSWER_MAX_BYTES = 10 * 1024 * 1024;
  * `url` or nowhere. The SDK on its own follows one within the server's origin, and its `follow`
  * policy (as earlier SDKs did) anywhere, with every header but `authorization`. An answer is read
  * within MCP_ANSWER_MAX_BYTES: the SDK reads a JSON answer whole, and an event stream's event whole.
+ * `cutOff` is told of an answer cut there, with the ids of the requests the cut answer was for.
  */
-function fetchFollowingNoRedirect(name: string, cutOff: (error: Error) => void): (input: string | URL, init?: RequestInit) => Promise<Response> {
+function fetchFollowingNoRedirect(name: string, cutOff: (error: Error, requests: readonly RequestId[]) => void): (input: string | URL, init?: RequestInit) => Promise<Response> {
   return async (input, init) => {
     const response = await fetch(input, { ...init, redirect: 'manual' });
     const target = redirectTarget(response, String(input));
     if (target === undefined) {
       return bodyCapped(response, MCP_ANSWER_MAX_BYTES, () => {
         const error = answerTooLarge(name);
-        cutOff(error);
+        cutOff(error, requestIds(init?.body));
         return error;
       });
     }
     await response.body?.cancel().catch(() => undefined);
     throw new Error(`it redirected the request (${response.status}) to ${target}; lemming sends a call and its headers only where org.yaml says, so it did not follow: set mcp_servers.${name}.url to where the server points`);
   };
+}
+
+/** A JSON-RPC request's id. */
+type RequestId = string | number;
+
+/** The ids of the JSON-RPC requests a POST's body (lemming's own, as the SDK wrote it) carries: one message or a batch. Pure. */
+function requestIds(body: unknown): RequestId[] {
+  if (typeof body !== 'string') return [];
+  let sent: unknown;
+  try {
+    sent = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  return (Array.isArray(sent) ? sent : [sent]).flatMap((message: unknown) => {
+    const { id, method } = (typeof message === 'object' && message !== null ? message : {}) as { id?: unknown; method?: unknown };
+    return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? [id] : [];
+  });
 }
 
 /** What a call says of an answer cut off past MCP_ANSWER_MAX_BYTES, over HTTP or stdio alike. */
@@ -163,8 +182,7 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   let notMcp: string | undefined;
   let transport;
   let stdioPid: (() => number | null) | undefined;
-  // The last answer cut off past MCP_ANSWER_MAX_BYTES, and how many were: the SDK takes an event stream's
-  // error as a disconnection and leaves its call waiting, so the call's timeout says it instead.
+  // The last answer cut off past MCP_ANSWER_MAX_BYTES, and how many were: a request's failure meanwhile is said as the cut.
   let cutOff: { error?: Error; count: number } = { count: 0 };
   if ('command' in config) {
     const { StdioClientTransport, getDefaultEnvironment } = await import('@modelcontextprotocol/sdk/client/stdio.js');
@@ -180,7 +198,16 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
     stdioPid = () => stdio.pid;
   } else {
     const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
-    transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, lookup, name) }, fetch: fetchFollowingNoRedirect(name, (error) => (cutOff = { error, count: cutOff.count + 1 })) });
+    const http = new StreamableHTTPClientTransport(new URL(config.url), {
+      requestInit: { headers: headersFrom(config.headers, lookup, name) },
+      fetch: fetchFollowingNoRedirect(name, (error, requests) => {
+        cutOff = { error, count: cutOff.count + 1 };
+        // The SDK takes an event stream's error for a disconnection and leaves its requests waiting, to their timeout_ms:
+        // each request the cut answer was for is answered with the failure now (one already answered ignores it).
+        for (const id of requests) http.onmessage?.({ jsonrpc: '2.0', id, error: { code: -32603, message: error.message } });
+      }),
+    });
+    transport = http;
   }
   // The server is tied to this process once started (process-tether.ts): lemming killed, even by SIGKILL, takes it with it.
   let untie: () => void = () => undefined;

@@ -113,7 +113,7 @@ export class McpServers {
         const held = heldToOfferLimit(server, callable.kept, grants);
         if (held.problem !== undefined) problems.push(held.problem);
         const offered = held.kept.map((tool) => ({ name: mcpToolName(server, tool.name), description: cutDescription(tool.description || `${tool.name} (MCP server ${server})`), parameters: tool.inputSchema }));
-        const checked = checkedOffer(server, grants, { definitions: offered, problems: [] }, 'its list of tools');
+        const checked = checkedOffer(server, grants, { definitions: offered, problems: [] }, 'its list of tools', (name) => this.resolve(name));
         definitions.push(...checked.definitions);
         problems.push(...checked.problems);
       } catch (error) {

@@ -1,5 +1,5 @@
 import type { ToolDefinition } from '../../providers/provider.js';
-import { isGrantedName, mcpToolName, unavailableTools, type McpOffer } from './mcp-servers.js';
+import { isGrantedName, MCP_NAME_SEPARATOR, mcpToolName, unavailableTools, type McpOffer } from './mcp-servers.js';
 
 /** The most names of tools left out that a problem quotes (heldToModelNames): a server may list thousands. */
 const NAMES_QUOTED = 8;
@@ -137,10 +137,20 @@ function kindOf(value: unknown): string {
 /**
  * A server's offer held to the one rule of an offer (offerProblem), whoever made it: this engine from
  * the server's tools/list, or a worker (QueuedMcp); one refused is that server's tools unavailable, saying why.
+ * Its tools are then held to the names a call reaches (heldToModelNames, by `resolve`, which knows every
+ * server the org declares): a worker knows only the server it runs, and offered a tool whose name another
+ * server's tool has (names's `files__read` and names__files's `read`, both `names__files__read`) twice,
+ * a call to it running whichever server org.yaml declares first.
  */
-export function checkedOffer(server: string, grants: readonly string[], offer: unknown, whose: string): McpOffer {
+export function checkedOffer(server: string, grants: readonly string[], offer: unknown, whose: string, resolve: (modelName: string) => { server: string; tool: string } | undefined): McpOffer {
   const problem = offerProblem(offer, (name) => isGrantedName(grants, server, name));
   if (problem !== undefined) return { definitions: [], problems: [unavailableTools(server, `${whose} was refused: ${problem}`)] };
   const { definitions, problems } = offer as McpOffer;
-  return { definitions, problems: problems.map((text) => cutDescription(text, 'problem')) };
+  // A definition's name is its server's, "__" and the tool's (isGrantedName): the tool's name is what follows.
+  const prefix = `${server}${MCP_NAME_SEPARATOR}`;
+  const callable = heldToModelNames(server, definitions.map((definition) => ({ name: definition.name.slice(prefix.length), definition })), resolve);
+  return {
+    definitions: callable.kept.map((tool) => tool.definition),
+    problems: [...problems.map((text) => cutDescription(text, 'problem')), ...(callable.problem === undefined ? [] : [callable.problem])],
+  };
 }
