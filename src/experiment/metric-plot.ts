@@ -1,3 +1,4 @@
+import { CHART_PAGE } from '../charts/chart-look.js';
 import { VEGA_LITE_SCHEMA, type ChartSpec } from '../charts/render-chart.js';
 import type { MetricKey, RunValues, StudyStatistics } from './study-statistics.js';
 
@@ -64,6 +65,6 @@ export function metricPlotSpec(metric: StudyStatistics['metrics'][number], runs:
         ],
       },
     ],
-    config: { background: 'white', font: 'sans-serif' },
+    config: CHART_PAGE,
   } as ChartSpec;
 }

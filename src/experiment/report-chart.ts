@@ -1,3 +1,4 @@
+import { CHART_PAGE } from '../charts/chart-look.js';
 import { VEGA_LITE_SCHEMA, type ChartSpec } from '../charts/render-chart.js';
 import type { VariantSummary } from './variant-summary.js';
 
@@ -37,6 +38,6 @@ export function reportChartSpec(title: string, summaries: readonly VariantSummar
       panel('Messages sent (mean per run)', 'messages', summaries.map((summary) => ({ variant: summary.variant, value: summary.messages })), true, variants),
       panel('Turns to idle (mean; n/a: never idle)', 'turns', summaries.map((summary) => ({ variant: summary.variant, value: summary.turnsToIdle })), true, variants),
     ],
-    config: { background: 'white', font: 'sans-serif' },
+    config: CHART_PAGE,
   } as ChartSpec;
 }

@@ -42,6 +42,20 @@ describe('a proposal written by hand', () => {
     expect(readdirSync(join(root, 'agents')).sort()).toEqual(['coder_01', 'hr', 'human', 'janitor', 'manager', 'planner']);
   });
 
+  test("retiring a manager hands its reports to the manager's own manager: the chart names nobody who is gone", () => {
+    const root = defaultOrg();
+    write(root, 'org/proposals/000000-hr-001.md', proposalFile('000000-hr-001', 'kind: retire\nproposed_by: hr\nretire: { name: manager, reason: restructuring }'));
+    expect(lemming(root, ['approve', '000000-hr-001']).status).toBe(0);
+    // Before: planner, hr and janitor still reported to manager, and every command after warned
+    // `org/chart.yaml:9: agents.planner.reports_to: names "manager", which is not an agent of this org; ignored until you edit the chart`.
+    const validated = lemming(root, ['validate']);
+    expect(`${validated.stdout}${validated.stderr}`).not.toContain('not an agent of this org');
+    expect(validated.status).toBe(0);
+    const chart = read(root, 'org/chart.yaml');
+    for (const report of ['planner', 'hr', 'janitor']) expect(chart).toContain(`  ${report}:\n    reports_to: human\n`);
+    expect(chart).toContain('  coder_01:\n    reports_to: planner\n');
+  });
+
   test("a proposal whose id is not its file's name is a problem of that file, named with the id it should have; nothing is written under the other id", () => {
     const root = defaultOrg();
     write(root, 'org/proposals/000002-hr-005.md', proposalFile('000002-hr-099', 'kind: retire\nproposed_by: hr\nretire: { name: janitor, reason: idle }'));

@@ -108,6 +108,16 @@ describe('lemming chat without a terminal', () => {
     expect(driving.stdout).toMatch(/not driving: org\/chart\.yaml:\d+: is not valid YAML/);
   });
 
+  // Before: the chat said only "sent to manager", and the person learnt of the cut from the message's file, if at all.
+  test('a line past engine.max_body_chars is sent cut, and the chat says so as `lemming send` does', () => {
+    const root = freshOrg();
+    const result = spawnSync('node', [CLI, 'chat', '--root', root], { input: `${'x'.repeat(25_000)}\n`, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('sent to manager: agents/human/outbox/000000-001-manager.md');
+    expect(result.stdout).toContain('the text was 25000 characters; messages are capped at 20000 (org.yaml engine.max_body_chars), so the last 5000 were cut and the message says so');
+    expect(readFileSync(join(root, 'agents/human/outbox/000000-001-manager.md'), 'utf8')).toContain('[lemming: 5000 more characters were cut');
+  });
+
   // Before: "stopping: the next `lemming run` resumes where this one stops", with no turn under way.
   test.each(['SIGINT', 'SIGTERM'] as const)('--drive stopped by %s between drives says no turn is under way, and ends (exit 0)', async (signal) => {
     const root = freshOrg();

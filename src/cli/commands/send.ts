@@ -1,6 +1,6 @@
 import type { Priority } from '../../mailbox/message.js';
 import { namesOf, parseCondition } from '../../engine/human/recipients.js';
-import type { SentMessage } from '../../engine/human/send-as-human.js';
+import { cutSaying, type SentMessage } from '../../engine/human/send-as-human.js';
 import { EXIT, LemmingError } from '../../errors.js';
 import { sendAll, sendToMany } from '../../library/human-actions.js';
 import { listOutgoingFiles, readOutgoingFiles, type OutgoingFile } from '../../library/outgoing-files.js';
@@ -68,7 +68,7 @@ export async function sendCommand(root: string, to: string | undefined, words: s
   printSent(sent, from, together ? 'one file, read by each name' : 'one to each recipient', output);
   const cutCharacters = sent[0]?.cutCharacters ?? 0;
   if (cutCharacters > 0) {
-    output.err(`lemming: the text was ${body.length} characters; messages are capped at ${maxBodyChars} (org.yaml engine.max_body_chars), so the last ${cutCharacters} were cut and the message says so`);
+    output.err(`lemming: ${cutSaying(body.length, maxBodyChars, cutCharacters)}`);
   }
   output.out(`the next turn delivers ${sent.length > 1 ? 'them' : 'it'} (\`lemming run\` or \`lemming run-once\`)`);
   return 0;

@@ -53,6 +53,14 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
   return sendFromSeat(root, org, HUMAN, input, {}, now);
 }
 
+/**
+ * What a person is told of a text cut to `engine.max_body_chars`, wherever they sent it (`lemming send`,
+ * `lemming chat`): how long it was, the cap and its setting, how much was cut, and that the message says so.
+ */
+export function cutSaying(textCharacters: number, maxBodyChars: number, cutCharacters: number): string {
+  return `the text was ${textCharacters} characters; messages are capped at ${maxBodyChars} (org.yaml engine.max_body_chars), so the last ${cutCharacters} were cut and the message says so`;
+}
+
 /** How a person's send is held to the rules an agent's is: for sends from outside programs (`lemming mcp`). */
 export interface SeatRules {
   /**

@@ -3,6 +3,8 @@
  * list of what came back lately: what it knows when someone asks how things stand.
  */
 
+import { shorten } from './compose.js';
+
 /** A task handed to a member of the team, as its note records it. */
 export interface TaskNote {
   /** Who asked for it, and the id of their message (the reply goes to it). */
@@ -25,9 +27,17 @@ export interface TaskNote {
 export const RECENT_WORK_KEY = 'recent-work';
 const RECENT_WORK_LINES = 5;
 
+/**
+ * The most of a task's words its note keeps, cut at a word with "…". A note is shown to the next call
+ * only if it fits the notes a prompt shows (org.yaml context.max_memory_chars, 4,000 by default, for
+ * all of them): a task of one 5,000-character line, noted whole, was never seen again, and its report
+ * went nowhere.
+ */
+export const NOTE_TASK_CHARS = 500;
+
 /** The text of a task's note. */
 export function formatTaskNote(note: TaskNote): string {
-  return `asker: ${note.asker}\nasker_message: ${note.askerMessage}\ndelegate: ${note.delegate}\ntask: ${note.task}\nsince: turn ${note.since}${note.checked ? '\nchecked: yes' : ''}${note.question ? '\nquestion: yes' : ''}${note.copies && note.copies.length > 0 ? `\ncopies: ${note.copies.join(', ')}` : ''}`;
+  return `asker: ${note.asker}\nasker_message: ${note.askerMessage}\ndelegate: ${note.delegate}\ntask: ${shorten(note.task, NOTE_TASK_CHARS)}\nsince: turn ${note.since}${note.checked ? '\nchecked: yes' : ''}${note.question ? '\nquestion: yes' : ''}${note.copies && note.copies.length > 0 ? `\ncopies: ${note.copies.join(', ')}` : ''}`;
 }
 
 /** A task's note read back, or undefined when it is not one (a note of another kind, or one it wrote before it kept `task:`). */

@@ -42,14 +42,24 @@ export function addAgentToChart(text: string, addition: ChartAddition): string {
   return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-/** Remove an agent from chart.yaml's text, and every mention of it in others' lists, keeping comments and order. Pure. */
+/**
+ * Remove an agent from chart.yaml's text, and every mention of it in others' lists, keeping comments
+ * and order. Those who reported to it report to its own manager (`null` when it had none): a chart
+ * whose `reports_to` names an agent that is gone is warned of by every command after. Pure.
+ */
 export function removeAgentFromChart(text: string, name: string): string {
   const { isMap } = yaml();
   const document = yaml().parseDocument(text);
   const agents = document.get('agents');
   if (!isMap(agents)) throw new Error('org/chart.yaml has no `agents:` map');
+  const leaving = agents.get(name);
+  const above = isMap(leaving) ? (leaving.get('reports_to') ?? null) : null;
   agents.delete(name);
-  for (const pair of agents.items) if (isMap(pair.value)) withoutName(pair.value, ['send_to', 'read_from'], name);
+  for (const pair of agents.items) {
+    if (!isMap(pair.value)) continue;
+    withoutName(pair.value, ['send_to', 'read_from'], name);
+    if (pair.value.get('reports_to') === name) pair.value.set('reports_to', above);
+  }
   return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 

@@ -6,7 +6,7 @@ import type { Problem } from '../../errors.js';
 import { stateTurn } from '../../engine/record/state-store.js';
 import { markRead, readHumanInbox, readHumanNotices, readHumanSent, type InboxNotice } from '../../engine/human/human-inbox.js';
 import { orgStatus, type OrgStatus } from '../../engine/human/org-status.js';
-import { sendAsHuman } from '../../engine/human/send-as-human.js';
+import { cutSaying, sendAsHuman } from '../../engine/human/send-as-human.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { OrgLoader } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
@@ -27,8 +27,8 @@ export interface ChatBackend {
   /** Every message to or from the human, with unread marks. */
   messages(): ChatMessage[];
   notices(): InboxNotice[];
-  /** Write a message as the human; throws a LemmingError with the reason when it cannot. */
-  send(message: { to: string; body: string; replyTo?: string }): { id: string; file: string };
+  /** Write a message as the human; throws a LemmingError with the reason when it cannot. `cut` says what was cut of a body past `engine.max_body_chars`. */
+  send(message: { to: string; body: string; replyTo?: string }): { id: string; file: string; cut?: string };
   markRead(ids: string[]): void;
   status(): OrgStatus;
   /** Proposals waiting for the human, each with what approving it edits or why it cannot be approved; absent where a backend has none to offer. */
@@ -54,8 +54,9 @@ export function fileChatBackend(root: string): ChatBackend {
     messages: () => [...readHumanSent(root, org()), ...readHumanInbox(root, org()).messages],
     notices: () => readHumanNotices(root),
     send(message) {
-      const sent = sendAsHuman(root, org(), { to: message.to, body: message.body, ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}) });
-      return { id: sent.message.id, file: sent.file };
+      const current = org();
+      const sent = sendAsHuman(root, current, { to: message.to, body: message.body, ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}) });
+      return { id: sent.message.id, file: sent.file, ...(sent.cutCharacters > 0 ? { cut: cutSaying(message.body.length, current.settings.max_body_chars, sent.cutCharacters) } : {}) };
     },
     markRead: (ids) => markRead(root, org(), ids),
     status: () => orgStatus(org()),

@@ -9,7 +9,7 @@ import type { WaitingProposal } from '../../tools/proposals/proposal.js';
 
 /** What the chat answers a line with; the screen and the line mode each show it their way. */
 export type ChatReply =
-  | { kind: 'sent'; to: string; id: string; file: string; replyTo?: string; title: string }
+  | { kind: 'sent'; to: string; id: string; file: string; replyTo?: string; title: string; cut?: string }
   | { kind: 'problem'; text: string }
   | { kind: 'switched'; to: string }
   | { kind: 'recipients'; current?: string; recipients: string[] }
@@ -125,7 +125,7 @@ export class ChatSession {
     try {
       const sent = this.backend.send({ to, body, ...(answering && last ? { replyTo: last.id } : {}) });
       this.backend.markRead(conversation.filter((message) => message.unread).map((message) => message.id));
-      return { kind: 'sent', to, id: sent.id, file: sent.file, title: titleOf(body), ...(answering && last ? { replyTo: last.id } : {}) };
+      return { kind: 'sent', to, id: sent.id, file: sent.file, title: titleOf(body), ...(answering && last ? { replyTo: last.id } : {}), ...(sent.cut !== undefined ? { cut: sent.cut } : {}) };
     } catch (error) {
       return { kind: 'problem', text: errorMessage(error) };
     }

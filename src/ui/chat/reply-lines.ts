@@ -37,7 +37,8 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
   switch (reply.kind) {
     case 'sent': {
       const answering = reply.replyTo ? ` (a reply to ${reply.replyTo})` : '';
-      return [{ text: `sent to ${reply.to}${answering}: ${reply.file}${driving ? ' — running turns until it is answered' : ''}`, color: 'green' }];
+      const sent = { text: `sent to ${reply.to}${answering}: ${reply.file}${driving ? ' — running turns until it is answered' : ''}`, color: 'green' };
+      return reply.cut === undefined ? [sent] : [sent, { text: reply.cut, color: 'yellow', wrap: true }];
     }
     case 'problem':
       return [{ text: reply.text, color: 'red', wrap: true }];
