@@ -99,6 +99,21 @@ describe('an agent program that reports more tokens than a call can use', () => 
     expect(lemming(org.root, ['inbox']).stdout).toContain(`reported 1e+300 input tokens; counted as ${WINDOW}`);
     expect(checkInvariants(org.root)).toEqual([]);
   });
+
+  test("a failed run that reports 0 tokens for a long prompt is charged its price per call and at least 1 token for every 8 of lemming's estimate of the prompt", async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0.5, context_window: WINDOW }, { credits: 10_000 });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 0, "output_tokens": 0}}\n' }] });
+    humanSends(org.root, 'manager', `Read this through. ${'The plan has many parts. '.repeat(400)}`);
+    await runInstantly(org.root, { maxTurns: 1 });
+    const [line, ...more] = chargeLines(org.root);
+    expect(more).toEqual([]);
+    // Before: 0 input tokens, 0.5 credits, whatever the prompt.
+    expect(line?.input_tokens).toBeGreaterThan(312);
+    expect(line).toMatchObject({ turn: 1, output_tokens: 0, estimated: true, credits: 0.5 + (line?.input_tokens ?? 0) });
+    expect(managerStatus(org.root)).toMatchObject({ spent: line?.credits, inputTokens: line?.input_tokens });
+    expect(lemming(org.root, ['inbox']).stdout).toContain(`agent reported 0 input tokens; counted as ${line?.input_tokens}, the fewest a server is believed to count for the request`);
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
 });
 
 describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
@@ -176,7 +191,7 @@ describe('an OpenAI-compatible server that reports 0 tokens for a long prompt an
 describe("a cassette's usage passes the gate on replay", () => {
   test("a recorded failure's charge replays as it was charged; a cassette edited to claim 1e300 tokens is charged what a call can use", async () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0.5, context_window: WINDOW }, { credits: 100 });
-    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 30, "output_tokens": 4}}\n' }, { say: 'Done.\n{"usage": {"input_tokens": 2000, "output_tokens": 2}}\n' }] });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 3000, "output_tokens": 4}}\n' }, { say: 'Done.\n{"usage": {"input_tokens": 2000, "output_tokens": 2}}\n' }] });
     humanSends(org.root, 'manager', 'Go.');
     const fresh = join(tempDir(), 'org');
     cpSync(org.root, fresh, { recursive: true });
@@ -186,13 +201,13 @@ describe("a cassette's usage passes the gate on replay", () => {
     await runEngine(org.root, {}, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
     const untimed = (root: string) => chargeLines(root).map((line) => ({ ...line, at: undefined }));
     const recorded = untimed(org.root);
-    expect(recorded[0]).toMatchObject({ turn: 1, input_tokens: 30, output_tokens: 4, credits: 0.500034 });
+    expect(recorded[0]).toMatchObject({ turn: 1, input_tokens: 3000, output_tokens: 4, credits: 0.503004 });
 
     await runEngine(fresh, {}, { providerFactory: createProviderFactory({ root: fresh, replay: cassette }) });
     expect(untimed(fresh)).toEqual(recorded);
 
     const claimed = join(tempDir(), 'claimed.jsonl');
-    writeFileSync(claimed, readFileSync(cassette, 'utf8').replace('"inputTokens":30', '"inputTokens":1e300').replace('"inputTokens":2000', '"inputTokens":1e300'));
+    writeFileSync(claimed, readFileSync(cassette, 'utf8').replace('"inputTokens":3000', '"inputTokens":1e300').replace('"inputTokens":2000', '"inputTokens":1e300'));
     await runEngine(edited, {}, { providerFactory: createProviderFactory({ root: edited, replay: claimed }) });
     expect(chargeLines(edited).slice(0, 2)).toEqual([
       expect.objectContaining({ turn: 1, input_tokens: WINDOW, output_tokens: 4 }),
