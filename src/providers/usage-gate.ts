@@ -100,11 +100,11 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
       return most;
     }
     const base = kind === 'input' ? leastOf().inputTokens : leastOf().outputTokens;
-    const fewestCounted = Math.min(Math.ceil(base * LEAST_TOKEN_SCALE), most);
-    if (whole < fewestCounted) {
-      said.push(`${reportedAs}; counted as ${fewestCounted}, the fewest a server is believed to count for the ${kind === 'input' ? 'request' : 'answer'}: 1 token for every ${1 / LEAST_TOKEN_SCALE} of lemming's estimate of it (${base} tokens)`);
+    const fewest = fewestCounted(base, most);
+    if (whole < fewest) {
+      said.push(countedAtFewest(reportedAs, kind, fewest, base));
       estimated = true;
-      return fewestCounted;
+      return fewest;
     }
     if (whole !== value) said.push(`${reportedAs}; counted as ${whole} (token counts are whole)`);
     return whole;
@@ -123,6 +123,16 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
     ...(calls > 1 ? { calls } : {}),
     ...(said.length > 0 ? { clamped: said } : {}),
   };
+}
+
+/** The fewest tokens a server is believed to count for what lemming estimates at `estimate` tokens: LEAST_TOKEN_SCALE of it, rounded up, at most `most`. Pure. */
+export function fewestCounted(estimate: number, most: number): number {
+  return Math.min(Math.ceil(estimate * LEAST_TOKEN_SCALE), most);
+}
+
+/** What is said of a count below the fewest (`reportedAs`: "<model> reported <n> <kind> tokens"). Pure. */
+export function countedAtFewest(reportedAs: string, kind: 'input' | 'output', fewest: number, estimate: number): string {
+  return `${reportedAs}; counted as ${fewest}, the fewest a server is believed to count for the ${kind === 'input' ? 'request' : 'answer'}: 1 token for every ${1 / LEAST_TOKEN_SCALE} of lemming's estimate of it (${estimate} tokens)`;
 }
 
 /** The answers a usage sums: one unless it says more, never more than the attempts its entry allows. */

@@ -216,3 +216,29 @@ describe("a cassette's usage passes the gate on replay", () => {
     expect(checkInvariants(edited)).toEqual([]);
   });
 });
+
+describe("a journaled answer's usage is held to its text when a recovered turn reads it back", () => {
+  test("an answer edited to 0 output tokens in the crash journal is charged at least 1 token for every 8 of lemming's estimate of its journaled text, said naming the journal", () => {
+    // 10,000 characters: lemming's estimate is 2,500 tokens, 1 in 8 of them 313.
+    const long = `Noted. ${'All is well here. '.repeat(600)}`.slice(0, 10_000);
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+    org.plan({ manager: [{ say: `${long}\n{"usage": {"input_tokens": 4000, "output_tokens": 2600}}\n` }] });
+    humanSends(org.root, 'manager', 'Go.');
+    expect(lemming(org.root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' }).signal).toBe('SIGKILL');
+    const journal = join(org.root, 'org/state/journal.jsonl');
+    const kept = readFileSync(journal, 'utf8');
+    expect(kept).toContain('"outputTokens":2600');
+    writeFileSync(journal, kept.replace('"outputTokens":2600', '"outputTokens":0'));
+
+    const run = lemming(org.root, ['run', '--plain', '--turns', '1']);
+    expect(run.status).toBe(0);
+    expect(org.calls()).toHaveLength(1);
+    // Before: 0 output tokens charged, the 10,000 characters it wrote free.
+    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 4000, output_tokens: 313, estimated: true, credits: 4313 })]);
+    const said = "agent reported 0 output tokens; counted as 313, the fewest a server is believed to count for the answer: 1 token for every 8 of lemming's estimate of it (2500 tokens)";
+    expect(run.stdout + run.stderr).toContain('org/state/journal.jsonl');
+    expect(lemming(org.root, ['inbox']).stdout).toContain(said);
+    expect(managerStatus(org.root)).toMatchObject({ spent: 4313 });
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
+});
