@@ -33,6 +33,8 @@ export interface UsageLimits {
   attempts: number;
   /** Texts one embedding request sends, each up to the context window (embedding-gate.ts); absent: one prompt. */
   texts?: number;
+  /** The file the counts were read from when it is not the model's answer as it came (a cassette on replay): each sentence names it. */
+  source?: string;
 }
 
 /** A registry entry's limits of one answer (see UsageLimits). Pure. */
@@ -93,7 +95,7 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
     const most = Math.min((kind === 'input' ? limits.input : limits.output) * texts * calls, MAX_LINE_TOKENS);
     const field = kind === 'input' ? limits.inputField : limits.outputField;
     const whole = Math.ceil(value);
-    const reportedAs = `${limits.modelKey} reported ${value} ${kind} tokens`;
+    const reportedAs = `${whoReported(limits)} reported ${value} ${kind} tokens`;
     if (whole > most) {
       const asked = texts > 1 ? `a request of ${texts} texts` : calls === 1 ? 'a call' : `${calls} calls`;
       said.push(`${reportedAs}; counted as ${most}, the most ${asked} to it can use (org/org.yaml models.${limits.modelKey}.${field})`);
@@ -125,6 +127,11 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
   };
 }
 
+/** Who a sentence of the gate says gave a count: the model, and the file it was read from when it is one (a cassette recorded by an earlier lemming may hold counts it would not). */
+function whoReported(limits: UsageLimits): string {
+  return limits.source === undefined ? limits.modelKey : `${limits.source} recorded: ${limits.modelKey}`;
+}
+
 /** The fewest tokens a server is believed to count for what lemming estimates at `estimate` tokens: LEAST_TOKEN_SCALE of it, rounded up, at most `most`. Pure. */
 export function fewestCounted(estimate: number, most: number): number {
   return Math.min(Math.ceil(estimate * LEAST_TOKEN_SCALE), most);
@@ -141,7 +148,7 @@ function admittedCalls(value: unknown, limits: UsageLimits, said: string[]): num
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= limits.attempts) return value;
   const calls = typeof value === 'number' && value > limits.attempts ? limits.attempts : 1;
   const why = calls === 1 ? 'a call is one answer or more' : `at most ${limits.attempts} with org/org.yaml models.${limits.modelKey}.max_retries`;
-  said.push(`${limits.modelKey}'s answer said it summed ${JSON.stringify(value) ?? String(value)} calls; counted as ${calls} (${why})`);
+  said.push(`${whoReported(limits)}'s answer said it summed ${JSON.stringify(value) ?? String(value)} calls; counted as ${calls} (${why})`);
   return calls;
 }
 
@@ -169,8 +176,10 @@ export class UsageGate implements Provider {
     private readonly inner: Provider,
     modelKey: string,
     private readonly entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>,
+    /** The file its answers are read from (a cassette), named in what the gate says. */
+    source?: string,
   ) {
-    this.limits = usageLimits(modelKey, entry);
+    this.limits = { ...usageLimits(modelKey, entry), ...(source === undefined ? {} : { source }) };
   }
 
   async generate(request: ProviderRequest): Promise<ProviderResponse> {

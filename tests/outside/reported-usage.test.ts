@@ -217,6 +217,38 @@ describe("a cassette's usage passes the gate on replay", () => {
   });
 });
 
+describe("a cassette recorded below the floor", () => {
+  test("replays exactly what a recording charged; one an earlier lemming recorded at 0 tokens is charged the floor on replay, said naming the cassette", async () => {
+    // 10,000 characters: lemming's estimate is 2,500 tokens, 1 in 8 of them 313.
+    const long = `Noted. ${'All is well here. '.repeat(600)}`.slice(0, 10_000);
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+    org.plan({ manager: [{ say: `${long}\n{"usage": {"input_tokens": 4000, "output_tokens": 0}}\n` }] });
+    humanSends(org.root, 'manager', 'Go.');
+    const fresh = join(tempDir(), 'org');
+    cpSync(org.root, fresh, { recursive: true });
+    const older = join(tempDir(), 'org');
+    cpSync(org.root, older, { recursive: true });
+    const cassette = join(tempDir(), 'run.jsonl');
+    await runEngine(org.root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
+    const untimed = (root: string) => chargeLines(root).map((line) => ({ ...line, at: undefined }));
+    expect(untimed(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 4000, output_tokens: 313, estimated: true })]);
+
+    // Recorded through the gate: the replay charges what the recording charged.
+    await runEngine(fresh, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: fresh, replay: cassette }) });
+    expect(untimed(fresh)).toEqual(untimed(org.root));
+
+    // As a lemming before the floor recorded it: 0 output tokens, nothing said.
+    const earlier = join(tempDir(), 'earlier.jsonl');
+    const lines = readFileSync(cassette, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { response?: { usage?: Record<string, unknown> } });
+    for (const line of lines) if (line.response?.usage) line.response.usage = { inputTokens: 4000, outputTokens: 0, estimated: false };
+    writeFileSync(earlier, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    await runEngine(older, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: older, replay: earlier }) });
+    expect(untimed(older)).toEqual(untimed(org.root));
+    // Before: said as if the agent had reported it in this run; now the cassette is named.
+    expect(lemming(older, ['inbox']).stdout).toContain(`${earlier} recorded: agent reported 0 output tokens; counted as 313, the fewest a server is believed to count for the answer`);
+  });
+});
+
 describe("a journaled answer's usage is held to its text when a recovered turn reads it back", () => {
   test("an answer edited to 0 output tokens in the crash journal is charged at least 1 token for every 8 of lemming's estimate of its journaled text, said naming the journal", () => {
     // 10,000 characters: lemming's estimate is 2,500 tokens, 1 in 8 of them 313.
