@@ -49,6 +49,23 @@ function traces(root: string): string {
     .join('\n');
 }
 
+/** 10,000 characters: lemming's estimate is 2,500 tokens, 1 in 8 of them 313 (312.5, rounded up). */
+const LONG_ANSWER = `Noted. ${'All is well here. '.repeat(600)}`.slice(0, 10_000);
+
+/** Copies of an org not yet run, each for a run of its own. */
+function copiesOf(root: string, count: number): string[] {
+  return Array.from({ length: count }, () => {
+    const copy = join(tempDir(), 'org');
+    cpSync(root, copy, { recursive: true });
+    return copy;
+  });
+}
+
+/** The charge lines without their times: what two runs of the same calls must share. */
+function untimed(root: string) {
+  return chargeLines(root).map((line) => ({ ...line, at: undefined }));
+}
+
 describe('an agent program that reports more tokens than a call can use', () => {
   test('is charged its price per call for each answer and stops being called when its credits run out', async () => {
     // The attack as reported: price_per_call 0.5, budget 1, 9007199254740993 input tokens with each answer, five turns.
@@ -193,13 +210,9 @@ describe("a cassette's usage passes the gate on replay", () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0.5, context_window: WINDOW }, { credits: 100 });
     org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 3000, "output_tokens": 4}}\n' }, { say: 'Done.\n{"usage": {"input_tokens": 2000, "output_tokens": 2}}\n' }] });
     humanSends(org.root, 'manager', 'Go.');
-    const fresh = join(tempDir(), 'org');
-    cpSync(org.root, fresh, { recursive: true });
-    const edited = join(tempDir(), 'org');
-    cpSync(org.root, edited, { recursive: true });
+    const [fresh = '', edited = ''] = copiesOf(org.root, 2);
     const cassette = join(tempDir(), 'run.jsonl');
     await runEngine(org.root, {}, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
-    const untimed = (root: string) => chargeLines(root).map((line) => ({ ...line, at: undefined }));
     const recorded = untimed(org.root);
     expect(recorded[0]).toMatchObject({ turn: 1, input_tokens: 3000, output_tokens: 4, credits: 0.503004 });
 
@@ -219,18 +232,12 @@ describe("a cassette's usage passes the gate on replay", () => {
 
 describe("a cassette recorded below the floor", () => {
   test("replays exactly what a recording charged; one an earlier lemming recorded at 0 tokens is charged the floor on replay, said naming the cassette", async () => {
-    // 10,000 characters: lemming's estimate is 2,500 tokens, 1 in 8 of them 313.
-    const long = `Noted. ${'All is well here. '.repeat(600)}`.slice(0, 10_000);
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
-    org.plan({ manager: [{ say: `${long}\n{"usage": {"input_tokens": 4000, "output_tokens": 0}}\n` }] });
+    org.plan({ manager: [{ say: `${LONG_ANSWER}\n{"usage": {"input_tokens": 4000, "output_tokens": 0}}\n` }] });
     humanSends(org.root, 'manager', 'Go.');
-    const fresh = join(tempDir(), 'org');
-    cpSync(org.root, fresh, { recursive: true });
-    const older = join(tempDir(), 'org');
-    cpSync(org.root, older, { recursive: true });
+    const [fresh = '', older = ''] = copiesOf(org.root, 2);
     const cassette = join(tempDir(), 'run.jsonl');
     await runEngine(org.root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
-    const untimed = (root: string) => chargeLines(root).map((line) => ({ ...line, at: undefined }));
     expect(untimed(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 4000, output_tokens: 313, estimated: true })]);
 
     // Recorded through the gate: the replay charges what the recording charged.
@@ -251,10 +258,8 @@ describe("a cassette recorded below the floor", () => {
 
 describe("a journaled answer's usage is held to its text when a recovered turn reads it back", () => {
   test("an answer edited to 0 output tokens in the crash journal is charged at least 1 token for every 8 of lemming's estimate of its journaled text, said naming the journal", () => {
-    // 10,000 characters: lemming's estimate is 2,500 tokens, 1 in 8 of them 313.
-    const long = `Noted. ${'All is well here. '.repeat(600)}`.slice(0, 10_000);
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
-    org.plan({ manager: [{ say: `${long}\n{"usage": {"input_tokens": 4000, "output_tokens": 2600}}\n` }] });
+    org.plan({ manager: [{ say: `${LONG_ANSWER}\n{"usage": {"input_tokens": 4000, "output_tokens": 2600}}\n` }] });
     humanSends(org.root, 'manager', 'Go.');
     expect(lemming(org.root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' }).signal).toBe('SIGKILL');
     const journal = join(org.root, 'org/state/journal.jsonl');
