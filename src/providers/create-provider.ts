@@ -70,7 +70,7 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
     const replay = new ReplayingProvider(answers);
     // Every model answers from the cassette; no key is needed, nothing is reached. A cassette is a file anyone
     // can edit: what it says a call used passes the usage gate as a live answer does. Embeddings too (embedding-tape.ts).
-    return Object.assign((modelKey: string, entry: ModelEntry): Provider => new UsageGate(replay, modelKey, entry), {
+    return Object.assign((modelKey: string, entry: ModelEntry): Provider => new UsageGate(replay, modelKey, entry, file), {
       preflight: (org: Org) => assertModelSettings(org),
       embedder: (modelKey: string, entry: ModelEntry): Embedder => gatedEmbedder(tapedEmbedder((tape) => tape.replayingEmbedder(file, cassette.embeddings, modelKey, entry.model ?? modelKey)), modelKey, entry),
     });

@@ -33,6 +33,8 @@ export interface UsageLimits {
   attempts: number;
   /** Texts one embedding request sends, each up to the context window (embedding-gate.ts); absent: one prompt. */
   texts?: number;
+  /** The file the counts were read from when it is not the model's answer as it came (a cassette on replay): each sentence names it. */
+  source?: string;
 }
 
 /** A registry entry's limits of one answer (see UsageLimits). Pure. */
@@ -53,10 +55,13 @@ export type UntrustedUsage = { readonly [K in keyof Usage]?: unknown };
 /**
  * lemming's own counts of a call: lemming's estimate for an answer (marked `estimated`), none (0) for
  * an answer that could not be used, as outside-charge.ts and `reportedOnly` count it. What a count
- * that is not one stands for, and what sets the least a reported count is taken at (LEAST_TOKEN_SCALE
- * of it: none for an unusable answer).
+ * that is not one stands for, and, unless the gate is given `least`, what sets the least a reported
+ * count is taken at (LEAST_TOKEN_SCALE of it).
  */
 export type MissingCounts = () => Pick<Usage, 'inputTokens' | 'outputTokens' | 'estimated'>;
+
+/** lemming's own counts a reported count is held to LEAST_TOKEN_SCALE of: its estimate of the request, and of the answer when it could read it. */
+export type LeastCounts = () => Pick<Usage, 'inputTokens' | 'outputTokens'>;
 
 /** A missing count of an unusable answer: none. */
 export const NO_COUNTS: MissingCounts = () => ({ inputTokens: 0, outputTokens: 0, estimated: false });
@@ -66,16 +71,19 @@ export const NO_COUNTS: MissingCounts = () => ({ inputTokens: 0, outputTokens: 0
  * an HTTP agent, a worker or a cassette gave for one call become whole numbers of 0 or more, rounded up
  * (a call is never cheaper by a fraction), at most what the call could have used: `limits` for each of
  * the answers it sums (`calls`, itself from 1 to the attempts the entry allows), and at least
- * LEAST_TOKEN_SCALE of lemming's own count of the request and of the answer (`own`), so a server that
- * reports 0 tokens for a long prompt and answer is charged for them (the usage is then marked
- * `estimated`). A price per call is charged by `calls` (money/charge.ts), so no call is free. What was
- * changed is said, a sentence a change, in `clamped`: the trace shows it and the engine tells the human. Pure.
+ * LEAST_TOKEN_SCALE of lemming's own count of the request and of the answer (`least`, else `own`), so a
+ * server that reports 0 tokens for a long prompt and answer is charged for them (the usage is then marked
+ * `estimated`). A usage that sums several answers is held to one answer's least: the others may be
+ * unusable ones that came back with no count, and each was held to its own as it passed a gate. A price
+ * per call is charged by `calls` (money/charge.ts), so no call is free. What was changed is said, a sentence a change, in `clamped`: the trace shows it and the engine tells the human. Pure.
  */
-export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLimits, own: MissingCounts): Usage {
+export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLimits, own: MissingCounts, least: LeastCounts = own): Usage {
   const said: string[] = keptSentences(reported?.clamped);
   let estimate: ReturnType<MissingCounts> | undefined;
+  let fewest: ReturnType<LeastCounts> | undefined;
   let estimated = false;
   const ours = (): ReturnType<MissingCounts> => (estimate ??= own());
+  const leastOf = (): ReturnType<LeastCounts> => (fewest ??= least === own ? ours() : least());
   const calls = admittedCalls(reported?.calls, limits, said);
   const count = (kind: 'input' | 'output', value: unknown): number => {
     const ourCount = () => (kind === 'input' ? ours().inputTokens : ours().outputTokens);
@@ -87,17 +95,18 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
     const most = Math.min((kind === 'input' ? limits.input : limits.output) * texts * calls, MAX_LINE_TOKENS);
     const field = kind === 'input' ? limits.inputField : limits.outputField;
     const whole = Math.ceil(value);
-    const reportedAs = `${limits.modelKey} reported ${value} ${kind} tokens`;
+    const reportedAs = `${whoReported(limits)} reported ${value} ${kind} tokens`;
     if (whole > most) {
       const asked = texts > 1 ? `a request of ${texts} texts` : calls === 1 ? 'a call' : `${calls} calls`;
       said.push(`${reportedAs}; counted as ${most}, the most ${asked} to it can use (org/org.yaml models.${limits.modelKey}.${field})`);
       return most;
     }
-    const least = Math.min(Math.ceil(ourCount() * LEAST_TOKEN_SCALE), most);
-    if (whole < least) {
-      said.push(`${reportedAs}; counted as ${least}, the fewest a server is believed to count for the ${kind === 'input' ? 'request' : 'answer'}: 1 token for every ${1 / LEAST_TOKEN_SCALE} of lemming's estimate of it (${ourCount()} tokens)`);
+    const base = kind === 'input' ? leastOf().inputTokens : leastOf().outputTokens;
+    const fewest = fewestCounted(base, most);
+    if (whole < fewest) {
+      said.push(countedAtFewest(reportedAs, kind, fewest, base));
       estimated = true;
-      return least;
+      return fewest;
     }
     if (whole !== value) said.push(`${reportedAs}; counted as ${whole} (token counts are whole)`);
     return whole;
@@ -118,13 +127,28 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
   };
 }
 
+/** Who a sentence of the gate says gave a count: the model, and the file it was read from when it is one (a cassette recorded by an earlier lemming may hold counts it would not). */
+function whoReported(limits: UsageLimits): string {
+  return limits.source === undefined ? limits.modelKey : `${limits.source} recorded: ${limits.modelKey}`;
+}
+
+/** The fewest tokens a server is believed to count for what lemming estimates at `estimate` tokens: LEAST_TOKEN_SCALE of it, rounded up, at most `most`. Pure. */
+export function fewestCounted(estimate: number, most: number): number {
+  return Math.min(Math.ceil(estimate * LEAST_TOKEN_SCALE), most);
+}
+
+/** What is said of a count below the fewest (`reportedAs`: "<model> reported <n> <kind> tokens"). Pure. */
+export function countedAtFewest(reportedAs: string, kind: 'input' | 'output', fewest: number, estimate: number): string {
+  return `${reportedAs}; counted as ${fewest}, the fewest a server is believed to count for the ${kind === 'input' ? 'request' : 'answer'}: 1 token for every ${1 / LEAST_TOKEN_SCALE} of lemming's estimate of it (${estimate} tokens)`;
+}
+
 /** The answers a usage sums: one unless it says more, never more than the attempts its entry allows. */
 function admittedCalls(value: unknown, limits: UsageLimits, said: string[]): number {
   if (value === undefined) return 1;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= limits.attempts) return value;
   const calls = typeof value === 'number' && value > limits.attempts ? limits.attempts : 1;
   const why = calls === 1 ? 'a call is one answer or more' : `at most ${limits.attempts} with org/org.yaml models.${limits.modelKey}.max_retries`;
-  said.push(`${limits.modelKey}'s answer said it summed ${JSON.stringify(value) ?? String(value)} calls; counted as ${calls} (${why})`);
+  said.push(`${whoReported(limits)}'s answer said it summed ${JSON.stringify(value) ?? String(value)} calls; counted as ${calls} (${why})`);
   return calls;
 }
 
@@ -152,8 +176,10 @@ export class UsageGate implements Provider {
     private readonly inner: Provider,
     modelKey: string,
     private readonly entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>,
+    /** The file its answers are read from (a cassette), named in what the gate says. */
+    source?: string,
   ) {
-    this.limits = usageLimits(modelKey, entry);
+    this.limits = { ...usageLimits(modelKey, entry), ...(source === undefined ? {} : { source }) };
   }
 
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
@@ -161,7 +187,7 @@ export class UsageGate implements Provider {
     try {
       response = await this.inner.generate(request);
     } catch (error) {
-      throw admitFailure(withUnreadAnswer(error, request, this.entry), this.limits);
+      throw admitFailure(withUnreadAnswer(error, request, this.entry), this.limits, request);
     }
     return admitResponse(response, request, this.limits);
   }
@@ -220,9 +246,22 @@ function withUnreadAnswer(error: unknown, request: ProviderRequest, entry: Pick<
   return (error as ProviderError).withUnusable([{ modelKey: request.modelKey, usage: { ...usage, estimated: true } }]);
 }
 
-/** A failure with the unusable answers it carries admitted, each counting none where it reported none; any other error as it is. */
-export function admitFailure(error: unknown, limits: UsageLimits): unknown {
+/**
+ * A failure with the unusable answers it carries admitted, each counting none where it reported none; any
+ * other error as it is. An answer that came back with a count of its server's read `request`: its input is
+ * held to LEAST_TOKEN_SCALE of lemming's estimate of it, as a usable answer's is (a server answering `choices:
+ * []` with 0 tokens for a long prompt was charged nothing, an agent program's failed run only its price per
+ * call). Its output is not: lemming could not read it to count it. One whose counts are lemming's own (marked
+ * `estimated`: a run that printed no usage, an answer refused unread and charged its reservation) as it is. Pure.
+ */
+export function admitFailure(error: unknown, limits: UsageLimits, request: ProviderRequest): unknown {
   if (!(error instanceof ProviderError) || error.unusable === undefined) return error;
   const answers = Array.isArray(error.unusable) ? error.unusable : [];
-  return error.withUnusable(answers.map((answer) => ({ modelKey: limits.modelKey, usage: admitUsage((answer as { usage?: UntrustedUsage } | null)?.usage, limits, NO_COUNTS) })));
+  const read: LeastCounts = () => ({ inputTokens: estimateInputTokens(request), outputTokens: 0 });
+  return error.withUnusable(
+    answers.map((answer) => {
+      const usage = (answer as { usage?: UntrustedUsage } | null)?.usage;
+      return { modelKey: limits.modelKey, usage: admitUsage(usage, limits, NO_COUNTS, usage?.estimated === true ? NO_COUNTS : read) };
+    }),
+  );
 }

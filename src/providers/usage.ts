@@ -71,11 +71,15 @@ export function sumUsage(usages: readonly Usage[]): Usage {
   };
 }
 
-/** The tokens a server reported for an answer lemming could not use: what it is charged for (missing counts as none). */
+/**
+ * The tokens a server reported for an answer lemming could not use: what it is charged for (missing counts as
+ * none), or undefined when it gave no count (a proxy's page: nothing says a model read the prompt). A count of
+ * 0 is a count: the usage gate holds it to the request (usage-gate.ts, admitFailure).
+ */
 export function reportedOnly(reported: ReportedUsage | undefined): Usage | undefined {
-  const input = isReportedCount(reported?.inputTokens) ? (reported?.inputTokens as number) : 0;
-  const output = isReportedCount(reported?.outputTokens) ? (reported?.outputTokens as number) : 0;
-  if (input === 0 && output === 0) return undefined;
+  if (!isReportedCount(reported?.inputTokens) && !isReportedCount(reported?.outputTokens)) return undefined;
+  const input = isReportedCount(reported?.inputTokens) ? reported.inputTokens : 0;
+  const output = isReportedCount(reported?.outputTokens) ? reported.outputTokens : 0;
   return { inputTokens: input, outputTokens: output, ...cacheSplit(reported, input), estimated: false };
 }
 

@@ -10,6 +10,7 @@ import type { ProviderRequest, ToolCall } from '../../src/providers/provider.js'
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultFaultOrg, eventsOf, humanSends, readText, runOrg, runScripted, writeFile } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
+import { lemming } from '../helpers/cli.js';
 
 const stepOf = (request: ProviderRequest): number => (request.messages.length + 1) / 2;
 
@@ -97,6 +98,25 @@ describe('an answer the server counted but lemming cannot use is charged', () =>
     const events = await run(root);
     expect(eventsOf(events, 'agent-error').map((error) => error.agent)).toEqual(['manager']);
     expect(ledgerCharges(root)).toMatchObject([{ agent: 'manager', model: 'flaky-openai', input_tokens: 500, output_tokens: 7, credits: 0.528 }]);
+    expect(checkInvariants(root, { idle: false, secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
+  });
+
+  test('reporting 0 tokens for a long prompt: its input is charged at least 1 token for every 8 of lemming\'s estimate of the request, and the human told', async () => {
+    const root = wireOrg(server.url);
+    // 10,000 characters of mail: lemming's estimate of the prompt is more than 2,500 tokens, 1 in 8 of them more than 312.
+    humanSends(root, 'manager', `Read this through. ${'The plan has many parts. '.repeat(400)}`);
+    script.set('manager', [empty(0, 0)]);
+    const events = await run(root);
+    expect(eventsOf(events, 'agent-error').map((error) => error.agent)).toEqual(['manager']);
+    const charges = ledgerCharges(root);
+    // Before: no line at all, the call free however long its prompt.
+    expect(charges).toHaveLength(1);
+    const charge = charges[0] as { input_tokens: number; output_tokens: number; credits: number; estimated?: boolean };
+    expect(charge.input_tokens).toBeGreaterThan(312);
+    expect(charge).toMatchObject({ agent: 'manager', model: 'flaky-openai', output_tokens: 0, estimated: true, credits: charge.input_tokens * 1000 / 1e6 });
+    const inbox = lemming(root, ['inbox']).stdout;
+    expect(inbox).toMatch(/from lemming: manager's reported usage was corrected/);
+    expect(inbox).toContain(`flaky-openai reported 0 input tokens; counted as ${charge.input_tokens}, the fewest a server is believed to count for the request: 1 token for every 8 of lemming's estimate of it`);
     expect(checkInvariants(root, { idle: false, secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
   });
 

@@ -51,10 +51,10 @@ describe('an agent program is charged its price per call for every run, however 
 
   test('a program that exits non-zero after reporting its usage is charged the tokens too', async () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1000, output_price: 2000, price_per_call: PRICE }, { credits: 100 });
-    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 3, "output_tokens": 1}}\n' }, { say: 'Nothing more.' }] });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 3000, "output_tokens": 1}}\n' }, { say: 'Nothing more.' }] });
     humanSends(org.root, 'manager', 'Go.');
     await runInstantly(org.root);
-    expect(chargeLines(org.root).filter((line) => line.turn === 1)).toEqual([expect.objectContaining({ input_tokens: 3, output_tokens: 1, credits: 0.003 + 0.002 + PRICE })]);
+    expect(chargeLines(org.root).filter((line) => line.turn === 1)).toEqual([expect.objectContaining({ input_tokens: 3000, output_tokens: 1, credits: 3 + 0.002 + PRICE })]);
     expect(checkInvariants(org.root)).toEqual([]);
   });
 

@@ -49,6 +49,23 @@ function traces(root: string): string {
     .join('\n');
 }
 
+/** 10,000 characters: lemming's estimate is 2,500 tokens, 1 in 8 of them 313 (312.5, rounded up). */
+const LONG_ANSWER = `Noted. ${'All is well here. '.repeat(600)}`.slice(0, 10_000);
+
+/** Copies of an org not yet run, each for a run of its own. */
+function copiesOf(root: string, count: number): string[] {
+  return Array.from({ length: count }, () => {
+    const copy = join(tempDir(), 'org');
+    cpSync(root, copy, { recursive: true });
+    return copy;
+  });
+}
+
+/** The charge lines without their times: what two runs of the same calls must share. */
+function untimed(root: string) {
+  return chargeLines(root).map((line) => ({ ...line, at: undefined }));
+}
+
 describe('an agent program that reports more tokens than a call can use', () => {
   test('is charged its price per call for each answer and stops being called when its credits run out', async () => {
     // The attack as reported: price_per_call 0.5, budget 1, 9007199254740993 input tokens with each answer, five turns.
@@ -98,6 +115,21 @@ describe('an agent program that reports more tokens than a call can use', () => 
     expect(managerStatus(org.root)?.balance).toBe(Math.round((100 - spent) * 1e9) / 1e9);
     expect(lemming(org.root, ['inbox']).stdout).toContain(`reported 1e+300 input tokens; counted as ${WINDOW}`);
     expect(checkInvariants(org.root)).toEqual([]);
+  });
+
+  test("a failed run that reports 0 tokens for a long prompt is charged its price per call and at least 1 token for every 8 of lemming's estimate of the prompt", async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0.5, context_window: WINDOW }, { credits: 10_000 });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 0, "output_tokens": 0}}\n' }] });
+    humanSends(org.root, 'manager', `Read this through. ${'The plan has many parts. '.repeat(400)}`);
+    await runInstantly(org.root, { maxTurns: 1 });
+    const [line, ...more] = chargeLines(org.root);
+    expect(more).toEqual([]);
+    // Before: 0 input tokens, 0.5 credits, whatever the prompt.
+    expect(line?.input_tokens).toBeGreaterThan(312);
+    expect(line).toMatchObject({ turn: 1, output_tokens: 0, estimated: true, credits: 0.5 + (line?.input_tokens ?? 0) });
+    expect(managerStatus(org.root)).toMatchObject({ spent: line?.credits, inputTokens: line?.input_tokens });
+    expect(lemming(org.root, ['inbox']).stdout).toContain(`agent reported 0 input tokens; counted as ${line?.input_tokens}, the fewest a server is believed to count for the request`);
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
   });
 });
 
@@ -176,28 +208,74 @@ describe('an OpenAI-compatible server that reports 0 tokens for a long prompt an
 describe("a cassette's usage passes the gate on replay", () => {
   test("a recorded failure's charge replays as it was charged; a cassette edited to claim 1e300 tokens is charged what a call can use", async () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0.5, context_window: WINDOW }, { credits: 100 });
-    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 30, "output_tokens": 4}}\n' }, { say: 'Done.\n{"usage": {"input_tokens": 2000, "output_tokens": 2}}\n' }] });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 3000, "output_tokens": 4}}\n' }, { say: 'Done.\n{"usage": {"input_tokens": 2000, "output_tokens": 2}}\n' }] });
     humanSends(org.root, 'manager', 'Go.');
-    const fresh = join(tempDir(), 'org');
-    cpSync(org.root, fresh, { recursive: true });
-    const edited = join(tempDir(), 'org');
-    cpSync(org.root, edited, { recursive: true });
+    const [fresh = '', edited = ''] = copiesOf(org.root, 2);
     const cassette = join(tempDir(), 'run.jsonl');
     await runEngine(org.root, {}, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
-    const untimed = (root: string) => chargeLines(root).map((line) => ({ ...line, at: undefined }));
     const recorded = untimed(org.root);
-    expect(recorded[0]).toMatchObject({ turn: 1, input_tokens: 30, output_tokens: 4, credits: 0.500034 });
+    expect(recorded[0]).toMatchObject({ turn: 1, input_tokens: 3000, output_tokens: 4, credits: 0.503004 });
 
     await runEngine(fresh, {}, { providerFactory: createProviderFactory({ root: fresh, replay: cassette }) });
     expect(untimed(fresh)).toEqual(recorded);
 
     const claimed = join(tempDir(), 'claimed.jsonl');
-    writeFileSync(claimed, readFileSync(cassette, 'utf8').replace('"inputTokens":30', '"inputTokens":1e300').replace('"inputTokens":2000', '"inputTokens":1e300'));
+    writeFileSync(claimed, readFileSync(cassette, 'utf8').replace('"inputTokens":3000', '"inputTokens":1e300').replace('"inputTokens":2000', '"inputTokens":1e300'));
     await runEngine(edited, {}, { providerFactory: createProviderFactory({ root: edited, replay: claimed }) });
     expect(chargeLines(edited).slice(0, 2)).toEqual([
       expect.objectContaining({ turn: 1, input_tokens: WINDOW, output_tokens: 4 }),
       expect.objectContaining({ turn: 2, input_tokens: WINDOW, output_tokens: 2 }),
     ]);
     expect(checkInvariants(edited)).toEqual([]);
+  });
+});
+
+describe("a cassette recorded below the floor", () => {
+  test("replays exactly what a recording charged; one an earlier lemming recorded at 0 tokens is charged the floor on replay, said naming the cassette", async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+    org.plan({ manager: [{ say: `${LONG_ANSWER}\n{"usage": {"input_tokens": 4000, "output_tokens": 0}}\n` }] });
+    humanSends(org.root, 'manager', 'Go.');
+    const [fresh = '', older = ''] = copiesOf(org.root, 2);
+    const cassette = join(tempDir(), 'run.jsonl');
+    await runEngine(org.root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
+    expect(untimed(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 4000, output_tokens: 313, estimated: true })]);
+
+    // Recorded through the gate: the replay charges what the recording charged.
+    await runEngine(fresh, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: fresh, replay: cassette }) });
+    expect(untimed(fresh)).toEqual(untimed(org.root));
+
+    // As a lemming before the floor recorded it: 0 output tokens, nothing said.
+    const earlier = join(tempDir(), 'earlier.jsonl');
+    const lines = readFileSync(cassette, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { response?: { usage?: Record<string, unknown> } });
+    for (const line of lines) if (line.response?.usage) line.response.usage = { inputTokens: 4000, outputTokens: 0, estimated: false };
+    writeFileSync(earlier, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    await runEngine(older, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: older, replay: earlier }) });
+    expect(untimed(older)).toEqual(untimed(org.root));
+    // Before: said as if the agent had reported it in this run; now the cassette is named.
+    expect(lemming(older, ['inbox']).stdout).toContain(`${earlier} recorded: agent reported 0 output tokens; counted as 313, the fewest a server is believed to count for the answer`);
+  });
+});
+
+describe("a journaled answer's usage is held to its text when a recovered turn reads it back", () => {
+  test("an answer edited to 0 output tokens in the crash journal is charged at least 1 token for every 8 of lemming's estimate of its journaled text, said naming the journal", () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+    org.plan({ manager: [{ say: `${LONG_ANSWER}\n{"usage": {"input_tokens": 4000, "output_tokens": 2600}}\n` }] });
+    humanSends(org.root, 'manager', 'Go.');
+    expect(lemming(org.root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' }).signal).toBe('SIGKILL');
+    const journal = join(org.root, 'org/state/journal.jsonl');
+    const kept = readFileSync(journal, 'utf8');
+    expect(kept).toContain('"outputTokens":2600');
+    writeFileSync(journal, kept.replace('"outputTokens":2600', '"outputTokens":0'));
+
+    const run = lemming(org.root, ['run', '--plain', '--turns', '1']);
+    expect(run.status).toBe(0);
+    expect(org.calls()).toHaveLength(1);
+    // Before: 0 output tokens charged, the 10,000 characters it wrote free.
+    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 4000, output_tokens: 313, estimated: true, credits: 4313 })]);
+    const said = "agent reported 0 output tokens; counted as 313, the fewest a server is believed to count for the answer: 1 token for every 8 of lemming's estimate of it (2500 tokens)";
+    expect(run.stdout + run.stderr).toContain('org/state/journal.jsonl');
+    expect(lemming(org.root, ['inbox']).stdout).toContain(said);
+    expect(managerStatus(org.root)).toMatchObject({ spent: 4313 });
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@ import { isLineTokens, ledgerLineProblem, MAX_LINE_TOKENS } from '../../org/ledg
 import type { ModelEntry } from '../../org/schema.js';
 import type { AnsweredUsage, ProviderResponse, Usage } from '../../providers/provider.js';
 import { chargedTogether } from '../../providers/usage.js';
-import { admitUsage, NO_COUNTS, usageLimits, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
+import { estimateOutputTokens } from '../../providers/request-tokens.js';
+import { admitUsage, countedAtFewest, fewestCounted, NO_COUNTS, usageLimits, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
 import type { LoopRecord } from '../turn/step-loop.js';
 import type { JournalRecord, PlannedEmbedding } from './journal.js';
 
@@ -115,7 +116,23 @@ class FigureGate {
       if (!mended) this.said.push(`${where} was journaled summing to ${shown(response.usage)}, which the ledger cannot hold; its sum is made again from its parts, as journaled`);
       return chargedTogether(response, answers);
     }
-    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage) } : response;
+    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage) } : this.heldToText(response, where);
+  }
+
+  /**
+   * An answer's output held to its journaled text (and tool calls) as the usage gate held it when it came
+   * in (usage-gate.ts, fewestCounted): the text is kept, so lemming counts it again. A count edited
+   * below that (0 tokens for 10,000 characters) is counted at it and said. Its request is not journaled,
+   * so its input is taken as journaled.
+   */
+  private heldToText(response: ProviderResponse, where: string): ProviderResponse {
+    const key = typeof response.modelKey === 'string' ? response.modelKey : '';
+    const estimate = estimateOutputTokens(typeof response.text === 'string' ? response.text : '', Array.isArray(response.toolCalls) ? response.toolCalls : []);
+    const fewest = fewestCounted(estimate, this.limits(key).output);
+    if (response.usage.outputTokens >= fewest) return response;
+    const sentence = countedAtFewest(`${key} reported ${response.usage.outputTokens} output tokens`, 'output', fewest, estimate);
+    this.said.push(`${where} was journaled with fewer output tokens than its text holds: ${sentence}; nothing to do unless the server's own records say otherwise`);
+    return { ...response, usage: { ...response.usage, outputTokens: fewest, estimated: true, clamped: [...(response.usage.clamped ?? []), sentence, `${JOURNAL_FILE}: ${where} was journaled with ${response.usage.outputTokens} output tokens`] } };
   }
 
   private answer(answer: AnsweredUsage, where: string): AnsweredUsage {

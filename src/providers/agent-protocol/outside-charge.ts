@@ -22,7 +22,9 @@ export function ranCharge(modelKey: string, entry: Pick<ModelEntry, 'price_per_c
   const inputTokens = count(reported?.inputTokens);
   const outputTokens = count(reported?.outputTokens);
   if (inputTokens === 0 && outputTokens === 0 && (entry.price_per_call ?? 0) <= 0) return [];
-  return [{ modelKey, usage: { inputTokens, outputTokens, estimated: false } }];
+  // A run that gave no count is counted none by lemming (marked so): the usage gate holds only a reported count to the prompt (admitFailure).
+  const counted = isReportedCount(reported?.inputTokens) || isReportedCount(reported?.outputTokens);
+  return [{ modelKey, usage: { inputTokens, outputTokens, estimated: !counted } }];
 }
 
 /** A failure of a call that ran: the ProviderError it is, carrying the run's charge (see ranCharge). */
