@@ -27,6 +27,20 @@ export function recipientProblem(org: Org, sender: string, name: string): string
 }
 
 /**
+ * Why a message from `sender` to `names` may not be read by `reader` now, or undefined when it may: the
+ * chart asked again when waiting mail is read, as it was when it was sent (the chart may have changed
+ * since). A reader the message names needs its own edge; one reached through a list only, the poster's
+ * edge to some list of the message. Mail from an agent that has left is read as it was let through.
+ */
+export function readerProblem(org: Org, sender: string, reader: string, names: readonly string[]): string | undefined {
+  if (!org.agents.has(sender)) return undefined;
+  const lists = names.includes(reader) ? [] : names.filter((name) => !org.agents.has(name));
+  if (lists.length === 0) return recipientProblem(org, sender, reader);
+  const reasons = lists.map((list) => recipientProblem(org, sender, list));
+  return reasons.includes(undefined) ? undefined : reasons[0];
+}
+
+/**
  * The names of a message from `sender` that recipientProblem refuses, each with its reason: empty when
  * the message may go. A message reaches all its names or none (its one file is one delivery, and a
  * copy the chart refuses must not be readable by id from it), so with several names each reason says

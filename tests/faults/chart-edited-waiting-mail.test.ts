@@ -1,0 +1,52 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { lemming } from '../helpers/cli.js';
+import { defaultFaultOrg, humanSends } from './fault-org.js';
+
+/** Replace one line of a file of the org, failing loudly when it is not there. */
+function edit(root: string, file: string, from: string, to: string): void {
+  const path = join(root, file);
+  const text = readFileSync(path, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(path, text.replace(from, to));
+}
+
+function logLines(root: string, agent: string): Array<Record<string, unknown>> {
+  const path = join(root, 'agents', agent, 'logs', 'activity.jsonl');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+function outbox(root: string, agent: string): string[] {
+  return readdirSync(join(root, 'agents', agent, 'outbox'));
+}
+
+describe('mail waiting on an edge the chart no longer has is checked again when it is read', () => {
+  test('the planner stops reading from the manager after the manager wrote: the letter is not read, the manager is told', () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Please break the release into tasks for the planner.');
+    const first = lemming(root, ['run-once']);
+    expect(first.status).toBe(0);
+    expect(outbox(root, 'manager')).toEqual(['000001-001-planner.md']);
+
+    // Between turns the person takes the manager out of the planner's read_from.
+    edit(root, 'org/chart.yaml', 'read_from: [manager, coder_01]', 'read_from: [coder_01]');
+    const second = lemming(root, ['run-once']);
+    expect(second.status).toBe(0);
+    // The planner was not called on it: nothing written, nothing charged.
+    expect(outbox(root, 'planner')).toEqual([]);
+    expect(logLines(root, 'planner').filter((line) => line.event === 'called')).toEqual([]);
+    expect(second.stdout).toMatch(/refused manager -> planner \("Please break the release into tasks for the planner\."\): planner does not read from manager \(chart\.yaml: agents\.planner\.read_from\); the chart changed after it was sent/);
+    // The sender's log has one refused line for it, naming the file.
+    const refused = logLines(root, 'manager').filter((line) => line.event === 'refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ turn: 2, to: 'planner', cause: 'chart', file: 'agents/manager/outbox/000001-001-planner.md' });
+
+    // The manager reads the notice at the next turn; the letter waits for no one and is not read later.
+    const third = lemming(root, ['run', '--plain']);
+    expect(third.status).toBe(0);
+    expect(outbox(root, 'planner')).toEqual([]);
+    expect(logLines(root, 'manager').filter((line) => line.event === 'refused')).toHaveLength(1);
+  });
+});
