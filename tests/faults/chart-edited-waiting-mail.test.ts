@@ -49,4 +49,26 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
     expect(outbox(root, 'planner')).toEqual([]);
     expect(logLines(root, 'manager').filter((line) => line.event === 'refused')).toHaveLength(1);
   });
+
+  test('a reader called for other mail is shown only what the chart lets it read: the refused letter is in no prompt, trace or memory', () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Please break the release into tasks for the planner.');
+    expect(lemming(root, ['run-once']).status).toBe(0);
+    edit(root, 'org/chart.yaml', 'read_from: [manager, coder_01]', 'read_from: [coder_01]');
+    // coder_01, whom the planner still reads, writes to it by hand before the next turn.
+    writeFileSync(join(root, 'agents/coder_01/outbox/question.md'), '---\nto: planner\nsubject: Which branch\n---\nWhich branch should I use for the fix?\n');
+    const second = lemming(root, ['run-once']);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('refused manager -> planner');
+    expect(second.stdout).toContain('planner thinking (offline, 1 message(s))');
+    const trace = lemming(root, ['trace', 'planner', '--turn', '2']);
+    expect(trace.status).toBe(0);
+    const written = trace.stdout;
+    expect(written).toContain('Which branch should I use for the fix?');
+    expect(written).not.toContain('Please break the release into tasks');
+    const notes = join(root, 'agents/planner/memory');
+    const remembered = existsSync(notes) ? readdirSync(notes).map((name) => readFileSync(join(notes, name), 'utf8')).join('\n') : '';
+    expect(remembered).not.toContain('Please break the release into tasks');
+    expect(outbox(root, 'planner').map((name) => readFileSync(join(root, 'agents/planner/outbox', name), 'utf8')).join('\n')).not.toContain('Please break the release');
+  });
 });

@@ -96,14 +96,14 @@ export function prepareCall(
 }
 
 /**
- * An agent's waiting mail as read for its prompt: the entries, the ids that stop waiting unshown (a file gone, a
- * message the chart no longer lets this reader read), a warning for each removed file, and each message refused.
+ * An agent's waiting mail as read for its prompt: the entries, the ids whose file has gone, a warning for each of
+ * those, and each message the chart no longer lets this reader read (never among what it was shown).
  */
 export interface ReadMail {
   inbox: InboxEntry[];
   lost: string[];
   warnings: EngineEvent[];
-  /** Waiting messages the chart, asked again as they are read, no longer lets reach the reader (their ids are in `lost`). */
+  /** Waiting messages the chart, asked again as they are read, no longer lets reach the reader: they stop waiting unshown. */
   refused: ClosedEdge[];
 }
 
@@ -136,7 +136,6 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
     }
     const closed = readerProblem(org, item.from, agentName, recipientsOf(read.message));
     if (closed !== undefined) {
-      lost.push(item.id);
       refused.push({ id: item.id, from: item.from, file: item.file, reason: closed, ...(read.message.subject !== undefined ? { subject: read.message.subject } : {}) });
       continue;
     }
