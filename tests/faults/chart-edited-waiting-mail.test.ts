@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
@@ -37,7 +37,7 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
     // The planner was not called on it: nothing written, nothing charged.
     expect(outbox(root, 'planner')).toEqual([]);
     expect(logLines(root, 'planner').filter((line) => line.event === 'called')).toEqual([]);
-    expect(second.stdout).toMatch(/refused manager -> planner \("Please break the release into tasks for the planner\."\): planner does not read from manager \(chart\.yaml: agents\.planner\.read_from\); the chart changed after it was sent/);
+    expect(second.stdout).toMatch(/refused manager -> planner \("Please break the release into tasks for the planner\."\): planner does not read from manager \(chart\.yaml: agents\.planner\.read_from\); it changed after the message was sent/);
     // The sender's log has one refused line for it, naming the file.
     const refused = logLines(root, 'manager').filter((line) => line.event === 'refused');
     expect(refused).toHaveLength(1);
@@ -70,5 +70,26 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
     const remembered = existsSync(notes) ? readdirSync(notes).map((name) => readFileSync(join(notes, name), 'utf8')).join('\n') : '';
     expect(remembered).not.toContain('Please break the release into tasks');
     expect(outbox(root, 'planner').map((name) => readFileSync(join(root, 'agents/planner/outbox', name), 'utf8')).join('\n')).not.toContain('Please break the release');
+  });
+
+  test('a post waits for a member out of credits; taken off the list meanwhile, it does not read the post', () => {
+    const root = defaultFaultOrg();
+    mkdirSync(join(root, 'org/lists'), { recursive: true });
+    writeFileSync(join(root, 'org/lists/team.yaml'), 'members: [planner, hr]\nmay_post: [human]\n');
+    edit(root, 'org/chart.yaml', 'send_to: [manager]', 'send_to: [manager, team]');
+    edit(root, 'agents/planner/resume.md', 'credits: 0.5', 'credits: 0');
+    humanSends(root, 'team', 'Everyone: please write a status note.');
+    const first = lemming(root, ['run-once']);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('planner skipped: out of credits');
+    // The person takes the planner off the list and gives it credits: the post no longer reaches it.
+    writeFileSync(join(root, 'org/lists/team.yaml'), 'members: [hr]\nmay_post: [human]\n');
+    expect(lemming(root, ['top-up', 'planner', '5']).status).toBe(0);
+    const second = lemming(root, ['run-once']);
+    expect(second.status).toBe(0);
+    expect(second.stdout).not.toContain('planner thinking');
+    expect(second.stdout).toContain('refused human -> planner: planner is no longer a member of the list team (org/lists/team.yaml: members); it changed after the message was sent');
+    expect(logLines(root, 'planner').filter((line) => line.event === 'called')).toEqual([]);
+    expect(outbox(root, 'planner')).toEqual([]);
   });
 });

@@ -21,7 +21,7 @@ export function closedEdgeRefusals(reader: string, refused: readonly ClosedEdge[
   const bySender = new Map<string, ClosedEdge[]>();
   for (const letter of refused) bySender.set(letter.from, [...(bySender.get(letter.from) ?? []), letter]);
   for (const [sender, letters] of [...bySender].sort(([left], [right]) => (left < right ? -1 : 1))) {
-    const refusals = letters.map((letter) => ({ to: reader, reason: `${letter.reason}; the chart changed after it was sent`, ...(letter.subject !== undefined ? { subject: letter.subject } : {}) }));
+    const refusals = letters.map((letter) => ({ to: reader, reason: `${letter.reason}; it changed after the message was sent`, ...(letter.subject !== undefined ? { subject: letter.subject } : {}) }));
     const body = refusalNoticeBody(refusals);
     const notice = makeNotice(turn, sender, `closed-${reader}`, 1, 'Not delivered', body);
     if (sender === HUMAN) outcome.humanNotices.push({ id: notice.id, turn, subject: 'Not delivered', body });

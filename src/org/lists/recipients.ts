@@ -1,7 +1,7 @@
 import type { DeliveryForm } from '../../format/mail-outcomes.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { quoteName } from '../../mailbox/message-text.js';
-import { inAudience, isListName, loadMailingList } from './mailing-list.js';
+import { inAudience, isListName, isMember, loadMailingList } from './mailing-list.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
 import { checkEdge, directReports, reachableFrom, type Verdict } from '../permissions.js';
@@ -28,16 +28,23 @@ export function recipientProblem(org: Org, sender: string, name: string): string
 
 /**
  * Why a message from `sender` to `names` may not be read by `reader` now, or undefined when it may: the
- * chart asked again when waiting mail is read, as it was when it was sent (the chart may have changed
- * since). A reader the message names needs its own edge; one reached through a list only, the poster's
- * edge to some list of the message. Mail from an agent that has left is read as it was let through.
+ * chart and the lists asked again when waiting mail is read, as they were when it was sent (either may
+ * have changed since). A reader the message names needs its own edge; one reached through a list only,
+ * a list of the message it is still a member of and the poster may still post to. Mail from an agent
+ * that has left is read as it was let through.
  */
 export function readerProblem(org: Org, sender: string, reader: string, names: readonly string[]): string | undefined {
   if (!org.agents.has(sender)) return undefined;
   const lists = names.includes(reader) ? [] : names.filter((name) => !org.agents.has(name));
   if (lists.length === 0) return recipientProblem(org, sender, reader);
-  const reasons = lists.map((list) => recipientProblem(org, sender, list));
-  return reasons.includes(undefined) ? undefined : reasons[0];
+  let reason: string | undefined;
+  for (const name of lists) {
+    const list = loadMailingList(org.root, org, name)?.list;
+    const problem = list !== undefined && !isMember(list, reader) ? `${reader} is no longer a member of the list ${name} (org/lists/${name}.yaml: members)` : recipientProblem(org, sender, name);
+    if (problem === undefined) return undefined;
+    reason ??= problem;
+  }
+  return reason;
 }
 
 /**
