@@ -47,6 +47,11 @@ export function readerProblem(org: Org, sender: string, reader: string, names: r
   return reason;
 }
 
+/** readerProblem for one reader, as opening a message by id asks it (mailbox/readable-mail.ts, openMail). */
+export function readerCheckOf(org: Org, reader: string): (sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>) => string | undefined {
+  return (sender, message) => readerProblem(org, sender, reader, recipientsOf(message));
+}
+
 /**
  * The names of a message from `sender` that recipientProblem refuses, each with its reason: empty when
  * the message may go. A message reaches all its names or none (its one file is one delivery, and a
