@@ -35,18 +35,25 @@ export function mayRead(reader: string, message: Pick<Message, 'id' | 'from' | '
 
 /**
  * What `openMail` found for a reader: the message; or a delivered file that does not read as a
- * message now (edited, removed), said as `readMessageFile` says it; or why there is none to show:
+ * message now (edited, removed), said as `readMessageFile` says it; or a letter to the reader that
+ * the chart no longer lets it read (`closed`, why); or why there is none to show:
  * no outbox holds that id (`missing`), the reader wrote it and it never arrived (`never-delivered`:
  * refused, skipped, not taken in yet), or it is not mail this reader may read (`not-delivered`).
  */
-export type OpenedMail = { message: Message; file: MailFile } | { unreadable: string } | { none: 'missing' | 'never-delivered' | 'not-delivered' };
+export type OpenedMail = { message: Message; file: MailFile } | { unreadable: string } | { closed: string } | { none: 'missing' | 'never-delivered' | 'not-delivered' };
+
+/**
+ * Why a letter from `sender` that names its reader may not be read now (the chart may have changed since it
+ * was delivered), or undefined when it may: given by the caller from the org (org/lists/recipients.ts, readerProblem).
+ */
+export type ReaderCheck = (sender: string, message: Message) => string | undefined;
 
 /**
  * A message in full, by id, as `reader` may read it (`mayRead`). Cheap: only the outbox the id
  * names is listed, and only a delivered file is read, so a broken file that never arrived costs
  * nothing and says nothing. The body is capped at `maxBodyChars` (org.yaml `engine.max_body_chars`).
  */
-export function openMail(root: string, reader: string, id: string, delivered: DeliveredMail, maxBodyChars: number, listReader?: ListReader): OpenedMail {
+export function openMail(root: string, reader: string, id: string, delivered: DeliveredMail, maxBodyChars: number, listReader?: ListReader, readerCheck?: ReaderCheck): OpenedMail {
   const files = messageFilesFor(root, id);
   if (files.length === 0) return { none: 'missing' };
   const turn = Number(/^\d+/.exec(id)?.[0] ?? 0);
@@ -55,7 +62,10 @@ export function openMail(root: string, reader: string, id: string, delivered: De
     const read = readMessageFile(root, file.sender, file.name, turn, maxBodyChars);
     if ('error' in read) return { unreadable: read.error };
     if (read.message.id !== id) continue;
-    if (mayRead(reader, read.message, file, delivered, listReader)) return { message: read.message, file };
+    if (!mayRead(reader, read.message, file, delivered, listReader)) continue;
+    // A letter to the reader is read under the chart as it is now, as its waiting mail is (engine/turn/prepare-call.ts).
+    const closed = file.sender !== reader && isAddressedTo(read.message, reader) ? readerCheck?.(file.sender, read.message) : undefined;
+    return closed === undefined ? { message: read.message, file } : { closed };
   }
   return { none: files.some((file) => file.sender === reader) ? 'never-delivered' : 'not-delivered' };
 }

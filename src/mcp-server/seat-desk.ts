@@ -12,6 +12,7 @@ import { byPriority, type Message } from '../mailbox/message.js';
 import { mayRead, openMail, type DeliveredMail, type MailFile } from '../mailbox/readable-mail.js';
 import { HUMAN } from '../org/names.js';
 import { mayReadList } from '../org/lists/mailing-list.js';
+import { readerCheckOf } from '../org/lists/recipients.js';
 import { loadOrgForReading } from '../org/load-org-once.js';
 import type { Org } from '../org/org.js';
 import { decisionLine } from '../tools/proposals/proposal.js';
@@ -80,8 +81,9 @@ export class SeatDesk {
       if ('error' in opened) throw new LemmingError('unreadable', `${indexed.file} ${opened.error}`);
       read = opened.message;
     } else {
-      const opened = openMail(this.root, seat, id, this.delivered(), org.settings.max_body_chars, (list, reader) => mayReadList(this.root, org, list, reader));
+      const opened = openMail(this.root, seat, id, this.delivered(), org.settings.max_body_chars, (list, reader) => mayReadList(this.root, org, list, reader), readerCheckOf(org, seat));
       if ('unreadable' in opened) throw new LemmingError('unreadable', `message ${id} cannot be read now: it ${opened.unreadable}`);
+      if ('closed' in opened) throw new LemmingError('not-found', `message ${id} cannot be read now: ${opened.closed}`);
       if ('none' in opened && opened.none === 'never-delivered') {
         throw new LemmingError('not-found', `${id} was never delivered: lemming refused or skipped it (your inbox's notices say why), or has not taken it in yet`);
       }

@@ -135,7 +135,9 @@ describe('a planned-org snapshot edited between a crash and the recovery', () =>
     expect(resumed.stderr).toBe('');
     expect(resumed.status).toBe(0);
     expect(resumed.stdout).not.toContain(PLANNED);
-    expect(resumed.stdout).not.toContain('refused manager -> coder');
+    expect(resumed.stdout).not.toContain('[turn 1] refused manager -> coder');
     expect(existsSync(join(root, 'agents/manager/outbox/000001-001-coder.md'))).toBe(true);
+    // The edit holds from the next turn: the letter waiting on the removed edge is refused as coder would read it.
+    expect(resumed.stdout).toContain('[turn 2] refused manager -> coder: manager may not send to coder (chart.yaml: agents.manager.send_to); it changed after the message was sent');
   });
 });

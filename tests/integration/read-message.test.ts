@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { unescapeText } from '../../src/mailbox/prompt-markup.js';
 import type { ProviderRequest, ToolCall } from '../../src/providers/provider.js';
@@ -89,5 +91,25 @@ describe('read_message opens only mail the agent sent or was delivered', () => {
     // The whole body, capped as every message is (engine.max_body_chars, 20,000 by default), and saying so.
     expect(result).toContain('A long brief. A long brief.');
     expect(result).toMatch(/\[lemming: 22000 more characters were cut; messages are capped at 20000 characters \(org\.yaml engine\.max_body_chars\)\]\n<\/message>$/);
+  });
+
+  test('a letter the chart stopped after it was sent is not opened by id either: read_message says why, naming the chart field', async () => {
+    const root = defaultOrg();
+    write(root, 'agents/human/outbox/000000-001-manager.md', '---\nto: manager\n---\nBrief the planner.\n');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent === 'manager' && request.turn === 1) return { toolCalls: [sendCall('planner', 'The secret plan.', { subject: 'Plan' })] };
+      if (request.agent === 'planner' && request.turn === 2 && stepOf(request) === 1) return { toolCalls: [readCall('000001-manager-001')] };
+      return {};
+    });
+    await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    // Between turns the planner stops reading from the manager; coder_01 writes to it by hand.
+    write(root, 'org/chart.yaml', readFileSync(join(root, 'org/chart.yaml'), 'utf8').replace('read_from: [manager, coder_01]', 'read_from: [coder_01]'));
+    write(root, 'agents/coder_01/outbox/question.md', '---\nto: planner\n---\nWhich branch?\n');
+    const second = await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    expect(ofType(second, 'message-refused').map((event) => event.file)).toEqual(['agents/manager/outbox/000001-001-planner.md']);
+    const planner = provider.requests.filter((request) => request.agent === 'planner' && request.turn === 2);
+    expect(JSON.stringify(planner[0]?.messages)).not.toContain('The secret plan.');
+    const opened = readResults(planner.find((request) => stepOf(request) === 2));
+    expect(opened['000001-manager-001']).toBe('error: 000001-manager-001 cannot be read now: planner does not read from manager (chart.yaml: agents.planner.read_from)');
   });
 });

@@ -14,6 +14,7 @@ import { saveOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
 import type { TokenRatios } from '../record/token-ratios.js';
 import { returnDepartedMail } from './departed-mail.js';
+import { closedEdgeRefusals } from './closed-edges.js';
 import { discoverMail } from './discover-mail.js';
 import type { FailingAgents } from './failing-agents.js';
 import { planTurn, tellManager } from './plan-turn.js';
@@ -109,10 +110,20 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     const lookedNow = requireOwnFolders(root, call.agent);
     // Its retrieval's vectors, where the org names an embedding model: asked now (planning may wait), kept beside its stream (embed-query.ts).
     const read = readMail(root, org, call.agent, call.mail, turn);
-    // Woken by mail none of which can be read now (removed by hand since it was sent): nothing to show, so no call; it stops waiting.
-    if (call.reason === 'mail' && read.inbox.length === 0 && read.lost.length > 0) {
+    // Mail the chart no longer lets it read is refused now, told to its senders once: it stops waiting with this plan, unshown.
+    const refuse = (): void => {
+      if (read.refused.length === 0) return;
+      const closed = closedEdgeRefusals(call.agent, read.refused, turn);
+      events.push(...closed.events);
+      decided.notices.push(...closed.notices);
+      decided.humanNotices.push(...closed.humanNotices);
+      unreadable[call.agent] = [...(unreadable[call.agent] ?? []), ...read.refused.map((letter) => letter.id)];
+    };
+    // Woken by mail none of which can be read now (removed by hand since it was sent, or refused by the chart): nothing to show, so no call; it stops waiting.
+    if (call.reason === 'mail' && read.inbox.length === 0 && read.lost.length + read.refused.length > 0) {
       events.push(...read.warnings);
       unreadable[call.agent] = read.lost;
+      refuse();
       continue;
     }
     const agent = org.agents.get(call.agent);
@@ -155,6 +166,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
       continue;
     }
     prepared.set(call.agent, preparedCall);
+    refuse();
     const { prompt } = preparedCall;
     calls.push({
       agent: call.agent,

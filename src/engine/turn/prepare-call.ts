@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
-import { teamOnLists } from '../../org/lists/recipients.js';
+import { readerProblem, teamOnLists } from '../../org/lists/recipients.js';
 import { loadMailingList } from '../../org/lists/mailing-list.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { readMemory } from '../record/agent-memory.js';
@@ -95,11 +95,25 @@ export function prepareCall(
   return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
 }
 
-/** An agent's waiting mail as read for its prompt: the entries, the ids whose file has gone, a warning for each of those. */
+/**
+ * An agent's waiting mail as read for its prompt: the entries, the ids whose file has gone, a warning for each of
+ * those, and each message the chart no longer lets this reader read (never among what it was shown).
+ */
 export interface ReadMail {
   inbox: InboxEntry[];
   lost: string[];
   warnings: EngineEvent[];
+  /** Waiting messages the chart, asked again as they are read, no longer lets reach the reader: they stop waiting unshown. */
+  refused: ClosedEdge[];
+}
+
+/** A waiting message refused as it is read: the chart lost its edge after it was sent. */
+export interface ClosedEdge {
+  id: string;
+  from: string;
+  file: string;
+  subject?: string;
+  reason: string;
 }
 
 /** Read the mail a call shows, with its bodies (a notice is its own body). Reads only this agent's files. */
@@ -107,6 +121,7 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
   const inbox: InboxEntry[] = [];
   const lost: string[] = [];
   const warnings: EngineEvent[] = [];
+  const refused: ClosedEdge[] = [];
   for (const item of mail) {
     if (item.kind === 'notice') {
       inbox.push({ id: item.id, from: item.from, turn: item.turn, priority: item.priority, subject: item.subject, body: item.body });
@@ -117,6 +132,11 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
     if ('error' in read) {
       lost.push(item.id);
       warnings.push({ type: 'warning', turn, file: item.file, message: unreadableText(read, agentName) });
+      continue;
+    }
+    const closed = readerProblem(org, item.from, agentName, recipientsOf(read.message));
+    if (closed !== undefined) {
+      refused.push({ id: item.id, from: item.from, file: item.file, reason: closed, ...(read.message.subject !== undefined ? { subject: read.message.subject } : {}) });
       continue;
     }
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
@@ -140,7 +160,7 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
     if (item.answers !== undefined && item.answers.id === entry.replyTo) entry.answers = item.answers;
     inbox.push(entry);
   }
-  return { inbox, lost, warnings };
+  return { inbox, lost, warnings, refused };
 }
 
 /**

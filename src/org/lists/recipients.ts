@@ -1,7 +1,7 @@
 import type { DeliveryForm } from '../../format/mail-outcomes.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { quoteName } from '../../mailbox/message-text.js';
-import { inAudience, isListName, loadMailingList } from './mailing-list.js';
+import { inAudience, isListName, isMember, loadMailingList } from './mailing-list.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
 import { checkEdge, directReports, reachableFrom, type Verdict } from '../permissions.js';
@@ -24,6 +24,32 @@ export function recipientProblem(org: Org, sender: string, name: string): string
   if (poster.sendTo !== '*' && !poster.sendTo.has(name)) return `${sender} may not send to the list ${name} (chart.yaml: agents.${sender}.send_to)`;
   if (!inAudience(loaded.list, loaded.list.mayPost, sender)) return `${sender} may not post to the list ${name} (org/lists/${name}.yaml: may_post)`;
   return undefined;
+}
+
+/**
+ * Why a message from `sender` to `names` may not be read by `reader` now, or undefined when it may: the
+ * chart and the lists asked again when waiting mail is read, as they were when it was sent (either may
+ * have changed since). A reader the message names needs its own edge; one reached through a list only,
+ * a list of the message it is still a member of and the poster may still post to. Mail from an agent
+ * that has left is read as it was let through.
+ */
+export function readerProblem(org: Org, sender: string, reader: string, names: readonly string[]): string | undefined {
+  if (!org.agents.has(sender)) return undefined;
+  const lists = names.includes(reader) ? [] : names.filter((name) => !org.agents.has(name));
+  if (lists.length === 0) return recipientProblem(org, sender, reader);
+  let reason: string | undefined;
+  for (const name of lists) {
+    const list = loadMailingList(org.root, org, name)?.list;
+    const problem = list !== undefined && !isMember(list, reader) ? `${reader} is no longer a member of the list ${name} (org/lists/${name}.yaml: members)` : recipientProblem(org, sender, name);
+    if (problem === undefined) return undefined;
+    reason ??= problem;
+  }
+  return reason;
+}
+
+/** readerProblem for one reader, as opening a message by id asks it (mailbox/readable-mail.ts, openMail). */
+export function readerCheckOf(org: Org, reader: string): (sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>) => string | undefined {
+  return (sender, message) => readerProblem(org, sender, reader, recipientsOf(message));
 }
 
 /**

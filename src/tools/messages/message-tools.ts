@@ -1,7 +1,7 @@
 import { idProblem } from '../../mailbox/message-text.js';
 import { messageMarkup, renderMessageMarkup } from '../../mailbox/prompt-markup.js';
 import { listNames, mayReadList } from '../../org/lists/mailing-list.js';
-import { recipientProblem } from '../../org/lists/recipients.js';
+import { readerCheckOf, recipientProblem } from '../../org/lists/recipients.js';
 import { openMail, type DeliveredMail } from '../../mailbox/readable-mail.js';
 import type { Agent, Org } from '../../org/org.js';
 import { reachableFrom } from '../../org/permissions.js';
@@ -23,7 +23,7 @@ export interface MessageToolContext {
 /**
  * read_message: a message in full by id (the inbox shown is capped), as the one rule of who may
  * read what says (`openMail`): only mail that reached its recipient, and only for its sender or
- * its recipient.
+ * its recipient; a recipient only while the chart still lets it read from the sender (readerCheckOf).
  */
 export function readMessageTool(context: MessageToolContext, id: unknown): ToolResult {
   const { root, org, agent } = context;
@@ -31,8 +31,9 @@ export function readMessageTool(context: MessageToolContext, id: unknown): ToolR
   const wanted = id.trim();
   const problem = idProblem(wanted);
   if (problem !== undefined) return toolError(`the id ${problem}`);
-  const opened = openMail(root, agent.name, wanted, context.delivered, org.settings.max_body_chars, (list, reader) => mayReadList(root, org, list, reader));
+  const opened = openMail(root, agent.name, wanted, context.delivered, org.settings.max_body_chars, (list, reader) => mayReadList(root, org, list, reader), readerCheckOf(org, agent.name));
   if ('message' in opened) return toolOk(renderMessageMarkup(messageMarkup(opened.message)));
+  if ('closed' in opened) return toolError(`${wanted} cannot be read now: ${opened.closed}`);
   if ('unreadable' in opened) return toolError(`message ${wanted} cannot be read now: it ${opened.unreadable}`);
   if (opened.none === 'missing') return toolError(`there is no message ${wanted}`);
   if (opened.none === 'never-delivered') return toolError(`${wanted} was never delivered: lemming refused or skipped it (you were told why), or has not taken it in yet`);
