@@ -15,6 +15,7 @@ import { statePaths } from '../record/state-paths.js';
 import type { TokenRatios } from '../record/token-ratios.js';
 import { returnDepartedMail } from './departed-mail.js';
 import { closedEdgeRefusals } from './closed-edges.js';
+import { listsOfOnePlan } from '../../org/lists/recipients.js';
 import { discoverMail } from './discover-mail.js';
 import type { FailingAgents } from './failing-agents.js';
 import { planTurn, tellManager } from './plan-turn.js';
@@ -100,6 +101,8 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   events.push(...routing.events);
   const outOfCredits = new Set(decided.outOfCredits);
   const unreadable: Record<string, string[]> = {};
+  // The lists waiting posts are read under, looked at once for the plan (not once for each member reading each post).
+  const lists = listsOfOnePlan(org);
   for (const call of decided.calls) {
     // Each prompt is a unit of work (let-others-run.ts): building 1,000 in one go kept a server in the
     // process waiting 100 ms and more.
@@ -109,7 +112,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     // Made now (the first look of the command), it says whether the notes folder is there: not looked for again below.
     const lookedNow = requireOwnFolders(root, call.agent);
     // Its retrieval's vectors, where the org names an embedding model: asked now (planning may wait), kept beside its stream (embed-query.ts).
-    const read = readMail(root, org, call.agent, call.mail, turn);
+    const read = readMail(root, org, call.agent, call.mail, turn, lists);
     // Mail the chart no longer lets it read is refused now, told to its senders once: it stops waiting with this plan, unshown.
     const refuse = (): void => {
       if (read.refused.length === 0) return;

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
-import { readerProblem, teamOnLists } from '../../org/lists/recipients.js';
+import { readerProblem, teamOnLists, type ListsNow } from '../../org/lists/recipients.js';
 import { loadMailingList } from '../../org/lists/mailing-list.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { readMemory } from '../record/agent-memory.js';
@@ -117,7 +117,7 @@ export interface ClosedEdge {
 }
 
 /** Read the mail a call shows, with its bodies (a notice is its own body). Reads only this agent's files. */
-export function readMail(root: string, org: Org, agentName: string, mail: readonly PendingItem[], turn: number): ReadMail {
+export function readMail(root: string, org: Org, agentName: string, mail: readonly PendingItem[], turn: number, lists?: ListsNow): ReadMail {
   const inbox: InboxEntry[] = [];
   const lost: string[] = [];
   const warnings: EngineEvent[] = [];
@@ -134,7 +134,7 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
       warnings.push({ type: 'warning', turn, file: item.file, message: unreadableText(read, agentName) });
       continue;
     }
-    const closed = readerProblem(org, item.from, agentName, recipientsOf(read.message));
+    const closed = readerProblem(org, item.from, agentName, recipientsOf(read.message), lists);
     if (closed !== undefined) {
       refused.push({ id: item.id, from: item.from, file: item.file, reason: closed, ...(read.message.subject !== undefined ? { subject: read.message.subject } : {}) });
       continue;

@@ -1,7 +1,7 @@
 import type { DeliveryForm } from '../../format/mail-outcomes.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { quoteName } from '../../mailbox/message-text.js';
-import { inAudience, isListName, isMember, loadMailingList } from './mailing-list.js';
+import { inAudience, isListName, isMember, loadMailingList, type MailingList } from './mailing-list.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
 import { checkEdge, directReports, reachableFrom, type Verdict } from '../permissions.js';
@@ -33,18 +33,40 @@ export function recipientProblem(org: Org, sender: string, name: string): string
  * a list of the message it is still a member of and the poster may still post to. Mail from an agent
  * that has left is read as it was let through.
  */
-export function readerProblem(org: Org, sender: string, reader: string, names: readonly string[]): string | undefined {
+export function readerProblem(org: Org, sender: string, reader: string, names: readonly string[], lists: ListsNow = listsAsFound(org)): string | undefined {
   if (!org.agents.has(sender)) return undefined;
-  const lists = names.includes(reader) ? [] : names.filter((name) => !org.agents.has(name));
-  if (lists.length === 0) return recipientProblem(org, sender, reader);
+  const throughLists = names.includes(reader) ? [] : names.filter((name) => !org.agents.has(name));
+  if (throughLists.length === 0) return recipientProblem(org, sender, reader);
   let reason: string | undefined;
-  for (const name of lists) {
-    const list = loadMailingList(org.root, org, name)?.list;
+  for (const name of throughLists) {
+    const list = lists(name);
     const problem = list !== undefined && !isMember(list, reader) ? `${reader} is no longer a member of the list ${name} (org/lists/${name}.yaml: members)` : recipientProblem(org, sender, name);
     if (problem === undefined) return undefined;
     reason ??= problem;
   }
   return reason;
+}
+
+/** A list's members as a reader's mail is checked against them: `org/lists/<name>.yaml` as it is now. */
+export type ListsNow = (name: string) => MailingList | undefined;
+
+/** Each list as its file is now, looked at on each ask (one `stat`: lists/mailing-list.ts, loadMailingList). */
+function listsAsFound(org: Org): ListsNow {
+  return (name) => loadMailingList(org.root, org, name)?.list;
+}
+
+/**
+ * Each list as its file is now, looked at once for all the asks of one plan: a turn where every agent
+ * posts to its list of ten asks for each post nine times (once for each member reading it), and the
+ * files cannot change under a plan that reads them in one go.
+ */
+export function listsOfOnePlan(org: Org): ListsNow {
+  const found = new Map<string, MailingList | undefined>();
+  const look = listsAsFound(org);
+  return (name) => {
+    if (!found.has(name)) found.set(name, look(name));
+    return found.get(name);
+  };
 }
 
 /** readerProblem for one reader, as opening a message by id asks it (mailbox/readable-mail.ts, openMail). */
