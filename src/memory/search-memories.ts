@@ -18,7 +18,7 @@ export interface FoundMemory extends Memory {
 /** An agent's memories as `lemming memory` reads them. */
 export interface MemorySearch {
   agent: string;
-  /** Every memory its stream holds. */
+  /** Every memory its stream holds; of a stream larger than a turn reads (`left_out`), the newest, those read. */
   total: number;
   /** How many of each kind. */
   kinds: Record<string, number>;
