@@ -14,9 +14,9 @@ describe('lemming memory on a stream larger than a turn reads', () => {
     const stream = join(root, 'agents/hr/memory/stream');
     mkdirSync(stream, { recursive: true });
     for (let index = 0; index < 6_000; index += 1) {
-      const turn = Math.floor(index / 10) + 1;
-      const id = `${String(turn).padStart(6, '0')}-${String((index % 10) + 1).padStart(3, '0')}`;
-      writeFileSync(join(stream, `${id}-observation.md`), `---\nid: ${id}\nturn: ${turn}\nkind: observation\nimportance: 5\n---\nmanager wrote to me about shelf s${index}.\n`);
+      const id = `${String(Math.floor(index / 10) + 1).padStart(6, '0')}-${String((index % 10) + 1).padStart(3, '0')}`;
+      // Turn 0, what the agent knew before its first turn: an org that has run no turn recalls it from its first.
+      writeFileSync(join(stream, `${id}-observation.md`), `---\nid: ${id}\nturn: 0\nkind: observation\nimportance: 5\n---\nmanager wrote to me about shelf s${index}.\n`);
     }
     const listed = await lemmingAsync(root, ['memory', 'hr', '-n', '2']);
     expect(listed.status).toBe(0);

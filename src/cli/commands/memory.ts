@@ -66,5 +66,6 @@ export function memoryCommand(root: string, agent: string, query: string | undef
   if (shownAll !== undefined && shownAll > found.memories.length) output.out(`${formatCount(found.memories.length)} of ${formatCount(found.total)} shown; --limit shows more`);
   for (const problem of found.problems) output.err(`${problem.file} cannot be read: ${problem.error}`);
   if (found.left_out !== undefined) output.err(found.left_out);
+  if (found.not_yet !== undefined) output.err(found.not_yet.text);
   return found.query !== undefined && found.memories.length === 0 ? 1 : 0;
 }
