@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
-import { defaultOrg } from '../helpers/temp-org.js';
+import { defaultOrgWithMemory } from '../helpers/memory-org.js';
 
 /*
  * A message to several people, a copy (`cc:`) and a post to a list are remembered as what they were:
@@ -11,9 +11,7 @@ import { defaultOrg } from '../helpers/temp-org.js';
  */
 /** The default org with memory, planner free to copy hr, a list `release` of planner and hr, and two messages waiting: a copy and a post. */
 function orgWithCopies(): string {
-  const root = defaultOrg();
-    const orgYaml = join(root, 'org/org.yaml');
-    writeFileSync(orgYaml, `${readFileSync(orgYaml, 'utf8').replace('history: { keep: true }', 'history: { keep: false }')}\nmemory: { keep: true }\n`);
+  const root = defaultOrgWithMemory();
     const chart = join(root, 'org/chart.yaml');
     writeFileSync(
       chart,

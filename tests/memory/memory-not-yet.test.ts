@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
-import { defaultOrg } from '../helpers/temp-org.js';
+import { defaultOrgWithMemory } from '../helpers/memory-org.js';
 
 /** The ids of the memories a prompt recalled, in the order shown (its <recalled> elements). */
 function recalledIds(prompt: string): string[] {
@@ -23,9 +23,7 @@ function rankedIds(stdout: string): string[] {
  */
 describe('a memory added by hand with a turn not yet reached', () => {
   test('lemming memory ranks as the prompt ranks, and names the file, its turn and a turn that would be recalled', async () => {
-    const root = defaultOrg();
-    const orgYaml = join(root, 'org/org.yaml');
-    writeFileSync(orgYaml, `${readFileSync(orgYaml, 'utf8').replace('history: { keep: true }', 'history: { keep: false }')}\nmemory: { keep: true }\n`);
+    const root = defaultOrgWithMemory();
     const stream = join(root, 'agents/manager/memory/stream');
     mkdirSync(stream, { recursive: true });
     writeFileSync(join(stream, 'seed.md'), '---\nturn: 1\nkind: observation\nimportance: 8\n---\nThe storeroom key is in box Zebra-88.\n');

@@ -1,9 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { lemming, lemmingAsync } from '../helpers/cli.js';
-import { proposeRetirement } from '../helpers/propose-hire.js';
-import { defaultOrg, humanSends } from '../helpers/temp-org.js';
+import { lemming } from '../helpers/cli.js';
+import { orgWithRetiredJanitor } from '../helpers/retired-janitor.js';
 
 /*
  * `lemming memory` (and the other commands that take an agent's name) on an agent that was retired: its
@@ -12,15 +11,7 @@ import { defaultOrg, humanSends } from '../helpers/temp-org.js';
  */
 describe('the memory of a retired agent', () => {
   test('asked for by name, the refusal says it was retired and names the folder that keeps its stream', async () => {
-    const root = defaultOrg();
-    const orgYaml = join(root, 'org/org.yaml');
-    writeFileSync(orgYaml, `${readFileSync(orgYaml, 'utf8').replace('history: { keep: true }', 'history: { keep: false }')}\nmemory: { keep: true }\n`);
-    const manager = join(root, 'agents/manager/resume.md');
-    writeFileSync(manager, readFileSync(manager, 'utf8').replace(/^tools: \[/m, 'tools: [retire_agent, '));
-    humanSends(root, 'manager', 'Please tidy shelf 3 of the storeroom; the storeroom key is in box Zebra-88.', 'Shelf 3');
-    expect((await lemmingAsync(root, ['run', '--turns', '2'])).status).toBe(0);
-    const id = proposeRetirement(root, 'manager', 'janitor', 'the storeroom is tidy');
-    expect(lemming(root, ['approve', id]).status).toBe(0);
+    const { root, id } = await orgWithRetiredJanitor();
 
     const asked = lemming(root, ['memory', 'janitor', 'storeroom key']);
     expect(asked.status).toBe(2);
