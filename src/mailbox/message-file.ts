@@ -5,6 +5,7 @@ import { parseMessage, type ParsedMessageFile } from './message-format.js';
 import { isMessageFileName } from './outbox-scan.js';
 import { MAX_RECIPIENTS, messageId, padSeq, padTurn, parseMessageFileName, recipientsOf, type Message } from './message.js';
 import { readRegularFile } from '../storage/read-regular-file.js';
+import { RETIRED_FOLDER, retiredFolders } from './retired-folders.js';
 
 /** Where an agent's outbox sits, relative to the org root. */
 export function outboxPath(agent: string): string {
@@ -63,8 +64,6 @@ export function messageExists(root: string, id: string): boolean {
  * What is read of a message file, at most: a larger file is read only up to it (so a
  * gigabyte dropped into an outbox costs 4 MB of memory, once), and its body says so.
  */
-/** Where a retired agent's folder goes, under agents/: a dot folder, so it is no agent of the org. */
-export const RETIRED_FOLDER = '.retired';
 
 /**
  * Where a message file of a retired agent's outbox is now: `agents/.retired/<name>-<proposal>/outbox/<file>`.
@@ -72,13 +71,7 @@ export const RETIRED_FOLDER = '.retired';
  * asked when the file is not in the agent's own outbox, which is rare: no cost to a steady turn.
  */
 export function retiredMessagePath(root: string, sender: string, name: string): string | undefined {
-  let folders: string[];
-  try {
-    folders = readdirSync(join(root, 'agents', RETIRED_FOLDER));
-  } catch {
-    return undefined;
-  }
-  for (const folder of folders.filter((entry) => entry.startsWith(`${sender}-`)).sort().reverse()) {
+  for (const folder of retiredFolders(root, sender).reverse()) {
     const path = join(root, 'agents', RETIRED_FOLDER, folder, 'outbox', name);
     if (existsSync(path)) return path;
   }

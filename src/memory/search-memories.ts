@@ -18,7 +18,7 @@ export interface FoundMemory extends Memory {
 /** An agent's memories as `lemming memory` reads them. */
 export interface MemorySearch {
   agent: string;
-  /** Every memory its stream holds. */
+  /** Every memory its stream holds; of a stream larger than a turn reads (`left_out`), the newest, those read. */
   total: number;
   /** How many of each kind. */
   kinds: Record<string, number>;
@@ -31,6 +31,8 @@ export interface MemorySearch {
   common_words?: string[];
   /** The stream is larger than a turn reads (stream-walk.ts, MAX_STREAM_FILES and MAX_STREAM_BYTES): which older files are left out. */
   left_out?: string;
+  /** Memories of the turn ranked for or later (a turn in a hand-written file): no prompt recalls them before the turn after theirs, so no search ranks them. */
+  not_yet?: { files: string[]; text: string };
 }
 
 /**
@@ -50,13 +52,22 @@ export function searchMemories(root: string, agent: string, options: { turn: num
   const folder = streamFolderName(agent);
   const located = (memory: Memory): FoundMemory => ({ ...memory, file: `${folder}/${index.fileOf(memory) ?? `${memory.id}-${memory.kind}.md`}` });
   const left = index.leftOut();
-  const base = { agent, total: all.length, kinds, problems: index.problems().map((problem) => ({ ...problem, file: `${folder}/${problem.file}` })), ...(left ? { left_out: streamLeftOutText(folder, left) } : {}) };
+  // A prompt is built for options.turn and ranks only what came before it (rankMemories): a memory of that turn or later is said.
+  const turn = options.turn;
+  const later = all.filter((memory) => memory.turn >= turn);
+  const base = {
+    agent,
+    total: all.length,
+    kinds,
+    problems: index.problems().map((problem) => ({ ...problem, file: `${folder}/${problem.file}` })),
+    ...(left ? { left_out: streamLeftOutText(folder, left) } : {}),
+    ...(later.length > 0 ? { not_yet: notYet(later.map(located), turn) } : {}),
+  };
   const query = options.query?.trim();
   if (!query) {
     const newest = [...all].sort((left, right) => right.turn - left.turn || (left.id < right.id ? 1 : left.id > right.id ? -1 : 0));
     return { ...base, memories: newest.slice(0, options.limit).map(located) };
   }
-  const turn = Math.max(options.turn, ...all.map((memory) => memory.turn + 1));
   const relevance = index.relevance(query);
   // Those that share a word with the query (their relevance scaled is a half when none does).
   const ranked = rankMemories(all, { turn, query, lastAccess: index.accesses.lastAccessBefore(turn), ...(options.weights ? { weights: options.weights } : {}) }, relevance).filter((entry) => relevance(entry.memory) > 0);
@@ -67,6 +78,18 @@ export function searchMemories(root: string, agent: string, options: { turn: num
     ...(common.length > 0 ? { common_words: common } : {}),
     memories: ranked.slice(0, options.limit).map((entry) => ({ ...located(entry.memory), score: round(entry.score), recency: round(entry.recency), importance_part: round(entry.importance), relevance: round(entry.relevance) })),
   };
+}
+
+/** What to say of memories whose turn is not before the one ranked for: the first file, how many more, and the turn that would let them be recalled. Pure. */
+function notYet(later: readonly FoundMemory[], turn: number): { files: string[]; text: string } {
+  const first = later[0] as FoundMemory;
+  const more = later.length > 1 ? ` and ${later.length - 1} more` : '';
+  const turns = later.map((memory) => memory.turn);
+  const low = Math.min(...turns);
+  const high = Math.max(...turns);
+  const which = later.length === 1 ? `turn ${first.turn} is` : low === high ? `turn ${low} is` : `turns ${low} to ${high} are`;
+  const text = `${first.file}${more}: ${which} not before turn ${turn}, the turn a prompt would rank for, so no prompt recalls ${later.length > 1 ? 'them' : 'it'} yet (a memory is recalled from the turn after its own) and a search ranks ${later.length > 1 ? 'them' : 'it'} with none; a memory a person adds is recalled from the next call with a turn before ${turn} (like \`turn: ${turn - 1}\`, or no turn: line, which is 0)`;
+  return { files: later.map((memory) => memory.file), text };
 }
 
 function round(value: number): number {

@@ -8,6 +8,10 @@ export interface TurnMessage {
   id: string;
   /** The sender of mail it read; the recipient of mail it sent. */
   party: string;
+  /** For a message to several people or to a list: every name of its `to:`, the party's among them for mail sent. */
+  to?: readonly string[];
+  /** Its copies (`cc:`). */
+  cc?: readonly string[];
   subject?: string;
   priority: string;
   body: string;
@@ -41,6 +45,18 @@ function clip(text: string): string {
   return trimmed.length <= MEMORY_TEXT_CHARS ? trimmed : `${trimmed.slice(0, MEMORY_TEXT_CHARS - 1).trimEnd()}…`;
 }
 
+/**
+ * Whom a message was written to, as its reader or sender remembers it: the one name, or every name of
+ * `to:` and then its copies, the agent itself as "me"; a reader named in neither had it through a list.
+ */
+function addressed(agent: string, item: TurnMessage, read: boolean): string {
+  const own = (name: string): string => (name === agent ? 'me' : name);
+  const to = item.to ?? [read ? agent : item.party];
+  const cc = item.cc ?? [];
+  const throughList = read && !to.includes(agent) && !cc.includes(agent);
+  return `${to.map(own).join(', ')}${throughList ? ' (to me through a list)' : ''}${cc.length > 0 ? `, with a copy to ${cc.map(own).join(', ')}` : ''}`;
+}
+
 function subjectPart(subject: string | undefined): string {
   return subject === undefined || subject.trim() === '' ? '' : `, subject "${subject.trim()}"`;
 }
@@ -57,11 +73,11 @@ export function turnMemories(events: TurnEvents): Memory[] {
     memories.push({ id: `${padTurn(events.turn)}-${String(memories.length + 1).padStart(3, '0')}`, turn: events.turn, ...memory });
   };
   for (const item of events.read) {
-    const text = clip(`${item.party} ${item.notice ? 'told' : 'wrote to'} me${subjectPart(item.subject)}: ${item.body}`);
+    const text = clip(`${item.party} ${item.notice ? 'told me' : `wrote to ${addressed(events.agent, item, true)}`}${subjectPart(item.subject)}: ${item.body}`);
     add({ kind: 'observation', importance: importanceOf({ event: item.notice ? 'notice' : 'received', party: item.party, priority: item.priority, text: item.body }), sources: [item.id], text });
   }
   for (const item of events.sent) {
-    const text = clip(`I wrote to ${item.party}${subjectPart(item.subject)}: ${item.body}`);
+    const text = clip(`I wrote to ${addressed(events.agent, item, false)}${subjectPart(item.subject)}: ${item.body}`);
     add({ kind: 'observation', importance: importanceOf({ event: 'sent', party: item.party, priority: item.priority, text: item.body }), sources: [item.id], text });
   }
   if (events.meeting) for (const memory of meetingMemories(events.agent, events.meeting)) add(memory);

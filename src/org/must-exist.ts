@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, LemmingError } from '../errors.js';
 import { formatCount } from '../format/format.js';
+import { RETIRED_FOLDER, retiredFolders } from '../mailbox/retired-folders.js';
 import { quoteName } from '../mailbox/message-text.js';
 import { isValidAgentName } from './names.js';
 import { didYouMean } from './suggest-name.js';
@@ -28,9 +29,13 @@ export function requireAgent(org: Org, name: string): Agent {
   // A folder whose resume has never loaded valid is left out of the org: say so, rather than that it does not exist.
   // That is a file to mend (exit 1, as an invalid org is); a name that names nothing is a mistyped command (exit 2).
   const leftOut = isValidAgentName(name) && existsSync(join(org.root, 'agents', name, 'resume.md'));
+  // A retired agent's folder, its memories and logs among it, is kept aside: say where, rather than that it never was.
+  const retired = isValidAgentName(name) && !leftOut ? retiredFolders(org.root, name).map((folder) => `agents/${RETIRED_FOLDER}/${folder}/`) : [];
   const why = leftOut
     ? `agents/${name}/resume.md has errors (\`lemming validate\` lists them), so ${name} is left out until it is fixed`
-    : `there is no agent named ${quoteName(name)}${didYouMean(name, org.agents.keys())}`;
+    : retired.length > 0
+      ? `${name} was retired: its folder, its memory stream among it, is kept in ${retired.join(' and ')}, where its files can be read; it is no agent of the org now`
+      : `there is no agent named ${quoteName(name)}${didYouMean(name, org.agents.keys())}`;
   throw new LemmingError('unknown-agent', `${why}; agents: ${agentsNamed(org)}`, { exitCode: leftOut ? EXIT.failed : EXIT.usage });
 }
 

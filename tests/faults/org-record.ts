@@ -10,7 +10,7 @@ import { recordLayout } from '../../src/storage/record-pieces.js';
 import { readMessageFile, type ReadMessageResult } from '../../src/mailbox/message-file.js';
 import { isMessageFileName } from '../../src/mailbox/outbox-scan.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
-import { RETIRED_FOLDER } from '../../src/mailbox/message-file.js';
+import { RETIRED_FOLDER } from '../../src/mailbox/retired-folders.js';
 import { OrgLoader } from '../../src/org/load-org.js';
 import { parseResume } from '../../src/org/parse-files.js';
 

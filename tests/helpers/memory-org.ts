@@ -252,3 +252,11 @@ export async function untilManagerAsked(root: string, questionTurn: number, mail
   const asked = showing();
   return { requests, questionId, ...(asked ? { asked } : {}) };
 }
+
+/** The default org (`lemming bootstrap`) keeping a memory stream for every agent, its history off. */
+export function defaultOrgWithMemory(): string {
+  const root = defaultOrg();
+  const orgYaml = join(root, 'org/org.yaml');
+  writeFileSync(orgYaml, `${readFileSync(orgYaml, 'utf8').replace('history: { keep: true }', 'history: { keep: false }')}\nmemory: { keep: true }\n`);
+  return root;
+}

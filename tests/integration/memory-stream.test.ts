@@ -247,7 +247,8 @@ describe('lemming memory AGENT [QUERY]', () => {
     const bodies = ['human wrote to me: the vault code is cobalt-417.', 'I wrote to human: the vault code is kept.', 'I kept a note on the vault code.', 'The ferry leaves at noon.'];
     bodies.forEach((body, index) => {
       const id = `000001-00${index + 1}`;
-      write(root, `agents/keeper/memory/stream/${id}-observation.md`, `---\nid: ${id}\nturn: 1\nkind: observation\nimportance: 5\nsources: note-${index}\n---\n${body}\n`);
+      // Turn 0: the org has run no turn, and a prompt of its first recalls what came before it (memory-not-yet.test.ts).
+      write(root, `agents/keeper/memory/stream/${id}-observation.md`, `---\nid: ${id}\nturn: 0\nkind: observation\nimportance: 5\nsources: note-${index}\n---\n${body}\n`);
     });
     const common = lemming(root, ['memory', 'keeper', 'vault code']);
     expect(common.status).toBe(1);

@@ -1,6 +1,7 @@
 import { stateTurn } from '../../engine/record/state-store.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { searchMemories, type FoundMemory } from '../../memory/search-memories.js';
+import { formatCount } from '../../format/format.js';
 import { requireAgent } from '../../org/must-exist.js';
 import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
@@ -19,7 +20,7 @@ function memoryLine(memory: FoundMemory): string {
 }
 
 function plural(count: number, word: string, words = `${word}s`): string {
-  return `${count} ${count === 1 ? word : words}`;
+  return `${formatCount(count)} ${count === 1 ? word : words}`;
 }
 
 function memories(count: number): string {
@@ -52,15 +53,19 @@ export function memoryCommand(root: string, agent: string, query: string | undef
     .map(([kind, count]) => plural(count, kind))
     .join(', ');
   const where = `agents/${agent}/memory/stream`;
+  // A stream larger than a turn reads (stream-walk.ts): the count is of the newest, those read, and says so.
+  const has = found.left_out === undefined ? `has ${memories(found.total)}` : `has ${memories(found.total)} read`;
+  const larger = found.left_out === undefined ? '' : ', the newest of a stream that holds more than a turn reads';
   if (found.total === 0) output.out(`${agent} has no memories (${where}${org.agents.get(agent)?.memory ? '' : "; it keeps none: org.yaml `memory: { keep: true }` or its resume's `memory: on` starts a stream"})`);
-  else if (found.query === undefined) output.out(`${agent} has ${memories(found.total)} (${kinds}) in ${where}; newest first:`);
-  else if (found.memories.length === 0 && found.common_words !== undefined) output.out(`${agent} has ${memories(found.total)}; ${JSON.stringify(found.query)} tells none of them apart: ${commonWords(found.common_words)} in more than half of them, so a prompt leaves ${found.common_words.length === 1 ? 'it' : 'them'} out of its ranking; a rarer word finds what you look for`);
-  else if (found.memories.length === 0) output.out(`${agent} has ${memories(found.total)}; none shares a word with ${JSON.stringify(found.query)}`);
-  else output.out(`${agent} has ${memories(found.total)}; those that bear on ${JSON.stringify(found.query)}, best first, as its prompt in turn ${turn} would rank them:`);
+  else if (found.query === undefined) output.out(`${agent} ${has} (${kinds})${found.left_out === undefined ? ` in ${where}` : `, the newest of ${where}, which holds more than a turn reads`}; newest first:`);
+  else if (found.memories.length === 0 && found.common_words !== undefined) output.out(`${agent} ${has}${larger}; ${JSON.stringify(found.query)} tells none of them apart: ${commonWords(found.common_words)} in more than half of them, so a prompt leaves ${found.common_words.length === 1 ? 'it' : 'them'} out of its ranking; a rarer word finds what you look for`);
+  else if (found.memories.length === 0) output.out(`${agent} ${has}${larger}; none shares a word with ${JSON.stringify(found.query)}`);
+  else output.out(`${agent} ${has}${larger}; those that bear on ${JSON.stringify(found.query)}, best first, as its prompt in turn ${turn} would rank them:`);
   for (const memory of found.memories) output.out(memoryLine(memory));
   const shownAll = found.query === undefined ? found.total : undefined;
-  if (shownAll !== undefined && shownAll > found.memories.length) output.out(`${found.memories.length} of ${found.total} shown; --limit shows more`);
+  if (shownAll !== undefined && shownAll > found.memories.length) output.out(`${formatCount(found.memories.length)} of ${formatCount(found.total)} shown; --limit shows more`);
   for (const problem of found.problems) output.err(`${problem.file} cannot be read: ${problem.error}`);
   if (found.left_out !== undefined) output.err(found.left_out);
+  if (found.not_yet !== undefined) output.err(found.not_yet.text);
   return found.query !== undefined && found.memories.length === 0 ? 1 : 0;
 }

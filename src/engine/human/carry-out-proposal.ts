@@ -10,7 +10,7 @@ import { checkProposal, type ProposalCheck } from './check-proposal.js';
 import type { Proposal } from '../../tools/proposals/proposal.js';
 import { saveProposal } from '../../tools/proposals/proposal-store.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
-import { RETIRED_FOLDER } from '../../mailbox/message-file.js';
+import { RETIRED_FOLDER } from '../../mailbox/retired-folders.js';
 import { balanceNow, movedFor, refundOnce, transferOnce } from '../money/transfer.js';
 import { statePaths } from '../record/state-paths.js';
 import { deliveredMail } from '../record/taken-files.js';

@@ -8,7 +8,7 @@ import { meetingFile } from '../../meetings/meeting-file.js';
 import { candidateOrg, type FileChanges } from '../../org/check-candidate.js';
 import { listFile, listNames } from '../../org/lists/mailing-list.js';
 import { CHART_FILE, nameProblem } from '../../org/names.js';
-import { RETIRED_FOLDER } from '../../mailbox/message-file.js';
+import { RETIRED_FOLDER } from '../../mailbox/retired-folders.js';
 import type { Org } from '../../org/org.js';
 import { addAgentToChart, removeAgentFromChart, removeNameFromFields, type ChartAddition } from '../../tools/proposals/chart-edit.js';
 import { checkHireScope, checkNewAgent, formatResume } from '../../tools/proposals/new-agent.js';

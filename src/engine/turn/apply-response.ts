@@ -172,7 +172,15 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     // Its temporary in the state's cache, which no watch looks at: only the rename lands in the outbox (atomic-write.ts).
     writeFileAtomic(`${outbox}/${fileName}`, formatMessage(message), temporaries);
     crashPoint('mid-write');
-    sentMessages.push({ id: message.id, party: outgoing.to, priority: outgoing.priority, body: outgoing.body, ...(outgoing.subject !== undefined ? { subject: outgoing.subject } : {}) });
+    sentMessages.push({
+      id: message.id,
+      party: outgoing.to,
+      ...(outgoing.alsoTo !== undefined ? { to: [outgoing.to, ...outgoing.alsoTo] } : {}),
+      ...(outgoing.cc !== undefined ? { cc: outgoing.cc } : {}),
+      priority: outgoing.priority,
+      body: outgoing.body,
+      ...(outgoing.subject !== undefined ? { subject: outgoing.subject } : {}),
+    });
     if (everyone.some((reader) => reader !== HUMAN)) rememberWritten(root, file, message);
     written.push(fileName);
     log.push({ turn, at, event: 'sent', id: message.id, to: message.to, ...(everyone.length > 1 ? { others: everyone.slice(1) } : {}), subject: message.subject ?? null, file });
@@ -287,6 +295,9 @@ function rememberTurn(input: ApplyInput, memory: NonNullable<ApplyInput['memory'
   const read = memory.read().map((entry) => ({
     id: entry.id,
     party: entry.from,
+    // A message to several people or to a list shows its names (prepare-call.ts): remembered with them.
+    ...(entry.to !== undefined ? { to: entry.to.split(', ') } : {}),
+    ...(entry.cc !== undefined ? { cc: entry.cc.split(', ') } : {}),
     priority: entry.priority,
     body: entry.body,
     ...(entry.subject !== undefined ? { subject: entry.subject } : {}),

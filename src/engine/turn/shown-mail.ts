@@ -5,7 +5,7 @@ import type { Org } from '../../org/org.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { MailByAgent } from '../record/pending-index.js';
 import type { InboxEntry } from './build-prompt.js';
-import type { PreparedCall } from './prepare-call.js';
+import { readMail, type PreparedCall } from './prepare-call.js';
 
 /**
  * The mail each agent of a turn was shown, by the ids its call recorded: from the prompts the turn
@@ -48,10 +48,9 @@ export class ShownMail {
     return this.items(agent, shown).flatMap((item): InboxEntry[] => {
       const entry = built?.find((candidate) => candidate.id === item.id);
       if (entry) return [entry];
-      if (item.kind === 'notice') return [{ id: item.id, from: item.from, turn: item.turn, priority: item.priority, subject: item.subject, body: item.body }];
-      const read = readMessageFile(this.root, item.from, basename(item.file), item.turn, this.org.settings.max_body_chars);
-      if ('error' in read) return [];
-      return [{ id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, ...(read.message.subject !== undefined ? { subject: read.message.subject } : {}), body: read.message.body }];
+      // Read as its prompt read it (its names, for a message to several or to a list), so a turn finished
+      // after a crash remembers it in the same words; what cannot be read now was said when the turn was planned.
+      return readMail(this.root, this.org, agent, [item], item.turn).inbox;
     });
   }
 
