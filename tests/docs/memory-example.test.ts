@@ -60,7 +60,11 @@ describe('docs/memory.md, run as written', () => {
     const written = block('markdown', '---\nid: 000001-001');
     writeFileSync(join(folder, 'org/agents/planner/memory-example.md'), written);
     sh(folder, 'mkdir -p org/agents/planner/memory/stream && mv org/agents/planner/memory-example.md org/agents/planner/memory/stream/000001-001-observation.md');
-    expect(sh(folder, 'lemming memory planner --root org')).toContain('[turn 1] 000001-001 observation, importance 8: human wrote to me, subject "Launch code": For the record: the launch code is amber-417.');
+    // The org has run no turn: the memory of turn 1 is listed, and said to be recalled by no prompt before turn 2.
+    const listed = spawnSync('bash', ['-c', 'lemming memory planner --root org'], { cwd: folder, env: ENV, encoding: 'utf8' });
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toContain('[turn 1] 000001-001 observation, importance 8: human wrote to me, subject "Launch code": For the record: the launch code is amber-417.');
+    expect(besidesProgress(listed.stderr)).toContain('000001-001-observation.md: turn 1 is not before turn 1, the turn a prompt would rank for');
   });
 
   test('the worked example: the manager recalls a fact from fifty-one turns back, and without memory it does not', () => {
