@@ -82,8 +82,11 @@ export function foundMissing(root: string, agent: string, folder: OwnFolder): bo
   return missingIn(lookOnce(root, agent), folder);
 }
 
+/** Each of OWN_FOLDERS's bit in a look's `missing`: asked of every agent a first turn calls, so not worked out anew each time. */
+const MISSING_BIT = new Map<OwnFolder, number>(OWN_FOLDERS.map((folder) => [folder, 1 << LOOKED_AT.findIndex((looked) => looked.suffix === `/${folder}`)]));
+
 function missingIn(look: Look, folder: OwnFolder): boolean {
-  return (look.missing & (1 << LOOKED_AT.findIndex((looked) => looked.suffix === `/${folder}`))) !== 0;
+  return (look.missing & (MISSING_BIT.get(folder) ?? 0)) !== 0;
 }
 
 function lookOnce(root: string, agent: string): Look {
@@ -123,7 +126,8 @@ function lookAtFolders(root: string, agent: string): Look {
   const directory = `agents/${agent}`;
   const base = resolve(root, directory);
   let missing = 0;
-  for (const [index, { suffix, parent }] of LOOKED_AT.entries()) {
+  for (let index = 0; index < LOOKED_AT.length; index += 1) {
+    const { suffix, parent } = LOOKED_AT[index] as (typeof LOOKED_AT)[number];
     if (parent >= 0 && (missing & (1 << parent)) !== 0) {
       missing |= 1 << index;
       continue;
