@@ -46,9 +46,12 @@ interface Look {
  */
 const looked = new Map<string, Map<string, Look>>();
 let lookedCount = 0;
+/** Each root, resolved: once a command, not once an agent (a fresh process's first turn looks at every agent's folders). */
+const resolvedRoots = new Map<string, string>();
 forgetAtNextCommand(() => {
   looked.clear();
   lookedCount = 0;
+  resolvedRoots.clear();
 });
 
 /** Which of the agent's folders a look made just now found missing (requireOwnFolders). */
@@ -124,7 +127,7 @@ export function ownFolderOutside(root: string, agent: string): FolderOutside | u
 /** ownFolderOutside, with the folders it found missing (those below a missing one too; none after one that leads out). */
 function lookAtFolders(root: string, agent: string): Look {
   const directory = `agents/${agent}`;
-  const base = resolve(root, directory);
+  const base = agentFolder(root, agent, directory);
   let missing = 0;
   for (let index = 0; index < LOOKED_AT.length; index += 1) {
     const { suffix, parent } = LOOKED_AT[index] as (typeof LOOKED_AT)[number];
@@ -137,6 +140,17 @@ function lookAtFolders(root: string, agent: string): Look {
     else if (outside !== undefined) return { outside: { folder: directory + suffix, leadsTo: outside }, missing };
   }
   return { outside: undefined, missing };
+}
+
+/**
+ * `resolve(root, directory)`, `directory` being `agents/<agent>`: the root resolved once, and a plain
+ * name put after it. At 1,000 agents a `resolve` each was 0.6 MB of a first turn's garbage (issue 76).
+ */
+function agentFolder(root: string, agent: string, directory: string): string {
+  if (agent === '' || agent.includes('/') || agent.startsWith('.')) return resolve(root, directory);
+  let resolvedRoot = resolvedRoots.get(root);
+  if (resolvedRoot === undefined) resolvedRoots.set(root, (resolvedRoot = resolve(root)));
+  return resolvedRoot === '/' ? `/${directory}` : `${resolvedRoot}/${directory}`;
 }
 
 /**
