@@ -156,38 +156,45 @@ type CappedFields = { fields: ParsedMessageFile; notes: string[] } | { error: st
  * any agent name refuses the file. The notes name what changed, for a warning. Pure.
  */
 function capFileFields(parsed: ParsedMessageFile, maxBodyChars: number): CappedFields {
-  for (const [field, names] of [['to', [parsed.to, ...(parsed.alsoTo ?? [])]], ['cc', parsed.cc ?? []]] as const) {
-    const long = names.find((name) => name.length > MAX_NAME_CHARS);
-    if (long !== undefined) {
-      return { error: `has a \`${field}:\` of ${long.length} characters; a recipient is an agent name of at most ${MAX_NAME_CHARS} characters, for example \`to: planner\`` };
-    }
+  const longTo = parsed.to.length > MAX_NAME_CHARS ? parsed.to : parsed.alsoTo?.find(isLongName);
+  const long = longTo ?? parsed.cc?.find(isLongName);
+  if (long !== undefined) {
+    return { error: `has a \`${longTo === undefined ? 'cc' : 'to'}:\` of ${long.length} characters; a recipient is an agent name of at most ${MAX_NAME_CHARS} characters, for example \`to: planner\`` };
   }
   const count = recipientsOf(parsed).length;
   if (count > MAX_RECIPIENTS) {
     return { error: `names ${count} recipients in \`to:\` and \`cc:\`; a message reaches at most ${MAX_RECIPIENTS} (a mailing list under org/lists/ reaches more)` };
   }
   const notes: string[] = [];
-  const fields: ParsedMessageFile = { ...parsed, body: capBody(parsed.body, maxBodyChars) };
+  // Built field by field, never spread and then deleted from: a deleted field turns an object into a dictionary, and a fresh process reads every waiting message (issue 76).
+  const fields: ParsedMessageFile = { to: parsed.to, priority: parsed.priority, body: capBody(parsed.body, maxBodyChars) };
   if (fields.body !== parsed.body) notes.push(`its body is ${parsed.body.length} characters; it was cut to ${maxBodyChars} (org.yaml engine.max_body_chars)`);
-  delete fields.subject;
+  if (parsed.alsoTo !== undefined) fields.alsoTo = parsed.alsoTo;
+  if (parsed.cc !== undefined) fields.cc = parsed.cc;
+  if (parsed.claimedFrom !== undefined) fields.claimedFrom = parsed.claimedFrom;
+  if (parsed.turn !== undefined) fields.turn = parsed.turn;
+  if (parsed.usage !== undefined) fields.usage = parsed.usage;
   if (parsed.subject !== undefined) {
     const capped = capSubject(parsed.subject);
     if (capped.subject !== undefined) fields.subject = capped.subject;
     if (capped.cut > 0) notes.push(`its \`subject:\` is ${capped.length} characters; it was cut to ${MAX_SUBJECT_CHARS} (subjects are capped at ${MAX_SUBJECT_CHARS} characters)`);
   }
-  const drop = (key: 'replyTo' | 'model' | 'created', label: string, problem: string | undefined): void => {
-    if (problem === undefined) return;
-    delete fields[key];
-    notes.push(`its \`${label}:\` ${problem}; it was dropped`);
+  const kept = (label: string, problem: string | undefined): boolean => {
+    if (problem !== undefined) notes.push(`its \`${label}:\` ${problem}; it was dropped`);
+    return problem === undefined;
   };
-  if (parsed.replyTo !== undefined) drop('replyTo', 'reply_to', idProblem(parsed.replyTo));
-  if (parsed.model !== undefined) drop('model', 'model', labelProblem(parsed.model, 'a model name'));
-  if (parsed.created !== undefined) drop('created', 'created', labelProblem(parsed.created, 'a time'));
+  if (parsed.replyTo !== undefined && kept('reply_to', idProblem(parsed.replyTo))) fields.replyTo = parsed.replyTo;
+  if (parsed.model !== undefined && kept('model', labelProblem(parsed.model, 'a model name'))) fields.model = parsed.model;
+  if (parsed.created !== undefined && kept('created', labelProblem(parsed.created, 'a time'))) fields.created = parsed.created;
   if (parsed.id !== undefined) {
     const problem = idProblem(parsed.id);
-    delete fields.id;
     // The id always comes from the file's name: the field is only ever a claim.
     if (problem !== undefined) notes.push(`its \`id:\` ${problem}; it was ignored (a message's id comes from its file name)`);
   }
   return { fields, notes };
+}
+
+/** Whether a recipient named in a file is longer than any agent name. */
+function isLongName(name: string): boolean {
+  return name.length > MAX_NAME_CHARS;
 }

@@ -133,9 +133,10 @@ export function parseMessage(text: string): { message: ParsedMessageFile } | { e
     fields = result.data;
     body = parts.body;
   }
-  const [to, ...alsoTo] = typeof fields.to === 'string' ? [fields.to] : fields.to;
-  const message: ParsedMessageFile = { to: to as string, priority: fields.priority ?? 'normal', body: body.replace(/^\r?\n/, '').replace(/\r?\n$/, '') };
-  if (alsoTo.length > 0) message.alsoTo = alsoTo;
+  // No destructuring of `to`: in code not yet optimised (a fresh process reads every waiting message once) it walks an iterator.
+  const to = typeof fields.to === 'string' ? fields.to : (fields.to[0] as string);
+  const message: ParsedMessageFile = { to, priority: fields.priority ?? 'normal', body: body.replace(/^\r?\n/, '').replace(/\r?\n$/, '') };
+  if (typeof fields.to !== 'string' && fields.to.length > 1) message.alsoTo = fields.to.slice(1);
   if (fields.cc !== undefined && fields.cc.length > 0) message.cc = fields.cc;
   if (fields.id !== undefined) message.id = fields.id;
   if (fields.from !== undefined) message.claimedFrom = fields.from;

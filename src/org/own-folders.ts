@@ -46,9 +46,12 @@ interface Look {
  */
 const looked = new Map<string, Map<string, Look>>();
 let lookedCount = 0;
+/** Each root, resolved: once a command, not once an agent (a fresh process's first turn looks at every agent's folders). */
+const resolvedRoots = new Map<string, string>();
 forgetAtNextCommand(() => {
   looked.clear();
   lookedCount = 0;
+  resolvedRoots.clear();
 });
 
 /** Which of the agent's folders a look made just now found missing (requireOwnFolders). */
@@ -82,8 +85,11 @@ export function foundMissing(root: string, agent: string, folder: OwnFolder): bo
   return missingIn(lookOnce(root, agent), folder);
 }
 
+/** Each of OWN_FOLDERS's bit in a look's `missing`: asked of every agent a first turn calls, so not worked out anew each time. */
+const MISSING_BIT = new Map<OwnFolder, number>(OWN_FOLDERS.map((folder) => [folder, 1 << LOOKED_AT.findIndex((looked) => looked.suffix === `/${folder}`)]));
+
 function missingIn(look: Look, folder: OwnFolder): boolean {
-  return (look.missing & (1 << LOOKED_AT.findIndex((looked) => looked.suffix === `/${folder}`))) !== 0;
+  return (look.missing & (MISSING_BIT.get(folder) ?? 0)) !== 0;
 }
 
 function lookOnce(root: string, agent: string): Look {
@@ -121,9 +127,10 @@ export function ownFolderOutside(root: string, agent: string): FolderOutside | u
 /** ownFolderOutside, with the folders it found missing (those below a missing one too; none after one that leads out). */
 function lookAtFolders(root: string, agent: string): Look {
   const directory = `agents/${agent}`;
-  const base = resolve(root, directory);
+  const base = agentFolder(root, agent, directory);
   let missing = 0;
-  for (const [index, { suffix, parent }] of LOOKED_AT.entries()) {
+  for (let index = 0; index < LOOKED_AT.length; index += 1) {
+    const { suffix, parent } = LOOKED_AT[index] as (typeof LOOKED_AT)[number];
     if (parent >= 0 && (missing & (1 << parent)) !== 0) {
       missing |= 1 << index;
       continue;
@@ -133,6 +140,17 @@ function lookAtFolders(root: string, agent: string): Look {
     else if (outside !== undefined) return { outside: { folder: directory + suffix, leadsTo: outside }, missing };
   }
   return { outside: undefined, missing };
+}
+
+/**
+ * `resolve(root, directory)`, `directory` being `agents/<agent>`: the root resolved once, and a plain
+ * name put after it. At 1,000 agents a `resolve` each was 0.6 MB of a first turn's garbage (issue 76).
+ */
+function agentFolder(root: string, agent: string, directory: string): string {
+  if (agent === '' || agent.includes('/') || agent.startsWith('.')) return resolve(root, directory);
+  let resolvedRoot = resolvedRoots.get(root);
+  if (resolvedRoot === undefined) resolvedRoots.set(root, (resolvedRoot = resolve(root)));
+  return resolvedRoot === '/' ? `/${directory}` : `${resolvedRoot}/${directory}`;
 }
 
 /**

@@ -86,6 +86,13 @@ describe('the fast front matter path', () => {
     expect(parseSimpleFrontMatter('cc: [planner, "hr"]')).toBeUndefined();
     expect(parseSimpleFrontMatter('turn: twelve')).toBeUndefined();
     expect(parseSimpleFrontMatter('to: a\nto: b')).toBeUndefined();
+    // Each line is `[a-z_]+: ` and a value holding no line break but `\n`, as the pattern `^([a-z_]+): (.*)$` read it.
+    for (const yaml of ['to: planner\rcc: hr', 'subject: one\u2028two', 'Subject: Hello', 'to:planner', ': planner', 'constructor: planner']) {
+      expect({ yaml, read: parseSimpleFrontMatter(yaml) }).toEqual({ yaml, read: undefined });
+    }
+    expect(parseSimpleFrontMatter('\nto: planner\n\nsubject: Hi there\n')).toEqual({ to: 'planner', subject: 'Hi there' });
+    expect(parseSimpleFrontMatter('to: planner\nturn: 12')).toEqual({ to: 'planner', turn: 12 });
+    expect(parseSimpleFrontMatter('')).toEqual({});
     expect(isPlainSafe('yes')).toBe(false);
   });
 });
