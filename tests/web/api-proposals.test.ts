@@ -112,8 +112,14 @@ describe('proposals through the API', () => {
     // Broken again, then approved: closed with the reason, nothing written.
     write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
     const approved = await fetch(`${server.base}/api/proposals/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: '{}' });
-    expect(approved.status).toBe(200);
-    expect(await approved.json()).toMatchObject({ id, status: 'failed', summary: expect.stringContaining('retiring janitor would leave org/meetings/pair.yaml invalid') });
+    // Not a success to a client: 409, as `lemming approve` exits 1, with the reason and the file marked failed.
+    expect(approved.status).toBe(409);
+    const refused = (await approved.json()) as { error: string; message: string };
+    expect(refused.error).toBe('approval-failed');
+    expect(refused.message).toContain(`approved ${id}, but ${id} cannot be carried out: retiring janitor would leave org/meetings/pair.yaml invalid`);
+    expect(refused.message).toContain(`org/proposals/${id}.md is marked failed with that reason`);
+    expect(read(root, `org/proposals/${id}.md`)).toContain('status: failed');
+    expect((await getJson<Proposals>(server, '/api/proposals')).body.decided).toMatchObject([{ id, status: 'failed', reason: expect.stringContaining('retiring janitor would leave') }]);
     expect(existsSync(join(root, 'agents/janitor/resume.md'))).toBe(true);
   });
 });
