@@ -47,6 +47,25 @@ async function startTricklingCollector(): Promise<{ url: string; requests(): num
   };
 }
 
+/** A collector that answers every export 503 at once (overloaded): the exporter retries each, with backoff. It counts the requests. */
+async function startRefusingCollector(): Promise<{ url: string; requests(): number; close(): Promise<void> }> {
+  let requests = 0;
+  const server = createServer((request, response) => {
+    requests += 1;
+    request.resume();
+    request.on('end', () => response.writeHead(503, { 'content-type': 'text/plain' }).end('overloaded'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 const started: WatchedProcess[] = [];
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -102,6 +121,43 @@ describe('a collector cannot keep a run alive (docs/telemetry.md)', () => {
     const ended = await exitsWithin(sent, 30);
     expect(ended).toEqual({ status: 1, byItself: true });
     expect(telemetryLines(sent.output())).toEqual([`lemming: telemetry: stopped waiting for ${collector.url}/v1/traces after 5 s: it had not finished answering, so the turns may not all have arrived`]);
+  }, 90_000);
+
+  test('a collector that answers 503 at once, retried: the run says what it answered and how often it was tried, not that it had not finished answering', async () => {
+    const collector = await startRefusingCollector();
+    cleanups.push(collector.close);
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Plan the first release');
+    const run = startWatched(root, ['run', '--plain', '--otlp', collector.url]);
+    started.push(run);
+    await run.waitFor(SUMMARY);
+    expect(await exitsWithin(run, 30)).toEqual({ status: 0, byItself: true });
+    const said = telemetryLines(run.output());
+    expect(said).toHaveLength(1);
+    // Before: "... 5 s after the run ended: it had not finished answering for the run's last spans, which may be lost".
+    const line = said[0]!;
+    const words = new RegExp(`^lemming: telemetry: stopped waiting for ${collector.url}/v1/traces 5 s after the run ended: it answered 503 to each of the (\\d+) tries since it last took spans \\(the exporter retried (\\d+) times? and was to try again\\); the run's last spans may be lost$`);
+    const match = words.exec(line);
+    expect(match, line).not.toBeNull();
+    const tries = Number(match![1]);
+    // Each try it was told of is a request the collector answered; within five seconds the SDK retries at least twice (1 s, then 1.5 s).
+    expect(tries).toBeGreaterThanOrEqual(3);
+    expect(tries).toBeLessThanOrEqual(collector.requests());
+    expect(Number(match![2])).toBe(tries - 1);
+  }, 90_000);
+
+  test('lemming trace --otlp to a collector that answers 503: exits 1 saying what it answered', async () => {
+    const collector = await startRefusingCollector();
+    cleanups.push(collector.close);
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Plan the first release');
+    expect((await lemmingAsync(root, ['run', '--turns', '2'])).status).toBe(0);
+    const sent = startWatched(root, ['trace', '--otlp', collector.url]);
+    started.push(sent);
+    expect(await exitsWithin(sent, 30)).toEqual({ status: 1, byItself: true });
+    const said = telemetryLines(sent.output());
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(new RegExp(`^lemming: telemetry: stopped waiting for ${collector.url}/v1/traces after 5 s: it answered 503 to each of the \\d+ tries since it last took spans \\(the exporter retried \\d+ times? and was to try again\\), so the turns may not all have arrived$`));
   }, 90_000);
 
   test('a collector that cannot be reached: said once, when it happens, in words true then; no wait after the summary', async () => {
