@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { acquireLock } from '../../src/engine/record/lock.js';
-import { proposeRetirement } from '../helpers/propose-hire.js';
+import { retirementLeavingMeetingOfOne } from '../helpers/propose-hire.js';
 import { defaultOrg, humanSends, read, runEngine, write } from '../helpers/temp-org.js';
 import { getJson, loginCookie, readEvents, serveOrg } from './web-server.js';
 
@@ -96,10 +96,7 @@ describe('proposals through the API', () => {
   });
 
   test('a waiting retirement is listed with what approving it edits, or why it cannot be approved; approved when it cannot, it is closed with the reason', async () => {
-    const root = defaultOrg();
-    write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, retire_agent]\n---\nManage.\n');
-    write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
-    const id = proposeRetirement(root, 'manager', 'janitor', 'idle');
+    const { root, id } = retirementLeavingMeetingOfOne();
     const server = await serveOrg(root);
     const refusal = 'cannot be approved: retiring janitor would leave org/meetings/pair.yaml invalid (attendees: must be a list of at least two agent names';
     const listed = (await getJson<Proposals>(server, '/api/proposals')).body.pending[0];

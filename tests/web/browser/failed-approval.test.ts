@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { proposeRetirement } from '../../helpers/propose-hire.js';
-import { defaultOrg, read, write } from '../../helpers/temp-org.js';
+import { retirementLeavingMeetingOfOne } from '../../helpers/propose-hire.js';
+import { read } from '../../helpers/temp-org.js';
 import { chromiumForSuite, openView } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
@@ -14,10 +14,7 @@ describe("the dashboard's Approve of a proposal that cannot be carried out", () 
   const chromium = chromiumForSuite();
 
   test('says the approval failed and why', async () => {
-    const root = defaultOrg();
-    write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, retire_agent]\n---\nManage.\n');
-    write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
-    const id = proposeRetirement(root, 'manager', 'janitor', 'idle');
+    const { root, id } = retirementLeavingMeetingOfOne();
     const server = await serve(root);
     try {
       const { page: tab, errors } = await openView(chromium.browser, viewUrl(server.url, '#/proposals'));
