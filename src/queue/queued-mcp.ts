@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { McpServerConfig } from '../org/schema.js';
 import { isFatalProviderError } from '../providers/provider-error.js';
-import { grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
+import { grantedServers, isUnavailable, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
 import type { McpAccess, McpCallPlace } from '../tools/mcp/mcp-tape.js';
 import { capResult, isToolResult, toolError, type ToolResult } from '../tools/tool-result.js';
 import { mcpJobId, type McpJobData } from './mcp-job.js';
@@ -47,8 +47,9 @@ export class QueuedMcp implements McpAccess {
       const [answer, { checkedOffer }] = await Promise.all([this.run({ kind: 'offer', server, config, grants }), import('../tools/mcp/offer-gate.js')]);
       // The worker knows only this server; the names of its tools are held to every server the org declares here.
       const offer = checkedOffer(server, grants, answer, "its worker's offer", (name) => this.resolve(name));
-      // A server that failed to start is asked again next time, as a local one is started again.
-      if (offer.problems.length === 0) this.offers.set(key, offer);
+      // A server that failed to start is asked again next time, as a local one is started again; an offer whose
+      // tools came back is kept, its problems with them (a name clash, more than 128 tools) too: they stay while it runs.
+      if (!offer.problems.some((problem) => isUnavailable(server, problem))) this.offers.set(key, offer);
       return offer;
     } catch (error) {
       if (isFatalProviderError(error)) throw error;

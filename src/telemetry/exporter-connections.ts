@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
@@ -13,7 +14,15 @@ export interface ExporterConnections {
   agentFor(protocol: string): HttpAgent;
   /** Cut every connection and refuse any new one: exports under way fail at once. */
   abandon(): void;
+  /**
+   * The HTTP statuses the endpoint answered since it last took something (a 2xx), in order: a
+   * collector answering 503 is retried by the SDK, and this is what those tries were told.
+   */
+  refusals(): readonly number[];
 }
+
+/** Node's channel for each HTTP answer a client gets (its headers arrived). */
+const RESPONSES = 'http.client.response.finish';
 
 /** How the refusals after `abandon` read (the SDK retries none of them: they carry no network code). */
 const ABANDONED = 'lemming stopped waiting for the endpoint';
@@ -31,6 +40,17 @@ export function exporterConnections(connectMs: number): ExporterConnections {
   const sockets = new Set<Socket>();
   const agents: HttpAgent[] = [];
   let abandoned = false;
+  let refusals: number[] = [];
+  // Every HTTP client of the process is heard here: only this exporter's answers count.
+  const answered = (message: unknown): void => {
+    // The channel's message (Node's docs): the ClientRequest, whose `agent` the typings leave out, and its IncomingMessage.
+    const { request, response } = message as { request: { agent?: unknown }; response: { statusCode?: number } };
+    if (!agents.some((agent) => agent === request.agent)) return;
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) refusals = [];
+    else refusals.push(status);
+  };
+  subscribe(RESPONSES, answered);
 
   const connect = (made: Socket, created: Created): void => {
     sockets.add(made);
@@ -65,7 +85,9 @@ export function exporterConnections(connectMs: number): ExporterConnections {
   let https: HttpAgent | undefined;
   return {
     agentFor: (protocol) => (protocol === 'https:' ? (https ??= watched(new HttpsAgent({ keepAlive: true }))) : (http ??= watched(new HttpAgent({ keepAlive: true })))),
+    refusals: () => refusals,
     abandon: () => {
+      unsubscribe(RESPONSES, answered);
       abandoned = true;
       for (const agent of agents) agent.destroy();
       for (const socket of sockets) socket.destroy();

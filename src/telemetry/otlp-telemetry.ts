@@ -11,8 +11,27 @@ import { tracesUrl } from './otlp-endpoint.js';
 export type TelemetryFailure =
   /** An export failed: the endpoint refused, could not be reached, or answered an error. */
   | { kind: 'failed'; cause: string; ended: boolean }
-  /** The final wait ran out: the endpoint had not finished answering for the last spans. */
-  | { kind: 'stopped-waiting'; seconds: number; ended: true };
+  /**
+   * The final wait ran out: the endpoint had not finished answering for the last spans, or it
+   * answered errors (`refusals`, its statuses since it last took spans) that the SDK was retrying.
+   */
+  | { kind: 'stopped-waiting'; seconds: number; ended: true; refusals: readonly number[] };
+
+/**
+ * What the endpoint did while lemming waited, for a stopped-waiting failure: "it had not finished
+ * answering", or what it answered and how often it was asked again ("it answered 503 to each of the
+ * 4 tries ..."). Pure.
+ */
+export function whileWaited(refusals: readonly number[]): string {
+  if (refusals.length === 0) return 'it had not finished answering';
+  const counts = new Map<number, number>();
+  for (const status of refusals) counts.set(status, (counts.get(status) ?? 0) + 1);
+  const retries = refusals.length - 1;
+  const retried = retries === 0 ? 'the exporter was to try again' : `the exporter retried ${retries} time${retries === 1 ? '' : 's'} and was to try again`;
+  if (counts.size === 1) return `it answered ${refusals[0]} to ${refusals.length === 1 ? 'the one try' : `each of the ${refusals.length} tries`} since it last took spans (${retried})`;
+  const each = [...counts].map(([status, count]) => `${status} ${count} time${count === 1 ? '' : 's'}`).join(', ');
+  return `it answered ${each} to the ${refusals.length} tries since it last took spans (${retried})`;
+}
 
 /** OpenTelemetry's SDK set up to send spans to one OTLP/HTTP endpoint. */
 export interface OtlpTelemetry {
@@ -90,7 +109,7 @@ export function startOtlpTelemetry(endpoint: string, onFailure: (failure: Teleme
       });
       const outcome = await Promise.race([sent, late]);
       clearTimeout(timer);
-      if (outcome === 'late') tell({ kind: 'stopped-waiting', seconds: FINAL_WAIT_MS / 1000, ended: true });
+      if (outcome === 'late') tell({ kind: 'stopped-waiting', seconds: FINAL_WAIT_MS / 1000, ended: true, refusals: [...connections.refusals()] });
       else if (outcome !== 'sent') tell({ kind: 'failed', cause: outcome, ended: true });
       abandoned = true;
       connections.abandon();

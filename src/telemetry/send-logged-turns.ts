@@ -1,7 +1,7 @@
 import { LemmingError } from '../errors.js';
 import type { Org } from '../org/org.js';
 import { loggedTurns, type LoggedTurnsFilter } from './logged-turns.js';
-import { startOtlpTelemetry, type TelemetryFailure } from './otlp-telemetry.js';
+import { startOtlpTelemetry, whileWaited, type TelemetryFailure } from './otlp-telemetry.js';
 import { TurnTracer } from './turn-tracer.js';
 
 /**
@@ -29,6 +29,6 @@ export async function sendLoggedTurns(root: string, org: Org, endpoint: string, 
   tracer.endAll();
   await telemetry.shutdown();
   if (failure?.kind === 'failed') throw new LemmingError('telemetry', `telemetry: spans could not be sent to ${telemetry.url} (${failure.cause})`);
-  if (failure?.kind === 'stopped-waiting') throw new LemmingError('telemetry', `telemetry: stopped waiting for ${telemetry.url} after ${failure.seconds} s: it had not finished answering, so the turns may not all have arrived`);
+  if (failure?.kind === 'stopped-waiting') throw new LemmingError('telemetry', `telemetry: stopped waiting for ${telemetry.url} after ${failure.seconds} s: ${whileWaited(failure.refusals)}, so the turns may not all have arrived`);
   return turns;
 }

@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../engine/events.js';
 import type { Org } from '../org/org.js';
-import { startOtlpTelemetry, type TelemetryFailure } from './otlp-telemetry.js';
+import { startOtlpTelemetry, whileWaited, type TelemetryFailure } from './otlp-telemetry.js';
 import { tracesUrl } from './otlp-endpoint.js';
 import { TurnTracer } from './turn-tracer.js';
 
@@ -46,7 +46,8 @@ export function startTelemetryReader(endpoint: string, org: () => Org, options: 
  */
 export function runWarning(url: string, failure: TelemetryFailure, told: 'as it came' | 'told after the run' = 'as it came'): string {
   if (failure.kind === 'stopped-waiting') {
-    return `telemetry: stopped waiting for ${url} ${failure.seconds} s after the run ended: it had not finished answering for the run's last spans, which may be lost`;
+    if (failure.refusals.length === 0) return `telemetry: stopped waiting for ${url} ${failure.seconds} s after the run ended: it had not finished answering for the run's last spans, which may be lost`;
+    return `telemetry: stopped waiting for ${url} ${failure.seconds} s after the run ended: ${whileWaited(failure.refusals)}; the run's last spans may be lost`;
   }
   if (failure.ended) return `telemetry: the run's last spans could not be sent to ${url} (${failure.cause}); they are dropped`;
   if (told === 'told after the run') return `telemetry: spans could not be sent to ${url} during the run (${failure.cause}); they are dropped`;

@@ -87,7 +87,7 @@ function statusOf(error: unknown): 400 | 403 | 404 | 409 | 500 | 507 {
   if (!(error instanceof LemmingError)) return 500;
   if (error.code === 'not-found' || error.code === 'unknown-agent' || error.code === 'unknown-proposal' || error.code === 'unknown-turn' || error.code === 'no-history') return 404;
   if (error.code === 'refused') return 403;
-  if (error.code === 'invalid-org' || error.code === 'already-decided' || error.code === 'past-turn') return 409;
+  if (error.code === 'invalid-org' || error.code === 'already-decided' || error.code === 'approval-failed' || error.code === 'past-turn') return 409;
   return 400;
 }
 

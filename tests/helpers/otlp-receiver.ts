@@ -91,3 +91,34 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** A collector that refuses every export at once with one status, counting the answers it finished. */
+export interface RefusingCollector {
+  url: string;
+  answered(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A collector that answers every export at once with `status`: 400, which the exporter never tries
+ * again, or 503 (overloaded), which it retries with backoff.
+ */
+export async function startRefusingCollector(status: number): Promise<RefusingCollector> {
+  let answered = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.on('finish', () => (answered += 1));
+      response.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    answered: () => answered,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

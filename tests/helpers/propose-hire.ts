@@ -1,5 +1,6 @@
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
+import { defaultOrg, write } from './temp-org.js';
 
 /** What a test's hire asks for; the rest (model, edges, tools) is what `hire_agent` defaults to. */
 export interface TestHire {
@@ -33,4 +34,16 @@ export function proposeRetirement(root: string, proposer: string, name: string, 
   const outcome = runBuiltinTool('retire_agent', { name, reason }, { root, org, agent, turn: 2, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false });
   if (outcome.result.isError || !outcome.proposal) throw new Error(`retire_agent refused: ${outcome.result.content}`);
   return outcome.proposal;
+}
+
+/**
+ * The default org in which the manager has proposed retiring janitor, who is one of the two attendees
+ * of org/meetings/pair.yaml: approved as it stands, the retirement would leave a meeting of one, so it
+ * cannot be carried out. Returns the root and the proposal's id.
+ */
+export function retirementLeavingMeetingOfOne(): { root: string; id: string } {
+  const root = defaultOrg();
+  write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, retire_agent]\n---\nManage.\n');
+  write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
+  return { root, id: proposeRetirement(root, 'manager', 'janitor', 'idle') };
 }

@@ -1,29 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect, test } from 'vitest';
 import { openEngine } from '../../src/library/open-engine.js';
+import { startRefusingCollector } from '../helpers/otlp-receiver.js';
 import { defaultOrg, humanSends } from '../helpers/temp-org.js';
-
-/** A collector that refuses every export at once with 400 (which the exporter never tries again), counting its answers. */
-async function startRefusingCollector(): Promise<{ url: string; answered(): number; close(): Promise<void> }> {
-  let answered = 0;
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.on('finish', () => (answered += 1));
-      response.writeHead(400, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    answered: () => answered,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 const until = async (done: () => boolean, what: string): Promise<void> => {
   for (let waited = 0; !done(); waited += 50) {
@@ -35,7 +13,7 @@ const until = async (done: () => boolean, what: string): Promise<void> => {
 // CI saw it: a batch sent during the run failed after the run's last event, so its warning was told only
 // as the run closed, still saying "the run goes on without them".
 test('a telemetry failure that comes during the run but is told only after it is told in words true then', async () => {
-  const collector = await startRefusingCollector();
+  const collector = await startRefusingCollector(400);
   try {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Plan the first release');

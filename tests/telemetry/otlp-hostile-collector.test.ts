@@ -2,7 +2,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
-import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver, startRefusingCollector } from '../helpers/otlp-receiver.js';
 import { defaultOrg, humanSends } from '../helpers/temp-org.js';
 import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
 
@@ -68,17 +68,33 @@ async function exitsWithin(run: WatchedProcess, seconds: number): Promise<{ stat
   return { status: null, byItself: false };
 }
 
+/** `lemming run --plain --otlp url` over the default org with a message for the manager, watched until its summary. */
+async function runToSummary(url: string): Promise<WatchedProcess> {
+  const root = defaultOrg();
+  humanSends(root, 'manager', 'Plan the first release');
+  const run = startWatched(root, ['run', '--plain', '--otlp', url]);
+  started.push(run);
+  await run.waitFor(SUMMARY);
+  return run;
+}
+
+/** `lemming trace --otlp url` over an org that has run two turns: the process, watched. */
+async function traceOfTwoTurns(url: string): Promise<WatchedProcess> {
+  const root = defaultOrg();
+  humanSends(root, 'manager', 'Plan the first release');
+  expect((await lemmingAsync(root, ['run', '--turns', '2'])).status).toBe(0);
+  const sent = startWatched(root, ['trace', '--otlp', url]);
+  started.push(sent);
+  return sent;
+}
+
 const telemetryLines = (output: string): string[] => output.split('\n').filter((line) => line.includes('telemetry:'));
 
 describe('a collector cannot keep a run alive (docs/telemetry.md)', () => {
   test('a collector that answers 200 and trickles its body a byte a second: lemming run --otlp stops waiting for it, says so once, and exits', async () => {
     const collector = await startTricklingCollector();
     cleanups.push(collector.close);
-    const root = defaultOrg();
-    humanSends(root, 'manager', 'Plan the first release');
-    const run = startWatched(root, ['run', '--plain', '--otlp', collector.url]);
-    started.push(run);
-    await run.waitFor(SUMMARY);
+    const run = await runToSummary(collector.url);
     const trickledBefore = collector.trickled();
     // The run's final wait is five seconds and the process ends within ten; thirty is the slack of a busy machine.
     // Before the bound, this run was still listening to the trickle when it was killed.
@@ -94,14 +110,39 @@ describe('a collector cannot keep a run alive (docs/telemetry.md)', () => {
   test('lemming trace --otlp to the same collector stops waiting too, and exits 1 saying so', async () => {
     const collector = await startTricklingCollector();
     cleanups.push(collector.close);
-    const root = defaultOrg();
-    humanSends(root, 'manager', 'Plan the first release');
-    expect((await lemmingAsync(root, ['run', '--turns', '2'])).status).toBe(0);
-    const sent = startWatched(root, ['trace', '--otlp', collector.url]);
-    started.push(sent);
+    const sent = await traceOfTwoTurns(collector.url);
     const ended = await exitsWithin(sent, 30);
     expect(ended).toEqual({ status: 1, byItself: true });
     expect(telemetryLines(sent.output())).toEqual([`lemming: telemetry: stopped waiting for ${collector.url}/v1/traces after 5 s: it had not finished answering, so the turns may not all have arrived`]);
+  }, 90_000);
+
+  test('a collector that answers 503 at once, retried: the run says what it answered and how often it was tried, not that it had not finished answering', async () => {
+    const collector = await startRefusingCollector(503);
+    cleanups.push(collector.close);
+    const run = await runToSummary(collector.url);
+    expect(await exitsWithin(run, 30)).toEqual({ status: 0, byItself: true });
+    const said = telemetryLines(run.output());
+    expect(said).toHaveLength(1);
+    // Before: "... 5 s after the run ended: it had not finished answering for the run's last spans, which may be lost".
+    const line = said[0]!;
+    const words = new RegExp(`^lemming: telemetry: stopped waiting for ${collector.url}/v1/traces 5 s after the run ended: it answered 503 to each of the (\\d+) tries since it last took spans \\(the exporter retried (\\d+) times? and was to try again\\); the run's last spans may be lost$`);
+    const match = words.exec(line);
+    expect(match, line).not.toBeNull();
+    const tries = Number(match![1]);
+    // Each try it was told of is a request the collector answered; within five seconds the SDK retries at least twice (1 s, then 1.5 s).
+    expect(tries).toBeGreaterThanOrEqual(3);
+    expect(tries).toBeLessThanOrEqual(collector.answered());
+    expect(Number(match![2])).toBe(tries - 1);
+  }, 90_000);
+
+  test('lemming trace --otlp to a collector that answers 503: exits 1 saying what it answered', async () => {
+    const collector = await startRefusingCollector(503);
+    cleanups.push(collector.close);
+    const sent = await traceOfTwoTurns(collector.url);
+    expect(await exitsWithin(sent, 30)).toEqual({ status: 1, byItself: true });
+    const said = telemetryLines(sent.output());
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(new RegExp(`^lemming: telemetry: stopped waiting for ${collector.url}/v1/traces after 5 s: it answered 503 to each of the \\d+ tries since it last took spans \\(the exporter retried \\d+ times? and was to try again\\), so the turns may not all have arrived$`));
   }, 90_000);
 
   test('a collector that cannot be reached: said once, when it happens, in words true then; no wait after the summary', async () => {

@@ -91,6 +91,25 @@ describe('a proposal checked against the lists and meetings too', () => {
     expect(ran.stdout).toContain('meeting standup: 2 speaker(s), 1 round(s) (org/meetings/standup/000001.md)');
   }, 60_000);
 
+  test("retiring the only agent the human may write to is warned of (not refused) in the listing, chat's /approvals and the approval's summary", () => {
+    const root = retiringOrg();
+    // The human writes to janitor alone; janitor reads the human.
+    const chart = read(root, 'org/chart.yaml').replace('    send_to: [manager]\n    read_from: ["*"]\n  manager:', '    send_to: [janitor]\n    read_from: ["*"]\n  manager:').replace(/(  janitor:\n(?:.*\n)*?    read_from: )\[manager\]/, '$1[manager, human]');
+    write(root, 'org/chart.yaml', chart);
+    expect(lemming(root, ['chat', '--plain'], {}, '/to\n').stdout).toContain('you can write to: janitor');
+    const id = proposeRetiringJanitor(root);
+    const warning = 'once janitor leaves, the human has nobody to write to (janitor is the only one org/chart.yaml lets human write to: give human another in send_to)';
+    // Before: the listing said only what the retirement moves, and chat said afterwards "you can write to: nobody".
+    expect(lemming(root, ['approvals']).stdout).toContain(`${id}  manager proposes to retire janitor: the workspace tidies itself; the credits janitor holds when it is retired go to manager (0.1000 now); ${warning}`);
+    expect(lemming(root, ['chat', '--plain'], {}, '/approvals\n').stdout).toContain(warning);
+
+    const approved = lemming(root, ['approve', id]);
+    expect(approved.status, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain(`approved ${id}: retire janitor: the workspace tidies itself; its 0.1000 credits went to manager; janitor leaves at the next turn; its folder is in agents/.retired/; ${warning}`);
+    expect(existsSync(join(root, 'agents/janitor/resume.md'))).toBe(false);
+    expect(lemming(root, ['chat', '--plain'], {}, '/to\n').stdout).toContain('you can write to: nobody');
+  }, 60_000);
+
   test('a retirement that would leave a meeting with one attendee is listed as refused, saying which file to edit; approved as it is, it is closed with that reason; edited first, it is approved', () => {
     const PAIR = 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n';
     const refusal = 'retiring janitor would leave org/meetings/pair.yaml invalid (attendees: must be a list of at least two agent names';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { acquireLock } from '../../src/engine/record/lock.js';
-import { proposeRetirement } from '../helpers/propose-hire.js';
+import { retirementLeavingMeetingOfOne } from '../helpers/propose-hire.js';
 import { defaultOrg, humanSends, read, runEngine, write } from '../helpers/temp-org.js';
 import { getJson, loginCookie, readEvents, serveOrg } from './web-server.js';
 
@@ -96,10 +96,7 @@ describe('proposals through the API', () => {
   });
 
   test('a waiting retirement is listed with what approving it edits, or why it cannot be approved; approved when it cannot, it is closed with the reason', async () => {
-    const root = defaultOrg();
-    write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, retire_agent]\n---\nManage.\n');
-    write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
-    const id = proposeRetirement(root, 'manager', 'janitor', 'idle');
+    const { root, id } = retirementLeavingMeetingOfOne();
     const server = await serveOrg(root);
     const refusal = 'cannot be approved: retiring janitor would leave org/meetings/pair.yaml invalid (attendees: must be a list of at least two agent names';
     const listed = (await getJson<Proposals>(server, '/api/proposals')).body.pending[0];
@@ -112,8 +109,14 @@ describe('proposals through the API', () => {
     // Broken again, then approved: closed with the reason, nothing written.
     write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
     const approved = await fetch(`${server.base}/api/proposals/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: '{}' });
-    expect(approved.status).toBe(200);
-    expect(await approved.json()).toMatchObject({ id, status: 'failed', summary: expect.stringContaining('retiring janitor would leave org/meetings/pair.yaml invalid') });
+    // Not a success to a client: 409, as `lemming approve` exits 1, with the reason and the file marked failed.
+    expect(approved.status).toBe(409);
+    const refused = (await approved.json()) as { error: string; message: string };
+    expect(refused.error).toBe('approval-failed');
+    expect(refused.message).toContain(`approved ${id}, but ${id} cannot be carried out: retiring janitor would leave org/meetings/pair.yaml invalid`);
+    expect(refused.message).toContain(`org/proposals/${id}.md is marked failed with that reason`);
+    expect(read(root, `org/proposals/${id}.md`)).toContain('status: failed');
+    expect((await getJson<Proposals>(server, '/api/proposals')).body.decided).toMatchObject([{ id, status: 'failed', reason: expect.stringContaining('retiring janitor would leave') }]);
     expect(existsSync(join(root, 'agents/janitor/resume.md'))).toBe(true);
   });
 });

@@ -7,7 +7,8 @@ import { meetingNames } from '../../meetings/load-meetings.js';
 import { meetingFile } from '../../meetings/meeting-file.js';
 import { candidateOrg, type FileChanges } from '../../org/check-candidate.js';
 import { listFile, listNames } from '../../org/lists/mailing-list.js';
-import { CHART_FILE, nameProblem } from '../../org/names.js';
+import { CHART_FILE, HUMAN, nameProblem } from '../../org/names.js';
+import { writableFrom } from '../../org/lists/recipients.js';
 import { RETIRED_FOLDER } from '../../mailbox/retired-folders.js';
 import type { Org } from '../../org/org.js';
 import { addAgentToChart, removeAgentFromChart, removeNameFromFields, type ChartAddition } from '../../tools/proposals/chart-edit.js';
@@ -23,6 +24,8 @@ export interface ProposalCheck {
   removedFrom: string[];
   /** Why it cannot be carried out as the org stands, with the file to edit first; absent when it can. */
   refused?: string;
+  /** What carrying it out would cost that does not stop it (a retirement of the only one the human may write to); absent when nothing. */
+  warning?: string;
 }
 
 /** The fields of a list and of a meeting that name agents: a retired agent is taken out of them. */
@@ -75,8 +78,8 @@ export function checkProposal(org: Org, proposal: Proposal): ProposalCheck {
 export function approvalNote(org: Org, proposal: Proposal): string | undefined {
   const check = checkProposal(org, proposal);
   if (check.refused !== undefined) return `cannot be approved: ${check.refused}`;
-  if (check.removedFrom.length > 0) return `approving it removes ${proposal.retire?.name} from ${andList(check.removedFrom)}`;
-  return undefined;
+  const notes = [...(check.removedFrom.length > 0 ? [`approving it removes ${proposal.retire?.name} from ${andList(check.removedFrom)}`] : []), ...(check.warning === undefined ? [] : [check.warning])];
+  return notes.length > 0 ? notes.join('; ') : undefined;
 }
 
 /**
@@ -123,7 +126,18 @@ function checkRetirement(org: Org, id: string, proposer: string, name: string): 
   }
   if (agent.isHuman) return { files, removedFrom: edits.removedFrom, refused: 'the human cannot be retired' };
   if (!org.agents.has(proposer)) return { files, removedFrom: edits.removedFrom, refused: `${proposer}, who would receive ${name}'s credits, is no longer in the org` };
-  return withRefusal(org, files, edits.removedFrom, `retiring ${name}`, true);
+  const warning = leavesHumanUnheard(org, name);
+  return { ...withRefusal(org, files, edits.removedFrom, `retiring ${name}`, true), ...(warning === undefined ? {} : { warning }) };
+}
+
+/**
+ * A warning when `name` is the only one the human may write to (agents and lists, as chat offers
+ * them): the org is valid without it, but the human could then write to nobody.
+ */
+function leavesHumanUnheard(org: Org, name: string): string | undefined {
+  const reach = writableFrom(org, HUMAN);
+  if (reach.length === 0 || reach.some((recipient) => recipient !== name)) return undefined;
+  return `once ${name} leaves, the human has nobody to write to (${name} is the only one ${CHART_FILE} lets ${HUMAN} write to: give ${HUMAN} another in send_to)`;
 }
 
 /** The check's answer: the errors the org would have after `files` and has not now, said by file, and with `advise`, the files to edit first. */

@@ -5,7 +5,7 @@ import { PROPOSALS_DIRECTORY, readProposal, saveProposal } from '../../tools/pro
 import { balancesNow } from '../money/transfer.js';
 import { acquireLock, lockHolder, LockedError, type OrgLock } from '../record/lock.js';
 import { finishApproval } from './finish-approval.js';
-import { checkProposal } from './check-proposal.js';
+import { checkProposal, type ProposalCheck } from './check-proposal.js';
 import { andList } from '../../format/format.js';
 
 /** What deciding a proposal did, for the command to print. */
@@ -55,9 +55,14 @@ function willHappen(org: Org, proposal: Proposal): string {
   if (proposal.hire) return `${proposal.hire.name} joins then${refused}`;
   if (proposal.retire) {
     const taken = check && check.removedFrom.length > 0 ? `, and is taken out of ${andList(check.removedFrom)}` : '';
-    return `${proposal.retire.name} leaves then${taken}${refused}`;
+    return `${proposal.retire.name} leaves then${taken}${refused}${warned(check)}`;
   }
   return 'the call runs then';
+}
+
+/** A check's warning, to end a summary with (check-proposal.ts: a retirement that leaves the human nobody to write to). */
+function warned(check: ProposalCheck | undefined): string {
+  return check?.warning === undefined ? '' : `; ${check.warning}`;
 }
 
 /**
@@ -97,8 +102,10 @@ export async function decideProposal(org: Org, id: string, verdict: 'approve' | 
     // Read again under the lock: an engine or another decision that held it until a moment ago may have carried it out.
     const current = readProposal(org.root, id);
     if (current.status !== 'approved') return { proposal: current, summary: `approved ${id}: ${describeProposal(current)}; it has been carried out (${current.status})` };
+    // Checked on the org before the change: what the retirement takes away is said with what it did.
+    const warning = current.retire ? warned(checkProposal(org, current)) : '';
     const finished = await finishApproval(org, current, now);
-    if (!finished.failed) return { proposal: finished.proposal, summary: `approved ${id}: ${finished.summary}` };
+    if (!finished.failed) return { proposal: finished.proposal, summary: `approved ${id}: ${finished.summary}${warning}` };
     const told = org.agents.has(proposal.proposed_by) ? `; ${proposal.proposed_by} is told at the next turn` : '';
     return { proposal: finished.proposal, summary: `approved ${id}, but ${finished.summary}; ${proposalFile(id)} is marked failed with that reason${told}` };
   } finally {

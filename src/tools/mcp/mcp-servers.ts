@@ -52,7 +52,20 @@ export function refusedCall(grants: readonly string[], server: string, tool: str
 
 /** What the model is told when a server's tools cannot be offered. */
 export function unavailableTools(server: string, error: unknown): string {
-  return `the tools of the MCP server ${server} are unavailable this turn: ${errorMessage(error)}`;
+  return `${unavailableOpening(server)}: ${errorMessage(error)}`;
+}
+
+function unavailableOpening(server: string): string {
+  return `the tools of the MCP server ${server} are unavailable this turn`;
+}
+
+/**
+ * Whether an offer's problem is unavailableTools (the server did not start, its worker failed, its offer
+ * was refused whole): worth asking again next turn. A problem about the tools it listed (a name a
+ * model cannot call, more than an offer holds) stays while the server runs.
+ */
+export function isUnavailable(server: string, problem: string): boolean {
+  return problem.startsWith(unavailableOpening(server));
 }
 
 /** Offered MCP tools, and why some server's tools could not be offered. */

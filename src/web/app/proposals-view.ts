@@ -31,10 +31,10 @@ function details(proposal: ProposalEntry): Child[] {
 
 /**
  * One waiting proposal with its Approve and Reject (with a reason) buttons. A refusal is said on
- * the card, which stays; what a decision did is handed to `decided`, since the card goes when the
+ * the card, which stays; what a decision did (an approval that failed too) is handed to `decided`, since the card goes when the
  * list is redrawn.
  */
-function pendingCard(proposal: ProposalEntry, decided: (summary: string) => void): HTMLElement {
+function pendingCard(proposal: ProposalEntry, decided: (summary: string, failed?: true) => void): HTMLElement {
   const reason = el('input', { class: 'reason', placeholder: 'reason (told to the proposer)', 'aria-label': `reason for ${proposal.id}` });
   const result = el('p', { class: 'decision', role: 'status' });
   const decide = (verdict: 'approve' | 'reject'): void => {
@@ -45,6 +45,12 @@ function pendingCard(proposal: ProposalEntry, decided: (summary: string) => void
         show(result);
         decided(answer.summary);
       } catch (error) {
+        // Approved but not carried out: the proposal is closed as failed, so the card goes with the next redraw; what stopped it stays above the list.
+        if (error instanceof ApiError && error.code === 'approval-failed') {
+          show(result);
+          decided(error.message, true);
+          return;
+        }
         show(result, el('span', { class: 'error-text' }, error instanceof ApiError ? error.message : String(error)));
         for (const button of card.querySelectorAll('button')) button.disabled = false;
       }
@@ -76,8 +82,8 @@ export async function proposalsPage(main: HTMLElement): Promise<() => void> {
   // What the last decision made on this page did ("coder_02 joins at the next turn"): kept above the list, which redraws without that card.
   const lastDecision = el('p', { id: 'proposal-decision', role: 'status' });
   show(main, el('h2', {}, 'Proposals'), lastDecision, pendingBox, decidedBox);
-  const decided = (summary: string): void => {
-    show(lastDecision, el('span', { class: 'ok-text' }, summary));
+  const decided = (summary: string, failed?: true): void => {
+    show(lastDecision, el('span', { class: failed ? 'error-text' : 'ok-text' }, summary));
     reload();
   };
   const load = async (): Promise<void> => {

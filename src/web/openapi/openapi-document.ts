@@ -48,7 +48,7 @@ const REFUSALS: Record<string, string> = {
   '401': 'no token, or a wrong one: send `Authorization: Bearer <token>` (the token in the URL the command printed, or LEMMING_TOKEN)',
   '403': 'refused: a change that does not come from the dashboard itself (a cookie without its origin), or a send the chart does not allow',
   '404': 'there is no such agent, message, proposal, trace or turn (a `turn` the history does not hold, or an org that keeps none)',
-  '409': 'the proposal was already decided the other way, the org on disk is not valid, or a change was asked of the org at a past turn (`?turn=`), which is read-only',
+  '409': 'the proposal was already decided the other way, or was approved and could not be carried out (`approval-failed`: it is closed as failed, `message` says why and names its file), the org on disk is not valid, or a change was asked of the org at a past turn (`?turn=`), which is read-only',
   '507': "the org's disk would not take the change: full (`storage-full`), read-only (`storage-read-only`) or failing (`storage-failed`), or a folder of the org leads out of it (`storage-outside`), as `message` says, naming the file; nothing of it was written: ask again once the disk is mended",
   '503': 'the message index is still loading, or failed and is being built again (`index`, `messages`); ask again after Retry-After',
 };

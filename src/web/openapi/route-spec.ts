@@ -36,7 +36,7 @@ export interface RouteSpec {
    * Refusals a route's own code gives beyond what the document adds from the spec (400 with a
    * query or body, 401 without `public`, 403 for a method that changes the org, 404 with path
    * parameters, 503 with `needsIndex`): 403 a send the chart forbids, 404 an unknown agent named
-   * in a body, 409 a proposal already decided the other way, 400 a path
+   * in a body, 409 a proposal already decided the other way or approved and not carried out, 400 a path
    * parameter its code reads as a number.
    */
   errors?: ReadonlyArray<400 | 403 | 404 | 409>;

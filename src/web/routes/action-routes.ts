@@ -72,6 +72,8 @@ export function actionRoutes(dashboard: Dashboard): Hono {
       // A hire or a retirement changed the chart and the resumes: the next read must not see the org as it was.
       dashboard.orgChanged();
       await dashboard.watch.look();
+      // Approved but not carried out (the proposal is closed as failed, with the reason): not a success, as `lemming approve` exits 1.
+      if (verdict === 'approve' && decision.proposal.status === 'failed') throw new LemmingError('approval-failed', decision.summary);
       return answer(context, spec, { id: decision.proposal.id, status: decision.proposal.status, summary: decision.summary });
     });
   }
