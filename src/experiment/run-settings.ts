@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import { orgSettings } from '../provenance/org-settings.js';
+import { maxStepsReached } from '../provenance/limits-reached.js';
 import { answeredInOrg, reportProvenance, type Answered, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
 import type { Experiment, Variant } from './experiment-file.js';
 import { readExperimentCharges } from './experiment-ledger.js';
@@ -100,8 +101,7 @@ export function stoppedAtMaxSteps(experiment: Experiment, runs: readonly RunMetr
     const reached = own.filter((run) => (run.callsAtMaxSteps ?? 0) > 0);
     if (reached.length === 0) return [];
     const calls = reached.reduce((sum, run) => sum + (run.callsAtMaxSteps ?? 0), 0);
-    const limit = settings.find((row) => row.setting === 'engine.max_steps' && (row.variants === undefined || row.variants.includes(variant.name)));
-    return [`\`${variant.name}\`: ${calls} call(s) in ${reached.length} of ${own.length} run(s) stopped at engine.max_steps${limit ? ` (${limit.value})` : ''}, their tools' last results unseen by the model: its figures measure that limit too (runs.csv \`calls_at_max_steps\`).`];
+    return [`\`${variant.name}\`: ${maxStepsReached(calls, settings, { variant: variant.name, within: `in ${reached.length} of ${own.length} run(s)` })} (runs.csv \`calls_at_max_steps\`).`];
   });
 }
 
