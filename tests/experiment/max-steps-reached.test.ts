@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
+import { RELEASE_NOTES_TASK } from '../helpers/release-notes-study.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 
 /**
@@ -15,11 +16,7 @@ import { defaultOrg } from '../helpers/temp-org.js';
 
 const STUDY = `name: steps
 turns: 8
-messages:
-  - to: manager
-    subject: Release notes
-    body: Please get the release notes for version 2 written and checked.
-variants:
+${RELEASE_NOTES_TASK}variants:
   - name: baseline
   - name: short
     org:

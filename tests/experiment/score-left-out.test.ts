@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
+import { RELEASE_NOTES_TASK } from '../helpers/release-notes-study.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 
 /**
@@ -19,11 +20,7 @@ turns: 12
 repeats: 3
 seed: 3
 variability: 0.8
-messages:
-  - to: manager
-    subject: Release notes
-    body: Please get the release notes for version 2 written and checked.
-checks:
+${RELEASE_NOTES_TASK}checks:
   - name: answered
     run: test -s "$SHARED/answer.md" && wc -w < "$SHARED/answer.md"
 variants:
