@@ -17,9 +17,10 @@ import { requestPaths } from './requests/request-paths.js';
 import { countForms } from '../format/mail-outcomes.js';
 import { deliveriesOf } from './records/deliveries.js';
 import { reachByTurn } from './network/reach.js';
-import { activationDraws, refusalCounts } from './refusals/refusal-counts.js';
+import { activationDraws, callsAtMaxSteps, refusalCounts } from './refusals/refusal-counts.js';
 import { answeredInLedger, reportProvenance } from '../provenance/report-provenance.js';
 import { orgSettings } from '../provenance/org-settings.js';
+import { maxStepsReached } from '../provenance/limits-reached.js';
 
 export type { OrgAnalysis };
 
@@ -74,7 +75,12 @@ export function analyzeRecords(name: string, records: OrgRecords, limits: Analys
 export function analyzeOrg(root: string, org?: Org, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
   const loaded = org ?? loadOrgForReading(root).org;
   // Who answered is the ledger's charges, each at the registry entry org.yaml names now; the settings its figures depend on beside them.
-  return { ...analyzeRecords(loaded.name, readOrgRecords(loaded), limits), provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }], { settings: orgSettings(root) }) };
+  const records = readOrgRecords(loaded);
+  const settings = orgSettings(root);
+  // A limit reached is said beside the settings table that names it.
+  const stopped = callsAtMaxSteps(records);
+  const caveats = stopped > 0 ? [`${maxStepsReached(stopped, settings)}.`] : [];
+  return { ...analyzeRecords(loaded.name, records, limits), provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }], { caveats, settings }) };
 }
 
 /** The number of findings: bottlenecks, agents held with mail, unanswered requests and failure patterns (0: nothing to look at). */

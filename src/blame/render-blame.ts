@@ -45,10 +45,13 @@ export function stepLine(step: StepBlame): string {
   return `turn ${step.turn} ${step.agent}: passed ${rateWithInterval(step)}${control}: ${verdictWords(step.verdict)}`;
 }
 
+/** What every pass rate's bracket is, said where the rates are (the terminal's ranking, report.md): its level, its method and its unit. */
+const RATE_INTERVALS = 'A pass rate is passes over forks, its bracket the 95 % Wilson interval over them (a fork one trial).';
+
 /** What the controls are and what they can show, in a paragraph: or that none was run. Pure. */
 export function controlParagraph(report: Pick<BlameReport, 'controls' | 'k' | 'repeatability'> & { steps?: BlameReport['steps'] }): string {
   if (report.controls === 0) {
-    return 'No control was run (--controls 0): nothing separates what changing a step did from how often the run passes by its own noise, so a pass rate here is not an effect.';
+    return `${RATE_INTERVALS} No control was run (--controls 0): nothing separates what changing a step did from how often the run passes by its own noise, so a pass rate here is not an effect.`;
   }
   // A side is what the step ranked first had (adaptive gives steps more or fewer than k), else k against the controls.
   const top = report.steps?.[0];
@@ -56,6 +59,7 @@ export function controlParagraph(report: Pick<BlameReport, 'controls' | 'k' | 'r
   const smallest = smallestFisherP(side);
   const tested = report.steps?.filter((step) => step.adjustedP !== undefined).length;
   return [
+    RATE_INTERVALS,
     `Each step was also re-run as the run made it, ${report.controls} time(s) (its controls: the agent's own model and seed, through the same fork). A step's effect is its pass rate less its control's; p is Fisher's exact test, two-sided, of the two; a step whose control passes as often is noise.`,
     `${familyLine(tested)} With ${side} fork(s) a side the smallest p there can be is ${showP(smallest)}${smallest >= 0.05 ? ': no step can reach 5 % (give more with -k and --controls)' : ''}.`,
     ...report.repeatability.map(repeatabilityLine),

@@ -23,6 +23,13 @@ export function percentEstimate(value: Estimate | undefined): string {
   return value ? `${percent(value.value)} [${percent(value.interval[0])}, ${percent(value.interval[1])}]` : '–';
 }
 
+/**
+ * What the intervals a terminal shows are, in a line, for a reader who copies a figure from it without
+ * opening report.md (which says each at length, below). Pure text.
+ */
+export const INTERVALS_IN_BRIEF =
+  "intervals: 95 %; a distance's the distance between the samples ± the bootstrap's 95th percentile of its error (both sides resampled at their own sizes), the figure bias-corrected; a progress's carrying the random baseline's noise too (report.md says each)";
+
 /** The overall line of a calibration: the averages and how far from random they are, with the interval that carries both averages' noise. Pure. */
 export function overallLine(summary: NonNullable<Calibration['summary']>): string {
   const progress = summary.progress === undefined ? '–' : percentEstimate({ value: summary.progress, interval: summary.progressInterval ?? [NaN, NaN] });

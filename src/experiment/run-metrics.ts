@@ -12,7 +12,7 @@ import { HUMAN } from '../org/names.js';
 import type { RunAttempt } from './run-process.js';
 import type { RunOutcome } from './score-run.js';
 import { noForms, noRefusals, sendsRefused, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
-import { activationDraws, mailOutcomes } from '../analysis/refusals/refusal-counts.js';
+import { activationDraws, callsAtMaxSteps, mailOutcomes } from '../analysis/refusals/refusal-counts.js';
 import { reachByTurn } from '../analysis/network/reach.js';
 import type { ActivationDraws, ReachAtTurn } from '../analysis/org-analysis.js';
 import { readOrgRecords } from '../analysis/records/read-records.js';
@@ -54,6 +54,11 @@ export interface RunMetrics {
   activation?: ActivationDraws[];
   errors: number;
   calls: number;
+  /**
+   * Its calls (of its own turns) stopped at org.yaml `engine.max_steps`, their tools' last results unseen
+   * by the model: a limit that decided part of the run. Absent in a result an earlier lemming wrote and nobody has read since.
+   */
+  callsAtMaxSteps?: number;
   credits: number;
   creditsByAgent: Record<string, number>;
   creditsByModel: Record<string, number>;
@@ -160,12 +165,12 @@ export function measureRun(root: string, run: string, variant: string, attempts:
 }
 
 /**
- * A run's readers by form, refusals by cause, reach by turn and draws by activation rule, read as
+ * A run's readers by form, refusals by cause, reach by turn, draws by activation rule and calls stopped at max_steps, read as
  * `lemming analyze` reads any org (its records: message files, logs, taken.jsonl), only the run's own
  * turns after a fork point (reach counts from the org's start: who had been reached by then). A run
  * whose org can no longer be read (a failed run's invalid files) counts none.
  */
-function mailOf(root: string, forkedAfterTurn: number | undefined): Pick<RunMetrics, 'deliveries' | 'refusals' | 'refusalsByCause' | 'reach' | 'activation'> {
+function mailOf(root: string, forkedAfterTurn: number | undefined): Pick<RunMetrics, 'deliveries' | 'refusals' | 'refusalsByCause' | 'reach' | 'activation' | 'callsAtMaxSteps'> {
   try {
     const records = readOrgRecords(loadOrgForReading(root).org);
     const outcomes = mailOutcomes(records, forkedAfterTurn);
@@ -176,17 +181,18 @@ function mailOf(root: string, forkedAfterTurn: number | undefined): Pick<RunMetr
       refusalsByCause: outcomes.refusals,
       reach: reachByTurn(records).filter((turn) => turn.turn > after),
       activation: activationDraws(records, after),
+      callsAtMaxSteps: callsAtMaxSteps(records, after),
     };
   } catch {
-    return { deliveries: noForms(), refusals: 0, refusalsByCause: noRefusals(), reach: [], activation: [] };
+    return { deliveries: noForms(), refusals: 0, refusalsByCause: noRefusals(), reach: [], activation: [], callsAtMaxSteps: 0 };
   }
 }
 
 /**
  * A run's saved metrics as this lemming reads them: a result an earlier lemming wrote, without readers
- * by form, refusals by cause, reach by turn or draws by rule, has them measured now from the run's folder.
+ * by form, refusals by cause, reach by turn, draws by rule or calls stopped at max_steps, has them measured now from the run's folder.
  */
 export function withMailOutcomes(root: string, metrics: RunMetrics): RunMetrics {
-  if (metrics.deliveries !== undefined && metrics.refusalsByCause !== undefined && metrics.reach !== undefined && metrics.activation !== undefined) return metrics;
+  if (metrics.deliveries !== undefined && metrics.refusalsByCause !== undefined && metrics.reach !== undefined && metrics.activation !== undefined && metrics.callsAtMaxSteps !== undefined) return metrics;
   return { ...metrics, ...mailOf(root, metrics.forkedAfterTurn) };
 }

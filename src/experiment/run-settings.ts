@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import { orgSettings } from '../provenance/org-settings.js';
+import { maxStepsReached } from '../provenance/limits-reached.js';
 import { answeredInOrg, reportProvenance, type Answered, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
 import type { Experiment, Variant } from './experiment-file.js';
 import { readExperimentCharges } from './experiment-ledger.js';
@@ -86,7 +87,22 @@ export function experimentProvenance(experiment: Experiment, folder: string, run
   const few = experiment.variants.filter((variant) => runs.filter((run) => run.variant === variant.name).length < 2).map((variant) => variant.name);
   const caveats = few.length === 0 ? [] : [`${few.join(', ')}: fewer than two complete runs, so no interval and no test against the baseline.`];
   const settings = experimentSettings(experiment, folder, runs);
-  return reportProvenance(sources, { caveats: [...caveats, ...measuredOtherwise(experiment, settings)], settings });
+  return reportProvenance(sources, { caveats: [...caveats, ...measuredOtherwise(experiment, settings), ...stoppedAtMaxSteps(experiment, runs, settings)], settings });
+}
+
+/**
+ * Each variant some of whose calls stopped at `engine.max_steps`, said with how many, in how many of
+ * its runs, at what value: their tools ran and the model never saw the last results, so the figures
+ * measure that limit too. The settings table names the limit; this says it was reached. Pure.
+ */
+export function stoppedAtMaxSteps(experiment: Experiment, runs: readonly RunMetrics[], settings: readonly SettingUse[]): string[] {
+  return experiment.variants.flatMap((variant) => {
+    const own = runs.filter((run) => run.variant === variant.name);
+    const reached = own.filter((run) => (run.callsAtMaxSteps ?? 0) > 0);
+    if (reached.length === 0) return [];
+    const calls = reached.reduce((sum, run) => sum + (run.callsAtMaxSteps ?? 0), 0);
+    return [`\`${variant.name}\`: ${maxStepsReached(calls, settings, { variant: variant.name, within: `in ${reached.length} of ${own.length} run(s)` })} (runs.csv \`calls_at_max_steps\`).`];
+  });
 }
 
 /**

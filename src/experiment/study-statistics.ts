@@ -15,7 +15,7 @@ export type Better = 'higher' | 'lower' | null;
 /** The metrics every run is measured by, in the order a report shows them, and which way is better. */
 export const METRICS = [
   // Unbounded here; 0 to the judge's scale when a judge scored every run (rangeOver).
-  { key: 'score', label: 'score', better: 'higher', about: "the judge's score (else the mean of the checks' printed scores)", range: ANY_RANGE },
+  { key: 'score', label: 'score', better: 'higher', about: "the judge's score, else the mean of the numbers the checks printed last; a run with neither (its checks failed before printing one, or its judge gave no score) is left out, so its n counts the runs scored, not the runs", range: ANY_RANGE },
   { key: 'pass_rate', label: 'pass rate', better: 'higher', about: 'the share of the checks that passed', range: SHARE_RANGE },
   { key: 'credits', label: 'credits', better: 'lower', about: 'what the agents spent', range: NON_NEGATIVE_RANGE },
   { key: 'turns_to_answer', label: 'turns to answer', better: 'lower', about: 'the turn of the first message to the human (runs without one left out)', range: NON_NEGATIVE_RANGE },

@@ -32,13 +32,15 @@ describe("blame reads each step's change against its control", () => {
     expect(first!.adjustedP).toBeCloseTo(2 / 924, 10);
     expect(markdown).toMatch(/\| 1 \| 1 \| a \| 6 \| 6 \| 1\.00 \| \[0\.61, 1\.00\] \| 6 \| 0 \| 0\.00 \| \[0\.00, 0\.39\] \| 1\.00 \| 0\.002 \| 0\.002 \| effect \|/);
     expect(markdown).toContain('A verdict reads p adjusted for the 2 step(s) tested against a control');
+    // Each rate's bracket says its level, method and unit (before, `[0.61, 1.00]` stood bare in the terminal's ranking).
+    expect(markdown).toContain('A pass rate is passes over forks, its bracket the 95 % Wilson interval over them (a fork one trial). Each step was also re-run');
     expect(markdown).toContain('scripted (offline, seed 21) repeats a call exactly');
 
     // --controls 0: none is run, each step says so, and the report says nothing separates a change from the run's noise.
     const bare = await blameRun(root, { check: RELAY_CHECK, k: 1, controls: 0, folder: join(root, 'bare'), providerFactory: () => relayModels('seeded') });
     expect(bare.forks.every((fork) => !fork.control)).toBe(true);
     expect(bare.steps.map((step) => step.verdict)).toEqual(['no-control', 'no-control']);
-    expect(readFileSync(join(bare.folder, 'report.md'), 'utf8')).toContain('No control was run (--controls 0)');
+    expect(readFileSync(join(bare.folder, 'report.md'), 'utf8')).toContain('A pass rate is passes over forks, its bracket the 95 % Wilson interval over them (a fork one trial). No control was run (--controls 0)');
   }, 300_000);
 
   it('a run that passes by its own noise as often in controls as in changed forks: every step is noise, and a model without a seed says it cannot repeat a call', async () => {

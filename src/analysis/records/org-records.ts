@@ -25,6 +25,8 @@ export interface OrgRecords {
   refusals?: RefusedSend[];
   /** Each call whose answer lemming refused unread as too large, by its agent's log (absent: none read). */
   answersRefused?: RefusedAnswer[];
+  /** Each turn's calls of an agent stopped at org.yaml `engine.max_steps`, by its log's notes (absent: none read). */
+  stoppedAtMaxSteps?: CallsStopped[];
   /** Each turn's agents with work not called, by cause, and activation's draws, from taken.jsonl (absent: none read). */
   held?: HeldInTurn[];
   /** Each rule of org.yaml `engine.activation`, its `match` as written (`title: Clerk`); absent: none. */
@@ -52,6 +54,13 @@ export interface RefusedSend {
 export interface RefusedAnswer {
   agent: string;
   turn: number;
+}
+
+/** `calls` of `agent` in `turn` stopped at `engine.max_steps`, their tools' last results unseen (one, or one a meeting round). */
+export interface CallsStopped {
+  agent: string;
+  turn: number;
+  calls: number;
 }
 
 /** What a turn held back: agents with work not called, by cause, and activation's draws by rule. */

@@ -8,6 +8,7 @@ import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js
 import { deliveriesOf, type Delivery } from '../../org/lists/recipients.js';
 import { readTakenLines, takenStatus } from '../../engine/record/taken-files.js';
 import { holdStartedBy, isRefusedAnswerLine, sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
+import { callsStoppedAtMaxSteps } from '../../engine/turn/max-steps-note.js';
 import { meetingDeliveries, readTranscript } from '../../meetings/meeting-transcript.js';
 import { isValidAgentName, MEETINGS_FOLDER } from '../../org/names.js';
 import { readdirSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { readOwnText } from '../../storage/read-own-file.js';
 import { join } from 'node:path';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
-import { MAX_LISTED_EDGES, pairKey, type HeardSpeech, type MessageRecord, type OrgRecords, type RefusedAnswer, type RefusedSend, type TurnActivity } from './org-records.js';
+import { MAX_LISTED_EDGES, pairKey, type HeardSpeech, type CallsStopped, type MessageRecord, type OrgRecords, type RefusedAnswer, type RefusedSend, type TurnActivity } from './org-records.js';
 
 /**
  * Gather what an analysis reads from an org's files, through the readers the engine and the CLI
@@ -30,6 +31,7 @@ export function readOrgRecords(org: Org): OrgRecords {
   const activity = new Map<string, Map<number, TurnActivity>>();
   const refusals: RefusedSend[] = [];
   const answersRefused: RefusedAnswer[] = [];
+  const stoppedAtMaxSteps: CallsStopped[] = [];
   const taken = statePaths(root).taken;
   for (const agent of org.agents.values()) {
     for (const name of listMessageFiles(root, agent.name)) {
@@ -49,7 +51,7 @@ export function readOrgRecords(org: Org): OrgRecords {
       if (message.usage?.credits !== undefined) record.credits = message.usage.credits;
       messages.push(record);
     }
-    activity.set(agent.name, readActivity(root, agent.name, refusals, answersRefused));
+    activity.set(agent.name, readActivity(root, agent.name, refusals, answersRefused, stoppedAtMaxSteps));
   }
   messages.sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
 
@@ -71,6 +73,7 @@ export function readOrgRecords(org: Org): OrgRecords {
     meetings: heardInMeetings(root),
     refusals,
     answersRefused,
+    stoppedAtMaxSteps,
     ...activationRules(org),
     held: readTakenLines(taken).flatMap((line) => (line.held || line.draws ? [{ turn: line.turn, held: line.held ?? {}, draws: line.draws ?? [] }] : [])),
   };
@@ -140,7 +143,7 @@ function permittedEdges(org: Org): Set<string> | undefined {
 }
 
 /** An activity log, turn by turn: called or not, what it was shown, whether it made something. A damaged line stops the reader, naming it (readLog). */
-function readActivity(root: string, agent: string, refusals: RefusedSend[], answersRefused: RefusedAnswer[]): Map<number, TurnActivity> {
+function readActivity(root: string, agent: string, refusals: RefusedSend[], answersRefused: RefusedAnswer[], stoppedAtMaxSteps: CallsStopped[]): Map<number, TurnActivity> {
   const turns = new Map<number, TurnActivity>();
   // Every piece of the log, in order, by the one reader of a log (engine/record/agent-log.ts).
   for (const entry of readLog(root, agent)) {
@@ -152,6 +155,8 @@ function readActivity(root: string, agent: string, refusals: RefusedSend[], answ
     if (entry.event === 'called') turn.called = true;
     if (entry.event === 'refused') refusals.push({ from: agent, to: typeof entry['to'] === 'string' ? entry['to'] : '', turn: entry.turn, cause: sendCauseOf(entry), count: sendsOf(entry) });
     if (isRefusedAnswerLine(entry)) answersRefused.push({ agent, turn: entry.turn });
+    const stopped = callsStoppedAtMaxSteps(entry);
+    if (stopped > 0) stoppedAtMaxSteps.push({ agent, turn: entry.turn, calls: stopped });
     const hold = holdStartedBy(entry);
     if (hold !== undefined) turn.holdStarted = hold;
     if (entry.event === 'read' && Array.isArray(entry['ids'])) for (const id of entry['ids'] as unknown[]) if (typeof id === 'string') turn.read.push(id);

@@ -58,3 +58,8 @@ export function mailOutcomes(records: OrgRecords, afterTurn = -1): { deliveries:
   for (const turn of refusalCounts(records).byTurn) if (turn.turn > afterTurn) addCounts(refusals, Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, turn[cause]])) as RefusalCounts);
   return { deliveries, refusals };
 }
+
+/** Calls stopped at org.yaml `engine.max_steps` in the turns after `afterTurn` (every turn without it), their tools' last results unseen. Pure. */
+export function callsAtMaxSteps(records: OrgRecords, afterTurn = -1): number {
+  return (records.stoppedAtMaxSteps ?? []).reduce((sum, stopped) => (stopped.turn > afterTurn ? sum + stopped.calls : sum), 0);
+}

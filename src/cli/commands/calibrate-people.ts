@@ -3,6 +3,8 @@ import { calibratePeople } from '../../calibrate/calibrate-people.js';
 import { DEFAULT_HELD_OUT } from '../../calibrate/individual-plan.js';
 import { parkRelation, peopleRows } from '../../calibrate/render-people.js';
 import { showCredits } from '../../format/format.js';
+import { provenanceLines } from '../../provenance/report-provenance.js';
+import { terminalText } from '../../terminal-text/terminal-text.js';
 import { workingFolder } from '../../invocation.js';
 import type { Output } from '../cli-context.js';
 import type { CalibrateCommandOptions } from './calibrate.js';
@@ -37,6 +39,9 @@ export async function peopleCommand(root: string, reference: string, options: Ca
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows) output.out(`  ${label.padEnd(width)}  ${value}`);
   output.out(parkRelation(summary));
+  // As `calibrate` and `ask` do: what the intervals are, and the model that made the figures with what the data cannot support.
+  output.out(`intervals: ${summary.method}`);
+  if (calibration.provenance) for (const line of provenanceLines(calibration.provenance)) output.out(terminalText(line));
   output.out(`report: ${relative(workingFolder(), `${calibration.folder}/people.md`)}`);
   return 0;
 }

@@ -1,7 +1,9 @@
 import { relative } from 'node:path';
 import { calibrateOrg } from '../../calibrate/calibrate-org.js';
 import { showCredits } from '../../format/format.js';
-import { figure, groupsVerdict, overallLine, percentEstimate } from '../../calibrate/render-calibration.js';
+import { figure, groupsVerdict, INTERVALS_IN_BRIEF, overallLine, percentEstimate } from '../../calibrate/render-calibration.js';
+import { provenanceLines } from '../../provenance/report-provenance.js';
+import { terminalText } from '../../terminal-text/terminal-text.js';
 import { workingFolder } from '../../invocation.js';
 import { EXIT, LemmingError } from '../../errors.js';
 import { peopleCommand } from './calibrate-people.js';
@@ -53,6 +55,9 @@ export async function calibrateCommand(root: string, reference: string, options:
     const progressOf = row.progress ? `, progress ${percentEstimate(row.progress)}` : '';
     output.out(`  ${row.question}: ${figure(row.distance.value)} [${figure(row.distance.interval[0])}, ${figure(row.distance.interval[1])}] (random ${figure(row.random.value)}${progressOf})`);
   }
+  // Every figure above is a claim a reader may copy: what its intervals are, and the model that made it (the offline one's rules, not people) with what the data cannot support.
+  if (calibration.comparisons.length > 0) output.out(INTERVALS_IN_BRIEF);
+  if (calibration.provenance) for (const line of provenanceLines(calibration.provenance)) output.out(terminalText(line));
   output.out(`report: ${relative(workingFolder(), `${calibration.folder}/report.md`)}`);
   return 0;
 }

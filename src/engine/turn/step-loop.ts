@@ -10,6 +10,7 @@ import { crashPoint } from '../record/crash-points.js';
 import { assistantTurn, shortArguments, stepTurns } from './step-conversation.js';
 import { showCredits } from '../../format/format.js';
 import { unreadNote, type RefusedStep } from './unread-answer.js';
+import { maxStepsNote } from './max-steps-note.js';
 
 /** One tool call of a step as the screen, the plain output and the log show it. */
 export interface StepToolSummary {
@@ -289,7 +290,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
     }
     if (ran.length === 0) break;
     if (step >= input.maxSteps) {
-      cutShort = `stopped at engine.max_steps (${input.maxSteps}) with tool results the model did not see`;
+      cutShort = maxStepsNote(input.maxSteps);
       break;
     }
     // What the model is shown of the results fits what its context window has left: cut, and said so, when it would not.
