@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest';
+import { lemming } from '../helpers/cli.js';
+import { listOutbox, resume, tempDir, write } from '../helpers/org-files.js';
+
+/*
+ * Names the engine gives a meaning of its own, written where a user may write any name: each is
+ * refused where it enters, naming the file, the field and what a valid one looks like, never taken
+ * silently for the engine's meaning.
+ */
+
+/** org.yaml registering an offline model under `key`. */
+function orgYaml(key: string): string {
+  return ['name: reserved', 'models:', `  ${key}: { provider: offline, model: tiny, input_price: 1, output_price: 2, context_window: 32000 }`, ''].join('\n');
+}
+
+/** An org whose registry names its model `key`, and whose agent `writer` asks for it. */
+function orgWithModelKey(key: string): string {
+  const root = tempDir('lemming-reserved-names-');
+  write(root, 'org/org.yaml', orgYaml(key));
+  write(root, 'org/chart.yaml', ['agents:', '  human: { reports_to: null, send_to: [writer], read_from: ["*"] }', '  writer: { reports_to: human, send_to: [human], read_from: ["*"] }', ''].join('\n'));
+  write(root, 'agents/human/resume.md', resume({ title: 'The person', model: 'human' }, 'You.'));
+  write(root, 'agents/writer/resume.md', resume({ title: 'Writer', model: key, credits: '10', tools: '[send_message]' }, 'Answer the human.'));
+  return root;
+}
+
+describe('a model key the engine reads as the person', () => {
+  test('`human` in org.yaml models is refused naming the file, the field and a valid key; the agent that asks for it is never made a person without a word', () => {
+    const root = orgWithModelKey('human');
+    const validate = lemming(root, ['validate']);
+    // Before: "valid: 2 agent(s)", and writer, asking for the offline model registered as `human`,
+    // was taken for a person: never called, its mail left unread, nothing said.
+    expect(validate.status).not.toBe(0);
+    expect(validate.stdout + validate.stderr).toMatch(/org\/org\.yaml:3: models\.human: is the model of a person \(`model: human` in a resume\), not a registry entry; a model key is .*\(for example "gpt-4o-mini"\)/);
+
+    // The commands that act say it too, and nothing is written as if it had gone.
+    for (const args of [['send', 'writer', 'Write me a line.'], ['run-once']]) {
+      const acted = lemming(root, args);
+      expect(acted.status, args[0]).not.toBe(0);
+      expect(acted.stderr).toContain('org/org.yaml:3: models.human: is the model of a person');
+    }
+    expect(listOutbox(root, 'human')).toEqual([]);
+    expect(listOutbox(root, 'writer')).toEqual([]);
+  }, 60_000);
+
+  test('the same org with the key named otherwise is valid, and writer is called on it', () => {
+    const root = orgWithModelKey('small');
+    expect(lemming(root, ['validate']).status).toBe(0);
+    expect(lemming(root, ['send', 'writer', 'Write me a line.']).status).toBe(0);
+    const run = lemming(root, ['run-once']);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\b1 called/);
+  }, 60_000);
+});
