@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
 import { listOutbox, resume, tempDir, write } from '../helpers/org-files.js';
 
 /*
- * Names the engine gives a meaning of its own, written where a user may write any name: each is
- * refused where it enters, naming the file, the field and what a valid one looks like, never taken
- * silently for the engine's meaning.
+ * Names that clash: one the engine gives a meaning of its own, written where a user may write any
+ * name, and one that looks like a name of the org and is not. Each is refused where it enters,
+ * naming the file, the field and what a valid one looks like, never taken silently for another.
  */
 
 /** org.yaml registering an offline model under `key`. */
@@ -49,5 +51,23 @@ describe('a model key the engine reads as the person', () => {
     const run = lemming(root, ['run-once']);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/\b1 called/);
+  }, 60_000);
+});
+
+describe('a recipient that looks like a name of the org', () => {
+  test('an invisible or look-alike character is shown escaped in the refusal the run prints and the sender is told, so the name is not shown as one the org has', () => {
+    const root = orgWithModelKey('small');
+    // Hand-dropped into writer's outbox: `human` with a zero-width joiner after it, and with a Cyrillic a (U+0430) for its `a`.
+    write(root, 'agents/writer/outbox/joiner.md', '---\nto: "human\\u200d"\nsubject: joiner\n---\nDone.\n');
+    write(root, 'agents/writer/outbox/cyrillic.md', '---\nto: "hum\\u0430n"\nsubject: cyrillic\n---\nDone.\n');
+    const run = lemming(root, ['run-once']);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    // Before: the names were printed as they are, the joiner unseen and the Cyrillic letter like the
+    // Latin one: `"human" is not an agent name` as far as anyone could read, the person's own name refused.
+    expect(run.stdout).toContain('"human\\u200d" is not an agent name');
+    expect(run.stdout).toContain('"hum\\u0430n" is not an agent name');
+    const log = readFileSync(join(root, 'agents/writer/logs/activity.jsonl'), 'utf8');
+    expect(log).toContain(JSON.stringify('"human\\u200d" is not an agent name').slice(1, -1));
+    expect(listOutbox(root, 'human')).toEqual([]);
   }, 60_000);
 });
