@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { REPO_ROOT, resume, tempDir, write } from '../helpers/org-files.js';
+import { resume, tempDir, write } from '../helpers/org-files.js';
+import { writeScriptedSeatOrg } from '../helpers/scripted-seat.js';
 
 /*
  * An escalation storm over the three turns org.yaml gives it, with or without a quiet turn inside:
@@ -11,26 +10,11 @@ import { REPO_ROOT, resume, tempDir, write } from '../helpers/org-files.js';
  * (tests/fixtures/agents/scripted-agent.mjs) escalate to their manager, who answers in text.
  */
 
-const SCRIPTED_AGENT = join(REPO_ROOT, 'tests', 'fixtures', 'agents', 'scripted-agent.mjs');
-
 function stormOrg(): string {
   const root = tempDir('lemming-storm-quiet-');
-  const script = join(tempDir('lemming-storm-quiet-script-'), 'script.json');
   const escalate = { json: { tool_calls: [{ name: 'send_message', arguments: { to: 'lead', priority: 'high', body: 'The build is broken, I am blocked.' } }] } };
   const noted = { json: { text: 'Noted.' } };
-  writeFileSync(script, JSON.stringify({ w1: [escalate, escalate], w2: [escalate], lead: [noted, noted, noted, noted] }));
-  write(
-    root,
-    'org/org.yaml',
-    [
-      'name: storm',
-      'engine:',
-      '  breakers: { escalation_storm: { messages: 3, turns: 3, on: pause } }',
-      'models:',
-      `  seat: { provider: command, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SCRIPTED_AGENT)}, ${JSON.stringify(script)}], prompt: json, reply: json, input_price: 1, output_price: 2, context_window: 32000 }`,
-      '',
-    ].join('\n'),
-  );
+  writeScriptedSeatOrg(root, 'storm', ['breakers: { escalation_storm: { messages: 3, turns: 3, on: pause } }'], { w1: [escalate, escalate], w2: [escalate], lead: [noted, noted, noted, noted] });
   write(
     root,
     'org/chart.yaml',
