@@ -71,3 +71,27 @@ describe('a recipient that looks like a name of the org', () => {
     expect(listOutbox(root, 'human')).toEqual([]);
   }, 60_000);
 });
+
+describe('a list whose name an agent takes', () => {
+  test('a post waiting for a member is read by it as posted, and the run says the agent took the list name, not that someone edited the file', () => {
+    const root = orgWithModelKey('small');
+    write(root, 'org/chart.yaml', ['agents:', '  human: { reports_to: null, send_to: [writer, team], read_from: ["*"] }', '  writer: { reports_to: human, send_to: [human], read_from: ["*"] }', ''].join('\n'));
+    write(root, 'org/lists/team.yaml', 'members: [writer]\nmay_post: "*"\n');
+    // writer has no credits, so the post waits for it.
+    write(root, 'agents/writer/resume.md', resume({ title: 'Writer', model: 'small', credits: '0', tools: '[send_message]' }, 'Answer the human.'));
+    expect(lemming(root, ['send', 'team', 'Plan the week.']).status).toBe(0);
+    expect(lemming(root, ['run-once']).status).toBe(0);
+    // By hand: an agent named team, and credits for writer.
+    write(root, 'org/chart.yaml', ['agents:', '  human: { reports_to: null, send_to: [writer, team], read_from: ["*"] }', '  writer: { reports_to: human, send_to: [human], read_from: ["*"] }', '  team: { reports_to: human, send_to: [human], read_from: ["*"] }', ''].join('\n'));
+    write(root, 'agents/team/resume.md', resume({ title: 'Team lead', model: 'small', credits: '10', tools: '[send_message]' }, 'Lead.'));
+    write(root, 'agents/writer/resume.md', resume({ title: 'Writer', model: 'small', credits: '10', tools: '[send_message]' }, 'Answer the human.'));
+    const run = lemming(root, ['run-once']);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    // Before: "to: and cc: name team now, not writer ... (an edit of to: or cc: after a message is sent ...)", for a file nobody edited.
+    expect(run.stdout).toContain(
+      'warning: agents/human/outbox/000000-001-team.md: was posted in turn 0 to the list team, whose name the agent team has now (lists and agents share one set of names, and the agent\'s wins: new mail to team goes to the agent); it is read by writer as posted. Rename org/lists/team.yaml or the agent',
+    );
+    expect(run.stdout).not.toContain('an edit of to: or cc:');
+    expect(run.stdout).toContain('[turn 2] writer thinking (small, 1 message(s))');
+  }, 60_000);
+});
