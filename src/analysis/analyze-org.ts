@@ -1,7 +1,7 @@
 import { loadOrgForReading } from '../org/load-org-once.js';
 import { nameRecordOf } from '../org/names.js';
 import type { Org } from '../org/org.js';
-import { DEFAULT_LIMITS, type AnalysisLimits } from './analysis-limits.js';
+import { DEFAULT_LIMITS, orgLimits, type AnalysisLimits } from './analysis-limits.js';
 import { bottlenecks } from './bottlenecks/bottlenecks.js';
 import { escalationStorms } from './failures/escalation-storms.js';
 import { mastModes } from './failures/mast.js';
@@ -69,11 +69,12 @@ export function analyzeRecords(name: string, records: OrgRecords, limits: Analys
 
 /**
  * Analyse the org at `root` (or one already loaded, as the CLI and the dashboard hold it) from its
- * message files, activity logs, ledger and chart. Reads only: an experiment's report calls it on
- * each run's folder after the run.
+ * message files, activity logs, ledger and chart, at the org's own limits (orgLimits) unless `limits`
+ * are given. Reads only: an experiment's report calls it on each run's folder after the run.
  */
-export function analyzeOrg(root: string, org?: Org, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
+export function analyzeOrg(root: string, org?: Org, limits?: AnalysisLimits): OrgAnalysis {
   const loaded = org ?? loadOrgForReading(root).org;
+  limits ??= orgLimits(loaded.settings.breakers);
   // Who answered is the ledger's charges, each at the registry entry org.yaml names now; the settings its figures depend on beside them.
   const records = readOrgRecords(loaded);
   const settings = orgSettings(root);

@@ -162,7 +162,7 @@ export interface MastModeCount extends MastMode {
   from: string[];
 }
 
-/** Where a pattern starts to count as a finding; `lemming analyze` uses the defaults. */
+/** Where a pattern starts to count as a finding; `lemming analyze` uses the defaults, or the thresholds org.yaml `engine.breakers` sets (orgLimits). */
 export interface AnalysisLimits {
   /** Messages a pair exchanges back and forth, with nothing else happening, before it is a ping-pong. */
   pingPongMessages: number;

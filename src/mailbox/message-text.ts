@@ -87,10 +87,17 @@ export const MAX_LABEL_CHARS = 120;
 const ID_PATTERN = /^\d{6,}-[a-z][a-z0-9_-]{0,63}-[^/\\\p{Cc}]+$/u;
 const CONTROL = /\p{Cc}/u;
 
-/** Show an untrusted value in a message or an error without letting it flood the screen. */
+/** A character outside printable ASCII, as a UTF-16 unit: what no name of the org holds. */
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/g;
+
+/**
+ * Show an untrusted value in a message or an error without letting it flood the screen. Every
+ * character outside printable ASCII is escaped (`"human\u200d"`, `"hum\u0430n"`): no name holds
+ * one, and shown as itself a zero-width joiner or a Cyrillic a (U+0430) reads as the name it imitates.
+ */
 export function quoteName(name: unknown): string {
   const text = typeof name === 'string' ? name : JSON.stringify(name) ?? String(name);
-  return JSON.stringify(abbreviated(text));
+  return JSON.stringify(abbreviated(text)).replace(NOT_PRINTABLE_ASCII, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A subject as kept, and how many characters of it were cut (0 when it fitted). */

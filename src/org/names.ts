@@ -42,6 +42,9 @@ export const SIBLING_FILE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** The person taking part in the org. Never called by the engine. */
 export const HUMAN = 'human';
 
+/** The `model:` of a person's resume: no registry entry, never called; so never a key of org.yaml `models`. */
+export const HUMAN_MODEL = 'human';
+
 /** The sender name the engine uses for its own notices (refusals, out-of-credit alerts). */
 export const ENGINE_SENDER = 'lemming';
 
@@ -119,7 +122,10 @@ const RULES: Readonly<Record<NameKind, { pattern: RegExp; max?: number; what: st
 export function nameProblem(kind: NameKind, name: unknown): string | undefined {
   const rule = RULES[kind];
   if (typeof name === 'string' && name.length <= (rule.max ?? Infinity) && rule.pattern.test(name)) {
-    return kind === 'agent' && name === ENGINE_SENDER ? `is the engine's own sender name, not an agent's; ${rule.hint}` : undefined;
+    if (kind === 'agent' && name === ENGINE_SENDER) return `is the engine's own sender name, not an agent's; ${rule.hint}`;
+    // A resume's `model: human` makes its agent a person, whatever the registry holds: a key of that name would be read as no model at all.
+    if (kind === 'model' && name === HUMAN_MODEL) return `is the model of a person (\`model: human\` in a resume), not a registry entry; ${rule.hint}`;
+    return undefined;
   }
   return `is not a valid ${rule.what}; ${rule.hint}`;
 }

@@ -84,5 +84,5 @@ export interface Org {
   outsideSeats?: readonly string[];
 }
 
-/** The `model:` of a person's resume: no registry entry, never called; it must be the agent's only model. */
-export const HUMAN_MODEL = 'human';
+/** The `model:` of a person's resume (org/names.ts): no registry entry, never called; it must be the agent's only model. */
+export { HUMAN_MODEL } from './names.js';

@@ -177,7 +177,7 @@ function buildSchemas(z: typeof Zod) {
     name: z.string().min(1),
     /** How turns run: caps, context, traces, the sandbox. */
     engine: engineSettingsSchema.prefault({}),
-    /** The model registry: each key a name resumes give as `model:`. */
+    /** The model registry: each key a name resumes give as `model:` (not `human`, a person's). */
     models: nameKeyed('model', modelEntrySchema),
     /** MCP servers whose tools resumes may grant (`server/tool`, `server/*`): started as a command, or reached over HTTP. */
     mcp_servers: nameKeyed('mcp-server', z.union([mcpStdioSchema, mcpHttpSchema])).default(nameRecord()),

@@ -161,7 +161,7 @@ describe('loops stopped as they happen (org.yaml engine.breakers)', () => {
       const counted = countRepeats(repeats, mail, { times: 2, within: 10, on: 'pause' }, turn + 1, bodyOf);
       repeats = counted.repeats;
       live.repeated.push(...counted.found.flatMap((seen) => seen.agents));
-      const storms = countEscalations(escalations, mail, { messages: 3, turns: 2, on: 'pause' }, managerOf, bodyOf);
+      const storms = countEscalations(escalations, mail, { messages: 3, turns: 2, on: 'pause' }, turn + 1, managerOf, bodyOf);
       escalations = storms.escalations;
       live.storms.push(...storms.found.map((seen) => ['planner', seen.agents]));
     }

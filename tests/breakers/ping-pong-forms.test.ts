@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { listOutbox, REPO_ROOT, resume, tempDir, write } from '../helpers/org-files.js';
+import { listOutbox, resume, tempDir, write } from '../helpers/org-files.js';
+import { writeScriptedSeatOrg } from '../helpers/scripted-seat.js';
 
 /*
  * One ping-pong rule, held through the CLI: two agent programs (tests/fixtures/agents/scripted-agent.mjs)
@@ -10,8 +11,6 @@ import { listOutbox, REPO_ROOT, resume, tempDir, write } from '../helpers/org-fi
  * holds them at org.yaml's `ping_pong: { messages: 4, on: pause }`, and `lemming analyze` finds the same
  * exchange in the files the run left, with the count the breaker's notice gives.
  */
-
-const SCRIPTED_AGENT = join(REPO_ROOT, 'tests', 'fixtures', 'agents', 'scripted-agent.mjs');
 
 /** How a pair writes: to each other, by posting to a list of the two, or to the human with the other in cc. */
 type Form = 'direct' | 'list' | 'cc';
@@ -32,27 +31,13 @@ function sendOf(form: Form, agent: string, index: number): Record<string, unknow
  */
 function pairOrg(form: Form, aWritesAFile?: number): string {
   const root = tempDir('lemming-ping-pong-');
-  const script = join(tempDir('lemming-ping-pong-script-'), 'script.json');
   const steps = (agent: string) =>
     Array.from({ length: 12 }, (_, index) => {
       const send = { name: 'send_message', arguments: sendOf(form, agent, index + 1) };
       if (agent !== 'a' || aWritesAFile !== index + 1) return [{ json: { tool_calls: [send] } }];
       return [{ json: { tool_calls: [{ name: 'write_file', arguments: { path: 'notes.md', content: 'What we settled.\n' } }, send] } }, { json: { text: 'Written and sent.' } }];
     }).flat();
-  writeFileSync(script, JSON.stringify({ a: steps('a'), b: steps('b') }));
-  write(
-    root,
-    'org/org.yaml',
-    [
-      'name: pair',
-      'engine:',
-      '  max_turns: 12',
-      '  breakers: { ping_pong: { messages: 4, on: pause } }',
-      'models:',
-      `  seat: { provider: command, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(SCRIPTED_AGENT)}, ${JSON.stringify(script)}], prompt: json, reply: json, input_price: 1, output_price: 2, context_window: 32000 }`,
-      '',
-    ].join('\n'),
-  );
+  writeScriptedSeatOrg(root, 'pair', ['max_turns: 12', 'breakers: { ping_pong: { messages: 4, on: pause } }'], { a: steps('a'), b: steps('b') });
   write(
     root,
     'org/chart.yaml',

@@ -76,14 +76,17 @@ export function countRepeats(previous: Readonly<Repeats>, mail: readonly MailSee
 }
 
 /**
- * The escalation-storm breaker for one turn's new mail: escalations (loop-rules.ts's rule) are kept by
- * the manager they reach for the last `turns` turns; `messages` of them in that window are a storm,
- * whose senders are in it, reported once (the manager's count starts again). Pure but for the bodies read.
+ * The escalation-storm breaker for one turn's new mail (written in the turn before `turn`):
+ * escalations (loop-rules.ts's rule) are kept by the manager they reach for the last `turns` turns,
+ * counted back from the turn the mail was written in (a turn with no mail still passes); `messages`
+ * of them in that window are a storm, whose senders are in it, reported once (the manager's count
+ * starts again). Pure but for the bodies read.
  */
 export function countEscalations(
   previous: Readonly<Escalations>,
   mail: readonly MailSeen[],
   setting: EscalationStormSetting,
+  turn: number,
   managerOf: (agent: string) => string | null | undefined,
   bodyOf: (message: BodyRef) => string,
 ): { escalations: Escalations; found: LoopSeen[] } {
@@ -95,10 +98,12 @@ export function countEscalations(
     (escalations[message.to] ??= []).push({ id: message.id, file: message.file, from: message.from, turn: message.turn });
     reached.add(message.to);
   }
-  const newest = mail.reduce((latest, message) => Math.max(latest, message.turn), 0);
+  // The window ends at the turn the mail was written in, not at the newest message: a turn without
+  // mail would have ended it at turn 0, and every escalation kept was let go.
+  const written = turn - 1;
   const found: LoopSeen[] = [];
   for (const [to, list] of Object.entries(escalations)) {
-    const window = list.filter((item) => inStormWindow(newest - setting.turns + 1, item.turn, setting.turns));
+    const window = list.filter((item) => inStormWindow(written - setting.turns + 1, item.turn, setting.turns));
     if (window.length === 0) {
       delete escalations[to];
       continue;

@@ -131,7 +131,7 @@ export function tripBreakers(settings: BreakerSettings, previous: BreakerState, 
     for (const seen of counted.found) loopSeen(seen, () => 'repeating a message', () => `wrote the same text in ${settings.repeated_messages?.times} turns`, 'repeated_messages');
   }
   if (settings.escalation_storm !== undefined && settings.escalation_storm.on !== 'off') {
-    const counted = countEscalations(state.escalations ?? {}, mail, settings.escalation_storm, input.managerOf, input.bodyOf);
+    const counted = countEscalations(state.escalations ?? {}, mail, settings.escalation_storm, turn, input.managerOf, input.bodyOf);
     state.escalations = counted.escalations;
     for (const seen of counted.found) loopSeen(seen, () => 'escalation storm', () => `is one of the agents of an escalation storm (${seen.summary})`, 'escalation_storm');
   }

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
 import { readerProblem, teamOnLists, type ListsNow } from '../../org/lists/recipients.js';
-import { loadMailingList } from '../../org/lists/mailing-list.js';
+import { isListName, listFile, loadMailingList } from '../../org/lists/mailing-list.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { readMemory } from '../record/agent-memory.js';
 import { buildPrompt, sortInbox, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
@@ -172,12 +172,18 @@ function unreadableText(read: { error: string; removed?: true }, reader: string)
 }
 
 /**
- * What to say of a message whose `to:` and `cc:` were edited by hand after it was sent so that they no longer name
- * its reader nor a list: it is read by whom it was sent to, as sent to them; undefined when they still do.
+ * What to say of a message whose `to:` and `cc:` no longer name its reader nor a list: edited by hand after it was
+ * sent, or naming a list whose name an agent has taken since. It is read by whom it was sent to, as sent to them;
+ * undefined when they still name the reader or a list.
  */
 function readdressedText(root: string, org: Org, reader: string, message: Message, sentIn: number): string | undefined {
   const named = recipientsOf(message);
   if (named.includes(reader) || named.some((name) => !org.agents.has(name) && loadMailingList(root, org, name)?.list !== undefined)) return undefined;
+  // Nobody edited the file: the list it was posted to has the name of an agent now, and the agent's wins.
+  const shadowed = named.find((name) => org.agents.has(name) && isListName(root, name));
+  if (shadowed !== undefined) {
+    return `was posted in turn ${sentIn} to the list ${shadowed}, whose name the agent ${shadowed} has now (lists and agents share one set of names, and the agent's wins: new mail to ${shadowed} goes to the agent); it is read by ${reader} as posted. Rename ${listFile(shadowed)} or the agent`;
+  }
   const now = named.join(', ');
   return `to: and cc: name ${now} now, not ${reader}: it was sent to ${reader} in turn ${sentIn} and is read by ${reader} as sent (an edit of to: or cc: after a message is sent sends it to no one new; to send it to ${now}, save a copy under a new name)`;
 }
