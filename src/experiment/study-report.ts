@@ -78,6 +78,23 @@ function adjustedWords(compared: number): string {
   return `adjusted p is p adjusted for the ${compared} variants compared with the baseline on the metric (Holm), so that a variant reads as a difference by its runs' noise alone in at most 5 % of such reports, however many variants there are.`;
 }
 
+/**
+ * That the variants' runs are paired with the baseline's, in words: every variant runs with the
+ * baseline's seeds, and Welch's intervals and the permutation test take the sides as independent.
+ * Said only where every run of a compared variant has one of the baseline's seeds.
+ */
+function pairedWords(statistics: StudyStatistics, others: readonly string[]): string {
+  const seeds = (variant: string): Array<number | null> => statistics.runs.filter((run) => run.variant === variant).map((run) => run.seed);
+  const base = new Set(seeds(statistics.baseline));
+  if (!others.every((variant) => seeds(variant).every((seed) => seed !== null && base.has(seed)))) return '';
+  return " Every variant runs with the baseline's seeds, so its runs pair with the baseline's, seed by seed; these intervals and tests do not use the pairing, which keeps them valid, if wider than a paired test's.";
+}
+
+/** That each metric is read at its own 5 %, in words, with more than one metric. */
+function metricsWords(metrics: number): string {
+  return metrics <= 1 ? '' : ` Each metric keeps its own 5 %: over ${metrics} metrics that change nothing, some row may read by chance up to ${metrics} times as often.`;
+}
+
 /** What report.md says under its tables where a variant's runs were all alike on a metric. */
 const ALIKE_NOTE =
   "Where every run of a variant gave the same value, a t interval would have no width and say the figure is known: a metric with bounds (a pass rate, a judged score) then has the Wilson interval of its runs as trials (a difference with such a variant, that interval combined with the other variant's: Newcombe's, or MOVER's where the other's runs differ), and a count or credits has none (`every run alike`), so no reading rests on it. A difference from such a variant on a count or credits has none either.";
@@ -120,7 +137,7 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
   }
   if (rows.length > 0) {
     lines.push(
-      `Each variant's mean against \`${statistics.baseline}\`'s, with 95% t intervals over each variant's runs (its n in the table below; a run is one value), a difference's by Welch's t; p is a two-sided permutation test of the runs (with ${runsWord(statistics)}, the smallest p it can give is ${figure(smallestP(statistics))}); ${adjustedWords(others.length)} A difference reads as better or worse (higher or lower, for a count that is neither) when its interval leaves out 0 and its adjusted p < 0.05.`,
+      `Each variant's mean against \`${statistics.baseline}\`'s, with 95% t intervals over each variant's runs (its n in the table below; a run is one value), a difference's by Welch's t; p is a two-sided permutation test of the runs (with ${runsWord(statistics)}, the smallest p it can give is ${figure(smallestP(statistics))}); ${adjustedWords(others.length)} A difference reads as better or worse (higher or lower, for a count that is neither) when its interval leaves out 0 and its adjusted p < 0.05.${pairedWords(statistics, others)}${metricsWords(statistics.metrics.length)}`,
       '',
       ...table(['variant', 'metric', `${statistics.baseline}`, 'variant', 'difference', 'p', 'adjusted p', 'reading'], rows),
       '',
