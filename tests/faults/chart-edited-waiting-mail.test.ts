@@ -106,6 +106,14 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
     edit(root, 'org/chart.yaml', 'read_from: [manager, coder_01]', 'read_from: [coder_01]');
     expect(lemming(root, ['top-up', 'planner', '5']).status).toBe(0);
     expect(lemming(root, ['top-up', 'hr', '5']).status).toBe(0);
+    // status does not promise the planner will read it: not unread, counted apart and said; hr's is unread.
+    const agents = (JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; unread: number; refusedWhenRead?: number }> }).agents;
+    expect(agents.find((agent) => agent.name === 'planner')).toMatchObject({ unread: 0, refusedWhenRead: 1 });
+    expect(agents.find((agent) => agent.name === 'hr')).toMatchObject({ unread: 1 });
+    expect(agents.find((agent) => agent.name === 'hr')?.refusedWhenRead).toBeUndefined();
+    expect(lemming(root, ['status']).stdout).toContain(
+      'planner has 1 more message(s) waiting that it will not read: the chart lost their edge after they were sent, and its next turn refuses them and tells their senders',
+    );
     const second = lemming(root, ['run-once']);
     expect(second.status, second.stderr).toBe(0);
     // Checked for each reader as it reads: the planner is refused, saying the other reader is not held back; hr reads it.
