@@ -92,4 +92,39 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
     expect(logLines(root, 'planner').filter((line) => line.event === 'called')).toEqual([]);
     expect(outbox(root, 'planner')).toEqual([]);
   });
+
+  test('a letter to two names whose one reader lost its edge meanwhile: that reader is refused, the sender told, and the other reads it', () => {
+    const root = defaultFaultOrg();
+    // Both readers out of credits, so the letter waits for each.
+    edit(root, 'agents/planner/resume.md', 'credits: 0.5', 'credits: 0');
+    edit(root, 'agents/hr/resume.md', 'credits: 0.25', 'credits: 0');
+    writeFileSync(join(root, 'agents/manager/outbox/plan.md'), '---\nto: [planner, hr]\nsubject: Release plan\n---\nPlanner and hr: the release is on Friday.\n');
+    const first = lemming(root, ['run-once']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('planner skipped: out of credits');
+    expect(first.stdout).toContain('hr skipped: out of credits');
+    edit(root, 'org/chart.yaml', 'read_from: [manager, coder_01]', 'read_from: [coder_01]');
+    expect(lemming(root, ['top-up', 'planner', '5']).status).toBe(0);
+    expect(lemming(root, ['top-up', 'hr', '5']).status).toBe(0);
+    // status does not promise the planner will read it: not unread, counted apart and said; hr's is unread.
+    const agents = (JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; unread: number; refusedWhenRead?: number }> }).agents;
+    expect(agents.find((agent) => agent.name === 'planner')).toMatchObject({ unread: 0, refusedWhenRead: 1 });
+    expect(agents.find((agent) => agent.name === 'hr')).toMatchObject({ unread: 1 });
+    expect(agents.find((agent) => agent.name === 'hr')?.refusedWhenRead).toBeUndefined();
+    expect(lemming(root, ['status']).stdout).toContain(
+      'planner has 1 more message(s) waiting that it will not read: the chart lost their edge after they were sent, and its next turn refuses them and tells their senders',
+    );
+    const second = lemming(root, ['run-once']);
+    expect(second.status, second.stderr).toBe(0);
+    // Checked for each reader as it reads: the planner is refused, saying the other reader is not held back; hr reads it.
+    expect(second.stdout).toContain(
+      'refused manager -> planner ("Release plan"): planner does not read from manager (chart.yaml: agents.planner.read_from); it changed after the message was sent (its other readers still read it where the chart lets them)',
+    );
+    expect(second.stdout).not.toContain('planner thinking');
+    expect(second.stdout).toContain('hr thinking (offline, 1 message(s))');
+    expect(lemming(root, ['trace', 'hr', '--turn', '2']).stdout).toContain('Planner and hr: the release is on Friday.');
+    const refused = logLines(root, 'manager').filter((line) => line.event === 'refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ turn: 2, to: 'planner', cause: 'chart', file: 'agents/manager/outbox/plan.md' });
+  });
 });

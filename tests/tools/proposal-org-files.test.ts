@@ -110,6 +110,27 @@ describe('a proposal checked against the lists and meetings too', () => {
     expect(lemming(root, ['chat', '--plain'], {}, '/to\n').stdout).toContain('you can write to: nobody');
   }, 60_000);
 
+  test('approved while an engine runs, the retirement that leaves the human nobody to write to is warned of when the engine carries it out too', () => {
+    const root = retiringOrg();
+    const chart = read(root, 'org/chart.yaml').replace('    send_to: [manager]\n    read_from: ["*"]\n  manager:', '    send_to: [janitor]\n    read_from: ["*"]\n  manager:').replace(/(  janitor:\n(?:.*\n)*?    read_from: )\[manager\]/, '$1[manager, human]');
+    write(root, 'org/chart.yaml', chart);
+    const id = proposeRetiringJanitor(root);
+    const warning = 'once janitor leaves, the human has nobody to write to (janitor is the only one org/chart.yaml lets human write to: give human another in send_to)';
+    // A live holder of the lock (this test's process) stands for a running engine.
+    const held = acquireLock(root, 'run');
+    try {
+      const approved = lemming(root, ['approve', id]);
+      expect(approved.stdout).toContain(`carries it out at the start of its next turn: janitor leaves then; ${warning}`);
+    } finally {
+      held.release();
+    }
+    const ran = lemming(root, ['run', '--plain', '--turns', '1']);
+    expect(ran.status, ran.stderr).toBe(0);
+    // Before: the engine's line ended at "its folder is in agents/.retired/", the warning said only at the decision.
+    expect(ran.stdout).toContain(`[turn 1] approved ${id}: retire janitor: the workspace tidies itself; its 0.1000 credits went to manager; janitor leaves from this turn; its folder is in agents/.retired/; ${warning}`);
+    expect(existsSync(join(root, 'agents/janitor/resume.md'))).toBe(false);
+  }, 60_000);
+
   test('a retirement that would leave a meeting with one attendee is listed as refused, saying which file to edit; approved as it is, it is closed with that reason; edited first, it is approved', () => {
     const PAIR = 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n';
     const refusal = 'retiring janitor would leave org/meetings/pair.yaml invalid (attendees: must be a list of at least two agent names';

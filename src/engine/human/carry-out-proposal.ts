@@ -57,7 +57,7 @@ function hire(org: Org, proposal: Proposal, at: string): Proposal {
  * in the org. The proposal keeps how many credits moved, read from the ledger, and the fields it was
  * taken out of, so the approval, the event, the notice and the listings say them, also after a crash cut it short.
  */
-function retire(org: Org, proposal: Proposal, at: string): Proposal {
+function retire(org: Org, proposal: Proposal, at: string): CarriedOut {
   const details = proposal.retire;
   const name = details?.name;
   if (!details || !name) throw new LemmingError('bad-proposal', `${proposal.id} is a retirement without a name`);
@@ -81,7 +81,9 @@ function retire(org: Org, proposal: Proposal, at: string): Proposal {
     mkdirSync(join(org.root, 'agents', RETIRED_FOLDER), { recursive: true });
     renameSync(folder, join(org.root, 'agents', RETIRED_FOLDER, `${name}-${proposal.id}`));
   }
-  return { ...proposal, status: 'done', retire: { ...details, credits: movedFor(org.root, proposal.id) ?? 0, ...(removedFrom.length > 0 ? { removed_from: removedFrom } : {}) } };
+  const done: Proposal = { ...proposal, status: 'done', retire: { ...details, credits: movedFor(org.root, proposal.id) ?? 0, ...(removedFrom.length > 0 ? { removed_from: removedFrom } : {}) } };
+  // Checked on the org before the change, whoever carries it out (`lemming approve` or a running engine's next turn).
+  return { proposal: done, ...(check.warning === undefined ? {} : { warning: check.warning }) };
 }
 
 /** A tool call that waited for approval: run now, as the proposer, and its result kept in the proposal for the notice. */
@@ -108,15 +110,21 @@ async function runTool(org: Org, proposal: Proposal, at: string): Promise<Propos
   }
 }
 
+/** An approved proposal carried out, and what the person should know of what it did (check-proposal.ts: a retirement that leaves the human nobody to write to). */
+export interface CarriedOut {
+  proposal: Proposal;
+  warning?: string;
+}
+
 /**
  * Carry out an approved proposal. Each kind's steps check what is already done, so an
  * approval cut short by a crash is finished, never doubled, by approving again. A tool
  * call runs again if the crash came after it ran and before its result was kept: at
  * least once, like any tool a turn was running when the engine died.
  */
-export async function carryOutProposal(org: Org, proposal: Proposal, now: Date): Promise<Proposal> {
+export async function carryOutProposal(org: Org, proposal: Proposal, now: Date): Promise<CarriedOut> {
   const at = now.toISOString();
-  if (proposal.kind === 'hire') return hire(org, proposal, at);
+  if (proposal.kind === 'hire') return { proposal: hire(org, proposal, at) };
   if (proposal.kind === 'retire') return retire(org, proposal, at);
-  return runTool(org, proposal, at);
+  return { proposal: await runTool(org, proposal, at) };
 }

@@ -102,10 +102,8 @@ export async function decideProposal(org: Org, id: string, verdict: 'approve' | 
     // Read again under the lock: an engine or another decision that held it until a moment ago may have carried it out.
     const current = readProposal(org.root, id);
     if (current.status !== 'approved') return { proposal: current, summary: `approved ${id}: ${describeProposal(current)}; it has been carried out (${current.status})` };
-    // Checked on the org before the change: what the retirement takes away is said with what it did.
-    const warning = current.retire ? warned(checkProposal(org, current)) : '';
     const finished = await finishApproval(org, current, now);
-    if (!finished.failed) return { proposal: finished.proposal, summary: `approved ${id}: ${finished.summary}${warning}` };
+    if (!finished.failed) return { proposal: finished.proposal, summary: `approved ${id}: ${finished.summary}` };
     const told = org.agents.has(proposal.proposed_by) ? `; ${proposal.proposed_by} is told at the next turn` : '';
     return { proposal: finished.proposal, summary: `approved ${id}, but ${finished.summary}; ${proposalFile(id)} is marked failed with that reason${told}` };
   } finally {

@@ -34,10 +34,11 @@ function carriedOut(proposal: Proposal, when: Effective): string {
  */
 export async function finishApproval(org: Org, proposal: Proposal, now: Date, when: Effective = 'at the next turn'): Promise<Finished> {
   let done: Proposal;
+  let warning: string | undefined;
   try {
     // Loaded only when there is an approval to carry out: most turns have none.
     const { carryOutProposal } = await import('./carry-out-proposal.js');
-    done = await carryOutProposal(org, proposal, now);
+    ({ proposal: done, warning } = await carryOutProposal(org, proposal, now));
   } catch (error) {
     if (!(error instanceof LemmingError) || error.code !== 'bad-proposal') throw error;
     const closed: Proposal = { ...proposal, status: 'failed', reason: error.message };
@@ -47,7 +48,7 @@ export async function finishApproval(org: Org, proposal: Proposal, now: Date, wh
   crashPoint('after-carry-out');
   saveProposal(org.root, done);
   // Described as done: a retirement then says how many credits went where.
-  return { proposal: done, summary: `${describeProposal(done)}; ${carriedOut(done, when)}`, failed: false };
+  return { proposal: done, summary: `${describeProposal(done)}; ${carriedOut(done, when)}${warning === undefined ? '' : `; ${warning}`}`, failed: false };
 }
 
 /**

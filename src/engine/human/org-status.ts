@@ -12,6 +12,8 @@ import { FailingAgents } from '../turn/failing-agents.js';
 import { readHumanInbox } from './human-inbox.js';
 import { budgetStatus } from '../budget/budget-status.js';
 import { breakerHolds } from '../breakers/hold-by-breakers.js';
+import { listsOfOnePlan, type ListsNow } from '../../org/lists/recipients.js';
+import { refusedWhenRead } from './refused-when-read.js';
 
 export type { AgentStatus, OrgStatus } from './status-types.js';
 import type { AgentStatus, OrgStatus } from './status-types.js';
@@ -37,16 +39,20 @@ export function orgStatus(org: Org, options: { leaveOutQuiet?: boolean } = {}): 
     return humanUnreadCount;
   };
   const outOfCredits = new Set(state.outOfCredits);
+  let lists: ListsNow | undefined;
   // Agents share their models' list (the kept org keeps each distinct value once): joined once each.
   const modelNames = new Map<readonly string[], string>();
   const agents: AgentStatus[] = [];
   let quiet = 0;
   for (const agent of org.agents.values()) {
-    const unread = agent.name === HUMAN ? humanUnread() : (mail.get(agent.name)?.length ?? 0);
+    const waiting = agent.name === HUMAN ? undefined : mail.get(agent.name);
+    // Mail its turn will refuse as it reads it is not promised as unread: counted apart.
+    const refused = waiting === undefined ? 0 : refusedWhenRead(org.root, org, agent.name, waiting, (lists ??= listsOfOnePlan(org)));
+    const unread = agent.name === HUMAN ? humanUnread() : (waiting?.length ?? 0) - refused;
     const activity = state.activity[agent.name];
     const error = state.errors[agent.name];
     const streak = failing.isHeld(org, agent.name) ? failing.streak(agent.name) : undefined;
-    if (options.leaveOutQuiet && !agent.isHuman && unread === 0 && !error && !streak && !outOfCredits.has(agent.name) && activity?.turn !== state.turn) {
+    if (options.leaveOutQuiet && !agent.isHuman && unread === 0 && refused === 0 && !error && !streak && !outOfCredits.has(agent.name) && activity?.turn !== state.turn) {
       quiet += 1;
       continue;
     }
@@ -70,6 +76,7 @@ export function orgStatus(org: Org, options: { leaveOutQuiet?: boolean } = {}): 
       ...(agentTotals?.cachedInputTokens ? { cachedInputTokens: agentTotals.cachedInputTokens } : {}),
       ...(agentTotals?.cacheWriteTokens ? { cacheWriteTokens: agentTotals.cacheWriteTokens } : {}),
       unread,
+      ...(refused > 0 ? { refusedWhenRead: refused } : {}),
     };
     if (activity) {
       status.lastRan = activity.turn;

@@ -27,6 +27,11 @@ export interface AgentStatus {
    * have not read yet (as `lemming inbox` shows it), since the engine never calls them.
    */
   unread: number;
+  /**
+   * Waiting messages its next turn will refuse as it reads them, not counted in `unread`: the chart
+   * lost their edge after they were sent (their senders are told then). Absent when none.
+   */
+  refusedWhenRead?: number;
   /** The last turn the agent was called in. */
   lastRan?: number;
   lastActivity?: { turn: number; summary: string };

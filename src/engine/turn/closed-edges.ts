@@ -12,6 +12,12 @@ export interface ClosedEdgeOutcome {
 }
 
 /**
+ * A message to several is all or none when it is sent; once sent, each reader is checked as it reads
+ * (one may have read it before the chart changed), so one refused then holds back none of the others.
+ */
+const OTHERS_READ = ' (its other readers still read it where the chart lets them)';
+
+/**
  * Waiting mail whose edge the chart lost after it was sent is refused as its reader would read it,
  * as a send is refused: one `refused` line in the sender's log for each letter, and one notice to each
  * sender that lists them (notices.ts), so a refusal is never silent. Pure.
@@ -21,7 +27,7 @@ export function closedEdgeRefusals(reader: string, refused: readonly ClosedEdge[
   const bySender = new Map<string, ClosedEdge[]>();
   for (const letter of refused) bySender.set(letter.from, [...(bySender.get(letter.from) ?? []), letter]);
   for (const [sender, letters] of [...bySender].sort(([left], [right]) => (left < right ? -1 : 1))) {
-    const refusals = letters.map((letter) => ({ to: reader, reason: `${letter.reason}; it changed after the message was sent`, ...(letter.subject !== undefined ? { subject: letter.subject } : {}) }));
+    const refusals = letters.map((letter) => ({ to: reader, reason: `${letter.reason}; it changed after the message was sent${letter.shared ? OTHERS_READ : ''}`, ...(letter.subject !== undefined ? { subject: letter.subject } : {}) }));
     const body = refusalNoticeBody(refusals);
     const notice = makeNotice(turn, sender, `closed-${reader}`, 1, 'Not delivered', body);
     if (sender === HUMAN) outcome.humanNotices.push({ id: notice.id, turn, subject: 'Not delivered', body });

@@ -114,6 +114,8 @@ export interface ClosedEdge {
   file: string;
   subject?: string;
   reason: string;
+  /** The message has readers besides this one (several names, or a list): each is checked as it reads, and is not held back by this refusal. */
+  shared?: true;
 }
 
 /** Read the mail a call shows, with its bodies (a notice is its own body). Reads only this agent's files. */
@@ -134,9 +136,11 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
       warnings.push({ type: 'warning', turn, file: item.file, message: unreadableText(read, agentName) });
       continue;
     }
-    const closed = readerProblem(org, item.from, agentName, recipientsOf(read.message), lists);
+    const names = recipientsOf(read.message);
+    const closed = readerProblem(org, item.from, agentName, names, lists);
     if (closed !== undefined) {
-      refused.push({ id: item.id, from: item.from, file: item.file, reason: closed, ...(read.message.subject !== undefined ? { subject: read.message.subject } : {}) });
+      const shared = names.length > 1 || names[0] !== agentName;
+      refused.push({ id: item.id, from: item.from, file: item.file, reason: closed, ...(read.message.subject !== undefined ? { subject: read.message.subject } : {}), ...(shared ? { shared } : {}) });
       continue;
     }
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
