@@ -1,5 +1,5 @@
 import { readdirSync, type Dirent } from 'node:fs';
-import type { Problem } from '../errors.js';
+import { withExample, type Problem } from '../errors.js';
 import { isValidAgentName, nameProblem } from '../org/names.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 import { quoteName } from '../mailbox/message-text.js';
@@ -59,7 +59,7 @@ export function problemsOfFile(source: YamlSource, file: string, kind: string, e
   const found: Problem[] = [];
   const problem = (field: string | undefined, message: string): void => {
     const line = source.lineOf(field === undefined ? [] : field.split('.'));
-    found.push({ file, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), message: found.length === 0 ? `${message}; a valid ${kind} looks like\n${example}` : message, severity: 'error' });
+    found.push({ file, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), message: found.length === 0 ? withExample(message, kind, example) : message, severity: 'error' });
   };
   return { found, problem };
 }

@@ -137,6 +137,18 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     ]);
   });
 
+  test('a post to a list whose file has a problem is refused with the whole problem on one line, not an example cut off after "looks like"', async () => {
+    const root = orgWithList();
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [manager]\ncolour: red\n');
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('team', 'release on Friday')] } : {}));
+    const events = await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    // Before: `(org/lists/team.yaml: unknown field "colour"; a list has …; a valid list looks like)`.
+    expect(ofType(events, 'message-refused').map((event) => event.reason)).toEqual([
+      'the list team cannot be used until its file is fixed (org/lists/team.yaml: unknown field "colour"; a list has description, members, may_post, archive)',
+    ]);
+  });
+
   test('a list among the members of a list, even in a loop, is said to read nothing (lists do not nest), and a post reaches the agents alone, once', async () => {
     const root = orgWithList();
     write(root, 'org/lists/team.yaml', 'members: [planner, ops]\nmay_post: [manager]\n');
