@@ -149,6 +149,22 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     ]);
   });
 
+  test('a run says at its start each list file validate calls an error: an unknown field, a list named like an agent', () => {
+    const root = orgWithList();
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [manager]\ncolour: red\n');
+    write(root, 'org/lists/planner.yaml', 'members: [hr]\n');
+    for (let run = 0; run < 2; run += 1) {
+      const ran = lemming(root, ['run-once']);
+      expect(ran.status, ran.stderr).toBe(0);
+      const warned = ran.stdout.split('\n').filter((line) => line.includes('warning: org/lists/'));
+      // Before: nothing; a post to team was refused only when one was sent, and one to planner went to the agent without a word.
+      expect(warned).toEqual([
+        expect.stringMatching(/^\[turn \d+\] warning: org\/lists\/planner\.yaml: is a list named planner, but planner is an agent/),
+        expect.stringMatching(/^\[turn \d+\] warning: org\/lists\/team\.yaml: colour: unknown field "colour"; a list has description, members, may_post, archive$/),
+      ]);
+    }
+  }, 60_000);
+
   test('a list among the members of a list, even in a loop, is said to read nothing (lists do not nest), and a post reaches the agents alone, once', async () => {
     const root = orgWithList();
     write(root, 'org/lists/team.yaml', 'members: [planner, ops]\nmay_post: [manager]\n');
