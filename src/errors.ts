@@ -37,6 +37,26 @@ export interface Problem {
   severity: 'error' | 'warning';
 }
 
+/**
+ * A problem's message followed, on the lines after it, by a valid example of its kind of file:
+ * `…; a valid meeting looks like` and the example. Said with the first problem of a file only.
+ */
+export function withExample(message: string, kind: string, example: string): string {
+  return `${message}; a valid ${kind} looks like\n${example}`;
+}
+
+/** What withExample puts at the end of a message's first line. */
+const EXAMPLE_INTRODUCED = /; a valid [^;\n]* looks like$/;
+
+/**
+ * A problem's message on one line, for a reason said inside another sentence (a refused post, a
+ * refused proposal): its first line, without the `; a valid … looks like` of withExample, whose
+ * example cannot follow it there. Before, such a line ended on "looks like", its example cut off.
+ */
+export function problemOnOneLine(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(EXAMPLE_INTRODUCED, '');
+}
+
 /** `file:line: field: message`, leaving out what is not known. */
 export function formatProblem(problem: Problem): string {
   const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;

@@ -1,6 +1,6 @@
 import { readdirSync, type Dirent } from 'node:fs';
-import type { Problem } from '../errors.js';
-import { isValidAgentName } from '../org/names.js';
+import { withExample, type Problem } from '../errors.js';
+import { isValidAgentName, nameProblem } from '../org/names.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 import { quoteName } from '../mailbox/message-text.js';
 
@@ -22,11 +22,11 @@ export function yamlNamesIn(folder: string): string[] {
 
 /**
  * The YAML files in `folder` (relative to `root`) that yamlNamesIn passes over, each a warning for
- * `validate`: a `.yml` file, or a name outside the name rule (`Team.yaml`). Such a file is never read,
- * so the list or meeting it holds is never used; before, nothing said so. Each says the name it would
- * be read under, when lower case gives one. Folders (a meeting's transcripts) and hidden files are
- * not YAML files of the org's; neither is any other file (notes). `what` is `a mailing list`; `like`
- * a valid name of the kind.
+ * `validate`: a `.yml` file, or a name the name rule refuses (`Team.yaml`, `lemming.yaml`), with the
+ * rule's own reason. Such a file is never read, so the list or meeting it holds is never used;
+ * before, nothing said so. Each says the name it would be read under, when lower case gives one.
+ * Folders (a meeting's transcripts) and hidden files are not YAML files of the org's; neither is any
+ * other file (notes). `what` is `a mailing list`; `like` a valid name of the kind.
  */
 export function unreadYamlFiles(root: string, folder: string, what: string, like: string): Problem[] {
   let entries: Dirent[];
@@ -35,16 +35,18 @@ export function unreadYamlFiles(root: string, folder: string, what: string, like
   } catch {
     return [];
   }
-  const rule = `${what} is a file ${folder}/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-"`;
   return entries
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && /\.ya?ml$/.test(entry.name))
     .map((entry) => entry.name)
     .filter((name) => !(name.endsWith('.yaml') && isValidAgentName(name.slice(0, -5))))
     .sort()
     .map((name) => {
-      const lower = name.replace(/\.ya?ml$/, '').toLowerCase();
-      const advice = isValidAgentName(lower) ? `: rename it ${folder}/${lower}.yaml` : ` (for example ${folder}/${like}.yaml)`;
-      return { file: `${folder}/${name}`, message: `is not read: ${rule}${advice}`, severity: 'warning' as const };
+      const base = name.replace(/\.ya?ml$/, '');
+      const problem = nameProblem('agent', base);
+      const lower = base.toLowerCase();
+      const advice = isValidAgentName(lower) ? `: rename it ${folder}/${lower}.yaml` : `; name it like ${folder}/${like}.yaml`;
+      const why = problem === undefined ? '' : `, and ${quoteName(base)} ${problem}`;
+      return { file: `${folder}/${name}`, message: `is not read: ${what} is a file ${folder}/<name>.yaml${why}${advice}`, severity: 'warning' as const };
     });
 }
 
@@ -57,7 +59,7 @@ export function problemsOfFile(source: YamlSource, file: string, kind: string, e
   const found: Problem[] = [];
   const problem = (field: string | undefined, message: string): void => {
     const line = source.lineOf(field === undefined ? [] : field.split('.'));
-    found.push({ file, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), message: found.length === 0 ? `${message}; a valid ${kind} looks like\n${example}` : message, severity: 'error' });
+    found.push({ file, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), message: found.length === 0 ? withExample(message, kind, example) : message, severity: 'error' });
   };
   return { found, problem };
 }

@@ -9,6 +9,8 @@ export interface YamlSource {
   value: unknown;
   /** 1-based line of the field at `path`, or of its closest existing parent. */
   lineOf(path: ReadonlyArray<string | number>): number | undefined;
+  /** The single value at `path` as the file writes it (`.nan`, `1e400`, `"five"`), or undefined for none or a list or map. */
+  textOf(path: ReadonlyArray<string | number>): string | undefined;
 }
 
 /**
@@ -121,7 +123,7 @@ function checkedSource(
   }
   return {
     problems: [],
-    source: { value, lineOf: (path) => lineOfPath(document, lineCounter, path, lineOffset) },
+    source: { value, lineOf: (path) => lineOfPath(document, lineCounter, path, lineOffset), textOf: (path) => textOfPath(text, document, path) },
   };
 }
 
@@ -225,6 +227,11 @@ function lineOfPath(
     if (yaml().isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line + lineOffset;
   }
   return undefined;
+}
+
+function textOfPath(text: string, document: Document, path: ReadonlyArray<string | number>): string | undefined {
+  const node = document.getIn(path, true);
+  return yaml().isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
 }
 
 function firstLine(message: string): string {

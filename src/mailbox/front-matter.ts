@@ -8,6 +8,8 @@ export interface ParsedFrontMatter {
   errors: Array<{ line: number; message: string }>;
   /** The 1-based line in the whole file of the field at `path` (or its closest parent), when the YAML parsed. */
   lineOf?(path: ReadonlyArray<string | number>): number | undefined;
+  /** The single value at `path` as the file writes it (`.nan`), when the YAML parsed. */
+  textOf?(path: ReadonlyArray<string | number>): string | undefined;
 }
 
 /** A markdown file split into its front matter and body. */
@@ -73,7 +75,7 @@ function refuse(): object {
 function parseBlock(block: string): ParsedFrontMatter {
   const { source, problems } = parseYamlSource(block, '');
   if (!source) return { value: undefined, errors: problems.map((problem) => ({ line: problem.line ?? 1, message: problem.message.replace(/^is not valid YAML: /, '') })) };
-  return { value: source.value ?? {}, errors: [], lineOf: (path) => source.lineOf(path) };
+  return { value: source.value ?? {}, errors: [], lineOf: (path) => source.lineOf(path), textOf: (path) => source.textOf(path) };
 }
 
 function countLines(text: string): number {

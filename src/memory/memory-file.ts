@@ -1,5 +1,6 @@
 import { splitFrontMatter } from '../mailbox/front-matter.js';
 import { splitOwnFrontMatter, yamlString } from '../mailbox/front-matter-fast.js';
+import { abbreviated } from '../terminal-text/terminal-text.js';
 
 /** What a memory is: something the agent saw or did, an insight it drew from others, or what it means to do. */
 export const MEMORY_KINDS = ['observation', 'reflection', 'plan'] as const;
@@ -99,6 +100,8 @@ export function parseMemoryFile(text: string, fileName: string): { memory: Memor
   if (!own && OPENING_FENCE.test(text)) return { error: `its front matter is not closed by a line of ---; ${problemExample}` };
   let fields = own ? ownFields(own.yaml) : {};
   let body = own ? own.body : text;
+  // A field's value as the file writes it, for an error: the YAML parser reads `.nan` as NaN (the lines lemming writes hold no such number).
+  let textOf = (_key: string): string | undefined => undefined;
   if (fields === undefined) {
     const parts = splitFrontMatter(text);
     if (!parts) return { error: `its front matter is not closed by a line of ---; ${problemExample}` };
@@ -107,13 +110,14 @@ export function parseMemoryFile(text: string, fileName: string): { memory: Memor
     if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) return { error: `its front matter is not a set of fields; ${problemExample}` };
     fields = parsed.value as Record<string, unknown>;
     body = parts.body;
+    textOf = (key) => parsed.textOf?.([key]);
   }
   const kind = fields.kind ?? kindOfName(fileName);
   if (!(MEMORY_KINDS as readonly unknown[]).includes(kind)) return { error: `kind must be observation, reflection or plan, not ${written(kind)}; ${problemExample}` };
   const importance = fields.importance ?? 5;
-  if (typeof importance !== 'number' || !Number.isInteger(importance) || importance < 1 || importance > 10) return { error: `importance must be a whole number from 1 to 10, not ${written(importance)}` };
+  if (typeof importance !== 'number' || !Number.isInteger(importance) || importance < 1 || importance > 10) return { error: `importance must be a whole number from 1 to 10, not ${written(importance, textOf('importance'))}` };
   const turn = fields.turn ?? turnOfName(fileName);
-  if (typeof turn !== 'number' || !Number.isInteger(turn) || turn < 0) return { error: `turn must be a whole number of 0 or more, not ${written(turn)}` };
+  if (typeof turn !== 'number' || !Number.isInteger(turn) || turn < 0) return { error: `turn must be a whole number of 0 or more, not ${written(turn, textOf('turn'))}` };
   const id = fields.id ?? idOfName(fileName);
   if (typeof id !== 'string' || id === '') return { error: `id must be text, like 000012-003, not ${written(id)}` };
   const rated = fields.rated;
@@ -121,9 +125,12 @@ export function parseMemoryFile(text: string, fileName: string): { memory: Memor
   return { memory: { id, turn, kind: kind as MemoryKind, importance, sources: sourcesOf(fields.sources), ...(rated === undefined ? {} : { rated }), text: body.replace(/\s+$/, '') } };
 }
 
-/** A field's value in an error, as the file holds it: text quoted, a number as it is (NaN and Infinity too, which JSON would call null). */
-function written(value: unknown): string {
-  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+/**
+ * A field's value in an error, as the file holds it: text quoted, a number as the file writes it
+ * (`asWritten`: `.nan`, `1e400`, which JavaScript calls NaN and Infinity), cut short past 60 characters.
+ */
+function written(value: unknown, asWritten?: string): string {
+  return typeof value === 'number' ? abbreviated(asWritten ?? String(value)) : (JSON.stringify(value) ?? String(value));
 }
 
 /** The kind a file's name ends with, or an observation. */

@@ -66,6 +66,10 @@ describe('a recipient that looks like a name of the org', () => {
     // Latin one: `"human" is not an agent name` as far as anyone could read, the person's own name refused.
     expect(run.stdout).toContain('"human\\u200d" is not an agent name');
     expect(run.stdout).toContain('"hum\\u0430n" is not an agent name');
+    // The run's own line names the recipient the same way. Before: `refused writer -> human‍ ("joiner")`, the joiner unseen.
+    expect(run.stdout).toContain('refused writer -> "human\\u200d" ("joiner"):');
+    expect(run.stdout).toContain('refused writer -> "hum\\u0430n" ("cyrillic"):');
+    expect(run.stdout).not.toMatch(/[\u200d\u0430]/);
     const log = readFileSync(join(root, 'agents/writer/logs/activity.jsonl'), 'utf8');
     expect(log).toContain(JSON.stringify('"human\\u200d" is not an agent name').slice(1, -1));
     expect(listOutbox(root, 'human')).toEqual([]);

@@ -115,24 +115,55 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     ]);
   });
 
-  test('a file under org/lists/ or org/meetings/ that is never read (`.yml`, a name with capitals) is warned of by validate, with the name it would be read under', () => {
+  test('a file under org/lists/ or org/meetings/ that is never read (`.yml`, a name with capitals, a reserved name) is warned of by validate, saying why by the one name rule, with the name it would be read under', () => {
     // Before, `validate` said "valid" and the list or meeting was never used: a post to ops was refused as to no agent.
     const root = defaultOrg();
     const list = 'members: [planner, hr]\n';
-    for (const name of ['ops.yml', 'Team.yaml', 'My List.yaml']) write(root, `org/lists/${name}`, list);
+    for (const name of ['ops.yml', 'Team.yaml', 'My List.yaml', 'lemming.yaml']) write(root, `org/lists/${name}`, list);
     write(root, 'org/meetings/Sync.yaml', 'attendees: [manager, planner]\nagenda: Plan\nturn: 2\n');
     // Not warned of: a meeting's transcripts (a folder), a hidden file, a file that is no YAML (notes).
     const others = { 'org/meetings/standup/000001.md': '# Meeting standup, turn 1\n', 'org/lists/.team.yaml.swp': 'x', 'org/lists/README.md': 'Our lists.\n' };
     for (const [file, text] of Object.entries(others)) write(root, file, text);
     const validated = lemming(root, ['validate']);
     expect(validated.status, validated.stderr).toBe(0);
+    const rule = 'an agent name is 1-64 characters: a lowercase letter, then lowercase letters, digits, "_" or "-" (for example "coder_01")';
+    // Before, lemming.yaml was told its name must be "a lowercase letter, then lowercase letters, …", which `lemming` is.
     expect(validated.stdout.split('\n').filter((line) => line.startsWith('warning: org/lists/') || line.startsWith('warning: org/meetings/'))).toEqual([
-      'warning: org/lists/My List.yaml: is not read: a mailing list is a file org/lists/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-" (for example org/lists/team.yaml)',
-      'warning: org/lists/Team.yaml: is not read: a mailing list is a file org/lists/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-": rename it org/lists/team.yaml',
-      'warning: org/lists/ops.yml: is not read: a mailing list is a file org/lists/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-": rename it org/lists/ops.yaml',
-      'warning: org/meetings/Sync.yaml: is not read: a meeting is a file org/meetings/<name>.yaml, its name a lowercase letter, then lowercase letters, digits, "_" or "-": rename it org/meetings/sync.yaml',
+      `warning: org/lists/My List.yaml: is not read: a mailing list is a file org/lists/<name>.yaml, and "My List" is not a valid agent name; ${rule}; name it like org/lists/team.yaml`,
+      `warning: org/lists/Team.yaml: is not read: a mailing list is a file org/lists/<name>.yaml, and "Team" is not a valid agent name; ${rule}: rename it org/lists/team.yaml`,
+      `warning: org/lists/lemming.yaml: is not read: a mailing list is a file org/lists/<name>.yaml, and "lemming" is the engine's own sender name, not an agent's; ${rule}; name it like org/lists/team.yaml`,
+      'warning: org/lists/ops.yml: is not read: a mailing list is a file org/lists/<name>.yaml: rename it org/lists/ops.yaml',
+      `warning: org/meetings/Sync.yaml: is not read: a meeting is a file org/meetings/<name>.yaml, and "Sync" is not a valid agent name; ${rule}: rename it org/meetings/sync.yaml`,
     ]);
   });
+
+  test('a post to a list whose file has a problem is refused with the whole problem on one line, not an example cut off after "looks like"', async () => {
+    const root = orgWithList();
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [manager]\ncolour: red\n');
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('team', 'release on Friday')] } : {}));
+    const events = await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    // Before: `(org/lists/team.yaml: unknown field "colour"; a list has …; a valid list looks like)`.
+    expect(ofType(events, 'message-refused').map((event) => event.reason)).toEqual([
+      'the list team cannot be used until its file is fixed (org/lists/team.yaml: unknown field "colour"; a list has description, members, may_post, archive)',
+    ]);
+  });
+
+  test('a run says at its start each list file validate calls an error: an unknown field, a list named like an agent', () => {
+    const root = orgWithList();
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [manager]\ncolour: red\n');
+    write(root, 'org/lists/planner.yaml', 'members: [hr]\n');
+    for (let run = 0; run < 2; run += 1) {
+      const ran = lemming(root, ['run-once']);
+      expect(ran.status, ran.stderr).toBe(0);
+      const warned = ran.stdout.split('\n').filter((line) => line.includes('warning: org/lists/'));
+      // Before: nothing; a post to team was refused only when one was sent, and one to planner went to the agent without a word.
+      expect(warned).toEqual([
+        expect.stringMatching(/^\[turn \d+\] warning: org\/lists\/planner\.yaml: is a list named planner, but planner is an agent/),
+        expect.stringMatching(/^\[turn \d+\] warning: org\/lists\/team\.yaml: colour: unknown field "colour"; a list has description, members, may_post, archive$/),
+      ]);
+    }
+  }, 60_000);
 
   test('a list among the members of a list, even in a loop, is said to read nothing (lists do not nest), and a post reaches the agents alone, once', async () => {
     const root = orgWithList();

@@ -238,8 +238,9 @@ describe('lemming memory AGENT [QUERY]', () => {
     const line = (name: string) => said.find((each) => each.startsWith(`agents/keeper/memory/stream/${name} cannot be read`));
     expect(line('000001-002-observation.md')).toContain('its front matter is not closed by a line of ---');
     expect(line('000001-003-observation.md')).toContain('importance must be a whole number from 1 to 10, not "five"');
-    expect(line('000001-004-observation.md')).toContain('importance must be a whole number from 1 to 10, not NaN');
-    expect(line('000001-005-observation.md')).toContain('turn must be a whole number of 0 or more, not Infinity');
+    // Before: `not NaN` and `not Infinity`, values the file does not hold.
+    expect(line('000001-004-observation.md')).toContain('importance must be a whole number from 1 to 10, not .nan');
+    expect(line('000001-005-observation.md')).toContain('turn must be a whole number of 0 or more, not 1e400');
   });
 
   test('words most of its memories hold are said to rank nothing, not said to be in none of them', () => {

@@ -133,7 +133,8 @@ describe('a proposal checked against the lists and meetings too', () => {
 
   test('a retirement that would leave a meeting with one attendee is listed as refused, saying which file to edit; approved as it is, it is closed with that reason; edited first, it is approved', () => {
     const PAIR = 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n';
-    const refusal = 'retiring janitor would leave org/meetings/pair.yaml invalid (attendees: must be a list of at least two agent names';
+    // Before: `(attendees: must be … \`attendees: [manager, planner]\`; a valid meeting looks like)`, the example it announced cut off.
+    const refusal = 'retiring janitor would leave org/meetings/pair.yaml invalid (attendees: must be a list of at least two agent names, for example `attendees: [manager, planner]`)';
     const advice = 'edit org/meetings/pair.yaml first (or remove it)';
     for (const mended of [false, true]) {
       const root = retiringOrg();
@@ -141,7 +142,7 @@ describe('a proposal checked against the lists and meetings too', () => {
       const id = proposeRetiringJanitor(root);
       const listed = lemming(root, ['approvals']).stdout;
       expect(listed).toContain(`${id}  manager proposes to retire janitor: the workspace tidies itself; the credits janitor holds when it is retired go to manager (0.1000 now); cannot be approved: ${refusal}`);
-      expect(listed).toContain(advice);
+      expect(listed).toContain(`${refusal}; ${advice}`);
       if (!mended) {
         const approved = lemming(root, ['approve', id]);
         expect(approved.status).toBe(1);

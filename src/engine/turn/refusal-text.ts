@@ -1,4 +1,5 @@
-import { HUMAN } from '../../org/names.js';
+import { quoteName } from '../../mailbox/message-text.js';
+import { AGENT_NAME_PATTERN, HUMAN } from '../../org/names.js';
 import type { EngineEvent } from '../events.js';
 
 type Refused = Extract<EngineEvent, { type: 'message-refused' }>;
@@ -7,10 +8,19 @@ type Refused = Extract<EngineEvent, { type: 'message-refused' }>;
 export function describeRefusal(event: Refused): string {
   if (event.count !== undefined && event.count > 1) {
     const recipients = event.recipients ?? [event.to];
-    return `${event.from} -> ${recipients.join(', ')} (${event.count} messages): ${event.reason}`;
+    return `${event.from} -> ${recipients.map(shownName).join(', ')} (${event.count} messages): ${event.reason}`;
   }
   const about = event.subject ? ` ("${event.subject}")` : '';
-  return `${event.from} -> ${event.to}${about}: ${event.reason}`;
+  return `${event.from} -> ${shownName(event.to)}${about}: ${event.reason}`;
+}
+
+/**
+ * A recipient as written, when it is in the alphabet of names; else quoted with every character
+ * outside printable ASCII escaped, as the refusal's reason says it: `human` with a zero-width joiner
+ * shown as itself reads as the person's own name.
+ */
+function shownName(name: string): string {
+  return AGENT_NAME_PATTERN.test(name) ? name : quoteName(name);
 }
 
 /** Counts with one more delivered message: the human's mail counted apart from the org's work. Pure. */

@@ -1,3 +1,4 @@
+import { problemOnOneLine } from '../../errors.js';
 import type { DeliveryForm } from '../../format/mail-outcomes.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { quoteName } from '../../mailbox/message-text.js';
@@ -18,7 +19,7 @@ export function recipientProblem(org: Org, sender: string, name: string): string
   if (org.agents.has(name)) return reasonOf(checkEdge(org, sender, name));
   const loaded = loadMailingList(org.root, org, name);
   if (!loaded) return reasonOf(checkEdge(org, sender, name));
-  if (!loaded.list) return `the list ${name} cannot be used until its file is fixed (org/lists/${name}.yaml: ${firstLine(loaded.problems[0]?.message)})`;
+  if (!loaded.list) return `the list ${name} cannot be used until its file is fixed (org/lists/${name}.yaml: ${problemOnOneLine(loaded.problems[0]?.message ?? 'it has a problem')})`;
   const poster = org.agents.get(sender);
   if (!poster) return `${sender} is not an agent of this org`;
   if (poster.sendTo !== '*' && !poster.sendTo.has(name)) return `${sender} may not send to the list ${name} (chart.yaml: agents.${sender}.send_to)`;
@@ -182,10 +183,6 @@ export function teamOnLists(org: Org, reader: string, sender: string, names: rea
 
 function reasonOf(verdict: ReturnType<typeof checkEdge>): string | undefined {
   return verdict.allowed ? undefined : verdict.reason;
-}
-
-function firstLine(text: string | undefined): string {
-  return (text ?? 'it has a problem').split('\n')[0] as string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
-import type { Problem } from '../../errors.js';
+import { withExample, type Problem } from '../../errors.js';
 import { PRIORITIES } from '../../mailbox/message.js';
 import { HUMAN, ROUTING_FILE } from '../names.js';
 import type { Org } from '../org.js';
@@ -50,7 +50,7 @@ class Checker {
       ...(path.length > 0 ? { field: path.join('.') } : {}),
       ...(line === undefined ? {} : { line }),
       // The example once, with the first problem: a file with five mistakes is not answered with five copies of it.
-      message: this.problems.length === 0 ? `${message}; a valid file looks like\n${ROUTING_EXAMPLE}` : message,
+      message: this.problems.length === 0 ? withExample(message, 'file', ROUTING_EXAMPLE) : message,
       severity: 'error',
     });
   }
