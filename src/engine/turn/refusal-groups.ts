@@ -4,7 +4,7 @@ import type { Refusal } from './interpret-response.js';
 /** How many recipients a grouped refusal names; the count says how many there were. */
 export const RECIPIENTS_SHOWN = 5;
 
-const MORE = '…';
+export const MORE = '…';
 
 /** Refusals of one reply that share a reason, reported as one line with the count. */
 export interface RefusalGroup {

@@ -1,6 +1,7 @@
 import { quoteName } from '../../mailbox/message-text.js';
 import { AGENT_NAME_PATTERN, HUMAN } from '../../org/names.js';
 import type { EngineEvent } from '../events.js';
+import { MORE } from './refusal-groups.js';
 
 type Refused = Extract<EngineEvent, { type: 'message-refused' }>;
 
@@ -17,10 +18,11 @@ export function describeRefusal(event: Refused): string {
 /**
  * A recipient as written, when it is in the alphabet of names; else quoted with every character
  * outside printable ASCII escaped, as the refusal's reason says it: `human` with a zero-width joiner
- * shown as itself reads as the person's own name.
+ * shown as itself reads as the person's own name. A group's `…` as it is.
  */
 function shownName(name: string): string {
-  return AGENT_NAME_PATTERN.test(name) ? name : quoteName(name);
+  // A group's `…` (more than it names) is not a recipient.
+  return AGENT_NAME_PATTERN.test(name) || name === MORE ? name : quoteName(name);
 }
 
 /** Counts with one more delivered message: the human's mail counted apart from the org's work. Pure. */
