@@ -1,9 +1,7 @@
 import { forgetStorageFailure, isStorageError, storageFailure } from '../storage/storage-error.js';
 import { OrgLoader } from '../org/load-org.js';
 import { OrgUptake } from './org-uptake.js';
-import { importRouting, routingWanted } from './routing/routing-entry.js';
-import { mailingListProblems } from '../org/lists/mailing-list.js';
-import { problemOnOneLine } from '../errors.js';
+import { startWarnings } from './start-warnings.js';
 import { ProviderChains } from './provider-chains.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
@@ -229,14 +227,8 @@ export class Engine {
     const stopWhenIdle = options.stopWhenIdle ?? true;
     const totals = emptyTotals();
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
-    // Said at every run: commands that cannot run here (and what to install), isolation switched off.
-    for (const problem of await this.tools.warnings()) yield { type: 'warning', turn: this.state.turn + 1, file: problem.file, message: `${problem.field ?? ''} ${problem.message}`.trim() };
-    // A broken org/routing.yaml is said at the start, even when no turn runs (each turn's plan reads it again, and says a change).
-    if (routingWanted(this.root, this.state)) yield* (await importRouting()).planRouting(this.root, this.org, this.state.turn + 1).events;
-    // So is a list file validate calls an error (a post to it is refused; one named like an agent, its posts go to the agent). Meetings say theirs each turn (meetings-of-turn.ts).
-    for (const problem of mailingListProblems(this.root, this.org)) {
-      if (problem.severity === 'error') yield { type: 'warning', turn: this.state.turn + 1, file: problem.file, message: `${problem.field === undefined ? '' : `${problem.field}: `}${problemOnOneLine(problem.message)}` };
-    }
+    // Said at every run, before any turn (start-warnings.ts).
+    yield* startWarnings(this.root, this.org, this.state, await this.tools.warnings());
     // The ceilings' code, before the first look for work: an org at its ceiling is idle, not a turn of skips.
     if (this.org.budget) await importBudget();
     let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
