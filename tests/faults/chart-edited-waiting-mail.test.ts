@@ -93,6 +93,35 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
     expect(outbox(root, 'planner')).toEqual([]);
   });
 
+  test('a post waits for a member the poster may also write to directly; taken off the list, status counts it as refused, not unread', () => {
+    const root = defaultFaultOrg();
+    mkdirSync(join(root, 'org/lists'), { recursive: true });
+    writeFileSync(join(root, 'org/lists/team.yaml'), 'members: [planner, hr]\nmay_post: [manager]\n');
+    edit(root, 'org/chart.yaml', 'send_to: [human, planner, hr, janitor]', 'send_to: [human, planner, hr, janitor, team]');
+    edit(root, 'agents/planner/resume.md', 'credits: 0.5', 'credits: 0');
+    edit(root, 'agents/hr/resume.md', 'credits: 0.25', 'credits: 0');
+    const sent = lemming(root, ['send', '--from', 'manager', 'team', 'Team: please write a status note.']);
+    expect(sent.status, sent.stderr).toBe(0);
+    const first = lemming(root, ['run-once']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('planner skipped: out of credits');
+    // The person takes the planner off the list; the manager may still write to it by name (the chart's edge holds).
+    writeFileSync(join(root, 'org/lists/team.yaml'), 'members: [hr]\nmay_post: [manager]\n');
+    expect(lemming(root, ['top-up', 'planner', '5']).status).toBe(0);
+    expect(lemming(root, ['top-up', 'hr', '5']).status).toBe(0);
+    const agents = (JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; unread: number; refusedWhenRead?: number }> }).agents;
+    expect(agents.find((agent) => agent.name === 'planner')).toMatchObject({ unread: 0, refusedWhenRead: 1 });
+    expect(agents.find((agent) => agent.name === 'hr')).toMatchObject({ unread: 1 });
+    expect(agents.find((agent) => agent.name === 'hr')?.refusedWhenRead).toBeUndefined();
+    expect(lemming(root, ['status']).stdout).toContain('planner has 1 more message(s) waiting that it will not read: the chart or a list changed after they were sent');
+    // The turn does as status said: the planner is refused it and not called, hr reads it.
+    const second = lemming(root, ['run-once']);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('refused manager -> planner: planner is no longer a member of the list team (org/lists/team.yaml: members); it changed after the message was sent');
+    expect(second.stdout).not.toContain('planner thinking');
+    expect(second.stdout).toContain('hr thinking (offline, 1 message(s))');
+  });
+
   test('a letter to two names whose one reader lost its edge meanwhile: that reader is refused, the sender told, and the other reads it', () => {
     const root = defaultFaultOrg();
     // Both readers out of credits, so the letter waits for each.
@@ -112,7 +141,7 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
     expect(agents.find((agent) => agent.name === 'hr')).toMatchObject({ unread: 1 });
     expect(agents.find((agent) => agent.name === 'hr')?.refusedWhenRead).toBeUndefined();
     expect(lemming(root, ['status']).stdout).toContain(
-      'planner has 1 more message(s) waiting that it will not read: the chart lost their edge after they were sent, and its next turn refuses them and tells their senders',
+      'planner has 1 more message(s) waiting that it will not read: the chart or a list changed after they were sent, and its next turn refuses them and tells their senders',
     );
     const second = lemming(root, ['run-once']);
     expect(second.status, second.stderr).toBe(0);
