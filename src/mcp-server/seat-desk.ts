@@ -175,7 +175,8 @@ export class SeatDesk {
     const org = loadOrgForReading(this.root).org;
     if (seat === HUMAN) {
       const reading = new SeatReading(org, seat);
-      return (message) => reading.reads(message.from, { to: message.to, ...(message.others ? { alsoTo: message.others } : {}) }) !== undefined;
+      // The index keeps everyone past the first recipient as `others`; an inbox's message has its own alsoTo and cc.
+      return (message) => reading.reads(message.from, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }) !== undefined;
     }
     const delivered = this.delivered();
     // The index keeps everyone past the first recipient as `others`: the rest of to: and cc: alike.
