@@ -82,7 +82,7 @@ export function createOrgMcpServer(root: string, seat?: string): McpServer {
   server.registerTool(
     'search_messages',
     {
-      description: name === HUMAN ? 'Full-text search of every message of the org, best first.' : `Full-text search of the mail delivered to ${name} or sent by it, best first.`,
+      description: name === HUMAN ? 'Full-text search of the messages the chart and lists let the human read, and those it sent, best first.' : `Full-text search of the mail delivered to ${name} or sent by it, best first.`,
       inputSchema: {
         query: z.string().min(1).max(500),
         from: z.string().optional().describe('Only messages from this agent.'),

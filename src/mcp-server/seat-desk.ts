@@ -17,6 +17,7 @@ import { loadOrgForReading } from '../org/load-org-once.js';
 import type { Org } from '../org/org.js';
 import { decisionLine } from '../tools/proposals/proposal.js';
 import { withApprovalNotes } from '../engine/human/check-proposal.js';
+import { SeatReading } from '../engine/human/seat-reading.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';
 import type { IndexedMessage } from '../web/search/indexed-message.js';
 import { MessageIndex } from '../web/search/message-index.js';
@@ -67,7 +68,7 @@ export class SeatDesk {
     return { seat, messages: shown, notices, more: messages.length - shown.length };
   }
 
-  /** One message in full, by id: any message from the human's seat; from another, what an agent's read_message would open for it. */
+  /** One message in full, by id: from the human's seat, what the chart and lists let it read and what it wrote; from another, what an agent's read_message would open for it. */
   message(id: string): ReadMessage {
     const { org, seat } = this.open();
     const notFound = () => new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (your inbox lists them)`);
@@ -78,6 +79,9 @@ export class SeatDesk {
       if (!indexed) throw notFound();
       file = mailFile(indexed);
       const opened = readMessageFile(this.root, file.sender, file.name, indexed.turn, org.settings.max_body_chars);
+      // Whom it names as its file says now, as the inbox reads it; the index's copy for a file that no longer reads.
+      const address = 'error' in opened ? { to: indexed.to, ...(indexed.others ? { alsoTo: indexed.others } : {}) } : opened.message;
+      if (new SeatReading(org, seat).reads(file.sender, address) === undefined) throw notFound();
       if ('error' in opened) throw new LemmingError('unreadable', `${indexed.file} ${opened.error}`);
       read = opened.message;
     } else {
@@ -106,7 +110,7 @@ export class SeatDesk {
   search(query: string, filter: { from?: string; to?: string; limit?: number } = {}): { total: number; hits: IndexedMessage[] } {
     const { seat } = this.open();
     const limit = Math.min(filter.limit ?? 20, 100);
-    const readable = seat === HUMAN ? undefined : this.readable(seat);
+    const readable = this.readable(seat);
     const found = MessageIndex.open(this.root).findPage(query, { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) }, limit, readable);
     return { total: found.total, hits: found.hits.map(({ score: _score, ...hit }) => hit) };
   }
@@ -162,11 +166,19 @@ export class SeatDesk {
     return { org };
   }
 
-  /** Whether the seat may read a message: any from the human's seat, else as the one rule says (mailbox/readable-mail.ts). For one call: the record is read once. */
+  /**
+   * Whether the seat may read a message. The human's: what the chart and the lists let it read now, and what it
+   * wrote (engine/human/seat-reading.ts, the rule of `lemming inbox`); another: as the one rule of an agent's
+   * read_message says (mailbox/readable-mail.ts). For one call: the record and the lists are read once.
+   */
   private readable(seat: string): (message: Pick<IndexedMessage, 'id' | 'from' | 'to' | 'others' | 'file'>) => boolean {
-    if (seat === HUMAN) return () => true;
-    const delivered = this.delivered();
     const org = loadOrgForReading(this.root).org;
+    if (seat === HUMAN) {
+      const reading = new SeatReading(org, seat);
+      // The index keeps everyone past the first recipient as `others`; an inbox's message has its own alsoTo and cc.
+      return (message) => reading.reads(message.from, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }) !== undefined;
+    }
+    const delivered = this.delivered();
     // The index keeps everyone past the first recipient as `others`: the rest of to: and cc: alike.
     return (message) =>
       mayRead(seat, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }, mailFile(message), delivered, (list, reader) => mayReadList(this.root, org, list, reader));

@@ -22,6 +22,35 @@ function outbox(root: string, agent: string): string[] {
   return readdirSync(join(root, 'agents', agent, 'outbox'));
 }
 
+/**
+ * The default org with a list `team` of the planner and hr that `poster` may post to (its chart's `sendTo` line
+ * gains the list), and the planner out of credits, so a post to the list waits for it.
+ */
+function orgWithTeam(poster: string, sendTo: string): string {
+  const root = defaultFaultOrg();
+  mkdirSync(join(root, 'org/lists'), { recursive: true });
+  writeFileSync(join(root, 'org/lists/team.yaml'), `members: [planner, hr]\nmay_post: [${poster}]\n`);
+  edit(root, 'org/chart.yaml', sendTo, sendTo.replace(']', ', team]'));
+  edit(root, 'agents/planner/resume.md', 'credits: 0.5', 'credits: 0');
+  return root;
+}
+
+/**
+ * Give the planner and hr credits, and check what status says of their one waiting message each: the planner's
+ * counted apart as one its next turn refuses (and said), hr's unread.
+ */
+function statusRefusesPlannerOnly(root: string): void {
+  expect(lemming(root, ['top-up', 'planner', '5']).status).toBe(0);
+  expect(lemming(root, ['top-up', 'hr', '5']).status).toBe(0);
+  const agents = (JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; unread: number; refusedWhenRead?: number }> }).agents;
+  expect(agents.find((agent) => agent.name === 'planner')).toMatchObject({ unread: 0, refusedWhenRead: 1 });
+  expect(agents.find((agent) => agent.name === 'hr')).toMatchObject({ unread: 1 });
+  expect(agents.find((agent) => agent.name === 'hr')?.refusedWhenRead).toBeUndefined();
+  expect(lemming(root, ['status']).stdout).toContain(
+    'planner has 1 more message(s) waiting that it will not read: the chart or a list changed after they were sent, and its next turn refuses them and tells their senders',
+  );
+}
+
 describe('mail waiting on an edge the chart no longer has is checked again when it is read', () => {
   test('the planner stops reading from the manager after the manager wrote: the letter is not read, the manager is told', () => {
     const root = defaultFaultOrg();
@@ -73,11 +102,7 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
   });
 
   test('a post waits for a member out of credits; taken off the list meanwhile, it does not read the post', () => {
-    const root = defaultFaultOrg();
-    mkdirSync(join(root, 'org/lists'), { recursive: true });
-    writeFileSync(join(root, 'org/lists/team.yaml'), 'members: [planner, hr]\nmay_post: [human]\n');
-    edit(root, 'org/chart.yaml', 'send_to: [manager]', 'send_to: [manager, team]');
-    edit(root, 'agents/planner/resume.md', 'credits: 0.5', 'credits: 0');
+    const root = orgWithTeam('human', 'send_to: [manager]');
     humanSends(root, 'team', 'Everyone: please write a status note.');
     const first = lemming(root, ['run-once']);
     expect(first.status).toBe(0);
@@ -93,6 +118,25 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
     expect(outbox(root, 'planner')).toEqual([]);
   });
 
+  test('a post waits for a member the poster may also write to directly; taken off the list, status counts it as refused, not unread', () => {
+    const root = orgWithTeam('manager', 'send_to: [human, planner, hr, janitor]');
+    edit(root, 'agents/hr/resume.md', 'credits: 0.25', 'credits: 0');
+    const sent = lemming(root, ['send', '--from', 'manager', 'team', 'Team: please write a status note.']);
+    expect(sent.status, sent.stderr).toBe(0);
+    const first = lemming(root, ['run-once']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('planner skipped: out of credits');
+    // The person takes the planner off the list; the manager may still write to it by name (the chart's edge holds).
+    writeFileSync(join(root, 'org/lists/team.yaml'), 'members: [hr]\nmay_post: [manager]\n');
+    statusRefusesPlannerOnly(root);
+    // The turn does as status said: the planner is refused it and not called, hr reads it.
+    const second = lemming(root, ['run-once']);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('refused manager -> planner: planner is no longer a member of the list team (org/lists/team.yaml: members); it changed after the message was sent');
+    expect(second.stdout).not.toContain('planner thinking');
+    expect(second.stdout).toContain('hr thinking (offline, 1 message(s))');
+  });
+
   test('a letter to two names whose one reader lost its edge meanwhile: that reader is refused, the sender told, and the other reads it', () => {
     const root = defaultFaultOrg();
     // Both readers out of credits, so the letter waits for each.
@@ -104,16 +148,8 @@ describe('mail waiting on an edge the chart no longer has is checked again when 
     expect(first.stdout).toContain('planner skipped: out of credits');
     expect(first.stdout).toContain('hr skipped: out of credits');
     edit(root, 'org/chart.yaml', 'read_from: [manager, coder_01]', 'read_from: [coder_01]');
-    expect(lemming(root, ['top-up', 'planner', '5']).status).toBe(0);
-    expect(lemming(root, ['top-up', 'hr', '5']).status).toBe(0);
     // status does not promise the planner will read it: not unread, counted apart and said; hr's is unread.
-    const agents = (JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; unread: number; refusedWhenRead?: number }> }).agents;
-    expect(agents.find((agent) => agent.name === 'planner')).toMatchObject({ unread: 0, refusedWhenRead: 1 });
-    expect(agents.find((agent) => agent.name === 'hr')).toMatchObject({ unread: 1 });
-    expect(agents.find((agent) => agent.name === 'hr')?.refusedWhenRead).toBeUndefined();
-    expect(lemming(root, ['status']).stdout).toContain(
-      'planner has 1 more message(s) waiting that it will not read: the chart lost their edge after they were sent, and its next turn refuses them and tells their senders',
-    );
+    statusRefusesPlannerOnly(root);
     const second = lemming(root, ['run-once']);
     expect(second.status, second.stderr).toBe(0);
     // Checked for each reader as it reads: the planner is refused, saying the other reader is not held back; hr reads it.

@@ -201,6 +201,35 @@ describe('lemming mcp: the org as an MCP server', () => {
     expect(inbox.value.messages.map((message: { id: string }) => message.id)).toEqual(['000000-manager-001']);
   });
 
+  test("the human's seat reads what the chart and lists let human read, and what it wrote: not the manager's letter to the planner, by id, search or thread", async () => {
+    const root = defaultOrg();
+    write(root, 'agents/manager/outbox/000000-001-planner.md', '---\nto: planner\nsubject: Salaries\n---\nThe parrot salaries, between us.\n');
+    write(root, 'agents/manager/outbox/000000-002-human.md', '---\nto: human\nsubject: Update\n---\nThe parrot release is on track.\n');
+    write(root, 'agents/manager/outbox/000000-003-planner+1.md', '---\nto: planner\ncc: [human]\nsubject: Tasks\n---\nPlanner: three tasks for the parrot release.\n');
+    expect(lemming(root, ['send', 'manager', 'How is the parrot release going?']).status).toBe(0);
+    expect((await lemmingAsync(root, ['run', '--plain', '--turns', '1'])).status).toBe(0);
+
+    const client = await mcpClient(root);
+    const inbox = (await call(client, 'read_inbox', { all: true, mark_read: false })).value.messages.map((message: { id: string }) => message.id);
+    expect(inbox).toEqual(expect.arrayContaining(['000000-manager-002', '000000-manager-003']));
+    expect(inbox).not.toContain('000000-manager-001');
+    expect(await call(client, 'read_message', { id: '000000-manager-003' })).toMatchObject({ isError: false, value: { subject: 'Tasks' } });
+    const letter = await call(client, 'read_message', { id: '000000-manager-001' });
+    expect(letter).toEqual({ isError: true, value: expect.stringContaining('000000-manager-001') });
+    expect(JSON.stringify(letter.value)).not.toContain('salaries');
+    expect(await call(client, 'read_message', { id: '000000-manager-002' })).toMatchObject({ isError: false, value: { subject: 'Update' } });
+    expect(await call(client, 'read_message', { id: '000000-human-001' })).toMatchObject({ isError: false, value: { body: 'How is the parrot release going?' } });
+    const found = await call(client, 'search_messages', { query: 'parrot' });
+    const ids = found.value.hits.map((hit: { id: string }) => hit.id);
+    expect(ids).toEqual(expect.arrayContaining(['000000-human-001', '000000-manager-002', '000000-manager-003']));
+    expect(ids).not.toContain('000000-manager-001');
+    // What the turn wrote that the search finds is the human's to read too: each opens by id.
+    for (const id of ids) expect((await call(client, 'read_message', { id })).isError, id).toBe(false);
+    expect((await call(client, 'read_thread', { id: '000000-manager-001' })).isError).toBe(true);
+    // The operator's commands read every file of the org, as the dashboard does (docs/dashboard-and-api.md).
+    expect(lemming(root, ['search', 'salaries']).stdout).toContain('000000-manager-001');
+  });
+
   test('over streamable HTTP at /mcp of `lemming serve`, behind the dashboard token', async () => {
     const root = orgWithReviewerSeat();
     const serve = startWatched(root, ['serve', '--port', '0']);

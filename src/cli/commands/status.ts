@@ -46,7 +46,7 @@ export function statusCommand(root: string, options: { json?: boolean; all?: boo
     output.out(`and ${formatCount(status.quiet)} more agents with no unread mail, no error, not held and not called in turn ${status.turn}: \`${hint('status --all')}\` lists every agent`);
   }
   const refused = status.agents.flatMap((agent) =>
-    agent.refusedWhenRead ? [`${agent.name} has ${agent.refusedWhenRead} more message(s) waiting that it will not read: the chart lost their edge after they were sent, and its next turn refuses them and tells their senders`] : [],
+    agent.refusedWhenRead ? [`${agent.name} has ${agent.refusedWhenRead} more message(s) waiting that it will not read: the chart or a list changed after they were sent, and its next turn refuses them and tells their senders`] : [],
   );
   if (refused.length > 0) output.out(refused.join('\n'));
   const held = status.agents.flatMap((agent) =>

@@ -2,12 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
-import { isAddressedTo, parseMessageFileName, recipientsOf, type Message } from '../../mailbox/message.js';
+import { parseMessageFileName, type Message } from '../../mailbox/message.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
-import { listsWithMember } from '../../org/lists/mailing-list.js';
-import { recipientProblem, refusedNames } from '../../org/lists/recipients.js';
-import { checkEdge } from '../../org/permissions.js';
+import { SeatReading } from './seat-reading.js';
 import { takeLockFileWaiting } from '../record/lock.js';
 import { loadState } from '../record/state-store.js';
 import { statePaths } from '../record/state-paths.js';
@@ -47,12 +45,10 @@ export interface HumanInbox {
 export function readHumanInbox(root: string, org: Org, seat = HUMAN): HumanInbox {
   const read = readMarks(root, seat);
   const messages: InboxMessage[] = [];
-  const lists = listsWithMember(root, org, seat);
+  const reading = new SeatReading(org, seat);
   for (const sender of org.agents.keys()) {
     if (sender === seat) continue;
-    const direct = checkEdge(org, sender, seat).allowed;
-    // A list's post reaches its members by the list's rule, not their read_from: the lists this sender may post to.
-    const via = lists.length === 0 ? lists : lists.filter((list) => recipientProblem(org, sender, list) === undefined);
+    const { direct, via } = reading.from(sender);
     if (!direct && via.length === 0) continue;
     for (const name of listMessageFiles(root, sender)) {
       const parsedName = parseMessageFileName(name);
@@ -60,13 +56,9 @@ export function readHumanInbox(root: string, org: Org, seat = HUMAN): HumanInbox
       if (parsedName && parsedName.others === 0 && parsedName.to !== seat && !via.includes(parsedName.to)) continue;
       const result = readMessageFile(root, sender, name, 0, org.settings.max_body_chars);
       if ('error' in result) continue;
-      const byName = direct && isAddressedTo(result.message, seat);
-      const list = byName ? undefined : via.find((each) => isAddressedTo(result.message, each));
-      if (!byName && list === undefined) continue;
-      // A message to several reaches all its names or none, by the engine's rule: one the chart refuses a name of is delivered to nobody.
-      const names = recipientsOf(result.message);
-      if (names.length > 1 && refusedNames(org, sender, names).length > 0) continue;
-      messages.push({ ...result.message, file: `${outboxPath(sender)}/${name}`, unread: !read.has(result.message.id), ...(list === undefined ? {} : { via: list }) });
+      const reads = reading.reads(sender, result.message);
+      if (reads === undefined) continue;
+      messages.push({ ...result.message, file: `${outboxPath(sender)}/${name}`, unread: !read.has(result.message.id), ...reads });
     }
   }
   messages.sort((left, right) => left.turn - right.turn || left.created.localeCompare(right.created) || left.id.localeCompare(right.id));

@@ -29,7 +29,7 @@ export interface AgentStatus {
   unread: number;
   /**
    * Waiting messages its next turn will refuse as it reads them, not counted in `unread`: the chart
-   * lost their edge after they were sent (their senders are told then). Absent when none.
+   * lost their edge, or their list its reader, after they were sent (their senders are told then). Absent when none.
    */
   refusedWhenRead?: number;
   /** The last turn the agent was called in. */
