@@ -12,7 +12,7 @@ const TABLE_LIMIT = 1_000;
  * what status cannot show without. It stats every agent's resume (a hand edit must show at
  * once, so the org kept from the last load is trusted only when no file changed), and past
  * QUICK_KEY_AGENTS agents org.yaml, the chart and `agents/` too (status's quick key), reading the
- * stamps kept beside the org to compare each resume's with (lemming does the `stat`s on two cores, this on one); reads and
+ * stamps kept beside the org to compare each resume's with (lemming does the `stat`s on two cores past 20,000 agents, STAT_THREAD_FROM, this on one); reads and
  * parses the kept org (`org/state/cache/settled-org.json`, agents by column) and the engine's
  * state (`org/state/engine.json` and its parts: the turn, unread mail, last activity: state-floor.ts);
  * and writes one line per agent, past TABLE_LIMIT agents one per agent with mail or called in

@@ -248,6 +248,11 @@ parentPort.on('message', (message) => {
 let thread: Worker | undefined;
 let lost = false;
 
+/** Whether the look-ahead thread was started in this process and has not stopped: a list then gains by it with no start to pay. */
+export function lookAheadThreadRunning(): boolean {
+  return thread !== undefined;
+}
+
 /** The one thread of a process that looks ahead, started at its first long list and kept (it holds no process open). */
 export function lookAheadThread(): Worker | undefined {
   if (thread || lost) return thread;

@@ -1,12 +1,21 @@
 import { constants } from 'node:fs';
 import { keepHeapAsSet } from '../heap-settings.js';
-import { lookAheadThread } from './look-ahead-thread.js';
+import { lookAheadThread, lookAheadThreadRunning } from './look-ahead-thread.js';
 
 /**
  * Lists shorter than this are done by the loop alone: the thread's start (some 25 ms, once a
  * process) and the handing over cost more than a few thousand `stat`s or reads (3 to 10 µs each) save.
  */
 export const LOOK_AHEAD_FROM = 4_096;
+
+/**
+ * A list of `stat`s shorter than this is done by the loop alone unless the thread is running already:
+ * its start (a Node environment of its own) takes as long as some 10,000 of the loop's `stat`s, so at
+ * 10,000 (a `lemming status` of 10,000 agents, a list of one `stat` a resume) it answered 1 to 5% of
+ * them, and its start was some 15% of the process's instructions. Once running, it helps any list from
+ * LOOK_AHEAD_FROM.
+ */
+export const STAT_THREAD_FROM = 20_000;
 
 /** What a `stat` found, as the loops that use it need it; undefined: nothing there (ENOENT). */
 export interface LookedStat {
@@ -80,17 +89,19 @@ export class SharedList {
   }
 
   /**
-   * `paths`, handed to the thread when the list is long enough to gain by it (`from` names or more):
-   * `stat`s, `lstat`s (`{ lstat: true }`, LSTAT_NUMBERS each) or reads (`bytes` and the rest).
+   * `paths`, handed to the thread when the list is long enough to gain by it (`from` names or more; a
+   * list that would start the thread, `startFrom` or more): `stat`s, `lstat`s (`{ lstat: true }`,
+   * LSTAT_NUMBERS each) or reads (`bytes` and the rest).
    */
   static start(
     paths: PathList,
     numbersEach: number,
     extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number; within?: string } | { lstat: true } | undefined,
     from = LOOK_AHEAD_FROM,
+    startFrom = from,
   ): SharedList {
     const count = paths.names.length;
-    const worker = count >= from ? lookAheadThread() : undefined;
+    const worker = count >= from && (count >= startFrom || lookAheadThreadRunning()) ? lookAheadThread() : undefined;
     if (!worker) return new SharedList(paths);
     const shared = { kinds: new SharedArrayBuffer(4 * (count + 1)), numbers: new SharedArrayBuffer(8 * numbersEach * count) };
     // One string, not a list of them: copied to the thread as one piece.

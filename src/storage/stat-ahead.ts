@@ -1,5 +1,5 @@
 import { constants, lstatSync, statSync, type Stats } from 'node:fs';
-import { FAILED, FILE, FOLDER, LOOPS, LSTAT_NUMBERS, MISSING, SharedList, STAT_NUMBERS, THREADS, type LookedStat, type PathList } from './look-ahead.js';
+import { FAILED, FILE, FOLDER, LOOK_AHEAD_FROM, LOOPS, LSTAT_NUMBERS, MISSING, SharedList, STAT_NUMBERS, STAT_THREAD_FROM, THREADS, type LookedStat, type PathList } from './look-ahead.js';
 
 /**
  * `stat`s of a long list of paths on two cores (SharedList): at 100,000 agents, the look at every
@@ -11,9 +11,9 @@ import { FAILED, FILE, FOLDER, LOOPS, LSTAT_NUMBERS, MISSING, SharedList, STAT_N
 export class StatAhead {
   private constructor(private readonly list: SharedList) {}
 
-  /** `stat`s of `paths`, the thread taking part when the list is long enough to gain by it. Call `done` when the loop is over. */
+  /** `stat`s of `paths`, the thread taking part when the list is long enough to gain by it (to start it, STAT_THREAD_FROM). Call `done` when the loop is over. */
   static of(paths: PathList): StatAhead {
-    return new StatAhead(SharedList.start(paths, STAT_NUMBERS, undefined));
+    return new StatAhead(SharedList.start(paths, STAT_NUMBERS, undefined, LOOK_AHEAD_FROM, STAT_THREAD_FROM));
   }
 
   /** What `statSync(paths[index], { throwIfNoEntry: false })` says (undefined: nothing there), taken by the thread or here; throws as that would. Indexes in order. */

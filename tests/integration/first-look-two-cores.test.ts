@@ -6,6 +6,7 @@ import { agentName, buildOrg } from '../../bench/build-org.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { LOOK_AHEAD_FROM } from '../../src/storage/look-ahead.js';
+import { lookAheadThread } from '../../src/storage/look-ahead-thread.js';
 import { tempDir } from '../helpers/org-files.js';
 
 /** One turn of a fresh engine (a process's first): its events, and each agent's title in the org it ran with. */
@@ -21,7 +22,7 @@ async function oneTurn(root: string, agents: number): Promise<{ events: EngineEv
   }
 }
 
-// A process's first turn looks at every resume and every outbox; past LOOK_AHEAD_FROM agents a thread
+// A process's first turn looks at every resume and every outbox; past LOOK_AHEAD_FROM agents a running thread
 // takes the `stat`s from the end of each list (storage/look-ahead.ts). What a person did while no
 // engine ran is taken in wherever it sits in the lists.
 describe('the first look of a big org, on two cores', () => {
@@ -37,6 +38,8 @@ describe('the first look of a big org, on two cores', () => {
       writeFileSync(resume, readFileSync(resume, 'utf8').replace(/^title: .*$/m, `title: Edited ${name}`));
       writeFileSync(join(root, 'agents', name, 'outbox', 'note.md'), `---\nto: ${agentName(1)}\nsubject: From ${name}\n---\nDropped by hand.\n`);
     }
+    // Lists of stats this short have the thread's help once it runs (a list of STAT_THREAD_FROM starts it): it runs.
+    expect(lookAheadThread()).toBeDefined();
     const { events, titles } = await oneTurn(root, agents);
     expect([titles.get(first), titles.get(agentName(agents / 2)), titles.get(last)]).toEqual([`Edited ${first}`, `Worker ${agentName(agents / 2)}`, `Edited ${last}`]);
     const delivered = events.flatMap((event) => (event.type === 'message-delivered' && event.message.from !== agentName(1) ? [event.message.subject] : []));

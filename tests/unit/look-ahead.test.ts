@@ -7,7 +7,7 @@ import { decodeEditedText, editedReadAhead, readEditedFileAndStat } from '../../
 import { LEADS_OUTSIDE } from '../../src/storage/inside-root.js';
 import { FolderReads } from '../../src/storage/folder-reads.js';
 import { FOLDER, growableBytes, LOOK_AHEAD_FROM, READ_FLAGS, READ_NUMBERS, SharedList, STAT_NUMBERS, THREADS, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
-import { listedFolders } from '../../src/storage/look-ahead-thread.js';
+import { listedFolders, lookAheadThread } from '../../src/storage/look-ahead-thread.js';
 import { realRootPrefix } from '../../src/storage/inside-root.js';
 import { LstatAhead, StatAhead, type EntryStat } from '../../src/storage/stat-ahead.js';
 import { ReadAhead } from '../../src/storage/read-ahead.js';
@@ -83,6 +83,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
   test('stats: every answer is the one statSync gives, wherever it was taken: size, time, kind, nothing there, and the same error', async () => {
     const list = mixedPaths();
+    // A list of stats this short does not start the thread (STAT_THREAD_FROM), but has its help once it runs, as after a process's first long list.
+    lookAheadThread();
     const fromThread = await untilTheThreadTakesPart(async (wait) => {
       const ahead = StatAhead.of(list);
       await sleep(wait);
