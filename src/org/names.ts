@@ -83,7 +83,7 @@ export function agentNameFrom(written: string, taken: ReadonlySet<string>): stri
 }
 
 /** The kinds of name the rule knows. */
-export type NameKind = 'agent' | 'model' | 'mcp-server' | 'command-tool' | 'template' | 'reference' | 'reference-answers';
+export type NameKind = 'agent' | 'model' | 'mcp-server' | 'command-tool' | 'template' | 'reference' | 'reference-answers' | 'experiment' | 'variant';
 
 /** The rule of a kind: `file` when the name becomes a file or folder name, so it must be one on every system. */
 const RULES: Readonly<Record<NameKind, { pattern: RegExp; max?: number; what: string; hint: string; file?: true }>> = {
@@ -114,6 +114,18 @@ const RULES: Readonly<Record<NameKind, { pattern: RegExp; max?: number; what: st
     pattern: STUDY_NAME_PATTERN,
     what: 'reference name',
     hint: 'a reference name is 1-64 characters: a lowercase letter or digit, then lowercase letters, digits, "_" or "-" (for example "gss-2018"); the report goes under calibration/<name>',
+    file: true,
+  },
+  experiment: {
+    pattern: STUDY_NAME_PATTERN,
+    what: 'experiment name',
+    hint: 'an experiment name is lowercase letters, digits, "_" or "-", for example "tight-budget"; its runs go under experiments/<name>',
+    file: true,
+  },
+  variant: {
+    pattern: STUDY_NAME_PATTERN,
+    what: 'variant name',
+    hint: 'a variant name is lowercase letters, digits, "_" or "-", for example "tight-budget"; a run of it is the folder experiments/<experiment>/<name>',
     file: true,
   },
   'reference-answers': {

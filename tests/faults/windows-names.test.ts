@@ -48,9 +48,24 @@ describe('names Windows keeps for devices', () => {
     expect(existsSync(join(root, 'org/lists/aux.yaml'))).toBe(true);
   });
 
+  test('an experiment or a variant so named (each a folder under experiments/) is refused before any run, naming the file and field; nothing is written', () => {
+    const root = defaultFaultOrg();
+    for (const [name, variant, field] of [
+      ['con', 'baseline', 'name'],
+      ['study', 'NUL', 'variants.0.name'],
+      ['study', 'lpt3', 'variants.0.name'],
+    ] as const) {
+      writeFile(root, 'study.yaml', `name: ${name}\nturns: 1\nmessages:\n  - { to: manager, body: Plan. }\nvariants:\n  - name: ${variant}\n`);
+      const ran = lemming(root, ['experiment', join(root, 'study.yaml')]);
+      expect(ran.status, ran.stdout).toBe(1);
+      expect(ran.stderr).toMatch(new RegExp(`study\\.yaml:${field === 'name' ? 1 : 6}: ${field.replace(/\./g, '\\.')}: .*is (a device name on Windows|not a valid variant name).*for example "tight-budget"`));
+      expect(existsSync(join(root, 'experiments'))).toBe(false);
+    }
+  });
+
   test('the rule is one for every name that becomes a file or folder, in any case and with an extension, and for no other', () => {
     for (const name of DEVICE_NAMES) {
-      for (const kind of ['agent', 'template', 'reference'] as const) expect(nameProblem(kind, name), `${kind} ${name}`).toMatch(/^is a device name on Windows/);
+      for (const kind of ['agent', 'template', 'reference', 'experiment', 'variant'] as const) expect(nameProblem(kind, name), `${kind} ${name}`).toMatch(/^is a device name on Windows/);
       for (const spelling of [name, name.toUpperCase(), `${name}.csv`, `${name.toUpperCase()}.tar.gz`]) expect(nameProblem('reference-answers', spelling), spelling).toMatch(/^is a device name on Windows/);
       // A model key or an MCP server is never a file name: they keep every name of their alphabet.
       expect(nameProblem('model', name)).toBeUndefined();
