@@ -50,15 +50,19 @@ describe('names Windows keeps for devices', () => {
 
   test('an experiment or a variant so named (each a folder under experiments/) is refused before any run, naming the file and field; nothing is written', () => {
     const root = defaultFaultOrg();
-    for (const [name, variant, field] of [
-      ['con', 'baseline', 'name'],
-      ['study', 'NUL', 'variants.0.name'],
-      ['study', 'lpt3', 'variants.0.name'],
-    ] as const) {
-      writeFile(root, 'study.yaml', `name: ${name}\nturns: 1\nmessages:\n  - { to: manager, body: Plan. }\nvariants:\n  - name: ${variant}\n`);
+    // The place each refusal is said at: the experiment's name on line 1, the variant's on line 6.
+    const refusals = new Map([
+      ['con/baseline', 'study\\.yaml:1: name: is a device name on Windows'],
+      ['study/nul', 'study\\.yaml:6: variants\\.0\\.name: .*is a device name on Windows'],
+      ['study/lpt3', 'study\\.yaml:6: variants\\.0\\.name: .*is a device name on Windows'],
+      ['study/NUL', 'study\\.yaml:6: variants\\.0\\.name: .*is not a valid variant name'],
+    ]);
+    for (const [names, refusal] of refusals) {
+      const [experiment, variant] = names.split('/');
+      writeFile(root, 'study.yaml', `name: ${experiment}\nturns: 1\nmessages:\n  - { to: manager, body: Plan. }\nvariants:\n  - name: ${variant}\n`);
       const ran = lemming(root, ['experiment', join(root, 'study.yaml')]);
       expect(ran.status, ran.stdout).toBe(1);
-      expect(ran.stderr).toMatch(new RegExp(`study\\.yaml:${field === 'name' ? 1 : 6}: ${field.replace(/\./g, '\\.')}: .*is (a device name on Windows|not a valid variant name).*for example "tight-budget"`));
+      expect(ran.stderr).toMatch(new RegExp(`${refusal}.*for example "tight-budget"`));
       expect(existsSync(join(root, 'experiments'))).toBe(false);
     }
   });
