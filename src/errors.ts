@@ -57,12 +57,20 @@ export function problemOnOneLine(message: string): string {
   return (message.split('\n')[0] ?? '').replace(EXAMPLE_INTRODUCED, '');
 }
 
+/** `file:line`, or `file` when the line is not known. */
+export function problemPlace(problem: Problem): string {
+  return problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+}
+
+/** `field: message`, or the message alone when there is no field: what follows the place. */
+export function problemSaid(problem: Problem): string {
+  // A field is a key of the file, which may be a megabyte long: said as a short excerpt.
+  return problem.field ? `${abbreviated(problem.field, 80)}: ${problem.message}` : problem.message;
+}
+
 /** `file:line: field: message`, leaving out what is not known. */
 export function formatProblem(problem: Problem): string {
-  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-  // A field is a key of the file, which may be a megabyte long: said as a short excerpt.
-  const field = problem.field ? ` ${abbreviated(problem.field, 80)}:` : '';
-  return `${where}:${field} ${problem.message}`;
+  return `${problemPlace(problem)}: ${problemSaid(problem)}`;
 }
 
 /** Thrown when the org's files cannot be used; carries every problem found, not only the first. */

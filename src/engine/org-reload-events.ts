@@ -1,6 +1,7 @@
 import { formatProblem } from '../errors.js';
 import type { OrgLoadResult } from '../org/load-org.js';
 import type { EngineEvent } from './events.js';
+import { problemWarning } from './problem-warning.js';
 
 /**
  * What a reload of the org's files means for the next turn, as events. Each file stands on its
@@ -18,8 +19,7 @@ export function orgReloadEvents(loaded: OrgLoadResult, turn: number, warnedAbout
     const text = formatProblem(problem);
     if (warnedAbout.has(text)) continue;
     warnedAbout.add(text);
-    const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-    events.push({ type: 'warning', turn, file: where, message: `${problem.field ? `${problem.field}: ` : ''}${problem.message}` });
+    events.push(problemWarning(problem, turn));
   }
   return events;
 }

@@ -2,7 +2,7 @@ import type { z as Zod } from 'zod';
 import { EXIT, formatProblem, LemmingError, type Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
-import { STUDY_NAME_PATTERN } from '../org/names.js';
+import { nameProblem } from '../org/names.js';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { interventionSchema, normaliseIntervention, type Intervention } from '../engine/interventions/intervention.js';
@@ -69,14 +69,19 @@ export interface Experiment {
   reference?: string;
 }
 
-const NAME = STUDY_NAME_PATTERN;
-const NAME_HINT = 'lowercase letters, digits, "_" or "-", for example "tight-budget"';
+/** A name checked by the one name rule (org/names.ts): an experiment's and a variant's are folder names. */
+function studyName(z: typeof Zod, kind: 'experiment' | 'variant') {
+  return z.string().superRefine((name, context) => {
+    const problem = nameProblem(kind, name);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+  });
+}
 
 function buildSchema(z: typeof Zod) {
   const message = z.strictObject({ to: z.string().min(1), body: z.string().min(1), subject: z.string().min(1).optional() });
   const fields = z.record(z.string(), z.unknown());
   const variant = z.strictObject({
-    name: z.string().regex(NAME, `a variant name is ${NAME_HINT}`),
+    name: studyName(z, 'variant'),
     org: fields.optional(),
     chart: z.record(z.string(), fields).optional(),
     resumes: z.record(z.string(), fields).optional(),
@@ -88,7 +93,7 @@ function buildSchema(z: typeof Zod) {
     ...outcomeFields(z),
   });
   return z.strictObject({
-    name: z.string().regex(NAME, `an experiment name is ${NAME_HINT}`),
+    name: studyName(z, 'experiment'),
     base: z.string().min(1).optional(),
     turns: z.number().int().min(1).optional(),
     parallel: z.number().int().min(1).max(64).default(2),

@@ -1,6 +1,6 @@
 import { statSync, type Stats } from 'node:fs';
 import type { Problem } from '../errors.js';
-import { AGENT_NAME_HINT } from './names.js';
+import { nameProblem } from './names.js';
 import { agentFolders, settledFolderTime } from './settled-org-cache.js';
 
 /** The folders under `agents/`, as `agentFolders` gives them. */
@@ -47,5 +47,5 @@ export class AgentFolderListing {
  */
 export function folderProblems(folders: AgentFolders | undefined): Problem[] {
   if (!folders) return [{ file: 'agents/', message: 'is missing; run `lemming bootstrap` to write the default org', severity: 'error' }];
-  return folders.ignored.map((name) => ({ file: `agents/${name}/`, message: `is not a valid agent name, so this folder is ignored; ${AGENT_NAME_HINT}`, severity: 'warning' }));
+  return folders.ignored.map((name) => ({ file: `agents/${name}/`, message: `${nameProblem('agent', name) ?? 'is not an agent name'}; this folder is ignored`, severity: 'warning' }));
 }

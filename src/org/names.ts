@@ -52,9 +52,15 @@ export const ENGINE_SENDER = 'lemming';
 export const AGENT_NAME_HINT =
   'an agent name is 1-64 characters: a lowercase letter, then lowercase letters, digits, "_" or "-" (for example "coder_01")';
 
-/** A name that matches `AGENT_NAME_PATTERN` and is not the engine's own sender name (`lemming`). */
+/**
+ * A name Windows keeps for a device, in any case and with any extension (`con`, `NUL.txt`, `lpt1`):
+ * no file or folder can have it there, so git refuses to check out an org holding `agents/con/`.
+ */
+export const WINDOWS_DEVICE_NAME = /^(?:con|prn|aux|nul|com[1-9]|lpt[1-9])(?:\..*)?$/i;
+
+/** A name that passes the agent name rule (`nameProblem('agent', name)`): the pattern, not `lemming`, not a Windows device. */
 export function isValidAgentName(name: unknown): name is string {
-  return typeof name === 'string' && AGENT_NAME_PATTERN.test(name) && name !== ENGINE_SENDER;
+  return typeof name === 'string' && nameProblem('agent', name) === undefined;
 }
 
 /**
@@ -77,10 +83,11 @@ export function agentNameFrom(written: string, taken: ReadonlySet<string>): stri
 }
 
 /** The kinds of name the rule knows. */
-export type NameKind = 'agent' | 'model' | 'mcp-server' | 'command-tool' | 'template' | 'reference' | 'reference-answers';
+export type NameKind = 'agent' | 'model' | 'mcp-server' | 'command-tool' | 'template' | 'reference' | 'reference-answers' | 'experiment' | 'variant';
 
-const RULES: Readonly<Record<NameKind, { pattern: RegExp; max?: number; what: string; hint: string }>> = {
-  agent: { pattern: AGENT_NAME_PATTERN, what: 'agent name', hint: AGENT_NAME_HINT },
+/** The rule of a kind: `file` when the name becomes a file or folder name, so it must be one on every system. */
+const RULES: Readonly<Record<NameKind, { pattern: RegExp; max?: number; what: string; hint: string; file?: true }>> = {
+  agent: { pattern: AGENT_NAME_PATTERN, what: 'agent name', hint: AGENT_NAME_HINT, file: true },
   model: {
     pattern: MODEL_KEY_PATTERN,
     what: 'model key',
@@ -101,16 +108,31 @@ const RULES: Readonly<Record<NameKind, { pattern: RegExp; max?: number; what: st
     pattern: TEMPLATE_NAME_PATTERN,
     what: 'template name',
     hint: 'a template name is 1-64 characters: a lowercase letter, then lowercase letters, digits, "_" or "-" (for example org/templates/tester.md)',
+    file: true,
   },
   reference: {
     pattern: STUDY_NAME_PATTERN,
     what: 'reference name',
     hint: 'a reference name is 1-64 characters: a lowercase letter or digit, then lowercase letters, digits, "_" or "-" (for example "gss-2018"); the report goes under calibration/<name>',
+    file: true,
+  },
+  experiment: {
+    pattern: STUDY_NAME_PATTERN,
+    what: 'experiment name',
+    hint: 'an experiment name is lowercase letters, digits, "_" or "-", for example "tight-budget"; its runs go under experiments/<name>',
+    file: true,
+  },
+  variant: {
+    pattern: STUDY_NAME_PATTERN,
+    what: 'variant name',
+    hint: 'a variant name is lowercase letters, digits, "_" or "-", for example "tight-budget"; a run of it is the folder experiments/<experiment>/<name>',
+    file: true,
   },
   'reference-answers': {
     pattern: SIBLING_FILE_PATTERN,
     what: 'answers file',
     hint: 'the answers are a CSV file beside the reference, named without a folder: a letter or digit, then letters, digits, ".", "_" or "-" (for example `answers: answers.csv`)',
+    file: true,
   },
 };
 
@@ -125,6 +147,9 @@ export function nameProblem(kind: NameKind, name: unknown): string | undefined {
     if (kind === 'agent' && name === ENGINE_SENDER) return `is the engine's own sender name, not an agent's; ${rule.hint}`;
     // A resume's `model: human` makes its agent a person, whatever the registry holds: a key of that name would be read as no model at all.
     if (kind === 'model' && name === HUMAN_MODEL) return `is the model of a person (\`model: human\` in a resume), not a registry entry; ${rule.hint}`;
+    // Every other alphabet here is ASCII without spaces, so a trailing dot is the one other name Windows cannot hold.
+    if (rule.file && WINDOWS_DEVICE_NAME.test(name)) return `is a device name on Windows (con, prn, aux, nul, com1-com9, lpt1-lpt9), so no file there can have it and the org could not be copied or checked out there; ${rule.hint}`;
+    if (rule.file && name.endsWith('.')) return `ends in a dot, which Windows drops from a file name, so the org could not be copied there as it is; ${rule.hint}`;
     return undefined;
   }
   return `is not a valid ${rule.what}; ${rule.hint}`;

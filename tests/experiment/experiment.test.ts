@@ -132,7 +132,7 @@ describe('lemming experiment', () => {
     const result = lemming(root, ['experiment', join(root, 'bad.yaml')]);
     // Every problem of the file said, and no advice to run `lemming validate`, which reads the org and not this file.
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/bad\.yaml:1: name: an experiment name is lowercase letters, digits, "_" or "-"/);
+    expect(result.stderr).toMatch(/bad\.yaml:1: name: is not a valid experiment name; an experiment name is lowercase letters, digits, "_" or "-"/);
     expect(result.stderr).toMatch(/bad\.yaml:4: variants\.0\.repeats: /);
     expect(result.stderr).not.toContain('lemming validate');
     const problems = Array.from({ length: 12 }, (_, index) => `  - name: v${index}\n    repeats: 0\n`).join('');

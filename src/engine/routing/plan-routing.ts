@@ -3,6 +3,7 @@ import type { Org } from '../../org/org.js';
 import { loadRouting } from '../../org/routing/load-routing.js';
 import type { RoutingRules } from '../../org/routing/routing-rules.js';
 import type { EngineEvent } from '../events.js';
+import { problemWarning } from '../problem-warning.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 
 /** The rules a turn is planned with: `held` when the file is broken and the last valid version (or none) stands in. */
@@ -38,7 +39,7 @@ export function planRouting(root: string, org: Org, turn: number): PlannedRoutin
   if (lastTold.get(root) !== text) {
     lastTold.set(root, text);
     const consequence = kept ? 'its last valid version stays in force until it is fixed' : 'no routing rule applies until it is fixed';
-    for (const problem of loaded.problems) events.push({ type: 'warning', turn, file: problem.file, message: `${formatProblem(problem)}; ${consequence}` });
+    for (const problem of loaded.problems) events.push(problemWarning(problem, turn, consequence));
   }
   return { ...(kept ? { rules: kept } : {}), held: true, events };
 }

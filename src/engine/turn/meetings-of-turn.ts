@@ -5,6 +5,7 @@ import type { Meeting, MeetingWhen } from '../../meetings/meeting-file.js';
 import type { PlannedMeeting } from '../../meetings/meeting-transcript.js';
 import type { Org } from '../../org/org.js';
 import type { EngineEvent } from '../events.js';
+import { problemWarning } from '../problem-warning.js';
 import type { PlannedCall } from '../record/journal.js';
 import { isScheduled } from './plan-turn.js';
 import { showCredits } from '../../format/format.js';
@@ -35,7 +36,7 @@ export function meetingsDue(root: string, org: Org, turn: number): DueMeetings {
   const text = problems.map(formatProblem).join('\n');
   if ((lastTold.get(root) ?? '') !== text) {
     lastTold.set(root, text);
-    for (const problem of problems) due.events.push({ type: 'warning', turn, file: problem.file, message: `${formatProblem(problem)}; the meeting is not held until it is fixed` });
+    for (const problem of problems) due.events.push(problemWarning(problem, turn, 'the meeting is not held until it is fixed'));
   }
   for (const { meeting } of loaded) {
     if (!meeting || !heldIn(meeting.when, turn)) continue;

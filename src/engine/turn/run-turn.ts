@@ -33,6 +33,7 @@ import { loadOrgSnapshot, PLANNED_ORG_FILE } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
 import { appendTaken } from '../record/taken-files.js';
 import { importRouting, routingWanted } from '../routing/routing-entry.js';
+import { problemWarning } from '../problem-warning.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -120,7 +121,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   // What the servers of the turn's models taught (a recovered turn's as its first attempt sized with them, and what
   // its journaled answers taught); a file holding what is not believed is said, and written without it when the turn commits.
   const ratios = TokenRatios.load(root, org.models, turn, recovering ? lessonsJournaled(context.journal, turn) : undefined);
-  for (const problem of ratios.problems) openingEvents.push({ type: 'warning', turn, file: problem.file, message: `${problem.field === undefined ? '' : `${problem.field}: `}${problem.message}` });
+  for (const problem of ratios.problems) openingEvents.push(problemWarning(problem, turn));
   if (journalPlan) plan = journalPlan;
   else {
     const routing = routingWanted(root, state) ? (await importRouting()).planRouting(root, org, turn) : undefined;
