@@ -279,3 +279,30 @@ describe("a journaled answer's usage is held to its text when a recovered turn r
     expect(checkInvariants(org.root, { idle: false })).toEqual([]);
   });
 });
+
+describe("a journaled answer's input is held to the request it was to when a recovered turn reads it back", () => {
+  test("an answer edited to 0 input tokens in the crash journal is charged at least 1 token for every 8 of lemming's estimate of its request, said naming the journal", () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+    org.plan({ manager: [{ say: `Noted.\n{"usage": {"input_tokens": 4000, "output_tokens": 2}}\n` }] });
+    humanSends(org.root, 'manager', LONG_ANSWER);
+    expect(lemming(org.root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' }).signal).toBe('SIGKILL');
+    const journal = join(org.root, 'org/state/journal.jsonl');
+    const kept = readFileSync(journal, 'utf8');
+    expect(kept).toContain('"inputTokens":4000');
+    writeFileSync(journal, kept.replace('"inputTokens":4000', '"inputTokens":0'));
+
+    const run = lemming(org.root, ['run', '--plain', '--turns', '1']);
+    expect(run.status).toBe(0);
+    expect(org.calls()).toHaveLength(1);
+    // The prompt holds the 10,000 characters the human sent: lemming's estimate is over 2,500 tokens, 1 in 8 of them over 313.
+    // Before: 0 input tokens charged, the prompt free.
+    const [line] = chargeLines(org.root);
+    expect(line).toMatchObject({ turn: 1, output_tokens: 2, estimated: true });
+    expect(line?.input_tokens).toBeGreaterThan(313);
+    expect(line?.input_tokens).toBeLessThan(4000);
+    expect(run.stdout + run.stderr).toContain('org/state/journal.jsonl');
+    expect(lemming(org.root, ['inbox']).stdout).toMatch(/agent reported 0 input tokens; counted as \d+, the fewest a server is believed to count for the request: 1 token for every 8 of lemming's estimate of it \(\d+ tokens\)/);
+    expect(managerStatus(org.root)).toMatchObject({ spent: (line?.input_tokens ?? 0) + 2 });
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
+});
