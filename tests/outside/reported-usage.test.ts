@@ -306,3 +306,36 @@ describe("a journaled answer's input is held to the request it was to when a rec
     expect(checkInvariants(org.root, { idle: false })).toEqual([]);
   });
 });
+
+describe("an unusable answer marked estimated passes the floor too", () => {
+  test("a cassette's failed run edited to 1 input token marked estimated is charged the floor of its prompt on replay; one with no count (0 and 0) is charged none", async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 3000, "output_tokens": 4}}\n' }] });
+    humanSends(org.root, 'manager', LONG_ANSWER);
+    const [forged = '', none = ''] = copiesOf(org.root, 2);
+    const cassette = join(tempDir(), 'run.jsonl');
+    await runEngine(org.root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
+    expect(untimed(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 3000, output_tokens: 4 })]);
+    const recorded = readFileSync(cassette, 'utf8');
+    expect(recorded).toContain('"inputTokens":3000');
+
+    const edited = join(tempDir(), 'edited.jsonl');
+    writeFileSync(edited, recorded.replace(/"usage":\{"inputTokens":3000,"outputTokens":4,"estimated":false\}/, '"usage":{"inputTokens":1,"outputTokens":4,"estimated":true}'));
+    expect(readFileSync(edited, 'utf8')).toContain('"inputTokens":1,');
+    await runEngine(forged, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: forged, replay: edited }) });
+    // The prompt holds the 10,000 characters the human sent: lemming's estimate is over 2,500 tokens, 1 in 8 of them over 313.
+    // Before: 1 input token charged, as the edit said.
+    const [line] = untimed(forged);
+    expect(line).toMatchObject({ turn: 1, output_tokens: 4, estimated: true });
+    expect(line?.input_tokens).toBeGreaterThan(313);
+    expect(lemming(forged, ['inbox']).stdout).toMatch(/recorded: agent reported 1 input tokens; counted as \d+, the fewest a server is believed to count for the request/);
+    expect(checkInvariants(forged, { idle: false })).toEqual([]);
+
+    // A run that gave no count is lemming's own none: charged no tokens, as docs/outside-agents.md says.
+    const nothing = join(tempDir(), 'nothing.jsonl');
+    writeFileSync(nothing, recorded.replace(/"usage":\{"inputTokens":3000,"outputTokens":4,"estimated":false\}/, '"usage":{"inputTokens":0,"outputTokens":0,"estimated":true}'));
+    await runEngine(none, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: none, replay: nothing }) });
+    expect(chargeLines(none).filter((charge) => charge.turn === 1 && (charge.input_tokens ?? 0) > 0)).toEqual([]);
+    expect(checkInvariants(none, { idle: false })).toEqual([]);
+  });
+});
