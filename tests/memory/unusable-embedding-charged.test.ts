@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { scratchDir } from '../faults/scratch.js';
 import { lemmingAsync } from '../helpers/cli.js';
-import { embeddingsServer, toyTokens } from '../helpers/embeddings-server.js';
+import { embeddingsServer, wellAgain } from '../helpers/embeddings-server.js';
 import { EMBEDDER, embeddingOrg, humanSendsAll, keeperCharges } from '../helpers/memory-org.js';
 import { startWireServer, type ReceivedRequest, type WireHandler, type WireServer } from '../helpers/wire-server.js';
 import { whileServing } from '../helpers/embeddings-server.js';
@@ -61,13 +61,7 @@ describe('an embedding answer lemming cannot use that came back with its count',
     expect(checkInvariants(root)).toEqual([]);
 
     // The server well again: the next run embeds and charges what it counts.
-    humanSendsAll(root, [{ subject: 'Question', body: 'Which accountant did we engage?' }]);
-    const well = await lemmingAsync(root, ['run']);
-    expect(well.status).toBe(0);
-    const next = server.requests.slice(before + 1);
-    expect(next).toHaveLength(1);
-    expect(keeperCharges(root)[1]?.models?.embedder?.input_tokens).toBe(toyTokens(texts(next[0]!)));
-    expect((await lemmingAsync(root, ['validate'])).status).toBe(0);
+    await wellAgain(root, server, before, 1);
     expect(checkInvariants(root)).toEqual([]);
   });
 
