@@ -1,6 +1,6 @@
 import type { ModelEntry } from '../org/schema.js';
 import { estimateTokens } from './token-estimate.js';
-import { admitUsage, usageLimits } from './usage-gate.js';
+import { admitUsage, NO_COUNTS, usageLimits, type UsageLimits } from './usage-gate.js';
 
 /**
  * What an embedding server (or a cassette's line) answered for some texts, as it came: a vector for
@@ -38,6 +38,36 @@ export interface Embedded {
 /** Something that embeds texts, its answers through the gate: what the memory layer is given (its signal as RawEmbedder's). */
 export type Embedder = (texts: readonly string[], signal?: AbortSignal) => Promise<Embedded>;
 
+/**
+ * An embedding answer whose vectors lemming cannot use (another count of them than texts sent, indices
+ * that do not name each text once) that came back all the same, with the input tokens its server
+ * reported (`reported`, of any type, as it came). Its server did the work: the embedding gate admits its
+ * count (`admitted`, admitUnusableEmbedding) and the turn charges it, as a chat answer that could not be
+ * used is (usage-gate.ts, admitFailure). Thrown by what reads the answer (`/v1/embeddings`, a cassette).
+ */
+export class UnusableEmbedding extends Error {
+  constructor(
+    message: string,
+    /** What it said of its tokens, as it came (a recorded one: as the gate admitted them, with what it said). */
+    readonly reported: Pick<EmbeddingAnswer, 'inputTokens' | 'estimated' | 'clamped'>,
+    /** The tokens it is charged, once through the gate. */
+    readonly admitted?: Pick<Embedded, 'inputTokens' | 'estimated' | 'clamped'>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An unusable embedding answer's count through the usage gate (admitUsage), as admitFailure counts a
+ * chat answer's: a reported count whole, at most the context window for each text, at least
+ * LEAST_TOKEN_SCALE of lemming's estimate of the texts; a count that is none, none. Pure.
+ */
+function admitUnusableEmbedding(error: UnusableEmbedding, texts: readonly string[], limits: UsageLimits): UnusableEmbedding {
+  const { inputTokens, estimated, clamped } = error.reported;
+  const usage = admitUsage({ inputTokens, outputTokens: 0, estimated, clamped }, limits, NO_COUNTS, () => ({ inputTokens: estimateTextTokens(texts), outputTokens: 0 }));
+  return new UnusableEmbedding(error.message, error.reported, { inputTokens: usage.inputTokens, ...(usage.estimated ? { estimated: true as const } : {}), ...(usage.clamped ? { clamped: usage.clamped } : {}) });
+}
+
 /** lemming's documented estimate of texts sent to be embedded: a token for each 4 characters of each (token-estimate.ts). Pure. */
 export function estimateTextTokens(texts: readonly string[]): number {
   return texts.reduce((sum, text) => sum + estimateTokens(text), 0);
@@ -52,11 +82,11 @@ export function estimateTextTokens(texts: readonly string[]): number {
  */
 export function admitEmbedding(answer: EmbeddingAnswer, texts: readonly string[], modelKey: string, entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>): Embedded {
   const vectors: unknown = answer?.vectors;
+  const limits = embeddingLimits(texts, modelKey, entry);
   if (!Array.isArray(vectors) || vectors.length !== texts.length) {
     const count = Array.isArray(vectors) ? `${vectors.length} vectors` : 'no list of vectors';
-    throw new Error(`models.${modelKey}: the embedding answer held ${count} for ${texts.length} texts; a server that embeds each input once is needed`);
+    throw admitUnusableEmbedding(new UnusableEmbedding(`models.${modelKey}: the embedding answer held ${count} for ${texts.length} texts; a server that embeds each input once is needed`, { inputTokens: answer?.inputTokens, estimated: answer?.estimated, clamped: answer?.clamped }), texts, limits);
   }
-  const limits = { ...usageLimits(modelKey, entry), texts: Math.max(1, texts.length) };
   const usage = admitUsage({ inputTokens: answer.inputTokens, outputTokens: 0, estimated: answer.estimated, clamped: answer.clamped }, limits, () => ({ inputTokens: estimateTextTokens(texts), outputTokens: 0, estimated: true }));
   return { vectors, inputTokens: usage.inputTokens, ...(usage.estimated ? { estimated: true as const } : {}), ...(usage.clamped ? { clamped: usage.clamped } : {}) };
 }
@@ -67,5 +97,18 @@ export function admitEmbedding(answer: EmbeddingAnswer, texts: readonly string[]
  * (create-provider.ts), as UsageGate is round each chat provider.
  */
 export function gatedEmbedder(inner: RawEmbedder, modelKey: string, entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>): Embedder {
-  return async (texts, signal) => admitEmbedding(await inner(texts, signal), texts, modelKey, entry);
+  return async (texts, signal) => {
+    let answer: EmbeddingAnswer;
+    try {
+      answer = await inner(texts, signal);
+    } catch (error) {
+      throw error instanceof UnusableEmbedding && error.admitted === undefined ? admitUnusableEmbedding(error, texts, embeddingLimits(texts, modelKey, entry)) : error;
+    }
+    return admitEmbedding(answer, texts, modelKey, entry);
+  };
+}
+
+/** The limits of one embedding request of `texts`: the entry's, for each text sent. Pure. */
+function embeddingLimits(texts: readonly string[], modelKey: string, entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>): UsageLimits {
+  return { ...usageLimits(modelKey, entry), texts: Math.max(1, texts.length) };
 }

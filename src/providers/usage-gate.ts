@@ -248,11 +248,13 @@ function withUnreadAnswer(error: unknown, request: ProviderRequest, entry: Pick<
 
 /**
  * A failure with the unusable answers it carries admitted, each counting none where it reported none; any
- * other error as it is. An answer that came back with a count of its server's read `request`: its input is
- * held to LEAST_TOKEN_SCALE of lemming's estimate of it, as a usable answer's is (a server answering `choices:
- * []` with 0 tokens for a long prompt was charged nothing, an agent program's failed run only its price per
- * call). Its output is not: lemming could not read it to count it. One whose counts are lemming's own (marked
- * `estimated`: a run that printed no usage, an answer refused unread and charged its reservation) as it is. Pure.
+ * other error as it is. An answer that came back with a count read `request`: its input is held to
+ * LEAST_TOKEN_SCALE of lemming's estimate of it, as a usable answer's is (a server answering `choices: []`
+ * with 0 tokens for a long prompt was charged nothing, an agent program's failed run only its price per
+ * call). Its output is not: lemming could not read it to count it. Being marked `estimated` changes
+ * nothing: lemming's own counts of an unusable answer are none (noCount: a run that printed no usage) or its
+ * reservation, above the floor; a count below it marked so (a cassette's, a worker's result from Redis,
+ * edited to 1 input token) was charged as it said. Pure.
  */
 export function admitFailure(error: unknown, limits: UsageLimits, request: ProviderRequest): unknown {
   if (!(error instanceof ProviderError) || error.unusable === undefined) return error;
@@ -261,7 +263,12 @@ export function admitFailure(error: unknown, limits: UsageLimits, request: Provi
   return error.withUnusable(
     answers.map((answer) => {
       const usage = (answer as { usage?: UntrustedUsage } | null)?.usage;
-      return { modelKey: limits.modelKey, usage: admitUsage(usage, limits, NO_COUNTS, usage?.estimated === true ? NO_COUNTS : read) };
+      return { modelKey: limits.modelKey, usage: admitUsage(usage, limits, NO_COUNTS, noCount(usage) ? NO_COUNTS : read) };
     }),
   );
+}
+
+/** Whether an unusable answer's usage is lemming's none: 0 and 0, marked `estimated` (outside-charge.ts, ranCharge: a run that reported no count). Pure. */
+function noCount(usage: UntrustedUsage | undefined): boolean {
+  return usage?.estimated === true && usage.inputTokens === 0 && usage.outputTokens === 0;
 }

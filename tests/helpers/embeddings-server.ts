@@ -1,3 +1,6 @@
+import { expect } from 'vitest';
+import { lemmingAsync } from './cli.js';
+import { humanSendsAll, keeperCharges } from './memory-org.js';
 import type { ReceivedRequest, WireHandler, WireReply, WireServer } from './wire-server.js';
 
 /** Words the toy embedder takes as one meaning: what a real embedding model knows and BM25 does not. */
@@ -52,4 +55,18 @@ export async function whileServing<T>(server: WireServer, handler: WireHandler, 
   } finally {
     server.handle(embeddingsServer);
   }
+}
+
+/**
+ * After a turn with a hostile embedding server (its `asked` requests, the first of `server.requests` from `before`), the
+ * server well again: the keeper's next turn asks once, is charged what the server counts on its second line, and the org validates.
+ */
+export async function wellAgain(root: string, server: WireServer, before: number, asked: number): Promise<void> {
+  humanSendsAll(root, [{ subject: 'Question', body: 'Which accountant did we engage?' }]);
+  const well = await lemmingAsync(root, ['run']);
+  expect(well.status).toBe(0);
+  const next = server.requests.slice(before + asked);
+  expect(next).toHaveLength(1);
+  expect(keeperCharges(root)[1]?.models?.embedder?.input_tokens).toBe(toyTokens(next[0]!.body.input as string[]));
+  expect((await lemmingAsync(root, ['validate'])).status).toBe(0);
 }

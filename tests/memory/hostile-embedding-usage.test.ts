@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
-import { embeddingsServer, hostileEmbeddings, toyTokens, whileServing } from '../helpers/embeddings-server.js';
+import { embeddingsServer, hostileEmbeddings, wellAgain, whileServing } from '../helpers/embeddings-server.js';
 import { EMBEDDER, embeddingOrg, humanSendsAll, keeperCharges } from '../helpers/memory-org.js';
 import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 import { checkInvariants } from '../faults/invariants.js';
@@ -58,14 +58,7 @@ describe('an embedding server reporting hostile usage (issue 72, item 1)', () =>
     if (told) expect((await lemmingAsync(root, ['inbox'])).stdout).toContain(told);
 
     // The server well again: the next turn's embeddings are charged what it counts.
-    humanSendsAll(root, [{ subject: 'Question', body: 'Which accountant did we engage?' }]);
-    const well = await lemmingAsync(root, ['run']);
-    expect(well.status).toBe(0);
-    const next = server.requests.slice(before + 1);
-    expect(next).toHaveLength(1);
-    expect(keeperCharges(root)[1]?.models?.embedder?.input_tokens).toBe(toyTokens(texts(next[0]!)));
-    const validated = await lemmingAsync(root, ['validate']);
-    expect(validated.status).toBe(0);
+    await wellAgain(root, server, before, 1);
     expect(checkInvariants(root)).toEqual([]);
   });
 });

@@ -256,20 +256,28 @@ describe("a cassette recorded below the floor", () => {
   });
 });
 
+/**
+ * The manager, an agent program that prints `printed`, asked `prompt` by the human: the run killed once its answer is journaled,
+ * `kept` edited to `edited` in the journal, and the turn finished by the next run (its model not asked again).
+ */
+function recoveredWithJournalEdited(printed: string, prompt: string, kept: string, edited: string) {
+  const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+  org.plan({ manager: [{ say: printed }] });
+  humanSends(org.root, 'manager', prompt);
+  expect(lemming(org.root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' }).signal).toBe('SIGKILL');
+  const journal = join(org.root, 'org/state/journal.jsonl');
+  const text = readFileSync(journal, 'utf8');
+  expect(text).toContain(kept);
+  writeFileSync(journal, text.replace(kept, edited));
+  const run = lemming(org.root, ['run', '--plain', '--turns', '1']);
+  expect(run.status).toBe(0);
+  expect(org.calls()).toHaveLength(1);
+  return { org, run };
+}
+
 describe("a journaled answer's usage is held to its text when a recovered turn reads it back", () => {
   test("an answer edited to 0 output tokens in the crash journal is charged at least 1 token for every 8 of lemming's estimate of its journaled text, said naming the journal", () => {
-    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
-    org.plan({ manager: [{ say: `${LONG_ANSWER}\n{"usage": {"input_tokens": 4000, "output_tokens": 2600}}\n` }] });
-    humanSends(org.root, 'manager', 'Go.');
-    expect(lemming(org.root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' }).signal).toBe('SIGKILL');
-    const journal = join(org.root, 'org/state/journal.jsonl');
-    const kept = readFileSync(journal, 'utf8');
-    expect(kept).toContain('"outputTokens":2600');
-    writeFileSync(journal, kept.replace('"outputTokens":2600', '"outputTokens":0'));
-
-    const run = lemming(org.root, ['run', '--plain', '--turns', '1']);
-    expect(run.status).toBe(0);
-    expect(org.calls()).toHaveLength(1);
+    const { org, run } = recoveredWithJournalEdited(`${LONG_ANSWER}\n{"usage": {"input_tokens": 4000, "output_tokens": 2600}}\n`, 'Go.', '"outputTokens":2600', '"outputTokens":0');
     // Before: 0 output tokens charged, the 10,000 characters it wrote free.
     expect(chargeLines(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 4000, output_tokens: 313, estimated: true, credits: 4313 })]);
     const said = "agent reported 0 output tokens; counted as 313, the fewest a server is believed to count for the answer: 1 token for every 8 of lemming's estimate of it (2500 tokens)";
@@ -277,5 +285,54 @@ describe("a journaled answer's usage is held to its text when a recovered turn r
     expect(lemming(org.root, ['inbox']).stdout).toContain(said);
     expect(managerStatus(org.root)).toMatchObject({ spent: 4313 });
     expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
+});
+
+describe("a journaled answer's input is held to the request it was to when a recovered turn reads it back", () => {
+  test("an answer edited to 0 input tokens in the crash journal is charged at least 1 token for every 8 of lemming's estimate of its request, said naming the journal", () => {
+    const { org, run } = recoveredWithJournalEdited(`Noted.\n{"usage": {"input_tokens": 4000, "output_tokens": 2}}\n`, LONG_ANSWER, '"inputTokens":4000', '"inputTokens":0');
+    // The prompt holds the 10,000 characters the human sent: lemming's estimate is over 2,500 tokens, 1 in 8 of them over 313.
+    // Before: 0 input tokens charged, the prompt free.
+    const [line] = chargeLines(org.root);
+    expect(line).toMatchObject({ turn: 1, output_tokens: 2, estimated: true });
+    expect(line?.input_tokens).toBeGreaterThan(313);
+    expect(line?.input_tokens).toBeLessThan(4000);
+    expect(run.stdout + run.stderr).toContain('org/state/journal.jsonl');
+    expect(lemming(org.root, ['inbox']).stdout).toMatch(/agent reported 0 input tokens; counted as \d+, the fewest a server is believed to count for the request: 1 token for every 8 of lemming's estimate of it \(\d+ tokens\)/);
+    expect(managerStatus(org.root)).toMatchObject({ spent: (line?.input_tokens ?? 0) + 2 });
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
+});
+
+describe("an unusable answer marked estimated passes the floor too", () => {
+  test("a cassette's failed run edited to 1 input token marked estimated is charged the floor of its prompt on replay; one with no count (0 and 0) is charged none", async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 3000, "output_tokens": 4}}\n' }] });
+    humanSends(org.root, 'manager', LONG_ANSWER);
+    const [forged = '', none = ''] = copiesOf(org.root, 2);
+    const cassette = join(tempDir(), 'run.jsonl');
+    await runEngine(org.root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
+    expect(untimed(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 3000, output_tokens: 4 })]);
+    const recorded = readFileSync(cassette, 'utf8');
+    expect(recorded).toContain('"inputTokens":3000');
+
+    const edited = join(tempDir(), 'edited.jsonl');
+    writeFileSync(edited, recorded.replace(/"usage":\{"inputTokens":3000,"outputTokens":4,"estimated":false\}/, '"usage":{"inputTokens":1,"outputTokens":4,"estimated":true}'));
+    expect(readFileSync(edited, 'utf8')).toContain('"inputTokens":1,');
+    await runEngine(forged, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: forged, replay: edited }) });
+    // The prompt holds the 10,000 characters the human sent: lemming's estimate is over 2,500 tokens, 1 in 8 of them over 313.
+    // Before: 1 input token charged, as the edit said.
+    const [line] = untimed(forged);
+    expect(line).toMatchObject({ turn: 1, output_tokens: 4, estimated: true });
+    expect(line?.input_tokens).toBeGreaterThan(313);
+    expect(lemming(forged, ['inbox']).stdout).toMatch(/recorded: agent reported 1 input tokens; counted as \d+, the fewest a server is believed to count for the request/);
+    expect(checkInvariants(forged, { idle: false })).toEqual([]);
+
+    // A run that gave no count is lemming's own none: charged no tokens, as docs/outside-agents.md says.
+    const nothing = join(tempDir(), 'nothing.jsonl');
+    writeFileSync(nothing, recorded.replace(/"usage":\{"inputTokens":3000,"outputTokens":4,"estimated":false\}/, '"usage":{"inputTokens":0,"outputTokens":0,"estimated":true}'));
+    await runEngine(none, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root: none, replay: nothing }) });
+    expect(chargeLines(none).filter((charge) => charge.turn === 1 && (charge.input_tokens ?? 0) > 0)).toEqual([]);
+    expect(checkInvariants(none, { idle: false })).toEqual([]);
   });
 });

@@ -60,4 +60,19 @@ describe('the journal read back through its gate (engine/record/journaled-usage.
     expect((admitted.records[1] as typeof response).response.usage).toMatchObject({ inputTokens: 940, outputTokens: 30, calls: 2 });
     expect(admitted.said.map((sentence) => sentence.slice(0, 40))).toEqual(["turn 3, keeper's answer was journaled su", "turn 3, keeper's part was journaled with"]);
   });
+
+  test("an answer's input is held to the request journaled with it (asked); an asked that is no count is said and the input taken as journaled", () => {
+    const record = (usage: unknown, asked: unknown): JournalRecord => ({ type: 'response', turn: 3, agent: 'keeper', receivedAt: '2026-01-01T00:00:00.000Z', response: answer(usage), asked } as JournalRecord);
+    const held = admitJournal([record({ inputTokens: 0, outputTokens: 2, estimated: false }, 3000)], models);
+    expect((held.records[0] as Extract<JournalRecord, { type: 'response' }>).response.usage).toMatchObject({ inputTokens: 375, outputTokens: 2, estimated: true });
+    expect(held.said).toEqual([expect.stringContaining("chat reported 0 input tokens; counted as 375, the fewest a server is believed to count for the request: 1 token for every 8 of lemming's estimate of it (3000 tokens)")]);
+    // A usage at the floor or above, as lemming journals it, passes as it is.
+    const kept = [record({ inputTokens: 375, outputTokens: 2, estimated: false }, 3000)];
+    expect(admitJournal(structuredClone(kept), models)).toEqual({ records: kept, said: [] });
+    for (const asked of ['big', -1, 1.5, 1e300]) {
+      const odd = admitJournal([record({ inputTokens: 0, outputTokens: 2, estimated: false }, asked)], models);
+      expect((odd.records[0] as Extract<JournalRecord, { type: 'response' }>).response.usage.inputTokens).toBe(0);
+      expect(odd.said).toEqual([expect.stringMatching(/turn 3, keeper's answer was journaled with asked: .*, which is no count of tokens/)]);
+    }
+  });
 });

@@ -334,3 +334,27 @@ describe('org/state/token-ratios.json as it is read back', () => {
     expect(readRatiosFile(linked).problems[0]?.message).toMatch(/symbolic link/);
   });
 });
+
+describe('a lesson read back from the journal by a turn finished after a crash', () => {
+  test('one edited to hold what no answer teaches (text, a negative or a huge count) teaches nothing: the file lemming writes is one its reader takes, its record kept', () => {
+    const root = orgRoot();
+    teach(root, [[1000, 300]]);
+    const before = learnedOf(root);
+    const good = { modelKey: 'local', reported: 300, bytes: 1000, bound: 2000, estimated: 250, characters: 1000 };
+    const edited = [
+      { ...good, estimated: '250' },
+      { ...good, characters: 'x' },
+      { ...good, estimated: -1_000_000_000 },
+      { ...good, reported: 1e300, bytes: 1e300, bound: 1e301, estimated: 1e300 },
+      { ...good, reported: 300.5 },
+    ];
+    for (const lesson of edited) {
+      const ratios = TokenRatios.load(root, MODELS, 2, [lesson as never]);
+      expect(ratios.scale('local')).toBeGreaterThanOrEqual(1);
+      ratios.save(2);
+      // Before: the file was written with "0x", "250250", -999999750 or 1e300 in the record, which its reader refused (the record dropped, said every turn).
+      expect(readRatiosFile(join(root, 'org/state/token-ratios.json')).problems).toEqual([]);
+      expect(learnedOf(root)).toEqual(before);
+    }
+  });
+});

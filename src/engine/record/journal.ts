@@ -161,6 +161,12 @@ export type JournalRecord =
       meeting?: MeetingHeard;
       /** What its answers, and refusals that stated sizes, taught the token ratios, in order (record/token-ratios.ts, Lesson): learned again by a turn finished after a crash, which does not ask for them again. */
       taught?: Lesson[];
+      /**
+       * lemming's estimate of the request its (first) answer was to, in tokens: the answer's input tokens are held to the usage
+       * gate's floor of it when a turn finished after a crash reads the answer back (record/journaled-usage.ts). Absent in journals
+       * of older versions and for a meeting's part: its input is then taken as journaled.
+       */
+      asked?: number;
     }
   /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
   | LoopRecord

@@ -68,7 +68,7 @@ class FigureGate {
       case 'plan':
         return Array.isArray(record.calls) ? { ...record, calls: record.calls.map((call) => (call?.embedded ? { ...call, embedded: this.embedding(call.embedded, record.turn, call.agent) } : call)) } : record;
       case 'response':
-        return { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s answer`) };
+        return { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s answer`, this.asked(record.asked, `turn ${record.turn}, ${record.agent}'s answer`)) };
       case 'step':
         return this.loop(record);
       case 'meeting-loop':
@@ -106,8 +106,15 @@ class FigureGate {
     return { ...plain, input_tokens: usage.inputTokens, ...(embedded.estimated === true ? { estimated: true as const } : {}), ...(usage.clamped ? { clamped: usage.clamped } : {}) };
   }
 
+  /** The journaled estimate of an answer's request (journal.ts, `asked`), when it is a count the ledger can hold; one that is not is said and left out. */
+  private asked(asked: unknown, where: string): number | undefined {
+    if (asked === undefined || isLineTokens(asked)) return asked;
+    this.said.push(`${where} was journaled with asked: ${shown(asked)}, which is no count of tokens (a whole number from 0 to ${MAX_LINE_TOKENS}); its input tokens are taken as journaled`);
+    return undefined;
+  }
+
   /** An answer's usage, by model where it sums several: the sum made again from the parts once a part is mended. */
-  private response(response: ProviderResponse, where: string): ProviderResponse {
+  private response(response: ProviderResponse, where: string, asked?: number): ProviderResponse {
     if (typeof response !== 'object' || response === null) return response;
     if (Array.isArray(response.charged)) {
       const answers = response.charged.map((answer) => this.answer(answer, where));
@@ -116,23 +123,33 @@ class FigureGate {
       if (!mended) this.said.push(`${where} was journaled summing to ${shown(response.usage)}, which the ledger cannot hold; its sum is made again from its parts, as journaled`);
       return chargedTogether(response, answers);
     }
-    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage) } : this.heldToText(response, where);
+    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage) } : this.heldToText(response, where, asked);
   }
 
   /**
-   * An answer's output held to its journaled text (and tool calls) as the usage gate held it when it came
-   * in (usage-gate.ts, fewestCounted): the text is kept, so lemming counts it again. A count edited
-   * below that (0 tokens for 10,000 characters) is counted at it and said. Its request is not journaled,
-   * so its input is taken as journaled.
+   * An answer's counts held to what the journal keeps of it as the usage gate held them when it came in
+   * (usage-gate.ts, fewestCounted): its output to its text (and tool calls), which lemming counts again,
+   * and its input to lemming's estimate of its request (`asked`, journaled with it; a usage summing several
+   * steps is held to one answer's floor, as the gate holds it). A count edited below that (0 tokens for
+   * 10,000 characters) is counted at it and said. Without `asked` (an older journal, a meeting's part) its
+   * input is taken as journaled.
    */
-  private heldToText(response: ProviderResponse, where: string): ProviderResponse {
+  private heldToText(response: ProviderResponse, where: string, asked?: number): ProviderResponse {
     const key = typeof response.modelKey === 'string' ? response.modelKey : '';
-    const estimate = estimateOutputTokens(typeof response.text === 'string' ? response.text : '', Array.isArray(response.toolCalls) ? response.toolCalls : []);
-    const fewest = fewestCounted(estimate, this.limits(key).output);
-    if (response.usage.outputTokens >= fewest) return response;
-    const sentence = countedAtFewest(`${key} reported ${response.usage.outputTokens} output tokens`, 'output', fewest, estimate);
-    this.said.push(`${where} was journaled with fewer output tokens than its text holds: ${sentence}; nothing to do unless the server's own records say otherwise`);
-    return { ...response, usage: { ...response.usage, outputTokens: fewest, estimated: true, clamped: [...(response.usage.clamped ?? []), sentence, `${JOURNAL_FILE}: ${where} was journaled with ${response.usage.outputTokens} output tokens`] } };
+    const limits = this.limits(key);
+    const texts = estimateOutputTokens(typeof response.text === 'string' ? response.text : '', Array.isArray(response.toolCalls) ? response.toolCalls : []);
+    let usage = response.usage;
+    for (const [kind, estimate, most] of [['input', asked, limits.input], ['output', texts, limits.output]] as const) {
+      if (estimate === undefined) continue;
+      const field = kind === 'input' ? 'inputTokens' : 'outputTokens';
+      const fewest = fewestCounted(estimate, most);
+      if (usage[field] >= fewest) continue;
+      const sentence = countedAtFewest(`${key} reported ${usage[field]} ${kind} tokens`, kind, fewest, estimate);
+      const than = kind === 'input' ? 'its request holds' : 'its text holds';
+      this.said.push(`${where} was journaled with fewer ${kind} tokens than ${than}: ${sentence}; nothing to do unless the server's own records say otherwise`);
+      usage = { ...usage, [field]: fewest, estimated: true, clamped: [...(usage.clamped ?? []), sentence, `${JOURNAL_FILE}: ${where} was journaled with ${usage[field]} ${kind} tokens`] };
+    }
+    return usage === response.usage ? response : { ...response, usage };
   }
 
   private answer(answer: AnsweredUsage, where: string): AnsweredUsage {

@@ -203,7 +203,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isCount(value: unknown): value is number {
+/** A count of the file, and of what a lesson journaled with an answer holds (token-ratios.ts, learnFrom): a whole number from 0 that sums safely. */
+export function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 

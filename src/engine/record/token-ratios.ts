@@ -8,7 +8,7 @@ import { estimateInputTokens, MOST_INPUT_SCALE } from '../../providers/request-t
 import { systemWithTextReply } from '../../providers/text-tools/text-reply-format.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { statePaths } from './state-paths.js';
-import { endpointOf, LEARNED_BOUNDS, RATIOS_FILE, readRatiosFile, type EndpointCounts, type RatiosFile } from './token-ratios-file.js';
+import { endpointOf, isCount, LEARNED_BOUNDS, RATIOS_FILE, readRatiosFile, type EndpointCounts, type RatiosFile } from './token-ratios-file.js';
 
 /** The org's model registry, by model key. */
 export type Registry = Readonly<Record<string, ModelEntry>>;
@@ -283,6 +283,8 @@ export class TokenRatios {
 
   /** Learn what one answered call (learn) or one refusal (learnRefusal) teaches, from its lesson: as it came, or as its journal record keeps it. */
   learnFrom(lesson: Lesson, turn: number): Learned | undefined {
+    // Read back from a journal, a lesson whose sizes are no counts teaches nothing: summed, it wrote a file its own reader refuses.
+    if (!isCount(lesson?.bytes) || !isCount(lesson.bound)) return undefined;
     if ('stated' in lesson) {
       const notes = this.learnRefusalFrom(lesson, turn);
       return notes.length > 0 ? { notes } : undefined;
@@ -291,6 +293,7 @@ export class TokenRatios {
     if (!learning) return undefined;
     const { entry, counts } = learning;
     const { modelKey: key, reported, bytes, estimated } = lesson;
+    if (!isCount(reported) || !isCount(estimated) || !isCount(lesson.characters)) return undefined;
     const ratio = believedRatio(reported, lesson);
     if (ratio === undefined) {
       return { notes: [`${key}'s server reported ${reported} prompt tokens for a prompt of ${bytes} bytes (at most ${lesson.bound} by any tokenizer, at least ${Math.ceil(LEARNED_BOUNDS.tokensPerByte.least * bytes)}): not a count lemming learns from, so its prompts are sized as before`] };

@@ -3,6 +3,7 @@ import type { Org } from '../../org/org.js';
 import type { AnsweredUsage, PromptSizing, ProviderRequest, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
 import { nameRecord } from '../../org/names.js';
 import { isFatalProviderError, isKeyRefused, refusedCallCause, unusableAnswers } from '../../providers/provider-error.js';
+import { estimateInputTokens } from '../../providers/request-tokens.js';
 import { chargedAnswers } from '../../providers/usage.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import type { EngineEvent } from '../events.js';
@@ -40,6 +41,8 @@ export type CallResult =
       meeting?: MeetingHeard;
       /** What its answers, and refusals that stated sizes, taught the token ratios (record/token-ratios.ts), in order; absent: nothing. */
       taught?: Lesson[];
+      /** lemming's estimate of the request its answer was to, in tokens (record/journal.ts, `asked`); absent: not known (a meeting's part). */
+      asked?: number;
     }
   | {
       agent: string;
@@ -243,6 +246,8 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     // Field by field, in the order the spreads gave: no object made for each optional part only to be spread (an answer a busy agent a turn).
     const answered: Extract<CallResult, { response: ProviderResponse }> = { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], steps: fitted.steps };
     if (taught.length > 0) answered.taught = taught;
+    // Journaled with the answer: a turn finished after a crash holds its journaled input to it (record/journaled-usage.ts).
+    answered.asked = estimateInputTokens(fitted.prepared.prompt.request);
     if (fitted.cutShort !== undefined) answered.cutShort = fitted.cutShort;
     if (fitted.refusedStep !== undefined) answered.refusedStep = fitted.refusedStep;
     if (reflection) answered.reflection = reflection;

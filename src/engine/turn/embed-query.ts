@@ -4,7 +4,7 @@ import type { ModelEntry } from '../../org/schema.js';
 import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.js';
 import { chargedAnswers, chargedTogether } from '../../providers/usage.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
-import type { Embedder } from '../../providers/embedding-gate.js';
+import { UnusableEmbedding, type Embedder } from '../../providers/embedding-gate.js';
 import type { EmbeddedRecall } from '../../memory/embed-memories.js';
 import type { EngineEvent } from '../events.js';
 import type { PlannedEmbedding } from '../record/journal.js';
@@ -89,7 +89,12 @@ export async function embedForPlan(
     // A full disk is the run's, not the turn's: it stops the run as any other write would.
     throwIfStorageFailure(error);
     if (signal?.aborted) return { warnings: [byWords(`the run was stopped while the embedding model ${settings.modelKey} was asked`)] };
-    return { warnings: [byWords(`the embedding model ${settings.modelKey} failed (${errorMessage(error)})`)] };
+    const warnings = [byWords(`the embedding model ${settings.modelKey} failed (${errorMessage(error)})`)];
+    // An answer that came back with vectors it cannot use was counted by its server: charged with the call, as any embedding (providers/embedding-gate.ts).
+    const counted = error instanceof UnusableEmbedding ? error.admitted : undefined;
+    if (!counted || counted.inputTokens === 0) return { warnings };
+    const record: PlannedEmbedding = { model: settings.modelKey, input_tokens: counted.inputTokens, memories: 0, ...(counted.estimated ? { estimated: true as const } : {}), ...(counted.clamped ? { clamped: counted.clamped } : {}) };
+    return { record, warnings };
   }
 }
 

@@ -287,7 +287,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     // Journaled as it arrives, not when its turn to be applied comes (the lanes go on meanwhile,
     // map-concurrent.ts): a process killed then asks the model again only for the calls in flight.
     if (!('aborted' in called) && !('error' in called)) {
-      appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown, ...loopOf(called) });
+      appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown, ...loopOf(called), ...(called.asked === undefined ? {} : { asked: called.asked }) });
       crashPoint('after-response');
     }
     return called;

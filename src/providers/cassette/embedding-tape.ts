@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LemmingError } from '../../errors.js';
-import type { Embedder, RawEmbedder } from '../embedding-gate.js';
+import { UnusableEmbedding, type Embedder, type RawEmbedder } from '../embedding-gate.js';
 import type { EmbeddingEntry } from './cassette-file.js';
 import { canonicalJson } from './normalise-request.js';
 
@@ -15,11 +15,22 @@ export function embeddingKey(request: EmbeddingEntry['embedding']): string {
   return createHash('sha256').update(canonicalJson({ embeddings: request })).digest('hex');
 }
 
-/** An embedder that writes each request and its answer, as the gate admitted it, to the cassette (`lemming run --record`); a failure is not recorded (the run ranks by words, and so does its replay). */
+/**
+ * An embedder that writes each request and its answer, as the gate admitted it, to the cassette (`lemming run --record`).
+ * An answer whose vectors could not be used is recorded with no vector and the tokens it was charged (embedding-gate.ts,
+ * UnusableEmbedding): its replay fails alike and is charged the same. Any other failure is not recorded (the run ranks by
+ * words, and so does its replay).
+ */
 export function recordingEmbedder(inner: Embedder, append: (entry: EmbeddingEntry) => void, modelKey: string, model: string): Embedder {
   return async (texts, signal) => {
-    const answer = await inner(texts, signal);
     const embedding = { modelKey, model, input: [...texts] };
+    let answer: Awaited<ReturnType<Embedder>>;
+    try {
+      answer = await inner(texts, signal);
+    } catch (error) {
+      if (error instanceof UnusableEmbedding && error.admitted) append({ version: 1, key: embeddingKey(embedding), embedding, answer: { vectors: [], ...error.admitted } });
+      throw error;
+    }
     append({ version: 1, key: embeddingKey(embedding), embedding, answer });
     return answer;
   };

@@ -4,7 +4,8 @@ import { errorContext, type ClientSettings } from '../client-settings.js';
 import { MODEL_DEFAULTS } from '../model-defaults.js';
 import { callWithin } from '../sdk-call.js';
 import { toProviderError } from '../sdk-error.js';
-import type { RawEmbedder } from '../embedding-gate.js';
+import { UnusableEmbedding, type RawEmbedder } from '../embedding-gate.js';
+import { errorMessage } from '../../errors.js';
 import { isReportedCount } from '../usage-gate.js';
 
 /** The most texts sent in one request: servers cap a batch (OpenAI at 2,048 inputs; llama.cpp by its batch size). */
@@ -36,9 +37,14 @@ export function openAIEmbedder(settings: ClientSettings): RawEmbedder {
       } catch (error) {
         throw toProviderError(error, OpenAI, context);
       }
-      vectors.push(...inInputOrder(answer.data as unknown, batch.length, settings.modelKey));
       const reported: unknown = (answer.usage as { prompt_tokens?: unknown } | undefined)?.prompt_tokens;
       inputTokens = inputTokens !== undefined && isReportedCount(reported) ? inputTokens + reported : undefined;
+      try {
+        vectors.push(...inInputOrder(answer.data as unknown, batch.length, settings.modelKey));
+      } catch (error) {
+        // Its server counted the texts all the same (the batches before it too): charged through the gate (embedding-gate.ts).
+        throw new UnusableEmbedding(errorMessage(error), { inputTokens });
+      }
     }
     return { vectors, inputTokens };
   };
