@@ -4,7 +4,7 @@ import type { RunMetrics } from './run-metrics.js';
 import { holm } from '../statistics/family-wise-error.js';
 import { permutationTest } from '../statistics/permutation-test.js';
 import { ANY_RANGE, NON_NEGATIVE_RANGE, SHARE_RANGE, type FigureRange } from '../statistics/figure-range.js';
-import { meanDifferenceInterval, meanInterval, type RunsInterval } from '../statistics/runs-interval.js';
+import { meanDifferenceInterval, meanInterval, trialsMeanInterval, type RunsInterval } from '../statistics/runs-interval.js';
 import { passAtK, passHatK } from '../statistics/proportions.js';
 import { seedOf } from '../statistics/seeds.js';
 import { FIGURE_PLACES, mean, spreadOrNone, tidy, tidyPair } from '../statistics/summary.js';
@@ -16,18 +16,19 @@ export type Better = 'higher' | 'lower' | null;
 export const METRICS = [
   // Unbounded here; 0 to the judge's scale when a judge scored every run (rangeOver).
   { key: 'score', label: 'score', better: 'higher', about: "the judge's score, else the mean of the numbers the checks printed last; a run with neither (its checks failed before printing one, or its judge gave no score) is left out, so its n counts the runs scored, not the runs", range: ANY_RANGE },
-  { key: 'pass_rate', label: 'pass rate', better: 'higher', about: 'the share of the checks that passed', range: SHARE_RANGE },
+  // Over one check a run passes or fails: its runs are trials (trialsMeanInterval).
+  { key: 'pass_rate', label: 'pass rate', better: 'higher', about: 'the share of the checks that passed', range: SHARE_RANGE, trials: true },
   { key: 'credits', label: 'credits', better: 'lower', about: 'what the agents spent', range: NON_NEGATIVE_RANGE },
   { key: 'turns_to_answer', label: 'turns to answer', better: 'lower', about: 'the turn of the first message to the human (runs without one left out)', range: NON_NEGATIVE_RANGE },
   { key: 'messages', label: 'messages', better: null, about: 'messages the agents sent (neither more nor fewer is better in itself)', range: NON_NEGATIVE_RANGE },
   { key: 'refusals', label: 'refusals', better: 'lower', about: 'sends refused, by the chart and the per-turn cap (each cause apart in runs.csv)', range: NON_NEGATIVE_RANGE },
-] as const satisfies ReadonlyArray<{ key: string; label: string; better: Better; about: string; range: FigureRange }>;
+] as const satisfies ReadonlyArray<{ key: string; label: string; better: Better; about: string; range: FigureRange; trials?: true }>;
 
 /** One metric's key. */
 export type MetricKey = (typeof METRICS)[number]['key'];
 
 /** How every interval and test of the metrics is made: said in report.json and the report. */
-export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; where every run of a variant gave the same value (`alike`), a t interval would have no width: a bounded metric (a pass rate, a judged score) has the Wilson interval of its runs as trials (a difference with such a side, each side's own interval combined: Newcombe's with both sides alike, MOVER with one), any other none (null, a difference with such a side too); every variant runs with the baseline's seeds, and these intervals and tests do not use that pairing; p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses (each metric at its own 5 %)";
+export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; where every run of a variant is at one end of a pass rate or the other (a pass rate over one check: each run 0 or 1, alike or not), the Clopper–Pearson interval of its runs as trials (`clopper-pearson`), which holds 95 % at any pass rate where the t interval and Wilson's fall short; otherwise, where every run of a variant gave the same value (`alike`), a t interval would have no width: a bounded metric (a pass rate, a judged score) has the Wilson interval of its runs as trials (a difference with such a side, each side's own interval combined: Newcombe's with both sides alike, MOVER with one), any other none (null, a difference with such a side too); every variant runs with the baseline's seeds, and these intervals and tests do not use that pairing; p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses (each metric at its own 5 %)";
 
 /** A run's value of each metric; absent where it has none (no judge, no checks, no answer). */
 export interface RunValues {
@@ -43,15 +44,16 @@ export interface MetricSummary {
   mean: number | null;
   sd: number | null;
   /**
-   * 95% t interval of the mean over the runs, kept within what the metric can be; where every run gave
-   * the same value, a bounded metric's Wilson interval over the runs; null with fewer than 2 runs, or
-   * runs all alike on a metric with no upper bound (a count, credits): they show no spread to build one from.
+   * 95% t interval of the mean over the runs, kept within what the metric can be; where every run of a
+   * pass rate is 0 or 1 (a pass rate over one check), the Clopper–Pearson interval of the runs as trials; else where every run gave the same value, a bounded metric's Wilson interval
+   * over the runs; null with fewer than 2 runs, or runs all alike on a metric with no upper bound (a
+   * count, credits): they show no spread to build one from.
    */
   ci: [number, number] | null;
   /** The ends of what the metric can be (1 for a pass rate, 0 for a count) its t interval reached past and was cut at; absent when it stayed within. */
   cutAt?: number[];
-  /** How `ci` was made: `t`, or `wilson` for runs all alike on a bounded metric; absent with no interval. */
-  method?: 't' | 'wilson';
+  /** How `ci` was made: `t`; `clopper-pearson` for a pass rate whose every run is 0 or 1; `wilson` for other runs all alike on a bounded metric; absent with no interval. */
+  method?: 't' | 'wilson' | 'clopper-pearson';
   /** True when every run (two or more) gave the same value; absent otherwise. */
   alike?: true;
 }
@@ -69,7 +71,7 @@ export interface Comparison {
   ci: [number, number] | null;
   /** The ends its Welch interval reached past and was cut at; absent when it stayed within. */
   cutAt?: number[];
-  /** How `ci` was made: `welch`; on a bounded metric `newcombe` for both sides alike, `mover` for one side alike (its Wilson interval with the other side's t); absent with no interval. */
+  /** How `ci` was made: `welch`; on a bounded metric `newcombe` for both sides alike, `mover` for one side alike (its own interval, Wilson's or a pass rate's Clopper–Pearson, with the other side's own); absent with no interval. */
   method?: 'welch' | 'newcombe' | 'mover';
   /** True when every run of one side or both gave one value; absent otherwise. */
   alike?: true;
@@ -195,16 +197,17 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
   const sample = (variant: string, key: MetricKey): number[] => values.filter((run) => run.variant === variant).flatMap((run) => (run.values[key] === undefined ? [] : [run.values[key]]));
   const metrics = METRICS.map((metric) => {
     const range = rangeOver(metric, runs);
+    const ownInterval = 'trials' in metric ? trialsMeanInterval : meanInterval;
     // Keyed by variant names (a variant may be called "constructor"): no prototype, see org/names.ts.
     const variants: StudyStatistics['metrics'][number]['variants'] = nameRecord();
     const base = sample(baseline, metric.key);
     for (const variant of experiment.variants) {
       const own = sample(variant.name, metric.key);
-      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: spreadOf(own), ...interval<'t' | 'wilson'>(meanInterval(own, range)) };
+      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: spreadOf(own), ...interval<NonNullable<MetricSummary['method']>>(ownInterval(own, range)) };
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared
-        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval<'welch' | 'newcombe' | 'mover'>(meanDifferenceInterval(base, own, range)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES), adjustedP: NaN } }
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval<'welch' | 'newcombe' | 'mover'>(meanDifferenceInterval(base, own, range, 0.95, ownInterval)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES), adjustedP: NaN } }
         : summary;
     }
     // The variants compared on this metric are one family: each p adjusted for the others.

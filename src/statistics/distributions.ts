@@ -2,11 +2,12 @@
  * The distribution functions lemming's intervals and tests rest on, from stdlib-js (ports of Boost's
  * and Cephes' routines, checked against reference values by their authors and by many users), not
  * written by hand here: Student's t (its cumulative distribution and quantile), the standard normal's,
- * and the logarithm of the gamma function. What no library has, the resampling and the coverage
+ * the beta distribution's quantile, and the logarithm of the gamma function. What no library has, the resampling and the coverage
  * simulation, is lemming's own (bootstrap.ts, sampling.ts, coverage.ts). tests/statistics/distributions.test.ts
  * holds both to reference values. Pure.
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
+import betaQuantileOf from '@stdlib/stats-base-dists-beta-quantile';
 import normalCdfOf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantileOf from '@stdlib/stats-base-dists-normal-quantile';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
@@ -37,6 +38,11 @@ export function normalQuantile(p: number): number {
 /** The two-sided z of a confidence level: 1.959964 at 0.95. */
 export function twoSidedZ(level: number): number {
   return normalQuantile((1 + level) / 2);
+}
+
+/** The x with P(X ≤ x) = p for the beta distribution of shapes `a` and `b`; NaN outside 0 ≤ p ≤ 1 or for a shape ≤ 0. */
+export function betaQuantile(p: number, a: number, b: number): number {
+  return betaQuantileOf(p, a, b);
 }
 
 /** ln Γ(x) for x > 0. */

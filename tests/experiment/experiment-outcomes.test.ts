@@ -64,6 +64,29 @@ function wilsonByHand(share: number, n: number): [number, number] {
   const spread = z * Math.sqrt((share * (1 - share)) / n + (z * z) / (4 * n * n));
   return [(centre - spread) / (1 + (z * z) / n), (centre + spread) / (1 + (z * z) / n)];
 }
+/** The binomial chance of `k` or more successes in `n` trials of chance `p`, summed term by term. */
+function atLeast(k: number, n: number, p: number): number {
+  let sum = 0;
+  let term = (1 - p) ** n;
+  for (let index = 0; index <= n; index += 1) {
+    if (index >= k) sum += term;
+    term *= ((n - index) / (index + 1)) * (p / (1 - p));
+  }
+  return sum;
+}
+/** Clopper–Pearson's interval of `k` of `n` trials at 95 %: the chances whose binomial tails at k are 2.5 % each, found by halving. */
+function clopperPearsonByHand(k: number, n: number): [number, number] {
+  const solve = (tail: (p: number) => number): number => {
+    let [low, high] = [0, 1];
+    for (let step = 0; step < 60; step += 1) {
+      const middle = (low + high) / 2;
+      if (tail(middle) < 0.025) low = middle;
+      else high = middle;
+    }
+    return (low + high) / 2;
+  };
+  return [k === 0 ? 0 : solve((p) => atLeast(k, n, p)), k === n ? 1 : 1 - solve((p) => atLeast(n - k, n, p))];
+}
 /** The metrics with bounds in this study: a pass rate 0 to 1, the judge's score 0 to its scale of 10. */
 const BOUNDED: Record<string, number> = { pass_rate: 1, score: 10 };
 function sampleSd(values: number[]): number {
@@ -160,7 +183,12 @@ describe('experiment outcomes: checks, a judge, seeded repeats and statistics', 
         const [low, high] = summary.ci ?? [NaN, NaN];
         const alike = values.every((value) => value === values[0]);
         const bound = BOUNDED[metric.key];
-        if (alike) {
+        if (metric.key === 'pass_rate' && values.every((value) => value === 0 || value === 1)) {
+          // A pass rate whose every run passed or failed (one check): its runs are trials, Clopper–Pearson's interval of them.
+          const [exactLow, exactHigh] = clopperPearsonByHand(values.filter((value) => value === 1).length, values.length);
+          expect(low).toBeCloseTo(exactLow, 6);
+          expect(high).toBeCloseTo(exactHigh, 6);
+        } else if (alike) {
           // Runs all alike show no spread: a bounded metric's Wilson interval over the runs as trials, else none (not [x, x]).
           expect(summary.alike).toBe(true);
           if (bound === undefined) expect(summary.ci).toBeNull();

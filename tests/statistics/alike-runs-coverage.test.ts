@@ -83,20 +83,20 @@ describe('a variant whose runs are all alike', () => {
     expect(count.covered).toBeGreaterThanOrEqual(STUDIES * 0.93);
   });
 
-  test('report.md says the runs were alike where it gives no interval, and gives a pass rate of 5 of 5 its Wilson interval, about [0.57, 1]', () => {
+  test('report.md says the runs were alike where it gives no interval, and gives a pass rate of 5 of 5 its Clopper–Pearson interval, about [0.48, 1]', () => {
     const { experiment, runs } = plantedStudy(1, 5, () => ({ messages: 5, passed: true }));
     const statistics = studyStatistics(experiment, runs);
     const lines = renderStudy(statistics, runs, ['baseline']);
     expect(lines).toContain('| messages | baseline | 5 | 5 | 0 | every run alike (n=5): no interval from the runs |');
-    expect(lines).toContain('| pass rate | baseline | 5 | 1 | 0 | [0.5655, 1] |');
+    expect(lines).toContain('| pass rate | baseline | 5 | 1 | 0 | [0.4782, 1] |');
     expect(lines.find((line) => line.startsWith('Where every run of a variant gave the same value'))).toContain('a count or credits has none (`every run alike`), so no reading rests on it.');
     const summary = (key: string): StudyStatistics['metrics'][number]['variants'][string] => statistics.metrics.find((each) => each.key === key)!.variants.baseline!;
     expect(summary('messages')).toMatchObject({ ci: null, alike: true });
-    expect(summary('pass_rate')).toMatchObject({ alike: true, method: 'wilson' });
+    expect(summary('pass_rate')).toMatchObject({ alike: true, method: 'clopper-pearson' });
     // metrics.csv: no ends, and why.
     const metrics = experimentTables({ variants: [], statistics, runs }).find((table) => table.name === 'metrics')!.rows;
     expect(metrics.find((row) => row.metric === 'messages')).toMatchObject({ ci_low: undefined, ci_high: undefined, ci_method: 'none' });
-    expect(metrics.find((row) => row.metric === 'pass_rate')).toMatchObject({ ci_high: 1, ci_method: 'wilson' });
+    expect(metrics.find((row) => row.metric === 'pass_rate')).toMatchObject({ ci_high: 1, ci_method: 'clopper-pearson' });
   });
 
   test('two variants each of whose runs are alike, 5 and 7 messages: no reading of lower from a difference of no width; their pass rates of 5 of 5 and 0 of 5 read by an interval that has width', () => {

@@ -104,7 +104,7 @@ describe('a difference where the runs of one variant are all alike and the other
     expect(compared('pass_rate').ci![1] - compared('pass_rate').ci![0]).toBeGreaterThan(0);
     expect(compared('messages')).toMatchObject({ ci: null, alike: true });
     const metrics = experimentTables({ variants: [], statistics, runs }).find((table) => table.name === 'metrics')!.rows;
-    expect(metrics.find((row) => row.metric === 'pass_rate' && row.variant === 'changed')).toMatchObject({ ci_method: 't', difference_method: 'mover' });
+    expect(metrics.find((row) => row.metric === 'pass_rate' && row.variant === 'changed')).toMatchObject({ ci_method: 'clopper-pearson', difference_method: 'mover' });
     expect(metrics.find((row) => row.metric === 'messages' && row.variant === 'changed')).toMatchObject({ ci_method: 't', difference_method: 'none', difference_low: undefined });
     const lines = renderStudy(statistics, runs, ['baseline', 'changed']);
     const row = lines.find((line) => line.startsWith('| changed | messages |'))!.split('|').map((cell) => cell.trim());
