@@ -69,6 +69,20 @@ function limitLines(planted: Truths, within = ''): string[] {
   return where.map(([cause, setting]) => `${planted.refusals[cause]} agent-turn(s) with mail${within} not called, ${CAUSE_WORDS[cause]} (${setting}), their mail left waiting: the figures measure that limit too`);
 }
 
+/**
+ * What provenance.csv of a `--csv` folder holds (the folder is often all a reader of a study gets): the
+ * scripted seat's row, told as a program (not a model lemming calls), with each agent it answered for,
+ * and each caveat the report gives. Before, no CSV named the model.
+ */
+function expectProvenanceRows(rows: ReadonlyArray<Record<string, string>> | undefined, planted: Truths, caveats: readonly string[], where: string): void {
+  const answered = Object.entries(planted.creditsByAgent).filter(([, credits]) => credits > 0).map(([name]) => name).sort();
+  expect(rows?.filter((row) => row.kind === 'model').map(({ name, provider, answered: who, note }) => ({ name, provider, answered: who, note })), `${where}: provenance.csv models`).toEqual([
+    { name: 'seat', provider: 'command', answered: answered.join(' '), note: 'command: a program, not a model lemming calls' },
+  ]);
+  expect(rows?.filter((row) => row.kind === 'caveat').map((row) => row.value), `${where}: provenance.csv caveats`).toEqual(caveats);
+  expect(rows?.find((row) => row.kind === 'setting' && row.name === 'engine.max_messages_per_turn')?.is_default, `${where}: the cap's row`).toBe('false');
+}
+
 function causesOfTurn(planted: Truths, turn: number): Record<Cause, number> {
   const found = planted.refusalsByTurn.find((each) => each.turn === turn);
   return Object.fromEntries(CAUSES.map((cause) => [cause, found?.[cause] ?? 0])) as Record<Cause, number>;
@@ -147,6 +161,7 @@ describe('the planted clinic, run as a user runs it', () => {
     for (const member of ['director', 'lead_ops', 'lead_lab']) expect(edges.get(`human ${member}`)).toEqual({ messages: 1, forms: { direct: 0, to: 0, cc: 0, list: 1, meeting: 0 }, onChart: 'false' });
     expectRefusalRows(tables, truths);
     expectSpreadRows(tables, truths, clinic);
+    expectProvenanceRows(tables.provenance, truths, limitLines(truths).map((line) => `${line}.`), 'analyze --csv');
     expect(Object.fromEntries((tables.agents ?? []).filter((row) => row.agent !== 'human').map((row) => [row.agent, Number(row.credits)]))).toEqual(truths.creditsByAgent);
   });
 
@@ -235,6 +250,10 @@ describe('the planted clinic as an experiment: the cap as a variant', () => {
       const expected = row.variant === 'baseline' ? truths : uncappedTruths;
       for (const cause of CAUSES) expect(Number(row[`refusals_${cause}`]), `${row.variant} refusals_${cause}`).toBe(expected.refusals[cause]);
     }
+    // The seat answered for every agent either variant called; the caveats are report.md's, each a row.
+    const calledEither: Truths = { ...truths, creditsByAgent: Object.fromEntries(Object.keys(truths.creditsByAgent).map((name) => [name, (truths.creditsByAgent[name] ?? 0) + (uncappedTruths.creditsByAgent[name] ?? 0)])) };
+    const said = markdown.slice(markdown.indexOf('What the figures cannot support:')).split('\n').filter((line) => line.startsWith('- ')).map((line) => line.slice(2));
+    expectProvenanceRows(rows.provenance, calledEither, said, 'experiment --csv');
     // Reach by turn and each activation rule's draws, run by run, in the experiment's own tables (they were only in analyze and the run's summary).
     for (const [run, expected] of Object.entries(planted)) expectSpreadRows(rows, expected, clinic, run);
     expect(uncappedTruths.refusals.cap).toBe(0);
