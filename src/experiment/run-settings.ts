@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { orgSettings } from '../provenance/org-settings.js';
-import { holdsReached, maxStepsReached } from '../provenance/limits-reached.js';
+import { holdsReached, maxStepsReached, rulesDrawingNobody } from '../provenance/limits-reached.js';
 import { answeredInOrg, reportProvenance, type Answered, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
 import type { Experiment, Variant } from './experiment-file.js';
 import { readExperimentCharges } from './experiment-ledger.js';
@@ -108,12 +108,16 @@ export function stoppedAtMaxSteps(experiment: Experiment, runs: readonly RunMetr
 /**
  * Each variant some of whose agents with mail a limit held (a budget ceiling, a loop breaker, credits
  * spent), said with how many agent-turns, in how many of its runs, at what value (runs.csv
- * `refusals_<cause>`): a run stopped by its ceiling ends idle, and its figures measure the ceiling. Pure.
+ * `refusals_<cause>`): a run stopped by its ceiling ends idle, and its figures measure the ceiling.
+ * And each activation rule of it that drew none of the agents it governed (activation.csv). Pure.
  */
 export function heldByLimits(experiment: Experiment, runs: readonly RunMetrics[], settings: readonly SettingUse[]): string[] {
   return experiment.variants.flatMap((variant) => {
-    const own = runs.filter((run) => run.variant === variant.name).map((run) => run.refusalsByCause);
-    return holdsReached(own, settings, variant.name).map((line) => `\`${variant.name}\`: ${line} (runs.csv \`refusals_<cause>\`).`);
+    const own = runs.filter((run) => run.variant === variant.name);
+    return [
+      ...holdsReached(own.map((run) => run.refusalsByCause), settings, variant.name).map((line) => `\`${variant.name}\`: ${line} (runs.csv \`refusals_<cause>\`).`),
+      ...rulesDrawingNobody(own.map((run) => run.activation ?? []), variant.name).map((line) => `\`${variant.name}\`: ${line} (activation.csv).`),
+    ];
   });
 }
 

@@ -53,3 +53,34 @@ export function holdsReached(runs: readonly RefusalCounts[], settings: readonly 
     return [`${turns} agent-turn(s) with mail${within} not called, ${CAUSE_WORDS[cause]} (${where}${row ? `: ${row.value}` : ''}), their mail left waiting: the figures measure that limit too`];
   });
 }
+
+/** One activation rule's draws over a run's turns (analysis/org-analysis.ts's ActivationDraws, as far as this needs it). */
+interface RuleDraws {
+  rule: number;
+  match: string;
+  governed: number;
+  drawn: number;
+}
+
+/**
+ * Each `engine.activation` rule that governed agents with work and drew none of them, said beside the
+ * figures: none of its agents acted, so what they would have done is no part of the figures, which
+ * measure the rule (a probability set too low, a seed). `runs` are the draws of each run the figures
+ * are made of (one for analyze; an experiment variant's runs, said `in 1 of 2 run(s)`). Before, only
+ * the draws table said it, and report.md has none: a variant whose rule drew nobody read as an org
+ * with nothing to do. Pure.
+ */
+export function rulesDrawingNobody(runs: ReadonlyArray<readonly RuleDraws[]>, variant?: string): string[] {
+  const byRule = new Map<number, { match: string; governed: number; drawn: number; runs: number }>();
+  for (const draws of runs) {
+    for (const rule of draws) {
+      const sum = byRule.get(rule.rule) ?? { match: rule.match, governed: 0, drawn: 0, runs: 0 };
+      byRule.set(rule.rule, { match: sum.match, governed: sum.governed + rule.governed, drawn: sum.drawn + rule.drawn, runs: sum.runs + (rule.governed > 0 ? 1 : 0) });
+    }
+  }
+  const said = variant !== undefined || runs.length > 1;
+  return [...byRule]
+    .filter(([, rule]) => rule.governed > 0 && rule.drawn === 0)
+    .sort(([left], [right]) => left - right)
+    .map(([number, rule]) => `activation rule ${number} (${rule.match}) drew none of the ${rule.governed} agent-turn(s) with work it governed${said ? ` in ${rule.runs} of ${runs.length} run(s)` : ''}: none of its agents acted, and the figures measure the rule (org/org.yaml engine.activation)`);
+}
