@@ -1,6 +1,7 @@
 import { column, CREDITS_UNIT, type ReportTable } from '../tables/report-table.js';
 import type { OrgAnalysis } from './org-analysis.js';
 import { CAUSE_WORDS, DELIVERY_FORMS, REFUSAL_CAUSES, type DeliveryForm } from '../format/mail-outcomes.js';
+import { provenanceTables } from '../provenance/provenance-table.js';
 
 /** Each form of delivery as a column's meaning says it. */
 const FORM_MEANINGS: Record<DeliveryForm, string> = {
@@ -113,5 +114,6 @@ export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
       ],
       rows: analysis.mast.map((mode) => ({ code: mode.code, name: mode.name, category: mode.category, detectable: mode.detectable, findings: mode.findings, present: mode.present })),
     },
+    ...provenanceTables(analysis.provenance),
   ];
 }

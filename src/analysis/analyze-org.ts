@@ -20,7 +20,7 @@ import { reachByTurn } from './network/reach.js';
 import { activationDraws, callsAtMaxSteps, refusalCounts } from './refusals/refusal-counts.js';
 import { answeredInLedger, reportProvenance } from '../provenance/report-provenance.js';
 import { orgSettings } from '../provenance/org-settings.js';
-import { maxStepsReached } from '../provenance/limits-reached.js';
+import { holdsReached, maxStepsReached, rulesDrawingNobody } from '../provenance/limits-reached.js';
 
 export type { OrgAnalysis };
 
@@ -80,8 +80,9 @@ export function analyzeOrg(root: string, org?: Org, limits?: AnalysisLimits): Or
   const settings = orgSettings(root);
   // A limit reached is said beside the settings table that names it.
   const stopped = callsAtMaxSteps(records);
-  const caveats = stopped > 0 ? [`${maxStepsReached(stopped, settings)}.`] : [];
-  return { ...analyzeRecords(loaded.name, records, limits), provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }], { caveats, settings }) };
+  const analysis = analyzeRecords(loaded.name, records, limits);
+  const caveats = [...(stopped > 0 ? [`${maxStepsReached(stopped, settings)}.`] : []), ...holdsReached([analysis.refusals], settings).map((line) => `${line}.`), ...rulesDrawingNobody([analysis.activation]).map((line) => `${line}.`)];
+  return { ...analysis, provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }], { caveats, settings }) };
 }
 
 /** The number of findings: bottlenecks, agents held with mail, unanswered requests and failure patterns (0: nothing to look at). */

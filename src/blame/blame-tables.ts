@@ -1,6 +1,7 @@
 import { column, CREDITS_UNIT, type ReportTable, type TableColumn } from '../tables/report-table.js';
 import type { FlipRate } from './blame-ranking.js';
 import type { BlameReport } from './blame-run.js';
+import { provenanceTables } from '../provenance/provenance-table.js';
 
 /** One blamed run of an experiment (blame.json's entries; blame-experiment.ts), as the tables need it. */
 export interface BlamedRun {
@@ -35,12 +36,17 @@ function rateCells(prefix: string, rate: FlipRate | undefined) {
   };
 }
 
-/**
- * `lemming blame`'s tables: `steps` (the steps ranked, most to blame first: the changed forks'
- * pass rate against the controls', Fisher's p, the verdict) and `blame_agents` (the agents, ranked by
- * their best step). Pure.
- */
+/** `lemming blame`'s tables, then `provenance` (what made them). Pure. */
 export function blameTables(report: BlameReport): ReportTable[] {
+  return [...blameFigureTables(report), ...provenanceTables(report.provenance)];
+}
+
+/**
+ * Blame's figures as tables: `steps` (the steps ranked, most to blame first: the changed forks'
+ * pass rate against the controls', Fisher's p, the verdict) and `blame_agents` (the agents, ranked by
+ * their best step). An experiment's `blame:` writes these for each run, beside its own provenance. Pure.
+ */
+function blameFigureTables(report: BlameReport): ReportTable[] {
   return [
     {
       name: 'steps',
@@ -79,7 +85,7 @@ export function blameTables(report: BlameReport): ReportTable[] {
  */
 export function experimentBlameTables(blamed: readonly BlamedRun[]): ReportTable[] {
   const run = column('run', 'string', '', "the experiment's run blamed (its folder, <variant>-r<repeat>), which failed the blame: check");
-  const perRun = blamed.flatMap((each) => (each.report === undefined ? [] : [{ run: each.run, tables: blameTables(each.report) }]));
+  const perRun = blamed.flatMap((each) => (each.report === undefined ? [] : [{ run: each.run, tables: blameFigureTables(each.report) }]));
   const shapes = perRun[0]?.tables ?? [];
   return shapes.map((shape, index) => ({
     name: shape.name,

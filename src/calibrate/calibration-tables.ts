@@ -1,6 +1,7 @@
 import { column, CREDITS_UNIT, type Cell, type ReportTable, type TableColumn } from '../tables/report-table.js';
 import type { Estimate } from './calibration-statistics.js';
 import type { Calibration } from './calibrate-org.js';
+import { provenanceTables } from '../provenance/provenance-table.js';
 
 const DISTANCE_UNIT = 'distance (0 to 1)';
 
@@ -13,12 +14,18 @@ function estimateCells(name: string, estimate: Estimate | undefined): Record<str
   return { [name]: estimate?.value, [`${name}_low`]: estimate?.interval[0], [`${name}_high`]: estimate?.interval[1] };
 }
 
-/**
- * `lemming calibrate`'s tables: `comparisons` (one row per question and group: the distance of the
- * simulated answers from the real ones, the baselines, the progress) and `shares` (one row per
- * question, group and option: the real and the simulated share). Pure.
- */
+/** `lemming calibrate`'s tables, then `provenance` (what made them). Pure. */
 export function calibrationTables(calibration: Calibration): ReportTable[] {
+  return [...calibrationFigureTables(calibration), ...provenanceTables(calibration.provenance)];
+}
+
+/**
+ * Calibration's figures as tables: `comparisons` (one row per question and group: the distance of the
+ * simulated answers from the real ones, the baselines, the progress) and `shares` (one row per
+ * question, group and option: the real and the simulated share). An experiment's `reference:` writes
+ * these for each run, beside its own provenance. Pure.
+ */
+function calibrationFigureTables(calibration: Calibration): ReportTable[] {
   const questions = new Map(calibration.questions.map((question) => [question.id, question]));
   const key = [column('question', 'string', '', "the reference's question id"), column('group', 'string', '', 'everyone (all), or the people with one value of one attribute (attribute=value)')];
   return [
@@ -127,7 +134,7 @@ export function experimentCalibrationTables(calibrated: readonly CalibratedRun[]
       };
     }),
   };
-  const perRun = calibrated.map((each) => ({ run: each.run, variant: each.variant, tables: calibrationTables(each.calibration) }));
+  const perRun = calibrated.map((each) => ({ run: each.run, variant: each.variant, tables: calibrationFigureTables(each.calibration) }));
   const shapes = perRun[0]?.tables ?? [];
   return [
     summary,

@@ -1,6 +1,7 @@
 import { column, type Cell, type ReportTable } from '../tables/report-table.js';
 import type { PeopleCalibration } from './calibrate-people.js';
 import type { PeopleEstimate } from './individual-statistics.js';
+import { provenanceTables } from '../provenance/provenance-table.js';
 
 const SHARE = 'proportion (0 to 1)';
 const DIFFERENCE = 'difference of proportions (-1 to 1)';
@@ -114,5 +115,6 @@ export function peopleTables(calibration: PeopleCalibration): ReportTable[] {
         each.answers.map((answer) => ({ person: each.person, question: answer.question, options: answer.options, truth: answer.truth, first: answer.first, second: answer.second, floor: answer.floor, commonest: answer.commonest, retest: answer.retest })),
       ),
     },
+    ...provenanceTables(calibration.provenance),
   ];
 }

@@ -8,6 +8,8 @@ import type { PersonaTables } from './personas/persona-report.js';
 import type { AttributeTable } from './personas/survey-by-attribute.js';
 import type { VariantSummary } from './variant-summary.js';
 import { CAUSE_SETTINGS, CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
+import { provenanceTables } from '../provenance/provenance-table.js';
+import type { Provenance } from '../provenance/provenance-types.js';
 
 /** What of an experiment's report.json its tables are made from. */
 export interface ExperimentReportTables {
@@ -21,6 +23,8 @@ export interface ExperimentReportTables {
   surveyByAttribute?: readonly AttributeTable[];
   /** The runs its `blame:` blamed (blame.json), where it has one. */
   blame?: readonly BlamedRun[];
+  /** What made it (report.json's `provenance`): written as `provenance.csv`. */
+  provenance?: Provenance;
 }
 
 const CREDITS = column('credits', 'number', CREDITS_UNIT, 'what the agents spent');
@@ -188,7 +192,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
   if (report.surveyByAttribute) tables.push(...surveyByAttributeCsvTable(report.surveyByAttribute));
   if (report.personas) tables.push(...personaCsvTables(report.personas));
   if (report.blame) tables.push(...experimentBlameTables(report.blame));
-  return tables;
+  return [...tables, ...provenanceTables(report.provenance)];
 }
 
 /** How an interval was made, as metrics.csv says it: its method, `none` for runs alike with no interval, empty for too few runs. */

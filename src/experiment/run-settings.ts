@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { orgSettings } from '../provenance/org-settings.js';
-import { maxStepsReached } from '../provenance/limits-reached.js';
+import { holdsReached, maxStepsReached, rulesDrawingNobody } from '../provenance/limits-reached.js';
 import { answeredInOrg, reportProvenance, type Answered, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
 import type { Experiment, Variant } from './experiment-file.js';
 import { readExperimentCharges } from './experiment-ledger.js';
@@ -87,7 +87,7 @@ export function experimentProvenance(experiment: Experiment, folder: string, run
   const few = experiment.variants.filter((variant) => runs.filter((run) => run.variant === variant.name).length < 2).map((variant) => variant.name);
   const caveats = few.length === 0 ? [] : [`${few.join(', ')}: fewer than two complete runs, so no interval and no test against the baseline.`];
   const settings = experimentSettings(experiment, folder, runs);
-  return reportProvenance(sources, { caveats: [...caveats, ...measuredOtherwise(experiment, settings), ...stoppedAtMaxSteps(experiment, runs, settings)], settings });
+  return reportProvenance(sources, { caveats: [...caveats, ...measuredOtherwise(experiment, settings), ...stoppedAtMaxSteps(experiment, runs, settings), ...heldByLimits(experiment, runs, settings)], settings });
 }
 
 /**
@@ -102,6 +102,22 @@ export function stoppedAtMaxSteps(experiment: Experiment, runs: readonly RunMetr
     if (reached.length === 0) return [];
     const calls = reached.reduce((sum, run) => sum + (run.callsAtMaxSteps ?? 0), 0);
     return [`\`${variant.name}\`: ${maxStepsReached(calls, settings, { variant: variant.name, within: `in ${reached.length} of ${own.length} run(s)` })} (runs.csv \`calls_at_max_steps\`).`];
+  });
+}
+
+/**
+ * Each variant some of whose agents with mail a limit held (a budget ceiling, a loop breaker, credits
+ * spent), said with how many agent-turns, in how many of its runs, at what value (runs.csv
+ * `refusals_<cause>`): a run stopped by its ceiling ends idle, and its figures measure the ceiling.
+ * And each activation rule of it that drew none of the agents it governed (activation.csv). Pure.
+ */
+export function heldByLimits(experiment: Experiment, runs: readonly RunMetrics[], settings: readonly SettingUse[]): string[] {
+  return experiment.variants.flatMap((variant) => {
+    const own = runs.filter((run) => run.variant === variant.name);
+    return [
+      ...holdsReached(own.map((run) => run.refusalsByCause), settings, variant.name).map((line) => `\`${variant.name}\`: ${line} (runs.csv \`refusals_<cause>\`).`),
+      ...rulesDrawingNobody(own.map((run) => run.activation ?? []), variant.name).map((line) => `\`${variant.name}\`: ${line} (activation.csv).`),
+    ];
   });
 }
 

@@ -29,8 +29,21 @@ const SETTINGS: readonly Setting[] = [
   { setting: 'engine.context.max_tokens', path: ['engine', 'context', 'max_tokens'], show: (engine) => String(engine.context.max_tokens) },
   { setting: 'engine.activation', path: ['engine', 'activation'], show: (engine) => (engine.activation ? `${engine.activation.rules.length} rule(s), seed ${engine.activation.seed}` : 'none: every agent with mail acts') },
   { setting: 'engine.breakers', path: ['engine', 'breakers'], show: (engine) => (engine.breakers ? Object.keys(engine.breakers).join(', ') || 'none' : 'none') },
-  { setting: 'budget', path: ['budget'], show: (_engine, org) => (org?.budget ? `${org.budget.credits ?? 'departments only'} credits` : 'none') },
+  { setting: 'budget', path: ['budget'], show: (_engine, org) => budgetText(org) },
 ];
+
+/**
+ * The org's ceiling and each department's, as org.yaml gives them: `20 credits; departments: planner 5 credits`.
+ * Before, an org with department ceilings alone read `departments only credits`, naming none.
+ */
+function budgetText(org: OrgFile | undefined): string {
+  const budget = org?.budget;
+  if (!budget) return 'none';
+  const parts = budget.credits === undefined ? [] : [`${budget.credits} credits`];
+  const departments = Object.entries(budget.departments ?? {}).map(([lead, ceiling]) => `${lead} ${ceiling.credits} credits`);
+  if (departments.length > 0) parts.push(`departments: ${departments.join(', ')}`);
+  return parts.length === 0 ? 'none' : parts.join('; ');
+}
 
 /** A value at a path of parsed YAML, or undefined. */
 function at(value: unknown, path: readonly string[]): unknown {

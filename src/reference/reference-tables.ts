@@ -1,5 +1,6 @@
 import { column, type ReportTable } from '../tables/report-table.js';
 import type { ReferenceComparison } from './compare-reference.js';
+import { provenanceTables } from '../provenance/provenance-table.js';
 
 /**
  * `lemming analyze --reference`'s tables: `measures` (one row per measure: the real network's value,
@@ -51,5 +52,6 @@ export function referenceTables(comparison: ReferenceComparison): ReportTable[] 
       ],
       rows: comparison.runs.flatMap((run, index) => comparison.rows.map((row) => ({ run: run.source, people: run.people, edges: run.edges, measure: row.measure, value: row.runs[index] }))),
     },
+    ...provenanceTables(comparison.provenance),
   ];
 }

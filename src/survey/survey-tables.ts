@@ -1,5 +1,6 @@
 import { column, CREDITS_UNIT, type ReportTable } from '../tables/report-table.js';
 import type { Survey } from './survey-org.js';
+import { provenanceTables } from '../provenance/provenance-table.js';
 
 /** A tally's 95% interval's ends, for a CSV: no value where there is none. */
 function ends(ci: readonly [number, number] | null | undefined): { ci_low: number | null; ci_high: number | null } {
@@ -8,9 +9,15 @@ function ends(ci: readonly [number, number] | null | undefined): { ci_low: numbe
 
 /**
  * `lemming ask`'s tables: `answers` (one row per agent asked) and `tally` (one row per choice of a
- * choice question; one row of the mean for a numeric one; who answered for free text). Pure.
+ * choice question; one row of the mean for a numeric one; who answered for free text), then
+ * `provenance` (what made them). Pure.
  */
 export function askTables(survey: Survey): ReportTable[] {
+  return [...answerTables(survey), ...provenanceTables(survey.provenance)];
+}
+
+/** The answers and their tally. */
+function answerTables(survey: Survey): ReportTable[] {
   const { question, answers, tally } = survey;
   const answerTable: ReportTable = {
     name: 'answers',

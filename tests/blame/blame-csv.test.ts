@@ -84,7 +84,7 @@ test("lemming blame --csv, on the docs' failed run", { timeout: 300_000 }, async
 
   // steps.csv and blame_agents.csv hold report.json's figures, each column in the dictionary; report.md's credits are the CSV's changed and control credits together.
   {
-    expect(blame.stderr).toContain(`wrote 3 table file(s) to ${join(root, 'tables')}/: steps.csv, blame_agents.csv, dictionary.csv`);
+    expect(blame.stderr).toContain(`wrote 4 table file(s) to ${join(root, 'tables')}/: steps.csv, blame_agents.csv, provenance.csv, dictionary.csv`);
     const tables = readTablesFolder(join(root, 'tables'));
     expect(tables.steps?.map((row) => [row.turn, row.agent, row.forks, row.passed, row.control_forks, row.control_passed, row.calls, row.credits, row.control_calls, row.control_credits])).toEqual(
       report.steps.map((step) => [step.turn, step.agent, step.forks, step.passed, step.control?.forks, step.control?.passed, step.calls, step.credits, step.control?.calls, step.control?.credits].map(String)),

@@ -35,7 +35,7 @@ test("an experiment's blame: goes into its --csv tables as lemming blame's do, a
   const folder = join(root, 'tables');
   const result = await lemmingAsync(root, ['experiment', join(root, 'study.yaml'), '--plain', '--csv', folder]);
   expect(result.status, result.stderr).toBe(0);
-  expect(result.stderr).toContain(`wrote 8 table file(s) to ${folder}/: runs.csv, variants.csv, metrics.csv, reach.csv, activation.csv, steps.csv, blame_agents.csv, dictionary.csv`);
+  expect(result.stderr).toContain(`wrote 9 table file(s) to ${folder}/: runs.csv, variants.csv, metrics.csv, reach.csv, activation.csv, steps.csv, blame_agents.csv, provenance.csv, dictionary.csv`);
 
   const blamed = (JSON.parse(readFileSync(join(root, 'experiments/study/blame.json'), 'utf8')) as RunBlame[]).filter((each) => each.report !== undefined);
   expect(blamed.length).toBeGreaterThan(0);

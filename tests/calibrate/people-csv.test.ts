@@ -27,7 +27,7 @@ test('calibrate --people --csv writes the figures, the people and their answers,
   const folder = join(root, 'tables');
   const result = lemming(root, ['calibrate', join(REPO_ROOT, 'data/gss-2018/respondents.yaml'), '--people', '8', '--held-out', '2', '--csv', folder]);
   expect(result.status, result.stderr).toBe(0);
-  expect(result.stderr).toContain(`wrote 4 table file(s) to ${folder}/: people_figures.csv, people.csv, people_answers.csv, dictionary.csv`);
+  expect(result.stderr).toContain(`wrote 5 table file(s) to ${folder}/: people_figures.csv, people.csv, people_answers.csv, provenance.csv, dictionary.csv`);
   const study = JSON.parse(readFileSync(join(root, 'calibration/gss-2018-people/people.json'), 'utf8')) as {
     credits: number;
     calls: number;

@@ -69,10 +69,12 @@ test('a TypeScript program outside the repository installs the packed tarball, r
   // The tables a pandas or R user reads, each column in the dictionary (read by Python's csv module).
   const ran = join(user, 'run', 'study.ts');
   const tables = readTablesFolder(join(ran, 'tables', 'study'));
-  expect(Object.keys(tables).sort()).toEqual(['activation', 'metrics', 'reach', 'runs', 'survey', 'survey_answers', 'survey_by_attribute', 'variants']);
+  expect(Object.keys(tables).sort()).toEqual(['activation', 'metrics', 'provenance', 'reach', 'runs', 'survey', 'survey_answers', 'survey_by_attribute', 'variants']);
+  // The folder names the model its figures came from: the offline model's rules, not people.
+  expect(tables.provenance?.filter((row) => row.kind === 'model').map((row) => row.note)).toEqual(['offline: rules, not people']);
   expect(tables.runs?.map((row) => row.variant)).toEqual(['baseline', 'urgent']);
   expect(tables.survey_answers?.length).toBe(24);
-  expect(Object.keys(readTablesFolder(join(ran, 'tables', 'calibration'))).sort()).toEqual(['comparisons', 'shares']);
+  expect(Object.keys(readTablesFolder(join(ran, 'tables', 'calibration'))).sort()).toEqual(['comparisons', 'provenance', 'shares']);
 
   // docs/api.md's examples, each run as the page shows it.
   const run = runAsUser(user, 'example-1.ts');

@@ -44,12 +44,12 @@ describe('a --csv folder that is not empty', () => {
 
     const second = await lemmingAsync(root, ['experiment', join(root, 'plain.yaml'), '--csv', tables]);
     expect(second.status, second.stderr).toBe(0);
-    expect(readdirSync(tables).sort()).toEqual(['activation.csv', 'dictionary.csv', 'metrics.csv', 'mine.csv', 'notes.txt', 'reach.csv', 'runs.csv', 'variants.csv']);
+    expect(readdirSync(tables).sort()).toEqual(['activation.csv', 'dictionary.csv', 'metrics.csv', 'mine.csv', 'notes.txt', 'provenance.csv', 'reach.csv', 'runs.csv', 'variants.csv']);
     expect(readFileSync(join(tables, 'notes.txt'), 'utf8')).toBe('my notes\n');
     expect(readFileSync(join(tables, 'mine.csv'), 'utf8')).toBe('a,b\r\n1,2\r\n');
     // Every table lemming left is the second study's and described by its dictionary.
     const files = readCsvFolder(tables);
-    expect([...new Set(files['dictionary.csv']?.slice(1).map((row) => row[0]))].sort()).toEqual(['activation', 'metrics', 'reach', 'runs', 'variants']);
+    expect([...new Set(files['dictionary.csv']?.slice(1).map((row) => row[0]))].sort()).toEqual(['activation', 'metrics', 'provenance', 'reach', 'runs', 'variants']);
     expect(files['runs.csv']?.slice(1).map((row) => row[0])).toEqual(['baseline-r1', 'baseline-r2']);
   });
 

@@ -55,6 +55,34 @@ function heldText(counts: Record<Cause, number>): string {
   return held.length > 0 ? `held with work: ${held.join(', ')}` : '';
 }
 
+/**
+ * What a report says of each limit that held agents with mail (the ceiling, the breaker, credits spent),
+ * beside its figures: the agent-turns held, from the truths, and the setting as the study wrote it.
+ * `within` is an experiment's `in 1 of 1 run(s)`.
+ */
+function limitLines(planted: Truths, within = ''): string[] {
+  const where: Array<[Cause, string]> = [
+    ['ceiling', `org/org.yaml budget: departments: ${Object.entries(clinic.ceilings).map(([lead, credits]) => `${lead} ${credits} credits`).join(', ')}`],
+    ['breaker', 'org/org.yaml engine.breakers: repeated_messages'],
+    ['budget', "each agent's credits in its resume"],
+  ];
+  return where.map(([cause, setting]) => `${planted.refusals[cause]} agent-turn(s) with mail${within} not called, ${CAUSE_WORDS[cause]} (${setting}), their mail left waiting: the figures measure that limit too`);
+}
+
+/**
+ * What provenance.csv of a `--csv` folder holds (the folder is often all a reader of a study gets): the
+ * scripted seat's row, told as a program (not a model lemming calls), with each agent it answered for,
+ * and each caveat the report gives. Before, no CSV named the model.
+ */
+function expectProvenanceRows(rows: ReadonlyArray<Record<string, string>> | undefined, planted: Truths, caveats: readonly string[], where: string): void {
+  const answered = Object.entries(planted.creditsByAgent).filter(([, credits]) => credits > 0).map(([name]) => name).sort();
+  expect(rows?.filter((row) => row.kind === 'model').map(({ name, provider, answered: who, note }) => ({ name, provider, answered: who, note })), `${where}: provenance.csv models`).toEqual([
+    { name: 'seat', provider: 'command', answered: answered.join(' '), note: 'command: a program, not a model lemming calls' },
+  ]);
+  expect(rows?.filter((row) => row.kind === 'caveat').map((row) => row.value), `${where}: provenance.csv caveats`).toEqual(caveats);
+  expect(rows?.find((row) => row.kind === 'setting' && row.name === 'engine.max_messages_per_turn')?.is_default, `${where}: the cap's row`).toBe('false');
+}
+
 function causesOfTurn(planted: Truths, turn: number): Record<Cause, number> {
   const found = planted.refusalsByTurn.find((each) => each.turn === turn);
   return Object.fromEntries(CAUSES.map((cause) => [cause, found?.[cause] ?? 0])) as Record<Cause, number>;
@@ -103,8 +131,12 @@ describe('the planted clinic, run as a user runs it', () => {
     // The human's post reached each member of the list; it was printed `| human | lead_ops | 1 (refused: not on the chart) |`.
     const text = ok(lemming(root, ['analyze']), 'analyze').stdout;
     expect(text).not.toContain('refused: not on the chart');
-    const analysis = JSON.parse(ok(lemming(root, ['analyze', '--json']), 'analyze --json').stdout) as AnalysisFigures;
+    const analysis = JSON.parse(ok(lemming(root, ['analyze', '--json']), 'analyze --json').stdout) as AnalysisFigures & { provenance: { caveats: string[] } };
     expectPlanted(analysis, truths, clinic, 'analyze --json');
+    // Each limit that held agents with mail is said beside the figures, with its setting (only calls at engine.max_steps were).
+    for (const cause of ['ceiling', 'breaker', 'budget'] as const) expect(truths.refusals[cause], cause).toBeGreaterThan(0);
+    expect(analysis.provenance.caveats).toEqual(limitLines(truths).map((line) => `${line}.`));
+    for (const line of limitLines(truths)) expect(text).toContain(`- ${line}.`);
 
     for (const edge of analysis.edges.used.slice(0, 20)) {
       const planted = truths.edges.get(`${edge.from} ${edge.to}`);
@@ -129,6 +161,7 @@ describe('the planted clinic, run as a user runs it', () => {
     for (const member of ['director', 'lead_ops', 'lead_lab']) expect(edges.get(`human ${member}`)).toEqual({ messages: 1, forms: { direct: 0, to: 0, cc: 0, list: 1, meeting: 0 }, onChart: 'false' });
     expectRefusalRows(tables, truths);
     expectSpreadRows(tables, truths, clinic);
+    expectProvenanceRows(tables.provenance, truths, limitLines(truths).map((line) => `${line}.`), 'analyze --csv');
     expect(Object.fromEntries((tables.agents ?? []).filter((row) => row.agent !== 'human').map((row) => [row.agent, Number(row.credits)]))).toEqual(truths.creditsByAgent);
   });
 
@@ -186,6 +219,11 @@ describe('the planted clinic as an experiment: the cap as a variant', () => {
     const capLines = markdown.split('\n').filter((line) => line.includes('engine.max_messages_per_turn'));
     expect(capLines.filter((line) => !line.startsWith('|'))).toEqual([expect.stringContaining(`The per-turn cap cut ${truths.refusals.cap} send(s) of 1 of the 2 runs (baseline)`)]);
     expect(capLines.filter((line) => line.startsWith('|'))).toEqual(['| engine.max_messages_per_turn | baseline | 3 | no | org/org.yaml |', '| engine.max_messages_per_turn | uncapped | 10 | no | org/org.yaml |']);
+    // Each limit that held agents with mail, said per variant beside the figures with its setting (the settings table said `departments only credits`).
+    for (const [variant, planted] of [['baseline', truths], ['uncapped', uncappedTruths]] as const) {
+      for (const line of limitLines(planted, ' in 1 of 1 run(s)')) expect(markdown).toContain(`- \`${variant}\`: ${line} (runs.csv \`refusals_<cause>\`).`);
+    }
+    expect(markdown).toContain(`| budget | all | departments: lab2 ${clinic.ceilings.lab2} credits | no | org/org.yaml |`);
     const report = JSON.parse(readFileSync(join(base, 'experiments', 'planted', 'report.json'), 'utf8')) as {
       runs: Array<{ run: string; messages: number; calls: number; credits: number; deliveries: Record<Form, number>; refusals: number; refusalsByCause: Record<Cause, number> }>;
     };
@@ -212,6 +250,10 @@ describe('the planted clinic as an experiment: the cap as a variant', () => {
       const expected = row.variant === 'baseline' ? truths : uncappedTruths;
       for (const cause of CAUSES) expect(Number(row[`refusals_${cause}`]), `${row.variant} refusals_${cause}`).toBe(expected.refusals[cause]);
     }
+    // The seat answered for every agent either variant called; the caveats are report.md's, each a row.
+    const calledEither: Truths = { ...truths, creditsByAgent: Object.fromEntries(Object.keys(truths.creditsByAgent).map((name) => [name, (truths.creditsByAgent[name] ?? 0) + (uncappedTruths.creditsByAgent[name] ?? 0)])) };
+    const said = markdown.slice(markdown.indexOf('What the figures cannot support:')).split('\n').filter((line) => line.startsWith('- ')).map((line) => line.slice(2));
+    expectProvenanceRows(rows.provenance, calledEither, said, 'experiment --csv');
     // Reach by turn and each activation rule's draws, run by run, in the experiment's own tables (they were only in analyze and the run's summary).
     for (const [run, expected] of Object.entries(planted)) expectSpreadRows(rows, expected, clinic, run);
     expect(uncappedTruths.refusals.cap).toBe(0);

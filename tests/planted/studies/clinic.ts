@@ -14,7 +14,9 @@ const agent = (name: string, title: string, department: string, reportsTo: strin
  *   only one of the two clerks is drawn for each turn (activation: at most one Clerk a turn);
  * - turn 3: the director answers the human with lead_ops copied; ops2 writes "Same again." once more
  *   (the repeated-message breaker holds it from turn 4); tech posts to `leads`, whose `may_post` does
- *   not name it (refused: the chart); lab2's department (lab2 and tech) has spent its ceiling;
+ *   not name it (refused: the chart); lead_lab writes to lab1 with ops1 copied, whom the chart does not
+ *   let it reach (the copy refused: the chart, and lab1 is not sent it either); lab2's department (lab2
+ *   and tech) has spent its ceiling;
  * - turn 4: the three heads meet (`huddle`, one round): each speech is heard by the two others; ops2
  *   (breaker), tech (ceiling) and the intern (out of credits) are held with mail waiting;
  * - turn 5: lead_ops writes to the director, after the meeting kept its mail waiting; the same three held.
@@ -68,7 +70,7 @@ export const clinic: PlantedStudy = {
       ops1: { send: [{ to: ['ops2'] }] },
       ops2: { send: [{ to: ['ops1'], body: 'Same again.' }] },
       tech: { send: [{ to: ['leads'] }] },
-      lead_lab: { send: [{ to: ['intern'] }] },
+      lead_lab: { send: [{ to: ['intern'] }, { to: ['lab1'], cc: ['ops1'] }] },
     },
     4: {
       director: { speak: 'The inspection is Friday; ops and lab report here.' },
