@@ -109,6 +109,17 @@ function buildSchema(z: typeof Zod) {
   });
 }
 
+/**
+ * The examples of an experiment file's fields that an org file names alike (org.yaml's `name: my-org`
+ * fits no experiment, variant or check), by the field's path without its indices: each valid in its place.
+ */
+const EXPERIMENT_EXAMPLES: Readonly<Record<string, string>> = {
+  name: 'name: tight-budget   # its runs go under experiments/<name>',
+  'variants.name': 'name: no-planner   # a run of it is the folder experiments/<experiment>/<name>',
+  'checks.name': 'name: has-answer',
+  'variants.checks.name': 'name: has-answer',
+};
+
 let schema: ReturnType<typeof buildSchema> | undefined;
 
 /**
@@ -125,7 +136,7 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
   if (!source) throw refused(loaded.problems);
   schema ??= buildSchema(zod().z);
   const parsed = schema.safeParse(source.value ?? {});
-  if (!parsed.success) throw refused(namingVariants(schemaProblems(parsed.error, file, source, schema), source.value));
+  if (!parsed.success) throw refused(namingVariants(schemaProblems(parsed.error, file, source, schema, EXPERIMENT_EXAMPLES), source.value));
   const value = parsed.data;
   const found: Problem[] = [];
   const baseLine = source.lineOf(['base']);

@@ -40,3 +40,44 @@ test('each out-of-range setting of an experiment file, at the top and in a varia
   writeFileSync(file, mended.join('\n'));
   expect(readExperiment(file, (base) => base).variants[0]).toMatchObject({ name: 'a', repeats: 5 });
 });
+
+/**
+ * The names of an experiment file (the experiment's, a variant's, a check's, at the top and in a variant) are
+ * refused, wrong or missing, with an example that fits their place: org.yaml's `name: my-org` was offered for each.
+ */
+test("each name of an experiment file, wrong or missing, is refused with an example of that name, valid in its place", () => {
+  const root = defaultOrg();
+  const file = join(root, 'study.yaml');
+  // Each wrong name on its own line (1, 4, 6 and 9), where its problem must point.
+  writeFileSync(file, 'name: Study One\nmessages: [{ to: manager, body: hi }]\nchecks:\n  - { name: Has Answer, run: "true" }\nvariants:\n  - name: No Planner\n    checks:\n      - run: "true"\n        name: Bad.Check\n');
+  const result = lemming(root, ['experiment', file]);
+  expect(result.status).toBe(1);
+  const lines = result.stderr.trim().split('\n').map((line) => line.replace(/^lemming: /, ''));
+  const expected: Array<[number, string, string]> = [
+    [1, 'name', 'name: tight-budget'],
+    [4, 'checks.0.name', 'name: has-answer'],
+    [6, 'variants.0.name', 'name: no-planner'],
+    [9, 'variants.0.checks.0.name', 'name: has-answer'],
+  ];
+  const mended = readFileSync(file, 'utf8').split('\n');
+  for (const [line, field, example] of expected) {
+    const said = lines.find((each) => each.startsWith(`${file}:${line}: ${field}: `));
+    expect(said, `${field} in:\n${result.stderr}`).toBeDefined();
+    expect(said, field).toContain(`a valid value looks like \`${example}`);
+    expect(said, field).not.toContain('my-org');
+    // Put where its mistake was, the value offered is read.
+    const offered = /a valid value looks like `([^`]*?)(?:\s+#[^`]*)?`/.exec(said ?? '')?.[1] ?? '';
+    mended[line - 1] = (mended[line - 1] ?? '').replace(/name: [^,}]*/, offered);
+  }
+  writeFileSync(file, mended.join('\n'));
+  const read = readExperiment(file, (base) => base);
+  expect(read.name).toBe('tight-budget');
+  expect(read.variants[0]?.name).toBe('no-planner');
+
+  // Missing, the experiment's and a variant's name say the same example.
+  writeFileSync(file, 'messages: [{ to: manager, body: hi }]\nvariants:\n  - repeats: 2\n');
+  const missing = lemming(root, ['experiment', file]).stderr;
+  expect(missing).toContain(`${file}:1: name: is required but missing; a valid value looks like \`name: tight-budget`);
+  expect(missing).toContain(`${file}:3: variants.0.name: is required but missing; a valid value looks like \`name: no-planner`);
+  expect(missing).not.toContain('my-org');
+});
