@@ -3,6 +3,7 @@ import { EXIT, formatProblem, LemmingError, type Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
 import { nameProblem } from '../org/names.js';
+import { quoteName } from '../mailbox/message-text.js';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { interventionSchema, normaliseIntervention, type Intervention } from '../engine/interventions/intervention.js';
@@ -114,8 +115,8 @@ function buildSchema(z: typeof Zod) {
  * fits no experiment, variant or check), by the field's path without its indices: each valid in its place.
  */
 const EXPERIMENT_EXAMPLES: Readonly<Record<string, string>> = {
-  name: 'name: tight-budget   # its runs go under experiments/<name>',
-  'variants.name': 'name: no-planner   # a run of it is the folder experiments/<experiment>/<name>',
+  name: 'name: tight-budget',
+  'variants.name': 'name: no-planner',
   'checks.name': 'name: has-answer',
   'variants.checks.name': 'name: has-answer',
 };
@@ -231,7 +232,8 @@ function namingVariants(problems: Problem[], value: unknown): Problem[] {
   return problems.map((problem) => {
     const index = /^variants\.(\d+)\./.exec(problem.field ?? '')?.[1];
     const name = index === undefined || !Array.isArray(variants) ? undefined : (variants[Number(index)] as { name?: unknown } | undefined)?.name;
-    return typeof name === 'string' ? { ...problem, message: `variant ${JSON.stringify(name)}: ${problem.message}` } : problem;
+    // Not checked yet: quoted as every name a person wrote is, so a look-alike never reads as another variant's.
+    return typeof name === 'string' ? { ...problem, message: `variant ${quoteName(name)}: ${problem.message}` } : problem;
   });
 }
 

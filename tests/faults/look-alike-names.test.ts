@@ -38,6 +38,16 @@ describe('names read from disk that fail the name rule are printed quoted', () =
     expect(said).not.toContain('"manager"');
   });
 
+  test('experiment: a variant named with a look-alike is named quoted in each of its problems', () => {
+    const root = defaultOrg();
+    const file = join(root, 'study.yaml');
+    write(root, 'study.yaml', `name: study\nmessages: [{ to: manager, body: hi }]\nvariants:\n  - name: no-pl${CYRILLIC_A}nner\n    repeats: 0\n`);
+    const refused = lemming(root, ['experiment', file]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`${file}:5: variants.0.repeats: variant "no-pl\\u0430nner": `);
+    expect(refused.stderr).not.toMatch(/[\u0430\u200d]/);
+  });
+
   test('run: a skipped outbox file named with a look-alike is printed quoted in the run warning', async () => {
     const root = defaultOrg();
     mkdirSync(join(root, 'agents', 'manager', 'outbox'), { recursive: true });
