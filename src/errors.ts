@@ -1,3 +1,4 @@
+import { quotePathNames } from './mailbox/message-text.js';
 import { cutSecrets } from './secrets/secrets.js';
 import { abbreviated } from './terminal-text/terminal-text.js';
 
@@ -57,15 +58,21 @@ export function problemOnOneLine(message: string): string {
   return (message.split('\n')[0] ?? '').replace(EXAMPLE_INTRODUCED, '');
 }
 
-/** `file:line`, or `file` when the line is not known. */
+/** `file:line`, or `file` when the line is not known; a name of the path no name could be, quoted (quotePathNames). */
 export function problemPlace(problem: Problem): string {
-  return problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+  const file = quotePathNames(problem.file);
+  return problem.line === undefined ? file : `${file}:${problem.line}`;
 }
 
 /** `field: message`, or the message alone when there is no field: what follows the place. */
 export function problemSaid(problem: Problem): string {
   // A field is a key of the file, which may be a megabyte long: said as a short excerpt.
-  return problem.field ? `${abbreviated(problem.field, 80)}: ${problem.message}` : problem.message;
+  return problem.field ? `${quotePathNames(abbreviated(problem.field, 80))}: ${problem.message}` : problem.message;
+}
+
+/** problemSaid with the message's first line only (no example): for a line that says the problem among others. */
+export function problemSaidOnOneLine(problem: Problem): string {
+  return problemSaid({ ...problem, message: problemOnOneLine(problem.message) });
 }
 
 /** `file:line: field: message`, leaving out what is not known. */

@@ -1,5 +1,6 @@
 import { carriedOutText } from '../ui/shared/proposal-text.js';
 import { invalidText, reloadText } from '../ui/shared/org-edit-text.js';
+import { warningText } from '../ui/shared/warning-text.js';
 import type { EngineEvent } from '../engine/events.js';
 import { budgetWarningText, formatStepTools, showCredits } from '../format/format.js';
 import { describeRefusal } from '../engine/turn/refusal-text.js';
@@ -16,7 +17,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'org-invalid':
       return `${turn}${invalidText(event)}`;
     case 'warning':
-      return `${turn}warning: ${event.file ? `${event.file}: ` : ''}${event.message}`;
+      return `${turn}warning: ${warningText(event)}`;
     case 'turn-started':
       return `${turn}${event.recovering ? 'finishing an interrupted turn; ' : ''}${event.agents.length} agent(s) at work${event.agents.length > 0 ? `: ${event.agents.join(', ')}` : ''}`;
     case 'agent-called':

@@ -1,4 +1,4 @@
-import { problemOnOneLine, type Problem } from '../errors.js';
+import { problemSaidOnOneLine, type Problem } from '../errors.js';
 import { mailingListProblems } from '../org/lists/mailing-list.js';
 import type { Org } from '../org/org.js';
 import type { EngineEvent } from './events.js';
@@ -17,6 +17,6 @@ export async function* startWarnings(root: string, org: Org, state: EngineState,
   for (const problem of toolProblems) yield { type: 'warning', turn, file: problem.file, message: `${problem.field ?? ''} ${problem.message}`.trim() };
   if (routingWanted(root, state)) yield* (await importRouting()).planRouting(root, org, turn).events;
   for (const problem of mailingListProblems(root, org)) {
-    if (problem.severity === 'error') yield { type: 'warning', turn, file: problem.file, message: `${problem.field === undefined ? '' : `${problem.field}: `}${problemOnOneLine(problem.message)}` };
+    if (problem.severity === 'error') yield { type: 'warning', turn, file: problem.file, message: problemSaidOnOneLine(problem) };
   }
 }

@@ -3,6 +3,7 @@ import { EXIT, formatProblem, LemmingError, type Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
 import { nameProblem } from '../org/names.js';
+import { quoteName } from '../mailbox/message-text.js';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { interventionSchema, normaliseIntervention, type Intervention } from '../engine/interventions/intervention.js';
@@ -109,6 +110,17 @@ function buildSchema(z: typeof Zod) {
   });
 }
 
+/**
+ * The examples of an experiment file's fields that an org file names alike (org.yaml's `name: my-org`
+ * fits no experiment, variant or check), by the field's path without its indices: each valid in its place.
+ */
+const EXPERIMENT_EXAMPLES: Readonly<Record<string, string>> = {
+  name: 'name: tight-budget',
+  'variants.name': 'name: no-planner',
+  'checks.name': 'name: has-answer',
+  'variants.checks.name': 'name: has-answer',
+};
+
 let schema: ReturnType<typeof buildSchema> | undefined;
 
 /**
@@ -125,7 +137,7 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
   if (!source) throw refused(loaded.problems);
   schema ??= buildSchema(zod().z);
   const parsed = schema.safeParse(source.value ?? {});
-  if (!parsed.success) throw refused(namingVariants(schemaProblems(parsed.error, file, source, schema), source.value));
+  if (!parsed.success) throw refused(namingVariants(schemaProblems(parsed.error, file, source, schema, EXPERIMENT_EXAMPLES), source.value));
   const value = parsed.data;
   const found: Problem[] = [];
   const baseLine = source.lineOf(['base']);
@@ -220,7 +232,8 @@ function namingVariants(problems: Problem[], value: unknown): Problem[] {
   return problems.map((problem) => {
     const index = /^variants\.(\d+)\./.exec(problem.field ?? '')?.[1];
     const name = index === undefined || !Array.isArray(variants) ? undefined : (variants[Number(index)] as { name?: unknown } | undefined)?.name;
-    return typeof name === 'string' ? { ...problem, message: `variant ${JSON.stringify(name)}: ${problem.message}` } : problem;
+    // Not checked yet: quoted as every name a person wrote is, so a look-alike never reads as another variant's.
+    return typeof name === 'string' ? { ...problem, message: `variant ${quoteName(name)}: ${problem.message}` } : problem;
   });
 }
 

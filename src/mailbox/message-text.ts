@@ -100,6 +100,23 @@ export function quoteName(name: unknown): string {
   return JSON.stringify(abbreviated(text)).replace(NOT_PRINTABLE_ASCII, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Whether a text holds a character outside printable ASCII (no `g`: a test keeps no place between calls). */
+const HOLDS_NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+
+/** A part of a path or a dotted field: what lies between `/` and `.`. */
+const PATH_PART = /[^/.]+/g;
+
+/**
+ * A path or a dotted field that holds names a person made on disk (`agents/<folder>/`, `org/lists/<name>.yaml`,
+ * a chart key in `agents.<name>`), as printed: each part holding a character no name holds is quoted by
+ * quoteName (`agents/"hum\u0430n"/`), so a folder named with a look-alike never reads as a real agent's; the
+ * rest is printed as it is. The one place for the file and the field of every problem and warning shown.
+ */
+export function quotePathNames(path: string): string {
+  if (!HOLDS_NOT_PRINTABLE_ASCII.test(path)) return path;
+  return path.replace(PATH_PART, (part) => (HOLDS_NOT_PRINTABLE_ASCII.test(part) ? quoteName(part) : part));
+}
+
 /** A subject as kept, and how many characters of it were cut (0 when it fitted). */
 export interface CappedSubject {
   /** On one line and trimmed; undefined when nothing is left. */

@@ -23,14 +23,25 @@ export interface MailFile {
 /**
  * Who may read a message: its sender or a recipient (a name of its `to:` or `cc:`), and only once it was delivered. A file the
  * chart refused, one skipped as broken (even mended in place), one not taken in yet is not mail,
- * whatever it says, and neither is anyone else's. The one rule for an agent's `read_message` and
- * for a seat an outside program takes (`lemming mcp --as`), so the two can never drift apart.
+ * whatever it says, and neither is anyone else's. A letter to the reader is read under the chart as it is
+ * now (`readerCheck`), as its waiting mail is (engine/turn/prepare-call.ts). The one rule for an agent's
+ * `read_message` and for every tool of a seat an outside program takes (`lemming mcp --as`: its inbox,
+ * a message, a search, a thread), so they can never drift apart.
  */
-export function mayRead(reader: string, message: Pick<Message, 'id' | 'from' | 'to' | 'alsoTo' | 'cc'>, file: MailFile, delivered: DeliveredMail, listReader?: ListReader): boolean {
-  if (!delivered(message.id, file.sender, file.name)) return false;
-  if (message.from === reader || isAddressedTo(message, reader)) return true;
+export function mayRead(reader: string, message: Pick<Message, 'id' | 'from' | 'to' | 'alsoTo' | 'cc'>, file: MailFile, delivered: DeliveredMail, listReader?: ListReader, readerCheck?: ReaderCheck): boolean {
+  return mailAccess(reader, message, file, delivered, listReader, readerCheck) === 'open';
+}
+
+/** mayRead with its reason: `open`; not mail for this reader (`none`); or a letter to it the chart no longer lets it read (`closed`, why). */
+function mailAccess(reader: string, message: Pick<Message, 'id' | 'from' | 'to' | 'alsoTo' | 'cc'>, file: MailFile, delivered: DeliveredMail, listReader?: ListReader, readerCheck?: ReaderCheck): 'open' | 'none' | { closed: string } {
+  if (!delivered(message.id, file.sender, file.name)) return 'none';
+  if (message.from === reader) return 'open';
+  if (isAddressedTo(message, reader)) {
+    const closed = readerCheck?.(file.sender, message);
+    return closed === undefined ? 'open' : { closed };
+  }
   // A post to a mailing list: its members, and those the list's `archive:` names (org/lists/).
-  return listReader !== undefined && recipientsOf(message).some((name) => listReader(name, reader));
+  return listReader !== undefined && recipientsOf(message).some((name) => listReader(name, reader)) ? 'open' : 'none';
 }
 
 /**
@@ -46,7 +57,7 @@ export type OpenedMail = { message: Message; file: MailFile } | { unreadable: st
  * Why a letter from `sender` that names its reader may not be read now (the chart may have changed since it
  * was delivered), or undefined when it may: given by the caller from the org (org/lists/recipients.ts, readerProblem).
  */
-export type ReaderCheck = (sender: string, message: Message) => string | undefined;
+export type ReaderCheck = (sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>) => string | undefined;
 
 /**
  * A message in full, by id, as `reader` may read it (`mayRead`). Cheap: only the outbox the id
@@ -62,10 +73,9 @@ export function openMail(root: string, reader: string, id: string, delivered: De
     const read = readMessageFile(root, file.sender, file.name, turn, maxBodyChars);
     if ('error' in read) return { unreadable: read.error };
     if (read.message.id !== id) continue;
-    if (!mayRead(reader, read.message, file, delivered, listReader)) continue;
-    // A letter to the reader is read under the chart as it is now, as its waiting mail is (engine/turn/prepare-call.ts).
-    const closed = file.sender !== reader && isAddressedTo(read.message, reader) ? readerCheck?.(file.sender, read.message) : undefined;
-    return closed === undefined ? { message: read.message, file } : { closed };
+    const access = mailAccess(reader, read.message, file, delivered, listReader, readerCheck);
+    if (access === 'none') continue;
+    return access === 'open' ? { message: read.message, file } : access;
   }
   return { none: files.some((file) => file.sender === reader) ? 'never-delivered' : 'not-delivered' };
 }

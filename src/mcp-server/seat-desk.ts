@@ -12,7 +12,7 @@ import { byPriority, type Message } from '../mailbox/message.js';
 import { mayRead, openMail, type DeliveredMail, type MailFile } from '../mailbox/readable-mail.js';
 import { HUMAN } from '../org/names.js';
 import { mayReadList } from '../org/lists/mailing-list.js';
-import { readerCheckOf } from '../org/lists/recipients.js';
+import { listsOfOnePlan, readerCheckOf } from '../org/lists/recipients.js';
 import { loadOrgForReading } from '../org/load-org-once.js';
 import type { Org } from '../org/org.js';
 import { decisionLine } from '../tools/proposals/proposal.js';
@@ -32,7 +32,8 @@ export type ReadMessage = Omit<Message, 'usage'> & { file: string };
  * delivers it at its next turn), search, follow a thread, see where the org stands; and, from
  * the human's seat only, decide proposals. Every call reads the org's files afresh. A seat other
  * than the human's reads only what was delivered to it or sent by it, by the rule an agent's
- * read_message follows (mailbox/readable-mail.ts): not a file the chart refused, nor one not taken in yet.
+ * read_message follows (mailbox/readable-mail.ts): not a file the chart refused, nor one not taken in yet,
+ * nor a letter to it the chart no longer lets it read, in every tool alike.
  */
 export class SeatDesk {
   constructor(
@@ -169,7 +170,7 @@ export class SeatDesk {
   /**
    * Whether the seat may read a message. The human's: what the chart and the lists let it read now, and what it
    * wrote (engine/human/seat-reading.ts, the rule of `lemming inbox`); another: as the one rule of an agent's
-   * read_message says (mailbox/readable-mail.ts). For one call: the record and the lists are read once.
+   * read_message says (mailbox/readable-mail.ts, the chart as it is now included). For one call: the record and the lists are read once.
    */
   private readable(seat: string): (message: Pick<IndexedMessage, 'id' | 'from' | 'to' | 'others' | 'file'>) => boolean {
     const org = loadOrgForReading(this.root).org;
@@ -179,9 +180,10 @@ export class SeatDesk {
       return (message) => reading.reads(message.from, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }) !== undefined;
     }
     const delivered = this.delivered();
+    const readerCheck = readerCheckOf(org, seat, listsOfOnePlan(org));
     // The index keeps everyone past the first recipient as `others`: the rest of to: and cc: alike.
     return (message) =>
-      mayRead(seat, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }, mailFile(message), delivered, (list, reader) => mayReadList(this.root, org, list, reader));
+      mayRead(seat, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }, mailFile(message), delivered, (list, reader) => mayReadList(this.root, org, list, reader), readerCheck);
   }
 
   /** What the engine's record says was delivered, brought up to date at each call, as the org's files are read afresh (only what was appended is read). */

@@ -150,9 +150,11 @@ const FIELD_EXAMPLES: Record<string, string> = {
 /**
  * Turn zod's issues into problems that name the file, the field, the line and a valid example.
  * An unknown field is a problem of its own, at its own line, naming the fields its place has in
- * `schema` (the one the file was checked by) and the one it was likely meant as.
+ * `schema` (the one the file was checked by) and the one it was likely meant as. `ownExamples` are
+ * a kind of file's examples for fields named as an org file's are (an experiment's `name`), by the
+ * field's path without its indices (`variants.name`): asked before the examples every file shares.
  */
-export function schemaProblems(error: z.ZodError, file: string, source: YamlSource, schema: z.ZodType): Problem[] {
+export function schemaProblems(error: z.ZodError, file: string, source: YamlSource, schema: z.ZodType, ownExamples: Readonly<Record<string, string>> = {}): Problem[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownField(file, source, path, key, knownFields(schema, path, valueAt(source.value, path))));
@@ -164,8 +166,10 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
       message = 'is required but missing';
     }
     // A field named alike in two places (`command` of an MCP server and of a command tool) has an example per place.
+    const names = path.filter((part): part is string => typeof part === 'string').join('.');
+    const own = Object.hasOwn(ownExamples, names) ? ownExamples[names] : undefined;
     const placed = typeof path[0] === 'string' && lastName !== undefined ? exampleOf(`${path[0]}.${lastName}`) : undefined;
-    const example = placed ?? (lastName === undefined ? undefined : exampleOf(lastName));
+    const example = own ?? placed ?? (lastName === undefined ? undefined : exampleOf(lastName));
     // A schema's own message may give its example already (`is 0 to 2147482648, for example \`seed: 1\``): one is enough.
     const hasExample = message.includes('for example `');
     const problem: Problem = {

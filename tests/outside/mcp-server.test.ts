@@ -201,6 +201,29 @@ describe('lemming mcp: the org as an MCP server', () => {
     expect(inbox.value.messages.map((message: { id: string }) => message.id)).toEqual(['000000-manager-001']);
   });
 
+  test('a seat reads a letter under the chart as it is now: one whose edge was removed after delivery opens by no tool, search, thread or inbox', async () => {
+    const root = orgWithReviewerSeat();
+    write(root, 'agents/manager/outbox/000000-001-reviewer.md', '---\nto: reviewer\nsubject: Parrot review\n---\nPlease review the parrot release.\n');
+    write(root, 'agents/reviewer/outbox/000000-001-manager.md', '---\nto: manager\nsubject: Parrot notes\nreply_to: 000000-manager-001\n---\nMy parrot notes.\n');
+    expect((await lemmingAsync(root, ['run', '--plain', '--turns', '1'])).status).toBe(0);
+    const client = await mcpClient(root, ['--as', 'reviewer']);
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toMatchObject({ isError: false, value: { subject: 'Parrot review' } });
+
+    // The reviewer no longer reads from the manager: its letter stays delivered, and is not the reviewer's to read now.
+    write(root, 'org/chart.yaml', readFileSync(join(root, 'org', 'chart.yaml'), 'utf8').replace('  reviewer:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager]', '  reviewer:\n    reports_to: manager\n    send_to: [manager]\n    read_from: []'));
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toEqual({
+      isError: true,
+      value: 'message 000000-manager-001 cannot be read now: reviewer does not read from manager (chart.yaml: agents.reviewer.read_from)',
+    });
+    const found = await call(client, 'search_messages', { query: 'parrot' });
+    expect(found.value.hits.map((hit: { id: string }) => hit.id)).toEqual(['000000-reviewer-001']);
+    expect(found.value.total).toBe(1);
+    const thread = await call(client, 'read_thread', { id: '000000-reviewer-001' });
+    expect(thread.value.map((message: { id: string }) => message.id)).toEqual(['000000-reviewer-001']);
+    expect(JSON.stringify((await call(client, 'read_thread', { id: '000000-manager-001' })).value)).not.toContain('Parrot review');
+    expect((await call(client, 'read_inbox', { all: true, mark_read: false })).value.messages).toEqual([]);
+  });
+
   test("the human's seat reads what the chart and lists let human read, and what it wrote: not the manager's letter to the planner, by id, search or thread", async () => {
     const root = defaultOrg();
     write(root, 'agents/manager/outbox/000000-001-planner.md', '---\nto: planner\nsubject: Salaries\n---\nThe parrot salaries, between us.\n');

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_ORG_YAML_BYTES, readEditedFile } from '../../editable/edited-file.js';
-import { problemOnOneLine, type Problem } from '../../errors.js';
+import { problemSaidOnOneLine, type Problem } from '../../errors.js';
 import { andList } from '../../format/format.js';
 import { meetingNames } from '../../meetings/load-meetings.js';
 import { meetingFile } from '../../meetings/meeting-file.js';
@@ -152,7 +152,7 @@ function withRefusal(org: Org, files: FileChanges, removedFrom: string[], doing:
   if (added.length === 0) return { files, removedFrom };
   const byFile = new Map<string, string[]>();
   for (const problem of added.slice(0, 5)) {
-    const said = `${problem.field === undefined ? '' : `${problem.field}: `}${problemOnOneLine(problem.message)}`;
+    const said = problemSaidOnOneLine(problem);
     byFile.set(problem.file, [...(byFile.get(problem.file) ?? []), said]);
   }
   const broken = [...byFile.keys()];

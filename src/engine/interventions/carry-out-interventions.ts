@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
-import { EXIT, LemmingError, type Problem } from '../../errors.js';
+import { EXIT, LemmingError, problemPlace, problemSaid, type Problem } from '../../errors.js';
 import { zod } from '../../lazy-modules.js';
 import type { Org } from '../../org/org.js';
 import { schemaProblems } from '../../org/schema-problems.js';
@@ -126,7 +126,7 @@ export function interventionsAhead(root: string, lastTurn: number): boolean {
  */
 export function carryOutInterventions(org: Org, turn: number, now: Date): EngineEvent[] {
   const { interventions, problems } = readInterventions(org.root);
-  const events: EngineEvent[] = problems.map((problem) => ({ type: 'warning', turn, file: problem.line ? `${problem.file}:${problem.line}` : problem.file, message: `${problem.field ? `${problem.field}: ` : ''}${problem.message}` }));
+  const events: EngineEvent[] = problems.map((problem) => ({ type: 'warning', turn, file: problemPlace(problem), message: problemSaid(problem) }));
   if (interventions.length === 0) return events;
   const { records, wholeBytes, size } = readRecordsFile(org.root);
   // Cut a last line a crash left short, so the next record starts on a line of its own.

@@ -70,9 +70,9 @@ export function listsOfOnePlan(org: Org): ListsNow {
   };
 }
 
-/** readerProblem for one reader, as opening a message by id asks it (mailbox/readable-mail.ts, openMail). */
-export function readerCheckOf(org: Org, reader: string): (sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>) => string | undefined {
-  return (sender, message) => readerProblem(org, sender, reader, recipientsOf(message));
+/** readerProblem for one reader, as reading a message asks it (mailbox/readable-mail.ts, mayRead and openMail); `lists` as readerProblem takes them. */
+export function readerCheckOf(org: Org, reader: string, lists?: ListsNow): (sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>) => string | undefined {
+  return (sender, message) => readerProblem(org, sender, reader, recipientsOf(message), lists);
 }
 
 /**

@@ -2,6 +2,7 @@ import { carriedOutText } from '../shared/proposal-text.js';
 import type { AwaitedAnswer } from '../../engine/human/awaited-answer.js';
 import type { DriveOutcome } from '../../engine/human/drive-until-reply.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
+import { warningText } from '../shared/warning-text.js';
 import type { EngineEvent } from '../../engine/events.js';
 
 /**
@@ -32,7 +33,7 @@ export function describeDriveEvent(event: EngineEvent): string | undefined {
     case 'agent-skipped':
       return `turn ${event.turn}: ${event.agent} ${event.reason === 'breaker' ? `held by a circuit breaker: ${event.breaker ?? 'engine.breakers'}` : event.reason === 'budget' ? `held: ${event.budget ?? 'the org'} has reached its budget` : 'skipped: out of credits'}`;
     case 'warning':
-      return `turn ${event.turn}: warning: ${event.file ? `${event.file}: ` : ''}${event.message}`;
+      return `turn ${event.turn}: warning: ${warningText(event)}`;
     case 'org-reloaded':
       return reloadText(event);
     case 'proposal-carried-out':

@@ -4,6 +4,7 @@ import type { Priority } from '../../mailbox/message.js';
 import { budgetWarningText, formatStepTools } from '../../format/format.js';
 import { addEditNotices, clearFixed, type EditNotice } from '../watch/describe-org-change.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
+import { warningText } from '../shared/warning-text.js';
 import { countDelivered, describeRefusal } from '../../engine/turn/refusal-text.js';
 import { HUMAN } from '../../org/names.js';
 import { emptyTotals } from '../../engine/run-totals.js';
@@ -153,7 +154,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       return { ...state, serial: state.serial + 1, edits: addEditNotices(state.edits, [notice], MAX_EDITS) };
     }
     case 'warning':
-      return addTrouble(state, action.turn, 'warning', `${action.file ? `${action.file}: ` : ''}${action.message}`);
+      return addTrouble(state, action.turn, 'warning', warningText(action));
     case 'budget-warning':
       return addTrouble(state, action.turn, 'warning', budgetWarningText(action));
     case 'loop-detected':
