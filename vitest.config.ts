@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { PATIENCE_MS } from './tests/helpers/patience.js';
 import { ramDiskTmpdir } from './tests/helpers/suite-tmpdir.js';
 
 /*
@@ -96,6 +97,10 @@ export default defineConfig({
     // CLI several times took up to 35 s; the cap leaves room for several times that.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // The same for `expect.poll`: its own default gives up after a second, and a Chromium page on a busy machine
+    // took longer than that to ask for its data (tests/web/browser/placeholders.test.ts, with the file's processes
+    // held to 8% of a core). A poll that passes costs what it waited, not this.
+    expect: { poll: { timeout: PATIENCE_MS } },
     // Vitest's default is one file fewer than the cores: one at a time on 2 cores. Many files spend
     // much of their time waiting (on processes they started: bwrap, git, redis-server, Chromium, the
     // CLI in crash tests; on a worker's lease or a notice's timer), and the isolated ones, which run

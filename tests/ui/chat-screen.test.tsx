@@ -6,7 +6,7 @@ import { ChatSession } from '../../src/ui/chat/chat-session.js';
 import { message, simpleTurn } from './helpers/events.js';
 import { chatMessage, FakeChatBackend, scriptedDriver } from './helpers/fake-chat.js';
 import { fakeWatch } from './helpers/fake-watch.js';
-import { flat, frameShows, plainText, settle } from './helpers/wait.js';
+import { flat, frameShows, PATIENCE_MS, plainText, settle } from './helpers/wait.js';
 
 const ASKED = chatMessage({ id: '000000-human-001', from: 'human', to: 'manager', turn: 0, body: 'Write the release notes' });
 const ANSWERED = chatMessage({
@@ -176,7 +176,8 @@ describe('the chat screen', () => {
     await frameShows(lastFrame, 'there is no command /nonsense; /help lists them');
 
     await type(stdin, '/quit');
-    await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1));
+    // vi.waitFor's own deadline is a second: the patience of every other wait here instead.
+    await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1), { timeout: PATIENCE_MS });
   });
 
   test('new mail appears as soon as the watcher sees the file', async () => {
