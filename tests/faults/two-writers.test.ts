@@ -63,4 +63,11 @@ describe('two writers on one org', () => {
     expect(winners.filter((count) => count !== 1)).toEqual([]);
   });
 
+  test('engines that start at the same instant beside the lock a killed engine left: exactly one takes it over, every time', async () => {
+    // Each finds the dead engine's lock and recovers it at once. Before, one could move aside a lock another had just
+    // taken, and put it back over a third's: two engines ran in about 1 round of 100.
+    const winners = await raceForLock(4, 1000, { deadHolder: true });
+    expect(winners.filter((count) => count !== 1)).toEqual([]);
+  });
+
 });
