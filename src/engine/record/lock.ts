@@ -28,6 +28,8 @@ interface LockContent {
 /** Held while an engine works on an org root: one writer at a time. */
 export interface OrgLock {
   release(): void;
+  /** Whose lock this was, when it was taken over from a process that is gone (a killed engine's): to be said. */
+  readonly tookOver?: { pid: number; command: string; started: string };
 }
 
 /** Thrown when a live engine holds the org's lock (or it cannot be taken); the CLI exits with code 3. */
@@ -93,11 +95,15 @@ export function takeLockFile(path: string, command: string, refusal: (holder: { 
     command,
     started: new Date().toISOString(),
   };
+  let gone: LockContent | undefined;
   for (let attempt = 0; attempt < 1_000; attempt += 1) {
     // The lock is made with its content in one step (a temporary, linked into place): a lock created empty and
     // written after could be read, empty, by an engine starting at the same moment, taken for a dead one's and
     // removed, and both would run.
-    if (createFileAtomic(path, JSON.stringify(content))) return { release: () => releaseLock(path, content.token) };
+    if (createFileAtomic(path, JSON.stringify(content))) {
+      const tookOver = gone && { pid: gone.pid, command: gone.command, started: gone.started };
+      return { release: () => releaseLock(path, content.token), ...(tookOver ? { tookOver } : {}) };
+    }
     const holder = readLockFile(path);
     // Its holder let go this moment: try again.
     if (holder === 'absent') continue;
@@ -106,6 +112,7 @@ export function takeLockFile(path: string, command: string, refusal: (holder: { 
       throw new LockedError(refusal(holder, where));
     }
     // The holder is dead (or the file is unreadable): remove its lock, and try again.
+    if (holder !== 'unreadable') gone = holder;
     removeIfHolderGone(path, content);
   }
   throw new LockedError(`could not take the lock ${path}; another engine keeps taking it`);
