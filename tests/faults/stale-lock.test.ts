@@ -104,4 +104,13 @@ describe('the lock of an engine that is gone', () => {
     expect(existsSync(statePaths(root).lock)).toBe(false);
     expect(existsSync(`${statePaths(root).lock}.recover`)).toBe(false);
   });
+
+  test('a folder in the lock\'s place is said, naming it, and left alone: no engine runs until it is removed', async () => {
+    const root = defaultOrg();
+    mkdirSync(statePaths(root).lock, { recursive: true });
+    const run = await lemmingAsync(root, ['run-once']);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain(`${statePaths(root).lock} is a folder, where lemming keeps a lock: remove it, and try again`);
+    expect(existsSync(statePaths(root).lock)).toBe(true);
+  });
 });

@@ -49,11 +49,20 @@ function readLock(path: string): LockContent | undefined {
   return readSavedJson<LockContent>(path);
 }
 
-/** A lock as recovery reads it: its holder, none there, or a file that is no lock lemming wrote (lemming writes them whole). */
+/**
+ * A lock as recovery reads it: its holder, none there, or a file that is no lock lemming wrote (lemming writes them
+ * whole). A folder, a link or a pipe in its place is said, naming it: it is not removed, and no lock can be made there.
+ */
 function readLockFile(path: string): LockContent | 'absent' | 'unreadable' {
   const read = readOwnFile(path);
   if ('absent' in read) return 'absent';
-  return readLock(path) ?? 'unreadable';
+  if ('problem' in read) throw new LockedError(`${path} ${read.problem}, where lemming keeps a lock: remove it, and try again`);
+  try {
+    const lock: unknown = JSON.parse(read.bytes.toString('utf8'));
+    return typeof lock === 'object' && lock !== null ? (lock as LockContent) : 'unreadable';
+  } catch {
+    return 'unreadable';
+  }
 }
 
 /** Whether a lock as read is left by a process that is gone (on this host), or is no lock at all. */
