@@ -1,5 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -34,8 +35,18 @@ import(workerData.lockModule).then(({ acquireLock }) => {
 });
 `;
 
-/** Start `threads` engines at once on a fresh root, `rounds` times; how many winners each round had. */
-export async function raceForLock(threads: number, rounds: number): Promise<number[]> {
+/** The lock an engine that was killed left behind: its process is gone. */
+function leaveDeadEnginesLock(root: string): void {
+  const gone = spawnSync('true').pid;
+  mkdirSync(join(root, 'org', 'state'), { recursive: true });
+  writeFileSync(join(root, 'org', 'state', 'lock'), JSON.stringify({ pid: gone, host: hostname(), token: 'killed', command: 'run', started: '2026-01-01T00:00:00.000Z' }));
+}
+
+/**
+ * Start `threads` engines at once on a fresh root, `rounds` times; how many winners each round had.
+ * With `deadHolder`, each root holds the lock of an engine that was killed, which all find at once.
+ */
+export async function raceForLock(threads: number, rounds: number, options: { deadHolder?: boolean } = {}): Promise<number[]> {
   const gate = new Int32Array(new SharedArrayBuffer(4));
   const lockModule = pathToFileURL(join(REPO_ROOT, 'dist', 'engine', 'record', 'lock.js')).href;
   const workers = Array.from({ length: threads }, () => new Worker(THREAD, { eval: true, workerData: { gate: gate.buffer, lockModule } }));
@@ -52,6 +63,7 @@ export async function raceForLock(threads: number, rounds: number): Promise<numb
   try {
     for (let round = 1; round <= rounds; round += 1) {
       const root = mkdtempSync(join(tmpdir(), 'lemming-lock-'));
+      if (options.deadHolder) leaveDeadEnginesLock(root);
       const ready = next('ready');
       const results = next('result');
       for (const worker of workers) worker.postMessage({ type: 'go', root, round });

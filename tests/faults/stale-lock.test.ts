@@ -91,4 +91,26 @@ describe('the lock of an engine that is gone', () => {
     expect(lockFile(root)).toMatchObject({ pid: process.pid, pidStart: processStat(process.pid)?.startTicks });
     lock.release();
   });
+
+  test('an engine killed while it recovered a dead engine\'s lock (its `lock.recover` left beside that lock) holds up no engine: the next run takes both over', async () => {
+    const root = defaultOrg();
+    mkdirSync(statePaths(root).directory, { recursive: true });
+    const gone = { host: hostname(), command: 'run', started: '2026-01-01T00:00:00.000Z' };
+    writeFileSync(statePaths(root).lock, JSON.stringify({ pid: 2 ** 22 + 12345, token: 'killed', ...gone }));
+    writeFileSync(`${statePaths(root).lock}.recover`, JSON.stringify({ pid: 2 ** 22 + 12346, token: 'killed-recovering', ...gone }));
+    const run = await lemmingAsync(root, ['run-once']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(existsSync(statePaths(root).lock)).toBe(false);
+    expect(existsSync(`${statePaths(root).lock}.recover`)).toBe(false);
+  });
+
+  test('a folder in the lock\'s place is said, naming it, and left alone: no engine runs until it is removed', async () => {
+    const root = defaultOrg();
+    mkdirSync(statePaths(root).lock, { recursive: true });
+    const run = await lemmingAsync(root, ['run-once']);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain(`${statePaths(root).lock} is a folder, where lemming keeps a lock: remove it, and try again`);
+    expect(existsSync(statePaths(root).lock)).toBe(true);
+  });
 });

@@ -31,7 +31,7 @@ describe('two writers on one org', () => {
   });
   afterAll(() => server.close());
 
-  test('run, run-once, demo, reset and chat --drive are refused and touch nothing while a run holds the org; once it is killed, the next run recovers the lock and the turn', async () => {
+  test('run, run-once, demo, reset and chat --drive are refused and touch nothing while a run holds the org; once it is killed, the next run recovers the lock, says so, and the turn', async () => {
     const root = wireOrg(server.url, { timeoutMs: 120_000 });
     humanSends(root, 'manager', 'Build the thing.');
     const first = startLemming(root, ['run'], KEYS);
@@ -53,6 +53,10 @@ describe('two writers on one org', () => {
     const next = await lemmingAsync(root, ['run'], KEYS);
     expect(next.stderr).toBe('');
     expect(next.status).toBe(0);
+    // Said, once, before the turn it finishes (before, the lock was taken over without a word).
+    const tookOver = `warning: org/state/lock: taken over from process ${first.pid} (\`lemming run\`, since `;
+    expect(next.stdout.split(tookOver)).toHaveLength(2);
+    expect(next.stdout.indexOf(tookOver)).toBeLessThan(next.stdout.indexOf('finishing an interrupted turn'));
     expect(next.stdout).toContain('finishing an interrupted turn');
     expect(readText(root, 'agents/manager/outbox/000001-001-human.md')).toContain('Done.');
     expect(checkInvariants(root, { secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
@@ -60,6 +64,13 @@ describe('two writers on one org', () => {
 
   test('engines that start at the same instant: exactly one takes the lock, every time', async () => {
     const winners = await raceForLock(4, 500);
+    expect(winners.filter((count) => count !== 1)).toEqual([]);
+  });
+
+  test('engines that start at the same instant beside the lock a killed engine left: exactly one takes it over, every time', async () => {
+    // Each finds the dead engine's lock and recovers it at once. Before, one could move aside a lock another had just
+    // taken, and put it back over a third's: two engines ran in about 1 round of 100.
+    const winners = await raceForLock(4, 1000, { deadHolder: true });
     expect(winners.filter((count) => count !== 1)).toEqual([]);
   });
 

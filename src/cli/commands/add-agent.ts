@@ -3,6 +3,7 @@ import { loadOrg } from '../../org/load-org-once.js';
 import { DEFAULT_TOOLS } from '../../org/schema.js';
 import { findAgentTemplate, hireDetails } from '../../tools/proposals/hire-template.js';
 import { checkNewAgent, writeNewAgent } from '../../tools/proposals/new-agent.js';
+import { changingChart } from '../../engine/human/chart-lock.js';
 import type { Output } from '../cli-context.js';
 
 /** The options of `lemming add-agent`. */
@@ -49,7 +50,7 @@ export function addAgentCommand(root: string, name: string, options: AddAgentOpt
   );
   const problems = checkNewAgent(org, details);
   if (problems.length > 0) throw new LemmingError('bad-agent', `cannot add ${name}: ${problems.join('; ')}`, { exitCode: EXIT.usage });
-  writeNewAgent(root, details, details.credits);
+  changingChart(root, 'add-agent', () => writeNewAgent(root, details, details.credits));
   const from = details.template ? ` from the template ${details.template}` : '';
   output.out(`added ${name} (${details.title})${from}, reporting to ${details.reports_to}: agents/${name}/resume.md and org/chart.yaml; it joins at the next turn`);
   return 0;

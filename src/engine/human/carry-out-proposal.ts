@@ -7,6 +7,8 @@ import type { Org } from '../../org/org.js';
 import { CHART_FILE } from '../../org/names.js';
 import { formatResume, writeNewAgent } from '../../tools/proposals/new-agent.js';
 import { checkProposal, type ProposalCheck } from './check-proposal.js';
+import { changingChart } from './chart-lock.js';
+import { removeAgentFromChart } from '../../tools/proposals/chart-edit.js';
 import type { Proposal } from '../../tools/proposals/proposal.js';
 import { saveProposal } from '../../tools/proposals/proposal-store.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
@@ -43,7 +45,7 @@ function hire(org: Org, proposal: Proposal, at: string): Proposal {
     }
   }
   transferOnce(org, proposal.id, proposal.proposed_by, details.name, details.credits, at);
-  writeNewAgent(org.root, details, 0);
+  changingChart(org.root, 'approve', () => writeNewAgent(org.root, details, 0));
   return { ...proposal, status: 'done' };
 }
 
@@ -73,9 +75,13 @@ function retire(org: Org, proposal: Proposal, at: string): CarriedOut {
   if (removedFrom.length > (details.removed_from?.length ?? 0)) saveProposal(org.root, { ...proposal, retire: { ...details, removed_from: removedFrom } });
   // The lists and meetings first, the chart after: an attempt cut short between them finds the agent still in the chart and edits what is left.
   for (const [file, text] of check.files) if (text !== null && file !== CHART_FILE) writeFileAtomic(join(org.root, file), text);
+  // The chart as it is under its lock, not as the check read it: an agent added since keeps its place.
   const chartFile = join(org.root, CHART_FILE);
-  const after = check.files.get(CHART_FILE);
-  if (typeof after === 'string' && after !== readFileSync(chartFile, 'utf8')) writeFileAtomic(chartFile, after);
+  changingChart(org.root, 'approve', () => {
+    const before = readFileSync(chartFile, 'utf8');
+    const after = removeAgentFromChart(before, name);
+    if (after !== before) writeFileAtomic(chartFile, after);
+  });
   const folder = join(org.root, 'agents', name);
   if (existsSync(folder)) {
     mkdirSync(join(org.root, 'agents', RETIRED_FOLDER), { recursive: true });

@@ -3,7 +3,8 @@ import type { Org } from '../../org/org.js';
 import { describeProposal, type Proposal } from '../../tools/proposals/proposal.js';
 import { PROPOSALS_DIRECTORY, readProposal, saveProposal } from '../../tools/proposals/proposal-store.js';
 import { balancesNow } from '../money/transfer.js';
-import { acquireLock, lockHolder, LockedError, type OrgLock } from '../record/lock.js';
+import { acquireLock, lockHolder, LockedError, takeLockFileWaiting, type OrgLock } from '../record/lock.js';
+import { statePaths } from '../record/state-paths.js';
 import { finishApproval } from './finish-approval.js';
 import { checkProposal, type ProposalCheck } from './check-proposal.js';
 import { andList } from '../../format/format.js';
@@ -66,6 +67,33 @@ function warned(check: ProposalCheck | undefined): string {
 }
 
 /**
+ * Read the proposal, check the decision against it and write it, under `org/state/lock.decide`: a decision made
+ * at the same moment elsewhere waits (moments) and then finds this one made. Before, each read the proposal pending,
+ * both were answered (`approved`, `rejected`, exit 0), and the file could say rejected with the hire carried out.
+ * Returns the Decision when nothing is left to do (made already), else the proposal as read and as decided.
+ */
+function recordDecision(root: string, id: string, verdict: 'approve' | 'reject', reason: string | undefined, now: Date): Decision | { proposal: Proposal; decided: Proposal } {
+  const lock = takeLockFileWaiting(statePaths(root).decisionLock, verdict, (holder, where) => `a decision on a proposal is being recorded by ${where} (\`lemming ${holder.command}\`, since ${holder.started}); try again`);
+  try {
+    const proposal = readProposal(root, id);
+    const wanted = verdict === 'approve' ? 'approved' : 'rejected';
+    if (proposal.status === 'done' && verdict === 'approve') return { proposal, summary: `${id} was already done` };
+    if (proposal.status === 'rejected' && verdict === 'reject') return { proposal, summary: `${id} was already rejected` };
+    if (proposal.status === 'failed') {
+      throw new LemmingError('already-decided', `${id} was approved and could not be carried out (${proposal.reason ?? 'no reason recorded'}); it is closed in ${proposalFile(id)}, and a decision cannot be changed: its proposer may propose it again`);
+    }
+    if (proposal.status !== 'pending' && !(verdict === 'approve' && proposal.status === 'approved')) {
+      throw new LemmingError('already-decided', `${id} was already ${proposal.status}; a decision cannot be changed`);
+    }
+    const decided: Proposal = proposal.status === 'pending' ? { ...proposal, status: wanted, decided_at: now.toISOString(), ...(reason ? { reason } : {}) } : proposal;
+    if (decided !== proposal) saveProposal(root, decided);
+    return { proposal, decided };
+  } finally {
+    lock.release();
+  }
+}
+
+/**
  * The human's decision on a proposal, as `lemming approve`/`reject`, chat and the dashboard
  * make it. The decision is recorded first (the proposal file, atomically); the proposer is
  * told in its next inbox. An approval is carried out at once under the org's lock when no
@@ -74,18 +102,9 @@ function warned(check: ProposalCheck | undefined): string {
  * one already approved finishes what a crash cut short; a decision cannot be changed.
  */
 export async function decideProposal(org: Org, id: string, verdict: 'approve' | 'reject', reason: string | undefined, now = new Date()): Promise<Decision> {
-  const proposal = readProposal(org.root, id);
-  const wanted = verdict === 'approve' ? 'approved' : 'rejected';
-  if (proposal.status === 'done' && verdict === 'approve') return { proposal, summary: `${id} was already done` };
-  if (proposal.status === 'rejected' && verdict === 'reject') return { proposal, summary: `${id} was already rejected` };
-  if (proposal.status === 'failed') {
-    throw new LemmingError('already-decided', `${id} was approved and could not be carried out (${proposal.reason ?? 'no reason recorded'}); it is closed in ${proposalFile(id)}, and a decision cannot be changed: its proposer may propose it again`);
-  }
-  if (proposal.status !== 'pending' && !(verdict === 'approve' && proposal.status === 'approved')) {
-    throw new LemmingError('already-decided', `${id} was already ${proposal.status}; a decision cannot be changed`);
-  }
-  const decided: Proposal = proposal.status === 'pending' ? { ...proposal, status: wanted, decided_at: now.toISOString(), ...(reason ? { reason } : {}) } : proposal;
-  if (decided !== proposal) saveProposal(org.root, decided);
+  const recorded = recordDecision(org.root, id, verdict, reason, now);
+  if ('summary' in recorded) return recorded;
+  const { proposal, decided } = recorded;
   if (verdict === 'reject') return { proposal: decided, summary: `rejected ${id}: ${describeProposal(proposal)}; ${proposal.proposed_by} is told at the next turn` };
   const lock = await lockForDecision(org.root);
   if (!lock) {

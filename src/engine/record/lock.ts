@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import { mkdirSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { EXIT, LemmingError } from '../../errors.js';
 import { createFileAtomic } from '../../storage/atomic-write.js';
 import { classified } from '../../storage/storage-error.js';
 import { isRunning, ownStartTicks } from '../../process-liveness.js';
 import { statePaths } from './state-paths.js';
-import { readSavedJson } from '../../storage/read-own-file.js';
+import { readOwnFile, readSavedJson } from '../../storage/read-own-file.js';
+
+/** Lets a thread sleep between looks at a lock (Atomics.wait on a value no one changes). */
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 interface LockContent {
   pid: number;
@@ -25,6 +28,8 @@ interface LockContent {
 /** Held while an engine works on an org root: one writer at a time. */
 export interface OrgLock {
   release(): void;
+  /** Whose lock this was, when it was taken over from a process that is gone (a killed engine's): to be said. */
+  readonly tookOver?: { pid: number; command: string; started: string };
 }
 
 /** Thrown when a live engine holds the org's lock (or it cannot be taken); the CLI exits with code 3. */
@@ -42,6 +47,28 @@ function isAlive(holder: LockContent): boolean {
 
 function readLock(path: string): LockContent | undefined {
   return readSavedJson<LockContent>(path);
+}
+
+/**
+ * A lock as recovery reads it: its holder, none there, or a file that is no lock lemming wrote (lemming writes them
+ * whole). A folder, a link or a pipe in its place is said, naming it: it is not removed, and no lock can be made there.
+ */
+function readLockFile(path: string): LockContent | 'absent' | 'unreadable' {
+  const read = readOwnFile(path);
+  if ('absent' in read) return 'absent';
+  if ('problem' in read) throw new LockedError(`${path} ${read.problem}, where lemming keeps a lock: remove it, and try again`);
+  try {
+    const lock: unknown = JSON.parse(read.bytes.toString('utf8'));
+    return typeof lock === 'object' && lock !== null ? (lock as LockContent) : 'unreadable';
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/** Whether a lock as read is left by a process that is gone (on this host), or is no lock at all. */
+function leftBehind(lock: LockContent | 'absent' | 'unreadable', host: string): boolean {
+  if (lock === 'absent') return false;
+  return lock === 'unreadable' || (lock.host === host && !isAlive(lock));
 }
 
 /**
@@ -77,35 +104,59 @@ export function takeLockFile(path: string, command: string, refusal: (holder: { 
     command,
     started: new Date().toISOString(),
   };
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  let gone: LockContent | undefined;
+  for (let attempt = 0; attempt < 1_000; attempt += 1) {
     // The lock is made with its content in one step (a temporary, linked into place): a lock created empty and
     // written after could be read, empty, by an engine starting at the same moment, taken for a dead one's and
     // removed, and both would run.
-    if (createFileAtomic(path, JSON.stringify(content))) return { release: () => releaseLock(path, content.token) };
-    const holder = readLock(path);
-    if (holder && (holder.host !== content.host || isAlive(holder))) {
+    if (createFileAtomic(path, JSON.stringify(content))) {
+      const tookOver = gone && { pid: gone.pid, command: gone.command, started: gone.started };
+      return { release: () => releaseLock(path, content.token), ...(tookOver ? { tookOver } : {}) };
+    }
+    const holder = readLockFile(path);
+    // Its holder let go this moment: try again.
+    if (holder === 'absent') continue;
+    if (holder !== 'unreadable' && !leftBehind(holder, content.host)) {
       const where = holder.host === content.host ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
       throw new LockedError(refusal(holder, where));
     }
-    // The holder is dead (or the file is unreadable): move its lock aside, atomically, and try again.
-    const aside = `${path}.stale-${content.token}`;
-    try {
-      renameSync(path, aside);
-      const moved = readLock(aside);
-      if (moved && moved.token !== holder?.token && moved.host === content.host && isAlive(moved)) {
-        // Another process recovered the lock between our read and our rename: give it back.
-        renameSync(aside, path);
-        continue;
-      }
-      unlinkSync(aside);
-    } catch {
-      // Someone else moved it first; try again.
-    }
+    // The holder is dead (or the file is unreadable): remove its lock, and try again.
+    if (holder !== 'unreadable') gone = holder;
+    removeIfHolderGone(path, content);
   }
   throw new LockedError(`could not take the lock ${path}; another engine keeps taking it`);
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * Remove the lock at `path` if the process that holds it is gone, and only then. Several may find the same
+ * dead holder at once: they take turns through `<path>.recover` (made whole, exclusively), so the one that
+ * removes the lock reads it again first, and a lock another took meanwhile is never moved or removed. Before,
+ * each moved the lock aside and put a live one back by a rename, which could replace a lock a third had just
+ * taken: of four engines started at once beside a killed engine's lock, two ran in about 1 round of 100.
+ * A process killed while it recovers leaves `<path>.recover`, which the next removes.
+ */
+function removeIfHolderGone(path: string, own: LockContent): void {
+  const recovery = `${path}.recover`;
+  if (!createFileAtomic(recovery, JSON.stringify(own))) {
+    // Another recovers the lock this moment: let it finish. A lock gone when read, or one just made, is never removed.
+    if (leftBehind(readLockFile(recovery), own.host)) removeQuietly(recovery);
+    else Atomics.wait(sleeper, 0, 0, 1);
+    return;
+  }
+  try {
+    if (leftBehind(readLockFile(path), own.host)) removeQuietly(path);
+  } finally {
+    removeQuietly(recovery);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
 
 /**
  * Take the lock file at `path` for a change that takes moments (a read, a merge, a write),
@@ -125,13 +176,7 @@ export function takeLockFileWaiting(path: string, command: string, refusal: (hol
 }
 
 function releaseLock(path: string, token: string): void {
-  const holder = readLock(path);
-  if (holder?.token !== token) return;
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
+  if (readLock(path)?.token === token) removeQuietly(path);
 }
 
 /** Who holds the lock right now, if anyone alive does (one on another host counts as alive). For `status`. */

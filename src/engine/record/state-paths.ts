@@ -52,6 +52,13 @@ function buildStatePaths(root: string) {
      * so two that mark mail read at once (two dashboards, the page and `lemming inbox`) keep both marks.
      */
     readMarksLock: join(directory, 'lock.read'),
+    /**
+     * Machine-local: held while one process records the human's decision on a proposal (read, checked, written),
+     * so an approval and a rejection made at once (the page beside `lemming reject`) are one decision and a refusal.
+     */
+    decisionLock: join(directory, 'lock.decide'),
+    /** Machine-local: held while lemming changes org/chart.yaml (an agent added, hired or retired), so two changes keep both. */
+    chartLock: join(directory, 'lock.chart'),
     /** Record: each model entry's tokens per character, as its server counts them. */
     tokenRatios: join(directory, 'token-ratios.json'),
     /** Record: what the circuit breakers (org.yaml engine.breakers) have counted, and whom they hold. */
