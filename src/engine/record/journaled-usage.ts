@@ -74,9 +74,9 @@ class FigureGate {
       case 'meeting-loop':
         return { ...record, record: this.loop(record.record) };
       case 'meeting-speech': {
-        const where = `turn ${record.turn}, meeting ${record.meeting}`;
+        const where = `turn ${record.turn}, meeting ${record.meeting}'s speech by ${record.speech?.agent} in round ${record.speech?.round}`;
         const unusable = Array.isArray(record.unusable) ? record.unusable.map((answer) => this.answer(answer, where)) : record.unusable;
-        return { ...record, ...(record.response ? { response: this.response(record.response, where) } : {}), ...(unusable ? { unusable } : {}) };
+        return { ...record, ...(record.response ? { response: this.response(record.response, where, this.asked(record.asked, where)) } : {}), ...(unusable ? { unusable } : {}) };
       }
       case 'done': {
         const charge = record.outcome?.charge;
@@ -95,7 +95,9 @@ class FigureGate {
   }
 
   private loop(record: LoopRecord): LoopRecord {
-    return record?.type === 'step' ? { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s step ${record.step}`) } : record;
+    if (record?.type !== 'step') return record;
+    const where = `turn ${record.turn}, ${record.agent}'s step ${record.step}`;
+    return { ...record, response: this.response(record.response, where, this.asked(record.asked, where)) };
   }
 
   /** A plan's embeddings, counted by the gate when their tokens are no figure the ledger holds. */
@@ -131,8 +133,7 @@ class FigureGate {
    * (usage-gate.ts, fewestCounted): its output to its text (and tool calls), which lemming counts again,
    * and its input to lemming's estimate of its request (`asked`, journaled with it; a usage summing several
    * steps is held to one answer's floor, as the gate holds it). A count edited below that (0 tokens for
-   * 10,000 characters) is counted at it and said. Without `asked` (an older journal, a meeting's part) its
-   * input is taken as journaled.
+   * 10,000 characters) is counted at it and said. Without `asked` (an older journal) its input is taken as journaled.
    */
   private heldToText(response: ProviderResponse, where: string, asked?: number): ProviderResponse {
     const key = typeof response.modelKey === 'string' ? response.modelKey : '';
