@@ -122,8 +122,11 @@ describe('an embedding server answering hostile vectors (issue 72, item 2)', () 
     humanSendsAll(root, MAIL.slice(3, 4));
     const run = await lemmingAsync(root, ['run']);
     expect(run.status).toBe(0);
-    // Nothing refused: the well server's vectors are kept, the short one made again beside the query and the two new memories.
-    expect(run.stdout).not.toContain('warning');
+    // Nothing refused: the well server's vectors are kept, the short one made again beside the query and the two new memories; the file
+    // not read is said, once (before: not a word).
+    expect(run.stdout.split('\n').filter((line) => line.includes('warning'))).toEqual([
+      `[turn 4] warning: agents/keeper/memory/vectors/${oldest}: keeper's kept vector was not read (it holds 63 numbers where the model's other kept vectors hold 64): its memory is embedded again, charged with the turn that embeds it`,
+    ]);
     expect(server.requests.slice(before).map((request) => texts(request).length)).toEqual([4]);
     for (const name of vectorFiles(root).keys()) expect(JSON.parse(readFileSync(join(folder, name), 'utf8')).vector, name).toHaveLength(64);
     expect(JSON.parse(readFileSync(join(folder, oldest!), 'utf8')).vector).toEqual(stored.vector);
@@ -180,5 +183,34 @@ describe('an embedding server answering hostile vectors (issue 72, item 2)', () 
     expect(asked.map((request) => texts(request).length)).toEqual([4, 3]);
     expect(statSync(join(folder, name!)).size).toBeLessThan(4096);
     expect(JSON.parse(readFileSync(join(folder, name!), 'utf8')).vector).toHaveLength(64);
+  });
+
+  test('a vector file damaged by hand is said once a run, naming the file and why, while its memory is embedded again and charged as the server counts', async () => {
+    const root = embeddingOrg(server.url);
+    humanSendsAll(root, MAIL.slice(0, 3));
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    const folder = join(root, 'agents/keeper/memory/vectors');
+    const [oldest] = [...vectorFiles(root).keys()].sort();
+    const stored = readFileSync(join(folder, oldest!), 'utf8');
+    // Half its text gone, as an editor that stopped saving leaves it.
+    writeFileSync(join(folder, oldest!), stored.slice(0, stored.length / 2));
+    const file = `agents/keeper/memory/vectors/${oldest}`;
+    const said = (stdout: string): string[] => stdout.split('\n').filter((line) => line.includes(file));
+    // Two turns while the embedding server fails: the file is read each turn and said once (before: not a word, in either turn).
+    humanSendsAll(root, MAIL.slice(3, 5));
+    const failing = await whileServing(server, () => ({ status: 500, body: { error: { message: 'down' } } }), () => lemmingAsync(root, ['run']));
+    expect(failing.status).toBe(0);
+    expect(said(failing.stdout)).toEqual([`[turn 4] warning: ${file}: keeper's kept vector was not read (it is not JSON): its memory is embedded again, charged with the turn that embeds it`]);
+    // The server well: the memory is embedded again, once, and charged what the server counted; said once in this run too.
+    const before = server.requests.length;
+    humanSendsAll(root, MAIL.slice(5, 6));
+    const well = await lemmingAsync(root, ['run']);
+    expect(well.status).toBe(0);
+    expect(said(well.stdout)).toHaveLength(1);
+    const asked = server.requests.slice(before);
+    expect(memoriesSent(asked).filter((text) => createHash('sha256').update(text).digest('hex') === (JSON.parse(stored) as { hash: string }).hash)).toHaveLength(1);
+    expect(keeperCharges(root).at(-1)?.models?.embedder?.input_tokens).toBe(toyTokens(texts(asked[0]!)));
+    expect(JSON.parse(readFileSync(join(folder, oldest!), 'utf8'))).toEqual(JSON.parse(stored));
+    expect(checkInvariants(root)).toEqual([]);
   });
 });
