@@ -324,6 +324,17 @@ describe("a journaled step's input is held to the request it was to when a recov
   });
 });
 
+describe("a journaled agent's charge is held to its journaled answer when a recovered turn reads it back", () => {
+  test("a charge edited to 0 in the crash journal, killed part-way through the ledger, is charged what its answer prices at, said naming the journal", () => {
+    const { org, run } = recoveredWithJournalEdited(`Noted.\n{"usage": {"input_tokens": 4000, "output_tokens": 2}}\n`, 'Go.', '"input_tokens":4000,"output_tokens":2,"credits":4002', '"input_tokens":0,"output_tokens":0,"credits":0', 'mid-ledger:1');
+    // Before: the line written as the journal said, 0 credits, and not a word.
+    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 4000, output_tokens: 2, credits: 4002 })]);
+    expect(run.stdout + run.stderr).toContain("org/state/journal.jsonl: turn 1, manager's part was journaled with a charge that is not what its journaled answer prices at (0 credits for 0 input and 0 output tokens, where its answer prices at 4002 credits for 4000 and 2)");
+    expect(managerStatus(org.root)).toMatchObject({ spent: 4002 });
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
+});
+
 describe("an unusable answer marked estimated passes the floor too", () => {
   test("a cassette's failed run edited to 1 input token marked estimated is charged the floor of its prompt on replay; one with no count (0 and 0) is charged none", async () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });

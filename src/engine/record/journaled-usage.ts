@@ -1,4 +1,6 @@
 import { isLineTokens, ledgerLineProblem, MAX_LINE_TOKENS } from '../../org/ledger-line.js';
+import { chargeFor } from '../money/charge.js';
+import type { LedgerEntry } from '../money/ledger.js';
 import type { ModelEntry } from '../../org/schema.js';
 import type { AnsweredUsage, ProviderResponse, Usage } from '../../providers/provider.js';
 import { chargedTogether } from '../../providers/usage.js';
@@ -24,7 +26,7 @@ export interface AdmittedJournal {
  * in (providers/usage-gate.ts: a fraction rounded up, past what one answer of the model can use capped
  * there, a count that is no number as none) and said, with the file, in the answer's `clamped` (so the
  * human's notice of the charge says it) and in `said`. An agent's `done` whose charge the ledger cannot
- * write is set aside, and said: its part of the turn is finished again from what the journal holds, its
+ * write, or is not what its journaled answer prices at, is set aside, and said: its part of the turn is finished again from what the journal holds, its
  * journaled answer applied again (its files of the turn made again) and charged once (an agent charged in
  * a turn is never charged again, money/ledger.ts); a failed call, whose answers are journaled only in its
  * `done`, is made again, as any call the journal holds no answer of is. A journal an older lemming wrote with a server's figures as they came (issue 72)
@@ -57,7 +59,18 @@ function shown(usage: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
+/** The figures of a charge line that its answer prices: a hand edit to any of them is a charge the answer does not give. */
+const PRICED_FIGURES = ['input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'calls', 'credits', 'models'] as const;
+
+/** Whether two charge lines hold the same priced figures. Pure. */
+function samePriced(left: Extract<LedgerEntry, { type: 'charge' }>, right: Extract<LedgerEntry, { type: 'charge' }>): boolean {
+  return PRICED_FIGURES.every((field) => JSON.stringify(left[field]) === JSON.stringify(right[field]));
+}
+
 class FigureGate {
+  /** Each agent's journaled answer of a turn, as admitted: what its `done`'s charge is held to. */
+  private readonly answers = new Map<string, { response: ProviderResponse; receivedAt: string }>();
+
   constructor(
     private readonly models: Readonly<Record<string, ModelEntry>>,
     private readonly said: string[],
@@ -67,8 +80,11 @@ class FigureGate {
     switch (record?.type) {
       case 'plan':
         return Array.isArray(record.calls) ? { ...record, calls: record.calls.map((call) => (call?.embedded ? { ...call, embedded: this.embedding(call.embedded, record.turn, call.agent) } : call)) } : record;
-      case 'response':
-        return { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s answer`, this.asked(record.asked, `turn ${record.turn}, ${record.agent}'s answer`)) };
+      case 'response': {
+        const response = this.response(record.response, `turn ${record.turn}, ${record.agent}'s answer`, this.asked(record.asked, `turn ${record.turn}, ${record.agent}'s answer`));
+        this.answers.set(`${record.turn}\n${record.agent}`, { response, receivedAt: record.receivedAt });
+        return { ...record, response };
+      }
       case 'step':
         return this.loop(record);
       case 'meeting-loop':
@@ -81,8 +97,8 @@ class FigureGate {
       case 'done': {
         const charge = record.outcome?.charge;
         const problem = charge === undefined ? undefined : ledgerLineProblem(charge);
-        if (problem === undefined) return record;
         const agent = record.outcome?.agent;
+        if (problem === undefined) return charge === undefined ? record : this.pricedAsAnswered(record, charge);
         this.said.push(
           `turn ${record.turn}, ${agent}'s part was journaled with a charge the ledger cannot write (${problem}; an older lemming kept a server's figures as they came). ` +
             `It is finished again from what the journal holds, and charged once: its journaled answer applied again, its figures counted as the usage gate counts them (a failed call, whose answers were not journaled, is made again); nothing to do unless the server's own records say otherwise.`,
@@ -92,6 +108,24 @@ class FigureGate {
       default:
         return record;
     }
+  }
+
+  /**
+   * A `done` whose charge is not what the agent's journaled answer prices at (money/charge.ts, chargeFor: its tokens, its
+   * credits; 0 credits edited in for a long answer) is set aside and said, as one the ledger cannot write is: its journaled answer
+   * is applied again and charged once. A failed call's `done`, whose answers are journaled nowhere else, is taken as it is.
+   */
+  private pricedAsAnswered(record: Extract<JournalRecord, { type: 'done' }>, charge: Extract<LedgerEntry, { type: 'charge' }>): JournalRecord | undefined {
+    const answer = this.answers.get(`${record.turn}\n${record.outcome.agent}`);
+    if (answer === undefined || typeof answer.response?.usage !== 'object' || answer.response.usage === null) return record;
+    const priced = chargeFor(record.turn, record.outcome.agent, answer.response, this.models, answer.receivedAt).charge;
+    if (samePriced(charge, priced)) return record;
+    this.said.push(
+      `turn ${record.turn}, ${record.outcome.agent}'s part was journaled with a charge that is not what its journaled answer prices at ` +
+        `(${charge.credits} credits for ${charge.input_tokens} input and ${charge.output_tokens} output tokens, where its answer prices at ${priced.credits} credits for ${priced.input_tokens} and ${priced.output_tokens}). ` +
+        `It is finished again from its journaled answer, and charged once, at what that answer prices at; nothing to do unless the server's own records say otherwise.`,
+    );
+    return undefined;
   }
 
   private loop(record: LoopRecord): LoopRecord {
