@@ -306,6 +306,25 @@ describe("a journaled answer's input is held to the request it was to when a rec
   });
 });
 
+describe("a journaled answer's input that is no count is lemming's estimate of its request when a recovered turn reads it back", () => {
+  test.each([
+    ['negative', '"inputTokens":-5,'],
+    ['a string', '"inputTokens":"4000",'],
+    ['removed', ''],
+  ])('an answer whose input tokens were edited to %s in the crash journal is charged lemming\'s estimate of its request, said naming the journal', (_name, edited) => {
+    const { org, run } = recoveredWithJournalEdited(`Noted.\n{"usage": {"input_tokens": 4000, "output_tokens": 2}}\n`, LONG_ANSWER, '"inputTokens":4000,', edited);
+    // The prompt holds the 10,000 characters the human sent: lemming's estimate is over 2,500 tokens.
+    // Before: 0 input tokens charged (a count that is no number counted as none), where an edit to 0 was held to the floor.
+    const [line] = chargeLines(org.root);
+    expect(line).toMatchObject({ turn: 1, output_tokens: 2, estimated: true });
+    expect(line?.input_tokens).toBeGreaterThan(2500);
+    expect(line?.input_tokens).toBeLessThan(4000);
+    expect(run.stdout + run.stderr).toMatch(/org\/state\/journal\.jsonl: turn 1, manager's answer by agent was journaled as .*, which the ledger cannot hold/);
+    expect(managerStatus(org.root)).toMatchObject({ spent: (line?.input_tokens ?? 0) + 2 });
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
+});
+
 describe("a journaled step's input is held to the request it was to when a recovered turn reads it back", () => {
   test("a tool step edited to 0 input tokens in the crash journal is charged at least 1 token for every 8 of lemming's estimate of its request, said naming the journal", () => {
     const reads = `=== read_file\npath: notes.txt\n=== end\n{"usage": {"input_tokens": 4000, "output_tokens": 20}}\n`;

@@ -5,7 +5,7 @@ import type { ModelEntry } from '../../org/schema.js';
 import type { AnsweredUsage, ProviderResponse, Usage } from '../../providers/provider.js';
 import { chargedTogether } from '../../providers/usage.js';
 import { estimateOutputTokens } from '../../providers/request-tokens.js';
-import { admitUsage, countedAtFewest, fewestCounted, NO_COUNTS, usageLimits, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
+import { admitUsage, countedAtFewest, fewestCounted, NO_COUNTS, usageLimits, type MissingCounts, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
 import type { LoopRecord } from '../turn/step-loop.js';
 import type { JournalRecord, PlannedEmbedding } from './journal.js';
 
@@ -51,6 +51,19 @@ function brokenUsage(usage: unknown): boolean {
   if (cachedInputTokens !== undefined && !isLineTokens(cachedInputTokens)) return true;
   if (cacheWriteTokens !== undefined && !isLineTokens(cacheWriteTokens)) return true;
   return calls !== undefined && !(Number.isSafeInteger(calls) && (calls as number) >= 1);
+}
+
+/**
+ * lemming's own counts of a usable journaled answer, as the usage gate counts a usable answer as it comes in
+ * (usage-gate.ts, admitResponse): its request's estimate (`asked`; none in an older journal) and its text's
+ * and tool calls'. A count that is no number is counted at them, and a count is held to their floor. Pure.
+ */
+function ownCounts(response: ProviderResponse, asked: number | undefined): MissingCounts {
+  return () => ({
+    inputTokens: asked ?? 0,
+    outputTokens: estimateOutputTokens(typeof response.text === 'string' ? response.text : '', Array.isArray(response.toolCalls) ? response.toolCalls : []),
+    estimated: true,
+  });
 }
 
 /** A figure as the journal held it, short. */
@@ -159,7 +172,7 @@ class FigureGate {
       if (!mended) this.said.push(`${where} was journaled summing to ${shown(response.usage)}, which the ledger cannot hold; its sum is made again from its parts, as journaled`);
       return chargedTogether(response, answers);
     }
-    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage) } : this.heldToText(response, where, asked);
+    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage, ownCounts(response, asked)) } : this.heldToText(response, where, asked);
   }
 
   /**
@@ -191,13 +204,17 @@ class FigureGate {
     return brokenUsage(answer?.usage) ? { ...answer, usage: this.usage(answer?.usage, answer?.modelKey, where, answer?.usage) } : answer;
   }
 
-  /** A broken usage through the usage gate, with the model's limits; what was journaled and what is counted, said. */
-  private usage(usage: unknown, modelKey: unknown, where: string, journaled: unknown): Usage {
+  /**
+   * A broken usage through the usage gate, with the model's limits and lemming's own counts of the answer where the journal
+   * holds them (`own`: a usable answer's, ownCounts; an unusable one's are none, as admitFailure counts them); what was journaled
+   * and what is counted, said.
+   */
+  private usage(usage: unknown, modelKey: unknown, where: string, journaled: unknown, own: MissingCounts = NO_COUNTS): Usage {
     const key = typeof modelKey === 'string' ? modelKey : '';
-    const admitted = admitUsage(typeof usage === 'object' && usage !== null ? (usage as UntrustedUsage) : undefined, this.limits(key), NO_COUNTS);
+    const admitted = admitUsage(typeof usage === 'object' && usage !== null ? (usage as UntrustedUsage) : undefined, this.limits(key), own);
     const sentence =
       `${where} by ${key || 'an unnamed model'} was journaled as ${shown(journaled)}, which the ledger cannot hold (an older lemming kept what a server reported); ` +
-      `counted as ${admitted.inputTokens} input and ${admitted.outputTokens} output tokens, as the usage gate counts what comes in (a count that is no number counts as none); nothing to do unless the server's own records say otherwise`;
+      `counted as ${admitted.inputTokens} input and ${admitted.outputTokens} output tokens, as the usage gate counts what comes in (a count that is no number counts as lemming's estimate where the journal holds one: the request's, asked, and the answer's text; else as none); nothing to do unless the server's own records say otherwise`;
     this.said.push(sentence);
     return { ...admitted, clamped: [...(admitted.clamped ?? []), `${JOURNAL_FILE}: ${sentence}`] };
   }
