@@ -348,7 +348,7 @@ describe("a journaled agent's charge is held to its journaled answer when a reco
     const { org, run } = recoveredWithJournalEdited(`Noted.\n{"usage": {"input_tokens": 4000, "output_tokens": 2}}\n`, 'Go.', '"input_tokens":4000,"output_tokens":2,"credits":4002', '"input_tokens":0,"output_tokens":0,"credits":0', 'mid-ledger:1');
     // Before: the line written as the journal said, 0 credits, and not a word.
     expect(chargeLines(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: 4000, output_tokens: 2, credits: 4002 })]);
-    expect(run.stdout + run.stderr).toContain("org/state/journal.jsonl: turn 1, manager's part was journaled with a charge that is not what its journaled answer prices at (0 credits for 0 input and 0 output tokens, where its answer prices at 4002 credits for 4000 and 2)");
+    expect(run.stdout + run.stderr).toContain("org/state/journal.jsonl: turn 1, manager's part was journaled with a charge below what its journaled answer prices at (0 credits for 0 input and 0 output tokens, where its answer prices at 4002 credits for 4000 and 2)");
     expect(managerStatus(org.root)).toMatchObject({ spent: 4002 });
     expect(checkInvariants(org.root, { idle: false })).toEqual([]);
   });

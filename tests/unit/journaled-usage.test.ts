@@ -76,21 +76,20 @@ describe('the journal read back through its gate (engine/record/journaled-usage.
     }
   });
 
-  test("a done whose charge is not what its journaled answer prices at is set aside and said, whatever was edited; a failed call's done, with no answer journaled, is taken as it is", () => {
-    const edits: Array<(charge: Record<string, unknown>) => void> = [
-      (charge) => (charge.credits = 0),
-      (charge) => (charge.input_tokens = 0),
-      (charge) => (charge.output_tokens = 1),
-      (charge) => delete charge.models,
-      (charge) => ((charge.models as Record<string, Record<string, unknown>>).embedder!.credits = 0),
-    ];
+  test("a done whose charge is below what its journaled answer prices at is set aside and said; one at it or above stands; a failed call's done, with no answer journaled, is taken as it is", () => {
+    const edits: Array<(charge: Record<string, unknown>) => void> = [(charge) => (charge.credits = 0), (charge) => (charge.input_tokens = 0), (charge) => (charge.output_tokens = 1)];
     for (const edit of edits) {
       const [plan, , response, done] = structuredClone(clean) as [JournalRecord, JournalRecord, JournalRecord, Extract<JournalRecord, { type: 'done' }>];
       edit(done.outcome.charge as never);
       const admitted = admitJournal([plan, response, done], models);
       expect(admitted.records.map((record) => record.type)).toEqual(['plan', 'response']);
-      expect(admitted.said).toEqual([expect.stringContaining("turn 3, keeper's part was journaled with a charge that is not what its journaled answer prices at")]);
+      expect(admitted.said).toEqual([expect.stringContaining("turn 3, keeper's part was journaled with a charge below what its journaled answer prices at")]);
     }
+    // Its answer edited down since (or the registry's prices changed since): the charge as journaled stands.
+    const [plan0, , response, done] = structuredClone(clean) as [JournalRecord, JournalRecord, Extract<JournalRecord, { type: 'response' }>, JournalRecord];
+    response.response.charged![0]!.usage.inputTokens = 800;
+    response.response.usage.inputTokens = 840;
+    expect(admitJournal(structuredClone([plan0, response, done]), models)).toEqual({ records: [plan0, response, done], said: [] });
     const [plan, , , failed] = structuredClone(clean) as [JournalRecord, JournalRecord, JournalRecord, Extract<JournalRecord, { type: 'done' }>];
     failed.outcome.error = 'the server failed';
     expect(admitJournal(structuredClone([plan, failed]), models)).toEqual({ records: [plan, failed], said: [] });

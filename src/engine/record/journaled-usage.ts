@@ -26,7 +26,7 @@ export interface AdmittedJournal {
  * in (providers/usage-gate.ts: a fraction rounded up, past what one answer of the model can use capped
  * there, a count that is no number as none) and said, with the file, in the answer's `clamped` (so the
  * human's notice of the charge says it) and in `said`. An agent's `done` whose charge the ledger cannot
- * write, or is not what its journaled answer prices at, is set aside, and said: its part of the turn is finished again from what the journal holds, its
+ * write, or charges less than its journaled answer prices at, is set aside, and said: its part of the turn is finished again from what the journal holds, its
  * journaled answer applied again (its files of the turn made again) and charged once (an agent charged in
  * a turn is never charged again, money/ledger.ts); a failed call, whose answers are journaled only in its
  * `done`, is made again, as any call the journal holds no answer of is. A journal an older lemming wrote with a server's figures as they came (issue 72)
@@ -72,12 +72,12 @@ function shown(usage: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/** The figures of a charge line that its answer prices: a hand edit to any of them is a charge the answer does not give. */
-const PRICED_FIGURES = ['input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'calls', 'credits', 'models'] as const;
-
-/** Whether two charge lines hold the same priced figures. Pure. */
-function samePriced(left: Extract<LedgerEntry, { type: 'charge' }>, right: Extract<LedgerEntry, { type: 'charge' }>): boolean {
-  return PRICED_FIGURES.every((field) => JSON.stringify(left[field]) === JSON.stringify(right[field]));
+/**
+ * Whether a journaled charge is below what its answer prices at: fewer credits, input or output tokens. One at it or above
+ * stands (its answer may be the record edited since, or the registry's prices changed since the turn was planned). Pure.
+ */
+function chargedBelow(charge: Extract<LedgerEntry, { type: 'charge' }>, priced: Extract<LedgerEntry, { type: 'charge' }>): boolean {
+  return charge.credits < priced.credits || charge.input_tokens < priced.input_tokens || charge.output_tokens < priced.output_tokens;
 }
 
 class FigureGate {
@@ -124,7 +124,7 @@ class FigureGate {
   }
 
   /**
-   * A `done` whose charge is not what the agent's journaled answer prices at (money/charge.ts, chargeFor: its tokens, its
+   * A `done` whose charge is below what the agent's journaled answer prices at (money/charge.ts, chargeFor: its tokens, its
    * credits; 0 credits edited in for a long answer) is set aside and said, as one the ledger cannot write is: its journaled answer
    * is applied again and charged once. A failed call's `done`, whose answers are journaled nowhere else, is taken as it is.
    */
@@ -132,9 +132,9 @@ class FigureGate {
     const answer = this.answers.get(`${record.turn}\n${record.outcome.agent}`);
     if (answer === undefined || typeof answer.response?.usage !== 'object' || answer.response.usage === null) return record;
     const priced = chargeFor(record.turn, record.outcome.agent, answer.response, this.models, answer.receivedAt).charge;
-    if (samePriced(charge, priced)) return record;
+    if (!chargedBelow(charge, priced)) return record;
     this.said.push(
-      `turn ${record.turn}, ${record.outcome.agent}'s part was journaled with a charge that is not what its journaled answer prices at ` +
+      `turn ${record.turn}, ${record.outcome.agent}'s part was journaled with a charge below what its journaled answer prices at ` +
         `(${charge.credits} credits for ${charge.input_tokens} input and ${charge.output_tokens} output tokens, where its answer prices at ${priced.credits} credits for ${priced.input_tokens} and ${priced.output_tokens}). ` +
         `It is finished again from its journaled answer, and charged once, at what that answer prices at; nothing to do unless the server's own records say otherwise.`,
     );
