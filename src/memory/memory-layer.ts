@@ -12,6 +12,7 @@ import { streamFolderName } from './memory-paths.js';
 import { rankForEach, rankMemories } from './rank-memories.js';
 import { mergeRankings } from './merge-rankings.js';
 import { focalPoints } from './focal-points.js';
+import { ELEMENT_TOKENS, memoryTokens, tooLongToShow } from './memory-cost.js';
 import { memoriesToReflectOn, reflectionDue } from './reflection.js';
 import { turnMemories, type TurnEvents } from './turn-memories.js';
 import { removeTurnMemories, writeMemories, writeRecalled } from './memory-stream.js';
@@ -44,8 +45,6 @@ export interface Recall {
 
 /** Candidates handed to the prompt builder: enough to fill any budget of rendered memories this many times over. */
 const CANDIDATE_BUDGETS = 3;
-/** Estimated tokens of a memory's element besides its text. */
-const ELEMENT_TOKENS = 20;
 
 /**
  * The memories an agent's call in `turn` is shown, retrieved for each of `texts` (what it must answer:
@@ -61,14 +60,18 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   const queries = focalPoints(texts);
   // Vectors made while the turn was planned, or else those it kept (a call prepared again after a crash ranks as planned, asking no server).
   const embedded = given ?? (settings.embeddings ? keptRecall(root, agent, turn, queries, settings.embeddings.model) : undefined);
-  /** The best first, enough to fill the budget this many times over. */
+  /**
+   * The best first, enough to fill the budget this many times over. One longer than the whole budget (a person's pasted report) no prompt
+   * can show: it is passed over, as the prompt passes it over, and takes no room from those after it (before, ranked first, it was the only one).
+   */
   const best = (ranked: readonly Memory[], budgets: number): Memory[] => {
     const chosen: Memory[] = [];
     let tokens = 0;
     for (const memory of ranked) {
       if (tokens > settings.budgetTokens * budgets) break;
+      if (tooLongToShow(memory, settings.budgetTokens)) continue;
       chosen.push(memory);
-      tokens += Math.ceil(memory.text.length / 4) + ELEMENT_TOKENS;
+      tokens += memoryTokens(memory);
     }
     return chosen;
   };

@@ -3,6 +3,7 @@ import { StreamIndex } from './memory-index.js';
 import { streamLeftOutText } from './stream-walk.js';
 import { streamFolderName } from './memory-paths.js';
 import { rankMemories, type RankingWeights } from './rank-memories.js';
+import { ELEMENT_TOKENS, memoryTokens, tooLongToShow } from './memory-cost.js';
 
 /** One memory as `lemming memory` shows it: where it is, and with a query, how it ranks. */
 export interface FoundMemory extends Memory {
@@ -33,6 +34,8 @@ export interface MemorySearch {
   left_out?: string;
   /** Memories of the turn ranked for or later (a turn in a hand-written file): no prompt recalls them before the turn after theirs, so no search ranks them. */
   not_yet?: { files: string[]; text: string };
+  /** Memories longer than the agent's whole memory budget (a person's file): no prompt shows them, though a search ranks them. */
+  too_long?: { files: string[]; text: string };
 }
 
 /**
@@ -41,7 +44,7 @@ export interface MemorySearch {
  * it, ranked as a prompt of `turn` would rank them (recency since last recalled, importance, relevance,
  * with the agent's weights). At most `limit`.
  */
-export function searchMemories(root: string, agent: string, options: { turn: number; query?: string; limit: number; weights?: Readonly<RankingWeights> }): MemorySearch {
+export function searchMemories(root: string, agent: string, options: { turn: number; query?: string; limit: number; weights?: Readonly<RankingWeights>; budgetTokens?: number }): MemorySearch {
   const index = StreamIndex.of(root, agent);
   // A person may have edited files in place since this process last looked: every stamp is checked.
   index.forget();
@@ -55,6 +58,8 @@ export function searchMemories(root: string, agent: string, options: { turn: num
   // A prompt is built for options.turn and ranks only what came before it (rankMemories): a memory of that turn or later is said.
   const turn = options.turn;
   const later = all.filter((memory) => memory.turn >= turn);
+  const budget = options.budgetTokens;
+  const long = budget === undefined ? [] : all.filter((memory) => tooLongToShow(memory, budget));
   const base = {
     agent,
     total: all.length,
@@ -62,6 +67,7 @@ export function searchMemories(root: string, agent: string, options: { turn: num
     problems: index.problems().map((problem) => ({ ...problem, file: `${folder}/${problem.file}` })),
     ...(left ? { left_out: streamLeftOutText(folder, left) } : {}),
     ...(later.length > 0 ? { not_yet: notYet(later.map(located), turn) } : {}),
+    ...(long.length > 0 && budget !== undefined ? { too_long: tooLong(long.map(located), budget) } : {}),
   };
   const query = options.query?.trim();
   if (!query) {
@@ -90,6 +96,15 @@ function notYet(later: readonly FoundMemory[], turn: number): { files: string[];
   const which = later.length === 1 ? `turn ${first.turn} is` : low === high ? `turn ${low} is` : `turns ${low} to ${high} are`;
   const text = `${first.file}${more}: ${which} not before turn ${turn}, the turn a prompt would rank for, so no prompt recalls ${later.length > 1 ? 'them' : 'it'} yet (a memory is recalled from the turn after its own) and a search ranks ${later.length > 1 ? 'them' : 'it'} with none; a memory a person adds is recalled from the next call with a turn before ${turn} (like \`turn: ${turn - 1}\`, or no turn: line, which is 0)`;
   return { files: later.map((memory) => memory.file), text };
+}
+
+/** What to say of memories longer than the whole budget: the first file, its size in tokens, how many more, and what would let a prompt show it. Pure. */
+function tooLong(long: readonly FoundMemory[], budget: number): { files: string[]; text: string } {
+  const first = long[0] as FoundMemory;
+  const more = long.length > 1 ? ` and ${long.length - 1} more` : '';
+  const them = long.length > 1 ? 'them' : 'it';
+  const text = `${first.file}${more}: some ${memoryTokens(first).toLocaleString('en-US')} tokens as read, more than the memory budget of ${budget.toLocaleString('en-US')} tokens (memory.budget_tokens), so no prompt shows ${them}; shorten ${them} to under ${((budget - ELEMENT_TOKENS) * 4).toLocaleString('en-US')} characters, or raise budget_tokens`;
+  return { files: long.map((memory) => memory.file), text };
 }
 
 function round(value: number): number {

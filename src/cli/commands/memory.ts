@@ -42,8 +42,9 @@ export function memoryCommand(root: string, agent: string, query: string | undef
   const { org } = orgForReading(root, output);
   requireAgent(org, agent);
   const turn = stateTurn(statePaths(root).state) + 1;
-  const weights = org.agents.get(agent)?.memory?.weights;
-  const found = searchMemories(root, agent, { turn, ...(query !== undefined ? { query } : {}), ...(weights ? { weights } : {}), limit: options.limit ?? 20 });
+  const settings = org.agents.get(agent)?.memory;
+  const weights = settings?.weights;
+  const found = searchMemories(root, agent, { turn, ...(query !== undefined ? { query } : {}), ...(weights ? { weights } : {}), ...(settings ? { budgetTokens: settings.budgetTokens } : {}), limit: options.limit ?? 20 });
   if (options.json) {
     output.out(JSON.stringify(found, null, 2));
     return found.query !== undefined && found.memories.length === 0 ? 1 : 0;
@@ -67,5 +68,6 @@ export function memoryCommand(root: string, agent: string, query: string | undef
   for (const problem of found.problems) output.err(`${problem.file} cannot be read: ${problem.error}`);
   if (found.left_out !== undefined) output.err(found.left_out);
   if (found.not_yet !== undefined) output.err(found.not_yet.text);
+  if (found.too_long !== undefined) output.err(found.too_long.text);
   return found.query !== undefined && found.memories.length === 0 ? 1 : 0;
 }

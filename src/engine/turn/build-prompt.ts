@@ -259,6 +259,46 @@ export function recalledSection(recalled: RecalledMemories, limit: number): { te
 }
 
 /**
+ * How much mail a prompt shows: the plan's limits when it was sized, or else `context.max_messages`
+ * and `context.max_tokens` within the retry's `limit` and the window's room left (`fits`; left out,
+ * the window is not counted), at least 256 tokens. Pure.
+ */
+export function mailLimit(org: Org, input: Pick<PromptInput, 'limit' | 'planned'>, fits = Number.POSITIVE_INFINITY): PromptLimit {
+  const messages = input.planned?.messages ?? Math.min(org.settings.context.max_messages, input.limit?.messages ?? Number.POSITIVE_INFINITY);
+  const tokens = input.planned?.tokens ?? Math.max(256, Math.min(org.settings.context.max_tokens, input.limit?.tokens ?? Number.POSITIVE_INFINITY, fits));
+  return { messages, tokens };
+}
+
+/**
+ * The mail a prompt shows of `sorted` (sortInbox's order): at most `maxMessages`, as many as fit
+ * `budget` estimated tokens in order, and the first always: one larger than the whole budget is shown
+ * cut, so it can never block the inbox. Their ids, their markup and whether the first was cut. Pure.
+ */
+export function fitMail(sorted: readonly InboxEntry[], maxMessages: number, budget: number): { shown: string[]; blocks: string[]; cut: boolean } {
+  const shown: string[] = [];
+  const blocks: string[] = [];
+  let tokens = 0;
+  let cut = false;
+  for (const item of sorted) {
+    if (shown.length >= maxMessages) break;
+    let rendered = renderMessageMarkup(item);
+    let cost = estimateTokens(rendered);
+    if (tokens + cost > budget) {
+      if (shown.length > 0) break;
+      const room = Math.max(0, (budget - 64) * 4);
+      const body = `${item.body.slice(0, room)}\n[lemming: this message is ${item.body.length} characters; only the first ${room} fit in your context]`;
+      rendered = renderMessageMarkup({ ...item, body });
+      cost = estimateTokens(rendered);
+      cut = true;
+    }
+    shown.push(item.id);
+    blocks.push(rendered);
+    tokens += cost;
+  }
+  return { shown, blocks, cut };
+}
+
+/**
  * Build the request for one agent's call: its resume, its place in the chart, its
  * notes and as much of its mail as the context allows, most urgent and oldest first.
  * What does not fit stays unread for a later turn, and the prompt says so. Pure.
@@ -278,30 +318,9 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   // Memories come out of the same window as mail, before it, within their own budget (and a smaller prompt's).
   const recalled = input.recalled ? recalledSection(input.recalled, Math.min(input.limit?.tokens ?? Number.POSITIVE_INFINITY, Math.max(0, room - 256))) : undefined;
   const fits = room - (recalled?.tokens ?? 0);
-  const maxMessages = input.planned?.messages ?? Math.min(org.settings.context.max_messages, input.limit?.messages ?? Number.POSITIVE_INFINITY);
-  const budget = input.planned?.tokens ?? Math.max(256, Math.min(org.settings.context.max_tokens, input.limit?.tokens ?? Number.POSITIVE_INFINITY, fits));
-  const shown: string[] = [];
-  const blocks: string[] = [];
-  let tokens = 0;
-  let cut = false;
+  const { messages: maxMessages, tokens: budget } = mailLimit(org, input, fits);
   const sorted = sortInbox(input.inbox);
-  for (const item of sorted) {
-    if (shown.length >= maxMessages) break;
-    let rendered = renderMessageMarkup(item);
-    let cost = estimateTokens(rendered);
-    if (tokens + cost > budget) {
-      if (shown.length > 0) break;
-      // A single message larger than the whole budget is shown cut, so it can never block the inbox.
-      const room = Math.max(0, (budget - 64) * 4);
-      const body = `${item.body.slice(0, room)}\n[lemming: this message is ${item.body.length} characters; only the first ${room} fit in your context]`;
-      rendered = renderMessageMarkup({ ...item, body });
-      cost = estimateTokens(rendered);
-      cut = true;
-    }
-    shown.push(item.id);
-    blocks.push(rendered);
-    tokens += cost;
-  }
+  const { shown, blocks, cut } = fitMail(sorted, maxMessages, budget);
   const deferred = sorted.slice(shown.length).map((item) => item.id);
   const waiting = deferred.length + (input.alsoWaiting ?? 0);
   const header =

@@ -132,8 +132,9 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     const agent = org.agents.get(call.agent);
     const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
     // What its memories are retrieved for: each message it is shown; in a meeting, its agenda (the speeches join it as they are made: hold-meetings.ts).
+    // Only for an agent that keeps a stream: which mail fits is worked out for it (recallTexts), and an org without memory pays nothing for it.
     const agenda = call.reason === 'meeting' ? due?.meetings.find((meeting) => meeting.attendees.includes(call.agent))?.agenda : undefined;
-    const texts = agenda !== undefined ? [agenda] : recallTexts(org, call.agent, read.inbox, undefined);
+    const texts = !agent?.memory ? [] : agenda !== undefined ? [agenda] : recallTexts(org, call.agent, read.inbox);
     // An agent whose folder the change feed says is unchanged has no notes folder to look for when it had none (readMemory).
     const unchanged = input.changed !== undefined && !input.changed.has(call.agent);
     const notesMissing = lookedNow?.('memory') ?? false;

@@ -5,7 +5,7 @@ import { readerProblem, teamOnLists, type ListsNow } from '../../org/lists/recip
 import { isListName, listFile, loadMailingList } from '../../org/lists/mailing-list.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { readMemory } from '../record/agent-memory.js';
-import { buildPrompt, sortInbox, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
+import { buildPrompt, fitMail, mailLimit, sortInbox, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { CallReason, EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
@@ -89,7 +89,7 @@ export function prepareCall(
   // Its memory stream, retrieved for each message it is shown (as many as its context shows, first to last), or for what `focus` says (a meeting's agenda).
   // `memory: null` builds the prompt without memories (what it would be without them: a benchmark's comparison).
   const layer = agent.memory && sizing.memory !== null ? (sizing.memory ?? loadedMemoryLayer) : undefined;
-  const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, sizing.focus ?? recallTexts(org, agentName, inbox, sizing.planned ?? sizing.limit), sizing.embedded) : undefined;
+  const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, sizing.focus ?? recallTexts(org, agentName, inbox, { ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.limit ? { limit: sizing.limit } : {}) }), sizing.embedded) : undefined;
   const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName, sizing.unchanged, sizing.notesMissing), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey, org.models[modelKey]) ?? 1, ...serverWindow(sizing.ratios, modelKey), ...(recalled ? { recalled } : {}) });
   if (recalled?.leftOut) warnings.push({ type: 'warning', turn, message: recalled.leftOut });
   return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
@@ -200,14 +200,17 @@ function serverWindow(ratios: Pick<TokenRatios, 'window'> | undefined, modelKey:
 
 /**
  * What a call's memories are retrieved for, one text a thing it must answer (memory/focal-points.ts):
- * each message its prompt shows at most, in the order shown (its subject and body); with none (a
- * scheduled check-in), its task as its resume gives it (the instructions). Pure.
+ * each message its prompt shows, in the order shown (its subject and body), as many as the mail's
+ * limits show (build-prompt.ts, mailLimit and fitMail: `context.max_messages` and `context.max_tokens`;
+ * the window's room is not known yet, the memories coming before the mail); with none (a scheduled
+ * check-in), its task as its resume gives it (the instructions). Before, every message `max_messages`
+ * allowed was ranked for, and the letters `max_tokens` left waiting took memories of their own. Pure.
  */
-export function recallTexts(org: Org, agentName: string, inbox: readonly InboxEntry[], limit: { messages: number } | undefined): string[] {
-  const shown = Math.min(org.settings.context.max_messages, limit?.messages ?? Number.POSITIVE_INFINITY);
-  const texts = sortInbox(inbox)
-    .slice(0, shown)
-    .map((entry) => `${entry.subject ?? ''}\n${entry.body}`);
+export function recallTexts(org: Org, agentName: string, inbox: readonly InboxEntry[], sizing: Pick<PromptInput, 'limit' | 'planned'> = {}): string[] {
+  const sorted = sortInbox(inbox);
+  const { messages, tokens } = mailLimit(org, sizing);
+  // The mail shown is the first of the sorted mail, as many as fit.
+  const texts = sorted.slice(0, fitMail(sorted, messages, tokens).shown.length).map((entry) => `${entry.subject ?? ''}\n${entry.body}`);
   if (texts.length > 0) return texts;
   const instructions = org.agents.get(agentName)?.instructions.trim() ?? '';
   return instructions === '' ? [] : [instructions];
