@@ -1,4 +1,4 @@
-import type { FormCounts, RefusalCounts, SendCause } from '../format/mail-outcomes.js';
+import type { FormCounts, HoldCause, RefusalCounts, SendCause } from '../format/mail-outcomes.js';
 import type { Problem } from '../errors.js';
 import type { Priority } from '../mailbox/message.js';
 import type { StepToolSummary } from './turn/step-loop.js';
@@ -119,8 +119,11 @@ export type EngineEvent =
   | { type: 'run-waiting'; turn: number; state: 'waiting' | 'ended' }
   | {
       type: 'run-finished';
-      /** `models-failing`: nothing is left to do but mail for agents held because their models keep failing. */
-      reason: 'idle' | 'turn-cap' | 'stopped' | 'models-failing';
+      /**
+       * `models-failing`: nothing is left to do but mail for agents held because their models keep failing.
+       * `held`: nothing is left to do but mail for agents a limit holds (`heldBy` says which): not an org that finished its work.
+       */
+      reason: 'idle' | 'held' | 'turn-cap' | 'stopped' | 'models-failing';
       turns: number;
       lastTurn: number;
       totals: RunTotals;
@@ -130,11 +133,18 @@ export type EngineEvent =
       failing: string[];
       /** Agents with unread mail held because a ceiling of org.yaml `budget:` is reached; absent: none. */
       atCeiling?: string[];
+      /** Agents with unread mail a loop breaker of org.yaml `engine.breakers` holds; absent: none. */
+      atBreaker?: string[];
+      /** With `held`: the limits that hold the agents whose mail waits, by cause (`budget`: their credits), in the order of REFUSAL_CAUSES. */
+      heldBy?: EndingHold[];
       /** With `turn-cap`: which limit ended the run. */
       cap?: RunCap;
       /** With `turn-cap`: the agents with unread mail, whose work the next run goes on with. */
       waiting?: string[];
     };
+
+/** A limit that can hold every agent with mail and so end a run `held`: its own credits, a ceiling of `budget:`, a loop breaker. */
+export type EndingHold = Extract<HoldCause, 'budget' | 'ceiling' | 'breaker'>;
 
 /**
  * The limit a run stopped at: org.yaml `engine.max_turns`, the turns it was asked to run (`--turns`,
