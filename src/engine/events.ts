@@ -112,8 +112,8 @@ export type EngineEvent =
   /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */
   | ({ type: 'queue-notice' } & QueueNotice)
   /**
-   * Not the engine's own: `lemming run --serve` between runs. `waiting`: the org went idle and the
-   * process waits for mail to run again; `ended`: the run ended otherwise (the turn cap) and no turn
+   * Not the engine's own: `lemming run --serve` between runs. `waiting`: the org went idle (or held:
+   * a top-up, a retry or new mail may start it) and the process waits for mail to run again; `ended`: the run ended otherwise (the turn cap) and no turn
    * runs until the person starts one; the dashboard stays up either way until Ctrl-C.
    */
   | { type: 'run-waiting'; turn: number; state: 'waiting' | 'ended' }
