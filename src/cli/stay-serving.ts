@@ -80,7 +80,8 @@ async function serveUntilStopped(engine: Engine, first: RunFinished | undefined,
   for (;;) {
     // A run stopped by a signal ends the command (exit 0): it does not wait for more mail.
     if (code !== 0 || !finished || stop.aborted || finished.reason === 'stopped') return code;
-    const state = finished.reason === 'idle' ? 'waiting' : 'ended';
+    // Held mail waits for a change (a top-up, a retry, new mail) as an idle org waits for mail.
+    const state = finished.reason === 'idle' || finished.reason === 'held' ? 'waiting' : 'ended';
     const event: EngineEvent = { type: 'run-waiting', turn: engine.lastTurn, state };
     served.publish(event);
     if (mode === 'json') output.out(JSON.stringify(event));

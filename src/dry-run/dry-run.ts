@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import type { CallReason } from '../engine/events.js';
+import type { CallReason, EngineEvent } from '../engine/events.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import { dirname, join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
@@ -52,7 +52,7 @@ export interface DryRunPlan {
   fromTurn: number;
   turns: PlannedTurn[];
   /** Why the estimate stopped: the org would be idle, or the turns asked for ran out. */
-  ended: 'idle' | 'turn-cap' | 'stopped' | 'models-failing';
+  ended: Extract<EngineEvent, { type: 'run-finished' }>['reason'];
   totals: { calls: number; inputTokens: number; outputTokens: number; credits: number };
   /** Agents whose models are not the offline one: their costs assume answers as long as the offline model's. */
   estimatedModels: string[];

@@ -1,4 +1,4 @@
-import type { FormCounts, RefusalCounts, SendCause } from '../format/mail-outcomes.js';
+import type { FormCounts, HoldCause, RefusalCounts, SendCause } from '../format/mail-outcomes.js';
 import type { Problem } from '../errors.js';
 import type { Priority } from '../mailbox/message.js';
 import type { StepToolSummary } from './turn/step-loop.js';
@@ -112,15 +112,18 @@ export type EngineEvent =
   /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */
   | ({ type: 'queue-notice' } & QueueNotice)
   /**
-   * Not the engine's own: `lemming run --serve` between runs. `waiting`: the org went idle and the
-   * process waits for mail to run again; `ended`: the run ended otherwise (the turn cap) and no turn
+   * Not the engine's own: `lemming run --serve` between runs. `waiting`: the org went idle (or held:
+   * a top-up, a retry or new mail may start it) and the process waits for mail to run again; `ended`: the run ended otherwise (the turn cap) and no turn
    * runs until the person starts one; the dashboard stays up either way until Ctrl-C.
    */
   | { type: 'run-waiting'; turn: number; state: 'waiting' | 'ended' }
   | {
       type: 'run-finished';
-      /** `models-failing`: nothing is left to do but mail for agents held because their models keep failing. */
-      reason: 'idle' | 'turn-cap' | 'stopped' | 'models-failing';
+      /**
+       * `models-failing`: nothing is left to do but mail for agents held because their models keep failing.
+       * `held`: nothing is left to do but mail for agents a limit holds (`heldBy` says which): not an org that finished its work.
+       */
+      reason: 'idle' | 'held' | 'turn-cap' | 'stopped' | 'models-failing';
       turns: number;
       lastTurn: number;
       totals: RunTotals;
@@ -130,11 +133,18 @@ export type EngineEvent =
       failing: string[];
       /** Agents with unread mail held because a ceiling of org.yaml `budget:` is reached; absent: none. */
       atCeiling?: string[];
+      /** Agents with unread mail a loop breaker of org.yaml `engine.breakers` holds; absent: none. */
+      atBreaker?: string[];
+      /** With `held`: the limits that hold the agents whose mail waits, by cause (`budget`: their credits), in the order of REFUSAL_CAUSES. */
+      heldBy?: EndingHold[];
       /** With `turn-cap`: which limit ended the run. */
       cap?: RunCap;
       /** With `turn-cap`: the agents with unread mail, whose work the next run goes on with. */
       waiting?: string[];
     };
+
+/** A limit that can hold every agent with mail and so end a run `held`: its own credits, a ceiling of `budget:`, a loop breaker. */
+export type EndingHold = Extract<HoldCause, 'budget' | 'ceiling' | 'breaker'>;
 
 /**
  * The limit a run stopped at: org.yaml `engine.max_turns`, the turns it was asked to run (`--turns`,

@@ -1,6 +1,7 @@
 import type { Org } from '../org/org.js';
 import { budgetHeld } from './budget/budget-entry.js';
-import type { EngineEvent, RunCap, RunTotals, TurnStats } from './events.js';
+import type { EndingHold, EngineEvent, RunCap, RunTotals, TurnStats } from './events.js';
+import { heldForNextTurn } from './breakers/hold-by-breakers.js';
 import { addCounts, noForms, noRefusals, sendsRefused } from '../format/mail-outcomes.js';
 import { countRefusal } from './refusal-causes.js';
 import { addDelivered } from './turn/refusal-text.js';
@@ -76,16 +77,21 @@ type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
 
 /**
  * How a run ended, with the agents whose mail still waits and why: no credits (stranded), models
- * that keep failing (then an idle run is not done: 'models-failing'), or the org's ceiling.
+ * that keep failing (then an idle run is not done: 'models-failing'), the org's ceiling or a loop
+ * breaker. An idle run whose mail left waits only behind such limits ended `held`, by them
+ * (`heldBy`): before, it read `idle`, as a run that had finished its work.
  */
 export function runFinished(root: string, org: Org, state: EngineState, ended: RunFinished['reason'], totals: RunTotals, cap: RunCap): RunFinished {
   const waiting = agentsWithMail(root, org, state);
   const stranded = waiting.filter((agent) => !agent.payable).map((agent) => agent.name);
   const held = FailingAgents.load(root);
   const failing = waiting.filter((agent) => agent.payable && held.isHeld(org, agent.name)).map((agent) => agent.name);
-  const reason = ended === 'idle' && failing.length > 0 ? 'models-failing' : ended;
   const ceiling = budgetHeld(org, state.ledger.totals);
   const atCeiling = waiting.filter((agent) => agent.payable && ceiling(agent.name)).map((agent) => agent.name);
+  const breaker = heldForNextTurn(org);
+  const atBreaker = waiting.filter((agent) => agent.payable && !ceiling(agent.name) && breaker(agent.name)).map((agent) => agent.name);
+  const heldBy = ([['budget', stranded], ['ceiling', atCeiling], ['breaker', atBreaker]] as const).filter(([, agents]) => agents.length > 0).map(([cause]): EndingHold => cause);
+  const reason = ended !== 'idle' ? ended : failing.length > 0 ? 'models-failing' : heldBy.length > 0 ? 'held' : 'idle';
   return {
     type: 'run-finished',
     reason,
@@ -95,6 +101,8 @@ export function runFinished(root: string, org: Org, state: EngineState, ended: R
     stranded,
     failing,
     ...(atCeiling.length > 0 ? { atCeiling } : {}),
+    ...(atBreaker.length > 0 ? { atBreaker } : {}),
+    ...(reason === 'held' ? { heldBy } : {}),
     ...(reason === 'turn-cap' ? { cap, waiting: waiting.map((agent) => agent.name) } : {}),
   };
 }

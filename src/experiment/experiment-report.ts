@@ -74,11 +74,12 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
     '## Variants',
     '',
     ...table(
-      ['variant', 'runs', 'idle', 'turns to idle', 'messages', 'refusals', 'errors', 'credits', 'human answered', 'answer in turn', 'wall time'],
+      ['variant', 'runs', 'idle', 'held', 'turns to idle', 'messages', 'refusals', 'errors', 'credits', 'human answered', 'answer in turn', 'wall time'],
       summaries.map((summary) => [
         summary.variant,
         String(summary.runs),
         `${summary.idle}/${summary.runs}`,
+        `${summary.held}/${summary.runs}`,
         orDash(summary.turnsToIdle),
         String(summary.messages),
         String(summary.refusals),
@@ -103,7 +104,7 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
       ['run', 'ended', 'turns', 'messages', 'refusals', 'errors', 'calls', 'credits', 'human answer', 'wall time', 'attempts'],
       runs.map((run) => [
         run.run,
-        run.ended,
+        run.heldBy ? `${run.ended} (${run.heldBy.join(', ')})` : run.ended,
         String(run.turns),
         String(run.messages),
         String(run.refusals),

@@ -245,7 +245,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const personas = await measurePersonas(folder, run.run, run.root, experiment.personas, metrics.survey ?? [], run.seed, experiment.fork?.turn);
     if (personas) metrics.personas = personas;
     writeFileAtomic(join(run.root, RESULT_FILE), `${JSON.stringify(metrics, null, 2)}\n`);
-    const how = metrics.ended === 'idle' ? `idle after turn ${metrics.turns}` : metrics.ended === 'turn-cap' ? `stopped at the turn cap (${metrics.turns})` : `ended (${metrics.ended}) at turn ${metrics.turns}`;
+    const how = metrics.ended === 'idle' ? `idle after turn ${metrics.turns}` : metrics.ended === 'held' ? `held (${metrics.heldBy?.join(', ') ?? ''}) after turn ${metrics.turns}` : metrics.ended === 'turn-cap' ? `stopped at the turn cap (${metrics.turns})` : `ended (${metrics.ended}) at turn ${metrics.turns}`;
     const scored = metrics.outcome;
     const judged = scored?.judge ? `, judged ${scored.judge.score ?? 'n/a'}/${scored.judge.scale}` : '';
     const checked = scored && scored.checks.length > 0 ? `, checks ${scored.checks.filter((check) => check.passed).length}/${scored.checks.length} passed` : '';

@@ -4,7 +4,7 @@ import type { RunPersonas } from './personas/measure-personas.js';
 import { nameRecord } from '../org/names.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineEvent } from '../engine/events.js';
+import type { EndingHold, EngineEvent } from '../engine/events.js';
 import { readLedgerFrom } from '../engine/money/ledger.js';
 import { readLog } from '../engine/record/agent-log.js';
 import { statePaths } from '../engine/record/state-paths.js';
@@ -27,6 +27,8 @@ export interface RunMetrics {
   variant: string;
   /** How the last attempt ended, as the engine said (idle, the turn cap, …), or failed: the process exited with an error. */
   ended: Extract<EngineEvent, { type: 'run-finished' }>['reason'] | 'failed';
+  /** With `held`: the limits that held the agents whose mail was left (`budget`: their own credits), as the engine said. */
+  heldBy?: EndingHold[];
   /** The last finished turn, the org's own number (from a fork point, counted from the base's start, as every turn here is). */
   turns: number;
   /**
@@ -80,6 +82,7 @@ export interface RunMetrics {
 /** Each way a run can end (RunMetrics.ended), as the report's tables explain it: every one, so a reader filtering by it finds what it holds. */
 export const RUN_ENDINGS: Record<RunMetrics['ended'], string> = {
   idle: 'no agent had mail or work left',
+  held: "mail was left only for agents a limit held (held_by: org.yaml budget, engine.breakers, or their own credits)",
   'turn-cap': "stopped at its turns (the experiment's turns:, else engine.max_turns)",
   stopped: 'stopped by a signal (a kill, Ctrl-C) and not resumed',
   'models-failing': 'only agents held for failing models had mail',
@@ -128,6 +131,7 @@ export function measureRun(root: string, run: string, variant: string, attempts:
     run,
     variant,
     ended,
+    ...(finished?.heldBy ? { heldBy: finished.heldBy } : {}),
     turns: finished?.lastTurn ?? 0,
     ...(forkedAfterTurn === undefined ? {} : { forkedAfterTurn }),
     turnsToIdle: ended === 'idle' ? (finished?.lastTurn ?? 0) : null,

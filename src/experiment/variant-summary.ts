@@ -8,8 +8,10 @@ import { DELIVERY_FORMS, REFUSAL_CAUSES, type FormCounts, type RefusalCounts } f
 export interface VariantSummary {
   variant: string;
   runs: number;
-  /** Runs that fell idle (the rest hit the turn cap). */
+  /** Runs that fell idle, nothing left to do. */
   idle: number;
+  /** Runs that ended with mail left only for agents a limit held (RunMetrics.heldBy): not idle, not at the turn cap. */
+  held: number;
   /** Mean turn at which the runs that fell idle did; null when none did. */
   turnsToIdle: number | null;
   messages: number;
@@ -58,6 +60,7 @@ export function summariseVariants(experiment: Experiment, runs: readonly RunMetr
       variant: variant.name,
       runs: own.length,
       idle: idle.length,
+      held: own.filter((run) => run.ended === 'held').length,
       turnsToIdle: idle.length === 0 ? null : figure(mean(idle.map((run) => run.turnsToIdle ?? 0))),
       messages: figure(mean(own.map((run) => run.messages))),
       deliveries: meanOf(DELIVERY_FORMS, own.map((run) => run.deliveries)),

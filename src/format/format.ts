@@ -1,9 +1,10 @@
 /*
  * How lemming writes numbers and run outcomes for people: the one format of the CLI, the terminal
- * UI and the dashboard's page. Imports nothing and touches no Node or DOM API: the browser app
- * loads this very module (served as /format/format.js), so the page and the terminal cannot part;
- * below the UI, so the tools that tell an agent a count use it too.
+ * UI and the dashboard's page. Imports only its neighbour mail-outcomes.ts (served beside it) and
+ * touches no Node or DOM API: the browser app loads this very module (served as /format/format.js),
+ * so the page and the terminal cannot part; below the UI, so the tools that tell an agent a count use it too.
  */
+import { CAUSE_WORDS, type RefusalCause } from './mail-outcomes.js';
 
 /**
  * Credits for people: four decimals below 10, two above; never exponent notation. An amount those
@@ -75,6 +76,7 @@ const FINISH_REASONS = {
   'turn-cap': 'reached the turn cap',
   stopped: 'stopped; the next `lemming run` picks up where this one left off',
   'models-failing': 'nothing left to do but mail for agents whose models keep failing',
+  held: 'nothing left to do but mail for agents a limit holds',
 } as const;
 
 /**
@@ -85,6 +87,8 @@ const FINISH_REASONS = {
 export function finishReason(
   finished: {
     reason: keyof typeof FINISH_REASONS;
+    /** With `held`: the limits that hold the agents whose mail waits (RefusalCause names). */
+    heldBy?: readonly RefusalCause[];
     stranded?: readonly string[];
     failing?: readonly string[];
     /** With `turn-cap`: the limit the run stopped at (see RunCap in engine/events.ts). */
@@ -101,7 +105,7 @@ export function finishReason(
     return `the org is idle — ${forYou === 1 ? '1 message waits' : `${formatCount(forYou)} messages wait`} for you (\`${hint('inbox')}\`)`;
   }
   if (finished.reason === 'models-failing') return `${FINISH_REASONS['models-failing']}: ${finished.failing?.join(', ') ?? ''} (\`${hint('retry <agent>')}\`)`;
-  if (finished.reason === 'idle' && (finished.stranded?.length ?? 0) > 0) return 'the org is idle: no agent that can pay for a call has unread mail';
+  if (finished.reason === 'held') return `${FINISH_REASONS.held}: ${(finished.heldBy ?? []).map((cause) => CAUSE_WORDS[cause]).join(', ')}`;
   if (finished.reason === 'turn-cap' && (finished.failing?.length ?? 0) > 0) {
     return `${FINISH_REASONS['turn-cap']}; mail waits for agents whose models keep failing: ${finished.failing?.join(', ') ?? ''} (\`${hint('retry <agent>')}\`)`;
   }

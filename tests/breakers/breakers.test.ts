@@ -37,7 +37,7 @@ describe('circuit breakers (org.yaml engine.breakers)', () => {
     const held = ofType(events, 'agent-skipped').filter((event) => event.reason === 'breaker');
     expect(held.map((event) => [event.turn, event.agent, event.breaker])).toEqual([[6, 'planner', 'ping-pong with coder_01']]);
     // The run stops, idle: the only mail left waits for a held agent.
-    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', lastTurn: 6 });
+    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['breaker'], lastTurn: 6 });
 
     const inbox = readHumanInbox(root, loadOrg(root).org);
     const notices = inbox.notices.map((notice) => notice.subject);
@@ -70,7 +70,7 @@ describe('circuit breakers (org.yaml engine.breakers)', () => {
     const events = await runEngine(root, { maxTurns: 12 }, { providerFactory: () => pingPongModel() });
     // Each call costs 0.00035 credits: by turn 3, manager and planner have spent past the rate over two turns.
     // planner's answer from coder_01 then waits for it, and the run ends idle.
-    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', lastTurn: 3 });
+    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['breaker'], lastTurn: 3 });
     expect(listOutbox(root, 'coder_01')).toHaveLength(1);
     expect(listOutbox(root, 'planner')).toHaveLength(1);
     const notices = readHumanInbox(root, loadOrg(root).org).notices.filter((item) => item.subject.includes('spending too fast'));

@@ -57,7 +57,7 @@ describe('loops stopped as they happen (org.yaml engine.breakers)', () => {
       'agents/planner/outbox/000006-001-coder_01.md',
     ]);
     // coder_01's answer of turn 7 is the only mail left, for a held agent: the run ends idle, the mail waiting.
-    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', lastTurn: 7 });
+    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['breaker'], lastTurn: 7 });
     expect(listOutbox(root, 'planner')).toHaveLength(3);
 
     const notice = readHumanInbox(root, loadOrg(root).org).notices.find((item) => item.subject === 'planner is held by a circuit breaker: repeating a message');

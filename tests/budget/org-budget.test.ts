@@ -66,7 +66,7 @@ describe('a ceiling for the whole org (org.yaml budget:)', () => {
     expect(provider.requests).toHaveLength(6);
     const held = ofType(events, 'agent-skipped');
     expect(held.map((event) => [event.turn, event.agent, event.reason, event.budget])).toEqual([[7, 'coder_01', 'budget', 'the org']]);
-    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', lastTurn: 7, atCeiling: ['coder_01'] });
+    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['ceiling'], lastTurn: 7, atCeiling: ['coder_01'] });
     expect(runSummary(ofType(events, 'run-finished')[0]!, root)).toContain('At a budget ceiling with mail waiting: coder_01 (raise `budget:` in org/org.yaml to go on).');
 
     const notices = readHumanInbox(root, loadOrg(root).org).notices.map((notice) => notice.subject);
@@ -98,7 +98,7 @@ describe('a ceiling for the whole org (org.yaml budget:)', () => {
     expect(orgStatus(loadOrg(root).org).budget?.[0]).toMatchObject({ spent: 0.00245, ceiling: 0.004, state: 'warned' });
   });
 
-  test('an agent held at the ceiling that could not pay for its mail anyway ends the run idle, not in empty turns to the turn cap', async () => {
+  test('an agent held at the ceiling that could not pay for its mail anyway ends the run held, not in empty turns to the turn cap', async () => {
     const root = mailOnlyOrg();
     // Two calls (manager, planner) pass the ceiling as planner hands coder_01 the task; coder_01 could not pay for it either.
     withBudget(root, '{ credits: 0.0006 }');
@@ -108,14 +108,14 @@ describe('a ceiling for the whole org (org.yaml budget:)', () => {
     const events = await runEngine(root, { maxTurns: 20 }, { providerFactory: () => provider });
     expect(provider.requests.map((request) => request.agent)).toEqual(['manager', 'planner']);
     expect(ofType(events, 'agent-skipped').map((event) => [event.turn, event.agent, event.reason])).toEqual([[3, 'coder_01', 'budget']]);
-    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', lastTurn: 3, atCeiling: ['coder_01'] });
-    // Raised: the next turn plans coder_01, finds it cannot pay, and its manager is told, once; then the run is idle.
+    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['ceiling'], lastTurn: 3, atCeiling: ['coder_01'] });
+    // Raised: the next turn plans coder_01, finds it cannot pay, and its manager is told, once; then the run ends held by coder_01's own credits.
     withBudget(root, '{ credits: 1 }');
     const after = await runEngine(root, { maxTurns: 20 }, { providerFactory: () => provider });
     const skipped = ofType(after, 'agent-skipped');
     expect(skipped[0]).toMatchObject({ turn: 4, agent: 'coder_01', reason: 'insufficient-credits' });
     expect(skipped.every((event) => event.reason === 'insufficient-credits')).toBe(true);
-    expect(ofType(after, 'run-finished')[0]).toMatchObject({ reason: 'idle' });
+    expect(ofType(after, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['budget'], stranded: ['coder_01'] });
     expect(provider.requests.filter((request) => request.agent === 'planner').at(-1)?.messages.map((turn) => turn.content).join('\n')).toContain('coder_01 is out of credits');
   });
 

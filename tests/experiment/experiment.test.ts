@@ -26,8 +26,8 @@ variants:
 `;
 
 interface Report {
-  variants: Array<{ variant: string; runs: number; idle: number; turnsToIdle: number | null; messages: number; credits: number; humanAnswered: number; humanAnswerTurn: number | null; creditsByAgent: Record<string, number> }>;
-  runs: Array<{ run: string; ended: string; messages: number; credits: number; creditsByModel: Record<string, number> }>;
+  variants: Array<{ variant: string; runs: number; idle: number; held: number; turnsToIdle: number | null; messages: number; credits: number; humanAnswered: number; humanAnswerTurn: number | null; creditsByAgent: Record<string, number> }>;
+  runs: Array<{ run: string; ended: string; heldBy?: string[]; messages: number; credits: number; creditsByModel: Record<string, number> }>;
 }
 
 function readReport(root: string, experiment = 'study'): Report {
@@ -63,6 +63,9 @@ describe('lemming experiment', () => {
     expect(byName.baseline?.creditsByAgent.planner).toBeGreaterThan(0);
     // Without credits for the call, the manager is never called: nothing is spent and the human hears nothing.
     expect(byName['tight-manager']).toMatchObject({ runs: 2, messages: 0, credits: 0, humanAnswered: 0, humanAnswerTurn: null });
+    // Its runs did not fall idle: the manager's mail was left, held by its credits. Before, they read idle, 2/2 in 1 turn.
+    expect(byName['tight-manager']).toMatchObject({ idle: 0, held: 2, turnsToIdle: null });
+    expect(report.runs.filter((run) => run.run.startsWith('tight-manager')).map((run) => [run.ended, run.heldBy])).toEqual([['held', ['budget']], ['held', ['budget']]]);
     // Without the planner the manager hands the work elsewhere, the planner spends nothing, and the answer comes sooner.
     expect(byName['no-planner']?.creditsByAgent.planner ?? 0).toBe(0);
     expect(byName['no-planner']?.humanAnswerTurn).toBeLessThan(5);
@@ -70,8 +73,8 @@ describe('lemming experiment', () => {
     for (const run of report.runs) expect(Object.keys(run.creditsByModel).every((model) => model === 'offline')).toBe(true);
 
     const markdown = readFileSync(join(root, 'experiments/study/report.md'), 'utf8');
-    expect(markdown).toContain('| variant | runs | idle | turns to idle | messages | refusals | errors | credits | human answered | answer in turn | wall time |');
-    expect(markdown).toMatch(/\| baseline \| 2 \| 2\/2 \| 5 \| 5 \| 0 \| 0 \| [\d.]+ \| 2\/2 \| 5 \| [\d.]+ s \|/);
+    expect(markdown).toContain('| variant | runs | idle | held | turns to idle | messages | refusals | errors | credits | human answered | answer in turn | wall time |');
+    expect(markdown).toMatch(/\| baseline \| 2 \| 2\/2 \| 0\/2 \| 5 \| 5 \| 0 \| 0 \| [\d.]+ \| 2\/2 \| 5 \| [\d.]+ s \|/);
     expect(markdown).toContain('![credits, messages and turns to idle by variant](report.svg)');
     const chart = readFileSync(join(root, 'experiments/study/report.svg'), 'utf8');
     expect(chart).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

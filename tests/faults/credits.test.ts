@@ -23,7 +23,7 @@ describe('credits under pressure', () => {
     expect(requestsOf(provider, 'planner')).toEqual([]);
     // Turn 2 finds the planner short and tells the manager; turn 3 is the manager reading that; then the run is idle.
     expect(eventsOf(events, 'agent-skipped').map((event) => `${event.turn}:${event.agent}:${event.reason}`)).toEqual(['2:planner:insufficient-credits', '3:planner:insufficient-credits']);
-    expect(eventsOf(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', turns: 3, stranded: ['planner'] });
+    expect(eventsOf(events, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['budget'], turns: 3, stranded: ['planner'] });
     expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
   });
 

@@ -26,7 +26,7 @@ describe('an agent stranded with mail waiting and too few credits', () => {
     const provider = delegating();
     const events = await runScripted(root, provider);
 
-    expect(eventsOf(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', stranded: ['planner'] });
+    expect(eventsOf(events, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['budget'], stranded: ['planner'] });
     const told = inboxOf(requestsOf(provider, 'manager').at(-1)).map((item) => `${item.from}: ${item.body}`);
     expect(told).toEqual([expect.stringMatching(/^lemming: planner has 0\.0000001 credits left, and its next call would cost about [0-9.]+; it will not be called until it has more/)]);
     const skipped = readLog(root, 'planner', 20).filter((entry) => entry.event === 'skipped');
@@ -45,7 +45,7 @@ describe('an agent stranded with mail waiting and too few credits', () => {
 
     // Turn 2 finds it at zero and tells the manager (the run used to end idle before that turn); turn 3 the manager reads it.
     expect(eventsOf(events, 'agent-skipped').map((event) => `${event.turn}:${event.agent}:${event.reason}`)).toEqual(['2:planner:out-of-credits', '3:planner:out-of-credits']);
-    expect(eventsOf(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', stranded: ['planner'] });
+    expect(eventsOf(events, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['budget'], stranded: ['planner'] });
     expect(inboxOf(requestsOf(provider, 'manager').at(-1)).map((item) => `${item.from}: ${item.body}`)).toEqual([expect.stringMatching(/^lemming: planner has 0\.0000 credits left; it will not be called/)]);
     expect(readLog(root, 'planner', 20).filter((entry) => entry.event === 'skipped')).toEqual([expect.objectContaining({ turn: 2, reason: 'out-of-credits', told: 'manager' })]);
     expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);

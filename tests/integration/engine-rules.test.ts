@@ -85,7 +85,7 @@ describe('credits', () => {
     humanSends(root, 'manager', 'second');
     humanSends(root, 'manager', 'third');
     const later = await runEngine(root, {}, withProvider(provider));
-    expect(ofType(later, 'run-finished')[0]).toMatchObject({ reason: 'idle', stranded: ['planner'] });
+    expect(ofType(later, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['budget'], stranded: ['planner'] });
     expect(provider.requests.filter((request) => request.agent === 'planner')).toHaveLength(1);
     const managerNotices = provider.requests
       .filter((request) => request.agent === 'manager')

@@ -89,7 +89,7 @@ describe('the memory stream: one file per memory, written by the engine from wha
     expect([...keeperAnswers(root).values()][0]).toContain('cobalt-417');
   });
 
-  test('an agent that cannot pay for a call with its memories is out of credits: the run is idle, not kept going by an estimate without them', async () => {
+  test('an agent that cannot pay for a call with its memories is out of credits: the run ends held by its credits, not kept going by an estimate without them', async () => {
     const root = memoryOrg({ memory: '{ keep: true }', keeperMemory: '{ budget_tokens: 4000 }' });
     for (let index = 1; index <= 100; index += 1) {
       const id = `000000-${String(index).padStart(3, '0')}`;
@@ -109,11 +109,11 @@ describe('the memory stream: one file per memory, written by the engine from wha
     // In a process of its own, as `lemming run` is: nothing there has loaded the memory layer before its first turn.
     const run = lemming(root, ['run', '--turns', '5', '--json']);
     const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as EngineEvent);
-    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', turns: 1, stranded: ['keeper'] });
+    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['budget'], turns: 1, stranded: ['keeper'] });
     expect(ofType(events, 'agent-skipped')[0]).toMatchObject({ agent: 'keeper', reason: 'insufficient-credits' });
     // And a run started again finds no work before its first turn: the estimate counts the memories there too.
     const again = lemming(root, ['run', '--turns', '5', '--json']);
-    expect(ofType(again.stdout.trim().split('\n').map((line) => JSON.parse(line) as EngineEvent), 'run-finished')[0]).toMatchObject({ reason: 'idle', turns: 0 });
+    expect(ofType(again.stdout.trim().split('\n').map((line) => JSON.parse(line) as EngineEvent), 'run-finished')[0]).toMatchObject({ reason: 'held', heldBy: ['budget'], turns: 0 });
   });
 
   test('a memory edited by hand is what the agent recalls from then on', async () => {

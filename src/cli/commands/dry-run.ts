@@ -33,7 +33,7 @@ export async function dryRunCommand(root: string, options: { turns?: number; jso
     for (const skipped of turn.skipped) output.out(`  ${skipped.agent} skipped: ${skipped.reason}`);
   }
   const { totals } = plan;
-  const ending = plan.ended === 'idle' ? 'then the org would be idle' : plan.ended === 'turn-cap' ? 'and more turns would follow' : `then it stops (${plan.ended})`;
+  const ending = plan.ended === 'idle' ? 'then the org would be idle' : plan.ended === 'held' ? 'then only mail a limit holds would be left' : plan.ended === 'turn-cap' ? 'and more turns would follow' : `then it stops (${plan.ended})`;
   output.out(`estimate: ${plural(plan.turns.length, 'turn')}, ${plural(totals.calls, 'call')}, ${formatCount(totals.inputTokens)} input + ${formatCount(totals.outputTokens)} output tokens, ${showCredits(totals.credits)} credits; ${ending}`);
   if (plan.estimatedModels.length > 0) {
     output.out(`${plan.estimatedModels.join(', ')}: priced at their own rates, with answers as long as the offline model's; real answers may be longer or shorter`);

@@ -79,7 +79,7 @@ export interface RunState {
   totals: RunTotals;
   /** The turns are done and git writes the history's last entries before the run finishes. */
   writingHistory?: true;
-  finished?: { reason: Extract<EngineEvent, { type: 'run-finished' }>['reason']; turns: number; lastTurn: number; stranded: string[]; failing: string[] };
+  finished?: Pick<Extract<EngineEvent, { type: 'run-finished' }>, 'reason' | 'turns' | 'lastTurn' | 'stranded' | 'failing' | 'heldBy'>;
   /** Source of unique keys for feed and trouble items. */
   serial: number;
 }
@@ -256,7 +256,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     case 'run-finished': {
       const { current: _unfinished, writingHistory: _written, ...rest } = state;
       // Mail delivered after its recipient ran this turn waits for it: the last frame says so.
-      return { ...rest, agents: state.agents.map(settle), lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
+      return { ...rest, agents: state.agents.map(settle), lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing, ...(action.heldBy ? { heldBy: action.heldBy } : {}) } };
     }
     case 'run-waiting':
       // `run --serve` between runs prints its lines itself: the screen has closed by then.

@@ -21,7 +21,7 @@ export function TotalsLine({ lines, finished, forYou = 0, hint }: { lines: strin
           </Text>
         ),
       )}
-      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished, forYou, hint)}.`}</Text> : null}
+      {finished ? <Text color={finished.reason === 'stopped' || finished.reason === 'held' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished, forYou, hint)}.`}</Text> : null}
     </Box>
   );
 }
