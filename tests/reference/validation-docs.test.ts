@@ -79,7 +79,7 @@ describe('docs/validation.md, run as written', { timeout: 600_000 }, () => {
     expect(PAGE).toContain('some 2,212 messages (15.94 credits on average, [15.14, 16.74], a t interval over the five runs)');
     expect(PAGE).toContain('(4.6 of 42 on average, between 3 and 6:');
     expect(report).toContain('| credits | baseline | 5 | 15.94 | 0.6442 | [15.14, 16.74] |');
-    expect(report).toMatch(/^\| baseline \| 5 \| 5\/5 \| 8 \| 2211\.6 \|/m);
+    expect(report).toMatch(/^\| baseline \| 5 \| 5\/5 \| 0\/5 \| 8 \| 2211\.6 \|/m);
     expect(report).toMatch(/^\| baseline \| 5 \| 7 \[7, 7\] \| 4\.6 \[3, 6\] \|/m);
     expect(report).toContain('MAST failure modes: FM-3.1 Premature termination in 5/5 run(s) of baseline.');
     expect(report).toContain("Found by lemming's rules; their agreement with MAST's annotators is not measured.");
