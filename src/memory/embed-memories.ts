@@ -3,12 +3,6 @@ import type { Embedder } from '../providers/embedding-gate.js';
 import { readKept, writeVector } from './memory-vectors.js';
 import { keptLength, vectorProblem } from './vector-rule.js';
 
-/** A memory whose vector file is there and was not read (damaged by a hand, or an older lemming), and why: it is embedded again. */
-export interface UnreadVector {
-  id: string;
-  why: string;
-}
-
 /** What an agent's memories and the queries of its retrieval were embedded into, and what it took. */
 export interface EmbeddedRecall {
   /** Each query's vector, in the order of the queries; undefined for one whose vector broke the vector's rule (its words alone rank this turn). */
@@ -19,7 +13,6 @@ export interface EmbeddedRecall {
   embedded: number;
   /** Of those, the memories whose kept vector another model made (org.yaml named it then), and those models' names. */
   remade?: { memories: number; models: string[] };
-
   /** Input tokens the server counted (as the embedding gate admitted them), the queries' included: what the agent is charged at the embedding model's input price. */
   inputTokens: number;
   /** The server gave no count, and lemming's estimate of the texts stands in. */
@@ -41,19 +34,8 @@ export interface EmbeddedRecall {
  * with, its length held to the one the model gave before (most kept memories', else a kept query's, else the
  * first the answer holds that keeps the rule; a kept vector of another length is made again): a memory whose vector is refused is kept as refused, ranked
  * by its words and not asked again while its text stays the same; a query refused ranks this turn by words.
- * Each memory whose file is there and was not read is put in `unread` before the server is asked (so a failed
- * request still has it said).
  */
-export async function embedForRecall(
-  root: string,
-  agent: string,
-  memories: readonly Memory[],
-  queries: readonly string[],
-  model: string,
-  embed: Embedder,
-  kept: ReadonlyArray<number[] | undefined> = [],
-  unread: UnreadVector[] = [],
-): Promise<EmbeddedRecall> {
+export async function embedForRecall(root: string, agent: string, memories: readonly Memory[], queries: readonly string[], model: string, embed: Embedder, kept: ReadonlyArray<number[] | undefined> = []): Promise<EmbeddedRecall> {
   const vectors = new Map<string, readonly number[]>();
   const missing: Memory[] = [];
   const read = memories.map((memory) => readKept(root, agent, memory, model));
@@ -65,9 +47,6 @@ export async function embedForRecall(
   let length = keptLength(held.flatMap((kept) => (kept !== undefined && 'vector' in kept ? [kept.vector.length] : [])));
   memories.forEach((memory, index) => {
     const kept = held[index];
-    const why = read[index]?.unread;
-    if (why !== undefined) unread.push({ id: memory.id, why });
-    if (kept !== undefined && 'vector' in kept && kept.vector.length !== length) unread.push({ id: memory.id, why: `it holds ${kept.vector.length} numbers where the model's other kept vectors hold ${length}` });
     if (kept === undefined || ('vector' in kept && kept.vector.length !== length)) missing.push(memory);
     else if ('vector' in kept) vectors.set(memory.id, kept.vector);
   });

@@ -18,7 +18,7 @@ import { turnMemories, type TurnEvents } from './turn-memories.js';
 import { removeTurnMemories, writeMemories, writeRecalled } from './memory-stream.js';
 import { combinedRelevance } from './cosine-relevance.js';
 import { keepWithinCeiling, type Ceiling } from './memory-ceiling.js';
-import { embedForRecall, type EmbeddedRecall, type UnreadVector } from './embed-memories.js';
+import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
 import type { Embedder } from '../providers/embedding-gate.js';
 import { readQueryVectors, readVector, writeQueryVectors } from './memory-vectors.js';
 import { focalGroups, type FocalGroup } from './focal-questions.js';
@@ -123,13 +123,13 @@ export function keepIndexes(): void {
  * The vectors an agent's retrieval in `turn` ranks with, where its org names an embedding model: its
  * stream's memories from before the turn (those without a vector kept for `model`, or whose text
  * changed, sent to the server) and a query for each of `texts` (focal-points.ts), kept for the turn.
- * The caller charges `inputTokens` at the model's price; the memories whose vector file was not read are put in `unread`.
+ * The caller charges `inputTokens` at the model's price.
  */
-export async function embedRecall(root: string, agent: string, turn: number, texts: readonly string[], model: string, embed: Embedder, unread?: UnreadVector[]): Promise<EmbeddedRecall> {
+export async function embedRecall(root: string, agent: string, turn: number, texts: readonly string[], model: string, embed: Embedder): Promise<EmbeddedRecall> {
   const memories = StreamIndex.of(root, agent).refresh().memories().filter((memory) => memory.turn < turn);
   const queries = focalPoints(texts);
   const kept = readQueryVectors(root, agent, turn, queries, model);
-  const embedded = await embedForRecall(root, agent, memories, queries, model, embed, kept, unread);
+  const embedded = await embedForRecall(root, agent, memories, queries, model, embed, kept);
   // Written when a query's vector was made now: a new one, or one asked again for its kept one broke the length (embed-memories.ts).
   if (embedded.queries.some((vector, place) => vector !== undefined && vector !== kept[place])) writeQueryVectors(root, agent, turn, queries, model, embedded.queries);
   return embedded;

@@ -47,12 +47,8 @@ export function readVector(root: string, agent: string, memory: Pick<Memory, 'id
   return readKept(root, agent, memory, model).kept;
 }
 
-/**
- * As readVector, and, when the file kept for the memory was made by another model, that model's name; when it is there and
- * was not read (damaged: not JSON, no model, a vector the rule refuses, past the bytes read), why: either way the memory is
- * embedded again, and that is said.
- */
-export function readKept(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): StoredRead {
+/** As readVector, and, when the file kept for the memory was made by another model, that model's name: the memory is embedded again, and that is said. */
+export function readKept(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): { kept?: KeptVector; otherModel?: string } {
   const path = vectorFile(root, agent, memory);
   return path === undefined ? {} : readStored(path, memory.text, model);
 }
@@ -99,48 +95,27 @@ export function writeQueryVectors(root: string, agent: string, turn: number, que
   writeFileAtomic(queryVectorFile(root, agent), `${JSON.stringify({ model, vectors: kept })}\n`);
 }
 
-/** What reading a memory's vector file gave: the vector (or refusal) kept, the other model that made it, or why a file that is there was not read. */
-export interface StoredRead {
-  kept?: KeptVector;
-  otherModel?: string;
-  /** The file is there and was not read, and why (`it is not JSON`): damaged, by a hand or an older lemming. */
-  unread?: string;
-}
-
-/** A kept vector (or refusal), when it was made by `model` from `text` and keeps the vector's rule as it is read back; or the other model that made it; or why the file was not read. */
-function readStored(path: string, text: string, model: string): StoredRead {
-  const stored = readKeptObject(path, MAX_VECTOR_BYTES);
-  if (stored === undefined) return {};
-  if ('unread' in stored) return stored;
-  const { model: madeBy, hash, vector, refused } = stored.object as { model?: unknown; hash?: unknown; vector?: unknown; refused?: unknown };
-  if (typeof madeBy !== 'string' || madeBy === '') return { unread: 'it names no model (model:)' };
-  if (madeBy !== model) return { otherModel: madeBy.slice(0, MAX_REASON) };
-  if (typeof hash !== 'string') return { unread: 'it holds no hash of its text (hash:)' };
-  // The memory's text edited in place: made again, as it should be; nothing is wrong with the file.
+/** A kept vector (or refusal), when it was made by `model` from `text` and keeps the vector's rule as it is read back; or the other model that made it. */
+function readStored(path: string, text: string, model: string): { kept?: KeptVector; otherModel?: string } {
+  const stored = readObject(path, MAX_VECTOR_BYTES);
+  if (!stored) return {};
+  const { model: madeBy, hash, vector, refused } = stored as { model?: unknown; hash?: unknown; vector?: unknown; refused?: unknown };
+  if (madeBy !== model) return typeof madeBy === 'string' && madeBy !== '' ? { otherModel: madeBy.slice(0, MAX_REASON) } : {};
   if (hash !== textHash(text)) return {};
   if (typeof refused === 'string') return { kept: { refused: refused.slice(0, MAX_REASON) } };
-  const problem = vectorProblem(vector);
-  return problem === undefined ? { kept: { vector: vector as number[] } } : { unread: `its vector: ${problem}` };
+  return vectorProblem(vector) === undefined ? { kept: { vector: vector as number[] } } : {};
 }
 
 /** A kept file's JSON object, read within `maxBytes`; undefined for one missing, longer, not JSON or not an object (it is only made again). */
 function readObject(path: string, maxBytes: number): Record<string, unknown> | undefined {
-  const read = readKeptObject(path, maxBytes);
-  return read !== undefined && 'object' in read ? read.object : undefined;
-}
-
-/** A kept file's JSON object, read within `maxBytes`; undefined for one missing; for one there and not read, why. */
-function readKeptObject(path: string, maxBytes: number): { object: Record<string, unknown> } | { unread: string } | undefined {
   const read = readRegularFile(path, maxBytes);
-  if ('error' in read) return read.code === 'ENOENT' ? undefined : { unread: `it ${read.error}` };
-  if (read.truncated) return { unread: `it is ${read.size} bytes, past the ${maxBytes} read` };
-  let stored: unknown;
+  if ('error' in read || read.truncated) return undefined;
   try {
-    stored = JSON.parse(read.text);
+    const stored: unknown = JSON.parse(read.text);
+    return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : undefined;
   } catch {
-    return { unread: 'it is not JSON' };
+    return undefined;
   }
-  return typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? { object: stored as Record<string, unknown> } : { unread: 'it is not a JSON object' };
 }
 
 /** Keep a memory's vector (one that kept the vector's rule), or why its model's answer was refused, through the one write layer. */

@@ -65,24 +65,6 @@ describe('a meeting run by the CLI with the offline model', () => {
     expect(charges(root)).toEqual(charges(reference));
   });
 
-  test("a speech edited to 0 input tokens in the crash journal is charged at least 1 token for every 8 of lemming's estimate of its prompt, said naming the journal", async () => {
-    const root = join(tempDir(), 'org');
-    cpSync(pristine, root, { recursive: true });
-    const killed = await lemmingAsync(root, ['run', '--keep-going', '--turns', '1'], { LEMMING_CRASH_AT: 'after-speech:1' });
-    expect(killed.signal).toBe('SIGKILL');
-    const journal = read(root, 'org/state/journal.jsonl');
-    const reported = /"type":"meeting-speech".*?"usage":\{"inputTokens":(\d+)/.exec(journal)?.[1] ?? '';
-    expect(Number(reported)).toBeGreaterThan(400);
-    write(root, 'org/state/journal.jsonl', journal.replace(`"usage":{"inputTokens":${reported},`, '"usage":{"inputTokens":0,'));
-    const finished = await lemmingAsync(root, ['run', '--keep-going', '--until', '1']);
-    expect(finished.status).toBe(0);
-    expect(finished.stdout + finished.stderr).toContain("org/state/journal.jsonl: turn 1, meeting sync's speech by manager in round 1 was journaled with fewer input tokens than its request holds");
-    // Before: its 0 input tokens charged as journaled, the manager's line short of the reference's by all of them.
-    // The offline model's count is lemming's estimate of the prompt: the floor is 1 in 8 of it.
-    const [input, referenceInput] = [root, reference].map((org) => Number(charges(org).find((line) => line.startsWith('1:manager:'))?.split(':')[2]));
-    expect(input).toBe((referenceInput ?? 0) - Number(reported) + Math.ceil(Number(reported) / 8));
-  });
-
   test('lemming status lists the meetings still to be held, and no more once held', () => {
     expect(lemming(pristine, ['status']).stdout).toContain('meeting sync at turn 1: manager, planner, hr, 2 round(s) (org/meetings/sync.yaml)\n');
     expect(lemming(reference, ['status']).stdout).not.toContain('meeting sync');

@@ -1,11 +1,9 @@
 import { isLineTokens, ledgerLineProblem, MAX_LINE_TOKENS } from '../../org/ledger-line.js';
-import { chargeFor } from '../money/charge.js';
-import type { LedgerEntry } from '../money/ledger.js';
 import type { ModelEntry } from '../../org/schema.js';
 import type { AnsweredUsage, ProviderResponse, Usage } from '../../providers/provider.js';
 import { chargedTogether } from '../../providers/usage.js';
 import { estimateOutputTokens } from '../../providers/request-tokens.js';
-import { admitUsage, countedAtFewest, fewestCounted, NO_COUNTS, usageLimits, type MissingCounts, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
+import { admitUsage, countedAtFewest, fewestCounted, NO_COUNTS, usageLimits, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
 import type { LoopRecord } from '../turn/step-loop.js';
 import type { JournalRecord, PlannedEmbedding } from './journal.js';
 
@@ -26,7 +24,7 @@ export interface AdmittedJournal {
  * in (providers/usage-gate.ts: a fraction rounded up, past what one answer of the model can use capped
  * there, a count that is no number as none) and said, with the file, in the answer's `clamped` (so the
  * human's notice of the charge says it) and in `said`. An agent's `done` whose charge the ledger cannot
- * write, or charges less than its journaled answer prices at, is set aside, and said: its part of the turn is finished again from what the journal holds, its
+ * write is set aside, and said: its part of the turn is finished again from what the journal holds, its
  * journaled answer applied again (its files of the turn made again) and charged once (an agent charged in
  * a turn is never charged again, money/ledger.ts); a failed call, whose answers are journaled only in its
  * `done`, is made again, as any call the journal holds no answer of is. A journal an older lemming wrote with a server's figures as they came (issue 72)
@@ -53,37 +51,13 @@ function brokenUsage(usage: unknown): boolean {
   return calls !== undefined && !(Number.isSafeInteger(calls) && (calls as number) >= 1);
 }
 
-/**
- * lemming's own counts of a usable journaled answer, as the usage gate counts a usable answer as it comes in
- * (usage-gate.ts, admitResponse): its request's estimate (`asked`; none in an older journal) and its text's
- * and tool calls'. A count that is no number is counted at them, and a count is held to their floor. Pure.
- */
-function ownCounts(response: ProviderResponse, asked: number | undefined): MissingCounts {
-  return () => ({
-    inputTokens: asked ?? 0,
-    outputTokens: estimateOutputTokens(typeof response.text === 'string' ? response.text : '', Array.isArray(response.toolCalls) ? response.toolCalls : []),
-    estimated: true,
-  });
-}
-
 /** A figure as the journal held it, short. */
 function shown(usage: unknown): string {
   const text = JSON.stringify(usage) ?? String(usage);
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/**
- * Whether a journaled charge is below what its answer prices at: fewer credits, input or output tokens. One at it or above
- * stands (its answer may be the record edited since, or the registry's prices changed since the turn was planned). Pure.
- */
-function chargedBelow(charge: Extract<LedgerEntry, { type: 'charge' }>, priced: Extract<LedgerEntry, { type: 'charge' }>): boolean {
-  return charge.credits < priced.credits || charge.input_tokens < priced.input_tokens || charge.output_tokens < priced.output_tokens;
-}
-
 class FigureGate {
-  /** Each agent's journaled answer of a turn, as admitted: what its `done`'s charge is held to. */
-  private readonly answers = new Map<string, { response: ProviderResponse; receivedAt: string }>();
-
   constructor(
     private readonly models: Readonly<Record<string, ModelEntry>>,
     private readonly said: string[],
@@ -93,25 +67,22 @@ class FigureGate {
     switch (record?.type) {
       case 'plan':
         return Array.isArray(record.calls) ? { ...record, calls: record.calls.map((call) => (call?.embedded ? { ...call, embedded: this.embedding(call.embedded, record.turn, call.agent) } : call)) } : record;
-      case 'response': {
-        const response = this.response(record.response, `turn ${record.turn}, ${record.agent}'s answer`, this.asked(record.asked, `turn ${record.turn}, ${record.agent}'s answer`));
-        this.answers.set(`${record.turn}\n${record.agent}`, { response, receivedAt: record.receivedAt });
-        return { ...record, response };
-      }
+      case 'response':
+        return { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s answer`, this.asked(record.asked, `turn ${record.turn}, ${record.agent}'s answer`)) };
       case 'step':
         return this.loop(record);
       case 'meeting-loop':
         return { ...record, record: this.loop(record.record) };
       case 'meeting-speech': {
-        const where = `turn ${record.turn}, meeting ${record.meeting}'s speech by ${record.speech?.agent} in round ${record.speech?.round}`;
+        const where = `turn ${record.turn}, meeting ${record.meeting}`;
         const unusable = Array.isArray(record.unusable) ? record.unusable.map((answer) => this.answer(answer, where)) : record.unusable;
-        return { ...record, ...(record.response ? { response: this.response(record.response, where, this.asked(record.asked, where)) } : {}), ...(unusable ? { unusable } : {}) };
+        return { ...record, ...(record.response ? { response: this.response(record.response, where) } : {}), ...(unusable ? { unusable } : {}) };
       }
       case 'done': {
         const charge = record.outcome?.charge;
         const problem = charge === undefined ? undefined : ledgerLineProblem(charge);
+        if (problem === undefined) return record;
         const agent = record.outcome?.agent;
-        if (problem === undefined) return charge === undefined ? record : this.pricedAsAnswered(record, charge);
         this.said.push(
           `turn ${record.turn}, ${agent}'s part was journaled with a charge the ledger cannot write (${problem}; an older lemming kept a server's figures as they came). ` +
             `It is finished again from what the journal holds, and charged once: its journaled answer applied again, its figures counted as the usage gate counts them (a failed call, whose answers were not journaled, is made again); nothing to do unless the server's own records say otherwise.`,
@@ -123,28 +94,8 @@ class FigureGate {
     }
   }
 
-  /**
-   * A `done` whose charge is below what the agent's journaled answer prices at (money/charge.ts, chargeFor: its tokens, its
-   * credits; 0 credits edited in for a long answer) is set aside and said, as one the ledger cannot write is: its journaled answer
-   * is applied again and charged once. A failed call's `done`, whose answers are journaled nowhere else, is taken as it is.
-   */
-  private pricedAsAnswered(record: Extract<JournalRecord, { type: 'done' }>, charge: Extract<LedgerEntry, { type: 'charge' }>): JournalRecord | undefined {
-    const answer = this.answers.get(`${record.turn}\n${record.outcome.agent}`);
-    if (answer === undefined || typeof answer.response?.usage !== 'object' || answer.response.usage === null) return record;
-    const priced = chargeFor(record.turn, record.outcome.agent, answer.response, this.models, answer.receivedAt).charge;
-    if (!chargedBelow(charge, priced)) return record;
-    this.said.push(
-      `turn ${record.turn}, ${record.outcome.agent}'s part was journaled with a charge below what its journaled answer prices at ` +
-        `(${charge.credits} credits for ${charge.input_tokens} input and ${charge.output_tokens} output tokens, where its answer prices at ${priced.credits} credits for ${priced.input_tokens} and ${priced.output_tokens}). ` +
-        `It is finished again from its journaled answer, and charged once, at what that answer prices at; nothing to do unless the server's own records say otherwise.`,
-    );
-    return undefined;
-  }
-
   private loop(record: LoopRecord): LoopRecord {
-    if (record?.type !== 'step') return record;
-    const where = `turn ${record.turn}, ${record.agent}'s step ${record.step}`;
-    return { ...record, response: this.response(record.response, where, this.asked(record.asked, where)) };
+    return record?.type === 'step' ? { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s step ${record.step}`) } : record;
   }
 
   /** A plan's embeddings, counted by the gate when their tokens are no figure the ledger holds. */
@@ -172,7 +123,7 @@ class FigureGate {
       if (!mended) this.said.push(`${where} was journaled summing to ${shown(response.usage)}, which the ledger cannot hold; its sum is made again from its parts, as journaled`);
       return chargedTogether(response, answers);
     }
-    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage, ownCounts(response, asked)) } : this.heldToText(response, where, asked);
+    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage) } : this.heldToText(response, where, asked);
   }
 
   /**
@@ -180,7 +131,8 @@ class FigureGate {
    * (usage-gate.ts, fewestCounted): its output to its text (and tool calls), which lemming counts again,
    * and its input to lemming's estimate of its request (`asked`, journaled with it; a usage summing several
    * steps is held to one answer's floor, as the gate holds it). A count edited below that (0 tokens for
-   * 10,000 characters) is counted at it and said. Without `asked` (an older journal) its input is taken as journaled.
+   * 10,000 characters) is counted at it and said. Without `asked` (an older journal, a meeting's part) its
+   * input is taken as journaled.
    */
   private heldToText(response: ProviderResponse, where: string, asked?: number): ProviderResponse {
     const key = typeof response.modelKey === 'string' ? response.modelKey : '';
@@ -204,17 +156,13 @@ class FigureGate {
     return brokenUsage(answer?.usage) ? { ...answer, usage: this.usage(answer?.usage, answer?.modelKey, where, answer?.usage) } : answer;
   }
 
-  /**
-   * A broken usage through the usage gate, with the model's limits and lemming's own counts of the answer where the journal
-   * holds them (`own`: a usable answer's, ownCounts; an unusable one's are none, as admitFailure counts them); what was journaled
-   * and what is counted, said.
-   */
-  private usage(usage: unknown, modelKey: unknown, where: string, journaled: unknown, own: MissingCounts = NO_COUNTS): Usage {
+  /** A broken usage through the usage gate, with the model's limits; what was journaled and what is counted, said. */
+  private usage(usage: unknown, modelKey: unknown, where: string, journaled: unknown): Usage {
     const key = typeof modelKey === 'string' ? modelKey : '';
-    const admitted = admitUsage(typeof usage === 'object' && usage !== null ? (usage as UntrustedUsage) : undefined, this.limits(key), own);
+    const admitted = admitUsage(typeof usage === 'object' && usage !== null ? (usage as UntrustedUsage) : undefined, this.limits(key), NO_COUNTS);
     const sentence =
       `${where} by ${key || 'an unnamed model'} was journaled as ${shown(journaled)}, which the ledger cannot hold (an older lemming kept what a server reported); ` +
-      `counted as ${admitted.inputTokens} input and ${admitted.outputTokens} output tokens, as the usage gate counts what comes in (a count that is no number counts as lemming's estimate where the journal holds one: the request's, asked, and the answer's text; else as none); nothing to do unless the server's own records say otherwise`;
+      `counted as ${admitted.inputTokens} input and ${admitted.outputTokens} output tokens, as the usage gate counts what comes in (a count that is no number counts as none); nothing to do unless the server's own records say otherwise`;
     this.said.push(sentence);
     return { ...admitted, clamped: [...(admitted.clamped ?? []), `${JOURNAL_FILE}: ${sentence}`] };
   }

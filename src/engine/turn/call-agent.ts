@@ -41,7 +41,7 @@ export type CallResult =
       meeting?: MeetingHeard;
       /** What its answers, and refusals that stated sizes, taught the token ratios (record/token-ratios.ts), in order; absent: nothing. */
       taught?: Lesson[];
-      /** lemming's estimate of the request its answer was to, in tokens (record/journal.ts, `asked`). */
+      /** lemming's estimate of the request its answer was to, in tokens (record/journal.ts, `asked`); absent: not known (a meeting's part). */
       asked?: number;
     }
   | {

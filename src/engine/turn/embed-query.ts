@@ -5,8 +5,7 @@ import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.j
 import { chargedAnswers, chargedTogether } from '../../providers/usage.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { UnusableEmbedding, type Embedder } from '../../providers/embedding-gate.js';
-import type { EmbeddedRecall, UnreadVector } from '../../memory/embed-memories.js';
-import { forgetAtNextCommand } from '../../invocation.js';
+import type { EmbeddedRecall } from '../../memory/embed-memories.js';
 import type { EngineEvent } from '../events.js';
 import type { PlannedEmbedding } from '../record/journal.js';
 import type { MemoryLayer } from './prepare-call.js';
@@ -16,26 +15,6 @@ export interface PlanEmbedding {
   recall?: EmbeddedRecall;
   record?: PlannedEmbedding;
   warnings?: EngineEvent[];
-}
-
-/** The vector files of this run said as not read (org root and file): each is said once a run, not each turn it is read again (a failing server). */
-const saidUnread = new Set<string>();
-forgetAtNextCommand(() => saidUnread.clear());
-
-/** Past this many files not read in a turn, one warning names the folder, the count and the first. */
-const UNREAD_NAMED = 3;
-
-/** The warnings for the memories whose kept vector file was not read (memory-vectors.ts, readKept), each file once a run. */
-function unreadWarnings(root: string, agentName: string, turn: number, unread: readonly UnreadVector[]): EngineEvent[] {
-  const folder = `agents/${agentName}/memory/vectors/`;
-  const fresh = unread.filter((each) => !saidUnread.has(`${root}\n${each.id}`));
-  for (const each of fresh) saidUnread.add(`${root}\n${each.id}`);
-  const again = 'embedded again, charged with the turn that embeds';
-  if (fresh.length > UNREAD_NAMED) {
-    const [first] = fresh;
-    return [{ type: 'warning', turn, file: folder, message: `${fresh.length} of ${agentName}'s kept vectors were not read (the first, ${first?.id}.json: ${first?.why}): their memories are ${again} them` }];
-  }
-  return fresh.map((each) => ({ type: 'warning', turn, file: `${folder}${each.id}.json`, message: `${agentName}'s kept vector was not read (${each.why}): its memory is ${again} it` }));
 }
 
 /**
@@ -62,13 +41,11 @@ export async function embedForPlan(
   const settings = org.agents.get(agentName)?.memory?.embeddings;
   if (!settings) return {};
   const byWords = (why: string): EngineEvent => ({ type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn: ${why}` });
-  // Filled as the kept vectors are read, before the server is asked: said whether it answers or not.
-  const unread: UnreadVector[] = [];
   try {
     const embedder = embedderFor?.(settings.modelKey);
     if (!embedder) return { warnings: [byWords(`org.yaml memory.embeddings names ${settings.modelKey}, and this run has no way to reach it`)] };
     const embed: Embedder = (asked) => embedder(asked, signal);
-    const recall = await memory.embedRecall(root, agentName, turn, texts, settings.model, embed, unread);
+    const recall = await memory.embedRecall(root, agentName, turn, texts, settings.model, embed);
     const record: PlannedEmbedding = {
       model: settings.modelKey,
       input_tokens: recall.inputTokens,
@@ -76,7 +53,7 @@ export async function embedForPlan(
       ...(recall.estimated ? { estimated: true as const } : {}),
       ...(recall.clamped ? { clamped: recall.clamped } : {}),
     };
-    const warnings: EngineEvent[] = unreadWarnings(root, agentName, turn, unread);
+    const warnings: EngineEvent[] = [];
     const remade = recall.remade;
     if (remade) {
       const count = remade.memories === 1 ? '1 memory was' : `${remade.memories} memories were`;
@@ -112,7 +89,7 @@ export async function embedForPlan(
     // A full disk is the run's, not the turn's: it stops the run as any other write would.
     throwIfStorageFailure(error);
     if (signal?.aborted) return { warnings: [byWords(`the run was stopped while the embedding model ${settings.modelKey} was asked`)] };
-    const warnings = [...unreadWarnings(root, agentName, turn, unread), byWords(`the embedding model ${settings.modelKey} failed (${errorMessage(error)})`)];
+    const warnings = [byWords(`the embedding model ${settings.modelKey} failed (${errorMessage(error)})`)];
     // An answer that came back with vectors it cannot use was counted by its server: charged with the call, as any embedding (providers/embedding-gate.ts).
     const counted = error instanceof UnusableEmbedding ? error.admitted : undefined;
     if (!counted || counted.inputTokens === 0) return { warnings };

@@ -250,7 +250,6 @@ export class MeetingRun {
       ...(called.reflection ? { reflection: called.reflection } : {}),
       ...(called.rating ? { rating: called.rating } : {}),
       ...(called.taught ? { taught: called.taught } : {}),
-      ...(called.asked === undefined ? {} : { asked: called.asked }),
     };
   }
 

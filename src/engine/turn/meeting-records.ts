@@ -38,7 +38,5 @@ export type MeetingRecord =
       rating?: RatingAnswer;
       /** What its answers and refusals taught the token ratios (record/token-ratios.ts): learned again by a turn finished after a crash (record/journal.ts, lessonsJournaled). */
       taught?: Lesson[];
-      /** lemming's estimate of the request its answer was to, in tokens (record/journal.ts, a response's `asked`): a turn finished after a crash holds its journaled input to it. */
-      asked?: number;
     }
   | { type: 'meeting-loop'; turn: number; meeting: string; round: number; agent: string; record: LoopRecord };

@@ -1,7 +1,6 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { AnsweredUsage, ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
 import { chargedAnswers, chargedTogether, sumUsage } from '../../providers/usage.js';
-import { estimateInputTokens } from '../../providers/request-tokens.js';
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
 import type { CommandSummary } from '../../tools/commands/command-summary.js';
 import { errorMessage } from '../../errors.js';
@@ -39,8 +38,7 @@ export interface StepSummary {
 
 /** What the loop journals, so a run killed mid-loop resumes where it was. */
 export type LoopRecord =
-  /** `asked`: lemming's estimate of the step's request, in tokens; a turn finished after a crash holds the answer's input to it (record/journaled-usage.ts). Absent in journals of older versions. */
-  | { type: 'step'; turn: number; agent: string; step: number; response: ProviderResponse; receivedAt: string; asked?: number }
+  | { type: 'step'; turn: number; agent: string; step: number; response: ProviderResponse; receivedAt: string }
   | { type: 'tool'; turn: number; agent: string; step: number; index: number; run: ToolRun }
   /** A call whose repeat is not harmless is about to run: found without its `tool` record, it was cut short by a crash. */
   | { type: 'tool-started'; turn: number; agent: string; step: number; index: number };
@@ -244,7 +242,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
       answer = { type: 'step', turn, agent: agent.name, step, response, receivedAt: response.receivedAt ?? input.now() };
       // An answer that ends the loop is journaled once, as the turn's response, by the caller.
       if (response.toolCalls.some((call) => input.tools.returnsResult(call.name))) {
-        input.journal({ ...answer, asked: estimateInputTokens(request) });
+        input.journal(answer);
         crashPoint('after-step');
       }
     }
