@@ -112,4 +112,25 @@ describe('read_message opens only mail the agent sent or was delivered', () => {
     const opened = readResults(planner.find((request) => stepOf(request) === 2));
     expect(opened['000001-manager-001']).toBe('error: 000001-manager-001 cannot be read now: planner does not read from manager (chart.yaml: agents.planner.read_from)');
   });
+
+  test('a list post whose poster the list stopped after it was sent is not opened by id either: read_message says why, naming the list file and field', async () => {
+    const root = defaultOrg();
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [manager]\n');
+    write(root, 'org/chart.yaml', readFileSync(join(root, 'org/chart.yaml'), 'utf8').replace('send_to: [human, planner, hr, janitor]', 'send_to: [human, planner, hr, janitor, team]'));
+    write(root, 'agents/human/outbox/000000-001-manager.md', '---\nto: manager\n---\nBrief the team.\n');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent === 'manager' && request.turn === 1) return { toolCalls: [sendCall('team', 'The team plan.', { subject: 'Plan' })] };
+      if (request.agent === 'planner' && request.turn === 2 && stepOf(request) === 1) return { toolCalls: [readCall('000001-manager-001')] };
+      return {};
+    });
+    await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    // Between turns the manager is taken out of the list's may_post; coder_01 writes to the planner by hand.
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [hr]\n');
+    write(root, 'agents/coder_01/outbox/question.md', '---\nto: planner\n---\nWhich branch?\n');
+    await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    const planner = provider.requests.filter((request) => request.agent === 'planner' && request.turn === 2);
+    expect(JSON.stringify(planner[0]?.messages)).not.toContain('The team plan.');
+    const opened = readResults(planner.find((request) => stepOf(request) === 2));
+    expect(opened['000001-manager-001']).toBe('error: 000001-manager-001 cannot be read now: manager may not post to the list team (org/lists/team.yaml: may_post)');
+  });
 });
