@@ -23,8 +23,9 @@ export interface MailFile {
 /**
  * Who may read a message: its sender or a recipient (a name of its `to:` or `cc:`), and only once it was delivered. A file the
  * chart refused, one skipped as broken (even mended in place), one not taken in yet is not mail,
- * whatever it says, and neither is anyone else's. A letter to the reader is read under the chart as it is
- * now (`readerCheck`), as its waiting mail is (engine/turn/prepare-call.ts). The one rule for an agent's
+ * whatever it says, and neither is anyone else's. A letter to the reader, or a post it reads through a list,
+ * is read under the chart and the lists as they are now (`readerCheck`), as its waiting mail is
+ * (engine/turn/prepare-call.ts). The one rule for an agent's
  * `read_message` and for every tool of a seat an outside program takes (`lemming mcp --as`: its inbox,
  * a message, a search, a thread), so they can never drift apart.
  */
@@ -32,30 +33,30 @@ export function mayRead(reader: string, message: Pick<Message, 'id' | 'from' | '
   return mailAccess(reader, message, file, delivered, listReader, readerCheck) === 'open';
 }
 
-/** mayRead with its reason: `open`; not mail for this reader (`none`); or a letter to it the chart no longer lets it read (`closed`, why). */
-function mailAccess(reader: string, message: Pick<Message, 'id' | 'from' | 'to' | 'alsoTo' | 'cc'>, file: MailFile, delivered: DeliveredMail, listReader?: ListReader, readerCheck?: ReaderCheck): 'open' | 'none' | { closed: string } {
+/** mayRead with its reason: `open`; not mail for this reader (`none`); or a letter or list post to it the chart or the lists no longer let it read (`closed`, why). */
+export function mailAccess(reader: string, message: Pick<Message, 'id' | 'from' | 'to' | 'alsoTo' | 'cc'>, file: MailFile, delivered: DeliveredMail, listReader?: ListReader, readerCheck?: ReaderCheck): 'open' | 'none' | { closed: string } {
   if (!delivered(message.id, file.sender, file.name)) return 'none';
   if (message.from === reader) return 'open';
-  if (isAddressedTo(message, reader)) {
-    const closed = readerCheck?.(file.sender, message);
-    return closed === undefined ? 'open' : { closed };
-  }
   // A post to a mailing list: its members, and those the list's `archive:` names (org/lists/).
-  return listReader !== undefined && recipientsOf(message).some((name) => listReader(name, reader)) ? 'open' : 'none';
+  const throughList = !isAddressedTo(message, reader);
+  if (throughList && !(listReader !== undefined && recipientsOf(message).some((name) => listReader(name, reader)))) return 'none';
+  // Its mail, by name or through a list: open while the chart and the lists as they are now let it read it.
+  const closed = readerCheck?.(file.sender, message);
+  return closed === undefined ? 'open' : { closed };
 }
 
 /**
  * What `openMail` found for a reader: the message; or a delivered file that does not read as a
- * message now (edited, removed), said as `readMessageFile` says it; or a letter to the reader that
- * the chart no longer lets it read (`closed`, why); or why there is none to show:
+ * message now (edited, removed), said as `readMessageFile` says it; or a letter or list post to the
+ * reader that the chart or the lists no longer let it read (`closed`, why); or why there is none to show:
  * no outbox holds that id (`missing`), the reader wrote it and it never arrived (`never-delivered`:
  * refused, skipped, not taken in yet), or it is not mail this reader may read (`not-delivered`).
  */
 export type OpenedMail = { message: Message; file: MailFile } | { unreadable: string } | { closed: string } | { none: 'missing' | 'never-delivered' | 'not-delivered' };
 
 /**
- * Why a letter from `sender` that names its reader may not be read now (the chart may have changed since it
- * was delivered), or undefined when it may: given by the caller from the org (org/lists/recipients.ts, readerProblem).
+ * Why a message from `sender` that names its reader, or a list it reads, may not be read now (the chart and
+ * the lists may have changed since it was delivered), or undefined when it may: given by the caller from the org (org/lists/recipients.ts, readerProblem).
  */
 export type ReaderCheck = (sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>) => string | undefined;
 

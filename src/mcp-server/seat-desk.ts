@@ -9,7 +9,7 @@ import { statePaths } from '../engine/record/state-paths.js';
 import { LemmingError } from '../errors.js';
 import { outboxPath, readMessageFile } from '../mailbox/message-file.js';
 import { byPriority, type Message } from '../mailbox/message.js';
-import { mayRead, openMail, type DeliveredMail, type MailFile } from '../mailbox/readable-mail.js';
+import { mailAccess, openMail, type DeliveredMail, type MailFile } from '../mailbox/readable-mail.js';
 import { HUMAN } from '../org/names.js';
 import { mayReadList } from '../org/lists/mailing-list.js';
 import { listsOfOnePlan, readerCheckOf } from '../org/lists/recipients.js';
@@ -88,7 +88,7 @@ export class SeatDesk {
     } else {
       const opened = openMail(this.root, seat, id, this.delivered(), org.settings.max_body_chars, (list, reader) => mayReadList(this.root, org, list, reader), readerCheckOf(org, seat));
       if ('unreadable' in opened) throw new LemmingError('unreadable', `message ${id} cannot be read now: it ${opened.unreadable}`);
-      if ('closed' in opened) throw new LemmingError('not-found', `message ${id} cannot be read now: ${opened.closed}`);
+      if ('closed' in opened) throw closedError(id, opened.closed);
       if ('none' in opened && opened.none === 'never-delivered') {
         throw new LemmingError('not-found', `${id} was never delivered: lemming refused or skipped it (your inbox's notices say why), or has not taken it in yet`);
       }
@@ -116,10 +116,15 @@ export class SeatDesk {
     return { total: found.total, hits: found.hits.map(({ score: _score, ...hit }) => hit) };
   }
 
-  /** The conversation a message belongs to, oldest first, as far as the seat may read it. */
+  /** The conversation a message belongs to, oldest first, as far as the seat may read it; a message the chart or the lists no longer let it read says so, as read_message does. */
   thread(id: string): Array<IndexedMessage & { depth: number }> {
     const { seat } = this.open();
-    const thread = MessageIndex.open(this.root).thread(id).filter(this.readable(seat));
+    const access = this.access(seat);
+    const whole = MessageIndex.open(this.root).thread(id);
+    const asked = whole.find((message) => message.id === id);
+    const said = asked === undefined ? 'none' : access(asked);
+    if (typeof said === 'object') throw closedError(id, said.closed);
+    const thread = whole.filter((message) => access(message) === 'open');
     if (thread.length === 0) throw new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}`);
     return thread;
   }
@@ -167,29 +172,41 @@ export class SeatDesk {
     return { org };
   }
 
-  /**
-   * Whether the seat may read a message. The human's: what the chart and the lists let it read now, and what it
-   * wrote (engine/human/seat-reading.ts, the rule of `lemming inbox`); another: as the one rule of an agent's
-   * read_message says (mailbox/readable-mail.ts, the chart as it is now included). For one call: the record and the lists are read once.
-   */
+  /** Whether the seat may read a message (`access`, open). */
   private readable(seat: string): (message: Pick<IndexedMessage, 'id' | 'from' | 'to' | 'others' | 'file'>) => boolean {
+    const access = this.access(seat);
+    return (message) => access(message) === 'open';
+  }
+
+  /**
+   * How the seat may read a message. The human's: what the chart and the lists let it read now, and what it
+   * wrote (engine/human/seat-reading.ts, the rule of `lemming inbox`); another: as the one rule of an agent's
+   * read_message says (mailbox/readable-mail.ts, mailAccess: the chart and the lists as they are now included,
+   * with why a message of its own is closed). For one call: the record and the lists are read once.
+   */
+  private access(seat: string): (message: Pick<IndexedMessage, 'id' | 'from' | 'to' | 'others' | 'file'>) => ReturnType<typeof mailAccess> {
     const org = loadOrgForReading(this.root).org;
     if (seat === HUMAN) {
       const reading = new SeatReading(org, seat);
       // The index keeps everyone past the first recipient as `others`; an inbox's message has its own alsoTo and cc.
-      return (message) => reading.reads(message.from, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }) !== undefined;
+      return (message) => (reading.reads(message.from, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }) === undefined ? 'none' : 'open');
     }
     const delivered = this.delivered();
     const readerCheck = readerCheckOf(org, seat, listsOfOnePlan(org));
     // The index keeps everyone past the first recipient as `others`: the rest of to: and cc: alike.
     return (message) =>
-      mayRead(seat, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }, mailFile(message), delivered, (list, reader) => mayReadList(this.root, org, list, reader), readerCheck);
+      mailAccess(seat, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }, mailFile(message), delivered, (list, reader) => mayReadList(this.root, org, list, reader), readerCheck);
   }
 
   /** What the engine's record says was delivered, brought up to date at each call, as the org's files are read afresh (only what was appended is read). */
   private delivered(): DeliveredMail {
     return deliveredMail(statePaths(this.root).taken, []);
   }
+}
+
+/** A message of the seat's that the chart or the lists no longer let it read: said with why, by every tool that opens one by id. */
+function closedError(id: string, why: string): LemmingError {
+  return new LemmingError('not-found', `message ${id} cannot be read now: ${why}`);
 }
 
 /** The outbox and name of a message listed with its file (`agents/<sender>/outbox/<name>`): the outbox is its sender's, whatever it claims. */

@@ -94,6 +94,25 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     expect(readAs('human')).toMatchObject({ isError: true });
   });
 
+  test('read_message by id under the list as it is now: once the poster may no longer post, neither a member nor the archive opens the post, saying why', async () => {
+    const root = orgWithList('[janitor]');
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('team', 'for the team')] } : {}));
+    await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    const readAs = (name: string) => {
+      const { org } = loadOrg(root);
+      const agent = org.agents.get(name);
+      if (!agent) throw new Error(name);
+      return readMessageTool({ root, org, agent, delivered: deliveredMail(statePaths(root).taken, []) }, '000001-manager-001');
+    };
+    expect(readAs('coder_01')).toMatchObject({ isError: false });
+    expect(readAs('janitor')).toMatchObject({ isError: false });
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr, coder_01]\nmay_post: [planner, hr]\narchive: [janitor]\n');
+    const closed = { isError: true, content: '000001-manager-001 cannot be read now: manager may not post to the list team (org/lists/team.yaml: may_post)' };
+    expect(readAs('coder_01')).toEqual(closed);
+    expect(readAs('janitor')).toEqual(closed);
+  });
+
   test('a list file is checked: its fields, and a name an agent already has', () => {
     expect(parseMailingList('members: planner\n', 'team').problems[0]?.message).toMatch(/must be a list of agent names/);
     expect(parseMailingList('members: [planner]\nmay_post: someone\n', 'team').problems[0]).toMatchObject({ field: 'may_post' });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { unescapeText } from '../../src/mailbox/prompt-markup.js';
+import type { EngineEvent } from '../../src/engine/events.js';
 import type { ProviderRequest, ToolCall } from '../../src/providers/provider.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg, ofType, runEngine, write } from '../helpers/temp-org.js';
@@ -95,21 +96,40 @@ describe('read_message opens only mail the agent sent or was delivered', () => {
 
   test('a letter the chart stopped after it was sent is not opened by id either: read_message says why, naming the chart field', async () => {
     const root = defaultOrg();
-    write(root, 'agents/human/outbox/000000-001-manager.md', '---\nto: manager\n---\nBrief the planner.\n');
-    const provider = new ScriptedProvider((request) => {
-      if (request.agent === 'manager' && request.turn === 1) return { toolCalls: [sendCall('planner', 'The secret plan.', { subject: 'Plan' })] };
-      if (request.agent === 'planner' && request.turn === 2 && stepOf(request) === 1) return { toolCalls: [readCall('000001-manager-001')] };
-      return {};
-    });
-    await runEngine(root, { maxTurns: 1 }, withProvider(provider));
-    // Between turns the planner stops reading from the manager; coder_01 writes to it by hand.
-    write(root, 'org/chart.yaml', readFileSync(join(root, 'org/chart.yaml'), 'utf8').replace('read_from: [manager, coder_01]', 'read_from: [coder_01]'));
-    write(root, 'agents/coder_01/outbox/question.md', '---\nto: planner\n---\nWhich branch?\n');
-    const second = await runEngine(root, { maxTurns: 1 }, withProvider(provider));
-    expect(ofType(second, 'message-refused').map((event) => event.file)).toEqual(['agents/manager/outbox/000001-001-planner.md']);
-    const planner = provider.requests.filter((request) => request.agent === 'planner' && request.turn === 2);
-    expect(JSON.stringify(planner[0]?.messages)).not.toContain('The secret plan.');
-    const opened = readResults(planner.find((request) => stepOf(request) === 2));
-    expect(opened['000001-manager-001']).toBe('error: 000001-manager-001 cannot be read now: planner does not read from manager (chart.yaml: agents.planner.read_from)');
+    // Between turns the planner stops reading from the manager.
+    const read = await readAfterEdit(root, 'planner', 'The secret plan.', () => write(root, 'org/chart.yaml', readFileSync(join(root, 'org/chart.yaml'), 'utf8').replace('read_from: [manager, coder_01]', 'read_from: [coder_01]')));
+    expect(ofType(read.second, 'message-refused').map((event) => event.file)).toEqual(['agents/manager/outbox/000001-001-planner.md']);
+    expect(read.shown).not.toContain('The secret plan.');
+    expect(read.answer).toBe('error: 000001-manager-001 cannot be read now: planner does not read from manager (chart.yaml: agents.planner.read_from)');
+  });
+
+  test('a list post whose poster the list stopped after it was sent is not opened by id either: read_message says why, naming the list file and field', async () => {
+    const root = defaultOrg();
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [manager]\n');
+    write(root, 'org/chart.yaml', readFileSync(join(root, 'org/chart.yaml'), 'utf8').replace('send_to: [human, planner, hr, janitor]', 'send_to: [human, planner, hr, janitor, team]'));
+    // Between turns the manager is taken out of the list's may_post.
+    const read = await readAfterEdit(root, 'team', 'The team plan.', () => write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [hr]\n'));
+    expect(read.shown).not.toContain('The team plan.');
+    expect(read.answer).toBe('error: 000001-manager-001 cannot be read now: manager may not post to the list team (org/lists/team.yaml: may_post)');
   });
 });
+
+/**
+ * The manager writes `body` to `to` in turn 1 (000001-manager-001); `edit` changes the org between turns and coder_01
+ * writes to the planner by hand, so the planner runs turn 2 and asks read_message for the manager's message.
+ * What the planner was shown first, what read_message answered it, and the second run's events.
+ */
+async function readAfterEdit(root: string, to: string, body: string, edit: () => void): Promise<{ shown: string; answer: string | undefined; second: EngineEvent[] }> {
+  write(root, 'agents/human/outbox/000000-001-manager.md', '---\nto: manager\n---\nBrief them.\n');
+  const provider = new ScriptedProvider((request) => {
+    if (request.agent === 'manager' && request.turn === 1) return { toolCalls: [sendCall(to, body, { subject: 'Plan' })] };
+    if (request.agent === 'planner' && request.turn === 2 && stepOf(request) === 1) return { toolCalls: [readCall('000001-manager-001')] };
+    return {};
+  });
+  await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+  edit();
+  write(root, 'agents/coder_01/outbox/question.md', '---\nto: planner\n---\nWhich branch?\n');
+  const second = await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+  const planner = provider.requests.filter((request) => request.agent === 'planner' && request.turn === 2);
+  return { shown: JSON.stringify(planner[0]?.messages), answer: readResults(planner.find((request) => stepOf(request) === 2))['000001-manager-001'], second };
+}

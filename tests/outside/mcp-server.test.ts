@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -220,8 +220,36 @@ describe('lemming mcp: the org as an MCP server', () => {
     expect(found.value.total).toBe(1);
     const thread = await call(client, 'read_thread', { id: '000000-reviewer-001' });
     expect(thread.value.map((message: { id: string }) => message.id)).toEqual(['000000-reviewer-001']);
-    expect(JSON.stringify((await call(client, 'read_thread', { id: '000000-manager-001' })).value)).not.toContain('Parrot review');
+    // Asked for by the closed letter's own id, the thread says the letter is closed, as read_message does, not the rest of its thread.
+    expect(await call(client, 'read_thread', { id: '000000-manager-001' })).toEqual({
+      isError: true,
+      value: 'message 000000-manager-001 cannot be read now: reviewer does not read from manager (chart.yaml: agents.reviewer.read_from)',
+    });
     expect((await call(client, 'read_inbox', { all: true, mark_read: false })).value.messages).toEqual([]);
+  });
+
+  test('a seat reads a list post under the lists as they are now: once the poster may no longer post, or the list is gone, the post opens by no tool', async () => {
+    const root = orgWithReviewerSeat();
+    write(root, 'org/lists/team.yaml', 'members: [reviewer, planner]\nmay_post: [manager]\n');
+    write(root, 'org/chart.yaml', readFileSync(join(root, 'org', 'chart.yaml'), 'utf8').replace('send_to: [human, planner, hr, janitor, reviewer]', 'send_to: [human, planner, hr, janitor, reviewer, team]'));
+    write(root, 'agents/manager/outbox/000000-001-team.md', '---\nto: team\nsubject: Parrot plan\n---\nThe parrot release is on Friday.\n');
+    expect((await lemmingAsync(root, ['run', '--plain', '--turns', '1'])).status).toBe(0);
+    const client = await mcpClient(root, ['--as', 'reviewer']);
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toMatchObject({ isError: false, value: { subject: 'Parrot plan' } });
+    expect((await call(client, 'search_messages', { query: 'parrot' })).value.total).toBe(1);
+
+    // The manager may no longer post to the list: its post waiting for a member would be refused, and it opens by no tool either.
+    write(root, 'org/lists/team.yaml', 'members: [reviewer, planner]\nmay_post: [planner, hr]\n');
+    const closed = 'message 000000-manager-001 cannot be read now: manager may not post to the list team (org/lists/team.yaml: may_post)';
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toEqual({ isError: true, value: closed });
+    expect((await call(client, 'search_messages', { query: 'parrot' })).value).toEqual({ total: 0, hits: [] });
+    expect(await call(client, 'read_thread', { id: '000000-manager-001' })).toEqual({ isError: true, value: closed });
+    expect((await call(client, 'read_inbox', { all: true, mark_read: false })).value.messages).toEqual([]);
+
+    // The list is gone: nothing of it opens.
+    rmSync(join(root, 'org', 'lists', 'team.yaml'));
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toMatchObject({ isError: true });
+    expect((await call(client, 'search_messages', { query: 'parrot' })).value).toEqual({ total: 0, hits: [] });
   });
 
   test("the human's seat reads what the chart and lists let human read, and what it wrote: not the manager's letter to the planner, by id, search or thread", async () => {

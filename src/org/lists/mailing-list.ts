@@ -157,7 +157,12 @@ export function listsWithMember(root: string, org: Pick<Org, 'agents'>, name: st
 /** Whether `reader` may open a post to the list by id: a member (it was delivered to them), or one its `archive:` lets in. */
 export function mayReadList(root: string, org: Pick<Org, 'agents'>, list: string, reader: string): boolean {
   const found = loadMailingList(root, org, list)?.list;
-  return found !== undefined && (isMember(found, reader) || inAudience(found, found.archive, reader));
+  return found !== undefined && opensPosts(found, reader);
+}
+
+/** Whether `reader` may open the posts of `list` by id: a member, or one its `archive:` lets in. */
+export function opensPosts(list: MailingList, reader: string): boolean {
+  return isMember(list, reader) || inAudience(list, list.archive, reader);
 }
 
 /** What a name that is no agent means in each field of a list: as a stranger (it may join), and as a list (lists do not nest). */

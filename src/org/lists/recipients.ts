@@ -2,7 +2,7 @@ import { problemOnOneLine } from '../../errors.js';
 import type { DeliveryForm } from '../../format/mail-outcomes.js';
 import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { quoteName } from '../../mailbox/message-text.js';
-import { inAudience, isListName, isMember, loadMailingList, type MailingList } from './mailing-list.js';
+import { inAudience, isListName, isMember, loadMailingList, opensPosts, type MailingList } from './mailing-list.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
 import { checkEdge, directReports, reachableFrom, type Verdict } from '../permissions.js';
@@ -29,23 +29,36 @@ export function recipientProblem(org: Org, sender: string, name: string): string
 
 /**
  * Why a message from `sender` to `names` may not be read by `reader` now, or undefined when it may: the
- * chart and the lists asked again when waiting mail is read, as they were when it was sent (either may
- * have changed since). A reader the message names needs its own edge; one reached through a list only,
- * a list of the message it is still a member of and the poster may still post to. Mail from an agent
- * that has left is read as it was let through.
+ * chart and the lists asked again when waiting mail is read, or a message opened by id, as they were
+ * when it was sent (either may have changed since). A reader the message names needs its own edge; one
+ * reached through a list only, a list of the message the poster may still post to and that still lets
+ * it read: as a member for waiting mail, as a member or one its `archive:` names `by-id`. Mail from an
+ * agent that has left is read as it was let through.
  */
-export function readerProblem(org: Org, sender: string, reader: string, names: readonly string[], lists: ListsNow = listsAsFound(org)): string | undefined {
+export function readerProblem(org: Org, sender: string, reader: string, names: readonly string[], lists: ListsNow = listsAsFound(org), reading: ListReading = 'waiting'): string | undefined {
   if (!org.agents.has(sender)) return undefined;
   const throughLists = names.includes(reader) ? [] : names.filter((name) => !org.agents.has(name));
   if (throughLists.length === 0) return recipientProblem(org, sender, reader);
   let reason: string | undefined;
   for (const name of throughLists) {
     const list = lists(name);
-    const problem = list !== undefined && !isMember(list, reader) ? `${reader} is no longer a member of the list ${name} (org/lists/${name}.yaml: members)` : recipientProblem(org, sender, name);
+    const problem = list !== undefined && !readsList(list, reader, reading) ? notReaderOf(list, reader, reading) : recipientProblem(org, sender, name);
     if (problem === undefined) return undefined;
     reason ??= problem;
   }
   return reason;
+}
+
+/** How a reader reached through a list reads a post: as mail waiting for it (`waiting`: members only), or opened by id (`by-id`: members and the list's `archive:`). */
+export type ListReading = 'waiting' | 'by-id';
+
+function readsList(list: MailingList, reader: string, reading: ListReading): boolean {
+  return reading === 'waiting' ? isMember(list, reader) : opensPosts(list, reader);
+}
+
+function notReaderOf(list: MailingList, reader: string, reading: ListReading): string {
+  const file = `org/lists/${list.name}.yaml`;
+  return reading === 'waiting' ? `${reader} is no longer a member of the list ${list.name} (${file}: members)` : `${reader} is no longer a member of the list ${list.name} nor named by its archive (${file}: members, archive)`;
 }
 
 /** A list's members as a reader's mail is checked against them: `org/lists/<name>.yaml` as it is now. */
@@ -70,9 +83,9 @@ export function listsOfOnePlan(org: Org): ListsNow {
   };
 }
 
-/** readerProblem for one reader, as reading a message asks it (mailbox/readable-mail.ts, mayRead and openMail); `lists` as readerProblem takes them. */
+/** readerProblem for one reader, as opening a message by id asks it (mailbox/readable-mail.ts, mayRead and openMail): a list's archive reads too; `lists` as readerProblem takes them. */
 export function readerCheckOf(org: Org, reader: string, lists?: ListsNow): (sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>) => string | undefined {
-  return (sender, message) => readerProblem(org, sender, reader, recipientsOf(message), lists);
+  return (sender, message) => readerProblem(org, sender, reader, recipientsOf(message), lists, 'by-id');
 }
 
 /**
