@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { forgetStorageFailure, isStorageError, storageFailure } from '../storage/storage-error.js';
 import { OrgLoader } from '../org/load-org.js';
 import { OrgUptake } from './org-uptake.js';
@@ -205,15 +204,6 @@ export class Engine {
     return !this.hasUnfinishedTurn && hasUntoldTrouble(this.root, this.org, this.state, (agent) => !failing.isHeld(this.org, agent));
   }
 
-  /** Said once, by the engine's first run: the lock it holds was a killed engine's (or another gone process's). */
-  private *lockTakenOver(): Generator<EngineEvent> {
-    const holder = this.lock.tookOver;
-    if (!holder || this.lockTakeOverSaid) return;
-    this.lockTakeOverSaid = true;
-    const message = `taken over from process ${holder.pid} (\`lemming ${holder.command}\`, since ${holder.started}), which is gone`;
-    yield { type: 'warning', turn: this.state.turn + 1, file: relative(this.root, statePaths(this.root).lock), message };
-  }
-
   /** Run turns until the org is idle, the turn cap, or the signal. */
   run(options: RunOptions = {}): AsyncGenerator<EngineEvent> {
     return this.withNotices(this.runTurns(options));
@@ -238,9 +228,9 @@ export class Engine {
     const stopWhenIdle = options.stopWhenIdle ?? true;
     const totals = emptyTotals();
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
-    yield* this.lockTakenOver();
-    // Said at every run, before any turn (start-warnings.ts).
-    yield* startWarnings(this.root, this.org, this.state, await this.tools.warnings());
+    // Said at every run, before any turn (start-warnings.ts); a lock taken over, by the first run only.
+    yield* startWarnings(this.root, this.org, this.state, await this.tools.warnings(), this.lockTakeOverSaid ? undefined : this.lock.tookOver);
+    this.lockTakeOverSaid = true;
     // The ceilings' code, before the first look for work: an org at its ceiling is idle, not a turn of skips.
     if (this.org.budget) await importBudget();
     let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
