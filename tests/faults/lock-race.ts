@@ -35,9 +35,8 @@ import(workerData.lockModule).then(({ acquireLock }) => {
 });
 `;
 
-/** The lock an engine that was killed left behind: its process is gone. */
-function leaveDeadEnginesLock(root: string): void {
-  const gone = spawnSync('true').pid;
+/** The lock an engine that was killed left behind: its process (`gone`, one that has exited) is gone. */
+function leaveDeadEnginesLock(root: string, gone: number): void {
   mkdirSync(join(root, 'org', 'state'), { recursive: true });
   writeFileSync(join(root, 'org', 'state', 'lock'), JSON.stringify({ pid: gone, host: hostname(), token: 'killed', command: 'run', started: '2026-01-01T00:00:00.000Z' }));
 }
@@ -48,6 +47,8 @@ function leaveDeadEnginesLock(root: string): void {
  */
 export async function raceForLock(threads: number, rounds: number, options: { deadHolder?: boolean } = {}): Promise<number[]> {
   const gate = new Int32Array(new SharedArrayBuffer(4));
+  // One process that has exited holds every round's dead lock: a spawn a round cost as much as the race.
+  const gone = options.deadHolder ? spawnSync('true').pid : undefined;
   const lockModule = pathToFileURL(join(REPO_ROOT, 'dist', 'engine', 'record', 'lock.js')).href;
   const workers = Array.from({ length: threads }, () => new Worker(THREAD, { eval: true, workerData: { gate: gate.buffer, lockModule } }));
   const next = (type: string): Promise<Array<{ won?: boolean }>> =>
@@ -63,7 +64,7 @@ export async function raceForLock(threads: number, rounds: number, options: { de
   try {
     for (let round = 1; round <= rounds; round += 1) {
       const root = mkdtempSync(join(tmpdir(), 'lemming-lock-'));
-      if (options.deadHolder) leaveDeadEnginesLock(root);
+      if (gone !== undefined) leaveDeadEnginesLock(root, gone);
       const ready = next('ready');
       const results = next('result');
       for (const worker of workers) worker.postMessage({ type: 'go', root, round });
