@@ -1,9 +1,11 @@
+import { relative } from 'node:path';
 import { problemSaidOnOneLine, type Problem } from '../errors.js';
 import { mailingListProblems } from '../org/lists/mailing-list.js';
 import type { Org } from '../org/org.js';
 import type { EngineEvent } from './events.js';
 import type { EngineState } from './record/engine-state.js';
 import type { OrgLock } from './record/lock.js';
+import { statePaths } from './record/state-paths.js';
 import { importRouting, routingWanted } from './routing/routing-entry.js';
 
 /**
@@ -16,7 +18,7 @@ import { importRouting, routingWanted } from './routing/routing-entry.js';
  */
 export async function* startWarnings(root: string, org: Org, state: EngineState, toolProblems: readonly Problem[], tookOver?: OrgLock['tookOver']): AsyncGenerator<EngineEvent> {
   const turn = state.turn + 1;
-  if (tookOver) yield { type: 'warning', turn, file: 'org/state/lock', message: `taken over from process ${tookOver.pid} (\`lemming ${tookOver.command}\`, since ${tookOver.started}), which is gone` };
+  if (tookOver) yield { type: 'warning', turn, file: relative(root, statePaths(root).lock), message: `taken over from process ${tookOver.pid} (\`lemming ${tookOver.command}\`, since ${tookOver.started}), which is gone` };
   for (const problem of toolProblems) yield { type: 'warning', turn, file: problem.file, message: `${problem.field ?? ''} ${problem.message}`.trim() };
   if (routingWanted(root, state)) yield* (await importRouting()).planRouting(root, org, turn).events;
   for (const problem of mailingListProblems(root, org)) {
