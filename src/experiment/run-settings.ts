@@ -108,7 +108,7 @@ export function stoppedAtMaxSteps(experiment: Experiment, runs: readonly RunMetr
 /**
  * Each variant some of whose agents with mail a limit held (a budget ceiling, a loop breaker, credits
  * spent), said with how many agent-turns, in how many of its runs, at what value (runs.csv
- * `refusals_<cause>`): a run stopped by its ceiling ends idle, and its figures measure the ceiling.
+ * `refusals_<cause>`): a run stopped by its ceiling ends `held`, and its figures measure the ceiling.
  * And each activation rule of it that drew none of the agents it governed (activation.csv). Pure.
  */
 export function heldByLimits(experiment: Experiment, runs: readonly RunMetrics[], settings: readonly SettingUse[]): string[] {

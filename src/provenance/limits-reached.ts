@@ -38,7 +38,7 @@ const HOLDING_LIMITS = [
 /**
  * Each limit that held agents with mail while the figures were made (a budget ceiling, a loop breaker,
  * an agent out of credits), said beside them as calls at `engine.max_steps` are: their mail waited, and
- * a run whose only mail left was held ends idle, so its messages, turns to idle and answer measure the
+ * a run whose only mail left was held ends `held` (engine/run-totals.ts), so its messages and answer measure the
  * limit too. `runs` are the refusals by cause of each run the figures are made of (one for analyze; an
  * experiment variant's runs, said `in 1 of 2 run(s)`); `variant` picks its row of the settings. Before,
  * the caveats said only max_steps, and a run its ceiling stopped read `idle` without a word. Pure.
