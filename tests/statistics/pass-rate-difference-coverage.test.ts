@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Experiment } from '../../src/experiment/experiment-file.js';
-import type { RunMetrics } from '../../src/experiment/run-metrics.js';
+import { passFailStudy } from './pass-fail-study.js';
 import { experimentTables } from '../../src/experiment/experiment-tables.js';
 import { studyStatistics } from '../../src/experiment/study-statistics.js';
 import { renderStudy } from '../../src/experiment/study-report.js';
@@ -84,15 +83,6 @@ const meanWidth = (settings: readonly Setting[]): number => settings.reduce((sum
 
 const report: Made = (baseline, changed) => meanDifferenceInterval(baseline, changed, SHARE_RANGE, 0.95, trialsMeanInterval).interval;
 
-/** A study of a baseline and a changed variant, a run each pass (1) or fail (0) of one check, on seeds 7, 8, …. */
-function plantedStudy(passes: Record<'baseline' | 'changed', readonly number[]>): { runs: RunMetrics[]; experiment: Experiment } {
-  const runs: RunMetrics[] = Object.entries(passes).flatMap(([variant, passed]) =>
-    passed.map((pass, index) => ({ run: `${variant}-r${index + 1}`, variant, credits: 1 + index, messages: 3 + index, refusals: 0, humanAnswer: null, outcome: { seed: 7 + index, checks: [{ name: 'answered', passed: pass === 1, score: null, exitCode: 1 - pass, output: '' }] } }) as unknown as RunMetrics),
-  );
-  const experiment = { name: 'planted', variants: ['baseline', 'changed'].map((name) => ({ name, outcome: { seed: 7, checks: [] } })) } as unknown as Experiment;
-  return { runs, experiment };
-}
-
 describe('a difference of two pass rates over one check (every run 0 or 1)', () => {
   const reported = grid(report);
 
@@ -110,7 +100,7 @@ describe('a difference of two pass rates over one check (every run 0 or 1)', () 
   });
 
   test('report.json, metrics.csv and report.md name the difference\'s interval: 3 of 6 passing against 5 of 6 is +0.3333 [-0.2758, 0.7483]', () => {
-    const { runs, experiment } = plantedStudy({ baseline: [1, 0, 1, 0, 0, 1], changed: [1, 1, 0, 1, 1, 1] });
+    const { runs, experiment } = passFailStudy({ baseline: [1, 0, 1, 0, 0, 1], changed: [1, 1, 0, 1, 1, 1] });
     const statistics = studyStatistics(experiment, runs);
     const passRate = statistics.metrics.find((metric) => metric.key === 'pass_rate')!;
     // The sides' own Clopper–Pearson intervals, [0.1181, 0.8819] and [0.3588, 0.9958], combined:
