@@ -98,11 +98,12 @@ function metricsWords(metrics: number): string {
 /**
  * That a metric whose every run is 0 or 1 has Clopper–Pearson's interval, in words: said where one has.
  * A t interval of such runs held its truth in 0.883 of studies at 10 runs and a chance of 0.35
- * (tests/statistics/pass-fail-runs-coverage.test.ts).
+ * (tests/statistics/pass-fail-runs-coverage.test.ts); Welch's t of a difference of two such, in 0.916
+ * at 10 and 30 runs (tests/statistics/pass-rate-difference-coverage.test.ts).
  */
 function trialsWords(statistics: StudyStatistics): string {
   const any = statistics.metrics.some((metric) => Object.values(metric.variants).some((summary) => summary.method === 'clopper-pearson'));
-  return any ? "; a pass rate whose every run is 0 or 1 (over one check) has the Clopper–Pearson interval of its runs as trials, which holds 95 % at any pass rate" : '';
+  return any ? "; a pass rate whose every run is 0 or 1 (over one check) has the Clopper–Pearson interval of its runs as trials, which holds 95 % at any pass rate, and a difference of two such pass rates has Newcombe's hybrid score interval from their Clopper–Pearson limits; otherwise" : '';
 }
 
 /** What report.md says under its tables where a variant's runs were all alike on a metric. */

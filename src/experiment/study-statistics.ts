@@ -28,7 +28,7 @@ export const METRICS = [
 export type MetricKey = (typeof METRICS)[number]['key'];
 
 /** How every interval and test of the metrics is made: said in report.json and the report. */
-export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; where every run of a variant is at one end of a pass rate or the other (a pass rate over one check: each run 0 or 1, alike or not), the Clopper–Pearson interval of its runs as trials (`clopper-pearson`), which holds 95 % at any pass rate where the t interval and Wilson's fall short; otherwise, where every run of a variant gave the same value (`alike`), a t interval would have no width: a bounded metric (a pass rate, a judged score) has the Wilson interval of its runs as trials (a difference with such a side, each side's own interval combined: Newcombe's with both sides alike, MOVER with one), any other none (null, a difference with such a side too); every variant runs with the baseline's seeds, and these intervals and tests do not use that pairing; p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses (each metric at its own 5 %)";
+export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; each kept within what the metric can be (a judged score 0 to the judge's scale, a pass rate 0 to 1, a count or credits 0 and above), `cutAt` saying where one reached past and was cut; where every run of a variant is at one end of a pass rate or the other (a pass rate over one check: each run 0 or 1, alike or not), the Clopper–Pearson interval of its runs as trials (`clopper-pearson`), which holds 95 % at any pass rate where the t interval and Wilson's fall short, and a difference of two such pass rates Newcombe's hybrid score interval from the two sides' Clopper–Pearson limits (`newcombe-clopper-pearson`), which held 95 % less 2.5 points at 3 to 30 runs a side where Welch's t fell to 91.6 %; otherwise, where every run of a variant gave the same value (`alike`), a t interval would have no width: a bounded metric (a pass rate, a judged score) has the Wilson interval of its runs as trials (a difference with such a side, each side's own interval combined: Newcombe's with both sides alike, MOVER with one), any other none (null, a difference with such a side too); every variant runs with the baseline's seeds, and these intervals and tests do not use that pairing; p: a two-sided permutation test of the runs; adjusted p: p adjusted by Holm's step-down for the variants compared with the baseline on the same metric, which a difference's reading uses (each metric at its own 5 %)";
 
 /** A run's value of each metric; absent where it has none (no judge, no checks, no answer). */
 export interface RunValues {
@@ -65,14 +65,16 @@ export interface Comparison {
   /**
    * 95% Welch t interval of the difference, kept within what a difference can be (−1 to 1 for pass
    * rates); where every run of one side or both is alike, on a bounded metric each side's own interval
-   * combined (Newcombe's with both alike, MOVER with one); null with fewer than 2 runs on either side,
+   * combined (Newcombe's with both alike, MOVER with one); where every run of both sides is 0 or 1 (a
+   * pass rate over one check), alike or not, their Clopper–Pearson intervals combined (Newcombe's
+   * hybrid score interval from Clopper–Pearson limits); null with fewer than 2 runs on either side,
    * or a side alike on a metric with no upper bound.
    */
   ci: [number, number] | null;
   /** The ends its Welch interval reached past and was cut at; absent when it stayed within. */
   cutAt?: number[];
-  /** How `ci` was made: `welch`; on a bounded metric `newcombe` for both sides alike, `mover` for one side alike (its own interval, Wilson's or a pass rate's Clopper–Pearson, with the other side's own); absent with no interval. */
-  method?: 'welch' | 'newcombe' | 'mover';
+  /** How `ci` was made: `welch`; `newcombe-clopper-pearson` for two pass rates whose every run is 0 or 1, alike or not; on a bounded metric otherwise `newcombe` for both sides alike, `mover` for one side alike (its Wilson interval with the other side's own); absent with no interval. */
+  method?: 'welch' | 'newcombe' | 'mover' | 'newcombe-clopper-pearson';
   /** True when every run of one side or both gave one value; absent otherwise. */
   alike?: true;
   /** Two-sided permutation test of the runs. */
@@ -187,7 +189,8 @@ function passK(runs: readonly RunMetrics[]): PassK[] {
  * The report's statistics: for every metric and variant, n, mean, sd and a 95% t interval over its
  * runs (the run is the unit: a percentile bootstrap over 3 to 5 runs covers far less than 95 %,
  * src/statistics/student-t.ts); every variant after the first (the baseline) against it: the
- * difference of means with its Welch t interval and a permutation test's p, seeded from the
+ * difference of means with its Welch t interval (a pass rate of 0/1 runs: Newcombe's from the sides'
+ * Clopper–Pearson limits) and a permutation test's p, seeded from the
  * experiment's seed and what it is of (`"<seed>:<metric>:<baseline>:<variant>"`). Pure.
  */
 export function studyStatistics(experiment: Experiment, runs: readonly RunMetrics[]): StudyStatistics {
@@ -207,7 +210,7 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared
-        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval<'welch' | 'newcombe' | 'mover'>(meanDifferenceInterval(base, own, range, 0.95, ownInterval)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES), adjustedP: NaN } }
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ...interval<NonNullable<Comparison['method']>>(meanDifferenceInterval(base, own, range, 0.95, ownInterval)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES), adjustedP: NaN } }
         : summary;
     }
     // The variants compared on this metric are one family: each p adjusted for the others.

@@ -96,15 +96,15 @@ describe('a difference where the runs of one variant are all alike and the other
     expect(count.covered + count.none + count.missed).toBe(count.oneSideAlike);
   });
 
-  test('report.md and metrics.csv say how such a difference was made: the alike side\'s Wilson interval with the other side\'s t (mover), or none on a count, said in the cell', () => {
+  test('report.md and metrics.csv say how such a difference was made: a pass rate\'s two Clopper–Pearson intervals combined (newcombe-clopper-pearson), or none on a count, said in the cell', () => {
     const { experiment, runs } = plantedStudy(1, (next, variant) => ({ passed: variant === 'baseline' || next() < 0.5, messages: variant === 'baseline' ? 5 : 5 + Math.floor(next() * 3) }));
     const statistics = studyStatistics(experiment, runs);
     const compared = (key: string): Comparison => statistics.metrics.find((each) => each.key === key)!.variants.changed!.versusBaseline!;
-    expect(compared('pass_rate')).toMatchObject({ method: 'mover', alike: true });
+    expect(compared('pass_rate')).toMatchObject({ method: 'newcombe-clopper-pearson', alike: true });
     expect(compared('pass_rate').ci![1] - compared('pass_rate').ci![0]).toBeGreaterThan(0);
     expect(compared('messages')).toMatchObject({ ci: null, alike: true });
     const metrics = experimentTables({ variants: [], statistics, runs }).find((table) => table.name === 'metrics')!.rows;
-    expect(metrics.find((row) => row.metric === 'pass_rate' && row.variant === 'changed')).toMatchObject({ ci_method: 'clopper-pearson', difference_method: 'mover' });
+    expect(metrics.find((row) => row.metric === 'pass_rate' && row.variant === 'changed')).toMatchObject({ ci_method: 'clopper-pearson', difference_method: 'newcombe-clopper-pearson' });
     expect(metrics.find((row) => row.metric === 'messages' && row.variant === 'changed')).toMatchObject({ ci_method: 't', difference_method: 'none', difference_low: undefined });
     const lines = renderStudy(statistics, runs, ['baseline', 'changed']);
     const row = lines.find((line) => line.startsWith('| changed | messages |'))!.split('|').map((cell) => cell.trim());

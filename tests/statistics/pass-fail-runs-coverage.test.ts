@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Experiment } from '../../src/experiment/experiment-file.js';
-import type { RunMetrics } from '../../src/experiment/run-metrics.js';
+import { passFailStudy } from './pass-fail-study.js';
 import { studyStatistics } from '../../src/experiment/study-statistics.js';
 import { renderStudy } from '../../src/experiment/study-report.js';
 import { intervalCoverage } from '../../src/statistics/coverage.js';
@@ -51,15 +50,6 @@ const wilson = (values: readonly number[]): readonly [number, number] => wilsonI
 const cutT = (values: readonly number[]): readonly [number, number] =>
   values.every((value) => value === values[0]) ? wilson(values) : cutToRange(tInterval(values, 0.95), SHARE_RANGE).interval;
 
-/** A study of a baseline and a changed variant, a run each pass (1) or fail (0) of one check, on seeds 7, 8, …. */
-function plantedStudy(passes: Record<'baseline' | 'changed', readonly number[]>): { runs: RunMetrics[]; experiment: Experiment } {
-  const runs: RunMetrics[] = Object.entries(passes).flatMap(([variant, passed]) =>
-    passed.map((pass, index) => ({ run: `${variant}-r${index + 1}`, variant, credits: 1 + index, messages: 3 + index, refusals: 0, humanAnswer: null, outcome: { seed: 7 + index, checks: [{ name: 'answered', passed: pass === 1, score: null, exitCode: 1 - pass, output: '' }] } }) as unknown as RunMetrics),
-  );
-  const experiment = { name: 'planted', variants: ['baseline', 'changed'].map((name) => ({ name, outcome: { seed: 7, checks: [] } })) } as unknown as Experiment;
-  return { runs, experiment };
-}
-
 describe('a metric whose every run is 0 or 1 (a pass rate over one check)', () => {
   test('at 3, 5, 10, 20 and 30 runs and chances 0.05 to 0.99, the report\'s interval holds the planted chance within chance of 95 % everywhere', () => {
     expect(short(report)).toEqual([]);
@@ -100,7 +90,7 @@ describe('a metric whose every run is 0 or 1 (a pass rate over one check)', () =
   });
 
   test('report.json and report.md say the pass rate\'s interval is Clopper–Pearson\'s: 5 runs of 6 passing [0.3588, 0.9958], 6 of 6 [0.5407, 1]', () => {
-    const { runs, experiment } = plantedStudy({ baseline: [1, 1, 1, 1, 1, 1], changed: [1, 1, 1, 0, 1, 1] });
+    const { runs, experiment } = passFailStudy({ baseline: [1, 1, 1, 1, 1, 1], changed: [1, 1, 1, 0, 1, 1] });
     const statistics = studyStatistics(experiment, runs);
     const passRate = statistics.metrics.find((metric) => metric.key === 'pass_rate')!;
     expect(passRate.variants.changed).toMatchObject({ mean: 0.833333333, ci: [0.358765421, 0.995789255], method: 'clopper-pearson' });
@@ -112,7 +102,7 @@ describe('a metric whose every run is 0 or 1 (a pass rate over one check)', () =
   });
 
   test('report.md says, where it names its methods, that the variants run on the baseline\'s seeds and the tests do not use the pairing, and that each metric keeps its own 5 %', () => {
-    const { runs, experiment } = plantedStudy({ baseline: [1, 1, 1, 1, 1, 0], changed: [1, 0, 0, 1, 0, 1] });
+    const { runs, experiment } = passFailStudy({ baseline: [1, 1, 1, 1, 1, 0], changed: [1, 0, 0, 1, 0, 1] });
     const statistics = studyStatistics(experiment, runs);
     expect(statistics.metrics.find((metric) => metric.key === 'pass_rate')!.variants.changed).toMatchObject({ method: 'clopper-pearson' });
     const said = renderStudy(statistics, runs, ['baseline', 'changed']).find((line) => line.startsWith("Each variant's mean against"))!;
