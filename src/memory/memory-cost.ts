@@ -16,3 +16,16 @@ export function memoryTokens(memory: Pick<Memory, 'text'>): number {
 export function tooLongToShow(memory: Pick<Memory, 'text'>, budgetTokens: number): boolean {
   return memoryTokens(memory) > budgetTokens;
 }
+
+/**
+ * What to say of memories no prompt shows (tooLongToShow): the first one's file (in the org, like
+ * `agents/manager/memory/stream/report.md`) and size, how many more, and a length that would be shown.
+ * `lemming memory` and a run's warning say it alike. Pure.
+ */
+export function tooLongText(long: ReadonlyArray<Pick<Memory, 'text'> & { file: string }>, budgetTokens: number): string {
+  const first = long[0];
+  if (first === undefined) return '';
+  const more = long.length > 1 ? ` and ${long.length - 1} more` : '';
+  const them = long.length > 1 ? 'them' : 'it';
+  return `${first.file}${more}: some ${memoryTokens(first).toLocaleString('en-US')} tokens as read, more than the memory budget of ${budgetTokens.toLocaleString('en-US')} tokens (memory.budget_tokens), so no prompt shows ${them}; shorten ${them} to under ${((budgetTokens - ELEMENT_TOKENS) * 4).toLocaleString('en-US')} characters, or raise budget_tokens`;
+}

@@ -12,7 +12,7 @@ import { streamFolderName } from './memory-paths.js';
 import { rankForEach, rankMemories } from './rank-memories.js';
 import { mergeRankings } from './merge-rankings.js';
 import { focalPoints } from './focal-points.js';
-import { ELEMENT_TOKENS, memoryTokens, tooLongToShow } from './memory-cost.js';
+import { ELEMENT_TOKENS, memoryTokens, tooLongText, tooLongToShow } from './memory-cost.js';
 import { memoriesToReflectOn, reflectionDue } from './reflection.js';
 import { turnMemories, type TurnEvents } from './turn-memories.js';
 import { removeTurnMemories, writeMemories, writeRecalled } from './memory-stream.js';
@@ -41,6 +41,8 @@ export interface Recall {
   reflectOn?: Memory[];
   /** The stream is larger than a turn reads: what was left out, said once a process (a warning of the turn). */
   leftOut?: string;
+  /** Memories longer than the whole budget, which no prompt shows: said once a process for each file (a warning of the turn). */
+  tooLong?: string;
 }
 
 /** Candidates handed to the prompt builder: enough to fill any budget of rendered memories this many times over. */
@@ -97,7 +99,16 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   // Whether it reflects after its answer is decided here, from the same stream: its call need not read the stream again.
   const reflectOn = reflectionDue(all, turn, settings.reflect) ? memoriesToReflectOn(all, turn) : [];
   const left = index.leftOutUnsaid();
-  return { memories, total, budgetTokens: settings.budgetTokens, ...(reflectOn.length > 0 ? { reflectOn } : {}), ...(left ? { leftOut: streamLeftOutText(streamFolderName(agent), left) } : {}) };
+  const folder = streamFolderName(agent);
+  const long = index.tooLongUnsaid(turn, settings.budgetTokens).map((memory) => ({ ...memory, file: `${folder}/${memory.file}` }));
+  return {
+    memories,
+    total,
+    budgetTokens: settings.budgetTokens,
+    ...(reflectOn.length > 0 ? { reflectOn } : {}),
+    ...(left ? { leftOut: streamLeftOutText(folder, left) } : {}),
+    ...(long.length > 0 ? { tooLong: tooLongText(long, settings.budgetTokens) } : {}),
+  };
 }
 
 /**

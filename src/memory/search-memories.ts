@@ -3,7 +3,7 @@ import { StreamIndex } from './memory-index.js';
 import { streamLeftOutText } from './stream-walk.js';
 import { streamFolderName } from './memory-paths.js';
 import { rankMemories, type RankingWeights } from './rank-memories.js';
-import { ELEMENT_TOKENS, memoryTokens, tooLongToShow } from './memory-cost.js';
+import { tooLongText, tooLongToShow } from './memory-cost.js';
 
 /** One memory as `lemming memory` shows it: where it is, and with a query, how it ranks. */
 export interface FoundMemory extends Memory {
@@ -100,11 +100,7 @@ function notYet(later: readonly FoundMemory[], turn: number): { files: string[];
 
 /** What to say of memories longer than the whole budget: the first file, its size in tokens, how many more, and what would let a prompt show it. Pure. */
 function tooLong(long: readonly FoundMemory[], budget: number): { files: string[]; text: string } {
-  const first = long[0] as FoundMemory;
-  const more = long.length > 1 ? ` and ${long.length - 1} more` : '';
-  const them = long.length > 1 ? 'them' : 'it';
-  const text = `${first.file}${more}: some ${memoryTokens(first).toLocaleString('en-US')} tokens as read, more than the memory budget of ${budget.toLocaleString('en-US')} tokens (memory.budget_tokens), so no prompt shows ${them}; shorten ${them} to under ${((budget - ELEMENT_TOKENS) * 4).toLocaleString('en-US')} characters, or raise budget_tokens`;
-  return { files: long.map((memory) => memory.file), text };
+  return { files: long.map((memory) => memory.file), text: tooLongText(long, budget) };
 }
 
 function round(value: number): number {

@@ -5,6 +5,7 @@ import { readMemory } from '../engine/record/agent-memory.js';
 import { stateTurn } from '../engine/record/state-store.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { buildPrompt, type InboxEntry } from '../engine/turn/build-prompt.js';
+import { memoryLayerFor, type MemoryLayer } from '../engine/turn/prepare-call.js';
 import { listMessageFiles, readMessageFile } from '../mailbox/message-file.js';
 import { messageId, parseMessageFileName } from '../mailbox/message.js';
 import { renderSurveyMarkup, type SurveyQuestion } from '../mailbox/survey-markup.js';
@@ -134,16 +135,19 @@ function closing(question: SurveyQuestion): string {
 }
 
 /**
- * The request that puts the question to an agent: its resume, place in the chart and notes, and its
- * latest mail (already read), by the prompt builder its turns use; then the question. It offers no
+ * The request that puts the question to an agent: its resume, place in the chart and notes, its
+ * latest mail (already read) and, with `memoryLayer`, the memories its stream holds for the question,
+ * by the prompt builder its turns use; then the question. It offers no
  * tool, so the answer is text that changes nothing. Pure but for reading the agent's files.
  */
-export function surveyRequest(org: Org, agent: string, question: SurveyQuestion, turn: number, mail?: readonly MailFile[]): ProviderRequest {
+export function surveyRequest(org: Org, agent: string, question: SurveyQuestion, turn: number, mail?: readonly MailFile[], memoryLayer?: MemoryLayer): ProviderRequest {
   const member = org.agents.get(agent);
   if (!member) throw new LemmingError('unknown-agent', `${quoteName(agent)} is not in the org`);
   const modelKey = member.models[0] ?? '';
   const header = `A researcher studying this organisation asks you a question (after turn ${turn}). This is not mail: nobody in the organisation sees your answer, nothing is sent, your notes do not change, and no tool can be called. Your latest mail, already read, is below.`;
-  const built = buildPrompt({ org, agent: member, modelKey, turn, inbox: recentMail(org, agent, mail), memory: readMemory(org.root, agent), reason: 'mail', header, closing: closing(question) });
+  // What its stream holds for the question, as the next turn's prompt would recall it for that question (by its words: no embedding is asked for). Not recorded as recalled.
+  const recalled = member.memory && memoryLayer ? memoryLayer.recallFor(org.root, agent, member.memory, turn + 1, [question.text]) : undefined;
+  const built = buildPrompt({ org, agent: member, modelKey, turn, inbox: recentMail(org, agent, mail), memory: readMemory(org.root, agent), reason: 'mail', header, closing: closing(question), ...(recalled ? { recalled } : {}) });
   return { ...built.request, tools: [] };
 }
 
@@ -168,6 +172,8 @@ export async function askAgents(
   const answers: SurveyAnswer[] = [];
   const lines: ResearchLine[] = [];
   const everyone = mailByAgent(org);
+  // Loaded only for an org in which some agent keeps a memory stream (engine/turn/prepare-call.ts).
+  const memoryLayer = await memoryLayerFor(org);
   for (const agent of names) {
     const mail = everyone.get(agent) ?? [];
     const persona = org.agents.get(agent)?.persona;
@@ -176,7 +182,7 @@ export async function askAgents(
       ...(question.choices ? { shown: choiceOrder(question.choices, agent, question.text) } : {}),
       received: mail.filter((file) => file.to === agent && file.turn === turn).map((file) => messageId(file.turn, file.from, file.seq)),
     };
-    const request = surveyRequest(org, agent, who.shown ? { ...question, choices: who.shown } : question, turn, mail);
+    const request = surveyRequest(org, agent, who.shown ? { ...question, choices: who.shown } : question, turn, mail, memoryLayer);
     const entry = org.models[request.modelKey];
     if (!entry) {
       answers.push({ agent, model: request.modelKey, raw: '', credits: 0, error: `its model ${request.modelKey} is not in the registry`, ...who });

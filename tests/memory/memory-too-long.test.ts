@@ -39,7 +39,11 @@ describe('a memory longer than the whole budget', () => {
     );
 
     expect(lemming(root, ['send', 'manager', '--subject', 'Garage', 'What is the garage code?']).status).toBe(0);
-    expect((await lemmingAsync(root, ['run', '--turns', '1'])).status).toBe(0);
+    const said = 'warning: agents/manager/memory/stream/report.md: some 16,399 tokens as read, more than the memory budget of 800 tokens (memory.budget_tokens), so no prompt shows it; shorten it to under 3,120 characters, or raise budget_tokens';
+    const run = await lemmingAsync(root, ['run', '--turns', '1']);
+    expect(run.status).toBe(0);
+    // The run passed the report over, and said so, naming the agent's file (before, only `lemming memory` said it).
+    expect(run.stdout).toContain(`[turn 1] ${said}`);
 
     const prompt = (await lemmingAsync(root, ['trace', 'manager'])).stdout;
     expect(recalledIds(prompt)).toContain('code');
@@ -49,5 +53,13 @@ describe('a memory longer than the whole budget', () => {
     const outbox = join(root, 'agents/manager/outbox');
     const toHuman = readdirSync(outbox).filter((name) => name.endsWith('-human.md')).map((name) => readFileSync(join(outbox, name), 'utf8'));
     expect(toHuman.join('\n')).toContain('4417-K');
+
+    // A run whose every turn calls the manager (scheduled each turn) says it once, not at each call.
+    const resume = join(root, 'agents/manager/resume.md');
+    writeFileSync(resume, readFileSync(resume, 'utf8').replace(/^schedule:.*$/m, 'schedule: { every: 1, offset: 0 }'));
+    const again = await lemmingAsync(root, ['run', '--turns', '3', '--keep-going']);
+    expect(again.status).toBe(0);
+    expect(again.stdout.match(/manager thinking/g)?.length).toBe(3);
+    expect(again.stdout.split(said).length - 1).toBe(1);
   }, 60_000);
 });

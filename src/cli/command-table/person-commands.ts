@@ -47,7 +47,7 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
 
   program
     .command('ask')
-    .description("put a question to agents (with their resume, notes and latest mail) and print their answers; nothing is delivered, nothing of theirs changes, and the calls are charged to the ledger's research account, not to their balances")
+    .description("put a question to agents (with their resume, notes, latest mail and the memories their stream holds for it) and print their answers; nothing is delivered, nothing of theirs changes, and the calls are charged to the ledger's research account, not to their balances")
     .argument('<agent-and-question...>', 'an agent and the question; with --all or --role, the question alone')
     .option('--all', 'ask every agent')
     .option('--role <role>', "ask the agents whose title (or name) holds this word, for example engineer")

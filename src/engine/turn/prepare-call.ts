@@ -92,6 +92,7 @@ export function prepareCall(
   const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, sizing.focus ?? recallTexts(org, agentName, inbox, { ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.limit ? { limit: sizing.limit } : {}) }), sizing.embedded) : undefined;
   const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName, sizing.unchanged, sizing.notesMissing), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey, org.models[modelKey]) ?? 1, ...serverWindow(sizing.ratios, modelKey), ...(recalled ? { recalled } : {}) });
   if (recalled?.leftOut) warnings.push({ type: 'warning', turn, message: recalled.leftOut });
+  if (recalled?.tooLong) warnings.push({ type: 'warning', turn, message: recalled.tooLong });
   return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
 }
 

@@ -1,6 +1,7 @@
 import { parseSurveyMarkup, scaleNamed, type SurveyQuestion } from '../../mailbox/survey-markup.js';
 import { words } from './compose.js';
 import type { PromptView } from './read-prompt.js';
+import { recalledLines } from './recall.js';
 import { stem } from './route-task.js';
 import type { Variation } from './variation.js';
 
@@ -8,7 +9,8 @@ import type { Variation } from './variation.js';
  * The offline model's answer to a survey question, deterministic: a choice is the one whose words
  * its resume, notes and mail use most (ties drawn by the seed, the agent and the question); a number
  * is drawn in the range the question names (0 to 10 when none) by the same seed; free text says who
- * it is and what it last worked on. The same prompt and seed give the same answer, byte for byte.
+ * it is and what it last worked on, and quotes the memories its prompt recalled that bear on the
+ * question. The same prompt and seed give the same answer, byte for byte.
  */
 export function composeSurveyAnswer(view: PromptView, question: SurveyQuestion, variation: Variation): string {
   const context = [view.title, view.instructions, ...view.memory.values(), ...view.inbox.flatMap((item) => [item.subject ?? '', item.body])].join('\n');
@@ -29,7 +31,9 @@ export function composeSurveyAnswer(view: PromptView, question: SurveyQuestion, 
   }
   const latest = view.inbox.at(-1);
   const work = latest ? `My latest mail is "${latest.subject ?? latest.body.split('\n')[0]}" (turn ${latest.turn}).` : 'I have had no mail yet.';
-  return `I am ${view.self}, ${view.title}. ${work} I keep ${view.memory.size} note(s).`;
+  // What its prompt recalled for the question, quoted as an answer to mail quotes it.
+  const remembered = recalledLines(view.recalled, question.text);
+  return [`I am ${view.self}, ${view.title}. ${work} I keep ${view.memory.size} note(s).`, ...(remembered.length > 0 ? ['', ...remembered] : [])].join('\n');
 }
 
 /** The answer to the survey question a prompt's text holds (composeSurveyAnswer); empty when it holds none. */
