@@ -5,7 +5,7 @@ import { startWarnings } from './start-warnings.js';
 import { ProviderChains } from './provider-chains.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
-import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
+import { defaultProviderFactory, gatedModels, type ProviderFactory } from '../providers/create-provider.js';
 import { crashPoint } from './record/crash-points.js';
 import { type EngineState } from './record/engine-state.js';
 import { saveState } from './record/state-store.js';
@@ -120,7 +120,7 @@ export class Engine {
     this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
     this.notices = options.notices;
     this.history = new EngineHistory(this.root, options.history !== false, () => this.org, (notice) => this.tellHuman(notice));
-    const record = openRecord(this.root, org);
+    const record = openRecord(this.root, org, gatedModels(this.factory, org.models));
     this.state = record.state;
     this.journal = record.journal;
     this.journalSaid = record.said;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { readRegularFile } from '../storage/read-regular-file.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { Memory } from './memory-file.js';
@@ -47,10 +47,16 @@ export function readVector(root: string, agent: string, memory: Pick<Memory, 'id
   return readKept(root, agent, memory, model).kept;
 }
 
-/** As readVector, and, when the file kept for the memory was made by another model, that model's name: the memory is embedded again, and that is said. */
-export function readKept(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): { kept?: KeptVector; otherModel?: string } {
+/**
+ * As readVector, and, when the file kept for the memory was made by another model, that model's name: the memory is
+ * embedded again, and that is said. A file there that lemming cannot use (not JSON, not an object, a vector that breaks
+ * the vector's rule) is `damaged`, with why: the memory is embedded again as for a missing file, and that is said too.
+ */
+export function readKept(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): { kept?: KeptVector; otherModel?: string; damaged?: { file: string; why: string } } {
   const path = vectorFile(root, agent, memory);
-  return path === undefined ? {} : readStored(path, memory.text, model);
+  if (path === undefined) return {};
+  const read = readStored(path, memory.text, model);
+  return 'damaged' in read ? { damaged: { file: relative(root, path), why: read.damaged } } : read;
 }
 
 /**
@@ -95,27 +101,38 @@ export function writeQueryVectors(root: string, agent: string, turn: number, que
   writeFileAtomic(queryVectorFile(root, agent), `${JSON.stringify({ model, vectors: kept })}\n`);
 }
 
-/** A kept vector (or refusal), when it was made by `model` from `text` and keeps the vector's rule as it is read back; or the other model that made it. */
-function readStored(path: string, text: string, model: string): { kept?: KeptVector; otherModel?: string } {
-  const stored = readObject(path, MAX_VECTOR_BYTES);
+/** A kept vector (or refusal), when it was made by `model` from `text` and keeps the vector's rule as it is read back; or the other model that made it; or why the file cannot be used. */
+function readStored(path: string, text: string, model: string): { kept?: KeptVector; otherModel?: string } | { damaged: string } {
+  const read = readKeptObject(path, MAX_VECTOR_BYTES);
+  if ('damaged' in read) return read;
+  const stored = read.stored;
   if (!stored) return {};
   const { model: madeBy, hash, vector, refused } = stored as { model?: unknown; hash?: unknown; vector?: unknown; refused?: unknown };
   if (madeBy !== model) return typeof madeBy === 'string' && madeBy !== '' ? { otherModel: madeBy.slice(0, MAX_REASON) } : {};
   if (hash !== textHash(text)) return {};
   if (typeof refused === 'string') return { kept: { refused: refused.slice(0, MAX_REASON) } };
-  return vectorProblem(vector) === undefined ? { kept: { vector: vector as number[] } } : {};
+  const problem = vectorProblem(vector);
+  return problem === undefined ? { kept: { vector: vector as number[] } } : { damaged: `its vector ${problem}` };
 }
 
 /** A kept file's JSON object, read within `maxBytes`; undefined for one missing, longer, not JSON or not an object (it is only made again). */
 function readObject(path: string, maxBytes: number): Record<string, unknown> | undefined {
+  const read = readKeptObject(path, maxBytes);
+  return 'stored' in read ? read.stored : undefined;
+}
+
+/** A kept file's JSON object, read within `maxBytes`: none for a file that is not there, or why one that is cannot be used. */
+function readKeptObject(path: string, maxBytes: number): { stored?: Record<string, unknown> } | { damaged: string } {
   const read = readRegularFile(path, maxBytes);
-  if ('error' in read || read.truncated) return undefined;
+  if ('error' in read) return read.code === 'ENOENT' ? {} : { damaged: `it ${read.error}` };
+  if (read.truncated) return { damaged: `it is longer than the ${maxBytes} bytes a vector can take` };
+  let stored: unknown;
   try {
-    const stored: unknown = JSON.parse(read.text);
-    return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : undefined;
+    stored = JSON.parse(read.text);
   } catch {
-    return undefined;
+    return { damaged: 'it is not JSON' };
   }
+  return typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? { stored: stored as Record<string, unknown> } : { damaged: 'it is not a JSON object' };
 }
 
 /** Keep a memory's vector (one that kept the vector's rule), or why its model's answer was refused, through the one write layer. */

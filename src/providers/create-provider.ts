@@ -35,6 +35,25 @@ export interface ProviderFactory {
    * `memory.embeddings`), its key found as a chat call's is. A replay answers from the cassette (cassette/embedding-tape.ts), reaching no server.
    */
   embedder?(modelKey: string, entry: ModelEntry): Embedder | undefined;
+  /**
+   * Whether the answers of its provider for the entry pass the usage gate (usage-gate.ts) on their way in. A
+   * turn finished after a crash holds the figures it reads back from the journal to the gate's floor only then
+   * (record/journaled-usage.ts): the run never stopped charged an ungated model's counts as they came (the
+   * offline model's, a test's scripted model's), and the finished turn charges what it would have. Decided here,
+   * by the factory the org runs with, never by the journal, which anyone can edit. Absent: none is gated.
+   */
+  gatesUsage?(modelKey: string, entry: ModelEntry): boolean;
+}
+
+/** Whether a model's answers pass the usage gate as they come in, by its key in the registry. */
+export type GatedModels = (modelKey: string) => boolean;
+
+/** The models of `models` whose answers `factory`'s providers pass through the usage gate (ProviderFactory.gatesUsage); a key the registry lacks, none. */
+export function gatedModels(factory: ProviderFactory, models: Readonly<Record<string, ModelEntry>>): GatedModels {
+  return (modelKey) => {
+    const entry = Object.hasOwn(models, modelKey) ? models[modelKey] : undefined;
+    return entry !== undefined && factory.gatesUsage?.(modelKey, entry) === true;
+  };
 }
 
 /** What `lemming run` builds its providers from. */
@@ -72,6 +91,7 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
     // can edit: what it says a call used passes the usage gate as a live answer does. Embeddings too (embedding-tape.ts).
     return Object.assign((modelKey: string, entry: ModelEntry): Provider => new UsageGate(replay, modelKey, entry, file), {
       preflight: (org: Org) => assertModelSettings(org),
+      gatesUsage: () => true,
       embedder: (modelKey: string, entry: ModelEntry): Embedder => gatedEmbedder(tapedEmbedder((tape) => tape.replayingEmbedder(file, cassette.embeddings, modelKey, entry.model ?? modelKey)), modelKey, entry),
     });
   }
@@ -86,6 +106,7 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
       assertModelSettings(org);
       assertApiKeys(org, lookup);
     },
+    gatesUsage: (_modelKey: string, entry: ModelEntry) => liveGatesUsage(entry),
     ...(options.fetch === undefined ? { probe: async (org: Org) => findUnreachableModels(org, probeServer, await programCheck(org, options.root)) } : {}),
     embedder: (modelKey: string, entry: ModelEntry) => {
       const live = liveEmbedder(modelKey, entry, lookup, options);
@@ -130,11 +151,19 @@ export function defaultProviderFactory(root: string): ProviderFactory {
 }
 
 /**
+ * Whether liveProvider's provider for the entry passes its answers through the usage gate: every one but the
+ * offline model's, whose counts are lemming's own (live-chain.ts puts the gate round the others). Pure.
+ */
+export function liveGatesUsage(entry: Pick<ModelEntry, 'provider'>): boolean {
+  return entry.provider !== 'offline';
+}
+
+/**
  * One registry entry's live provider: the vendor adapter (or the offline model) behind
  * its rate limits and retries. Used by the engine for local calls and by `lemming worker`.
  */
 export function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLookup, options: Partial<Pick<ProviderFactoryOptions, 'fetch' | 'sleep' | 'root'>> = {}): Provider {
-  if (entry.provider === 'offline') return new OfflineProvider({ ...(entry.seed === undefined ? {} : { seed: entry.seed }), ...(entry.variability === undefined ? {} : { variability: entry.variability }) });
+  if (!liveGatesUsage(entry)) return new OfflineProvider({ ...(entry.seed === undefined ? {} : { seed: entry.seed }), ...(entry.variability === undefined ? {} : { variability: entry.variability }) });
   const problem = settingsProblem(modelKey, entry);
   if (problem) throw new LemmingError('invalid-model', problem);
   const keyVariable = keyVariableFor(entry);

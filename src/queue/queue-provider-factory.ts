@@ -78,7 +78,7 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     openSession = open;
     const who = { orgName: org.name, root: options.root };
     caller = who;
-    chosen = (modelKey, entry) => {
+    chosen = Object.assign((modelKey: string, entry: ModelEntry) => {
       const queued = new LazyProvider(async () => {
         const [{ client, watch }, { QueueProvider }] = await Promise.all([open(), import('./queue-provider.js')]);
         return new QueueProvider(client, watch, who, modelKey, entry);
@@ -86,7 +86,7 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
       // A worker's result is read from Redis, which others can write: its usage passes the gate here, as a local answer's does.
       const provider = new UsageGate(queued, modelKey, entry);
       return writer ? new RecordingProvider(provider, writer, options.clock) : provider;
-    };
+    }, { gatesUsage: () => true });
   };
   return Object.assign(factory, {
     preflight,
@@ -100,6 +100,8 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
       const live = (embedding ??= createProviderFactory({ ...options, record: undefined })).embedder?.(modelKey, entry);
       return live && queuedWriter ? recordedEmbedder(live, queuedWriter, modelKey, entry) : live;
     },
+    // Decided by the providers preflight chose: every queued answer passes the gate, a local one as createProviderFactory's do.
+    gatesUsage: (modelKey: string, entry: ModelEntry) => chosen?.gatesUsage?.(modelKey, entry) ?? false,
     queueAddress: () => queueAddress,
     // Asked when the engine opens, after preflight: only a queued run places its MCP calls on the workers.
     mcp: ((servers) => (openSession && caller ? new QueuedMcp(openSession, caller, servers) : undefined)) satisfies McpPlacement,

@@ -304,6 +304,33 @@ describe("a journaled answer's input is held to the request it was to when a rec
   });
 });
 
+describe("a journaled input that is no count is charged as the usage gate would have charged it, never 0 nor past the window", () => {
+  test.each([
+    ['-5', '"inputTokens":-5'],
+    ['a string', '"inputTokens":"4000"'],
+    ['removed', ''],
+  ])("an answer's input edited to %s in the crash journal is charged lemming's estimate of its request, said naming the journal", (_what, edited) => {
+    const { org, run } = recoveredWithJournalEdited(`Noted.\n{"usage": {"input_tokens": 4000, "output_tokens": 2}}\n`, LONG_ANSWER, edited === '' ? '"inputTokens":4000,' : '"inputTokens":4000', edited);
+    // The prompt holds the 10,000 characters the human sent: lemming's estimate is over 2,500 tokens.
+    // Before: 0 input tokens charged, the prompt free.
+    const [line] = chargeLines(org.root);
+    expect(line).toMatchObject({ turn: 1, output_tokens: 2, estimated: true });
+    expect(line?.input_tokens).toBeGreaterThan(2500);
+    expect(line?.input_tokens).toBeLessThan(4000);
+    expect(run.stdout + run.stderr).toContain('org/state/journal.jsonl');
+    expect(lemming(org.root, ['inbox']).stdout).toMatch(new RegExp(`counted as ${line?.input_tokens} input and 2 output tokens, as the usage gate counts what comes in \\(a count that is no number counts as lemming's estimate\\)`));
+    expect(managerStatus(org.root)).toMatchObject({ spent: (line?.input_tokens ?? 0) + 2 });
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
+
+  test("an answer's input edited to 1e300 in the crash journal is charged what one call can use, the context window", () => {
+    const { org } = recoveredWithJournalEdited(`Noted.\n{"usage": {"input_tokens": 4000, "output_tokens": 2}}\n`, LONG_ANSWER, '"inputTokens":4000', '"inputTokens":1e300');
+    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: WINDOW, output_tokens: 2 })]);
+    expect(managerStatus(org.root)).toMatchObject({ spent: WINDOW + 2 });
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
+});
+
 describe("an unusable answer marked estimated passes the floor too", () => {
   test("a cassette's failed run edited to 1 input token marked estimated is charged the floor of its prompt on replay; one with no count (0 and 0) is charged none", async () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });

@@ -1,9 +1,10 @@
 import { isLineTokens, ledgerLineProblem, MAX_LINE_TOKENS } from '../../org/ledger-line.js';
 import type { ModelEntry } from '../../org/schema.js';
+import type { GatedModels } from '../../providers/create-provider.js';
 import type { AnsweredUsage, ProviderResponse, Usage } from '../../providers/provider.js';
 import { chargedTogether } from '../../providers/usage.js';
 import { estimateOutputTokens } from '../../providers/request-tokens.js';
-import { admitUsage, countedAtFewest, fewestCounted, NO_COUNTS, usageLimits, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
+import { admitUsage, countedAtFewest, fewestCounted, NO_COUNTS, usageLimits, type MissingCounts, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
 import type { LoopRecord } from '../turn/step-loop.js';
 import type { JournalRecord, PlannedEmbedding } from './journal.js';
 
@@ -28,11 +29,13 @@ export interface AdmittedJournal {
  * journaled answer applied again (its files of the turn made again) and charged once (an agent charged in
  * a turn is never charged again, money/ledger.ts); a failed call, whose answers are journaled only in its
  * `done`, is made again, as any call the journal holds no answer of is. A journal an older lemming wrote with a server's figures as they came (issue 72)
- * so finishes its turn, and money stays conserved. Pure: `models` is the registry the caps come from.
+ * so finishes its turn, and money stays conserved. Pure: `models` is the registry the caps come from; `gated` says
+ * which models' answers passed the usage gate as they came in (create-provider.ts, ProviderFactory.gatesUsage): only
+ * theirs are held to its floor, so a finished turn charges what the run never stopped charged.
  */
-export function admitJournal(records: readonly JournalRecord[], models: Readonly<Record<string, ModelEntry>>): AdmittedJournal {
+export function admitJournal(records: readonly JournalRecord[], models: Readonly<Record<string, ModelEntry>>, gated: GatedModels): AdmittedJournal {
   const said: string[] = [];
-  const gate = new FigureGate(models, said);
+  const gate = new FigureGate(models, said, gated);
   const admitted: JournalRecord[] = [];
   for (const record of records) {
     const kept = gate.record(record);
@@ -61,6 +64,7 @@ class FigureGate {
   constructor(
     private readonly models: Readonly<Record<string, ModelEntry>>,
     private readonly said: string[],
+    private readonly gated: GatedModels,
   ) {}
 
   record(record: JournalRecord): JournalRecord | undefined {
@@ -76,7 +80,7 @@ class FigureGate {
       case 'meeting-speech': {
         const where = `turn ${record.turn}, meeting ${record.meeting}`;
         const unusable = Array.isArray(record.unusable) ? record.unusable.map((answer) => this.answer(answer, where)) : record.unusable;
-        return { ...record, ...(record.response ? { response: this.response(record.response, where) } : {}), ...(unusable ? { unusable } : {}) };
+        return { ...record, ...(record.response ? { response: this.response(record.response, where, this.asked(record.asked, where)) } : {}), ...(unusable ? { unusable } : {}) };
       }
       case 'done': {
         const charge = record.outcome?.charge;
@@ -95,7 +99,9 @@ class FigureGate {
   }
 
   private loop(record: LoopRecord): LoopRecord {
-    return record?.type === 'step' ? { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s step ${record.step}`) } : record;
+    if (record?.type !== 'step') return record;
+    const where = `turn ${record.turn}, ${record.agent}'s step ${record.step}`;
+    return { ...record, response: this.response(record.response, where, this.asked(record.asked, where)) };
   }
 
   /** A plan's embeddings, counted by the gate when their tokens are no figure the ledger holds. */
@@ -123,23 +129,25 @@ class FigureGate {
       if (!mended) this.said.push(`${where} was journaled summing to ${shown(response.usage)}, which the ledger cannot hold; its sum is made again from its parts, as journaled`);
       return chargedTogether(response, answers);
     }
-    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage) } : this.heldToText(response, where, asked);
+    const key = typeof response.modelKey === 'string' ? response.modelKey : '';
+    // lemming's own counts of the answer, as the usage gate took them when it came in: its request's (`asked`), its text's.
+    const own = { inputTokens: asked ?? 0, outputTokens: estimateOutputTokens(typeof response.text === 'string' ? response.text : '', Array.isArray(response.toolCalls) ? response.toolCalls : []) };
+    if (brokenUsage(response.usage)) return { ...response, usage: this.usage(response.usage, key, where, response.usage, { ...own, estimated: true }) };
+    return this.gated(key) ? this.heldToText(response, key, where, own, asked !== undefined) : response;
   }
 
   /**
-   * An answer's counts held to what the journal keeps of it as the usage gate held them when it came in
-   * (usage-gate.ts, fewestCounted): its output to its text (and tool calls), which lemming counts again,
-   * and its input to lemming's estimate of its request (`asked`, journaled with it; a usage summing several
-   * steps is held to one answer's floor, as the gate holds it). A count edited below that (0 tokens for
-   * 10,000 characters) is counted at it and said. Without `asked` (an older journal, a meeting's part) its
-   * input is taken as journaled.
+   * An answer of a gated model (`gated`) with its counts held to what the journal keeps of it as the usage gate
+   * held them when it came in (usage-gate.ts, fewestCounted): its output to its text (and tool calls), which
+   * lemming counts again, and its input to lemming's estimate of its request (`asked`, journaled with it; a
+   * usage summing several steps is held to one answer's floor, as the gate holds it). A count edited below that
+   * (0 tokens for 10,000 characters) is counted at it and said. Without `asked` (an older journal) its input is
+   * taken as journaled. An ungated model's counts (the offline model's) are charged as they came, live and here.
    */
-  private heldToText(response: ProviderResponse, where: string, asked?: number): ProviderResponse {
-    const key = typeof response.modelKey === 'string' ? response.modelKey : '';
+  private heldToText(response: ProviderResponse, key: string, where: string, own: { inputTokens: number; outputTokens: number }, asked: boolean): ProviderResponse {
     const limits = this.limits(key);
-    const texts = estimateOutputTokens(typeof response.text === 'string' ? response.text : '', Array.isArray(response.toolCalls) ? response.toolCalls : []);
     let usage = response.usage;
-    for (const [kind, estimate, most] of [['input', asked, limits.input], ['output', texts, limits.output]] as const) {
+    for (const [kind, estimate, most] of [['input', asked ? own.inputTokens : undefined, limits.input], ['output', own.outputTokens, limits.output]] as const) {
       if (estimate === undefined) continue;
       const field = kind === 'input' ? 'inputTokens' : 'outputTokens';
       const fewest = fewestCounted(estimate, most);
@@ -156,13 +164,19 @@ class FigureGate {
     return brokenUsage(answer?.usage) ? { ...answer, usage: this.usage(answer?.usage, answer?.modelKey, where, answer?.usage) } : answer;
   }
 
-  /** A broken usage through the usage gate, with the model's limits; what was journaled and what is counted, said. */
-  private usage(usage: unknown, modelKey: unknown, where: string, journaled: unknown): Usage {
+  /**
+   * A broken usage through the usage gate, with the model's limits; what was journaled and what is counted, said.
+   * A count that is none is `own` (lemming's estimate, for an answer it read; none for an unusable one), and a
+   * gated model's counts are held to its floor, as the gate counted them when they came in.
+   */
+  private usage(usage: unknown, modelKey: unknown, where: string, journaled: unknown, own: ReturnType<MissingCounts> = NO_COUNTS()): Usage {
     const key = typeof modelKey === 'string' ? modelKey : '';
-    const admitted = admitUsage(typeof usage === 'object' && usage !== null ? (usage as UntrustedUsage) : undefined, this.limits(key), NO_COUNTS);
+    const least = this.gated(key) ? () => own : () => ({ inputTokens: 0, outputTokens: 0 });
+    const admitted = admitUsage(typeof usage === 'object' && usage !== null ? (usage as UntrustedUsage) : undefined, this.limits(key), () => own, least);
+    const none = own.inputTokens === 0 && own.outputTokens === 0 ? 'a count that is no number counts as none' : "a count that is no number counts as lemming's estimate";
     const sentence =
       `${where} by ${key || 'an unnamed model'} was journaled as ${shown(journaled)}, which the ledger cannot hold (an older lemming kept what a server reported); ` +
-      `counted as ${admitted.inputTokens} input and ${admitted.outputTokens} output tokens, as the usage gate counts what comes in (a count that is no number counts as none); nothing to do unless the server's own records say otherwise`;
+      `counted as ${admitted.inputTokens} input and ${admitted.outputTokens} output tokens, as the usage gate counts what comes in (${none}); nothing to do unless the server's own records say otherwise`;
     this.said.push(sentence);
     return { ...admitted, clamped: [...(admitted.clamped ?? []), `${JOURNAL_FILE}: ${sentence}`] };
   }

@@ -1,5 +1,6 @@
 import { errorMessage, type Problem } from '../../errors.js';
 import type { Org } from '../../org/org.js';
+import { defaultProviderFactory, gatedModels } from '../../providers/create-provider.js';
 import { loadState } from './state-store.js';
 import { readJournal, type JournalRecord } from './journal.js';
 import { admitJournal, JOURNAL_FILE } from './journaled-usage.js';
@@ -21,7 +22,8 @@ const LEDGER_FILE = 'org/state/ledger.jsonl';
  * each line of the record of files taken in (taken-files.ts).
  * Each is a warning naming the file (the run goes on without what is not believed, and says the
  * same), but a record no run can start from, an error. The journal's figures are judged by the
- * org's registry: without an org (one that does not load) they are not looked at.
+ * org's registry: without an org (one that does not load) they are not looked at; a model's are held to
+ * the usage gate's floor when `lemming run`'s providers gate its answers (create-provider.ts, gatesUsage).
  */
 export function keptStateProblems(root: string, org: Org | undefined): Problem[] {
   const paths = statePaths(root);
@@ -59,7 +61,7 @@ export function keptStateProblems(root: string, org: Org | undefined): Problem[]
   const plan = records.find((record): record is Extract<JournalRecord, { type: 'plan' }> => record.type === 'plan' && record.turn === next);
   // A journal of a turn already committed (or cut before its plan) is removed by the next run unread.
   if (plan === undefined || org === undefined) return problems;
-  for (const said of admitJournal(records, org.models).said) problems.push({ file: JOURNAL_FILE, message: said, severity: 'warning' });
+  for (const said of admitJournal(records, org.models, gatedModels(defaultProviderFactory(root), org.models)).said) problems.push({ file: JOURNAL_FILE, message: said, severity: 'warning' });
   const kept = plan.orgSnapshot === undefined ? undefined : snapshotText(paths.plannedOrg, plan.orgSnapshot);
   if (kept !== undefined && typeof kept !== 'string') {
     const why =

@@ -65,6 +65,17 @@ export async function embedForPlan(
         message: `${agentName}: ${count} embedded again by the embedding model ${settings.modelKey} (${settings.model}), charged with this turn: ${remade.memories === 1 ? 'its' : 'their'} kept vectors were made by ${remade.models.join(', ')}, and the vectors of two models are never ranked together`,
       });
     }
+    const damaged = recall.damaged;
+    if (damaged) {
+      // Made again with this turn's call, so said once; the charge is the server's count of what was sent, as for a memory with no file.
+      const others = damaged.files === 1 ? '' : ` (and ${damaged.files - 1} more file${damaged.files === 2 ? '' : 's'} of agents/${agentName}/memory/vectors/)`;
+      warnings.push({
+        type: 'warning',
+        turn,
+        file: damaged.file,
+        message: `${agentName}: a kept vector could not be used: ${damaged.why}${others}; ${damaged.files === 1 ? 'its memory was' : 'their memories were'} embedded again by the embedding model ${settings.modelKey} (${settings.model}), charged with this turn, and written anew`,
+      });
+    }
     const refused = recall.refused;
     const folder = `agents/${agentName}/memory/vectors/`;
     // Refused for their length alone, turn after turn: the way out when the server now serves vectors of another size under the same name.

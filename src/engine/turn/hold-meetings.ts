@@ -243,6 +243,7 @@ export class MeetingRun {
       speech: { ...speech, text: called.response.text, ...(tools.length > 0 ? { tools } : {}) },
       response: called.response,
       receivedAt: called.receivedAt,
+      ...(called.asked === undefined ? {} : { asked: called.asked }),
       steps: called.steps,
       ...(called.refusedStep ? { refusedStep: called.refusedStep } : {}),
       ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}),

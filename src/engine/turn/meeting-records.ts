@@ -19,6 +19,8 @@ export type MeetingRecord =
       speech: Speech;
       /** Its answer (its loop's steps folded), when it spoke. */
       response?: ProviderResponse;
+      /** lemming's estimate of the request its (first) answer was to, in tokens (record/journal.ts, `asked`): held to as a response record's is. Absent in journals of older versions. */
+      asked?: number;
       receivedAt?: string;
       steps?: StepSummary[];
       /** A later step of its speech whose answer lemming refused unread (step-loop.ts): the steps before it stand, and the speaker is held. */

@@ -1,6 +1,7 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { AnsweredUsage, ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
 import { chargedAnswers, chargedTogether, sumUsage } from '../../providers/usage.js';
+import { estimateInputTokens } from '../../providers/request-tokens.js';
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
 import type { CommandSummary } from '../../tools/commands/command-summary.js';
 import { errorMessage } from '../../errors.js';
@@ -38,7 +39,16 @@ export interface StepSummary {
 
 /** What the loop journals, so a run killed mid-loop resumes where it was. */
 export type LoopRecord =
-  | { type: 'step'; turn: number; agent: string; step: number; response: ProviderResponse; receivedAt: string }
+  | {
+      type: 'step';
+      turn: number;
+      agent: string;
+      step: number;
+      response: ProviderResponse;
+      receivedAt: string;
+      /** lemming's estimate of the request this step's answer was to, in tokens: its input is held to the usage gate's floor of it when a turn finished after a crash reads it back (record/journaled-usage.ts). Absent in journals of older versions. */
+      asked?: number;
+    }
   | { type: 'tool'; turn: number; agent: string; step: number; index: number; run: ToolRun }
   /** A call whose repeat is not harmless is about to run: found without its `tool` record, it was cut short by a crash. */
   | { type: 'tool-started'; turn: number; agent: string; step: number; index: number };
@@ -239,7 +249,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
         }
         break;
       }
-      answer = { type: 'step', turn, agent: agent.name, step, response, receivedAt: response.receivedAt ?? input.now() };
+      answer = { type: 'step', turn, agent: agent.name, step, response, receivedAt: response.receivedAt ?? input.now(), asked: estimateInputTokens(request) };
       // An answer that ends the loop is journaled once, as the turn's response, by the caller.
       if (response.toolCalls.some((call) => input.tools.returnsResult(call.name))) {
         input.journal(answer);
