@@ -70,8 +70,10 @@ export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
         column('match', 'string', '', 'its match, as org.yaml says it now'),
         column('governed', 'integer', 'agent-turns', 'agents with work it governed, summed over the turns'),
         column('drawn', 'integer', 'agent-turns', 'of them, those it drew: they acted'),
+        column('agents_drawn', 'integer', 'agents', 'the distinct agents it drew over the turns; empty: unknown (turns recorded before lemming kept the names)'),
+        column('agents_never_drawn', 'integer', 'agents', 'the agents with work it governed and never drew over the turns; empty: unknown, as for agents_drawn'),
       ],
-      rows: analysis.activation.map((rule) => ({ rule: rule.rule, match: rule.match, governed: rule.governed, drawn: rule.drawn })),
+      rows: analysis.activation.map((rule) => ({ rule: rule.rule, match: rule.match, governed: rule.governed, drawn: rule.drawn, agents_drawn: rule.agentsDrawn, agents_never_drawn: rule.neverDrawn?.length })),
     },
     {
       name: 'requests',

@@ -20,7 +20,7 @@ import { reachByTurn } from './network/reach.js';
 import { activationDraws, callsAtMaxSteps, refusalCounts } from './refusals/refusal-counts.js';
 import { answeredInLedger, reportProvenance } from '../provenance/report-provenance.js';
 import { orgSettings } from '../provenance/org-settings.js';
-import { holdsReached, maxStepsReached, rulesDrawingNobody } from '../provenance/limits-reached.js';
+import { agentsNeverDrawn, holdsReached, maxStepsReached, rulesDrawingNobody } from '../provenance/limits-reached.js';
 
 export type { OrgAnalysis };
 
@@ -81,7 +81,7 @@ export function analyzeOrg(root: string, org?: Org, limits?: AnalysisLimits): Or
   // A limit reached is said beside the settings table that names it.
   const stopped = callsAtMaxSteps(records);
   const analysis = analyzeRecords(loaded.name, records, limits);
-  const caveats = [...(stopped > 0 ? [`${maxStepsReached(stopped, settings)}.`] : []), ...holdsReached([analysis.refusals], settings).map((line) => `${line}.`), ...rulesDrawingNobody([analysis.activation]).map((line) => `${line}.`)];
+  const caveats = [...(stopped > 0 ? [`${maxStepsReached(stopped, settings)}.`] : []), ...holdsReached([analysis.refusals], settings).map((line) => `${line}.`), ...rulesDrawingNobody([analysis.activation]).map((line) => `${line}.`), ...agentsNeverDrawn([analysis.activation]).map((line) => `${line}.`)];
   return { ...analysis, provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }], { caveats, settings }) };
 }
 

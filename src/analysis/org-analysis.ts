@@ -184,6 +184,10 @@ export interface ActivationDraws {
   match: string;
   governed: number;
   drawn: number;
+  /** The distinct agents it drew over the turns; absent: unknown (some turn's record, from before lemming kept the names, does not name them). */
+  agentsDrawn?: number;
+  /** The agents with work it governed and never drew over the turns, in name order; absent: unknown, as for `agentsDrawn`. */
+  neverDrawn?: string[];
 }
 
 /** How many agents (the person left out) a delivery had reached by the end of a turn. */

@@ -80,8 +80,11 @@ function mailSection(analysis: OrgAnalysis, sub: string): string[] {
     if (analysis.refusalsByTurn.length > MAX_ROWS) lines.push(`| … ${analysis.refusalsByTurn.length - MAX_ROWS} more turns |${REFUSAL_CAUSES.map(() => ' |').join('')}`);
   }
   if (analysis.activation.length > 0) {
-    lines.push('', 'Activation (org.yaml engine.activation), each rule over the turns:', '', '| rule | match | with work | drawn | not drawn |', '|---:|---|---:|---:|---:|');
-    for (const rule of analysis.activation) lines.push(`| ${rule.rule} | ${rule.match} | ${rule.governed} | ${rule.drawn} | ${rule.governed - rule.drawn} |`);
+    lines.push('', 'Activation (org.yaml engine.activation), each rule over the turns:', '', '| rule | match | with work | drawn | not drawn | agents drawn | agents never drawn |', '|---:|---|---:|---:|---:|---:|---|');
+    for (const rule of analysis.activation) {
+      const never = rule.neverDrawn === undefined ? 'unknown' : rule.neverDrawn.length === 0 ? '0' : `${rule.neverDrawn.length}: ${rule.neverDrawn.join(', ')}`;
+      lines.push(`| ${rule.rule} | ${rule.match} | ${rule.governed} | ${rule.drawn} | ${rule.governed - rule.drawn} | ${rule.agentsDrawn ?? 'unknown'} | ${never} |`);
+    }
   }
   if (analysis.reach.length > 0) {
     const shown = analysis.reach.length > MAX_ROWS ? [...analysis.reach.slice(0, MAX_ROWS - 1), analysis.reach.at(-1) as ReachAtTurn] : analysis.reach;

@@ -229,8 +229,10 @@ function spreadTables(runs: readonly RunMetrics[]): ReportTable[] {
         column('match', 'string', '', 'its match, as the run\'s org.yaml says it'),
         column('governed', 'integer', 'agent-turns', "agents with work it governed, summed over the run's turns"),
         column('drawn', 'integer', 'agent-turns', 'of them, those it drew: they acted (the rest are refusals_activation)'),
+        column('agents_drawn', 'integer', 'agents', "the distinct agents it drew over the run's turns; empty: unknown (turns recorded before lemming kept the names)"),
+        column('agents_never_drawn', 'integer', 'agents', "the agents with work it governed and never drew over the run's turns; empty: unknown, as for agents_drawn"),
       ],
-      rows: runs.flatMap((each) => (each.activation ?? []).map((rule) => ({ run: each.run, variant: each.variant, rule: rule.rule, match: rule.match, governed: rule.governed, drawn: rule.drawn }))),
+      rows: runs.flatMap((each) => (each.activation ?? []).map((rule) => ({ run: each.run, variant: each.variant, rule: rule.rule, match: rule.match, governed: rule.governed, drawn: rule.drawn, agents_drawn: rule.agentsDrawn, agents_never_drawn: rule.neverDrawn?.length }))),
     },
   ];
 }

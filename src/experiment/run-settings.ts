@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { orgSettings } from '../provenance/org-settings.js';
-import { holdsReached, maxStepsReached, rulesDrawingNobody } from '../provenance/limits-reached.js';
+import { agentsNeverDrawn, holdsReached, maxStepsReached, rulesDrawingNobody } from '../provenance/limits-reached.js';
 import { answeredInOrg, reportProvenance, type Answered, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
 import type { Experiment, Variant } from './experiment-file.js';
 import { readExperimentCharges } from './experiment-ledger.js';
@@ -109,7 +109,7 @@ export function stoppedAtMaxSteps(experiment: Experiment, runs: readonly RunMetr
  * Each variant some of whose agents with mail a limit held (a budget ceiling, a loop breaker, credits
  * spent), said with how many agent-turns, in how many of its runs, at what value (runs.csv
  * `refusals_<cause>`): a run stopped by its ceiling ends `held`, and its figures measure the ceiling.
- * And each activation rule of it that drew none of the agents it governed (activation.csv). Pure.
+ * And each activation rule of it that drew none of the agents it governed, or never drew some of them over a run (activation.csv). Pure.
  */
 export function heldByLimits(experiment: Experiment, runs: readonly RunMetrics[], settings: readonly SettingUse[]): string[] {
   return experiment.variants.flatMap((variant) => {
@@ -117,6 +117,7 @@ export function heldByLimits(experiment: Experiment, runs: readonly RunMetrics[]
     return [
       ...holdsReached(own.map((run) => run.refusalsByCause), settings, variant.name).map((line) => `\`${variant.name}\`: ${line} (runs.csv \`refusals_<cause>\`).`),
       ...rulesDrawingNobody(own.map((run) => run.activation ?? []), variant.name).map((line) => `\`${variant.name}\`: ${line} (activation.csv).`),
+      ...agentsNeverDrawn(own.map((run) => run.activation ?? []), variant.name).map((line) => `\`${variant.name}\`: ${line} (activation.csv).`),
     ];
   });
 }

@@ -27,7 +27,7 @@ export interface ForkOrigin {
 
 /** Where a fork's origin is kept. */
 export function forkOriginPath(root: string): string {
-  return join(root, 'org', 'state', 'forked-from.json');
+  return statePaths(root).forkedFrom;
 }
 
 /** The origin of a fork, or undefined for an org that is not one. */

@@ -60,6 +60,8 @@ interface RuleDraws {
   match: string;
   governed: number;
   drawn: number;
+  agentsDrawn?: number;
+  neverDrawn?: string[];
 }
 
 /**
@@ -83,4 +85,38 @@ export function rulesDrawingNobody(runs: ReadonlyArray<readonly RuleDraws[]>, va
     .filter(([, rule]) => rule.governed > 0 && rule.drawn === 0)
     .sort(([left], [right]) => left - right)
     .map(([number, rule]) => `activation rule ${number} (${rule.match}) drew none of the ${rule.governed} agent-turn(s) with work it governed${said ? ` in ${rule.runs} of ${runs.length} run(s)` : ''}: none of its agents acted, and the figures measure the rule (org/org.yaml engine.activation)`);
+}
+
+/** How many names a caveat shows before it counts the rest. */
+const NAMES_SHOWN = 3;
+
+/**
+ * Each `engine.activation` rule that drew some of its agents but left agents with work it governed never drawn
+ * over a whole run, said beside the figures with up to three of their names: their work is no part of the
+ * figures, which measure a sample that left them out. `runs` are the draws of each run the figures are made
+ * of, as for rulesDrawingNobody (a rule that drew nobody is said there). A run whose records do not name the
+ * agents drawn (from before lemming kept them) is unknown, and left out. Before, the draws were counts
+ * only, and `at_most: 1` over a few turns could leave agents out without a word. Pure.
+ */
+export function agentsNeverDrawn(runs: ReadonlyArray<readonly RuleDraws[]>, variant?: string): string[] {
+  const byRule = new Map<number, { match: string; never: number; governed: number; names: Set<string>; runs: number }>();
+  for (const draws of runs) {
+    for (const rule of draws) {
+      if (rule.neverDrawn === undefined || rule.agentsDrawn === undefined || rule.drawn === 0 || rule.neverDrawn.length === 0) continue;
+      const sum = byRule.get(rule.rule) ?? { match: rule.match, never: 0, governed: 0, names: new Set<string>(), runs: 0 };
+      sum.never += rule.neverDrawn.length;
+      sum.governed += rule.agentsDrawn + rule.neverDrawn.length;
+      for (const name of rule.neverDrawn) sum.names.add(name);
+      sum.runs += 1;
+      byRule.set(rule.rule, sum);
+    }
+  }
+  const said = variant !== undefined || runs.length > 1;
+  return [...byRule]
+    .sort(([left], [right]) => left - right)
+    .map(([number, rule]) => {
+      const names = [...rule.names].sort();
+      const shown = `${names.slice(0, NAMES_SHOWN).join(', ')}${names.length > NAMES_SHOWN ? ` and ${names.length - NAMES_SHOWN} more` : ''}`;
+      return `activation rule ${number} (${rule.match}) never drew ${rule.never} of the ${rule.governed} agent(s) with work it governed${said ? ` (counted once a run) in ${rule.runs} of ${runs.length} run(s)` : ''} (${shown}): their work is no part of the figures, which measure a sample that left them out (org/org.yaml engine.activation)`;
+    });
 }

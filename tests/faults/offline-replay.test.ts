@@ -12,10 +12,29 @@ import { scratchDir } from './scratch.js';
  * A run replays exactly: the same org run twice from the same seed with the offline model (a meeting,
  * a mailing list, activation drawing 60 % of the agents with work, a spend breaker holding agents)
  * writes every file the same, the wall-clock times and the engine's caches aside; and a fork at a turn
- * of it, run on, writes the turns after it as the original did.
+ * of it, run on, writes the turns after it as the original did, but the agents its first turn's line of
+ * taken.jsonl names as drawn and governed for the first time in its run.
  */
 
 const TURNS = 8;
+const TAKEN = 'org/state/taken.jsonl';
+const STATE = 'org/state/engine.json';
+
+interface Draws {
+  rule: number;
+  governed: number;
+  drawn: number;
+  firstGoverned?: string[];
+  firstDrawn?: string[];
+}
+
+/** The lines of taken.jsonl, parsed. */
+function takenLines(text: string | undefined): Array<{ turn: number; draws?: Draws[] }> {
+  return (text ?? '')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { turn: number; draws?: Draws[] });
+}
 
 function seedOrg(): string {
   const root = join(scratchDir('lemming-replay-'), 'org');
@@ -67,10 +86,22 @@ describe('the same org run twice from the same seed', () => {
     expect(ran.stderr).toBe('');
     expect(ran.stdout).toContain('[turn 2] meeting sync: ');
     expect(ran.stdout).toContain('[turn 3] planner held by a circuit breaker');
-    // The fork says where it came from; nothing else of it differs.
+    // The fork says where it came from; and its run is a run of its own: its first turn names again the agents each
+    // activation rule governed and drew (taken.jsonl's `firstGoverned`, `firstDrawn`), which the original's turn 1 had
+    // named, so a report of the fork's turns knows who they left out. Nothing else of it differs.
     expect(JSON.parse(read(fork, 'org/state/forked-from.json'))).toMatchObject({ turn: 1 });
     const [forked, original] = [keptFiles(fork), keptFiles(first.root)];
     delete forked['org/state/forked-from.json'];
+    const firstLineAfter = (text: string | undefined): Draws[] => takenLines(text).find((line) => line.turn === 2)?.draws ?? [];
+    const [forkedDraws, originalDraws] = [firstLineAfter(forked[TAKEN]), firstLineAfter(original[TAKEN])];
+    expect(forkedDraws.length).toBeGreaterThan(0);
+    for (const draws of forkedDraws) expect(draws.firstGoverned?.length).toBe(draws.governed);
+    expect(forkedDraws.map((draws) => draws.firstGoverned?.length)).not.toEqual(originalDraws.map((draws) => draws.firstGoverned?.length));
+    // The names aside, the record is the same, and engine.json but for its size (`takenBytes`).
+    for (const files of [forked, original]) {
+      files[TAKEN] = takenLines(files[TAKEN]).map(({ draws, ...line }) => JSON.stringify({ ...line, draws: draws?.map(({ rule, governed, drawn }) => ({ rule, governed, drawn })) })).join('\n');
+      files[STATE] = (files[STATE] ?? '').replace(/"takenBytes":\s*\d+/, '"takenBytes": "the size of taken.jsonl"');
+    }
     expect(Object.keys({ ...forked, ...original }).filter((file) => forked[file] !== original[file])).toEqual([]);
   }, 60_000);
 });

@@ -67,7 +67,8 @@ export interface CallsStopped {
 export interface HeldInTurn {
   turn: number;
   held: Partial<Record<HoldCause, number>>;
-  draws: Array<{ rule: number; governed: number; drawn: number }>;
+  /** `firstGoverned` and `firstDrawn` name the agents the run's record had not named yet (absent: a record from before lemming kept the names). */
+  draws: Array<{ rule: number; governed: number; drawn: number; firstGoverned?: unknown; firstDrawn?: unknown }>;
 }
 
 /** An agent as the analysis needs it. */

@@ -33,19 +33,39 @@ export function refusalCounts(records: OrgRecords): { total: RefusalCounts; byTu
   return { total, byTurn };
 }
 
-/** Each activation rule's draws summed over the turns after `afterTurn` (every turn without it), with its `match` as org.yaml says it now. Pure. */
+/**
+ * Each activation rule's draws summed over the turns after `afterTurn` (every turn without it, or a fork point), with its
+ * `match` as org.yaml says it now, and which agents it drew and never drew over them: each turn's line names the agents
+ * the run's record had not named yet (engine/record/taken-files.ts namedFirst), so the sets are the lines' names put
+ * together. Unknown (absent) when a turn's line does not name them (written before lemming kept the names). Pure.
+ */
 export function activationDraws(records: OrgRecords, afterTurn = -1): ActivationDraws[] {
-  const byRule = new Map<number, ActivationDraws>();
+  const byRule = new Map<number, { sum: ActivationDraws; drawn?: Set<string>; governed?: Set<string> }>();
   for (const turn of records.held ?? []) {
     if (turn.turn <= afterTurn) continue;
     for (const draws of turn.draws) {
-      const sum = byRule.get(draws.rule) ?? { rule: draws.rule, match: records.activationRules?.[draws.rule - 1] ?? '?', governed: 0, drawn: 0 };
-      sum.governed += draws.governed;
-      sum.drawn += draws.drawn;
-      byRule.set(draws.rule, sum);
+      const rule = byRule.get(draws.rule) ?? { sum: { rule: draws.rule, match: records.activationRules?.[draws.rule - 1] ?? '?', governed: 0, drawn: 0 }, drawn: new Set(), governed: new Set() };
+      rule.sum.governed += draws.governed;
+      rule.sum.drawn += draws.drawn;
+      const governed = namesOf(draws.firstGoverned);
+      const drawn = namesOf(draws.firstDrawn);
+      if (governed && drawn && rule.drawn && rule.governed) {
+        for (const name of drawn) rule.drawn.add(name);
+        for (const name of governed) rule.governed.add(name);
+      } else {
+        rule.drawn = rule.governed = undefined;
+      }
+      byRule.set(draws.rule, rule);
     }
   }
-  return [...byRule.values()].sort((left, right) => left.rule - right.rule);
+  return [...byRule.values()]
+    .map(({ sum, drawn, governed }) => (drawn && governed ? { ...sum, agentsDrawn: drawn.size, neverDrawn: [...governed].filter((name) => !drawn.has(name)).sort() } : sum))
+    .sort((left, right) => left.rule - right.rule);
+}
+
+/** A record's list of agent names, or undefined when it has none (written before lemming kept them) or is not one. */
+function namesOf(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((name) => typeof name === 'string') ? value : undefined;
 }
 
 /**

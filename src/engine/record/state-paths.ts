@@ -43,6 +43,8 @@ function buildStatePaths(root: string) {
     ledger: join(directory, 'ledger.jsonl'),
     /** Record: which outbox files the engine has taken in, one line per turn, append-only. */
     taken: join(directory, 'taken.jsonl'),
+    /** Record: where a fork came from (history/fork-org.ts), written once as it is made. */
+    forkedFrom: join(directory, 'forked-from.json'),
     /** Machine-local: the journal of the turn in progress. */
     journal: join(directory, 'journal.jsonl'),
     /** Record: which messages the person has read. */

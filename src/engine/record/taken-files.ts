@@ -33,7 +33,10 @@ export interface TakenLine {
    * draw): counted from the turn's plan, so a turn finished after a crash says the same. Absent: none.
    */
   held?: Partial<Record<HoldCause, number>>;
-  /** Each activation rule that governed an agent with work in the turn: how many, and how many it drew. Absent: none did. */
+  /**
+   * Each activation rule that governed an agent with work in the turn: how many, how many it drew, and of them the agents
+   * no earlier line of the run named (`firstGoverned`, `firstDrawn`; see namedFirst). Absent: none did.
+   */
   draws?: RuleDraws[];
 }
 
@@ -48,6 +51,8 @@ interface Index {
   byOutbox: Map<string, Set<string>>;
   /** By outbox, the taken files whose latest line says they were not delivered. */
   undelivered: Map<string, Set<string>>;
+  /** By activation rule, the agents its lines have named as governed and as drawn, each with the latest turn that named it. */
+  named: Map<number, { governed: Map<string, number>; drawn: Map<string, number> }>;
 }
 
 /** The taken files of each record this process has read, kept up to date by reading only what was appended. */
@@ -99,7 +104,7 @@ function refresh(path: string): Index {
   const firstIno = layout.pieces[0] === undefined ? layout.ino : statSync(layout.pieces[0].path, { throwIfNoEntry: false })?.ino;
   // Another record than the one read (written again whole by `adopt`, or cut back by a person): read from its start.
   if (!index || index.firstIno !== firstIno || layout.base + layout.size < index.offset) {
-    index = { offset: 0, firstIno, byOutbox: new Map(), undelivered: new Map() };
+    index = { offset: 0, firstIno, byOutbox: new Map(), undelivered: new Map(), named: new Map() };
     indexes.set(path, index);
   }
   if (layout.base + layout.size === index.offset) return index;
@@ -110,6 +115,26 @@ function refresh(path: string): Index {
   }
   index.offset = read.end;
   return index;
+}
+
+/**
+ * A turn's activation draws as its line keeps them: of the agents each rule governed and drew (all of them, as
+ * drawActive names them), only those no line of the run has named yet, the run being the turns after `runStart`
+ * (the fork point of a fork, -1 otherwise; record/run-start.ts). So a whole run names an agent at most once a rule
+ * in each list, and a turn's line does not grow with the org (issue 76): a report rebuilds who a rule governed and
+ * drew from the run's lines. A run resumed in a new process reads the record once, as takenNames does; a line a
+ * crashed turn left is cut before the turn is planned again. Lines from before lemming kept the names name nobody:
+ * the agents are named again, and the report over them says unknown.
+ */
+export function namedFirst(path: string, draws: readonly RuleDraws[], runStart: number): RuleDraws[] {
+  if (draws.length === 0) return [];
+  const index = refresh(path);
+  // Sorted once filtered: most turns keep few of the many governed.
+  const unnamed = (names: readonly string[] | undefined, seen: Map<string, number> | undefined): string[] => (names ?? []).filter((name) => (seen?.get(name) ?? -1) <= runStart).sort();
+  return draws.map((draws) => {
+    const named = index.named.get(draws.rule);
+    return { ...draws, firstGoverned: unnamed(draws.firstGoverned, named?.governed), firstDrawn: unnamed(draws.firstDrawn, named?.drawn) };
+  });
 }
 
 /**
@@ -163,6 +188,13 @@ function unreadableLine(line: { path: string; from: number; index: number }, pro
 }
 
 function addLine(index: Index, line: TakenLine): void {
+  for (const draws of Array.isArray(line.draws) ? line.draws : []) {
+    if (!Array.isArray(draws?.firstGoverned) || !Array.isArray(draws.firstDrawn)) continue;
+    let named = index.named.get(draws.rule);
+    if (!named) index.named.set(draws.rule, (named = { governed: new Map(), drawn: new Map() }));
+    for (const name of draws.firstGoverned) if (typeof name === 'string') named.governed.set(name, line.turn);
+    for (const name of draws.firstDrawn) if (typeof name === 'string') named.drawn.set(name, line.turn);
+  }
   for (const [outbox, names] of Object.entries(line.files)) {
     if (!Array.isArray(names)) continue;
     let set = index.byOutbox.get(outbox);

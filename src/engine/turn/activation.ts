@@ -23,6 +23,14 @@ export interface RuleDraws {
   governed: number;
   /** Of them, those it drew: they acted. */
   drawn: number;
+  /**
+   * In a turn's plan and its line of taken.jsonl: the agents it governed, and those it drew, that no earlier line of the
+   * run named (record/taken-files.ts `namedFirst`), in name order, so a report can rebuild, from a run's lines, which
+   * agents it never drew, and a whole run names an agent at most once in each list. drawActive names every one of the
+   * turn's, unsorted. Absent in sums over turns, in the events, and in lines written before lemming kept them (unknown).
+   */
+  firstGoverned?: string[];
+  firstDrawn?: string[];
 }
 
 /**
@@ -50,7 +58,7 @@ function drawOfTurn(seed: number, turn: number): (agent: string) => number {
 export function drawActive<Call extends { agent: string }>(settings: ActivationSettings | undefined, org: Org, turn: number, calls: Call[]): Activation<Call> {
   if (!settings || settings.rules.length === 0) return { calls, notDrawn: 0, draws: [] };
   const byRule = new Map<Rule, Array<{ call: Call; draw: number }>>();
-  const governed = new Map<Rule, number>();
+  const governed = new Map<Rule, string[]>();
   const drawOf = drawOfTurn(settings.seed, turn);
   const always: Call[] = [];
   for (const call of calls) {
@@ -60,7 +68,9 @@ export function drawActive<Call extends { agent: string }>(settings: ActivationS
       always.push(call);
       continue;
     }
-    governed.set(rule, (governed.get(rule) ?? 0) + 1);
+    const agents = governed.get(rule) ?? [];
+    agents.push(call.agent);
+    governed.set(rule, agents);
     const draw = drawOf(call.agent);
     if (draw >= rule.probability) continue;
     const drawn = byRule.get(rule) ?? [];
@@ -68,14 +78,20 @@ export function drawActive<Call extends { agent: string }>(settings: ActivationS
     byRule.set(rule, drawn);
   }
   const kept = new Set<Call>(always);
-  const chosenBy = new Map<Rule, number>();
+  const chosenBy = new Map<Rule, Set<string>>();
   for (const [rule, drawn] of byRule) {
     const chosen = rule.at_most === undefined ? drawn : [...drawn].sort((left, right) => left.draw - right.draw || (left.call.agent < right.call.agent ? -1 : 1)).slice(0, rule.at_most);
     for (const { call } of chosen) kept.add(call);
-    chosenBy.set(rule, chosen.length);
+    chosenBy.set(rule, new Set(chosen.map(({ call }) => call.agent)));
   }
   // In the order they came (the plan puts them in name order): the plan and its journal read as without activation.
   const acting = calls.filter((call) => kept.has(call));
-  const draws = settings.rules.flatMap((rule, index) => (governed.has(rule) ? [{ rule: index + 1, governed: governed.get(rule) ?? 0, drawn: chosenBy.get(rule) ?? 0 }] : []));
+  const draws = settings.rules.flatMap((rule, index) => {
+    const agents = governed.get(rule);
+    if (!agents) return [];
+    const chosen = chosenBy.get(rule) ?? new Set<string>();
+    // Every one of the turn's, in the order they came: the record keeps those it has not named yet, put in name order there.
+    return [{ rule: index + 1, governed: agents.length, drawn: chosen.size, firstGoverned: agents, firstDrawn: [...chosen] }];
+  });
   return { calls: acting, notDrawn: calls.length - acting.length, draws };
 }

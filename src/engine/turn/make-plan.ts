@@ -12,6 +12,8 @@ import { balanceOf, type LedgerSnapshot } from '../money/ledger.js';
 import type { OutboxHintStore } from '../record/outbox-hints.js';
 import { saveOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
+import { namedFirst } from '../record/taken-files.js';
+import { runStartTurn } from '../record/run-start.js';
 import type { TokenRatios } from '../record/token-ratios.js';
 import { returnDepartedMail } from './departed-mail.js';
 import { closedEdgeRefusals } from './closed-edges.js';
@@ -208,7 +210,8 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     ...(routing.rules && (routing.rules.forward.length > 0 || routing.rules.escalate) ? { routing: routing.rules } : {}),
     ...(routing.held ? { routingHeld: true as const } : {}),
     ...(decided.notDrawn > 0 ? { notDrawn: decided.notDrawn } : {}),
-    ...(decided.draws.length > 0 ? { draws: decided.draws } : {}),
+    // The agents each rule governed and drew that the run's record has not named yet: a recovered turn's line names the same.
+    ...(decided.draws.length > 0 ? { draws: namedFirst(statePaths(root).taken, decided.draws, runStartTurn(root)) } : {}),
     ...(meetings && due && due.meetings.length > 0 ? { meetings: meetings.plannedMeetings(due.meetings, calls, events) } : {}),
   };
   appendJournal(statePaths(root).journal, plan);

@@ -132,7 +132,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   // Activation holds agents with work as the plan is made; a recovered turn's plan says the same again.
   stats.refusals.activation += plan.notDrawn ?? 0;
-  if (plan.draws) stats.draws = plan.draws;
+  // The turn's counts only: the names each rule drew first are for taken.jsonl.
+  if (plan.draws) stats.draws = plan.draws.map(({ rule, governed, drawn }) => ({ rule, governed, drawn }));
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
   yield* openingEvents;
   for (const event of plan.events) {

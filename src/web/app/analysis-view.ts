@@ -57,7 +57,7 @@ export async function analysisPage(main: HTMLElement): Promise<() => void> {
         'analysis-refusals',
       ),
       analysis.activation.length > 0
-        ? table(['Activation rule', 'Match', 'With work', 'Drawn'], analysis.activation.map((rule) => [rule.rule, rule.match, rule.governed, rule.drawn]), 'analysis-activation')
+        ? table(['Activation rule', 'Match', 'With work', 'Drawn', 'Agents drawn', 'Never drawn'], analysis.activation.map((rule) => [rule.rule, rule.match, rule.governed, rule.drawn, rule.agentsDrawn ?? 'unknown', rule.neverDrawn?.join(', ') ?? 'unknown']), 'analysis-activation')
         : null,
       table(['Turn', 'Agents reached'], analysis.reach.map((turn) => [turn.turn, turn.reached]), 'analysis-reach'),
       el('h3', {}, 'Deliveries per edge'),

@@ -50,7 +50,18 @@ export const analysisSchema = z
     deliveries: forms,
     refusals: z.object(causes).describe('sends refused (chart, cap), agent-turns with work not called (budget, ceiling, breaker, activation) and calls whose answer was refused as too large (answer), by cause'),
     refusalsByTurn: z.array(z.object({ turn: count, ...causes })),
-    activation: z.array(z.object({ rule: z.int().min(1), match: z.string(), governed: count, drawn: count })).describe("each engine.activation rule that governed an agent with work: how many, and how many it drew"),
+    activation: z
+      .array(
+        z.object({
+          rule: z.int().min(1),
+          match: z.string(),
+          governed: count,
+          drawn: count,
+          agentsDrawn: count.optional().describe('the distinct agents it drew over the turns; absent: unknown (turns recorded before lemming kept the names)'),
+          neverDrawn: z.array(z.string()).optional().describe('the agents with work it governed and never drew over the turns; absent: unknown'),
+        }),
+      )
+      .describe('each engine.activation rule that governed an agent with work: how many, how many it drew, and which agents it never drew'),
     reach: z.array(z.object({ turn: count, reached: count })).describe('agents (the person left out) a delivery had reached by the end of each turn'),
     agents: z.array(
       z.object({ agent: z.string(), reports: z.array(z.string()), messagesIn: count, messagesOut: count, turnsActive: count, credits: z.number().min(0) }),
