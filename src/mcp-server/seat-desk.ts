@@ -72,17 +72,16 @@ export class SeatDesk {
   /** One message in full, by id: from the human's seat, what the chart and lists let it read and what it wrote; from another, what an agent's read_message would open for it. */
   message(id: string): ReadMessage {
     const { org, seat } = this.open();
-    const notFound = () => new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (your inbox lists them)`);
     let file: MailFile;
     let read: Message;
     if (seat === HUMAN) {
       const indexed = MessageIndex.open(this.root).get(id);
-      if (!indexed) throw notFound();
+      if (!indexed) throw notReadable(id);
       file = mailFile(indexed);
       const opened = readMessageFile(this.root, file.sender, file.name, indexed.turn, org.settings.max_body_chars);
       // Whom it names as its file says now, as the inbox reads it; the index's copy for a file that no longer reads.
       const address = 'error' in opened ? { to: indexed.to, ...(indexed.others ? { alsoTo: indexed.others } : {}) } : opened.message;
-      if (new SeatReading(org, seat).reads(file.sender, address) === undefined) throw notFound();
+      if (new SeatReading(org, seat).reads(file.sender, address) === undefined) throw notReadable(id);
       if ('error' in opened) throw new LemmingError('unreadable', `${indexed.file} ${opened.error}`);
       read = opened.message;
     } else {
@@ -92,7 +91,7 @@ export class SeatDesk {
       if ('none' in opened && opened.none === 'never-delivered') {
         throw new LemmingError('not-found', `${id} was never delivered: lemming refused or skipped it (your inbox's notices say why), or has not taken it in yet`);
       }
-      if ('none' in opened) throw notFound();
+      if ('none' in opened) throw notReadable(id);
       ({ file, message: read } = opened);
     }
     const { usage: _usage, ...message } = read;
@@ -116,7 +115,11 @@ export class SeatDesk {
     return { total: found.total, hits: found.hits.map(({ score: _score, ...hit }) => hit) };
   }
 
-  /** The conversation a message belongs to, oldest first, as far as the seat may read it; a message the chart or the lists no longer let it read says so, as read_message does. */
+  /**
+   * The conversation a message belongs to, oldest first, as far as the seat may read it. Asked by the id of a
+   * message the seat may not read, it answers as read_message does (not found, or closed with why), never with the
+   * rest of the thread: that would tell the seat the message exists and whose conversation it is in.
+   */
   thread(id: string): Array<IndexedMessage & { depth: number }> {
     const { seat } = this.open();
     const access = this.access(seat);
@@ -124,9 +127,8 @@ export class SeatDesk {
     const asked = whole.find((message) => message.id === id);
     const said = asked === undefined ? 'none' : access(asked);
     if (typeof said === 'object') throw closedError(id, said.closed);
-    const thread = whole.filter((message) => access(message) === 'open');
-    if (thread.length === 0) throw new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}`);
-    return thread;
+    if (said === 'none') throw notReadable(id);
+    return whole.filter((message) => access(message) === 'open');
   }
 
   /** Where the org stands: the human's seat sees every agent, as `lemming status` does; another seat its own place. */
@@ -202,6 +204,11 @@ export class SeatDesk {
   private delivered(): DeliveredMail {
     return deliveredMail(statePaths(this.root).taken, []);
   }
+}
+
+/** A message the seat may not read, or that no outbox holds: said alike, by every tool that opens one by id, so the answer tells nothing of which. */
+function notReadable(id: string): LemmingError {
+  return new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (your inbox lists them)`);
 }
 
 /** A message of the seat's that the chart or the lists no longer let it read: said with why, by every tool that opens one by id. */

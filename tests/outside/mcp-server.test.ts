@@ -252,6 +252,27 @@ describe('lemming mcp: the org as an MCP server', () => {
     expect((await call(client, 'search_messages', { query: 'parrot' })).value).toEqual({ total: 0, hits: [] });
   });
 
+  test('read_thread of a letter the seat may not read says no more than read_message does: not the rest of its thread', async () => {
+    const root = orgWithReviewerSeat();
+    write(root, 'agents/reviewer/outbox/000000-001-manager.md', '---\nto: manager\nsubject: Parrot notes\n---\nMy parrot notes.\n');
+    // hr may not write to the reviewer: refused by the chart, though it answers the reviewer's note.
+    write(root, 'agents/hr/outbox/000000-001-reviewer.md', '---\nto: reviewer\nsubject: Salaries\nreply_to: 000000-reviewer-001\n---\nThe parrot salaries.\n');
+    // The manager's letter to the planner answers the human: not the human's to read.
+    write(root, 'agents/manager/outbox/000000-001-planner.md', '---\nto: planner\nsubject: Between us\nreply_to: 000000-human-001\n---\nThe human asked; here is what we do.\n');
+    expect(lemming(root, ['send', 'manager', 'How is the parrot release going?']).status).toBe(0);
+    expect((await lemmingAsync(root, ['run', '--plain', '--turns', '1'])).status).toBe(0);
+
+    const reviewer = await mcpClient(root, ['--as', 'reviewer']);
+    const unknown = await call(reviewer, 'read_thread', { id: '999999-nobody-001' });
+    expect(unknown.isError).toBe(true);
+    expect(await call(reviewer, 'read_thread', { id: '000000-hr-001' })).toEqual({ isError: true, value: unknown.value.replace('999999-nobody-001', '000000-hr-001') });
+    expect((await call(reviewer, 'read_thread', { id: '000000-reviewer-001' })).value.map((message: { id: string }) => message.id)).toEqual(['000000-reviewer-001']);
+
+    const human = await mcpClient(root);
+    expect(await call(human, 'read_thread', { id: '000000-manager-001' })).toEqual({ isError: true, value: unknown.value.replace('999999-nobody-001', '000000-manager-001') });
+    expect((await call(human, 'read_thread', { id: '000000-human-001' })).value.map((message: { id: string }) => message.id)).not.toContain('000000-manager-001');
+  });
+
   test("the human's seat reads what the chart and lists let human read, and what it wrote: not the manager's letter to the planner, by id, search or thread", async () => {
     const root = defaultOrg();
     write(root, 'agents/manager/outbox/000000-001-planner.md', '---\nto: planner\nsubject: Salaries\n---\nThe parrot salaries, between us.\n');
