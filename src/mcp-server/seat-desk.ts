@@ -7,7 +7,7 @@ import { balancesNow } from '../engine/money/transfer.js';
 import { deliveredMail } from '../engine/record/taken-files.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { LemmingError } from '../errors.js';
-import { outboxPath, readMessageFile } from '../mailbox/message-file.js';
+import { outboxPath } from '../mailbox/message-file.js';
 import { byPriority, type Message } from '../mailbox/message.js';
 import { mailAccess, openMail, type DeliveredMail, type MailFile } from '../mailbox/readable-mail.js';
 import { HUMAN } from '../org/names.js';
@@ -17,7 +17,6 @@ import { loadOrgForReading } from '../org/load-org-once.js';
 import type { Org } from '../org/org.js';
 import { decisionLine } from '../tools/proposals/proposal.js';
 import { withApprovalNotes } from '../engine/human/check-proposal.js';
-import { SeatReading } from '../engine/human/seat-reading.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';
 import type { IndexedMessage } from '../web/search/indexed-message.js';
 import { MessageIndex } from '../web/search/message-index.js';
@@ -30,8 +29,8 @@ export type ReadMessage = Omit<Message, 'usage'> & { file: string };
  * What an outside program can do from one seat, the same way the person can from the CLI: read
  * its inbox, read a message, send (to whom the chart lets it, within the cap of a turn; the engine
  * delivers it at its next turn), search, follow a thread, see where the org stands; and, from
- * the human's seat only, decide proposals. Every call reads the org's files afresh. A seat other
- * than the human's reads only what was delivered to it or sent by it, by the rule an agent's
+ * the human's seat only, decide proposals. Every call reads the org's files afresh. Every seat, the
+ * human's too, reads only what was delivered to it or sent by it, by the rule an agent's
  * read_message follows (mailbox/readable-mail.ts): not a file the chart refused, nor one not taken in yet,
  * nor a letter to it the chart no longer lets it read, in every tool alike.
  */
@@ -57,8 +56,9 @@ export class SeatDesk {
   inbox(options: { all?: boolean; markRead?: boolean; limit?: number } = {}): { seat: string; messages: InboxMessage[]; notices: InboxNotice[]; more: number } {
     const { org, seat } = this.open();
     const inbox = readHumanInbox(this.root, org, seat);
-    // The chart's edges let it through; whether the engine has delivered it is the record's to say.
-    const readable = this.readable(seat);
+    // The chart's edges let it through; whether the engine has delivered it is the record's to say. The human's
+    // inbox is `lemming inbox`'s and the chat's, as it always was: what the chart lets reach it, taken in or not.
+    const readable = seat === HUMAN ? () => true : this.readable(seat);
     const delivered = inbox.messages.filter(readable);
     const messages = byPriority(options.all ? delivered : delivered.filter((message) => message.unread));
     const notices = options.all ? inbox.notices : inbox.notices.filter((notice) => notice.unread);
@@ -69,32 +69,17 @@ export class SeatDesk {
     return { seat, messages: shown, notices, more: messages.length - shown.length };
   }
 
-  /** One message in full, by id: from the human's seat, what the chart and lists let it read and what it wrote; from another, what an agent's read_message would open for it. */
+  /** One message in full, by id: what an agent's read_message would open for the seat, the human's alike. */
   message(id: string): ReadMessage {
     const { org, seat } = this.open();
-    const notFound = () => new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (your inbox lists them)`);
-    let file: MailFile;
-    let read: Message;
-    if (seat === HUMAN) {
-      const indexed = MessageIndex.open(this.root).get(id);
-      if (!indexed) throw notFound();
-      file = mailFile(indexed);
-      const opened = readMessageFile(this.root, file.sender, file.name, indexed.turn, org.settings.max_body_chars);
-      // Whom it names as its file says now, as the inbox reads it; the index's copy for a file that no longer reads.
-      const address = 'error' in opened ? { to: indexed.to, ...(indexed.others ? { alsoTo: indexed.others } : {}) } : opened.message;
-      if (new SeatReading(org, seat).reads(file.sender, address) === undefined) throw notFound();
-      if ('error' in opened) throw new LemmingError('unreadable', `${indexed.file} ${opened.error}`);
-      read = opened.message;
-    } else {
-      const opened = openMail(this.root, seat, id, this.delivered(), org.settings.max_body_chars, (list, reader) => mayReadList(this.root, org, list, reader), readerCheckOf(org, seat));
-      if ('unreadable' in opened) throw new LemmingError('unreadable', `message ${id} cannot be read now: it ${opened.unreadable}`);
-      if ('closed' in opened) throw closedError(id, opened.closed);
-      if ('none' in opened && opened.none === 'never-delivered') {
-        throw new LemmingError('not-found', `${id} was never delivered: lemming refused or skipped it (your inbox's notices say why), or has not taken it in yet`);
-      }
-      if ('none' in opened) throw notFound();
-      ({ file, message: read } = opened);
+    const opened = openMail(this.root, seat, id, this.delivered(), org.settings.max_body_chars, (list, reader) => mayReadList(this.root, org, list, reader), readerCheckOf(org, seat));
+    if ('unreadable' in opened) throw new LemmingError('unreadable', `message ${id} cannot be read now: it ${opened.unreadable}`);
+    if ('closed' in opened) throw closedError(id, opened.closed);
+    if ('none' in opened && opened.none === 'never-delivered') {
+      throw new LemmingError('not-found', `${id} was never delivered: lemming refused or skipped it (your inbox's notices say why), or has not taken it in yet`);
     }
+    if ('none' in opened) throw notReadable(id);
+    const { file, message: read } = opened;
     const { usage: _usage, ...message } = read;
     return { ...message, file: `${outboxPath(file.sender)}/${file.name}` };
   }
@@ -116,7 +101,11 @@ export class SeatDesk {
     return { total: found.total, hits: found.hits.map(({ score: _score, ...hit }) => hit) };
   }
 
-  /** The conversation a message belongs to, oldest first, as far as the seat may read it; a message the chart or the lists no longer let it read says so, as read_message does. */
+  /**
+   * The conversation a message belongs to, oldest first, as far as the seat may read it. Asked by the id of a
+   * message the seat may not read, it answers as read_message does (not found, or closed with why), never with the
+   * rest of the thread: that would tell the seat the message exists and whose conversation it is in.
+   */
   thread(id: string): Array<IndexedMessage & { depth: number }> {
     const { seat } = this.open();
     const access = this.access(seat);
@@ -124,9 +113,8 @@ export class SeatDesk {
     const asked = whole.find((message) => message.id === id);
     const said = asked === undefined ? 'none' : access(asked);
     if (typeof said === 'object') throw closedError(id, said.closed);
-    const thread = whole.filter((message) => access(message) === 'open');
-    if (thread.length === 0) throw new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}`);
-    return thread;
+    if (said === 'none') throw notReadable(id);
+    return whole.filter((message) => access(message) === 'open');
   }
 
   /** Where the org stands: the human's seat sees every agent, as `lemming status` does; another seat its own place. */
@@ -179,18 +167,14 @@ export class SeatDesk {
   }
 
   /**
-   * How the seat may read a message. The human's: what the chart and the lists let it read now, and what it
-   * wrote (engine/human/seat-reading.ts, the rule of `lemming inbox`); another: as the one rule of an agent's
-   * read_message says (mailbox/readable-mail.ts, mailAccess: the chart and the lists as they are now included,
-   * with why a message of its own is closed). For one call: the record and the lists are read once.
+   * How the seat may read a message, the human's as any other's: as the one rule of an agent's read_message
+   * says (mailbox/readable-mail.ts, mailAccess: delivered, the chart and the lists as they are now, a list's
+   * `archive:` for a post opened by id, with why a message of its own is closed). Before, the human's seat
+   * had a rule of its own (the inbox's, engine/human/seat-reading.ts): it never opened a post its `archive:`
+   * let it, and said a letter it could no longer read was not found. For one call: the record and the lists are read once.
    */
   private access(seat: string): (message: Pick<IndexedMessage, 'id' | 'from' | 'to' | 'others' | 'file'>) => ReturnType<typeof mailAccess> {
     const org = loadOrgForReading(this.root).org;
-    if (seat === HUMAN) {
-      const reading = new SeatReading(org, seat);
-      // The index keeps everyone past the first recipient as `others`; an inbox's message has its own alsoTo and cc.
-      return (message) => (reading.reads(message.from, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }) === undefined ? 'none' : 'open');
-    }
     const delivered = this.delivered();
     const readerCheck = readerCheckOf(org, seat, listsOfOnePlan(org));
     // The index keeps everyone past the first recipient as `others`: the rest of to: and cc: alike.
@@ -202,6 +186,11 @@ export class SeatDesk {
   private delivered(): DeliveredMail {
     return deliveredMail(statePaths(this.root).taken, []);
   }
+}
+
+/** A message the seat may not read, or that no outbox holds: said alike, by every tool that opens one by id, so the answer tells nothing of which. */
+function notReadable(id: string): LemmingError {
+  return new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (your inbox lists them)`);
 }
 
 /** A message of the seat's that the chart or the lists no longer let it read: said with why, by every tool that opens one by id. */

@@ -1,8 +1,8 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { forgetAtNextCommand } from '../invocation.js';
-import { whereOutside } from '../storage/inside-root.js';
+import { realRootPrefix, whereOutside } from '../storage/inside-root.js';
 import { leadsOutError, leadsOutReason } from '../storage/storage-error.js';
 
 /*
@@ -11,7 +11,8 @@ import { leadsOutError, leadsOutReason } from '../storage/storage-error.js';
  * may make one a symbolic link, and one that stays inside the org is the org's own business; one that
  * leads out of it would have lemming write what an agent wrote (a note under a name it chose, its
  * mail, its memories) into a folder of the host's, read the host's files back as the agent's, and let
- * `lemming reset` empty it. So each agent's folders are looked at once a command, lazily, by the first
+ * `lemming reset` empty it. One that leads into another agent's folder (`agents/<other>/…`) would have two
+ * agents share memories, notes or an outbox, and is refused the same way: an agent's folders are its own. So each agent's folders are looked at once a command, lazily, by the first
  * reader or writer of them (an agent that is never touched costs nothing), and one that leads out
  * stops the command as a failure of the org's own storage (StorageError, LEADS_OUT_ERRNO), naming it.
  * Workspaces are the tools' (tools/workspace/): a tool refuses a workspace that leads out, as its result.
@@ -30,6 +31,8 @@ const LOOKED_AT = ['', ...OWN_FOLDERS.map((below) => `/${below}`)].map((suffix, 
 export interface FolderOutside {
   folder: string;
   leadsTo: string;
+  /** Set when it leads into another agent's folder inside the org (`leadsTo` is then relative to the root), not out of it. */
+  intoAgent?: true;
 }
 
 /** What the look at an agent's folders found: the first that leads out of the org, and which were missing (a bit each, by index in LOOKED_AT). */
@@ -66,7 +69,7 @@ export type FoundMissing = (folder: OwnFolder) => boolean;
 export function requireOwnFolders(root: string, agent: string): FoundMissing | undefined {
   const madeNow = looked.get(root)?.has(agent) !== true;
   const look = lookOnce(root, agent);
-  if (look.outside) throw leadsOutError(root, look.outside.folder, look.outside.leadsTo);
+  if (look.outside) throw leadsOutError(root, look.outside.folder, look.outside.leadsTo, look.outside.intoAgent);
   return madeNow ? (folder) => missingIn(look, folder) : undefined;
 }
 
@@ -135,9 +138,9 @@ function lookAtFolders(root: string, agent: string): Look {
       missing |= 1 << index;
       continue;
     }
-    const outside = linkOutside(root, base + suffix);
+    const outside = linkOutside(root, base + suffix, agent);
     if (outside === 'missing') missing |= 1 << index;
-    else if (outside !== undefined) return { outside: { folder: directory + suffix, leadsTo: outside }, missing };
+    else if (outside !== undefined) return { outside: { folder: directory + suffix, ...outside }, missing };
   }
   return { outside: undefined, missing };
 }
@@ -159,11 +162,14 @@ function agentFolder(root: string, agent: string, directory: string): string {
  */
 function folderOutside(root: string, folder: string): FolderOutside | 'missing' | undefined {
   const outside = linkOutside(root, resolve(root, folder));
-  return outside === undefined || outside === 'missing' ? outside : { folder, leadsTo: outside };
+  return outside === undefined || outside === 'missing' ? outside : { folder, ...outside };
 }
 
-/** Where the folder at the absolute `path` leads when it is a link out of the org at `root`; `'missing'` when nothing is there; undefined when it is the org's own. */
-function linkOutside(root: string, path: string): string | 'missing' | undefined {
+/**
+ * Where the folder at the absolute `path` leads when it is a link out of the org at `root`, or, for a folder of
+ * `agent`'s, into another agent's folder; `'missing'` when nothing is there; undefined when it is the org's own.
+ */
+function linkOutside(root: string, path: string, agent?: string): Omit<FolderOutside, 'folder'> | 'missing' | undefined {
   let stat;
   try {
     stat = lstatSync(path, NO_THROW);
@@ -173,7 +179,24 @@ function linkOutside(root: string, path: string): string | 'missing' | undefined
   if (stat === undefined) return 'missing';
   if (!stat.isSymbolicLink()) return undefined;
   // A link that leads nowhere is left to the writer: mkdir makes no folder through it, and a write through it fails.
-  return whereOutside(root, path);
+  const outside = whereOutside(root, path);
+  if (outside !== undefined) return { leadsTo: outside };
+  return agent === undefined ? undefined : intoOtherAgent(root, path, agent);
+}
+
+/** Where the link at `path`, inside the org, leads when that is in a folder of `agents/` other than `agent`'s own (relative to the root). */
+function intoOtherAgent(root: string, path: string, agent: string): Omit<FolderOutside, 'folder'> | undefined {
+  const prefix = realRootPrefix(root);
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return undefined;
+  }
+  if (prefix === undefined || !real.startsWith(prefix)) return undefined;
+  const inOrg = real.slice(prefix.length);
+  const owner = /^agents\/([^/]+)/.exec(inOrg)?.[1];
+  return owner === undefined || owner === agent ? undefined : { leadsTo: inOrg, intoAgent: true };
 }
 
 /**
@@ -184,7 +207,7 @@ function linkOutside(root: string, path: string): string | 'missing' | undefined
 export function ownFolderProblems(root: string, agent: string): Problem[] {
   const problems: Problem[] = [];
   const own = lookedAt(root, agent);
-  if (own) problems.push({ file: own.folder, message: leadsOutReason(own.folder, own.leadsTo), severity: 'error' });
+  if (own) problems.push({ file: own.folder, message: leadsOutReason(own.folder, own.leadsTo, own.intoAgent), severity: 'error' });
   const workspace = own?.folder === `agents/${agent}` ? undefined : workspaceOutside(root, `agents/${agent}/workspace`);
   if (workspace) problems.push(workspace);
   return problems;

@@ -34,12 +34,15 @@ const FAULTS: Record<string, { code: StorageErrorCode; what: (place: string) => 
   },
 };
 
-/** Why the folder `folder` of the org, which leads to `leadsTo`, is not used, and what to do: what its StorageError says after its name, and `lemming validate`. */
-export function leadsOutReason(folder: string, leadsTo: string): string {
-  return (
-    `is a symbolic link (or lies below one) to ${leadsTo}, outside the org: lemming keeps an agent's mail, notes, memory and logs only inside its org, ` +
-    `and neither reads nor writes them through a link that leads out; replace it with a folder (\`rm ${folder} && mkdir ${folder}\`, moving in what you mean to keep) and run again`
-  );
+/**
+ * Why the folder `folder` of the org, which leads to `leadsTo`, is not used, and what to do: what its StorageError says after its name, and `lemming validate`.
+ * `intoAgent`: it leads into another agent's folder inside the org (`leadsTo` relative to the root), not out of the org.
+ */
+export function leadsOutReason(folder: string, leadsTo: string, intoAgent = false): string {
+  const what = intoAgent
+    ? `to ${leadsTo}, another agent's folder: an agent's mail, notes, memory and logs are its own, and lemming neither reads nor writes them through a link into another agent's folder`
+    : `to ${leadsTo}, outside the org: lemming keeps an agent's mail, notes, memory and logs only inside its org, and neither reads nor writes them through a link that leads out`;
+  return `is a symbolic link (or lies below one) ${what}; replace it with a folder (\`rm ${folder} && mkdir ${folder}\`, moving in what you mean to keep) and run again`;
 }
 
 /**
@@ -56,35 +59,37 @@ export class StorageError extends LemmingError {
   /** The org root the file is in (the file's folder when it is in none), and the file, relative to it. */
   readonly place: string;
   readonly file: string | undefined;
-  /** For LEADS_OUT_ERRNO: where the folder `file` leads, outside the org. */
+  /** For LEADS_OUT_ERRNO: where the folder `file` leads, outside the org (or, with `intoAgent`, into another agent's folder). */
   readonly leadsTo: string | undefined;
+  readonly intoAgent: boolean;
 
-  constructor(errno: string, place: string, file: string | undefined, options: { duringTurn?: boolean; cause?: unknown; leadsTo?: string } = {}) {
+  constructor(errno: string, place: string, file: string | undefined, options: { duringTurn?: boolean; cause?: unknown; leadsTo?: string; intoAgent?: boolean } = {}) {
     const fault = FAULTS[errno] ?? (FAULTS.EIO as (typeof FAULTS)[string]);
     const writing = file === undefined ? errno : `${errno} writing ${file}`;
     const then = options.duringTurn ? ': the turn resumes where it stopped' : '';
-    const said = options.leadsTo === undefined ? `${fault.what(place)} (${writing}); ${fault.todo}` : `${file ?? place} ${leadsOutReason(file ?? place, options.leadsTo)}`;
+    const said = options.leadsTo === undefined ? `${fault.what(place)} (${writing}); ${fault.todo}` : `${file ?? place} ${leadsOutReason(file ?? place, options.leadsTo, options.intoAgent)}`;
     super(options.leadsTo === undefined ? fault.code : 'storage-outside', `${said}${then}`, { exitCode: EXIT.storage, cause: options.cause });
     this.name = 'StorageError';
     this.errno = errno;
     this.place = place;
     this.file = file;
     this.leadsTo = options.leadsTo;
+    this.intoAgent = options.intoAgent === true;
   }
 
   /** The same failure, told as a turn's: the turn stays journaled, and the next run resumes it. */
   duringTurn(): StorageError {
-    return new StorageError(this.errno, this.place, this.file, { duringTurn: true, cause: this.cause, ...(this.leadsTo === undefined ? {} : { leadsTo: this.leadsTo }) });
+    return new StorageError(this.errno, this.place, this.file, { duringTurn: true, cause: this.cause, ...(this.leadsTo === undefined ? {} : { leadsTo: this.leadsTo, intoAgent: this.intoAgent }) });
   }
 }
 
 /**
  * The StorageError of a folder of the org at `root` (`folder`, relative to it) that leads out of it,
- * to `leadsTo`; kept as this process's last failure of storage (storageFailure), so a writer that
+ * to `leadsTo` (or into another agent's folder, `intoAgent`); kept as this process's last failure of storage (storageFailure), so a writer that
  * swallows it does not let the turn go on as if its files were kept.
  */
-export function leadsOutError(root: string, folder: string, leadsTo: string): StorageError {
-  latest = new StorageError(LEADS_OUT_ERRNO, root, folder, { leadsTo });
+export function leadsOutError(root: string, folder: string, leadsTo: string, intoAgent = false): StorageError {
+  latest = new StorageError(LEADS_OUT_ERRNO, root, folder, { leadsTo, intoAgent });
   return latest;
 }
 

@@ -252,6 +252,49 @@ describe('lemming mcp: the org as an MCP server', () => {
     expect((await call(client, 'search_messages', { query: 'parrot' })).value).toEqual({ total: 0, hits: [] });
   });
 
+  test('read_thread of a letter the seat may not read says no more than read_message does: not the rest of its thread', async () => {
+    const root = orgWithReviewerSeat();
+    write(root, 'agents/reviewer/outbox/000000-001-manager.md', '---\nto: manager\nsubject: Parrot notes\n---\nMy parrot notes.\n');
+    // hr may not write to the reviewer: refused by the chart, though it answers the reviewer's note.
+    write(root, 'agents/hr/outbox/000000-001-reviewer.md', '---\nto: reviewer\nsubject: Salaries\nreply_to: 000000-reviewer-001\n---\nThe parrot salaries.\n');
+    // The manager's letter to the planner answers the human: not the human's to read.
+    write(root, 'agents/manager/outbox/000000-001-planner.md', '---\nto: planner\nsubject: Between us\nreply_to: 000000-human-001\n---\nThe human asked; here is what we do.\n');
+    expect(lemming(root, ['send', 'manager', 'How is the parrot release going?']).status).toBe(0);
+    expect((await lemmingAsync(root, ['run', '--plain', '--turns', '1'])).status).toBe(0);
+
+    const reviewer = await mcpClient(root, ['--as', 'reviewer']);
+    const unknown = await call(reviewer, 'read_thread', { id: '999999-nobody-001' });
+    expect(unknown.isError).toBe(true);
+    expect(await call(reviewer, 'read_thread', { id: '000000-hr-001' })).toEqual({ isError: true, value: unknown.value.replace('999999-nobody-001', '000000-hr-001') });
+    expect((await call(reviewer, 'read_thread', { id: '000000-reviewer-001' })).value.map((message: { id: string }) => message.id)).toEqual(['000000-reviewer-001']);
+
+    const human = await mcpClient(root);
+    expect(await call(human, 'read_thread', { id: '000000-manager-001' })).toEqual({ isError: true, value: unknown.value.replace('999999-nobody-001', '000000-manager-001') });
+    expect((await call(human, 'read_thread', { id: '000000-human-001' })).value.map((message: { id: string }) => message.id)).not.toContain('000000-manager-001');
+  });
+
+  test("the human's seat opens by id what an agent's would: a list post its archive: names it for, and a letter it may no longer read is said to be closed, with why", async () => {
+    const root = defaultOrg();
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [manager]\narchive: [human]\n');
+    write(root, 'org/chart.yaml', readFileSync(join(root, 'org', 'chart.yaml'), 'utf8').replace('send_to: [human, planner, hr, janitor]', 'send_to: [human, planner, hr, janitor, team]'));
+    write(root, 'agents/manager/outbox/000000-001-team.md', '---\nto: team\nsubject: Parrot plan\n---\nThe parrot release is on Friday.\n');
+    write(root, 'agents/manager/outbox/000000-002-human.md', '---\nto: human\nsubject: Update\n---\nThe parrot release is on track.\n');
+    expect((await lemmingAsync(root, ['run', '--plain', '--turns', '1'])).status).toBe(0);
+    const client = await mcpClient(root);
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toMatchObject({ isError: false, value: { subject: 'Parrot plan' } });
+    expect((await call(client, 'search_messages', { query: 'friday' })).value.hits.map((hit: { id: string }) => hit.id)).toEqual(['000000-manager-001']);
+    // Not a member: the post waits in no inbox of the human's.
+    expect((await call(client, 'read_inbox', { all: true, mark_read: false })).value.messages.map((message: { id: string }) => message.id)).not.toContain('000000-manager-001');
+
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [planner]\narchive: [human]\n');
+    const closed = 'message 000000-manager-001 cannot be read now: manager may not post to the list team (org/lists/team.yaml: may_post)';
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toEqual({ isError: true, value: closed });
+    expect(await call(client, 'read_thread', { id: '000000-manager-001' })).toEqual({ isError: true, value: closed });
+
+    write(root, 'org/chart.yaml', readFileSync(join(root, 'org', 'chart.yaml'), 'utf8').replace(/( {2}human:\n(?: {4}.*\n)*? {4}read_from: )\[[^\]]*\]/, '$1[planner]'));
+    expect(await call(client, 'read_message', { id: '000000-manager-002' })).toEqual({ isError: true, value: expect.stringMatching(/^message 000000-manager-002 cannot be read now: human does not read from manager/) });
+  });
+
   test("the human's seat reads what the chart and lists let human read, and what it wrote: not the manager's letter to the planner, by id, search or thread", async () => {
     const root = defaultOrg();
     write(root, 'agents/manager/outbox/000000-001-planner.md', '---\nto: planner\nsubject: Salaries\n---\nThe parrot salaries, between us.\n');

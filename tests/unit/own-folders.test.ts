@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ownFolderOutside, ownFolderProblems } from '../../src/org/own-folders.js';
@@ -37,6 +37,22 @@ describe("an agent's own folders (org/own-folders.ts)", () => {
     expect(ownFolderOutside(root, 'coder')).toEqual({ folder: 'agents/coder/memory', leadsTo: outside });
     symlinkSync(outside, join(root, 'agents/planner'));
     expect(ownFolderOutside(root, 'planner')).toEqual({ folder: 'agents/planner', leadsTo: outside });
+  });
+
+  test("a link into another agent's folder is refused as one out of the org; one into the agent's own folder is its own", () => {
+    const { root } = scene();
+    mkdirSync(join(root, 'agents/planner/memory/stream'), { recursive: true });
+    mkdirSync(join(root, 'agents/coder/memory'));
+    mkdirSync(join(root, 'agents/coder/workspace/notes'), { recursive: true });
+    symlinkSync('../workspace/notes', join(root, 'agents/coder/memory/stream'));
+    expect(ownFolderOutside(root, 'coder')).toBeUndefined();
+    rmSync(join(root, 'agents/coder/memory/stream'));
+    symlinkSync('../../planner/memory/stream', join(root, 'agents/coder/memory/stream'));
+    expect(ownFolderOutside(root, 'coder')).toEqual({ folder: 'agents/coder/memory/stream', leadsTo: 'agents/planner/memory/stream', intoAgent: true });
+    expect(ownFolderOutside(root, 'planner')).toBeUndefined();
+    expect(ownFolderProblems(root, 'coder')[0]?.message).toContain("to agents/planner/memory/stream, another agent's folder");
+    symlinkSync('planner', join(root, 'agents/tester'));
+    expect(ownFolderOutside(root, 'tester')).toEqual({ folder: 'agents/tester', leadsTo: 'agents/planner', intoAgent: true });
   });
 
   test('validate: a folder lemming keeps files in is an error, a workspace a warning, each naming where it leads', () => {

@@ -3,6 +3,7 @@ import { statePaths } from '../../engine/record/state-paths.js';
 import { searchMemories, type FoundMemory } from '../../memory/search-memories.js';
 import { formatCount } from '../../format/format.js';
 import { requireAgent } from '../../org/must-exist.js';
+import { requireOwnFolders } from '../../org/own-folders.js';
 import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
 
@@ -41,6 +42,8 @@ function commonWords(words: readonly string[]): string {
 export function memoryCommand(root: string, agent: string, query: string | undefined, options: MemoryOptions, output: Output): number {
   const { org } = orgForReading(root, output);
   requireAgent(org, agent);
+  // A stream linked out of the org, or into another agent's folder, is refused naming it, as a run refuses it.
+  requireOwnFolders(root, agent);
   const turn = stateTurn(statePaths(root).state) + 1;
   const settings = org.agents.get(agent)?.memory;
   const weights = settings?.weights;

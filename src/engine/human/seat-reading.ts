@@ -13,7 +13,7 @@ export interface SenderReach {
 
 /**
  * What a person's seat may read, as the chart and the lists are now: the one rule of `lemming inbox`, the chat and
- * the human's MCP seat (`read_inbox`, `read_message`, `search_messages`, `read_thread`). A message names the seat
+ * the human's MCP `read_inbox` (opened by id, every seat reads by mailbox/readable-mail.ts, mailAccess). A message names the seat
  * with both ends of the edge agreeing, or names a list the seat is a member of that the sender may post to; a
  * message to several whose one name the chart refuses reached no one (all or none); and what the seat wrote is its own.
  */
