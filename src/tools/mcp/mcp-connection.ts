@@ -217,9 +217,16 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   };
   if ('command' in config) {
     client.onerror = (error) => {
-      notMcp = notMcpLine(error) ?? notMcp;
+      // What follows a cut answer is the rest of it, not a line of the server's own: said as the cut alone.
+      if (!closed) notMcp = notMcpLine(error) ?? notMcp;
       // Said by the SDK's stdio reader (shared/stdio.js, ReadBuffer) as it closes the connection: its calls fail "Connection closed".
-      if (error.message.startsWith('ReadBuffer exceeded maximum size')) cutOff = { error: answerTooLarge(name), count: cutOff.count + 1 };
+      if (error.message.startsWith('ReadBuffer exceeded maximum size')) {
+        cutOff = { error: answerTooLarge(name), count: cutOff.count + 1 };
+        // Closed from here, and the server stopped at once: the SDK's own close ends its stdin and waits 2 s (then SIGTERM, 2 s) for a
+        // server still writing the rest, and a call made meanwhile found the old connection gone ("Not connected"), not a new one started.
+        closed = true;
+        if (stdioPid !== undefined) killNow(stdioPid());
+      }
     };
   }
   try {
