@@ -143,7 +143,7 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
           budgetStatusLine(ceiling),
         ),
       ),
-      ...(status.breakerHeld ?? []).map((held) => el('p', { class: 'error-text' }, `${held.agent} is held by a circuit breaker since turn ${held.turn} (${held.reason}); lemming retry ${held.agent} calls it again`)),
+      ...(status.breakerHeld ?? []).map((held) => el('p', { class: 'error-text' }, `${held.agent} is held by ${held.by === 'intervention' ? 'an intervention' : 'a circuit breaker'} since turn ${held.turn} (${held.reason}); lemming retry ${held.agent} calls it again`)),
     );
     drawFeed();
     if (ledger.byTurn.length === 0) show(chart, el('h3', {}, 'Credits burned per turn'), el('p', { class: 'muted' }, 'no turn has been charged yet'));
