@@ -69,6 +69,12 @@ export const CAUSE_WORDS: Record<RefusalCause, string> = {
   answer: 'answer too large to read',
 };
 
+/** Who holds an agent until `lemming retry` (`lemming status`, `retry`, the dashboard): the two causes a hold in org/state/breakers.json has. */
+export const HOLDER_WORDS: Record<Extract<HoldCause, 'breaker' | 'intervention'>, string> = {
+  breaker: 'a circuit breaker',
+  intervention: 'an intervention',
+};
+
 /** What each cause counts: sends refused, or agent-turns held with work (their mail waiting). */
 export const CAUSE_UNITS: Record<RefusalCause, 'sends' | 'agent-turns'> = {
   chart: 'sends',
