@@ -4,7 +4,7 @@ import { warningText } from '../ui/shared/warning-text.js';
 import type { EngineEvent } from '../engine/events.js';
 import { budgetWarningText, formatStepTools, showCredits } from '../format/format.js';
 import { describeRefusal } from '../engine/turn/refusal-text.js';
-import { formsText, heldText, refusedText } from '../format/mail-outcomes.js';
+import { CAUSE_WORDS, formsText, heldText, refusedText } from '../format/mail-outcomes.js';
 
 /** One readable line (or none) for an engine event: the plain output of `run`. Pure. */
 export function formatEvent(event: EngineEvent): string | undefined {
@@ -24,6 +24,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}${event.agent} thinking (${event.model}, ${event.reason === 'mail' ? `${event.inbox} message(s)` : event.reason === 'meeting' ? 'meeting' : 'scheduled'}${event.deferred > 0 ? `, ${event.deferred} waiting` : ''})`;
     case 'agent-skipped':
       if (event.reason === 'breaker') return `${turn}${event.agent} held by a circuit breaker: ${event.breaker ?? 'engine.breakers'}`;
+      if (event.reason === 'intervention') return `${turn}${event.agent} ${event.breaker ?? CAUSE_WORDS.intervention} (lemming retry ${event.agent} calls it again); its mail waits`;
       if (event.reason === 'budget') return `${turn}${event.agent} held: ${event.budget ?? 'the org'} has reached its budget (org.yaml budget:); its mail waits`;
       return `${turn}${event.agent} skipped: ${event.reason === 'out-of-credits' ? 'out of credits' : `needs about ${showCredits(event.needed ?? 0)} credits, has ${showCredits(event.balance)}`}`;
     case 'message-delivered':

@@ -25,9 +25,9 @@ export interface MessageSummary {
 
 /**
  * Why an agent with work was not called: a balance at or below zero, or too few credits for
- * the call's estimated cost.
+ * the call's estimated cost; a loop breaker's hold, an intervention's hold, a ceiling of `budget:`.
  */
-export type SkipReason = 'out-of-credits' | 'insufficient-credits' | 'breaker' | 'budget';
+export type SkipReason = 'out-of-credits' | 'insufficient-credits' | 'breaker' | 'intervention' | 'budget';
 
 /** A loop a breaker of org.yaml `engine.breakers` saw, and a few of the messages it saw it in. */
 export interface LoopSeen {
@@ -58,7 +58,7 @@ export type EngineEvent =
   | { type: 'warning'; turn: number; file?: string; message: string }
   | { type: 'turn-started'; turn: number; agents: string[]; recovering: boolean }
   | { type: 'agent-called'; turn: number; agent: string; model: string; reason: CallReason; inbox: number; deferred: number }
-  | { type: 'agent-skipped'; turn: number; agent: string; reason: SkipReason; balance: number; needed?: number; /** Why a circuit breaker holds it (reason `breaker`). */ breaker?: string; /** The ceiling that holds it (reason `budget`): `the org` or `planner's department`. */ budget?: string }
+  | { type: 'agent-skipped'; turn: number; agent: string; reason: SkipReason; balance: number; needed?: number; /** Why it is held (reason `breaker` or `intervention`): the hold's own words. */ breaker?: string; /** The ceiling that holds it (reason `budget`): `the org` or `planner's department`. */ budget?: string }
   /** An org.yaml `budget:` ceiling passed one of its warning shares; at share 1 it is reached and no new model call starts under it. */
   | { type: 'budget-warning'; turn: number; /** The department's lead; absent: the whole org. */ department?: string; share: number; spent: number; ceiling: number }
   /** A loop breaker (org.yaml `engine.breakers`) saw a loop: the human is told, and with `pause` its agents are held. */
@@ -135,6 +135,8 @@ export type EngineEvent =
       atCeiling?: string[];
       /** Agents with unread mail a loop breaker of org.yaml `engine.breakers` holds; absent: none. */
       atBreaker?: string[];
+      /** Agents with unread mail an intervention's `hold:` holds; absent: none. */
+      atIntervention?: string[];
       /** With `held`: the limits that hold the agents whose mail waits, by cause (`budget`: their credits), in the order of REFUSAL_CAUSES. */
       heldBy?: EndingHold[];
       /** With `turn-cap`: which limit ended the run. */
@@ -143,8 +145,8 @@ export type EngineEvent =
       waiting?: string[];
     };
 
-/** A limit that can hold every agent with mail and so end a run `held`: its own credits, a ceiling of `budget:`, a loop breaker. */
-export type EndingHold = Extract<HoldCause, 'budget' | 'ceiling' | 'breaker'>;
+/** A limit that can hold every agent with mail and so end a run `held`: its own credits, a ceiling of `budget:`, a loop breaker, an intervention's hold. */
+export type EndingHold = Extract<HoldCause, 'budget' | 'ceiling' | 'breaker' | 'intervention'>;
 
 /**
  * The limit a run stopped at: org.yaml `engine.max_turns`, the turns it was asked to run (`--turns`,

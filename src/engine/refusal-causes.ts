@@ -7,10 +7,10 @@ import type { EngineEvent, SkipReason } from './events.js';
  * turn's figures, the run's, the turn's record in taken.jsonl and every reader of the logs ask here.
  */
 
-/** The cause an agent skipped with work is held for: its own credits, a ceiling of `budget:`, a loop breaker. */
+/** The cause an agent skipped with work is held for: its own credits, a ceiling of `budget:`, a loop breaker, an intervention's hold. */
 export function causeOfSkip(reason: SkipReason): HoldCause {
   if (reason === 'budget') return 'ceiling';
-  if (reason === 'breaker') return 'breaker';
+  if (reason === 'breaker' || reason === 'intervention') return reason;
   return 'budget';
 }
 
@@ -47,11 +47,11 @@ export function isRefusedAnswerLine(entry: { readonly event: string; readonly [f
   return (entry.event === 'error' || entry.event === 'note') && isRefusedAnswer(entry);
 }
 
-const SKIP_REASONS: ReadonlySet<string> = new Set<SkipReason>(['out-of-credits', 'insufficient-credits', 'breaker', 'budget']);
+const SKIP_REASONS: ReadonlySet<string> = new Set<SkipReason>(['out-of-credits', 'insufficient-credits', 'breaker', 'intervention', 'budget']);
 
 /**
  * The hold an activity log's line starts, by its cause: a `skipped` line (credits, a ceiling, a loop
- * breaker), or an answer refused unread (its agent held until retried). Such a hold lasts until the
+ * breaker, an intervention), or an answer refused unread (its agent held until retried). Such a hold lasts until the
  * agent is called again; its log says no more of it. Nothing for any other line.
  */
 export function holdStartedBy(entry: { readonly event: string; readonly [field: string]: unknown }): HoldCause | undefined {

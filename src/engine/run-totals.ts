@@ -77,8 +77,8 @@ type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
 
 /**
  * How a run ended, with the agents whose mail still waits and why: no credits (stranded), models
- * that keep failing (then an idle run is not done: 'models-failing'), the org's ceiling or a loop
- * breaker. An idle run whose mail left waits only behind such limits ended `held`, by them
+ * that keep failing (then an idle run is not done: 'models-failing'), the org's ceiling, a loop
+ * breaker or an intervention's hold. An idle run whose mail left waits only behind such limits ended `held`, by them
  * (`heldBy`): before, it read `idle`, as a run that had finished its work.
  */
 export function runFinished(root: string, org: Org, state: EngineState, ended: RunFinished['reason'], totals: RunTotals, cap: RunCap): RunFinished {
@@ -88,9 +88,11 @@ export function runFinished(root: string, org: Org, state: EngineState, ended: R
   const failing = waiting.filter((agent) => agent.payable && held.isHeld(org, agent.name)).map((agent) => agent.name);
   const ceiling = budgetHeld(org, state.ledger.totals);
   const atCeiling = waiting.filter((agent) => agent.payable && ceiling(agent.name)).map((agent) => agent.name);
-  const breaker = heldForNextTurn(org);
-  const atBreaker = waiting.filter((agent) => agent.payable && !ceiling(agent.name) && breaker(agent.name)).map((agent) => agent.name);
-  const heldBy = ([['budget', stranded], ['ceiling', atCeiling], ['breaker', atBreaker]] as const).filter(([, agents]) => agents.length > 0).map(([cause]): EndingHold => cause);
+  const holder = heldForNextTurn(org);
+  const heldFor = (by: 'breaker' | 'intervention'): string[] => waiting.filter((agent) => agent.payable && !ceiling(agent.name) && holder(agent.name) === by).map((agent) => agent.name);
+  const atBreaker = heldFor('breaker');
+  const atIntervention = heldFor('intervention');
+  const heldBy = ([['budget', stranded], ['ceiling', atCeiling], ['breaker', atBreaker], ['intervention', atIntervention]] as const).filter(([, agents]) => agents.length > 0).map(([cause]): EndingHold => cause);
   const reason = ended !== 'idle' ? ended : failing.length > 0 ? 'models-failing' : heldBy.length > 0 ? 'held' : 'idle';
   return {
     type: 'run-finished',
@@ -102,6 +104,7 @@ export function runFinished(root: string, org: Org, state: EngineState, ended: R
     failing,
     ...(atCeiling.length > 0 ? { atCeiling } : {}),
     ...(atBreaker.length > 0 ? { atBreaker } : {}),
+    ...(atIntervention.length > 0 ? { atIntervention } : {}),
     ...(reason === 'held' ? { heldBy } : {}),
     ...(reason === 'turn-cap' ? { cap, waiting: waiting.map((agent) => agent.name) } : {}),
   };

@@ -72,7 +72,7 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('variant', 'string', '', 'its variant'),
         column('seed', 'integer', '', "its seed: the experiment's seed (or its variant's) plus its repeat's number less 1, given to its models that take one, its checks and its judge"),
         column('ended', 'string', '', `how it ended: ${Object.entries(RUN_ENDINGS).map(([ending, meaning]) => `${ending} (${meaning})`).join(', ')}`),
-        column('held_by', 'string', '', 'with ended held: the limits that held the agents whose mail was left, joined by `;`: ceiling (org.yaml budget), breaker (engine.breakers), budget (their own credits); empty otherwise'),
+        column('held_by', 'string', '', 'with ended held: the limits that held the agents whose mail was left, joined by `;`: ceiling (org.yaml budget), breaker (engine.breakers), intervention (a `hold:` of org/interventions.yaml), budget (their own credits); empty otherwise'),
         column('turns', 'integer', 'turns', 'its last finished turn'),
         column('turns_to_idle', 'integer', 'turns', 'the turn it fell idle in; empty when it did not'),
         column('messages', 'integer', 'messages', 'messages the agents sent'),

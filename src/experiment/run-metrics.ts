@@ -82,7 +82,7 @@ export interface RunMetrics {
 /** Each way a run can end (RunMetrics.ended), as the report's tables explain it: every one, so a reader filtering by it finds what it holds. */
 export const RUN_ENDINGS: Record<RunMetrics['ended'], string> = {
   idle: 'no agent had mail or work left',
-  held: "mail was left only for agents a limit held (held_by: org.yaml budget, engine.breakers, or their own credits)",
+  held: "mail was left only for agents a limit held (held_by: org.yaml budget, engine.breakers, an intervention's hold, or their own credits)",
   'turn-cap': "stopped at its turns (the experiment's turns:, else engine.max_turns)",
   stopped: 'stopped by a signal (a kill, Ctrl-C) and not resumed',
   'models-failing': 'only agents held for failing models had mail',

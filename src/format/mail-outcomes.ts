@@ -29,18 +29,19 @@ export const FORM_WORDS: Record<DeliveryForm, string> = {
 
 /**
  * Why a send was refused (`chart`, `cap`: counted in sends) or an agent with work was not called
- * in a turn (`budget`, `ceiling`, `breaker`, `activation`: counted in agent-turns, its mail waiting):
+ * in a turn (`budget`, `ceiling`, `breaker`, `intervention`, `activation`: counted in agent-turns, its mail waiting):
  * - `chart`: the chart (send_to, read_from), a list's `may_post`, or a name that is no agent or list;
  * - `cap`: past org.yaml `engine.max_messages_per_turn` for one call;
  * - `budget`: the agent's own credits would not pay for the call;
  * - `ceiling`: a ceiling of org.yaml `budget:` (the org's or a department's) is reached;
  * - `breaker`: a loop breaker of org.yaml `engine.breakers` holds it;
+ * - `intervention`: an intervention's `hold:` (org/interventions.yaml, an experiment's variant) holds it;
  * - `activation`: org.yaml `engine.activation` did not draw it this turn;
  * - `answer`: it was called, and lemming refused its model's answer unread, as too large (past 16 MiB);
  *   the call is charged at what it was reserved at (the prompt as lemming counts it, the output cap),
  *   the ledger's line saying so in its `note`, and the agent is held from the next turn (`lemming retry`).
  */
-export const REFUSAL_CAUSES = ['chart', 'cap', 'budget', 'ceiling', 'breaker', 'activation', 'answer'] as const;
+export const REFUSAL_CAUSES = ['chart', 'cap', 'budget', 'ceiling', 'breaker', 'intervention', 'activation', 'answer'] as const;
 
 export type RefusalCause = (typeof REFUSAL_CAUSES)[number];
 
@@ -51,7 +52,7 @@ export type HoldCause = Exclude<RefusalCause, SendCause>;
 
 export const SEND_CAUSES: readonly SendCause[] = ['chart', 'cap'];
 
-export const HOLD_CAUSES: readonly HoldCause[] = ['budget', 'ceiling', 'breaker', 'activation', 'answer'];
+export const HOLD_CAUSES: readonly HoldCause[] = ['budget', 'ceiling', 'breaker', 'intervention', 'activation', 'answer'];
 
 /** Counts by cause. */
 export type RefusalCounts = Record<RefusalCause, number>;
@@ -63,8 +64,15 @@ export const CAUSE_WORDS: Record<RefusalCause, string> = {
   budget: 'out of credits',
   ceiling: 'at a budget ceiling',
   breaker: 'held by a loop breaker',
+  intervention: 'held by an intervention',
   activation: 'not drawn by activation',
   answer: 'answer too large to read',
+};
+
+/** Who holds an agent until `lemming retry` (`lemming status`, `retry`, the dashboard): the two causes a hold in org/state/breakers.json has. */
+export const HOLDER_WORDS: Record<Extract<HoldCause, 'breaker' | 'intervention'>, string> = {
+  breaker: 'a circuit breaker',
+  intervention: 'an intervention',
 };
 
 /** What each cause counts: sends refused, or agent-turns held with work (their mail waiting). */
@@ -74,6 +82,7 @@ export const CAUSE_UNITS: Record<RefusalCause, 'sends' | 'agent-turns'> = {
   budget: 'agent-turns',
   ceiling: 'agent-turns',
   breaker: 'agent-turns',
+  intervention: 'agent-turns',
   activation: 'agent-turns',
   answer: 'agent-turns',
 };
@@ -85,6 +94,7 @@ export const CAUSE_SETTINGS: Record<RefusalCause, string> = {
   budget: "the agent's resume credits (lemming top-up)",
   ceiling: 'org/org.yaml budget:',
   breaker: 'org/org.yaml engine.breakers (lemming retry <agent>)',
+  intervention: 'org/interventions.yaml hold: (lemming retry <agent>)',
   activation: 'org/org.yaml engine.activation',
   answer: "none: lemming reads a model's answer within 16 MiB (the model's server; then lemming retry <agent>)",
 };
@@ -103,7 +113,7 @@ export function countForms(deliveries: ReadonlyArray<{ form: DeliveryForm }>): F
 
 /** No refusal yet. */
 export function noRefusals(): RefusalCounts {
-  return { chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 0 };
+  return { chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, intervention: 0, activation: 0, answer: 0 };
 }
 
 /** `into` with `more` added, cause by cause (or form by form). */

@@ -149,7 +149,9 @@ function buildSchemas(z: typeof Zod) {
     /**
      * Circuit breakers (off unless set): an agent caught in a ping-pong, a repeated message or an
      * escalation storm, or spending past a rate, is held (not called, its mail waiting) and the human is
-     * told, until `lemming retry <agent>`; a loop breaker set to `warn` only tells. See engine/breakers/.
+     * told, until `lemming retry <agent>`; a loop breaker set to `warn` only tells. An intervention's
+     * `hold:` keeps its agent in the same state, said and counted as the intervention's (`intervention`),
+     * not a breaker's. See engine/breakers/.
      */
     breakers: z
       .strictObject({

@@ -32,12 +32,13 @@ export function maxStepsReached(calls: number, settings: readonly SettingUse[], 
 const HOLDING_LIMITS = [
   { cause: 'ceiling', setting: 'budget', where: 'org/org.yaml budget' },
   { cause: 'breaker', setting: 'engine.breakers', where: 'org/org.yaml engine.breakers' },
+  { cause: 'intervention', setting: undefined, where: 'org/interventions.yaml hold:' },
   { cause: 'budget', setting: undefined, where: "each agent's credits in its resume" },
 ] as const;
 
 /**
  * Each limit that held agents with mail while the figures were made (a budget ceiling, a loop breaker,
- * an agent out of credits), said beside them as calls at `engine.max_steps` are: their mail waited, and
+ * an intervention's hold, an agent out of credits), said beside them as calls at `engine.max_steps` are: their mail waited, and
  * a run whose only mail left was held ends `held` (engine/run-totals.ts), so its messages and answer measure the
  * limit too. `runs` are the refusals by cause of each run the figures are made of (one for analyze; an
  * experiment variant's runs, said `in 1 of 2 run(s)`); `variant` picks its row of the settings. Before,

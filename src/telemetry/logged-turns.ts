@@ -66,7 +66,7 @@ function agentEvents(turn: number, agent: string, entries: LogEntry[], turnStart
     last = at;
     if (entry.event === 'skipped') {
       stats.skipped += 1;
-      const reason = entry['reason'] === 'insufficient-credits' || entry['reason'] === 'breaker' || entry['reason'] === 'budget' ? entry['reason'] : 'out-of-credits';
+      const reason = entry['reason'] === 'insufficient-credits' || entry['reason'] === 'breaker' || entry['reason'] === 'intervention' || entry['reason'] === 'budget' ? entry['reason'] : 'out-of-credits';
       const skipped: EngineEvent = { type: 'agent-skipped', turn, agent, reason, balance: numberOr(entry['balance']) };
       countRefusal(stats.refusals, skipped);
       events.push({ at, event: skipped });

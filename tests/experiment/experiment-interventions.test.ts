@@ -130,8 +130,8 @@ describe('interventions', () => {
     const held = await lemmingAsync(root, ['run']);
     expect(held.status).toBe(0);
     expect(held.stdout).toMatch(/^\[turn 2\] intervention: planner is held/m);
-    // Its mail is no work while it is held: the run ends after turn 1, held (a hold is kept as a breaker's is), the planner's message unread.
-    expect(held.stdout).toMatch(/1 turn\(s\) run, now at turn 1; nothing left to do but mail for agents a limit holds: held by a loop breaker\./);
+    // Its mail is no work while it is held: the run ends after turn 1, held by the intervention (not by a loop breaker), the planner's message unread.
+    expect(held.stdout).toMatch(/1 turn\(s\) run, now at turn 1; nothing left to do but mail for agents a limit holds: held by an intervention\./);
     expect(listOutbox(root, 'planner')).toEqual([]);
     const status = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; unread: number }> };
     expect(status.agents.find((agent) => agent.name === 'planner')?.unread).toBe(1);

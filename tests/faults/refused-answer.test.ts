@@ -54,8 +54,8 @@ describe('an answer too large to read', () => {
     const analyze = await lemmingAsync(root, ['analyze']);
     expect(analyze.stdout).toContain("| answer too large to read | 1 | agent-turns | none: lemming reads a model's answer within 16 MiB (the model's server; then lemming retry <agent>) |");
     const figures = JSON.parse((await lemmingAsync(root, ['analyze', '--json'])).stdout) as { refusals: Record<string, number>; refusalsByTurn: Array<Record<string, number>> };
-    expect(figures.refusals).toEqual({ chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 });
-    expect(figures.refusalsByTurn).toEqual([{ turn: 1, chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 }]);
+    expect(figures.refusals).toEqual({ chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, intervention: 0, activation: 0, answer: 1 });
+    expect(figures.refusalsByTurn).toEqual([{ turn: 1, chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, intervention: 0, activation: 0, answer: 1 }]);
     // The run told again from the logs (`lemming trace --otlp`) counts it as the live run did.
     const told = loggedTurns(root, loadOrg(root).org).flatMap(({ event }) => (event.type === 'turn-finished' ? [event.stats.refusals] : []));
     expect(told).toEqual([expect.objectContaining({ answer: 1 })]);
@@ -170,8 +170,8 @@ describe('an answer too large to read at a later step of a call with tools', () 
     const analyze = await lemmingAsync(root, ['analyze', '--csv', join(root, 'tables')]);
     expect(analyze.stdout).toContain('| answer too large to read | 1 | agent-turns |');
     const figures = JSON.parse((await lemmingAsync(root, ['analyze', '--json'])).stdout) as { refusals: Record<string, number>; refusalsByTurn: Array<Record<string, number>> };
-    expect(figures.refusals).toEqual({ chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 });
-    expect(figures.refusalsByTurn).toEqual([{ turn: 1, chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, activation: 0, answer: 1 }]);
+    expect(figures.refusals).toEqual({ chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, intervention: 0, activation: 0, answer: 1 });
+    expect(figures.refusalsByTurn).toEqual([{ turn: 1, chart: 0, cap: 0, budget: 0, ceiling: 0, breaker: 0, intervention: 0, activation: 0, answer: 1 }]);
     expect(readFileSync(join(root, 'tables/refusals.csv'), 'utf8').trim().split('\n').slice(1)).toEqual(['1,answer,1']);
     const told = loggedTurns(root, loadOrg(root).org).flatMap(({ event }) => (event.type === 'turn-finished' ? [event.stats] : []));
     expect(told[0]).toMatchObject({ errors: 0, refusals: expect.objectContaining({ answer: 1 }) });

@@ -221,7 +221,7 @@ describe('the run screen', () => {
   });
 
   test('on a narrower screen the totals wrap at their separators too: each line within it, each part whole', () => {
-    const totals = { ...emptyTotals(), turns: 12, delivered: 1234, fromHuman: 3, refused: 5, refusals: { chart: 2, cap: 3, budget: 1, ceiling: 0, breaker: 7, activation: 940, answer: 0 }, errors: 2, inputTokens: 123_456, outputTokens: 7_890, credits: 12.5 };
+    const totals = { ...emptyTotals(), turns: 12, delivered: 1234, fromHuman: 3, refused: 5, refusals: { chart: 2, cap: 3, budget: 1, ceiling: 0, breaker: 7, intervention: 0, activation: 940, answer: 0 }, errors: 2, inputTokens: 123_456, outputTokens: 7_890, credits: 12.5 };
     for (const columns of [60, 80, 100]) {
       const lines = totalsLines(totals, columns);
       for (const line of lines) expect(line.length, `${columns} columns: ${line}`).toBeLessThanOrEqual(columns);

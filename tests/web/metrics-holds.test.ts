@@ -11,7 +11,7 @@ import { serveOrg } from './web-server.js';
 /*
  * The dashboard's /metrics counts the agents held, by why, from the record `lemming status` reads its
  * holds from: a refused key, an answer refused unread, engine.max_failed_turns turns of failures
- * and a circuit breaker. Before, /metrics had no line for holds at all.
+ * a circuit breaker and an intervention's hold. Before, /metrics had no line for holds at all.
  */
 
 describe('/metrics and held agents', () => {
@@ -34,7 +34,7 @@ describe('/metrics and held agents', () => {
     const metrics = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
     expect(metrics).toMatch(/^# TYPE lemming_agents_held gauge$/m);
     const held = Object.fromEntries([...metrics.matchAll(/^lemming_agents_held\{reason="([a-z_]+)"\} (\d+)$/gm)].map((match) => [match[1], Number(match[2])]));
-    expect(held).toEqual({ key: 1, answer: 1, failed_turns: 1, breaker: 0 });
+    expect(held).toEqual({ key: 1, answer: 1, failed_turns: 1, breaker: 0, intervention: 0 });
 
     // A hold let go by `lemming retry` is no longer counted, as status no longer shows it.
     write(root, 'org/state/cache/retry/hr', '');
@@ -61,5 +61,19 @@ describe('/metrics and held agents', () => {
     const metrics = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
     expect(metrics).toMatch(/^lemming_agents_held\{reason="breaker"\} 1$/m);
     expect(metrics).toMatch(/^lemming_agents_held\{reason="failed_turns"\} 0$/m);
+  });
+
+  test("an intervention's hold is counted under intervention, a breaker's (or a hold written before lemming said who held) under breaker", async () => {
+    const root = defaultOrg();
+    // The state a breaker and an intervention leave: a breaker's hold as lemming wrote it before it recorded who held (no `by`).
+    write(root, 'org/state/breakers.json', `${JSON.stringify({ version: 1, countedThrough: 0, pairs: {}, offsets: [], held: { planner: { turn: 2, reason: 'held by an intervention before turn 2', by: 'intervention' }, hr: { turn: 3, reason: 'ping-pong with manager' } } })}\n`);
+    expect(orgStatus(loadOrg(root).org).breakerHeld).toEqual([
+      { agent: 'planner', by: 'intervention', turn: 2, reason: 'held by an intervention before turn 2' },
+      { agent: 'hr', by: 'breaker', turn: 3, reason: 'ping-pong with manager' },
+    ]);
+    const server = await serveOrg(root);
+    const metrics = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
+    expect(metrics).toMatch(/^lemming_agents_held\{reason="breaker"\} 1$/m);
+    expect(metrics).toMatch(/^lemming_agents_held\{reason="intervention"\} 1$/m);
   });
 });

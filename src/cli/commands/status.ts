@@ -4,6 +4,7 @@ import { whileReadingOnce } from '../../heap-settings.js';
 import type { Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
 import { budgetStatusLine, formatCount, showCredits } from '../../format/format.js';
+import { HOLDER_WORDS } from '../../format/mail-outcomes.js';
 import { upcomingMeetings } from '../../engine/turn/meetings-of-turn.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
@@ -53,7 +54,7 @@ export function statusCommand(root: string, options: { json?: boolean; all?: boo
     agent.held ? [`${agent.name} is held: its model ${agent.held.model} failed in ${agent.held.failedTurns} turns in a row (${agent.held.cause}); \`${hint(`retry ${agent.name}`)}\` calls it again`] : [],
   );
   if (held.length > 0) output.out(held.join('\n'));
-  const breakerHeld = (status.breakerHeld ?? []).map((item) => `${item.agent} is held by a circuit breaker since turn ${item.turn} (${item.reason}); \`${hint(`retry ${item.agent}`)}\` calls it again`);
+  const breakerHeld = (status.breakerHeld ?? []).map((item) => `${item.agent} is held by ${HOLDER_WORDS[item.by]} since turn ${item.turn} (${item.reason}); \`${hint(`retry ${item.agent}`)}\` calls it again`);
   if (breakerHeld.length > 0) output.out(breakerHeld.join('\n'));
   if (status.budget) output.out(status.budget.map(budgetStatusLine).join('\n'));
   if (meetings.length > 0) output.out(meetings.map((meeting) => `meeting ${meeting.name} at turn ${meeting.turn}: ${meeting.attendees.join(', ')}, ${meeting.rounds} round(s) (${meeting.file})`).join('\n'));

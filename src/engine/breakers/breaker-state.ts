@@ -17,12 +17,27 @@ export interface BreakerState {
   pairs: Exchanges;
   /** The ledger's length when each recent turn was planned: where the last `window` turns' charges begin. */
   offsets: Array<{ turn: number; offset: number }>;
-  /** Agents held by a breaker, with why and since which turn. */
-  held: Record<string, { turn: number; reason: string }>;
+  /** Agents held, by a breaker or by hand (an intervention's `hold:`), with why and since which turn. */
+  held: Record<string, Held>;
   /** The repeated-message breaker's counts (engine.breakers.repeated_messages); absent while it is off. */
   repeats?: Repeats;
   /** The escalation-storm breaker's window (engine.breakers.escalation_storm); absent while it is off. */
   escalations?: Escalations;
+}
+
+/** One agent held: since which turn, why, and who held it (`by`; absent: a breaker, as state written before lemming recorded it reads). */
+export interface Held {
+  turn: number;
+  reason: string;
+  by?: 'intervention';
+}
+
+/** Who holds an agent: a loop breaker of org.yaml `engine.breakers`, or an intervention's `hold:` (the cause its held turns are counted under). */
+export type Holder = 'breaker' | 'intervention';
+
+/** Who holds this agent; a hold that does not say is a breaker's. */
+export function holderOf(held: Held): Holder {
+  return held.by === 'intervention' ? 'intervention' : 'breaker';
 }
 
 /** No breaker has counted anything yet. */

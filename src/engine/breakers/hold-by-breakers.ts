@@ -7,7 +7,7 @@ import { balanceOf, readLedgerFrom, type LedgerSnapshot } from '../money/ledger.
 import { readLogSince } from '../record/agent-log.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
-import { readBreakerState, writeBreakerState, type BreakerState } from './breaker-state.js';
+import { holderOf, readBreakerState, writeBreakerState, type BreakerState, type Held, type Holder } from './breaker-state.js';
 import { madeSomethingIn } from './loop-rules.js';
 import { tripBreakers, type BreakerSettings } from './trip-breakers.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
@@ -68,7 +68,7 @@ export function holdByBreakers<Call extends { agent: string }>(
       continue;
     }
     const agent = org.agents.get(call.agent);
-    events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'breaker', balance: balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]), breaker: held.reason });
+    events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: holderOf(held), balance: balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]), breaker: held.reason });
   }
   return {
     calls: kept,
@@ -81,8 +81,8 @@ export function holdByBreakers<Call extends { agent: string }>(
   };
 }
 
-/** Whether a breaker holds this agent now (for `lemming retry`). */
-export function heldByBreaker(root: string, agent: string): { turn: number; reason: string } | undefined {
+/** Whether a breaker (or an intervention) holds this agent now (for `lemming retry`). */
+export function heldByBreaker(root: string, agent: string): Held | undefined {
   return readBreakerState(statePaths(root).breakers).held[agent];
 }
 
@@ -91,26 +91,30 @@ export function heldByBreaker(root: string, agent: string): { turn: number; reas
  * gets (a file, not an edit of the engine's state, so it never races a running engine); the next
  * turn calls it again and resets the breaker's count for it.
  */
-export function requestBreakerRelease(root: string, agent: string): { turn: number; reason: string } | undefined {
+export function requestBreakerRelease(root: string, agent: string): Held | undefined {
   const held = heldByBreaker(root, agent);
   if (held) writeFileAtomic(join(statePaths(root).retryRequests, agent), `${new Date().toISOString()}\n`);
   return held;
 }
 
-/** The agents a breaker holds now, with why and since which turn (for `status`); none without breakers. */
-export function breakerHolds(org: Org): Array<{ agent: string; turn: number; reason: string }> {
+/** The agents a breaker or an intervention holds now, with who, why and since which turn (for `status`); none without breakers. */
+export function breakerHolds(org: Org): Array<{ agent: string; by: Holder; turn: number; reason: string }> {
   const path = statePaths(org.root).breakers;
   if (!org.settings.breakers && !existsSync(path)) return [];
-  return Object.entries(readBreakerState(path).held).map(([agent, held]) => ({ agent, turn: held.turn, reason: held.reason }));
+  return Object.entries(readBreakerState(path).held).map(([agent, held]) => ({ agent, by: holderOf(held), turn: held.turn, reason: held.reason }));
 }
 
 /**
- * Whether a breaker holds an agent for the next turn (held, and no `lemming retry` asked to let it
- * go): its mail is no work for a turn, so a run with only such mail left is idle. Off: nobody.
+ * Who holds an agent for the next turn, a breaker or an intervention (held, and no `lemming retry`
+ * asked to let it go): its mail is no work for a turn, so a run with only such mail left is idle.
+ * Off: nobody.
  */
-export function heldForNextTurn(org: Org): (agent: string) => boolean {
+export function heldForNextTurn(org: Org): (agent: string) => Holder | undefined {
   const paths = statePaths(org.root);
-  if (!org.settings.breakers && !existsSync(paths.breakers)) return () => false;
+  if (!org.settings.breakers && !existsSync(paths.breakers)) return () => undefined;
   const { held } = readBreakerState(paths.breakers);
-  return (agent) => held[agent] !== undefined && !existsSync(join(paths.retryRequests, agent));
+  return (agent) => {
+    const hold = held[agent];
+    return hold === undefined || existsSync(join(paths.retryRequests, agent)) ? undefined : holderOf(hold);
+  };
 }

@@ -57,9 +57,11 @@ export interface BudgetStatus {
   warnAt: number[];
 }
 
-/** An agent a loop breaker (org.yaml `engine.breakers`) holds, until `lemming retry`. */
+/** An agent a loop breaker (org.yaml `engine.breakers`) or an intervention's `hold:` holds, until `lemming retry`. */
 export interface BreakerHeld {
   agent: string;
+  /** Who holds it: a loop breaker, or an intervention (a hold made by hand). */
+  by: 'breaker' | 'intervention';
   turn: number;
   reason: string;
 }

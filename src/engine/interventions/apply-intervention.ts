@@ -52,7 +52,7 @@ export interface InterventionRun {
  * Carry out an intervention, by the mechanisms a person's own actions use: a send from the person's
  * seat (or from an agent's outbox, checked against the same edges at delivery), a top-up line, an
  * edit of the resume or the chart checked as `lemming validate` would before it is written, a hold
- * as a circuit breaker's (released by `lemming retry`), and a retirement as an approved proposal the
+ * kept where a circuit breaker's is, saying it is an intervention's (released by `lemming retry`), and a retirement as an approved proposal the
  * engine then carries out. A run started before a crash is finished, never doubled: an effect that
  * is already there (found by its time stamp) is not made again. Throws LemmingError with the reason
  * when it cannot be carried out.
@@ -91,7 +91,7 @@ export function applyIntervention(org: Org, intervention: Intervention, run: Int
     const path = statePaths(root).breakers;
     const state = readBreakerState(path);
     if (state.held[intervention.hold]) return;
-    state.held[intervention.hold] = { turn: run.turn, reason: `held by an intervention before turn ${run.turn}` };
+    state.held[intervention.hold] = { turn: run.turn, reason: `held by an intervention before turn ${run.turn}`, by: 'intervention' };
     writeBreakerState(path, state);
     return;
   }

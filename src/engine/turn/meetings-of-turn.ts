@@ -9,6 +9,7 @@ import { problemWarning } from '../problem-warning.js';
 import type { PlannedCall } from '../record/journal.js';
 import { isScheduled } from './plan-turn.js';
 import { showCredits } from '../../format/format.js';
+import { CAUSE_WORDS } from '../../format/mail-outcomes.js';
 
 /** Whether a meeting is held in `turn`: at its one turn, or by the rule of a resume's schedule. Pure. */
 export function heldIn(when: MeetingWhen, turn: number): boolean {
@@ -74,6 +75,7 @@ function whyNotCalled(agent: string, events: readonly EngineEvent[]): string {
     if (event.reason === 'out-of-credits') return 'out of credits';
     if (event.reason === 'insufficient-credits') return `its credits (${showCredits(event.balance)}) do not cover a call`;
     if (event.reason === 'breaker') return `held by a circuit breaker${event.breaker ? `: ${event.breaker}` : ''}`;
+    if (event.reason === 'intervention') return event.breaker ?? CAUSE_WORDS.intervention;
     return `held: ${event.budget ?? 'the org'} has reached its budget`;
   }
   return 'not drawn this turn (org.yaml engine.activation)';

@@ -4,6 +4,7 @@ import type { DriveOutcome } from '../../engine/human/drive-until-reply.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import { warningText } from '../shared/warning-text.js';
 import type { EngineEvent } from '../../engine/events.js';
+import { CAUSE_WORDS } from '../../format/mail-outcomes.js';
 
 /**
  * Advances turns for `chat --drive` until `awaiting` (the request sent last) is answered; tests
@@ -31,7 +32,7 @@ export function describeDriveEvent(event: EngineEvent): string | undefined {
     case 'agent-held':
       return `turn ${event.turn}: ${event.agent} not called: its model ${event.model} keeps failing (\`lemming retry ${event.agent}\`)`;
     case 'agent-skipped':
-      return `turn ${event.turn}: ${event.agent} ${event.reason === 'breaker' ? `held by a circuit breaker: ${event.breaker ?? 'engine.breakers'}` : event.reason === 'budget' ? `held: ${event.budget ?? 'the org'} has reached its budget` : 'skipped: out of credits'}`;
+      return `turn ${event.turn}: ${event.agent} ${event.reason === 'breaker' ? `held by a circuit breaker: ${event.breaker ?? 'engine.breakers'}` : event.reason === 'intervention' ? (event.breaker ?? CAUSE_WORDS.intervention) : event.reason === 'budget' ? `held: ${event.budget ?? 'the org'} has reached its budget` : 'skipped: out of credits'}`;
     case 'warning':
       return `turn ${event.turn}: warning: ${warningText(event)}`;
     case 'org-reloaded':

@@ -171,7 +171,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     case 'agent-called':
       return updateRow(state, action.agent, (row) => ({ ...row, unread: action.deferred, activity: { kind: 'thinking' } }));
     case 'agent-skipped':
-      return updateRow({ ...state, totals: withRefusal(state.totals, action) }, action.agent, (row) => ({ ...row, balance: action.balance, activity: action.reason === 'breaker' || action.reason === 'budget' ? { kind: 'held' } : { kind: 'out-of-credits' } }));
+      return updateRow({ ...state, totals: withRefusal(state.totals, action) }, action.agent, (row) => ({ ...row, balance: action.balance, activity: action.reason === 'breaker' || action.reason === 'intervention' || action.reason === 'budget' ? { kind: 'held' } : { kind: 'out-of-credits' } }));
     case 'message-delivered': {
       const message = action.message;
       const item: FeedItem = {

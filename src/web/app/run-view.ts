@@ -1,4 +1,4 @@
-import { formsText, heldText, refusedText, type FormCounts, type RefusalCounts } from '../../format/mail-outcomes.js';
+import { formsText, heldText, HOLDER_WORDS, refusedText, type FormCounts, type RefusalCounts } from '../../format/mail-outcomes.js';
 import { getJson } from './api.js';
 import { showChartImage } from './chart-image.js';
 import { credits, el, placeholder, show, tokens as showTokens } from './dom.js';
@@ -143,7 +143,7 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
           budgetStatusLine(ceiling),
         ),
       ),
-      ...(status.breakerHeld ?? []).map((held) => el('p', { class: 'error-text' }, `${held.agent} is held by a circuit breaker since turn ${held.turn} (${held.reason}); lemming retry ${held.agent} calls it again`)),
+      ...(status.breakerHeld ?? []).map((held) => el('p', { class: 'error-text' }, `${held.agent} is held by ${HOLDER_WORDS[held.by]} since turn ${held.turn} (${held.reason}); lemming retry ${held.agent} calls it again`)),
     );
     drawFeed();
     if (ledger.byTurn.length === 0) show(chart, el('h3', {}, 'Credits burned per turn'), el('p', { class: 'muted' }, 'no turn has been charged yet'));

@@ -10,7 +10,7 @@ import type { OrgAnalysis } from '../../analysis/org-analysis.js';
 const count = z.int().min(0);
 
 /** Turns of waiting mail an agent was held in, by the refusals table's hold causes. */
-const heldTurns = z.object({ budget: count.optional(), ceiling: count.optional(), breaker: count.optional(), activation: count.optional(), answer: count.optional() });
+const heldTurns = z.object({ budget: count.optional(), ceiling: count.optional(), breaker: count.optional(), intervention: count.optional(), activation: count.optional(), answer: count.optional() });
 
 /** An agent whose mail waited unread: a bottleneck, or one held with mail. */
 const waited = z.object({
@@ -36,7 +36,7 @@ const pair = z.object({ from: z.string(), to: z.string() });
 /** Counts by form of delivery (src/format/mail-outcomes.ts). */
 const forms = z.object({ direct: count, to: count, cc: count, list: count, meeting: count }).describe('readers reached by each form: one-to-one, one of several in to:, a copy, a mailing list, a meeting');
 /** Counts by cause of refusal. */
-const causes = { chart: count, cap: count, budget: count, ceiling: count, breaker: count, activation: count, answer: count };
+const causes = { chart: count, cap: count, budget: count, ceiling: count, breaker: count, intervention: count, activation: count, answer: count };
 
 /** The org's network measured from its files. */
 export const analysisSchema = z
@@ -48,7 +48,7 @@ export const analysisSchema = z
     personMessagesBySeat: z.record(z.string(), count).optional().describe('of them, each human seat\'s (the person\'s, and each of `outside_seats`), every seat named'),
     limits: z.object({ pingPongMessages: count, waitTurns: count, stormMessages: count, stormTurns: count }),
     deliveries: forms,
-    refusals: z.object(causes).describe('sends refused (chart, cap), agent-turns with work not called (budget, ceiling, breaker, activation) and calls whose answer was refused as too large (answer), by cause'),
+    refusals: z.object(causes).describe('sends refused (chart, cap), agent-turns with work not called (budget, ceiling, breaker, intervention, activation) and calls whose answer was refused as too large (answer), by cause'),
     refusalsByTurn: z.array(z.object({ turn: count, ...causes })),
     activation: z
       .array(

@@ -110,7 +110,7 @@ export const statusSchema = z.object({
     )
     .optional()
     .describe("the org's and departments' ceilings (org.yaml budget:); absent when it sets none"),
-  breakerHeld: z.array(z.object({ agent: z.string(), turn: count, reason: z.string() })).optional().describe('agents a circuit breaker holds until `lemming retry`'),
+  breakerHeld: z.array(z.object({ agent: z.string(), by: z.enum(['breaker', 'intervention']), turn: count, reason: z.string() })).optional().describe('agents a circuit breaker or an intervention (`by`) holds until `lemming retry`'),
   historyBehind: z.object({ turn: count, problem: z.string(), at: z.string() }).optional(),
   messages: count.describe('messages the index holds'),
   index: indexStateSchema,

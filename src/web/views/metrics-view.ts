@@ -29,8 +29,9 @@ export function collectMetrics(dashboard: Dashboard): Metric[] {
   const waiting = new Set(state.pending.map((item) => item.to));
   const activity = dashboard.activity.counts();
   const org = dashboard.org();
-  // The holds `lemming status` shows (engine/human/org-status.ts): failing models' by their one rule (isHeld), and the circuit breakers'.
-  const held: Record<string, number> = { key: 0, answer: 0, failed_turns: 0, breaker: breakerHolds(org).length };
+  // The holds `lemming status` shows (engine/human/org-status.ts): failing models' by their one rule (isHeld), the circuit breakers' and the interventions'.
+  const holds = breakerHolds(org);
+  const held: Record<string, number> = { key: 0, answer: 0, failed_turns: 0, breaker: holds.filter((hold) => hold.by === 'breaker').length, intervention: holds.filter((hold) => hold.by === 'intervention').length };
   for (const each of FailingAgents.load(dashboard.root).heldAgents(org)) held[HELD_LABEL[each.heldFor]] = (held[HELD_LABEL[each.heldFor]] ?? 0) + 1;
   const byKind = (counts: Record<string, number>): Sample[] => Object.entries(counts).map(([kind, value]) => ({ labels: { kind }, value }));
   return [

@@ -35,7 +35,7 @@ describe("the dashboard's Analysis tab", () => {
       // Deliveries by form and refusals by cause, as `lemming analyze` gives them (the planted study, tests/planted, holds their values).
       expect(await tab.locator('#analysis-edges thead th').allTextContents()).toEqual(['From', 'To', 'Deliveries', 'one-to-one', 'to: list', 'copy', 'mailing list', 'meeting', 'On the chart']);
       expect(await tab.locator('#analysis-edges tbody tr').first().locator('td').allTextContents()).toEqual(['coder_01', 'planner', '3', '3', '0', '0', '0', '0', 'yes']);
-      expect(await tab.locator('#analysis-refusals tbody td:first-child').allTextContents()).toEqual(['not on the chart', 'over the per-turn cap', 'out of credits', 'at a budget ceiling', 'held by a loop breaker', 'not drawn by activation', 'answer too large to read']);
+      expect(await tab.locator('#analysis-refusals tbody td:first-child').allTextContents()).toEqual(['not on the chart', 'over the per-turn cap', 'out of credits', 'at a budget ceiling', 'held by a loop breaker', 'held by an intervention', 'not drawn by activation', 'answer too large to read']);
       expect(await tab.locator('#analysis-requests tbody td').nth(1).textContent()).toBe('human → manager → planner → coder_01 → planner → coder_01 → planner → coder_01 → planner → manager → human');
       // The API behind the tab answers what the CLI prints.
       const api = await tab.evaluate(async () => (await fetch('/api/analysis', { credentials: 'same-origin' })).json());
