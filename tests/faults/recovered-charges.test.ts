@@ -103,5 +103,23 @@ describe('a turn finished after a stop charges what the run never stopped charge
     expect(ledgerLines(killed)).toEqual(ledgerLines(reference));
     expect(checkInvariants(killed)).toEqual([]);
   });
+
+  test("validate of an org killed after an offline answer was journaled, the answer edited to 0 output tokens: it says what a replay would hold it to, and what it assumed", () => {
+    const killed = defaultFaultOrg();
+    humanSends(killed, 'manager', 'Please plan the release of version 2.');
+    expect(lemming(killed, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' }).signal).toBe('SIGKILL');
+    const journalFile = join(killed, 'org/state/journal.jsonl');
+    const journal = readFileSync(journalFile, 'utf8');
+    expect(journal).toMatch(/"type":"response".*"outputTokens":[1-9]/);
+    const edited = journal.replace(/("type":"response".*?"outputTokens":)\d+/, '$10');
+    writeFileSync(journalFile, edited);
+    const validate = lemming(killed, ['validate']);
+    expect(validate.status).toBe(0);
+    // `lemming run` finishes it as journaled (the offline model's answers pass no gate live); `lemming run --replay` gates every model's.
+    // Before: nothing said, the org valid, though a replay finishing the turn charges the floor of the answer's text.
+    expect(validate.stdout + validate.stderr).toMatch(/org\/state\/journal\.jsonl.*judged as `lemming run` finishes it.*--replay.*fewer output tokens than its text holds/);
+    // It changes nothing.
+    expect(readFileSync(journalFile, 'utf8')).toBe(edited);
+  });
 });
 
