@@ -1,6 +1,6 @@
 import type { Memory } from './memory-file.js';
 import type { Embedder } from '../providers/embedding-gate.js';
-import { readKept, writeVector } from './memory-vectors.js';
+import { damagedUnsaid, readKept, writeVector, type DamagedVectors } from './memory-vectors.js';
 import { keptLength, vectorProblem } from './vector-rule.js';
 
 /** What an agent's memories and the queries of its retrieval were embedded into, and what it took. */
@@ -13,8 +13,8 @@ export interface EmbeddedRecall {
   embedded: number;
   /** Of those, the memories whose kept vector another model made (org.yaml named it then), and those models' names. */
   remade?: { memories: number; models: string[] };
-  /** Kept vector files lemming could not use (memory-vectors.ts, readKept), their memories embedded again: how many, the first (from the org root) and why. */
-  damaged?: { files: number; file: string; why: string };
+  /** Kept vector files lemming could not use (memory-vectors.ts, readKept), their memories embedded again, not said before in this command (damagedUnsaid). */
+  damaged?: DamagedVectors;
   /** Input tokens the server counted (as the embedding gate admitted them), the queries' included: what the agent is charged at the embedding model's input price. */
   inputTokens: number;
   /** The server gave no count, and lemming's estimate of the texts stands in. */
@@ -45,9 +45,6 @@ export async function embedForRecall(root: string, agent: string, memories: read
   // Vectors another model made (org.yaml names another): those memories are embedded again, and that is said.
   const otherModels = [...new Set(read.flatMap((each) => (each.otherModel === undefined ? [] : [each.otherModel])))];
   const remade = read.filter((each) => each.otherModel !== undefined).length;
-  // Files a person's edit or a torn copy damaged: those memories are embedded again, as for a missing file, and that is said.
-  const broken = read.flatMap((each) => (each.damaged === undefined ? [] : [each.damaged]));
-  const damaged = broken[0] === undefined ? undefined : { files: broken.length, ...broken[0] };
   // The length the model gave before is that of most kept vectors: one a person's edit cut short is made again, and sets no length.
   let length = keptLength(held.flatMap((kept) => (kept !== undefined && 'vector' in kept ? [kept.vector.length] : [])));
   memories.forEach((memory, index) => {
@@ -100,6 +97,8 @@ export async function embedForRecall(root: string, agent: string, memories: read
     firstProblem ??= problem;
     lengthAlone(vector);
   });
+  // Files a person's edit or a torn copy damaged (readKept): those memories are embedded again, as for a missing file, and that is said once.
+  const damaged = damagedUnsaid(root, agent);
   const refused = refusedQueries > 0 || refusedMemories > 0 ? { queries: refusedQueries, ...(queryProblem !== undefined ? { query: queryProblem } : {}), memories: refusedMemories, ...(firstProblem !== undefined ? { problem: firstProblem } : {}), ...(otherLength !== undefined && length !== undefined ? { otherLength: { given: otherLength, kept: length } } : {}) } : undefined;
   return {
     queries: made,

@@ -20,7 +20,7 @@ import { combinedRelevance } from './cosine-relevance.js';
 import { keepWithinCeiling, type Ceiling } from './memory-ceiling.js';
 import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
 import type { Embedder } from '../providers/embedding-gate.js';
-import { readQueryVectors, readVector, writeQueryVectors } from './memory-vectors.js';
+import { damagedUnsaid, readQueryVectors, readVector, writeQueryVectors } from './memory-vectors.js';
 import { focalGroups, type FocalGroup } from './focal-questions.js';
 
 export { parseInsights, reflectionPrompt } from './reflection.js';
@@ -43,6 +43,11 @@ export interface Recall {
   leftOut?: string;
   /** Memories longer than the whole budget, which no prompt shows: said once a process for each file (a warning of the turn). */
   tooLong?: string;
+  /**
+   * Kept vector files found damaged and not said yet (memory-vectors.ts, damagedUnsaid), their memories ranked by their words this turn
+   * (its embedding call failed, or it was recovered from its kept vectors): the first file, and the warning of the turn.
+   */
+  damaged?: { file: string; message: string };
 }
 
 /** Candidates handed to the prompt builder: enough to fill any budget of rendered memories this many times over. */
@@ -101,6 +106,8 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   const left = index.leftOutUnsaid();
   const folder = streamFolderName(agent);
   const long = index.tooLongUnsaid(turn, settings.budgetTokens).map((memory) => ({ ...memory, file: `${folder}/${memory.file}` }));
+  const damaged = settings.embeddings ? damagedUnsaid(root, agent) : undefined;
+  const embedder = settings.embeddings ? `the embedding model ${settings.embeddings.modelKey} (${settings.embeddings.model})` : '';
   return {
     memories,
     total,
@@ -108,6 +115,7 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
     ...(reflectOn.length > 0 ? { reflectOn } : {}),
     ...(left ? { leftOut: streamLeftOutText(folder, left) } : {}),
     ...(long.length > 0 ? { tooLong: tooLongText(long, settings.budgetTokens) } : {}),
+    ...(damaged ? { damaged: { file: damaged.file, message: `${agent}: ${damaged.said}; ${damaged.files === 1 ? 'its memory is' : 'their memories are'} ranked by ${damaged.files === 1 ? 'its' : 'their'} words alone this turn, and embedded again by ${embedder} when it next answers, charged with that turn` } } : {}),
   };
 }
 

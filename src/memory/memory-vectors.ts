@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { Memory } from './memory-file.js';
 import { vectorProblem } from './vector-rule.js';
 import { MAX_FOCAL_POINTS } from './focal-points.js';
+import { forgetAtNextCommand } from '../invocation.js';
 
 /**
  * A memory's vector as kept beside the stream, `agents/<name>/memory/vectors/<id>.json`: the model
@@ -56,7 +57,44 @@ export function readKept(root: string, agent: string, memory: Pick<Memory, 'id' 
   const path = vectorFile(root, agent, memory);
   if (path === undefined) return {};
   const read = readStored(path, memory.text, model);
-  return 'damaged' in read ? { damaged: { file: relative(root, path), why: read.damaged } } : read;
+  if (!('damaged' in read)) return read;
+  if (!saidDamaged.has(path)) foundDamaged.set(path, { file: relative(root, path), why: read.damaged });
+  return { damaged: { file: relative(root, path), why: read.damaged } };
+}
+
+/**
+ * Kept vector files this command found damaged (readKept) and has not said yet, by path; and those it has said. A damaged file is
+ * said once a command, by the first turn that reads it (embed-query.ts when its plan embeds the memory again; memory-layer.ts,
+ * recallFor, when the memory is ranked by its words: the embedding call failed, or a turn recovered from its kept vectors), whatever
+ * became of the file: forgotten at the next command, as the memory index's files too long to show are (memory-index.ts).
+ */
+const foundDamaged = new Map<string, { file: string; why: string }>();
+const saidDamaged = new Set<string>();
+forgetAtNextCommand(() => {
+  foundDamaged.clear();
+  saidDamaged.clear();
+});
+
+/** An agent's kept vector files found damaged and not yet said, as said now: how many, the first (from the org root), and a clause naming them and why. */
+export interface DamagedVectors {
+  files: number;
+  file: string;
+  /** `a kept vector could not be used: <why> (and N more files of <folder>)`. */
+  said: string;
+}
+
+/** The agent's kept vector files found damaged by this command and not said yet, now taken as said; undefined when there are none. */
+export function damagedUnsaid(root: string, agent: string): DamagedVectors | undefined {
+  const folder = `${vectorFolder(root, agent)}/`;
+  const found = [...foundDamaged].filter(([path]) => path.startsWith(folder));
+  const [first] = found;
+  if (first === undefined) return undefined;
+  for (const [path] of found) {
+    foundDamaged.delete(path);
+    saidDamaged.add(path);
+  }
+  const others = found.length === 1 ? '' : ` (and ${found.length - 1} more file${found.length === 2 ? '' : 's'} of agents/${agent}/memory/vectors/)`;
+  return { files: found.length, file: first[1].file, said: `a kept vector could not be used: ${first[1].why}${others}` };
 }
 
 /**

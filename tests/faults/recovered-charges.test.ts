@@ -81,4 +81,45 @@ describe('a turn finished after a stop charges what the run never stopped charge
     expect(resumed.status).toBe(0);
     expect(ledgerLines(killed)).toEqual(ledgerLines(reference));
   });
+
+  test("the offline model killed between the journal's done and the ledger's charges, the done edited to 0 credits: the ledger is the never-stopped run's", () => {
+    const reference = defaultFaultOrg();
+    humanSends(reference, 'manager', 'Please plan the release of version 2.');
+    const killed = scratchDir();
+    cpSync(reference, killed, { recursive: true });
+    expect(lemming(reference, ['run', '--plain']).status).toBe(0);
+    expect(lemming(killed, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-ledger:1' }).signal).toBe('SIGKILL');
+    // The journal's dones are written, then the ledger's charges: a kill between the two leaves no charge of the turn.
+    const ledgerFile = join(killed, 'org/state/ledger.jsonl');
+    writeFileSync(ledgerFile, readFileSync(ledgerFile, 'utf8').split('\n').filter((line) => !line.startsWith('{"type":"charge","turn":1,')).join('\n'));
+    const journalFile = join(killed, 'org/state/journal.jsonl');
+    const journal = readFileSync(journalFile, 'utf8');
+    expect(journal).toMatch(/"type":"done".*"agent":"manager".*"credits":0\.\d+/);
+    writeFileSync(journalFile, journal.replace(/("type":"done".*?"charge":\{[^}]*"credits":)0\.\d+/, '$10'));
+    const resumed = lemming(killed, ['run', '--plain']);
+    expect(resumed.status).toBe(0);
+    // Before: the manager's turn 1 was charged 0 credits, as the edited journal said.
+    expect(resumed.stdout + resumed.stderr).toMatch(/org\/state\/journal\.jsonl.*charge of 0 credits/);
+    expect(ledgerLines(killed)).toEqual(ledgerLines(reference));
+    expect(checkInvariants(killed)).toEqual([]);
+  });
+
+  test("validate of an org killed after an offline answer was journaled, the answer edited to 0 output tokens: it says what a replay would hold it to, and what it assumed", () => {
+    const killed = defaultFaultOrg();
+    humanSends(killed, 'manager', 'Please plan the release of version 2.');
+    expect(lemming(killed, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' }).signal).toBe('SIGKILL');
+    const journalFile = join(killed, 'org/state/journal.jsonl');
+    const journal = readFileSync(journalFile, 'utf8');
+    expect(journal).toMatch(/"type":"response".*"outputTokens":[1-9]/);
+    const edited = journal.replace(/("type":"response".*?"outputTokens":)\d+/, '$10');
+    writeFileSync(journalFile, edited);
+    const validate = lemming(killed, ['validate']);
+    expect(validate.status).toBe(0);
+    // `lemming run` finishes it as journaled (the offline model's answers pass no gate live); `lemming run --replay` gates every model's.
+    // Before: nothing said, the org valid, though a replay finishing the turn charges the floor of the answer's text.
+    expect(validate.stdout + validate.stderr).toMatch(/org\/state\/journal\.jsonl.*judged as `lemming run` finishes it.*--replay.*fewer output tokens than its text holds/);
+    // It changes nothing.
+    expect(readFileSync(journalFile, 'utf8')).toBe(edited);
+  });
 });
+

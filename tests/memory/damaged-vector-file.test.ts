@@ -52,4 +52,53 @@ describe('a kept vector file damaged between runs', () => {
     const charged = (root: string) => keeperCharges(root).map((line) => [line.turn, line.credits, line.models?.embedder?.input_tokens]);
     expect(charged(damaged)).toEqual(charged(missing));
   });
+  /** An org run through its first turns, with one of the keeper's kept vector files then damaged: the org, the folder, and the file's name. */
+  async function damagedAfterFirstRun(): Promise<{ root: string; folder: string; name: string }> {
+    const root = embeddingOrg(server.url);
+    humanSendsAll(root, FIRST);
+    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    const folder = 'agents/keeper/memory/vectors';
+    const [name = ''] = readdirSync(join(root, folder)).filter((each) => each.endsWith('.json')).sort();
+    expect(name).not.toBe('');
+    writeFileSync(join(root, folder, name), '{"model": "toy-embed", "hash": ');
+    return { root, folder, name };
+  }
+
+  test('is said once in a run whose embedding call fails in the turn that finds it, in that turn, and not again when a later turn embeds it', async () => {
+    const { root, folder, name } = await damagedAfterFirstRun();
+    humanSendsAll(root, LATER);
+    // The first embedding request of the run is refused (400: not tried again); the later turn's is answered.
+    const asked = server.requests.length;
+    server.handle((request, index) => (index === asked ? { status: 400, body: 'bad request' } : embeddingsServer(request)));
+    const run = await lemmingAsync(root, ['run']);
+    server.handle(embeddingsServer);
+    expect(run.status).toBe(0);
+    const said = (run.stdout + run.stderr).split('\n').filter((line) => line.includes('could not be used'));
+    // Before: the failing turn 4 said nothing of it, and turn 5, which embedded it again, said it.
+    expect(said).toEqual([
+      `[turn 4] warning: ${folder}/${name}: keeper: a kept vector could not be used: it is not JSON; its memory is ranked by its words alone this turn, and embedded again by the embedding model embedder (toy-embed) when it next answers, charged with that turn`,
+    ]);
+    expect(server.requests.length - asked).toBe(2);
+  });
+
+  test('is said by a turn recovered from the vectors its plan kept, which ranks its memory by its words', async () => {
+    const { root, folder } = await damagedAfterFirstRun();
+    // Mended by the next run's plan; the file damaged again while that run's turn is unfinished, after its plan embedded.
+    humanSendsAll(root, [LATER[0]!]);
+    expect((await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: 'before-call:1' })).signal).toBe('SIGKILL');
+    const [name = ''] = readdirSync(join(root, folder)).filter((each) => each.endsWith('.json')).sort();
+    writeFileSync(join(root, folder, name), '[1, 2]');
+    const asked = server.requests.length;
+    const run = await lemmingAsync(root, ['run']);
+    expect(run.status).toBe(0);
+    // The recovered turn asks no server: it ranks with the vectors its plan kept.
+    expect(server.requests.length).toBe(asked);
+    const said = (run.stdout + run.stderr).split('\n').filter((line) => line.includes('could not be used'));
+    // The plan's warnings are the turn's, said again as it is finished; the file damaged since is said too. Before: only the plan's.
+    expect(said).toEqual([
+      `[turn 4] warning: ${folder}/${name}: keeper: a kept vector could not be used: it is not JSON; its memory was embedded again by the embedding model embedder (toy-embed), charged with this turn, and written anew`,
+      `[turn 4] warning: ${folder}/${name}: keeper: a kept vector could not be used: it is not a JSON object; its memory is ranked by its words alone this turn, and embedded again by the embedding model embedder (toy-embed) when it next answers, charged with that turn`,
+    ]);
+  });
 });
+

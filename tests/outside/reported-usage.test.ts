@@ -363,3 +363,42 @@ describe("an unusable answer marked estimated passes the floor too", () => {
     expect(checkInvariants(none, { idle: false })).toEqual([]);
   });
 });
+
+/**
+ * A run killed after its turn's `done` records went into the journal and before their charges went into the ledger (crash point
+ * after-ledger, its charge then cut from the ledger: the two writes are one after the other, and a kill can fall between them),
+ * with the manager's `done` edited: `edit` turns the journaled charge's credits of 4002 into something else.
+ */
+function recoveredWithDoneEdited(edit: string) {
+  const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+  org.plan({ manager: [{ say: 'Noted.\n{"usage": {"input_tokens": 4000, "output_tokens": 2}}\n' }] });
+  humanSends(org.root, 'manager', 'Go.');
+  expect(lemming(org.root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-ledger:1' }).signal).toBe('SIGKILL');
+  const ledger = join(org.root, 'org/state/ledger.jsonl');
+  writeFileSync(ledger, readFileSync(ledger, 'utf8').split('\n').filter((line) => !line.startsWith('{"type":"charge","turn":1,')).join('\n'));
+  const journal = join(org.root, 'org/state/journal.jsonl');
+  const text = readFileSync(journal, 'utf8');
+  const done = /"type":"done".*"credits":4002/;
+  expect(text).toMatch(done);
+  writeFileSync(journal, text.replace(/("type":"done".*"credits":)4002/, `$1${edit}`));
+  const run = lemming(org.root, ['run', '--plain', '--turns', '1']);
+  expect(run.status).toBe(0);
+  expect(org.calls()).toHaveLength(1);
+  return { org, run };
+}
+
+describe("a journaled agent's charge is what its answer prices at when a recovered turn reads it back", () => {
+  test.each([
+    ['0', '0'],
+    ['a negative number', '-5'],
+    ['a string', '"4002"'],
+    ['less', '1'],
+  ])("a done's charge edited to %s in the crash journal is charged what the answer's counts price at, said naming the journal", (_what, edit) => {
+    const { org, run } = recoveredWithDoneEdited(edit);
+    // Before: 0 and 1 were written to the ledger as the journal held them (0 credits for 4,002 tokens: the call free); -5 and "4002", which the ledger cannot write, were set aside already.
+    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ turn: 1, agent: 'manager', input_tokens: 4000, output_tokens: 2, credits: 4002 })]);
+    expect(managerStatus(org.root)).toMatchObject({ spent: 4002, balance: 100_000 - 4002 });
+    expect(run.stdout + run.stderr).toContain('org/state/journal.jsonl');
+    expect(checkInvariants(org.root, { idle: false })).toEqual([]);
+  });
+});

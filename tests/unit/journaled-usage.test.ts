@@ -103,4 +103,21 @@ describe('the journal read back through its gate (engine/record/journaled-usage.
     // An ungated model's, as journaled.
     expect(admitJournal([step, speech], models, () => false).said).toEqual([]);
   });
+
+  test("a done's charge is held to what its answer prices at: a gated model's at least, an ungated model's exactly; a failed call's to its own counts, in place", () => {
+    const [plan, , response, done] = structuredClone(clean) as [JournalRecord, JournalRecord, Extract<JournalRecord, { type: 'response' }>, Extract<JournalRecord, { type: 'done' }>];
+    const charged = (credits: number) => ({ ...done, outcome: { ...done.outcome, charge: { ...done.outcome.charge!, credits } } });
+    // Before: a charge edited to 0 credits was kept, and the ledger written as it stood.
+    const free = admitJournal([plan, response, charged(0)], models, gatedLive);
+    expect(free.records.map((record) => record.type)).toEqual(['plan', 'response']);
+    expect(free.said).toEqual([expect.stringMatching(/^turn 3, keeper's part was journaled with a charge of 0 credits; its journaled answer prices at 0\.00176 \(org\/org\.yaml models\.chat\)\. It is finished again/)]);
+    // A gated model's charge above its price is not lowered by the journal; an ungated model's is the never-stopped run's.
+    expect(admitJournal([plan, response, charged(5)], models, gatedLive).said).toEqual([]);
+    expect(admitJournal([plan, response, charged(5)], models, () => false).records.map((record) => record.type)).toEqual(['plan', 'response']);
+    // A failed call: its answers are journaled only in its done, so its charge is counted at its own counts' price and the call is not made again.
+    const failed = { type: 'done', turn: 3, outcome: { agent: 'keeper', read: [], newMail: [], humanNotices: [], activity: 'error', error: 'exit 1', charge: { type: 'charge', turn: 3, agent: 'keeper', model: 'chat', input_tokens: 900, output_tokens: 30, credits: 0, at: '2026-01-01T00:00:00.000Z' } } } as JournalRecord;
+    const mended = admitJournal([plan, failed], models, gatedLive);
+    expect((mended.records[1] as Extract<JournalRecord, { type: 'done' }>).outcome.charge).toMatchObject({ input_tokens: 900, output_tokens: 30, credits: 0.00096 });
+    expect(mended.said).toEqual([expect.stringMatching(/charge of 0 credits; its own counts price at 0\.00096 .*and it is charged that/)]);
+  });
 });

@@ -34,7 +34,7 @@ export function chargeTokens(usage: PricedTokens, perCall = false): Pick<Charge,
 }
 
 /** The tokens a charge line was priced by: the inverse of `chargeTokens`. */
-export function chargedTokens(charge: Charge): PricedTokens {
+export function chargedTokens(charge: Pick<Charge, 'input_tokens' | 'output_tokens' | 'cached_input_tokens' | 'cache_write_tokens' | 'calls'>): PricedTokens {
   return {
     inputTokens: charge.input_tokens,
     outputTokens: charge.output_tokens,

@@ -6,6 +6,8 @@ import { chargedTogether } from '../../providers/usage.js';
 import { estimateOutputTokens } from '../../providers/request-tokens.js';
 import { admitUsage, countedAtFewest, fewestCounted, NO_COUNTS, usageLimits, type MissingCounts, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
 import type { LoopRecord } from '../turn/step-loop.js';
+import { costOf } from '../money/charge.js';
+import { chargedTokens, type LedgerEntry } from '../money/ledger.js';
 import type { JournalRecord, PlannedEmbedding } from './journal.js';
 
 /** The journal as a person finds it from the org root. */
@@ -25,7 +27,7 @@ export interface AdmittedJournal {
  * in (providers/usage-gate.ts: a fraction rounded up, past what one answer of the model can use capped
  * there, a count that is no number as none) and said, with the file, in the answer's `clamped` (so the
  * human's notice of the charge says it) and in `said`. An agent's `done` whose charge the ledger cannot
- * write is set aside, and said: its part of the turn is finished again from what the journal holds, its
+ * write, or whose charge is less than its journaled answer prices at (FigureGate.done), is set aside, and said: its part of the turn is finished again from what the journal holds, its
  * journaled answer applied again (its files of the turn made again) and charged once (an agent charged in
  * a turn is never charged again, money/ledger.ts); a failed call, whose answers are journaled only in its
  * `done`, is made again, as any call the journal holds no answer of is. A journal an older lemming wrote with a server's figures as they came (issue 72)
@@ -60,7 +62,17 @@ function shown(usage: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
+/** A charge line's answers as costOf prices them: by model where it sums several. */
+function answersOf(charge: Extract<LedgerEntry, { type: 'charge' }>): Pick<ProviderResponse, 'usage' | 'charged' | 'modelKey'> {
+  const usage = { ...chargedTokens(charge), estimated: false };
+  const shares = charge.models === undefined ? undefined : Object.entries(charge.models).map(([modelKey, share]) => ({ modelKey, usage: { ...chargedTokens(share), estimated: false } }));
+  return { modelKey: charge.model, usage, ...(shares ? { charged: shares } : {}) };
+}
+
 class FigureGate {
+  /** Each answer journaled, as admitted, by turn and agent: what the agent's `done` is charged by. */
+  private readonly answers = new Map<string, ProviderResponse>();
+
   constructor(
     private readonly models: Readonly<Record<string, ModelEntry>>,
     private readonly said: string[],
@@ -71,8 +83,11 @@ class FigureGate {
     switch (record?.type) {
       case 'plan':
         return Array.isArray(record.calls) ? { ...record, calls: record.calls.map((call) => (call?.embedded ? { ...call, embedded: this.embedding(call.embedded, record.turn, call.agent) } : call)) } : record;
-      case 'response':
-        return { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s answer`, this.asked(record.asked, `turn ${record.turn}, ${record.agent}'s answer`)) };
+      case 'response': {
+        const response = this.response(record.response, `turn ${record.turn}, ${record.agent}'s answer`, this.asked(record.asked, `turn ${record.turn}, ${record.agent}'s answer`));
+        this.answers.set(`${record.turn}/${record.agent}`, response);
+        return { ...record, response };
+      }
       case 'step':
         return this.loop(record);
       case 'meeting-loop':
@@ -82,20 +97,43 @@ class FigureGate {
         const unusable = Array.isArray(record.unusable) ? record.unusable.map((answer) => this.answer(answer, where)) : record.unusable;
         return { ...record, ...(record.response ? { response: this.response(record.response, where, this.asked(record.asked, where)) } : {}), ...(unusable ? { unusable } : {}) };
       }
-      case 'done': {
-        const charge = record.outcome?.charge;
-        const problem = charge === undefined ? undefined : ledgerLineProblem(charge);
-        if (problem === undefined) return record;
-        const agent = record.outcome?.agent;
-        this.said.push(
-          `turn ${record.turn}, ${agent}'s part was journaled with a charge the ledger cannot write (${problem}; an older lemming kept a server's figures as they came). ` +
-            `It is finished again from what the journal holds, and charged once: its journaled answer applied again, its figures counted as the usage gate counts them (a failed call, whose answers were not journaled, is made again); nothing to do unless the server's own records say otherwise.`,
-        );
-        return undefined;
-      }
+      case 'done':
+        return this.done(record);
       default:
         return record;
     }
+  }
+
+  /**
+   * An agent's `done`, its charge held to what the journal holds of its answers, priced by the one rule (money/charge.ts, costOf):
+   * the answer journaled before it, as this gate admitted it, or a failed call's own counts (its answers are journaled only there).
+   * A gated model's charge is at least that price; an ungated model's is that price, as the never-stopped run charged it. A charge
+   * the ledger cannot write, or less than its answer prices at, is set aside: the part is finished again from the journal and
+   * charged once. A failed call's is counted at its price in place, so the call is not made again.
+   */
+  private done(record: Extract<JournalRecord, { type: 'done' }>): JournalRecord | undefined {
+    const charge = record.outcome?.charge;
+    if (charge === undefined) return record;
+    const agent = record.outcome?.agent;
+    const problem = ledgerLineProblem(charge);
+    const again =
+      `It is finished again from what the journal holds, and charged once: its journaled answer applied again, its figures counted as the usage gate counts them ` +
+      `(a failed call, whose answers were not journaled, is made again); nothing to do unless the server's own records say otherwise.`;
+    if (problem !== undefined) {
+      this.said.push(`turn ${record.turn}, ${agent}'s part was journaled with a charge the ledger cannot write (${problem}; an older lemming kept a server's figures as they came). ${again}`);
+      return undefined;
+    }
+    const answer = this.answers.get(`${record.turn}/${agent}`);
+    const priced = costOf(answer ?? answersOf(charge), this.models);
+    const fair = this.gated(charge.model) ? charge.credits >= priced.credits : charge.credits === priced.credits;
+    if (fair) return record;
+    const sentence = `turn ${record.turn}, ${agent}'s part was journaled with a charge of ${charge.credits} credits; ${answer ? 'its journaled answer prices' : 'its own counts price'} at ${priced.credits} (org/org.yaml models.${charge.model})`;
+    if (answer) {
+      this.said.push(`${sentence}. ${again}`);
+      return undefined;
+    }
+    this.said.push(`${sentence}, and it is charged that; nothing to do unless the server's own records say otherwise`);
+    return { ...record, outcome: { ...record.outcome, charge: { ...charge, credits: priced.credits, ...(priced.models ? { models: priced.models } : {}) } } };
   }
 
   private loop(record: LoopRecord): LoopRecord {

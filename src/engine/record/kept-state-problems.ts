@@ -23,7 +23,8 @@ const LEDGER_FILE = 'org/state/ledger.jsonl';
  * Each is a warning naming the file (the run goes on without what is not believed, and says the
  * same), but a record no run can start from, an error. The journal's figures are judged by the
  * org's registry: without an org (one that does not load) they are not looked at; a model's are held to
- * the usage gate's floor when `lemming run`'s providers gate its answers (create-provider.ts, gatesUsage).
+ * the usage gate's floor when `lemming run`'s providers gate its answers (create-provider.ts, gatesUsage), and
+ * what a replay, which gates every model's, would say besides is said as such.
  */
 export function keptStateProblems(root: string, org: Org | undefined): Problem[] {
   const paths = statePaths(root);
@@ -61,7 +62,18 @@ export function keptStateProblems(root: string, org: Org | undefined): Problem[]
   const plan = records.find((record): record is Extract<JournalRecord, { type: 'plan' }> => record.type === 'plan' && record.turn === next);
   // A journal of a turn already committed (or cut before its plan) is removed by the next run unread.
   if (plan === undefined || org === undefined) return problems;
-  for (const said of admitJournal(records, org.models, gatedModels(defaultProviderFactory(root), org.models)).said) problems.push({ file: JOURNAL_FILE, message: said, severity: 'warning' });
+  const run = admitJournal(records, org.models, gatedModels(defaultProviderFactory(root), org.models)).said;
+  for (const said of run) problems.push({ file: JOURNAL_FILE, message: said, severity: 'warning' });
+  // A replay (`run --replay`) gates every model's answers, the offline model's too, and the plan does not record how its turn was run:
+  // what a replay finishing the turn would say besides is said as such, so an org `lemming run` takes as journaled is not called valid unsaid.
+  const replayed = admitJournal(records, org.models, (modelKey) => Object.hasOwn(org.models, modelKey)).said.filter((said) => !run.includes(said));
+  if (replayed.length > 0) {
+    problems.push({
+      file: JOURNAL_FILE,
+      severity: 'warning',
+      message: `turn ${next} was judged as \`lemming run\` finishes it (its providers hold only live models' answers to the usage gate's floor, not the offline model's); finished with \`lemming run --replay\`, which holds every model's, it would also say: ${replayed.join('; ')}`,
+    });
+  }
   const kept = plan.orgSnapshot === undefined ? undefined : snapshotText(paths.plannedOrg, plan.orgSnapshot);
   if (kept !== undefined && typeof kept !== 'string') {
     const why =

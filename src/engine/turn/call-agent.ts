@@ -108,6 +108,8 @@ function preparedAgain(input: AgentCall): PreparedCall {
   if (call.prompt !== undefined && promptDigest(again.prompt) !== call.prompt) {
     input.tell({ type: 'warning', turn: input.turn, message: `${call.agent}'s prompt for this interrupted turn is not the one planned (its notes or a message file changed meanwhile): it is asked as it is now` });
   }
+  // A kept vector damaged since the plan read it: its memory ranks by its words now, which the plan's warnings could not say.
+  if (again.damagedVectors) input.tell(again.damagedVectors);
   return again;
 }
 

@@ -67,13 +67,12 @@ export async function embedForPlan(
     }
     const damaged = recall.damaged;
     if (damaged) {
-      // Made again with this turn's call, so said once; the charge is the server's count of what was sent, as for a memory with no file.
-      const others = damaged.files === 1 ? '' : ` (and ${damaged.files - 1} more file${damaged.files === 2 ? '' : 's'} of agents/${agentName}/memory/vectors/)`;
+      // Said once a command (memory-vectors.ts, damagedUnsaid); the charge is the server's count of what was sent, as for a memory with no file.
       warnings.push({
         type: 'warning',
         turn,
         file: damaged.file,
-        message: `${agentName}: a kept vector could not be used: ${damaged.why}${others}; ${damaged.files === 1 ? 'its memory was' : 'their memories were'} embedded again by the embedding model ${settings.modelKey} (${settings.model}), charged with this turn, and written anew`,
+        message: `${agentName}: ${damaged.said}; ${damaged.files === 1 ? 'its memory was' : 'their memories were'} embedded again by the embedding model ${settings.modelKey} (${settings.model}), charged with this turn, and written anew`,
       });
     }
     const refused = recall.refused;

@@ -57,6 +57,11 @@ export interface PreparedCall {
   /** The agent reflects after this call: the memories it reflects on (memory/reflection.ts), when it keeps a stream and it is time. */
   reflectOn?: Memory[];
   warnings: EngineEvent[];
+  /**
+   * Of `warnings`, the kept vector files its memories' ranking found damaged (memory-layer.ts, Recall.damaged): what a call prepared
+   * again after a crash says (call-agent.ts), the rest of its plan's warnings being said again from the journal.
+   */
+  damagedVectors?: EngineEvent;
 }
 
 /**
@@ -93,7 +98,9 @@ export function prepareCall(
   const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName, sizing.unchanged, sizing.notesMissing), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey, org.models[modelKey]) ?? 1, ...serverWindow(sizing.ratios, modelKey), ...(recalled ? { recalled } : {}) });
   if (recalled?.leftOut) warnings.push({ type: 'warning', turn, message: recalled.leftOut });
   if (recalled?.tooLong) warnings.push({ type: 'warning', turn, message: recalled.tooLong });
-  return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
+  const damagedVectors: EngineEvent | undefined = recalled?.damaged ? { type: 'warning', turn, file: recalled.damaged.file, message: recalled.damaged.message } : undefined;
+  if (damagedVectors) warnings.push(damagedVectors);
+  return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}), ...(damagedVectors ? { damagedVectors } : {}) };
 }
 
 /**
