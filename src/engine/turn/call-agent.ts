@@ -143,7 +143,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       provider.generate(asked(prompt, { creditsLeft: left, promptSizing, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) })).then((answer) => {
         // Each step of a loop extends the turn's trace (record/call-trace.ts, stepsSoFar): the file keeps every step's answer.
         if (org.settings.traces.keep > 0) {
-          context.traces?.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), built.systemPieces);
+          context.traces?.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? isoText(context.clock()), built.systemPieces);
         }
         crashPoint('after-answer');
         return answer;
