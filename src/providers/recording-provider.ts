@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import { isoText } from '../iso-text.js';
 import type { CassetteWriter } from './cassette/cassette-file.js';
 import { normaliseRequest, requestKey } from './cassette/normalise-request.js';
 import { ProviderError, RECORDED_CODES } from './provider-error.js';
@@ -21,7 +22,7 @@ export class RecordingProvider implements Provider {
     const key = requestKey(normalised);
     try {
       const answer = await this.inner.generate(request);
-      const response: ProviderResponse = { ...answer, receivedAt: answer.receivedAt ?? this.clock().toISOString() };
+      const response: ProviderResponse = { ...answer, receivedAt: answer.receivedAt ?? isoText(this.clock()) };
       this.writer.append({ version: 1, key, request: normalised, response });
       return response;
     } catch (error) {

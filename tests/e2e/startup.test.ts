@@ -299,9 +299,11 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   // what every run says as it starts (tools, routing, list files), out of engine.ts (engine/start-warnings.ts): 275; a
   // broken file's problem as the run's warning, its place said once (engine/problem-warning.ts): 276; a run's warning
   // as every screen prints it, a name on its path no name could be quoted (ui/shared/warning-text.ts): 277; the turn after
-  // which a fork's run began, so activation's record names each agent once a run (engine/record/run-start.ts): 278.
+  // which a fork's run began, so activation's record names each agent once a run (engine/record/run-start.ts): 278;
+  // a time's text made once a millisecond, which the engine and a recording provider share (iso-text.ts, out of
+  // engine/turn/call-agent.ts): 279.
   // The price of a call, the estimate before it and the charge after it are one module, money/charge.ts).
-  expect(run.modules.length).toBeLessThanOrEqual(278);
+  expect(run.modules.length).toBeLessThanOrEqual(279);
   // Telemetry is off unless set: none of it loads (OpenTelemetry's packages load with telemetry/otlp-telemetry.js).
   expect(run.modules.filter((module) => module.startsWith('telemetry/'))).toEqual([]);
   // The manager passes the task on; in the next turn the coder writes a file, loading the tools then.
@@ -326,7 +328,7 @@ test('run-once of an org that keeps no call traces loads none of the trace modul
   expect(run.modules.filter((module) => /^engine\/record\/(call-trace|trace-)/.test(module))).toEqual([]);
   // Four fewer than the default org's run-once above, which keeps traces: the record of ratios measures a prompt as it
   // is sent, with the text form of tools (providers/text-tools/text-reply-format.ts) a trace also loads.
-  expect(run.modules.length).toBeLessThanOrEqual(274);
+  expect(run.modules.length).toBeLessThanOrEqual(275);
   expect(readdirSync(join(root, 'agents', 'manager', 'logs'))).toEqual(['activity.jsonl']);
 });
 

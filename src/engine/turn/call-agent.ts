@@ -1,4 +1,5 @@
 import { errorMessage } from '../../errors.js';
+import { isoText } from '../../iso-text.js';
 import type { Org } from '../../org/org.js';
 import type { AnsweredUsage, PromptSizing, ProviderRequest, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
 import { nameRecord } from '../../org/names.js';
@@ -199,7 +200,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       // An empty answer is a failure, charged where it was paid: its mail waits, the human hears of it (failed-call.ts).
       return { agent: call.agent, modelKey: response.modelKey, error: nothing, unusable: chargedAnswers(response), empty: true, shown: [...fitted.prepared.prompt.shown], ...(taught.length > 0 ? { taught } : {}) };
     }
-    const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
+    const receivedAt = fitted.receivedAt || response.receivedAt || isoText(context.clock());
     let reflection: ReflectionAnswer | undefined;
     let rating: RatingAnswer | undefined;
     if (input.memory && agent.memory && input.afterAnswer !== false) {
@@ -275,20 +276,6 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       ...(taught.length > 0 ? { taught } : {}),
     };
   }
-}
-
-/** The last time written as text by isoText, and its text. */
-let lastIso: { ms: number; text: string } = { ms: Number.NaN, text: '' };
-
-/**
- * A time's ISO text (Date.toISOString), made once for each millisecond: an instant model's answers arrive
- * by the dozen within one (10,000 a turn at 10,000 busy agents), and each was given its own. A time that is
- * not one (NaN) is never the last, so it throws as toISOString does.
- */
-function isoText(time: Date): string {
-  const ms = time.getTime();
-  if (ms !== lastIso.ms) lastIso = { ms, text: time.toISOString() };
-  return lastIso.text;
 }
 
 /** A prompt a server cut silently: it reported `reported` prompt tokens, the whole of its `window`. */

@@ -8,6 +8,7 @@ import { commitTurn, hintChangesOfTurn, takenInTurn } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import type { TurnTools } from './ask-with-tools.js';
 import { callAgent, type CallResult } from './call-agent.js';
+import { isoText } from '../../iso-text.js';
 import { callsOfPlan, toolsOfPlan } from './plan-calls.js';
 import type { LoopRecord } from './step-loop.js';
 import { FailingAgents } from './failing-agents.js';
@@ -125,7 +126,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   if (journalPlan) plan = journalPlan;
   else {
     const routing = routingWanted(root, state) ? (await importRouting()).planRouting(root, org, turn) : undefined;
-    plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}), ...(memory ? { memory } : {}), ...(context.embedderFor ? { embedderFor: context.embedderFor } : {}), ...(context.signal ? { signal: context.signal } : {}) }, prepared);
+    plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: isoText(context.clock()), ...(routing ? { routing } : {}), ...(memory ? { memory } : {}), ...(context.embedderFor ? { embedderFor: context.embedderFor } : {}), ...(context.signal ? { signal: context.signal } : {}) }, prepared);
     // Holds let go while planning (an edit, `lemming retry`) are kept at once, as the plan is.
     failing.save();
   }
@@ -329,7 +330,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn, holdsAtOnce(called));
       // Loaded by the first failed call: most turns have none.
       const { failedCall } = await import('./failed-call.js');
-      const failed = failedCall(called, turn, org, context.clock().toISOString(), balanceOf(org.agents.get(called.agent)?.credits ?? 0, ledger.totals[called.agent]));
+      const failed = failedCall(called, turn, org, isoText(context.clock()), balanceOf(org.agents.get(called.agent)?.credits ?? 0, ledger.totals[called.agent]));
       const outcome: AgentOutcome = {
         agent: called.agent,
         read: [],
@@ -373,10 +374,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   failing.save();
   deadEnds.save();
   ratios.save(turn);
-  yield* logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
+  yield* logScanRefusals(root, turn, plan.at ?? isoText(context.clock()), plan.events, recovering);
   // Only an org with rules, or mail awaiting an answer under rules it had, loads its routing.
   const routing = plan.routing || plan.routingHeld || routingWanted(root, state) ? await importRouting() : undefined;
-  const routed = routing?.routeTurn({ root, org, turn, rules: plan.routing, ...(plan.routingHeld ? { held: true } : {}), at: plan.at ?? context.clock().toISOString(), state, discovered: plan.discovered.pending, outcomes });
+  const routed = routing?.routeTurn({ root, org, turn, rules: plan.routing, ...(plan.routingHeld ? { held: true } : {}), at: plan.at ?? isoText(context.clock()), state, discovered: plan.discovered.pending, outcomes });
   for (const event of routed?.events ?? []) {
     countEvent(stats, event);
     yield event;
