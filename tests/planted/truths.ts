@@ -30,14 +30,16 @@ import { ACTIVATION_FIELDS, type PlantedActivationRule, type PlantedAgent, type 
  */
 
 export type Form = 'direct' | 'to' | 'cc' | 'list' | 'meeting';
-export type Cause = 'chart' | 'cap' | 'budget' | 'ceiling' | 'breaker' | 'activation' | 'answer';
+export type Cause = 'chart' | 'cap' | 'budget' | 'ceiling' | 'breaker' | 'intervention' | 'activation' | 'answer';
 export const FORMS: readonly Form[] = ['direct', 'to', 'cc', 'list', 'meeting'];
-export const CAUSES: readonly Cause[] = ['chart', 'cap', 'budget', 'ceiling', 'breaker', 'activation', 'answer'];
+export const CAUSES: readonly Cause[] = ['chart', 'cap', 'budget', 'ceiling', 'breaker', 'intervention', 'activation', 'answer'];
 /**
  * The causes a study of scripted seats plants. An answer too large to read (`answer`) takes a server
  * sending 16 MiB: tests/faults/refused-answer.test.ts plants it, through `run` and `analyze`; here it is 0.
+ * An agent held by hand (`intervention`, org/interventions.yaml `hold:`) is planted by
+ * tests/experiment/intervention-hold-said.test.ts, through `run`, `analyze` and an experiment; here it is 0.
  */
-export const SEAT_CAUSES: readonly Cause[] = CAUSES.filter((cause) => cause !== 'answer');
+export const SEAT_CAUSES: readonly Cause[] = CAUSES.filter((cause) => cause !== 'answer' && cause !== 'intervention');
 
 /** One reader reached. */
 export interface PlantedDelivery {
