@@ -56,10 +56,10 @@ export class SeatDesk {
   inbox(options: { all?: boolean; markRead?: boolean; limit?: number } = {}): { seat: string; messages: InboxMessage[]; notices: InboxNotice[]; more: number } {
     const { org, seat } = this.open();
     const inbox = readHumanInbox(this.root, org, seat);
-    // The chart's edges let it through; whether the engine has delivered it is the record's to say. The human's
-    // inbox is `lemming inbox`'s and the chat's, as it always was: what the chart lets reach it, taken in or not.
-    const readable = seat === HUMAN ? () => true : this.readable(seat);
-    const delivered = inbox.messages.filter(readable);
+    // The chart's edges let it through; whether the engine has delivered it is the record's to say, for the human's
+    // seat as for any: what read_message opens. Before, the human's listed a letter no turn had taken in yet, which
+    // read_message then said it had none of. `lemming inbox` and the chat, the person at the org's files, show it at once.
+    const delivered = inbox.messages.filter(this.readable(seat));
     const messages = byPriority(options.all ? delivered : delivered.filter((message) => message.unread));
     const notices = options.all ? inbox.notices : inbox.notices.filter((notice) => notice.unread);
     const limit = options.limit ?? 20;

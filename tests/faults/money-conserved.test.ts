@@ -104,6 +104,20 @@ describe('money is conserved', () => {
     expect(balanceOf(root, 'manager')).toBe(0.99);
     expect(checkInvariants(root)).toEqual([]);
   });
+
+  test('a hire killed between the two lines of its transfer, under the chart lock it then held, is finished by approving again: paid once, the agent written', () => {
+    const root = hrOrg();
+    const id = proposeHire(root, { proposer: 'hr', name: 'tester_01', reportsTo: 'manager', credits: 0.2, balance: 0.49 });
+    // Killed with hr's line written and the hire's cut in half, holding org/state/lock.chart (a dead holder's lock is taken back).
+    expect(lemming(root, ['approve', id], { LEMMING_CRASH_AT: 'mid-ledger:1' }).signal).toBe('SIGKILL');
+    const approved = lemming(root, ['approve', id]);
+    expect(approved.status).toBe(0);
+    expect(approved.stdout).toContain('tester_01 joins at the next turn');
+    expect(balanceOf(root, 'hr')).toBe(0.29);
+    expect(balanceOf(root, 'tester_01')).toBe(0.2);
+    expect(readText(root, 'org/chart.yaml').match(/^ {2}tester_01:/gm)).toHaveLength(1);
+    expect(checkInvariants(root)).toEqual([]);
+  });
 });
 
 describe('proposals are validated against the org, when made and when approved', () => {

@@ -50,11 +50,13 @@ function orgWithReviewerSeat(): string {
 describe('lemming mcp: the org as an MCP server', () => {
   test('read_inbox gives the most urgent mail first, then the oldest, as its description says, within its limit', async () => {
     const root = defaultOrg();
-    const message = (turn: number, priority: string, subject: string): string =>
-      `---\nid: 00000${turn}-manager-001\nfrom: manager\nto: human\nturn: ${turn}\ncreated: 2026-11-21T09:1${turn}:00.000Z\nsubject: ${subject}\npriority: ${priority}\n---\n${subject}.\n`;
-    write(root, 'agents/manager/outbox/000001-001-human.md', message(1, 'normal', 'Oldest'));
-    write(root, 'agents/manager/outbox/000002-001-human.md', message(2, 'urgent', 'Urgent'));
-    write(root, 'agents/manager/outbox/000003-001-human.md', message(3, 'normal', 'Newest'));
+    const message = (sequence: number, priority: string, subject: string): string =>
+      `---\nid: 000000-manager-00${sequence}\nfrom: manager\nto: human\nturn: 0\ncreated: 2026-11-21T09:1${sequence}:00.000Z\nsubject: ${subject}\npriority: ${priority}\n---\n${subject}.\n`;
+    write(root, 'agents/manager/outbox/000000-001-human.md', message(1, 'normal', 'Oldest'));
+    write(root, 'agents/manager/outbox/000000-002-human.md', message(2, 'urgent', 'Urgent'));
+    write(root, 'agents/manager/outbox/000000-003-human.md', message(3, 'normal', 'Newest'));
+    // Mail put in an outbox by hand is the seat's once a turn has taken it in.
+    expect((await lemmingAsync(root, ['run', '--plain', '--turns', '1'])).status).toBe(0);
     const client = await mcpClient(root);
     const { tools } = await client.listTools();
     expect(tools.find((tool) => tool.name === 'read_inbox')?.description).toMatch(/the most urgent first, then the oldest/);
@@ -293,6 +295,22 @@ describe('lemming mcp: the org as an MCP server', () => {
 
     write(root, 'org/chart.yaml', readFileSync(join(root, 'org', 'chart.yaml'), 'utf8').replace(/( {2}human:\n(?: {4}.*\n)*? {4}read_from: )\[[^\]]*\]/, '$1[planner]'));
     expect(await call(client, 'read_message', { id: '000000-manager-002' })).toEqual({ isError: true, value: expect.stringMatching(/^message 000000-manager-002 cannot be read now: human does not read from manager/) });
+  });
+
+  test("the human's read_inbox lists what its read_message opens: a letter put in an outbox that no turn has taken in is in neither, and in both once a turn has", async () => {
+    const root = defaultOrg();
+    write(root, 'agents/manager/outbox/000000-001-human.md', '---\nto: human\nsubject: Dropped\n---\nThe parrot plan, put in the outbox by hand.\n');
+    const client = await mcpClient(root);
+    const listed = async (): Promise<string[]> => (await call(client, 'read_inbox', { all: true, mark_read: false })).value.messages.map((message: { id: string }) => message.id);
+    // Before, read_inbox listed it, body and all, and read_message said no message the human could read had that id.
+    expect(await listed()).toEqual([]);
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toEqual({ isError: true, value: expect.stringContaining('no message you can read has the id "000000-manager-001"') });
+    // `lemming inbox` is the person at the org's files: it shows the letter at once, as the chat does.
+    expect(lemming(root, ['inbox']).stdout).toContain('Dropped');
+
+    expect((await lemmingAsync(root, ['run', '--plain', '--turns', '1'])).status).toBe(0);
+    expect(await listed()).toContain('000000-manager-001');
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toMatchObject({ isError: false, value: { subject: 'Dropped' } });
   });
 
   test("the human's seat reads what the chart and lists let human read, and what it wrote: not the manager's letter to the planner, by id, search or thread", async () => {

@@ -56,10 +56,12 @@ describe('priority', () => {
     expect(lines[2]).not.toContain('[normal]');
   });
 
-  test('the MCP seat’s read_inbox keeps urgent mail within its limit', () => {
+  test('the MCP seat’s read_inbox keeps urgent mail within its limit', async () => {
     const root = org();
-    for (let index = 1; index <= 4; index += 1) drop(root, 'manager', `00000${index}-001-human.md`, 'human', `normal ${index}`);
-    drop(root, 'manager', '000009-001-human.md', 'human', 'late and urgent', 'urgent');
+    for (let index = 1; index <= 4; index += 1) drop(root, 'manager', `000000-00${index}-human.md`, 'human', `normal ${index}`);
+    drop(root, 'manager', '000000-009-human.md', 'human', 'late and urgent', 'urgent');
+    // Mail put in an outbox by hand is the seat's once a turn has taken it in.
+    await runEngine(root, { maxTurns: 1 }, { providerFactory: () => new ScriptedProvider(() => ({})) });
     const desk = new SeatDesk(root);
     const first = desk.inbox({ limit: 2 });
     expect(first.messages.map((message) => message.subject)).toEqual(['late and urgent', 'normal 1']);

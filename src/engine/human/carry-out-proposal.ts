@@ -4,6 +4,7 @@ import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { sweepWorkspaceTemporaries } from '../../sandbox/beneath/sweep-beneath.js';
 import type { Org } from '../../org/org.js';
+import { loadOrg } from '../../org/load-org-once.js';
 import { CHART_FILE } from '../../org/names.js';
 import { formatResume, writeNewAgent } from '../../tools/proposals/new-agent.js';
 import { checkProposal, type ProposalCheck } from './check-proposal.js';
@@ -23,30 +24,35 @@ function refuseIfRefused(proposal: Proposal, check: ProposalCheck): void {
 }
 
 /**
- * A hire. Checked first against the org as it is now (the new agent, its reach against its
- * proposer's, its name against the mailing lists', the org it would make, which must pass
- * `lemming validate`), then paid (the budget moves from the proposer, who must be in the org and
- * hold it now), then written (resume and chart entries). Each step is skipped when already done, so
- * an approval cut short by a crash is finished, never doubled; a paid hire that can no longer be
- * written is refunded.
+ * A hire, under the chart's lock from its check to its write: checked against the org as it is then
+ * (read again: an agent `lemming add-agent` wrote a moment ago is in it), so the new agent, its reach
+ * against its proposer's, its name against the agents' and mailing lists', the org it would make, which
+ * must pass `lemming validate`; then paid (the budget moves from the proposer, who must be in the org
+ * and hold it now), then written (resume and chart entries). Before, the check and the payment came
+ * before the lock, and a hire approved while `add-agent` added its name gave its budget to that agent
+ * and was said done. Each step is skipped when already done, so an approval cut short by a crash is
+ * finished, never doubled; a paid hire that can no longer be written is refunded.
  */
 function hire(org: Org, proposal: Proposal, at: string): Proposal {
   const details = proposal.hire;
   if (!details) throw new LemmingError('bad-proposal', `${proposal.id} is a hire without details`);
-  // An agent of that name whose resume is the one this hire writes was written by an attempt a crash cut short.
-  const resumeFile = join(org.root, 'agents', details.name, 'resume.md');
-  const ours = existsSync(resumeFile) && readFileSync(resumeFile, 'utf8') === formatResume(details, 0);
-  if (!ours) {
-    try {
-      refuseIfRefused(proposal, checkProposal(org, proposal));
-    } catch (error) {
-      refundOnce(org.root, proposal.id, details.name, proposal.proposed_by, at);
-      throw error;
+  return changingChart(org.root, 'approve', () => {
+    // An agent of that name whose resume is the one this hire writes was written by an attempt a crash cut short.
+    const resumeFile = join(org.root, 'agents', details.name, 'resume.md');
+    const ours = existsSync(resumeFile) && readFileSync(resumeFile, 'utf8') === formatResume(details, 0);
+    const current = ours ? org : loadOrg(org.root).org;
+    if (!ours) {
+      try {
+        refuseIfRefused(proposal, checkProposal(current, proposal));
+      } catch (error) {
+        refundOnce(org.root, proposal.id, details.name, proposal.proposed_by, at);
+        throw error;
+      }
     }
-  }
-  transferOnce(org, proposal.id, proposal.proposed_by, details.name, details.credits, at);
-  changingChart(org.root, 'approve', () => writeNewAgent(org.root, details, 0));
-  return { ...proposal, status: 'done' };
+    transferOnce(current, proposal.id, proposal.proposed_by, details.name, details.credits, at);
+    writeNewAgent(org.root, details, 0);
+    return { ...proposal, status: 'done' };
+  });
 }
 
 /**

@@ -12,8 +12,9 @@ export interface SenderReach {
 }
 
 /**
- * What a person's seat may read, as the chart and the lists are now: the one rule of `lemming inbox`, the chat and
- * the human's MCP `read_inbox` (opened by id, every seat reads by mailbox/readable-mail.ts, mailAccess). A message names the seat
+ * What a person's seat may read, as the chart and the lists are now: the one rule of `lemming inbox` and the chat, which
+ * show a letter as soon as it lies in an outbox. An MCP seat's `read_inbox`, the human's too, lists of these only what
+ * its `read_message` opens (mailbox/readable-mail.ts, mailAccess: delivered by a turn). A message names the seat
  * with both ends of the edge agreeing, or names a list the seat is a member of that the sender may post to; a
  * message to several whose one name the chart refuses reached no one (all or none); and what the seat wrote is its own.
  */
