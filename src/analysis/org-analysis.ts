@@ -3,6 +3,7 @@
  * types only, importing nothing but other types-only files, so the dashboard's browser app compiles against them too.
  */
 import type { Provenance } from '../provenance/provenance-types.js';
+import type { ActivationDraws } from '../provenance/limits-reached.js';
 import type { FormCounts, HoldCause, RefusalCounts } from '../format/mail-outcomes.js';
 
 /** One agent's place and work in the org. */
@@ -176,19 +177,8 @@ export interface AnalysisLimits {
 /** One turn's refusals, by cause. */
 export type RefusalsInTurn = { turn: number } & RefusalCounts;
 
-/** One rule of `engine.activation` over the turns: the agents with work it governed, and how many of them it drew. */
-export interface ActivationDraws {
-  /** Its place in `engine.activation.rules`, from 1. */
-  rule: number;
-  /** Its `match` as org.yaml says it now (`title: Clerk`); `?` when the rule is no longer there. */
-  match: string;
-  governed: number;
-  drawn: number;
-  /** The distinct agents it drew over the turns; absent: unknown (some turn's record, from before lemming kept the names, does not name them). */
-  agentsDrawn?: number;
-  /** The agents with work it governed and never drew over the turns, in name order; absent: unknown, as for `agentsDrawn`. */
-  neverDrawn?: string[];
-}
+/** One rule of `engine.activation` over the turns (provenance/limits-reached.ts, whose caveats read it). */
+export type { ActivationDraws };
 
 /** How many agents (the person left out) a delivery had reached by the end of a turn. */
 export interface ReachAtTurn {

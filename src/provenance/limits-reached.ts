@@ -55,13 +55,20 @@ export function holdsReached(runs: readonly RefusalCounts[], settings: readonly 
   });
 }
 
-/** One activation rule's draws over a run's turns (analysis/org-analysis.ts's ActivationDraws, as far as this needs it). */
-interface RuleDraws {
+/**
+ * One rule of `engine.activation` over a run's turns: the agents with work it governed, and how many of them it drew
+ * (analysis/org-analysis.ts counts them from the record; the caveats here read them).
+ */
+export interface ActivationDraws {
+  /** Its place in `engine.activation.rules`, from 1. */
   rule: number;
+  /** Its `match` as org.yaml says it now (`title: Clerk`); `?` when the rule is no longer there. */
   match: string;
   governed: number;
   drawn: number;
+  /** The distinct agents it drew over the turns; absent: unknown (some turn's record, from before lemming kept the names, does not name them). */
   agentsDrawn?: number;
+  /** The agents with work it governed and never drew over the turns, in name order; absent: unknown, as for `agentsDrawn`. */
   neverDrawn?: string[];
 }
 
@@ -73,7 +80,7 @@ interface RuleDraws {
  * the draws table said it, and report.md has none: a variant whose rule drew nobody read as an org
  * with nothing to do. Pure.
  */
-export function rulesDrawingNobody(runs: ReadonlyArray<readonly RuleDraws[]>, variant?: string): string[] {
+export function rulesDrawingNobody(runs: ReadonlyArray<readonly ActivationDraws[]>, variant?: string): string[] {
   const byRule = new Map<number, { match: string; governed: number; drawn: number; runs: number }>();
   for (const draws of runs) {
     for (const rule of draws) {
@@ -99,7 +106,7 @@ const NAMES_SHOWN = 3;
  * agents drawn (from before lemming kept them) is unknown, and left out. Before, the draws were counts
  * only, and `at_most: 1` over a few turns could leave agents out without a word. Pure.
  */
-export function agentsNeverDrawn(runs: ReadonlyArray<readonly RuleDraws[]>, variant?: string): string[] {
+export function agentsNeverDrawn(runs: ReadonlyArray<readonly ActivationDraws[]>, variant?: string): string[] {
   const byRule = new Map<number, { match: string; never: number; governed: number; names: Set<string>; runs: number }>();
   for (const draws of runs) {
     for (const rule of draws) {
