@@ -5,9 +5,7 @@ import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseMemoryFile, type Memory } from './memory-file.js';
 import { memoriesHolding, newMemorySearch, QUERY_CHARS, relevanceScores, termsOf, type MemorySearch } from './memory-search.js';
-import { forgetAtNextCommand } from '../invocation.js';
 import { AccessLog } from './memory-access.js';
-import { tooLongToShow } from './memory-cost.js';
 import { memoryCacheFile, recalledFolder, streamFolder } from './memory-paths.js';
 import { readSavedIndex, savedIndexText, SAVED_VERSION, type LeftOut, type SavedIndex } from './saved-index.js';
 import { MAX_MEMORY_BYTES, MAX_STREAM_FILES, walkStream } from './stream-walk.js';
@@ -46,10 +44,6 @@ function stampOf(stat: { mtimeMs: number; size: number }): string {
  * leaves the folder's time as it was: its stamp is checked when it is about to be shown (`recheck`),
  * and whenever `lemming memory` reads the stream.
  */
-/** The memory files too long for any prompt that a turn of this command has said (tooLongUnsaid), by path: kept as indexes are let go, forgotten at the next command. */
-const saidTooLong = new Set<string>();
-forgetAtNextCommand(() => saidTooLong.clear());
-
 export class StreamIndex {
   /** The indexes this process holds, the least recently used first. */
   private static readonly kept = new Map<string, StreamIndex>();
@@ -202,21 +196,6 @@ export class StreamIndex {
     if (this.left === undefined || this.said) return undefined;
     this.said = true;
     return this.left;
-  }
-
-  /**
-   * The memories from before `turn` that no prompt can show within `budgetTokens` (memory-cost.ts), with their files, when no turn
-   * of this command has said them yet: a run passes them over at every call and says each once.
-   */
-  tooLongUnsaid(turn: number, budgetTokens: number): Array<Memory & { file: string }> {
-    const unsaid: Array<Memory & { file: string }> = [];
-    for (const memory of this.memories()) {
-      const file = this.files.get(memory);
-      if (memory.turn >= turn || file === undefined || saidTooLong.has(join(this.folder, file)) || !tooLongToShow(memory, budgetTokens)) continue;
-      saidTooLong.add(join(this.folder, file));
-      unsaid.push({ ...memory, file });
-    }
-    return unsaid;
   }
 
   /** The file a memory is read from. */

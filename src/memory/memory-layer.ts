@@ -3,6 +3,7 @@
  * to write, whether an agent reflects and on what. Loaded only by a turn of an org in which some agent
  * keeps a memory stream (engine/turn/run-turn.ts), so an org without one loads none of it.
  */
+import { join } from 'node:path';
 import type { AgentMemory } from '../org/org.js';
 import { MEMORY_TEXT_CHARS, type Memory } from './memory-file.js';
 import type { MeetingHeard, Speech } from '../meetings/meeting-transcript.js';
@@ -12,7 +13,7 @@ import { streamFolderName } from './memory-paths.js';
 import { rankForEach, rankMemories } from './rank-memories.js';
 import { mergeRankings } from './merge-rankings.js';
 import { focalPoints } from './focal-points.js';
-import { ELEMENT_TOKENS, memoryTokens, tooLongText, tooLongToShow } from './memory-cost.js';
+import { ELEMENT_TOKENS, memoryTokens, tooLongText, tooLongToShow, tooLongUnsaid } from './memory-cost.js';
 import { memoriesToReflectOn, reflectionDue } from './reflection.js';
 import { turnMemories, type TurnEvents } from './turn-memories.js';
 import { removeTurnMemories, writeMemories, writeRecalled } from './memory-stream.js';
@@ -105,7 +106,7 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   const reflectOn = reflectionDue(all, turn, settings.reflect) ? memoriesToReflectOn(all, turn) : [];
   const left = index.leftOutUnsaid();
   const folder = streamFolderName(agent);
-  const long = index.tooLongUnsaid(turn, settings.budgetTokens).map((memory) => ({ ...memory, file: `${folder}/${memory.file}` }));
+  const long = tooLongUnsaid(join(root, folder), all, (memory) => index.fileOf(memory), turn, settings.budgetTokens).map((memory) => ({ ...memory, file: `${folder}/${memory.file}` }));
   const damaged = settings.embeddings ? damagedUnsaid(root, agent) : undefined;
   const embedder = settings.embeddings ? `the embedding model ${settings.embeddings.modelKey} (${settings.embeddings.model})` : '';
   return {
