@@ -249,9 +249,10 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
         }
         break;
       }
-      answer = { type: 'step', turn, agent: agent.name, step, response, receivedAt: response.receivedAt ?? input.now(), asked: estimateInputTokens(request) };
-      // An answer that ends the loop is journaled once, as the turn's response, by the caller.
+      answer = { type: 'step', turn, agent: agent.name, step, response, receivedAt: response.receivedAt ?? input.now() };
+      // An answer that ends the loop is journaled once, as the turn's response, by the caller (which works out its `asked`).
       if (response.toolCalls.some((call) => input.tools.returnsResult(call.name))) {
+        answer.asked = estimateInputTokens(request);
         input.journal(answer);
         crashPoint('after-step');
       }
